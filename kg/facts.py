@@ -1,0 +1,446 @@
+"""Facts files: load, validate with file:line errors, and check every quote against its source.
+
+A facts file is YAML, one per source document (format: ``docs/model.md``). Loading keeps
+the line of every mapping and key, so each problem is reported as ``file:line: reason``.
+All problems of a facts directory are collected before anything is raised.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg import vocab
+from kg.errors import KgError
+from kg.text import find_quote
+
+__all__ = [
+    "Problem",
+    "FactsError",
+    "Source",
+    "FactsFile",
+    "Facts",
+    "load_facts",
+    "KINDS",
+    "STATUSES",
+    "MEASURES",
+    "QUALIFIERS",
+]
+
+KINDS = frozenset(
+    "park zone company university gov chamber association party-org community alliance "
+    "incubator accelerator maker-space science-park institute fund org project policy event "
+    "mechanism program qualification product chain".split()
+)
+STATUSES = ("active", "planned", "ended")
+MEASURES = ("count", "amount", "rate", "memberCount", "share")
+QUALIFIERS = ("exact", "余", "约", "以上", "达", "近", "超")
+_ID = re.compile(r"^([a-z][a-z-]*)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+_SECTIONS = ("source", "entities", "memberships", "relations", "chains", "indicators")
+_FIELDS: dict[str, tuple[set[str], set[str]]] = {  # section: (required, optional)
+    "entities": ({"id", "type", "name", "quote"}, {"name_en", "aliases", "note"}),
+    "memberships": ({"member", "organization", "status", "quote"}, {"date", "role", "note"}),
+    "relations": ({"subject", "predicate", "quote"}, {"object", "value", "status", "date", "note"}),
+    "chains": ({"chain", "stages", "quote"}, {"note"}),
+    "indicators": (
+        {"about", "metric", "measure", "value", "unit", "quote"},
+        {"metric_en", "qualifier", "period", "period_start", "period_end", "note"},
+    ),
+}
+_META_FIELDS = (
+    {"id", "title"},
+    {"title_is_descriptive", "outlet", "page", "date", "date_note", "reporter", "language", "note"},
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a facts file, at a place a person can open."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class FactsError(KgError):
+    """The facts do not validate; ``problems`` lists every one found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line))
+        head = f"{len(self.problems)} problem(s) in the facts:"
+        super().__init__("\n".join([head, *map(str, self.problems)]))
+
+
+class _Map(dict):
+    """A YAML mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    m = _Map()
+    m.line = node.start_mark.line + 1
+    m.key_lines = {}
+    for knode, vnode in node.value:
+        key = loader.construct_object(knode, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in m:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", knode.start_mark
+            )
+        m[key] = loader.construct_object(vnode, deep=True)
+        m.key_lines[key] = knode.start_mark.line + 1
+    return m
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+# Dates stay strings: "2024-06" and "2024-06-01" are compared and typed by us, not YAML.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        problems.append(Problem(path, 1, f"not UTF-8 ({e.reason} at byte {e.start}); save the file as UTF-8"))
+        return None
+    except OSError as e:
+        problems.append(Problem(path, 1, f"cannot read: {e.strerror}"))
+        return None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.append(Problem(path, line, f"malformed YAML: {e.problem or e}"))
+    except yaml.YAMLError as e:
+        problems.append(Problem(path, 1, f"malformed YAML: {e}"))
+    except RecursionError:
+        problems.append(Problem(path, 1, "malformed YAML: nested too deeply"))
+    return None
+
+
+@dataclass
+class Source:
+    """A source document: its raw text and metadata (``seeds/sources/<stem>.{txt,meta.yaml}``)."""
+
+    stem: str
+    path: Path
+    text: str
+    meta: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.meta["id"]
+
+
+@dataclass
+class FactsFile:
+    path: Path
+    source: Source
+    entities: list[_Map] = field(default_factory=list)
+    memberships: list[_Map] = field(default_factory=list)
+    relations: list[_Map] = field(default_factory=list)
+    chains: list[_Map] = field(default_factory=list)
+    indicators: list[_Map] = field(default_factory=list)
+
+
+@dataclass
+class Facts:
+    """Validated facts of a directory: files in name order, entities by id."""
+
+    files: list[FactsFile]
+    entities: dict[str, _Map]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            sec: sum(len(getattr(f, sec)) for f in self.files)
+            for sec in ("entities", "memberships", "relations", "chains", "indicators")
+        }
+
+
+def _load_source(stem: str, sources_dir: Path, where: Problem, problems: list[Problem]) -> Source | None:
+    txt = sources_dir / f"{stem}.txt"
+    meta_path = sources_dir / f"{stem}.meta.yaml"
+    if not txt.is_file():
+        problems.append(Problem(where.path, where.line, f"source file {txt} not found"))
+        return None
+    try:
+        text = txt.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        problems.append(Problem(txt, 1, f"source is not UTF-8 ({e.reason} at byte {e.start})"))
+        return None
+    if not meta_path.is_file():
+        problems.append(Problem(where.path, where.line, f"source metadata {meta_path} not found"))
+        return None
+    n = len(problems)
+    meta = _read_yaml(meta_path, problems)
+    if len(problems) > n:
+        return None
+    if not isinstance(meta, _Map):
+        problems.append(Problem(meta_path, 1, "source metadata must be a mapping"))
+        return None
+    _check_fields(meta, meta_path, "source metadata", _META_FIELDS, problems)
+    if "id" in meta and not (isinstance(meta["id"], str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", meta["id"])):
+        problems.append(Problem(meta_path, meta.line_of("id"), "id must be a lowercase ASCII slug"))
+    if meta.get("date") is not None:
+        _check_date(meta, "date", meta_path, problems)
+    if "id" not in meta:
+        return None
+    return Source(stem=stem, path=txt, text=text, meta=meta)
+
+
+def _check_fields(item: _Map, path: Path, what: str, spec: tuple[set[str], set[str]], problems: list[Problem]) -> None:
+    required, optional = spec
+    for k in sorted(required - item.keys()):
+        problems.append(Problem(path, item.line, f"{what}: missing required field {k!r}"))
+    for k in sorted(item.keys() - required - optional):
+        allowed = ", ".join(sorted(required | optional))
+        problems.append(Problem(path, item.line_of(k), f"{what}: unknown field {k!r} (allowed: {allowed})"))
+
+
+def _check_date(item: _Map, key: str, path: Path, problems: list[Problem]) -> None:
+    v = item[key]
+    if isinstance(v, int) and not isinstance(v, bool):
+        v = str(v)
+        item[key] = v
+    if not isinstance(v, str) or not _DATE.match(v):
+        problems.append(Problem(path, item.line_of(key), f"{key} {v!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+        return
+    parts = [int(x) for x in v.split("-")] + [1, 1]
+    try:
+        _dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        problems.append(Problem(path, item.line_of(key), f"{key} {v!r} is not a valid date"))
+
+
+def _is_text(v: Any) -> bool:
+    return isinstance(v, str) and v.strip() != ""
+
+
+def _check_text(item: _Map, key: str, path: Path, what: str, problems: list[Problem]) -> bool:
+    v = item.get(key)
+    if not _is_text(v):
+        problems.append(Problem(path, item.line_of(key), f"{what}: {key} must be non-empty text, got {v!r}"))
+        return False
+    if any(ord(c) < 32 and c not in "\t\n" for c in v):
+        problems.append(Problem(path, item.line_of(key), f"{what}: {key} contains control characters"))
+        return False
+    return True
+
+
+def _check_quote(item: _Map, key: str, src: Source, path: Path, what: str, problems: list[Problem]) -> None:
+    values = item.get(key)
+    for q in values if isinstance(values, list) else [values]:
+        if not _is_text(q):
+            problems.append(Problem(path, item.line_of(key), f"{what}: {key} must be non-empty text, got {q!r}"))
+        elif find_quote(src.text, q) is None:
+            short = q if len(q) <= 40 else q[:40] + "…"
+            problems.append(Problem(path, item.line_of(key), f"{what}: {key} {short!r} not found in source {src.path.name}"))
+
+
+def _validate_item(sec: str, i: int, item: Any, ff: FactsFile, problems: list[Problem]) -> bool:
+    path = ff.path
+    what = f"{sec}[{i}]"
+    if not isinstance(item, _Map):
+        problems.append(Problem(path, 1, f"{what}: must be a mapping, got {type(item).__name__}"))
+        return False
+    n = len(problems)
+    _check_fields(item, path, what, _FIELDS[sec], problems)
+    if "quote" in item:
+        _check_quote(item, "quote", ff.source, path, what, problems)
+    if "date" in item:
+        _check_date(item, "date", path, problems)
+    for k in ("period_start", "period_end"):
+        if k in item:
+            _check_date(item, k, path, problems)
+    if "status" in item and item["status"] not in STATUSES:
+        problems.append(Problem(path, item.line_of("status"), f"{what}: status {item['status']!r} is not one of {', '.join(STATUSES)}"))
+    if sec == "entities":
+        _validate_entity(item, ff, what, problems)
+    elif sec == "relations":
+        _validate_relation(item, path, what, problems)
+    elif sec == "chains":
+        st = item.get("stages")
+        if not (isinstance(st, list) and len(st) >= 2 and all(isinstance(s, str) for s in st)):
+            problems.append(Problem(path, item.line_of("stages"), f"{what}: stages must be a list of at least two entity ids"))
+    elif sec == "indicators":
+        _validate_indicator(item, path, what, problems)
+    if sec == "memberships" and "role" in item:
+        _check_text(item, "role", path, what, problems)
+    return len(problems) == n
+
+
+def _validate_entity(item: _Map, ff: FactsFile, what: str, problems: list[Problem]) -> None:
+    path = ff.path
+    eid = item.get("id")
+    if not (isinstance(eid, str) and (m := _ID.match(eid)) and m.group(1) in KINDS):
+        problems.append(Problem(path, item.line_of("id"), f"{what}: id {eid!r} must be <kind>/<ascii-slug> with kind in: {', '.join(sorted(KINDS))}"))
+    types = item.get("type")
+    tlist = types if isinstance(types, list) else [types]
+    for t in tlist:
+        if t not in vocab.ENTITY_CLASSES:
+            hint = _close(t, vocab.ENTITY_CLASSES)
+            problems.append(Problem(path, item.line_of("type"), f"{what}: unknown type {t!r}{hint}"))
+    for key in ("name", "name_en", "note"):
+        if key in item:
+            _check_text(item, key, path, what, problems)
+    if _is_text(item.get("name")):
+        _check_quote(item, "name", ff.source, path, what, problems)
+    aliases = item.get("aliases", [])
+    if not (isinstance(aliases, list) and all(_is_text(a) for a in aliases)):
+        problems.append(Problem(path, item.line_of("aliases"), f"{what}: aliases must be a list of names"))
+    elif aliases:
+        _check_quote(item, "aliases", ff.source, path, what, problems)
+
+
+def _validate_relation(item: _Map, path: Path, what: str, problems: list[Problem]) -> None:
+    pred = item.get("predicate")
+    if pred not in vocab.RELATION_PROPERTIES:
+        problems.append(Problem(path, item.line_of("predicate"), f"{what}: unknown predicate {pred!r}{_close(pred, vocab.RELATION_PROPERTIES)}"))
+        return
+    literal = pred in vocab.LITERAL_RELATIONS
+    has_obj, has_val = "object" in item, "value" in item
+    if literal and (has_obj or not has_val):
+        problems.append(Problem(path, item.line, f"{what}: {pred} takes a text 'value:', not an 'object:'"))
+    elif not literal and (has_val or not has_obj):
+        problems.append(Problem(path, item.line, f"{what}: {pred} takes an entity 'object:', not a 'value:'"))
+    elif has_val:
+        _check_text(item, "value", path, what, problems)
+
+
+def _validate_indicator(item: _Map, path: Path, what: str, problems: list[Problem]) -> None:
+    v = item.get("value")
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        problems.append(Problem(path, item.line_of("value"), f"{what}: value must be a number, got {v!r}"))
+    if item.get("measure") not in MEASURES:
+        problems.append(Problem(path, item.line_of("measure"), f"{what}: measure {item.get('measure')!r} is not one of {', '.join(MEASURES)}"))
+    q = item.get("qualifier", "exact")
+    if q not in QUALIFIERS:
+        problems.append(Problem(path, item.line_of("qualifier"), f"{what}: qualifier {q!r} is not one of {', '.join(QUALIFIERS)}"))
+    for key in ("metric", "unit", "metric_en", "period"):
+        if key in item:
+            _check_text(item, key, path, what, problems)
+
+
+def _close(word: Any, choices) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(str(word), list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(near)}?)" if near else ""
+
+
+_REFS = {
+    "memberships": ("member", "organization"),
+    "relations": ("subject", "object"),
+    "indicators": ("about",),
+    "chains": ("chain",),
+}
+
+
+def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsFile | None:
+    n = len(problems)
+    data = _read_yaml(path, problems)
+    if len(problems) > n:
+        return None
+    if data is None:
+        problems.append(Problem(path, 1, "empty facts file"))
+        return None
+    if not isinstance(data, _Map):
+        problems.append(Problem(path, 1, "a facts file must be a mapping with 'source' and 'entities'"))
+        return None
+    for k in data:
+        if k not in _SECTIONS:
+            problems.append(Problem(path, data.line_of(k), f"unknown section {k!r} (allowed: {', '.join(_SECTIONS)})"))
+    stem = data.get("source")
+    if not _is_text(stem):
+        problems.append(Problem(path, data.line_of("source"), "missing 'source': the stem of seeds/sources/<stem>.txt"))
+        return None
+    source = _load_source(str(stem), sources_dir, Problem(path, data.line_of("source"), ""), problems)
+    if source is None:
+        return None
+    ff = FactsFile(path=path, source=source)
+    for sec in _FIELDS:
+        items = data.get(sec) or []
+        if not isinstance(items, list):
+            problems.append(Problem(path, data.line_of(sec), f"{sec} must be a list"))
+            continue
+        good = [x for i, x in enumerate(items) if _validate_item(sec, i, x, ff, problems)]
+        setattr(ff, sec, good)
+    return ff
+
+
+def load_facts(facts_dir: Path, sources_dir: Path | None = None) -> Facts:
+    """Load and validate every ``*.yaml`` facts file in ``facts_dir``.
+
+    ``sources_dir`` defaults to ``facts_dir/../sources``. Raises :class:`FactsError`
+    listing every problem (file:line and reason) when anything is wrong.
+    """
+    facts_dir = Path(facts_dir)
+    sources_dir = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
+    problems: list[Problem] = []
+    if not facts_dir.is_dir():
+        raise FactsError([Problem(facts_dir, 0, "facts directory not found")])
+    paths = sorted(p for p in facts_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not paths:
+        raise FactsError([Problem(facts_dir, 0, "no *.yaml facts files in this directory")])
+    files = [ff for p in paths if (ff := _load_file(p, sources_dir, problems))]
+
+    entities: dict[str, _Map] = {}
+    where: dict[str, Problem] = {}
+    docs: dict[str, Path] = {}
+    for ff in files:
+        if (other := docs.setdefault(ff.source.id, ff.path)) != ff.path:
+            problems.append(Problem(ff.path, 1, f"source id {ff.source.id!r} is also used by {other}"))
+        for e in ff.entities:
+            eid = e["id"]
+            if eid in entities:
+                first = where[eid]
+                problems.append(Problem(ff.path, e.line_of("id"), f"duplicate entity id {eid!r} (first defined at {first.path}:{first.line})"))
+            else:
+                entities[eid] = e
+                where[eid] = Problem(ff.path, e.line_of("id"), "")
+    for ff in files:
+        for sec, keys in _REFS.items():
+            for item in getattr(ff, sec):
+                for k in keys:
+                    ref = item.get(k)
+                    if k in item and ref not in entities:
+                        problems.append(Problem(ff.path, item.line_of(k), f"{sec}: {k} {ref!r} is not a defined entity{_close(ref, entities)}"))
+        for ch in ff.chains:
+            for s in ch["stages"]:
+                if s not in entities:
+                    problems.append(Problem(ff.path, ch.line_of("stages"), f"chains: stage {s!r} is not a defined entity{_close(s, entities)}"))
+            if ch.get("chain") in entities and "IncubationChain" not in _types(entities[ch["chain"]]):
+                problems.append(Problem(ff.path, ch.line_of("chain"), f"chains: {ch['chain']!r} is not an IncubationChain entity"))
+    if problems:
+        raise FactsError(problems)
+    return Facts(files=files, entities=entities)
+
+
+def _types(entity: _Map) -> list[str]:
+    t = entity["type"]
+    return t if isinstance(t, list) else [t]

@@ -1,0 +1,224 @@
+"""The named queries behind `kg members`, `memberships`, `related`, `path`, `chain`, `orgs`, `show`, `stats`.
+
+Each function takes a store (anything with ``run(NamedQuery, **iris) -> rows`` and a
+``names`` :class:`~kg.queries.names.NameIndex`), resolves the names it is given, and
+returns a :class:`~kg.queries.result.Report` of plain rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from kg.errors import KgError
+from kg.queries import texts as q
+from kg.queries.names import Entity, NameIndex
+from kg.queries.result import Report, Table
+
+__all__ = ["members", "memberships", "related", "path", "chain", "orgs", "show", "stats", "STATUS_CHOICES"]
+
+STATUS_CHOICES = ("active", "planned", "ended", "all")
+
+
+class Store(Protocol):
+    names: NameIndex
+
+    def run(self, query: q.NamedQuery, **iris: str) -> list[dict[str, Any]]: ...
+
+
+def _subject(ent: Entity) -> dict[str, Any]:
+    return {"iri": ent.iri, "name": ent.name, "name_en": ent.name_en, "aliases": list(ent.aliases), "types": list(ent.types), "matched_by": ent.matched_by}
+
+
+def _dedupe(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per ``key``; several evidence quotes for one statement are kept, first one shown."""
+    seen: dict[tuple, dict[str, Any]] = {}
+    for r in rows:
+        k = tuple(r.get(c) for c in key)
+        if k in seen:
+            seen[k].setdefault("more_evidence", []).append(r.get("quote"))
+        else:
+            seen[k] = dict(r)
+    return list(seen.values())
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUS_CHOICES:
+        raise KgError(f"unknown status {status!r}; use one of {', '.join(STATUS_CHOICES)}")
+
+
+_MEMBER_COLS = ["status", "since", "role", "quote", "source"]
+
+
+def members(store: Store, name: str, status: str = "all") -> Report:
+    """Members of a community, alliance or organization, with status, date and evidence.
+
+    Notes say when the source declares more members than it names.
+    """
+    _check_status(status)
+    org = store.names.resolve(name)
+    rows = _dedupe(store.run(q.MEMBERSHIPS, org=org.iri), ("member", "status"))
+    shown = [r for r in rows if status == "all" or r["status"] == status]
+    table = Table("members", ["member_name", "member_en", *_MEMBER_COLS], shown, title=f"{org.name} 的成员 / members")
+    notes = []
+    named_active = len({r["member"] for r in rows if r["status"] == "active"})
+    for d in store.run(q.DECLARED_MEMBER_COUNT, org=org.iri):
+        total = d["value"]
+        notes.append(
+            f"the source gives {total} member units in total ({total}{d['unit']}成员单位) and names {named_active}; "
+            f"the other {max(total - named_active, 0)} are not named — evidence: “{d['quote']}” ({d['source']})"
+        )
+    planned = sum(r["status"] == "planned" for r in rows)
+    if status == "active" and planned:
+        notes.append(f"{planned} planned member(s) not shown; use --status planned or all")
+    return Report([table], notes, _subject(org))
+
+
+def memberships(store: Store, name: str, status: str = "all") -> Report:
+    """What an organization is, will be or was a member of; planned ones are labelled planned."""
+    _check_status(status)
+    ent = store.names.resolve(name)
+    rows = _dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status"))
+    shown = [r for r in rows if status == "all" or r["status"] == status]
+    table = Table("memberships", ["org_name", "org_en", *_MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships")
+    return Report([table], [], _subject(ent))
+
+
+def _short(predicate: str) -> str:
+    return predicate.removeprefix("org:")
+
+
+def _edges_of(store: Store, iri: str) -> list[tuple[str, dict[str, Any]]]:
+    """(direction, row) for every edge touching ``iri``: '->' outgoing, '<-' incoming."""
+    out = [("->", r) for r in store.run(q.EDGES_FROM, s=iri)]
+    out += [("<-", r) for r in store.run(q.EDGES_TO, o=iri)]
+    return out
+
+
+def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...] = ()) -> Report:
+    """Neighbours up to ``depth`` hops away, with the relation, its direction, status and evidence."""
+    if depth < 1:
+        raise KgError("--depth must be at least 1")
+    start = store.names.resolve(name)
+    wanted = {_short(p) for p in predicates}
+    seen = {start.iri}
+    frontier = [start.iri]
+    rows: list[dict[str, Any]] = []
+    for level in range(1, depth + 1):
+        nxt: list[str] = []
+        for node in frontier:
+            for direction, r in _edges_of(store, node):
+                if wanted and _short(r["predicate"]) not in wanted:
+                    continue
+                other = r["o"] if direction == "->" else r["s"]
+                rows.append({"depth": level, "from": store.names.label(node), "direction": direction, "relation": r["predicate"],
+                             "entity": store.names.label(other), "iri": other, "status": r["status"], "quote": r["quote"], "source": r["source"]})
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        frontier = nxt
+    rows = _dedupe(rows, ("from", "direction", "relation", "iri", "status"))
+    table = Table("related", ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"], rows, title=f"{start.name} 的关联 / related")
+    return Report([table], [], _subject(start))
+
+
+def path(store: Store, a: str, b: str, status: str = "all") -> Report:
+    """The shortest chain of relations between two entities, each hop with its evidence.
+
+    ``status='active'`` ignores planned and ended relations; by default every relation
+    counts and each hop says its status.
+    """
+    from kg import analytics
+
+    _check_status(status)
+    src, dst = store.names.resolve(a), store.names.resolve(b)
+    graph = analytics.project(store.run(q.ALL_EDGES), statuses=None if status == "all" else {status})
+    hops = analytics.shortest_path(graph, src.iri, dst.iri)
+    if hops is None:
+        return Report([Table("path", [], [])], [f"no path between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only")], _subject(src))
+    rows = [{"step": i, "from": store.names.label(h["s"]), "relation": h["predicate"], "to": store.names.label(h["o"]), **{k: h[k] for k in ("status", "quote", "source")}} for i, h in enumerate(hops, 1)]
+    notes = []
+    if any(r["status"] != "active" for r in rows):
+        notes.append("this path goes through planned (not yet active) relations; --status active for active ones only")
+    return Report([Table("path", ["step", "from", "relation", "to", "status", "quote", "source"], rows, title=f"{src.name} → {dst.name}")], notes, _subject(src))
+
+
+def chain(store: Store, name: str) -> Report:
+    """The ordered chain ``name`` is (or is a stage of), stage by stage."""
+    ent = store.names.resolve(name)
+    chains = [r["chain"] for r in store.run(q.CHAINS_OF, x=ent.iri)]
+    if not chains:
+        raise KgError(f"{ent.name} is not a chain nor a stage of one")
+    tables = []
+    for c in chains:
+        rows = _dedupe(store.run(q.CHAIN_STAGES, chain=c), ("position",))
+        tables.append(Table("stages", ["position", "name", "name_en", "quote", "source"], rows, title=rows[0]["chain_name"] if rows else c))
+    return Report(tables, [], _subject(ent))
+
+
+def _type_filter(store: Store, type_: str) -> set[str]:
+    """Class local names matching ``type_`` (local name, Chinese or English label), with subclasses."""
+    classes = store.run(q.CLASSES)
+    key = type_.strip().casefold()
+    hit = [c for c in classes if key in {str(c["name"]).casefold(), str(c["label_zh"]).casefold(), str(c["label_en"]).casefold()}]
+    if not hit and key == "organization":
+        return {c["name"] for c in classes}
+    if not hit:
+        names = sorted(c["name"] for c in classes)
+        raise KgError(f"unknown type {type_!r}; known types: {', '.join(names)}")
+    return {c["name"] for c in store.run(q.SUBCLASSES, cls=hit[0]["cls"])}
+
+
+def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Report:
+    """Organizations with their type and Chinese/English names, optionally by type or park."""
+    rows = store.run(q.ORGS)
+    notes = []
+    if type_:
+        allowed = _type_filter(store, type_)
+        rows = [r for r in rows if r["type"] in allowed]
+    subject = None
+    if in_:
+        park = store.names.resolve(in_)
+        inside = {r["org"] for r in store.run(q.INSIDE, park=park.iri)}
+        rows = [r for r in rows if r["org"] in inside]
+        subject = _subject(park)
+        notes.append(f"organizations located in, established in or part of {park.name}")
+    rows = _dedupe(rows, ("org",))
+    return Report([Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, subject)
+
+
+def show(store: Store, name: str) -> Report:
+    """One entity: types, names, memberships, relations both ways, indicators, each with evidence."""
+    ent = store.names.resolve(name)
+    types = store.run(q.ENTITY_TYPES, x=ent.iri)
+    names = [{"kind": "name (zh)", "value": ent.name}]
+    names += [{"kind": "alias/简称", "value": a} for a in ent.aliases]
+    if ent.name_en:
+        names.append({"kind": "English (translation)", "value": ent.name_en})
+    ms = _dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status"))
+    hs = _dedupe(store.run(q.MEMBERSHIPS, org=ent.iri), ("member", "status"))
+    member_rows = [{"role": "member of", "other": r["org_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in ms]
+    member_rows += [{"role": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in hs]
+    rel = [
+        {"direction": d, "relation": r["predicate"], "other": store.names.label(r["o"] if d == "->" else r["s"]), "status": r["status"], "quote": r["quote"], "source": r["source"]}
+        for d, r in _edges_of(store, ent.iri)
+        if r["predicate"] not in ("org:memberOf", "plannedMemberOf", "formerMemberOf")
+    ]
+    rel += [{"direction": "->", "relation": r["predicate"], "other": r["value"], **{k: r[k] for k in ("status", "quote", "source")}} for r in store.run(q.LITERAL_FACTS, x=ent.iri)]
+    rel = _dedupe(rel, ("direction", "relation", "other", "status"))
+    ind = store.run(q.INDICATORS, x=ent.iri)
+    tables = [
+        Table("types", ["type", "type_zh"], types, title="类型 / types"),
+        Table("names", ["kind", "value"], names, title="名称 / names"),
+        Table("memberships", ["role", "other", *_MEMBER_COLS], member_rows, title="成员关系 / memberships"),
+        Table("relations", ["direction", "relation", "other", "status", "quote", "source"], rel, title="关系 / relations"),
+        Table("indicators", ["metric", "metric_en", "qualifier", "value", "unit", "period", "quote", "source"], ind, title="指标 / indicators"),
+    ]
+    return Report(tables, [], _subject(ent))
+
+
+def stats(store: Store) -> Report:
+    """Counts by class and by predicate (the ontology's own graph excluded)."""
+    return Report([
+        Table("classes", ["class", "label_zh", "count"], store.run(q.CLASS_COUNTS), title="按类 / by class"),
+        Table("predicates", ["predicate", "count"], store.run(q.PREDICATE_COUNTS), title="按谓词 / by predicate"),
+    ])

@@ -1,0 +1,117 @@
+"""Render a :class:`~kg.queries.result.Report` as a terminal table, JSON or CSV text.
+
+Tables measure Chinese characters as two columns wide and wrap long cells (quotes) so
+output stays readable in an 80–160 column terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Any
+
+from kg.queries.result import Report, Table
+
+__all__ = ["render", "FORMATS", "display_width"]
+
+FORMATS = ("table", "json", "csv")
+_MAX_CELL = 44  # display columns before a cell wraps
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, (list, tuple)):
+        return "; ".join(map(_cell, v))
+    return " ".join(str(v).split())  # no line breaks inside a cell
+
+
+def _wrap(s: str, width: int) -> list[str]:
+    """Lines of at most ``width`` display columns; Latin text breaks at spaces when it can."""
+    lines: list[str] = []
+    cur = ""
+    for ch in s:
+        if display_width(cur + ch) > width and cur:
+            cut = cur.rfind(" ")
+            if ch != " " and cut > 0 and cur[-1].isascii() and cur[-1].isalnum():
+                lines.append(cur[:cut])
+                cur = cur[cut + 1 :]
+            else:
+                lines.append(cur)
+                cur = ""
+            if ch == " ":
+                continue
+        cur += ch
+    lines.append(cur)
+    return lines
+
+
+def _pad(s: str, width: int) -> str:
+    return s + " " * (width - display_width(s))
+
+
+def _table_text(t: Table) -> str:
+    cols = [c for c in t.columns if any(r.get(c) not in (None, "") for r in t.rows)] or t.columns
+    cells = [[_cell(r.get(c)) for c in cols] for r in t.rows]
+    widths = [min(_MAX_CELL, max([display_width(c)] + [display_width(row[i]) for row in cells])) for i, c in enumerate(cols)]
+    sep = "  "
+    out = [sep.join(_pad(c, w) for c, w in zip(cols, widths)).rstrip(), sep.join("─" * w for w in widths)]
+    for row in cells:
+        wrapped = [_wrap(v, w) for v, w in zip(row, widths)]
+        for k in range(max(len(x) for x in wrapped)):
+            out.append(sep.join(_pad(x[k] if k < len(x) else "", w) for x, w in zip(wrapped, widths)).rstrip())
+    return "\n".join(out)
+
+
+def _subject_line(subject: dict[str, Any]) -> str:
+    s = subject["name"]
+    if subject.get("name_en"):
+        s += f" / {subject['name_en']} (translation)"
+    if subject.get("types"):
+        s += f"  [{', '.join(subject['types'])}]"
+    return s + f"\n<{subject['iri']}>"
+
+
+def render(report: Report, fmt: str = "table") -> str:
+    """The report as text in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return _csv(report)
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}")
+    parts = []
+    if report.subject:
+        parts.append(_subject_line(report.subject))
+    for t in report.tables:
+        if len(report.tables) > 1 or t.title:
+            parts.append(f"== {t.title or t.name} ({len(t.rows)}) ==")
+        parts.append(_table_text(t) if t.rows else "(none)")
+    for n in report.notes:
+        parts.append(f"note: {n}")
+    return "\n".join(parts)
+
+
+def _csv(report: Report) -> str:
+    buf = io.StringIO()
+    multi = len(report.tables) > 1
+    cols: list[str] = ["table"] if multi else []
+    for t in report.tables:
+        cols += [c for c in t.columns if c not in cols]
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for t in report.tables:
+        for r in t.rows:
+            row = {c: _cell(r.get(c)) for c in t.columns}
+            if multi:
+                row["table"] = t.name
+            w.writerow(row)
+    return buf.getvalue().rstrip("\n")

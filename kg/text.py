@@ -1,0 +1,203 @@
+"""Chinese text normalization for OCR'd articles, with offsets back to the original text.
+
+Two levels:
+
+* :func:`normalize` makes OCR text readable: drops layout debris (page codes such as
+  ``07A``), joins lines broken mid-sentence, removes spaces between CJK characters and
+  folds full-width letters and digits to ASCII. Chinese punctuation is kept.
+* :func:`match_key` is the form in which quotes and names are compared: NFKC width
+  folding, every whitespace and line break removed, quotation marks dropped, traditional
+  characters mapped to simplified, case folded. A quote "occurs in a document" when its
+  key is a substring of the document's key.
+
+Both return, on request, an offset list that maps each output character to the index of
+the original character it came from, so a match in normalized text is a span in the raw
+text.
+
+>>> normalize("打通\\n服务群众的“最后一 公里”")
+'打通服务群众的“最后一公里”'
+>>> match_key("“紅領寧商”黨建共同體")
+'红领宁商党建共同体'
+>>> raw = "园区金诃藏药集团有限公司\\n被认定为青海省首家新型研发机构"
+>>> span = find_quote(raw, "金诃藏药集团有限公司被认定")
+>>> raw[span[0]:span[1]]
+'金诃藏药集团有限公司\\n被认定'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "normalize",
+    "normalize_with_offsets",
+    "match_key",
+    "match_key_with_offsets",
+    "name_key",
+    "find_quote",
+    "is_cjk",
+]
+
+# Quotation marks dropped from match keys: “红领宁商”党建共同体 == 红领宁商党建共同体.
+_QUOTE_MARKS = frozenset("“”‘’\"'「」『』〝〞＂＇")
+# Separators dropped from name keys only (智汇三江源·助力新青海).
+_NAME_SEPARATORS = frozenset("·•・‧")
+# A blank line after one of these is a paragraph break; after a bare character it is a
+# column break in the middle of a sentence (环\n\n卫设备) and is joined.
+_SENTENCE_END = frozenset("。！？；：…”』」）】")
+_PAGE_CODE = re.compile(r"^\s*\d{1,3}[A-Z]?\s*$")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for CJK ideographs, CJK punctuation and full-width forms."""
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF  # unified ideographs
+        or 0x3400 <= o <= 0x4DBF  # extension A
+        or 0x20000 <= o <= 0x2FA1F  # extensions B+ and compatibility supplement
+        or 0xF900 <= o <= 0xFAFF  # compatibility ideographs
+        or 0x3000 <= o <= 0x303F  # CJK symbols and punctuation
+        or 0xFF00 <= o <= 0xFFEF  # half/full-width forms
+        or 0x2010 <= o <= 0x2027  # dashes, quotes, ellipsis used in Chinese text
+    )
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # opencc-python-reimplemented: pure Python, offline
+
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _fold(ch: str) -> str:
+    """Width-fold (NFKC) and map traditional to simplified, one character at a time."""
+    s = unicodedata.normalize("NFKC", ch)
+    if len(s) == 1 and 0x3400 <= ord(s) <= 0x9FFF:
+        t = _t2s().convert(s)
+        if len(t) == 1:
+            s = t
+    return s.casefold()
+
+
+def match_key_with_offsets(text: str, *, drop: frozenset[str] = _QUOTE_MARKS) -> tuple[str, list[int]]:
+    """The match key of ``text`` and, for each key character, its index in ``text``."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in drop or unicodedata.category(ch) == "Cf":
+            continue
+        for f in _fold(ch):
+            if f.isspace() or f in drop:
+                continue
+            out.append(f)
+            offsets.append(i)
+    return "".join(out), offsets
+
+
+def match_key(text: str) -> str:
+    """The form in which quotes are compared with documents (see module docstring)."""
+    return match_key_with_offsets(text)[0]
+
+
+_NAME_DROP = _QUOTE_MARKS | _NAME_SEPARATORS | frozenset("《》〈〉")
+
+
+def name_key(name: str) -> str:
+    """The form in which names are compared: the match key without separators or 《》."""
+    return match_key_with_offsets(name, drop=_NAME_DROP)[0]
+
+
+@lru_cache(maxsize=32)
+def _doc_key(raw: str) -> tuple[str, tuple[int, ...]]:
+    key, offsets = match_key_with_offsets(raw)
+    return key, tuple(offsets)
+
+
+def find_quote(raw: str, quote: str) -> tuple[int, int] | None:
+    """Span ``(start, end)`` of ``quote`` in ``raw`` compared by match key, or None.
+
+    The span covers the original characters, line breaks and spaces included, so
+    ``raw[start:end]`` is what the quote was taken from.
+    """
+    qkey = match_key(quote)
+    if not qkey:
+        return None
+    dkey, offsets = _doc_key(raw)
+    i = dkey.find(qkey)
+    if i < 0:
+        return None
+    return offsets[i], offsets[i + len(qkey) - 1] + 1
+
+
+def _is_joinable(ch: str) -> bool:
+    return is_cjk(ch) or unicodedata.category(ch).startswith("P")
+
+
+def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
+    """Readable text from OCR'd ``raw`` and each output character's index in ``raw``.
+
+    Paragraph breaks (a blank line, or an indented line after a
+    sentence end) are kept as one blank line; a single line break is
+    removed between CJK characters or punctuation and becomes a space between Latin
+    words; spaces next to a CJK character are removed; lines holding only a page code
+    are dropped; full-width letters and digits become ASCII.
+    """
+    # 1. Drop layout-debris lines, keeping offsets.
+    kept: list[tuple[str, int]] = []
+    pos = 0
+    for line in raw.splitlines(keepends=True):
+        if not _PAGE_CODE.match(line):
+            kept.extend((ch, pos + j) for j, ch in enumerate(line))
+        pos += len(line)
+    # 2. Fold width for letters/digits/space; unify line endings.
+    chars: list[tuple[str, int]] = []
+    for ch, i in kept:
+        if ch == "\r":
+            continue
+        if 0xFF10 <= ord(ch) <= 0xFF5A and unicodedata.normalize("NFKC", ch).isalnum():
+            ch = unicodedata.normalize("NFKC", ch)
+        elif ch == "\u3000" or (ch.isspace() and ch != "\n"):
+            ch = " "
+        elif unicodedata.category(ch) == "Cf":  # zero-width and direction marks
+            continue
+        chars.append((ch, i))
+    # 3. Collapse runs of whitespace, deciding what each run becomes.
+    out: list[str] = []
+    offsets: list[int] = []
+    n = len(chars)
+    k = 0
+    while k < n:
+        ch, i = chars[k]
+        if ch not in " \n":
+            out.append(ch)
+            offsets.append(i)
+            k += 1
+            continue
+        start = k
+        while k < n and chars[k][0] in " \n":
+            k += 1
+        run = "".join(c for c, _ in chars[start:k])
+        prev = out[-1] if out else ""
+        nxt = chars[k][0] if k < n else ""
+        if not prev or not nxt:
+            continue  # leading/trailing whitespace
+        blank_line = run.count("\n") >= 2
+        indented = "\n " in run
+        mid_sentence = is_cjk(prev) and is_cjk(nxt) and prev not in _SENTENCE_END
+        if (blank_line and not mid_sentence) or (indented and prev in _SENTENCE_END):
+            out.extend("\n\n")
+            offsets.extend((chars[start][1], chars[start][1]))
+        elif _is_joinable(prev) or _is_joinable(nxt):
+            continue
+        else:
+            out.append(" ")
+            offsets.append(chars[start][1])
+    return "".join(out), offsets
+
+
+def normalize(raw: str) -> str:
+    """Readable text from OCR'd ``raw`` (see :func:`normalize_with_offsets`)."""
+    return normalize_with_offsets(raw)[0]

@@ -113,7 +113,20 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
     return m
 
 
+class _Seq(list):
+    """A YAML sequence that remembers the line of each item (1-based)."""
+
+    item_lines: list[int]
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
+    seq = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    seq.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return seq
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
 # Dates stay strings: "2024-06" and "2024-06-01" are compared and typed by us, not YAML.
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
@@ -262,11 +275,11 @@ def _check_quote(item: _Map, key: str, src: Source, path: Path, what: str, probl
             problems.append(Problem(path, item.line_of(key), f"{what}: {key} {short!r} not found in source {src.path.name}"))
 
 
-def _validate_item(sec: str, i: int, item: Any, ff: FactsFile, problems: list[Problem]) -> bool:
+def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, problems: list[Problem]) -> bool:
     path = ff.path
     what = f"{sec}[{i}]"
     if not isinstance(item, _Map):
-        problems.append(Problem(path, 1, f"{what}: must be a mapping, got {type(item).__name__}"))
+        problems.append(Problem(path, line, f"{what}: must be a mapping, got {type(item).__name__}"))
         return False
     n = len(problems)
     _check_fields(item, path, what, _FIELDS[sec], problems)
@@ -388,7 +401,8 @@ def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsF
         if not isinstance(items, list):
             problems.append(Problem(path, data.line_of(sec), f"{sec} must be a list"))
             continue
-        good = [x for i, x in enumerate(items) if _validate_item(sec, i, x, ff, problems)]
+        lines = getattr(items, "item_lines", [data.line_of(sec)] * len(items))
+        good = [x for i, (x, ln) in enumerate(zip(items, lines)) if _validate_item(sec, i, x, ln, ff, problems)]
         setattr(ff, sec, good)
     return ff
 

@@ -1,0 +1,199 @@
+"""Every query command on the seed graph, in table and json, with asserted answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+ALLIANCE_PLANNED = {"青海大学", "青海理工学院", "西宁城市职业技术学院", "青海大学科技园投资开发股份有限公司"}
+CHAIN = ["启迪众创空间", "生科孵化器", "食保区加速器", "青年创业园", "青海大学科技园", "产业园"]
+
+
+def _json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_members_of_hongling_are_active_and_total_is_13(kg):
+    data = _json(kg("members", "红领宁商", "--format", "json"))
+    assert data["subject"]["name"] == "红领宁商党建共同体"
+    assert {m["member_name"] for m in data["members"]} == HONGLING_NAMED
+    assert {m["status"] for m in data["members"]} == {"active"}
+    assert all(m["quote"] and m["source"] for m in data["members"])
+    assert any("13 member units in total" in n and "names 4" in n for n in data["notes"])
+
+
+def test_members_table_shows_total_note(kg):
+    r = kg("members", "红领宁商")
+    assert r.exit_code == 0
+    assert "青海塞奇食品有限公司" in r.stdout and "13 member units in total" in r.stdout
+
+
+def test_planned_members_of_green_computing_alliance(kg):
+    data = _json(kg("members", "绿色算力党建联盟", "--status", "planned", "--format", "json"))
+    names = {m["member_name"] for m in data["members"]}
+    assert ALLIANCE_PLANNED <= names
+    assert {m["status"] for m in data["members"]} == {"planned"}
+
+
+def test_alliance_has_no_active_members(kg):
+    r = kg("members", "绿色算力党建联盟", "--status", "active")
+    assert r.exit_code == 1  # no result
+    assert "planned member(s) not shown" in r.stdout
+
+
+def test_qinghai_university_membership_is_planned_never_active(kg):
+    data = _json(kg("memberships", "青海大学", "--format", "json"))
+    assert [(m["org_name"], m["status"]) for m in data["memberships"]] == [("西宁经济技术开发区生物科技产业园区绿色算力党建联盟", "planned")]
+    r = kg("memberships", "青海大学", "--status", "active")
+    assert r.exit_code == 1
+
+
+def test_chain_from_first_stage_prints_six_stages_in_order(kg):
+    data = _json(kg("chain", "启迪众创空间", "--format", "json"))
+    assert [s["name"] for s in data["stages"]] == CHAIN
+    assert [s["position"] for s in data["stages"]] == [1, 2, 3, 4, 5, 6]
+    table = kg("chain", "启迪众创空间").stdout
+    rows = [line.split()[:2] for line in table.splitlines() if line[:1].isdigit()]
+    assert rows == [[str(i), n] for i, n in enumerate(CHAIN, 1)]
+
+
+def test_path_from_qinghai_university_to_jinhe_has_evidence(kg):
+    data = _json(kg("path", "青海大学", "金诃藏药", "--format", "json"))
+    hops = data["path"]
+    assert hops[0]["from"] == "青海大学" and hops[0]["relation"] == "plannedMemberOf" and hops[0]["status"] == "planned"
+    names = {h["from"] for h in hops} | {h["to"] for h in hops}
+    assert "金诃藏药集团有限公司" in names
+    assert all(h["quote"] for h in hops)
+    assert any("planned" in n for n in data["notes"])
+
+
+def test_path_with_active_relations_only_finds_none_for_the_university(kg):
+    r = kg("path", "青海大学", "金诃藏药", "--status", "active")
+    assert r.exit_code == 1 and "no path" in r.stdout
+
+
+def test_show_entity_with_relations_and_evidence(kg):
+    data = _json(kg("show", "金诃藏药", "--format", "json"))
+    assert data["subject"]["matched_by"] == "alias"
+    assert {"relation": "locatedIn", "other": "西宁经济技术开发区生物科技产业园区"}.items() <= next(r for r in data["relations"] if r["relation"] == "locatedIn").items()
+    assert {r["other"] for r in data["relations"] if r["relation"] == "certifiedAs"} >= {"新型研发机构"}
+    assert all(r["quote"] for r in data["relations"])
+    assert "Company" in {t["type"] for t in data["types"]}
+
+
+def test_show_park_lists_indicators_with_units_and_qualifiers(kg):
+    data = _json(kg("show", "生物园区", "--format", "json"))
+    by_metric = {i["value"]: i for i in data["indicators"]}
+    assert by_metric[3530]["unit"] == "人"
+    assert by_metric[33.13]["unit"] == "亿元" and by_metric[33.13]["qualifier"] == "约"
+    assert by_metric[409]["unit"] == "件"
+
+
+def test_related_lists_neighbours_with_direction(kg):
+    data = _json(kg("related", "红领宁商", "--format", "json"))
+    incoming = {r["entity"] for r in data["related"] if r["direction"] == "<-" and r["relation"] == "org:memberOf"}
+    assert incoming == HONGLING_NAMED
+    assert any(r["direction"] == "->" and r["relation"] == "establishedIn" for r in data["related"])
+
+
+def test_related_predicate_filter_and_depth(kg):
+    one = _json(kg("related", "青海大学", "--predicate", "plannedMemberOf", "--format", "json"))["related"]
+    assert {r["entity"] for r in one} == {"西宁经济技术开发区生物科技产业园区绿色算力党建联盟"}
+    two = _json(kg("related", "青海大学", "--predicate", "plannedMemberOf", "--depth", "2", "--format", "json"))["related"]
+    assert ALLIANCE_PLANNED <= {r["entity"] for r in two} | {r["from"] for r in two}
+
+
+def test_orgs_by_type_and_in_park(kg):
+    unis = _json(kg("orgs", "--type", "University", "--format", "json"))["orgs"]
+    assert {o["name"] for o in unis} == {"青海大学", "青海理工学院", "西宁城市职业技术学院"}
+    assert {o["name"] for o in _json(kg("orgs", "--type", "高等院校", "--format", "json"))["orgs"]} == {o["name"] for o in unis}
+    inside = {o["name"] for o in _json(kg("orgs", "--in", "园区", "--format", "json"))["orgs"]}
+    assert "金诃藏药集团有限公司" in inside and "青海大学" not in inside
+    everything = _json(kg("orgs", "--format", "json"))["orgs"]
+    assert len(everything) >= 30 and all(o["type"] for o in everything)
+
+
+def test_orgs_unknown_type_lists_known_ones(kg):
+    r = kg("orgs", "--type", "Spaceship")
+    assert r.exit_code == 1 and "known types:" in r.output and "University" in r.output
+
+
+def test_stats_counts(kg):
+    data = _json(kg("stats", "--format", "json"))
+    classes = {c["class"]: c["count"] for c in data["classes"]}
+    assert classes["org:Membership"] == 10 and classes["park:University"] == 3
+    assert classes["park:Evidence"] > 50
+
+
+def test_csv_format(kg):
+    r = kg("members", "红领宁商", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {row["member_name"] for row in rows} == HONGLING_NAMED
+
+
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("金诃藏药", "金诃藏药集团有限公司"),  # 简称
+        ("生物园区", "西宁经济技术开发区生物科技产业园区"),  # alias
+        ("Qinghai University", "青海大学"),  # English label
+        ("qinghai university", "青海大学"),
+        ("“红领宁商”党建共同体", "红领宁商党建共同体"),  # quotes inside the name
+        ("紅領寧商黨建共同體", "红领宁商党建共同体"),  # traditional
+        ("青海 大学", "青海大学"),  # spaces
+        ("university/qinghai-daxue", "青海大学"),  # id
+        ("https://w3id.org/park-kg/id/university/qinghai-daxue", "青海大学"),  # IRI
+    ],
+)
+def test_name_resolution(kg, name, expected):
+    assert _json(kg("show", name, "--format", "json"))["subject"]["name"] == expected
+
+
+def test_unknown_name_gets_suggestions_and_exit_1(kg):
+    r = kg("members", "红领宁")
+    assert r.exit_code == 1
+    assert "no entity named '红领宁'" in r.output and "红领宁商" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_usage_error_exits_2(kg):
+    assert kg("members").exit_code == 2
+    assert kg("members", "红领宁商", "--format", "xml").exit_code == 2
+
+
+def test_missing_store_is_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    r = CliRunner().invoke(cli, ["--store", str(tmp_path / "none"), "members", "红领宁商"])
+    assert r.exit_code == 1
+    assert "run `kg build` first" in r.output and "Traceback" not in r.output
+
+
+def test_real_subprocess_members(seed_store):
+    env = {**os.environ, "KG_STORE": str(seed_store)}
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "members", "红领宁商", "--format", "json"], capture_output=True, env=env, cwd=ROOT, timeout=60)
+    assert p.returncode == 0, p.stderr.decode()
+    data = json.loads(p.stdout.decode("utf-8"))
+    assert {m["member_name"] for m in data["members"]} == HONGLING_NAMED
+
+
+def test_real_subprocess_build_and_unknown_name(tmp_path):
+    store = tmp_path / "store"
+    env = {**os.environ, "KG_STORE": str(store)}
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "build"], capture_output=True, env=env, cwd=ROOT, timeout=300)
+    assert p.returncode == 0, p.stderr.decode()
+    assert "built" in p.stdout.decode() and "triples" in p.stdout.decode()
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "show", "no-such-org"], capture_output=True, env=env, cwd=ROOT, timeout=60)
+    assert p.returncode == 1 and b"Traceback" not in p.stderr and b"no entity named" in p.stderr

@@ -17,7 +17,8 @@ from kg.queries.result import Report, Table
 __all__ = ["render", "FORMATS", "display_width"]
 
 FORMATS = ("table", "json", "csv")
-_MAX_CELL = 44  # display columns before a cell wraps
+_MAX_CELL = 26  # display columns before a cell wraps
+_WIDE = {"quote": 36, "source": 24}  # columns allowed to be wider
 
 
 def display_width(s: str) -> int:
@@ -61,7 +62,7 @@ def _pad(s: str, width: int) -> str:
 def _table_text(t: Table) -> str:
     cols = [c for c in t.columns if any(r.get(c) not in (None, "") for r in t.rows)] or t.columns
     cells = [[_cell(r.get(c)) for c in cols] for r in t.rows]
-    widths = [min(_MAX_CELL, max([display_width(c)] + [display_width(row[i]) for row in cells])) for i, c in enumerate(cols)]
+    widths = [min(_WIDE.get(c, _MAX_CELL), max([display_width(c)] + [display_width(row[i]) for row in cells])) for i, c in enumerate(cols)]
     sep = "  "
     out = [sep.join(_pad(c, w) for c, w in zip(cols, widths)).rstrip(), sep.join("─" * w for w in widths)]
     for row in cells:

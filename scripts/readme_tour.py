@@ -1,0 +1,58 @@
+"""Re-run the `$ kg …` examples in README.md against the seed graph and rewrite their output.
+
+    python scripts/readme_tour.py          # update README.md in place
+    python scripts/readme_tour.py --check  # exit 1 if any example's output changed
+
+Each example is a ```console block whose first line is `$ kg ARGS`; the rest of the block
+is the command's output. tests/test_readme.py runs --check, so the tour stays true.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import sys
+import tempfile
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BLOCK = re.compile(r"```console\n\$ kg (?P<args>[^\n]*)\n(?P<out>.*?)```", re.S)
+
+
+def run(args: str, store: Path) -> str:
+    from kg.cli import cli
+
+    r = CliRunner().invoke(cli, ["--store", str(store), *shlex.split(args)], catch_exceptions=False)
+    return "\n".join(line.rstrip() for line in r.stdout.rstrip("\n").splitlines()) + "\n"
+
+
+def rewrite(text: str, store: Path) -> str:
+    return BLOCK.sub(lambda m: f"```console\n$ kg {m['args']}\n{run(m['args'], store)}```", text)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    from kg.build import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "store"
+        build(ROOT / "seeds" / "facts", store)
+        text = README.read_text(encoding="utf-8")
+        new = rewrite(text, store)
+    if args.check:
+        if new != text:
+            print("README.md examples are out of date: run python scripts/readme_tour.py", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

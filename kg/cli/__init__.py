@@ -1,0 +1,15 @@
+"""The `kg` command line: each command parses its arguments, makes one library call, renders.
+
+Exit codes: 0 an answer, 1 no result or a user error (one line, no traceback), 2 usage.
+Commands live in one module per group (query.py, …) and register on the group in
+_base.py; nothing outside this package imports it.
+"""
+
+from kg.cli import query  # noqa: F401  (registers the commands)
+from kg.cli._base import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    cli(prog_name="kg")

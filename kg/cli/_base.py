@@ -1,0 +1,77 @@
+"""The `kg` group and what its commands share: the config object, --format, error handling."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from kg.errors import KgError
+
+DEFAULT_STORE = "data/store"
+
+
+class Config:
+    def __init__(self, store: Path):
+        self.store_path = store
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from kg.stores import open_store
+
+            self._store = open_store("store", path=self.store_path)
+        return self._store
+
+
+pass_config = click.make_pass_decorator(Config)
+
+
+def progress(msg: str) -> None:
+    click.echo(f"… {msg}", err=True)
+
+
+def output_options(f):
+    """The shared ``--format`` option of every query command."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format."
+    )(f)
+
+
+def user_errors(f):
+    """Turn library errors into one readable line and exit code 1."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except KgError as e:
+            raise click.ClickException(str(e)) from None
+        except OSError as e:
+            raise click.ClickException(f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")) from None
+
+    return wrapper
+
+
+def emit(report, fmt: str) -> None:
+    from kg.render import render
+
+    click.echo(render(report, fmt))
+    if report.empty:
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True, envvar="KG_STORE", help="Store directory (env KG_STORE).")
+@click.version_option(package_name="park-kg")
+@click.pass_context
+def cli(ctx: click.Context, store: Path) -> None:
+    """park-kg: the organizations of an industrial park as a knowledge graph.
+
+    Every answer carries the sentence it came from. Start with `kg build`, then ask
+    `kg members 红领宁商`.
+    """
+    ctx.obj = Config(store)

@@ -7,8 +7,10 @@ returns a :class:`~kg.queries.result.Report` of plain rows.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Protocol
 
+from kg import classes
 from kg.errors import KgError
 from kg.queries import texts as q
 from kg.queries.names import Entity, NameIndex
@@ -29,16 +31,24 @@ def _subject(ent: Entity) -> dict[str, Any]:
     return {"iri": ent.iri, "name": ent.name, "name_en": ent.name_en, "aliases": list(ent.aliases), "types": list(ent.types), "matched_by": ent.matched_by}
 
 
+def _order(r: dict[str, Any]) -> str:
+    return json.dumps(r, sort_keys=True, default=str, ensure_ascii=False)
+
+
 def _dedupe(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per ``key``; several evidence quotes for one statement are kept, first one shown."""
+    """One row per ``key``, in a backend-independent order; extra evidence goes to ``more_evidence``."""
     seen: dict[tuple, dict[str, Any]] = {}
-    for r in rows:
+    for r in sorted(rows, key=_order):
         k = tuple(r.get(c) for c in key)
         if k in seen:
             seen[k].setdefault("more_evidence", []).append(r.get("quote"))
         else:
             seen[k] = dict(r)
     return list(seen.values())
+
+
+def _sorted(rows: list[dict[str, Any]], *cols: str) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: tuple("" if r.get(c) is None else r[c] for c in cols))
 
 
 def _check_status(status: str) -> None:
@@ -56,7 +66,7 @@ def members(store: Store, name: str, status: str = "all") -> Report:
     """
     _check_status(status)
     org = store.names.resolve(name)
-    rows = _dedupe(store.run(q.MEMBERSHIPS, org=org.iri), ("member", "status"))
+    rows = _sorted(_dedupe(store.run(q.MEMBERSHIPS, org=org.iri), ("member", "status")), "status", "member_name")
     shown = [r for r in rows if status == "all" or r["status"] == status]
     table = Table("members", ["member_name", "member_en", *_MEMBER_COLS], shown, title=f"{org.name} 的成员 / members")
     notes = []
@@ -77,7 +87,7 @@ def memberships(store: Store, name: str, status: str = "all") -> Report:
     """What an organization is, will be or was a member of; planned ones are labelled planned."""
     _check_status(status)
     ent = store.names.resolve(name)
-    rows = _dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status"))
+    rows = _sorted(_dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status")), "status", "org_name")
     shown = [r for r in rows if status == "all" or r["status"] == status]
     table = Table("memberships", ["org_name", "org_en", *_MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships")
     return Report([table], [], _subject(ent))
@@ -116,7 +126,7 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
                     seen.add(other)
                     nxt.append(other)
         frontier = nxt
-    rows = _dedupe(rows, ("from", "direction", "relation", "iri", "status"))
+    rows = _sorted(_dedupe(rows, ("from", "direction", "relation", "iri", "status")), "depth", "from", "direction", "relation", "entity")
     table = Table("related", ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"], rows, title=f"{start.name} 的关联 / related")
     return Report([table], [], _subject(start))
 
@@ -145,35 +155,52 @@ def path(store: Store, a: str, b: str, status: str = "all") -> Report:
 def chain(store: Store, name: str) -> Report:
     """The ordered chain ``name`` is (or is a stage of), stage by stage."""
     ent = store.names.resolve(name)
-    chains = [r["chain"] for r in store.run(q.CHAINS_OF, x=ent.iri)]
+    chains = sorted({r["chain"] for r in store.run(q.CHAINS_OF, x=ent.iri)})
     if not chains:
         raise KgError(f"{ent.name} is not a chain nor a stage of one")
     tables = []
     for c in chains:
-        rows = _dedupe(store.run(q.CHAIN_STAGES, chain=c), ("position",))
+        rows = _sorted(_dedupe(store.run(q.CHAIN_STAGES, chain=c), ("position",)), "position")
         tables.append(Table("stages", ["position", "name", "name_en", "quote", "source"], rows, title=rows[0]["chain_name"] if rows else c))
     return Report(tables, [], _subject(ent))
 
 
-def _type_filter(store: Store, type_: str) -> set[str]:
+def _type_filter(type_: str) -> set[str]:
     """Class local names matching ``type_`` (local name, Chinese or English label), with subclasses."""
-    classes = store.run(q.CLASSES)
     key = type_.strip().casefold()
-    hit = [c for c in classes if key in {str(c["name"]).casefold(), str(c["label_zh"]).casefold(), str(c["label_en"]).casefold()}]
-    if not hit and key == "organization":
-        return {c["name"] for c in classes}
-    if not hit:
-        names = sorted(c["name"] for c in classes)
-        raise KgError(f"unknown type {type_!r}; known types: {', '.join(names)}")
-    return {c["name"] for c in store.run(q.SUBCLASSES, cls=hit[0]["cls"])}
+    for name, (_iri, zh, en, _parents) in classes.CLASSES.items():
+        if key in {name.casefold(), zh.casefold(), en.casefold()}:
+            return classes.descendants(name)
+    known = sorted(classes.ORGANIZATION_CLASSES)
+    raise KgError(f"unknown type {type_!r}; known types: {', '.join(known)}")
+
+
+def _local(type_: str) -> str:
+    return type_.rsplit("#", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _most_specific(types: set[str]) -> list[str]:
+    return sorted(t for t in types if not any(t != u and t in classes.ancestors(u) for u in types))
+
+
+def _type_zh(t: str) -> str:
+    return classes.CLASSES.get(t, ("", "", "", ()))[1]
 
 
 def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Report:
-    """Organizations with their type and Chinese/English names, optionally by type or park."""
-    rows = store.run(q.ORGS)
+    """Organizations with their most specific type and Chinese/English names, optionally by type or park."""
+    by_org: dict[str, dict[str, Any]] = {}
+    for r in store.run(q.ORGS):
+        row = by_org.setdefault(r["org"], {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "types": set()})
+        row["types"].add(_local(r["type"]))
+    rows = [
+        {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "type": t, "type_zh": _type_zh(t)}
+        for r in by_org.values()
+        for t in _most_specific(r["types"])
+    ]
     notes = []
     if type_:
-        allowed = _type_filter(store, type_)
+        allowed = _type_filter(type_)
         rows = [r for r in rows if r["type"] in allowed]
     subject = None
     if in_:
@@ -182,14 +209,14 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
         rows = [r for r in rows if r["org"] in inside]
         subject = _subject(park)
         notes.append(f"organizations located in, established in or part of {park.name}")
-    rows = _dedupe(rows, ("org",))
+    rows = _sorted(rows, "type", "name")
     return Report([Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, subject)
 
 
 def show(store: Store, name: str) -> Report:
     """One entity: types, names, memberships, relations both ways, indicators, each with evidence."""
     ent = store.names.resolve(name)
-    types = store.run(q.ENTITY_TYPES, x=ent.iri)
+    types = [{"type": t, "type_zh": _type_zh(t)} for t in ent.types]
     names = [{"kind": "name (zh)", "value": ent.name}]
     names += [{"kind": "alias/简称", "value": a} for a in ent.aliases]
     if ent.name_en:
@@ -204,8 +231,9 @@ def show(store: Store, name: str) -> Report:
         if r["predicate"] not in ("org:memberOf", "plannedMemberOf", "formerMemberOf")
     ]
     rel += [{"direction": "->", "relation": r["predicate"], "other": r["value"], **{k: r[k] for k in ("status", "quote", "source")}} for r in store.run(q.LITERAL_FACTS, x=ent.iri)]
-    rel = _dedupe(rel, ("direction", "relation", "other", "status"))
-    ind = store.run(q.INDICATORS, x=ent.iri)
+    rel = _sorted(_dedupe(rel, ("direction", "relation", "other", "status")), "direction", "relation", "other")
+    ind = _sorted(_dedupe(store.run(q.INDICATORS, x=ent.iri), ("metric", "value", "period")), "metric", "value")
+    member_rows = _sorted(member_rows, "role", "status", "other")
     tables = [
         Table("types", ["type", "type_zh"], types, title="类型 / types"),
         Table("names", ["kind", "value"], names, title="名称 / names"),

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["NamedQuery", "MEMBERSHIPS", "DECLARED_MEMBER_COUNT", "EDGES_FROM", "EDGES_TO", "ALL_EDGES",
-           "CHAINS_OF", "CHAIN_STAGES", "ORGS", "ENTITY_TYPES", "INDICATORS", "LITERAL_FACTS", "CLASS_COUNTS",
-           "PREDICATE_COUNTS", "CLASSES", "SUBCLASSES", "INSIDE"]
+           "CHAINS_OF", "CHAIN_STAGES", "ORGS", "INDICATORS", "LITERAL_FACTS", "CLASS_COUNTS",
+           "PREDICATE_COUNTS", "INSIDE"]
 
 
 @dataclass(frozen=True)
@@ -105,28 +105,16 @@ SELECT ?chain ?chain_name ?position ?stage ?name ?name_en ?quote ?source WHERE {
     + "} ORDER BY ?position",
 )
 
-# Organizations with their most specific organization class.
+# Organizations with each asserted class (the caller keeps the most specific one).
 ORGS = NamedQuery(
     "orgs",
     """
-SELECT ?org ?name ?name_en ?type ?type_zh WHERE {
+SELECT ?org ?name ?name_en ?type WHERE {
   ?org a ?cls . ?cls rdfs:subClassOf* org:Organization .
-  FILTER NOT EXISTS { ?org a ?sub . ?sub rdfs:subClassOf+ ?cls . FILTER(?sub != ?cls) }
   ?org skos:prefLabel ?name_ . BIND(STR(?name_) AS ?name)
   OPTIONAL { ?org park:translatedLabel ?en_ } BIND(STR(?en_) AS ?name_en)
   BIND(STRAFTER(STR(?cls), "#") AS ?type)
-  OPTIONAL { ?cls rdfs:label ?tzh FILTER(lang(?tzh) = "zh") } BIND(STR(?tzh) AS ?type_zh)
-} ORDER BY ?type ?name""",
-)
-
-# All asserted classes of ?x (local names), most specific or not.
-ENTITY_TYPES = NamedQuery(
-    "entity_types",
-    """
-SELECT ?x ?type ?type_zh WHERE {
-  ?x a ?cls . BIND(STRAFTER(STR(?cls), "#") AS ?type)
-  OPTIONAL { ?cls rdfs:label ?tzh FILTER(lang(?tzh) = "zh") } BIND(STR(?tzh) AS ?type_zh)
-} ORDER BY ?type""",
+}""",
 )
 
 INDICATORS = NamedQuery(
@@ -174,25 +162,6 @@ SELECT ?predicate (COUNT(*) AS ?count) WHERE {
   GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/park-kg/ontology>)
   BIND(STR(?p) AS ?predicate)
 } GROUP BY ?predicate ORDER BY DESC(?count) ?predicate""",
-)
-
-# Class local names with labels, for resolving --type.
-CLASSES = NamedQuery(
-    "classes",
-    """
-SELECT ?cls ?name ?label_zh ?label_en WHERE {
-  ?cls a owl:Class . FILTER(STRSTARTS(STR(?cls), STR(park:)))
-  BIND(STRAFTER(STR(?cls), "#") AS ?name)
-  OPTIONAL { ?cls rdfs:label ?z FILTER(lang(?z) = "zh") } BIND(STR(?z) AS ?label_zh)
-  OPTIONAL { ?cls rdfs:label ?e FILTER(lang(?e) = "en") } BIND(STR(?e) AS ?label_en)
-}""",
-)
-
-# ?cls and all its subclasses (local names).
-SUBCLASSES = NamedQuery(
-    "subclasses",
-    """
-SELECT ?cls ?name WHERE { ?sub rdfs:subClassOf* ?cls . FILTER(isIRI(?sub)) BIND(STRAFTER(STR(?sub), "#") AS ?name) }""",
 )
 
 # Organizations located in, established in or part of ?park (active relations only).

@@ -1,0 +1,95 @@
+"""SPARQL for analysts: `kg sparql` (one query), `kg serve` (a SPARQL 1.1 endpoint), `kg export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli._base import Config, cli, emit, pass_config, user_errors
+
+_SOLUTIONS = ["table", "json", "csv", "tsv", "xml"]
+_GRAPHS = ["turtle", "jsonld", "nt", "rdfxml"]
+
+
+def _query_text(query: str | None, file) -> str:
+    if file is not None and query is not None:
+        raise click.UsageError("give the query as an argument or with -f FILE, not both")
+    if file is not None:
+        return file.read()
+    if query is None:
+        raise click.UsageError("give a query: kg sparql 'SELECT …', -f FILE.rq, or - to read standard input")
+    return sys.stdin.read() if query == "-" else query
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query from FILE (e.g. queries/sparql/members.rq).")
+@click.option("--format", "fmt", type=click.Choice(_SOLUTIONS + _GRAPHS), default=None,
+              help="SELECT/ASK: table (default), json (SPARQL 1.1 results JSON), csv, tsv, xml; CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt, rdfxml.")
+@click.option("--graph", metavar="DOC", help="Only this source document's named graph (xnbio-2024-07a, id:doc/…, or its IRI).")
+@click.option("--timeout", type=click.FloatRange(0), default=30.0, show_default=True, help="Stop the query after this many seconds (0: no limit).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
+@pass_config
+@user_errors
+def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str | None, timeout: float, allow_service: bool) -> None:
+    """Run a SPARQL query (QUERY, -f FILE, or - for stdin) on the graph.
+
+    The project prefixes (park:, id:, org:, prov:, skos:, dcterms:, schema:, time:, rdf:,
+    rdfs:, owl:, xsd:) are declared; your own PREFIX lines override them. The default graph
+    is the union of all source documents (and the ontology). SPARQL Update is refused.
+    """
+    from kg import sparql as sp
+    from kg.queries.result import Report, Table
+
+    text = _query_text(query, file)
+    res = sp.run(config.store_path, text, fmt=fmt, graph=graph, timeout=timeout, allow_service=allow_service, table=True)
+    if res.fmt == "rows" and res.boolean is not None:
+        click.echo("true" if res.boolean else "false")
+    elif res.fmt == "rows":
+        emit(Report([Table("results", res.variables, res.rows)]), "table")
+    else:
+        out = res.body.decode("utf-8")
+        click.echo(out, nl=not out.endswith("\n"))
+    if res.empty:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 exposes the endpoint to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port to listen on.")
+@click.option("--timeout", type=click.FloatRange(0), default=30.0, show_default=True, help="Stop each query after this many seconds (0: no limit).")
+@click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True, help="Refuse answers with more rows (or triples) than this.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries answered at once (one process each).")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update; it changes the current build in place (kg build restores the facts).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
+@pass_config
+@user_errors
+def serve(config: Config, host: str, port: int, timeout: float, max_rows: int, workers: int, writable: bool, allow_service: bool) -> None:
+    """Serve the graph as a SPARQL 1.1 endpoint at http://HOST:PORT/sparql (read-only by default).
+
+    Queries by GET ?query= or POST (form or application/sparql-query); answers in JSON, XML,
+    CSV or TSV (SELECT/ASK) and Turtle, JSON-LD, N-Triples or RDF/XML (CONSTRUCT/DESCRIBE) by
+    the Accept header. CORS is open (no credentials), so browser editors such as YASGUI
+    can use it. GET /health reports the graph being served. Ctrl-C stops it.
+    """
+    from kg.server import serve as run_server
+
+    run_server(config.store_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+               writable=writable, allow_service=allow_service)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nq", "jsonld", "graphml", "csv"]), required=True,
+              help="ttl (one merged graph), trig/nq/jsonld (named graphs kept), graphml (Gephi, Cytoscape), csv (neo4j-admin import).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (directory for csv); default: standard output.")
+@pass_config
+@user_errors
+def export(config: Config, fmt: str, output: Path | None) -> None:
+    """Export the whole dataset: RDF with its named graphs, GraphML, or CSV for neo4j-admin."""
+    from kg.export import export as run_export
+
+    report = run_export(config.store_path, fmt, output, stdout=sys.stdout.buffer)
+    click.echo(report.summary(), err=True)

@@ -1,0 +1,275 @@
+"""The SPARQL 1.1 Protocol endpoint over the embedded store: a Starlette app served by uvicorn.
+
+* ``GET /sparql?query=…`` and ``POST /sparql`` with ``application/x-www-form-urlencoded``
+  (``query=``) or ``application/sparql-query``; ``default-graph-uri`` and
+  ``named-graph-uri`` set the dataset (default: the union of all named graphs).
+* The answer's format is negotiated from ``Accept`` (or a ``format``/``output``
+  parameter): SPARQL results JSON, XML, CSV, TSV for SELECT/ASK; Turtle, JSON-LD,
+  N-Triples, RDF/XML for CONSTRUCT/DESCRIBE.
+* Read-only unless started writable: an Update (``update=`` or
+  ``application/sparql-update``) gets 403; SERVICE gets 403 unless allowed.
+* Each query runs in a worker process (:class:`kg.sparql.QueryRunner`) that is killed
+  after the timeout (503); an answer over the row limit gets 422; a query that does not
+  parse gets 400 with the parser's line, column and message.
+* CORS is open to any origin without credentials, so browser editors (YASGUI) work.
+* ``GET /health`` describes the graph served; one log line per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kg import sparql as sp
+from kg.stores.embedded import StoreDir
+
+__all__ = ["ServerConfig", "create_app", "serve", "negotiate", "SOLUTION_MEDIA", "GRAPH_MEDIA"]
+
+log = logging.getLogger("kg.server")
+
+#: media types offered for SELECT/ASK answers, the default first
+SOLUTION_MEDIA = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+#: media types offered for CONSTRUCT/DESCRIBE answers, the default first
+GRAPH_MEDIA = {
+    "text/turtle": "turtle",
+    "application/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/rdf+xml": "rdfxml",
+}
+# values of the format/output parameters that clients such as SPARQLWrapper send
+_FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "n3": "turtle",
+                 "json-ld": "jsonld", "jsonld": "jsonld", "nt": "nt", "ntriples": "nt", "rdf+xml": "rdfxml", "rdfxml": "rdfxml"}
+_STATUS = {sp.QuerySyntaxError: 400, sp.QueryRefused: 403, sp.QueryTimeout: 503, sp.Busy: 503, sp.ResultTooLarge: 422}
+
+
+@dataclass
+class ServerConfig:
+    """How the endpoint runs: store, limits, and what it permits."""
+
+    store: Path
+    timeout: float = sp.DEFAULT_TIMEOUT
+    max_rows: int = 100_000
+    workers: int = 2
+    writable: bool = False
+    allow_service: bool = False
+    max_query_bytes: int = 1_000_000
+
+
+class _Refusal(Exception):
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+        super().__init__(message)
+
+
+def negotiate(accept: str | None, offers: dict[str, str], param: list[str] | None = None) -> str | None:
+    """The format to answer in: a known ``format``/``output`` value, else the best ``Accept`` match.
+
+    ``offers`` maps media types to formats, the default first; None when nothing acceptable.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", SOLUTION_MEDIA)
+    'xml'
+    >>> negotiate("*/*", GRAPH_MEDIA), negotiate(None, GRAPH_MEDIA), negotiate("image/png", GRAPH_MEDIA)
+    ('turtle', 'turtle', None)
+    """
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    allowed = set(offers.values())
+    for value in param or []:
+        fmt = _FORMAT_PARAM.get(value.strip().lower()) or offers.get(value.strip().lower())
+        if fmt == "xml" and "rdfxml" in allowed:
+            fmt = "rdfxml"
+        if fmt in allowed:
+            return fmt
+    if not accept or not accept.strip():
+        return next(iter(offers.values()))
+    best = parse_accept_header(accept, MIMEAccept).best_match(list(offers))
+    return offers[best] if best else None
+
+
+def _first(params, name: str) -> str | None:
+    values = params.getlist(name)
+    return values[0] if values else None
+
+
+async def _operation(request, cfg: ServerConfig) -> tuple[str, str, Any]:
+    """(``query`` or ``update``, its text, the parameters) of a request, by the SPARQL Protocol."""
+    params = request.query_params
+    if request.method == "GET":
+        if "update" in params:
+            raise _Refusal(403 if not cfg.writable else 405, "SPARQL Update is refused: this endpoint is read-only" if not cfg.writable else "send SPARQL Update with POST")
+        text = _first(params, "query")
+        if text is None:
+            raise _Refusal(400, "missing query: use GET /sparql?query=… or POST (see https://www.w3.org/TR/sparql11-protocol/)")
+        return "query", text, params
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    length = int(request.headers.get("content-length") or 0)
+    if length > cfg.max_query_bytes:
+        raise _Refusal(413, f"the request is larger than {cfg.max_query_bytes:,} bytes")
+    if ctype == "application/x-www-form-urlencoded":
+        form = await request.form()
+        if "update" in form:
+            return "update", form["update"], form
+        if "query" not in form:
+            raise _Refusal(400, "missing query: the form has no 'query' field")
+        return "query", form["query"], form
+    if ctype in ("application/sparql-query", "application/sparql-update"):
+        body = await request.body()
+        if len(body) > cfg.max_query_bytes:
+            raise _Refusal(413, f"the request is larger than {cfg.max_query_bytes:,} bytes")
+        return ("update" if ctype.endswith("update") else "query"), body.decode("utf-8", "replace"), params
+    raise _Refusal(415, "POST a query as application/x-www-form-urlencoded (query=…) or application/sparql-query")
+
+
+def _text(status: int, message: str, **headers: str):
+    from starlette.responses import PlainTextResponse
+
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers or None)
+
+
+def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
+    """The Starlette application; ``runner`` defaults to a :class:`~kg.sparql.QueryRunner` on ``cfg.store``."""
+    import contextlib
+
+    from anyio import to_thread
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    runner = runner or sp.QueryRunner(cfg.store, workers=cfg.workers, timeout=cfg.timeout, writable=cfg.writable)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await to_thread.run_sync(runner.start)
+        mode = "WRITABLE (updates change the current build in place; kg build restores the facts)" if cfg.writable else "read-only"
+        log.info("serving %s (%s), timeout %g s, at most %s rows, %d worker(s)", cfg.store, mode, cfg.timeout, f"{cfg.max_rows:,}", runner.workers)
+        try:
+            yield
+        finally:
+            await to_thread.run_sync(runner.close)
+
+    async def sparql(request):
+        info = request.scope.setdefault("kg.log", {})
+        try:
+            op, text, params = await _operation(request, cfg)
+            info["query"] = text
+            q = sp.check(text, allow_update=True, allow_service=cfg.allow_service)
+            if "UPDATE" in (q.form, op.upper()):
+                if not cfg.writable:
+                    raise _Refusal(403, "SPARQL Update is refused: this endpoint is read-only (kg serve --writable accepts updates)")
+                if op != "update" or q.form in sp.QUERY_FORMS:
+                    raise _Refusal(400, "send SPARQL Update as update=… or application/sparql-update, and queries as query=…")
+                await to_thread.run_sync(runner.run, sp.Request(text, "update", "UPDATE"))
+                info.update(form="UPDATE")
+                return Response(status_code=204)
+            offers = GRAPH_MEDIA if q.returns_graph else SOLUTION_MEDIA
+            fmt = negotiate(request.headers.get("accept"), offers, params.getlist("format") + params.getlist("output"))
+            if fmt is None:
+                raise _Refusal(406, f"cannot answer a {q.form or 'query'} in {request.headers.get('accept')}; acceptable: {', '.join(offers)}")
+            req = sp.Request(text, fmt, q.form, default_graphs=tuple(params.getlist("default-graph-uri")),
+                             named_graphs=tuple(params.getlist("named-graph-uri")), max_rows=cfg.max_rows)
+            res = await to_thread.run_sync(runner.run, req)
+        except _Refusal as e:
+            info["error"] = e.message
+            return _text(e.status, e.message)
+        except sp.SparqlError as e:
+            info["error"] = str(e)
+            return _text(_STATUS.get(type(e), 500), str(e))
+        info.update(form=res.form, count=str(res.boolean).lower() if res.boolean is not None else f"{res.count} {'triples' if q.returns_graph else 'rows'}")
+        return Response(res.body, media_type=res.media_type, headers={"Vary": "Accept"})
+
+    async def health(request):
+        store = StoreDir(cfg.store)
+        manifest = store.manifest() or {}
+        counts = manifest.get("counts", {})
+        return JSONResponse({
+            "status": "ok" if manifest else "no graph built",
+            "store": str(cfg.store), "generation": store.current.name if store.current else None,
+            "built_at": manifest.get("built_at"), "documents": counts.get("documents"), "triples": counts.get("triples"),
+            "read_only": not cfg.writable, "service_allowed": cfg.allow_service,
+            "timeout_seconds": cfg.timeout, "max_rows": cfg.max_rows, "workers": runner.workers,
+        }, status_code=200 if manifest else 503)
+
+    async def index(request):
+        return JSONResponse({"sparql": str(request.url_for("sparql")), "health": str(request.url_for("health")),
+                             "protocol": "https://www.w3.org/TR/sparql11-protocol/"})
+
+    middleware = [
+        Middleware(_AccessLog),
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
+                   allow_credentials=False, max_age=3600),
+    ]
+    routes = [Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
+              Route("/health", health, methods=["GET"], name="health"),
+              Route("/", index, methods=["GET"])]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+class _AccessLog:
+    """ASGI middleware: one log line per request (client, method, path, status, form, size, time)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        t0 = time.perf_counter()
+        status = [500]
+        info = scope.setdefault("kg.log", {})
+
+        async def send_status(message):
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            log.info(_log_line(scope, status[0], info, time.perf_counter() - t0))
+
+
+def _log_line(scope, status: int, info: dict[str, Any], seconds: float) -> str:
+    client = scope.get("client") or ("-", 0)
+    parts = [f'{client[0]} "{scope["method"]} {scope["path"]}" {status}']
+    if "form" in info:
+        parts.append(f"{info['form']} {info['count']}" if info.get("count") is not None else info["form"])
+    parts.append(f"{seconds * 1000:.1f} ms")
+    if info.get("query"):
+        q = " ".join(info["query"].split())
+        parts.append(f'q="{q[:80]}{"…" if len(q) > 80 else ""}"')
+    if info.get("error"):
+        parts.append(f'error="{" ".join(info["error"].split())[:160]}"')
+    return " ".join(parts)
+
+
+def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = sp.DEFAULT_TIMEOUT,
+          max_rows: int = 100_000, workers: int = 2, writable: bool = False, allow_service: bool = False) -> None:
+    """Run the endpoint until interrupted (Ctrl-C / SIGTERM)."""
+    import uvicorn
+
+    cfg = ServerConfig(Path(store), timeout=timeout, max_rows=max_rows, workers=workers, writable=writable, allow_service=allow_service)
+    app = create_app(cfg)  # raises StoreMissing before anything listens
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    log.info("SPARQL endpoint: http://%s:%d/sparql", host if ":" not in host else f"[{host}]", port)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on")

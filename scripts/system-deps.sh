@@ -3,6 +3,9 @@
 set -euo pipefail
 need=()
 # (each optional part appends its packages here, e.g. need+=(chromium))
+# views (tests/test_views_browser.py): headless Chromium, and a CJK font so Chinese labels render
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ["neo4j", "pyvis", "networkx", "rdflib", "jieba", "pyshacl", "falkordb", "starlette", "uvicorn", "werkzeug", "SPARQLWrapper"]
+HEAVY = ["neo4j", "pyvis", "networkx", "rdflib", "jieba", "pyshacl", "falkordb", "numpy", "starlette", "uvicorn", "werkzeug", "SPARQLWrapper"]
 
 
 def _loaded(code: str) -> set[str]:

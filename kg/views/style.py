@@ -1,0 +1,115 @@
+"""How things look: colour and shape per class, edge style per status, labels that fit.
+
+Shapes are ones vis-network draws with the label underneath, so node size can follow
+degree. The park is the only star.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import textwrap
+from typing import Any
+
+__all__ = ["class_style", "edge_style", "node_label", "node_size", "english_label", "relation_labels", "STATUS_ZH", "FONT"]
+
+FONT = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+
+_CLASSES: dict[str, tuple[str, str]] = {
+    "IndustrialPark": ("#d62728", "star"),
+    "GovernmentBody": ("#8c1d18", "square"),
+    "Company": ("#1f77b4", "dot"),
+    "University": ("#2ca02c", "triangle"),
+    "ResearchInstitute": ("#17becf", "triangle"),
+    "PartyBuildingCommunity": ("#e377c2", "diamond"),
+    "Alliance": ("#9467bd", "diamond"),
+    "PartyOrganization": ("#c0392b", "triangleDown"),
+    "ChamberOfCommerce": ("#ff7f0e", "hexagon"),
+    "Association": ("#f0a830", "hexagon"),
+    "IncubationCarrier": ("#00897b", "square"),
+    "Incubator": ("#26a69a", "square"),
+    "Accelerator": ("#00695c", "square"),
+    "MakerSpace": ("#4db6ac", "square"),
+    "SciencePark": ("#2e7d32", "square"),
+    "IncubationChain": ("#546e7a", "hexagon"),
+    "Chain": ("#546e7a", "hexagon"),
+    "Fund": ("#c9a200", "diamond"),
+    "FinancialInstitution": ("#a67c00", "diamond"),
+    "FinancialProduct": ("#e6c229", "dot"),
+    "Project": ("#8c564b", "dot"),
+    "PolicyDocument": ("#7f7f7f", "square"),
+    "Event": ("#bcbd22", "triangleDown"),
+    "Mechanism": ("#6baed6", "dot"),
+    "Program": ("#74c476", "dot"),
+    "Qualification": ("#b39ddb", "dot"),
+    "Organization": ("#a0a0a0", "dot"),
+}
+_SPARE_SHAPES = ("dot", "square", "triangle", "diamond", "hexagon", "triangleDown")
+
+STATUS_ZH = {"active": "现行", "planned": "计划", "ended": "已结束"}
+_STATUS_EDGE: dict[str, dict[str, Any]] = {
+    "active": {},
+    "planned": {"dashes": [8, 6], "color": {"color": "#e67e22", "highlight": "#d35400", "hover": "#d35400"}},
+    "ended": {"dashes": [2, 6], "color": {"color": "#b0b0b0", "highlight": "#808080", "hover": "#808080"}},
+}
+# Relations the ontology does not label itself (shortcuts from other vocabularies).
+_RELATIONS = {"org:memberOf": ("成员", "member of"), "memberOf": ("成员", "member of")}
+_STATUS_IN_NAME = {"plannedMemberOf": "planned", "formerMemberOf": "ended"}
+
+
+def class_style(name: str) -> tuple[str, str]:
+    """(colour, vis shape) of a class local name; unknown classes get a stable colour from a hash."""
+    if name in _CLASSES:
+        return _CLASSES[name]
+    h = int(hashlib.sha1(name.encode("utf-8")).hexdigest(), 16)
+    return f"hsl({h % 360}, 55%, 45%)", _SPARE_SHAPES[h % len(_SPARE_SHAPES)]
+
+
+def edge_style(status: str) -> dict[str, Any]:
+    """vis edge options for a status: planned dashed orange, ended dotted grey, active plain."""
+    return dict(_STATUS_EDGE.get(status, _STATUS_EDGE["ended"]))
+
+
+def relation_labels(predicate: str, status: str, labels: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """(Chinese, English) edge labels; a planned or ended relation says so unless its name does."""
+    zh, en = labels.get(predicate) or _RELATIONS.get(predicate) or (predicate, predicate)
+    if status != "active" and _STATUS_IN_NAME.get(predicate) != status:
+        zh, en = f"{zh}（{STATUS_ZH.get(status, status)}）", f"{en} ({status})"
+    return zh, en
+
+
+def node_size(degree: int) -> float:
+    """Radius in pixels: grows with the square root of the degree (relations), 8 to 40.
+
+    >>> node_size(0), node_size(1), node_size(4), node_size(1000)
+    (8.0, 14.0, 20.0, 40.0)
+    """
+    return float(min(40.0, 8.0 + 6.0 * math.sqrt(max(degree, 0))))
+
+
+def _wrap_cjk(text: str, width: int) -> str:
+    """Lines of at most ``width`` characters, balanced: 10 characters make two lines of 5.
+
+    >>> _wrap_cjk("金诃藏药集团有限公司", 9)
+    '金诃藏药集\\n团有限公司'
+    """
+    per = math.ceil(len(text) / max(1, math.ceil(len(text) / width)))
+    return "\n".join(text[i : i + per] for i in range(0, len(text), per))
+
+
+def node_label(name: str, aliases: tuple[str, ...] = (), width: int = 9, longest: int = 12) -> str:
+    """The Chinese label drawn under a node: the name, or its first short 简称 when the name is long; wrapped."""
+    text = name
+    if len(name) > longest:
+        short = [a for a in aliases if 2 <= len(a) <= longest]
+        if short:
+            text = short[0]
+    return _wrap_cjk(text, width)
+
+
+def english_label(name_en: str | None, fallback: str, width: int = 22) -> str:
+    """The English label (the curators' translation), wrapped at spaces; the Chinese label if none."""
+    if not name_en:
+        return fallback
+    lines = textwrap.wrap(name_en, width)
+    return "\n".join(lines[:3]) + (" …" if len(lines) > 3 else "")

@@ -1,0 +1,247 @@
+"""`kg view` pages in headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
+
+For every mode on the seed graph: no console error, no request but the file itself, the
+DataSets hold the graph's nodes and edges, a screenshot that is not blank. Then search,
+hover, filters, English labels, PNG export, and a label made of markup that must stay text.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from test_views import HOSTILE, HOSTILE_EN, JINHE, build_hostile
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+        "--disable-sync", "--disable-default-apps", "--disable-extensions", "--mute-audio"]
+MODES = {
+    "graph": {},
+    "around": {"around": "金诃藏药", "depth": 1},
+    "community": {"community": "红领宁商"},
+    "community-planned": {"community": "绿色算力党建联盟"},
+    "chain": {"chain": "启迪众创空间"},
+    "type": {"types": ("University", "Company")},
+    "predicate": {"predicates": ("memberOf", "plannedMemberOf")},
+}
+HONGLING = "https://w3id.org/park-kg/id/community/hongling-ningshang"
+SAIQI = "https://w3id.org/park-kg/id/company/saiqi-shipin"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
+        msg = f"{CHROMIUM} missing: run bash scripts/system-deps.sh"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def pages(seed_store, tmp_path_factory):
+    """mode -> (html path, View) on the seed graph."""
+    from kg import views
+    from kg.stores.embedded import EmbeddedStore
+
+    store = EmbeddedStore(seed_store)
+    out = tmp_path_factory.mktemp("views")
+    return {mode: (out / f"{mode}.html", views.write_view(store, out / f"{mode}.html", **kw)) for mode, kw in MODES.items()}
+
+
+class Loaded:
+    """A page opened in its own context, with everything it logged and requested."""
+
+    def __init__(self, browser, path: Path):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector("body[data-ready]", state="attached", timeout=60_000)
+
+    def js(self, expr: str, arg=None):
+        return self.page.evaluate(expr, arg)
+
+    def until(self, expr: str, arg=None, timeout: float = 10.0):
+        """Poll ``expr`` until truthy (the page's CSP forbids the eval behind wait_for_function)."""
+        end = time.monotonic() + timeout
+        while True:
+            value = self.js(expr, arg)
+            if value or time.monotonic() > end:
+                return value
+            self.page.wait_for_timeout(50)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    opened: list[Loaded] = []
+
+    def _open(path: Path) -> Loaded:
+        opened.append(Loaded(browser, path))
+        return opened[-1]
+
+    yield _open
+    for p in opened:
+        p.close()
+
+
+def _pixels(png: bytes) -> tuple[int, float]:
+    """(distinct colours, share of non-white pixels) of a PNG."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = img.getcolors(maxcolors=1 << 20) or []
+    white = sum(c for c, rgb in colours if min(rgb) >= 250)
+    return len(colours), 1 - white / (img.width * img.height)
+
+
+def _assert_not_blank(png: bytes) -> None:
+    colours, ink = _pixels(png)
+    assert colours >= 16 and ink > 0.005, f"blank-looking screenshot: {colours} colours, {ink:.2%} non-white"
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_mode_loads_offline_with_the_graphs_counts(mode, pages, open_page, tmp_path):
+    path, view = pages[mode]
+    p = open_page(path)
+    assert p.errors == []
+    assert p.requests == [path.as_uri()]
+    assert p.js("[kgView.nodes.length, kgView.edges.length]") == [len(view.nodes), len(view.edges)]
+    assert p.js("kgView.nodes.getIds().sort()") == sorted(n["id"] for n in view.nodes)
+    if mode == "graph":
+        assert p.js("[kgView.nodes.length, kgView.edges.length]") == [70, 71]
+        assert p.js("kgView.network.physics.physicsEnabled") is False  # stabilized, then stopped
+    assert p.js("kgView.edges.get({filter: e => e.status === 'planned'}).every(e => e.dashes)") is True
+    assert p.js("kgView.edges.get().every(e => e.quote && e.source)") is True
+    shot = tmp_path / f"{mode}.png"
+    p.page.locator("#kg-graph").screenshot(path=str(shot))
+    _assert_not_blank(shot.read_bytes())
+
+
+@pytest.mark.parametrize("mode, typed", [("graph", "金诃藏药"), ("around", "金诃藏药"), ("graph", "jinhe tibetan medicine"), ("graph", "金诃藏药集团有限公司")])
+def test_search_focuses_jinhe(mode, typed, pages, open_page):
+    p = open_page(pages[mode][0])
+    p.page.click("#kg-search")
+    p.page.keyboard.type(typed, delay=20)
+    p.page.wait_for_selector(f'#kg-panel[data-id="{JINHE}"]', timeout=10_000)
+    assert p.js("kgView.network.getSelectedNodes()") == [JINHE]
+    assert "金诃藏药集团有限公司" in p.page.inner_text("#kg-panel") and "金诃藏药" in p.page.inner_text("#kg-results")
+    centred = """id => { const v = kgView.network.getViewPosition(), n = kgView.network.getPositions([id])[id];
+                  return Math.hypot(v.x - n.x, v.y - n.y) < 2; }"""
+    assert p.until(centred, JINHE), "the view did not move to the node"
+    assert p.errors == []
+
+
+def _hover_edge(p: Loaded, edge_id: str) -> None:
+    xy = p.js("""id => { const e = kgView.edges.get(id), pos = kgView.network.getPositions([e.from, e.to]);
+                  const mid = {x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2};
+                  const dom = kgView.network.canvasToDOM(mid), box = document.querySelector('#kg-graph').getBoundingClientRect();
+                  return [box.left + dom.x, box.top + dom.y]; }""", edge_id)
+    p.page.mouse.move(xy[0] - 30, xy[1] - 30)
+    p.page.mouse.move(xy[0], xy[1], steps=5)
+
+
+@pytest.mark.parametrize("mode, frm, to", [("community", SAIQI, HONGLING), ("around", JINHE, "https://w3id.org/park-kg/id/qualification/keji-xiaojuren-qiye"),
+                                           ("chain", "https://w3id.org/park-kg/id/incubator/shengke", "https://w3id.org/park-kg/id/accelerator/shibaoqu")])
+def test_hovering_an_edge_shows_its_quote(mode, frm, to, pages, open_page):
+    path, view = pages[mode]
+    edge = next(e for e in view.edges if e["from"] == frm and e["to"] == to)
+    p = open_page(path)
+    _hover_edge(p, edge["id"])
+    p.page.wait_for_selector(f'#kg-panel[data-kind="edge"][data-id="{edge["id"]}"]', timeout=10_000)
+    panel = p.page.inner_text("#kg-panel")
+    assert edge["quote"] in panel and edge["source"] in panel
+    tooltip = p.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=10_000)
+    assert edge["quote"] in tooltip.inner_text()
+
+
+def test_type_checkboxes_and_english_toggle(pages, open_page):
+    p = open_page(pages["graph"][0])
+    p.page.uncheck('#kg-legend input[data-type="University"]')
+    hidden = p.js("kgView.nodes.get({filter: n => n.hidden}).map(n => n.name).sort()")
+    assert hidden == sorted(["青海大学", "青海理工学院", "西宁城市职业技术学院"])
+    assert p.js("kgView.edges.get({filter: e => e.hidden}).length") == 3  # their planned memberships
+    p.page.check('#kg-legend input[data-type="University"]')
+    assert p.js("kgView.nodes.get({filter: n => n.hidden}).length") == 0
+    p.page.check("#kg-english")
+    assert p.js(f"kgView.nodes.get('{JINHE}').label") == "Jinhe Tibetan Medicine\nGroup Co., Ltd."
+    assert p.js("kgView.edges.get({filter: e => e.predicate === 'plannedMemberOf'}).every(e => e.label === 'planned member of')")
+    p.page.uncheck("#kg-english")
+    assert p.js(f"kgView.nodes.get('{JINHE}').label") == "金诃藏药集\n团有限公司"
+    assert p.errors == []
+
+
+def test_png_export(pages, open_page, tmp_path):
+    p = open_page(pages["community"][0])
+    with p.page.expect_download() as dl:
+        p.page.click("#kg-png")
+    out = tmp_path / "export.png"
+    dl.value.save_as(out)
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    _assert_not_blank(data)
+
+
+@pytest.fixture(scope="module")
+def hostile_pages(tmp_path_factory):
+    from kg import views
+    from kg.stores.embedded import EmbeddedStore
+
+    root = tmp_path_factory.mktemp("hostile-browser")
+    store = EmbeddedStore(build_hostile(root))
+    return {name: (root / f"{name}.html", views.write_view(store, root / f"{name}.html", **kw))
+            for name, kw in {"around": {"around": "company/xss"}, "graph": {}}.items()}
+
+
+@pytest.mark.parametrize("mode", ["around", "graph"])
+def test_markup_in_labels_and_quotes_stays_text(mode, hostile_pages, open_page, tmp_path):
+    path, view = hostile_pages[mode]
+    xss = "https://w3id.org/park-kg/id/company/xss"
+    p = open_page(path)
+    p.page.click("#kg-search")
+    p.page.keyboard.type("坏公司")
+    p.page.wait_for_selector(f'#kg-panel[data-id="{xss}"]', timeout=10_000)
+    panel = p.page.inner_text("#kg-panel")
+    assert HOSTILE in panel and HOSTILE_EN in panel
+    edge = next(e for e in view.edges if e["from"] == xss)
+    _hover_edge(p, edge["id"])
+    p.page.wait_for_selector(f'#kg-panel[data-kind="edge"][data-id="{edge["id"]}"]', timeout=10_000)
+    assert HOSTILE in p.page.inner_text("#kg-panel")
+    tooltip = p.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=10_000)
+    assert HOSTILE in tooltip.inner_text() and tooltip.evaluate("t => [...t.querySelectorAll('*')].every(c => c.tagName === 'BR')")  # line breaks only
+    if mode == "around":
+        assert p.page.inner_text("#kg-title").startswith(HOSTILE)
+    assert p.js("kgView.nodes.get('%s').name" % xss) == HOSTILE
+    assert p.js("[window.__pwned, document.querySelectorAll('img, b').length, document.scripts.length]") == [None, 0, 3]
+    assert p.dialogs == [] and p.errors == []
+    assert p.requests == [path.as_uri()]
+    shot = tmp_path / f"hostile-{mode}.png"
+    p.page.screenshot(path=str(shot))
+    _assert_not_blank(shot.read_bytes())
+
+
+def test_pages_are_utf8_and_one_file(pages):
+    for path, _ in pages.values():
+        assert '<meta charset="utf-8">' in path.read_bytes().decode("utf-8")
+    assert sorted(p.name for p in next(iter(pages.values()))[0].parent.iterdir()) == sorted(f"{m}.html" for m in MODES)

@@ -75,7 +75,7 @@ def _community(store, full: nx.MultiDiGraph, iri: str, name: str) -> tuple[nx.Mu
     by_status = [[m for m in sorted(members) if members[m] == st] for st in ("active", "planned", "ended")]
     rings = [[iri], by_status[0], by_status[1] + by_status[2], sorted(keep - {iri} - set(members))]
     counts = {st: len(ms) for st, ms in zip(("active", "planned", "ended"), by_status) if ms}
-    notes = ["members: " + ", ".join(f"{c} {st}" for st, c in counts.items()) + " (planned ones dashed and labelled 计划)"]
+    notes = ["members: " + ", ".join(f"{c} {st}" for st, c in counts.items()) + (" (planned ones dashed and labelled 计划)" if "planned" in counts else "")]
     named = len(by_status[0])
     for d in store.run(q.DECLARED_MEMBER_COUNT, org=iri):
         notes.append(f"the source gives {d['value']} member units in total ({d['value']}{d['unit']}成员单位) and names {named}; "

@@ -11,7 +11,8 @@
 * Each query runs in a worker process (:class:`kg.sparql.QueryRunner`) that is killed
   after the timeout (503); an answer over the row limit gets 422; a query that does not
   parse gets 400 with the parser's line, column and message.
-* CORS is open to any origin without credentials, so browser editors (YASGUI) work.
+* CORS is open to any origin without credentials, and allows Private Network Access, so a
+  browser editor served from a public site (YASGUI) can query the endpoint on 127.0.0.1.
 * ``GET /health`` describes the graph served; one log line per request.
 """
 
@@ -213,7 +214,7 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
     middleware = [
         Middleware(_AccessLog),
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
-                   allow_credentials=False, max_age=3600),
+                   allow_credentials=False, allow_private_network=True, max_age=3600),
     ]
     routes = [Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
               Route("/health", health, methods=["GET"], name="health"),

@@ -16,6 +16,7 @@ unless the caller allows them.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import re
 import threading
@@ -53,9 +54,9 @@ GRAPH_FORMATS = {
 DEFAULT_TIMEOUT = 30.0
 #: prefixes written in Turtle output: all but ``id:``, whose IRIs hold a '/' that Turtle would escape
 TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "id"}
-#: how worker processes start: a fork server forks each worker from a clean, single-threaded
-#: process that has pyoxigraph loaded (a plain fork of a threaded server is unsafe)
-START_METHOD = "forkserver"
+#: how worker processes start: "fork", "exec" (see :class:`_Worker`), or None to pick fork
+#: whenever it is safe (the `kg sparql` command) and exec otherwise (the server, notebooks, tests)
+START_METHOD: str | None = None
 
 
 class SparqlError(KgError):
@@ -164,7 +165,7 @@ def syntax_error(text: str, message: str) -> QuerySyntaxError:
     if "Prefix not found" in detail:
         declared = set(PREFIXES) | set(re.findall(r"PREFIX\s+([\w.\-]*):", text, re.I))
         used = [p for p in re.findall(r"(?<![\w?$<])([A-Za-z][\w.\-]*)?:", src[: col]) if p not in declared]
-        msg = f"undeclared prefix {(used[-1] if used else '')!r}:" + (f" (known: {', '.join(sorted(PREFIXES))})")
+        msg = f"undeclared prefix {used[-1] if used else ''}: (declared: {', '.join(sorted(PREFIXES))}; add a PREFIX line for others)"
         return QuerySyntaxError(msg, line, col)
     msg = _expected(detail)
     near = src[col - 1 : col + 19].strip() if col - 1 < len(src) else ""
@@ -385,8 +386,27 @@ def _open(store_dir: StoreDir, writable: bool):
     return gen, (ox.Store(path) if writable else ox.Store.read_only(path))
 
 
-def _worker_main(conn, store_path: str, writable: bool) -> None:
-    """Serve requests from ``conn`` until it closes; reopen the store when a build swapped it."""
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies, even in the middle of a query."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker exits at its next request instead
+        pass
+
+
+def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = None) -> None:
+    """Serve requests from ``conn`` until it closes; reopen the store when a build swapped it.
+
+    ``parent_fd`` is the parent's end of the pipe, inherited by a forked worker: closed here
+    so that an idle worker sees end-of-file and exits when the parent dies; a busy one is
+    killed by the kernel (``PR_SET_PDEATHSIG``).
+    """
+    if parent_fd is not None:
+        os.close(parent_fd)
+    _die_with_parent()
     store_dir = StoreDir(store_path)
     gen, store = None, None
     try:
@@ -421,11 +441,37 @@ def _worker_main(conn, store_path: str, writable: bool) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, store_path: Path, writable: bool, start_timeout: float):
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, str(store_path), writable), daemon=True, name="kg-sparql-worker")
-        self.proc.start()
-        child.close()
+    """One worker process and the connection to it.
+
+    ``fork``: a child of this process (about 5 ms), used while this process has no other
+    thread and has not loaded Oxigraph, so the child inherits no lock held elsewhere.
+    ``exec``: a fresh interpreter (about 90 ms) talking over an inherited socket, for a
+    server or any other process where forking would be unsafe; unlike multiprocessing's
+    spawn it never re-imports the caller's ``__main__``.
+    """
+
+    def __init__(self, method: str, store_path: Path, writable: bool, start_timeout: float):
+        if method == "fork":
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child = ctx.Pipe()
+            self.proc = ctx.Process(target=_worker_main, args=(child, str(store_path), writable, self.conn.fileno()),
+                                    daemon=True, name="kg-sparql-worker")
+            self.proc.start()
+            child.close()
+        else:
+            import socket
+            import subprocess
+            import sys
+            from multiprocessing.connection import Connection
+
+            ours, theirs = socket.socketpair()
+            self.conn = Connection(ours.detach())
+            fd = theirs.fileno()
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", "from kg.sparql import _worker_exec; _worker_exec()", str(fd), str(store_path), "w" if writable else "r"],
+                pass_fds=(fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
+            theirs.close()
         if not self.conn.poll(start_timeout):
             self.kill()
             raise SparqlError(f"the query worker did not start within {start_timeout:g} s")
@@ -435,9 +481,20 @@ class _Worker:
             raise KgError(info)
         self.generation = info
 
+    def _reap(self, timeout: float) -> bool:
+        """Wait for the process to end; True if it did."""
+        if isinstance(self.proc, multiprocessing.process.BaseProcess):
+            self.proc.join(timeout)
+            return not self.proc.is_alive()
+        try:
+            self.proc.wait(timeout)
+            return True
+        except Exception:  # subprocess.TimeoutExpired
+            return False
+
     def kill(self) -> None:
         self.proc.kill()
-        self.proc.join(5)
+        self._reap(5)
         self.conn.close()
 
     def stop(self) -> None:
@@ -445,11 +502,30 @@ class _Worker:
             self.conn.send(None)
         except OSError:
             pass
-        self.proc.join(2)
-        if self.proc.is_alive():
-            self.kill()
-        else:
+        if self._reap(2):
             self.conn.close()
+        else:
+            self.kill()
+
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def _worker_exec() -> None:
+    """Entry point of an ``exec`` worker: ``python -c … FD STORE r|w``."""
+    import sys
+    from multiprocessing.connection import Connection
+
+    fd, store_path, mode = sys.argv[1:4]
+    _worker_main(Connection(int(fd)), store_path, mode == "w")
+
+
+def _start_method() -> str:
+    """``fork`` when it is safe (no other thread, no Oxigraph state to inherit), else ``exec``."""
+    import sys
+
+    safe = threading.active_count() == 1 and "pyoxigraph" not in sys.modules
+    return "fork" if safe else "exec"
 
 
 class QueryRunner:
@@ -469,9 +545,6 @@ class QueryRunner:
         self.writable = writable
         self.workers = 1 if writable else max(1, workers)  # one writer: RocksDB allows one
         self.start_timeout = start_timeout
-        self._ctx = multiprocessing.get_context(START_METHOD)
-        if START_METHOD == "forkserver":
-            self._ctx.set_forkserver_preload(["pyoxigraph", "kg.sparql"])
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -495,7 +568,8 @@ class QueryRunner:
                 self._idle.put(w)
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self._ctx, self.store_path, self.writable, self.start_timeout)
+        method = START_METHOD or _start_method()  # decided now: a server starts workers from a thread
+        w = _Worker(method, self.store_path, self.writable, self.start_timeout)
         with self._lock:
             self._live.add(w)
         return w

@@ -224,8 +224,10 @@ def test_unsupported_post_body_is_415_and_missing_query_400(endpoint):
 
 def test_cors_preflight_and_response_without_credentials(endpoint):
     status, headers, _ = http(endpoint, method="OPTIONS", headers={
-        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, accept"})
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, accept",
+        "Access-Control-Request-Private-Network": "true"})
     assert status == 200
+    assert headers["Access-Control-Allow-Private-Network"] == "true"  # a public page may call 127.0.0.1
     assert headers["Access-Control-Allow-Origin"] == "*" and "POST" in headers["Access-Control-Allow-Methods"]
     assert "Access-Control-Allow-Credentials" not in headers
     status, headers, _ = http(endpoint, params={"query": MEMBERS}, headers={"Origin": "https://yasgui.example"})

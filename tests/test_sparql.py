@@ -254,7 +254,7 @@ def test_syntax_error_reports_line_and_column(kg):
 
 def test_undeclared_prefix_is_named(kg):
     r = kg("sparql", "SELECT * WHERE { ?s foo:bar ?o }")
-    assert r.exit_code == 1 and "line 1, column" in r.output and "undeclared prefix 'foo'" in r.output
+    assert r.exit_code == 1 and "line 1, column" in r.output and "undeclared prefix foo:" in r.output
 
 
 def test_slash_in_a_prefixed_name_gets_a_hint(kg):
@@ -332,3 +332,11 @@ def test_runner_replaces_a_killed_worker_and_follows_a_rebuild(seeds_copy, tmp_p
         build(seeds_copy / "facts", store, force=True)  # the generation the worker had open is removed
         assert not first.exists()
         assert runner.run(ask).boolean is True
+
+
+def test_readme_shows_every_rq_file_with_its_output():
+    """Each query's text appears verbatim; its output block is re-run by scripts/readme_tour.py (test_readme)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for p in sorted(RQ.glob("*.rq")):
+        assert f"```sparql\n{p.read_text(encoding='utf-8')}```" in readme, p.name
+        assert f"```console\n$ kg sparql -f queries/sparql/{p.name}\n" in readme, p.name

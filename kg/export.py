@@ -22,7 +22,6 @@ from typing import IO, Any
 
 from kg.errors import KgError
 from kg.sparql import TURTLE_PREFIXES
-from kg.stores.embedded import PREFIXES
 from kg.vocab import ONTOLOGY_IRI
 
 __all__ = ["export", "ExportReport", "FORMATS", "CSV_FILES", "csv_header_type"]
@@ -121,11 +120,13 @@ def _graphml(graph) -> bytes:
     """GraphML of the property graph: ``label`` is the Chinese name (what Gephi shows)."""
     import networkx as nx
 
+    from kg.pg import compact
+
     g = nx.MultiDiGraph()
     for iri, props in graph.nodes.items():
         attrs = {k: _scalar(v) for k, v in props.items()}
         attrs["labels"] = ":".join(graph.labels[iri])
-        attrs["label"] = props.get("name_zh") or props.get("name_en") or _short(iri)
+        attrs["label"] = props.get("name_zh") or props.get("name_en") or compact(iri)
         g.add_node(iri, **attrs)
     for a, t, b in graph.rels:
         g.add_edge(a, b, key=t, type=t, label=t)
@@ -146,13 +147,6 @@ def _one_type_per_key(items: Iterable[dict[str, Any]]) -> None:
     for d in items:
         for k in mixed & d.keys():
             d[k] = str(d[k])
-
-
-def _short(iri: str) -> str:
-    for p, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            return f"{p}:{iri[len(ns):]}"
-    return iri
 
 
 # ---------------------------------------------------------------------------- neo4j-admin CSV

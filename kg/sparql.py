@@ -15,6 +15,8 @@ unless the caller allows them.
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import multiprocessing
 import os
 import queue
@@ -492,6 +494,11 @@ class _Worker:
         except Exception:  # subprocess.TimeoutExpired
             return False
 
+    def alive(self) -> bool:
+        if isinstance(self.proc, multiprocessing.process.BaseProcess):
+            return self.proc.is_alive()
+        return self.proc.poll() is None
+
     def kill(self) -> None:
         self.proc.kill()
         self._reap(5)
@@ -549,6 +556,7 @@ class QueryRunner:
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._spawner: concurrent.futures.ThreadPoolExecutor | None = None
         for _ in range(self.workers):
             self._idle.put(None)
 
@@ -569,7 +577,16 @@ class QueryRunner:
 
     def _spawn(self) -> _Worker:
         method = START_METHOD or _start_method()  # decided now: a server starts workers from a thread
-        w = _Worker(method, self.store_path, self.writable, self.start_timeout)
+        start = functools.partial(_Worker, method, self.store_path, self.writable, self.start_timeout)
+        if threading.current_thread() is threading.main_thread():
+            w = start()
+        else:
+            # A worker dies with the thread that started it (PR_SET_PDEATHSIG is per thread), and
+            # request threads come and go: start workers from one thread that lives as long as we do.
+            with self._lock:
+                if self._spawner is None:
+                    self._spawner = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kg-sparql-spawner")
+            w = self._spawner.submit(start).result()
         with self._lock:
             self._live.add(w)
         return w
@@ -588,6 +605,9 @@ class QueryRunner:
             w = self._idle.get(timeout=limit)
         except queue.Empty:
             raise Busy(f"all {self.workers} query workers stayed busy for {limit:g} s; try again later") from None
+        if w is not None and not w.alive():  # died while idle (killed from outside): start afresh
+            self._drop(w)
+            w = None
         try:
             w = w or self._spawn()
         except BaseException:
@@ -622,6 +642,8 @@ class QueryRunner:
             live, self._live = list(self._live), set()
         for w in live:
             w.stop()
+        if self._spawner is not None:
+            self._spawner.shutdown()
 
 
 def run(store: Path | str, text: str, *, fmt: str | None = None, graph: str | None = None,

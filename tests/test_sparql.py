@@ -340,3 +340,20 @@ def test_readme_shows_every_rq_file_with_its_output():
     for p in sorted(RQ.glob("*.rq")):
         assert f"```sparql\n{p.read_text(encoding='utf-8')}```" in readme, p.name
         assert f"```console\n$ kg sparql -f queries/sparql/{p.name}\n" in readme, p.name
+
+
+def test_a_worker_outlives_the_thread_that_asked_for_it(seed_store):
+    """Servers answer from short-lived threads; their workers must not die with those threads."""
+    import threading
+
+    from kg.sparql import QueryRunner, Request
+
+    ask = Request("ASK { ?u a park:University }", "json", "ASK")
+    answers = []
+    with QueryRunner(seed_store, workers=1, timeout=30) as runner:
+        t = threading.Thread(target=lambda: answers.append(runner.run(ask).boolean))
+        t.start()
+        t.join()
+        answers.append(runner.run(ask).boolean)  # the same worker, after its first caller's thread ended
+        answers.append(len(runner._live))
+    assert answers == [True, True, 1]

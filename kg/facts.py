@@ -3,6 +3,11 @@
 A facts file is YAML, one per source document (format: ``docs/model.md``). Loading keeps
 the line of every mapping and key, so each problem is reported as ``file:line: reason``.
 All problems of a facts directory are collected before anything is raised.
+
+A candidates file written by ``kg extract`` is a facts file with, on each item, a
+``review`` state (candidate, accepted, rejected) and the ``offsets`` of its quote in the
+normalized text, plus an ``extraction`` section saying where it came from; the compiler
+ignores all three.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ __all__ = [
     "STATUSES",
     "MEASURES",
     "QUALIFIERS",
+    "REVIEW_STATES",
 ]
 
 KINDS = frozenset(
@@ -43,7 +49,8 @@ QUALIFIERS = ("exact", "余", "约", "以上", "达", "近", "超")
 _ID = re.compile(r"^([a-z][a-z-]*)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
-_SECTIONS = ("source", "entities", "memberships", "relations", "chains", "indicators")
+REVIEW_STATES = ("candidate", "accepted", "rejected")
+_SECTIONS = ("source", "extraction", "entities", "memberships", "relations", "chains", "indicators")
 _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # section: (required, optional)
     "entities": ({"id", "type", "name", "quote"}, {"name_en", "aliases", "note"}),
     "memberships": ({"member", "organization", "status", "quote"}, {"date", "role", "note"}),
@@ -54,6 +61,8 @@ _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # section: (required, optiona
         {"metric_en", "qualifier", "period", "period_start", "period_end", "note"},
     ),
 }
+for _required, _optional in _FIELDS.values():
+    _optional |= {"review", "offsets"}  # candidates files (kg extract): review state, quote offsets
 _META_FIELDS = (
     {"id", "title"},
     {"title_is_descriptive", "outlet", "page", "date", "date_note", "reporter", "language", "note"},
@@ -290,6 +299,10 @@ def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, proble
     for k in ("period_start", "period_end"):
         if k in item:
             _check_date(item, k, path, problems)
+    if "review" in item and item["review"] not in REVIEW_STATES:
+        problems.append(Problem(path, item.line_of("review"), f"{what}: review {item['review']!r} is not one of {', '.join(REVIEW_STATES)}"))
+    if "offsets" in item and not _is_span(item["offsets"]):
+        problems.append(Problem(path, item.line_of("offsets"), f"{what}: offsets must be [start, end] with 0 <= start < end, got {item['offsets']!r}"))
     if "status" in item and item["status"] not in STATUSES:
         problems.append(Problem(path, item.line_of("status"), f"{what}: status {item['status']!r} is not one of {', '.join(STATUSES)}"))
     if sec == "entities":
@@ -305,6 +318,10 @@ def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, proble
     if sec == "memberships" and "role" in item:
         _check_text(item, "role", path, what, problems)
     return len(problems) == n
+
+
+def _is_span(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in v) and 0 <= v[0] < v[1]
 
 
 def _validate_entity(item: _Map, ff: FactsFile, what: str, problems: list[Problem]) -> None:
@@ -388,6 +405,8 @@ def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsF
     for k in data:
         if k not in _SECTIONS:
             problems.append(Problem(path, data.line_of(k), f"unknown section {k!r} (allowed: {', '.join(_SECTIONS)})"))
+    if "extraction" in data and not isinstance(data["extraction"], dict):
+        problems.append(Problem(path, data.line_of("extraction"), "extraction must be a mapping (written by kg extract)"))
     stem = data.get("source")
     if not _is_text(stem):
         problems.append(Problem(path, data.line_of("source"), "missing 'source': the stem of seeds/sources/<stem>.txt"))

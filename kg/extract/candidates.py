@@ -1,0 +1,209 @@
+"""Turn an extraction into a candidates file: the facts format of ``docs/model.md`` plus review state and offsets.
+
+Entities the graph already has are referenced by their id and not written again; new
+ones get an id ``<kind>/<pinyin-slug>`` that no known entity uses. Every item carries
+``review: candidate``, its evidence ``quote`` (cut from the normalized text) and the
+``offsets`` of that quote in the normalized text; items whose quote cannot be found back
+in the raw article are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from kg.extract.document import Document, Sentence
+from kg.extract.lexicon import KIND_OF_TYPE, LEGAL_FORMS
+from kg.extract.orgs import Ent, Mention
+from kg.extract.segment import words
+from kg.text import find_quote, match_key, name_key
+
+__all__ = ["build_candidates", "dump_candidates", "slug"]
+
+_CLAUSE = re.compile(r"[,;:，；：。！？!?]")
+_MAX_QUOTE = 40
+
+
+def slug(name: str, max_syllables: int = 8) -> str:
+    """An ASCII slug of a Chinese name: its pinyin, without the legal form (有限公司…).
+
+    >>> slug("金诃藏药集团有限公司")
+    'jinhe-zangyao'
+    >>> slug("ABC生物科技")
+    'abc-shengwu-keji'
+    """
+    from pypinyin import lazy_pinyin
+
+    key = name_key(name)
+    for lf in LEGAL_FORMS:
+        if key.endswith(lf) and len(key) > len(lf):
+            key = key[: -len(lf)]
+            break
+    parts: list[str] = []
+    for piece in re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", key):
+        parts += [piece] if piece.isascii() else ["".join(lazy_pinyin(w)) for w, _ in words(piece)]
+    parts = [re.sub(r"[^a-z0-9]", "", p.lower()) for p in parts]
+    return "-".join(p for p in parts if p)[:60].strip("-") or "x"
+
+
+class _Ids:
+    def __init__(self, taken: set[str]):
+        self.taken = set(taken)
+
+    def new(self, ent: Ent) -> str:
+        kind = KIND_OF_TYPE.get(ent.type, "org")
+        base = f"{kind}/{slug(ent.name)}"
+        eid, n = base, 2
+        while eid in self.taken:
+            eid, n = f"{base}-{n}", n + 1
+        self.taken.add(eid)
+        return eid
+
+
+def _evidence(doc: Document, s: Sentence, i: int, j: int, whole_clause: bool = False) -> tuple[str, list[int]] | None:
+    """Quote and offsets for key span ``[i, j)`` of sentence ``s`` (its clause when short), checked against the raw text."""
+    a, b = i, j
+    if whole_clause:
+        starts = [m.end() for m in _CLAUSE.finditer(s.key, 0, i)]
+        ends = [m.start() for m in _CLAUSE.finditer(s.key, j)]
+        ca, cb = (starts[-1] if starts else 0), (ends[0] if ends else len(s.key))
+        if cb - ca <= _MAX_QUOTE:
+            a, b = ca, cb
+    if b <= a:
+        return None
+    start, end = doc.trim(*s.span(a, b))
+    quote = doc.text[start:end]
+    if not match_key(quote) or find_quote(doc.raw, quote) is None:
+        return None
+    return quote, [start, end]
+
+
+def _first_full(ent: Ent) -> Mention | None:
+    order = {"known": 0, "suffix": 0, "chain": 1, "list": 1, "object": 1, "alias": 2, "home": 3, "implicit": 4}
+    ms = [m for m in ent.mentions if m.i < m.j]
+    return min(ms, key=lambda m: (order.get(m.how, 5), m.sent, m.i)) if ms else None
+
+
+def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The candidates document (a dict in facts-file order) and counts of what was written and dropped."""
+    doc: Document = extraction.doc
+    ids = _Ids(taken_ids)
+    ent_id: dict[int, str] = {}
+    entities: list[dict[str, Any]] = []
+    known_refs: list[str] = []
+    dropped = 0
+    for e in extraction.entities:
+        if e.known:
+            ent_id[id(e)] = e.known.id
+            known_refs.append(e.known.id)
+            continue
+        m = _first_full(e)
+        ev = _evidence(doc, doc.sentences[m.sent], m.i, m.j, whole_clause=True) if m else None
+        if ev is None:
+            dropped += 1
+            continue
+        eid = ids.new(e)
+        ent_id[id(e)] = eid
+        item: dict[str, Any] = {"id": eid, "type": e.type, "name": e.name}
+        aliases = sorted({a for a in e.aliases.values() if name_key(a) != e.key and find_quote(doc.raw, a)}, key=lambda a: (len(a), a))
+        if aliases:
+            item["aliases"] = aliases
+        item.update(quote=ev[0], offsets=ev[1], review="candidate")
+        entities.append(item)
+    for c in extraction.chains:
+        ce = Ent(c.name, "IncubationChain", "chain")
+        ev = _evidence(doc, doc.sentences[c.sent], c.i, c.j)
+        if ev and all(id(st) in ent_id for st in c.stages):
+            eid = ids.new(ce)
+            ent_id[id(c)] = eid
+            entities.append({"id": eid, "type": "IncubationChain", "name": c.name, "quote": ev[0], "offsets": ev[1], "review": "candidate"})
+
+    def ref(e: Ent | None) -> str | None:
+        return ent_id.get(id(e)) if e is not None else None
+
+    memberships: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    for st in extraction.statements:
+        ev = _evidence(doc, doc.sentences[st.sent], st.i, st.j)
+        subj, obj = ref(st.subject), ref(st.object)
+        if ev is None or subj is None or (st.object is not None and obj is None):
+            dropped += 1
+            continue
+        if st.is_membership:
+            item = {"member": subj, "organization": obj, "status": st.status}
+            if st.role:
+                item["role"] = st.role
+        else:
+            item = {"subject": subj, "predicate": st.predicate}
+            item.update({"value": st.value} if st.value is not None else {"object": obj, "status": st.status})
+        item.update(quote=ev[0], offsets=ev[1], review="candidate")
+        (memberships if st.is_membership else relations).append(item)
+    chains = []
+    for c in extraction.chains:
+        ev = _evidence(doc, doc.sentences[c.sent], c.i, c.j)
+        if ev and id(c) in ent_id:
+            chains.append({"chain": ent_id[id(c)], "stages": [ent_id[id(s)] for s in c.stages], "quote": ev[0], "offsets": ev[1], "review": "candidate"})
+    indicators = []
+    for f in extraction.figures:
+        ev = _evidence(doc, doc.sentences[f.sent], f.i, f.j)
+        about = ref(f.about)
+        if ev is None or about is None:
+            dropped += 1
+            continue
+        item = {"about": about, "metric": f.metric, "measure": f.measure, "value": f.value, "unit": f.unit}
+        if f.qualifier != "exact":
+            item["qualifier"] = f.qualifier
+        if f.period:
+            item["period"] = f.period
+        item.update(quote=ev[0], offsets=ev[1], review="candidate")
+        indicators.append(item)
+    data = {
+        "source": extraction.stem,
+        "extraction": extraction.provenance(),
+        "entities": entities,
+        "memberships": memberships,
+        "relations": relations,
+        "chains": chains,
+        "indicators": indicators,
+    }
+    counts = {
+        "entities": len(entities),
+        "known": len(set(known_refs)),
+        "memberships": len(memberships),
+        "relations": len(relations),
+        "chains": len(chains),
+        "indicators": len(indicators),
+        "dropped": dropped,
+    }
+    return data, counts
+
+
+_HEADER = """\
+# Candidate facts extracted by `kg extract` from {article} ({when}).
+# Review them: delete what is wrong, correct what is inexact, and set `review: accepted`
+# on what is right (`kg ingest --accept-all` takes every item still marked candidate).
+# quote = the evidence as printed; offsets = [start, end) of it in the normalized text.
+# Entities already in the graph are referenced by id and not repeated:
+{known}
+"""
+
+
+def dump_candidates(data: dict[str, Any], known_names: dict[str, str]) -> str:
+    """The candidates document as YAML text, with a header that says how to review it."""
+    prov = data.get("extraction", {})
+    known = "\n".join(f"#   {i}  {n}" for i, n in sorted(known_names.items())) or "#   (none)"
+    head = _HEADER.format(article=prov.get("article", "?"), when=prov.get("extracted_at", ""), known=known)
+    parts = [head]
+    for sec, value in data.items():
+        if isinstance(value, list):
+            if not value:
+                parts.append(f"{sec}: []\n")
+                continue
+            body = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
+            parts.append(f"{sec}:\n" + "".join("  " + ln if ln.strip() else ln for ln in body.splitlines(keepends=True)))
+        else:
+            parts.append(yaml.safe_dump({sec: value}, allow_unicode=True, sort_keys=False, width=1000))
+        parts.append("\n")
+    return "".join(parts)

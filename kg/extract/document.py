@@ -1,0 +1,107 @@
+"""An article ready for the rules: normalized text, sentences, and their match keys with offsets.
+
+Rules run on each sentence's *key* (:func:`kg.text.match_key`: width folded, quotation
+marks and spaces dropped, traditional folded to simplified), so “紅領寧商”黨建共同體 and
+红领宁商党建共同体 look the same to them. Every key span maps back to a span of the
+normalized text (:func:`kg.text.normalize`), which is what quotes and offsets are cut from:
+a traditional article is quoted in traditional characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.text import match_key_with_offsets, normalize_with_offsets
+
+__all__ = ["Document", "Sentence", "QUOTE_MARKS"]
+
+QUOTE_MARKS = frozenset("“”‘’\"'「」『』〝〞＂＇")
+_SENTENCE_END = re.compile(r"[。！？；!?;]+|\n\n+")
+
+
+def _headline_ends(raw: str, raw_offsets: list[int]) -> list[int]:
+    """Normalized-text positions where a headline ends: a short line alone between blank lines.
+
+    Normalization joins a blank line between two Chinese characters (an OCR column break),
+    which would run a headline into the first sentence; the extraction cuts it off again.
+    """
+    import bisect
+
+    out = []
+    lines = raw.split("\n")
+    pos = 0
+    for n, line in enumerate(lines):
+        end = pos + len(line)
+        alone = (n == 0 or not lines[n - 1].strip()) and n + 1 < len(lines) and not lines[n + 1].strip()
+        t = line.strip()
+        if alone and 0 < len(t) <= 40 and t[-1] not in "。！？；，、,.;!?":
+            i = bisect.bisect_left(raw_offsets, end)
+            if 0 < i < len(raw_offsets):
+                out.append(i)
+        pos = end + 1
+    return out
+
+
+@dataclass
+class Sentence:
+    """One sentence: its span ``[start, end)`` in the normalized text and its match key."""
+
+    start: int
+    end: int
+    key: str
+    offsets: list[int]  # key index -> normalized-text index
+    index: int = 0
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """The normalized-text span of key span ``[i, j)``."""
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+
+@dataclass
+class Document:
+    """The article: raw text, normalized text (with offsets to raw) and its sentences."""
+
+    raw: str
+    text: str
+    raw_offsets: list[int]
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @classmethod
+    def from_raw(cls, raw: str) -> Document:
+        text, raw_offsets = normalize_with_offsets(raw)
+        doc = cls(raw=raw, text=text, raw_offsets=raw_offsets)
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, raw_offsets)) | {len(text)})
+        pos = 0
+        for end in ends:
+            if end > pos:
+                key, offs = match_key_with_offsets(text[pos:end])
+                if key:
+                    doc.sentences.append(Sentence(pos, end, key, [pos + o for o in offs], len(doc.sentences)))
+            pos = end
+        return doc
+
+    def name(self, start: int, end: int) -> str:
+        """The name written at ``[start, end)``: as printed, without quotation marks or spaces."""
+        return "".join(c for c in self.text[start:end] if c not in QUOTE_MARKS and not c.isspace())
+
+    def quote(self, start: int, end: int) -> str:
+        """The evidence quote at ``[start, end)``, trimmed of punctuation and quotation marks at its ends."""
+        s, e = self.trim(start, end)
+        return self.text[s:e]
+
+    def trim(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` without leading/trailing spaces, quotation marks and sentence punctuation."""
+        junk = QUOTE_MARKS | set("，。；：、！？,.;:!? \n（）()")
+        while start < end and self.text[start] in junk:
+            start += 1
+        while end > start and self.text[end - 1] in junk:
+            end -= 1
+        # keep the opening quotation mark of a closing one inside the quote (“红领宁商”党建共同体)
+        if start > 0 and self.text[start - 1] in "“「『" and any(c in "”」』" for c in self.text[start:end]):
+            start -= 1
+        # keep a closing bracket or quote whose opening one is kept
+        for o, c in ("（）", "()", "《》"):
+            if end < len(self.text) and self.text[end] == c and self.text[start:end].count(o) > self.text[start:end].count(c):
+                end += 1
+        return start, end

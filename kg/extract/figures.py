@@ -1,0 +1,136 @@
+"""Figures: a number with its unit and qualifier, the metric it measures, and what it is about.
+
+“上半年各类业务办理量达1万余件” → metric 各类业务办理量, value 10000, unit 件, qualifier 余,
+period 上半年, about the park; “等13个基层党组织为成员单位” → a member count of the
+organization that takes them in; “响应率、解决率、满意率分别为100%、99.39%、96.36%” → three
+rates, paired in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.document import Document, Sentence
+from kg.extract.orgs import Ent, Found
+
+__all__ = ["Figure", "find_figures"]
+
+_UNITS = "亿元|万元|元|万人次|人次|平方米|万平方米|亩|吨|家|个|件|次|人|套|项|台|名|户|所|%|％"
+_NUMBER = re.compile(
+    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米)|亿(?!元))?(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
+)
+_PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
+_METRIC_STRIP = re.compile(r"(?:达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
+_AMOUNT_UNITS = {"亿元", "万元", "元"}
+_COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
+_VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
+
+
+@dataclass
+class Figure:
+    """One figure and the key span of its evidence in sentence ``sent``."""
+
+    about: Ent
+    metric: str
+    measure: str
+    value: float | int
+    unit: str
+    qualifier: str
+    period: str | None
+    sent: int
+    i: int
+    j: int
+
+
+def _qualifier(m: re.Match) -> str:
+    if m.group("post"):
+        return "余"
+    if m.group("tail") == "以上":
+        return "以上"
+    pre = m.group("pre") or ""
+    return {"约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "达": "达", "达到": "达"}.get(pre, "exact")
+
+
+def _value(m: re.Match) -> float | int:
+    v = float(m.group("num"))
+    if m.group("mult") == "万" and m.group("unit") not in _AMOUNT_UNITS | {"万人次"}:
+        v *= 10000
+    elif m.group("mult") == "亿" and m.group("unit") not in _AMOUNT_UNITS:
+        v *= 100000000
+    return int(v) if v.is_integer() else v
+
+
+def find_figures(doc: Document, found: Found) -> list[Figure]:
+    """Every figure in ``doc`` that has a metric (text before the number, or a noun right after it)."""
+    out: list[Figure] = []
+    for s in doc.sentences:
+        if not any(c.isdigit() for c in s.key):
+            continue
+        out += _sentence_figures(doc, s, found)
+    return out
+
+
+def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
+    key = s.key
+    ms = found.mentions(s.index)
+    out: list[Figure] = []
+    matches = list(_NUMBER.finditer(key))
+    # “A、B、C分别为x、y、z”: pair metrics and numbers in order
+    resp = re.search(r"([^,，:：;；]+?)分别为", key)
+    paired: dict[int, tuple[int, int]] = {}
+    if resp:
+        spans, pos = [], resp.start(1)
+        for name in resp.group(1).split("、"):
+            spans.append((pos, pos + len(name)))
+            pos += len(name) + 1
+        nums = [m for m in matches if m.start() >= resp.end()]
+        if len(spans) == len(nums) > 1:
+            paired = {m.start(): sp for m, sp in zip(nums, spans)}
+    for m in matches:
+        unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
+        clause_start = max((key.rfind(p, 0, m.start()) for p in ",，;；:：、"), default=-1) + 1
+        period = None
+        pm = _PERIOD.match(key, clause_start, m.start())
+        if pm:
+            period = doc.name(*s.span(clause_start, pm.end()))
+            clause_start = pm.end()
+        near = [x for x in ms if clause_start <= x.i and x.j <= m.start() and x.ent.is_org]
+        about_m = near[-1] if near else None
+        a = about_m.j if about_m else clause_start
+        b = a + len(_METRIC_STRIP.sub("", key[a : m.start()]))
+        while a < b and key[a] in "的在对":
+            a += 1
+        end = m.end()
+        measure = "count"
+        after = re.match(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)", key[m.end() :])
+        if m.start() in paired:
+            a, b = paired[m.start()]
+        elif re.match(r"[\u4e00-\u9fff]{0,6}为" + "(?:成员单位|会员单位)", key[m.end() :]):
+            measure = "memberCount"
+            collab = [x for x in ms if x.i < m.start() and x.ent.type in _COLLAB]
+            about_m = collab[0] if collab else about_m
+            a, b = m.start(), m.start()
+            end = key.find("单位", m.end()) + 2
+        elif after and (b - a < 2 or key[a:b].endswith(_VERB_ENDINGS)):
+            a, b = (a, m.end() + after.end()) if b - a < 6 else (m.end(), m.end() + after.end())
+            end = b
+        metric = "成员单位数" if measure == "memberCount" else _metric_text(key, a, b, m)
+        if not metric or not 2 <= len(metric) <= 30:
+            continue
+        if unit == "%":
+            measure = "share" if "完成" in key[clause_start : m.start()] else "rate"
+        elif unit in _AMOUNT_UNITS:
+            measure = "amount"
+        about = about_m.ent if about_m else found.home
+        if about is None:
+            continue
+        q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a) if x is not None)
+        out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start, max(end, m.end())))
+    return out
+
+
+def _metric_text(key: str, a: int, b: int, m: re.Match) -> str:
+    """The metric: the key text at ``[a, b)`` without the number itself."""
+    text = key[a:b]
+    return (text[: m.start() - a] + text[m.end() - a :] if a <= m.start() < b else text).strip("“”\"'")

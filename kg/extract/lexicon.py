@@ -1,0 +1,159 @@
+"""Word lists the extraction rules use: organization suffixes and types, boundary and generic words.
+
+Everything here is simplified Chinese: rules run on the match key of the text, where
+traditional characters are already folded to simplified (see :func:`kg.text.match_key`).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SUFFIXES",
+    "ORG_TYPES",
+    "KIND_OF_TYPE",
+    "BOUNDARY_WORDS",
+    "GENERIC_WORDS",
+    "TIME_WORDS",
+    "LEGAL_FORMS",
+]
+
+# Organization-type suffixes, longest first wins; each maps to a park: class.
+SUFFIXES: dict[str, str] = {
+    "集团股份有限公司": "Company",
+    "集团有限公司": "Company",
+    "股份有限公司": "Company",
+    "有限责任公司": "Company",
+    "有限公司": "Company",
+    "集团公司": "Company",
+    "集团": "Company",
+    "公司": "Company",
+    "职业技术学院": "University",
+    "职业学院": "University",
+    "高等专科学校": "University",
+    "大学": "University",
+    "学院": "University",
+    "研究院": "ResearchInstitute",
+    "研究所": "ResearchInstitute",
+    "研究中心": "ResearchInstitute",
+    "设计院": "ResearchInstitute",
+    "实验室": "ResearchInstitute",
+    "科学院": "ResearchInstitute",
+    "管理委员会": "GovernmentBody",
+    "委员会": "GovernmentBody",
+    "管委会": "GovernmentBody",
+    "人民政府": "GovernmentBody",
+    "局": "GovernmentBody",
+    "厅": "GovernmentBody",
+    "总商会": "ChamberOfCommerce",
+    "商会": "ChamberOfCommerce",
+    "协会": "Association",
+    "学会": "Association",
+    "联合会": "Association",
+    "促进会": "Association",
+    "研究会": "Association",
+    "党组织": "PartyOrganization",
+    "党委": "PartyOrganization",
+    "党支部": "PartyOrganization",
+    "党总支": "PartyOrganization",
+    "党工委": "PartyOrganization",
+    "党建共同体": "PartyBuildingCommunity",
+    "共同体": "PartyBuildingCommunity",
+    "联盟": "Alliance",
+    "联合体": "Alliance",
+    "孵化器": "Incubator",
+    "孵化基地": "Incubator",
+    "孵化中心": "Incubator",
+    "加速器": "Accelerator",
+    "众创空间": "MakerSpace",
+    "科技园": "SciencePark",
+    "科学园": "SciencePark",
+    "软件园": "SciencePark",
+    "生物城": "IndustrialPark",
+    "科技城": "IndustrialPark",
+    "基金小镇": "IndustrialPark",
+    "科学城": "SciencePark",
+    "创业园": "SciencePark",
+    "产业园": "SciencePark",
+    "经济技术开发区": "IndustrialPark",
+    "高新技术产业开发区": "IndustrialPark",
+    "开发区": "IndustrialPark",
+    "高新区": "IndustrialPark",
+    "产业园区": "IndustrialPark",
+    "工业园区": "IndustrialPark",
+    "园区": "IndustrialPark",
+    "新区": "IndustrialPark",
+    "基金会": "Organization",
+    "基金": "Fund",
+    "银行": "FinancialInstitution",
+    "医院": "Organization",
+}
+
+# Classes that count as organizations (all ⊑ org:Organization in ontology/park.ttl).
+ORG_TYPES = frozenset(
+    "Organization IndustrialPark Company University GovernmentBody ChamberOfCommerce Association "
+    "PartyOrganization PartyBuildingCommunity Alliance IncubationCarrier Incubator Accelerator "
+    "MakerSpace SciencePark ResearchInstitute Fund FinancialInstitution".split()
+)
+
+# The <kind> part of an entity id for each class (docs/model.md).
+KIND_OF_TYPE: dict[str, str] = {
+    "Organization": "org",
+    "IndustrialPark": "park",
+    "Company": "company",
+    "University": "university",
+    "GovernmentBody": "gov",
+    "ChamberOfCommerce": "chamber",
+    "Association": "association",
+    "PartyOrganization": "party-org",
+    "PartyBuildingCommunity": "community",
+    "Alliance": "alliance",
+    "IncubationCarrier": "incubator",
+    "Incubator": "incubator",
+    "Accelerator": "accelerator",
+    "MakerSpace": "maker-space",
+    "SciencePark": "science-park",
+    "ResearchInstitute": "institute",
+    "Fund": "fund",
+    "FinancialInstitution": "org",
+    "Qualification": "qualification",
+    "Event": "event",
+    "PolicyDocument": "policy",
+    "Project": "project",
+    "Program": "program",
+    "Mechanism": "mechanism",
+    "FinancialProduct": "product",
+    "IncubationChain": "chain",
+}
+
+# Legal-form endings dropped to find a company's short form (金诃藏药集团有限公司 → 金诃藏药).
+LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+
+# Words that end a name on its left: verbs, prepositions and adverbs that introduce organizations.
+BOUNDARY_WORDS = frozenset(
+    """
+    吸纳 引进 引入 招引 吸引 签约 签署 签订 联合 携手 依托 对接 联系 推荐 组织 指导 支持 培育 扶持
+    认定 成立 组建 设立 落户 入驻 入选 入围 打造 建设 共建 协同 牵头 加入 成为 包括 如 其中 走访
+    调研 考察 邀请 会同 委托 帮助 推动 开展 举办 召开 承办 主办 参加 参与 获得 获评 授予
+    命名 新增 聚集 集聚 带动 发挥 积极 持续 全力 主动 已 已经 正 正在 共 同 与 和 及 以及 或 向 由
+    经 被 将 拟 计划 准备 通过 是 为 有 在 至 对 把 让 使 给 从 据 自 随着 作为 届时 目前 当前 还 也
+    都 又 并 并且 而 但 其 该 此 这 那 本 各 每 首个 首家 首支 首批 一批 多家 全省 全市 全国 省内
+    市内 区内 辖区 辖区内 域内 国内 其他 等 家 个 名 位 所 吸收 联手 协助 配合 围绕 针对 面向 带领
+    发起 倡议 倡导 授牌 揭牌 挂牌 启动 正式 积极参与 深化 强化 加强 优化 完善 构建 形成 实现 服务于
+    搭建 推进 引领 擦亮 旗下 下属 所属 控股 慰问 看望 参观 走进 来到 前往 赴 会见 接待 陪同 助力 赋能
+    """.split()
+)
+
+# Words too common to make a name on their own (科技协会 is generic, 青海科技协会 is not).
+GENERIC_WORDS = frozenset(
+    """
+    园区 科技 科学技术 信息技术 技术 生物 医药 生物医药 中药 食品 企业 中小企业 党建 创新 创业 产业 经济
+    金融 投资 股权 成长 发展 服务 社会 区域 区域性 综合 专业 专业化 高新 高新技术 新型 现代 绿色 数字
+    智能 智慧 信息 电子 能源 新能源 材料 新材料 装备 制造 机械 化工 文化 旅游 康养 健康 医疗 农业
+    商贸 物流 电商 互联网 大数据 算力 人工智能 孵化 众创 空间 青年 大学生 科创 双创 基层 各类 相关
+    重点 龙头 骨干 优质 知名 领军 行业 工业 商务 国家 省级 市级 区级 地方 公共 平台 成果 转化 转移
+    研发 研究 管理 运营 建设 开发 工作 机构 单位 组织 机关 部门 政府 行政 人才 就业 教育 职业 培训
+    初创 新创 规上 规模以上 入驻 在孵 头部 本土 本地 外资 民营 国有
+    """.split()
+)
+
+# Time expressions that are never part of a name.
+TIME_WORDS = frozenset("今年 去年 明年 上半年 下半年 近日 日前 目前 当前 近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())

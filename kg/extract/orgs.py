@@ -1,0 +1,571 @@
+"""Organizations in an article: known names, suffix rules, list patterns and chains, then short forms linked.
+
+Passes, in order:
+
+1. **Known names** of the graph (a multi-pattern matcher over names and aliases).
+2. **Suffix rules**: an organization-type suffix (有限公司, 大学, 管委会, 联盟 …) that ends
+   a word gives the type; the left edge of the name is found by walking back over the
+   jieba words until a verb, preposition, number or punctuation (吸纳|青海大美中药科技有限公司).
+   A leading descriptor made of generic words is cut off (园区|金诃藏药集团有限公司,
+   首支园区科技成长股权投资基金|极地基金); 园区X records that X is in the park.
+3. **List patterns**: the items of “X、Y等N家企业” and “与X、Y等社会投资人”, and the object
+   of 签约/联系/对接 when it looks like a name (签约东方美谷).
+4. **Chains**: A—B—C—…链 (the stages are organizations even when their names are plain).
+5. **Linking**: a generic name that is a short form of a distinctive one of the same type
+   (生物园区 → 西宁经济技术开发区生物科技产业园区, 党建联盟 → …绿色算力党建联盟) becomes
+   its alias; a company's name without its legal form (金诃藏药) and a quoted part of a
+   name (“红领宁商”党建共同体) are aliases where the article uses them; 园区机关 is the
+   park's 管委会. Generic names that stay unlinked are kept only when they belong to the
+   park (园区科学技术协会); the rest (基层党组织, 银行) are dropped.
+6. **Home park**: the park named most often; a bare 园区 refers to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.extract.document import Document, Sentence
+from kg.extract.known import KnownEntities, KnownEntity
+from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, ORG_TYPES, SUFFIXES
+from kg.extract.matcher import Matcher
+from kg.extract.tokens import Tokens
+from kg.text import name_key
+
+__all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
+
+_SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
+_NOT_ORG_WORDS = frozenset("格局 布局 结局 大局 全局 开局 当局 时局 政局 僵局 饭局 骗局 棋局 餐厅 大厅 客厅 展厅 门厅 前厅 舞厅".split())
+_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业"}) | frozenset(SUFFIXES)
+_LIST_HEADS = {
+    "企业": "Company", "公司": "Company", "龙头企业": "Company", "知名企业": "Company", "头部企业": "Company",
+    "科技企业": "Company", "单位": "Organization", "社会投资人": "Organization", "投资人": "Organization",
+    "投资机构": "Organization", "机构": "Organization", "院校": "University", "高校": "University",
+}
+_LIST_END = re.compile(r"等(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两几多数]+)?[余多]?(?:家|个|所|位)?(" + "|".join(sorted(_LIST_HEADS, key=len, reverse=True)) + ")")
+_OBJECT_VERBS = ("签约", "联系", "对接", "引进", "携手")
+_WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共建")
+_NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
+# compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
+_ABBREVIATIONS = (("管理委员会", "管委会"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
+_ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
+
+
+@dataclass(eq=False)
+class Ent:
+    """One entity found in the article, with every mention; ``known`` when the graph has it."""
+
+    name: str
+    type: str
+    how: str
+    known: KnownEntity | None = None
+    aliases: dict[str, str] = field(default_factory=dict)  # name key -> as written
+    mentions: list[Mention] = field(default_factory=list)
+    generic: bool = False
+    parent_park: tuple[Ent, Mention] | None = None  # the park whose name prefixes this one (partOf), and where
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+    @property
+    def is_org(self) -> bool:
+        return self.type in ORG_TYPES
+
+    def __repr__(self) -> str:
+        return f"Ent({self.name!r}, {self.type}, {self.how}{', known=' + self.known.id if self.known else ''})"
+
+
+@dataclass(eq=False)
+class Mention:
+    """Where an entity is named: sentence index and key span ``[i, j)`` in that sentence's key."""
+
+    sent: int
+    i: int
+    j: int
+    ent: Ent
+    how: str
+    in_park: bool = False  # written 园区X
+
+
+@dataclass
+class Chain:
+    name: str
+    sent: int
+    i: int
+    j: int
+    stages: list[Ent]
+
+
+@dataclass
+class Found:
+    """Entities and their mentions per sentence, the home park and chains."""
+
+    ents: list[Ent]
+    by_sentence: dict[int, list[Mention]]
+    home: Ent | None
+    chains: list[Chain]
+
+    def mentions(self, sent: int) -> list[Mention]:
+        return self.by_sentence.get(sent, [])
+
+
+# ---------------------------------------------------------------- candidates in one sentence
+
+
+@dataclass
+class _Cand:
+    i: int
+    j: int
+    type: str
+    how: str
+    generic: bool = False
+    in_park: bool = False
+    known: list[KnownEntity] | None = None
+    written: str = ""
+
+
+def _is_generic(words) -> bool:
+    """True when no word distinguishes the name (a suffix word inside a core is generic too)."""
+    return not any(w.proper and w.text not in SUFFIXES for w in words)
+
+
+def _title_spans(key: str) -> list[tuple[int, int]]:
+    """Spans of 《…》 titles: names inside a policy title are not mentions of their own."""
+    return [m.span() for m in re.finditer(r"《[^《》]*》", key)]
+
+
+def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
+    key = s.key
+    titles = _title_spans(key)
+    longest: dict[int, str] = {}
+    for a, b, suf in _SUFFIX_MATCHER.find_all(key):
+        if b not in longest or len(suf) > len(longest[b]):
+            longest[b] = suf
+    out: list[_Cand] = []
+    for b, suf in longest.items():
+        a = b - len(suf)
+        if b not in toks.ends or any(x < a and b < y for x, y in titles):
+            continue
+        k = toks.index_at(a)
+        word = toks.words[k]
+        if len(suf) == 1 and (word.text in _NOT_ORG_WORDS or word.text == suf and k == 0):
+            continue
+        start_k = toks.left_edge(k)
+        core = toks.words[start_k:k] + ([word] if word.start < a else [])
+        in_park = False
+        # cut a generic descriptor ending in a head word before the distinctive part:
+        # 园区|金诃藏药…, 园区初创企业|英矽…, 首支园区科技成长股权投资基金|极地基金
+        heads = [n for n, w in enumerate(core) if w.text in _CUT_HEADS or w.text.endswith("企业")]
+        for h in reversed(heads):
+            rest = core[h + 1 :]
+            if rest and all(w.generic or w.text in SUFFIXES for w in core[: h + 1]) and any(w.proper for w in rest):
+                prefix = [w.text for w in core[: h + 1]]
+                in_park = prefix[0] == "园区" and all(t.endswith("企业") for t in prefix[1:])
+                core = rest
+                break
+        if not core:
+            continue  # a bare suffix (园区, 商会, 银行) names nothing
+        out.append(_Cand(core[0].start, b, SUFFIXES[suf], "suffix", generic=_is_generic(core), in_park=in_park))
+    return out
+
+
+def _known_cands(s: Sentence, known: KnownEntities) -> list[_Cand]:
+    return [_Cand(a, b, ents[0].type, "known", known=ents) for a, b, ents in known.matcher.find_all(s.key)]
+
+
+def _looks_like_name(key: str, toks: Tokens, c: _Cand) -> bool:
+    """A list item or verb object that can be a name: 2–12 characters, whole words, not generic."""
+    i, j = c.i, c.j
+    if not 2 <= j - i <= 12 or any(ch.isdigit() for ch in key[i:j]):
+        return False
+    ks = range(toks.index_at(i), toks.index_at(j - 1) + 1)
+    ws = [toks.words[k] for k in ks]
+    if not ws or ws[0].start != i or ws[-1].end != j or any(toks.is_boundary(k) for k in ks) or _is_generic(ws):
+        return False
+    if c.how == "list":
+        return True
+    return not ws[-1].generic and not any(ws[-1].text.endswith(t) for t in _NAME_TAIL_GENERIC)
+
+
+def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:
+    """The items of a list that ends at ``end``, separated by 、/和/及, back to its first item."""
+    items: list[tuple[int, int]] = []
+    j = end
+    while j > 0:
+        i = j
+        while i > 0:
+            k = toks.index_at(i - 1)
+            if toks.words[k].end != i or toks.is_boundary(k) or j - toks.words[k].start > 12:
+                break
+            i = toks.words[k].start
+        if i == j:
+            break
+        items.append((i, j))
+        prev = toks.words[toks.index_at(i - 1)] if i > 0 else None
+        if prev is None or prev.text not in ("、", "和", "及"):
+            break
+        j = prev.start
+    return items
+
+
+def _list_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
+    """Items of “X、Y等N家企业”, and objects of 签约/联系/对接 that look like names."""
+    key = s.key
+    out = [_Cand(i, j, _LIST_HEADS[m.group(1)], "list") for m in _LIST_END.finditer(key) for i, j in _items_before(key, toks, m.start())]
+    for verb in _OBJECT_VERBS:
+        for m in re.finditer(verb, key):
+            i = j = m.end()
+            while j < len(key) and not toks.is_boundary(toks.index_at(j)):
+                j = toks.words[toks.index_at(j)].end
+            if j > i and (j == len(key) or not key[j].isalnum()):
+                out.append(_Cand(i, j, "Organization", "object"))
+    for m in re.finditer("与", key):
+        i = m.end()
+        for verb in _WITH_VERBS:
+            v = key.find(verb, i)
+            if 0 < v - i <= 12 and not any(p in key[i:v] for p in "、,，"):
+                out.append(_Cand(i, v, "Organization", "object"))
+                break
+    return out
+
+
+def _chain(s: Sentence, toks: Tokens) -> tuple[list[_Cand], tuple[int, int] | None]:
+    """Stages of A—B—C…链 (at least three), and the span of the chain's own name (孵化链)."""
+    key = s.key
+    m = re.search(r"[^,，、:;。()（）《》—→－]{2,30}(?:[—→－][^,，、:;。()（）《》—→－]{2,20}){2,}", key)
+    if not m or not m.group().endswith(("链", "链条", "体系")):
+        return [], None
+    parts = re.split("[—→－]", m.group())
+    last = parts[-1]
+    stage_end = max((last.rfind(sf) + len(sf) for sf in SUFFIXES if sf in last[:-1]), default=0)
+    if stage_end <= 0:
+        return [], None
+    cands = []
+    pos = m.start()
+    for n, p in enumerate(parts):
+        text = p if n < len(parts) - 1 else last[:stage_end]
+        i, j = pos, pos + len(text)
+        if n == 0 and j in toks.ends:
+            i = toks.words[toks.left_edge(toks.index_at(j - 1))].start
+        sf = next((sf for sf in sorted(SUFFIXES, key=len, reverse=True) if text.endswith(sf)), None)
+        cands.append(_Cand(i, j, SUFFIXES[sf] if sf else "Organization", "chain"))
+        pos += len(p) + 1
+    chain_end = m.end()
+    return cands, (chain_end - (len(last) - stage_end), chain_end)
+
+
+def _pick(cands: list[_Cand]) -> list[tuple[_Cand, bool]]:
+    """Non-overlapping candidates, longest first (a known name wins a tie); plus parks nested as prefixes."""
+    order = sorted(cands, key=lambda c: (-(c.j - c.i), c.how != "known", c.how != "chain", c.i))
+    taken: list[_Cand] = []
+    nested: list[_Cand] = []
+    for c in order:
+        clash = [t for t in taken if c.i < t.j and t.i < c.j]
+        if not clash:
+            taken.append(c)
+        elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j for t in clash):
+            nested.append(c)
+    return [(c, False) for c in taken] + [(c, True) for c in nested]
+
+
+# ---------------------------------------------------------------- the whole article
+
+
+class _Builder:
+    def __init__(self, doc: Document, known: KnownEntities):
+        self.doc = doc
+        self.known = known
+        self.by_key: dict[str, Ent] = {}
+        self.mentions: dict[int, list[Mention]] = {}
+        self.nested_in: list[tuple[Mention, _Cand]] = []
+        self.chains: list[Chain] = []
+        self.toks: dict[int, Tokens] = {}
+
+    def written(self, s: Sentence, i: int, j: int) -> str:
+        return self.doc.name(*s.span(i, j))
+
+    def ent_for(self, s: Sentence, c: _Cand) -> Ent:
+        if c.known:
+            ke = c.known[0]
+            k = "known:" + ke.id
+            if k not in self.by_key:
+                self.by_key[k] = Ent(ke.name, ke.type, "known", known=ke)
+            ent = self.by_key[k]
+            w = self.written(s, c.i, c.j)
+            if name_key(w) != name_key(ke.name):
+                ent.aliases.setdefault(name_key(w), w)
+            return ent
+        w = self.written(s, c.i, c.j)
+        k = name_key(w)
+        if k not in self.by_key:
+            self.by_key[k] = Ent(w, c.type, c.how, generic=c.generic)
+        ent = self.by_key[k]
+        if c.how == "suffix" and ent.how != "suffix":
+            ent.type, ent.how, ent.generic = c.type, "suffix", c.generic
+        if c.how == "chain":
+            ent.generic = False
+        return ent
+
+    def sentence(self, s: Sentence) -> None:
+        cands = _known_cands(s, self.known) if len(self.known) else []
+        if _SUFFIX_MATCHER.find_all(s.key) or "等" in s.key or any(v in s.key for v in _OBJECT_VERBS + ("与",)):
+            toks = self.toks[s.index] = Tokens(s.key)
+            cands += _suffix_cands(s, toks)
+            chain_cands, chain_span = _chain(s, toks)
+            cands += chain_cands
+            cands += [c for c in _list_cands(s, toks) if _looks_like_name(s.key, toks, c)]
+        else:
+            chain_cands, chain_span = [], None
+        picked = _pick(cands)
+        # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)
+        picked = [(c, n) for c, n in picked if not (c.generic and any(d.i == c.j and d.type == c.type for d, _ in picked))]
+        ms: list[Mention] = []
+        for c, nested in picked:
+            outer = next((o for o, n in picked if not n and o.i == c.i and o.j > c.j), None) if nested else None
+            if nested and (outer is None or outer.type != "IndustrialPark"):
+                continue
+            m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
+            ms.append(m)
+            if nested:
+                self.nested_in.append((m, outer))
+        ms.sort(key=lambda m: (m.i, -m.j))
+        self.mentions[s.index] = ms
+        if chain_span:
+            stages = [next((m.ent for m in ms if m.i <= c.i and c.j <= m.j), None) for c in chain_cands]
+            if all(stages):
+                a, b = chain_span
+                self.chains.append(Chain(self.written(s, a, b), s.index, chain_cands[0].i, b, stages))
+
+    # -- linking
+
+    def link_short_forms(self) -> None:
+        ents = list(dict.fromkeys(self.by_key.values()))
+        full = [e for e in ents if not e.generic and e.is_org]
+        for e in ents:
+            if e.known or not e.mentions:
+                continue
+            if e.generic:
+                targets = [f for f in full if f is not e and f.type == e.type and _is_short_form(e.key, f.key)]
+            elif e.how == "chain" or e.key in SUFFIXES:
+                continue
+            else:  # a distinctive name only links as the tail of a longer one: 东湖高新区 → 武汉东湖新技术开发区
+                targets = [f for f in full if f is not e and f.type == e.type and not f.known and len(_abbreviate(f.key)) >= len(e.key) + 2 and _abbreviate(f.key).endswith(e.key)]
+            if e.mentions == [] or not targets:
+                continue
+            if len(targets) > 1:
+                first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
+                before = [f for f in targets if first.get(f, (10**9, 0)) <= min((m.sent, m.i) for m in e.mentions)]
+                targets = before[-1:] if len(before) >= 1 else []
+            if len(targets) == 1:
+                self.merge(e, targets[0])
+
+    def merge(self, e: Ent, into: Ent) -> None:
+        for m in e.mentions:
+            m.ent = into
+        into.mentions += e.mentions
+        e.mentions = []
+        if name_key(e.name) != into.key:
+            into.aliases.setdefault(name_key(e.name), e.name)
+        for k, v in e.aliases.items():
+            into.aliases.setdefault(k, v)
+        for k, v in list(self.by_key.items()):
+            if v is e:
+                self.by_key[k] = into
+
+    def promote_named(self) -> None:
+        """A plain name is still a name when two other organizations are named after it (天府国际生物城 →
+        天府国际生物城管委会, 天府国际生物城投资发展有限公司) or when it is the subject of the headline (X：…)."""
+        ents = [e for e in dict.fromkeys(self.by_key.values()) if e.mentions]
+        head = self.doc.sentences[0] if self.doc.sentences else None
+        for e in ents:
+            if not e.generic or e.known:
+                continue
+            named_after = sum(1 for o in ents if o is not e and o.key.startswith(e.key) and len(o.key) > len(e.key) and o.is_org) >= 2
+            in_headline = head is not None and any(m.sent == 0 and m.i == 0 and head.key[m.j : m.j + 1] in (":", "") for m in e.mentions)
+            if named_after or in_headline:
+                e.generic = False
+
+    def derived_aliases(self) -> None:
+        """Short forms the article uses for a full name: legal form dropped, quoted part."""
+        for e in list(dict.fromkeys(self.by_key.values())):
+            if e.generic or e.known or not e.is_org or not e.mentions:
+                continue
+            forms: set[str] = set()
+            m0 = e.mentions[0]
+            s0 = self.doc.sentences[m0.sent]
+            a, b = s0.span(m0.i, m0.j)
+            raw = self.doc.text[max(a - 1, 0) : b + 1]
+            for q in re.findall(r"[“「『\"]([^”」』\"]{2,12})[”」』\"]", raw):
+                if name_key(q) != e.key:
+                    e.aliases.setdefault(name_key(q), q)  # a quoted part of a name is a name by itself
+            if e.type == "Company":
+                stem = next((e.key[: -len(lf)] for lf in LEGAL_FORMS if e.key.endswith(lf)), None)
+                if stem:
+                    forms.add(stem)
+            for f in forms:
+                if len(f) >= 2:
+                    self.add_alias_mentions(e, f)
+
+    def add_alias_mentions(self, e: Ent, form: str) -> None:
+        """Mentions of ``e`` wherever the article writes ``form`` on its own; ``form`` becomes an alias if it does."""
+        if form == e.key or form in GENERIC_WORDS:
+            return
+        written = None
+        for s in self.doc.sentences:
+            ms = self.mentions.setdefault(s.index, [])
+            for mt in re.finditer(re.escape(form), s.key):
+                a, b = mt.span()
+                if any(a < m.j and m.i < b for m in ms):
+                    continue  # inside another name (the full name itself, or a longer one)
+                m = Mention(s.index, a, b, e, "alias")
+                ms.append(m)
+                e.mentions.append(m)
+                written = written or self.written(s, a, b)
+            ms.sort(key=lambda m: (m.i, -m.j))
+        if written:
+            e.aliases.setdefault(form, written)
+
+    def home_park(self) -> Ent | None:
+        ents = [e for e in dict.fromkeys(self.by_key.values()) if not e.generic and e.mentions]
+        parks = [e for e in ents if e.type == "IndustrialPark"] or [e for e in ents if e.type == "SciencePark" and e.how != "chain"]
+        if not parks:
+            return None
+        return max(parks, key=lambda e: (len(e.mentions), tuple(-x for x in min((m.sent, m.i) for m in e.mentions))))
+
+    def park_references(self, home: Ent) -> None:
+        """Bare 园区 is the home park; 园区机关 (or <park alias>机关) is that park's 管委会."""
+        govs = [e for e in dict.fromkeys(self.by_key.values()) if e.type == "GovernmentBody" and e.mentions and not e.generic or e.type == "GovernmentBody" and e.mentions]
+        park_names = {home.key, *home.aliases, *re.findall(r"[^|]+", self.bare_park_words(home))}
+        own_gov = [g for g in govs if any(g.key.startswith(p) for p in park_names) and g.key.endswith("管委会")]
+        for s in self.doc.sentences:
+            ms = self.mentions.setdefault(s.index, [])
+            for mt in re.finditer("机关", s.key):
+                a = mt.start()
+                before = [m for m in ms if m.j == a]
+                if before and before[0].ent.type == "GovernmentBody":
+                    m = before[0]
+                    m.j = mt.end()
+                    m.ent.aliases.setdefault(name_key(self.written(s, m.i, m.j)), self.written(s, m.i, m.j))
+                    continue
+                ref = next((p for p in sorted(park_names, key=len, reverse=True) if p and s.key.startswith(p, a - len(p))), None)
+                if ref and len(own_gov) == 1 and not any(m.i < mt.end() and a - len(ref) < m.j for m in ms if m.ent is not home):
+                    ms[:] = [m for m in ms if not (m.ent is home and m.i >= a - len(ref) and m.j <= a)]
+                    g = own_gov[0]
+                    m = Mention(s.index, a - len(ref), mt.end(), g, "alias")
+                    ms.append(m)
+                    g.mentions.append(m)
+                    g.aliases.setdefault(name_key(self.written(s, m.i, m.j)), self.written(s, m.i, m.j))
+            for mt in re.finditer(self.bare_park_words(home), s.key):
+                a, b = mt.span()
+                if not any(m.i < b and a < m.j or m.in_park and m.i == b for m in ms):
+                    m = Mention(s.index, a, b, home, "home")
+                    ms.append(m)
+                    home.mentions.append(m)
+            ms.sort(key=lambda m: (m.i, -m.j))
+
+    @staticmethod
+    def bare_park_words(home: Ent) -> str:
+        """A regex of the words that, standing alone, mean the home park: 园区, and its type word (开发区, 科学园…)."""
+        words = {"园区"} | {sf for sf, t in SUFFIXES.items() if t == home.type and _abbreviate(home.key).endswith(sf) and len(sf) >= 2}
+        return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+    def anaphora(self) -> None:
+        """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it."""
+        for s in self.doc.sentences:
+            toks = self.toks.get(s.index)
+            ms = self.mentions.setdefault(s.index, [])
+            for word, typ in _ANAPHORS.items():
+                for mt in re.finditer(word, s.key):
+                    a, b = mt.span()
+                    if any(m.i < b and a < m.j for m in ms):
+                        continue
+                    if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1))):
+                        continue
+                    before = [m for k in range(s.index + 1) for m in self.mentions.get(k, []) if m.ent.type == typ and not m.ent.generic and (k < s.index or m.j <= a)]
+                    if before:
+                        ent = before[-1].ent
+                        m = Mention(s.index, a, b, ent, "alias")
+                        ms.append(m)
+                        ent.mentions.append(m)
+                        ent.aliases.setdefault(word, self.written(s, a, b))
+            ms.sort(key=lambda m: (m.i, -m.j))
+
+    def owned_generic(self, home: Ent | None) -> None:
+        """Keep a generic name that belongs to the park (园区科学技术协会, 生物园区管委会); drop the rest."""
+        refs = {"园区"} | ({home.key, *home.aliases, *re.findall(r"[^|]+", self.bare_park_words(home))} if home else set())
+        for e in list(dict.fromkeys(self.by_key.values())):
+            if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r) for r in refs if r):
+                e.generic = False
+
+    def finish(self) -> Found:
+        for ms in self.mentions.values():
+            for m in ms:
+                if m not in m.ent.mentions:
+                    m.ent.mentions.append(m)
+        self.link_short_forms()
+        self.promote_named()
+        self.derived_aliases()
+        home = self.home_park()
+        if home:
+            self.owned_generic(home)
+            self.park_references(home)
+        self.anaphora()
+        for inner, outer in self.nested_in:
+            outer_m = next((m for m in self.mentions[inner.sent] if (m.i, m.j) == (outer.i, outer.j)), None)
+            if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
+                outer_m.ent.parent_park = (inner.ent, outer_m)
+        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known)}
+        by_sentence = {k: [m for m in ms if m.ent in keep] for k, ms in self.mentions.items()}
+        ents = [e for e in dict.fromkeys(self.by_key.values()) if e in keep]
+        for e in ents:
+            e.mentions = [m for m in e.mentions if m.ent is e]
+            e.mentions.sort(key=lambda m: (m.sent, m.i))
+            e.aliases.pop(e.key, None)
+        chains = [c for c in self.chains if all(st in keep for st in c.stages) and len(c.stages) >= 3]
+        return Found(ents, by_sentence, home if home in keep else None, chains)
+
+
+def _abbreviate(name: str) -> str:
+    for full, short in _ABBREVIATIONS:
+        name = name.replace(full, short)
+    return name
+
+
+def _is_short_form(s: str, f: str) -> bool:
+    """True when ``s`` is ``f`` with parts left out: at most three pieces of f, in order, each ≥ 2 characters.
+
+    >>> _is_short_form("生物园区", "西宁经济技术开发区生物科技产业园区"), _is_short_form("园区商会", "西宁市生物园区商会")
+    (True, True)
+    >>> _is_short_form("青海大学", "青海理工学院")
+    False
+    """
+    f = _abbreviate(f)
+    if len(s) >= len(f):
+        return False
+
+    def fit(si: int, fi: int, pieces: int) -> bool:
+        if si == len(s):
+            return True
+        if pieces == 0:
+            return False
+        for start in range(fi, len(f)):
+            n = 0
+            while si + n < len(s) and start + n < len(f) and s[si + n] == f[start + n]:
+                n += 1
+            for take in range(n, 1, -1):
+                if si + take == len(s) and not f.endswith(s[si:]) and pieces == 1 and start + take != len(f):
+                    continue
+                if fit(si + take, start + take, pieces - 1):
+                    return True
+        return False
+
+    return fit(0, 0, 3) and f.endswith(s[-2:])
+
+
+def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:
+    """Every organization (and known entity) named in ``doc``, with mentions and aliases."""
+    b = _Builder(doc, known or KnownEntities([]))
+    for s in doc.sentences:
+        b.sentence(s)
+    return b.finish()

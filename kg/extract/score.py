@@ -1,0 +1,165 @@
+"""Score extracted facts against a gold annotation: precision, recall and F1 per kind of fact.
+
+Gold files (``tests/data/extract/<name>.gold.yaml``)::
+
+    organizations:                 # every organization the article names
+      - {name: 青海大学, type: University}
+      - {name: 金诃藏药集团有限公司, aliases: [金诃藏药], type: Company}
+    memberships:                   # [member, organization, status]
+      - [青海大学, 绿色算力党建联盟, planned]
+    relations:                     # [subject, predicate, object], whatever their status
+      - [金诃藏药集团有限公司, locatedIn, 西宁经济技术开发区生物科技产业园区]
+
+Names are compared by :func:`kg.text.name_key` (width, quotation marks, traditional →
+simplified). Organizations are scored *exact* (name against name) and *alias-aware*
+(any name or alias of a prediction against any of a gold organization, one to one).
+Memberships and relations are compared as (subject, predicate, object) after mapping every
+predicted name to the gold organization it matched; a membership's predicate is
+``memberOf``, ``plannedMemberOf`` or ``formerMemberOf`` by its status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.text import name_key
+
+__all__ = ["Score", "Predicted", "score", "from_facts", "from_extraction", "read_gold"]
+
+_MEMBER_PRED = {"active": "memberOf", "planned": "plannedMemberOf", "ended": "formerMemberOf"}
+
+
+@dataclass
+class Score:
+    tp: int
+    n_pred: int
+    n_gold: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.n_pred if self.n_pred else (1.0 if not self.n_gold else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.tp + other.tp, self.n_pred + other.n_pred, self.n_gold + other.n_gold)
+
+
+@dataclass
+class Predicted:
+    """What was extracted, reduced to names: organizations (name + aliases), memberships, relations."""
+
+    orgs: list[tuple[str, list[str]]] = field(default_factory=list)
+    memberships: set[tuple[str, str, str]] = field(default_factory=set)
+    relations: set[tuple[str, str, str]] = field(default_factory=set)
+    missed: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _org_matching(pred: list[tuple[str, list[str]]], gold: list[dict[str, Any]], aliases: bool) -> dict[int, int]:
+    """Predicted index -> gold index, one to one (exact name first, then shared aliases)."""
+    gold_keys = [({name_key(g["name"])} | ({name_key(a) for a in g.get("aliases", [])} if aliases else set())) for g in gold]
+    match: dict[int, int] = {}
+    used: set[int] = set()
+    for exact_pass in (True, False):
+        for pi, (name, al) in enumerate(pred):
+            if pi in match:
+                continue
+            keys = {name_key(name)} if exact_pass or not aliases else {name_key(name)} | {name_key(a) for a in al}
+            for gi, gk in enumerate(gold_keys):
+                if gi not in used and (name_key(gold[gi]["name"]) in keys if exact_pass else keys & gk):
+                    match[pi] = gi
+                    used.add(gi)
+                    break
+    return match
+
+
+def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
+    """Scores by kind: ``org_exact``, ``org_alias``, ``membership``, ``relation`` and one per relation predicate."""
+    gold_orgs = gold.get("organizations") or []
+    exact = _org_matching(pred.orgs, gold_orgs, aliases=False)
+    alias = _org_matching(pred.orgs, gold_orgs, aliases=True)
+    out = {
+        "org_exact": Score(len(exact), len(pred.orgs), len(gold_orgs)),
+        "org_alias": Score(len(alias), len(pred.orgs), len(gold_orgs)),
+    }
+    canon: dict[str, str] = {}
+    for pi, gi in alias.items():
+        name, al = pred.orgs[pi]
+        for n in (name, *al):
+            canon[name_key(n)] = name_key(gold_orgs[gi]["name"])
+    for g in gold_orgs:
+        for n in (g["name"], *g.get("aliases", [])):
+            canon.setdefault(name_key(n), name_key(g["name"]))
+
+    def c(n: str) -> str:
+        return canon.get(name_key(n), name_key(n))
+
+    gold_m = {(c(m), _MEMBER_PRED[s], c(o)) for m, o, s in gold.get("memberships") or []}
+    pred_m = {(c(m), _MEMBER_PRED[s], c(o)) for m, o, s in pred.memberships}
+    out["membership"] = Score(len(gold_m & pred_m), len(pred_m), len(gold_m))
+    gold_r = {(c(s), p, c(o)) for s, p, o in gold.get("relations") or []}
+    pred_r = {(c(s), p, c(o)) for s, p, o in pred.relations}
+    out["relation"] = Score(len(gold_r & pred_r), len(pred_r), len(gold_r))
+    for p in sorted({r[1] for r in gold_r | pred_r}):
+        g = {r for r in gold_r if r[1] == p}
+        q = {r for r in pred_r if r[1] == p}
+        out["relation:" + p] = Score(len(g & q), len(q), len(g))
+    pred.missed = {
+        "organizations": [g["name"] for gi, g in enumerate(gold_orgs) if gi not in set(alias.values())],
+        "spurious organizations": [pred.orgs[pi][0] for pi in range(len(pred.orgs)) if pi not in alias],
+        "memberships": sorted(gold_m - pred_m),
+        "spurious memberships": sorted(pred_m - gold_m),
+        "relations": sorted(gold_r - pred_r),
+        "spurious relations": sorted(pred_r - gold_r),
+    }
+    return out
+
+
+def from_extraction(ex) -> Predicted:
+    """The organizations, memberships and relations of a :class:`kg.extract.Extraction`."""
+    p = Predicted()
+    for e in ex.orgs:
+        p.orgs.append((e.name, list(e.aliases.values()) + list(e.known.aliases if e.known else ())))
+    for st in ex.statements:
+        if st.object is None:
+            continue
+        if st.is_membership:
+            p.memberships.add((st.subject.name, st.object.name, st.status))
+        else:
+            p.relations.add((st.subject.name, st.predicate, st.object.name))
+    return p
+
+
+def from_facts(facts, org_types: Iterable[str]) -> Predicted:
+    """The same, read from loaded facts (:func:`kg.facts.load_facts`): used to check an ingested graph."""
+    types = set(org_types)
+    ents = facts.entities
+    p = Predicted()
+    for e in ents.values():
+        ts = e["type"] if isinstance(e["type"], list) else [e["type"]]
+        if types & set(ts):
+            p.orgs.append((e["name"], list(e.get("aliases", []))))
+    for ff in facts.files:
+        for m in ff.memberships:
+            p.memberships.add((ents[m["member"]]["name"], ents[m["organization"]]["name"], m["status"]))
+        for r in ff.relations:
+            if "object" in r:
+                p.relations.add((ents[r["subject"]]["name"], r["predicate"], ents[r["object"]]["name"]))
+    return p
+
+
+def read_gold(path) -> dict[str, Any]:
+    """A gold annotation file as a dict (see the module docstring)."""
+    import yaml
+    from pathlib import Path
+
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}

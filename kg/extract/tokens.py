@@ -1,0 +1,90 @@
+"""A sentence key cut into words, with character positions, and the rule that ends a name on its left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from kg.extract.lexicon import BOUNDARY_WORDS, TIME_WORDS
+from kg.extract.segment import is_generic_word, words
+
+__all__ = ["Tokens", "Word", "MAX_NAME"]
+
+MAX_NAME = 32  # key characters; a longer run is not taken for one name
+_NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
+_STOP_POS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "ad", "q", "f", "y", "e", "o", "zg"})
+_FUNCTION_CHARS = frozenset("将还也都又并就才已正再更最很均皆共同与和及或由被在对向把为从于以的了着过等其该此这那各每仍曾亦即便所")
+_PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})
+_VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", "uj", "r"})
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    pos: str
+    start: int
+    end: int
+
+    @cached_property
+    def generic(self) -> bool:
+        return is_generic_word(self.text, self.pos)
+
+    @property
+    def proper(self) -> bool:
+        """True for a word that can make a name distinctive: a proper noun, or a rare non-verb."""
+        return self.pos in _PROPER_POS or not (self.generic or self.pos in _VERBISH_POS)
+
+    def is_letters(self) -> bool:
+        return all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalpha() for c in self.text)
+
+
+class Tokens:
+    """The words of one sentence key (jieba), addressable by character position."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.words: list[Word] = []
+        pos = 0
+        for w, flag in words(key):
+            self.words.append(Word(w, flag, pos, pos + len(w)))
+            pos += len(w)
+        self._at = [0] * (len(key) + 1)
+        for k, w in enumerate(self.words):
+            for c in range(w.start, w.end):
+                self._at[c] = k
+        self._at[len(key)] = len(self.words)
+        self.ends = {w.end for w in self.words}
+        self.starts = {w.start for w in self.words}
+
+    def index_at(self, pos: int) -> int:
+        """Index of the word covering character ``pos``."""
+        return self._at[pos]
+
+    def is_boundary(self, k: int) -> bool:
+        """True when word ``k`` cannot be part of a name that ends to its right."""
+        w = self.words[k]
+        if not w.is_letters() or w.text in BOUNDARY_WORDS or w.text in TIME_WORDS:
+            return True
+        if w.pos == "f":  # 内, 中, 区内 end a name; 北方 (民族大学) does not
+            return len(w.text) == 1 or w.text.endswith(("内", "外", "间", "中"))
+        if len(w.text) == 1 and w.pos in ("d", "ad", "a") and w.text not in _FUNCTION_CHARS:
+            return False  # 光|迅|科技: a lone character jieba could not place is part of an unknown name
+        if w.pos in _STOP_POS or (w.pos.startswith("m") and w.text[0] in _NUMERAL_START):
+            return True
+        if w.pos in ("v", "vd", "a", "ad") and k + 1 < len(self.words) and self.words[k + 1].pos in ("ns", "nr", "nrt"):
+            return True  # 慰问|青海…, 壮大|香港… : a verb or adjective right before a place or a person's name
+        return False
+
+    def left_edge(self, k: int, limit: int = MAX_NAME) -> int:
+        """Index of the first word of the name whose first suffix word is ``k``."""
+        end = self.words[k].end
+        j = k
+        while j > 0 and not self.is_boundary(j - 1) and end - self.words[j - 1].start <= limit:
+            j -= 1
+        return j
+
+    def span_words(self, i: int, j: int) -> list[Word]:
+        """The words overlapping key span ``[i, j)``."""
+        if i >= j:
+            return []
+        return self.words[self.index_at(i) : self.index_at(j - 1) + 1]

@@ -1,0 +1,86 @@
+"""Growing the graph from articles: `kg extract`, `kg ingest`, `kg diff`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli._base import Config, cli, output_options, pass_config, progress, user_errors
+
+_facts_option = click.option(
+    "--facts", "facts_dir", type=click.Path(path_type=Path), default="seeds/facts", show_default=True, help="Facts directory (the graph's source of truth)."
+)
+_sources_option = click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None, help="Source texts (default: FACTS/../sources).")
+
+
+@cli.command()
+@click.argument("article", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the candidates YAML here (default: standard output).")
+@click.option("--source-meta", "meta_path", type=click.Path(path_type=Path), default=None, help="Source metadata YAML (id, title, date…); default ARTICLE's .meta.yaml if present.")
+@click.option("--stem", default=None, help="Source stem: the file name the article gets under seeds/sources/ (default: ARTICLE's name).")
+@_facts_option
+@click.option("--no-graph", is_flag=True, help="Do not match the graph's names (rules only).")
+@user_errors
+def extract(article: Path, output: Path | None, meta_path: Path | None, stem: str | None, facts_dir: Path, no_graph: bool) -> None:
+    """Propose candidate facts from a Chinese article, each with its evidence quote and offsets."""
+    from kg.extract import KnownEntities, extract_file
+
+    known = None if no_graph else KnownEntities.from_facts(facts_dir)
+    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem)
+    c = result.counts
+    where = output or "standard output"
+    if output is None:
+        click.echo(result.text, nl=False)
+    click.echo(
+        f"{result.article}: {c['entities']} new entities, {c['known']} known, {c['memberships']} memberships, "
+        f"{c['relations']} relations, {c['chains']} chain(s), {c['indicators']} indicators → {where} "
+        f"({result.encoding}, {result.seconds:.2f} s)" + (f"; {c['dropped']} item(s) dropped: quote not found back in the text" if c["dropped"] else ""),
+        err=output is None,
+    )
+
+
+@cli.command()
+@click.argument("candidates", type=click.Path(path_type=Path))
+@_facts_option
+@_sources_option
+@click.option("--accept-all", is_flag=True, help="Also ingest items still marked `review: candidate`.")
+@click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
+@click.option("--no-shacl", is_flag=True, help="Skip SHACL validation in the rebuild.")
+@output_options
+@pass_config
+@user_errors
+def ingest(config: Config, candidates: Path, facts_dir: Path, sources_dir: Path | None, accept_all: bool, dry_run: bool, no_shacl: bool, fmt: str) -> None:
+    """Add the accepted facts of a reviewed candidates file to the facts and rebuild the graph."""
+    from kg.ingest import ingest as run_ingest
+
+    r = run_ingest(candidates, facts_dir, config.store_path, sources_dir=sources_dir, accept_all=accept_all, dry_run=dry_run, shacl=not no_shacl, progress=progress)
+    added = ", ".join(f"{v} {k}" for k, v in r.added.items())
+    skipped = ", ".join(f"{v} {k}" for k, v in r.skipped.items() if v)
+    verb = "would add" if r.dry_run else "added"
+    click.echo(f"{verb} to {r.target}: {added}" + (f"; skipped: {skipped}" if skipped else ""))
+    if r.resolved:
+        click.echo(f"resolved to known entities ({len(r.resolved)}): " + ", ".join(f"{a} → {b}" for a, b in sorted(r.resolved.items())))
+    if r.source_installed:
+        click.echo(f"{verb} the article and its metadata under {r.target.parent.parent / 'sources'}")
+    if r.diff is not None:
+        from kg.render import render
+
+        click.echo(render(r.diff.report, fmt))
+    if r.build is not None:
+        c = r.build.counts
+        click.echo(f"rebuilt {config.store_path} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, {c.get('triples', '?')} triples")
+
+
+@cli.command()
+@_facts_option
+@_sources_option
+@output_options
+@pass_config
+@user_errors
+def diff(config: Config, facts_dir: Path, sources_dir: Path | None, fmt: str) -> None:
+    """What a rebuild from the facts would add to or remove from the store (exit 0 either way)."""
+    from kg.ingest import diff as run_diff
+    from kg.render import render
+
+    click.echo(render(run_diff(facts_dir, config.store_path, sources_dir=sources_dir).report, fmt))

@@ -52,7 +52,7 @@ class IngestReport:
     target: Path
     source_installed: bool
     added: dict[str, int]
-    resolved: dict[str, str]  # candidate id -> known id
+    resolved: dict[str, str]  # candidate entity id -> the known entity it names
     skipped: dict[str, int]
     dry_run: bool = False
     build: Any = None
@@ -180,8 +180,12 @@ def _select(data: dict[str, Any], accept_all: bool, path: Path) -> tuple[dict[st
     return chosen, skipped
 
 
-def _resolve(chosen: dict[str, list[dict]], facts) -> dict[str, str]:
-    """Map candidate entity ids to known ids where a name or alias is already the graph's."""
+def _resolve(chosen: dict[str, list[dict]], facts, renamed: dict[str, str]) -> dict[str, str]:
+    """Map candidate entity ids to known ids where a name or alias is already the graph's.
+
+    A candidate whose id is taken by a known entity of another name is given a free id
+    (recorded in ``renamed``).
+    """
     by_key: dict[str, list[str]] = {}
     for eid, e in (facts.entities if facts else {}).items():
         for n in (e["name"], *e.get("aliases", [])):
@@ -193,21 +197,23 @@ def _resolve(chosen: dict[str, list[dict]], facts) -> dict[str, str]:
     seen_here: dict[str, str] = {}
     for e in chosen["entities"]:
         eid = e["id"]
-        if eid in known_ids:
-            mapping[eid] = eid
-            continue
         hits: list[str] = []
         for n in (e["name"], *e.get("aliases", [])):
             for h in by_key.get(name_key(n), []):
                 if h not in hits:
                     hits.append(h)
         if len(hits) > 1:
-            by_name = by_key.get(name_key(e["name"]), [])
+            by_name = [h for h in by_key.get(name_key(e["name"]), []) if h == eid] or by_key.get(name_key(e["name"]), [])
             hits = by_name[:1] if len(by_name) == 1 else hits
         if len(hits) > 1:
             raise KgError(f"candidate entity {eid} ({e['name']}) matches several known entities: {', '.join(hits)}; set its id to the right one")
         if hits:
             mapping[eid] = hits[0]
+        elif eid in known_ids:  # the id is taken by a different entity: give this one a free id
+            n = 2
+            while f"{eid}-{n}" in known_ids or f"{eid}-{n}" in {x["id"] for x in chosen["entities"]}:
+                n += 1
+            renamed[eid] = f"{eid}-{n}"
         elif name_key(e["name"]) in seen_here:
             mapping[eid] = seen_here[name_key(e["name"])]
         else:
@@ -227,25 +233,28 @@ def _statement_key(sec: str, item: dict) -> tuple:
     return (item["id"],)
 
 
-def _final_items(chosen, mapping: dict[str, str], facts) -> tuple[dict[str, list[dict]], dict[str, int]]:
+def _final_items(chosen, mapping: dict[str, str], facts, renamed: dict[str, str]) -> tuple[dict[str, list[dict]], dict[str, int]]:
     existing: set[tuple] = set()
     for ff in facts.files if facts else []:
         for sec in _SECTIONS[1:]:
             existing |= {(sec, *_statement_key(sec, it)) for it in getattr(ff, sec)}
     out: dict[str, list[dict]] = {sec: [] for sec in _SECTIONS}
     dup = 0
+    ref = {**renamed, **mapping}
     for e in chosen["entities"]:
         if e["id"] in mapping:
             continue
-        out["entities"].append({k: v for k, v in e.items() if k not in _DROP})
+        new = {k: v for k, v in e.items() if k not in _DROP}
+        new["id"] = ref.get(new["id"], new["id"])
+        out["entities"].append(new)
     for sec in _SECTIONS[1:]:
         for item in chosen[sec]:
             new = {k: v for k, v in item.items() if k not in _DROP}
             for k in _REFS[sec]:
                 if k in new:
-                    new[k] = mapping.get(new[k], new[k])
+                    new[k] = ref.get(new[k], new[k])
             if sec == "chains":
-                new["stages"] = [mapping.get(s, s) for s in new["stages"]]
+                new["stages"] = [ref.get(s, s) for s in new["stages"]]
             if sec == "memberships" and new["member"] == new["organization"] or sec == "relations" and new.get("object") == new["subject"]:
                 dup += 1
                 continue
@@ -336,8 +345,9 @@ def ingest(
         chosen, skipped = _select(data, accept_all, cand)
         if not any(chosen[s] for s in _SECTIONS):
             raise KgError(f"nothing accepted in {cand}: set `review: accepted` on the items to keep, or pass --accept-all")
-        mapping = _resolve(chosen, facts)
-        items, dups = _final_items(chosen, mapping, facts)
+        renamed: dict[str, str] = {}
+        mapping = _resolve(chosen, facts, renamed)
+        items, dups = _final_items(chosen, mapping, facts, renamed)
         skipped.update(dups)
         origin = cand.name
         target = facts_dir / f"{stem}.yaml"
@@ -353,7 +363,7 @@ def ingest(
         except FactsError as e:
             raise _relocate(e, staged, target) from None
         added = {sec: len(items[sec]) for sec in _SECTIONS}
-        report = IngestReport(target, text is not None, added, {k: v for k, v in mapping.items() if k != v}, skipped, dry_run)
+        report = IngestReport(target, text is not None, added, mapping, skipped, dry_run)
         if dry_run:
             report.diff = diff(stage.facts, store, sources_dir=stage.sources)
             return report

@@ -60,7 +60,7 @@ def ingest(config: Config, candidates: Path, facts_dir: Path, sources_dir: Path 
     verb = "would add" if r.dry_run else "added"
     click.echo(f"{verb} to {r.target}: {added}" + (f"; skipped: {skipped}" if skipped else ""))
     if r.resolved:
-        click.echo(f"resolved to known entities ({len(r.resolved)}): " + ", ".join(f"{a} → {b}" for a, b in sorted(r.resolved.items())))
+        click.echo(f"already in the graph ({len(r.resolved)}): " + ", ".join(a if a == b else f"{a} → {b}" for a, b in sorted(r.resolved.items())))
     if r.source_installed:
         click.echo(f"{verb} the article and its metadata under {r.target.parent.parent / 'sources'}")
     if r.diff is not None:

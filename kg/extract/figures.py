@@ -63,12 +63,13 @@ def _value(m: re.Match) -> float | int:
 
 def find_figures(doc: Document, found: Found) -> list[Figure]:
     """Every figure in ``doc`` that has a metric (text before the number, or a noun right after it)."""
-    out: list[Figure] = []
+    out: dict[tuple, Figure] = {}
     for s in doc.sentences:
         if not any(c.isdigit() for c in s.key):
             continue
-        out += _sentence_figures(doc, s, found)
-    return out
+        for f in _sentence_figures(doc, s, found):
+            out.setdefault((id(f.about), f.metric, f.value, f.unit, f.period), f)  # a repeated figure once
+    return list(out.values())
 
 
 def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:

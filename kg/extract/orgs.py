@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.extract.document import Document, Sentence
 from kg.extract.known import KnownEntities, KnownEntity
@@ -64,7 +65,7 @@ class Ent:
     generic: bool = False
     parent_park: tuple[Ent, Mention] | None = None  # the park whose name prefixes this one (partOf), and where
 
-    @property
+    @cached_property
     def key(self) -> str:
         return name_key(self.name)
 
@@ -171,7 +172,13 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
 
 
 def _known_cands(s: Sentence, known: KnownEntities) -> list[_Cand]:
-    return [_Cand(a, b, ents[0].type, "known", known=ents) for a, b, ents in known.matcher.find_all(s.key)]
+    """Names of the graph in the sentence; an organization's generic alias (园区, 党建联盟) is marked generic."""
+    out = []
+    for a, b, ents in known.matcher.find_all(s.key):
+        is_name = any(name_key(e.name) in name_key(s.key[a:b]) for e in ents)  # the name itself, or an alias holding it
+        generic = not is_name and ents[0].type in ORG_TYPES and _is_generic(Tokens(s.key[a:b]).words)
+        out.append(_Cand(a, b, ents[0].type, "known", generic=generic, known=ents))
+    return out
 
 
 def _looks_like_name(key: str, toks: Tokens, c: _Cand) -> bool:
@@ -265,7 +272,8 @@ def _pick(cands: list[_Cand]) -> list[tuple[_Cand, bool]]:
         if not clash:
             taken.append(c)
         elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j for t in clash):
-            nested.append(c)
+            if not any((n.i, n.j) == (c.i, c.j) for n in nested):
+                nested.append(c)
     return [(c, False) for c in taken] + [(c, True) for c in nested]
 
 
@@ -281,6 +289,7 @@ class _Builder:
         self.nested_in: list[tuple[Mention, _Cand]] = []
         self.chains: list[Chain] = []
         self.toks: dict[int, Tokens] = {}
+        self.generic_known: list[tuple[int, _Cand]] = []
 
     def written(self, s: Sentence, i: int, j: int) -> str:
         return self.doc.name(*s.span(i, j))
@@ -298,6 +307,9 @@ class _Builder:
             return ent
         w = self.written(s, c.i, c.j)
         k = name_key(w)
+        same = [ke for ke in self.known.by_key.get(k, []) if ke.type == c.type] or self.known.by_key.get(k, [])
+        if same:  # a name the rules found is a name the graph has
+            return self.ent_for(s, _Cand(c.i, c.j, same[0].type, "known", known=same))
         if k not in self.by_key:
             self.by_key[k] = Ent(w, c.type, c.how, generic=c.generic)
         ent = self.by_key[k]
@@ -322,6 +334,8 @@ class _Builder:
         picked = [(c, n) for c, n in picked if not (c.generic and any(d.i == c.j and d.type == c.type for d, _ in picked))]
         ms: list[Mention] = []
         for c, nested in picked:
+            if c.how == "known" and c.generic:
+                self.generic_known.append((s.index, c))
             outer = next((o for o, n in picked if not n and o.i == c.i and o.j > c.j), None) if nested else None
             if nested and (outer is None or outer.type != "IndustrialPark"):
                 continue
@@ -436,7 +450,8 @@ class _Builder:
     def park_references(self, home: Ent) -> None:
         """Bare 园区 is the home park; 园区机关 (or <park alias>机关) is that park's 管委会."""
         govs = [e for e in dict.fromkeys(self.by_key.values()) if e.type == "GovernmentBody" and e.mentions and not e.generic or e.type == "GovernmentBody" and e.mentions]
-        park_names = {home.key, *home.aliases, *re.findall(r"[^|]+", self.bare_park_words(home))}
+        bare = re.compile(self.bare_park_words(home))
+        park_names = {home.key, *home.aliases, *re.findall(r"[^|]+", bare.pattern)}
         own_gov = [g for g in govs if any(g.key.startswith(p) for p in park_names) and g.key.endswith("管委会")]
         for s in self.doc.sentences:
             ms = self.mentions.setdefault(s.index, [])
@@ -456,7 +471,7 @@ class _Builder:
                     ms.append(m)
                     g.mentions.append(m)
                     g.aliases.setdefault(name_key(self.written(s, m.i, m.j)), self.written(s, m.i, m.j))
-            for mt in re.finditer(self.bare_park_words(home), s.key):
+            for mt in bare.finditer(s.key):
                 a, b = mt.span()
                 if not any(m.i < b and a < m.j or m.in_park and m.i == b for m in ms):
                     m = Mention(s.index, a, b, home, "home")
@@ -472,23 +487,28 @@ class _Builder:
 
     def anaphora(self) -> None:
         """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it."""
+        last: dict[str, Ent] = {}
+        pattern = re.compile("|".join(_ANAPHORS))
         for s in self.doc.sentences:
             toks = self.toks.get(s.index)
             ms = self.mentions.setdefault(s.index, [])
-            for word, typ in _ANAPHORS.items():
-                for mt in re.finditer(word, s.key):
-                    a, b = mt.span()
-                    if any(m.i < b and a < m.j for m in ms):
-                        continue
-                    if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1))):
-                        continue
-                    before = [m for k in range(s.index + 1) for m in self.mentions.get(k, []) if m.ent.type == typ and not m.ent.generic and (k < s.index or m.j <= a)]
-                    if before:
-                        ent = before[-1].ent
-                        m = Mention(s.index, a, b, ent, "alias")
-                        ms.append(m)
-                        ent.mentions.append(m)
-                        ent.aliases.setdefault(word, self.written(s, a, b))
+            events = [(m.i, 0, m) for m in ms] + [(mt.start(), 1, mt) for mt in pattern.finditer(s.key)]
+            for _, kind, x in sorted(events, key=lambda ev: (ev[0], ev[1])):
+                if kind == 0:
+                    if not x.ent.generic:
+                        last[x.ent.type] = x.ent
+                    continue
+                a, b = x.span()
+                word, typ = x.group(), _ANAPHORS[x.group()]
+                if typ not in last or any(m.i < b and a < m.j for m in ms):
+                    continue
+                if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1))):
+                    continue
+                ent = last[typ]
+                m = Mention(s.index, a, b, ent, "alias")
+                ms.append(m)
+                ent.mentions.append(m)
+                ent.aliases.setdefault(word, self.written(s, a, b))
             ms.sort(key=lambda m: (m.i, -m.j))
 
     def owned_generic(self, home: Ent | None) -> None:
@@ -498,7 +518,17 @@ class _Builder:
             if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r) for r in refs if r):
                 e.generic = False
 
+    def drop_uncorroborated(self) -> None:
+        """A known organization named here only by a generic alias (园区) is not taken to be meant."""
+        spans = {(k, c.i, c.j) for k, c in self.generic_known}
+        for ent in {m.ent for ms in self.mentions.values() for m in ms if (m.sent, m.i, m.j) in spans}:
+            if all((m.sent, m.i, m.j) in spans for ms in self.mentions.values() for m in ms if m.ent is ent):
+                for k, ms in self.mentions.items():
+                    ms[:] = [m for m in ms if m.ent is not ent]
+                ent.mentions = []
+
     def finish(self) -> Found:
+        self.drop_uncorroborated()
         for ms in self.mentions.values():
             for m in ms:
                 if m not in m.ent.mentions:
@@ -522,7 +552,10 @@ class _Builder:
             e.mentions = [m for m in e.mentions if m.ent is e]
             e.mentions.sort(key=lambda m: (m.sent, m.i))
             e.aliases.pop(e.key, None)
-        chains = [c for c in self.chains if all(st in keep for st in c.stages) and len(c.stages) >= 3]
+        chains: list[Chain] = []
+        for c in self.chains:  # one chain per sequence of stages, at its first mention
+            if all(st in keep for st in c.stages) and len(c.stages) >= 3 and not any(o.stages == c.stages for o in chains):
+                chains.append(c)
         return Found(ents, by_sentence, home if home in keep else None, chains)
 
 

@@ -32,7 +32,7 @@ def slug(name: str, max_syllables: int = 8) -> str:
     >>> slug("金诃藏药集团有限公司")
     'jinhe-zangyao'
     >>> slug("ABC生物科技")
-    'abc-shengwu-keji'
+    'abc-shengwukeji'
     """
     from pypinyin import lazy_pinyin
 

@@ -364,7 +364,7 @@ class _Builder:
             elif e.how == "chain" or e.key in SUFFIXES:
                 continue
             else:  # a distinctive name only links as the tail of a longer one: 东湖高新区 → 武汉东湖新技术开发区
-                targets = [f for f in full if f is not e and f.type == e.type and not f.known and len(_abbreviate(f.key)) >= len(e.key) + 2 and _abbreviate(f.key).endswith(e.key)]
+                targets = [f for f in full if f is not e and f.type == e.type and not f.known and f.key != e.key and _is_tail(e.key, _abbreviate(f.key))]
             if e.mentions == [] or not targets:
                 continue
             if len(targets) > 1:
@@ -557,6 +557,11 @@ class _Builder:
             if all(st in keep for st in c.stages) and len(c.stages) >= 3 and not any(o.stages == c.stages for o in chains):
                 chains.append(c)
         return Found(ents, by_sentence, home if home in keep else None, chains)
+
+
+def _is_tail(short: str, full: str) -> bool:
+    """``short`` is ``full`` as abbreviated (合肥高新区) or its last part after at least two characters."""
+    return short == full or (len(full) >= len(short) + 2 and full.endswith(short))
 
 
 def _abbreviate(name: str) -> str:

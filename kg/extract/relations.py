@@ -30,7 +30,7 @@ _PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator"
 _SEPARATOR = re.compile(r"[、和及与,，]|以及")
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
 _PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|预计|准备|筹建|着手|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
-_PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来")
+_PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来|下一步")
 
 
 @dataclass
@@ -207,12 +207,15 @@ def _memberships(st: _Sentence, out: list[Statement]) -> None:
                 for x in st.orgs(0, v.start()):
                     role = "牵头单位" if x.j <= lead.start() and x is st.orgs(0, lead.start())[-1] else "成员单位"
                     _add(out, x, "memberOf", y, st, _span(x, y), st.status(lead.start()), role=role)
-    for m in re.finditer(r"由", key):
-        v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建)").search(key, m.end())
+    for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
+        v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
         ys = [x for x in st.orgs(0, m.start()) if x.ent.type in _COLLAB - {"IndustrialPark"}]
-        if v and ys and "牵头" not in key[m.end() : v.start()]:
+        if v and ys and v.start() - m.end() <= 60 and not _CLAUSE.search(key, m.end(), v.start()):
+            lead = "牵头" in key[m.end() : v.start()]
+            if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in _COLLAB]:
+                continue  # 由 A 牵头组建 Y: handled above
             for x in st.orgs(m.end(), v.start()):
-                _add(out, x, "memberOf", ys[-1], st, _span(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="成员单位")
+                _add(out, x, "memberOf", ys[-1], st, _span(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="牵头单位" if lead else "成员单位")
 
 
 _MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)

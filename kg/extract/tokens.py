@@ -76,12 +76,24 @@ class Tokens:
         return False
 
     def left_edge(self, k: int, limit: int = MAX_NAME) -> int:
-        """Index of the first word of the name whose first suffix word is ``k``."""
+        """Index of the first word of the name whose first suffix word is ``k``.
+
+        A place in brackets inside a name is part of it: 本源量子计算科技(合肥)股份有限公司.
+        """
         end = self.words[k].end
         j = k
-        while j > 0 and not self.is_boundary(j - 1) and end - self.words[j - 1].start <= limit:
-            j -= 1
+        while j > 0 and end - self.words[j - 1].start <= limit:
+            if self._bracketed_place_before(j):
+                j -= 3
+            elif not self.is_boundary(j - 1):
+                j -= 1
+            else:
+                break
         return j
+
+    def _bracketed_place_before(self, j: int) -> bool:
+        w = self.words
+        return j >= 4 and w[j - 1].text in (")", "）") and w[j - 3].text in ("(", "（") and 2 <= len(w[j - 2].text) <= 4 and w[j - 2].is_letters() and not self.is_boundary(j - 2) and not self.is_boundary(j - 4)
 
     def span_words(self, i: int, j: int) -> list[Word]:
         """The words overlapping key span ``[i, j)``."""

@@ -192,7 +192,8 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
     by_org: dict[str, dict[str, Any]] = {}
     for r in store.run(q.ORGS):
         row = by_org.setdefault(r["org"], {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "types": set()})
-        row["types"].add(_local(r["type"]))
+        if _local(r["type"]) in classes.ORGANIZATION_CLASSES:
+            row["types"].add(_local(r["type"]))
     rows = [
         {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "type": t, "type_zh": _type_zh(t)}
         for r in by_org.values()

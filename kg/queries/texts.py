@@ -1,4 +1,4 @@
-"""The named queries' texts. Each has the same output variables on every backend.
+"""The named queries' texts: one SPARQL and one Cypher text each, with the same output columns.
 
 Prefixes are predeclared by the store (``kg.stores.embedded.PREFIXES``); parameters are
 bound by substitution, never pasted into the text (Oxigraph substitutes only variables
@@ -16,8 +16,12 @@ __all__ = ["NamedQuery", "MEMBERSHIPS", "DECLARED_MEMBER_COUNT", "EDGES_FROM", "
 
 @dataclass(frozen=True)
 class NamedQuery:
+    """A query with one SPARQL and one Cypher text; ``params`` are the variables callers may bind."""
+
     name: str
     sparql: str
+    cypher: str = ""
+    params: tuple[str, ...] = ()
 
 
 _EVIDENCE = """
@@ -29,6 +33,16 @@ _EVIDENCE = """
 
 def _ev(var: str) -> str:
     return _EVIDENCE.replace("?_stmt", var)
+
+
+def _cev(var: str) -> str:
+    """Cypher: the evidence quote and source file of the statement node ``var``."""
+    return f"MATCH ({var})-[:WAS_DERIVED_FROM]->(ev:Evidence)-[:SOURCE]->(doc:SourceDocument)"
+
+
+# Cypher reads the property graph of kg.pg: CURIE-valued properties such as status
+# ('park:active') and predicate ('park:locatedIn') lose their prefix with substring(x, 5).
+# An optional parameter that is not bound arrives as '' (FalkorDB's native client drops nulls).
 
 
 # Memberships with status and evidence. Bind ?org (members of) or ?member (memberships of).
@@ -47,6 +61,14 @@ SELECT ?member ?member_name ?member_en ?org ?org_name ?org_en ?status ?since ?ro
 """
     + _ev("?m")
     + """} ORDER BY ?status ?org_name ?member_name""",
+    f"""
+MATCH (m:Membership)-[:MEMBER]->(member:Resource), (m)-[:ORGANIZATION]->(org:Resource)
+WHERE ($org = '' OR org.iri = $org) AND ($member = '' OR member.iri = $member)
+{_cev("m")}
+RETURN member.iri AS member, member.name_zh AS member_name, member.name_en AS member_en,
+       org.iri AS org, org.name_zh AS org_name, org.name_en AS org_en, substring(m.status, 5) AS status,
+       m.since AS since, m.role_zh AS role, ev.quote_zh AS quote, doc.fileName AS source""",
+    ("org", "member"),
 )
 
 # The total number of members a source declares for ?org (e.g. 13 units, of which 4 are named).
@@ -59,6 +81,11 @@ SELECT ?org ?value ?unit ?quote ?source WHERE {
 """
     + _ev("?i")
     + "}",
+    f"""
+MATCH (i:Indicator)-[:INDICATOR_OF]->(org:Resource) WHERE org.iri = $org AND i.measure = 'park:memberCount'
+{_cev("i")}
+RETURN org.iri AS org, toFloat(i.value) AS value, i.unit_zh AS unit, ev.quote_zh AS quote, doc.fileName AS source""",
+    ("org",),
 )
 
 # Edges between entities: relation assertions, memberships and chain links, with status and evidence.
@@ -79,9 +106,26 @@ _EDGE_BODY = """
   BIND(IF(STRSTARTS(STR(?p), STR(park:)), STRAFTER(STR(?p), "#"), CONCAT("org:", STRAFTER(STR(?p), "#"))) AS ?predicate)
 """
 _EDGE_SELECT = "SELECT ?s ?predicate ?o ?status ?quote ?source WHERE {"
-EDGES_FROM = NamedQuery("edges_from", _EDGE_SELECT + _EDGE_BODY + _ev("?stmt") + "}")  # bind ?s
-EDGES_TO = NamedQuery("edges_to", _EDGE_SELECT + _EDGE_BODY + _ev("?stmt") + "}")  # bind ?o
-ALL_EDGES = NamedQuery("all_edges", _EDGE_SELECT + _EDGE_BODY + _ev("?stmt") + "}")
+_ENDS = "($s = '' OR s.iri = $s) AND ($o = '' OR o.iri = $o)"
+_EDGE_CYPHER = f"""
+MATCH (a:Assertion)-[:SUBJECT]->(s:Resource), (a)-[:OBJECT]->(o:Resource) WHERE {_ENDS}
+{_cev("a")}
+RETURN s.iri AS s, CASE WHEN a.predicate STARTS WITH 'park:' THEN substring(a.predicate, 5) ELSE a.predicate END AS predicate,
+       o.iri AS o, substring(a.status, 5) AS status, ev.quote_zh AS quote, doc.fileName AS source
+UNION ALL
+MATCH (m:Membership)-[:MEMBER]->(s:Resource), (m)-[:ORGANIZATION]->(o:Resource) WHERE {_ENDS}
+{_cev("m")}
+RETURN s.iri AS s, CASE m.status WHEN 'park:active' THEN 'org:memberOf' WHEN 'park:planned' THEN 'plannedMemberOf' ELSE 'formerMemberOf' END AS predicate,
+       o.iri AS o, substring(m.status, 5) AS status, ev.quote_zh AS quote, doc.fileName AS source
+UNION ALL
+MATCH (c:Resource)-[:HAS_STAGE]->(st1:ChainStage)-[:STAGE_ENTITY]->(s:Resource), (c)-[:HAS_STAGE]->(st2:ChainStage)-[:STAGE_ENTITY]->(o:Resource)
+WHERE st2.position = st1.position + 1 AND {_ENDS}
+{_cev("c")}
+RETURN s.iri AS s, 'nextInChain' AS predicate, o.iri AS o, 'active' AS status, ev.quote_zh AS quote, doc.fileName AS source"""
+_EDGE_SPARQL = _EDGE_SELECT + _EDGE_BODY + _ev("?stmt") + "}"
+EDGES_FROM = NamedQuery("edges_from", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))  # bind s
+EDGES_TO = NamedQuery("edges_to", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))  # bind o
+ALL_EDGES = NamedQuery("all_edges", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))
 
 # Chains that ?x is part of (as the chain itself or as a stage).
 CHAINS_OF = NamedQuery(
@@ -90,6 +134,11 @@ CHAINS_OF = NamedQuery(
 SELECT DISTINCT ?x ?chain WHERE {
   { ?x park:hasStage ?any . BIND(?x AS ?chain) } UNION { ?chain park:hasStage/park:stageEntity ?x }
 }""",
+    """
+MATCH (c:Resource)-[:HAS_STAGE]->(:ChainStage)-[:STAGE_ENTITY]->(x:Resource) WHERE x.iri = $x RETURN DISTINCT x.iri AS x, c.iri AS chain
+UNION
+MATCH (c:Resource)-[:HAS_STAGE]->(:ChainStage) WHERE c.iri = $x RETURN DISTINCT c.iri AS x, c.iri AS chain""",
+    ("x",),
 )
 
 CHAIN_STAGES = NamedQuery(
@@ -103,6 +152,12 @@ SELECT ?chain ?chain_name ?position ?stage ?name ?name_en ?quote ?source WHERE {
 """
     + _ev("?chain")
     + "} ORDER BY ?position",
+    f"""
+MATCH (c:Resource)-[:HAS_STAGE]->(st:ChainStage)-[:STAGE_ENTITY]->(e:Resource) WHERE c.iri = $chain
+{_cev("c")}
+RETURN c.iri AS chain, c.name_zh AS chain_name, st.position AS position, e.iri AS stage, e.name_zh AS name,
+       e.name_en AS name_en, ev.quote_zh AS quote, doc.fileName AS source""",
+    ("chain",),
 )
 
 # Organizations with each asserted class (the caller keeps the most specific one).
@@ -115,6 +170,9 @@ SELECT ?org ?name ?name_en ?type WHERE {
   OPTIONAL { ?org park:translatedLabel ?en_ } BIND(STR(?en_) AS ?name_en)
   BIND(STRAFTER(STR(?cls), "#") AS ?type)
 }""",
+    """
+MATCH (o:Organization) UNWIND o.types AS t
+RETURN o.iri AS org, o.name_zh AS name, o.name_en AS name_en, t AS type""",
 )
 
 INDICATORS = NamedQuery(
@@ -129,6 +187,12 @@ SELECT ?x ?metric ?metric_en ?value ?unit ?qualifier ?period ?quote ?source WHER
 """
     + _ev("?i")
     + "} ORDER BY ?metric",
+    f"""
+MATCH (i:Indicator)-[:INDICATOR_OF]->(x:Resource) WHERE x.iri = $x
+{_cev("i")}
+RETURN x.iri AS x, i.metric_zh AS metric, i.metric_en AS metric_en, toFloat(i.value) AS value, i.unit_zh AS unit,
+       i.qualifier_zh AS qualifier, i.period_zh AS period, ev.quote_zh AS quote, doc.fileName AS source""",
+    ("x",),
 )
 
 # Text-valued relations (distinction) of ?x.
@@ -142,6 +206,12 @@ SELECT ?x ?predicate ?value ?status ?quote ?source WHERE {
 """
     + _ev("?stmt")
     + "} ORDER BY ?predicate",
+    f"""
+MATCH (a:Assertion)-[:SUBJECT]->(x:Resource) WHERE x.iri = $x AND a.object_zh IS NOT NULL
+{_cev("a")}
+RETURN x.iri AS x, substring(a.predicate, 5) AS predicate, a.object_zh AS value, substring(a.status, 5) AS status,
+       ev.quote_zh AS quote, doc.fileName AS source""",
+    ("x",),
 )
 
 CLASS_COUNTS = NamedQuery(
@@ -169,4 +239,8 @@ INSIDE = NamedQuery(
     "inside",
     """
 SELECT DISTINCT ?park ?org WHERE { ?org (park:locatedIn|park:establishedIn|park:partOf)/park:partOf* ?park . }""",
+    """
+MATCH (o:Resource)-[:LOCATED_IN|ESTABLISHED_IN|PART_OF]->(:Resource)-[:PART_OF*0..]->(p:Resource) WHERE p.iri = $park
+RETURN DISTINCT p.iri AS park, o.iri AS org""",
+    ("park",),
 )

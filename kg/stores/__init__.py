@@ -11,6 +11,7 @@ __all__ = ["BACKENDS", "open_store"]
 
 BACKENDS: dict[str, str] = {
     "store": "kg.stores.embedded:EmbeddedStore",
+    "bolt": "kg.stores.bolt:BoltStore",
 }
 
 

@@ -281,6 +281,8 @@ def _pick(cands: list[_Cand]) -> list[tuple[_Cand, bool]]:
 
 
 class _Builder:
+    """Collects candidates sentence by sentence, then links, names the home park and resolves references."""
+
     def __init__(self, doc: Document, known: KnownEntities):
         self.doc = doc
         self.known = known
@@ -365,12 +367,10 @@ class _Builder:
                 continue
             else:  # a distinctive name only links as the tail of a longer one: 东湖高新区 → 武汉东湖新技术开发区
                 targets = [f for f in full if f is not e and f.type == e.type and not f.known and f.key != e.key and _is_tail(e.key, _abbreviate(f.key))]
-            if e.mentions == [] or not targets:
-                continue
-            if len(targets) > 1:
+            if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
-                before = [f for f in targets if first.get(f, (10**9, 0)) <= min((m.sent, m.i) for m in e.mentions)]
-                targets = before[-1:] if len(before) >= 1 else []
+                start = min((m.sent, m.i) for m in e.mentions)
+                targets = [f for f in targets if first.get(f, (10**9, 0)) <= start][-1:]
             if len(targets) == 1:
                 self.merge(e, targets[0])
 
@@ -449,7 +449,7 @@ class _Builder:
 
     def park_references(self, home: Ent) -> None:
         """Bare 园区 is the home park; 园区机关 (or <park alias>机关) is that park's 管委会."""
-        govs = [e for e in dict.fromkeys(self.by_key.values()) if e.type == "GovernmentBody" and e.mentions and not e.generic or e.type == "GovernmentBody" and e.mentions]
+        govs = [e for e in dict.fromkeys(self.by_key.values()) if e.type == "GovernmentBody" and e.mentions]
         bare = re.compile(self.bare_park_words(home))
         park_names = {home.key, *home.aliases, *re.findall(r"[^|]+", bare.pattern)}
         own_gov = [g for g in govs if any(g.key.startswith(p) for p in park_names) and g.key.endswith("管委会")]

@@ -20,11 +20,13 @@ generation: what a rebuild would add or remove.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -332,8 +334,30 @@ def ingest(
     if not cand.is_file():
         raise KgError(f"{cand}: no such candidates file")
     data = _read_candidates(cand)
-    stem = data["source"]
     say(f"validating {cand}")
+    with _ingest_lock(facts_dir):
+        return _ingest(cand, data, facts_dir, sources_dir, Path(store), accept_all=accept_all, dry_run=dry_run, shacl=shacl, progress=progress)
+
+
+@contextlib.contextmanager
+def _ingest_lock(facts_dir: Path) -> Iterator[None]:
+    """One ingest at a time per facts directory (a lock on the directory itself): each stages from
+    the facts the previous one installed."""
+    facts_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(facts_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KgError(f"another kg ingest is adding to {facts_dir}; wait for it and run again") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _ingest(cand: Path, data: dict, facts_dir: Path, sources_dir: Path, store: Path, *, accept_all: bool, dry_run: bool, shacl: bool, progress: Progress | None) -> IngestReport:
+    say = progress or (lambda _m: None)
+    stem = data["source"]
     facts = load_facts(facts_dir, sources_dir) if facts_dir.is_dir() and any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None
     stage = _Stage(facts_dir, sources_dir)
     try:

@@ -300,3 +300,18 @@ def test_kg_ingest_dry_run_cli(seeds_copy, tmp_path):
     changes = json.loads(r.stdout[r.stdout.index("{") :])["changes"]
     assert any(c["kind"] == "membership" and "苏州工业园区人工智能产业联盟" in c["detail"] for c in changes)
     assert not (seeds_copy / "facts" / "suzhou_jianxun.yaml").exists()
+
+
+def test_one_ingest_at_a_time(seeds_copy, tmp_path):
+    import fcntl
+    import os
+
+    cand = _candidates(DATA / "suzhou_jianxun.txt", tmp_path / "c.yaml", seeds_copy / "facts")
+    fd = os.open(seeds_copy / "facts", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as another ingest would hold it
+        with pytest.raises(KgError, match="another kg ingest"):
+            ingest(cand, seeds_copy / "facts", tmp_path / "store", accept_all=True)
+    finally:
+        os.close(fd)
+    ingest(cand, seeds_copy / "facts", tmp_path / "store", accept_all=True, shacl=False)

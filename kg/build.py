@@ -255,7 +255,7 @@ def names_index(facts: Facts) -> dict[str, Any]:
                 "id": eid,
                 "name": e["name"],
                 "name_en": e.get("name_en"),
-                "aliases": list(e.get("aliases", [])),
+                "aliases": sorted(e.get("aliases", [])),  # RDF keeps no order; every backend sorts
                 "types": types,
             }
         )

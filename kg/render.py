@@ -59,10 +59,17 @@ def _pad(s: str, width: int) -> str:
     return s + " " * (width - display_width(s))
 
 
+def _limit(column: str, values: list[str]) -> int:
+    """How wide a column may grow: IRIs and other unbreakable ASCII tokens are not wrapped."""
+    if values and all(v.isascii() and " " not in v for v in values):
+        return 80
+    return _WIDE.get(column, _MAX_CELL)
+
+
 def _table_text(t: Table) -> str:
     cols = [c for c in t.columns if any(r.get(c) not in (None, "") for r in t.rows)] or t.columns
     cells = [[_cell(r.get(c)) for c in cols] for r in t.rows]
-    widths = [min(_WIDE.get(c, _MAX_CELL), max([display_width(c)] + [display_width(row[i]) for row in cells])) for i, c in enumerate(cols)]
+    widths = [min(_limit(c, [row[i] for row in cells]), max([display_width(c)] + [display_width(row[i]) for row in cells])) for i, c in enumerate(cols)]
     sep = "  "
     out = [sep.join(_pad(c, w) for c, w in zip(cols, widths)).rstrip(), sep.join("─" * w for w in widths)]
     for row in cells:

@@ -6,6 +6,7 @@ _base.py; nothing outside this package imports it.
 """
 
 from kg.cli import query  # noqa: F401  (registers the commands)
+from kg.cli import bolt  # noqa: F401
 from kg.cli import extract  # noqa: F401
 from kg.cli import sparql  # noqa: F401
 from kg.cli import view  # noqa: F401

@@ -14,8 +14,11 @@ DEFAULT_STORE = "data/store"
 
 
 class Config:
+    """What the group hands to each command: where the graph is, opened on first use."""
+
     def __init__(self, store: Path):
         self.store_path = store
+        self.backend = "store"
         self._store = None
 
     @property
@@ -23,8 +26,26 @@ class Config:
         if self._store is None:
             from kg.stores import open_store
 
-            self._store = open_store("store", path=self.store_path)
+            options = {"path": self.store_path} if self.backend == "store" else {}
+            self._store = open_store(self.backend, **options)
         return self._store
+
+    def close(self) -> None:
+        if self._store is not None and hasattr(self._store, "close"):
+            self._store.close()
+
+
+def backend_option(f):
+    """``--backend store|bolt``: answer from the embedded store or from the Bolt server (NEO4J_URI…)."""
+
+    def set_backend(ctx: click.Context, _param, value: str) -> str:
+        ctx.find_object(Config).backend = value
+        return value
+
+    return click.option(
+        "--backend", type=click.Choice(["store", "bolt"]), default="store", show_default=True, expose_value=False,
+        callback=set_backend, help="Embedded store, or the Bolt server (NEO4J_URI, or the local `kg graphdb`).",
+    )(f)
 
 
 pass_config = click.make_pass_decorator(Config)
@@ -75,3 +96,4 @@ def cli(ctx: click.Context, store: Path) -> None:
     `kg members 红领宁商`.
     """
     ctx.obj = Config(store)
+    ctx.call_on_close(ctx.obj.close)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, emit, progress, cli, output_options, pass_config, user_errors
+from kg.cli._base import Config, backend_option, cli, emit, output_options, pass_config, progress, user_errors
 
 
 @cli.command()
@@ -38,6 +38,7 @@ def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool
 @click.option("--type", "type_", metavar="TYPE", help="Only this type and its subtypes (Company, 公司, University…).")
 @click.option("--in", "in_", metavar="PARK", help="Only organizations located in / part of this park.")
 @output_options
+@backend_option
 @pass_config
 @user_errors
 def orgs(config: Config, type_: str | None, in_: str | None, fmt: str) -> None:
@@ -66,6 +67,7 @@ _status = click.option("--status", type=click.Choice(["active", "planned", "ende
 @click.argument("name")
 @_status
 @output_options
+@backend_option
 @pass_config
 @user_errors
 def members(config: Config, name: str, status: str, fmt: str) -> None:
@@ -79,6 +81,7 @@ def members(config: Config, name: str, status: str, fmt: str) -> None:
 @click.argument("name")
 @_status
 @output_options
+@backend_option
 @pass_config
 @user_errors
 def memberships(config: Config, name: str, status: str, fmt: str) -> None:
@@ -93,6 +96,7 @@ def memberships(config: Config, name: str, status: str, fmt: str) -> None:
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Hops away.")
 @click.option("--predicate", "predicates", multiple=True, metavar="P", help="Only this relation (repeatable): locatedIn, memberOf, plannedMemberOf…")
 @output_options
+@backend_option
 @pass_config
 @user_errors
 def related(config: Config, name: str, depth: int, predicates: tuple[str, ...], fmt: str) -> None:
@@ -107,6 +111,7 @@ def related(config: Config, name: str, depth: int, predicates: tuple[str, ...], 
 @click.argument("b")
 @click.option("--status", type=click.Choice(["active", "all"]), default="all", show_default=True, help="Use only active relations, or all (planned hops are labelled).")
 @output_options
+@backend_option
 @pass_config
 @user_errors
 def path(config: Config, a: str, b: str, status: str, fmt: str) -> None:
@@ -119,6 +124,7 @@ def path(config: Config, a: str, b: str, status: str, fmt: str) -> None:
 @cli.command()
 @click.argument("name")
 @output_options
+@backend_option
 @pass_config
 @user_errors
 def chain(config: Config, name: str, fmt: str) -> None:

@@ -51,6 +51,12 @@ def _sorted(rows: list[dict[str, Any]], *cols: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: tuple("" if r.get(c) is None else r[c] for c in cols))
 
 
+def _number(v: Any) -> int | float:
+    """A decimal as a number, whether the backend sent a number or its lexical text."""
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
 def _check_status(status: str) -> None:
     if status not in STATUS_CHOICES:
         raise KgError(f"unknown status {status!r}; use one of {', '.join(STATUS_CHOICES)}")
@@ -72,7 +78,7 @@ def members(store: Store, name: str, status: str = "all") -> Report:
     notes = []
     named_active = len({r["member"] for r in rows if r["status"] == "active"})
     for d in store.run(q.DECLARED_MEMBER_COUNT, org=org.iri):
-        total = d["value"]
+        total = _number(d["value"])
         notes.append(
             f"the source gives {total} member units in total ({total}{d['unit']}成员单位) and names {named_active}; "
             f"the other {max(total - named_active, 0)} are not named — evidence: “{d['quote']}” ({d['source']})"
@@ -233,7 +239,8 @@ def show(store: Store, name: str) -> Report:
     ]
     rel += [{"direction": "->", "relation": r["predicate"], "other": r["value"], **{k: r[k] for k in ("status", "quote", "source")}} for r in store.run(q.LITERAL_FACTS, x=ent.iri)]
     rel = _sorted(_dedupe(rel, ("direction", "relation", "other", "status")), "direction", "relation", "other")
-    ind = _sorted(_dedupe(store.run(q.INDICATORS, x=ent.iri), ("metric", "value", "period")), "metric", "value")
+    ind = [{**r, "value": _number(r["value"])} for r in store.run(q.INDICATORS, x=ent.iri)]
+    ind = _sorted(_dedupe(ind, ("metric", "value", "period")), "metric", "value")
     member_rows = _sorted(member_rows, "role", "status", "other")
     tables = [
         Table("types", ["type", "type_zh"], types, title="类型 / types"),

@@ -43,6 +43,8 @@ def _cev(var: str) -> str:
 # Cypher reads the property graph of kg.pg: CURIE-valued properties such as status
 # ('park:active') and predicate ('park:locatedIn') lose their prefix with substring(x, 5).
 # An optional parameter that is not bound arrives as '' (FalkorDB's native client drops nulls).
+# Decimals (park:value) come back as their lexical text; the caller makes them numbers
+# (FalkorDB's Bolt port sends floats as 32-bit: 10.4 arrived as 10.399999618530273).
 
 
 # Memberships with status and evidence. Bind ?org (members of) or ?member (memberships of).
@@ -84,7 +86,7 @@ SELECT ?org ?value ?unit ?quote ?source WHERE {
     f"""
 MATCH (i:Indicator)-[:INDICATOR_OF]->(org:Resource) WHERE org.iri = $org AND i.measure = 'park:memberCount'
 {_cev("i")}
-RETURN org.iri AS org, toFloat(i.value) AS value, i.unit_zh AS unit, ev.quote_zh AS quote, doc.fileName AS source""",
+RETURN org.iri AS org, i.value AS value, i.unit_zh AS unit, ev.quote_zh AS quote, doc.fileName AS source""",
     ("org",),
 )
 
@@ -190,7 +192,7 @@ SELECT ?x ?metric ?metric_en ?value ?unit ?qualifier ?period ?quote ?source WHER
     f"""
 MATCH (i:Indicator)-[:INDICATOR_OF]->(x:Resource) WHERE x.iri = $x
 {_cev("i")}
-RETURN x.iri AS x, i.metric_zh AS metric, i.metric_en AS metric_en, toFloat(i.value) AS value, i.unit_zh AS unit,
+RETURN x.iri AS x, i.metric_zh AS metric, i.metric_en AS metric_en, i.value AS value, i.unit_zh AS unit,
        i.qualifier_zh AS qualifier, i.period_zh AS period, ev.quote_zh AS quote, doc.fileName AS source""",
     ("x",),
 )

@@ -26,7 +26,8 @@ from urllib.parse import urlparse
 from kg.errors import KgError
 from kg.queries.names import ID_BASE, NameIndex
 
-__all__ = ["BoltConfig", "BoltStore", "Engine", "ENGINES", "LoadReport", "load", "export_triples", "check_read_only"]
+__all__ = ["BoltConfig", "BoltStore", "Engine", "ENGINES", "LoadReport", "load", "load_store", "export_triples", "export_rdf",
+           "check_read_only"]
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ class BoltStore:
             entries = []
             for r in self.t.read(_NAMES, {"base": ID_BASE}):
                 types = [str(t).rsplit(":", 1)[-1].rsplit("#", 1)[-1] for t in (r["types"] or [])]
-                entries.append({"iri": r["iri"], "id": r["iri"][len(ID_BASE):], "name": r["name"], "name_en": r["name_en"], "aliases": r["aliases"] or [], "types": types})
+                entries.append({"iri": r["iri"], "id": r["iri"][len(ID_BASE):], "name": r["name"], "name_en": r["name_en"], "aliases": sorted(r["aliases"] or []), "types": types})
             if not entries:
                 raise KgError(f"the graph at {self.config.uri} is empty: load it with `kg neo4j load`")
             self._names = NameIndex(entries)
@@ -306,12 +307,28 @@ class BoltStore:
         """An analyst's query; writes are refused unless ``write`` (see :func:`check_read_only`)."""
         if not write:
             check_read_only(text)
-            return self.t.read(text, params)
+            try:
+                return self.t.read(text, params)
+            except KgError:
+                self._explain_failure(text)
+                raise
         with _errors(self.config):
             if self.t.name == "native":
                 return self.t._rows(self.t.graph.query(text, params))
             with self.t._session(read=False) as s:
                 return s.run(text, params).data()
+
+    def _explain_failure(self, text: str) -> None:
+        """FalkorDB's Bolt port reports every error as 'unknown'; ask its native port why."""
+        if self.config.engine != "falkordb" or self.t.name == "native" or not self.config.native_port:
+            return
+        native = _NativeTransport(self.config)
+        try:
+            native.graph.explain(text)
+        except Exception as e:  # noqa: BLE001 - the parser's message is what we want
+            raise KgError(_describe(e, self.config)) from None
+        finally:
+            native.close()
 
     def close(self) -> None:
         self.t.close()
@@ -455,3 +472,24 @@ def export_triples(config: BoltConfig | None = None, page: int = 500) -> list:
     finally:
         t.close()
     return to_triples([r["p"] for r in nodes], [(r["s"], r["t"], r["o"]) for r in rels], schema)
+
+
+def load_store(store_path, config: BoltConfig | None = None, *, wipe: bool = False, progress: Callable[[int, int], None] | None = None) -> LoadReport:
+    """Load the embedded store's current graph (all source documents) into the Bolt server."""
+    from kg.stores.embedded import EmbeddedStore
+
+    return load(EmbeddedStore(store_path).data_quads(), config, wipe=wipe, progress=progress)
+
+
+def export_rdf(config: BoltConfig | None = None, fmt: str = "nt") -> bytes:
+    """The property graph read back as RDF, serialized as N-Triples (``nt``) or Turtle (``ttl``)."""
+    import pyoxigraph as ox
+
+    from kg.stores.embedded import PREFIXES
+
+    formats = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
+    if fmt not in formats:
+        raise KgError(f"unknown format {fmt!r}; use nt or ttl")
+    triples = sorted(export_triples(config), key=str)
+    kw = {"prefixes": {k: v for k, v in PREFIXES.items() if k != "id"}} if fmt == "ttl" else {}
+    return ox.serialize(triples, format=formats[fmt], **kw)

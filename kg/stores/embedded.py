@@ -33,6 +33,7 @@ from kg.errors import BuildLocked, StoreMissing
 __all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE"]
 
 DEFAULT_STORE = Path("data/store")
+ONTOLOGY_GRAPH = "https://w3id.org/park-kg/ontology"
 PREFIXES = {
     "park": "https://w3id.org/park-kg/ontology#",
     "id": "https://w3id.org/park-kg/id/",
@@ -154,6 +155,13 @@ class EmbeddedStore:
 
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.generation / "manifest.json").read_text(encoding="utf-8"))
+
+    def data_quads(self) -> list:
+        """Every quad of the source documents' graphs (the ontology's graph left out)."""
+        import pyoxigraph as ox
+
+        onto = ox.NamedNode(ONTOLOGY_GRAPH)
+        return [q for q in self.ox.quads_for_pattern(None, None, None) if q.graph_name != onto]
 
     def run(self, query, **iris: str) -> list[dict[str, Any]]:
         """Run a named query's SPARQL; ``iris`` binds variables to IRIs. Rows hold Python values."""

@@ -1,0 +1,169 @@
+"""The property-graph commands: `kg graphdb start|stop|status`, `kg neo4j load|export`, `kg cypher`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli._base import Config, cli, emit, output_options, pass_config, user_errors
+from kg.errors import KgError
+
+
+def _graphdb_dir(f):
+    return click.option("--dir", "data_dir", type=click.Path(path_type=Path), default=None, envvar="KG_GRAPHDB_DIR",
+                        help="Data directory of the local server (default data/graphdb; env KG_GRAPHDB_DIR).")(f)
+
+
+@cli.group()
+def graphdb() -> None:
+    """The local graph database (FalkorDB with Bolt), the default target of the Bolt commands."""
+
+
+@graphdb.command()
+@_graphdb_dir
+@click.option("--port", type=int, default=6390, show_default=True, help="Redis-protocol port (native FalkorDB client).")
+@click.option("--bolt-port", type=int, default=7687, show_default=True, help="Bolt port (neo4j driver).")
+@user_errors
+def start(data_dir: Path | None, port: int, bolt_port: int) -> None:
+    """Start the server on 127.0.0.1 and wait until it answers."""
+    from kg.graphdb import GraphDb
+
+    st = GraphDb(data_dir).start(port=port, bolt_port=bolt_port)
+    click.echo(f"graph database running (pid {st.pid}): {st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native); data in {st.data_dir}")
+
+
+@graphdb.command()
+@_graphdb_dir
+@user_errors
+def stop(data_dir: Path | None) -> None:
+    """Stop the server (it saves its data first)."""
+    from kg.graphdb import GraphDb
+
+    click.echo("stopped" if GraphDb(data_dir).stop() else "not running")
+
+
+@graphdb.command()
+@_graphdb_dir
+@user_errors
+def status(data_dir: Path | None) -> None:
+    """Say whether the server runs, and where (exit 1 if not)."""
+    from kg.graphdb import GraphDb
+
+    st = GraphDb(data_dir).state()
+    if st is None:
+        click.echo("not running; start it with `kg graphdb start`")
+        sys.exit(1)
+    click.echo(f"running (pid {st.pid}): {st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native); data in {st.data_dir}")
+
+
+def connection_options(f):
+    """Where the property graph is: options override NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
+    opts = [
+        click.option("--uri", help="bolt:// or neo4j:// URI (env NEO4J_URI; default: the local `kg graphdb`)."),
+        click.option("--user", help="User (env NEO4J_USER)."),
+        click.option("--password", help="Password (env NEO4J_PASSWORD; prefer the env variable, it never shows in `ps`)."),
+        click.option("--database", help="Database (env NEO4J_DATABASE; Neo4j only)."),
+        click.option("--transport", type=click.Choice(["bolt", "native"]), default=None, help="neo4j driver over Bolt (default), or FalkorDB's native client (local server)."),
+        click.option("--engine", type=click.Choice(["auto", "neo4j", "falkordb"]), default="auto", show_default=True, help="Server kind (auto-detected)."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _config(uri, user, password, database, transport, engine):
+    from kg.stores.bolt import BoltConfig
+
+    return BoltConfig.from_env(uri=uri, user=user, password=password, database=database, transport=transport, engine=engine)
+
+
+@cli.group()
+def neo4j() -> None:
+    """Load the graph into a Bolt server (Neo4j 5 / Aura, or the local FalkorDB) and read it back."""
+
+
+@neo4j.command()
+@connection_options
+@click.option("--wipe", is_flag=True, help="Delete everything in the target graph first.")
+@pass_config
+@user_errors
+def load(config: Config, wipe: bool, **conn) -> None:
+    """Project the built graph into the property graph (idempotent: MERGE on iri)."""
+    from kg.stores.bolt import load_store
+
+    bar = None
+
+    def step(done: int, total: int) -> None:
+        nonlocal bar
+        if total < 2000:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="loading", file=sys.stderr)
+        bar.update(done - bar.pos)
+
+    report = load_store(config.store_path, _config(**conn), wipe=wipe, progress=step)
+    if bar is not None:
+        bar.render_finish()
+    click.echo(
+        f"loaded {report.nodes} nodes and {report.relationships} relationships into {report.engine} "
+        f"({report.transport} transport) in {report.seconds:.2f} s: {report.rows_per_second:,.0f} rows/s, {report.batches} batches"
+    )
+
+
+@neo4j.command(name="export")
+@connection_options
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (default stdout).")
+@click.option("--format", "fmt", type=click.Choice(["nt", "ttl"]), default="nt", show_default=True)
+@user_errors
+def export_(output: Path | None, fmt: str, **conn) -> None:
+    """Read the property graph back as RDF (the inverse of `kg neo4j load`)."""
+    from kg.stores.bolt import export_rdf
+
+    data = export_rdf(_config(**conn), fmt)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+
+
+def _param(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise click.BadParameter(f"{text!r} is not k=v", param_hint="--param")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", type=click.File(encoding="utf-8"), help="Read the query from a file ('-' for stdin).")
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter; V is JSON if it parses, else text.")
+@click.option("--write", is_flag=True, help="Allow write clauses (CREATE, MERGE, SET, DELETE…).")
+@connection_options
+@output_options
+@pass_config
+@user_errors
+def cypher(config: Config, query: str | None, file, params: tuple[str, ...], write: bool, fmt: str, **conn) -> None:
+    """Run a Cypher query against the Bolt server; read-only unless --write."""
+    from kg.queries.result import Report, Table
+    from kg.stores.bolt import BoltStore
+
+    if (query is None) == (file is None):
+        raise click.UsageError("give a QUERY or -f FILE")
+    text = query if query is not None else file.read()
+    if query == "-":
+        text = sys.stdin.read()
+    store = BoltStore(_config(**conn))
+    config._store = store  # closed by the group on exit
+    rows = store.cypher(text, dict(_param(p) for p in params), write=write)
+    columns = list(rows[0]) if rows else []
+    emit(Report([Table("rows", columns, rows)]), fmt)
+
+
+__all__ = ["graphdb", "neo4j", "cypher", "KgError"]

@@ -1,0 +1,239 @@
+"""The Bolt backend against a real FalkorDB server: parity with SPARQL, round trip, errors.
+
+The server is started by the `graphdb` fixture on free ports (kg graphdb start) and
+stopped at the end; nothing here is skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from kg import queries
+from kg.cli import cli
+from kg.errors import KgError
+from kg.graphdb import GraphDb
+from kg.stores.bolt import BoltConfig, BoltStore, check_read_only, export_triples, load
+
+from conftest import ROOT
+
+TRANSPORTS = ("bolt", "native")
+
+
+def _free_port() -> int:
+    """A free port below 32768 (FalkorDB's Bolt listener ignores higher ones)."""
+    import random
+
+    for _ in range(200):
+        port = random.randint(20000, 32767)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
+
+
+@pytest.fixture(scope="session")
+def graphdb(tmp_path_factory, seed_store):
+    """A running local FalkorDB holding the seed graph."""
+    from kg.stores.embedded import EmbeddedStore
+
+    db = GraphDb(tmp_path_factory.mktemp("graphdb"))
+    st = db.start(port=_free_port(), bolt_port=_free_port())
+    try:
+        load(EmbeddedStore(seed_store).data_quads(), _cfg(st, "native"), wipe=True)
+        yield st
+    finally:
+        db.stop()
+
+
+def _cfg(st, transport: str = "bolt") -> BoltConfig:
+    return BoltConfig(uri=st.bolt_uri, engine="falkordb", transport=transport, native_port=st.port)
+
+
+@pytest.fixture(params=TRANSPORTS)
+def bolt(request, graphdb):
+    store = BoltStore(_cfg(graphdb, request.param))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def env(graphdb):
+    return {"KG_GRAPHDB_DIR": graphdb.data_dir, "NEO4J_URI": graphdb.bolt_uri}
+
+
+NAMED = [
+    (queries.members, ("红领宁商",), {}),
+    (queries.members, ("绿色算力党建联盟",), {"status": "planned"}),
+    (queries.memberships, ("青海大学",), {}),
+    (queries.memberships, ("生物园区管委会",), {}),
+    (queries.related, ("红领宁商",), {}),
+    (queries.related, ("青海大学",), {"depth": 2}),
+    (queries.related, ("金诃藏药",), {"predicates": ("certifiedAs",)}),
+    (queries.path, ("青海大学", "金诃藏药"), {}),
+    (queries.path, ("启迪众创空间", "产业园"), {"status": "active"}),
+    (queries.chain, ("启迪众创空间",), {}),
+    (queries.chain, ("孵化链",), {}),
+    (queries.orgs, (), {}),
+    (queries.orgs, (), {"type_": "University"}),
+    (queries.orgs, (), {"in_": "生物园区"}),
+    (queries.show, ("金诃藏药",), {}),
+    (queries.show, ("生物园区",), {}),
+]
+
+
+@pytest.mark.parametrize("fn,args,kwargs", NAMED, ids=[f"{f.__name__}-{a}-{k}" for f, a, k in NAMED])
+def test_named_query_parity_with_sparql(store, bolt, fn, args, kwargs):
+    expected = fn(store, *args, **kwargs).to_dict()
+    got = fn(bolt, *args, **kwargs).to_dict()
+    assert got == expected
+    assert not fn(store, *args, **kwargs).empty
+
+
+def test_answers_over_bolt_are_the_known_ones(bolt):
+    members = queries.members(bolt, "红领宁商").tables[0].rows
+    assert {m["member_name"] for m in members} == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+    assert [m["status"] for m in queries.memberships(bolt, "青海大学").tables[0].rows] == ["planned"]
+
+
+def test_round_trip_is_isomorphic(store, graphdb):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    import pyoxigraph as ox
+
+    original = store.data_quads()
+    back = export_triples(_cfg(graphdb, "bolt"))
+
+    def as_graph(triples) -> Graph:
+        nt = ox.serialize((ox.Triple(t.subject, t.predicate, t.object) for t in triples), format=ox.RdfFormat.N_TRIPLES)
+        return Graph().parse(data=nt.decode("utf-8"), format="nt")
+
+    g1, g2 = as_graph(original), as_graph(back)
+    assert len(g1) == len(g2) > 1000
+    assert isomorphic(g1, g2)
+    # what has to survive: language tags, repeated values, memberships with status and evidence
+    lit = {(str(s), str(o), o.language) for s, p, o in g2 if str(p).endswith("#metric")}
+    assert any(lang == "en" for *_, lang in lit) and any(lang == "zh" for *_, lang in lit)
+
+
+def test_loading_twice_is_idempotent(store, graphdb):
+    def counts():
+        t = BoltStore(_cfg(graphdb, "native"))
+        try:
+            return (t.cypher("MATCH (n) RETURN count(n) AS c", {})[0]["c"], t.cypher("MATCH ()-[r]->() RETURN count(r) AS c", {})[0]["c"])
+        finally:
+            t.close()
+
+    before = counts()
+    report = load(store.data_quads(), _cfg(graphdb, "bolt"))
+    assert counts() == before
+    schema = BoltStore(_cfg(graphdb, "native")).cypher("MATCH (k:KgSchema) RETURN count(k) AS c", {})[0]["c"]
+    assert before == (report.nodes + schema, report.relationships)
+
+
+def test_cli_load_and_cypher_through_the_local_default(env, seed_store):
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "neo4j", "load"], env=env)
+    assert r.exit_code == 0, r.output
+    assert "nodes" in r.output and "rows/s" in r.output
+    r = CliRunner().invoke(cli, ["cypher", "MATCH (o)-[:MEMBER_OF]->(c) RETURN o.name_zh AS member, c.name_zh AS community", "--format", "json"], env=env)
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)["rows"]
+    assert {row["community"] for row in rows} == {"红领宁商党建共同体"} and len(rows) == 4
+
+
+def test_backend_option_on_query_commands(env, seed_store):
+    for backend in ("store", "bolt"):
+        r = CliRunner().invoke(cli, ["--store", str(seed_store), "members", "绿色算力党建联盟", "--status", "planned", "--backend", backend, "--format", "json"], env=env)
+        assert r.exit_code == 0, r.output
+        assert "青海大学" in {m["member_name"] for m in json.loads(r.stdout)["members"]}
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE (n:X)", "MATCH (n) SET n.x = 1", "MATCH (n) DETACH DELETE n", "MERGE (n:X {a: 1})",
+    "MATCH (n) REMOVE n.iri", "CALL db.idx.fulltext.drop('x')", "MATCH (n) CALL { WITH n DELETE n }",
+])
+def test_write_queries_are_refused_in_read_mode(env, query):
+    r = CliRunner().invoke(cli, ["cypher", query], env=env)
+    assert r.exit_code == 1
+    assert "refused" in r.output and "--write" in r.output
+
+
+def test_read_queries_pass_the_check():
+    check_read_only("MATCH (n) WHERE n.name_zh = 'CREATE' RETURN n // SET in a comment")
+    check_read_only("CALL db.labels()")
+    with pytest.raises(KgError):
+        check_read_only("match (n) set n.x = 1")
+
+
+def test_injection_through_a_parameter_stays_a_value(env, bolt):
+    hostile = "x') MATCH (m) DETACH DELETE m RETURN 1 //'\\"
+    r = CliRunner().invoke(cli, ["cypher", "MATCH (n:Resource) WHERE n.name_zh = $n RETURN n.iri AS iri", "--param", f"n={hostile}"], env=env)
+    assert r.exit_code == 1  # no such name: no rows, nothing deleted
+    assert bolt.cypher("MATCH (n:Resource) RETURN count(n) AS c", {})[0]["c"] > 200
+    assert bolt.cypher("RETURN $v AS v", {"v": hostile})[0]["v"] == hostile
+
+
+def test_cypher_syntax_error_is_one_line_with_the_position(env):
+    r = CliRunner().invoke(cli, ["cypher", "MATCH (n RETURN n"], env=env)
+    assert r.exit_code == 1
+    assert "Cypher error" in r.output and "line: 1, column: 10" in r.output and "Traceback" not in r.output
+
+
+def test_server_down_is_one_readable_line(tmp_path):
+    env = {"NEO4J_URI": f"bolt://127.0.0.1:{_free_port()}", "KG_GRAPHDB_DIR": str(tmp_path)}
+    r = CliRunner().invoke(cli, ["members", "红领宁商", "--backend", "bolt"], env=env)
+    assert r.exit_code == 1
+    assert r.output.strip().count("\n") == 0
+    assert "cannot reach the graph database" in r.output and "kg graphdb start" in r.output
+
+
+def test_wrong_password_is_one_line_without_the_password(env):
+    r = CliRunner().invoke(cli, ["cypher", "RETURN 1 AS x"], env={**env, "NEO4J_USER": "bob", "NEO4J_PASSWORD": "s3cret-pw"})
+    assert r.exit_code == 1
+    assert "refused the login for user 'bob'" in r.output
+    assert "s3cret-pw" not in r.output and r.output.strip().count("\n") == 0
+
+
+def test_falkordb_bolt_batches_stay_under_the_message_cap():
+    from kg.stores.bolt import ENGINES, _batches
+
+    rows = [{"iri": f"https://w3id.org/park-kg/id/x/{i}", "props": {"quote_zh": "青海" * 40}} for i in range(200)]
+    eng = ENGINES["falkordb"]
+    for b in _batches(rows, eng.node_rows, eng.max_bytes):
+        assert len(json.dumps(b, ensure_ascii=False).encode()) <= eng.max_bytes
+    assert [len(b) for b in _batches(rows, ENGINES["neo4j"].node_rows, ENGINES["neo4j"].max_bytes)] == [200]
+
+
+def test_graphdb_port_taken_gives_a_clear_message(tmp_path):
+    with socket.socket() as s:
+        port = _free_port()
+        s.bind(("127.0.0.1", port))
+        s.listen()
+        with pytest.raises(KgError, match=f"port {port} on 127.0.0.1 is already in use"):
+            GraphDb(tmp_path).start(port=_free_port(), bolt_port=port)
+    with pytest.raises(KgError, match="must be between 1 and 32767"):
+        GraphDb(tmp_path).start(port=_free_port(), bolt_port=40000)
+
+
+def test_real_subprocesses_for_graphdb_neo4j_and_cypher(env, seed_store):
+    e = {**os.environ, **env, "KG_STORE": str(seed_store)}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kg.cli", *a], capture_output=True, env=e, cwd=ROOT, timeout=120)  # noqa: E731
+    p = run("graphdb", "status")
+    assert p.returncode == 0 and b"running" in p.stdout
+    p = run("neo4j", "load")
+    assert p.returncode == 0, p.stderr.decode()
+    p = run("cypher", "MATCH (c:Alliance)<-[:PLANNED_MEMBER_OF]-(u:University) RETURN u.name_zh AS u ORDER BY u", "--format", "csv")
+    assert p.returncode == 0, p.stderr.decode()
+    assert p.stdout.decode().split() == ["u", "西宁城市职业技术学院", "青海大学", "青海理工学院"]
+    p = run("neo4j", "export", "--format", "nt")
+    assert p.returncode == 0 and p.stdout.count(b"\n") > 1000

@@ -66,7 +66,8 @@ def connection_options(f):
         click.option("--user", help="User (env NEO4J_USER)."),
         click.option("--password", help="Password (env NEO4J_PASSWORD; prefer the env variable, it never shows in `ps`)."),
         click.option("--database", help="Database (env NEO4J_DATABASE; Neo4j only)."),
-        click.option("--transport", type=click.Choice(["bolt", "native"]), default=None, help="neo4j driver over Bolt (default), or FalkorDB's native client (local server)."),
+        click.option("--transport", type=click.Choice(["auto", "bolt", "native"]), default=None,
+                     help="neo4j driver over Bolt, or FalkorDB's native client (local server); auto: native for loads into the local server, else Bolt (env KG_TRANSPORT)."),
         click.option("--engine", type=click.Choice(["auto", "neo4j", "falkordb"]), default="auto", show_default=True, help="Server kind (auto-detected)."),
     ]
     for o in reversed(opts):

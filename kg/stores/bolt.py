@@ -68,7 +68,7 @@ class BoltConfig:
     password: str | None = field(default=None, repr=False)
     database: str | None = None
     engine: str = "auto"
-    transport: str = "bolt"
+    transport: str = "auto"  # bolt for queries; native for bulk loads into the local FalkorDB
     native_port: int | None = None
 
     @classmethod
@@ -81,7 +81,7 @@ class BoltConfig:
             "user": os.environ.get("NEO4J_USER"),
             "password": os.environ.get("NEO4J_PASSWORD"),
             "database": os.environ.get("NEO4J_DATABASE"),
-            "transport": os.environ.get("KG_TRANSPORT", "bolt"),
+            "transport": os.environ.get("KG_TRANSPORT", "auto"),
         }
         env.update({k: v for k, v in overrides.items() if v is not None})
         cfg = cls(**env)
@@ -250,8 +250,14 @@ def _detect_engine(t) -> str:
     return "neo4j" if any("neo4j" in str(r.get("name", "")).lower() for r in rows) else "falkordb"
 
 
-def connect(cfg: BoltConfig):
-    """An open transport for ``cfg``, with ``cfg.engine`` resolved."""
+def connect(cfg: BoltConfig, *, bulk: bool = False):
+    """An open transport for ``cfg``, with ``cfg.engine`` and ``cfg.transport`` resolved.
+
+    ``transport='auto'`` is the neo4j driver, except for a bulk load into the local
+    FalkorDB, which goes through its native client (≈ 4x the rows/s, no message-size limit).
+    """
+    if cfg.transport == "auto":
+        cfg.transport = "native" if bulk and cfg.native_port else "bolt"
     if cfg.transport not in ("bolt", "native"):
         raise KgError(f"unknown transport {cfg.transport!r}; use bolt or native")
     t = _NativeTransport(cfg) if cfg.transport == "native" else _BoltTransport(cfg)
@@ -405,7 +411,7 @@ def load(triples, config: BoltConfig | None = None, *, wipe: bool = False, progr
 
     cfg = config or BoltConfig.from_env()
     pg = to_property_graph(triples)
-    t = connect(cfg)
+    t = connect(cfg, bulk=True)
     eng = _engine(cfg)
     total = len(pg.nodes) + len(pg.rels) + len(pg.schema)
     done = 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 
-__all__ = ["GraphDb", "GraphDbState", "default_dir", "local_state"]
+__all__ = ["GraphDb", "GraphDbState", "default_dir", "local_state", "free_port"]
 
 
 def default_dir() -> Path:
@@ -43,6 +43,21 @@ class GraphDbState:
     @property
     def bolt_uri(self) -> str:
         return f"bolt://127.0.0.1:{self.bolt_port}"
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that is free now and usable for Bolt (≤ 32767)."""
+    import random
+
+    for _ in range(500):
+        port = random.randint(20000, MAX_BOLT_PORT)
+        with contextlib.closing(socket.socket()) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise KgError("no free port between 20000 and 32767 on 127.0.0.1")
 
 
 def _port_open(port: int) -> bool:

@@ -18,7 +18,7 @@ __all__ = ["render", "FORMATS", "display_width"]
 
 FORMATS = ("table", "json", "csv")
 _MAX_CELL = 26  # display columns before a cell wraps
-_WIDE = {"quote": 36, "source": 24}  # columns allowed to be wider
+_WIDE = {"quote": 36, "evidence": 36, "source": 24}  # columns allowed to be wider
 
 
 def display_width(s: str) -> int:

@@ -5,6 +5,8 @@
 
 Each example is a ```console block whose first line is `$ kg ARGS`; the rest of the block
 is the command's output. tests/test_readme.py runs --check, so the tour stays true.
+Examples that need the Bolt server (`kg cypher …`, `--backend bolt`) run against a local
+FalkorDB started for the purpose on free ports, loaded with the seed graph, then stopped.
 """
 
 from __future__ import annotations
@@ -23,15 +25,33 @@ README = ROOT / "README.md"
 BLOCK = re.compile(r"```console\n\$ kg (?P<args>[^\n]*)\n(?P<out>.*?)```", re.S)
 
 
-def run(args: str, store: Path) -> str:
+def run(args: str, store: Path, env: dict[str, str]) -> str:
     from kg.cli import cli
 
-    r = CliRunner().invoke(cli, ["--store", str(store), *shlex.split(args)], catch_exceptions=False)
+    r = CliRunner().invoke(cli, ["--store", str(store), *shlex.split(args)], catch_exceptions=False, env=env)
     return "\n".join(line.rstrip() for line in r.stdout.rstrip("\n").splitlines()) + "\n"
 
 
-def rewrite(text: str, store: Path) -> str:
-    return BLOCK.sub(lambda m: f"```console\n$ kg {m['args']}\n{run(m['args'], store)}```", text)
+def rewrite(text: str, store: Path, env: dict[str, str] | None = None) -> str:
+    return BLOCK.sub(lambda m: f"```console\n$ kg {m['args']}\n{run(m['args'], store, env or {})}```", text)
+
+
+def _needs_bolt(text: str) -> bool:
+    return any(m["args"].startswith(("cypher", "neo4j")) or "--backend bolt" in m["args"] for m in BLOCK.finditer(text))
+
+
+def _with_graphdb(tmp: Path, store: Path, text: str) -> str:
+    from kg.graphdb import GraphDb, free_port
+    from kg.stores.bolt import BoltConfig, load
+    from kg.stores.embedded import EmbeddedStore
+
+    db = GraphDb(tmp / "graphdb")
+    st = db.start(port=free_port(), bolt_port=free_port())
+    try:
+        load(EmbeddedStore(store).data_quads(), BoltConfig(uri=st.bolt_uri, engine="falkordb", native_port=st.port), wipe=True)
+        return rewrite(text, store, {"KG_GRAPHDB_DIR": str(db.dir), "NEO4J_URI": st.bolt_uri})
+    finally:
+        db.stop()
 
 
 def main() -> int:
@@ -44,7 +64,7 @@ def main() -> int:
         store = Path(tmp) / "store"
         build(ROOT / "seeds" / "facts", store)
         text = README.read_text(encoding="utf-8")
-        new = rewrite(text, store)
+        new = _with_graphdb(Path(tmp), store, text) if _needs_bolt(text) else rewrite(text, store)
     if args.check:
         if new != text:
             print("README.md examples are out of date: run python scripts/readme_tour.py", file=sys.stderr)

@@ -19,26 +19,12 @@ from kg import queries
 from kg.cli import cli
 from kg.errors import KgError
 from kg.graphdb import GraphDb
+from kg.graphdb import free_port as _free_port
 from kg.stores.bolt import BoltConfig, BoltStore, check_read_only, export_triples, load
 
 from conftest import ROOT
 
 TRANSPORTS = ("bolt", "native")
-
-
-def _free_port() -> int:
-    """A free port below 32768 (FalkorDB's Bolt listener ignores higher ones)."""
-    import random
-
-    for _ in range(200):
-        port = random.randint(20000, 32767)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
 
 
 @pytest.fixture(scope="session")
@@ -237,3 +223,26 @@ def test_real_subprocesses_for_graphdb_neo4j_and_cypher(env, seed_store):
     assert p.stdout.decode().split() == ["u", "西宁城市职业技术学院", "青海大学", "青海理工学院"]
     p = run("neo4j", "export", "--format", "nt")
     assert p.returncode == 0 and p.stdout.count(b"\n") > 1000
+
+
+CYPHER_LIBRARY = {
+    "members-of-community.cyp": lambda rows: {(r["member"], r["status"]) for r in rows} == {("生物园区管委会", "active"), ("西宁市生物园区商会", "active"), ("青海大美中药科技有限公司", "active"), ("青海塞奇食品有限公司", "active")},
+    "orgs-in-two-communities.cyp": lambda rows: [(r["organization"], {r["first_status"], r["second_status"]}) for r in rows] == [("生物园区管委会", {"active", "planned"})],
+    "universities-in-alliances.cyp": lambda rows: {r["university"] for r in rows} == {"青海大学", "青海理工学院", "西宁城市职业技术学院"} and {r["status"] for r in rows} == {"planned"},
+    "incubation-chain.cyp": lambda rows: [r["stage"] for r in rows] == ["启迪众创空间", "生科孵化器", "食保区加速器", "青年创业园", "青海大学科技园", "产业园"] and rows[0]["kind"] == "MakerSpace",
+    "certifications.cyp": lambda rows: {(r["organization"], r["relation"], r["qualification"]) for r in rows} >= {("金诃藏药集团有限公司", "certifiedAs", "新型研发机构"), ("偏转光电", "appliesFor", "高新技术企业")},
+    "unnamed-members.cyp": lambda rows: [(r["community"], r["declared"], r["named"], r["unnamed"]) for r in rows] == [("红领宁商党建共同体", 13, 4, 9)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CYPHER_LIBRARY))
+def test_cypher_library_answers(bolt, name):
+    path = ROOT / "queries" / "cypher" / name
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("//"), "each query starts with a comment saying the question it answers"
+    rows = bolt.cypher(text, {"name": "红领宁商"})
+    assert CYPHER_LIBRARY[name](rows), rows
+
+
+def test_every_cypher_file_has_an_asserted_answer():
+    assert {p.name for p in (ROOT / "queries" / "cypher").glob("*.cyp")} == set(CYPHER_LIBRARY)

@@ -16,4 +16,15 @@ __all__ = ["cli", "main"]
 
 
 def main() -> None:
-    cli(prog_name="kg")
+    """The console script: user errors are one line (exit 1); so is a bug, unless KG_DEBUG is set."""
+    import os
+    import sys
+
+    try:
+        cli(prog_name="kg")
+    except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("KG_DEBUG"):
+            raise
+        print(f"Error: internal error ({type(e).__name__}: {e}); this is a bug in park-kg — "
+              "rerun with KG_DEBUG=1 for the traceback and report it", file=sys.stderr)
+        sys.exit(1)

@@ -197,3 +197,23 @@ def test_real_subprocess_build_and_unknown_name(tmp_path):
     assert "built" in p.stdout.decode() and "triples" in p.stdout.decode()
     p = subprocess.run([sys.executable, "-m", "kg.cli", "show", "no-such-org"], capture_output=True, env=env, cwd=ROOT, timeout=60)
     assert p.returncode == 1 and b"Traceback" not in p.stderr and b"no entity named" in p.stderr
+
+
+@pytest.mark.parametrize(
+    "args,expected",
+    [
+        (("orgs", "--type", "University"), ["青海大学", "高等院校"]),
+        (("show", "金诃藏药"), ["== 关系 / relations", "locatedIn", "园区金诃藏药集团有限公司"]),
+        (("members", "红领宁商"), ["青海塞奇食品有限公司", "13 member units in total"]),
+        (("memberships", "青海大学"), ["planned", "绿色算力党建"]),
+        (("related", "红领宁商"), ["<-", "org:memberOf", "establishedIn"]),
+        (("path", "青海大学", "金诃藏药"), ["plannedMemberOf", "locatedIn", "planned (not yet active)"]),
+        (("chain", "启迪众创空间"), ["1         启迪众创空间", "6         产业园"]),
+        (("stats",), ["org:Membership", "park:University"]),
+    ],
+)
+def test_each_command_in_table_format(kg, args, expected):
+    r = kg(*args)
+    assert r.exit_code == 0, r.output
+    for text in expected:
+        assert text in r.stdout, (text, r.stdout[:2000])

@@ -312,7 +312,7 @@ def _counts(facts: Facts, quads: list[ox.Quad]) -> dict[str, Any]:
         "chains": c["chains"],
         "indicators": c["indicators"],
         "statements": sum(by_status.values()) + c["relations"] + c["chains"] + c["indicators"],
-        "data_triples": len(quads),
+        "data_triples": len(set(quads)),  # a quote shared by statements yields its evidence quads once
     }
 
 

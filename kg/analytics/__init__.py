@@ -1,0 +1,19 @@
+"""Network analytics over the networkx projection of the graph: paths, hubs, clusters, bridges, change.
+
+The projection (which statements become edges, their direction, status, dates and
+weights) is :func:`project`, documented in :mod:`kg.analytics.projection` and shared by
+``kg path``, ``kg analyze`` and ``kg view``. Each analysis takes a store (the embedded
+store or the Bolt backend) and returns a :class:`~kg.queries.result.Report` of plain rows
+(``report.to_dict()`` for a notebook). networkx is imported here and in ``kg.views`` only.
+"""
+
+from kg.analytics.bridges import bridges
+from kg.analytics.centrality import MEASURES, centrality
+from kg.analytics.communities import METHODS, communities
+from kg.analytics.compare import compare
+from kg.analytics.network import SCOPES, Network, load
+from kg.analytics.paths import all_paths, shortest_path
+from kg.analytics.projection import project, undirected
+
+__all__ = ["project", "undirected", "shortest_path", "all_paths", "load", "Network", "SCOPES",
+           "centrality", "MEASURES", "communities", "METHODS", "bridges", "compare"]

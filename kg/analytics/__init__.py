@@ -5,12 +5,16 @@ weights) is :func:`project`, documented in :mod:`kg.analytics.projection` and sh
 ``kg path``, ``kg analyze`` and ``kg view``. Each analysis takes a store (the embedded
 store or the Bolt backend) and returns a :class:`~kg.queries.result.Report` of plain rows
 (``report.to_dict()`` for a notebook). networkx is imported here and in ``kg.views`` only.
+
+Modules: ``projection`` (the rules), ``network`` (scopes: which relations are in effect),
+``paths``, ``ranking`` (centrality), ``clustering`` (communities), ``connectors``
+(bridges), ``change`` (compare), ``examples`` (the seed store the docstrings use).
 """
 
-from kg.analytics.bridges import bridges
-from kg.analytics.centrality import MEASURES, centrality
-from kg.analytics.communities import METHODS, communities
-from kg.analytics.compare import compare
+from kg.analytics.connectors import bridges
+from kg.analytics.ranking import MEASURES, centrality
+from kg.analytics.clustering import METHODS, communities
+from kg.analytics.change import compare
 from kg.analytics.network import SCOPES, Network, load
 from kg.analytics.paths import all_paths, shortest_path
 from kg.analytics.projection import project, undirected

@@ -98,10 +98,12 @@ class Network:
         pool = [n for n in nodes if self.is_org(n)] or nodes
         return min(pool, key=lambda n: (-self.simple.degree(n), self.label(n)))
 
-    def memberships_text(self, node: str) -> str:
+    def memberships_text(self, node: str, limit: int = 4) -> str:
         """What ``node`` is a member of, and how many members it has, each with status."""
         edges = self.edges_of(node)
         parts = [f"{self.label(o)} ({d['status']})" for direction, o, d in edges if direction == "->" and d["predicate"] in MEMBERSHIP]
+        if len(parts) > limit:
+            parts[limit:] = [f"+{len(parts) - limit} more"]
         members = Counter(d["status"] for direction, _o, d in edges if direction == "<-" and d["predicate"] in MEMBERSHIP)
         text = "member of " + "; ".join(parts) if parts else ""
         if members:

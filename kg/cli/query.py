@@ -110,15 +110,17 @@ def related(config: Config, name: str, depth: int, predicates: tuple[str, ...], 
 @click.argument("a")
 @click.argument("b")
 @click.option("--status", type=click.Choice(["active", "all"]), default="all", show_default=True, help="Use only active relations, or all (planned hops are labelled).")
+@click.option("--all", "all_paths", is_flag=True, help="Every shortest path, not just one.")
+@click.option("--max-len", type=click.IntRange(1), default=None, metavar="N", help="Every path of at most N hops (implies --all).")
 @output_options
 @backend_option
 @pass_config
 @user_errors
-def path(config: Config, a: str, b: str, status: str, fmt: str) -> None:
+def path(config: Config, a: str, b: str, status: str, all_paths: bool, max_len: int | None, fmt: str) -> None:
     """The shortest chain of relations between two entities, each hop with evidence."""
     from kg import queries
 
-    emit(queries.path(config.store, a, b, status), fmt)
+    emit(queries.path(config.store, a, b, status, all_paths=all_paths, max_len=max_len), fmt)
 
 
 @cli.command()

@@ -137,17 +137,20 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
     return Report([table], [], _subject(start))
 
 
-def path(store: Store, a: str, b: str, status: str = "all") -> Report:
+def path(store: Store, a: str, b: str, status: str = "all", all_paths: bool = False, max_len: int | None = None, limit: int = 50) -> Report:
     """The shortest chain of relations between two entities, each hop with its evidence.
 
     ``status='active'`` ignores planned and ended relations; by default every relation
-    counts and each hop says its status.
+    counts and each hop says its status. ``all_paths`` lists every shortest path, and
+    ``max_len`` every path of at most that many hops (at most ``limit`` paths).
     """
     from kg import analytics
 
     _check_status(status)
     src, dst = store.names.resolve(a), store.names.resolve(b)
     graph = analytics.project(store.run(q.ALL_EDGES), statuses=None if status == "all" else {status})
+    if all_paths or max_len is not None:
+        return _paths(store, src, dst, analytics.all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1), status, max_len, limit)
     hops = analytics.shortest_path(graph, src.iri, dst.iri)
     if hops is None:
         return Report([Table("path", [], [])], [f"no path between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only")], _subject(src))
@@ -156,6 +159,26 @@ def path(store: Store, a: str, b: str, status: str = "all") -> Report:
     if any(r["status"] != "active" for r in rows):
         notes.append("this path goes through planned (not yet active) relations; --status active for active ones only")
     return Report([Table("path", ["step", "from", "relation", "to", "status", "quote", "source"], rows, title=f"{src.name} → {dst.name}")], notes, _subject(src))
+
+
+def _paths(store: Store, src: Entity, dst: Entity, paths: list, status: str, max_len: int | None, limit: int) -> Report:
+    """``kg path --all``: one row per hop, numbered by path."""
+    notes = []
+    if len(paths) > limit:
+        paths = paths[:limit]
+        notes.append(f"more than {limit} paths; showing the first {limit} (shortest first)" + ("; lower --max-len" if max_len else ""))
+    rows = [{"path": n, "step": i, "from": store.names.label(h["s"]), "relation": h["predicate"], "to": store.names.label(h["o"]),
+             **{k: h[k] for k in ("status", "quote", "source")}} for n, hops in enumerate(paths, 1) for i, h in enumerate(hops, 1)]
+    if not paths:
+        within = f" of at most {max_len} hops" if max_len else ""
+        notes.append(f"no path{within} between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only"))
+    else:
+        notes.insert(0, f"{len(paths)} path(s), " + ("the shortest ones" if max_len is None else f"of at most {max_len} hops, shortest first"))
+    planned = [n for n, hops in enumerate(paths, 1) if any(h["status"] != "active" for h in hops)]
+    if planned:
+        notes.append(f"path(s) {', '.join(map(str, planned))} go through planned (not yet active) relations; --status active for active ones only")
+    title = f"{src.name} → {dst.name}" if rows else ""
+    return Report([Table("paths", ["path", "step", "from", "relation", "to", "status", "quote", "source"], rows, title=title)], notes, _subject(src))
 
 
 def chain(store: Store, name: str) -> Report:

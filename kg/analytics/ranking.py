@@ -124,6 +124,6 @@ def centrality(store, measure: str = "degree", top: int | None = 10, status: str
     if estimate:
         notes.append(estimate)
     if status != "active" and any(d["status"] != "active" for _u, _v, d in net.graph.edges(data=True)):
-        notes.append("planned relations add to these scores and are counted as 'not active' in relations; --status active for today's network")
+        notes.append("planned relations add to these scores (the relations column counts them); --status active for today's network")
     title = f"中心性 / {measure} centrality" + (f" · {type_}" if type_ else "")
     return Report([Table("centrality", _COLUMNS, rows, title=title)], notes)

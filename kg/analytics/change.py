@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analytics.centrality import scores
+from kg.analytics.ranking import scores
 from kg.analytics.network import Network, edge_rows, from_rows
 from kg.analytics.paths import hops_of, path_text
 from kg.errors import KgError
@@ -136,7 +136,7 @@ def compare(store, status: str = "planned", at: str | None = None, org: str | No
 
     ``org`` (a name) adds the ``connections`` table for that organization; ``limit`` caps
     the rows of each table (``None``: all); ``sample``/``seed`` as in
-    :func:`kg.analytics.centrality.scores`.
+    :func:`kg.analytics.ranking.scores`.
 
     >>> from kg.analytics.examples import seed_store
     >>> r = compare(seed_store(), org="青海大学")

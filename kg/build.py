@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,16 @@ def _en(text: str) -> ox.Literal:
 
 def _typed(value: Any, dt: str) -> ox.Literal:
     return ox.Literal(str(value), datatype=_n(XSD + dt))
+
+
+def _decimal(v: int | float) -> str:
+    """An xsd:decimal lexical form: no exponent (1e-07 → 0.0000001), at most 18 digits after the point."""
+    if isinstance(v, int):
+        return str(v)
+    d = Decimal(repr(v))
+    if d.as_tuple().exponent < -18:
+        d = d.quantize(Decimal(1).scaleb(-18))
+    return format(d, "f")
 
 
 def _date(v: str) -> ox.Literal:
@@ -215,7 +226,7 @@ class _Compiler:
             if "metric_en" in i:
                 self.add(node, P.metric, _en(i["metric_en"]))
             self.add(node, P.measure, getattr(P, i["measure"]))
-            self.add(node, P.value, _typed(repr(float(i["value"])) if isinstance(i["value"], float) else i["value"], "decimal"))
+            self.add(node, P.value, _typed(_decimal(i["value"]), "decimal"))
             self.add(node, P.unit, _zh(i["unit"]))
             if i.get("qualifier", "exact") != "exact":
                 self.add(node, P.qualifier, _zh(i["qualifier"]))

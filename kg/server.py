@@ -13,6 +13,9 @@
   parse gets 400 with the parser's line, column and message.
 * CORS is open to any origin without credentials, and allows Private Network Access, so a
   browser editor served from a public site (YASGUI) can query the endpoint on 127.0.0.1.
+* A request body larger than ``max_query_bytes`` gets 413, one that has not arrived within
+  the timeout 408; every response carries a Content-Security-Policy that lets nothing load
+  or run (``default-src 'none'``), ``nosniff`` and ``no-referrer``.
 * ``GET /health`` describes the graph served; one log line per request.
 """
 
@@ -27,7 +30,7 @@ from typing import Any
 from kg import sparql as sp
 from kg.stores.embedded import StoreDir
 
-__all__ = ["ServerConfig", "create_app", "serve", "negotiate", "SOLUTION_MEDIA", "GRAPH_MEDIA"]
+__all__ = ["ServerConfig", "create_app", "serve", "negotiate", "SOLUTION_MEDIA", "GRAPH_MEDIA", "SECURITY_HEADERS"]
 
 log = logging.getLogger("kg.server")
 
@@ -54,7 +57,15 @@ GRAPH_MEDIA = {
 # values of the format/output parameters that clients such as SPARQLWrapper send
 _FORMAT_PARAM = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "n3": "turtle",
                  "json-ld": "jsonld", "jsonld": "jsonld", "nt": "nt", "ntriples": "nt", "rdf+xml": "rdfxml", "rdfxml": "rdfxml"}
-_STATUS = {sp.QuerySyntaxError: 400, sp.QueryRefused: 403, sp.QueryTimeout: 503, sp.Busy: 503, sp.ResultTooLarge: 422}
+#: sent with every response: nothing served here may load, run or be framed, whatever its type
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+_STATUS = {sp.QuerySyntaxError: 400, sp.QueryFailed: 400, sp.QueryRefused: 403, sp.QueryTimeout: 503, sp.Busy: 503,
+           sp.ResultTooLarge: 422, sp.WorkerDied: 500}
 
 
 @dataclass
@@ -110,6 +121,7 @@ def _first(params, name: str) -> str | None:
 async def _operation(request, cfg: ServerConfig) -> tuple[str, str, Any]:
     """(``query`` or ``update``, its text, the parameters) of a request, by the SPARQL Protocol."""
     params = request.query_params
+    _form(request.scope.get("query_string", b""))  # refuses percent-escapes that are not UTF-8
     if request.method == "GET":
         if "update" in params:
             raise _Refusal(403 if not cfg.writable else 405, "SPARQL Update is refused: this endpoint is read-only" if not cfg.writable else "send SPARQL Update with POST")
@@ -118,22 +130,61 @@ async def _operation(request, cfg: ServerConfig) -> tuple[str, str, Any]:
             raise _Refusal(400, "missing query: use GET /sparql?query=… or POST (see https://www.w3.org/TR/sparql11-protocol/)")
         return "query", text, params
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    length = int(request.headers.get("content-length") or 0)
-    if length > cfg.max_query_bytes:
-        raise _Refusal(413, f"the request is larger than {cfg.max_query_bytes:,} bytes")
     if ctype == "application/x-www-form-urlencoded":
-        form = await request.form()
+        form = _form(await _body(request, cfg))
         if "update" in form:
             return "update", form["update"], form
         if "query" not in form:
             raise _Refusal(400, "missing query: the form has no 'query' field")
         return "query", form["query"], form
     if ctype in ("application/sparql-query", "application/sparql-update"):
-        body = await request.body()
-        if len(body) > cfg.max_query_bytes:
-            raise _Refusal(413, f"the request is larger than {cfg.max_query_bytes:,} bytes")
-        return ("update" if ctype.endswith("update") else "query"), body.decode("utf-8", "replace"), params
+        body = await _body(request, cfg)
+        return ("update" if ctype.endswith("update") else "query"), _utf8(body), params
     raise _Refusal(415, "POST a query as application/x-www-form-urlencoded (query=…) or application/sparql-query")
+
+
+async def _body(request, cfg: ServerConfig) -> bytes:
+    """The request body: refused past ``max_query_bytes`` (413, chunked or not) or when it is still
+    arriving after the query timeout (408, a slow or stalled client)."""
+    from anyio import fail_after
+    from starlette.requests import ClientDisconnect
+
+    too_big = _Refusal(413, f"the request is larger than {cfg.max_query_bytes:,} bytes")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cfg.max_query_bytes:
+        raise too_big
+    chunks, size = [], 0
+    try:
+        with fail_after(cfg.timeout or None):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > cfg.max_query_bytes:
+                    raise too_big
+                chunks.append(chunk)
+    except TimeoutError:
+        raise _Refusal(408, f"the request body did not arrive within {cfg.timeout:g} s") from None
+    except ClientDisconnect:
+        raise _Refusal(400, "the client went away before its request arrived") from None
+    return b"".join(chunks)
+
+
+def _form(data: bytes):
+    """``name=value&…`` (a form body or a query string) as FormData; 400 unless it is UTF-8 throughout."""
+    from urllib.parse import parse_qsl
+
+    from starlette.datastructures import FormData
+
+    try:
+        return FormData(parse_qsl(_utf8(data), keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError as e:
+        raise _Refusal(400, f"the request is not UTF-8 ({e.reason}); the SPARQL protocol sends UTF-8") from None
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise _Refusal(400, f"the request is not UTF-8 ({e.reason} at byte {e.start}); the SPARQL protocol sends UTF-8") from None
 
 
 def _text(status: int, message: str, **headers: str):
@@ -212,6 +263,7 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
                              "protocol": "https://www.w3.org/TR/sparql11-protocol/"})
 
     middleware = [
+        Middleware(_SecurityHeaders),
         Middleware(_AccessLog),
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
                    allow_credentials=False, allow_private_network=True, max_age=3600),
@@ -220,6 +272,26 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
               Route("/health", health, methods=["GET"], name="health"),
               Route("/", index, methods=["GET"])]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+class _SecurityHeaders:
+    """ASGI middleware: :data:`SECURITY_HEADERS` on every response, errors and CORS preflights included."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items() if k.encode() not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class _AccessLog:
@@ -273,4 +345,8 @@ def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeo
     log.setLevel(logging.INFO)
     log.propagate = False
     log.info("SPARQL endpoint: http://%s:%d/sparql", host if ":" not in host else f"[{host}]", port)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("listening on %s: anyone who can reach this machine can query the graph (the default is 127.0.0.1)", host)
+    # a GET query travels in the URL: let a request head be as large as a POSTed query may be (uvicorn: 16 KB)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on", server_header=False,
+                h11_max_incomplete_event_size=cfg.max_query_bytes + 65536)

@@ -33,7 +33,8 @@ from kg.stores.embedded import PREFIXES, StoreDir
 __all__ = [
     "Query", "Request", "Result", "QueryRunner", "check", "run", "execute", "syntax_error", "resolve_graph",
     "SOLUTION_FORMATS", "GRAPH_FORMATS", "QUERY_FORMS", "DEFAULT_TIMEOUT", "TURTLE_PREFIXES",
-    "SparqlError", "QuerySyntaxError", "QueryRefused", "QueryTimeout", "ResultTooLarge", "Busy",
+    "SparqlError", "QuerySyntaxError", "QueryRefused", "QueryTimeout", "ResultTooLarge", "Busy", "QueryFailed", "WorkerDied",
+    "MAX_NESTING",
 ]
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -54,6 +55,8 @@ GRAPH_FORMATS = {
     "rdfxml": "application/rdf+xml",
 }
 DEFAULT_TIMEOUT = 30.0
+#: deepest nesting of (), [] and {} accepted: Oxigraph's recursive parser overflows its stack at a few thousand
+MAX_NESTING = 500
 #: prefixes written in Turtle output: all but ``id:``, whose IRIs hold a '/' that Turtle would escape
 TURTLE_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p != "id"}
 #: how worker processes start: "fork", "exec" (see :class:`_Worker`), or None to pick fork
@@ -87,6 +90,14 @@ class ResultTooLarge(SparqlError):
 
 class Busy(SparqlError):
     """No worker became free within the timeout."""
+
+
+class QueryFailed(SparqlError):
+    """The store could not evaluate the query as asked (an unsupported function, a graph name that is no IRI…)."""
+
+
+class WorkerDied(SparqlError):
+    """The worker process died while answering (it is restarted)."""
 
 
 # ---------------------------------------------------------------------------- checking
@@ -136,6 +147,10 @@ def check(text: str, *, allow_update: bool = False, allow_service: bool = False)
     """
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
+    if bad := re.search("[\ud800-\udfff]", text):  # bytes that were not UTF-8 (surrogateescape)
+        raise QuerySyntaxError(f"the query is not UTF-8 text: an undecodable byte at character {bad.start() + 1}; save it as UTF-8")
+    if _nesting(text) > MAX_NESTING:
+        raise QuerySyntaxError(f"the query nests brackets more than {MAX_NESTING} deep; flatten it")
     words = _words(text)
     first = next((w for w in words if w not in _PROLOGUE_WORDS), "")
     form = first if first in QUERY_FORMS else "UPDATE" if first in _UPDATE_WORDS else ""
@@ -146,7 +161,21 @@ def check(text: str, *, allow_update: bool = False, allow_service: bool = False)
         )
     if service and not allow_service:
         raise QueryRefused("SERVICE is refused: queries may not call other endpoints (start with --allow-service to permit it)")
+    if "LOAD" in words and not allow_service:
+        raise QueryRefused("LOAD is refused: it would fetch a document from the network (start with --allow-service to permit it)")
     return Query(text, form, service)
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of brackets outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for ch in _LEX.sub(lambda m: " " if m["skip"] else m[0], text):
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
@@ -307,15 +336,22 @@ def resolve_graph(store, name: str) -> str:
 def _dataset(store, req: Request) -> dict[str, Any]:
     import pyoxigraph as ox
 
+    def iri(value: str, what: str):
+        try:
+            return ox.NamedNode(value)
+        except ValueError as e:
+            raise SparqlError(f"{what} {value!r} is not an IRI ({e})") from None
+
     kw: dict[str, Any] = {"prefixes": PREFIXES}
+    own_dataset = "FROM" in _words(req.text)  # FROM / FROM NAMED: the query names its graphs (in the store; nothing is fetched)
     if req.graph:
         kw["default_graph"] = [ox.NamedNode(resolve_graph(store, req.graph))]
     elif req.default_graphs:
-        kw["default_graph"] = [ox.NamedNode(g) for g in req.default_graphs]
-    else:
+        kw["default_graph"] = [iri(g, "default-graph-uri") for g in req.default_graphs]
+    elif not own_dataset:
         kw["use_default_graph_as_union"] = True
     if req.named_graphs:
-        kw["named_graphs"] = [ox.NamedNode(g) for g in req.named_graphs]
+        kw["named_graphs"] = [iri(g, "named-graph-uri") for g in req.named_graphs]
     return kw
 
 
@@ -624,7 +660,7 @@ class QueryRunner:
             if w is not None:
                 self._drop(w)
             w = None
-            raise SparqlError("the query worker died while answering (out of memory?); it has been restarted") from None
+            raise WorkerDied("the query worker died while answering (out of memory, or a query nested too deeply?); it has been restarted") from None
         finally:
             self._idle.put(w)
         if kind == "ok":
@@ -633,7 +669,7 @@ class QueryRunner:
             raise syntax_error(req.text, payload)
         if kind == "toolarge":
             raise ResultTooLarge(f"the answer has more than {payload} rows (the limit); add LIMIT or narrow the query")
-        raise SparqlError(payload)
+        raise QueryFailed(payload)
 
     def close(self) -> None:
         """Stop every worker."""

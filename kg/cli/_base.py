@@ -77,6 +77,15 @@ def user_errors(f):
     return wrapper
 
 
+def read_text(file) -> str:
+    """All of an open text file (``-f FILE`` or stdin); a file that is not UTF-8 is a user error."""
+    try:
+        return file.read()
+    except UnicodeDecodeError as e:
+        name = getattr(file, "name", "the input")
+        raise KgError(f"{name} is not UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8") from None
+
+
 def emit(report, fmt: str) -> None:
     from kg.render import render
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, emit, output_options, pass_config, user_errors
+from kg.cli._base import Config, cli, emit, output_options, pass_config, read_text, user_errors
 from kg.errors import KgError
 
 
@@ -157,9 +157,9 @@ def cypher(config: Config, query: str | None, file, params: tuple[str, ...], wri
 
     if (query is None) == (file is None):
         raise click.UsageError("give a QUERY or -f FILE")
-    text = query if query is not None else file.read()
+    text = query if query is not None else read_text(file)
     if query == "-":
-        text = sys.stdin.read()
+        text = read_text(sys.stdin)
     store = BoltStore(_config(**conn))
     config._store = store  # closed by the group on exit
     rows = store.cypher(text, dict(_param(p) for p in params), write=write)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, emit, pass_config, user_errors
+from kg.cli._base import Config, cli, emit, pass_config, read_text, user_errors
 
 _SOLUTIONS = ["table", "json", "csv", "tsv", "xml"]
 _GRAPHS = ["turtle", "jsonld", "nt", "rdfxml"]
@@ -17,10 +17,10 @@ def _query_text(query: str | None, file) -> str:
     if file is not None and query is not None:
         raise click.UsageError("give the query as an argument or with -f FILE, not both")
     if file is not None:
-        return file.read()
+        return read_text(file)
     if query is None:
         raise click.UsageError("give a query: kg sparql 'SELECT …', -f FILE.rq, or - to read standard input")
-    return sys.stdin.read() if query == "-" else query
+    return read_text(sys.stdin) if query == "-" else query
 
 
 @cli.command()

@@ -8,6 +8,8 @@ relations per predicate and, with --verbose, what was missed or spurious.
     python scripts/eval_extract.py                 # rules only (no graph names)
     python scripts/eval_extract.py --facts seeds/facts   # with the graph's names
     python scripts/eval_extract.py --exclude 000_12437ccd38f279d8   # unseen texts only
+    python scripts/eval_extract.py --dir tests/data/extract/heldout  # the held-out texts only
+    python scripts/eval_extract.py --recursive     # every annotated text, held-out ones too
 """
 
 from __future__ import annotations
@@ -32,13 +34,15 @@ def _row(label: str, s: dict[str, Score]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "extract")
+    ap.add_argument("--data", "--dir", dest="data", type=Path, default=ROOT / "tests" / "data" / "extract", help="the directory of *.txt + *.gold.yaml")
+    ap.add_argument("--recursive", "-r", action="store_true", help="also the texts in its subdirectories (heldout/)")
     ap.add_argument("--facts", type=Path, default=None, help="use this facts directory's names (default: rules only)")
     ap.add_argument("--exclude", action="append", default=[], help="leave out this text (stem); repeatable")
     ap.add_argument("--verbose", "-v", action="store_true", help="list missed and spurious items")
     args = ap.parse_args(argv)
     known = KnownEntities.from_facts(args.facts) if args.facts else None
-    golds = sorted(p for p in args.data.glob("*.gold.yaml") if p.name[: -len(".gold.yaml")] not in args.exclude)
+    found = args.data.glob("**/*.gold.yaml" if args.recursive else "*.gold.yaml")
+    golds = sorted((p for p in found if p.name[: -len(".gold.yaml")] not in args.exclude), key=lambda p: (str(p.parent.relative_to(args.data)), p.name))
     if not golds:
         print(f"no *.gold.yaml in {args.data}", file=sys.stderr)
         return 1
@@ -49,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     details = []
     for g in golds:
         stem = g.name[: -len(".gold.yaml")]
-        ex = extract(args.data / f"{stem}.txt", known=known)
+        ex = extract(g.with_name(f"{stem}.txt"), known=known)
         pred = from_extraction(ex)
         s = score(pred, read_gold(g))
         for k, v in s.items():

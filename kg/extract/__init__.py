@@ -8,7 +8,8 @@ The pipeline (each step its own module):
 * :mod:`~kg.extract.orgs` finds organizations: names the graph knows
   (:mod:`~kg.extract.known`), type suffixes with jieba for the left edge, list patterns,
   chains; short forms linked to full names;
-* :mod:`~kg.extract.relations` finds memberships and relations with their status;
+* :mod:`~kg.extract.relations` finds relations, and :mod:`~kg.extract.memberships` memberships,
+  with their status (sentence helpers in :mod:`~kg.extract.clause`);
 * :mod:`~kg.extract.figures` finds figures and what they measure;
 * :mod:`~kg.extract.candidates` writes it all in the facts format, ``review: candidate``.
 

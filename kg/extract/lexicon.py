@@ -34,6 +34,15 @@ SUFFIXES: dict[str, str] = {
     "研究院": "ResearchInstitute",
     "研究所": "ResearchInstitute",
     "研究中心": "ResearchInstitute",
+    "技术中心": "ResearchInstitute",
+    "工程中心": "ResearchInstitute",
+    "检测中心": "ResearchInstitute",
+    "研发中心": "ResearchInstitute",
+    "创新中心": "ResearchInstitute",
+    "检验所": "ResearchInstitute",
+    "检测所": "ResearchInstitute",
+    "中心": "Organization",
+    "事务所": "Company",
     "设计院": "ResearchInstitute",
     "实验室": "ResearchInstitute",
     "科学院": "ResearchInstitute",
@@ -43,6 +52,10 @@ SUFFIXES: dict[str, str] = {
     "人民政府": "GovernmentBody",
     "局": "GovernmentBody",
     "厅": "GovernmentBody",
+    "部": "GovernmentBody",
+    "署": "GovernmentBody",
+    "办公室": "GovernmentBody",
+    "办事处": "GovernmentBody",
     "总商会": "ChamberOfCommerce",
     "商会": "ChamberOfCommerce",
     "协会": "Association",
@@ -81,9 +94,14 @@ SUFFIXES: dict[str, str] = {
     "工业园区": "IndustrialPark",
     "园区": "IndustrialPark",
     "新区": "IndustrialPark",
+    "合作区": "IndustrialPark",
+    "示范区": "IndustrialPark",
+    "试验区": "IndustrialPark",
     "基金会": "Organization",
     "基金": "Fund",
     "银行": "FinancialInstitution",
+    "分行": "FinancialInstitution",
+    "支行": "FinancialInstitution",
     "医院": "Organization",
 }
 
@@ -139,6 +157,7 @@ BOUNDARY_WORDS = frozenset(
     市内 区内 辖区 辖区内 域内 国内 其他 等 家 个 名 位 所 吸收 联手 协助 配合 围绕 针对 面向 带领
     发起 倡议 倡导 授牌 揭牌 挂牌 启动 正式 积极参与 深化 强化 加强 优化 完善 构建 形成 实现 服务于
     搭建 推进 引领 擦亮 旗下 下属 所属 慰问 看望 参观 走进 来到 前往 赴 会见 接待 陪同 助力 赋能
+    简称 下称 以下简称 以下称 列为 列入 评为 命名为 评定为 认定为 获批 荣获 位于 坐落于 地处
     """.split()
 )
 

@@ -7,12 +7,16 @@ Passes, in order:
    a word gives the type; the left edge of the name is found by walking back over the
    jieba words until a verb, preposition, number or punctuation (吸纳|青海大美中药科技有限公司).
    A leading descriptor made of generic words is cut off (园区|金诃藏药集团有限公司,
-   首支园区科技成长股权投资基金|极地基金); 园区X records that X is in the park.
+   首支园区科技成长股权投资基金|极地基金); 园区X records that X is in the park. A name may
+   hold 与/和/暨 (材料科学与工程学院, 发展和改革委员会) when the words between it and the suffix
+   cannot name anything alone; what follows a grant (被认定为, 获评, 列为) is a qualification.
 3. **List patterns**: the items of “X、Y等N家企业” and “与X、Y等社会投资人”, and the object
    of 签约/联系/对接 when it looks like a name (签约东方美谷).
 4. **Chains**: A—B—C—…链 (the stages are organizations even when their names are plain).
-5. **Linking**: a generic name that is a short form of a distinctive one of the same type
-   (生物园区 → 西宁经济技术开发区生物科技产业园区, 党建联盟 → …绿色算力党建联盟) becomes
+5. **Linking**: a short form the article declares (FULL（简称“X”）) names FULL wherever
+   it is written; a generic name that is a short form of a distinctive one of the same type
+   (生物园区 → 西宁经济技术开发区生物科技产业园区, 党建联盟 → …绿色算力党建联盟) or a name
+   made of initials before the same ending (南科管理局 → 科技部南部科学工业园区管理局) becomes
    its alias; a company's name without its legal form (金诃藏药) and a quoted part of a
    name (“红领宁商”党建共同体) are aliases where the article uses them; 园区机关 is the
    park's 管委会. Generic names that stay unlinked are kept only when they belong to the
@@ -30,14 +34,23 @@ from kg.extract.document import Document, Sentence
 from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, ORG_TYPES, SUFFIXES
 from kg.extract.matcher import Matcher
+from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import Tokens
 from kg.text import name_key
 
 __all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
 
 _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
-_NOT_ORG_WORDS = frozenset("格局 布局 结局 大局 全局 开局 当局 时局 政局 僵局 饭局 骗局 棋局 餐厅 大厅 客厅 展厅 门厅 前厅 舞厅".split())
-_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业"}) | frozenset(SUFFIXES)
+_NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no body (党员干部 too)
+    "格局 布局 结局 大局 全局 开局 当局 时局 政局 僵局 饭局 骗局 棋局 餐厅 大厅 客厅 展厅 门厅 前厅 舞厅 "
+    "全部 干部 总部 局部 本部 俱乐部 细部 头部 尾部 底部 顶部 根部 面部 外部 内部 腹部 背部 部署 签署 公署".split()
+)
+_NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
+_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商"}) | frozenset(SUFFIXES)
+_OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
+_JOINING = frozenset({"与", "和", "暨"})  # inside a name: 材料科学与工程学院, 发展和改革委员会
+# a verb that grants a qualification: what follows it names the qualification, not an organization
+_GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
 _LIST_HEADS = {
     "企业": "Company", "公司": "Company", "龙头企业": "Company", "知名企业": "Company", "头部企业": "Company",
     "科技企业": "Company", "单位": "Organization", "社会投资人": "Organization", "投资人": "Organization",
@@ -49,6 +62,7 @@ _WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共�
 _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
 _ABBREVIATIONS = (("管理委员会", "管委会"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
+_DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
 
 
@@ -150,15 +164,17 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             continue
         k = toks.index_at(a)
         word = toks.words[k]
-        if len(suf) == 1 and (word.text in _NOT_ORG_WORDS or word.text == suf and k == 0):
+        if len(suf) == 1 and (word.text.endswith(_NOT_ORG_WORDS) or word.text == suf and k == 0 or word.pos.startswith(_NOT_ORG_POS)):
             continue
-        start_k = toks.left_edge(k)
+        start_k = _joined_left_edge(toks, k, a, toks.left_edge(k))
         core = toks.words[start_k:k] + ([word] if word.start < a else [])
         in_park = False
         # cut a generic descriptor ending in a head word before the distinctive part:
         # 园区|金诃藏药…, 园区初创企业|英矽…, 首支园区科技成长股权投资基金|极地基金
         heads = [n for n, w in enumerate(core) if w.text in _CUT_HEADS or w.text.endswith("企业")]
         for h in reversed(heads):
+            if core[0].text == "园区" and SUFFIXES[suf] in _OWN_UNIT_TYPES:
+                break  # 园区科技招商中心 is the park's own unit, not a body in the park
             rest = core[h + 1 :]
             if rest and all(w.generic or w.text in SUFFIXES for w in core[: h + 1]) and any(w.proper for w in rest):
                 prefix = [w.text for w in core[: h + 1]]
@@ -167,15 +183,41 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
                 break
         if not core:
             continue  # a bare suffix (园区, 商会, 银行) names nothing
-        out.append(_Cand(core[0].start, b, SUFFIXES[suf], "suffix", generic=_is_generic(core), in_park=in_park))
+        typ = "Qualification" if _GRANTED.search(key, 0, core[0].start) else SUFFIXES[suf]
+        out.append(_Cand(core[0].start, b, typ, "suffix", generic=_is_generic(core), in_park=in_park))
     return out
 
 
+def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
+    """The left edge of a name with 与/和/暨 inside (材料科学与工程学院), else ``start``.
+
+    The words between the conjunction and the suffix (at key position ``a``) must be too
+    generic to name anything alone (工程, 物理, 改革), and the word before the conjunction
+    must not end an organization's name itself (华东交通大学与认证研究所 is two).
+    """
+    w = toks.words
+    if start < 2 or w[start - 1].text not in _JOINING or toks.is_boundary(start - 2):
+        return start
+    right = toks.key[w[start].start : a] if start < k or w[k].start < a else ""
+    before = w[start - 2]
+    if not 0 < len(right) <= 8 or any(before.text.endswith(sf) for sf in SUFFIXES) or not before.pos.startswith(("n", "v", "j", "a")):
+        return start
+    if any(_distinctive(x, pos) for x, pos in words(right)):
+        return start
+    return toks.left_edge(start - 2)
+
+
+def _distinctive(word: str, pos: str) -> bool:
+    """A word that makes a name on its own: a place, an organization, ASCII, or a word jieba does not know."""
+    return pos in ("ns", "nt", "eng") or any(c.isascii() and c.isalnum() for c in word) or (word_freq(word) is None and not is_generic_word(word, pos))
+
+
 def _known_cands(s: Sentence, known: KnownEntities) -> list[_Cand]:
-    """Names of the graph in the sentence; an organization's generic alias (园区, 党建联盟) is marked generic."""
+    """Names of the graph in the sentence; an organization's generic alias (园区, 党建联盟) is marked generic,
+    and so is a name that is only a type word (产业园, a stage of the seed's chain)."""
     out = []
     for a, b, ents in known.matcher.find_all(s.key):
-        is_name = any(name_key(e.name) in name_key(s.key[a:b]) for e in ents)  # the name itself, or an alias holding it
+        is_name = any(name_key(e.name) in name_key(s.key[a:b]) and name_key(e.name) not in SUFFIXES for e in ents)  # the name itself, or an alias holding it
         generic = not is_name and ents[0].type in ORG_TYPES and _is_generic(Tokens(s.key[a:b]).words)
         out.append(_Cand(a, b, ents[0].type, "known", generic=generic, known=ents))
     return out
@@ -328,6 +370,9 @@ class _Builder:
             cands += _suffix_cands(s, toks)
             chain_cands, chain_span = _chain(s, toks)
             cands += chain_cands
+            for c in cands:  # a stage of a chain is meant, even when its name is plain (产业园)
+                if c.how == "known" and c.generic and any((d.i, d.j) == (c.i, c.j) for d in chain_cands):
+                    c.generic = False
             cands += [c for c in _list_cands(s, toks) if _looks_like_name(s.key, toks, c)]
         else:
             chain_cands, chain_span = [], None
@@ -355,6 +400,22 @@ class _Builder:
 
     # -- linking
 
+    def declared_short_forms(self) -> None:
+        """A short form the article declares, FULL（简称“X”）or FULL（以下简称X）, names FULL wherever it is written."""
+        done: set[tuple[int, str]] = set()
+        for s in self.doc.sentences:
+            for mt in _DECLARED.finditer(s.key) if "称" in s.key else ():
+                full = next((m.ent for m in self.mentions.get(s.index, []) if m.j == mt.start() and m.ent.is_org), None)
+                form = mt.group(1)
+                if full is None or name_key(form) == full.key:
+                    continue
+                other = self.by_key.get(name_key(self.written(s, *mt.span(1))))
+                if other is not None and other is not full and not other.known:
+                    self.merge(other, full)
+                if (id(full), form) not in done:  # a repeated declaration adds nothing new
+                    done.add((id(full), form))
+                    self.add_alias_mentions(full, form, declared=True)
+
     def link_short_forms(self) -> None:
         ents = list(dict.fromkeys(self.by_key.values()))
         full = [e for e in ents if not e.generic and e.is_org]
@@ -365,8 +426,9 @@ class _Builder:
                 targets = [f for f in full if f is not e and f.type == e.type and _is_short_form(e.key, f.key)]
             elif e.how == "chain" or e.key in SUFFIXES:
                 continue
-            else:  # a distinctive name only links as the tail of a longer one: 东湖高新区 → 武汉东湖新技术开发区
-                targets = [f for f in full if f is not e and f.type == e.type and not f.known and f.key != e.key and _is_tail(e.key, _abbreviate(f.key))]
+            else:  # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
+                others = [f for f in full if f is not e and f.type == e.type and not f.known and f.key != e.key]
+                targets = [f for f in others if _is_tail(e.key, _abbreviate(f.key))] or [f for f in others if _is_initials(e.key, f.key)]
             if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
                 start = min((m.sent, m.i) for m in e.mentions)
@@ -421,14 +483,20 @@ class _Builder:
                 if len(f) >= 2:
                     self.add_alias_mentions(e, f)
 
-    def add_alias_mentions(self, e: Ent, form: str) -> None:
-        """Mentions of ``e`` wherever the article writes ``form`` on its own; ``form`` becomes an alias if it does."""
-        if form == e.key or form in GENERIC_WORDS:
+    def add_alias_mentions(self, e: Ent, form: str, declared: bool = False) -> None:
+        """Mentions of ``e`` wherever the article writes ``form`` on its own; ``form`` becomes an alias if it does.
+
+        A generic form (园区) is only taken when the article ``declared`` it as the short form.
+        """
+        if form == e.key or (form in GENERIC_WORDS and not declared):
             return
         written = None
+        pattern = re.compile(re.escape(form))
         for s in self.doc.sentences:
+            if form not in s.key:
+                continue
             ms = self.mentions.setdefault(s.index, [])
-            for mt in re.finditer(re.escape(form), s.key):
+            for mt in pattern.finditer(s.key):
                 a, b = mt.span()
                 if any(a < m.j and m.i < b for m in ms):
                     continue  # inside another name (the full name itself, or a longer one)
@@ -442,10 +510,11 @@ class _Builder:
 
     def home_park(self) -> Ent | None:
         ents = [e for e in dict.fromkeys(self.by_key.values()) if not e.generic and e.mentions]
-        parks = [e for e in ents if e.type == "IndustrialPark"] or [e for e in ents if e.type == "SciencePark" and e.how != "chain"]
+        parks = [e for e in ents if e.type == "IndustrialPark" or e.type == "SciencePark" and e.how != "chain"]
         if not parks:
             return None
-        return max(parks, key=lambda e: (len(e.mentions), tuple(-x for x in min((m.sent, m.i) for m in e.mentions))))
+        # the park named most often (an industrial park on a tie), then the one named first
+        return max(parks, key=lambda e: (len(e.mentions), e.type == "IndustrialPark", tuple(-x for x in min((m.sent, m.i) for m in e.mentions))))
 
     def park_references(self, home: Ent) -> None:
         """Bare 园区 is the home park; 园区机关 (or <park alias>机关) is that park's 管委会."""
@@ -504,6 +573,9 @@ class _Builder:
                     continue
                 if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1))):
                     continue
+                start = s.span(a, b)[0]
+                if start > 0 and self.doc.text[start - 1] in "“「『‘\"'":
+                    continue  # “商会+园区”对接会: a quoted word names something, it does not refer back
                 ent = last[typ]
                 m = Mention(s.index, a, b, ent, "alias")
                 ms.append(m)
@@ -533,6 +605,7 @@ class _Builder:
             for m in ms:
                 if m not in m.ent.mentions:
                     m.ent.mentions.append(m)
+        self.declared_short_forms()
         self.link_short_forms()
         self.promote_named()
         self.derived_aliases()
@@ -562,6 +635,30 @@ class _Builder:
 def _is_tail(short: str, full: str) -> bool:
     """``short`` is ``full`` as abbreviated (合肥高新区) or its last part after at least two characters."""
     return short == full or (len(full) >= len(short) + 2 and full.endswith(short))
+
+
+def _is_initials(short: str, full: str) -> bool:
+    """``short`` abbreviates ``full`` by initials before a shared ending: 南科管理局 ← 科技部南部科学工业园区管理局.
+
+    The ending (≥ 2 characters) must end in an organization suffix; the 2–4 initials occur in
+    order in the rest of ``full``, not as one piece (青海大学 does not abbreviate 青海民族大学).
+
+    >>> _is_initials("南科管理局", "科技部南部科学工业园区管理局"), _is_initials("青海大学", "青海民族大学")
+    (True, False)
+    """
+    n = 0
+    while n < min(len(short), len(full)) and short[-1 - n] == full[-1 - n]:
+        n += 1
+    ending = short[len(short) - n :]
+    head, body = short[: len(short) - n], full[: len(full) - n]
+    if n < 2 or not any(ending.endswith(sf) for sf in SUFFIXES) or not 2 <= len(head) <= 4 or len(body) < 2 * len(head) or head in body:
+        return False
+    pos = 0
+    for ch in head:
+        pos = body.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
 
 
 def _abbreviate(name: str) -> str:

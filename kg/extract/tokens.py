@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from kg.extract.lexicon import BOUNDARY_WORDS, TIME_WORDS
+from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, words
 
 __all__ = ["Tokens", "Word", "MAX_NAME"]
@@ -16,6 +16,10 @@ _STOP_POS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "
 _FUNCTION_CHARS = frozenset("将还也都又并就才已正再更最很均皆共同与和及或由被在对向把为从于以的了着过等其该此这那各每仍曾亦即便所")
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})
 _VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", "uj", "r"})
+_ABBREVIATING_NUMERALS = frozenset("一二三四五六七八九十两双")
+_MEASURE_CHARS = frozenset("家个所名位批项件次年月日天亿万千百余多届期座支户人元")
+_SUFFIX_WORDS = frozenset(SUFFIXES)
+_NOUN_TOO = frozenset({"组织", "建设", "联合"})  # boundary verbs that are also nouns in names
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class Word:
         return self.pos in _PROPER_POS or not (self.generic or self.pos in _VERBISH_POS)
 
     def is_letters(self) -> bool:
-        return all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalpha() for c in self.text)
+        """Chinese characters, or ASCII letters and digits that start with a letter (GreenH2, not 5GWh)."""
+        return not self.text[0].isdigit() and all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() for c in self.text)
 
 
 class Tokens:
@@ -63,6 +68,10 @@ class Tokens:
     def is_boundary(self, k: int) -> bool:
         """True when word ``k`` cannot be part of a name that ends to its right."""
         w = self.words[k]
+        if w.text in _NOUN_TOO and self._noun_inside_name(k):
+            return False  # 两新|组织|党建工作委员会, 中国|建设|银行: the verb is a noun here
+        if self._misread_inside_name(k):
+            return False
         if not w.is_letters() or w.text in BOUNDARY_WORDS or w.text in TIME_WORDS:
             return True
         if w.pos == "f":  # 内, 中, 区内 end a name; 北方 (民族大学) does not
@@ -74,6 +83,37 @@ class Tokens:
         if w.pos in ("v", "vd", "a", "ad") and k + 1 < len(self.words) and self.words[k + 1].pos in ("ns", "nr", "nrt"):
             return True  # 慰问|青海…, 壮大|香港… : a verb or adjective right before a place or a person's name
         return False
+
+    def _misread_inside_name(self, k: int) -> bool:
+        """True when jieba split an unknown name and tagged a piece as adverb, measure word or numeral.
+
+        浙江|华|鼎新(d)|材料有限公司 and 澳门|同德|堂(q)|药业有限公司: the piece sits between a
+        proper noun and a noun; 昆明高新区|两(m)|新|组织: a Chinese numeral before a word that
+        is not a measure word abbreviates a phrase (两新组织, 三农).
+        """
+        w = self.words
+        if not 0 < k < len(w) - 1 or w[k].text in TIME_WORDS or not w[k].is_letters():
+            return False
+        left, right = w[k - 1], w[k + 1]
+        if w[k].text in _FUNCTION_CHARS:  # 合肥|幺(nr)|正|量子: only after a piece jieba took for a person's name
+            return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz") and len(left.text) == 1 and right.pos == "n"
+        if w[k].text in BOUNDARY_WORDS:
+            return False
+        if w[k].pos in ("d", "ad", "q") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):
+            return True
+        return (
+            w[k].pos == "m" and len(w[k].text) == 1 and w[k].text in _ABBREVIATING_NUMERALS
+            and (left.pos in _PROPER_POS or left.text in _SUFFIX_WORDS)
+            and right.pos not in ("m", "q") and right.is_letters() and right.text[0] not in _MEASURE_CHARS
+        )
+
+    def _noun_inside_name(self, k: int) -> bool:
+        w = self.words
+        if not 0 < k < len(w) - 1:
+            return False
+        left, right = w[k - 1], w[k + 1]
+        modifier = left.pos in _PROPER_POS or (len(left.text) == 1 and left.pos == "a")
+        return modifier and right.pos.startswith(("n", "j")) and right.text not in BOUNDARY_WORDS
 
     def left_edge(self, k: int, limit: int = MAX_NAME) -> int:
         """Index of the first word of the name whose first suffix word is ``k``.

@@ -1,0 +1,111 @@
+"""Memberships from trigger words: “Y吸纳A、B…为成员单位”, “Y(将)吸纳A和B”, “A加入Y”, “A成为Y成员单位”,
+“Y成员单位包括A、B”, “由A牵头(联合B、C)成立Y”, “Y由A、B…组成”.
+
+An organization that guides (由X指导、Y牵头组建, 在X指导下) is not a member.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.clause import CLAUSE, COLLAB, SentenceView, Statement, add_statement, span_of
+from kg.extract.orgs import Mention
+
+__all__ = ["find_memberships"]
+
+_MEMBER_WORD = r"(?:成员单位|会员单位|理事单位|副理事长单位|理事长单位|成员|会员)"
+
+
+def find_memberships(st: SentenceView, out: list[Statement]) -> None:
+    """Append the memberships stated in the sentence ``st`` to ``out``."""
+    key = st.key
+    # Y 吸纳 A、B… 为(Y的)成员单位 ; Y 吸纳 A、B 加入 ; Y (将)吸纳 A、B
+    carried: Mention | None = None  # the subject of the previous 吸纳 in the sentence (…为成员单位，下半年还将吸纳X加入)
+    for m in re.finditer(r"(?:吸纳|吸收|纳入|发展)", key):
+        if st.inside_name(m.start()):
+            continue
+        w = re.compile(r"为").search(key, m.end())
+        while w and not _member_word_after(st, w.end()):
+            w = re.compile(r"为").search(key, w.end())
+        bare = False
+        if not w:  # 吸纳 A、B 加入
+            w = re.compile(r"加入").search(key, m.end(), st.clause_end(m.end()) + 1)
+            if not w or key[w.end() : w.end() + 1] not in ("", ",", ";", "。", ":"):
+                run = st.list_after(m.end()) if m.group() in ("吸纳", "吸收") else []
+                if not run or run[0].i > m.end() + 1 or not re.match(r"(?:[,;。:]|$)", key[run[-1].j :]):
+                    continue
+                w, bare = re.compile(".?").match(key, run[-1].j), True  # Y 拟吸纳 A和B，届时…
+        named = [x for x in st.ms if x.i == w.end() and x.ent.type in COLLAB] if not bare else []
+        members = [x for x in st.orgs(m.end(), w.start())]
+        own = [x for x in st.list_before(m.start(), st.clause_start(m.start())) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        orgs = named or own[-1:] or ([carried] if carried else [])
+        if not orgs and not bare:
+            orgs = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        if not members or not orgs:
+            continue
+        org = orgs[-1] if not named else named[0]
+        carried = org
+        role = re.search(r"等\d*[余多]?[个家所名]?([^\d、,，为]{2,8})$", key[m.end() : w.start()])
+        for x in members:
+            add_statement(out, x, "memberOf", org, st, span_of(org, x, (w.start(), max(w.end(), _member_word_after(st, w.end())))), st.status(m.start()), role=role.group(1) if role else "成员单位")
+            if org.i == org.j:  # carried from an earlier clause: quote from where it is named
+                out[-1].i = min(out[-1].i, next((y.i for y in st.ms if y.ent is org.ent), out[-1].i))
+    # A、B 加入 Y ; A、B 成为/为 Y(的)成员单位
+    for m in re.finditer(r"(?:正式|成功|申请)?加入", key):
+        after = st.orgs(m.end(), min(len(key), m.end() + 40))
+        members = st.subject_before(m.start(), default_home=False)
+        if after and members:
+            for x in members:
+                add_statement(out, x, "memberOf", after[0], st, span_of(x, after[0]), st.status(m.start()), role="成员单位")
+    for m in re.finditer(r"(?:成为|为|是)", key):
+        orgs = [x for x in st.ms if x.i == m.end() and x.ent.type in COLLAB]
+        end = _member_word_after(st, m.end())
+        if not end or not orgs:
+            continue
+        members = st.list_before(m.start(), st.clause_start(m.start()))
+        if not members:
+            members = st.list_before(m.start(), 0)
+        for x in members:
+            add_statement(out, x, "memberOf", orgs[0], st, span_of(x, (m.start(), end)), st.status(m.start()), role="成员单位")
+    # Y(的)成员单位包括/有 A、B
+    for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为)", key):
+        orgs = [x for x in st.orgs(0, m.start()) if x.j >= m.start() - 1]
+        members = st.list_after(m.end())
+        if orgs and members:
+            for x in members:
+                add_statement(out, x, "memberOf", orgs[-1], st, span_of(orgs[-1], x), st.status(m.start()), role="成员单位")
+    # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; Y 由 A、B 组成/发起
+    lead = re.search(r"牵头", key)
+    if lead:
+        v = re.compile(r"(?:成立|组建|发起|筹建|打造)").search(key, lead.end())
+        if v:
+            ys = [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB - {"IndustrialPark"}]
+            if ys:
+                y = ys[0]
+                for x in st.orgs(0, v.start()):
+                    if _GUIDES_AFTER.match(key, x.j):
+                        continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join
+                    role = "牵头单位" if x.j <= lead.start() and x is st.orgs(0, lead.start())[-1] else "成员单位"
+                    add_statement(out, x, "memberOf", y, st, span_of(x, y), st.status(lead.start()), role=role)
+    for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
+        v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
+        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        if v and ys and v.start() - m.end() <= 60 and not CLAUSE.search(key, m.end(), v.start()):
+            lead = "牵头" in key[m.end() : v.start()]
+            if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB]:
+                continue  # 由 A 牵头组建 Y: handled above
+            for x in st.orgs(m.end(), v.start()):
+                if _GUIDES_AFTER.match(key, x.j):
+                    continue
+                add_statement(out, x, "memberOf", ys[-1], st, span_of(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="牵头单位" if lead else "成员单位")
+
+
+_GUIDES_AFTER = re.compile(r"(?:负责|的)?(?:指导|主管|业务指导)")
+_MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
+
+
+def _member_word_after(st: SentenceView, pos: int) -> int:
+    """End of “(Y的)(首批)成员单位” starting at ``pos`` (Y an organization named there), or 0."""
+    at = [x for x in st.ms if x.i == pos]
+    m = _MEMBER_AFTER.match(st.key, at[0].j if at else pos)
+    return m.end() if m else 0

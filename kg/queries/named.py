@@ -144,14 +144,17 @@ def path(store: Store, a: str, b: str, status: str = "all", all_paths: bool = Fa
     counts and each hop says its status. ``all_paths`` lists every shortest path, and
     ``max_len`` every path of at most that many hops (at most ``limit`` paths).
     """
-    from kg import analytics
-
     _check_status(status)
     src, dst = store.names.resolve(a), store.names.resolve(b)
-    graph = analytics.project(store.run(q.ALL_EDGES), statuses=None if status == "all" else {status})
+    statuses = None if status == "all" else {status}
     if all_paths or max_len is not None:
+        from kg import analytics
+
+        graph = analytics.project(store.run(q.ALL_EDGES), statuses=statuses)
         return _paths(store, src, dst, analytics.all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1), status, max_len, limit)
-    hops = analytics.shortest_path(graph, src.iri, dst.iri)
+    from kg.queries.shortest import shortest_hops  # a BFS over the edge ends: no networkx, no full projection
+
+    hops = shortest_hops(store, src.iri, dst.iri, statuses)
     if hops is None:
         return Report([Table("path", [], [])], [f"no path between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only")], _subject(src))
     rows = [{"step": i, "from": store.names.label(h["s"]), "relation": h["predicate"], "to": store.names.label(h["o"]), **{k: h[k] for k in ("status", "quote", "source")}} for i, h in enumerate(hops, 1)]

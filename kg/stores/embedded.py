@@ -7,6 +7,9 @@ Layout of a store directory::
       gen-<hash>-<time>/
         oxigraph/                      the RDF dataset (RocksDB)
         names.json                     name index for resolution (see kg.queries.names)
+        names.sqlite                   the same index on disk, for one lookup without loading it all
+        documents.json                 per facts file: hashes, entities, references, edges (rebuilds)
+        edges.json                     entity-to-entity edges with status (kg path)
         manifest.json                  input hash, counts, build time
       build.lock                       held (flock) by the build in progress
 
@@ -148,14 +151,28 @@ class EmbeddedStore:
     def names(self):
         """The :class:`~kg.queries.names.NameIndex` of this generation."""
         if self._names is None:
-            from kg.queries.names import NameIndex
+            if (self.generation / "names.sqlite").is_file():
+                from kg.stores.namedb import DiskNames
 
-            data = json.loads((self.generation / "names.json").read_text(encoding="utf-8"))
-            self._names = NameIndex.from_json(data)
+                self._names = DiskNames(self.generation / "names.sqlite")
+            else:  # a store built before names.sqlite
+                from kg.queries.names import NameIndex
+
+                data = json.loads((self.generation / "names.json").read_text(encoding="utf-8"))
+                self._names = NameIndex.from_json(data)
         return self._names
 
     def manifest(self) -> dict[str, Any]:
         return json.loads((self.generation / "manifest.json").read_text(encoding="utf-8"))
+
+    def edge_ends(self) -> list[tuple[str, str, str]] | None:
+        """``(s, o, status)`` of every entity-to-entity edge, from the build's ``edges.json`` (None if absent)."""
+        path = self.generation / "edges.json"
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        nodes = data["nodes"]
+        return [(nodes[s], nodes[o], status) for s, o, status in data["edges"]]
 
     def data_quads(self) -> list:
         """Every quad of the source documents' graphs (the ontology's graph left out)."""

@@ -11,6 +11,7 @@ from kg.cli import extract  # noqa: F401
 from kg.cli import sparql  # noqa: F401
 from kg.cli import view  # noqa: F401
 from kg.cli import analyze  # noqa: F401
+from kg.cli import push  # noqa: F401
 from kg.cli._base import cli
 
 __all__ = ["cli", "main"]

@@ -1,0 +1,131 @@
+"""kg push against a real Oxigraph server (PyPI `oxigraph`): named graphs arrive, named queries agree.
+
+The server is started on a free port by the `oxigraph_server` fixture and stopped at the
+end; nothing here is skipped.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg import queries
+from kg.cli import cli
+from kg.errors import KgError
+from kg.push import RemoteSparql, push_store
+from kg.stores.embedded import ONTOLOGY_GRAPH
+
+NAMED = [
+    (queries.members, ("红领宁商",), {}),
+    (queries.members, ("绿色算力党建联盟",), {"status": "planned"}),
+    (queries.memberships, ("青海大学",), {}),
+    (queries.related, ("青海大学",), {"depth": 2}),
+    (queries.path, ("青海大学", "金诃藏药"), {}),
+    (queries.path, ("启迪众创空间", "产业园"), {"status": "active"}),
+    (queries.chain, ("启迪众创空间",), {}),
+    (queries.orgs, (), {"type_": "University"}),
+    (queries.orgs, (), {"in_": "生物园区"}),
+    (queries.show, ("金诃藏药",), {}),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _oxigraph() -> str:
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    assert Path(exe).exists(), "the oxigraph server comes with the dev extra: pip install -e '.[dev]'"
+    return exe
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    """A running `oxigraph serve` (union default graph, like the embedded store's queries)."""
+    port = _free_port()
+    proc = subprocess.Popen([_oxigraph(), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def pushed(oxigraph_server, seed_store):
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def _graph_sizes(base: str) -> dict[str, int]:
+    remote = RemoteSparql(base + "/query", names=None)
+    return {r["g"]: r["n"] for r in remote.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+
+
+def test_push_sends_one_named_graph_per_document_and_the_ontology(pushed, oxigraph_server, store):
+    assert "pushed 2 graph(s)" in pushed and "triples/s" in pushed
+    local = {r["g"]: r["n"] for r in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    assert set(local) == {"https://w3id.org/park-kg/id/doc/xnbio-2024-07a", ONTOLOGY_GRAPH}
+    assert _graph_sizes(oxigraph_server) == local
+
+
+def test_pushing_again_replaces_rather_than_duplicates(pushed, oxigraph_server, seed_store, store):
+    before = _graph_sizes(oxigraph_server)
+    report = push_store(seed_store, oxigraph_server + "/store")
+    assert report.graphs == 2 and report.triples == sum(before.values())
+    assert _graph_sizes(oxigraph_server) == before
+
+
+@pytest.mark.parametrize("fn,args,kwargs", NAMED, ids=[f"{f.__name__}-{a}-{k}" for f, a, k in NAMED])
+def test_pushed_dataset_answers_the_named_queries_like_the_store(pushed, oxigraph_server, store, fn, args, kwargs):
+    remote = RemoteSparql(oxigraph_server + "/query", store.names)
+    expected = fn(store, *args, **kwargs)
+    assert not expected.empty
+    assert fn(remote, *args, **kwargs).to_dict() == expected.to_dict()
+
+
+def test_members_over_the_server_are_the_known_ones(pushed, oxigraph_server, store):
+    remote = RemoteSparql(oxigraph_server + "/query", store.names)
+    rows = queries.members(remote, "红领宁商").tables[0].rows
+    assert {r["member_name"] for r in rows} == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+    assert all(r["quote"] and r["source"] == "000_12437ccd38f279d8.txt" for r in rows)
+
+
+def test_unreachable_endpoint_is_one_line(seed_store):
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", f"http://127.0.0.1:{_free_port()}/store"])
+    assert r.exit_code == 1 and "cannot reach the SPARQL server" in r.output and "Traceback" not in r.output
+
+
+def test_not_an_http_url_is_refused(seed_store):
+    with pytest.raises(KgError, match="not an http"):
+        push_store(seed_store, "ftp://example.org/store")
+
+
+def test_server_error_is_reported_with_its_status(oxigraph_server, seed_store):
+    with pytest.raises(KgError, match=r"HTTP 4\d\d"):
+        push_store(seed_store, oxigraph_server + "/no-such-service")
+
+
+def test_push_needs_an_endpoint():
+    r = CliRunner().invoke(cli, ["push"], env={"KG_SPARQL_ENDPOINT": ""})
+    assert r.exit_code == 2 and "--sparql-endpoint" in r.output

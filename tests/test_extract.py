@@ -21,6 +21,11 @@ from kg.text import find_quote, match_key, name_key, normalize
 DATA = ROOT / "tests" / "data" / "extract"
 SEED_TXT = SEEDS / "sources" / f"{SEED_STEM}.txt"
 UNSEEN = sorted(p.name[: -len(".gold.yaml")] for p in DATA.glob("*.gold.yaml") if not p.name.startswith(SEED_STEM))
+HELDOUT = DATA / "heldout"
+# held-out round 4: committed before they were ever scored, and no rule was changed for them
+UNTOUCHED = ["guiyang_suanli", "taichung_jingji_trad"]
+# held-out round 3: written before the rules were read, scored, then the failure classes fixed
+ROUND3 = sorted(p.name[: -len(".gold.yaml")] for p in HELDOUT.glob("*.gold.yaml") if p.name[: -len(".gold.yaml")] not in UNTOUCHED)
 
 
 @pytest.fixture(scope="module")
@@ -197,20 +202,42 @@ def test_generic_alias_of_the_graph_needs_the_entity_named_in_the_article():
 # ---------------------------------------------------------------- quality on the annotated texts
 
 
-def _scores(stems):
+def _scores(stems, where=DATA):
     total = {}
     for stem in stems:
-        s = score(from_extraction(extract(DATA / f"{stem}.txt")), read_gold(DATA / f"{stem}.gold.yaml"))
+        s = score(from_extraction(extract(where / f"{stem}.txt")), read_gold(where / f"{stem}.gold.yaml"))
         for k, v in s.items():
             total[k] = total[k] + v if k in total else v
     return total
 
 
 def test_unseen_texts_meet_the_quality_bar():
+    """The eight texts written for the evaluation (the rules were tuned on them: 0.99 / 0.99, F1 1.00)."""
     assert len(UNSEEN) >= 3
     s = _scores(UNSEEN)
-    assert s["org_alias"].precision >= 0.85 and s["org_alias"].recall >= 0.85
-    assert s["membership"].f1 >= 0.7
+    assert s["org_alias"].precision >= 0.95 and s["org_alias"].recall >= 0.95
+    assert s["membership"].f1 >= 0.95
+    assert s["relation"].f1 >= 0.85
+
+
+def test_heldout_round3_after_its_failure_classes_were_fixed():
+    """Six texts written before the rules were read (then: P 0.84 / R 0.72, memberships F1 0.63); now tuned on."""
+    assert len(ROUND3) == 6
+    s = _scores(ROUND3, HELDOUT)
+    assert s["org_alias"].precision >= 0.95 and s["org_alias"].recall >= 0.95
+    assert s["membership"].f1 >= 0.95
+    assert s["relation"].f1 >= 0.9
+
+
+def test_untouched_heldout_texts_at_their_honest_level():
+    """The honest figure: two texts scored once, untouched (P 0.72 / R 0.76, memberships F1 0.50, relations F1 0.27).
+
+    Below the issue's bar (0.85 / 0.85, F1 0.7): this guards against falling further, it does not claim the bar.
+    """
+    s = _scores(UNTOUCHED, HELDOUT)
+    assert s["org_alias"].precision >= 0.7 and s["org_alias"].recall >= 0.75
+    assert s["membership"].precision >= 0.95 and s["membership"].f1 >= 0.5
+    assert s["relation"].f1 >= 0.25
 
 
 def test_seed_organizations_and_memberships_recall():
@@ -224,6 +251,9 @@ def test_eval_script_prints_the_table():
     assert r.returncode == 0, r.stderr
     assert "org_alias" in r.stdout and "ALL" in r.stdout and "relation:memberOf" not in r.stdout
     assert all(stem[:28] in r.stdout for stem in UNSEEN)
+    r = subprocess.run([sys.executable, "scripts/eval_extract.py", "--recursive"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert all(stem in r.stdout for stem in ROUND3 + UNTOUCHED + UNSEEN)
 
 
 # ---------------------------------------------------------------- the command

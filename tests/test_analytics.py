@@ -332,3 +332,21 @@ def test_analyze_help_loads_no_networkx():
             "except SystemExit:\n    pass\nprint(json.dumps('networkx' in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "Today's network" in out and out.strip().splitlines()[-1] == "false"
+
+
+# ---- the Bolt backend gives the same analytics ------------------------------------------
+
+from test_bolt import bolt, graphdb  # noqa: E402,F401  (a real FalkorDB holding the seed graph)
+
+SAME = [
+    (analytics.centrality, (), {"measure": "betweenness", "top": None}),
+    (analytics.communities, (), {}),
+    (analytics.bridges, ("青海大学", "青海塞奇食品有限公司"), {"max_len": 5}),
+    (analytics.compare, (), {"at": "2025", "org": "青海大学", "limit": None}),
+    (analytics.compare, (), {"at": "2024-05", "status": "active"}),
+]
+
+
+@pytest.mark.parametrize("fn,args,kwargs", SAME, ids=[f"{f.__name__}-{k}" for f, _a, k in SAME])
+def test_same_answers_over_bolt(store, bolt, fn, args, kwargs):
+    assert fn(bolt, *args, **kwargs).to_dict() == fn(store, *args, **kwargs).to_dict()

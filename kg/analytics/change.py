@@ -17,13 +17,14 @@ ones included only with ``status='planned'``. The report has:
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
-from kg.analytics.ranking import scores
-from kg.analytics.network import Network, edge_rows, from_rows
+from kg.analytics.ranking import betweenness
+from kg.analytics.network import MEMBERSHIP, Network, edge_rows, from_rows
 from kg.analytics.paths import hops_of, path_text
 from kg.errors import KgError
 from kg.queries.result import Report, Table
@@ -47,12 +48,17 @@ def _edges(net: Network) -> dict[tuple, dict[str, Any]]:
 
 
 def _changes(before: Network, after: Network) -> list[dict[str, Any]]:
+    """Relations in one network and not the other: memberships first, then relations between organizations."""
     eb, ea = _edges(before), _edges(after)
-    rows = [{"change": sign, "from": after.label(s), "relation": d["predicate"], "to": after.label(o), "status": d["status"],
-             "since": d.get("since"), "quote": d["quote"], "source": d["source"]}
-            for sign, keys, edges in (("+", ea.keys() - eb.keys(), ea), ("−", eb.keys() - ea.keys(), eb))
-            for (s, o, k) in keys for d in (edges[(s, o, k)],)]
-    return sorted(rows, key=lambda r: (r["change"] != "+", r["relation"], r["from"], r["to"]))
+    found = [("+", k, ea[k]) for k in ea.keys() - eb.keys()] + [("−", k, eb[k]) for k in eb.keys() - ea.keys()]
+
+    def order(f):
+        sign, (s, o, _k), d = f
+        kind = 0 if d["predicate"] in MEMBERSHIP else 1 if after.is_org(s) and after.is_org(o) else 2
+        return (sign != "+", kind, d["predicate"], after.label(s), after.label(o))
+
+    return [{"change": sign, "from": after.label(s), "relation": d["predicate"], "to": after.label(o), "status": d["status"],
+             "since": d.get("since"), "quote": d["quote"], "source": d["source"]} for sign, (s, o, _k), d in sorted(found, key=order)]
 
 
 def _prefer(common: Network):
@@ -61,11 +67,34 @@ def _prefer(common: Network):
 
 
 def _via(net: Network, common: Network, sources: Iterable[str], targets: set[str]) -> str:
-    """The path, in ``net``, from the nearest of ``sources`` to the nearest of ``targets``."""
-    dist, paths = nx.multi_source_dijkstra(net.simple, set(sources), weight=_prefer(common))
-    end = min((t for t in targets if t in dist), key=lambda t: (dist[t], t))
-    nodes = paths[end]
-    return path_text(hops_of(net.graph, nodes), nodes[0], net.label)
+    """The path, in ``net``, from the nearest of ``sources`` to the nearest of ``targets``.
+
+    Dijkstra that stops at the first target; a relation absent from ``common`` costs a
+    little more, so the path takes relations common to both networks when it can.
+    """
+    cost = _prefer(common)
+    heap = [(0.0, v) for v in sorted(sources)]
+    heapq.heapify(heap)
+    dist = dict.fromkeys(sources, 0.0)
+    pred: dict[str, str] = {}
+    done: set[str] = set()
+    while heap:
+        d, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        if u in targets:
+            nodes = [u]
+            while nodes[-1] in pred:
+                nodes.append(pred[nodes[-1]])
+            nodes.reverse()
+            return path_text(hops_of(net.graph, nodes), nodes[0], net.label)
+        for w in net.simple.adj[u]:
+            nd = d + cost(u, w, None)
+            if w not in done and nd < dist.get(w, float("inf")):
+                dist[w], pred[w] = nd, u
+                heapq.heappush(heap, (nd, w))
+    return ""
 
 
 def _merges(old: Network, new: Network, verb: str, limit: int | None) -> list[dict[str, Any]]:
@@ -79,21 +108,31 @@ def _merges(old: Network, new: Network, verb: str, limit: int | None) -> list[di
         with_orgs = [sorted(p) for p in parts.values() if any(new.is_org(v) for v in p)]
         if len(with_orgs) < 2:
             continue
-        size = {id(p): sum(new.is_org(v) for v in p) for p in with_orgs}
-        main = min(with_orgs, key=lambda p: (-size[id(p)], -len(p), new.label(new.hub(p))))
-        found += [(p, main, size[id(p)], size[id(main)]) for p in with_orgs if p is not main]
-    found.sort(key=lambda f: (-f[2], new.label(new.hub(f[0]))))
+        info = [(p, sum(new.is_org(v) for v in p), new.label(new.hub(p))) for p in with_orgs]
+        main = min(info, key=lambda x: (-x[1], -len(x[0]), x[2]))
+        found += [(p, n, name, main) for p, n, name in info if p is not main[0]]
+    found.sort(key=lambda f: (-f[1], -max(new.simple.degree(v) for v in f[0]), f[2]))  # the best connected first
     rows = []
-    for part, main, n, n_main in found[:limit] if limit else found:
+    for part, _n, _name, (main, n_main, main_name) in found[:limit] if limit else found:
         orgs = sorted((v for v in part if new.is_org(v)), key=lambda v: (-new.simple.degree(v), new.label(v)))
-        rows.append({"change": verb, "organizations": [new.label(v) for v in orgs], "network": f"{new.label(new.hub(main))} and {n_main - 1} more",
+        rows.append({"change": verb, "organizations": [new.label(v) for v in orgs], "network": f"{main_name} and {n_main - 1} more",
                      "organizations_reached": n_main, "via": _via(new, old, part, set(main))})
     return rows
 
 
+def _aligned(net: Network, nodes: list[str]) -> nx.Graph:
+    """``net.simple`` over ``nodes`` (in that order): same size and node order on both sides, so
+    normalized scores compare and a sample of sources is the same sample."""
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_edges_from(net.simple.edges(data=True))
+    return g
+
+
 def _brokers(before: Network, after: Network, sample: int | None, seed: int, limit: int | None) -> tuple[list[dict[str, Any]], list[str]]:
-    bb, _ = scores(before, "betweenness", sample, seed)
-    ba, note = scores(after, "betweenness", sample, seed)
+    nodes = sorted(set(before.simple) | set(after.simple))
+    bb, _ = betweenness(_aligned(before, nodes), sample, seed)
+    ba, note = betweenness(_aligned(after, nodes), sample, seed)
     cut_b, cut_a = set(nx.articulation_points(before.simple)), set(nx.articulation_points(after.simple))
     rows = []
     for v in after.orgs:

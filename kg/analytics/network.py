@@ -137,13 +137,24 @@ class Network:
 
         Empty when removing it cuts nothing off (it is not a cut point).
         """
-        comp = nx.node_connected_component(self.simple, node)
-        rest = self.simple.subgraph(comp - {node})
-        parts = sorted((sorted(c) for c in nx.connected_components(rest)), key=lambda c: (-len(c), self.label(self.hub(c))))
+        adj = self.simple.adj
+        seen, parts = {node}, []
+        for start in adj[node]:  # a breadth-first walk from each neighbour, never through node
+            if start in seen:
+                continue
+            seen.add(start)
+            part, i = [start], 0
+            while i < len(part):
+                for w in adj[part[i]]:
+                    if w not in seen:
+                        seen.add(w)
+                        part.append(w)
+                i += 1
+            parts.append(part)
         if len(parts) < 2:
             return ""
-        big = [p for p in parts if len(p) > 1]
-        text = [f"{self.label(self.hub(p))} and {len(p) - 1} more" for p in big[:top]]
+        big = sorted(((len(p), self.label(self.hub(p))) for p in parts if len(p) > 1), key=lambda x: (-x[0], x[1]))
+        text = [f"{name} and {n - 1} more" for n, name in big[:top]]
         if len(big) > top:
             text.append(f"{len(big) - top} more groups")
         singles = len(parts) - len(big)

@@ -16,11 +16,11 @@ from kg.analytics.network import Network, load, scope_note
 from kg.errors import KgError
 from kg.queries.result import Report, Table
 
-__all__ = ["centrality", "scores", "pagerank", "MEASURES", "EXACT_UP_TO", "DEFAULT_SAMPLE"]
+__all__ = ["centrality", "scores", "betweenness", "pagerank", "MEASURES", "EXACT_UP_TO", "DEFAULT_SAMPLE"]
 
 MEASURES = ("degree", "betweenness", "pagerank")
 EXACT_UP_TO = 5000  # entities; above this betweenness is estimated from a sample of sources
-DEFAULT_SAMPLE = 500
+DEFAULT_SAMPLE = 100
 
 _COLUMNS = ["rank", "name", "type", "score", "neighbours", "memberships", "relations", "holds_together"]
 
@@ -56,6 +56,20 @@ def pagerank(g: nx.Graph, alpha: float = 0.85, tol: float = 1.0e-6, max_iter: in
     raise KgError(f"PageRank did not converge in {max_iter} iterations")
 
 
+def betweenness(g: nx.Graph, sample: int | None = None, seed: int = 0) -> tuple[dict[str, float], str | None]:
+    """Normalized betweenness, exact up to :data:`EXACT_UP_TO` nodes, else from ``sample`` sources.
+
+    The sources are drawn with ``seed`` from the node list, so two graphs with the same
+    nodes in the same order are sampled alike (:func:`kg.analytics.change.compare` relies on it).
+    """
+    n = g.number_of_nodes()
+    k = sample if sample is not None else (DEFAULT_SAMPLE if n > EXACT_UP_TO else None)
+    if k is not None and k >= n:
+        k = None
+    note = None if k is None else f"betweenness estimated from {k:,} of {n:,} entities sampled as sources (seed {seed}); --sample K to change"
+    return nx.betweenness_centrality(g, k=k, seed=seed), note
+
+
 def scores(net: Network, measure: str = "degree", sample: int | None = None, seed: int = 0) -> tuple[dict[str, float], str | None]:
     """The score of every entity for ``measure``, and a note when it is an estimate.
 
@@ -69,11 +83,7 @@ def scores(net: Network, measure: str = "degree", sample: int | None = None, see
     if measure == "pagerank":
         return pagerank(g), None
     if measure == "betweenness":
-        k = sample if sample is not None else (DEFAULT_SAMPLE if n > EXACT_UP_TO else None)
-        if k is not None and k >= n:
-            k = None
-        note = None if k is None else f"betweenness estimated from {k:,} of {n:,} entities sampled as sources (seed {seed}); --sample K to change"
-        return nx.betweenness_centrality(g, k=k, seed=seed), note
+        return betweenness(g, sample, seed)
     raise KgError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
 
 

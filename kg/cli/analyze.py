@@ -18,6 +18,11 @@ def _all(n: int) -> int | None:
     return n or None
 
 
+def _command(f):
+    """What every analysis command takes: --format, --backend, the config, one-line errors."""
+    return output_options(backend_option(pass_config(user_errors(f))))
+
+
 @cli.group()
 def analyze() -> None:
     """Network analytics: hubs, clusters, bridges, and what planned memberships change.
@@ -34,10 +39,7 @@ def analyze() -> None:
 @_scope
 @_sample
 @_seed
-@output_options
-@backend_option
-@pass_config
-@user_errors
+@_command
 def centrality(config: Config, measure: str, top: int, type_: str | None, status: str, sample: int | None, seed: int, fmt: str) -> None:
     """Organizations ranked as hubs or brokers, each with why (memberships, relations, what it holds together)."""
     from kg import analytics
@@ -52,10 +54,7 @@ def centrality(config: Config, measure: str, top: int, type_: str | None, status
 @click.option("--names", type=click.IntRange(0), default=12, show_default=True, help="Names listed per cell (0: all).")
 @_scope
 @_seed
-@output_options
-@backend_option
-@pass_config
-@user_errors
+@_command
 def communities(config: Config, method: str, resolution: float, limit: int, names: int, status: str, seed: int, fmt: str) -> None:
     """Clusters of organizations beside the declared communities and alliances they confirm."""
     from kg import analytics
@@ -69,10 +68,7 @@ def communities(config: Config, method: str, resolution: float, limit: int, name
 @click.option("--max-len", type=click.IntRange(1), default=None, metavar="N", help="Every path of at most N hops (default: the shortest ones).")
 @click.option("--limit", type=click.IntRange(1), default=100, show_default=True, help="Paths examined at most.")
 @_scope
-@output_options
-@backend_option
-@pass_config
-@user_errors
+@_command
 def bridges(config: Config, a: str, b: str, max_len: int | None, limit: int, status: str, fmt: str) -> None:
     """Organizations and relations that connect two organizations or communities, with evidence."""
     from kg import analytics
@@ -88,10 +84,7 @@ def bridges(config: Config, a: str, b: str, max_len: int | None, limit: int, sta
 @click.option("--limit", type=click.IntRange(0), default=50, show_default=True, help="Rows per table (0: all).")
 @_sample
 @_seed
-@output_options
-@backend_option
-@pass_config
-@user_errors
+@_command
 def compare(config: Config, status: str, at: str | None, org: str | None, limit: int, sample: int | None, seed: int, fmt: str) -> None:
     """Today's network against the network once planned memberships take effect (or at a date)."""
     from kg import analytics

@@ -160,6 +160,8 @@ def cypher(config: Config, query: str | None, file, params: tuple[str, ...], wri
     text = query if query is not None else read_text(file)
     if query == "-":
         text = read_text(sys.stdin)
+    if not text.strip():
+        raise click.UsageError("the query is empty")
     store = BoltStore(_config(**conn))
     config._store = store  # closed by the group on exit
     rows = store.cypher(text, dict(_param(p) for p in params), write=write)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import time
 from collections import defaultdict
@@ -40,6 +41,7 @@ class Engine:
     max_bytes: int | None
     ddl: tuple[str, ...]
     ddl_best_effort: bool = False  # FalkorDB errors on an index that exists; its Bolt port hides why
+    max_param_bytes: int | None = None  # parameters of one query, as JSON
 
 
 ENGINES = {
@@ -48,11 +50,12 @@ ENGINES = {
         ("CREATE CONSTRAINT kg_resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE",
          "CREATE INDEX kg_schema_key IF NOT EXISTS FOR (n:KgSchema) ON (n.key)"),
     ),
-    # FalkorDB over Bolt: messages over ~3-4 KB crashed the server in our trial (FalkorDB 4.16.3).
+    # FalkorDB over Bolt: messages over ~3-4 KB crashed the server in our trial (FalkorDB 4.16.3);
+    # a query's parameters over ~4.4 KB crash the whole server (the query text itself may be longer).
     "falkordb": Engine(
         "falkordb", 40, 200, 3000,
         ("CREATE INDEX FOR (n:Resource) ON (n.iri)", "CREATE INDEX FOR (n:KgSchema) ON (n.key)"),
-        True,
+        True, 3800,
     ),
     # FalkorDB through its native client: no such limit.
     "falkordb-native": Engine("falkordb-native", 1000, 2000, None, ()),
@@ -70,6 +73,31 @@ class BoltConfig:
     engine: str = "auto"
     transport: str = "auto"  # bolt for queries; native for bulk loads into the local FalkorDB
     native_port: int | None = None
+
+    def __post_init__(self) -> None:
+        # bolt://user:password@host: the driver refuses credentials in the URI (and its error repeats
+        # the URI, password included), so they move to user/password unless those are given.
+        u = urlparse(self.uri)
+        if u.username is not None or u.password is not None:
+            from urllib.parse import unquote
+
+            self.user = self.user or unquote(u.username or "") or None
+            self.password = self.password or unquote(u.password or "") or None
+            self.uri = u._replace(netloc=u.netloc.rsplit("@", 1)[1]).geturl()
+
+    def __repr__(self) -> str:
+        return (f"BoltConfig(uri={self.safe_uri!r}, user={self.user!r}, database={self.database!r}, engine={self.engine!r}, "
+                f"transport={self.transport!r}, native_port={self.native_port!r})")
+
+    @property
+    def safe_uri(self) -> str:
+        """The URI as messages show it: a password inside it (bolt://user:pw@host) replaced by ***."""
+        u = urlparse(self.uri)
+        return self.uri.replace(f":{u.password}@", ":***@", 1) if u.password else self.uri
+
+    def secrets(self) -> list[str]:
+        """Every password this configuration holds (option/env and URI), for scrubbing messages."""
+        return [p for p in (self.password, urlparse(self.uri).password) if p]
 
     @classmethod
     def from_env(cls, **overrides: Any) -> BoltConfig:
@@ -111,13 +139,13 @@ def _describe(e: Exception, cfg: BoltConfig) -> str:
     name = type(e).__name__
     msg = getattr(e, "message", None) or str(e)
     msg = " ".join(str(msg).split())
-    if cfg.password:
-        msg = msg.replace(cfg.password, "***")
-    where = f"{cfg.uri}" + (f" (native port {cfg.native_port})" if cfg.transport == "native" else "")
+    for secret in cfg.secrets():
+        msg = msg.replace(secret, "***")
+    where = f"{cfg.safe_uri}" + (f" (native port {cfg.native_port})" if cfg.transport == "native" else "")
     if name in ("ServiceUnavailable", "ConnectionError", "ConnectionRefusedError", "TimeoutError") or "Connection refused" in msg:
         return f"cannot reach the graph database at {where}: start it with `kg graphdb start`, or set NEO4J_URI"
     if name in ("AuthError", "Unauthorized") or "authentication" in msg.lower():
-        return f"authentication failed at {cfg.uri} for user {cfg.user!r}: check NEO4J_USER / NEO4J_PASSWORD"
+        return f"authentication failed at {cfg.safe_uri} for user {cfg.user!r}: check NEO4J_USER / NEO4J_PASSWORD"
     if name == "CypherSyntaxError" or "Invalid input" in msg or "errMsg" in msg:
         return f"Cypher error: {msg}"
     return f"the graph database at {where} failed: {name}: {msg[:300]}"
@@ -133,14 +161,14 @@ class _BoltTransport:
 
         auth = (cfg.user, cfg.password or "") if cfg.user else None
         self.cfg = cfg
-        self.driver = GraphDatabase.driver(cfg.uri, auth=auth)
         self._write = None
         with _errors(cfg):
+            self.driver = GraphDatabase.driver(cfg.uri, auth=auth)
             try:
                 self.driver.verify_connectivity()
             except Exception as e:
                 if type(e).__name__ == "DatabaseError":  # FalkorDB answers a refused HELLO this way
-                    raise KgError(f"the server at {cfg.uri} refused the login for user {cfg.user!r}: check NEO4J_USER / NEO4J_PASSWORD") from None
+                    raise KgError(f"the server at {cfg.safe_uri} refused the login for user {cfg.user!r}: check NEO4J_USER / NEO4J_PASSWORD") from None
                 raise
 
     def _session(self, read: bool):
@@ -157,7 +185,15 @@ class _BoltTransport:
         return self.driver.session(**kw)
 
     def _params(self, params: dict[str, Any]) -> dict[str, Any]:
-        return _escape_for_falkordb_bolt(params) if self.cfg.engine == "falkordb" else params
+        if self.cfg.engine != "falkordb":
+            return params
+        escaped = _escape_for_falkordb_bolt(params)
+        cap = ENGINES["falkordb"].max_param_bytes
+        size = len(json.dumps(escaped, ensure_ascii=False).encode("utf-8"))
+        if cap is not None and size > cap:
+            raise KgError(f"the query's parameters take {size:,} bytes; FalkorDB's Bolt port crashes on more than about 4 KB, "
+                          f"so at most {cap:,} are sent: use --transport native (the local server) or smaller values")
+        return escaped
 
     def read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         with _errors(self.cfg), self._session(read=True) as s:
@@ -260,6 +296,8 @@ def connect(cfg: BoltConfig, *, bulk: bool = False):
         cfg.transport = "native" if bulk and cfg.native_port else "bolt"
     if cfg.transport not in ("bolt", "native"):
         raise KgError(f"unknown transport {cfg.transport!r}; use bolt or native")
+    # The driver's own warnings repeat what our one-line error says; without a handler Python prints them.
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
     t = _NativeTransport(cfg) if cfg.transport == "native" else _BoltTransport(cfg)
     if cfg.engine == "auto":
         cfg.engine = "falkordb" if cfg.transport == "native" else _detect_engine(t)
@@ -299,7 +337,7 @@ class BoltStore:
                 types = [str(t).rsplit(":", 1)[-1].rsplit("#", 1)[-1] for t in (r["types"] or [])]
                 entries.append({"iri": r["iri"], "id": r["iri"][len(ID_BASE):], "name": r["name"], "name_en": r["name_en"], "aliases": sorted(r["aliases"] or []), "types": types})
             if not entries:
-                raise KgError(f"the graph at {self.config.uri} is empty: load it with `kg neo4j load`")
+                raise KgError(f"the graph at {self.config.safe_uri} is empty: load it with `kg neo4j load`")
             self._names = NameIndex(entries)
         return self._names
 
@@ -322,7 +360,7 @@ class BoltStore:
             if self.t.name == "native":
                 return self.t._rows(self.t.graph.query(text, params))
             with self.t._session(read=False) as s:
-                return s.run(text, params).data()
+                return s.run(text, self.t._params(params)).data()
 
     def _explain_failure(self, text: str) -> None:
         """FalkorDB's Bolt port reports every error as 'unknown'; ask its native port why."""
@@ -347,10 +385,12 @@ _READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.
 
 
 def _strip_literals(text: str) -> str:
+    """``text`` with strings, quoted names and comments blanked, in one left-to-right pass (a ``//``
+    inside a string is not a comment, and a quote inside a comment opens no string)."""
     import re
 
-    text = re.sub(r"//[^\n]*|/\*.*?\*/", " ", text, flags=re.S)
-    return re.sub(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`", "''", text)
+    skip = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+    return skip.sub(lambda m: "''" if m.group()[0] in "'\"`" else " ", text)
 
 
 def check_read_only(text: str) -> None:
@@ -360,6 +400,8 @@ def check_read_only(text: str) -> None:
     code = _strip_literals(text).upper()
     for w in _WRITE_WORDS:
         if re.search(rf"\b{w}\b", code):
+            if w == "LOAD":
+                raise KgError("refused: the query loads files or URLs (LOAD CSV, apoc.load…): network access; run with --write to allow it")
             raise KgError(f"refused: the query contains {w}, a write clause; run with --write to allow writes")
     for proc in re.findall(r"\bCALL\s+([A-Z0-9_.]+)", code):
         if proc.lower() not in _READ_PROCEDURES:

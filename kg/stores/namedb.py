@@ -77,7 +77,10 @@ class _Db:
         if self._pid != os.getpid():
             self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
             self._pid = os.getpid()
-        return self._con.execute(sql, args).fetchall()
+        try:
+            return self._con.execute(sql, args).fetchall()
+        except UnicodeEncodeError:  # typed text with undecodable bytes (surrogates) names nothing stored here
+            return []
 
 
 class _ByIri(Mapping):

@@ -5,10 +5,15 @@ pyvis ships (``pyvis/lib/vis-9.1.2``) and inlined, and our own script and style 
 this module. The view's data goes into a ``<script type="application/json">`` block with
 ``<``, ``>``, ``&`` and U+2028/2029 escaped, so no label or quote can close the block or
 become markup; the page's script writes every string into the DOM with ``textContent``.
+Its Content-Security-Policy runs only the page's own two scripts (by SHA-256 hash, so a
+script or event handler that got into the page some other way would not run) and lets it
+load nothing from anywhere.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import importlib.util
 import json
@@ -59,15 +64,22 @@ def _own(name: str) -> str:
 def to_html(view: View) -> str:
     """The page of ``view`` as one HTML string (UTF-8, no external reference)."""
     vis_js, vis_css = _vis_assets()
+    page_js = _inline(_own("page.js"), "script")
     slots = {
+        "SCRIPT_HASHES": " ".join(_csp_hash(js) for js in (vis_js, page_js)),
         "TITLE": html.escape(view.title, quote=True),
         "VIS_CSS": vis_css,
         "PAGE_CSS": _inline(_own("page.css"), "style"),
         "DATA": safe_json(view.data()),
         "VIS_JS": vis_js,
-        "PAGE_JS": _inline(_own("page.js"), "script"),
+        "PAGE_JS": page_js,
     }
     return _SLOT.sub(lambda m: slots[m.group(1)], _own("page.html"))
+
+
+def _csp_hash(script: str) -> str:
+    """The CSP source that lets exactly this inline script run."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 def write_html(view: View, path: Path | str) -> Path:

@@ -106,3 +106,30 @@ def listener():
     lis = Listener()
     yield lis
     lis.close()
+
+
+@pytest.fixture(scope="session")
+def falkordb(tmp_path_factory, guarded_store):
+    """A local FalkorDB on free ports holding the seed graph (started with kg.graphdb, stopped after)."""
+    from kg.graphdb import GraphDb, free_port
+    from kg.stores.bolt import BoltConfig, load
+    from kg.stores.embedded import EmbeddedStore
+
+    db = GraphDb(tmp_path_factory.mktemp("falkordb"))
+    st = db.start(port=free_port(), bolt_port=free_port())
+    try:
+        load(EmbeddedStore(guarded_store).data_quads(), BoltConfig(uri=st.bolt_uri, engine="falkordb", transport="native", native_port=st.port), wipe=True)
+        yield st
+    finally:
+        db.stop()
+
+
+def graph_counts(st) -> tuple[int, int]:
+    """(nodes, relationships) in the server's graph, read through its native port."""
+    from falkordb import FalkorDB
+
+    g = FalkorDB(host="127.0.0.1", port=st.port).select_graph("falkordb")
+    nodes = g.ro_query("MATCH (n) RETURN count(n)").result_set[0][0]
+    rels = g.ro_query("MATCH ()-[r]->() RETURN count(r)").result_set[0][0]
+    g.client.close()
+    return nodes, rels

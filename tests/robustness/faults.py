@@ -3,7 +3,9 @@
 Used by tests/robustness/test_faults.py (a few dozen kills) and scripts/fuzz.py (hundreds).
 Two versions of the seed facts, A and B, differ in one English name; builds alternate
 between them, so a build that was killed half-way could only show as a store that mixes
-them, answers nothing, or fails to open. After every kill the store must open, hold
+them, answers nothing, or fails to open. A second, unchanging document beside the seed
+makes a build without ``--force`` incremental (one of two files changed), so kills hit
+both the full build and the copy-and-replace rebuild. After every kill the store must open, hold
 exactly version A or version B (manifest, name index and RDF agreeing), and answer
 `kg members 红领宁商` with its four named members.
 """
@@ -26,7 +28,19 @@ STEM = "000_12437ccd38f279d8"
 QINGHAI_DAXUE = "https://w3id.org/park-kg/id/university/qinghai-daxue"
 VARIANTS = {"A": "Qinghai University", "B": "Qinghai University (variant B)"}
 HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
-PHASES = ("loading facts", "compiling RDF", "validating with SHACL", "writing store")
+PHASES = ("loading facts", "loading changed facts", "compiling RDF", "validating", "writing store", "copying the current store")
+EXTRA = """source: extra
+entities:
+  - id: fund/hecheng-jijin
+    type: Fund
+    name: 合成基金
+    quote: 合成基金
+relations:
+  - subject: fund/hecheng-jijin
+    predicate: supports
+    object: university/qinghai-daxue
+    quote: 合成基金支持青海大学
+"""
 
 
 def variant_seeds(root: Path, variant: str) -> Path:
@@ -39,11 +53,16 @@ def variant_seeds(root: Path, variant: str) -> Path:
         old = "name_en: Qinghai University\n"
         assert old in text
         f.write_text(text.replace(old, f"name_en: {VARIANTS[variant]}\n", 1), encoding="utf-8")
+        (dst / "facts" / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+        (dst / "sources" / "extra.txt").write_text("合成基金支持青海大学。\n", encoding="utf-8")
+        (dst / "sources" / "extra.meta.yaml").write_text("id: extra-doc\ntitle: 合成\n", encoding="utf-8")
     return dst / "facts"
 
 
 def kg_build(store: Path, facts: Path, *extra: str, **popen) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "build", "--facts", str(facts), "--force", *extra],
+    """`kg build --force` (``"--no-force"`` in ``extra``: without it, so incremental when it can be)."""
+    args = [a for a in extra if a != "--no-force"] + ([] if "--no-force" in extra else ["--force"])
+    return subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "build", "--facts", str(facts), *args],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
 
 
@@ -117,14 +136,16 @@ def kill_builds(root: Path, kills: int, seed: int = 0, progress=None) -> KillRep
         attempt += 1
         target = "B" if serving == "A" else "A"
         shacl = attempt % 5 == 0  # every fifth build validates with SHACL: kills during validation too
-        p = kg_build(store, facts[target], *(() if shacl else ("--no-shacl",)))
+        incremental = attempt % 2 == 0  # every other build replaces only the changed document's graph
+        p = kg_build(store, facts[target], *(() if shacl else ("--no-shacl",)), *(("--no-force",) if incremental else ()))
         lines: list[tuple[float, str]] = []
         reader = threading.Thread(target=_reader, args=(p.stderr, lines), daemon=True)
         reader.start()
         if rng.random() < 0.5:  # at a random moment …
             time.sleep(rng.uniform(0.0, 3.0 if shacl else 0.6))
         else:  # … or a random moment after a chosen phase began
-            phase = rng.choice(PHASES[:3] if shacl else (PHASES[0], PHASES[1], PHASES[3], PHASES[3]))
+            last = PHASES[5] if incremental else PHASES[4]
+            phase = rng.choice((*PHASES[:4], last) if shacl else (*PHASES[:3], last, last))
             deadline = time.monotonic() + 60
             while p.poll() is None and not any(phase in ln for _, ln in lines) and time.monotonic() < deadline:
                 time.sleep(0.002)

@@ -37,13 +37,16 @@ def clusters(net: Network, method: str = "louvain", resolution: float = 1.0, see
     return sorted(out, key=lambda c: (-sum(net.is_org(v) for v in c), -len(c), net.label(net.hub(c))))
 
 
+def _cap(items: list[str], limit: int | None) -> list[str]:
+    """At most ``limit`` items; a last one says how many more there are."""
+    if not limit or len(items) <= limit:
+        return items
+    return [*items[:limit], f"… {len(items) - limit} more"]
+
+
 def _names(net: Network, nodes, limit: int | None) -> list[str]:
-    """Names of ``nodes``, most connected first; beyond ``limit`` a last item says how many more."""
-    order = sorted(nodes, key=lambda v: (-net.simple.degree(v), net.label(v)))
-    names = [net.label(v) for v in (order[:limit] if limit else order)]
-    if limit and len(order) > limit:
-        names.append(f"… {len(order) - limit} more")
-    return names
+    """Names of ``nodes``, most connected first, capped at ``limit``."""
+    return _cap([net.label(v) for v in sorted(nodes, key=lambda v: (-net.simple.degree(v), net.label(v)))], limit)
 
 
 def _verdict(together: int, members: int) -> str:
@@ -81,7 +84,7 @@ def communities(store, status: str = "all", method: str = "louvain", resolution:
         if not orgs:
             continue
         rows.append({"cluster": f"c{i}", "organizations": len(orgs), "entities": len(c), "hub": net.label(net.hub(c)),
-                     "members": _names(net, orgs, names), "declared": sorted(net.label(g) for g in groups if cluster_of.get(g) == f"c{i}")})
+                     "members": _names(net, orgs, names), "declared": _names(net, [g for g in groups if cluster_of.get(g) == f"c{i}"], names)})
     declared = []
     for g, members in groups.items():
         where = [cluster_of.get(m) for m, _st in members]
@@ -89,16 +92,17 @@ def communities(store, status: str = "all", method: str = "louvain", resolution:
         together = sum(w == home for w in where)
         declared.append({"group": net.label(g), "type": net.type(g), "members": len(members), "cluster": home,
                          "together": f"{together} of {len(members)}", "verdict": _verdict(together, len(members)),
-                         "elsewhere": [f"{net.label(m)} ({w})" for (m, _st), w in zip(members, where) if w != home]})
+                         "elsewhere": _cap([f"{net.label(m)} ({w})" for (m, _st), w in zip(members, where) if w != home], names)})
     declared.sort(key=lambda r: (-r["members"], r["group"]))
     in_groups: dict[str, list[tuple[str, str]]] = {}
     for g, members in groups.items():
         for m, st in members:
             in_groups.setdefault(m, []).append((g, st))
-    overlaps = [{"organization": net.label(m), "type": net.type(m), "cluster": cluster_of.get(m),
-                 "groups": sorted(f"{net.label(g)} ({st})" for g, st in gs), "group_clusters": sorted({cluster_of.get(g, "") for g, _st in gs})}
+    overlaps = [{"organization": net.label(m), "type": net.type(m), "cluster": cluster_of.get(m), "n_groups": len({g for g, _st in gs}),
+                 "groups": _cap(sorted(f"{net.label(g)} ({st})" for g, st in gs), names),
+                 "group_clusters": _cap(sorted({cluster_of.get(g, "") for g, _st in gs}), names)}
                 for m, gs in in_groups.items() if len({g for g, _st in gs}) > 1]
-    overlaps.sort(key=lambda r: (-len(r["groups"]), r["organization"]))
+    overlaps.sort(key=lambda r: (-r["n_groups"], r["organization"]))
     notes = [scope_note(net), f"{len(found)} clusters ({len(rows)} with organizations) by {method} modularity (resolution {resolution:g}" + (f", seed {seed})" if method == "louvain" else ")")]
     alone = [v for v in net.orgs if net.simple.degree(v) == 0]
     if alone:
@@ -107,7 +111,7 @@ def communities(store, status: str = "all", method: str = "louvain", resolution:
     for name, cols, data, title in (
         ("clusters", ["cluster", "organizations", "entities", "hub", "members", "declared"], rows, "结构聚类 / clusters"),
         ("declared", ["group", "type", "members", "cluster", "together", "verdict", "elsewhere"], declared, "声明的共同体与联盟 / declared groups"),
-        ("overlaps", ["organization", "type", "cluster", "groups", "group_clusters"], overlaps, "跨多个共同体的组织 / in several groups"),
+        ("overlaps", ["organization", "type", "cluster", "n_groups", "groups", "group_clusters"], overlaps, "跨多个共同体的组织 / in several groups"),
     ):
         if limit and len(data) > limit:
             notes.append(f"{name}: showing {limit} of {len(data)}; --limit to change")

@@ -465,7 +465,7 @@ def build(
         removed = sorted(set(prev.records) - set(hashes)) if prev else []
         if prev and paths and not changed and not removed:
             return BuildReport(store=sdir.path, noop=True, seconds=time.perf_counter() - t0, counts=prev.manifest["counts"])
-        if prev and incremental and changed and len(changed) + len(removed) <= len(paths) // 2:
+        if prev and incremental and len(changed) + len(removed) <= len(paths) // 2:
             say(f"rebuilding {len(changed)} changed and {len(removed)} removed of {len(paths)} document(s)")
             counts = _rebuild(sdir, prev, changed, removed, hashes, sources, facts_dir, shacl, say)
         else:

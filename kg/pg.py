@@ -97,7 +97,8 @@ class _Keys:
         if (pred, lang) not in self.prop:
             base = _SPECIAL.get((pred, lang)) or _ident(_local(pred) + (f"_{lang}" if lang else ""))
             key, n = base, 1
-            while key in self._taken_props or key.endswith("_dt") and key != base:
+            # a key never ends in _dt, and its _dt companion is free: a predicate named x_dt must not be read as x's datatype
+            while key in self._taken_props or f"{key}_dt" in self._taken_props or key.endswith("_dt"):
                 n += 1
                 key = f"{base}_{n}"
             self._taken_props |= {key, f"{key}_dt"}

@@ -264,7 +264,12 @@ class Facts:
 def _load_source(stem: str, sources_dir: Path, where: Problem, problems: list[Problem]) -> Source | None:
     txt = sources_dir / f"{stem}.txt"
     meta_path = sources_dir / f"{stem}.meta.yaml"
-    if not txt.is_file():
+    try:
+        found = txt.is_file()
+    except OSError as e:  # a name the file system refuses
+        problems.append(Problem(where.path, where.line, f"source file {txt.name[:60]}…: {e.strerror}"))
+        return None
+    if not found:
         problems.append(Problem(where.path, where.line, f"source file {txt} not found"))
         return None
     if _too_big(txt, problems, where):
@@ -499,7 +504,7 @@ def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsF
     if not _is_text(stem):
         problems.append(Problem(path, data.line_of("source"), "missing 'source': the stem of seeds/sources/<stem>.txt"))
         return None
-    if re.search(r"[/\\\x00]|^\.", stem):
+    if re.search(r"[/\\\x00\n]|^\.", stem) or len(stem.encode("utf-8")) > 200:
         problems.append(Problem(path, data.line_of("source"), f"source {_show(stem)} must be the stem of a file in {sources_dir}, not a path"))
         return None
     source = _load_source(str(stem), sources_dir, Problem(path, data.line_of("source"), ""), problems)

@@ -168,6 +168,7 @@ CATALOGUE = [
     Bad("source-file-missing", edit(f"source: {SEED_STEM}", "source: no-such-article"), "no-such-article.txt not found"),
     Bad("source-metadata-missing", lambda root: (root / "sources" / f"{SEED_STEM}.meta.yaml").unlink(), ".meta.yaml not found"),
     Bad("source-path-traversal", edit(f"source: {SEED_STEM}", "source: ../../../../etc/hostname"), "must be the stem of a file in"),
+    Bad("source-name-too-long", edit(f"source: {SEED_STEM}", "source: " + "文" * 300), "must be the stem of a file in"),  # found by scripts/fuzz.py
     # encodings and binaries
     Bad("encoding-facts-gbk", write("facts/x.yaml", GOOD.encode("gbk")), "x.yaml:1: not UTF-8"),
     Bad("encoding-facts-utf16", write("facts/x.yaml", GOOD.encode("utf-16")), "x.yaml:1: not UTF-8"),

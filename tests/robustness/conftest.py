@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT
 
 HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
 CRASH_MARKERS = ("Traceback (most recent call last)", "internal error", "this is a bug in park-kg")
@@ -30,13 +30,9 @@ def snapshot(store: Path) -> tuple:
 
 
 @pytest.fixture(scope="session")
-def guarded_store(tmp_path_factory) -> Path:
-    """A store built from the seeds, which every bad input is thrown at."""
-    from kg.build import build
-
-    store = tmp_path_factory.mktemp("guarded") / "store"
-    build(SEEDS / "facts", store)
-    return store
+def guarded_store(seed_store) -> Path:
+    """The seed store, which every bad input is thrown at (``unchanged`` checks it kept its graph)."""
+    return seed_store
 
 
 @pytest.fixture
@@ -65,6 +61,16 @@ def run_kg(*args: str, store: Path | None = None, env: dict | None = None, timeo
     p = subprocess.run(cmd, capture_output=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout, **kw)
     no_crash(p.stderr.decode("utf-8", "replace") if isinstance(p.stderr, bytes) else p.stderr)
     return p
+
+
+def file_arg(name: str, content: bytes):
+    """Arguments ``-f FILE`` for a query file holding ``content``, written into the test's tmp_path."""
+
+    def args(tmp: Path, _url: str) -> tuple[str, ...]:
+        (tmp / name).write_bytes(content)
+        return ("-f", str(tmp / name))
+
+    return args
 
 
 class Listener:

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
-from robustness.conftest import graph_counts, no_crash, one_line_error
+from robustness.conftest import file_arg, graph_counts, no_crash, one_line_error
 
 pytestmark = pytest.mark.integration
 
@@ -36,14 +36,6 @@ class Cy:
 
 def cy(text: str, *more: str):
     return lambda _tmp, url: ("cypher", text.replace("URL", url), *more)
-
-
-def cy_file(content: bytes):
-    def args(tmp: Path, _url: str):
-        (tmp / "q.cyp").write_bytes(content)
-        return ("cypher", "-f", str(tmp / "q.cyp"))
-
-    return args
 
 
 CATALOGUE = [
@@ -70,7 +62,7 @@ CATALOGUE = [
     Cy("empty-query", cy(""), 2, "the query is empty"),
     Cy("blank-query", cy(" \n "), 2, "the query is empty"),
     Cy("unterminated-string", cy("RETURN 'abc"), 1, "Cypher error:"),
-    Cy("file-not-utf8", cy_file(b"RETURN '\xff\xfe' AS x"), 1, "q.cyp is not UTF-8"),
+    Cy("file-not-utf8", lambda tmp, url: ("cypher", *file_arg("q.cyp", b"RETURN '\xff\xfe' AS x")(tmp, url)), 1, "q.cyp is not UTF-8"),
     Cy("100KB-of-comment", cy("// " + "x" * 100_000 + "\nRETURN 1 AS one", "--format", "csv"), 0, "one\n1"),
     # names through the Bolt backend: resolved in Python, only IRIs reach Cypher
     Cy("name-with-cypher-injection", lambda _t, _u: ("members", "红领宁商' OR 1=1 WITH 1 AS x MATCH (m) DETACH DELETE m //", "--backend", "bolt"), 1, "no entity named"),

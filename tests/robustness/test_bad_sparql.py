@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 
-from robustness.conftest import no_crash, one_line_error
+from robustness.conftest import file_arg, no_crash, one_line_error
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,6 @@ def q(text: str, *more: str):
     return lambda _tmp, url: (text.replace("URL", url), "--timeout", "2", *more)
 
 
-def from_file(content: bytes):
-    def args(tmp: Path, _url: str) -> tuple[str, ...]:
-        (tmp / "q.rq").write_bytes(content)
-        return ("-f", str(tmp / "q.rq"))
-
-    return args
-
-
 REFUSED_UPDATE = "SPARQL Update is refused"
 CATALOGUE = [
     # syntax
@@ -51,7 +43,7 @@ CATALOGUE = [
     Query("empty-query", q(""), 1, "the query is empty"),
     Query("blank-query", q(" \n\t "), 1, "the query is empty"),
     Query("undecodable-bytes-in-argument", q('SELECT * WHERE { ?s ?p "\udcff" }'), 1, "the query is not UTF-8 text: an undecodable byte at character 25"),
-    Query("file-not-utf8", from_file(b'SELECT * WHERE { ?s ?p "\xff\xfe" }'), 1, "q.rq is not UTF-8 (invalid start byte at byte 24)"),
+    Query("file-not-utf8", file_arg("q.rq", b'SELECT * WHERE { ?s ?p "\xff\xfe" }'), 1, "q.rq is not UTF-8 (invalid start byte at byte 24)"),
     Query("file-missing", lambda tmp, _u: ("-f", str(tmp / "nope.rq")), 2, "nope.rq': No such file or directory"),
     Query("nested-20000-deep", q("SELECT * WHERE { FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }"), 1, "the query nests brackets more than 500 deep; flatten it"),
     Query("nested-braces-400-deep", q("ASK " + "{" * 400 + "}" * 400), 0, "true"),

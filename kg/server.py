@@ -7,7 +7,7 @@
   parameter): SPARQL results JSON, XML, CSV, TSV for SELECT/ASK; Turtle, JSON-LD,
   N-Triples, RDF/XML for CONSTRUCT/DESCRIBE.
 * Read-only unless started writable: an Update (``update=`` or
-  ``application/sparql-update``) gets 403; SERVICE gets 403 unless allowed.
+  ``application/sparql-update``) gets 403; SERVICE and LOAD get 403 unless allowed.
 * Each query runs in a worker process (:class:`kg.sparql.QueryRunner`) that is killed
   after the timeout (503); an answer over the row limit gets 422; a query that does not
   parse gets 400 with the parser's line, column and message.

@@ -9,7 +9,7 @@ query runs in a worker process (:class:`QueryRunner`) that holds the store open;
 query outlives its timeout the worker is killed and replaced. Serialization happens in the
 worker too, so the result-size limit and the timeout also bound a huge answer.
 
-SPARQL Update and ``SERVICE`` (which would make Oxigraph send HTTP requests) are refused
+SPARQL Update, and ``SERVICE`` or ``LOAD`` (which would make Oxigraph send HTTP requests), are refused
 unless the caller allows them.
 """
 
@@ -77,7 +77,7 @@ class QuerySyntaxError(SparqlError):
 
 
 class QueryRefused(SparqlError):
-    """An Update or a SERVICE call where they are not allowed."""
+    """An Update, a SERVICE call or a LOAD where they are not allowed."""
 
 
 class QueryTimeout(SparqlError):
@@ -134,7 +134,7 @@ def _words(text: str) -> list[str]:
 
 
 def check(text: str, *, allow_update: bool = False, allow_service: bool = False) -> Query:
-    """Classify ``text`` and refuse an Update or a SERVICE call unless allowed.
+    """Classify ``text``; refuse an Update unless ``allow_update``, SERVICE or LOAD (the network) unless ``allow_service``.
 
     >>> check("SELECT ?s WHERE { ?s a park:Company }").form
     'SELECT'

@@ -131,8 +131,6 @@ def _all_names(ents):
 
 def _disguise(text: str, how: int) -> str:
     """The same name as people and OCR write it: spaced, full-width, quoted, with invisible marks, in traditional characters."""
-    from kg.text import _t2s  # noqa: F401  (opencc is a core dependency)
-
     if how == 0:
         return " ".join(text)
     if how == 1:

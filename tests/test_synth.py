@@ -233,3 +233,15 @@ def test_seed_store_records_its_document(seed_store):
     docs = json.loads((StoreDir(seed_store).current / "documents.json").read_text(encoding="utf-8"))["documents"]
     assert [d["file"] for d in docs] == [p.name for p in sorted((SEEDS / "facts").glob("*.yaml"))]
     assert docs[0]["doc"] == "xnbio-2024-07a" and "company/jinhe-zangyao" in docs[0]["entities"] and docs[0]["edges"]
+
+
+def test_path_and_members_in_a_new_process_load_neither_networkx_nor_rdflib(seed_store):
+    import subprocess
+
+    code = (f"import sys, json\nfrom kg.cli import cli\nfor args in (['members', '红领宁商'], ['path', '青海大学', '金诃藏药']):\n"
+            f"    try:\n        cli(['--store', {str(seed_store)!r}, *args], prog_name='kg')\n    except SystemExit:\n        pass\n"
+            "print(json.dumps(sorted(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    mods = set(json.loads(out.strip().splitlines()[-1]))
+    assert "kg.queries.shortest" in mods and "kg.stores.namedb" in mods
+    assert not {"networkx", "rdflib", "pyshacl"} & mods

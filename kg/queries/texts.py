@@ -1,8 +1,10 @@
 """The named queries' texts: one SPARQL and one Cypher text each, with the same output columns.
 
-Prefixes are predeclared by the store (``kg.stores.embedded.PREFIXES``); parameters are
-bound by substitution, never pasted into the text (Oxigraph substitutes only variables
-that the SELECT projects, so each bound variable is projected too).
+Prefixes are predeclared by the store (``kg.stores.embedded.PREFIXES``). Each bound
+variable is projected by the SELECT: the embedded store writes its IRI into the text as
+``<iri>`` and the projection as ``(<iri> AS ?var)`` (``kg.stores.embedded.inline_iris``:
+Oxigraph evaluates substitutions only after the pattern, seconds at a million triples);
+IRIs are checked by pyoxigraph and never come from free text. Cypher gets parameters.
 """
 
 from __future__ import annotations

@@ -470,6 +470,11 @@ def load(triples, config: BoltConfig | None = None, *, wipe: bool = False, progr
         if wipe:
             while t.read("MATCH (n) RETURN count(n) AS c", {})[0]["c"]:
                 t.write("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n", {})
+        # Into an empty graph the labels go into the MERGE pattern: FalkorDB 4.16 slows down
+        # with every `SET n:Label` as the graph grows (1,850 vs 37,000 rows/s at 60k nodes).
+        # Into a graph that has nodes they are SET, so a node whose classes changed since the
+        # last load is updated instead of duplicated.
+        empty = not t.read("MATCH (n:Resource) RETURN count(n) AS c", {})[0]["c"]
 
         def send(cypher: str, rows: list[dict[str, Any]], max_rows: int) -> None:
             nonlocal done, batches
@@ -485,8 +490,11 @@ def load(triples, config: BoltConfig | None = None, *, wipe: bool = False, progr
         for iri, props in pg.nodes.items():
             by_labels[pg.labels[iri]].append({"iri": iri, "props": props})
         for labels, rows in sorted(by_labels.items()):
-            send(f"UNWIND $rows AS r MERGE (n:Resource {{iri: r.iri}}) SET n = r.props SET n{_label_clause(labels[1:])}" if len(labels) > 1
-                 else "UNWIND $rows AS r MERGE (n:Resource {iri: r.iri}) SET n = r.props", rows, eng.node_rows)
+            if empty or len(labels) == 1:
+                stmt = f"UNWIND $rows AS r MERGE (n{_label_clause(labels)} {{iri: r.iri}}) SET n = r.props"
+            else:
+                stmt = f"UNWIND $rows AS r MERGE (n:Resource {{iri: r.iri}}) SET n = r.props SET n{_label_clause(labels[1:])}"
+            send(stmt, rows, eng.node_rows)
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for s, typ, o in pg.rels:
             by_type[typ].append({"s": s, "o": o})

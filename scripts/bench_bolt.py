@@ -16,20 +16,7 @@ from typing import Any
 __all__ = ["fresh_graph", "load_batched", "load_per_row", "free_port", "rss_mb"]
 
 
-def free_port() -> int:
-    """A free port on 127.0.0.1 below 32768 (FalkorDB's Bolt listener ignores higher ones)."""
-    import random
-    import socket
-
-    for _ in range(200):
-        port = random.randint(20000, 32767)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port")
+from kg.graphdb import free_port  # noqa: E402 - re-exported for bench.py
 
 
 def rss_mb(pid: int) -> float:

@@ -350,3 +350,32 @@ SAME = [
 @pytest.mark.parametrize("fn,args,kwargs", SAME, ids=[f"{f.__name__}-{k}" for f, _a, k in SAME])
 def test_same_answers_over_bolt(store, bolt, fn, args, kwargs):
     assert fn(bolt, *args, **kwargs).to_dict() == fn(store, *args, **kwargs).to_dict()
+
+
+@pytest.mark.parametrize("statuses", [None, {"active"}])
+def test_fast_path_bfs_agrees_with_the_shared_projection(store, statuses):
+    """kg path's BFS over edges.json (kg.queries.shortest) is held to project() + networkx on every pair."""
+    import networkx as nx
+
+    from kg.queries.shortest import shortest_hops
+
+    graph = project(store.run(q.ALL_EDGES), statuses=statuses)
+    undirected = graph.to_undirected(as_view=True)
+    nodes = sorted(graph.nodes)
+    checked = 0
+    for i, a in enumerate(nodes):
+        lengths = nx.single_source_shortest_path_length(undirected, a)
+        for b in nodes[i + 1 :: 3]:  # a third of the pairs keeps the test under a few seconds
+            hops = shortest_hops(store, a, b, statuses)
+            if b not in lengths:
+                assert hops is None, (a, b)
+                continue
+            assert hops is not None and len(hops) == lengths[b], (a, b, hops)
+            ends = [a]
+            for h in hops:  # each hop is a real edge of the projection, with its own status and quote
+                assert graph.has_edge(h["s"], h["o"], (h["predicate"], h["status"])), h
+                assert h["quote"]
+                ends.append(h["o"] if h["s"] == ends[-1] else h["s"])
+            assert ends[-1] == b
+            checked += 1
+    assert checked > 300

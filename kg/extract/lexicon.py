@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "SUFFIXES",
+    "NATIONAL_BODIES",
     "ORG_TYPES",
     "KIND_OF_TYPE",
     "BOUNDARY_WORDS",
@@ -50,6 +51,14 @@ SUFFIXES: dict[str, str] = {
     "委员会": "GovernmentBody",
     "管委会": "GovernmentBody",
     "人民政府": "GovernmentBody",
+    "政府": "GovernmentBody",
+    "发改委": "GovernmentBody",
+    "经信委": "GovernmentBody",
+    "工信委": "GovernmentBody",
+    "科委": "GovernmentBody",
+    "国资委": "GovernmentBody",
+    "卫健委": "GovernmentBody",
+    "教委": "GovernmentBody",
     "局": "GovernmentBody",
     "厅": "GovernmentBody",
     "部": "GovernmentBody",
@@ -63,6 +72,10 @@ SUFFIXES: dict[str, str] = {
     "联合会": "Association",
     "促进会": "Association",
     "研究会": "Association",
+    "协进会": "Association",
+    "公会": "Association",
+    "联谊会": "Association",
+    "总会": "Association",
     "党组织": "PartyOrganization",
     "党委": "PartyOrganization",
     "党支部": "PartyOrganization",
@@ -104,6 +117,23 @@ SUFFIXES: dict[str, str] = {
     "支行": "FinancialInstitution",
     "医院": "Organization",
 }
+
+# National bodies whose names are made of common words (科技部, 工业和信息化部): the suffix rule
+# takes them for generic phrases, so they are named here (mainland and Taiwan usage).
+NATIONAL_BODIES: frozenset[str] = frozenset(
+    """
+    国务院 科学技术部 科技部 工业和信息化部 工信部 教育部 财政部 商务部 外交部 公安部 民政部 司法部
+    人力资源和社会保障部 人社部 自然资源部 生态环境部 住房和城乡建设部 住建部 交通运输部 水利部
+    农业农村部 文化和旅游部 文旅部 应急管理部 退役军人事务部 审计署 海关总署 国家发展和改革委员会
+    国家发展改革委 国家发改委 国家卫生健康委员会 国家卫健委 国务院国资委 国家市场监督管理总局
+    国家市场监管总局 国家知识产权局 国家药品监督管理局 国家药监局 国家税务总局 国家统计局 国家能源局
+    国家数据局 国家航天局 国家林业和草原局 国家中医药管理局 国家国防科技工业局 国家外汇管理局
+    国家金融监督管理总局 中国证券监督管理委员会 中国证监会 中国人民银行 中国科学院 中国工程院
+    中国社会科学院 国家自然科学基金委员会 中国科协 中国科学技术协会 全国工商联 中华全国工商业联合会
+    经济部 经济部工业局 经济部中小企业处 经济部中小及新创企业署 经济部产业发展署 国家发展委员会 国发会
+    国家科学及技术委员会 国科会 劳动部 农业部 卫生福利部 数位发展部 金融监督管理委员会 金管会
+    """.split()
+)
 
 # Classes that count as organizations (all ⊑ org:Organization in ontology/park.ttl).
 ORG_TYPES = frozenset(
@@ -158,6 +188,11 @@ BOUNDARY_WORDS = frozenset(
     发起 倡议 倡导 授牌 揭牌 挂牌 启动 正式 积极参与 深化 强化 加强 优化 完善 构建 形成 实现 服务于
     搭建 推进 引领 擦亮 旗下 下属 所属 慰问 看望 参观 走进 来到 前往 赴 会见 接待 陪同 助力 赋能
     简称 下称 以下简称 以下称 列为 列入 评为 命名为 评定为 认定为 获批 荣获 位于 坐落于 地处
+    纳入 迁入 迁至 进驻 入园 进园 获选 当选 申请 申报 递交 提交 已有 现有 拥有 具有 共有 另有 尚有
+    还有 均有 担任 出任 开通 提升 招募 招收 聘请 任命 约请 联络 收购 并购 兼并 入股 参股 注资 增资
+    颁发 表彰 奖励 资助 补助 审批 批准 批复 设有 下设 建成 建立 投建 新建 扩建 承接 承担 承建 中标
+    牵手 联袂 结对 结盟 加盟 入盟 入会 退出 隶属 属于 来自 包含 涵盖 汇聚 集结 云集 汇集 新引进
+    设在 设于 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
     """.split()
 )
 

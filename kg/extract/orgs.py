@@ -32,7 +32,7 @@ from functools import cached_property
 
 from kg.extract.document import Document, Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, ORG_TYPES, SUFFIXES
+from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import Tokens
@@ -41,6 +41,7 @@ from kg.text import name_key
 __all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
 
 _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
+_NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
 _NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no body (党员干部 too)
     "格局 布局 结局 大局 全局 开局 当局 时局 政局 僵局 饭局 骗局 棋局 餐厅 大厅 客厅 展厅 门厅 前厅 舞厅 "
     "全部 干部 总部 局部 本部 俱乐部 细部 头部 尾部 底部 顶部 根部 面部 外部 内部 腹部 背部 部署 签署 公署".split()
@@ -48,6 +49,12 @@ _NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no b
 _NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
 _CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商"}) | frozenset(SUFFIXES)
 _OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
+# a 中心 that is a facility, not a body: 数据中心, 智算中心, 算力调度中心, 区域运营中心
+_FACILITY_CENTRE = re.compile(
+    "(?:数据|智算|算力|计算|超算|云计算|调度|运营|展示|体验|会展|展览|物流|分拨|仓储|结算|指挥|营销|客服|配送|集散|"
+    "冷链|研学|会议|活动|直播|交易|采购|销售|结算|清算|备份|灾备|监控|控制)中心$"
+)
+_GOVERNED_PLACE = re.compile("[省市县区州盟旗镇乡]$")  # 台中市|政府: a government is a place's
 _JOINING = frozenset({"与", "和", "暨"})  # inside a name: 材料科学与工程学院, 发展和改革委员会
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
@@ -183,6 +190,8 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
                 break
         if not core:
             continue  # a bare suffix (园区, 商会, 银行) names nothing
+        if suf == "中心" and _FACILITY_CENTRE.search(key, 0, b) or suf == "政府" and not (_GOVERNED_PLACE.search(key, 0, a) or core[-1].pos == "ns"):
+            continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         typ = "Qualification" if _GRANTED.search(key, 0, core[0].start) else SUFFIXES[suf]
         out.append(_Cand(core[0].start, b, typ, "suffix", generic=_is_generic(core), in_park=in_park))
     return out
@@ -200,7 +209,7 @@ def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
         return start
     right = toks.key[w[start].start : a] if start < k or w[k].start < a else ""
     before = w[start - 2]
-    if not 0 < len(right) <= 8 or any(before.text.endswith(sf) for sf in SUFFIXES) or not before.pos.startswith(("n", "v", "j", "a")):
+    if not 0 < len(right) <= 8 or any(before.text.endswith(sf) for sf in SUFFIXES) or not before.pos.startswith(("n", "v", "j", "a", "l")):
         return start
     if any(_distinctive(x, pos) for x, pos in words(right)):
         return start
@@ -210,6 +219,11 @@ def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
 def _distinctive(word: str, pos: str) -> bool:
     """A word that makes a name on its own: a place, an organization, ASCII, or a word jieba does not know."""
     return pos in ("ns", "nt", "eng") or any(c.isascii() and c.isalnum() for c in word) or (word_freq(word) is None and not is_generic_word(word, pos))
+
+
+def _national_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
+    """National bodies named by common words (科技部, 工业和信息化部), as whole words of the sentence."""
+    return [_Cand(a, b, "GovernmentBody", "lexicon") for a, b, _ in _NATIONAL_MATCHER.find_all(s.key) if a in toks.starts and b in toks.ends]
 
 
 def _known_cands(s: Sentence, known: KnownEntities) -> list[_Cand]:
@@ -305,15 +319,15 @@ def _chain(s: Sentence, toks: Tokens) -> tuple[list[_Cand], tuple[int, int] | No
 
 
 def _pick(cands: list[_Cand]) -> list[tuple[_Cand, bool]]:
-    """Non-overlapping candidates, longest first (a known name wins a tie); plus parks nested as prefixes."""
-    order = sorted(cands, key=lambda c: (-(c.j - c.i), c.how != "known", c.how != "chain", c.i))
+    """Non-overlapping candidates, longest first (a known name, then a distinctive one wins a tie); plus parks nested as prefixes."""
+    order = sorted(cands, key=lambda c: (-(c.j - c.i), c.how != "known", c.how != "chain", c.generic, c.i))
     taken: list[_Cand] = []
     nested: list[_Cand] = []
     for c in order:
         clash = [t for t in taken if c.i < t.j and t.i < c.j]
         if not clash:
             taken.append(c)
-        elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j for t in clash):
+        elif (c.type == "IndustrialPark" and not c.generic or c.how == "lexicon") and all(t.i == c.i and t.j > c.j for t in clash):
             if not any((n.i, n.j) == (c.i, c.j) for n in nested):
                 nested.append(c)
     return [(c, False) for c in taken] + [(c, True) for c in nested]
@@ -367,7 +381,7 @@ class _Builder:
         cands = _known_cands(s, self.known) if len(self.known) else []
         if _SUFFIX_MATCHER.find_all(s.key) or "等" in s.key or any(v in s.key for v in _OBJECT_VERBS + ("与",)):
             toks = self.toks[s.index] = Tokens(s.key)
-            cands += _suffix_cands(s, toks)
+            cands += _suffix_cands(s, toks) + _national_cands(s, toks)
             chain_cands, chain_span = _chain(s, toks)
             cands += chain_cands
             for c in cands:  # a stage of a chain is meant, even when its name is plain (产业园)
@@ -384,11 +398,11 @@ class _Builder:
             if c.how == "known" and c.generic:
                 self.generic_known.append((s.index, c))
             outer = next((o for o, n in picked if not n and o.i == c.i and o.j > c.j), None) if nested else None
-            if nested and (outer is None or outer.type != "IndustrialPark"):
-                continue
+            if nested and (outer is None or outer.type != ("GovernmentBody" if c.how == "lexicon" else "IndustrialPark")):
+                continue  # a park inside a park's name (…开发区生物科技产业园区), a ministry heading its bureau's
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
             ms.append(m)
-            if nested:
+            if nested and outer.type == "IndustrialPark":
                 self.nested_in.append((m, outer))
         ms.sort(key=lambda m: (m.i, -m.j))
         self.mentions[s.index] = ms
@@ -476,12 +490,12 @@ class _Builder:
                 if name_key(q) != e.key:
                     e.aliases.setdefault(name_key(q), q)  # a quoted part of a name is a name by itself
             if e.type == "Company":
-                stem = next((e.key[: -len(lf)] for lf in LEGAL_FORMS if e.key.endswith(lf)), None)
-                if stem:
-                    forms.add(stem)
-            for f in forms:
-                if len(f) >= 2:
-                    self.add_alias_mentions(e, f)
+                forms.update(_company_short_forms(e.key))
+            for f in sorted(forms, key=len, reverse=True):
+                other = self.by_key.get(f)
+                if other is not None and other is not e and not other.known and other.how in ("object", "list") and other.mentions:
+                    self.merge(other, e)  # 与讯邦智联签约 names 深圳市讯邦智联科技股份有限公司
+                self.add_alias_mentions(e, f)
 
     def add_alias_mentions(self, e: Ent, form: str, declared: bool = False) -> None:
         """Mentions of ``e`` wherever the article writes ``form`` on its own; ``form`` becomes an alias if it does.
@@ -630,6 +644,34 @@ class _Builder:
             if all(st in keep for st in c.stages) and len(c.stages) >= 3 and not any(o.stages == c.stages for o in chains):
                 chains.append(c)
         return Found(ents, by_sentence, home if home in keep else None, chains)
+
+
+def _company_short_forms(key: str) -> list[str]:
+    """What an article may call a company for short: its name without the legal form, then also
+    without the place in front and the generic trade word behind (深圳市讯邦智联科技股份有限公司 →
+    深圳市讯邦智联科技, 讯邦智联科技, 讯邦智联). Each form is distinctive; a cut one at least 3 characters.
+
+    >>> _company_short_forms("深圳市讯邦智联科技股份有限公司")
+    ['深圳市讯邦智联科技', '讯邦智联科技', '讯邦智联']
+    """
+    stem = next((key[: -len(lf)] for lf in LEGAL_FORMS if key.endswith(lf)), None)
+    if not stem or key.endswith("分公司"):
+        return []  # a branch is not called by its parent's short name
+    stem = re.sub(r"\([^()]{2,4}\)", "", stem)  # 本源量子计算科技(合肥)
+    ws = Tokens(stem).words
+    a, b = 0, len(ws)
+    while a < b - 1 and (ws[a].pos == "ns" or ws[a].text.endswith(("省", "市", "自治区"))):
+        a += 1
+    cut_place = [stem, "".join(w.text for w in ws[a:])]
+    while b > a + 1 and ws[b - 1].generic:
+        b -= 1
+    forms = cut_place + ["".join(w.text for w in ws[a:b])]
+    out = []
+    for n, f in enumerate(dict.fromkeys(forms)):
+        fw = Tokens(f).words
+        if len(f) >= (2 if n == 0 else 3) and not _is_generic(fw) and not all(w.pos == "ns" for w in fw):
+            out.append(f)
+    return out
 
 
 def _is_tail(short: str, full: str) -> bool:

@@ -19,6 +19,9 @@ _VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", 
 _ABBREVIATING_NUMERALS = frozenset("一二三四五六七八九十两双")
 _MEASURE_CHARS = frozenset("家个所名位批项件次年月日天亿万千百余多届期座支户人元")
 _SUFFIX_WORDS = frozenset(SUFFIXES)
+_DASHES = frozenset({"—", "-", "－", "–"})
+_PLACE_POS = frozenset({"ns", "j"})
+_REGION_PREFIXES = frozenset("东南西北中")  # 中|台湾, 南|台湾: a direction before a place is part of the place
 _NOUN_TOO = frozenset({"组织", "建设", "联合"})  # boundary verbs that are also nouns in names
 
 
@@ -70,11 +73,13 @@ class Tokens:
         w = self.words[k]
         if w.text in _NOUN_TOO and self._noun_inside_name(k):
             return False  # 两新|组织|党建工作委员会, 中国|建设|银行: the verb is a noun here
-        if self._misread_inside_name(k):
+        if self._misread_inside_name(k) or self._dash_between_places(k):
             return False
         if not w.is_letters() or w.text in BOUNDARY_WORDS or w.text in TIME_WORDS:
             return True
-        if w.pos == "f":  # 内, 中, 区内 end a name; 北方 (民族大学) does not
+        if w.pos == "f":  # 内, 中, 区内 end a name; 北方 (民族大学) and 中(台湾) do not
+            if w.text in _REGION_PREFIXES and k + 1 < len(self.words) and self.words[k + 1].pos == "ns":
+                return False
             return len(w.text) == 1 or w.text.endswith(("内", "外", "间", "中"))
         if len(w.text) == 1 and w.pos in ("d", "ad", "a") and w.text not in _FUNCTION_CHARS:
             return False  # 光|迅|科技: a lone character jieba could not place is part of an unknown name
@@ -87,7 +92,7 @@ class Tokens:
     def _misread_inside_name(self, k: int) -> bool:
         """True when jieba split an unknown name and tagged a piece as adverb, measure word or numeral.
 
-        浙江|华|鼎新(d)|材料有限公司 and 澳门|同德|堂(q)|药业有限公司: the piece sits between a
+        浙江|华|鼎新(d)|材料有限公司, 澳门|同德|堂(q)|药业有限公司, 贵阳|块(zg)|数据: the piece sits between a
         proper noun and a noun; 昆明高新区|两(m)|新|组织: a Chinese numeral before a word that
         is not a measure word abbreviates a phrase (两新组织, 三农).
         """
@@ -99,13 +104,18 @@ class Tokens:
             return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz") and len(left.text) == 1 and right.pos == "n"
         if w[k].text in BOUNDARY_WORDS:
             return False
-        if w[k].pos in ("d", "ad", "q") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):
+        if w[k].pos in ("d", "ad", "q", "zg") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):
             return True
         return (
             w[k].pos == "m" and len(w[k].text) == 1 and w[k].text in _ABBREVIATING_NUMERALS
             and (left.pos in _PROPER_POS or left.text in _SUFFIX_WORDS)
             and right.pos not in ("m", "q") and right.is_letters() and right.text[0] not in _MEASURE_CHARS
         )
+
+    def _dash_between_places(self, k: int) -> bool:
+        """中国—东盟(南宁)数字经济产业园: a dash joining two places is part of the name."""
+        w = self.words
+        return 0 < k < len(w) - 1 and w[k].text in _DASHES and w[k - 1].pos in _PLACE_POS and w[k + 1].pos in _PLACE_POS
 
     def _noun_inside_name(self, k: int) -> bool:
         w = self.words

@@ -16,14 +16,15 @@ from kg.extract.document import Sentence
 from kg.extract.orgs import Ent, Mention
 from kg.extract.tokens import Tokens
 
-__all__ = ["Statement", "SentenceView", "span_of", "add_statement", "COLLAB", "PLACES", "CLAUSE"]
+__all__ = ["Statement", "SentenceView", "span_of", "add_statement", "COLLAB", "BODIES", "PLACES", "CLAUSE"]
 
 COLLAB = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce", "PartyOrganization", "Organization", "IndustrialPark"})
+BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})  # what has members
 CLAUSE = re.compile(r"[,;:，；：]")
 PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator", "MakerSpace", "IncubationCarrier"})
 _SEPARATOR = re.compile(r"[、和及与,，]|以及")
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
-_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|预计|准备|筹建|着手|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
+_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
 _SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?(?:表示|称|介绍|透露|指出)")
 _PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来|下一步")
 
@@ -50,11 +51,24 @@ class Statement:
 class SentenceView:
     """One sentence with its mentions and the helpers the trigger rules share."""
 
-    def __init__(self, s: Sentence, ms: list[Mention], home: Ent | None):
+    def __init__(self, s: Sentence, ms: list[Mention], home: Ent | None, topic: Ent | None = None):
         self.s = s
         self.key = s.key
         self.ms = ms
         self.home = home
+        self.topic = topic  # the body (alliance, association…) the article spoke of last, before this sentence
+        self.section: str | None = None  # the status of a list of members this sentence is part of, if any
+
+    def body_before(self, pos: int, exclude: tuple[Mention, ...] = ()) -> Mention | None:
+        """The body with members that the text at ``pos`` speaks of: the last one named before it in
+        the sentence (向联合体秘书处提交加入申请), else the one the article spoke of last."""
+        skip = {id(x.ent) for x in exclude}
+        named = [x for x in self.ms if x.j <= pos and x.ent.type in BODIES and id(x.ent) not in skip]
+        if named:
+            return named[-1]
+        if self.topic is not None and id(self.topic) not in skip:
+            return Mention(self.s.index, pos, pos, self.topic, "implicit")
+        return None
 
     @cached_property
     def toks(self) -> Tokens:

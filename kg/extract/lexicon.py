@@ -32,6 +32,7 @@ SUFFIXES: dict[str, str] = {
     "高等专科学校": "University",
     "大学": "University",
     "学院": "University",
+    "学部": "University",
     "研究院": "ResearchInstitute",
     "研究所": "ResearchInstitute",
     "研究中心": "ResearchInstitute",
@@ -102,6 +103,9 @@ SUFFIXES: dict[str, str] = {
     "经济技术开发区": "IndustrialPark",
     "高新技术产业开发区": "IndustrialPark",
     "开发区": "IndustrialPark",
+    "经开区": "IndustrialPark",
+    "工业园": "IndustrialPark",
+    "物流园": "IndustrialPark",
     "高新区": "IndustrialPark",
     "产业园区": "IndustrialPark",
     "工业园区": "IndustrialPark",
@@ -192,7 +196,7 @@ BOUNDARY_WORDS = frozenset(
     还有 均有 担任 出任 开通 提升 招募 招收 聘请 任命 约请 联络 收购 并购 兼并 入股 参股 注资 增资
     颁发 表彰 奖励 资助 补助 审批 批准 批复 设有 下设 建成 建立 投建 新建 扩建 承接 承担 承建 中标
     牵手 联袂 结对 结盟 加盟 入盟 入会 退出 隶属 属于 来自 包含 涵盖 汇聚 集结 云集 汇集 新引进
-    设在 设于 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
+    设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
     """.split()
 )
 
@@ -205,7 +209,7 @@ GENERIC_WORDS = frozenset(
     商贸 物流 电商 互联网 大数据 算力 人工智能 孵化 众创 空间 青年 大学生 科创 双创 基层 各类 相关
     重点 龙头 骨干 优质 知名 领军 行业 工业 商务 国家 省级 市级 区级 地方 公共 平台 成果 转化 转移
     研发 研究 管理 运营 建设 开发 工作 机构 单位 组织 机关 部门 政府 行政 人才 就业 教育 职业 培训
-    初创 新创 规上 规模以上 入驻 在孵 头部 本土 本地 外资 民营 国有
+    初创 新创 规上 规模以上 入驻 在孵 头部 本土 本地 外资 民营 国有 示范 共用 共享 开放 联合 周边
     """.split()
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.clause import CLAUSE, COLLAB, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, SentenceView, Statement, add_statement, span_of
 from kg.extract.orgs import Mention
 
 __all__ = ["find_memberships"]
@@ -50,18 +50,45 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
             add_statement(out, x, "memberOf", org, st, span_of(org, x, (w.start(), max(w.end(), _member_word_after(st, w.end())))), st.status(m.start()), role=role.group(1) if role else "成员单位")
             if org.i == org.j:  # carried from an earlier clause: quote from where it is named
                 out[-1].i = min(out[-1].i, next((y.i for y in st.ms if y.ent is org.ent), out[-1].i))
-    # A、B 加入 Y ; A、B 成为/为 Y(的)成员单位
-    for m in re.finditer(r"(?:正式|成功|申请)?加入", key):
-        after = st.orgs(m.end(), min(len(key), m.end() + 40))
-        members = st.subject_before(m.start(), default_home=False)
-        if after and members:
-            for x in members:
-                add_statement(out, x, "memberOf", after[0], st, span_of(x, after[0]), st.status(m.start()), role="成员单位")
+    # A、B 加入 Y ; A、B (计划)加入 (Y named before, or the body the article speaks of) ; A 递交入盟申请
+    for m in _JOINS.finditer(key):
+        if st.inside_name(m.start()):
+            continue
+        applies = m.group(1) is None
+        after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB] if not applies else []
+        _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None)
+    # A、B 也位列其中 ; A 担任会长单位
+    for m in re.finditer(r"(?:也|均|都)?(?:位列其中|在其列|名列其中|在其中)|担任(?:副)?(?:会长|理事长|副理事长|理事|常务理事|监事长|秘书长)单位", key):
+        _join(st, out, m.start(), m.end(), None, None)
+    # (牵头|成员|会员…)单位(N家)：A、B ; Y(的)副会长单位 A ; 会员企业 A
+    for m in _ROLE_LIST.finditer(key):
+        members = st.list_after(m.end()) if m.group(2) else [x for x in st.ms if x.i == m.end() and x.ent.is_org]
+        body = st.body_before(m.start(), tuple(members))
+        for x in members:
+            if body is not None and x.ent is not body.ent:
+                add_statement(out, x, "memberOf", body, st, span_of(body, x, (m.start(), m.end())), st.status(m.start()), role=m.group(1))
+    # under a heading of members (一、首批成员单位): (二)高校及科研院所(3家)：A、B
+    for m in _SECTION_ITEM.finditer(key) if st.section else ():
+        members = st.list_after(m.end())
+        body = st.body_before(m.start(), tuple(members))
+        for x in members:
+            if body is not None and x.ent is not body.ent:
+                add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), st.section, role="成员单位")
+    # 成员单位(共)N家，(…)包括/还有 A、B
+    for m in re.finditer(r"(?:包括|包含|还有|分别是|分别为|涵盖)", key):
+        word = re.compile(_MEMBER_WORD).search(key, st.clause_start(st.clause_start(m.start()) - 1) if st.clause_start(m.start()) else 0, m.start())
+        members = st.list_after(m.end())
+        if not word or not members or members[0].i != m.end() or st.orgs(word.end(), m.start()):
+            continue
+        body = st.body_before(word.start(), tuple(members))
+        for x in members:
+            if body is not None:
+                add_statement(out, x, "memberOf", body, st, span_of(body, x, (word.start(), m.end())), st.status(m.start()), role="成员单位")
     for m in re.finditer(r"(?:成为|为|是)", key):
         orgs = [x for x in st.ms if x.i == m.end() and x.ent.type in COLLAB]
         end = _member_word_after(st, m.end())
-        if not end or not orgs:
-            continue
+        if not end or not orgs or not re.match(r"(?:之一|[,;。:]|$)", key[end:]):
+            continue  # 为联盟成员单位提供授信: for the members, not becoming one
         members = st.list_before(m.start(), st.clause_start(m.start()))
         if not members:
             members = st.list_before(m.start(), 0)
@@ -98,6 +125,34 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
                 if _GUIDES_AFTER.match(key, x.j):
                     continue
                 add_statement(out, x, "memberOf", ys[-1], st, span_of(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="牵头单位" if lead else "成员单位")
+
+
+# 加入 (not 加入申请: an application), 入盟, 入会; group 1 is None for an application or an intention
+_JOINS = re.compile(
+    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|加入)?申请|申请(?:加入|入盟|入会)|办理入(?:盟|会)手续|表达了?(?:入盟|入会|加入)意向"
+    r"|(?:正式|成功)?(加入|入盟|入会)(?!申请|意向|手续)"
+)
+_SECTION_ITEM = re.compile(r"(?:^|(?<=[。;]))\([一二三四五六七八九十]+\)[^:：,;。]{0,16}[:：]")
+_ROLE_LIST = re.compile(r"(?:\([一二三四五六七八九十]+\))?((?:牵头|发起|成员|会员|理事|常务理事|副理事长|理事长|会长|副会长)(?:单位|企业))(?:\(\d+家\))?([:：])?")
+
+
+def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention | None, status: str | None) -> None:
+    """The organizations named right before ``[a, b)`` join ``body``: the one named after the trigger,
+    or 向/对 Y before it, or the body the sentence or the article speaks of."""
+    key = st.key
+    start = st.clause_start(a)
+    to = [x for x in st.orgs(start, a) if x.ent.type in BODIES and x.i > 0 and key[x.i - 1] in "向对到"]
+    if body is None and to:
+        body = to[-1]
+    members = st.list_before(to[-1].i - 1 if to else a, start)
+    if not members:
+        return
+    body = body or st.body_before(members[0].i, tuple(members)) or st.body_before(a, tuple(members))
+    if body is None:
+        return
+    for x in members:
+        if x.ent is not body.ent and x.ent.is_org:
+            add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a), role="成员单位")
 
 
 _GUIDES_AFTER = re.compile(r"(?:负责|的)?(?:指导|主管|业务指导)")

@@ -68,7 +68,7 @@ _OBJECT_VERBS = ("签约", "联系", "对接", "引进", "携手")
 _WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共建")
 _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
-_ABBREVIATIONS = (("管理委员会", "管委会"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
+_ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
 
@@ -327,7 +327,7 @@ def _pick(cands: list[_Cand]) -> list[tuple[_Cand, bool]]:
         clash = [t for t in taken if c.i < t.j and t.i < c.j]
         if not clash:
             taken.append(c)
-        elif (c.type == "IndustrialPark" and not c.generic or c.how == "lexicon") and all(t.i == c.i and t.j > c.j for t in clash):
+        elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j for t in clash):
             if not any((n.i, n.j) == (c.i, c.j) for n in nested):
                 nested.append(c)
     return [(c, False) for c in taken] + [(c, True) for c in nested]
@@ -398,11 +398,11 @@ class _Builder:
             if c.how == "known" and c.generic:
                 self.generic_known.append((s.index, c))
             outer = next((o for o, n in picked if not n and o.i == c.i and o.j > c.j), None) if nested else None
-            if nested and (outer is None or outer.type != ("GovernmentBody" if c.how == "lexicon" else "IndustrialPark")):
-                continue  # a park inside a park's name (…开发区生物科技产业园区), a ministry heading its bureau's
+            if nested and (outer is None or outer.type != "IndustrialPark"):
+                continue
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
             ms.append(m)
-            if nested and outer.type == "IndustrialPark":
+            if nested:
                 self.nested_in.append((m, outer))
         ms.sort(key=lambda m: (m.i, -m.j))
         self.mentions[s.index] = ms
@@ -442,7 +442,11 @@ class _Builder:
                 continue
             else:  # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
                 others = [f for f in full if f is not e and f.type == e.type and not f.known and f.key != e.key]
-                targets = [f for f in others if _is_tail(e.key, _abbreviate(f.key))] or [f for f in others if _is_initials(e.key, f.key)]
+                targets = (
+                    [f for f in others if _is_tail(e.key, _abbreviate(f.key))]
+                    or [f for f in others if _is_initials(e.key, f.key)]
+                    or [f for f in others if len(f.key) > len(e.key) and any(_drops_qualifiers(e.key, v) for v in {f.key, _abbreviate(f.key)})]
+                )
             if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
                 start = min((m.sent, m.i) for m in e.mentions)
@@ -703,6 +707,36 @@ def _is_initials(short: str, full: str) -> bool:
     return True
 
 
+_QUALIFIERS = ("股份有限公司", "有限责任公司", "有限公司", "自治区", "国家", "国际", "中国", "股份", "集团", "产业", "园", "区", "市", "省", "县")
+
+
+def _drops_qualifiers(short: str, full: str) -> bool:
+    """``short`` is ``full`` with qualifiers left out (国家, 国际, 园, 股份有限公司…), at least one.
+
+    >>> _drops_qualifiers("贵阳高新区", "贵阳国家高新区"), _drops_qualifiers("霍尔果斯陆港物流党建共同体", "霍尔果斯国际陆港物流园党建共同体")
+    (True, True)
+    >>> _drops_qualifiers("青海大学", "青海民族大学")
+    False
+    """
+    if len(short) >= len(full):
+        return False
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if j == len(full):
+            if i == len(short):
+                return True
+            continue
+        if i < len(short) and short[i] == full[j]:
+            stack.append((i + 1, j + 1))
+        stack += [(i, j + len(q)) for q in _QUALIFIERS if full.startswith(q, j)]
+    return False
+
+
 def _abbreviate(name: str) -> str:
     for full, short in _ABBREVIATIONS:
         name = name.replace(full, short)
@@ -717,7 +751,10 @@ def _is_short_form(s: str, f: str) -> bool:
     >>> _is_short_form("青海大学", "青海理工学院")
     False
     """
-    f = _abbreviate(f)
+    return any(_fits_in_pieces(s, v) for v in dict.fromkeys((_abbreviate(f), f)))
+
+
+def _fits_in_pieces(s: str, f: str) -> bool:
     if len(s) >= len(f):
         return False
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.clause import CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, span_of
 from kg.extract.document import Document
 from kg.extract.known import KnownEntities
 from kg.extract.memberships import find_memberships
@@ -271,6 +271,10 @@ def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, k
     return m
 
 
+_HEADING = re.compile(r"[一二三四五六七八九十]+、([^,;:。]{0,16})")
+_MEMBER_HEADING = re.compile(r"成员|会员")
+
+
 def find_statements(doc: Document, found: Found, known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
     """Memberships and relations in ``doc``, and the non-organization entities they point to (qualifications, events)."""
     out: list[Statement] = []
@@ -279,10 +283,17 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
     for e in found.ents:
         if e.known:
             new_ents["known:" + e.known.id] = e
+    topic: Ent | None = None
+    section: str | None = None  # under a heading 一、首批成员单位 (active) or 二、拟吸纳成员单位 (planned)
     for s in doc.sentences:
-        st = SentenceView(s, found.mentions(s.index), found.home)
+        st = SentenceView(s, found.mentions(s.index), found.home, topic)
+        heading = _HEADING.match(s.key)
+        if heading:
+            section = None if not _MEMBER_HEADING.search(heading.group(1)) else ("planned" if st.status(heading.end()) == "planned" else "active")
+        st.section = section
         find_memberships(st, out)
         _relations(st, doc, known, new_ents, out)
+        topic = next((m.ent for m in reversed(st.ms) if m.ent.type in BODIES), topic)
     for e in found.ents:
         if e.parent_park:
             park, m = e.parent_park

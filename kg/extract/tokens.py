@@ -54,7 +54,11 @@ class Tokens:
         self.words: list[Word] = []
         pos = 0
         for w, flag in words(key):
-            self.words.append(Word(w, flag, pos, pos + len(w)))
+            prev = self.words[-1] if self.words else None
+            if prev is not None and prev.text + w in _SUFFIX_WORDS and len(prev.text) < 3:
+                self.words[-1] = Word(prev.text + w, "n", prev.start, pos + len(w))  # 经|开区: jieba split a type word
+            else:
+                self.words.append(Word(w, flag, pos, pos + len(w)))
             pos += len(w)
         self._at = [0] * (len(key) + 1)
         for k, w in enumerate(self.words):
@@ -83,6 +87,8 @@ class Tokens:
             return len(w.text) == 1 or w.text.endswith(("内", "外", "间", "中"))
         if len(w.text) == 1 and w.pos in ("d", "ad", "a") and w.text not in _FUNCTION_CHARS:
             return False  # 光|迅|科技: a lone character jieba could not place is part of an unknown name
+        if w.pos == "t":  # 前三季, 三季度 end a name; 青年 (企业家协会) does not
+            return any(c in _NUMERAL_START or c.isdigit() for c in w.text)
         if w.pos in _STOP_POS or (w.pos.startswith("m") and w.text[0] in _NUMERAL_START):
             return True
         if w.pos in ("v", "vd", "a", "ad") and k + 1 < len(self.words) and self.words[k + 1].pos in ("ns", "nr", "nrt"):

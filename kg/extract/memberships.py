@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.clause import BODIES, CLAUSE, COLLAB, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, span_of
 from kg.extract.orgs import Mention
 
 __all__ = ["find_memberships"]
@@ -31,8 +31,8 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         if not w:  # 吸纳 A、B 加入
             w = re.compile(r"加入").search(key, m.end(), st.clause_end(m.end()) + 1)
             if not w or key[w.end() : w.end() + 1] not in ("", ",", ";", "。", ":"):
-                run = st.list_after(m.end()) if m.group() in ("吸纳", "吸收") else []
-                if not run or run[0].i > m.end() + 1 or not re.match(r"(?:[,;。:]|$)", key[run[-1].j :]):
+                run = st.list_after(m.end()) if m.group() != "发展" else []
+                if not run or run[0].i > m.end() + 1 or not re.match(r"(?:等[^,;。:]{0,10})?(?:[,;。:]|$)", key[run[-1].j :]):
                     continue
                 w, bare = re.compile(".?").match(key, run[-1].j), True  # Y 拟吸纳 A和B，届时…
         named = [x for x in st.ms if x.i == w.end() and x.ent.type in COLLAB] if not bare else []
@@ -41,6 +41,8 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         orgs = named or own[-1:] or ([carried] if carried else [])
         if not orgs and not bare:
             orgs = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        if not orgs:  # 联盟召集人表示，预计明年再纳入A与B: the body the sentence or the article speaks of
+            orgs = [b for b in (st.body_before(m.start(), tuple(members)),) if b is not None]
         if not members or not orgs:
             continue
         org = orgs[-1] if not named else named[0]
@@ -76,7 +78,7 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
                 add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), st.section, role="成员单位")
     # 成员单位(共)N家，(…)包括/还有 A、B
     for m in re.finditer(r"(?:包括|包含|还有|分别是|分别为|涵盖)", key):
-        word = re.compile(_MEMBER_WORD).search(key, st.clause_start(st.clause_start(m.start()) - 1) if st.clause_start(m.start()) else 0, m.start())
+        word = re.compile(_MEMBER_WORD).search(key, 0, m.start())
         members = st.list_after(m.end())
         if not word or not members or members[0].i != m.end() or st.orgs(word.end(), m.start()):
             continue
@@ -101,22 +103,24 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         if orgs and members:
             for x in members:
                 add_statement(out, x, "memberOf", orgs[-1], st, span_of(orgs[-1], x), st.status(m.start()), role="成员单位")
-    # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; Y 由 A、B 组成/发起
-    lead = re.search(r"牵头", key)
-    if lead:
-        v = re.compile(r"(?:成立|组建|发起|筹建|打造)").search(key, lead.end())
-        if v:
-            ys = [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB - {"IndustrialPark"}]
-            if ys:
-                y = ys[0]
-                for x in st.orgs(0, v.start()):
-                    if _GUIDES_AFTER.match(key, x.j):
-                        continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join
-                    role = "牵头单位" if x.j <= lead.start() and x is st.orgs(0, lead.start())[-1] else "成员单位"
-                    add_statement(out, x, "memberOf", y, st, span_of(x, y), st.status(lead.start()), role=role)
+    # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
+    for lead in re.finditer(r"牵头|携手|联手|会同", key):
+        v = _FOUNDS.search(key, lead.end())
+        if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 60 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
+            continue
+        ys = [x for x in st.orgs(v.end(), st.clause_end(v.end())) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        y = ys[0] if ys else st.body_before(lead.start())
+        if y is None:
+            continue
+        first = st.orgs(0, lead.start())[-1:] if lead.group() == "牵头" else []
+        for x in st.orgs(y.j if not ys and y.i < lead.start() else 0, v.start()):
+            if x.ent is y.ent or _GUIDES_AFTER.match(key, x.j) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
+                continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
+            role = "牵头单位" if first and x is first[0] else "成员单位"
+            add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
-        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _GUIDES_AFTER.match(key, x.j)]
         if v and ys and v.start() - m.end() <= 60 and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
             if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB]:
@@ -129,7 +133,7 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
 
 # 加入 (not 加入申请: an application), 入盟, 入会; group 1 is None for an application or an intention
 _JOINS = re.compile(
-    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|加入)?申请|申请(?:加入|入盟|入会)|办理入(?:盟|会)手续|表达了?(?:入盟|入会|加入)意向"
+    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|加入)?申请(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)|办理入(?:盟|会)手续|表达了?(?:入盟|入会|加入)意向"
     r"|(?:正式|成功)?(加入|入盟|入会)(?!申请|意向|手续)"
 )
 _SECTION_ITEM = re.compile(r"(?:^|(?<=[。;]))\([一二三四五六七八九十]+\)[^:：,;。]{0,16}[:：]")
@@ -156,6 +160,7 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
 
 
 _GUIDES_AFTER = re.compile(r"(?:负责|的)?(?:指导|主管|业务指导)")
+_FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建)")
 _MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
 
 

@@ -35,7 +35,7 @@ from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
-from kg.extract.tokens import Tokens
+from kg.extract.tokens import PREPOSITION_CHARS, Tokens
 from kg.text import name_key
 
 __all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
@@ -47,7 +47,10 @@ _NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no b
     "全部 干部 总部 局部 本部 俱乐部 细部 头部 尾部 底部 顶部 根部 面部 外部 内部 腹部 背部 部署 签署 公署".split()
 )
 _NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
-_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商"}) | frozenset(SUFFIXES)
+# descriptors ending in these are cut off a name (园区|金诃藏药…); a parent body (国家实验研究院|台湾半导体研究中心) is not
+_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商"}) | frozenset(
+    sf for sf, t in SUFFIXES.items() if t not in ("University", "ResearchInstitute", "GovernmentBody", "Company")
+)
 _OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
 # a 中心 that is a facility, not a body: 数据中心, 智算中心, 算力调度中心, 区域运营中心
 _FACILITY_CENTRE = re.compile(
@@ -70,6 +73,7 @@ _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
 _ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
+_BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
 _ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
 
 
@@ -193,8 +197,15 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
         if suf == "中心" and _FACILITY_CENTRE.search(key, 0, b) or suf == "政府" and not (_GOVERNED_PLACE.search(key, 0, a) or core[-1].pos == "ns"):
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         typ = "Qualification" if _GRANTED.search(key, 0, core[0].start) else SUFFIXES[suf]
-        out.append(_Cand(core[0].start, b, typ, "suffix", generic=_is_generic(core), in_park=in_park))
+        start = core[0].start + (1 if _glued_preposition(core[0]) else 0)
+        out.append(_Cand(start, b, typ, "suffix", generic=_is_generic(core), in_park=in_park))
     return out
+
+
+def _glued_preposition(w) -> bool:
+    """True when jieba glued a preposition to the name's first character: 由鲁|东海晶化学…, 经竹|科管理局
+    (a two-character word it does not know, starting with 由, 经, 被…)."""
+    return len(w.text) == 2 and w.text[0] in PREPOSITION_CHARS and word_freq(w.text) is None
 
 
 def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
@@ -415,13 +426,18 @@ class _Builder:
     # -- linking
 
     def declared_short_forms(self) -> None:
-        """A short form the article declares, FULL（简称“X”）or FULL（以下简称X）, names FULL wherever it is written."""
+        """A short form the article declares, FULL（简称“X”）, FULL（以下简称X）or FULL（X）with X made of
+        FULL's characters in order (国家科学及技术委员会（国科会）), names FULL wherever it is written."""
         done: set[tuple[int, str]] = set()
         for s in self.doc.sentences:
-            for mt in _DECLARED.finditer(s.key) if "称" in s.key else ():
+            declared = list(_DECLARED.finditer(s.key)) if "称" in s.key else []
+            declared += [mt for mt in _BRACKETED.finditer(s.key) if "(" in s.key]
+            for mt in declared:
                 full = next((m.ent for m in self.mentions.get(s.index, []) if m.j == mt.start() and m.ent.is_org), None)
                 form = mt.group(1)
                 if full is None or name_key(form) == full.key:
+                    continue
+                if mt.re is _BRACKETED and not _in_order(form, full.key):
                     continue
                 other = self.by_key.get(name_key(self.written(s, *mt.span(1))))
                 if other is not None and other is not full and not other.known:
@@ -446,6 +462,7 @@ class _Builder:
                     [f for f in others if _is_tail(e.key, _abbreviate(f.key))]
                     or [f for f in others if _is_initials(e.key, f.key)]
                     or [f for f in others if len(f.key) > len(e.key) and any(_drops_qualifiers(e.key, v) for v in {f.key, _abbreviate(f.key)})]
+                    or [f for f in others if len(e.key) >= 6 and len(Tokens(e.key).words) >= 3 and _is_short_form(e.key, f.key)]
                 )
             if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
@@ -676,6 +693,16 @@ def _company_short_forms(key: str) -> list[str]:
         if len(f) >= (2 if n == 0 else 3) and not _is_generic(fw) and not all(w.pos == "ns" for w in fw):
             out.append(f)
     return out
+
+
+def _in_order(short: str, full: str) -> bool:
+    """Every character of ``short`` occurs in ``full``, in order (国科会 in 国家科学及技术委员会)."""
+    pos = 0
+    for ch in short:
+        pos = full.find(ch, pos) + 1
+        if pos == 0:
+            return False
+    return True
 
 
 def _is_tail(short: str, full: str) -> bool:

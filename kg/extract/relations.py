@@ -291,9 +291,12 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
         if heading:
             section = None if not _MEMBER_HEADING.search(heading.group(1)) else ("planned" if st.status(heading.end()) == "planned" else "active")
         st.section = section
+        before = len(out)
         find_memberships(st, out)
         _relations(st, doc, known, new_ents, out)
-        topic = next((m.ent for m in reversed(st.ms) if m.ent.type in BODIES), topic)
+        # what the next sentences speak of: the body that just gained members, else the first one named
+        joined = [x.object for x in out[before:] if x.is_membership and x.object is not None]
+        topic = joined[-1] if joined else next((m.ent for m in st.ms if m.ent.type in BODIES), topic)
     for e in found.ents:
         if e.parent_park:
             park, m = e.parent_park

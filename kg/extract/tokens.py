@@ -8,7 +8,7 @@ from functools import cached_property
 from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, words
 
-__all__ = ["Tokens", "Word", "MAX_NAME"]
+__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS"]
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
@@ -19,6 +19,8 @@ _VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", 
 _ABBREVIATING_NUMERALS = frozenset("一二三四五六七八九十两双")
 _MEASURE_CHARS = frozenset("家个所名位批项件次年月日天亿万千百余多届期座支户人元")
 _SUFFIX_WORDS = frozenset(SUFFIXES)
+_LEGAL_ENDS = ("有限公司", "有限责任公司")
+PREPOSITION_CHARS = frozenset("由经被在向对把从将与为")  # glued by jieba to a name's first character: 由鲁|东…
 _DASHES = frozenset({"—", "-", "－", "–"})
 _PLACE_POS = frozenset({"ns", "j"})
 _REGION_PREFIXES = frozenset("东南西北中")  # 中|台湾, 南|台湾: a direction before a place is part of the place
@@ -141,6 +143,8 @@ class Tokens:
         while j > 0 and end - self.words[j - 1].start <= limit:
             if self._bracketed_place_before(j):
                 j -= 3
+            elif self.words[j - 1].text.endswith(_LEGAL_ENDS) and self.words[j].text[0] in PREPOSITION_CHARS:
+                break  # …有限公司|经竹科管理局: a company's name ends there (…有限公司|稀金支行 is a branch)
             elif not self.is_boundary(j - 1):
                 j -= 1
             else:

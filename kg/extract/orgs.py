@@ -35,7 +35,7 @@ from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
-from kg.extract.tokens import PREPOSITION_CHARS, Tokens
+from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, Tokens, Word
 from kg.text import name_key
 
 __all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
@@ -152,8 +152,27 @@ class _Cand:
 
 
 def _is_generic(words) -> bool:
-    """True when no word distinguishes the name (a suffix word inside a core is generic too)."""
+    """True when no word distinguishes the name (a suffix word inside a core is generic too).
+
+    Two single characters in a row that are not function words are an unknown name jieba
+    cut up (新|禾|材料科技), which distinguishes it.
+    """
+    if any(len(x.text) == 1 == len(y.text) and x.is_letters() and y.is_letters() and not {x.text, y.text} & FUNCTION_CHARS for x, y in zip(words, words[1:])):
+        return False
     return not any(w.proper and w.text not in SUFFIXES for w in words)
+
+
+def _without_suffix(core: list, a: int) -> list:
+    """The words of a name before its suffix at key position ``a``: a last word holding the suffix
+    (物流园区 for 园区) is judged by its part before it (物流), cut by jieba."""
+    last = core[-1]
+    if last.start >= a or last.end <= a:
+        return core
+    out, pos = core[:-1], last.start
+    for w, tag in words(last.text[: a - last.start]):
+        out.append(Word(w, tag, pos, pos + len(w)))
+        pos += len(w)
+    return out
 
 
 def _title_spans(key: str) -> list[tuple[int, int]]:
@@ -198,7 +217,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         typ = "Qualification" if _GRANTED.search(key, 0, core[0].start) else SUFFIXES[suf]
         start = core[0].start + (1 if _glued_preposition(core[0]) else 0)
-        out.append(_Cand(start, b, typ, "suffix", generic=_is_generic(core), in_park=in_park))
+        out.append(_Cand(start, b, typ, "suffix", generic=_is_generic(_without_suffix(core, a)), in_park=in_park))
     return out
 
 
@@ -683,10 +702,10 @@ def _company_short_forms(key: str) -> list[str]:
     a, b = 0, len(ws)
     while a < b - 1 and (ws[a].pos == "ns" or ws[a].text.endswith(("省", "市", "自治区"))):
         a += 1
-    cut_place = [stem, "".join(w.text for w in ws[a:])]
+    forms = [stem, "".join(w.text for w in ws[a:])]
     while b > a + 1 and ws[b - 1].generic:
         b -= 1
-    forms = cut_place + ["".join(w.text for w in ws[a:b])]
+        forms.append("".join(w.text for w in ws[a:b]))  # 蒙氢能源科技 → 蒙氢能源 (→ 蒙氢, too short)
     out = []
     for n, f in enumerate(dict.fromkeys(forms)):
         fw = Tokens(f).words

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TIME_WORDS
+from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, words
 
-__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS"]
+__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS"]
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
 _STOP_POS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "ad", "q", "f", "y", "e", "o", "zg"})
-_FUNCTION_CHARS = frozenset("将还也都又并就才已正再更最很均皆共同与和及或由被在对向把为从于以的了着过等其该此这那各每仍曾亦即便所")
+FUNCTION_CHARS = frozenset("将还也都又并就才已正再更最很均皆共同与和及或由被在对向把为从于以的了着过等其该此这那各每仍曾亦即便所")
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})
 _VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", "uj", "r"})
 _ABBREVIATING_NUMERALS = frozenset("一二三四五六七八九十两双")
@@ -41,6 +41,8 @@ class Word:
     @property
     def proper(self) -> bool:
         """True for a word that can make a name distinctive: a proper noun, or a rare non-verb."""
+        if self.text in GENERIC_WORDS:
+            return False  # 智慧 is generic even when jieba takes it for a person's name
         return self.pos in _PROPER_POS or not (self.generic or self.pos in _VERBISH_POS)
 
     def is_letters(self) -> bool:
@@ -87,7 +89,7 @@ class Tokens:
             if w.text in _REGION_PREFIXES and k + 1 < len(self.words) and self.words[k + 1].pos == "ns":
                 return False
             return len(w.text) == 1 or w.text.endswith(("内", "外", "间", "中"))
-        if len(w.text) == 1 and w.pos in ("d", "ad", "a") and w.text not in _FUNCTION_CHARS:
+        if len(w.text) == 1 and w.pos in ("d", "ad", "a") and w.text not in FUNCTION_CHARS:
             return False  # 光|迅|科技: a lone character jieba could not place is part of an unknown name
         if w.pos == "t":  # 前三季, 三季度 end a name; 青年 (企业家协会) does not
             return any(c in _NUMERAL_START or c.isdigit() for c in w.text)
@@ -108,7 +110,7 @@ class Tokens:
         if not 0 < k < len(w) - 1 or w[k].text in TIME_WORDS or not w[k].is_letters():
             return False
         left, right = w[k - 1], w[k + 1]
-        if w[k].text in _FUNCTION_CHARS:  # 合肥|幺(nr)|正|量子: only after a piece jieba took for a person's name
+        if w[k].text in FUNCTION_CHARS:  # 合肥|幺(nr)|正|量子: only after a piece jieba took for a person's name
             return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz") and len(left.text) == 1 and right.pos == "n"
         if w[k].text in BOUNDARY_WORDS:
             return False

@@ -22,7 +22,8 @@ COLLAB = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "Chambe
 BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})  # what has members
 CLAUSE = re.compile(r"[,;:，；：]")
 PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator", "MakerSpace", "IncubationCarrier"})
-_SEPARATOR = re.compile(r"[、和及与,，]|以及")
+# between two items of a list; a bracket may follow an item (A(以下简称甲)、B)
+_SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[、和及与,，]|以及)")
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
 _PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
 _SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?(?:表示|称|介绍|透露|指出)")

@@ -66,6 +66,7 @@ SUFFIXES: dict[str, str] = {
     "署": "GovernmentBody",
     "办公室": "GovernmentBody",
     "办事处": "GovernmentBody",
+    "海关": "GovernmentBody",
     "总商会": "ChamberOfCommerce",
     "商会": "ChamberOfCommerce",
     "协会": "Association",
@@ -114,6 +115,9 @@ SUFFIXES: dict[str, str] = {
     "合作区": "IndustrialPark",
     "示范区": "IndustrialPark",
     "试验区": "IndustrialPark",
+    "实验区": "IndustrialPark",
+    "保税区": "IndustrialPark",
+    "产业基地": "IndustrialPark",
     "基金会": "Organization",
     "基金": "Fund",
     "银行": "FinancialInstitution",
@@ -196,7 +200,7 @@ BOUNDARY_WORDS = frozenset(
     还有 均有 担任 出任 开通 提升 招募 招收 聘请 任命 约请 联络 收购 并购 兼并 入股 参股 注资 增资
     颁发 表彰 奖励 资助 补助 审批 批准 批复 设有 下设 建成 建立 投建 新建 扩建 承接 承担 承建 中标
     牵手 联袂 结对 结盟 加盟 入盟 入会 退出 隶属 属于 来自 包含 涵盖 汇聚 集结 云集 汇集 新引进
-    单位 设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
+    叫 名为 称为 举行 昨 当选 单位 设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
     """.split()
 )
 

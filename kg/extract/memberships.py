@@ -60,11 +60,15 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB] if not applies else []
         _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None)
     # A、B 也位列其中 ; A 担任会长单位
-    for m in re.finditer(r"(?:也|均|都)?(?:位列其中|在其列|名列其中|在其中)|担任(?:副)?(?:会长|理事长|副理事长|理事|常务理事|监事长|秘书长)单位", key):
+    for m in re.finditer(r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中))|(?:担任|当选)(?:副)?(?:会长|理事长|副理事长|理事|常务理事|监事长|秘书长)单位", key):
         _join(st, out, m.start(), m.end(), None, None)
     # (牵头|成员|会员…)单位(N家)：A、B ; Y(的)副会长单位 A ; 会员企业 A
     for m in _ROLE_LIST.finditer(key):
-        members = st.list_after(m.end()) if m.group(2) else [x for x in st.ms if x.i == m.end() and x.ent.is_org]
+        if m.group(2):  # …单位14家：(除A外,)B、C
+            besides = re.match(r"除([^,;。]{2,40})(?:以)?外,?", key[m.end() :])
+            members = (st.orgs(m.end(), m.end() + besides.end(1)) + st.list_after(m.end() + besides.end())) if besides else st.list_after(m.end())
+        else:
+            members = [x for x in st.ms if x.i == m.end() and x.ent.is_org]
         body = st.body_before(m.start(), tuple(members))
         for x in members:
             if body is not None and x.ent is not body.ent:
@@ -133,11 +137,11 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
 
 # 加入 (not 加入申请: an application), 入盟, 入会; group 1 is None for an application or an intention
 _JOINS = re.compile(
-    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|加入)?申请(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)|办理入(?:盟|会)手续|表达了?(?:入盟|入会|加入)意向"
-    r"|(?:正式|成功)?(加入|入盟|入会)(?!申请|意向|手续)"
+    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|加入)?申请(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)|办理入(?:盟|会)(?:手续|程序)|表达了?(?:入盟|入会|加入)(?:意向|意愿)"
+    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|加盟)(?!申请|意向|意愿)(?:手续|程序)?"
 )
 _SECTION_ITEM = re.compile(r"(?:^|(?<=[。;]))\([一二三四五六七八九十]+\)[^:：,;。]{0,16}[:：]")
-_ROLE_LIST = re.compile(r"(?:\([一二三四五六七八九十]+\))?((?:牵头|发起|成员|会员|理事|常务理事|副理事长|理事长|会长|副会长)(?:单位|企业))(?:\(\d+家\))?([:：])?")
+_ROLE_LIST = re.compile(r"(?:\([一二三四五六七八九十]+\))?((?:牵头|发起|成员|会员|理事|常务理事|副理事长|理事长|会长|副会长)(?:单位|企业))(?:\(\d+家\)|共?\d+家)?([:：]|如下:)?")
 
 
 def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention | None, status: str | None) -> None:
@@ -145,10 +149,12 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
     or 向/对 Y before it, or the body the sentence or the article speaks of."""
     key = st.key
     start = st.clause_start(a)
-    to = [x for x in st.orgs(start, a) if x.ent.type in BODIES and x.i > 0 and key[x.i - 1] in "向对到"]
-    if body is None and to:
+    to = [x for x in st.orgs(start, a) if x.i > 0 and key[x.i - 1] in "向对到"]  # 向园区党工委递交申请: the addressee
+    if body is None and to and to[-1].ent.type in BODIES:
         body = to[-1]
     members = st.list_before(to[-1].i - 1 if to else a, start)
+    if not members and start > 0 and not st.orgs(start, a):  # A、B正与共同体对接，预计年底前正式加入
+        members = st.previous_clause_run(a)
     if not members:
         return
     body = body or st.body_before(members[0].i, tuple(members)) or st.body_before(a, tuple(members))
@@ -159,7 +165,7 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
             add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a), role="成员单位")
 
 
-_GUIDES_AFTER = re.compile(r"(?:负责|的)?(?:指导|主管|业务指导)")
+_GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\))?(?:负责|的)?(?:指导|主管|业务指导)")
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建)")
 _MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
 

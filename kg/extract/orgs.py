@@ -58,7 +58,7 @@ _FACILITY_CENTRE = re.compile(
     "冷链|研学|会议|活动|直播|交易|采购|销售|结算|清算|备份|灾备|监控|控制)中心$"
 )
 _GOVERNED_PLACE = re.compile("[省市县区州盟旗镇乡]$")  # 台中市|政府: a government is a place's
-_JOINING = frozenset({"与", "和", "暨"})  # inside a name: 材料科学与工程学院, 发展和改革委员会
+_JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
 _LIST_HEADS = {
@@ -73,6 +73,7 @@ _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
 _ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
+_THIS_ONE = re.compile(r"(?:新一届|本届|上一届|首届|该|本|此)$")  # 新一届商会: the chamber named before
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
 _ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
 
@@ -211,8 +212,8 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
                 in_park = prefix[0] == "园区" and all(t.endswith("企业") for t in prefix[1:])
                 core = rest
                 break
-        if not core:
-            continue  # a bare suffix (园区, 商会, 银行) names nothing
+        if not core or _THIS_ONE.fullmatch(key, core[0].start, a):
+            continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
         if suf == "中心" and _FACILITY_CENTRE.search(key, 0, b) or suf == "政府" and not (_GOVERNED_PLACE.search(key, 0, a) or core[-1].pos == "ns"):
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         typ = "Qualification" if _GRANTED.search(key, 0, core[0].start) else SUFFIXES[suf]
@@ -239,7 +240,7 @@ def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
         return start
     right = toks.key[w[start].start : a] if start < k or w[k].start < a else ""
     before = w[start - 2]
-    if not 0 < len(right) <= 8 or any(before.text.endswith(sf) for sf in SUFFIXES) or not before.pos.startswith(("n", "v", "j", "a", "l")):
+    if not 0 < len(right) <= (4 if w[start - 1].text == "及" else 8) or any(before.text.endswith(sf) for sf in SUFFIXES) or not before.pos.startswith(("n", "v", "j", "a", "l")):
         return start
     if any(_distinctive(x, pos) for x, pos in words(right)):
         return start
@@ -476,13 +477,15 @@ class _Builder:
             elif e.how == "chain" or e.key in SUFFIXES:
                 continue
             else:  # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
-                others = [f for f in full if f is not e and f.type == e.type and not f.known and f.key != e.key]
+                # a name that begins another is its parent (浙江远驰…有限公司 of …宁波分公司), not its short form
+                others = [f for f in full if f is not e and f.type == e.type and not f.known and not f.key.startswith(e.key)]
                 targets = (
                     [f for f in others if _is_tail(e.key, _abbreviate(f.key))]
                     or [f for f in others if _is_initials(e.key, f.key)]
                     or [f for f in others if len(f.key) > len(e.key) and any(_drops_qualifiers(e.key, v) for v in {f.key, _abbreviate(f.key)})]
                     or [f for f in others if len(e.key) >= 6 and len(Tokens(e.key).words) >= 3 and _is_short_form(e.key, f.key)]
-                )
+                    or [f for f in full if f is not e and e.how in ("list", "object") and f.type == "Company" and len(f.key) > len(e.key) >= 4 and _unplaced(f.key).startswith(e.key)]
+                )  # …, or the start of a company's name without its place: 龙冰新材 → 哈尔滨龙冰新材料股份有限公司
             if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
                 start = min((m.sent, m.i) for m in e.mentions)
@@ -540,7 +543,8 @@ class _Builder:
     def add_alias_mentions(self, e: Ent, form: str, declared: bool = False) -> None:
         """Mentions of ``e`` wherever the article writes ``form`` on its own; ``form`` becomes an alias if it does.
 
-        A generic form (园区) is only taken when the article ``declared`` it as the short form.
+        A generic form (园区) is only taken when the article ``declared`` it as the short form; a
+        derived one only where it is not the start of a longer word (龙冰新 in 龙冰新材).
         """
         if form == e.key or (form in GENERIC_WORDS and not declared):
             return
@@ -554,6 +558,8 @@ class _Builder:
                 a, b = mt.span()
                 if any(a < m.j and m.i < b for m in ms):
                     continue  # inside another name (the full name itself, or a longer one)
+                if not declared and b < len(s.key) and s.key[b].isalnum() and b not in Tokens(s.key).ends:
+                    continue
                 m = Mention(s.index, a, b, e, "alias")
                 ms.append(m)
                 e.mentions.append(m)
@@ -625,7 +631,7 @@ class _Builder:
                 word, typ = x.group(), _ANAPHORS[x.group()]
                 if typ not in last or any(m.i < b and a < m.j for m in ms):
                     continue
-                if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1))):
+                if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1)) and not _THIS_ONE.search(s.key, 0, a)):
                     continue
                 start = s.span(a, b)[0]
                 if start > 0 and self.doc.text[start - 1] in "“「『‘\"'":
@@ -686,6 +692,15 @@ class _Builder:
         return Found(ents, by_sentence, home if home in keep else None, chains)
 
 
+def _unplaced(key: str) -> str:
+    """A name without the place it starts with (哈尔滨龙冰新材料股份有限公司 → 龙冰新材料股份有限公司)."""
+    ws = Tokens(key).words
+    a = 0
+    while a < len(ws) - 1 and (ws[a].pos == "ns" or ws[a].text.endswith(("省", "市", "自治区"))):
+        a += 1
+    return key[ws[a].start :] if ws else key
+
+
 def _company_short_forms(key: str) -> list[str]:
     """What an article may call a company for short: its name without the legal form, then also
     without the place in front and the generic trade word behind (深圳市讯邦智联科技股份有限公司 →
@@ -698,11 +713,9 @@ def _company_short_forms(key: str) -> list[str]:
     if not stem or key.endswith("分公司"):
         return []  # a branch is not called by its parent's short name
     stem = re.sub(r"\([^()]{2,4}\)", "", stem)  # 本源量子计算科技(合肥)
-    ws = Tokens(stem).words
+    ws = Tokens(_unplaced(stem)).words
     a, b = 0, len(ws)
-    while a < b - 1 and (ws[a].pos == "ns" or ws[a].text.endswith(("省", "市", "自治区"))):
-        a += 1
-    forms = [stem, "".join(w.text for w in ws[a:])]
+    forms = [stem, _unplaced(stem)]
     while b > a + 1 and ws[b - 1].generic:
         b -= 1
         forms.append("".join(w.text for w in ws[a:b]))  # 蒙氢能源科技 → 蒙氢能源 (→ 蒙氢, too short)

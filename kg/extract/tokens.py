@@ -79,8 +79,8 @@ class Tokens:
     def is_boundary(self, k: int) -> bool:
         """True when word ``k`` cannot be part of a name that ends to its right."""
         w = self.words[k]
-        if w.text in _NOUN_TOO and self._noun_inside_name(k):
-            return False  # 两新|组织|党建工作委员会, 中国|建设|银行: the verb is a noun here
+        if (w.text in _NOUN_TOO or w.pos == "n") and self._noun_inside_name(k):
+            return False  # 两新|组织|党建工作委员会, 中国|建设|银行, 产业|协同(n)|创新联盟: the verb is a noun here
         if self._misread_inside_name(k) or self._dash_between_places(k):
             return False
         if not w.is_letters() or w.text in BOUNDARY_WORDS or w.text in TIME_WORDS:
@@ -132,6 +132,8 @@ class Tokens:
         if not 0 < k < len(w) - 1:
             return False
         left, right = w[k - 1], w[k + 1]
+        if w[k].pos == "n" and w[k].text not in _NOUN_TOO:  # 产业|协同(n)|创新联盟; not 落户(n)|园区, 隶属于|烟台
+            return left.pos == "n" and left.is_letters() and right.pos in ("n", "v", "vn") and right.text not in _SUFFIX_WORDS and right.text not in BOUNDARY_WORDS
         modifier = left.pos in _PROPER_POS or (len(left.text) == 1 and left.pos == "a")
         return modifier and right.pos.startswith(("n", "j")) and right.text not in BOUNDARY_WORDS
 

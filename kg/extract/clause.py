@@ -118,6 +118,9 @@ class SentenceView:
             return []
         run = [cand[-1]]
         for m in reversed(cand[:-1]):
+            if m.ent is run[0].ent and m.j < run[0].i:
+                run[0] = m  # A(甲)、B…: start from the full name before its short form
+                continue
             if not _SEPARATOR.fullmatch(self.key[m.j : run[0].i]):
                 break
             run.insert(0, m)
@@ -130,6 +133,8 @@ class SentenceView:
             return []
         run = [cand[0]]
         for m in cand[1:]:
+            if m.ent is run[-1].ent and m.i > run[-1].j:
+                continue  # A(以下简称甲)、B: the short form in brackets is A again
             if not _SEPARATOR.fullmatch(self.key[run[-1].j : m.i]):
                 break
             run.append(m)

@@ -59,6 +59,9 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         applies = m.group(1) is None
         after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB] if not applies else []
         _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None)
+    # A、B 已经和我们对接过，准备年内吸纳进来
+    for m in re.finditer(r"(?:吸纳|吸收|纳入)进来", key):
+        _join(st, out, m.start(), m.end(), None, None)
     # A、B 也位列其中 ; A 担任会长单位
     for m in re.finditer(r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中))|(?:担任|当选)(?:副)?(?:会长|理事长|副理事长|理事|常务理事|监事长|秘书长)单位", key):
         _join(st, out, m.start(), m.end(), None, None)
@@ -165,7 +168,7 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
             add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a), role="成员单位")
 
 
-_GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\))?(?:负责|的)?(?:指导|主管|业务指导)")
+_GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的)?(?:指导|主管|业务指导)")
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建)")
 _MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
 

@@ -49,7 +49,7 @@ _NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no b
 _NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
 # descriptors ending in these are cut off a name (园区|金诃藏药…); a parent body (国家实验研究院|台湾半导体研究中心) is not
 _CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商"}) | frozenset(
-    sf for sf, t in SUFFIXES.items() if t not in ("University", "ResearchInstitute", "GovernmentBody", "Company")
+    sf for sf, t in SUFFIXES.items() if t not in ("University", "ResearchInstitute", "GovernmentBody")
 )
 _OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
 # a 中心 that is a facility, not a body: 数据中心, 智算中心, 算力调度中心, 区域运营中心
@@ -66,7 +66,9 @@ _LIST_HEADS = {
     "科技企业": "Company", "单位": "Organization", "社会投资人": "Organization", "投资人": "Organization",
     "投资机构": "Organization", "机构": "Organization", "院校": "University", "高校": "University",
 }
-_LIST_END = re.compile(r"等(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两几多数]+)?[余多]?(?:家|个|所|位)?(" + "|".join(sorted(_LIST_HEADS, key=len, reverse=True)) + ")")
+_LIST_END = re.compile(  # 等N家(骨干)企业
+    r"等(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两几多数]+)?[余多]?(?:家|个|所|位)?((?:(?!领域|行业|产业|类|方面|板块)[\u4e00-\u9fff]){0,4}?)(" + "|".join(sorted(_LIST_HEADS, key=len, reverse=True)) + ")"
+)
 _OBJECT_VERBS = ("签约", "联系", "对接", "引进", "携手")
 _WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共建")
 _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
@@ -306,7 +308,12 @@ def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:
 def _list_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
     """Items of “X、Y等N家企业”, and objects of 签约/联系/对接 that look like names."""
     key = s.key
-    out = [_Cand(i, j, _LIST_HEADS[m.group(1)], "list") for m in _LIST_END.finditer(key) for i, j in _items_before(key, toks, m.start())]
+    out = [
+        _Cand(i, j, _LIST_HEADS[m.group(2)], "list")
+        for m in _LIST_END.finditer(key)
+        for i, j in _items_before(key, toks, m.start())
+        if not m.group(1) or any(_distinctive(w.text, w.pos) for w in toks.span_words(i, j))  # 等高科技企业: 医疗器械 is a trade
+    ]
     for verb in _OBJECT_VERBS:
         for m in re.finditer(verb, key):
             i = j = m.end()
@@ -647,7 +654,7 @@ class _Builder:
         """Keep a generic name that belongs to the park (园区科学技术协会, 生物园区管委会); drop the rest."""
         refs = {"园区"} | ({home.key, *home.aliases, *re.findall(r"[^|]+", self.bare_park_words(home))} if home else set())
         for e in list(dict.fromkeys(self.by_key.values())):
-            if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r) for r in refs if r):
+            if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r) and not e.key.startswith(r + "内") for r in refs if r):
                 e.generic = False
 
     def drop_uncorroborated(self) -> None:

@@ -116,6 +116,8 @@ class Tokens:
             return False
         if w[k].pos in ("d", "ad", "q", "zg") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):
             return True
+        if w[k].text == "中" and left.pos == "ns" and right.pos == "n" and right.is_letters():  # 澳门|中|药业商会
+            return True
         return (
             w[k].pos == "m" and len(w[k].text) == 1 and w[k].text in _ABBREVIATING_NUMERALS
             and (left.pos in _PROPER_POS or left.text in _SUFFIX_WORDS)

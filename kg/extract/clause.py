@@ -25,7 +25,7 @@ PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator",
 # between two items of a list; a bracket may follow an item (A(以下简称甲)、B)
 _SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[、和及与,，]|以及)")
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
-_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
+_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
 _SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?(?:表示|称|介绍|透露|指出)")
 _PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来|下一步")
 
@@ -59,17 +59,22 @@ class SentenceView:
         self.home = home
         self.topic = topic  # the body (alliance, association…) the article spoke of last, before this sentence
         self.section: str | None = None  # the status of a list of members this sentence is part of, if any
+        self.listing: tuple[Ent, str] | None = None  # set by a list header (…单位：1.A；) whose items the next sentences continue
 
     def body_before(self, pos: int, exclude: tuple[Mention, ...] = ()) -> Mention | None:
         """The body with members that the text at ``pos`` speaks of: the last one named before it in
         the sentence (向联合体秘书处提交加入申请), else the one the article spoke of last."""
         skip = {id(x.ent) for x in exclude}
-        named = [x for x in self.ms if x.j <= pos and x.ent.type in BODIES and id(x.ent) not in skip]
-        if named:
-            return named[-1]
+        named = [x for x in self.ms if x.j <= pos and x.ent.type in BODIES and id(x.ent) not in skip and not self._listed(x)]
+        if named:  # the body the article speaks of, if the sentence names it too, else the last one named
+            return next((x for x in reversed(named) if x.ent is self.topic), named[-1])
         if self.topic is not None and id(self.topic) not in skip:
             return Mention(self.s.index, pos, pos, self.topic, "implicit")
         return None
+
+    def _listed(self, x: Mention) -> bool:
+        """True when ``x`` is an item of a list of organizations (A、B与协会共同发起): a member, not the body."""
+        return any(m is not x and m.ent is not x.ent and m.ent.is_org and (_SEPARATOR.fullmatch(self.key[m.j : x.i]) or _SEPARATOR.fullmatch(self.key[x.j : m.i])) for m in self.ms)
 
     @cached_property
     def toks(self) -> Tokens:
@@ -107,8 +112,8 @@ class SentenceView:
         start = self.clause_start(pos)
         while start > 0:
             start = self.clause_start(start - 1)
-            opening = [m for m in self.ms if m.i == start and m.ent.is_org]
-            if opening:
+            opening = [m for m in self.orgs(start, self.clause_end(start)) if not re.search(r"[与和同向对跟]$", self.key[start : m.i])][:1]
+            if opening and not self.orgs(start, opening[0].i):  # 目前A已与联合体达成合作意向: A, not 联合体
                 return opening[0]
         return None
 

@@ -39,10 +39,10 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         members = [x for x in st.orgs(m.end(), w.start())]
         own = [x for x in st.list_before(m.start(), st.clause_start(m.start())) if x.ent.type in COLLAB - {"IndustrialPark"}]
         orgs = named or own[-1:] or ([carried] if carried else [])
+        if not orgs:  # 联盟由A牵头…，首批吸纳B、C为成员单位 ; 联盟召集人表示，预计明年再纳入A与B: the body spoken of
+            orgs = [b for b in (st.body_before(m.start(), tuple(members)),) if b is not None]
         if not orgs and not bare:
             orgs = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"}]
-        if not orgs:  # 联盟召集人表示，预计明年再纳入A与B: the body the sentence or the article speaks of
-            orgs = [b for b in (st.body_before(m.start(), tuple(members)),) if b is not None]
         if not members or not orgs:
             continue
         org = orgs[-1] if not named else named[0]
@@ -58,6 +58,8 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
             continue
         applies = m.group(1) is None
         after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB] if not applies else []
+        if m.group(1) == "进入" and not (after and after[0].i == m.end()):
+            continue  # 进入联盟 joins; 进入市场 does not
         _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None)
     # A、B 已经和我们对接过，准备年内吸纳进来
     for m in re.finditer(r"(?:吸纳|吸收|纳入)进来", key):
@@ -68,7 +70,7 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     # (牵头|成员|会员…)单位(N家)：A、B ; Y(的)副会长单位 A ; 会员企业 A
     for m in _ROLE_LIST.finditer(key):
         if m.group(2):  # …单位14家：(除A外,)B、C
-            besides = re.match(r"除([^,;。]{2,40})(?:以)?外,?", key[m.end() :])
+            besides = re.match(r"除([^,;。]{2,40})(?:以)?外,?(?:另有|还有|尚有)?", key[m.end() :])
             members = (st.orgs(m.end(), m.end() + besides.end(1)) + st.list_after(m.end() + besides.end())) if besides else st.list_after(m.end())
         else:
             members = [x for x in st.ms if x.i == m.end() and x.ent.is_org]
@@ -77,12 +79,18 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
             if body is not None and x.ent is not body.ent:
                 add_statement(out, x, "memberOf", body, st, span_of(body, x, (m.start(), m.end())), st.status(m.start()), role=m.group(1))
     # under a heading of members (一、首批成员单位): (二)高校及科研院所(3家)：A、B
-    for m in _SECTION_ITEM.finditer(key) if st.section else ():
+    for m in _SECTION_ITEM.finditer(key):
+        if not st.section and not re.search(_MEMBER_WORD, m.group()):
+            continue
+        status = "planned" if re.search(r"拟|将|计划|待", m.group(1)) else st.section or st.status(m.start())
         members = st.list_after(m.end())
         body = st.body_before(m.start(), tuple(members))
+        if body is None:
+            continue
+        st.listing = (body.ent, status)
         for x in members:
-            if body is not None and x.ent is not body.ent:
-                add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), st.section, role="成员单位")
+            if x.ent is not body.ent:
+                add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), status, role="成员单位")
     # 成员单位(共)N家，(…)包括/还有 A、B
     for m in re.finditer(r"(?:包括|包含|还有|分别是|分别为|涵盖)", key):
         word = re.compile(_MEMBER_WORD).search(key, 0, m.start())
@@ -96,8 +104,11 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     for m in re.finditer(r"(?:成为|为|是)", key):
         orgs = [x for x in st.ms if x.i == m.end() and x.ent.type in COLLAB]
         end = _member_word_after(st, m.end())
-        if not end or not orgs or not re.match(r"(?:之一|[,;。:]|$)", key[end:]):
+        if not end or not re.match(r"(?:之一|[,;。:]|$)", key[end:]):
             continue  # 为联盟成员单位提供授信: for the members, not becoming one
+        if not orgs:  # A、B等19家单位成为首批成员 ; A等均为其成员单位: the body spoken of
+            _join(st, out, m.start(), end, None, None)
+            continue
         members = st.list_before(m.start(), st.clause_start(m.start()))
         if not members:
             members = st.list_before(m.start(), 0)
@@ -128,6 +139,8 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
         ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _GUIDES_AFTER.match(key, x.j)]
+        if v and not ys:  # 由A、B与C共同发起的Y
+            ys = [x for x in st.ms if x.i == v.end() + 1 and key[v.end()] == "的" and x.ent.type in BODIES]
         if v and ys and v.start() - m.end() <= 60 and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
             if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB]:
@@ -141,10 +154,13 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
 # 加入 (not 加入申请: an application), 入盟, 入会; group 1 is None for an application or an intention
 _JOINS = re.compile(
     r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|加入)?申请(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)|办理入(?:盟|会)(?:手续|程序)|表达了?(?:入盟|入会|加入)(?:意向|意愿)"
-    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|加盟)(?!申请|意向|意愿)(?:手续|程序)?"
+    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|加盟|进入)(?!申请|意向|意愿|事宜|事项|工作|仪式)(?:手续|程序)?"
 )
-_SECTION_ITEM = re.compile(r"(?:^|(?<=[。;]))\([一二三四五六七八九十]+\)[^:：,;。]{0,16}[:：]")
-_ROLE_LIST = re.compile(r"(?:\([一二三四五六七八九十]+\))?((?:牵头|发起|成员|会员|理事|常务理事|副理事长|理事长|会长|副会长)(?:单位|企业))(?:\(\d+家\)|共?\d+家)?([:：]|如下:)?")
+_SECTION_ITEM = re.compile(r"\([一二三四五六七八九十]+\)([^:：,;。()]{0,16})(?:\([^()]{0,40}\))?[:：]")  # (二)拟吸纳成员单位(待…)：
+_ROLE_LIST = re.compile(
+    r"(?:\([一二三四五六七八九十]+\))?((?:牵头|发起|成员|会员|理事|常务理事|副理事长|理事长|会长|副会长)(?:单位|企业)|[\u4e00-\u9fff]{1,4}(?:成员|会员)(?!单位|企业))"
+    r"(?:\(\d+[家个所]\)|共?\d+[家个所])?([:：]|如下:)?"
+)  # 成员单位(18家)：A、B ; 企业会员（21家）：A、B
 
 
 def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention | None, status: str | None) -> None:

@@ -44,7 +44,8 @@ _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
 _NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
 _NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no body (党员干部 too)
     "格局 布局 结局 大局 全局 开局 当局 时局 政局 僵局 饭局 骗局 棋局 餐厅 大厅 客厅 展厅 门厅 前厅 舞厅 "
-    "全部 干部 总部 局部 本部 俱乐部 细部 头部 尾部 底部 顶部 根部 面部 外部 内部 腹部 背部 部署 签署 公署".split()
+    "全部 干部 总部 局部 本部 俱乐部 细部 头部 尾部 底部 顶部 根部 面部 外部 内部 腹部 背部 部署 签署 公署 "
+    "东部 西部 南部 北部 中部 中南部 西南部 东南部 东北部 西北部 中西部 中东部".split()
 )
 _NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
 # descriptors ending in these are cut off a name (园区|金诃藏药…); a parent body (国家实验研究院|台湾半导体研究中心) is not
@@ -225,9 +226,9 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
 
 
 def _glued_preposition(w) -> bool:
-    """True when jieba glued a preposition to the name's first character: 由鲁|东海晶化学…, 经竹|科管理局
-    (a two-character word it does not know, starting with 由, 经, 被…)."""
-    return len(w.text) == 2 and w.text[0] in PREPOSITION_CHARS and word_freq(w.text) is None
+    """True when jieba glued a preposition to the name's first characters: 由鲁|东海晶化学…, 经竹|科管理局,
+    由湘岳|重工… (a two- or three-character word it does not know, starting with 由, 经, 被…)."""
+    return w.text[0] in PREPOSITION_CHARS and word_freq(w.text) is None and (len(w.text) == 2 or len(w.text) == 3 and word_freq(w.text[1:]) is None)
 
 
 def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:

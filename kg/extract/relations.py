@@ -274,10 +274,14 @@ def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, k
 _LISTS_MEMBERS = re.compile(r"(?:成员|会员)(?:单位|企业)?[^,;。]{0,6}如下:")
 
 
-def _is_list_item(st: SentenceView) -> bool:
-    """The sentence is one organization, perhaps with its role in brackets: 厦门大学信息学院； / A（牵头单位）。"""
+def _list_item(st: SentenceView) -> Mention | None:
+    """The organization when the sentence is one item of a list: 厦门大学信息学院； / A（牵头单位）。 / 2．B；"""
     orgs = [m for m in st.ms if m.ent.is_org]
-    return bool(orgs) and orgs[0].i == 0 and re.fullmatch(r"(?:\([^()]{0,12}\))?[;。.]?", st.key[orgs[0].j :]) is not None and all(m.ent is orgs[0].ent for m in orgs)
+    if not orgs or not all(m.ent is orgs[0].ent for m in orgs):
+        return None
+    lead = re.match(r"(?:\d{1,2}[.、]|\([一二三四五六七八九十\d]+\))?", st.key)
+    ok = orgs[0].i == lead.end() and re.fullmatch(r"(?:\([^()]{0,12}\))?[;。.]?", st.key[orgs[0].j :])
+    return orgs[0] if ok else None
 
 
 _HEADING = re.compile(r"[一二三四五六七八九十]+、([^,;:。]{0,16})")
@@ -302,14 +306,17 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
             section = None if not _MEMBER_HEADING.search(heading.group(1)) else ("planned" if st.status(heading.end()) == "planned" else "active")
         st.section = section
         before = len(out)
-        if listing and _is_list_item(st):  # …成员单位如下：A（牵头单位）；B；C。 — one item per sentence
+        item = _list_item(st) if listing else None
+        if item is not None:  # …成员单位如下：A（牵头单位）；B；C。 / (一)首批成员单位：1.A；2.B；
             body, status = listing
-            add_statement(out, st.ms[0], "memberOf", Mention(s.index, 0, 0, body, "implicit"), st, (st.ms[0].i, st.ms[0].j), status, role="成员单位")
+            add_statement(out, item, "memberOf", Mention(s.index, 0, 0, body, "implicit"), st, (item.i, item.j), status, role="成员单位")
         else:
             listing = None
         find_memberships(st, out)
         _relations(st, doc, known, new_ents, out)
-        if _LISTS_MEMBERS.search(s.key):
+        if st.listing:
+            listing = st.listing
+        elif _LISTS_MEMBERS.search(s.key):
             joined_here = [x for x in out[before:] if x.is_membership and x.object is not None]
             body = joined_here[-1].object if joined_here else (st.body_before(len(s.key)).ent if st.body_before(len(s.key)) else None)
             listing = (body, st.status(len(s.key))) if body else None

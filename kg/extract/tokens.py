@@ -46,8 +46,10 @@ class Word:
         return self.pos in _PROPER_POS or not (self.generic or self.pos in _VERBISH_POS)
 
     def is_letters(self) -> bool:
-        """Chinese characters, or ASCII letters and digits that start with a letter (GreenH2, not 5GWh)."""
-        return not self.text[0].isdigit() and all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() for c in self.text)
+        """Chinese characters, or ASCII letters and digits with a letter in a name's style (GreenH2, 5G; not 5GWh, 2024)."""
+        if not all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() for c in self.text):
+            return False
+        return not self.text[0].isdigit() or (self.text.isascii() and any(c.isalpha() for c in self.text) and len(self.text) <= 3 and not self.text.endswith(("wh", "kw", "mw", "gw", "km", "kg", "mm", "cm")))
 
 
 class Tokens:
@@ -135,7 +137,10 @@ class Tokens:
             return False
         left, right = w[k - 1], w[k + 1]
         if w[k].pos == "n" and w[k].text not in _NOUN_TOO:  # 产业|协同(n)|创新联盟; not 落户(n)|园区, 隶属于|烟台
-            return left.pos == "n" and left.is_letters() and right.pos in ("n", "v", "vn") and right.text not in _SUFFIX_WORDS and right.text not in BOUNDARY_WORDS
+            return (
+                left.pos == "n" and left.is_letters() and left.text not in _SUFFIX_WORDS
+                and right.pos in ("n", "v", "vn") and right.text not in _SUFFIX_WORDS and right.text not in BOUNDARY_WORDS
+            )
         modifier = left.pos in _PROPER_POS or (len(left.text) == 1 and left.pos == "a")
         return modifier and right.pos.startswith(("n", "j")) and right.text not in BOUNDARY_WORDS
 

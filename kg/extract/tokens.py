@@ -20,6 +20,7 @@ _ABBREVIATING_NUMERALS = frozenset("一二三四五六七八九十两双")
 _MEASURE_CHARS = frozenset("家个所名位批项件次年月日天亿万千百余多届期座支户人元")
 _SUFFIX_WORDS = frozenset(SUFFIXES)
 _LEGAL_ENDS = ("有限公司", "有限责任公司")
+_UNITS = ("wh", "kw", "mw", "gw", "km", "kg", "mm", "cm", "nm", "ghz", "mhz", "gb", "tb", "pb", "flops")
 PREPOSITION_CHARS = frozenset("由经被在向对把从将与为")  # glued by jieba to a name's first character: 由鲁|东…
 _DASHES = frozenset({"—", "-", "－", "–"})
 _PLACE_POS = frozenset({"ns", "j"})
@@ -49,7 +50,7 @@ class Word:
         """Chinese characters, or ASCII letters and digits with a letter in a name's style (GreenH2, 5G; not 5GWh, 2024)."""
         if not all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() for c in self.text):
             return False
-        return not self.text[0].isdigit() or (self.text.isascii() and any(c.isalpha() for c in self.text) and len(self.text) <= 3 and not self.text.endswith(("wh", "kw", "mw", "gw", "km", "kg", "mm", "cm")))
+        return not self.text[0].isdigit() or (self.text.isascii() and any(c.isalpha() for c in self.text) and not self.text.endswith(_UNITS))
 
 
 class Tokens:
@@ -63,6 +64,8 @@ class Tokens:
             prev = self.words[-1] if self.words else None
             if prev is not None and prev.text + w in _SUFFIX_WORDS and len(prev.text) < 3:
                 self.words[-1] = Word(prev.text + w, "n", prev.start, pos + len(w))  # 经|开区: jieba split a type word
+            elif prev is not None and prev.text.isdigit() and prev.text.isascii() and w.isascii() and w.isalpha():
+                self.words[-1] = Word(prev.text + w, "eng", prev.start, pos + len(w))  # 5|gaiot: one name, 5G AIoT
             else:
                 self.words.append(Word(w, flag, pos, pos + len(w)))
             pos += len(w)
@@ -113,7 +116,7 @@ class Tokens:
             return False
         left, right = w[k - 1], w[k + 1]
         if w[k].text in FUNCTION_CHARS:  # 合肥|幺(nr)|正|量子: only after a piece jieba took for a person's name
-            return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz") and len(left.text) == 1 and right.pos == "n"
+            return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz", "j") and len(left.text) == 1 and right.pos in ("n", "ns", "nz")
         if w[k].text in BOUNDARY_WORDS:
             return False
         if w[k].pos in ("d", "ad", "q", "zg") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):

@@ -10,11 +10,12 @@ import logging
 from functools import lru_cache
 
 from kg.errors import KgError
-from kg.extract.lexicon import GENERIC_WORDS
+from kg.extract.lexicon import GENERIC_WORDS, PLACE_NAMES
 
 __all__ = ["words", "is_generic_word", "word_freq"]
 
 _PROPER = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})
+_PLACE_FREQ = 500  # enough for jieba to cut a place it did not know as one word
 _COMMON_FREQ = 1000  # a dictionary word at least this frequent is common, unless a proper noun
 
 
@@ -27,6 +28,8 @@ def _posseg():
         raise KgError("kg extract needs jieba: pip install 'park-kg[extract]'") from None
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    for place in PLACE_NAMES:  # tagged as places, at no less than their dictionary frequency
+        jieba.add_word(place, freq=max(jieba.dt.FREQ.get(place) or 0, _PLACE_FREQ), tag="ns")
     return jieba, jieba.posseg
 
 

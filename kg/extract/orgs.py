@@ -56,7 +56,7 @@ _OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
 # a 中心 that is a facility, not a body: 数据中心, 智算中心, 算力调度中心, 区域运营中心
 _FACILITY_CENTRE = re.compile(
     "(?:数据|智算|算力|计算|超算|云计算|调度|运营|展示|体验|会展|展览|物流|分拨|仓储|结算|指挥|营销|客服|配送|集散|"
-    "冷链|研学|会议|活动|直播|交易|采购|销售|结算|清算|备份|灾备|监控|控制)中心$"
+    "冷链|研学|会议|活动|直播|交易|采购|销售|清算|备份|灾备|监控|控制|路演|航运|金融|贸易|消费)中心$"
 )
 _GOVERNED_PLACE = re.compile("[省市县区州盟旗镇乡]$")  # 台中市|政府: a government is a place's
 _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
@@ -210,7 +210,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             if core[0].text == "园区" and SUFFIXES[suf] in _OWN_UNIT_TYPES:
                 break  # 园区科技招商中心 is the park's own unit, not a body in the park
             rest = core[h + 1 :]
-            if rest and all(w.generic or w.text in SUFFIXES for w in core[: h + 1]) and any(w.proper for w in rest):
+            if rest and all(w.generic or w.text in SUFFIXES or w.text in _CUT_HEADS for w in core[: h + 1]) and any(w.proper for w in rest):
                 prefix = [w.text for w in core[: h + 1]]
                 in_park = prefix[0] == "园区" and all(t.endswith("企业") for t in prefix[1:])
                 core = rest
@@ -219,7 +219,8 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
         if suf == "中心" and _FACILITY_CENTRE.search(key, 0, b) or suf == "政府" and not (_GOVERNED_PLACE.search(key, 0, a) or core[-1].pos == "ns"):
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
-        typ = "Qualification" if _GRANTED.search(key, 0, core[0].start) else SUFFIXES[suf]
+        granted = _GRANTED.search(key, 0, core[0].start) and re.match(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)", key[b:])
+        typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
         start = core[0].start + (1 if _glued_preposition(core[0]) else 0)
         out.append(_Cand(start, b, typ, "suffix", generic=_is_generic(_without_suffix(core, a)), in_park=in_park))
     return out
@@ -228,7 +229,10 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
 def _glued_preposition(w) -> bool:
     """True when jieba glued a preposition to the name's first characters: 由鲁|东海晶化学…, 经竹|科管理局,
     由湘岳|重工… (a two- or three-character word it does not know, starting with 由, 经, 被…)."""
-    return w.text[0] in PREPOSITION_CHARS and word_freq(w.text) is None and (len(w.text) == 2 or len(w.text) == 3 and word_freq(w.text[1:]) is None)
+    if w.text[0] not in PREPOSITION_CHARS or word_freq(w.text) is not None:
+        return False
+    rest = w.text[1:]  # 由鲁, 由湘岳, 和渝江电, 经市经信委
+    return len(w.text) == 2 or word_freq(rest) is None or any(rest.endswith(sf) and len(rest) > len(sf) for sf in SUFFIXES)
 
 
 def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
@@ -720,10 +724,11 @@ def _company_short_forms(key: str) -> list[str]:
     stem = next((key[: -len(lf)] for lf in LEGAL_FORMS if key.endswith(lf)), None)
     if not stem or key.endswith("分公司"):
         return []  # a branch is not called by its parent's short name
+    group = next((key[: -len(lf)] for lf in ("有限公司", "有限责任公司", "股份有限公司") if key.endswith(lf) and key[: -len(lf)].endswith("集团")), None)
     stem = re.sub(r"\([^()]{2,4}\)", "", stem)  # 本源量子计算科技(合肥)
     ws = Tokens(_unplaced(stem)).words
     a, b = 0, len(ws)
-    forms = [stem, _unplaced(stem)]
+    forms = [stem, _unplaced(stem)] + ([group] if group else [])  # …, 广州港集团 for 广州港集团有限公司
     while b > a + 1 and ws[b - 1].generic:
         b -= 1
         forms.append("".join(w.text for w in ws[a:b]))  # 蒙氢能源科技 → 蒙氢能源 (→ 蒙氢, too short)

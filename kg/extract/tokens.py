@@ -21,10 +21,10 @@ _MEASURE_CHARS = frozenset("家个所名位批项件次年月日天亿万千百�
 _SUFFIX_WORDS = frozenset(SUFFIXES)
 _LEGAL_ENDS = ("有限公司", "有限责任公司")
 _UNITS = ("wh", "kw", "mw", "gw", "km", "kg", "mm", "cm", "nm", "ghz", "mhz", "gb", "tb", "pb", "flops")
-PREPOSITION_CHARS = frozenset("由经被在向对把从将与为")  # glued by jieba to a name's first character: 由鲁|东…
+PREPOSITION_CHARS = frozenset("由经被在向对把从将与为和及同跟")  # glued by jieba to a name's first character: 由鲁|东…
 _DASHES = frozenset({"—", "-", "－", "–"})
 _PLACE_POS = frozenset({"ns", "j"})
-_REGION_PREFIXES = frozenset("东南西北中")  # 中|台湾, 南|台湾: a direction before a place is part of the place
+_REGION_PREFIXES = frozenset("东南西北中前后")  # 中|台湾, 南|台湾: a direction before a place is part of the place
 _NOUN_TOO = frozenset({"组织", "建设", "联合"})  # boundary verbs that are also nouns in names
 
 
@@ -121,7 +121,7 @@ class Tokens:
             return False
         if w[k].pos in ("d", "ad", "q", "zg") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):
             return True
-        if w[k].text == "中" and left.pos == "ns" and right.pos == "n" and right.is_letters():  # 澳门|中|药业商会
+        if w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and left.pos == "ns" and right.pos in ("n", "nr", "nrt", "nz") and right.is_letters():  # 澳门|中|药业商会, 北京|中|科睿
             return True
         return (
             w[k].pos == "m" and len(w[k].text) == 1 and w[k].text in _ABBREVIATING_NUMERALS

@@ -25,7 +25,7 @@ PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator",
 # between two items of a list; a bracket may follow an item (A(以下简称甲)、B)
 _SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[、和及与,，]|以及)")
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
-_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
+_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|争取|力争|待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,2}(?:吸纳|加入|建设|成立|引进|签约|打造|组建))")
 _SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?(?:表示|称|介绍|透露|指出)")
 _PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来|下一步")
 
@@ -58,13 +58,21 @@ class SentenceView:
         self.ms = ms
         self.home = home
         self.topic = topic  # the body (alliance, association…) the article spoke of last, before this sentence
+        self.recent: list[Ent] = []  # bodies named before this sentence, the latest last
         self.section: str | None = None  # the status of a list of members this sentence is part of, if any
         self.listing: tuple[Ent, str] | None = None  # set by a list header (…单位：1.A；) whose items the next sentences continue
 
-    def body_before(self, pos: int, exclude: tuple[Mention, ...] = ()) -> Mention | None:
+    def body_before(self, pos: int, exclude: tuple[Mention, ...] = (), kinds: frozenset[str] = BODIES) -> Mention | None:
         """The body with members that the text at ``pos`` speaks of: the last one named before it in
-        the sentence (向联合体秘书处提交加入申请), else the one the article spoke of last."""
+        the sentence (向联合体秘书处提交加入申请), else the one the article spoke of last. ``kinds``
+        narrows the types (入盟 joins an alliance, 入会 an association or a chamber named in the
+        sentence — an alliance's members are 会员 too, so 入会 alone does not look further back)."""
         skip = {id(x.ent) for x in exclude}
+        if kinds != BODIES:
+            named = [x for x in self.ms if x.j <= pos and x.ent.type in kinds and id(x.ent) not in skip and not self._listed(x)]
+            recent = [e for e in self.recent if e.type in kinds and id(e) not in skip] if "Alliance" in kinds or "PartyBuildingCommunity" in kinds else []
+            if named or recent:
+                return named[-1] if named else Mention(self.s.index, pos, pos, recent[-1], "implicit")
         named = [x for x in self.ms if x.j <= pos and x.ent.type in BODIES and id(x.ent) not in skip and not self._listed(x)]
         if named:  # the body the article speaks of, if the sentence names it too, else the last one named
             return next((x for x in reversed(named) if x.ent is self.topic), named[-1])

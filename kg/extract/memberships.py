@@ -60,12 +60,12 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB] if not applies else []
         if m.group(1) == "进入" and not (after and after[0].i == m.end()):
             continue  # 进入联盟 joins; 进入市场 does not
-        _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None)
+        _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None, _joined_kind(m.group()))
     # A、B 已经和我们对接过，准备年内吸纳进来
     for m in re.finditer(r"(?:吸纳|吸收|纳入)进来", key):
         _join(st, out, m.start(), m.end(), None, None)
     # A、B 也位列其中 ; A 担任会长单位
-    for m in re.finditer(r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中))|(?:担任|当选)(?:副)?(?:会长|理事长|副理事长|理事|常务理事|监事长|秘书长)单位", key):
+    for m in _HAS_ROLE.finditer(key):
         _join(st, out, m.start(), m.end(), None, None)
     # (牵头|成员|会员…)单位(N家)：A、B ; Y(的)副会长单位 A ; 会员企业 A
     for m in _ROLE_LIST.finditer(key):
@@ -153,8 +153,16 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
 
 # 加入 (not 加入申请: an application), 入盟, 入会; group 1 is None for an application or an intention
 _JOINS = re.compile(
-    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|加入)?申请(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)|办理入(?:盟|会)(?:手续|程序)|表达了?(?:入盟|入会|加入)(?:意向|意愿)"
-    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|加盟|进入)(?!申请|意向|意愿|事宜|事项|工作|仪式)(?:手续|程序)?"
+    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|入共|入体|加入)?(?:申请书?|意向书)(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)"
+    r"|办理(?:入盟|入会|加入)(?:手续|程序)|表达了?(?:入盟|入会|加入|加盟)(?:意向|意愿)"
+    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|入共|入体|加盟|进入)(?!申请|意向|意愿|事宜|事项|工作|仪式)(?:手续|程序)?"
+)
+# A、B 也位列其中 ; A 出任/当选/受聘为(首任)(副)理事长单位 ; A 成为最早一批结对单位 ; A 被正式吸纳为成员单位
+_HAS_ROLE = re.compile(
+    r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中))"
+    r"|(?:担任|当选|出任|分任|接任|受聘为|担起了?|作为|成为|转为)[^,;。]{0,8}?"
+    r"(?:会长|理事长|理事|常务理事|监事长|秘书长|主席|成员|会员|结对|共建|轮值主席|发起|牵头)单位"
+    r"|被(?:正式)?(?:吸纳|吸收|接纳|批准)为(?:成员|会员)(?:单位)?"
 )
 _SECTION_ITEM = re.compile(r"\([一二三四五六七八九十]+\)([^:：,;。()]{0,16})(?:\([^()]{0,40}\))?[:：]")  # (二)拟吸纳成员单位(待…)：
 _ROLE_LIST = re.compile(
@@ -163,7 +171,21 @@ _ROLE_LIST = re.compile(
 )  # 成员单位(18家)：A、B ; 企业会员（21家）：A、B
 
 
-def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention | None, status: str | None) -> None:
+def _joined_kind(trigger: str) -> frozenset[str]:
+    """What a trigger joins: 入盟/加盟 an alliance, 入会 an association or chamber, 入共 a community, else any body."""
+    for word, kinds in _JOINED_KINDS:
+        if word in trigger:
+            return kinds
+    return BODIES
+
+
+_JOINED_KINDS = (
+    ("盟", frozenset({"Alliance"})), ("入体", frozenset({"Alliance"})), ("入会", frozenset({"Association", "ChamberOfCommerce"})),
+    ("入共", frozenset({"PartyBuildingCommunity"})),
+)
+
+
+def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention | None, status: str | None, kinds: frozenset[str] = BODIES) -> None:
     """The organizations named right before ``[a, b)`` join ``body``: the one named after the trigger,
     or 向/对 Y before it, or the body the sentence or the article speaks of."""
     key = st.key
@@ -176,7 +198,7 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
         members = st.previous_clause_run(a)
     if not members:
         return
-    body = body or st.body_before(members[0].i, tuple(members)) or st.body_before(a, tuple(members))
+    body = body or st.body_before(members[0].i, tuple(members), kinds) or st.body_before(a, tuple(members), kinds)
     if body is None:
         return
     for x in members:

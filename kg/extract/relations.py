@@ -271,7 +271,7 @@ def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, k
     return m
 
 
-_LISTS_MEMBERS = re.compile(r"(?:成员|会员)(?:单位|企业)?[^,;。]{0,6}如下:")
+_LISTS_MEMBERS = re.compile(r"(?:成员|会员)[^;。]{0,24}(?:如下)?(?:\([^()]{0,12}\))?:")  # …作为首批成员参与组建（排名不分先后）：
 
 
 def _list_item(st: SentenceView) -> Mention | None:
@@ -298,9 +298,11 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
             new_ents["known:" + e.known.id] = e
     topic: Ent | None = None
     listing: tuple[Ent, str] | None = None  # the body whose members the sentences that follow list, one each
+    recent: list[Ent] = []
     section: str | None = None  # under a heading 一、首批成员单位 (active) or 二、拟吸纳成员单位 (planned)
     for s in doc.sentences:
         st = SentenceView(s, found.mentions(s.index), found.home, topic)
+        st.recent = recent
         heading = _HEADING.match(s.key)
         if heading:
             section = None if not _MEMBER_HEADING.search(heading.group(1)) else ("planned" if st.status(heading.end()) == "planned" else "active")
@@ -316,13 +318,16 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
         _relations(st, doc, known, new_ents, out)
         if st.listing:
             listing = st.listing
-        elif _LISTS_MEMBERS.search(s.key):
+        elif header := _LISTS_MEMBERS.search(s.key):
             joined_here = [x for x in out[before:] if x.is_membership and x.object is not None]
             body = joined_here[-1].object if joined_here else (st.body_before(len(s.key)).ent if st.body_before(len(s.key)) else None)
             listing = (body, st.status(len(s.key))) if body else None
+            for x in st.list_after(header.end()) if body else ():  # …（排名不分先后）：1.A；
+                add_statement(out, x, "memberOf", Mention(s.index, 0, 0, body, "implicit"), st, (x.i, x.j), listing[1], role="成员单位")
         # what the next sentences speak of: the body that just gained members, else the first one named
         joined = [x.object for x in out[before:] if x.is_membership and x.object is not None]
         topic = joined[-1] if joined else next((m.ent for m in st.ms if m.ent.type in BODIES), topic)
+        recent = [e for e in recent if e not in {m.ent for m in st.ms}] + list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES))
     for e in found.ents:
         if e.parent_park:
             park, m = e.parent_park

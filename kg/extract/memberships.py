@@ -136,6 +136,14 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
+    # A(、B)(共同)发起成立 Y: the founders right before the verb
+    for v in re.finditer(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建)了?", key):
+        ys = [x for x in st.ms if x.i == v.end() and x.ent.type in BODIES]
+        founders = st.list_before(v.start(), st.clause_start(v.start()))
+        if ys and founders and re.fullmatch(r"(?:\([^()]{0,24}\))?[\u4e00-\u9fff]{0,4}", key[founders[-1].j : v.start()]):
+            for x in founders:
+                if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
+                    add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
         ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _GUIDES_AFTER.match(key, x.j)]
@@ -193,7 +201,11 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
     to = [x for x in st.orgs(start, a) if x.i > 0 and key[x.i - 1] in "向对到"]  # 向园区党工委递交申请: the addressee
     if body is None and to and to[-1].ent.type in BODIES:
         body = to[-1]
-    members = st.list_before(to[-1].i - 1 if to else a, start)
+    end = to[-1].i - 1 if to else a
+    cands = st.orgs(start, end)
+    if len(cands) >= 2 and cands[-1].ent.type in BODIES and key[cands[-1].i - 1 : cands[-1].i] in ("的", "在") and re.match(r"[\u4e00-\u9fff]", key[cands[-1].j : cands[-1].j + 1]):
+        end = cands[-1].i  # A在9月的共同体联席会上被吸纳为成员单位: 共同体 names the meeting, A is the member
+    members = st.list_before(end, start)
     if not members and start > 0 and not st.orgs(start, a):  # A、B正与共同体对接，预计年底前正式加入
         members = st.previous_clause_run(a)
     if not members:

@@ -77,6 +77,7 @@ _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构
 _ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _THIS_ONE = re.compile(r"(?:新一届|本届|上一届|首届|该|本|此)$")  # 新一届商会: the chamber named before
+_JOIN_WORDS = re.compile(r"入盟|入会|入共|入体|加盟|加入")
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
 _ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
 
@@ -286,6 +287,8 @@ def _looks_like_name(key: str, toks: Tokens, c: _Cand) -> bool:
         return False
     if c.how == "list":
         return True
+    if _JOIN_WORDS.fullmatch(key, i, j):
+        return False  # 签约“入共”: joining, not a party
     return not ws[-1].generic and not any(ws[-1].text.endswith(t) for t in _NAME_TAIL_GENERIC)
 
 

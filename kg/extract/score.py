@@ -12,7 +12,8 @@ Gold files (``tests/data/extract/<name>.gold.yaml``)::
 
 Names are compared by :func:`kg.text.name_key` (width, quotation marks, traditional →
 simplified). Organizations are scored *exact* (name against name) and *alias-aware*
-(any name or alias of a prediction against any of a gold organization, one to one).
+(any name or alias of a prediction against any of a gold organization, one to one), and per
+class (``org:Company`` …: found alias-aware *and* given the gold class).
 Memberships and relations are compared as (subject, predicate, object) after mapping every
 predicted name to the gold organization it matched; a membership's predicate is
 ``memberOf``, ``plannedMemberOf`` or ``formerMemberOf`` by its status.
@@ -59,6 +60,7 @@ class Predicted:
     """What was extracted, reduced to names: organizations (name + aliases), memberships, relations."""
 
     orgs: list[tuple[str, list[str]]] = field(default_factory=list)
+    org_types: list[str] = field(default_factory=list)  # the class of each of ``orgs``, when known
     memberships: set[tuple[str, str, str]] = field(default_factory=set)
     relations: set[tuple[str, str, str]] = field(default_factory=set)
     missed: dict[str, list[Any]] = field(default_factory=dict)
@@ -91,6 +93,10 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
         "org_exact": Score(len(exact), len(pred.orgs), len(gold_orgs)),
         "org_alias": Score(len(alias), len(pred.orgs), len(gold_orgs)),
     }
+    if len(pred.org_types) == len(pred.orgs):  # per class: found with the right class (alias-aware)
+        for t in sorted({g.get("type", "Organization") for g in gold_orgs} | set(pred.org_types)):
+            tp = sum(1 for pi, gi in alias.items() if pred.org_types[pi] == t == gold_orgs[gi].get("type", "Organization"))
+            out["org:" + t] = Score(tp, pred.org_types.count(t), sum(1 for g in gold_orgs if g.get("type", "Organization") == t))
     canon: dict[str, str] = {}
     for pi, gi in alias.items():
         name, al = pred.orgs[pi]
@@ -129,6 +135,7 @@ def from_extraction(ex) -> Predicted:
     p = Predicted()
     for e in ex.orgs:
         p.orgs.append((e.name, list(e.aliases.values()) + list(e.known.aliases if e.known else ())))
+        p.org_types.append(e.type)
     for st in ex.statements:
         if st.object is None:
             continue
@@ -148,6 +155,7 @@ def from_facts(facts, org_types: Iterable[str]) -> Predicted:
         ts = e["type"] if isinstance(e["type"], list) else [e["type"]]
         if types & set(ts):
             p.orgs.append((e["name"], list(e.get("aliases", []))))
+            p.org_types.append(next(t for t in ts if t in types))
     for ff in facts.files:
         for m in ff.memberships:
             p.memberships.add((ents[m["member"]]["name"], ents[m["organization"]]["name"], m["status"]))

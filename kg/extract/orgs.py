@@ -774,12 +774,7 @@ def _is_initials(short: str, full: str) -> bool:
     head, body = short[: len(short) - n], full[: len(full) - n]
     if n < 2 or not any(ending.endswith(sf) for sf in SUFFIXES) or not 2 <= len(head) <= 4 or len(body) < 2 * len(head) or head in body:
         return False
-    pos = 0
-    for ch in head:
-        pos = body.find(ch, pos) + 1
-        if pos == 0:
-            return False
-    return True
+    return _in_order(head, body)
 
 
 _QUALIFIERS = ("股份有限公司", "有限责任公司", "有限公司", "自治区", "国家", "国际", "中国", "股份", "集团", "产业", "园", "区", "市", "省", "县")

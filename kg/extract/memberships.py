@@ -1,7 +1,16 @@
-"""Memberships from trigger words: “Y吸纳A、B…为成员单位”, “Y(将)吸纳A和B”, “A加入Y”, “A成为Y成员单位”,
-“Y成员单位包括A、B”, “由A牵头(联合B、C)成立Y”, “Y由A、B…组成”.
+"""Memberships from trigger words, in four families (one function each):
 
-An organization that guides (由X指导、Y牵头组建, 在X指导下) is not a member.
+* absorbed: “Y吸纳A、B…为成员单位”, “Y(将)吸纳A和B(加入)”;
+* joined: “A加入Y”, “A计划…加入” (the body the article speaks of), applications and intentions
+  as planned (“A递交入盟申请”, “A表达加入意愿”), roles taken (“A出任理事长单位”, “A被吸纳为成员
+  单位”, “A也位列其中”); 入盟/加盟 join an alliance, 入会 an association or chamber named there;
+* listed: “成员单位14家：(除A外，)B、C”, “企业会员（21家）：…”, “(二)拟吸纳成员单位：8．A；” and
+  the items of the sentences that follow, “成员单位…包括A、B”, “A成为Y成员单位”;
+* founded: “由A牵头(联合B、C)成立Y”, “X携手A、B成立Y”, “A发起成立Y”, “Y由A、B…组成”,
+  “由A、B共同发起的Y”.
+
+An organization that guides (由X指导、Y牵头组建, 在X指导下) is not a member; a statement is
+planned when an intent marker precedes its trigger (:meth:`SentenceView.status`).
 """
 
 from __future__ import annotations
@@ -18,6 +27,14 @@ _MEMBER_WORD = r"(?:成员单位|会员单位|理事单位|副理事长单位|�
 
 def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     """Append the memberships stated in the sentence ``st`` to ``out``."""
+    _absorbed(st, out)
+    _joined(st, out)
+    _listed(st, out)
+    _founded(st, out)
+
+
+def _absorbed(st: SentenceView, out: list[Statement]) -> None:
+    """Y 吸纳 A、B…为成员单位 ; Y 吸纳 A、B 加入 ; Y (将)吸纳 A、B."""
     key = st.key
     # Y 吸纳 A、B… 为(Y的)成员单位 ; Y 吸纳 A、B 加入 ; Y (将)吸纳 A、B
     carried: Mention | None = None  # the subject of the previous 吸纳 in the sentence (…为成员单位，下半年还将吸纳X加入)
@@ -52,6 +69,11 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
             add_statement(out, x, "memberOf", org, st, span_of(org, x, (w.start(), max(w.end(), _member_word_after(st, w.end())))), st.status(m.start()), role=role.group(1) if role else "成员单位")
             if org.i == org.j:  # carried from an earlier clause: quote from where it is named
                 out[-1].i = min(out[-1].i, next((y.i for y in st.ms if y.ent is org.ent), out[-1].i))
+
+
+def _joined(st: SentenceView, out: list[Statement]) -> None:
+    """A 加入 Y ; A (计划)加入 ; A 递交入盟申请 ; A 被吸纳为成员单位 ; A 出任理事长单位 ; A 位列其中."""
+    key = st.key
     # A、B 加入 Y ; A、B (计划)加入 (Y named before, or the body the article speaks of) ; A 递交入盟申请
     for m in _JOINS.finditer(key):
         if st.inside_name(m.start()):
@@ -67,6 +89,11 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     # A、B 也位列其中 ; A 担任会长单位
     for m in _HAS_ROLE.finditer(key):
         _join(st, out, m.start(), m.end(), None, None)
+
+
+def _listed(st: SentenceView, out: list[Statement]) -> None:
+    """member lists: 成员单位14家：A、B ; (二)高校(3家)：A ; 成员单位…包括A、B ; A成为Y成员单位 ; Y成员单位包括A."""
+    key = st.key
     # (牵头|成员|会员…)单位(N家)：A、B ; Y(的)副会长单位 A ; 会员企业 A
     for m in _ROLE_LIST.finditer(key):
         if m.group(2):  # …单位14家：(除A外,)B、C
@@ -121,6 +148,11 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
         if orgs and members:
             for x in members:
                 add_statement(out, x, "memberOf", orgs[-1], st, span_of(orgs[-1], x), st.status(m.start()), role="成员单位")
+
+
+def _founded(st: SentenceView, out: list[Statement]) -> None:
+    """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
+    key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
     for lead in re.finditer(r"牵头|携手|联手|会同", key):
         v = _FOUNDS.search(key, lead.end())

@@ -194,3 +194,99 @@ def test_part_of_adverbs_before_the_trigger_and_develops():
 def test_the_park_named_most_often_is_home_even_when_it_is_a_science_park():
     ex = extract(HELDOUT / "hengqin_zhongyiyao_trad.txt")
     assert ("粵澳中醫藥創新發展聯盟", "粵澳合作中醫藥科技產業園", "active") in _stmts(ex, "establishedIn")  # 在產業園成立
+
+
+# ---------------------------------------------------------------- classes found by rounds 4–7 (tests/data/extract/README.md)
+
+
+def test_national_bodies_of_common_words_and_governments_of_places():
+    ex = _ex("黔云智算科技有限公司被工业和信息化部评为专精特新小巨人企业。臺中市政府與國家中山科學研究院簽署合作意向書。各级政府积极支持。")
+    orgs = _orgs(ex)
+    assert orgs["工业和信息化部"].type == "GovernmentBody" and orgs["臺中市政府"].type == "GovernmentBody"
+    assert not [n for n in orgs if n.endswith("政府") and n != "臺中市政府"]  # 各级政府 names no government
+
+
+def test_association_suffixes_gonghui_xiejinhui_cejinhui():
+    ex = _ex("首波成員包括臺中市工業區廠商協進會、臺中市機械公會與財團法人資訊工業策進會等單位。")
+    assert {"臺中市工業區廠商協進會", "臺中市機械公會", "財團法人資訊工業策進會"} <= set(_orgs(ex))
+
+
+def test_verbs_before_a_name_are_not_part_of_it():
+    ex = _ex("園區已有上銀科技股份有限公司進駐，預計明年再納入國立勤益科技大學。友嘉實業股份有限公司申請經濟部補助，會址遷入園區。")
+    orgs = set(_orgs(ex))
+    assert {"上銀科技股份有限公司", "國立勤益科技大學", "友嘉實業股份有限公司"} <= orgs
+    assert not [n for n in orgs if n.startswith(("已有", "納入", "申請", "會址"))]
+
+
+def test_names_jieba_splits_or_glues():
+    ex = _ex(
+        "中臺灣智慧機械產學聯盟成立。贵阳块数据城市建设有限公司加入。海化联盟由鲁东海晶化学股份有限公司牵头成立。"
+        "中国—东盟（南宁）数字经济产业园管理委员会承办。北京中科睿算信息技术有限公司天津分公司入驻。"
+    )
+    orgs = set(_orgs(ex))
+    assert {"中臺灣智慧機械產學聯盟", "贵阳块数据城市建设有限公司", "鲁东海晶化学股份有限公司", "中国—东盟（南宁）数字经济产业园管理委员会", "北京中科睿算信息技术有限公司天津分公司"} <= orgs
+    assert not [n for n in orgs if n.startswith("由")]
+
+
+def test_places_jieba_mistags_are_places():
+    ex = _ex("国网大连供电公司长兴岛供电分公司与深圳前海云帆征信有限公司签约。")
+    assert {"国网大连供电公司长兴岛供电分公司", "深圳前海云帆征信有限公司"} <= set(_orgs(ex))
+
+
+def test_facility_centres_are_not_bodies_and_research_centres_are():
+    ex = _ex("黔云智算科技有限公司的智算中心项目落户沙文科技园，为数据中心提供电力。银川市生产力促进中心加入联盟。")
+    orgs = set(_orgs(ex))
+    assert "银川市生产力促进中心" in orgs and not {"智算中心", "数据中心"} & orgs
+
+
+def test_short_forms_without_place_and_trade_word_and_in_brackets():
+    ex = _ex(
+        "深圳市讯邦智联科技股份有限公司落户园区。桂林电子科技大学则与讯邦智联签约。"
+        "国家科学及技术委员会（国科会）担任指导单位。国科会将增编预算。"
+    )
+    orgs = _orgs(ex)
+    assert "讯邦智联" in orgs["深圳市讯邦智联科技股份有限公司"].aliases.values() and "讯邦智联" not in orgs
+    assert "國科會" not in orgs and "国科会" not in orgs and "国科会" in orgs["国家科学及技术委员会"].aliases.values()
+
+
+def test_applications_and_intentions_are_planned_memberships():
+    ex = _ex(
+        "中国—东盟数字产业合作联盟正式揭牌。越南西贡软件园已表达入盟意向，南宁师范大学也已递交入盟申请。"
+        "常州驰骋新能源汽车电机有限公司拟于明年上半年加入。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert {("越南西贡软件园", "中国—东盟数字产业合作联盟", "planned"), ("南宁师范大学", "中国—东盟数字产业合作联盟", "planned"),
+            ("常州驰骋新能源汽车电机有限公司", "中国—东盟数字产业合作联盟", "planned")} <= m
+    assert not [x for x in m if x[2] == "active"]
+
+
+def test_founders_joining_and_roles():
+    ex = _ex(
+        "海化联盟于2023年5月成立，由鲁东海晶化学股份有限公司牵头，联合中国科学院烟台海岸带研究所、鲁东大学化学与材料科学学院共同发起，"
+        "烟台市工业和信息化局担任业务指导单位。烟台港湾聚合材料有限公司等7家单位正式加入联盟。烟台市化工行业协会也位列其中。"
+    )
+    m = {(a, b) for a, b, s in _stmts(ex, "memberOf") if s == "active"}
+    for member in ("鲁东海晶化学股份有限公司", "中国科学院烟台海岸带研究所", "鲁东大学化学与材料科学学院", "烟台港湾聚合材料有限公司", "烟台市化工行业协会"):
+        assert (member, "海化联盟") in m
+    assert not [x for x in m if x[0] == "烟台市工业和信息化局"]  # it guides
+
+
+def test_member_lists_under_headings_one_item_per_sentence():
+    ex = _ex(
+        "医药谷产业链党建共同体由医药谷党工委牵头组建。\n\n一、共同体成员单位（一）首批成员单位（已签订共建协议）：1．南京百瑞康生物医药股份有限公司；"
+        "2．江苏恒诺基因科技有限公司；（二）拟吸纳成员单位（待审议后正式纳入）：3．南京金麟细胞治疗技术有限公司；"
+    )
+    m = _stmts(ex, "memberOf")
+    assert ("南京百瑞康生物医药股份有限公司", "医药谷产业链党建共同体", "active") in m
+    assert ("江苏恒诺基因科技有限公司", "医药谷产业链党建共同体", "active") in m
+    assert ("南京金麟细胞治疗技术有限公司", "医药谷产业链党建共同体", "planned") in m
+
+
+def test_joining_an_alliance_is_not_joining_the_association_named_last():
+    ex = _ex(
+        "前海深港跨境金融科技联盟揭牌。秘书长单位一职交给了深圳市前海金融科技协会，联盟日常运营由该协会秘书处承担。"
+        "深圳市海岸线支付科技有限公司等52家单位已在入盟确认书上签字。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert ("深圳市海岸线支付科技有限公司", "前海深港跨境金融科技联盟", "active") in m
+    assert not [x for x in m if x[0] == "深圳市海岸线支付科技有限公司" and x[1] != "前海深港跨境金融科技联盟"]

@@ -222,7 +222,10 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         granted = _GRANTED.search(key, 0, core[0].start) and re.match(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)", key[b:])
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
-        start = core[0].start + (1 if _glued_preposition(core[0]) else 0)
+        glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith(tuple(SUFFIXES)))]
+        if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
+            core = core[glued[-1] :]
+        start = core[0].start + (1 if glued else 0)
         out.append(_Cand(start, b, typ, "suffix", generic=_is_generic(_without_suffix(core, a)), in_park=in_park))
     return out
 

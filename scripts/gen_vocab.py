@@ -98,6 +98,7 @@ def render_classes(g: Graph) -> str:
         {c for c in g.subjects(RDF.type, OWL.Class) if str(c).startswith((str(PARK), str(ORG)))},
         key=str,
     )
+    relations = sorted((t for t in g.subjects(RDF.type, PARK.RelationProperty) if (t, RDF.type, OWL.DatatypeProperty) not in g), key=str)
     lines = [
         '"""Classes of the ontology as plain data: labels and direct superclasses.',
         "",
@@ -105,7 +106,7 @@ def render_classes(g: Graph) -> str:
         "Used on the query path, which must not import rdflib.",
         '"""',
         "",
-        '__all__ = ["CLASSES", "ORGANIZATION_CLASSES", "ancestors", "descendants"]',
+        '__all__ = ["CLASSES", "ORGANIZATION_CLASSES", "RELATIONS", "ancestors", "descendants"]',
         "",
         "# local name -> (IRI, Chinese label, English label, direct superclasses by local name)",
         "CLASSES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {",
@@ -134,6 +135,8 @@ def render_classes(g: Graph) -> str:
         "",
         "",
         'ORGANIZATION_CLASSES = frozenset(descendants("Organization"))',
+        "# Relations between two entities (local names), as `kg related --predicate` names them.",
+        "RELATIONS = frozenset({" + ", ".join(f'"{_local(t)}"' for t in relations) + "})",
         "",
     ]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ returns a :class:`~kg.queries.result.Report` of plain rows.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Protocol
 
 from kg import classes
@@ -103,6 +104,27 @@ def _short(predicate: str) -> str:
     return predicate.removeprefix("org:")
 
 
+# what an edge between two entities can be: a relation, a membership by status, a chain link
+EDGE_PREDICATES = classes.RELATIONS | {"memberOf", "plannedMemberOf", "formerMemberOf", "nextInChain"}
+
+
+def _check_predicates(predicates: tuple[str, ...]) -> set[str]:
+    """The local names of ``predicates``; :class:`KgError` naming the closest ones for one that is not a relation."""
+    import difflib
+
+    wanted = {re.sub(r"^(?:org|park):", "", p.strip(), flags=re.IGNORECASE) for p in predicates}
+    folded = {p.lower(): p for p in EDGE_PREDICATES}
+    out = set()
+    for p in sorted(wanted):
+        if p in EDGE_PREDICATES or p.lower() in folded:
+            out.add(folded.get(p.lower(), p))
+            continue
+        close = [folded[c] for c in difflib.get_close_matches(p.lower(), list(folded), n=3, cutoff=0.5)]
+        hint = f"did you mean: {', '.join(close)}" if close else "known: " + ", ".join(sorted(EDGE_PREDICATES))
+        raise KgError(f"unknown predicate {p!r}; {hint}")
+    return out
+
+
 def _edges_of(store: Store, iri: str) -> list[tuple[str, dict[str, Any]]]:
     """(direction, row) for every edge touching ``iri``: '->' outgoing, '<-' incoming."""
     out = [("->", r) for r in store.run(q.EDGES_FROM, s=iri)]
@@ -114,8 +136,8 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
     """Neighbours up to ``depth`` hops away, with the relation, its direction, status and evidence."""
     if depth < 1:
         raise KgError("--depth must be at least 1")
+    wanted = _check_predicates(predicates)
     start = store.names.resolve(name)
-    wanted = {_short(p) for p in predicates}
     seen = {start.iri}
     frontier = [start.iri]
     rows: list[dict[str, Any]] = []

@@ -67,6 +67,10 @@ CATALOGUE = [
     Typed("depth-huge", ("related", "红领宁商", "--depth", "99999999999999999999"), 2, "is not in the range 1<=x<=6"),
     Typed("depth-not-a-number", ("related", "红领宁商", "--depth", "two"), 2, "'two' is not a valid integer"),
     Typed("bad-backend", ("members", "红领宁商", "--backend", "mysql"), 2, "'mysql' is not one of 'store', 'bolt'"),
+    # relations that do not exist are named as such, not answered with an empty table
+    Typed("unknown-predicate", ("related", "金诃藏药", "--predicate", "nope"), 1, "unknown predicate 'nope'; known: appliesFor"),
+    Typed("misspelt-predicate", ("related", "金诃藏药", "--predicate", "located"), 1, "unknown predicate 'located'; did you mean: locatedIn"),
+    Typed("predicate-any-case-and-prefix", ("related", "红领宁商", "--predicate", "ORG:memberof"), 0, "memberOf"),
 ]
 
 

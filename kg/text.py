@@ -31,6 +31,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
+    "simplified_map",
     "normalize",
     "normalize_with_offsets",
     "match_key",
@@ -69,6 +70,33 @@ def _t2s():
     from opencc import OpenCC  # opencc-python-reimplemented: pure Python, offline
 
     return OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    from opencc import OpenCC
+
+    return OpenCC("s2t")
+
+
+def simplified_map(texts) -> dict[str, str]:
+    """Traditional character → simplified, for the characters of ``texts`` in either script.
+
+    A page that searches these texts folds a query and the texts with it, so 金訶藏藥 finds
+    金诃藏药 and the other way round, without shipping the whole conversion table.
+
+    >>> simplified_map(["金诃藏药", "臺中"])
+    {'臺': '台', '藥': '药', '訶': '诃'}
+    """
+    out: dict[str, str] = {}
+    for ch in sorted({c for t in texts for c in t if is_cjk(c) and 0x3400 <= ord(c) <= 0x9FFF}):
+        simp = _t2s().convert(ch)
+        trad = _s2t().convert(ch)
+        if len(simp) == 1 and simp != ch:
+            out[ch] = simp
+        if len(trad) == 1 and trad != ch:
+            out[trad] = ch
+    return out
 
 
 @lru_cache(maxsize=65536)

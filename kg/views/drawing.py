@@ -41,8 +41,12 @@ class View:
 
     def data(self) -> dict[str, Any]:
         """The JSON-ready payload of the page."""
+        from kg.text import simplified_map
+
+        names = [x for n in self.nodes for x in (n["name"], *n["aliases"])]
         return {"title": self.title, "mode": self.mode, "nodes": self.nodes, "edges": self.edges, "legend": self.legend,
-                "options": self.options, "notes": self.notes, "focus": self.focus, "english": self.english}
+                "options": self.options, "notes": self.notes, "focus": self.focus, "english": self.english,
+                "fold": simplified_map(names)}  # the search folds traditional to simplified with it
 
 
 def _primary_type(ent: Entity | None) -> str:

@@ -154,9 +154,11 @@
   network.on("blurNode", showPinned);
   network.on("blurEdge", showPinned);
 
-  /* ---- search: Chinese name, alias/简称, English name ---- */
+  /* ---- search: Chinese name, alias/简称, English name; traditional or simplified ---- */
+  var fold = data.fold || {};  /* traditional -> simplified, for the characters of this page's names */
   function norm(s) {
-    return String(s || "").normalize("NFKC").toLowerCase().replace(/[\s"'“”‘’「」『』《》〈〉()（）.,，、·・\-]/g, "");
+    var t = String(s || "").normalize("NFKC").toLowerCase().replace(/[\s"'“”‘’「」『』《》〈〉()（）.,，、·・\-]/g, "");
+    return Array.from(t, function (ch) { return Object.prototype.hasOwnProperty.call(fold, ch) ? fold[ch] : ch; }).join("");
   }
   var index = data.nodes.map(function (n) {
     return { id: n.id, keys: [n.name].concat(n.aliases || [], n.name_en ? [n.name_en] : []).map(norm).filter(Boolean) };

@@ -47,6 +47,8 @@ SUFFIXES: dict[str, str] = {
     "检测所": "ResearchInstitute",
     "中心": "Organization",
     "事务所": "Company",
+    "株式会社": "Company",
+    "合作社": "Company",
     "交易所": "Organization",
     "设计院": "ResearchInstitute",
     "实验室": "ResearchInstitute",
@@ -109,6 +111,8 @@ SUFFIXES: dict[str, str] = {
     "高新技术产业开发区": "IndustrialPark",
     "开发区": "IndustrialPark",
     "经开区": "IndustrialPark",
+    "起步区": "IndustrialPark",
+    "先行区": "IndustrialPark",
     "工业园": "IndustrialPark",
     "物流园": "IndustrialPark",
     "高新区": "IndustrialPark",
@@ -228,7 +232,7 @@ BOUNDARY_WORDS = frozenset(
     还有 均有 担任 出任 开通 提升 招募 招收 聘请 任命 约请 联络 收购 并购 兼并 入股 参股 注资 增资
     颁发 表彰 奖励 资助 补助 审批 批准 批复 设有 下设 建成 建立 投建 新建 扩建 承接 承担 承建 中标
     牵手 联袂 结对 结盟 加盟 入盟 入会 退出 隶属 属于 来自 包含 涵盖 汇聚 集结 云集 汇集 新引进
-    搬进 搬到 迁到 打到 来到 找到 得到 收到 拿到 送到 转入 融入 进到 轮流到 负责 叫 名为 称为 举行 昨 当选 单位 设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
+    构成 组成 身上 搬进 搬到 迁到 打到 来到 找到 得到 收到 拿到 送到 转入 融入 进到 轮流到 负责 叫 名为 称为 举行 昨 当选 单位 设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
     """.split()
 )
 
@@ -242,10 +246,10 @@ GENERIC_WORDS = frozenset(
     重点 龙头 骨干 优质 知名 领军 行业 工业 商务 国家 省级 市级 区级 地方 公共 平台 成果 转化 转移
     研发 研究 管理 运营 建设 开发 工作 机构 单位 组织 机关 部门 政府 行政 人才 就业 教育 职业 培训
     初创 新创 规上 规模以上 入驻 在孵 头部 本土 本地 外资 民营 国有 示范 共用 共享 开放 联合 周边 天使 种子 引导 创投
-    港资 台资 外企 民企 国企 中资 信创
+    孵 上市 上柜 上市柜 试点 港资 台资 外企 民企 国企 中资 信创
     ai 5g iot aiot ic ict it vr ar xr gpu cpu cae cad eda saas paas iaas erp mes bim gis
     """.split()
 )
 
 # Time expressions that are never part of a name.
-TIME_WORDS = frozenset("今年 去年 明年 上半年 下半年 近日 日前 目前 当前 近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())
+TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 过去 今年 去年 明年 上半年 下半年 近日 日前 目前 当前 近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())

@@ -22,7 +22,7 @@ from kg.extract.orgs import Mention
 
 __all__ = ["find_memberships"]
 
-_MEMBER_WORD = r"(?:成员单位|会员单位|理事单位|副理事长单位|理事长单位|成员|会员)"
+_MEMBER_WORD = r"(?:成员单位|会员单位|理事单位|副理事长单位|理事长单位|发起单位|牵头单位|成员|会员)"
 
 
 def find_memberships(st: SentenceView, out: list[Statement]) -> None:
@@ -156,13 +156,13 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
     for lead in re.finditer(r"牵头|携手|联手|会同", key):
         v = _FOUNDS.search(key, lead.end())
-        if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 60 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
+        if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
         ys = [x for x in st.orgs(v.end(), st.clause_end(v.end())) if x.ent.type in COLLAB - {"IndustrialPark"}]
-        y = ys[0] if ys else st.body_before(lead.start())
+        first = st.orgs(0, lead.start())[-1:] if lead.group() == "牵头" else []
+        y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
             continue
-        first = st.orgs(0, lead.start())[-1:] if lead.group() == "牵头" else []
         for x in st.orgs(y.j if not ys and y.i < lead.start() else 0, v.start()):
             if x.ent is y.ent or _GUIDES_AFTER.match(key, x.j) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
@@ -194,7 +194,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
 # 加入 (not 加入申请: an application), 入盟, 入会; group 1 is None for an application or an intention
 _JOINS = re.compile(
     r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|入共|入体|加入)?(?:申请书?|意向书)(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)"
-    r"|办理(?:入盟|入会|加入)(?:手续|程序)|表达了?(?:入盟|入会|加入|加盟)(?:意向|意愿)"
+    r"|办理(?:入盟|入会|加入)(?:手续|程序)|表达了?(?:入盟|入会|加入|加盟)(?:意向|意愿)|(?:洽谈|商谈|商议)(?:加入|入盟|入会)(?:事宜)?"
     r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|入共|入体|加盟|进入)(?!申请|意向|意愿|事宜|事项|工作|仪式)(?:手续|程序)?"
 )
 # A、B 也位列其中 ; A 出任/当选/受聘为(首任)(副)理事长单位 ; A 成为最早一批结对单位 ; A 被正式吸纳为成员单位
@@ -203,6 +203,7 @@ _HAS_ROLE = re.compile(
     r"|(?:担任|当选|出任|分任|接任|受聘为|担起了?|作为|成为|转为)[^,;。]{0,8}?"
     r"(?:会长|理事长|理事|常务理事|监事长|秘书长|主席|成员|会员|结对|共建|轮值主席|发起|牵头)单位"
     r"|被(?:正式)?(?:吸纳|吸收|接纳|批准)为(?:成员|会员)(?:单位)?"
+    r"|列名(?:为)?[^,;。]{0,6}(?:成员|会员)"
 )
 _SECTION_ITEM = re.compile(r"\([一二三四五六七八九十]+\)([^:：,;。()]{0,16})(?:\([^()]{0,40}\))?[:：]")  # (二)拟吸纳成员单位(待…)：
 _ROLE_LIST = re.compile(

@@ -49,7 +49,7 @@ _NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no b
 )
 _NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
 # descriptors ending in these are cut off a name (园区|金诃藏药…); a parent body (国家实验研究院|台湾半导体研究中心) is not
-_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商"}) | frozenset(
+_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商", "项目", "重点项目"}) | frozenset(
     sf for sf, t in SUFFIXES.items() if t not in ("University", "ResearchInstitute", "GovernmentBody")
 )
 _OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
@@ -59,6 +59,7 @@ _FACILITY_CENTRE = re.compile(
     "冷链|研学|会议|活动|直播|交易|采购|销售|清算|备份|灾备|监控|控制|路演|航运|金融|贸易|消费)中心$"
 )
 _GOVERNED_PLACE = re.compile("[省市县区州盟旗镇乡]$")  # 台中市|政府: a government is a place's
+_EVENT_ENDS = ("仪式", "大会", "会议", "活动", "论坛", "典礼", "发布会", "启动会", "对接会")  # 签约仪式暨…联盟揭牌: two events
 _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
@@ -222,7 +223,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         granted = _GRANTED.search(key, 0, core[0].start) and re.match(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)", key[b:])
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
-        glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith(tuple(SUFFIXES)))]
+        glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith((*SUFFIXES, *_EVENT_ENDS)))]
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
             core = core[glued[-1] :]
         start = core[0].start + (1 if glued else 0)
@@ -251,7 +252,7 @@ def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
         return start
     right = toks.key[w[start].start : a] if start < k or w[k].start < a else ""
     before = w[start - 2]
-    if not 0 < len(right) <= (4 if w[start - 1].text == "及" else 8) or any(before.text.endswith(sf) for sf in SUFFIXES) or not before.pos.startswith(("n", "v", "j", "a", "l")):
+    if not 0 < len(right) <= (4 if w[start - 1].text == "及" else 8) or any(before.text.endswith(sf) for sf in SUFFIXES) or before.text.endswith(_EVENT_ENDS) or not before.pos.startswith(("n", "v", "j", "a", "l")):
         return start
     if any(_distinctive(x, pos) for x, pos in words(right)):
         return start

@@ -271,7 +271,8 @@ def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, k
     return m
 
 
-_LISTS_MEMBERS = re.compile(r"(?:成员|会员)[^;。]{0,24}(?:如下)?(?:\([^()]{0,12}\))?:")  # …作为首批成员参与组建（排名不分先后）：
+# …作为首批成员参与组建（排名不分先后）： ; 新吸纳成员单位19家，…，主要包括：
+_LISTS_MEMBERS = re.compile(r"(?:成员|会员)(?:[^;。]{0,24}(?:如下)?(?:\([^()]{0,12}\))?|[^;。]{0,80}(?:包括|如下|名单)):")
 
 
 def _list_item(st: SentenceView) -> Mention | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, TIME_WORDS
-from kg.extract.segment import is_generic_word, words
+from kg.extract.segment import is_generic_word, word_freq, words
 
 __all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS"]
 
@@ -21,7 +21,7 @@ _MEASURE_CHARS = frozenset("家个所名位批项件次年月日天亿万千百�
 _SUFFIX_WORDS = frozenset(SUFFIXES)
 _LEGAL_ENDS = ("有限公司", "有限责任公司")
 _UNITS = ("wh", "kw", "mw", "gw", "km", "kg", "mm", "cm", "nm", "ghz", "mhz", "gb", "tb", "pb", "flops")
-PREPOSITION_CHARS = frozenset("由经被在向对把从将与为和及同跟")  # glued by jieba to a name's first character: 由鲁|东…
+PREPOSITION_CHARS = frozenset("由经被在向对把从将与为和及同跟暨")  # glued by jieba to a name's first character: 由鲁|东…
 _DASHES = frozenset({"—", "-", "－", "–"})
 _PLACE_POS = frozenset({"ns", "j"})
 _REGION_PREFIXES = frozenset("东南西北中前后")  # 中|台湾, 南|台湾: a direction before a place is part of the place
@@ -90,6 +90,8 @@ class Tokens:
             return False
         if not w.is_letters() or w.text in BOUNDARY_WORDS or w.text in TIME_WORDS:
             return True
+        if len(w.text) == 2 and w.text[0] in "了是" and w.pos.startswith("v"):
+            return True  # 了以, 是从: jieba glued a particle or copula to a preposition
         if w.pos == "f":  # 内, 中, 区内 end a name; 北方 (民族大学) and 中(台湾) do not
             if w.text in _REGION_PREFIXES and k + 1 < len(self.words) and self.words[k + 1].pos == "ns":
                 return False
@@ -121,8 +123,11 @@ class Tokens:
             return False
         if w[k].pos in ("d", "ad", "q", "zg") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):
             return True
-        if w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and left.pos == "ns" and right.pos in ("n", "nr", "nrt", "nz") and right.is_letters():  # 澳门|中|药业商会, 北京|中|科睿
-            return True
+        if len(w[k].text) == 1 and w[k].pos in ("q", "zg") and w[k].text not in _MEASURE_CHARS and right.is_letters() and word_freq(w[k].text + right.text):
+            return True  # 江南大学|物(zg)|联网|工程学院: the piece starts a word jieba knows (物联网)
+        if w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and right.pos in ("n", "nr", "nrt", "nz", "yg") and right.is_letters():
+            if left.pos == "ns" or left.text.endswith(_LEGAL_ENDS):  # 澳门|中|药业商会, 北京|中|科睿, …股份有限公司|南|崁分行
+                return True
         return (
             w[k].pos == "m" and len(w[k].text) == 1 and w[k].text in _ABBREVIATING_NUMERALS
             and (left.pos in _PROPER_POS or left.text in _SUFFIX_WORDS)

@@ -79,7 +79,7 @@ def _joined(st: SentenceView, out: list[Statement]) -> None:
         if st.inside_name(m.start()):
             continue
         applies = m.group(1) is None
-        after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB] if not applies else []
+        after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB and (not applies or x.i == m.end())]
         if m.group(1) == "进入" and not (after and after[0].i == m.end()):
             continue  # 进入联盟 joins; 进入市场 does not
         _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None, _joined_kind(m.group()))
@@ -105,6 +105,13 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
         for x in members:
             if body is not None and x.ent is not body.ent:
                 add_statement(out, x, "memberOf", body, st, span_of(body, x, (m.start(), m.end())), st.status(m.start()), role=m.group(1))
+    # A、B、C等首批成员(代表)…: the list before names members
+    for m in re.finditer(r"等(?:\d+家)?(?:首批|新一批|新)(?:成员|会员)", key):
+        members = st.list_before(m.start(), st.clause_start(m.start()))
+        body = st.body_before(members[0].i, tuple(members)) if members else None
+        for x in members if body is not None else ():
+            if x.ent is not body.ent:
+                add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), st.status(m.start()), role="成员单位")
     # under a heading of members (一、首批成员单位): (二)高校及科研院所(3家)：A、B
     for m in _SECTION_ITEM.finditer(key):
         if not st.section and not re.search(_MEMBER_WORD, m.group()):
@@ -119,7 +126,7 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
             if x.ent is not body.ent:
                 add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), status, role="成员单位")
     # 成员单位(共)N家，(…)包括/还有 A、B
-    for m in re.finditer(r"(?:包括|包含|还有|分别是|分别为|涵盖)", key):
+    for m in re.finditer(r"(?:包括|包含|还有|既有|也有|分别是|分别为|涵盖)", key):
         word = re.compile(_MEMBER_WORD).search(key, 0, m.start())
         members = st.list_after(m.end())
         if not word or not members or members[0].i != m.end() or st.orgs(word.end(), m.start()):
@@ -195,7 +202,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
 _JOINS = re.compile(
     r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|入共|入体|加入)?(?:申请书?|意向书)(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)"
     r"|办理(?:入盟|入会|加入)(?:手续|程序)|表达了?(?:入盟|入会|加入|加盟)(?:意向|意愿)|(?:洽谈|商谈|商议)(?:加入|入盟|入会)(?:事宜)?"
-    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|入共|入体|加盟|进入)(?!申请|意向|意愿|事宜|事项|工作|仪式)(?:手续|程序)?"
+    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|入共|入体|加盟|进入)(?!申请|意向|意愿|事宜|事项|工作|仪式|企业|单位|成员|会员|门槛|条件)(?:手续|程序)?"
 )
 # A、B 也位列其中 ; A 出任/当选/受聘为(首任)(副)理事长单位 ; A 成为最早一批结对单位 ; A 被正式吸纳为成员单位
 _HAS_ROLE = re.compile(

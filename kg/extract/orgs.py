@@ -45,7 +45,8 @@ _NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
 _NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no body (党员干部 too)
     "格局 布局 结局 大局 全局 开局 当局 时局 政局 僵局 饭局 骗局 棋局 餐厅 大厅 客厅 展厅 门厅 前厅 舞厅 "
     "全部 干部 总部 局部 本部 俱乐部 细部 头部 尾部 底部 顶部 根部 面部 外部 内部 腹部 背部 部署 签署 公署 "
-    "东部 西部 南部 北部 中部 中南部 西南部 东南部 东北部 西北部 中西部 中东部".split()
+    "东部 西部 南部 北部 中部 中南部 西南部 东南部 东北部 西北部 中西部 中东部 "
+    "质量部 技术部 研发部 市场部 销售部 财务部 生产部 采购部 人事部 工程部 事业部".split()
 )
 _NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
 # descriptors ending in these are cut off a name (园区|金诃藏药…); a parent body (国家实验研究院|台湾半导体研究中心) is not
@@ -221,6 +222,8 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
         if suf == "中心" and _FACILITY_CENTRE.search(key, 0, b) or suf == "政府" and not (_GOVERNED_PLACE.search(key, 0, a) or core[-1].pos == "ns"):
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
+        if suf == "系" and not re.search("大学|学院", key[core[0].start : a]):
+            continue  # 系 is a department only of a university (体系, 关系 are not)
         granted = _GRANTED.search(key, 0, core[0].start) and re.match(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)", key[b:])
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
         glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith((*SUFFIXES, *_EVENT_ENDS)))]
@@ -697,7 +700,7 @@ class _Builder:
             outer_m = next((m for m in self.mentions[inner.sent] if (m.i, m.j) == (outer.i, outer.j)), None)
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
-        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known)}
+        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known) and (e.key not in SUFFIXES or e.known or e.how == "chain")}  # a bare 孵化器 names nothing
         by_sentence = {k: [m for m in ms if m.ent in keep] for k, ms in self.mentions.items()}
         ents = [e for e in dict.fromkeys(self.by_key.values()) if e in keep]
         for e in ents:

@@ -12,7 +12,7 @@ __all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS"]
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
-_STOP_POS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "ad", "q", "f", "y", "e", "o", "zg"})
+_STOP_POS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "ad", "q", "f", "y", "e", "o"})  # not zg: a bound morpheme is part of an unknown word
 FUNCTION_CHARS = frozenset("将还也都又并就才已正再更最很均皆共同与和及或由被在对向把为从于以的了着过等其该此这那各每仍曾亦即便所")
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})
 _VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", "uj", "r"})
@@ -92,6 +92,8 @@ class Tokens:
             return True
         if len(w.text) == 2 and w.text[0] in "了是" and w.pos.startswith("v"):
             return True  # 了以, 是从: jieba glued a particle or copula to a preposition
+        if len(w.text) >= 4 and any(w.text[:n] in BOUNDARY_WORDS and w.text[n:] in BOUNDARY_WORDS for n in range(2, len(w.text) - 1)):
+            return True  # 申请加入, 正式加入: two such verbs jieba took as one word
         if w.pos == "f":  # 内, 中, 区内 end a name; 北方 (民族大学) and 中(台湾) do not
             if w.text in _REGION_PREFIXES and k + 1 < len(self.words) and self.words[k + 1].pos == "ns":
                 return False

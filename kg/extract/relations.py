@@ -60,7 +60,16 @@ def _located(st: SentenceView, out: list[Statement]) -> None:
     for x in st.ms:
         if x.in_park and st.home:
             add_statement(out, x, "locatedIn", Mention(x.sent, x.i - 2, x.i, st.home, "home"), st, (x.i - 2, x.j), "active")
-    for m in re.finditer(r"(?:成功|正式|已)?(?:落户|入驻|进驻|落地)", key):
+    for m in re.finditer(r"(?:落户|入驻|进驻|位于|坐落于|地处|扎根)(?:于|在)?", key):  # 落户VR基地的A ; 位于园区的A
+        parks = [x for x in st.ms if x.ent.type in PLACES and x.i == m.end()]
+        where = parks[0] if parks else (Mention(st.s.index, m.end(), m.end() + 2, st.home, "home") if st.home and key.startswith("园区", m.end()) else None)
+        if where is None or not key.startswith("的", where.j if parks else m.end() + 2):
+            continue
+        after = where.j + 1 if parks else m.end() + 3
+        for x in st.list_after(after) if [y for y in st.ms if y.i == after] else ():
+            if x.ent.type not in PLACES or x.ent is not where.ent:
+                add_statement(out, x, "locatedIn", where, st, span_of(x, (m.start(), m.end()), where), st.status(m.start()))
+    for m in re.finditer(r"(?:成功|正式|已)?(?:落户|入驻|进驻|落地|迁入|搬入|迁至)", key):
         start = st.clause_start(m.start())
         tail = re.search(r"等[^,，;；。]{0,20}$", key[start : m.start()])  # A、B等5家企业的…项目落户
         subs = st.list_before(m.start() - len(tail.group()) if tail else m.start(), start)

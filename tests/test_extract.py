@@ -30,8 +30,10 @@ TUNED_ROUNDS = {  # directory: (organizations P and R, membership F1) they are h
     "round5": (0.9, 0.95, 0.9),
     "round6": (0.9, 0.95, 0.9),
     "dev7": (0.85, 0.95, 0.75),
+    "round7": (0.9, 0.95, 0.85),
+    "round8": (0.9, 0.95, 0.9),
 }
-UNTOUCHED_ROUNDS = ("round7", "round8")
+UNTOUCHED_ROUNDS = ("round9",)
 
 
 def _stems(where):
@@ -239,15 +241,15 @@ def test_rounds_the_rules_were_improved_on(where):
     assert s["membership"].f1 >= f1
 
 
-def test_untouched_rounds_meet_the_issue_bar():
-    """Rounds 7 and 8 (12 texts) were scored once with the rules of 112d907 (the changes since leave
-    every annotated set's score as it was): organizations P 0.88 / R 0.96 (alias-aware; exact
-    0.86 / 0.94), memberships F1 0.74."""
+def test_untouched_round_meets_the_issue_bar():
+    """Round 9 (9 texts) was scored once with the rules of 5177307, after every other round had been
+    used: organizations P 0.94 / R 0.95 (exact and alias-aware), memberships P 0.89 / R 0.69 / F1 0.78.
+    (Rounds 7 and 8, scored once at 112d907, had organizations 0.88 / 0.96 and memberships F1 0.74.)"""
     total = {}
     for where in UNTOUCHED_ROUNDS:
         for k, v in _scores(_stems(DATA / where), DATA / where).items():
             total[k] = total[k] + v if k in total else v
-    assert total["org_alias"].n_gold >= 250 and total["membership"].n_gold >= 130
+    assert total["org_alias"].n_gold >= 190 and total["membership"].n_gold >= 90
     assert total["org_alias"].precision >= 0.85 and total["org_alias"].recall >= 0.85
     assert total["org_exact"].precision >= 0.85 and total["org_exact"].recall >= 0.85
     assert total["membership"].f1 >= 0.7

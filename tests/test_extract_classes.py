@@ -290,3 +290,32 @@ def test_joining_an_alliance_is_not_joining_the_association_named_last():
     m = _stmts(ex, "memberOf")
     assert ("深圳市海岸线支付科技有限公司", "前海深港跨境金融科技联盟", "active") in m
     assert not [x for x in m if x[0] == "深圳市海岸线支付科技有限公司" and x[1] != "前海深港跨境金融科技联盟"]
+
+
+def test_the_leader_of_a_body_is_not_the_body_its_list_joins():
+    ex = _ex(
+        "当天揭牌的金湾航空产业链党建联盟，在金湾区委组织部指导下，由珠海市金湾区航空产业商会牵头，"
+        "联合珠海天擎飞机制造有限公司、广东粤鹰航空科技股份有限公司等首批15家成员单位共同组建。"
+    )
+    m = {(a, b) for a, b, _ in _stmts(ex, "memberOf")}
+    assert ("珠海天擎飞机制造有限公司", "金湾航空产业链党建联盟") in m and ("珠海市金湾区航空产业商会", "金湾航空产业链党建联盟") in m
+    assert not [x for x in m if x[1] == "珠海市金湾区航空产业商会"]
+    assert not [x for x in m if x[0] == "中共珠海市金湾区委组织部" or x[0] == "金湾区委组织部"]  # it guides
+
+
+def test_first_members_named_in_passing_and_member_companies_that_do_not_join():
+    ex = _ex(
+        "黄河量子信息产业联盟正式成立。当天，山东鹊山数据服务股份有限公司、济南泉芯光电科技有限公司等首批成员代表依次上台领取成员证书。"
+        "济南市大数据局将向入盟企业优先开放公共数据。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert ("山东鹊山数据服务股份有限公司", "黄河量子信息产业联盟", "active") in m
+    assert ("济南泉芯光电科技有限公司", "黄河量子信息产业联盟", "active") in m
+    assert not [x for x in m if x[0] == "济南市大数据局"]
+
+
+def test_a_universitys_department_and_a_bound_morpheme_inside_a_name():
+    ex = _ex("萬能科技大學航空暨運輸服務管理系已遞交入會申請。園區與江南大學物聯網工程學院共建實驗室。這一體系的關係很重要。")
+    orgs = set(_orgs(ex))
+    assert {"萬能科技大學航空暨運輸服務管理系", "江南大學物聯網工程學院"} <= orgs
+    assert not {"萬能科技大學", "江南大學", "聯網工程學院"} & orgs and not [n for n in orgs if n.endswith(("體系", "關係"))]

@@ -2,7 +2,11 @@
 
 Each source document's named graph (and the ontology's) is sent with one ``PUT
 <endpoint>?graph=<graph IRI>`` of N-Triples, which replaces that graph on the server: a
-push is idempotent, and pushing again after a rebuild replaces what changed. Any store
+push is idempotent, and pushing again after a rebuild replaces what changed. With
+``prune_query_url`` (a SPARQL query endpoint of the same server) the document graphs the
+server has and the store no longer has — documents removed from ``seeds/`` — are deleted
+with ``DELETE <endpoint>?graph=…``; graphs outside park-kg's document namespace are never
+touched. Any store
 that implements the protocol takes it (Oxigraph server: ``http://host:7878/store``;
 Apache Jena Fuseki: ``http://host:3030/<dataset>/data``; GraphDB:
 ``http://host:7200/repositories/<repo>/rdf-graphs/service``). Only the standard library
@@ -22,13 +26,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
 
-__all__ = ["PushReport", "push_store", "RemoteSparql"]
+__all__ = ["PushReport", "push_store", "RemoteSparql", "DOCUMENT_GRAPHS"]
 
 
 @dataclass
@@ -38,6 +42,7 @@ class PushReport:
     triples: int
     seconds: float
     bytes: int
+    removed: list[str] = field(default_factory=list)  # document graphs deleted on the server (prune)
 
     @property
     def triples_per_second(self) -> float:
@@ -66,9 +71,14 @@ def _check_url(url: str) -> str:
     return url
 
 
+DOCUMENT_GRAPHS = "https://w3id.org/park-kg/id/doc/"  # the namespace of the source documents' graphs
+
+
 def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, auth: tuple[str, str] | None = None,
-               timeout: float = 300.0, progress: Callable[[int, int], None] | None = None) -> PushReport:
-    """PUT every named graph of the built store to ``endpoint`` (a Graph Store HTTP Protocol URL)."""
+               timeout: float = 300.0, progress: Callable[[int, int], None] | None = None,
+               prune_query_url: str | None = None) -> PushReport:
+    """PUT every named graph of the built store to ``endpoint`` (a Graph Store HTTP Protocol URL);
+    with ``prune_query_url``, then DELETE the server's document graphs the store does not have."""
     import pyoxigraph as ox
 
     from kg.stores.embedded import ONTOLOGY_GRAPH, EmbeddedStore
@@ -88,7 +98,16 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
         sent += len(body)
         if progress:
             progress(i, len(graphs))
-    return PushReport(endpoint, len(graphs), triples, time.perf_counter() - t0, sent)
+    removed: list[str] = []
+    if prune_query_url:
+        local = {g.value for g in graphs}
+        remote = RemoteSparql(prune_query_url, names=None, auth=auth, timeout=timeout)
+        for row in remote.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            g = row["g"]
+            if g.startswith(DOCUMENT_GRAPHS) and g not in local:
+                _request(f"{endpoint}{sep}graph={urllib.parse.quote(g, safe='')}", "DELETE", None, {}, auth, timeout)
+                removed.append(g)
+    return PushReport(endpoint, len(graphs), triples, time.perf_counter() - t0, sent, sorted(removed))
 
 
 class RemoteSparql:

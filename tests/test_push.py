@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -109,6 +110,29 @@ def test_members_over_the_server_are_the_known_ones(pushed, oxigraph_server, sto
     rows = queries.members(remote, "红领宁商").tables[0].rows
     assert {r["member_name"] for r in rows} == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
     assert all(r["quote"] and r["source"] == "000_12437ccd38f279d8.txt" for r in rows)
+
+
+def test_prune_deletes_the_graphs_of_removed_documents_and_nothing_else(pushed, oxigraph_server, seed_store, store):
+    """A document graph the store no longer has goes; another dataset's graph on the server stays."""
+    stale, foreign = "https://w3id.org/park-kg/id/doc/removed-2023", "http://example.org/other-dataset"
+    for g in (stale, foreign):
+        body = f"<http://example.org/s> <http://example.org/p> \"{g}\" .\n".encode()
+        req = urllib.request.Request(f"{oxigraph_server}/store?graph={urllib.parse.quote(g, safe='')}", data=body, method="PUT",
+                                     headers={"Content-Type": "application/n-triples"})
+        urllib.request.urlopen(req, timeout=10).read()
+    before = _graph_sizes(oxigraph_server)
+    assert stale in before and foreign in before
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store",
+                                 "--prune", oxigraph_server + "/query"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert f"removed 1 graph(s) of documents the store no longer has\n  {stale}" in r.output
+    after = _graph_sizes(oxigraph_server)
+    assert stale not in after and after[foreign] == 1
+    assert {g: n for g, n in after.items() if g != foreign} == {g: n for g, n in before.items() if g not in (stale, foreign)}
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store",
+                                 "--prune", oxigraph_server + "/query"], catch_exceptions=False)
+    assert "removed 0 graph(s)" in r.output  # nothing left to prune
+    urllib.request.urlopen(urllib.request.Request(f"{oxigraph_server}/store?graph={urllib.parse.quote(foreign, safe='')}", method="DELETE"), timeout=10)
 
 
 def test_unreachable_endpoint_is_one_line(seed_store):

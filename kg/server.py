@@ -332,6 +332,49 @@ def _log_line(scope, status: int, info: dict[str, Any], seconds: float) -> str:
     return " ".join(parts)
 
 
+def _head_timeout_protocol(seconds: float):
+    """uvicorn's h11 protocol with a deadline for each request head: a client that connects and
+    sends nothing, or stalls inside its headers, gets 408 and is closed after ``seconds``
+    (uvicorn itself only times out idle keep-alive connections, so such clients were held forever)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeadTimeoutH11(H11Protocol):
+        _head_timer = None
+
+        def _arm(self) -> None:
+            if self._head_timer is None:
+                self._head_timer = self.loop.call_later(seconds, self._head_late)
+
+        def _disarm(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+                self._head_timer = None
+
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def connection_lost(self, exc) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if self.conn.their_state is h11.IDLE:  # a request head is still arriving
+                self._arm()
+            else:
+                self._disarm()
+
+        def _head_late(self) -> None:
+            self._head_timer = None
+            if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+                self.transport.write(b"HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
+                self.transport.close()
+
+    return HeadTimeoutH11
+
+
 def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = sp.DEFAULT_TIMEOUT,
           max_rows: int = 100_000, workers: int = 2, writable: bool = False, allow_service: bool = False) -> None:
     """Run the endpoint until interrupted (Ctrl-C / SIGTERM)."""
@@ -348,5 +391,6 @@ def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeo
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("listening on %s: anyone who can reach this machine can query the graph (the default is 127.0.0.1)", host)
     # a GET query travels in the URL: let a request head be as large as a POSTed query may be (uvicorn: 16 KB)
+    # a request head must arrive within the timeout too (408), as a body must (see _read_body)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on", server_header=False,
-                h11_max_incomplete_event_size=cfg.max_query_bytes + 65536)
+                h11_max_incomplete_event_size=cfg.max_query_bytes + 65536, http=_head_timeout_protocol(cfg.timeout or 30.0))

@@ -162,6 +162,18 @@ def test_slow_body_gets_408(server):
     _log_clean(log)
 
 
+@pytest.mark.parametrize("sent", [b"", b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: "], ids=["nothing", "half-a-head"])
+def test_a_stalled_request_head_gets_408_and_the_connection_closes(server, sent):
+    """A client that connects and sends nothing, or stalls inside its headers, is closed once the timeout has passed."""
+    url, port, log = server
+    t0 = time.monotonic()
+    status, _, _ = raw(port, sent, read_timeout=TIMEOUT * 10)
+    took = time.monotonic() - t0
+    assert status == 408 and TIMEOUT * 0.9 <= took < TIMEOUT * 5, took
+    _still_answers(url)
+    _log_clean(log)
+
+
 def test_stalled_and_vanishing_clients_do_not_stop_the_others(server):
     """Fifty clients hold half-sent headers, five vanish mid-body, five never read a big answer: others are answered."""
     url, port, log = server

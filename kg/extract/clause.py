@@ -23,7 +23,7 @@ BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "Chambe
 CLAUSE = re.compile(r"[,;:，；：]")
 PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator", "MakerSpace", "IncubationCarrier"})
 # between two items of a list; a bracket may follow an item (A(以下简称甲)、B)
-_SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[、和及与,，]|以及)")
+_SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")  # …、B等13家配套企业，以及C
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
 _PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|争取|力争|待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,10}(?:吸纳|加入|入盟|入会|建设|成立|引进|签约|打造|组建))")
 _SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?(?:表示|称|介绍|透露|指出)")
@@ -129,6 +129,7 @@ class SentenceView:
         cand = [m for m in self.orgs(start, pos)]
         if not cand:
             return []
+        cand = [m for m in cand if not self._bracketed(m)] or cand
         run = [cand[-1]]
         for m in reversed(cand[:-1]):
             if m.ent is run[0].ent and m.j < run[0].i:
@@ -144,6 +145,7 @@ class SentenceView:
         cand = self.orgs(pos, end)
         if not cand:
             return []
+        cand = [m for m in cand if not self._bracketed(m)] or cand
         run = [cand[0]]
         for m in cand[1:]:
             if m.ent is run[-1].ent and m.i > run[-1].j:
@@ -152,6 +154,10 @@ class SentenceView:
                 break
             run.append(m)
         return run
+
+    def _bracketed(self, m: Mention) -> bool:
+        """True for a short form declared in brackets after a name: A（以下简称“甲”）— 甲 is A again."""
+        return re.search(r"\((?:以下)?(?:简称|下称)?$", self.key[: m.i]) is not None and self.key.startswith(")", m.j)
 
     def inside_name(self, pos: int) -> bool:
         """True when key position ``pos`` falls inside a mention (与 in 材料科学与工程学院)."""

@@ -22,7 +22,7 @@ from kg.extract.orgs import Mention
 
 __all__ = ["find_memberships"]
 
-_MEMBER_WORD = r"(?:成员单位|会员单位|理事单位|副理事长单位|理事长单位|发起单位|牵头单位|成员|会员)"
+_MEMBER_WORD = r"(?:成员单位|会员单位|理事单位|副理事长单位|理事长单位|副会长单位|会长单位|发起单位|牵头单位|成员|会员)"
 
 
 def find_memberships(st: SentenceView, out: list[Statement]) -> None:
@@ -166,6 +166,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
         ys = [x for x in st.orgs(v.end(), st.clause_end(v.end())) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        ys = ys or [x for x in st.orgs(lead.end(), v.start()) if x.ent.type in BODIES and not st._listed(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
         first = st.orgs(0, lead.start())[-1:] if lead.group() == "牵头" else []
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
@@ -206,7 +207,7 @@ _JOINS = re.compile(
 )
 # A、B 也位列其中 ; A 出任/当选/受聘为(首任)(副)理事长单位 ; A 成为最早一批结对单位 ; A 被正式吸纳为成员单位
 _HAS_ROLE = re.compile(
-    r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中))"
+    r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中)|位列[^,;。]{0,8}(?:名单|之列))"
     r"|(?:担任|当选|出任|分任|接任|受聘为|担起了?|作为|成为|转为)[^,;。]{0,8}?"
     r"(?:会长|理事长|理事|常务理事|监事长|秘书长|主席|成员|会员|结对|共建|轮值主席|发起|牵头)单位"
     r"|被(?:正式)?(?:吸纳|吸收|接纳|批准)为(?:成员|会员)(?:单位)?"

@@ -123,8 +123,12 @@ class Tokens:
             return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz", "j") and len(left.text) == 1 and right.pos in ("n", "ns", "nz")
         if w[k].text in BOUNDARY_WORDS:
             return False
-        if w[k].pos in ("d", "ad", "q", "zg") and left.pos in _PROPER_POS and left.is_letters() and right.pos.startswith("n"):
-            return True
+        if w[k].pos in ("d", "ad", "q", "zg") and (left.pos in _PROPER_POS or left.pos == "j") and left.is_letters() and right.pos.startswith("n"):
+            return True  # 宁波甬(j)|钧(q)|伺服电机
+        if w[k].pos.startswith("m") and w[k].text.startswith("第") and left.text.endswith(tuple(_SUFFIX_WORDS)) and right.is_letters():
+            return True  # 自然资源部|第一|海洋研究所, 中国电子科技集团公司|第十四|研究所: a numbered unit of a body
+        if w[k].pos in ("d", "a", "ad") and left.text.endswith(_LEGAL_ENDS) and right.text in ("支行", "分行", "分公司"):
+            return True  # 洛阳银行股份有限公司|高新(d)|支行: a branch's place
         if len(w[k].text) == 1 and w[k].pos in ("q", "zg") and w[k].text not in _MEASURE_CHARS and right.is_letters() and word_freq(w[k].text + right.text):
             return True  # 江南大学|物(zg)|联网|工程学院: the piece starts a word jieba knows (物联网)
         if w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and right.pos in ("n", "nr", "nrt", "nz", "yg") and right.is_letters():

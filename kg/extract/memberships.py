@@ -129,8 +129,11 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
     for m in re.finditer(r"(?:包括|包含|还有|既有|也有|分别是|分别为|涵盖)", key):
         word = re.compile(_MEMBER_WORD).search(key, 0, m.start())
         members = st.list_after(m.end())
-        if not word or not members or members[0].i != m.end() or st.orgs(word.end(), m.start()):
+        between = st.orgs(word.end(), m.start()) if word else []
+        besides = [x for x in between if re.search(r"除了?[^,;。]{0,6}$", key[word.end() : x.i])]  # 除了链主A，还有B、C
+        if not word or not members or members[0].i != m.end() or len(besides) < len(between):
             continue
+        members = besides + members
         body = st.body_before(word.start(), tuple(members))
         for x in members:
             if body is not None:
@@ -172,7 +175,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         if y is None:
             continue
         for x in st.orgs(y.j if not ys and y.i < lead.start() else 0, v.start()):
-            if x.ent is y.ent or _GUIDES_AFTER.match(key, x.j) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
+            if x.ent is y.ent or _guides(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
@@ -186,7 +189,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
                     add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
-        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _GUIDES_AFTER.match(key, x.j)]
+        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _guides(st, x)]
         if v and not ys:  # 由A、B与C共同发起的Y
             ys = [x for x in st.ms if x.i == v.end() + 1 and key[v.end()] == "的" and x.ent.type in BODIES]
         if v and ys and v.start() - m.end() <= 60 and not CLAUSE.search(key, m.end(), v.start()):
@@ -194,7 +197,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB]:
                 continue  # 由 A 牵头组建 Y: handled above
             for x in st.orgs(m.end(), v.start()):
-                if _GUIDES_AFTER.match(key, x.j):
+                if _guides(st, x):
                     continue
                 add_statement(out, x, "memberOf", ys[-1], st, span_of(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="牵头单位" if lead else "成员单位")
 
@@ -259,7 +262,15 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
             add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a), role="成员单位")
 
 
-_GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的)?(?:指导|主管|业务指导)")
+_GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
+
+
+def _guides(st: SentenceView, x: Mention) -> bool:
+    """True when ``x`` guides rather than joins: X指导, 在X指导下, X、Y担任指导单位 (every item of the list)."""
+    if _GUIDES_AFTER.match(st.key, x.j):
+        return True
+    run = st.list_after(x.i)
+    return len(run) > 1 and run[0].i == x.i and _GUIDES_AFTER.match(st.key, run[-1].j) is not None
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建)")
 _MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
 

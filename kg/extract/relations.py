@@ -49,6 +49,7 @@ def _relations(st: SentenceView, doc: Document, known: KnownEntities, new_ents: 
     _co_organized(st, doc, known, new_ents, out)
     _granted(st, doc, known, new_ents, out)
     _guides(st, out)
+    _guiding_units(st, out)
     _established(st, out)
     _develops(st, doc, known, new_ents, out)
     _structure(st, out)
@@ -200,6 +201,19 @@ def _guides(st: SentenceView, out: list[Statement]) -> None:
         for x in guides[-1:]:
             for y in ys:
                 add_statement(out, x, "guides", y, st, span_of(x, y), st.status(m.start()))
+
+
+def _guiding_units(st: SentenceView, out: list[Statement]) -> None:
+    """X(、Y)担任/为(联盟的)(业务)指导单位: X guides the body the sentence or the article speaks of
+    (not in a sentence about a conference, where the guided thing is the event)."""
+    key = st.key
+    if re.search(r"主办|承办|大会|论坛|会议|活动", key):
+        return
+    for m in re.finditer(r"(?:为|担任|作为)(?:[^,;。]{0,8}的)?(?:业务)?指导单位", key):
+        run = st.list_before(m.start(), st.clause_start(m.start()))
+        body = st.body_before(run[0].i, tuple(run)) if run else None
+        for x in run if body is not None else ():
+            add_statement(out, x, "guides", body, st, span_of(x, (m.start(), m.end())), st.status(m.start()))
 
 
 def _established(st: SentenceView, out: list[Statement]) -> None:

@@ -32,8 +32,9 @@ TUNED_ROUNDS = {  # directory: (organizations P and R, membership F1) they are h
     "dev7": (0.85, 0.95, 0.75),
     "round7": (0.9, 0.95, 0.85),
     "round8": (0.9, 0.95, 0.9),
+    "round9": (0.9, 0.95, 0.85),
 }
-UNTOUCHED_ROUNDS = ("round9",)
+UNTOUCHED_ROUNDS = ("round10",)
 
 
 def _stems(where):
@@ -242,9 +243,9 @@ def test_rounds_the_rules_were_improved_on(where):
 
 
 def test_untouched_round_meets_the_issue_bar():
-    """Round 9 (9 texts) was scored once with the rules of 5177307, after every other round had been
-    used: organizations P 0.94 / R 0.95 (exact and alias-aware), memberships P 0.89 / R 0.69 / F1 0.78.
-    (Rounds 7 and 8, scored once at 112d907, had organizations 0.88 / 0.96 and memberships F1 0.74.)"""
+    """Round 10 (9 texts) was scored once with the rules of 138cd92, after every other round had
+    been used: organizations P 0.89 / R 0.93 alias-aware (exact 0.87 / 0.90), memberships
+    P 0.86 / R 0.73 / F1 0.79. (Round 9, scored once at 5177307: 0.94 / 0.95, F1 0.78.)"""
     total = {}
     for where in UNTOUCHED_ROUNDS:
         for k, v in _scores(_stems(DATA / where), DATA / where).items():

@@ -52,13 +52,13 @@ class Statement:
 class SentenceView:
     """One sentence with its mentions and the helpers the trigger rules share."""
 
-    def __init__(self, s: Sentence, ms: list[Mention], home: Ent | None, topic: Ent | None = None):
+    def __init__(self, s: Sentence, ms: list[Mention], home: Ent | None, topic: Ent | None = None, recent: list[Ent] = ()):
         self.s = s
         self.key = s.key
         self.ms = ms
         self.home = home
         self.topic = topic  # the body (alliance, association…) the article spoke of last, before this sentence
-        self.recent: list[Ent] = []  # bodies named before this sentence, the latest last
+        self.recent = list(recent)  # bodies named before this sentence, the latest last
         self.section: str | None = None  # the status of a list of members this sentence is part of, if any
         self.listing: tuple[Ent, str] | None = None  # set by a list header (…单位：1.A；) whose items the next sentences continue
 
@@ -69,18 +69,18 @@ class SentenceView:
         sentence — an alliance's members are 会员 too, so 入会 alone does not look further back)."""
         skip = {id(x.ent) for x in exclude}
         if kinds != BODIES:
-            named = [x for x in self.ms if x.j <= pos and x.ent.type in kinds and id(x.ent) not in skip and not self._listed(x)]
+            named = [x for x in self.ms if x.j <= pos and x.ent.type in kinds and id(x.ent) not in skip and not self.in_list(x)]
             recent = [e for e in self.recent if e.type in kinds and id(e) not in skip] if "Alliance" in kinds or "PartyBuildingCommunity" in kinds else []
             if named or recent:
                 return named[-1] if named else Mention(self.s.index, pos, pos, recent[-1], "implicit")
-        named = [x for x in self.ms if x.j <= pos and x.ent.type in BODIES and id(x.ent) not in skip and not self._listed(x)]
+        named = [x for x in self.ms if x.j <= pos and x.ent.type in BODIES and id(x.ent) not in skip and not self.in_list(x)]
         if named:  # the body the article speaks of, if the sentence names it too, else the last one named
             return next((x for x in reversed(named) if x.ent is self.topic), named[-1])
         if self.topic is not None and id(self.topic) not in skip:
             return Mention(self.s.index, pos, pos, self.topic, "implicit")
         return None
 
-    def _listed(self, x: Mention) -> bool:
+    def in_list(self, x: Mention) -> bool:
         """True when ``x`` is an item of a list of organizations (A、B与协会共同发起): a member, not the body."""
         return any(m is not x and m.ent is not x.ent and m.ent.is_org and (_SEPARATOR.fullmatch(self.key[m.j : x.i]) or _SEPARATOR.fullmatch(self.key[x.j : m.i])) for m in self.ms)
 

@@ -169,13 +169,13 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
         ys = [x for x in st.orgs(v.end(), st.clause_end(v.end())) if x.ent.type in COLLAB - {"IndustrialPark"}]
-        ys = ys or [x for x in st.orgs(lead.end(), v.start()) if x.ent.type in BODIES and not st._listed(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
+        ys = ys or [x for x in st.orgs(lead.end(), v.start()) if x.ent.type in BODIES and not st.in_list(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
         first = st.orgs(0, lead.start())[-1:] if lead.group() == "牵头" else []
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
             continue
         for x in st.orgs(y.j if not ys and y.i < lead.start() else 0, v.start()):
-            if x.ent is y.ent or _guides(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
+            if x.ent is y.ent or _is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
@@ -189,7 +189,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
                     add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
-        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _guides(st, x)]
+        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _is_guide(st, x)]
         if v and not ys:  # 由A、B与C共同发起的Y
             ys = [x for x in st.ms if x.i == v.end() + 1 and key[v.end()] == "的" and x.ent.type in BODIES]
         if v and ys and v.start() - m.end() <= 60 and not CLAUSE.search(key, m.end(), v.start()):
@@ -197,7 +197,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB]:
                 continue  # 由 A 牵头组建 Y: handled above
             for x in st.orgs(m.end(), v.start()):
-                if _guides(st, x):
+                if _is_guide(st, x):
                     continue
                 add_statement(out, x, "memberOf", ys[-1], st, span_of(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="牵头单位" if lead else "成员单位")
 
@@ -265,7 +265,7 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
 _GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 
 
-def _guides(st: SentenceView, x: Mention) -> bool:
+def _is_guide(st: SentenceView, x: Mention) -> bool:
     """True when ``x`` guides rather than joins: X指导, 在X指导下, X、Y担任指导单位 (every item of the list)."""
     if _GUIDES_AFTER.match(st.key, x.j):
         return True

@@ -312,6 +312,43 @@ _HEADING = re.compile(r"[一二三四五六七八九十]+、([^,;:。]{0,16})")
 _MEMBER_HEADING = re.compile(r"成员|会员")
 
 
+class _Context:
+    """What one sentence passes to the next: the body the article speaks of (``topic``), the bodies
+    named so far (``recent``), the status of a members heading (``section``) and a list of members
+    that goes on one item per sentence (``listing``)."""
+
+    def __init__(self) -> None:
+        self.topic: Ent | None = None
+        self.recent: list[Ent] = []
+        self.section: str | None = None  # under a heading 一、首批成员单位 (active) or 二、拟吸纳成员单位 (planned)
+        self.listing: tuple[Ent, str] | None = None
+
+    def view(self, s, found: Found) -> SentenceView:
+        st = SentenceView(s, found.mentions(s.index), found.home, self.topic, self.recent)
+        heading = _HEADING.match(s.key)
+        if heading:
+            self.section = None if not _MEMBER_HEADING.search(heading.group(1)) else st.status(heading.end())
+        st.section = self.section
+        return st
+
+    def after(self, st: SentenceView, out: list[Statement], before: int) -> None:
+        """Update from the sentence ``st``, whose statements are ``out[before:]``."""
+        joined = [x.object for x in out[before:] if x.is_membership and x.object is not None]
+        if st.listing:
+            self.listing = st.listing
+        elif header := _LISTS_MEMBERS.search(st.key):  # …作为首批成员参与组建（排名不分先后）：1.A；
+            named = st.body_before(len(st.key))
+            body = joined[-1] if joined else named.ent if named else None
+            self.listing = (body, st.status(len(st.key))) if body else None
+            for x in st.list_after(header.end()) if body else ():
+                add_statement(out, x, "memberOf", Mention(st.s.index, 0, 0, body, "implicit"), st, (x.i, x.j), self.listing[1], role="成员单位")
+                joined.append(body)
+        # what the next sentences speak of: the body that just gained members, else the first one named
+        self.topic = joined[-1] if joined else next((m.ent for m in st.ms if m.ent.type in BODIES), self.topic)
+        named_here = list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES))
+        self.recent = [e for e in self.recent if e not in named_here] + named_here
+
+
 def find_statements(doc: Document, found: Found, known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
     """Memberships and relations in ``doc``, and the non-organization entities they point to (qualifications, events)."""
     out: list[Statement] = []
@@ -320,38 +357,19 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
     for e in found.ents:
         if e.known:
             new_ents["known:" + e.known.id] = e
-    topic: Ent | None = None
-    listing: tuple[Ent, str] | None = None  # the body whose members the sentences that follow list, one each
-    recent: list[Ent] = []
-    section: str | None = None  # under a heading 一、首批成员单位 (active) or 二、拟吸纳成员单位 (planned)
+    ctx = _Context()
     for s in doc.sentences:
-        st = SentenceView(s, found.mentions(s.index), found.home, topic)
-        st.recent = recent
-        heading = _HEADING.match(s.key)
-        if heading:
-            section = None if not _MEMBER_HEADING.search(heading.group(1)) else ("planned" if st.status(heading.end()) == "planned" else "active")
-        st.section = section
+        st = ctx.view(s, found)
         before = len(out)
-        item = _list_item(st) if listing else None
+        item = _list_item(st) if ctx.listing else None
         if item is not None:  # …成员单位如下：A（牵头单位）；B；C。 / (一)首批成员单位：1.A；2.B；
-            body, status = listing
+            body, status = ctx.listing
             add_statement(out, item, "memberOf", Mention(s.index, 0, 0, body, "implicit"), st, (item.i, item.j), status, role="成员单位")
         else:
-            listing = None
+            ctx.listing = None
         find_memberships(st, out)
         _relations(st, doc, known, new_ents, out)
-        if st.listing:
-            listing = st.listing
-        elif header := _LISTS_MEMBERS.search(s.key):
-            joined_here = [x for x in out[before:] if x.is_membership and x.object is not None]
-            body = joined_here[-1].object if joined_here else (st.body_before(len(s.key)).ent if st.body_before(len(s.key)) else None)
-            listing = (body, st.status(len(s.key))) if body else None
-            for x in st.list_after(header.end()) if body else ():  # …（排名不分先后）：1.A；
-                add_statement(out, x, "memberOf", Mention(s.index, 0, 0, body, "implicit"), st, (x.i, x.j), listing[1], role="成员单位")
-        # what the next sentences speak of: the body that just gained members, else the first one named
-        joined = [x.object for x in out[before:] if x.is_membership and x.object is not None]
-        topic = joined[-1] if joined else next((m.ent for m in st.ms if m.ent.type in BODIES), topic)
-        recent = [e for e in recent if e not in {m.ent for m in st.ms}] + list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES))
+        ctx.after(st, out, before)
     for e in found.ents:
         if e.parent_park:
             park, m = e.parent_park

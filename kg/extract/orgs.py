@@ -402,6 +402,12 @@ class _Builder:
         self.toks: dict[int, Tokens] = {}
         self.generic_known: list[tuple[int, _Cand]] = []
 
+    def tokens(self, s: Sentence) -> Tokens:
+        """The words of ``s``, cut once."""
+        if s.index not in self.toks:
+            self.toks[s.index] = Tokens(s.key)
+        return self.toks[s.index]
+
     def written(self, s: Sentence, i: int, j: int) -> str:
         return self.doc.name(*s.span(i, j))
 
@@ -433,7 +439,7 @@ class _Builder:
     def sentence(self, s: Sentence) -> None:
         cands = _known_cands(s, self.known) if len(self.known) else []
         if _SUFFIX_MATCHER.find_all(s.key) or "等" in s.key or any(v in s.key for v in _OBJECT_VERBS + ("与",)):
-            toks = self.toks[s.index] = Tokens(s.key)
+            toks = self.tokens(s)
             cands += _suffix_cands(s, toks) + _national_cands(s, toks)
             chain_cands, chain_span = _chain(s, toks)
             cands += chain_cands
@@ -473,7 +479,7 @@ class _Builder:
         done: set[tuple[int, str]] = set()
         for s in self.doc.sentences:
             declared = list(_DECLARED.finditer(s.key)) if "称" in s.key else []
-            declared += [mt for mt in _BRACKETED.finditer(s.key) if "(" in s.key]
+            declared += list(_BRACKETED.finditer(s.key))
             for mt in declared:
                 full = next((m.ent for m in self.mentions.get(s.index, []) if m.j == mt.start() and m.ent.is_org), None)
                 form = mt.group(1)
@@ -580,7 +586,7 @@ class _Builder:
                 a, b = mt.span()
                 if any(a < m.j and m.i < b for m in ms):
                     continue  # inside another name (the full name itself, or a longer one)
-                if not declared and b < len(s.key) and s.key[b].isalnum() and b not in Tokens(s.key).ends:
+                if not declared and b < len(s.key) and s.key[b].isalnum() and b not in self.tokens(s).ends:
                     continue
                 m = Mention(s.index, a, b, e, "alias")
                 ms.append(m)
@@ -736,12 +742,13 @@ def _company_short_forms(key: str) -> list[str]:
         return []  # a branch is not called by its parent's short name
     group = next((key[: -len(lf)] for lf in ("有限公司", "有限责任公司", "股份有限公司") if key.endswith(lf) and key[: -len(lf)].endswith("集团")), None)
     stem = re.sub(r"\([^()]{2,4}\)", "", stem)  # 本源量子计算科技(合肥)
-    ws = Tokens(_unplaced(stem)).words
-    a, b = 0, len(ws)
-    forms = [stem, _unplaced(stem)] + ([group] if group else [])  # …, 广州港集团 for 广州港集团有限公司
-    while b > a + 1 and ws[b - 1].generic:
+    unplaced = _unplaced(stem)
+    forms = [stem, unplaced] + ([group] if group else [])  # …, 广州港集团 for 广州港集团有限公司
+    ws = Tokens(unplaced).words
+    b = len(ws)
+    while b > 1 and ws[b - 1].generic:
         b -= 1
-        forms.append("".join(w.text for w in ws[a:b]))  # 蒙氢能源科技 → 蒙氢能源 (→ 蒙氢, too short)
+        forms.append("".join(w.text for w in ws[:b]))  # 蒙氢能源科技 → 蒙氢能源 (→ 蒙氢, too short)
     out = []
     for n, f in enumerate(dict.fromkeys(forms)):
         fw = Tokens(f).words

@@ -35,7 +35,7 @@ from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
-from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, Tokens, Word
+from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word
 from kg.text import name_key
 
 __all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
@@ -61,6 +61,7 @@ _FACILITY_CENTRE = re.compile(
 )
 _GOVERNED_PLACE = re.compile("[省市县区州盟旗镇乡]$")  # 台中市|政府: a government is a place's
 _EVENT_ENDS = ("仪式", "大会", "会议", "活动", "论坛", "典礼", "发布会", "启动会", "对接会")  # 签约仪式暨…联盟揭牌: two events
+_NAME_OR_EVENT_ENDS = (*SUFFIX_ENDS, *_EVENT_ENDS)
 _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
@@ -226,7 +227,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[_Cand]:
             continue  # 系 is a department only of a university (体系, 关系 are not)
         granted = _GRANTED.search(key, 0, core[0].start) and re.match(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)", key[b:])
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
-        glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith((*SUFFIXES, *_EVENT_ENDS)))]
+        glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith(_NAME_OR_EVENT_ENDS))]
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
             core = core[glued[-1] :]
         start = core[0].start + (1 if glued else 0)
@@ -255,7 +256,7 @@ def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
         return start
     right = toks.key[w[start].start : a] if start < k or w[k].start < a else ""
     before = w[start - 2]
-    if not 0 < len(right) <= (4 if w[start - 1].text == "及" else 8) or any(before.text.endswith(sf) for sf in SUFFIXES) or before.text.endswith(_EVENT_ENDS) or not before.pos.startswith(("n", "v", "j", "a", "l")):
+    if not 0 < len(right) <= (4 if w[start - 1].text == "及" else 8) or before.text.endswith(_NAME_OR_EVENT_ENDS) or not before.pos.startswith(("n", "v", "j", "a", "l")):
         return start
     if any(_distinctive(x, pos) for x, pos in words(right)):
         return start
@@ -786,7 +787,7 @@ def _is_initials(short: str, full: str) -> bool:
         n += 1
     ending = short[len(short) - n :]
     head, body = short[: len(short) - n], full[: len(full) - n]
-    if n < 2 or not any(ending.endswith(sf) for sf in SUFFIXES) or not 2 <= len(head) <= 4 or len(body) < 2 * len(head) or head in body:
+    if n < 2 or not ending.endswith(SUFFIX_ENDS) or not 2 <= len(head) <= 4 or len(body) < 2 * len(head) or head in body:
         return False
     return _in_order(head, body)
 

@@ -8,7 +8,7 @@ from functools import cached_property
 from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, word_freq, words
 
-__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS"]
+__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", "SUFFIX_ENDS"]
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
@@ -19,6 +19,7 @@ _VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", 
 _ABBREVIATING_NUMERALS = frozenset("一二三四五六七八九十两双")
 _MEASURE_CHARS = frozenset("家个所名位批项件次年月日天亿万千百余多届期座支户人元")
 _SUFFIX_WORDS = frozenset(SUFFIXES)
+SUFFIX_ENDS = tuple(SUFFIXES)  # for str.endswith
 _LEGAL_ENDS = ("有限公司", "有限责任公司")
 _UNITS = ("wh", "kw", "mw", "gw", "km", "kg", "mm", "cm", "nm", "ghz", "mhz", "gb", "tb", "pb", "flops")
 PREPOSITION_CHARS = frozenset("由经被在向对把从将与为和及同跟暨")  # glued by jieba to a name's first character: 由鲁|东…
@@ -125,7 +126,7 @@ class Tokens:
             return False
         if w[k].pos in ("d", "ad", "q", "zg") and (left.pos in _PROPER_POS or left.pos == "j") and left.is_letters() and right.pos.startswith("n"):
             return True  # 宁波甬(j)|钧(q)|伺服电机
-        if w[k].pos.startswith("m") and w[k].text.startswith("第") and left.text.endswith(tuple(_SUFFIX_WORDS)) and right.is_letters():
+        if w[k].pos.startswith("m") and w[k].text.startswith("第") and left.text.endswith(SUFFIX_ENDS) and right.is_letters():
             return True  # 自然资源部|第一|海洋研究所, 中国电子科技集团公司|第十四|研究所: a numbered unit of a body
         if w[k].pos in ("d", "a", "ad") and left.text.endswith(_LEGAL_ENDS) and right.text in ("支行", "分行", "分公司"):
             return True  # 洛阳银行股份有限公司|高新(d)|支行: a branch's place

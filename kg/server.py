@@ -393,4 +393,4 @@ def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeo
     # a GET query travels in the URL: let a request head be as large as a POSTed query may be (uvicorn: 16 KB)
     # a request head must arrive within the timeout too (408), as a body must (see _read_body)
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on", server_header=False,
-                h11_max_incomplete_event_size=cfg.max_query_bytes + 65536, http=_head_timeout_protocol(cfg.timeout or 30.0))
+                h11_max_incomplete_event_size=cfg.max_query_bytes + 65536, http=_head_timeout_protocol(cfg.timeout or 30.0))  # --timeout 0: heads still within 30 s

@@ -116,8 +116,8 @@ def _check_predicates(predicates: tuple[str, ...]) -> set[str]:
     folded = {p.lower(): p for p in EDGE_PREDICATES}
     out = set()
     for p in sorted(wanted):
-        if p in EDGE_PREDICATES or p.lower() in folded:
-            out.add(folded.get(p.lower(), p))
+        if p.lower() in folded:
+            out.add(folded[p.lower()])
             continue
         close = [folded[c] for c in difflib.get_close_matches(p.lower(), list(folded), n=3, cutoff=0.5)]
         hint = f"did you mean: {', '.join(close)}" if close else "known: " + ", ".join(sorted(EDGE_PREDICATES))

@@ -9,6 +9,8 @@ Gold files (``tests/data/extract/<name>.gold.yaml``)::
       - [青海大学, 绿色算力党建联盟, planned]
     relations:                     # [subject, predicate, object], whatever their status
       - [金诃藏药集团有限公司, locatedIn, 西宁经济技术开发区生物科技产业园区]
+    indicators:                    # [subject, metric, value, unit] (optional section)
+      - [红领宁商党建共同体, 成员单位数, 13, 个]
 
 Names are compared by :func:`kg.text.name_key` (width, quotation marks, traditional →
 simplified). Organizations are scored *exact* (name against name) and *alias-aware*
@@ -17,6 +19,8 @@ class (``org:Company`` …: found alias-aware *and* given the gold class).
 Memberships and relations are compared as (subject, predicate, object) after mapping every
 predicted name to the gold organization it matched; a membership's predicate is
 ``memberOf``, ``plannedMemberOf`` or ``formerMemberOf`` by its status.
+Indicators (scored only for gold files that have the section) match when the subject is the
+same organization, the value and unit are equal and the metrics share two characters in a row.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ class Predicted:
     org_types: list[str] = field(default_factory=list)  # the class of each of ``orgs``, when known
     memberships: set[tuple[str, str, str]] = field(default_factory=set)
     relations: set[tuple[str, str, str]] = field(default_factory=set)
+    indicators: list[tuple[str, str, float, str]] = field(default_factory=list)
     missed: dict[str, list[Any]] = field(default_factory=dict)
 
 
@@ -119,6 +124,8 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
         g = {r for r in gold_r if r[1] == p}
         q = {r for r in pred_r if r[1] == p}
         out["relation:" + p] = Score(len(g & q), len(q), len(g))
+    if "indicators" in gold:
+        out["indicator"] = _indicator_score(pred.indicators, gold.get("indicators") or [], c)
     pred.missed = {
         "organizations": [g["name"] for gi, g in enumerate(gold_orgs) if gi not in set(alias.values())],
         "spurious organizations": [pred.orgs[pi][0] for pi in range(len(pred.orgs)) if pi not in alias],
@@ -128,6 +135,30 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
         "spurious relations": sorted(pred_r - gold_r),
     }
     return out
+
+
+def _unit(u: str) -> str:
+    return "%" if u in ("%", "％") else str(u)
+
+
+def _shares_bigram(a: str, b: str) -> bool:
+    a, b = name_key(a), name_key(b)
+    return bool({a[i : i + 2] for i in range(len(a) - 1)} & {b[i : i + 2] for i in range(len(b) - 1)})
+
+
+def _indicator_score(pred: list[tuple[str, str, float, str]], gold: list[list[Any]], c) -> Score:
+    """Indicators matched one to one: same subject, value and unit, metrics sharing a bigram."""
+    used: set[int] = set()
+    tp = 0
+    for subj, metric, value, unit in pred:
+        for gi, (gs, gm, gv, gu) in enumerate(gold):
+            if gi in used or c(subj) != c(gs) or _unit(unit) != _unit(gu):
+                continue
+            if abs(float(value) - float(gv)) <= 1e-9 * max(1.0, abs(float(gv))) and _shares_bigram(metric, str(gm)):
+                used.add(gi)
+                tp += 1
+                break
+    return Score(tp, len(pred), len(gold))
 
 
 def from_extraction(ex) -> Predicted:
@@ -143,6 +174,8 @@ def from_extraction(ex) -> Predicted:
             p.memberships.add((st.subject.name, st.object.name, st.status))
         else:
             p.relations.add((st.subject.name, st.predicate, st.object.name))
+    for f in ex.figures:
+        p.indicators.append((f.about.name, f.metric, f.value, f.unit))
     return p
 
 

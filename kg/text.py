@@ -110,12 +110,28 @@ def _fold(ch: str) -> str:
     return s.casefold()
 
 
+# a pinyin reading that web mirrors insert after a character: 產(chǎn)業(yè) — it has a tone mark
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_NOTE = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü]*[{_TONED}][a-zü{_TONED}]*[)）]")
+
+
+def _pinyin_notes(text: str) -> set[int]:
+    """Indices of the characters of inserted pinyin readings (產(chǎn) → the 6 characters of (chǎn))."""
+    if "(" not in text and "（" not in text:
+        return set()
+    return {i for m in _PINYIN_NOTE.finditer(text) for i in range(m.start(), m.end())}
+
+
 def match_key_with_offsets(text: str, *, drop: frozenset[str] = _QUOTE_MARKS) -> tuple[str, list[int]]:
-    """The match key of ``text`` and, for each key character, its index in ``text``."""
+    """The match key of ``text`` and, for each key character, its index in ``text``.
+
+    Inserted pinyin readings (產(chǎn)業(yè) on mirrored pages) are not part of the key.
+    """
     out: list[str] = []
     offsets: list[int] = []
+    notes = _pinyin_notes(text)
     for i, ch in enumerate(text):
-        if ch.isspace() or ch in drop or unicodedata.category(ch) == "Cf":
+        if ch.isspace() or ch in drop or unicodedata.category(ch) == "Cf" or i in notes:
             continue
         for f in _fold(ch):
             if f.isspace() or f in drop:

@@ -13,6 +13,7 @@ FalkorDB started for the purpose on free ports, loaded with the seed graph, then
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import shlex
 import sys
@@ -76,10 +77,13 @@ def main() -> int:
             new = _with_graphdb(Path(tmp), store, texts)
         else:
             new = [rewrite(t, store) for t in texts]
-    stale = [f for f, old, fresh in zip(files, texts, new) if old != fresh]
+    stale = [(f, old, fresh) for f, old, fresh in zip(files, texts, new) if old != fresh]
     if args.check:
-        for f in stale:
-            print(f"{f.relative_to(ROOT)}: examples are out of date: run python scripts/readme_tour.py", file=sys.stderr)
+        for f, old, fresh in stale:
+            name = str(f.relative_to(ROOT))
+            print(f"{name}: examples are out of date: run python scripts/readme_tour.py", file=sys.stderr)
+            diff = difflib.unified_diff(old.splitlines(), fresh.splitlines(), name, f"{name} (now)", n=1, lineterm="")
+            print("\n".join(list(diff)[:40]), file=sys.stderr)
         return 1 if stale else 0
     for f, old, fresh in zip(files, texts, new):
         if old != fresh:

@@ -334,14 +334,6 @@ def test_runner_replaces_a_killed_worker_and_follows_a_rebuild(seeds_copy, tmp_p
         assert runner.run(ask).boolean is True
 
 
-def test_readme_shows_every_rq_file_with_its_output():
-    """Each query's text appears verbatim; its output block is re-run by scripts/readme_tour.py (test_readme)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for p in sorted(RQ.glob("*.rq")):
-        assert f"```sparql\n{p.read_text(encoding='utf-8')}```" in readme, p.name
-        assert f"```console\n$ kg sparql -f queries/sparql/{p.name}\n" in readme, p.name
-
-
 def test_a_worker_outlives_the_thread_that_asked_for_it(seed_store):
     """Servers answer from short-lived threads; their workers must not die with those threads."""
     import threading

@@ -8,7 +8,7 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # System packages the integration tests need (Debian); skipped when already present.
 if [ -x scripts/system-deps.sh ]; then bash scripts/system-deps.sh; fi
-.venv/bin/python -m pip install -q -e '.[dev,bolt,views,serve,extract,docs]'
+.venv/bin/python -m pip install -q -e '.[dev,bolt,extract,docs]'
 # The manual (mkdocs.yml, docs/): strict, so a broken link, anchor, include or a page left out
 # of the nav fails CI. Built aside; nothing is written into the repository.
 site=$(mktemp -d)

@@ -9,7 +9,7 @@ occur in order in a longer predicted name becomes that name's alias); scored lik
 scripts/eval_extract.py (kg.extract.score: exact names, and alias-aware). Prints P / R / F1 per directory and filter set, over all directories, and
 with --verbose what was missed or spurious.
 
-    python scripts/eval_ner.py                       # the self-written sets
+    python scripts/eval_ner.py                       # the self-written sets and real/dev
     python scripts/eval_ner.py --dir path/to/real/dev --verbose
 
 It refuses to read a held-out test set (a path with real/test in it).
@@ -123,11 +123,11 @@ def _distinct(names: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dir", action="append", type=Path, help="a directory of *.txt + *.gold.yaml (repeatable; default: the self-written sets)")
+    ap.add_argument("--dir", action="append", type=Path, help="a directory of *.txt + *.gold.yaml (repeatable; default: the self-written sets and real/dev)")
     ap.add_argument("--filters", nargs="+", default=list(FILTERS), choices=list(FILTERS))
     ap.add_argument("--verbose", "-v", action="store_true", help="list missed and spurious names (last filter set)")
     args = ap.parse_args(argv)
-    dirs = args.dir or [DATA / s for s in SETS]
+    dirs = args.dir or [DATA / s for s in SETS] + [d for d in [DATA / "real" / "dev"] if d.is_dir()]
     for d in dirs:
         if "real/test" in d.resolve().as_posix():
             print(f"{d}: the held-out test set is never read here", file=sys.stderr)

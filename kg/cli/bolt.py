@@ -39,10 +39,16 @@ def start(data_dir: Path | None, port: int, bolt_port: int) -> None:
 @_graphdb_dir
 @user_errors
 def stop(data_dir: Path | None) -> None:
-    """Stop the server (it saves its data first)."""
+    """Stop the server (it saves its data first); never signals a process kg did not start."""
     from kg.graphdb import GraphDb
 
-    click.echo("stopped" if GraphDb(data_dir).stop() else "not running")
+    db = GraphDb(data_dir)
+    st, stale = db.status()
+    if st is None:
+        click.echo(_not_running(stale))
+        return
+    db.stop()
+    click.echo("stopped")
 
 
 @graphdb.command()
@@ -52,11 +58,17 @@ def status(data_dir: Path | None) -> None:
     """Say whether the server runs, and where (exit 1 if not)."""
     from kg.graphdb import GraphDb
 
-    st = GraphDb(data_dir).state()
+    st, stale = GraphDb(data_dir).status()
     if st is None:
-        click.echo("not running; start it with `kg graphdb start`")
+        click.echo(_not_running(stale) + "; start it with `kg graphdb start`")
         sys.exit(1)
     click.echo(f"running (pid {st.pid}): {st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native); data in {st.data_dir}")
+
+
+def _not_running(stale: str | None) -> str:
+    from kg.graphdb import STALE
+
+    return f"{STALE}: {stale}" if stale else "not running"
 
 
 def connection_options(f):

@@ -131,3 +131,75 @@ def test_start_replaces_a_stale_state_and_the_real_server_is_recognized(bystande
     assert p.returncode == 0 and p.stdout.decode().strip() == "stopped"
     assert db.state() is None and not (tmp_path / "graphdb.json").exists()
     assert bystander.poll() is None
+
+
+# ---------------------------------------------------------------------------- which server the Bolt commands use
+
+
+def _port_7687() -> Listener | None:
+    """A listener on the old fallback address, when this machine lets us take it."""
+    try:
+        return Listener(7687)
+    except OSError:
+        return None
+
+
+COMMANDS = {
+    "backend-bolt": ("members", "红领宁商", "--backend", "bolt"),
+    "cypher": ("cypher", "RETURN 1 AS x"),
+    "neo4j-load": ("neo4j", "load"),
+    "neo4j-export": ("neo4j", "export"),
+}
+
+
+@pytest.mark.parametrize("stale", [False, True], ids=["no-state", "stale-state"])
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_no_configured_server_is_one_line_and_no_connection(name, stale, guarded_store, bystander, tmp_path):
+    if stale:
+        _write_state(tmp_path, STALE["other-command"](bystander))
+    env = {"KG_GRAPHDB_DIR": str(tmp_path), "NEO4J_URI": None, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": PASSWORD, "KG_TRANSPORT": None}
+    lis = _port_7687()
+    try:
+        r = CliRunner().invoke(cli, ["--store", str(guarded_store), *COMMANDS[name]], env=env, catch_exceptions=False)
+    finally:
+        hits = lis.hits if lis else 0
+        if lis:
+            lis.close()
+    assert r.exit_code == 1
+    assert one_line_error(r.stderr) == f"Error: {NO_SERVER}"
+    assert PASSWORD not in r.output
+    assert hits == 0, "connected to 127.0.0.1:7687, a server nobody configured"
+    assert bystander.poll() is None
+
+
+def test_library_refuses_to_guess_a_server(tmp_path, monkeypatch):
+    from kg.errors import KgError
+    from kg.stores.bolt import BoltConfig
+
+    monkeypatch.setenv("KG_GRAPHDB_DIR", str(tmp_path))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    with pytest.raises(KgError, match="no graph database configured or running"):
+        BoltConfig.from_env()
+    monkeypatch.setenv("NEO4J_URI", "")  # set but empty: not a configuration either
+    with pytest.raises(KgError, match="no graph database configured or running"):
+        BoltConfig.from_env()
+    assert BoltConfig.from_env(uri="bolt://db.example:7687").uri == "bolt://db.example:7687"
+
+
+def test_credentials_go_only_with_the_uri_they_belong_to(falkordb, monkeypatch):
+    """NEO4J_USER/NEO4J_PASSWORD are for NEO4J_URI: the local server answers without them (it refused them before)."""
+    from kg.stores.bolt import BoltConfig
+
+    monkeypatch.setenv("KG_GRAPHDB_DIR", falkordb.data_dir)
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("NEO4J_USER", "neo4j")
+    monkeypatch.setenv("NEO4J_PASSWORD", PASSWORD)
+    cfg = BoltConfig.from_env()
+    assert (cfg.uri, cfg.user, cfg.password, cfg.native_port) == (falkordb.bolt_uri, None, None, falkordb.port)
+    r = CliRunner().invoke(cli, ["cypher", "RETURN 1 AS x", "--format", "csv"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert r.stdout.split() == ["x", "1"]
+    assert BoltConfig.from_env(password="opt").password == "opt"  # given as an option: the user's choice
+    monkeypatch.setenv("NEO4J_URI", "bolt://db.example:7687")
+    cfg = BoltConfig.from_env()
+    assert (cfg.uri, cfg.user, cfg.password, cfg.native_port) == ("bolt://db.example:7687", "neo4j", PASSWORD, None)

@@ -9,8 +9,9 @@
 * Read-only unless started writable: an Update (``update=`` or
   ``application/sparql-update``) gets 403; SERVICE and LOAD get 403 unless allowed.
 * Each query runs in a worker process (:class:`kg.sparql.QueryRunner`) that is killed
-  after the timeout (503); an answer over the row limit gets 422; a query that does not
-  parse gets 400 with the parser's line, column and message.
+  after the timeout (503), and that may use ``max_memory`` MB (503 past it); an answer
+  over the row limit gets 422; a query that does not parse gets 400 with the parser's
+  line, column and message.
 * CORS is open to any origin without credentials, and allows Private Network Access, so a
   browser editor served from a public site (YASGUI) can query the endpoint on 127.0.0.1.
 * A request body larger than ``max_query_bytes`` gets 413, one that has not arrived within
@@ -65,7 +66,7 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
 }
 _STATUS = {sp.QuerySyntaxError: 400, sp.QueryFailed: 400, sp.QueryRefused: 403, sp.QueryTimeout: 503, sp.Busy: 503,
-           sp.ResultTooLarge: 422, sp.WorkerDied: 500}
+           sp.ResultTooLarge: 422, sp.WorkerDied: 500, sp.MemoryLimit: 503}
 
 
 @dataclass
@@ -79,6 +80,7 @@ class ServerConfig:
     writable: bool = False
     allow_service: bool = False
     max_query_bytes: int = 1_000_000
+    max_memory: int | None = sp.DEFAULT_MAX_MEMORY  # MB per query worker; None or 0: no limit
 
 
 class _Refusal(Exception):
@@ -204,13 +206,15 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    runner = runner or sp.QueryRunner(cfg.store, workers=cfg.workers, timeout=cfg.timeout, writable=cfg.writable)
+    runner = runner or sp.QueryRunner(cfg.store, workers=cfg.workers, timeout=cfg.timeout, writable=cfg.writable, max_memory=cfg.max_memory)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await to_thread.run_sync(runner.start)
         mode = "WRITABLE (updates change the current build in place; kg build restores the facts)" if cfg.writable else "read-only"
-        log.info("serving %s (%s), timeout %g s, at most %s rows, %d worker(s)", cfg.store, mode, cfg.timeout, f"{cfg.max_rows:,}", runner.workers)
+        memory = f"{cfg.max_memory:,} MB" if cfg.max_memory else "no memory limit"
+        log.info("serving %s (%s), timeout %g s, at most %s rows, %d worker(s), %s each", cfg.store, mode, cfg.timeout, f"{cfg.max_rows:,}",
+                 runner.workers, memory)
         try:
             yield
         finally:
@@ -255,7 +259,7 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
             "store": str(cfg.store), "generation": store.current.name if store.current else None,
             "built_at": manifest.get("built_at"), "documents": counts.get("documents"), "triples": counts.get("triples"),
             "read_only": not cfg.writable, "service_allowed": cfg.allow_service,
-            "timeout_seconds": cfg.timeout, "max_rows": cfg.max_rows, "workers": runner.workers,
+            "timeout_seconds": cfg.timeout, "max_rows": cfg.max_rows, "workers": runner.workers, "max_memory_mb": cfg.max_memory or None,
         }, status_code=200 if manifest else 503)
 
     async def index(request):
@@ -376,11 +380,13 @@ def _head_timeout_protocol(seconds: float):
 
 
 def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = sp.DEFAULT_TIMEOUT,
-          max_rows: int = 100_000, workers: int = 2, writable: bool = False, allow_service: bool = False) -> None:
+          max_rows: int = 100_000, workers: int = 2, writable: bool = False, allow_service: bool = False,
+          max_memory: int | None = sp.DEFAULT_MAX_MEMORY) -> None:
     """Run the endpoint until interrupted (Ctrl-C / SIGTERM)."""
     import uvicorn
 
-    cfg = ServerConfig(Path(store), timeout=timeout, max_rows=max_rows, workers=workers, writable=writable, allow_service=allow_service)
+    cfg = ServerConfig(Path(store), timeout=timeout, max_rows=max_rows, workers=workers, writable=writable, allow_service=allow_service,
+                       max_memory=max_memory)
     app = create_app(cfg)  # raises StoreMissing before anything listens
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))

@@ -23,6 +23,11 @@ def _query_text(query: str | None, file) -> str:
     return read_text(sys.stdin) if query == "-" else query
 
 
+def _max_memory(f):
+    return click.option("--max-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
+                        help="Memory a query may use, in MB (0: no limit); a query that needs more is stopped.")(f)
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query from FILE (e.g. queries/sparql/members.rq).")
@@ -31,9 +36,11 @@ def _query_text(query: str | None, file) -> str:
 @click.option("--graph", metavar="DOC", help="Only this source document's named graph (xnbio-2024-07a, id:doc/…, or its IRI).")
 @click.option("--timeout", type=click.FloatRange(0), default=30.0, show_default=True, help="Stop the query after this many seconds (0: no limit).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
+@_max_memory
 @pass_config
 @user_errors
-def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str | None, timeout: float, allow_service: bool) -> None:
+def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str | None, timeout: float, allow_service: bool,
+           max_memory: int) -> None:
     """Run a SPARQL query (QUERY, -f FILE, or - for stdin) on the graph.
 
     The project prefixes (park:, id:, org:, prov:, skos:, dcterms:, schema:, time:, rdf:,
@@ -44,7 +51,7 @@ def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str 
     from kg.queries.result import Report, Table
 
     text = _query_text(query, file)
-    res = sp.run(config.store_path, text, fmt=fmt, graph=graph, timeout=timeout, allow_service=allow_service, table=True)
+    res = sp.run(config.store_path, text, fmt=fmt, graph=graph, timeout=timeout, allow_service=allow_service, table=True, max_memory=max_memory)
     if res.fmt == "rows" and res.boolean is not None:
         click.echo("true" if res.boolean else "false")
     elif res.fmt == "rows":
@@ -64,9 +71,11 @@ def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str 
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries answered at once (one process each).")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update; it changes the current build in place (kg build restores the facts).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
+@_max_memory
 @pass_config
 @user_errors
-def serve(config: Config, host: str, port: int, timeout: float, max_rows: int, workers: int, writable: bool, allow_service: bool) -> None:
+def serve(config: Config, host: str, port: int, timeout: float, max_rows: int, workers: int, writable: bool, allow_service: bool,
+          max_memory: int) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint at http://HOST:PORT/sparql (read-only by default).
 
     Queries by GET ?query= or POST (form or application/sparql-query); answers in JSON, XML,
@@ -77,7 +86,7 @@ def serve(config: Config, host: str, port: int, timeout: float, max_rows: int, w
     from kg.server import serve as run_server
 
     run_server(config.store_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-               writable=writable, allow_service=allow_service)
+               writable=writable, allow_service=allow_service, max_memory=max_memory)
 
 
 @cli.command()

@@ -74,10 +74,10 @@ def _not_running(stale: str | None) -> str:
 def connection_options(f):
     """Where the property graph is: options override NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
     opts = [
-        click.option("--uri", help="bolt:// or neo4j:// URI (env NEO4J_URI; default: the local `kg graphdb`)."),
-        click.option("--user", help="User (env NEO4J_USER)."),
-        click.option("--password", help="Password (env NEO4J_PASSWORD; prefer the env variable, it never shows in `ps`)."),
-        click.option("--database", help="Database (env NEO4J_DATABASE; Neo4j only)."),
+        click.option("--uri", help="bolt:// or neo4j:// URI (env NEO4J_URI; default: the local `kg graphdb` if it is running, else an error)."),
+        click.option("--user", help="User (env NEO4J_USER, sent only with --uri or NEO4J_URI)."),
+        click.option("--password", help="Password (env NEO4J_PASSWORD, sent only with --uri or NEO4J_URI; prefer the env variable, it never shows in `ps`)."),
+        click.option("--database", help="Database (env NEO4J_DATABASE, with --uri or NEO4J_URI; Neo4j only)."),
         click.option("--transport", type=click.Choice(["auto", "bolt", "native"]), default=None,
                      help="neo4j driver over Bolt, or FalkorDB's native client (local server); auto: native for loads into the local server, else Bolt (env KG_TRANSPORT)."),
         click.option("--engine", type=click.Choice(["auto", "neo4j", "falkordb"]), default="auto", show_default=True, help="Server kind (auto-detected)."),

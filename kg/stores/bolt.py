@@ -101,23 +101,32 @@ class BoltConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> BoltConfig:
+        """Exactly the configured server: ``uri`` (an option) or NEO4J_URI, else the local `kg graphdb` if it
+        is running; never a guessed address. NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE belong to NEO4J_URI
+        (or ``uri``): the local server gets only credentials passed as ``user``/``password``."""
         from kg.graphdb import local_state
 
+        given = {k: v for k, v in overrides.items() if v is not None}
         local = local_state()
-        env = {
-            "uri": os.environ.get("NEO4J_URI") or (local.bolt_uri if local else "bolt://127.0.0.1:7687"),
-            "user": os.environ.get("NEO4J_USER"),
-            "password": os.environ.get("NEO4J_PASSWORD"),
-            "database": os.environ.get("NEO4J_DATABASE"),
-            "transport": os.environ.get("KG_TRANSPORT", "auto"),
-        }
-        env.update({k: v for k, v in overrides.items() if v is not None})
+        env: dict[str, Any] = {"transport": os.environ.get("KG_TRANSPORT", "auto")}
+        if given.get("uri") or os.environ.get("NEO4J_URI"):
+            env.update(uri=os.environ.get("NEO4J_URI"), user=os.environ.get("NEO4J_USER"),
+                       password=os.environ.get("NEO4J_PASSWORD"), database=os.environ.get("NEO4J_DATABASE"))
+        elif local is not None:
+            env["uri"] = local.bolt_uri
+        else:
+            raise KgError(NO_SERVER)
+        env.update(given)
         cfg = cls(**env)
         if local and urlparse(cfg.uri).port == local.bolt_port and _loopback(cfg.uri):
             cfg.native_port = cfg.native_port or local.port
             if cfg.engine == "auto":
                 cfg.engine = "falkordb"
         return cfg
+
+
+#: neither NEO4J_URI (nor --uri) nor a running local server
+NO_SERVER = "no graph database configured or running: start one with `kg graphdb start` or set NEO4J_URI"
 
 
 def _loopback(uri: str) -> bool:

@@ -87,9 +87,10 @@ def test_a_writable_endpoint_still_refuses_load(seeds_copy, tmp_path, listener):
 
     store = tmp_path / "store"
     build(seeds_copy / "facts", store)
-    with running_server(store, tmp_path / "serve.log", "--writable") as url:
+    token = "a-token-for-this-test-only"
+    with running_server(store, tmp_path / "serve.log", "--writable", "--token", token) as url:
         for body in (f"LOAD <{listener.url}>", f"INSERT DATA {{ <urn:a> <urn:b> <urn:c> }} ; LOAD SILENT <{listener.url}> INTO GRAPH <urn:g>"):
-            status, _, text = http(url, data=body.encode(), headers={"Content-Type": "application/sparql-update"})
+            status, _, text = http(url, data=body.encode(), headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
             assert status == 403 and "LOAD is refused" in text
         status, _, text = http(url, params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"})
         assert status == 200 and '"boolean":false' in text  # refused as a whole: the INSERT before it did not run

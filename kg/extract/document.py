@@ -43,6 +43,41 @@ def _headline_ends(raw: str, raw_offsets: list[int]) -> list[int]:
     return out
 
 
+_UNIT_LINE = 50  # a web line shorter than this (a caption, a headline) is a unit of its own
+_LINE_END_PUNCT = frozenset("。！？；!?;”」』）)】…:：")
+
+
+def _line_ends(raw: str, raw_offsets: list[int]) -> list[int]:
+    """Normalized-text positions of the line breaks of a web page, where each line is a unit.
+
+    OCR'd newspaper columns break lines anywhere, at one width (most lines end mid-sentence,
+    and normalization joins them); on a web page lines vary in length or end sentences, and a
+    line that does not (a caption, a headline, a menu) is a unit of its own
+    that must not run into the next: 締造美好校園活動 / 華陽化工黨支部全體黨員…
+    """
+    import bisect
+
+    import statistics
+
+    long = [ln for ln in (x.strip() for x in raw.split("\n")) if len(ln) >= 8]
+    if not long:
+        return []
+    width = statistics.median(len(ln) for ln in long)
+    column = [ln for ln in long if abs(len(ln) - width) <= 3]
+    ended = sum(ln[-1] in _LINE_END_PUNCT for ln in column)
+    if len(column) >= 0.5 * len(long) and ended < 0.3 * len(column):
+        return []  # an OCR'd column: most lines of one width, and those break anywhere
+    out, pos = [], 0
+    for line in raw.split("\n")[:-1]:
+        end = pos + len(line)
+        if 0 < len(line.strip()) < _UNIT_LINE:  # a long line cut mid-word (…由遂 / 寧市…) runs on
+            i = bisect.bisect_left(raw_offsets, end)
+            if 0 < i < len(raw_offsets):
+                out.append(i)
+        pos = end + 1
+    return out
+
+
 @dataclass
 class Sentence:
     """One sentence: its span ``[start, end)`` in the normalized text and its match key."""
@@ -71,7 +106,7 @@ class Document:
     def from_raw(cls, raw: str) -> Document:
         text, raw_offsets = normalize_with_offsets(raw)
         doc = cls(raw=raw, text=text, raw_offsets=raw_offsets)
-        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, raw_offsets)) | {len(text)})
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, raw_offsets)) | set(_line_ends(raw, raw_offsets)) | {len(text)})
         pos = 0
         for end in ends:
             if end > pos:

@@ -88,7 +88,7 @@ def _joined(st: SentenceView, out: list[Statement]) -> None:
         _join(st, out, m.start(), m.end(), None, None)
     # A、B 也位列其中 ; A 担任会长单位
     for m in _HAS_ROLE.finditer(key):
-        _join(st, out, m.start(), m.end(), None, None)
+        _join(st, out, m.start(), m.end(), None, None, _joined_kind(m.group()))
 
 
 def _listed(st: SentenceView, out: list[Statement]) -> None:
@@ -151,6 +151,18 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
             members = st.list_before(m.start(), 0)
         for x in members:
             add_statement(out, x, "memberOf", orgs[0], st, span_of(x, (m.start(), end)), st.status(m.start()), role="成员单位")
+    # Y (则)囊括/包括/网罗/涵盖了 A、B 等企业(，以及 C、D 等高校)
+    for m in re.finditer(r"(?:则|还|也|已|目前|现已?|共)?(?:囊括|包括|包含|网罗|涵盖|汇聚|集聚)了?", key):
+        ys = [x for x in st.ms if x.j == m.start() and x.ent.type in BODIES]
+        members = st.list_after(m.end())
+        if not ys or not members or members[0].i != m.end():
+            continue
+        more = re.match(r"等[^,;。、]{0,12}[,，]?(?:以及|及|和|还有)", key[members[-1].j :])
+        if more:
+            members += st.list_after(members[-1].j + more.end())
+        for x in members:
+            if x.ent is not ys[0].ent:
+                add_statement(out, x, "memberOf", ys[0], st, span_of(ys[0], x), st.status(m.start()), role="成员单位")
     # Y(的)成员单位包括/有 A、B
     for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为)", key):
         orgs = [x for x in st.orgs(0, m.start()) if x.j >= m.start() - 1]
@@ -189,10 +201,11 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
                     add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
-        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and not _is_guide(st, x)]
+        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and x.ent.how != "byline" and not _is_guide(st, x)]
         if v and not ys:  # 由A、B与C共同发起的Y
-            ys = [x for x in st.ms if x.i == v.end() + 1 and key[v.end()] == "的" and x.ent.type in BODIES]
-        if v and ys and v.start() - m.end() <= 60 and not CLAUSE.search(key, m.end(), v.start()):
+            at = v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))  # 由A、B共同发起的Y ; 由A、B等29家单位发起成立了Y
+            ys = [x for x in st.ms if x.i == at and x.ent.type in BODIES]
+        if v and ys and v.start() - m.end() <= 240 and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
             if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB]:
                 continue  # 由 A 牵头组建 Y: handled above
@@ -211,7 +224,7 @@ _JOINS = re.compile(
 # A、B 也位列其中 ; A 出任/当选/受聘为(首任)(副)理事长单位 ; A 成为最早一批结对单位 ; A 被正式吸纳为成员单位
 _HAS_ROLE = re.compile(
     r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中)|位列[^,;。]{0,8}(?:名单|之列))"
-    r"|(?:担任|当选|出任|分任|接任|受聘为|担起了?|作为|成为|转为)[^,;。]{0,8}?"
+    r"|(?:担任|当选|出任|分任|接任|受聘为|担起了?|作为|成为|转为|被?(?:推举|推选|选举|选)为)[^,;。]{0,8}?"
     r"(?:会长|理事长|理事|常务理事|监事长|秘书长|主席|成员|会员|结对|共建|轮值主席|发起|牵头)单位"
     r"|被(?:正式)?(?:吸纳|吸收|接纳|批准)为(?:成员|会员)(?:单位)?"
     r"|列名(?:为)?[^,;。]{0,6}(?:成员|会员)"
@@ -249,7 +262,7 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
     cands = st.orgs(start, end)
     if len(cands) >= 2 and cands[-1].ent.type in BODIES and key[cands[-1].i - 1 : cands[-1].i] in ("的", "在") and re.match(r"[\u4e00-\u9fff]", key[cands[-1].j : cands[-1].j + 1]):
         end = cands[-1].i  # A在9月的共同体联席会上被吸纳为成员单位: 共同体 names the meeting, A is the member
-    members = st.list_before(end, start)
+    members = _list_before_deng(st, start, end) or st.list_before(end, start)
     if not members and start > 0 and not st.orgs(start, a):  # A、B正与共同体对接，预计年底前正式加入
         members = st.previous_clause_run(a)
     if not members:
@@ -260,6 +273,16 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
     for x in members:
         if x.ent is not body.ent and x.ent.is_org:
             add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a), role="成员单位")
+
+
+def _list_before_deng(st: SentenceView, start: int, end: int) -> list[Mention]:
+    """The run of organizations that ends in 等 inside ``[start, end)``: A、B、C等来自…的35家园区 → A, B, C."""
+    key = st.key
+    for d in reversed([m.start() for m in re.finditer("等", key[start:end])]):
+        run = st.list_before(start + d, start)
+        if run and run[-1].j == start + d and (len(run) > 1 or run[0].i == start):
+            return run
+    return []
 
 
 _GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")

@@ -34,6 +34,8 @@ from kg.extract.document import Document, Sentence
 from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.lexicon import GENERIC_WORDS, LEGAL_FORMS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES
 from kg.extract.matcher import Matcher
+from kg.extract.bylines import byline_spans
+from kg.extract.model_cands import model_spans
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word
 from kg.text import name_key
@@ -402,6 +404,11 @@ class _Builder:
         self.chains: list[Chain] = []
         self.toks: dict[int, Tokens] = {}
         self.generic_known: list[tuple[int, _Cand]] = []
+        # per sentence: media names in bylines, then the statistical model's organization spans
+        self.extra: dict[int, list[tuple[int, int, str, str]]] = {}
+        for how, spans in (("byline", byline_spans(doc)), ("model", model_spans(doc))):
+            for k, v in spans.items():
+                self.extra.setdefault(k, []).extend((i, j, t, how) for i, j, t in v)
 
     def tokens(self, s: Sentence) -> Tokens:
         """The words of ``s``, cut once."""
@@ -450,6 +457,7 @@ class _Builder:
             cands += [c for c in _list_cands(s, toks) if _looks_like_name(s.key, toks, c)]
         else:
             chain_cands, chain_span = [], None
+        cands += self.model_cands(s, cands)
         picked = _pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)
         picked = [(c, n) for c, n in picked if not (c.generic and any(d.i == c.j and d.type == c.type for d, _ in picked))]
@@ -471,6 +479,25 @@ class _Builder:
             if all(stages):
                 a, b = chain_span
                 self.chains.append(Chain(self.written(s, a, b), s.index, chain_cands[0].i, b, stages))
+
+    def model_cands(self, s: Sentence, cands: list[_Cand]) -> list[_Cand]:
+        """Bylines' and the model's spans that no rule candidate overlaps; where the model sees a longer left edge
+        of a rule's name (长株潭|园区发展联盟 where jieba stopped at 潭), the rule's candidate grows to it."""
+        out: list[_Cand] = []
+        for i, j, t, how in self.extra.get(s.index, ()):
+            if any(c.i < j and i < c.j for c in out):
+                continue
+            clash = [c for c in cands if c.i < j and i < c.j]
+            if not clash:
+                if not _FACILITY_CENTRE.search(s.key, i, j) and not s.key[i:j].endswith(_NOT_ORG_WORDS):
+                    out.append(_Cand(i, j, t, how))
+            elif all(i <= c.i and c.j <= j for c in clash):
+                outer = max(clash, key=lambda c: c.j - c.i)
+                prefix = s.key[i : outer.i]
+                if outer.how == "suffix" and outer.j == j and 0 < len(prefix) <= 3 and not set(prefix) & (FUNCTION_CHARS | PREPOSITION_CHARS) \
+                        and not prefix.endswith(tuple(_CUT_HEADS)) and prefix not in GENERIC_WORDS:  # 园区|金诃藏药…: a descriptor the rules cut
+                    outer.i = i
+        return out
 
     # -- linking
 
@@ -513,7 +540,7 @@ class _Builder:
                     or [f for f in others if _is_initials(e.key, f.key)]
                     or [f for f in others if len(f.key) > len(e.key) and any(_drops_qualifiers(e.key, v) for v in {f.key, _abbreviate(f.key)})]
                     or [f for f in others if len(e.key) >= 6 and len(Tokens(e.key).words) >= 3 and _is_short_form(e.key, f.key)]
-                    or [f for f in full if f is not e and e.how in ("list", "object") and f.type == "Company" and len(f.key) > len(e.key) >= 4 and _unplaced(f.key).startswith(e.key)]
+                    or [f for f in full if f is not e and e.how in ("list", "object", "model") and f.type == "Company" and len(f.key) > len(e.key) >= 4 and _unplaced(f.key).startswith(e.key)]
                 )  # …, or the start of a company's name without its place: 龙冰新材 → 哈尔滨龙冰新材料股份有限公司
             if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
@@ -644,8 +671,10 @@ class _Builder:
         return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
     def anaphora(self) -> None:
-        """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it."""
+        """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it,
+        one whose name ends in the same word first (联盟 → …产业联盟 rather than a later …联合体)."""
         last: dict[str, Ent] = {}
+        last_word: dict[str, Ent] = {}
         pattern = re.compile("|".join(_ANAPHORS))
         for s in self.doc.sentences:
             toks = self.toks.get(s.index)
@@ -655,6 +684,7 @@ class _Builder:
                 if kind == 0:
                     if not x.ent.generic:
                         last[x.ent.type] = x.ent
+                        last_word.update((w, x.ent) for w, t in _ANAPHORS.items() if t == x.ent.type and x.ent.key.endswith(w))
                     continue
                 a, b = x.span()
                 word, typ = x.group(), _ANAPHORS[x.group()]
@@ -665,7 +695,7 @@ class _Builder:
                 start = s.span(a, b)[0]
                 if start > 0 and self.doc.text[start - 1] in "“「『‘\"'":
                     continue  # “商会+园区”对接会: a quoted word names something, it does not refer back
-                ent = last[typ]
+                ent = last_word.get(word, last[typ])
                 m = Mention(s.index, a, b, ent, "alias")
                 ms.append(m)
                 ent.mentions.append(m)

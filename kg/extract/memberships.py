@@ -176,7 +176,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
-    for lead in re.finditer(r"牵头|携手|联手|会同", key):
+    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^,;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
         v = _FOUNDS.search(key, lead.end())
         if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
@@ -294,7 +294,7 @@ def _is_guide(st: SentenceView, x: Mention) -> bool:
         return True
     run = st.list_after(x.i)
     return len(run) > 1 and run[0].i == x.i and _GUIDES_AFTER.match(st.key, run[-1].j) is not None
-_FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建)")
+_FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|组成|缔结形成|缔结|结成)")
 _MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
 
 

@@ -117,7 +117,7 @@ def extract_text(
     doc = Document.from_raw(raw)
     found = find_entities(doc, known)
     statements, extra = find_statements(doc, found, known)
-    figures = find_figures(doc, found)
+    figures = find_figures(doc, found, statements)
     used = {id(st.subject) for st in statements} | {id(st.object) for st in statements if st.object}
     entities = found.ents + [e for e in extra if id(e) in used]
     ex = Extraction(stem, doc, entities, statements, figures, found.chains, article, encoding, meta or default_meta(stem, doc))

@@ -182,6 +182,8 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             continue
         ys = [x for x in st.orgs(v.end(), st.clause_end(v.end())) if x.ent.type in COLLAB - {"IndustrialPark"}]
         ys = ys or [x for x in st.orgs(lead.end(), v.start()) if x.ent.type in BODIES and not st.in_list(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
+        if lead.group() == "联合" and not ys:
+            continue  # X联合A、B…缔结形成Y: only with Y named after the verb (由商会牵头，联合A、B…组建 is the 牵头 rule's)
         first = st.orgs(0, lead.start())[-1:] if lead.group() == "牵头" else []
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:

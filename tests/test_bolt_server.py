@@ -126,10 +126,14 @@ def test_both_ports_listen_on_127_0_0_1_only(server):
 
 
 def test_explain_plans_without_running_the_query(driver):
+    from neo4j.exceptions import CypherSyntaxError
+
     before = _count(driver)
     with driver.session() as s:
         plan = s.run("EXPLAIN MATCH (n) DETACH DELETE n").value()
         s.run("  // a comment first\n explain MATCH (n) SET n.pwned = 1").consume()
+        with pytest.raises(CypherSyntaxError, match="only at the start"):  # FalkorDB would run this one
+            s.run("CYPHER a=1 EXPLAIN MATCH (n) DETACH DELETE n").consume()
     assert plan and any("Delete" in line for line in plan)
     assert _count(driver) == before
     with driver.session() as s:
@@ -186,6 +190,32 @@ def test_parameters_and_relationship_properties_round_trip(driver):
             assert summary.counters.properties_set == 2
         finally:
             s.run("MATCH (a:BoltTest) DETACH DELETE a").consume()
+
+
+def test_values_of_every_kind_come_back_as_the_driver_types(driver):
+    from neo4j.time import Date, DateTime, Duration, Time
+
+    with driver.session() as s:
+        rec = s.run("RETURN date('2024-01-02') AS d, localdatetime('2024-01-02T03:04:05') AS dt, localtime('10:11:12') AS t, "
+                    "duration('P1DT2H') AS du, 1.25 AS f, -2 AS i, [1, 'a', null] AS l, {k: 'v'} AS m, true AS b, $p AS p",
+                    p={"deep": [1, {"x": None}], "big": 2**40, "text": "“青海”"}).single()
+    assert rec["d"] == Date(2024, 1, 2) and isinstance(rec["dt"], DateTime) and rec["t"] == Time(10, 11, 12)
+    assert rec["du"] == Duration(days=1, hours=2)
+    assert (rec["f"], rec["i"], rec["l"], rec["m"], rec["b"]) == (1.25, -2, [1, "a", None], {"k": "v"}, True)
+    assert rec["p"] == {"deep": [1, {"x": None}], "big": 2**40, "text": "“青海”"}
+
+
+def test_garbage_on_the_bolt_port_leaves_the_server_serving(server, driver):
+    import socket
+
+    for junk in (b"GET / HTTP/1.1\r\n\r\n", b"\x60\x60\xb0\x17" + b"\x00" * 16,
+                 b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" * 4 + b"\x00\x03\xb1\x01\xff\x00\x00", b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" * 4 + b"\xff\xff"):
+        with socket.create_connection(("127.0.0.1", server.bolt_port), timeout=5) as c:
+            c.sendall(junk)
+            c.shutdown(socket.SHUT_WR)
+            while c.recv(4096):  # the server answers what it can, then closes
+                pass
+    assert _count(driver) > 200
 
 
 def test_neo4j_routing_uri_and_an_unknown_database(server):

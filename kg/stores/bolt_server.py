@@ -41,6 +41,7 @@ HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x
 DISCARD, PULL, TELEMETRY, ROUTE, LOGON, LOGOFF = 0x2F, 0x3F, 0x54, 0x66, 0x6A, 0x6B
 
 UNAUTHORIZED = "Neo.ClientError.Security.Unauthorized"
+_LITERALS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 _LEAD = re.compile(r"\A(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
 _STATS = {"nodes_created": "nodes-created", "nodes_deleted": "nodes-deleted", "relationships_created": "relationships-created",
           "relationships_deleted": "relationships-deleted", "properties_set": "properties-set", "labels_added": "labels-added",
@@ -80,9 +81,17 @@ def classify(error: Exception) -> BoltFailure:
 
 
 def is_explain(query: str) -> bool:
-    """True if ``query`` starts with EXPLAIN (after blanks and comments)."""
+    """True if ``query`` starts with EXPLAIN (after blanks and comments).
+
+    EXPLAIN anywhere else (after a ``CYPHER a=1`` header, which FalkorDB would run) is refused.
+    """
     rest = query[_LEAD.match(query).end():]
-    return re.match(r"EXPLAIN\b", rest, re.I) is not None
+    if re.match(r"EXPLAIN\b", rest, re.I):
+        return True
+    if re.search(r"(?<![.$`\w])EXPLAIN\b", _LITERALS.sub(" ", query), re.I):
+        raise BoltFailure("Neo.ClientError.Statement.SyntaxError",
+                          "EXPLAIN is understood only at the start of a query (pass parameters as Bolt parameters, not in a CYPHER header)")
+    return False
 
 
 def _strip_explain(query: str) -> str:
@@ -343,8 +352,12 @@ class _Connection:
         take = len(res.rows) if n is None or n < 0 else min(n, len(res.rows))
         batch, res.rows = res.rows[:take], res.rows[take:]
         if not discard:
-            for row in batch:
-                self.writer.write(chunk(pack(Structure(RECORD, [row]))))
+            try:
+                data = b"".join(chunk(pack(Structure(RECORD, [row]))) for row in batch)
+            except PackStreamError as e:
+                self.results.pop(key, None)
+                raise BoltFailure("Neo.ClientError.Statement.TypeError", f"a value in the result cannot be sent over Bolt: {e}") from None
+            self.writer.write(data)
             await self.writer.drain()
         if res.rows and not discard:
             await self.send(SUCCESS, {"has_more": True})

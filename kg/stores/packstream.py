@@ -83,6 +83,9 @@ def _temporal(v: Any) -> Structure | None:
         return Structure(0x74, [nanos])
     if isinstance(v, _dt.timedelta):
         return Structure(0x45, [0, v.days, v.seconds, v.microseconds * 1000])
+    if type(v).__name__ == "relativedelta":  # FalkorDB's client returns durations as dateutil's relativedelta
+        secs = (v.hours * 60 + v.minutes) * 60 + v.seconds
+        return Structure(0x45, [v.years * 12 + v.months, v.days, secs, v.microseconds * 1000])
     return None
 
 

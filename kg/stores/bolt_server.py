@@ -26,7 +26,7 @@ import struct
 import time
 from typing import Any
 
-from kg.stores.packstream import PackStreamError, Structure, chunk, node, pack, path, relationship, unpack
+from kg.stores.packstream import PackStreamError, Structure, chunk, from_falkordb, pack, unpack
 
 __all__ = ["BoltServer", "AGENT", "GRAPH", "main"]
 
@@ -99,31 +99,6 @@ def _strip_explain(query: str) -> str:
     return rest[len("EXPLAIN"):]
 
 
-def to_bolt(v: Any) -> Any:
-    """A value from FalkorDB's client as a Bolt value (nodes, edges and paths as structures)."""
-    from falkordb.edge import Edge
-    from falkordb.node import Node
-    from falkordb.path import Path
-
-    if isinstance(v, Node):
-        return node(v.id, [lab for lab in (v.labels or []) if lab], {k: to_bolt(x) for k, x in v.properties.items()})
-    if isinstance(v, Edge):
-        return relationship(v.id, _nid(v.src_node), _nid(v.dest_node), v.relation, {k: to_bolt(x) for k, x in v.properties.items()})
-    if isinstance(v, Path):
-        nodes = [to_bolt(n) for n in v.nodes()]
-        rels = [(e.id, _nid(e.src_node), _nid(e.dest_node), e.relation, {k: to_bolt(x) for k, x in e.properties.items()}) for e in v.edges()]
-        return path(nodes, rels)
-    if isinstance(v, dict):
-        return {str(k): to_bolt(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [to_bolt(x) for x in v]
-    return v
-
-
-def _nid(n: Any) -> int:
-    return n if isinstance(n, int) else n.id
-
-
 def _check_params(v: Any, where: str = "parameter") -> None:
     if isinstance(v, Structure) or isinstance(v, bytes):
         raise BoltFailure("Neo.ClientError.Statement.TypeError", f"the local server cannot pass this {where} to FalkorDB (a {type(v).__name__}): use strings, numbers, booleans, lists and maps")
@@ -170,7 +145,7 @@ class BoltServer:
             res = graph.ro_query(query, params or None)
         fields = [h[1] if isinstance(h, (list, tuple)) else h for h in res.header]
         fields = [f.decode() if isinstance(f, bytes) else str(f) for f in fields]
-        rows = [[to_bolt(v) for v in row] for row in res.result_set]
+        rows = [[from_falkordb(v) for v in row] for row in res.result_set]
         stats = {name: int(getattr(res, attr)) for attr, name in _STATS.items() if getattr(res, attr, 0)}
         summary: dict[str, Any] = {"type": "r" if not stats else "rw" if rows else "w", "t_last": int((time.perf_counter() - t0) * 1000)}
         if stats:

@@ -22,7 +22,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Structure", "PackStreamError", "pack", "unpack", "chunk", "node", "relationship", "unbound_relationship", "path"]
+__all__ = ["Structure", "PackStreamError", "pack", "unpack", "chunk", "node", "relationship", "unbound_relationship", "path",
+           "from_falkordb"]
 
 MAX_CHUNK = 0xFFFF
 _EPOCH = _dt.date(1970, 1, 1)
@@ -253,3 +254,28 @@ def path(nodes: list[Structure], rels: list[tuple[int, int, int, str, dict[str, 
             distinct.append(n)
     seq = [x if k % 2 == 0 else pos[node_ids[x]] for k, x in enumerate(seq)]
     return Structure(0x50, [distinct, unbound, seq])
+
+
+def from_falkordb(v: Any) -> Any:
+    """A value from FalkorDB's Python client as a Bolt value: its Node, Edge and Path as Bolt structures."""
+    from falkordb.edge import Edge
+    from falkordb.node import Node
+    from falkordb.path import Path
+
+    if isinstance(v, Node):
+        return node(v.id, [lab for lab in (v.labels or []) if lab], {k: from_falkordb(x) for k, x in v.properties.items()})
+    if isinstance(v, Edge):
+        return relationship(v.id, _nid(v.src_node), _nid(v.dest_node), v.relation, {k: from_falkordb(x) for k, x in v.properties.items()})
+    if isinstance(v, Path):
+        nodes = [from_falkordb(n) for n in v.nodes()]
+        rels = [(e.id, _nid(e.src_node), _nid(e.dest_node), e.relation, {k: from_falkordb(x) for k, x in e.properties.items()}) for e in v.edges()]
+        return path(nodes, rels)
+    if isinstance(v, dict):
+        return {str(k): from_falkordb(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [from_falkordb(x) for x in v]
+    return v
+
+
+def _nid(n: Any) -> int:
+    return n if isinstance(n, int) else n.id

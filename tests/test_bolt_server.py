@@ -252,3 +252,42 @@ def test_kg_uses_the_password_and_hides_a_wrong_one(locked):
     assert p.returncode == 1
     assert "authentication failed" in p.stderr and "'bob'" in p.stderr
     assert "not-it-pw" not in p.stderr and p.stderr.strip().count("\n") == 0
+
+
+def test_transactions_apply_each_statement_and_stream_by_query_id(driver):
+    with driver.session() as s:
+        try:
+            with s.begin_transaction() as tx:
+                first = tx.run("UNWIND range(1, 5) AS i CREATE (:TxTest {i: i}) RETURN i")
+                second = tx.run("MATCH (t:TxTest) RETURN count(t) AS c")
+                assert second.single()["c"] == 5 and [r["i"] for r in first] == [1, 2, 3, 4, 5]
+                tx.commit()
+            assert s.execute_read(lambda tx: tx.run("MATCH (t:TxTest) RETURN count(t) AS c").single()["c"]) == 5
+        finally:
+            s.run("MATCH (t:TxTest) DELETE t").consume()
+
+
+def test_the_bolt_server_is_supervised(tmp_path):
+    """Killed, `kg graphdb start` brings it back; it stops by itself when FalkorDB dies."""
+    import signal
+    import time
+
+    from kg.graphdb import GraphDb
+
+    srv = Server(tmp_path / "db")
+    db = GraphDb(srv.dir)
+    try:
+        st = db.state()
+        os.kill(st.bolt_pid, signal.SIGKILL)
+        p = kg("graphdb", "start", "--port", str(srv.port), "--bolt-port", str(srv.bolt_port), env=srv.env)
+        assert p.returncode == 0, p.stderr
+        st2 = db.state()
+        assert st2.pid == st.pid and st2.bolt_pid != st.bolt_pid
+        assert python(ANALYST.format(uri=srv.uri, auth="None")).stdout.strip() == "0"
+        os.kill(st2.pid, signal.SIGKILL)  # FalkorDB gone: the Bolt server follows within seconds
+        deadline = time.monotonic() + 10
+        while _listening(srv.bolt_port)["tcp"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _listening(srv.bolt_port)["tcp"]
+    finally:
+        srv.stop()

@@ -46,6 +46,11 @@ class GraphDbState:
     password: bool = False  # whether one is required (the password itself is never stored)
 
     @property
+    def bolt_running(self) -> bool:
+        """Whether the recorded Bolt server still runs."""
+        return bool(self.bolt_pid) and _alive(self.bolt_pid)
+
+    @property
     def bolt_uri(self) -> str:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
@@ -112,7 +117,9 @@ class GraphDb:
     def start(self, port: int = DEFAULT_PORT, bolt_port: int = DEFAULT_BOLT_PORT, timeout: float = 20.0,
               password: str | None = None) -> GraphDbState:
         if (st := self.state()) is not None:
-            if not (st.bolt_pid and _alive(st.bolt_pid)):  # the Bolt server died: start it again for this FalkorDB
+            if password and not st.password:
+                raise KgError("the graph database is already running without a password: stop it first (`kg graphdb stop`)")
+            if not st.bolt_running:  # the Bolt server died: start it again for this FalkorDB
                 if st.password and not password:
                     raise KgError("the running graph database needs its password to restart its Bolt server: set KG_GRAPHDB_PASSWORD")
                 st = self._start_bolt(st, password, timeout)
@@ -166,14 +173,15 @@ class GraphDb:
             with contextlib.suppress(FileNotFoundError):
                 self.state_file.unlink()
             return False
-        if st.bolt_pid and _alive(st.bolt_pid):
+        if st.bolt_running:
             os.kill(st.bolt_pid, signal.SIGTERM)
         os.kill(st.pid, signal.SIGTERM)  # redis saves its data on SIGTERM
         deadline = time.monotonic() + timeout
-        while _alive(st.pid) and time.monotonic() < deadline:
+        while (_alive(st.pid) or st.bolt_running) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if _alive(st.pid):
-            os.kill(st.pid, signal.SIGKILL)
+        for pid in (st.pid, st.bolt_pid if st.bolt_running else 0):
+            if pid and _alive(pid):
+                os.kill(pid, signal.SIGKILL)
         self.state_file.unlink(missing_ok=True)
         return True
 

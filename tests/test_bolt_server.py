@@ -279,6 +279,9 @@ def test_the_bolt_server_is_supervised(tmp_path):
     try:
         st = db.state()
         os.kill(st.bolt_pid, signal.SIGKILL)
+        time.sleep(0.2)
+        p = kg("graphdb", "status", env=srv.env)
+        assert p.returncode == 1 and "its Bolt server does not" in p.stdout
         p = kg("graphdb", "start", "--port", str(srv.port), "--bolt-port", str(srv.bolt_port), env=srv.env)
         assert p.returncode == 0, p.stderr
         st2 = db.state()

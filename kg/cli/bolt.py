@@ -64,8 +64,10 @@ def status(data_dir: Path | None) -> None:
     if st is None:
         click.echo("not running; start it with `kg graphdb start`")
         sys.exit(1)
-    bolt = "" if st.bolt_pid else " (no Bolt server recorded: run `kg graphdb start`)"
-    click.echo(f"running (pid {st.pid}){bolt}: {_where(st)}")
+    if not st.bolt_running:
+        click.echo(f"FalkorDB runs (pid {st.pid}) but its Bolt server does not: `kg graphdb start` starts it again")
+        sys.exit(1)
+    click.echo(f"running (pid {st.pid}, Bolt server pid {st.bolt_pid}): {_where(st)}")
 
 
 def connection_options(f):

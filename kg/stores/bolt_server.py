@@ -122,11 +122,14 @@ class BoltServer:
         self.redis_port = redis_port
         self.password = password or None
         self._next_id = 0
+        self._db = None  # one FalkorDB client (a thread-safe connection pool) for every Bolt connection
 
     def _graph(self):
         from falkordb import FalkorDB
 
-        return FalkorDB(host="127.0.0.1", port=self.redis_port, password=self.password).select_graph(GRAPH)
+        if self._db is None:
+            self._db = FalkorDB(host="127.0.0.1", port=self.redis_port, password=self.password)
+        return self._db.select_graph(GRAPH)
 
     def execute(self, graph, query: str, params: dict[str, Any], read: bool) -> _Result:
         """Run one statement through FalkorDB's client (blocking; called in a worker thread)."""

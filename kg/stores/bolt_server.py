@@ -59,7 +59,12 @@ class BoltFailure(Exception):
 
 
 def choose_version(offers: bytes) -> tuple[int, int] | None:
-    """The Bolt 5 version to speak, from the client's four 4-byte offers (or None)."""
+    """The Bolt 5 version to speak, from the client's four 4-byte offers (or None).
+
+    >>> choose_version(bytes.fromhex("000001ff" "00080805" "00020404" "00000003"))  # neo4j 6.4: 5.8 down to 5.0, …
+    (5, 4)
+    >>> choose_version(bytes.fromhex("00000404" "00000003" "00000000" "00000000"))  # Bolt 4 and 3 only: none
+    """
     for i in range(0, 16, 4):
         _, rng, minor, major = offers[i : i + 4]
         if major == 5 and minor - rng <= MAX_MINOR and minor >= MIN_MINOR:
@@ -84,6 +89,9 @@ def is_explain(query: str) -> bool:
     """True if ``query`` starts with EXPLAIN (after blanks and comments).
 
     EXPLAIN anywhere else (after a ``CYPHER a=1`` header, which FalkorDB would run) is refused.
+
+    >>> is_explain("// why\\nexplain MATCH (n) DETACH DELETE n"), is_explain("MATCH (n) RETURN n.explain")
+    (True, False)
     """
     rest = query[_LEAD.match(query).end():]
     if re.match(r"EXPLAIN\b", rest, re.I):

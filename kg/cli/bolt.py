@@ -19,20 +19,28 @@ def _graphdb_dir(f):
 
 @cli.group()
 def graphdb() -> None:
-    """The local graph database (FalkorDB with Bolt), the default target of the Bolt commands."""
+    """The local graph database (FalkorDB, with our Bolt server on 127.0.0.1), the default target of the Bolt commands."""
 
 
 @graphdb.command()
 @_graphdb_dir
 @click.option("--port", type=int, default=6390, show_default=True, help="Redis-protocol port (native FalkorDB client).")
 @click.option("--bolt-port", type=int, default=7687, show_default=True, help="Bolt port (neo4j driver).")
+@click.option("--password", envvar="KG_GRAPHDB_PASSWORD", default=None,
+              help="Require this password on both ports (env KG_GRAPHDB_PASSWORD; prefer the env variable, it never shows in `ps`).")
 @user_errors
-def start(data_dir: Path | None, port: int, bolt_port: int) -> None:
+def start(data_dir: Path | None, port: int, bolt_port: int, password: str | None) -> None:
     """Start the server on 127.0.0.1 and wait until it answers."""
     from kg.graphdb import GraphDb
 
-    st = GraphDb(data_dir).start(port=port, bolt_port=bolt_port)
-    click.echo(f"graph database running (pid {st.pid}): {st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native); data in {st.data_dir}")
+    st = GraphDb(data_dir).start(port=port, bolt_port=bolt_port, password=password or None)
+    click.echo(f"graph database running (pid {st.pid}): {_where(st)}")
+
+
+def _where(st) -> str:
+    access = ("a password is required on both ports" if st.password else
+              "no password: every local user can read and write it")
+    return f"{st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native), listening on 127.0.0.1 only; {access}; data in {st.data_dir}"
 
 
 @graphdb.command()
@@ -62,7 +70,10 @@ def status(data_dir: Path | None) -> None:
     if st is None:
         click.echo(_not_running(stale) + "; start it with `kg graphdb start`")
         sys.exit(1)
-    click.echo(f"running (pid {st.pid}): {st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native); data in {st.data_dir}")
+    if not st.bolt_running:
+        click.echo(f"FalkorDB runs (pid {st.pid}) but its Bolt server does not: `kg graphdb start` starts it again")
+        sys.exit(1)
+    click.echo(f"running (pid {st.pid}, Bolt server pid {st.bolt_pid}): {_where(st)}")
 
 
 def _not_running(stale: str | None) -> str:

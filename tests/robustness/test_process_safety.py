@@ -3,8 +3,9 @@
 `kg graphdb status|stop` read a state file that may be stale: after a crash or a reboot its
 pid can belong to another program. A state file is trusted only when the process it names
 has the start time and command line recorded at start; anything else is "not running
-(stale state removed)", and no signal goes to a process kg did not start. Here the
-"other program" is a real ``sleep`` that must survive every command.
+(stale state removed)", and no signal goes to a process kg did not start. The Bolt server
+child is recorded and signalled the same way. Here the "other program" is a real ``sleep``
+that must survive every command.
 
 `--backend bolt`, `kg cypher` and `kg neo4j load|export` use NEO4J_URI (or --uri), else the
 local server if it is running; with neither they say so and connect to nothing (a port
@@ -40,9 +41,9 @@ def bystander():
 
 
 def _started(pid: int) -> str:
-    from kg.graphdb import _identity
+    from kg.processes import identity
 
-    return _identity(pid)[0]
+    return identity(pid)[0]
 
 
 STALE = {
@@ -125,12 +126,70 @@ def test_start_replaces_a_stale_state_and_the_real_server_is_recognized(bystande
     try:
         assert st.pid != bystander.pid and st.started and "redis-server" in st.cmdline
         p = run_kg("graphdb", "status", "--dir", str(tmp_path))
-        assert p.returncode == 0 and p.stdout.decode().startswith(f"running (pid {st.pid})")
+        assert p.returncode == 0 and p.stdout.decode().startswith(f"running (pid {st.pid}, Bolt server pid {st.bolt_pid})")
     finally:
         p = run_kg("graphdb", "stop", "--dir", str(tmp_path))
     assert p.returncode == 0 and p.stdout.decode().strip() == "stopped"
     assert db.state() is None and not (tmp_path / "graphdb.json").exists()
     assert bystander.poll() is None
+
+
+def _identity_of(p: subprocess.Popen) -> dict:
+    from kg.processes import identity
+
+    started, cmdline = identity(p.pid)
+    return {"started": started, "cmdline": cmdline}
+
+
+def test_the_bolt_server_is_recorded_and_signalled_like_falkordb(bystander, tmp_path):
+    """The Bolt server child gets the same identity record; a Bolt record naming another program is
+    "its Bolt server does not run" (never signalled), and stop leaves that program alone."""
+    from kg.graphdb import GraphDb, free_port
+    from kg.processes import is_ours
+
+    db = GraphDb(tmp_path)
+    st = db.start(port=free_port(), bolt_port=free_port())
+    try:
+        assert st.bolt_started and "kg.stores.bolt_server" in st.bolt_cmdline and st.bolt_running
+        assert is_ours(st.bolt_pid, st.bolt_started, st.bolt_cmdline)
+        state = json.loads((tmp_path / "graphdb.json").read_text(encoding="utf-8"))
+        assert {"bolt_pid", "bolt_started", "bolt_cmdline"} <= set(state)
+        # the Bolt record now names the bystander: same pid and start time, another command line
+        forged = {**state, "bolt_pid": bystander.pid, "bolt_started": _identity_of(bystander)["started"]}
+        _write_state(tmp_path, forged)
+        p = run_kg("graphdb", "status", "--dir", str(tmp_path))
+        assert p.returncode == 1 and b"its Bolt server does not" in p.stdout, p.stdout
+        p = run_kg("graphdb", "stop", "--dir", str(tmp_path))
+        assert p.returncode == 0 and p.stdout.strip() == b"stopped", p
+        assert bystander.poll() is None, "kg graphdb stop signalled a process that is not its Bolt server"
+    finally:
+        db.stop()
+        # the real Bolt server (no longer recorded) stops by itself once FalkorDB is gone
+        from kg.processes import terminate
+
+        terminate([(st.bolt_pid, st.bolt_started, st.bolt_cmdline)], timeout=5)
+    assert not is_ours(st.pid, st.started, st.cmdline)
+
+
+@pytest.mark.parametrize("bolt_is_ours", [True, False], ids=["orphan-bolt-server", "bolt-pid-reused"])
+def test_a_stale_falkordb_takes_its_own_bolt_server_with_it_and_nothing_else(bolt_is_ours, bystander, tmp_path):
+    """FalkorDB gone, the state file still names a Bolt server: status stops it only if it still is
+    the recorded process (here the 'Bolt server' is a real process whose identity is recorded)."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    ident = _identity_of(bystander)
+    state = {"pid": gone.pid, "port": 6390, "bolt_port": 7687, "data_dir": "x", "started": "b:1", "cmdline": "true",
+             "bolt_pid": bystander.pid, "bolt_started": ident["started"],
+             "bolt_cmdline": ident["cmdline"] if bolt_is_ours else "python -m kg.stores.bolt_server --port 7687 --redis-port 6390"}
+    path = _write_state(tmp_path, state)
+    p = run_kg("graphdb", "status", "--dir", str(tmp_path))
+    assert p.returncode == 1 and p.stdout.startswith(b"not running (stale state removed)"), p.stdout
+    assert not path.exists()
+    if bolt_is_ours:
+        assert f"its Bolt server (pid {bystander.pid}) was stopped".encode() in p.stdout
+        assert bystander.wait(timeout=10) is not None
+    else:
+        assert b"Bolt server" not in p.stdout and bystander.poll() is None
 
 
 # ---------------------------------------------------------------------------- which server the Bolt commands use

@@ -406,7 +406,7 @@ def _validate_alone(cand: Path, stage: _Stage, facts) -> None:
     staged = stage.check / cand.name
     shutil.copyfile(cand, staged)
     try:
-        load_facts(stage.check, stage.sources)
+        load_facts(stage.check, stage.sources, candidates=True)
     except FactsError as e:
         known = set(facts.entities) if facts else set()
         real = [p for p in e.problems if not _is_known_ref(p.message, known)]

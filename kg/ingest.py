@@ -38,6 +38,7 @@ from kg.errors import KgError
 from kg.facts import FactsError, Problem, load_facts
 from kg.stores.embedded import DEFAULT_STORE
 from kg.text import name_key
+from kg.yamledit import add_items
 
 __all__ = ["ingest", "diff", "IngestReport", "DiffResult"]
 
@@ -285,28 +286,6 @@ def _new_file(stem: str, items: dict[str, list[dict]], origin: str) -> str:
     return "".join(parts)
 
 
-def _merge_into(text: str, items: dict[str, list[dict]], origin: str) -> str:
-    """``text`` (an existing facts file) with ``items`` appended to each section; comments kept."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    for sec in _SECTIONS:
-        if not items[sec]:
-            continue
-        block = [f"  # added by `kg ingest` from {origin}\n", *_dump_items(items[sec]).splitlines(keepends=True)]
-        head = next((n for n, ln in enumerate(lines) if ln.startswith(f"{sec}:")), None)
-        if head is None:
-            lines += ["\n", f"{sec}:\n", *block]
-            continue
-        if lines[head].strip() != f"{sec}:":  # `sec: []` written inline
-            lines[head] = f"{sec}:\n"
-        end = next((n for n in range(head + 1, len(lines)) if lines[n][:1].isalpha()), len(lines))
-        while end > head + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines[end:end] = block
-    return "".join(lines)
-
-
 # ------------------------------------------------------------------------------ ingest
 
 
@@ -374,11 +353,14 @@ def _ingest(cand: Path, data: dict, facts_dir: Path, sources_dir: Path, store: P
         items, dups = _final_items(chosen, mapping, facts, renamed)
         skipped.update(dups)
         origin = cand.name
+        notes: list[str] = []
         target = facts_dir / f"{stem}.yaml"
         existing = next((ff.path for ff in facts.files if ff.source.stem == stem), None) if facts else None
         if existing is not None:
             target = existing
-            content = _merge_into(existing.read_text(encoding="utf-8"), items, origin)
+            content, rewritten = add_items(existing.read_text(encoding="utf-8"), items, f"added by `kg ingest` from {origin}")
+            if rewritten:
+                notes.append(f"{target} was written out again whole (its YAML could not be added to in place): its comments were not kept")
         else:
             content = _new_file(stem, items, origin)
         staged = stage.put_facts(target.name, content)
@@ -387,7 +369,7 @@ def _ingest(cand: Path, data: dict, facts_dir: Path, sources_dir: Path, store: P
         except FactsError as e:
             raise _relocate(e, staged, target) from None
         added = {sec: len(items[sec]) for sec in _SECTIONS}
-        report = IngestReport(target, text is not None, added, mapping, skipped, dry_run)
+        report = IngestReport(target, text is not None, added, mapping, skipped, dry_run, notes=notes)
         if dry_run:
             report.diff = diff(stage.facts, store, sources_dir=stage.sources)
             return report

@@ -232,36 +232,44 @@ class FileChanges:
         self._planned.append((path, data.encode("utf-8") if isinstance(data, str) else data))
 
     def prepare(self) -> None:
+        """Write every new content beside its target; an :class:`OSError` names the target."""
+        path = None
         try:
             for path, data in self._planned:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = _sibling(path, "tmp")
                 self._tmp[path] = tmp
                 _write_new(tmp, data, path)
+        except OSError as e:
+            self._drop_temps()
+            raise OSError(e.errno, e.strerror, str(path)) from None
         except BaseException:
             self._drop_temps()
             raise
 
     def commit(self) -> None:
+        """Put every prepared file in place; an :class:`OSError` names the target (call :meth:`rollback` then)."""
         for path, _ in self._planned:
-            backup = None
-            if path.exists():
-                backup = _sibling(path, "bak")
-                try:
-                    os.link(path, backup)  # no data written: a full disk cannot stop it
-                except OSError:
-                    try:
-                        shutil.copy2(path, backup)
-                    except BaseException:
-                        backup.unlink(missing_ok=True)
-                        raise
             try:
-                os.replace(self._tmp.pop(path), path)
-            except BaseException:
-                if backup is not None:
-                    backup.unlink()
-                raise
-            self._done.append((path, backup))
+                self._replace(path)
+            except OSError as e:
+                raise OSError(e.errno, e.strerror, str(path)) from None
+
+    def _replace(self, path: Path) -> None:
+        backup = None
+        if path.exists():
+            backup = _sibling(path, "bak")
+            try:
+                os.link(path, backup)  # no data written: a full disk cannot stop it
+            except OSError:
+                try:
+                    shutil.copy2(path, backup)
+                except BaseException:
+                    backup.unlink(missing_ok=True)
+                    raise
+        self._done.append((path, backup))  # before the rename: a rollback after any failure from here restores it
+        os.replace(self._tmp[path], path)
+        del self._tmp[path]
 
     def rollback(self) -> None:
         self._drop_temps()

@@ -57,21 +57,29 @@ def ingest(config: Config, candidates: Path, facts_dir: Path, sources_dir: Path 
     from kg.ingest import ingest as run_ingest
 
     r = run_ingest(candidates, facts_dir, config.store_path, sources_dir=sources_dir, accept_all=accept_all, dry_run=dry_run, shacl=not no_shacl, progress=progress)
+    for line in _ingest_lines(r, config.store_path, fmt):
+        click.echo(line)
+
+
+def _ingest_lines(r, store: Path, fmt: str) -> list[str]:
+    """What `kg ingest` says it did (or would do)."""
     added = ", ".join(f"{v} {k}" for k, v in r.added.items())
     skipped = ", ".join(f"{v} {k}" for k, v in r.skipped.items() if v)
     verb = "would add" if r.dry_run else "added"
-    click.echo(f"{verb} to {r.target}: {added}" + (f"; skipped: {skipped}" if skipped else ""))
+    out = [f"{verb} to {r.target}: {added}" + (f"; skipped: {skipped}" if skipped else "")]
     if r.resolved:
-        click.echo(f"already in the graph ({len(r.resolved)}): " + ", ".join(a if a == b else f"{a} → {b}" for a, b in sorted(r.resolved.items())))
+        out.append(f"already in the graph ({len(r.resolved)}): " + ", ".join(a if a == b else f"{a} → {b}" for a, b in sorted(r.resolved.items())))
     if r.source_installed:
-        click.echo(f"{verb} the article and its metadata under {r.target.parent.parent / 'sources'}")
+        out.append(f"{verb} the article and its metadata under {r.sources}")
+    out += [f"note: {note}" for note in r.notes]
     if r.diff is not None:
         from kg.render import render
 
-        click.echo(render(r.diff.report, fmt))
+        out.append(render(r.diff.report, fmt))
     if r.build is not None:
         c = r.build.counts
-        click.echo(f"rebuilt {config.store_path} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, {c.get('triples', '?')} triples")
+        out.append(f"rebuilt {store} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, {c.get('triples', '?')} triples")
+    return out
 
 
 @cli.command()

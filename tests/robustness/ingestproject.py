@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, SEED_STEM
 from robustness.conftest import one_line_error, run_kg
 
 ARTICLE = "合成基金支持青海大学。\n"
@@ -84,6 +84,17 @@ class Project:
     def ingest(self, cand: Path, *args: str, **kw) -> subprocess.CompletedProcess:
         env = {"TMPDIR": str(self.tmp), **kw.pop("env", {})}
         return run_kg("ingest", str(cand), "--facts", str(self.facts), "--no-shacl", *args, store=self.store, env=env, **kw)
+
+
+def seed_candidates(project: Project) -> Path:
+    """Items for the seed document that its facts do not hold yet."""
+    return project.write({
+        "source": SEED_STEM,
+        "relations": [{"subject": "university/qinghai-daxue", "predicate": "relatedTo", "object": "university/xining-chengshi-zhiye-jishu-xueyuan",
+                       "quote": "青海大学、青海理工学院", "review": "accepted"}],
+        "indicators": [{"about": "university/qinghai-daxue", "metric": "测试指标", "measure": "count", "value": 7, "unit": "个",
+                        "quote": "青海大学、青海理工学院", "review": "accepted"}],
+    })  # fmt: skip
 
 
 @pytest.fixture

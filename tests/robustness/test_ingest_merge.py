@@ -4,27 +4,14 @@ and saying so when it must write the file out again (issue 13, item 11)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from conftest import SEED_STEM
-from robustness.ingestproject import Project, project  # noqa: F401 - project is a fixture
+from robustness.ingestproject import project, seed_candidates  # noqa: F401 - project is a fixture
 
 from kg.facts import load_facts
 from kg.ingest import ingest
-
-
-def _seed_candidates(project: Project) -> Path:
-    """Items for the seed document that its facts do not hold yet."""
-    return project.write({
-        "source": SEED_STEM,
-        "relations": [{"subject": "university/qinghai-daxue", "predicate": "relatedTo", "object": "university/xining-chengshi-zhiye-jishu-xueyuan",
-                       "quote": "青海大学、青海理工学院", "review": "accepted"}],
-        "indicators": [{"about": "university/qinghai-daxue", "metric": "测试指标", "measure": "count", "value": 7, "unit": "个",
-                        "quote": "青海大学、青海理工学院", "review": "accepted"}],
-    })  # fmt: skip
 
 
 @pytest.mark.parametrize("style", ["pyyaml-default", "pyyaml-flow-none", "json-like", "flow-top-level", "empty-sections"])
@@ -46,7 +33,7 @@ def test_merging_into_a_facts_file_in_any_valid_yaml_style(project, style):
         text = "# curated\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "# the end\n"
     seed.write_text(text, encoding="utf-8")
     before = load_facts(project.facts).counts()
-    report = ingest(_seed_candidates(project), project.facts, project.store, shacl=False)
+    report = ingest(seed_candidates(project), project.facts, project.store, shacl=False)
     after = load_facts(project.facts).counts()
     assert after["relations"] == before["relations"] + 1 and after["indicators"] == before["indicators"] + 1
     assert report.added["relations"] == 1

@@ -294,12 +294,12 @@ def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, a
         if dry_run:
             report.diff = diff(stage.facts, store, sources_dir=stage.sources)
             return report
-        changes = files.FileChanges()
-        changes.write(real, content)
+        changes = files.FileChanges()  # the article first: a run killed half-way leaves no facts naming a missing source
         if text is not None:
             changes.write(files.inside(sources_dir / f"{stem}.txt", sources_dir, "sources directory"), text)
         if meta is not None:
             changes.write(files.inside(meta_path, sources_dir, "sources directory"), yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+        changes.write(real, content)
     from kg.build import build
 
     say("rebuilding the store")

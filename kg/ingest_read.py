@@ -114,9 +114,11 @@ def source_text(c: Candidates, stem: str, sources_dir: Path) -> tuple[str | None
     prov = c.data.get("extraction") or {}
     want = prov.get("sha256")
     txt = sources_dir / f"{stem}.txt"
+    from kg.extract.reading import decode, read_article
+
     if os.path.lexists(txt):
         raw = files.read_regular(files.inside(txt, sources_dir, "sources directory"), "source text", MAX_FILE_BYTES)
-        if want and hashlib.sha256(raw).hexdigest() != want:
+        if want and hashlib.sha256(decode(raw, str(txt))[0].encode("utf-8")).hexdigest() != want:  # the text as kg extract read it
             raise c.error("extraction.sha256", f"{txt} differs from the article these candidates were extracted from; extract again from it")
         return None, None
     article = prov.get("article")
@@ -126,12 +128,11 @@ def source_text(c: Candidates, stem: str, sources_dir: Path) -> tuple[str | None
         raise c.error("extraction.article", f"extraction.article has no sha256 to show it is the text these candidates came from; "
                                             f"run kg extract on the article again, or copy it to {txt} with its .meta.yaml")
     art = Path(article) if Path(article).is_absolute() else c.path.parent / article
-    from kg.extract.reading import read_article
-
     try:
         text, _ = read_article(art)
     except KgError as e:
         raise c.error("extraction.article", f"cannot read the article it was extracted from: {e}") from None
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != want:
         raise c.error("extraction.sha256", f"the article {art} changed since extraction (its sha256 differs); extract it again")
-    return text, prov.get("meta") or {"id": stem.lower(), "title": stem, "title_is_descriptive": True}
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "article"
+    return text, prov.get("meta") or {"id": slug, "title": stem, "title_is_descriptive": True}

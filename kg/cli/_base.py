@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -94,7 +95,28 @@ def emit(report, fmt: str) -> None:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@contextlib.contextmanager
+def _terminal_safe_output():
+    """Everything written to stdout and stderr meanwhile goes through :class:`kg.render.TerminalText`."""
+    from kg.render import TerminalText
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(out), TerminalText(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+class _Group(click.Group):
+    """The `kg` group: what any command prints (answers, messages, usage errors) is terminal-safe."""
+
+    def main(self, *args, **kwargs):
+        with _terminal_safe_output():
+            return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True, envvar="KG_STORE", help="Store directory (env KG_STORE).")
 @click.version_option(package_name="park-kg")
 @click.pass_context

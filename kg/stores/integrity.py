@@ -1,0 +1,165 @@
+"""What a store generation must hold, recorded by ``kg build`` in its manifest, and the checks against it.
+
+A generation is written once and never changed by ``kg build`` again; the manifest records
+
+* ``files``: size, modification time and BLAKE2 digest of every file that no one should
+  ever rewrite — the RocksDB tables (``oxigraph/*.sst``: RocksDB writes new tables and
+  deletes old ones, it never edits one) and ``names.json``, ``names.sqlite``,
+  ``documents.json``, ``edges.json``;
+* ``oxigraph``: the name and size of every file of the RocksDB directory but its info log
+  and lock: the same list means nothing has written to the store since the build;
+* ``graphs``: per named graph, its number of quads and an order-independent digest of them
+  (the sum of a 64-bit hash of each quad, modulo 2**64);
+* ``checksum``: a SHA-256 of the manifest itself.
+
+:func:`check_files` costs one ``stat`` per recorded file (a digest only for a file whose
+size or time changed, e.g. a store copied without its times): every command that opens
+the store runs it, so a table with flipped bytes is reported before a query reads it.
+:func:`graph_digests` reads every quad, which ``kg build`` does only when :func:`written_since`
+says the store was written to after it was built (``kg serve --writable``, or anything
+else that opened it for writing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["IMMUTABLE", "record", "oxigraph_files", "check_files", "written_since", "graph_digests", "compare_graphs", "seal", "check_seal"]
+
+#: the files of a generation besides the RocksDB tables that nothing rewrites
+IMMUTABLE = ("names.json", "names.sqlite", "documents.json", "edges.json")
+_VOLATILE = ("LOG", "LOCK")  # RocksDB's info log (LOG, LOG.old.*) and lock file change on every open
+_MASK = (1 << 64) - 1
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _immutable(gen: Path) -> list[str]:
+    tables = sorted(f"oxigraph/{p.name}" for p in (gen / "oxigraph").iterdir() if p.name.endswith(".sst"))
+    return [name for name in IMMUTABLE if (gen / name).is_file()] + tables
+
+
+def oxigraph_files(gen: Path) -> dict[str, int]:
+    """Name → size of every file of the RocksDB directory but its info log and lock."""
+    out = {}
+    for p in sorted((gen / "oxigraph").iterdir()):
+        if not p.name.startswith(_VOLATILE):
+            out[p.name] = p.stat().st_size if p.is_file() else -1
+    return out
+
+
+def record(gen: Path, graphs: dict[str, list]) -> dict[str, Any]:
+    """The integrity record of the finished generation ``gen`` whose graphs are ``graphs``."""
+    files = {}
+    for name in _immutable(gen):
+        st = (gen / name).stat()
+        files[name] = [st.st_size, st.st_mtime_ns, _digest(gen / name)]
+    return {"files": files, "oxigraph": oxigraph_files(gen), "graphs": graphs}
+
+
+def check_files(gen: Path, rec: dict[str, Any]) -> str | None:
+    """What is wrong with the recorded files of ``gen`` (missing, resized, other bytes), or None.
+
+    A table may be missing when RocksDB wrote to the store since (a compaction replaces
+    tables by new ones): the database knows which tables it needs and says so when it opens.
+    """
+    for name, (size, mtime, digest) in rec.get("files", {}).items():
+        path = gen / name
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            if name.endswith(".sst") and _added_to(gen, rec):
+                continue
+            return f"{name} is missing"
+        except OSError as e:
+            return f"{name}: {e.strerror}"
+        if not path.is_file():
+            return f"{name} is not a file"
+        if st.st_size != size:
+            return f"{name} has {st.st_size:,} bytes, {size:,} when it was built"
+        if st.st_mtime_ns != mtime and (key := (str(path), st.st_size, st.st_mtime_ns, st.st_ino, digest)) not in _SAME:
+            try:
+                same = _digest(path) == digest
+            except OSError as e:
+                return f"{name}: {e.strerror}"
+            if not same:
+                return f"{name} does not hold the bytes it was built with"
+            _SAME.add(key)
+    return None
+
+
+# files whose time changed (a copied store) but whose digest was found to match, in this process
+_SAME: set[tuple] = set()
+
+
+def _added_to(gen: Path, rec: dict[str, Any]) -> bool:
+    """True when RocksDB's directory has a file the build did not leave, or one that grew (a write)."""
+    before = rec.get("oxigraph", {})
+    try:
+        now = oxigraph_files(gen)
+    except OSError:
+        return False
+    return any(before.get(name) != size for name, size in now.items())
+
+
+def written_since(gen: Path, rec: dict[str, Any]) -> bool:
+    """True when the RocksDB directory is not file for file what the build left (something wrote to it)."""
+    try:
+        return oxigraph_files(gen) != rec.get("oxigraph")
+    except OSError:
+        return True
+
+
+def graph_digests(quads) -> dict[str, list]:
+    """Graph name → ``[quads, digest]`` of an iterable of pyoxigraph quads (each quad counted once)."""
+    acc: dict[str, list[int]] = {}
+    for q in quads:
+        g = q.graph_name
+        key = "" if g is None or g.__class__.__name__ == "DefaultGraph" else g.value
+        h = int.from_bytes(hashlib.blake2b(str(q).encode("utf-8"), digest_size=8).digest(), "big")
+        a = acc.setdefault(key, [0, 0])
+        a[0] += 1
+        a[1] = (a[1] + h) & _MASK
+    return {k: [n, f"{d:016x}"] for k, (n, d) in sorted(acc.items())}
+
+
+def compare_graphs(found: dict[str, list], recorded: dict[str, list]) -> str | None:
+    """The first difference between two :func:`graph_digests` results, in words, or None."""
+    for g in sorted(set(found) | set(recorded)):
+        f, r = found.get(g), recorded.get(g)
+        name = g or "the default graph"
+        if r is None:
+            return f"{name} holds {f[0]:,} quads that were not built"
+        if f is None:
+            return f"{name} is missing ({r[0]:,} quads when it was built)"
+        if f[0] != r[0]:
+            return f"{name} holds {f[0]:,} quads, {r[0]:,} when it was built"
+        if f[1] != r[1]:
+            return f"{name} holds other quads than were built (same number, {f[0]:,})"
+    return None
+
+
+def _canonical(manifest: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def seal(manifest: dict[str, Any]) -> dict[str, Any]:
+    """``manifest`` with its ``checksum``."""
+    manifest["checksum"] = hashlib.sha256(_canonical(manifest)).hexdigest()
+    return manifest
+
+
+def check_seal(manifest: dict[str, Any]) -> bool:
+    """True when the manifest's checksum matches (or it has none: built before checksums)."""
+    return "checksum" not in manifest or manifest["checksum"] == hashlib.sha256(_canonical(manifest)).hexdigest()
+

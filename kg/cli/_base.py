@@ -64,7 +64,12 @@ def output_options(f):
 
 
 def user_errors(f):
-    """Turn library errors into one readable line and exit code 1."""
+    """Turn library errors into one readable line and exit code 1.
+
+    An error the library did not expect (an OSError, RocksDB's RuntimeError, SQLite's…)
+    is first explained by the store when its current generation is damaged: the line then
+    says so and how to recover, instead of reporting a bug.
+    """
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
@@ -73,9 +78,28 @@ def user_errors(f):
         except KgError as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
-            raise click.ClickException(f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")) from None
+            raise click.ClickException(_store_damage() or f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")) from None
+        except Exception:
+            if damage := _store_damage():
+                raise click.ClickException(damage) from None
+            raise
 
     return wrapper
+
+
+def _store_damage() -> str | None:
+    """The one-line "store is damaged" message when the command's store is, else None (never for `build`, which repairs it)."""
+    ctx = click.get_current_context(silent=True)
+    config = ctx.find_object(Config) if ctx else None
+    if config is None or config.backend != "store" or ctx.command.name == "build":
+        return None
+    from kg.stores.embedded import StoreDamaged, StoreDir
+
+    try:
+        what = StoreDir(config.store_path).check(deep=True)
+    except Exception:  # noqa: BLE001 - a diagnosis must not hide the error it explains
+        return None
+    return str(StoreDamaged(config.store_path, what)) if what else None
 
 
 def read_text(file) -> str:

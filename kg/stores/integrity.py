@@ -120,12 +120,22 @@ def written_since(gen: Path, rec: dict[str, Any]) -> bool:
 
 
 def graph_digests(quads) -> dict[str, list]:
-    """Graph name → ``[quads, digest]`` of an iterable of pyoxigraph quads (each quad counted once)."""
+    """Graph name → ``[quads, digest]`` of an iterable of pyoxigraph quads (each quad counted once).
+
+    Blank nodes hash alike (their labels change with every load of the ontology), so two
+    builds of the same facts record the same digests.
+    """
+    import pyoxigraph as ox
+
     acc: dict[str, list[int]] = {}
     for q in quads:
         g = q.graph_name
-        key = "" if g is None or g.__class__.__name__ == "DefaultGraph" else g.value
-        h = int.from_bytes(hashlib.blake2b(str(q).encode("utf-8"), digest_size=8).digest(), "big")
+        key = "" if isinstance(g, ox.DefaultGraph) else g.value
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            text = " ".join("_:" if isinstance(t, ox.BlankNode) else str(t) for t in (q.subject, q.predicate, q.object)) + " " + key
+        else:
+            text = str(q)
+        h = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
         a = acc.setdefault(key, [0, 0])
         a[0] += 1
         a[1] = (a[1] + h) & _MASK

@@ -15,9 +15,10 @@ A generation is written once and never changed by ``kg build`` again; the manife
 :func:`check_files` costs one ``stat`` per recorded file (a digest only for a file whose
 size or time changed, e.g. a store copied without its times): every command that opens
 the store runs it, so a table with flipped bytes is reported before a query reads it.
-:func:`graph_digests` reads every quad, which ``kg build`` does only when :func:`written_since`
-says the store was written to after it was built (``kg serve --writable``, or anything
-else that opened it for writing).
+When :func:`written_since` says the store was written to after it was built (``kg serve
+--writable``, or anything else that opened it for writing), ``kg build`` counts the quads
+of each graph (:func:`graph_counts`, in the store: about 1 s at 1M quads) and, when every
+count agrees, reads and hashes them (:func:`graph_digests`: 20–30 s at 1M quads).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["IMMUTABLE", "record", "oxigraph_files", "check_files", "written_since", "graph_digests", "compare_graphs", "seal", "check_seal"]
+__all__ = ["IMMUTABLE", "record", "oxigraph_files", "check_files", "written_since", "graph_digests", "graph_counts", "compare_graphs", "seal", "check_seal"]
 
 #: the files of a generation besides the RocksDB tables that nothing rewrites
 IMMUTABLE = ("names.json", "names.sqlite", "documents.json", "edges.json")
@@ -142,7 +143,18 @@ def graph_digests(quads) -> dict[str, list]:
     return {k: [n, f"{d:016x}"] for k, (n, d) in sorted(acc.items())}
 
 
-def compare_graphs(found: dict[str, list], recorded: dict[str, list]) -> str | None:
+def graph_counts(store) -> dict[str, int]:
+    """Graph name → number of quads, counted by the store itself (no term is decoded: 1 s at 1M quads)."""
+    out = {}
+    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        out[row["g"].value] = int(row["n"].value)
+    default = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"]  # the default graph alone
+    if int(default.value):
+        out[""] = int(default.value)
+    return out
+
+
+def compare_graphs(found: dict[str, list], recorded: dict[str, list], counts_only: bool = False) -> str | None:
     """The first difference between two :func:`graph_digests` results, in words, or None."""
     for g in sorted(set(found) | set(recorded)):
         f, r = found.get(g), recorded.get(g)
@@ -153,8 +165,8 @@ def compare_graphs(found: dict[str, list], recorded: dict[str, list]) -> str | N
             return f"{name} is missing ({r[0]:,} quads when it was built)"
         if f[0] != r[0]:
             return f"{name} holds {f[0]:,} quads, {r[0]:,} when it was built"
-        if f[1] != r[1]:
-            return f"{name} holds other quads than were built (same number, {f[0]:,})"
+        if not counts_only and f[1] != r[1]:
+            return f"{name} holds other quads than were built, as many ({f[0]:,})"
     return None
 
 

@@ -123,17 +123,18 @@ def written_since(gen: Path, rec: dict[str, Any]) -> bool:
 def graph_digests(quads) -> dict[str, list]:
     """Graph name → ``[quads, digest]`` of an iterable of pyoxigraph quads (each quad counted once).
 
-    Blank nodes hash alike (their labels change with every load of the ontology), so two
-    builds of the same facts record the same digests.
+    Blank nodes hash alike (their labels change with every load of the ontology), and
+    numbers by value (the store keeps ``"450.0"^^xsd:decimal`` as ``"450"``), so the quads a
+    build compiled and the quads read back from the store give the same digests.
     """
     import pyoxigraph as ox
 
     acc: dict[str, list[int]] = {}
     for q in quads:
-        g = q.graph_name
+        g, o = q.graph_name, q.object
         key = "" if isinstance(g, ox.DefaultGraph) else g.value
-        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-            text = " ".join("_:" if isinstance(t, ox.BlankNode) else str(t) for t in (q.subject, q.predicate, q.object)) + " " + key
+        if isinstance(q.subject, ox.BlankNode) or isinstance(o, ox.BlankNode) or (isinstance(o, ox.Literal) and o.datatype.value in _NUMBERS):
+            text = " ".join(_term(t) for t in (q.subject, q.predicate, o)) + " " + key
         else:
             text = str(q)
         h = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
@@ -152,6 +153,26 @@ def graph_counts(store) -> dict[str, int]:
     if int(default.value):
         out[""] = int(default.value)
     return out
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = frozenset(_XSD + t for t in ("decimal", "integer", "int", "long", "short", "byte", "double", "float", "nonNegativeInteger",
+                                        "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong"))
+
+
+def _term(t) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.BlankNode):
+        return "_:"
+    if isinstance(t, ox.Literal) and t.datatype.value in _NUMBERS:
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            return f"{format(Decimal(t.value).normalize(), 'f')}^^number"
+        except (InvalidOperation, ValueError):
+            return str(t)
+    return str(t)
 
 
 def compare_graphs(found: dict[str, list], recorded: dict[str, list], counts_only: bool = False) -> str | None:

@@ -17,7 +17,6 @@ is the store a full build would write (tests/test_synth.py holds them to it).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import shutil
@@ -452,39 +451,9 @@ def _previous(sdir: StoreDir, say: Progress) -> _Previous | None:
         records = {r["file"]: r for r in data["documents"]}
     if data.get("base_hash") != _base_hash():
         return None
-    if integrity.written_since(cur, manifest["integrity"]) and not _same_content(sdir, cur, manifest, say):
+    if integrity.written_since(cur, manifest["integrity"]) and not integrity.same_content(sdir.path, cur, manifest, say):
         return None
     return _Previous(cur, manifest, records)
-
-
-def _same_content(sdir: StoreDir, cur: Path, manifest: dict[str, Any], say: Progress) -> bool:
-    """Whether a store written to after its build still holds the graphs the build recorded.
-
-    First the quads of each graph are counted (1 s at 1M quads); when every count agrees,
-    the quads are read and hashed (20–30 s at 1M, the price of an edit that keeps the
-    count), and the record is renewed so that the next check is a ``stat`` again.
-    """
-    recorded = manifest["integrity"]["graphs"]
-    before = integrity.oxigraph_files(cur)
-    say("the store was written to after it was built: comparing its graphs with the record")
-    with storage_errors(sdir.path, "oxigraph"):
-        store = ox.Store.read_only(str(cur / "oxigraph"))
-        counts = integrity.graph_counts(store)
-        problem = integrity.compare_graphs({g: [n, None] for g, n in counts.items()}, recorded, counts_only=True)
-        if problem is None:
-            problem = integrity.compare_graphs(integrity.graph_digests(store.quads_for_pattern(None, None, None)), recorded)
-        del store
-    if problem:
-        say(f"the store does not hold what was built ({problem}): rebuilding everything")
-        return False
-    if integrity.oxigraph_files(cur) == before:  # nothing wrote meanwhile: what was compared is what is recorded
-        with contextlib.suppress(OSError):
-            manifest["integrity"] = integrity.record(cur, recorded)
-            integrity.seal(manifest)
-            tmp = cur / "manifest.json.tmp"
-            tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-            tmp.replace(cur / "manifest.json")
-    return True
 
 
 def _unchanged(prev: _Previous | None, name: str, file_hash: str, sources_dir: Path) -> bool:

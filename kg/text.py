@@ -66,6 +66,8 @@ BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2
 # C0, DEL, C1 (U+009B is CSI, as good as ESC [ to a terminal) and the bidi controls.
 _CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _CONTROLS_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+# What output may not carry: the same, but a line ending CR LF passes (CSV and SPARQL CSV use it).
+_UNSAFE_OUTPUT = re.compile(f"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _C0_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0A: "LINE FEED", 0x0B: "LINE TABULATION",
              0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
              0x9B: "CONTROL SEQUENCE INTRODUCER", 0x9D: "OPERATING SYSTEM COMMAND"}
@@ -85,15 +87,15 @@ def find_control(text: str, *, lines: bool = False) -> int:
 
 
 def escape_controls(text: str) -> str:
-    """``text`` with every control and bidi character but line feed and tab written as ``\\uXXXX``.
+    """``text`` with every control and bidi character but line feed, tab and CR LF written as ``\\uXXXX``.
 
     What a terminal shows is then what the text holds; in JSON, Turtle or N-Quads strings the
     escape is the same character.
 
-    >>> escape_controls("红领\\u202e宁商\\x1b[2J\\n")
-    '红领\\\\u202e宁商\\\\u001b[2J\\n'
+    >>> escape_controls("红领\\u202e宁商\\x1b[2J\\n"), escape_controls("a\\rb\\r\\n")
+    ('红领\\\\u202e宁商\\\\u001b[2J\\n', 'a\\\\u000db\\r\\n')
     """
-    return _CONTROLS_BUT_LINES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE_OUTPUT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def describe_char(ch: str) -> str:

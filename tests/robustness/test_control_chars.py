@@ -238,3 +238,14 @@ def test_render_alone_is_unchanged_for_library_users():
 
     text = render(Report([Table("t", ["quote"], [{"quote": f"a{RLO}b"}])]), "json")
     assert json.loads(text)["t"][0]["quote"] == f"a{RLO}b"
+
+
+def test_terminal_stream_escapes_a_lone_carriage_return_but_not_a_line_ending():
+    """A lone CR lets later text overwrite a line (spoofing); CR LF ends CSV lines (SPARQL CSV results)."""
+    import io
+
+    from kg.render import TerminalText
+
+    buf = io.StringIO()
+    TerminalText(buf).write("ok\rspoofed\r\nnext\x1b[2J\u2067\n")
+    assert buf.getvalue() == "ok\\u000dspoofed\r\nnext\\u001b[2J\\u2067\n"

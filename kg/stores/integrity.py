@@ -132,14 +132,16 @@ def graph_digests(quads) -> dict[str, list]:
     import pyoxigraph as ox
 
     acc: dict[str, list[int]] = {}
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
     for q in quads:
-        g, o = q.graph_name, q.object
+        text = str(q)
+        g = q.graph_name
         key = "" if isinstance(g, ox.DefaultGraph) else g.value
-        if isinstance(q.subject, ox.BlankNode) or isinstance(o, ox.BlankNode) or (isinstance(o, ox.Literal) and o.datatype.value in _NUMBERS):
-            text = " ".join(_term(t) for t in (q.subject, q.predicate, o)) + " " + key
-        else:
-            text = str(q)
-        h = int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+        if "_:" in text or "XMLSchema#" in text:  # maybe a blank node or a typed literal: look closer
+            o = q.object
+            if isinstance(q.subject, ox.BlankNode) or isinstance(o, ox.BlankNode) or (isinstance(o, ox.Literal) and o.datatype.value in _NUMBERS):
+                text = " ".join(_term(t) for t in (q.subject, q.predicate, o)) + " " + key
+        h = from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
         a = acc.setdefault(key, [0, 0])
         a[0] += 1
         a[1] = (a[1] + h) & _MASK

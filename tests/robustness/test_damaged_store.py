@@ -17,6 +17,7 @@ a regression here must fail this test, not the machine.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -43,7 +44,8 @@ def _pristine() -> Path:
     """One store built from the seeds (no SHACL: the facts are the repository's), kept for the session."""
     from kg.build import build
 
-    root = Path(tempfile.mkdtemp(prefix="kg-damaged-"))
+    root = Path(tempfile.mkdtemp(prefix="kg-damaged-"))  # built at collection, when no tmp_path exists yet
+    atexit.register(shutil.rmtree, root, True)
     build(SEEDS / "facts", root / "store", shacl=False)
     return root / "store"
 

@@ -124,7 +124,7 @@ ServerThreads = 4
 Charset = UTF-8
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 120
 """
 
@@ -136,12 +136,12 @@ def virtuoso_exe() -> str:
 
 
 @contextlib.contextmanager
-def virtuoso(tmp: Path) -> Iterator[Server]:
-    """A running Virtuoso 7 with a new database (user dba, password dba) in ``tmp``."""
+def virtuoso(tmp: Path, max_rows: int = 5000) -> Iterator[Server]:
+    """A running Virtuoso 7 with a new database (user dba, password dba) in ``tmp``; answers capped at ``max_rows`` rows."""
     port, http_port = free_port(), free_port()
     (tmp / "vsp").mkdir(parents=True, exist_ok=True)
     ini = tmp / "virtuoso.ini"
-    ini.write_text(_VIRTUOSO_INI.format(d=tmp, port=port, http_port=http_port), encoding="utf-8")
+    ini.write_text(_VIRTUOSO_INI.format(d=tmp, port=port, http_port=http_port, max_rows=max_rows), encoding="utf-8")
     log = tmp / "virtuoso.out"
     with log.open("wb") as out:
         proc = subprocess.Popen([virtuoso_exe(), "-f", "-c", str(ini)], cwd=tmp, stdout=out, stderr=subprocess.STDOUT)

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.errors import KgError
 from kg.push import push_store
 from kg.stores.embedded import EmbeddedStore
 from kg.stores.remote import RemoteSparql
@@ -173,6 +174,15 @@ def test_wrong_credentials_are_one_line(pushed, seed_store):
 def test_anonymous_endpoint_without_a_grant_is_one_line(pushed, seed_store):
     line = _one_line(_kg(seed_store, "push", "--sparql-endpoint", pushed.store.replace("-auth", "")))
     assert "HTTP 403" in line and "Permission denied" in line, line
+
+
+@virtuoso_only
+def test_an_answer_cut_by_the_server_is_an_error_not_a_short_answer(pushed):
+    """Virtuoso stops at ResultSetMaxRows (10,000 in Debian's ini; 5,000 here) and says so only in a header."""
+    remote = RemoteSparql(pushed.query, names=None)
+    with pytest.raises(KgError, match=r"cut the answer at 5,000 rows.*ResultSetMaxRows"):
+        remote.select("SELECT * WHERE { ?s ?p ?o }")
+    assert len(remote.select("SELECT * WHERE { ?s ?p ?o } LIMIT 4999")) == 4999
 
 
 def test_down_server_is_one_line(seed_store):

@@ -129,6 +129,10 @@ class RemoteSparql:
         except (ValueError, KeyError, TypeError):
             raise KgError(f"the SPARQL server at {self.url} did not answer with SPARQL JSON results "
                           f"(Content-Type {r.headers.get('content-type', '?')}); is it the query endpoint?") from None
+        cap = r.headers.get("x-sparql-maxrows")  # Virtuoso: the answer was cut at ResultSetMaxRows
+        if cap and cap.isdigit() and len(bindings) >= int(cap):
+            raise KgError(f"the SPARQL server at {self.url} cut the answer at {int(cap):,} rows, so it would be incomplete: "
+                          "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini")
         return [{n: _value(b.get(n)) for n in names} for b in bindings]
 
     def close(self) -> None:

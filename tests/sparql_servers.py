@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Server", "free_port", "oxigraph", "virtuoso"]
+__all__ = ["Server", "free_port", "oxigraph", "virtuoso", "isql"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Server:
     user: str | None = None
     password: str | None = None
     pid: int = 0
+    sql_port: int = 0  # Virtuoso's SQL port, for isql
 
     def push_args(self) -> list[str]:
         return ["push", "--sparql-endpoint", self.store, *(["--user", self.user] if self.user else [])]
@@ -148,6 +149,15 @@ def virtuoso(tmp: Path, max_rows: int = 5000) -> Iterator[Server]:
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait(base + "/sparql?query=ASK%7B%7D", proc, log, 120)
-        yield Server("virtuoso", base + "/sparql-graph-crud-auth", base + "/sparql", "dba", "dba", pid=proc.pid)
+        yield Server("virtuoso", base + "/sparql-graph-crud-auth", base + "/sparql", "dba", "dba", pid=proc.pid, sql_port=port)
     finally:
         _stop(proc)
+
+
+def isql(server: Server, sql: str) -> str:
+    """Run SQL statements on a Virtuoso from the tests as dba (Debian names the client isql-vt)."""
+    exe = shutil.which("isql-vt") or shutil.which("isql")
+    assert exe, "isql-vt is missing: it comes with virtuoso-opensource-7"
+    r = subprocess.run([exe, f"127.0.0.1:{server.sql_port}", "dba", "dba", f"exec={sql}"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "Error" not in r.stdout + r.stderr, r.stdout + r.stderr
+    return r.stdout

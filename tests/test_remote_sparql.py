@@ -24,7 +24,7 @@ from kg.stores.embedded import EmbeddedStore
 from kg.stores.remote import RemoteSparql
 
 from conftest import ROOT
-from sparql_servers import Server, free_port, oxigraph, virtuoso
+from sparql_servers import Server, free_port, isql, oxigraph, virtuoso
 
 pytestmark = pytest.mark.integration
 
@@ -174,6 +174,22 @@ def test_wrong_credentials_are_one_line(pushed, seed_store):
 def test_anonymous_endpoint_without_a_grant_is_one_line(pushed, seed_store):
     line = _one_line(_kg(seed_store, "push", "--sparql-endpoint", pushed.store.replace("-auth", "")))
     assert "HTTP 403" in line and "Permission denied" in line, line
+
+
+@virtuoso_only
+def test_the_grants_in_the_howto_are_enough(pushed, seed_store):
+    """docs/howto-servers.md: a dedicated account with SPARQL_UPDATE pushes (Digest) and prunes; anonymous writes need a grant."""
+    isql(pushed, "DB.DBA.USER_CREATE('kg_push', 'push-pw'); GRANT SPARQL_UPDATE TO \"kg_push\";")
+    r = _kg(seed_store, "push", "--sparql-endpoint", pushed.store, "--user", "kg_push", "--prune", pushed.query, env={"KG_SPARQL_PASSWORD": "push-pw"})
+    assert r.exit_code == 0 and "removed 0 graph(s)" in r.output, r.output
+    anonymous = ["push", "--sparql-endpoint", pushed.store.replace("-auth", "")]
+    isql(pushed, 'GRANT SPARQL_UPDATE TO "SPARQL";')
+    try:
+        r = _kg(seed_store, *anonymous)
+        assert r.exit_code == 0, r.output
+    finally:
+        isql(pushed, 'REVOKE SPARQL_UPDATE FROM "SPARQL";')
+    assert "HTTP 403" in _one_line(_kg(seed_store, *anonymous))
 
 
 @virtuoso_only

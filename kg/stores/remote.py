@@ -26,7 +26,7 @@ from kg.errors import KgError
 from kg.queries.names import ID_BASE, NameIndex
 from kg.stores.http import HttpClient, check_url
 
-__all__ = ["RemoteSparql", "NAMES_SPARQL"]
+__all__ = ["RemoteSparql", "NAMES_SPARQL", "name_entries"]
 
 _INTEGER = ("#integer", "#int", "#long")  # as kg.stores.embedded reads them
 _NUMERIC = (*_INTEGER, "#decimal", "#double", "#float")
@@ -54,6 +54,25 @@ def _value(term: dict[str, Any] | None) -> Any:
         f = float(value)
         return int(f) if f.is_integer() else f
     return value
+
+
+def name_entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of a name index (as ``kg.build.names_index`` writes them) from the rows of :data:`NAMES_SPARQL`.
+
+    Aliases and types are sorted (RDF keeps no order); only entities with a park-kg entity class count.
+    """
+    from kg.vocab import ENTITY_CLASSES
+
+    kinds = {iri: k for k, iri in ENTITY_CLASSES.items()}
+    by_iri: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        e = by_iri.setdefault(r["iri"], {"iri": r["iri"], "id": r["iri"][len(ID_BASE):], "name": r["name"], "name_en": r["name_en"],
+                                         "aliases": set(), "types": set()})
+        if r["alias"]:
+            e["aliases"].add(r["alias"])
+        if r["type"] in kinds:
+            e["types"].add(kinds[r["type"]])
+    return [{**e, "aliases": sorted(e["aliases"]), "types": sorted(e["types"])} for _, e in sorted(by_iri.items()) if e["types"]]
 
 
 class RemoteSparql:
@@ -95,18 +114,7 @@ class RemoteSparql:
         return EmbeddedStore(self.store_path).names
 
     def _server_names(self) -> NameIndex:
-        from kg.vocab import ENTITY_CLASSES
-
-        kinds = {iri: k for k, iri in ENTITY_CLASSES.items()}
-        by_iri: dict[str, dict[str, Any]] = {}
-        for r in self.select(NAMES_SPARQL):
-            e = by_iri.setdefault(r["iri"], {"iri": r["iri"], "id": r["iri"][len(ID_BASE):], "name": r["name"], "name_en": r["name_en"],
-                                             "aliases": set(), "types": set()})
-            if r["alias"]:
-                e["aliases"].add(r["alias"])
-            if r["type"] in kinds:
-                e["types"].add(kinds[r["type"]])
-        entries = [{**e, "aliases": sorted(e["aliases"]), "types": sorted(e["types"])} for _, e in sorted(by_iri.items()) if e["types"]]
+        entries = name_entries(self.select(NAMES_SPARQL))
         if not entries:
             raise KgError(f"the SPARQL server at {self.url} holds no park-kg entities: push the graph with `kg push` "
                           "(and check that the endpoint queries the union of the named graphs)")

@@ -160,6 +160,8 @@ def test_digest_auth_against_virtuoso(pushed, seed_store):
         assert r.exit_code == 0, r.output
     line = _one_line(_kg(seed_store, *pushed.push_args(), "--auth", "basic", env=pushed.env()))
     assert "HTTP 401" in line and "--auth digest" in line
+    line = _one_line(_kg(seed_store, "push", "--sparql-endpoint", pushed.store))
+    assert "HTTP 401" in line and "the server wants a user" in line
 
 
 @virtuoso_only
@@ -207,6 +209,17 @@ def test_down_server_is_one_line(seed_store):
     assert "cannot reach the SPARQL server" in line
     line = _one_line(_kg(seed_store, "members", "红领宁商", "--backend", "sparql", "--sparql-endpoint", url + "/query"))
     assert "cannot reach the SPARQL server" in line
+
+
+def test_a_server_that_never_answers_times_out_in_one_line(seed_store):
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/store"
+        line = _one_line(_kg(seed_store, "push", "--sparql-endpoint", url, "--timeout", "0.5"))
+    assert "no answer within 0.5 s (--timeout)" in line
 
 
 def test_backend_sparql_needs_an_endpoint(seed_store):

@@ -104,7 +104,8 @@ class HttpClient:
 
         if auth not in AUTH_CHOICES:
             raise KgError(f"unknown --auth {auth!r}; use one of {', '.join(AUTH_CHOICES)}")
-        self.retries, self.backoff = retries, backoff
+        self.retries, self.backoff, self.timeout = retries, backoff, timeout
+        self.user, self.auth = user, auth
         how: Any = None
         if user:
             pw = password or ""
@@ -122,7 +123,9 @@ class HttpClient:
             last = attempt == self.retries
             try:
                 r = self.client.request(method, url, content=content, data=data, headers=headers)
-            except httpx.TransportError as e:
+            except httpx.TimeoutException:
+                raise KgError(f"{method} {_bare(url)}: no answer within {self.timeout:g} s (--timeout)") from None
+            except httpx.TransportError as e:  # refused, reset, closed mid-answer: worth another try
                 if last:
                     reason = str(e) or type(e).__name__
                     raise KgError(f"cannot reach the SPARQL server at {_bare(url)}: {reason}") from None
@@ -134,13 +137,16 @@ class HttpClient:
             time.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")
 
-    @staticmethod
-    def describe(method: str, url: str, r: Any) -> str:
+    def describe(self, method: str, url: str, r: Any) -> str:
         """One line for a failed request: method, URL, status, the first line of the answer, and a hint for 401/403."""
         line = first_line(r.content)
         msg = f"{method} {_bare(url)} failed: HTTP {r.status_code} {r.reason_phrase}" + (f": {line}" if line else "")
-        if r.status_code == 401:
-            msg += " (wrong --user/KG_SPARQL_PASSWORD, or the endpoint wants --auth digest)"
+        if r.status_code == 401 and not self.user:
+            msg += " (the server wants a user: --user NAME, password in KG_SPARQL_PASSWORD)"
+        elif r.status_code == 401:
+            msg += " (wrong --user or KG_SPARQL_PASSWORD" + (", or the endpoint wants --auth digest)" if self.auth == "basic" else ")")
+        elif r.status_code == 403:
+            msg += " (this account may not do that: docs/howto-servers.md says what to grant)"
         return msg
 
     def close(self) -> None:

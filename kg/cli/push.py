@@ -27,7 +27,7 @@ def _progress_printer(minimum: int = 100_000):
                    "(Virtuoso), http://host:3030/ds/data (Fuseki). Env KG_SPARQL_ENDPOINT.")
 @click.option("--user", envvar="KG_SPARQL_USER", help="HTTP user (env KG_SPARQL_USER); the password is read from KG_SPARQL_PASSWORD.")
 @click.option("--auth", type=click.Choice(["auto", "basic", "digest"]), default="auto", show_default=True, envvar="KG_SPARQL_AUTH",
-              help="HTTP authentication: auto sends Basic and switches to Digest when the server asks for it.")
+              help="HTTP authentication: auto sends Basic and switches to Digest when the server asks for it (env KG_SPARQL_AUTH).")
 @click.option("--chunk", type=click.IntRange(1), default=50_000, show_default=True, help="Triples per request.")
 @click.option("--timeout", type=click.FloatRange(0, min_open=True), default=300.0, show_default=True, help="Seconds per request.")
 @click.option("--no-ontology", is_flag=True, help="Leave the ontology's graph out (the named queries of `kg orgs` need it).")

@@ -80,13 +80,13 @@ class RemoteSparql:
 
     ``endpoint`` defaults to ``KG_SPARQL_QUERY``; ``store_path`` is a local store whose
     name index resolves names (without one, the server's labels do); ``names`` overrides both.
-    Credentials: ``user``/``password`` (defaults ``KG_SPARQL_USER``/``KG_SPARQL_PASSWORD``).
+    Credentials: ``user``/``password``/``auth`` (defaults ``KG_SPARQL_USER``/``KG_SPARQL_PASSWORD``/``KG_SPARQL_AUTH``).
     """
 
     name = "sparql"
 
     def __init__(self, endpoint: str | None = None, names: NameIndex | None = None, *, store_path: Path | str | None = None,
-                 user: str | None = None, password: str | None = None, auth: str = "auto", timeout: float = 60.0):
+                 user: str | None = None, password: str | None = None, auth: str | None = None, timeout: float = 60.0):
         endpoint = endpoint or os.environ.get("KG_SPARQL_QUERY")
         if not endpoint:
             raise KgError("--backend sparql needs the server's SPARQL query URL: --sparql-endpoint URL or KG_SPARQL_QUERY "
@@ -96,6 +96,7 @@ class RemoteSparql:
         self._names = names
         user = user or os.environ.get("KG_SPARQL_USER")
         password = password if password is not None else os.environ.get("KG_SPARQL_PASSWORD")
+        auth = auth or os.environ.get("KG_SPARQL_AUTH") or "auto"
         self.http = HttpClient(user=user, password=password, auth=auth, timeout=timeout)
 
     @property

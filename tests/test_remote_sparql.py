@@ -241,6 +241,17 @@ def test_synthetic_graph_pushed_in_chunks_answers_like_the_store(server, synth_s
         assert expected.exit_code == 0 and (got.exit_code, got.output) == (expected.exit_code, expected.output), args
 
 
+def test_edge_ends_are_the_ends_of_all_edges(seed_store, synth_store):
+    """The path search on a server reads EDGE_ENDS; it must be the ends of ALL_EDGES and the build's edges.json."""
+    from kg.queries import texts as q
+
+    for path in (seed_store, synth_store[0]):
+        st = EmbeddedStore(path)
+        ends = {(r["s"], r["o"], r["status"]) for r in st.run(q.EDGE_ENDS)}
+        assert ends == {(r["s"], r["o"], r["status"]) for r in st.run(q.ALL_EDGES)} == set(st.edge_ends())
+        assert len(ends) > 50
+
+
 @pytest.fixture(scope="module")
 def synth_store(tmp_path_factory):
     """The small synthetic province (~11k triples, 5 documents), built without SHACL."""

@@ -107,8 +107,7 @@ def bulk_virtuoso(nq: Path, tmp: Path, buffers: int) -> float:
         return time.perf_counter() - t
 
 
-def run(args: argparse.Namespace) -> dict:
-    tmp = Path(tempfile.mkdtemp(prefix="bench-push-"))
+def run(args: argparse.Namespace, tmp: Path) -> dict:
     if args.seed:
         from kg.build import build
 
@@ -189,7 +188,13 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--markdown", type=Path)
     args = ap.parse_args()
-    res = run(args)
+    import shutil
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-push-"))
+    try:
+        res = run(args, tmp)
+    finally:  # the store and the servers' databases: gigabytes at 1M quads
+        shutil.rmtree(tmp, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2), encoding="utf-8")
     md = markdown(res)

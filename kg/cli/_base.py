@@ -20,6 +20,7 @@ class Config:
     def __init__(self, store: Path):
         self.store_path = store
         self.backend = "store"
+        self.backend_options: dict = {}  # e.g. the query URL of --backend sparql
         self._store = None
 
     @property
@@ -27,7 +28,7 @@ class Config:
         if self._store is None:
             from kg.stores import open_store
 
-            options = {"path": self.store_path} if self.backend == "store" else {}
+            options = {"path": self.store_path} if self.backend == "store" else self.backend_options
             self._store = open_store(self.backend, **options)
         return self._store
 
@@ -37,15 +38,28 @@ class Config:
 
 
 def backend_option(f):
-    """``--backend store|bolt``: answer from the embedded store or from the Bolt server (NEO4J_URI…)."""
+    """``--backend store|bolt|sparql``: answer from the embedded store, the Bolt server (NEO4J_URI…) or a SPARQL
+    server (``--sparql-endpoint URL`` / KG_SPARQL_QUERY; names resolved by the local store's index when it is built)."""
 
     def set_backend(ctx: click.Context, _param, value: str) -> str:
-        ctx.find_object(Config).backend = value
+        config = ctx.find_object(Config)
+        config.backend = value
+        if value == "sparql":
+            config.backend_options.update(store_path=config.store_path)
         return value
 
+    def set_endpoint(ctx: click.Context, _param, value: str | None) -> str | None:
+        if value:
+            ctx.find_object(Config).backend_options["endpoint"] = value
+        return value
+
+    f = click.option(
+        "--sparql-endpoint", metavar="URL", envvar="KG_SPARQL_QUERY", expose_value=False, callback=set_endpoint,
+        help="With --backend sparql: the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query (env KG_SPARQL_QUERY).",
+    )(f)
     return click.option(
-        "--backend", type=click.Choice(["store", "bolt"]), default="store", show_default=True, expose_value=False,
-        callback=set_backend, help="Embedded store, or the Bolt server (NEO4J_URI, or the local `kg graphdb`).",
+        "--backend", type=click.Choice(["store", "bolt", "sparql"]), default="store", show_default=True, expose_value=False,
+        callback=set_backend, help="Embedded store, the Bolt server (NEO4J_URI, or the local `kg graphdb`), or a SPARQL server.",
     )(f)
 
 

@@ -136,7 +136,8 @@ class TerminalText(io.TextIOBase):
     """A text stream that writes to ``stream`` with control and bidi characters escaped.
 
     Line feeds and tabs pass; everything else that a terminal acts on is written as
-    ``\\uXXXX``. It has no binary ``buffer``, so every write goes through it.
+    ``\\uXXXX``. Its ``buffer`` is the underlying binary stream, for data written as bytes
+    (``kg export`` to standard output), which the facts' own checks keep free of controls.
     """
 
     def __init__(self, stream: TextIO):
@@ -159,6 +160,10 @@ class TerminalText(io.TextIOBase):
 
     def fileno(self) -> int:
         return self.stream.fileno()
+
+    @property
+    def buffer(self):
+        return self.stream.buffer
 
     @property
     def encoding(self) -> str:  # type: ignore[override]

@@ -299,3 +299,13 @@ def test_the_bolt_server_is_supervised(tmp_path):
         assert not _listening(srv.bolt_port)["tcp"]
     finally:
         srv.stop()
+
+
+def test_kg_takes_a_routing_uri_and_passes_the_database_through(server):
+    """Issue 18.5: neo4j:// (routing) URIs work with kg, and NEO4J_DATABASE reaches the server as sent."""
+    env = {**server.env, "NEO4J_URI": server.uri.replace("bolt://", "neo4j://")}
+    p = kg("cypher", "RETURN 1 AS x", "--format", "csv", env=env, timeout=30)
+    assert p.returncode == 0 and p.stdout.split() == ["x", "1"], p.stderr
+    p = kg("cypher", "RETURN 1 AS x", env={**env, "NEO4J_DATABASE": "other"}, timeout=30)
+    assert p.returncode == 1 and p.stderr.strip().count("\n") == 0, p.stderr
+    assert "database" in p.stderr.lower(), p.stderr

@@ -8,7 +8,7 @@ from functools import cached_property
 from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, word_freq, words
 
-__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", "SUFFIX_ENDS"]
+__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", "SUFFIX_ENDS", "is_generic_name"]
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
@@ -186,3 +186,14 @@ class Tokens:
         if i >= j:
             return []
         return self.words[self.index_at(i) : self.index_at(j - 1) + 1]
+
+
+def is_generic_name(words) -> bool:
+    """True when no word distinguishes the name (a suffix word inside a core is generic too).
+
+    Two single characters in a row that are not function words are an unknown name jieba
+    cut up (新|禾|材料科技), which distinguishes it.
+    """
+    if any(len(x.text) == 1 == len(y.text) and x.is_letters() and y.is_letters() and not {x.text, y.text} & FUNCTION_CHARS for x, y in zip(words, words[1:])):
+        return False
+    return not any(w.proper and w.text not in SUFFIXES for w in words)

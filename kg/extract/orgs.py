@@ -30,14 +30,15 @@ whether one name abbreviates another are in :mod:`~kg.extract.shortforms`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from kg.extract.document import Document, Sentence
 from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.lexicon import GENERIC_WORDS, ORG_TYPES, SUFFIXES
-from kg.extract.orgspans import THIS_ONE, Cand, pick, sentence_cands
-from kg.extract.shortforms import abbreviate, company_short_forms, drops_qualifiers, in_order, is_initials, is_short_form, is_tail, unplaced
+from kg.extract.orgspans import THIS_ONE, Cand, ends_at, pick, sentence_cands
+from kg.extract.shortforms import NameIndex, abbreviate, company_short_forms, drops_qualifiers, in_order, is_initials, is_short_form, is_tail
 from kg.extract.tokens import Tokens
 from kg.text import name_key
 
@@ -122,6 +123,9 @@ class _Builder:
         self.chains: list[Chain] = []
         self.toks: dict[int, Tokens] = {}
         self.generic_known: list[tuple[int, Cand]] = []
+        self.keys_of: dict[Ent, list[str]] = {}  # the keys of by_key that name each entity
+        self.covers: dict[int, _Cover] = {}  # per sentence, while mentions are only added (the alias passes)
+        self.by_char: dict[str, list[Sentence]] | None = None  # the sentences holding each character
 
     def tokens(self, s: Sentence) -> Tokens:
         """The words of ``s``, cut once."""
@@ -137,7 +141,7 @@ class _Builder:
             ke = c.known[0]
             k = "known:" + ke.id
             if k not in self.by_key:
-                self.by_key[k] = Ent(ke.name, ke.type, "known", known=ke)
+                self.register(k, Ent(ke.name, ke.type, "known", known=ke))
             ent = self.by_key[k]
             w = self.written(s, c.i, c.j)
             if name_key(w) != name_key(ke.name):
@@ -149,7 +153,7 @@ class _Builder:
         if same:  # a name the rules found is a name the graph has
             return self.ent_for(s, Cand(c.i, c.j, same[0].type, "known", known=same))
         if k not in self.by_key:
-            self.by_key[k] = Ent(w, c.type, c.how, generic=c.generic)
+            self.register(k, Ent(w, c.type, c.how, generic=c.generic))
         ent = self.by_key[k]
         if c.how == "suffix" and ent.how != "suffix":
             ent.type, ent.how, ent.generic = c.type, "suffix", c.generic
@@ -157,16 +161,25 @@ class _Builder:
             ent.generic = False
         return ent
 
+    def register(self, k: str, ent: Ent) -> None:
+        self.by_key[k] = ent
+        self.keys_of.setdefault(ent, []).append(k)
+
     def sentence(self, s: Sentence) -> None:
         cands, chain_cands, chain_span = sentence_cands(s, self.tokens(s), self.known)
         picked = pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)
-        picked = [(c, n) for c, n in picked if not (c.generic and any(d.i == c.j and d.type == c.type for d, _ in picked))]
+        starts = {(d.i, d.type) for d, _ in picked}
+        picked = [(c, n) for c, n in picked if not (c.generic and (c.j, c.type) in starts)]
+        taken_at: dict[int, list[Cand]] = {}
+        for o, n in picked:
+            if not n:
+                taken_at.setdefault(o.i, []).append(o)
         ms: list[Mention] = []
         for c, nested in picked:
             if c.how == "known" and c.generic:
                 self.generic_known.append((s.index, c))
-            outer = next((o for o, n in picked if not n and o.i == c.i and o.j > c.j), None) if nested else None
+            outer = next((o for o in taken_at.get(c.i, ()) if o.j > c.j), None) if nested else None
             if nested and (outer is None or outer.type != "IndustrialPark"):
                 continue
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
@@ -206,23 +219,23 @@ class _Builder:
 
     def link_short_forms(self) -> None:
         ents = list(dict.fromkeys(self.by_key.values()))
-        full = [e for e in ents if not e.generic and e.is_org]
+        full = NameIndex([e for e in ents if not e.generic and e.is_org])  # a short form holds its full name's characters
         for e in ents:
             if e.known or not e.mentions:
                 continue
             if e.generic:
-                targets = [f for f in full if f is not e and f.type == e.type and is_short_form(e.key, f.key)]
+                targets = [f for f in full.holding(e.key, e.type) if f is not e and is_short_form(e.key, f.key)]
             elif e.how == "chain" or e.key in SUFFIXES:
                 continue
             else:  # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
                 # a name that begins another is its parent (浙江远驰…有限公司 of …宁波分公司), not its short form
-                others = [f for f in full if f is not e and f.type == e.type and not f.known and not f.key.startswith(e.key)]
+                others = [f for f in full.holding(e.key, e.type) if f is not e and not f.known and not f.key.startswith(e.key)]
                 targets = (
                     [f for f in others if is_tail(e.key, abbreviate(f.key))]
                     or [f for f in others if is_initials(e.key, f.key)]
                     or [f for f in others if len(f.key) > len(e.key) and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
-                    or [f for f in others if len(e.key) >= 6 and len(Tokens(e.key).words) >= 3 and is_short_form(e.key, f.key)]
-                    or [f for f in full if f is not e and e.how in ("list", "object") and f.type == "Company" and len(f.key) > len(e.key) >= 4 and unplaced(f.key).startswith(e.key)]
+                    or ([f for f in others if is_short_form(e.key, f.key)] if len(e.key) >= 6 and others and len(Tokens(e.key).words) >= 3 else [])
+                    or [f for f in full.holding(e.key, "Company") if f is not e and e.how in ("list", "object") and len(f.key) > len(e.key) >= 4 and full.unplaced(f).startswith(e.key)]
                 )  # …, or the start of a company's name without its place: 龙冰新材 → 哈尔滨龙冰新材料股份有限公司
             if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
@@ -240,19 +253,20 @@ class _Builder:
             into.aliases.setdefault(name_key(e.name), e.name)
         for k, v in e.aliases.items():
             into.aliases.setdefault(k, v)
-        for k, v in list(self.by_key.items()):
-            if v is e:
-                self.by_key[k] = into
+        for k in self.keys_of.pop(e, []):
+            self.register(k, into)
 
     def promote_named(self) -> None:
         """A plain name is still a name when two other organizations are named after it (天府国际生物城 →
         天府国际生物城管委会, 天府国际生物城投资发展有限公司) or when it is the subject of the headline (X：…)."""
         ents = [e for e in dict.fromkeys(self.by_key.values()) if e.mentions]
         head = self.doc.sentences[0] if self.doc.sentences else None
+        by_key = sorted(ents, key=lambda o: o.key)  # the names starting with a key follow it
+        keys = [o.key for o in by_key]
         for e in ents:
             if not e.generic or e.known:
                 continue
-            named_after = sum(1 for o in ents if o is not e and o.key.startswith(e.key) and len(o.key) > len(e.key) and o.is_org) >= 2
+            named_after = _count_up_to(2, (o for o in _from(by_key, keys, e.key) if o is not e and len(o.key) > len(e.key) and o.is_org)) >= 2
             in_headline = head is not None and any(m.sent == 0 and m.i == 0 and head.key[m.j : m.j + 1] in (":", "") for m in e.mentions)
             if named_after or in_headline:
                 e.generic = False
@@ -288,23 +302,37 @@ class _Builder:
             return
         written = None
         pattern = re.compile(re.escape(form))
-        for s in self.doc.sentences:
+        for s in self.sentences_holding(form):
             if form not in s.key:
                 continue
             ms = self.mentions.setdefault(s.index, [])
+            cover = self.covers.get(s.index) or self.covers.setdefault(s.index, _Cover(s.key, ms))
+            added = False
             for mt in pattern.finditer(s.key):
                 a, b = mt.span()
-                if any(a < m.j and m.i < b for m in ms):
+                if cover.overlaps(a, b, ms):
                     continue  # inside another name (the full name itself, or a longer one)
                 if not declared and b < len(s.key) and s.key[b].isalnum() and b not in self.tokens(s).ends:
                     continue
                 m = Mention(s.index, a, b, e, "alias")
                 ms.append(m)
+                cover.add(m)
                 e.mentions.append(m)
                 written = written or self.written(s, a, b)
-            ms.sort(key=lambda m: (m.i, -m.j))
+                added = True
+            if added:  # each sentence's mentions are kept in order (a pass that changes them sorts them again)
+                ms.sort(key=lambda m: (m.i, -m.j))
         if written:
             e.aliases.setdefault(form, written)
+
+    def sentences_holding(self, form: str) -> list[Sentence]:
+        """The sentences holding every character of ``form`` may hold it: those holding its rarest one."""
+        if self.by_char is None:
+            self.by_char = {}
+            for s in self.doc.sentences:
+                for c in set(s.key):
+                    self.by_char.setdefault(c, []).append(s)
+        return min((self.by_char.get(c, []) for c in set(form)), key=len, default=self.doc.sentences)
 
     def home_park(self) -> Ent | None:
         ents = [e for e in dict.fromkeys(self.by_key.values()) if not e.generic and e.mentions]
@@ -338,11 +366,14 @@ class _Builder:
                     ms.append(m)
                     g.mentions.append(m)
                     g.aliases.setdefault(name_key(self.written(s, m.i, m.j)), self.written(s, m.i, m.j))
+            cover = _Cover(s.key, ms)
+            in_park = {m.i for m in ms if m.in_park}
             for mt in bare.finditer(s.key):
                 a, b = mt.span()
-                if not any(m.i < b and a < m.j or m.in_park and m.i == b for m in ms):
+                if not (cover.overlaps(a, b, ms) or b in in_park):
                     m = Mention(s.index, a, b, home, "home")
                     ms.append(m)
+                    cover.add(m)
                     home.mentions.append(m)
             ms.sort(key=lambda m: (m.i, -m.j))
 
@@ -359,6 +390,7 @@ class _Builder:
         for s in self.doc.sentences:
             toks = self.toks.get(s.index)
             ms = self.mentions.setdefault(s.index, [])
+            cover = _Cover(s.key, ms)
             events = [(m.i, 0, m) for m in ms] + [(mt.start(), 1, mt) for mt in pattern.finditer(s.key)]
             for _, kind, x in sorted(events, key=lambda ev: (ev[0], ev[1])):
                 if kind == 0:
@@ -367,9 +399,9 @@ class _Builder:
                     continue
                 a, b = x.span()
                 word, typ = x.group(), _ANAPHORS[x.group()]
-                if typ not in last or any(m.i < b and a < m.j for m in ms):
+                if typ not in last or cover.overlaps(a, b, ms):
                     continue
-                if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1)) and not THIS_ONE.search(s.key, 0, a)):
+                if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1)) and not ends_at(THIS_ONE, s.key, a)):
                     continue
                 start = s.span(a, b)[0]
                 if start > 0 and self.doc.text[start - 1] in "“「『‘\"'":
@@ -377,6 +409,7 @@ class _Builder:
                 ent = last[typ]
                 m = Mention(s.index, a, b, ent, "alias")
                 ms.append(m)
+                cover.add(m)
                 ent.mentions.append(m)
                 ent.aliases.setdefault(word, self.written(s, a, b))
             ms.sort(key=lambda m: (m.i, -m.j))
@@ -391,29 +424,42 @@ class _Builder:
     def drop_uncorroborated(self) -> None:
         """A known organization named here only by a generic alias (园区) is not taken to be meant."""
         spans = {(k, c.i, c.j) for k, c in self.generic_known}
-        for ent in {m.ent for ms in self.mentions.values() for m in ms if (m.sent, m.i, m.j) in spans}:
-            if all((m.sent, m.i, m.j) in spans for ms in self.mentions.values() for m in ms if m.ent is ent):
-                for k, ms in self.mentions.items():
-                    ms[:] = [m for m in ms if m.ent is not ent]
+        there = {m.ent for ms in self.mentions.values() for m in ms if (m.sent, m.i, m.j) in spans}
+        drop = there - {m.ent for ms in self.mentions.values() for m in ms if (m.sent, m.i, m.j) not in spans}
+        if drop:
+            for ms in self.mentions.values():
+                ms[:] = [m for m in ms if m.ent not in drop]
+            for ent in drop:
                 ent.mentions = []
 
     def finish(self) -> Found:
         self.drop_uncorroborated()
+        listed: dict[Ent, set[int]] = {}
         for ms in self.mentions.values():
             for m in ms:
-                if m not in m.ent.mentions:
+                ids = listed.get(m.ent)
+                if ids is None:
+                    ids = listed[m.ent] = {id(x) for x in m.ent.mentions}
+                if id(m) not in ids:
+                    ids.add(id(m))
                     m.ent.mentions.append(m)
         self.declared_short_forms()
         self.link_short_forms()
         self.promote_named()
         self.derived_aliases()
+        self.covers = {}  # mentions change from here on
         home = self.home_park()
         if home:
             self.owned_generic(home)
             self.park_references(home)
         self.anaphora()
+        first_at: dict[int, dict[tuple[int, int], Mention]] = {}  # per sentence with a nested park: the first mention at each span
         for inner, outer in self.nested_in:
-            outer_m = next((m for m in self.mentions[inner.sent] if (m.i, m.j) == (outer.i, outer.j)), None)
+            if inner.sent not in first_at:
+                first_at[inner.sent] = {}
+                for m in self.mentions[inner.sent]:
+                    first_at[inner.sent].setdefault((m.i, m.j), m)
+            outer_m = first_at[inner.sent].get((outer.i, outer.j))
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
         keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known) and (e.key not in SUFFIXES or e.known or e.how == "chain")}  # a bare 孵化器 names nothing
@@ -424,10 +470,50 @@ class _Builder:
             e.mentions.sort(key=lambda m: (m.sent, m.i))
             e.aliases.pop(e.key, None)
         chains: list[Chain] = []
+        seen: set[tuple[Ent, ...]] = set()
         for c in self.chains:  # one chain per sequence of stages, at its first mention
-            if all(st in keep for st in c.stages) and len(c.stages) >= 3 and not any(o.stages == c.stages for o in chains):
+            if all(st in keep for st in c.stages) and len(c.stages) >= 3 and tuple(c.stages) not in seen:
+                seen.add(tuple(c.stages))
                 chains.append(c)
         return Found(ents, by_sentence, home if home in keep else None, chains)
+
+
+class _Cover:
+    """The key positions a sentence's mentions cover, so whether a span overlaps one of them takes time
+    proportional to the span, not to the number of mentions (kept up to date by ``add``)."""
+
+    def __init__(self, key: str, ms: list[Mention]):
+        self.at = bytearray(len(key) + 1)
+        self.empty = any(m.i >= m.j for m in ms)  # an empty mention overlaps what strictly surrounds it
+        for m in ms:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        self.at[m.i : m.j] = b"\x01" * (m.j - m.i)
+        self.empty = self.empty or m.i >= m.j
+
+    def overlaps(self, a: int, b: int, ms: list[Mention]) -> bool:
+        """``any(m.i < b and a < m.j for m in ms)``."""
+        if self.empty or a >= b:
+            return any(m.i < b and a < m.j for m in ms)
+        return 1 in self.at[a:b]
+
+
+def _from(ordered: list, keys: list[str], prefix: str):
+    """The items of ``ordered`` (sorted by their ``keys``) whose key starts with ``prefix``."""
+    n = bisect_left(keys, prefix)
+    while n < len(keys) and keys[n].startswith(prefix):
+        yield ordered[n]
+        n += 1
+
+
+def _count_up_to(limit: int, items) -> int:
+    n = 0
+    for _ in items:
+        n += 1
+        if n >= limit:
+            break
+    return n
 
 
 def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:

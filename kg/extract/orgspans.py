@@ -8,6 +8,7 @@ looks at one sentence at a time.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from kg.extract.document import Sentence
@@ -45,6 +46,7 @@ _NAME_OR_EVENT_ENDS = (*SUFFIX_ENDS, *_EVENT_ENDS)
 _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
+_GRANTED_AFTER = re.compile(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)")
 _LIST_HEADS = {
     "企业": "Company", "公司": "Company", "龙头企业": "Company", "知名企业": "Company", "头部企业": "Company",
     "科技企业": "Company", "单位": "Organization", "社会投资人": "Organization", "投资人": "Organization",
@@ -56,10 +58,10 @@ _LIST_END = re.compile(  # 等N家(骨干)企业
 _OBJECT_VERBS = ("签约", "联系", "对接", "引进", "携手")
 _WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共建")
 _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
-# compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
 THIS_ONE = re.compile(r"(?:新一届|本届|上一届|首届|该|本|此)$")  # 新一届商会: the chamber named before
+# the longest match of each pattern that ends where a search stops ($): searching only that far back finds the same
+ENDING_WIDTH = {_GRANTED: 9, _FACILITY_CENTRE: 5, _GOVERNED_PLACE: 1, THIS_ONE: 3}
 _JOIN_WORDS = re.compile(r"入盟|入会|入共|入体|加盟|加入")
-
 
 
 @dataclass
@@ -92,9 +94,15 @@ def _title_spans(key: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"《[^《》]*》", key)]
 
 
+def ends_at(pattern: re.Pattern, key: str, end: int) -> bool:
+    """``pattern.search(key, 0, end)`` for a pattern of :data:`ENDING_WIDTH`, looking back only as far as a match reaches."""
+    return pattern.search(key, max(0, end - ENDING_WIDTH[pattern]), end) is not None
+
+
 def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     key = s.key
     titles = _title_spans(key)
+    title_starts = [x for x, _ in titles]
     longest: dict[int, str] = {}
     for a, b, suf in _SUFFIX_MATCHER.find_all(key):
         if b not in longest or len(suf) > len(longest[b]):
@@ -102,7 +110,8 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     out: list[Cand] = []
     for b, suf in longest.items():
         a = b - len(suf)
-        if b not in toks.ends or any(x < a and b < y for x, y in titles):
+        t = bisect_left(title_starts, a) - 1  # titles do not overlap: only the last one opened before a can hold [a, b)
+        if b not in toks.ends or t >= 0 and b < titles[t][1]:
             continue
         k = toks.index_at(a)
         word = toks.words[k]
@@ -125,11 +134,11 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
                 break
         if not core or THIS_ONE.fullmatch(key, core[0].start, a):
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
-        if suf == "中心" and _FACILITY_CENTRE.search(key, 0, b) or suf == "政府" and not (_GOVERNED_PLACE.search(key, 0, a) or core[-1].pos == "ns"):
+        if suf == "中心" and ends_at(_FACILITY_CENTRE, key, b) or suf == "政府" and not (ends_at(_GOVERNED_PLACE, key, a) or core[-1].pos == "ns"):
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         if suf == "系" and not re.search("大学|学院", key[core[0].start : a]):
             continue  # 系 is a department only of a university (体系, 关系 are not)
-        granted = _GRANTED.search(key, 0, core[0].start) and re.match(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)", key[b:])
+        granted = ends_at(_GRANTED, key, core[0].start) and _GRANTED_AFTER.match(key, b)
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
         glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith(_NAME_OR_EVENT_ENDS))]
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
@@ -237,14 +246,14 @@ def _list_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     for verb in _OBJECT_VERBS:
         for m in re.finditer(verb, key):
             i = j = m.end()
-            while j < len(key) and not toks.is_boundary(toks.index_at(j)):
+            while j < len(key) and j - i <= 12 and not toks.is_boundary(toks.index_at(j)):  # a longer object is no name
                 j = toks.words[toks.index_at(j)].end
             if j > i and (j == len(key) or not key[j].isalnum()):
                 out.append(Cand(i, j, "Organization", "object"))
     for m in re.finditer("与", key):
         i = m.end()
         for verb in _WITH_VERBS:
-            v = key.find(verb, i)
+            v = key.find(verb, i, i + 12 + len(verb))  # the verb within 12 characters, or not at all
             if 0 < v - i <= 12 and not any(p in key[i:v] for p in "、,，"):
                 out.append(Cand(i, v, "Organization", "object"))
                 break
@@ -281,10 +290,12 @@ def pick(cands: list[Cand]) -> list[tuple[Cand, bool]]:
     order = sorted(cands, key=lambda c: (-(c.j - c.i), c.how != "known", c.how != "chain", c.generic, c.i))
     taken: list[Cand] = []
     nested: list[Cand] = []
+    owner: dict[int, Cand] = {}  # key position -> the taken candidate covering it
     for c in order:
-        clash = [t for t in taken if c.i < t.j and t.i < c.j]
+        clash = [t for t in taken if c.i < t.j and t.i < c.j] if c.i >= c.j else list({id(owner[p]): owner[p] for p in range(c.i, c.j) if p in owner}.values())
         if not clash:
             taken.append(c)
+            owner.update(dict.fromkeys(range(c.i, c.j), c))
         elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j for t in clash):
             if not any((n.i, n.j) == (c.i, c.j) for n in nested):
                 nested.append(c)

@@ -12,7 +12,7 @@ import re
 from kg.extract.lexicon import LEGAL_FORMS
 from kg.extract.tokens import SUFFIX_ENDS, Tokens, is_generic_name
 
-__all__ = ["unplaced", "company_short_forms", "in_order", "is_tail", "is_initials", "drops_qualifiers", "abbreviate", "is_short_form"]
+__all__ = ["unplaced", "company_short_forms", "in_order", "is_tail", "is_initials", "drops_qualifiers", "abbreviate", "is_short_form", "NameIndex"]
 
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
 _ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
@@ -157,3 +157,43 @@ def _fits_in_pieces(s: str, f: str) -> bool:
         return False
 
     return fit(0, 0, 3) and f.endswith(s[-2:])
+
+
+class NameIndex:
+    """The full names of an article by type and character, so a name is tested as the short form only of
+    the names holding every one of its characters (each test above needs that), not of every name.
+
+    >>> class E:
+    ...     def __init__(self, key, type): self.key, self.type = key, type
+    >>> ix = NameIndex([E("西宁市生物园区商会", "ChamberOfCommerce"), E("青海大学", "University"), E("青海民族大学", "University")])
+    >>> [e.key for e in ix.holding("青海大学", "University")]
+    ['青海大学', '青海民族大学']
+    """
+
+    def __init__(self, full: list):
+        self.full = full
+        self._chars: list[frozenset[str]] = []
+        self._postings: dict[tuple[str, str], list[int]] = {}  # (type, character) -> positions in full, ascending
+        self._of_type: dict[str, list[int]] = {}
+        self._unplaced: dict[int, str] = {}
+        for n, f in enumerate(full):
+            chars = frozenset(f.key) | frozenset(abbreviate(f.key))
+            self._chars.append(chars)
+            self._of_type.setdefault(f.type, []).append(n)
+            for c in chars:
+                self._postings.setdefault((f.type, c), []).append(n)
+
+    def holding(self, key: str, type_: str) -> list:
+        """The names of type ``type_`` (in the order given) whose key or abbreviation holds every character of ``key``."""
+        if not key:
+            return [self.full[n] for n in self._of_type.get(type_, ())]
+        need = frozenset(key)
+        rarest = min((self._postings.get((type_, c), ()) for c in need), key=len)
+        return [self.full[n] for n in rarest if need <= self._chars[n]]
+
+    def unplaced(self, f) -> str:
+        """:func:`unplaced` of ``f``'s key, computed once."""
+        k = id(f)
+        if k not in self._unplaced:
+            self._unplaced[k] = unplaced(f.key)
+        return self._unplaced[k]

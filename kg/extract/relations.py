@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, Recent, SentenceView, Statement, add_statement, span_of
 from kg.extract.document import Document
 from kg.extract.known import KnownEntities
 from kg.extract.memberships import find_memberships
@@ -319,7 +319,7 @@ class _Context:
 
     def __init__(self) -> None:
         self.topic: Ent | None = None
-        self.recent: list[Ent] = []
+        self.recent = Recent()
         self.section: str | None = None  # under a heading 一、首批成员单位 (active) or 二、拟吸纳成员单位 (planned)
         self.listing: tuple[Ent, str] | None = None
 
@@ -345,8 +345,7 @@ class _Context:
                 joined.append(body)
         # what the next sentences speak of: the body that just gained members, else the first one named
         self.topic = joined[-1] if joined else next((m.ent for m in st.ms if m.ent.type in BODIES), self.topic)
-        named_here = list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES))
-        self.recent = [e for e in self.recent if e not in named_here] + named_here
+        self.recent.named(list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES)))
 
 
 def find_statements(doc: Document, found: Found, known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
@@ -360,7 +359,7 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
     ctx = _Context()
     for s in doc.sentences:
         st = ctx.view(s, found)
-        before = len(out)
+        before = st.out_from = len(out)
         item = _list_item(st) if ctx.listing else None
         if item is not None:  # …成员单位如下：A（牵头单位）；B；C。 / (一)首批成员单位：1.A；2.B；
             body, status = ctx.listing

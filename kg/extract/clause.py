@@ -100,6 +100,10 @@ class SentenceView:
         self.out_from = 0  # where this sentence's statements start in the list the rules append to
         self._in_list: dict[int, bool] = {}
         self._carried: dict[int, Mention | None] = {}  # clause start -> previous_clause_subject there
+        self._of_types: dict[frozenset[str], Spans] = {}
+        self._firsts: dict[int, Mention] | None = None
+        self._found: dict[str, list[int]] = {}
+        self._sums: list[int] | None = None
 
     @cached_property
     def mentions(self) -> Spans:
@@ -128,6 +132,66 @@ class SentenceView:
     def at(self, i: int) -> list[Mention]:
         """The mentions starting at ``i``."""
         return self.mentions.at(i)
+
+    def orgs_of(self, types: frozenset[str]) -> Spans:
+        """The organizations of these types, by start (built once per set of types)."""
+        if types not in self._of_types:
+            self._of_types[types] = Spans([m for m in self._orgs.items if m.ent.type in types])
+        return self._of_types[types]
+
+    def last_org(self, a: int, b: int, ok=None, among: Spans | None = None) -> Mention | None:
+        """``[m for m in self.orgs(a, b) if ok(m)][-1]`` (or None), looking back from ``b``; ``among`` a narrower index."""
+        return next((m for m in (among or self._orgs).backward(a, b) if m.j <= b and (ok is None or ok(m))), None)
+
+    def last_orgs(self, a: int, b: int, n: int) -> list[Mention]:
+        """``self.orgs(a, b)[-n:]``."""
+        found = []
+        for m in self._orgs.backward(a, b):
+            if m.j <= b:
+                found.append(m)
+                if len(found) == n:
+                    break
+        return found[::-1]
+
+    @cached_property
+    def addressed(self) -> Spans:
+        """The organizations right after 向, 对 or 到 (向园区党工委递交申请: the addressee)."""
+        return Spans([m for m in self._orgs.items if m.i > 0 and self.key[m.i - 1] in "向对到"])
+
+    def first_org(self, a: int, b: int, ok=None, among: Spans | None = None) -> Mention | None:
+        """``[m for m in self.orgs(a, b) if ok(m)][0]`` (or None), looking on from ``a``."""
+        return next((m for m in (among or self._orgs).forward(a, b) if m.j <= b and (ok is None or ok(m))), None)
+
+    def first_of(self, ent: Ent) -> Mention | None:
+        """The first mention of ``ent`` in the sentence."""
+        if self._firsts is None:
+            self._firsts = {}
+            for m in self.ms:
+                self._firsts.setdefault(id(m.ent), m)
+        return self._firsts.get(id(ent))
+
+    def find(self, word: str, pos: int) -> int:
+        """``self.key.find(word, pos)`` for ``pos >= 0``, from the word's positions found once."""
+        if word not in self._found:
+            at, k = [], self.key.find(word)
+            while k >= 0:
+                at.append(k)
+                k = self.key.find(word, k + 1)
+            self._found[word] = at
+        at = self._found[word]
+        k = bisect_left(at, pos)
+        return at[k] if k < len(at) else -1
+
+    def named_length(self, a: int, b: int) -> int:
+        """``sum(m.j - m.i for m in self.orgs(a, b))``, from running sums."""
+        if not self._orgs.ordered:
+            return sum(m.j - m.i for m in self.orgs(a, b))
+        if self._sums is None:
+            self._sums = [0]
+            for m in self._orgs.items:
+                self._sums.append(self._sums[-1] + m.j - m.i)
+        lo, hi = self._orgs.bounds(a, b)
+        return self._sums[hi] - self._sums[lo] - sum(m.j - m.i for m in self._orgs.starting(max(a, b - self._orgs.longest), b) if m.j > b)
 
     def body_before(self, pos: int, exclude: tuple[Mention, ...] = (), kinds: frozenset[str] = BODIES) -> Mention | None:
         """The body with members that the text at ``pos`` speaks of: the last one named before it in

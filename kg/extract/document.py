@@ -14,10 +14,26 @@ from dataclasses import dataclass, field
 
 from kg.text import match_key_with_offsets, normalize_with_offsets
 
-__all__ = ["Document", "Sentence", "QUOTE_MARKS"]
+__all__ = ["Document", "Sentence", "QUOTE_MARKS", "MAX_EVIDENCE", "MAX_RUN"]
 
 QUOTE_MARKS = frozenset("“”‘’\"'「」『』〝〞＂＇")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n\n+")
+MAX_EVIDENCE = 200  # key characters a statement's or a figure's evidence spans at most (the longest in the annotated texts: 157)
+MAX_RUN = 500  # characters without any punctuation or space: a longer run is no sentence (OCR that lost its punctuation)
+_LONG_RUN = re.compile(r"[^\W_]{%d,}" % (MAX_RUN + 1))
+
+
+def _run_cuts(text: str) -> list[int]:
+    """Where runs of more than :data:`MAX_RUN` characters with no punctuation are cut into sentences of at most
+    that many: before a 的 in the last fifth of each window (it ends no name), else at the window's end."""
+    cuts = []
+    for m in _LONG_RUN.finditer(text):
+        pos = m.start()
+        while m.end() - pos > MAX_RUN:
+            de = text.rfind("的", pos + MAX_RUN * 4 // 5, pos + MAX_RUN)
+            pos = de if de > pos else pos + MAX_RUN
+            cuts.append(pos)
+    return cuts
 
 
 def _headline_ends(raw: str, raw_offsets: list[int]) -> list[int]:
@@ -71,7 +87,7 @@ class Document:
     def from_raw(cls, raw: str) -> Document:
         text, raw_offsets = normalize_with_offsets(raw)
         doc = cls(raw=raw, text=text, raw_offsets=raw_offsets)
-        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, raw_offsets)) | {len(text)})
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, raw_offsets)) | set(_run_cuts(text)) | {len(text)})
         pos = 0
         for end in ends:
             if end > pos:

@@ -13,12 +13,12 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
 
-from kg.extract.document import Sentence
+from kg.extract.document import MAX_EVIDENCE, Sentence
 from kg.extract.orgs import Ent, Mention
 from kg.extract.positions import Marks, Spans
 from kg.extract.tokens import Tokens
 
-__all__ = ["Statement", "SentenceView", "Recent", "span_of", "add_statement", "COLLAB", "BODIES", "PLACES", "CLAUSE", "SEPARATOR_WIDTH"]
+__all__ = ["Statement", "SentenceView", "Recent", "span_of", "evidence", "add_statement", "COLLAB", "BODIES", "PLACES", "CLAUSE", "SEPARATOR_WIDTH"]
 
 COLLAB = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce", "PartyOrganization", "Organization", "IndustrialPark"})
 BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})  # what has members
@@ -361,7 +361,14 @@ def span_of(*parts) -> tuple[int, int]:
     return min(idx), max(idx)
 
 
+def evidence(span: tuple[int, int], sub: Mention) -> tuple[int, int]:
+    """``span``, or the subject's own name when ``span`` is longer than :data:`MAX_EVIDENCE` (a member far down a
+    long list from the word that makes it one): a quote stays short, so the candidates grow with the article."""
+    return (sub.i, sub.j) if span[1] - span[0] > MAX_EVIDENCE and sub.i < sub.j else span
+
+
 def add_statement(out: list[Statement], sub: Mention, pred: str, obj: Mention | None, sent: SentenceView, span: tuple[int, int], status: str, **kw) -> None:
     if obj is not None and sub.ent is obj.ent:
         return
+    span = evidence(span, sub)
     out.append(Statement(sub.ent, pred, obj.ent if obj else None, sent.s.index, span[0], span[1], status, **kw))

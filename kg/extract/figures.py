@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.document import Document, Sentence
+from kg.extract.document import MAX_EVIDENCE, Document, Sentence
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
 
@@ -134,6 +134,8 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
         if about is None:
             continue
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a) if x is not None)
+        if max(end, m.end()) - q_start > MAX_EVIDENCE:
+            q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
         out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start, max(end, m.end())))
     return out
 

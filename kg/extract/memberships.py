@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, evidence, span_of
 from kg.extract.orgs import Mention
 
 __all__ = ["find_memberships"]
@@ -69,7 +69,7 @@ def _absorbed(st: SentenceView, out: list[Statement]) -> None:
         for x in members:
             add_statement(out, x, "memberOf", org, st, span_of(org, x, (w.start(), max(w.end(), _member_word_after(st, w.end())))), st.status(m.start()), role=role.group(1) if role else "成员单位")
             if org.i == org.j and st.first_of(org.ent):  # carried from an earlier clause: quote from where it is named
-                out[-1].i = min(out[-1].i, st.first_of(org.ent).i)
+                out[-1].i, out[-1].j = evidence((min(out[-1].i, st.first_of(org.ent).i), out[-1].j), x)
 
 
 def _joined(st: SentenceView, out: list[Statement]) -> None:

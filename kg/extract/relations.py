@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, Recent, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, Recent, SentenceView, Statement, add_statement, evidence, span_of
 from kg.extract.document import Document
 from kg.extract.known import KnownEntities
 from kg.extract.memberships import find_memberships
@@ -204,7 +204,7 @@ def _granted(st: SentenceView, doc: Document, known: KnownEntities, new_ents: di
                 add_statement(out, x, pred, q, st, span_of(x, q), st.status(m.start()))
                 if first and re.search("首", first.group()) and pred == "certifiedAs":
                     value = doc.name(*st.s.span(_YEAR.match(key, m.end(), q_end).end(), q_end))
-                    out.append(Statement(x.ent, "distinction", None, st.s.index, *span_of(x, q), "active", value=value))
+                    out.append(Statement(x.ent, "distinction", None, st.s.index, *evidence(span_of(x, q), x), "active", value=value))
 
 
 def _guides(st: SentenceView, out: list[Statement]) -> None:

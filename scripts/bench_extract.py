@@ -56,7 +56,7 @@ def flat_line(n_bytes: int) -> str:
 
 
 _PLACES = "宁夏 青海 甘肃 陕西 四川 云南 贵州 广西 湖南 湖北 江西 安徽 浙江 江苏 山东 河南 河北 山西 辽宁 吉林".split()
-_NAME_CHARS = "华鼎瑞丰达恒信泰和嘉诚宏远博润天成中科新禾益康盛源聚能海晶安宇正元融创利群蓝星东方金鑫"
+_NAME_CHARS = "华瑞丰恒信泰嘉宏润成科禾康盛源聚海晶安宇融利蓝星金鑫锦瀚峰豪骏琪晟昊翔凯"  # names the rules read whole
 _TRADES = "新材料科技 智能装备 生物医药 电子信息 新能源 环保科技 化工 精密机械 数据科技 食品".split()
 
 
@@ -66,7 +66,8 @@ def company_list(n_items: int) -> str:
     for n in range(n_items):
         a, b = divmod(n, len(_NAME_CHARS))
         c, d = divmod(a, len(_NAME_CHARS))
-        first = _NAME_CHARS[b] + _NAME_CHARS[(d + b + 7) % len(_NAME_CHARS)]
+        second = (d + b + 7) % len(_NAME_CHARS)
+        first = _NAME_CHARS[b] + _NAME_CHARS[second if second != b else (b + 1) % len(_NAME_CHARS)]
         names.append(f"{_PLACES[n % len(_PLACES)]}{first}{_TRADES[(n // 3 + c) % len(_TRADES)]}有限公司")
     return f"近日，{'、'.join(names)}等{n_items}家企业正式加入园区产业链党建联盟。\n"
 

@@ -10,6 +10,8 @@ a traditional article is quoted in traditional characters.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kg.text import match_key_with_offsets, normalize_with_offsets
@@ -36,7 +38,7 @@ def _run_cuts(text: str) -> list[int]:
     return cuts
 
 
-def _headline_ends(raw: str, raw_offsets: list[int]) -> list[int]:
+def _headline_ends(raw: str, raw_offsets: Sequence[int]) -> list[int]:
     """Normalized-text positions where a headline ends: a short line alone between blank lines.
 
     Normalization joins a blank line between two Chinese characters (an OCR column break),
@@ -59,6 +61,27 @@ def _headline_ends(raw: str, raw_offsets: list[int]) -> list[int]:
     return out
 
 
+_CHUNK = 1 << 18  # characters normalized at a time: normalize_with_offsets holds some 250 bytes a character while it works
+_BETWEEN_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff](?=[\u4e00-\u9fff])")
+
+
+def _normalize(raw: str, chunk: int = _CHUNK) -> tuple[str, array]:
+    """:func:`kg.text.normalize_with_offsets` of ``raw``, a chunk at a time so its memory stays bounded. A chunk
+    ends between two ideographs: no whitespace run, line or page code spans that cut, so the chunks normalize
+    exactly as the whole."""
+    texts: list[str] = []
+    offsets = array("i")
+    start = 0
+    while start < len(raw):
+        cut = _BETWEEN_IDEOGRAPHS.search(raw, start + chunk) if len(raw) - start > chunk else None
+        end = cut.end() if cut else len(raw)
+        text, offs = normalize_with_offsets(raw[start:end])
+        texts.append(text)
+        offsets.extend(start + o for o in offs)
+        start = end
+    return "".join(texts), offsets
+
+
 @dataclass
 class Sentence:
     """One sentence: its span ``[start, end)`` in the normalized text and its match key."""
@@ -66,7 +89,7 @@ class Sentence:
     start: int
     end: int
     key: str
-    offsets: list[int]  # key index -> normalized-text index
+    offsets: Sequence[int]  # key index -> normalized-text index (an array: 4 bytes a character, not 36)
     index: int = 0
 
     def span(self, i: int, j: int) -> tuple[int, int]:
@@ -80,20 +103,20 @@ class Document:
 
     raw: str
     text: str
-    raw_offsets: list[int]
+    raw_offsets: Sequence[int]
     sentences: list[Sentence] = field(default_factory=list)
 
     @classmethod
     def from_raw(cls, raw: str) -> Document:
-        text, raw_offsets = normalize_with_offsets(raw)
-        doc = cls(raw=raw, text=text, raw_offsets=raw_offsets)
-        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, raw_offsets)) | set(_run_cuts(text)) | {len(text)})
+        text, offsets = _normalize(raw)
+        doc = cls(raw=raw, text=text, raw_offsets=offsets)
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets)) | set(_run_cuts(text)) | {len(text)})
         pos = 0
         for end in ends:
             if end > pos:
                 key, offs = match_key_with_offsets(text[pos:end])
                 if key:
-                    doc.sentences.append(Sentence(pos, end, key, [pos + o for o in offs], len(doc.sentences)))
+                    doc.sentences.append(Sentence(pos, end, key, array("i", [pos + o for o in offs]), len(doc.sentences)))
             pos = end
         return doc
 

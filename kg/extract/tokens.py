@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, word_freq, words
@@ -27,18 +27,19 @@ _DASHES = frozenset({"—", "-", "－", "–"})
 _PLACE_POS = frozenset({"ns", "j"})
 _REGION_PREFIXES = frozenset("东南西北中前后")  # 中|台湾, 南|台湾: a direction before a place is part of the place
 _NOUN_TOO = frozenset({"组织", "建设", "联合"})  # boundary verbs that are also nouns in names
+_generic = lru_cache(maxsize=1 << 16)(is_generic_word)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # an article has a million of them
 class Word:
     text: str
     pos: str
     start: int
     end: int
 
-    @cached_property
+    @property
     def generic(self) -> bool:
-        return is_generic_word(self.text, self.pos)
+        return _generic(self.text, self.pos)
 
     @property
     def proper(self) -> bool:

@@ -47,6 +47,7 @@ __all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
 _ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
+_ANAPHOR = re.compile("|".join(_ANAPHORS))
 
 
 @dataclass(eq=False)
@@ -121,17 +122,12 @@ class _Builder:
         self.mentions: dict[int, list[Mention]] = {}
         self.nested_in: list[tuple[Mention, Cand]] = []
         self.chains: list[Chain] = []
-        self.toks: dict[int, Tokens] = {}
+        self.word_ends: dict[int, bytes] = {}  # per sentence, 1 where a word ends (the words themselves are not kept)
+        self.anaphors: dict[int, set[tuple[int, int]]] = {}  # per sentence, the spans of 联盟, 协会… that stand as words
         self.generic_known: list[tuple[int, Cand]] = []
         self.keys_of: dict[Ent, list[str]] = {}  # the keys of by_key that name each entity
         self.covers: dict[int, _Cover] = {}  # per sentence, while mentions are only added (the alias passes)
         self.by_char: dict[str, list[Sentence]] | None = None  # the sentences holding each character
-
-    def tokens(self, s: Sentence) -> Tokens:
-        """The words of ``s``, cut once."""
-        if s.index not in self.toks:
-            self.toks[s.index] = Tokens(s.key)
-        return self.toks[s.index]
 
     def written(self, s: Sentence, i: int, j: int) -> str:
         return self.doc.name(*s.span(i, j))
@@ -166,7 +162,9 @@ class _Builder:
         self.keys_of.setdefault(ent, []).append(k)
 
     def sentence(self, s: Sentence) -> None:
-        cands, chain_cands, chain_span = sentence_cands(s, self.tokens(s), self.known)
+        toks = Tokens(s.key)
+        cands, chain_cands, chain_span = sentence_cands(s, toks, self.known)
+        self.remember_words(s, toks)
         picked = pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)
         starts = {(d.i, d.type) for d, _ in picked}
@@ -193,6 +191,18 @@ class _Builder:
             if all(stages):
                 a, b = chain_span
                 self.chains.append(Chain(self.written(s, a, b), s.index, chain_cands[0].i, b, stages))
+
+    def remember_words(self, s: Sentence, toks: Tokens) -> None:
+        """What the later passes need of a sentence's words, so its words need not be kept: where they end,
+        and which bare 联盟 / 协会 … stand as words of their own (anaphora)."""
+        ends = bytearray(len(s.key) + 1)
+        for e in toks.ends:
+            ends[e] = 1
+        self.word_ends[s.index] = bytes(ends)
+        self.anaphors[s.index] = {
+            mt.span() for mt in _ANAPHOR.finditer(s.key)
+            if mt.start() in toks.starts and mt.end() in toks.ends and (mt.start() == 0 or toks.is_boundary(toks.index_at(mt.start() - 1)) or ends_at(THIS_ONE, s.key, mt.start()))
+        }
 
     # -- linking
 
@@ -312,7 +322,7 @@ class _Builder:
                 a, b = mt.span()
                 if cover.overlaps(a, b, ms):
                     continue  # inside another name (the full name itself, or a longer one)
-                if not declared and b < len(s.key) and s.key[b].isalnum() and b not in self.tokens(s).ends:
+                if not declared and b < len(s.key) and s.key[b].isalnum() and not self.word_ends[s.index][b]:
                     continue
                 m = Mention(s.index, a, b, e, "alias")
                 ms.append(m)
@@ -386,12 +396,11 @@ class _Builder:
     def anaphora(self) -> None:
         """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it."""
         last: dict[str, Ent] = {}
-        pattern = re.compile("|".join(_ANAPHORS))
         for s in self.doc.sentences:
-            toks = self.toks.get(s.index)
+            words = self.anaphors.get(s.index, set())
             ms = self.mentions.setdefault(s.index, [])
             cover = _Cover(s.key, ms)
-            events = [(m.i, 0, m) for m in ms] + [(mt.start(), 1, mt) for mt in pattern.finditer(s.key)]
+            events = [(m.i, 0, m) for m in ms] + [(mt.start(), 1, mt) for mt in _ANAPHOR.finditer(s.key)]
             for _, kind, x in sorted(events, key=lambda ev: (ev[0], ev[1])):
                 if kind == 0:
                     if not x.ent.generic:
@@ -401,7 +410,7 @@ class _Builder:
                 word, typ = x.group(), _ANAPHORS[x.group()]
                 if typ not in last or cover.overlaps(a, b, ms):
                     continue
-                if toks is None or a not in toks.starts or b not in toks.ends or (a > 0 and not toks.is_boundary(toks.index_at(a - 1)) and not ends_at(THIS_ONE, s.key, a)):
+                if (a, b) not in words:
                     continue
                 start = s.span(a, b)[0]
                 if start > 0 and self.doc.text[start - 1] in "“「『‘\"'":

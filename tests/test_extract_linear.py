@@ -128,3 +128,25 @@ def test_normalizing_an_article_in_pieces_is_normalizing_it_whole(piece):
         want_text, want_offsets = normalize_with_offsets(raw)
         got_text, got_offsets = _normalize(raw, piece)
         assert got_text == want_text and list(got_offsets) == want_offsets
+
+
+def test_quotes_are_found_back_where_they_were_taken_as_in_the_whole_article():
+    """A quote is looked for where it was cut before the whole article is searched (a search from the start
+    per quote was quadratic): the answer is find_quote's, for any span, with OCR noise and pinyin readings."""
+    import random
+
+    from kg.extract.candidates import _Raw
+    from kg.extract.document import Document
+    from kg.text import find_quote
+
+    text = article(6_000)
+    raw = "".join(c + ("(chǎn)" if n % 23 == 0 and "\u4e00" <= c <= "\u9fff" else "\n07A\n" if n % 31 == 0 else "") for n, c in enumerate(text))
+    doc = Document.from_raw(raw)
+    found = _Raw(doc)
+    rng = random.Random(17)
+    for _ in range(300):
+        start = rng.randrange(len(doc.text) - 1)
+        end = min(len(doc.text), start + rng.randint(1, 40))
+        quote = doc.text[start:end]
+        assert found.has(quote, [(start, end)]) == (find_quote(raw, quote) is not None)
+        assert found.has(quote[::-1]) == (find_quote(raw, quote[::-1]) is not None)

@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 
 from kg.extract import extract_text
-from kg.extract.document import MAX_EVIDENCE, MAX_RUN
+from kg.extract.document import MAX_EVIDENCE, MAX_RUN, MAX_SENTENCE
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from bench_extract import article, company_list, flat_line  # noqa: E402
@@ -75,6 +75,18 @@ def test_a_line_without_punctuation_is_read_in_sentences_of_bounded_length():
     assert all(st.j - st.i <= MAX_EVIDENCE for st in ex.statements) and all(f.j - f.i <= MAX_EVIDENCE for f in ex.figures)
     named = {e.name for e in extract_text(text, "text").orgs if e.type in ("Company", "University")}
     assert len(named & {e.name for e in ex.orgs}) > 0.3 * len(named)  # run together, many names still read (0.48)
+
+
+def test_a_text_whose_every_mark_is_a_comma_is_read_in_pieces_but_an_enumeration_is_not_cut():
+    """Read as one sentence, text with commas only linked every name to every other (quadratic output);
+    an enumeration keeps the clauses that introduce and follow it, however long it is."""
+    text = re.sub(r"[。！？；\n]+", "，", article(30_000))
+    ex = extract_text(text, "commas")
+    assert len(ex.doc.sentences) > 10 and all(s.end - s.start <= MAX_SENTENCE for s in ex.doc.sentences)
+    names = company_list(1500).split("，", 1)[1].split("等")[0].split("、")
+    for listed in ("园区产业链党建联盟吸纳以下企业：" + "、".join(names) + "为成员单位。", "经过审核，" + "、".join(names) + "，共同加入园区产业链党建联盟。"):
+        ex = extract_text(listed, "list")
+        assert len(ex.doc.sentences) == 1 and len([st for st in ex.statements if st.is_membership]) == 1500
 
 
 def _reach(pattern: re.Pattern) -> int:

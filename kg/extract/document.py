@@ -16,13 +16,16 @@ from dataclasses import dataclass, field
 
 from kg.text import match_key_with_offsets, normalize_with_offsets
 
-__all__ = ["Document", "Sentence", "QUOTE_MARKS", "MAX_EVIDENCE", "MAX_RUN"]
+__all__ = ["Document", "Sentence", "QUOTE_MARKS", "MAX_EVIDENCE", "MAX_RUN", "MAX_SENTENCE"]
 
 QUOTE_MARKS = frozenset("“”‘’\"'「」『』〝〞＂＇")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n\n+")
 MAX_EVIDENCE = 200  # key characters a statement's or a figure's evidence spans at most (the longest in the annotated texts: 157)
 MAX_RUN = 500  # characters without any punctuation or space: a longer run is no sentence (OCR that lost its punctuation)
 _LONG_RUN = re.compile(r"[^\W_]{%d,}" % (MAX_RUN + 1))
+MAX_SENTENCE = 1000  # characters: a longer sentence is cut at its clause marks where they allow (no annotated one is over 260)
+_ENUMERATION = 200  # a clause this long is an enumeration (A、B、…): it stays with the clauses either side of it
+_CLAUSE_MARK = re.compile(r"[,;:，；：]")
 
 
 def _run_cuts(text: str) -> list[int]:
@@ -82,6 +85,21 @@ def _normalize(raw: str, chunk: int = _CHUNK) -> tuple[str, array]:
     return "".join(texts), offsets
 
 
+def _clause_cuts(text: str, start: int, end: int) -> list[int]:
+    """Where the sentence ``[start, end)`` is cut after a clause mark, each piece at most :data:`MAX_SENTENCE`
+    long where the marks allow: the rules read a sentence as a whole, and text whose every mark is a comma read
+    as one sentence linked every name to every other. Never next to an enumeration, which keeps the words that
+    introduce it (…吸纳以下企业：A、B、…) and those that follow it (…，共同发起成立Y)."""
+    bounds = [start, *(m.end() for m in _CLAUSE_MARK.finditer(text, start, end)), end]
+    cuts, piece = [], start
+    for k in range(1, len(bounds) - 1):  # bounds[k]: after a mark, between two clauses
+        before, after = bounds[k] - bounds[k - 1], bounds[k + 1] - bounds[k]
+        if bounds[k + 1] - piece > MAX_SENTENCE and before <= _ENUMERATION and after <= _ENUMERATION:
+            cuts.append(bounds[k])
+            piece = bounds[k]
+    return cuts
+
+
 @dataclass
 class Sentence:
     """One sentence: its span ``[start, end)`` in the normalized text and its match key."""
@@ -111,6 +129,7 @@ class Document:
         text, offsets = _normalize(raw)
         doc = cls(raw=raw, text=text, raw_offsets=offsets)
         ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets)) | set(_run_cuts(text)) | {len(text)})
+        ends = sorted({*ends, *(c for a, b in zip([0, *ends], ends) if b - a > MAX_SENTENCE for c in _clause_cuts(text, a, b))})
         pos = 0
         for end in ends:
             if end > pos:

@@ -33,7 +33,8 @@ import pyoxigraph as ox
 from kg import __version__, vocab
 from kg.errors import KgError
 from kg.facts import _REFS, Facts, FactsError, FactsFile, Problem, load_facts
-from kg.stores.embedded import DEFAULT_STORE, StoreDir
+from kg.stores import integrity
+from kg.stores.embedded import DEFAULT_STORE, FILE_ERRORS, StoreDir, read_manifest, storage_errors, verify_files
 from kg.text import find_quote
 from kg.validate import ShaclError, validate_documents, validate_quads
 
@@ -293,9 +294,19 @@ def _write_generation(gen: Path, quads: list[ox.Quad], index: dict, manifest: di
     store.bulk_extend(quads)
     store.bulk_load(path=str(ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=_n(vocab.ONTOLOGY_IRI))
     store.flush()
-    manifest["counts"]["triples"] = len(store)
+    graphs = integrity.graph_digests(set(quads))  # from memory: reading 1M quads back would take 20 s
+    graphs.update(integrity.graph_digests(store.quads_for_pattern(None, None, None, _n(vocab.ONTOLOGY_IRI))))
+    graphs = dict(sorted(graphs.items()))
+    manifest["counts"]["triples"] = sum(n for n, _digest in graphs.values())
     del store
     _write_names(gen, index)
+    _write_manifest(gen, manifest, graphs)
+
+
+def _write_manifest(gen: Path, manifest: dict[str, Any], graphs: dict[str, list]) -> None:
+    """The manifest, last: with the integrity record of every other file of ``gen`` and its checksum."""
+    manifest["integrity"] = integrity.record(gen, graphs)
+    integrity.seal(manifest)
     (gen / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
@@ -419,14 +430,30 @@ class _Previous:
     records: dict[str, dict[str, Any]]  # by facts file name
 
 
-def _previous(sdir: StoreDir) -> _Previous | None:
-    cur, manifest = sdir.current, sdir.manifest()
-    if cur is None or manifest is None or not (cur / DOCUMENTS).is_file():
+def _previous(sdir: StoreDir, say: Progress) -> _Previous | None:
+    """The current generation if it holds what its manifest says; None when a full build is due.
+
+    Damage (``current`` leading nowhere, a manifest or recorded file that does not read as
+    built) raises :class:`~kg.stores.embedded.StoreDamaged`. A store that something wrote to
+    after its build (its RocksDB files are not the ones the build left) has its quads counted
+    and hashed per graph; when they differ from the record, everything is rebuilt.
+    """
+    cur = sdir.target()
+    if cur is None:
         return None
-    data = json.loads((cur / DOCUMENTS).read_text(encoding="utf-8"))
+    manifest = read_manifest(sdir.path, cur)
+    verify_files(sdir.path, cur, manifest)
+    if "integrity" not in manifest:
+        say("the store has no integrity record (built by an older park-kg): rebuilding it")
+        return None
+    with storage_errors(sdir.path, DOCUMENTS, FILE_ERRORS):
+        data = json.loads((cur / DOCUMENTS).read_text(encoding="utf-8"))
+        records = {r["file"]: r for r in data["documents"]}
     if data.get("base_hash") != _base_hash():
         return None
-    return _Previous(cur, manifest, {r["file"]: r for r in data["documents"]})
+    if integrity.written_since(cur, manifest["integrity"]) and not integrity.same_content(sdir.path, cur, manifest, say):
+        return None
+    return _Previous(cur, manifest, records)
 
 
 def _unchanged(prev: _Previous | None, name: str, file_hash: str, sources_dir: Path) -> bool:
@@ -459,7 +486,7 @@ def build(
     sources = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
     paths = sorted(p for p in facts_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()) if facts_dir.is_dir() else []
     with sdir.lock():
-        prev = None if force else _previous(sdir)
+        prev = None if force else _previous(sdir, say)
         hashes = {p.name: _sha(p) for p in paths}
         changed = [p for p in paths if not _unchanged(prev, p.name, hashes[p.name], sources)]
         removed = sorted(set(prev.records) - set(hashes)) if prev else []
@@ -523,7 +550,8 @@ def _load_changed(paths: list[Path], sources: Path, prev: _Previous, removed: li
     files = [ff for p in paths if (ff := _load_file(p, sources, problems))]
     stale = {p.name for p in paths} | set(removed)
     kept = [r for name, r in prev.records.items() if name not in stale]
-    names = json.loads((prev.gen / "names.json").read_text(encoding="utf-8"))["entities"]
+    with storage_errors(prev.gen.parent, "names.json", FILE_ERRORS):
+        names = json.loads((prev.gen / "names.json").read_text(encoding="utf-8"))["entities"]
     gone = {eid for name in stale if name in prev.records for eid in prev.records[name]["entities"]}
     types = {e["id"]: e["types"] for e in names if e["id"] not in gone}
     defined_in = {eid: Path(r["file"]) for r in kept for eid in r["entities"]}
@@ -566,26 +594,33 @@ def _rebuild(sdir: StoreDir, prev: _Previous, changed: list[Path], removed: list
     records += [_record(ff, hashes[ff.path.name], sources, docs[doc_iri(ff.source.id)]) for ff in files]
     manifest = _manifest(records, facts_dir)
     gone = {eid for name in stale if name in prev.records for eid in prev.records[name]["entities"]}
-    names = json.loads((prev.gen / "names.json").read_text(encoding="utf-8"))
+    with storage_errors(prev.gen.parent, "names.json", FILE_ERRORS):
+        names = json.loads((prev.gen / "names.json").read_text(encoding="utf-8"))
     entries = {e["id"]: e for e in names["entities"] if e["id"] not in gone}
     entries.update({e["id"]: _entry(e["id"], e) for ff in files for e in ff.entities})
     names["entities"] = [entries[k] for k in sorted(entries)]
     gen = sdir.new_generation(manifest["input_hash"])
     try:
         say(f"copying the current store and replacing {len(stale)} document graph(s)")
-        ox.Store.read_only(str(prev.gen / "oxigraph")).backup(str(gen / "oxigraph"))
+        with storage_errors(sdir.path, "oxigraph"):
+            ox.Store.read_only(str(prev.gen / "oxigraph")).backup(str(gen / "oxigraph"))
         store = ox.Store(str(gen / "oxigraph"))
+        graphs = dict(prev.manifest["integrity"]["graphs"])
         for name in sorted(stale & set(prev.records)):
             g = _n(doc_iri(prev.records[name]["doc"]))
+            graphs.pop(g.value, None)
             if store.contains_named_graph(g):
                 store.remove_graph(g)
         store.extend(q for quads in docs.values() for q in quads)
         store.flush()
-        manifest["counts"]["triples"] = len(store)
+        for quads in docs.values():
+            graphs.update(integrity.graph_digests(set(quads)))
+        graphs = dict(sorted(graphs.items()))
+        manifest["counts"]["triples"] = sum(n for n, _digest in graphs.values())
         del store
         _write_extras(gen, records)
         _write_names(gen, names)
-        (gen / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        _write_manifest(gen, manifest, graphs)
         sdir.swap(gen)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)

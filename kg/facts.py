@@ -7,7 +7,8 @@ All problems of a facts directory are collected before anything is raised.
 A candidates file written by ``kg extract`` is a facts file with, on each item, a
 ``review`` state (candidate, accepted, rejected) and the ``offsets`` of its quote in the
 normalized text, plus an ``extraction`` section saying where it came from; the compiler
-ignores all three.
+ignores all three. An item marked ``rejected`` in a facts file is refused (file:line):
+a rejected item never becomes a fact.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import yaml
 
 from kg import vocab
 from kg.errors import KgError
-from kg.text import find_quote
+from kg.text import BIDI_CONTROLS, describe_char, find_control, find_quote
 
 __all__ = [
     "Problem",
@@ -290,6 +291,7 @@ def _load_source(stem: str, sources_dir: Path, where: Problem, problems: list[Pr
         problems.append(Problem(meta_path, 1, "source metadata must be a mapping"))
         return None
     _check_fields(meta, meta_path, "source metadata", _META_FIELDS, problems)
+    _control_problems(meta, meta_path, problems, "source metadata")
     if "id" in meta and not (isinstance(meta["id"], str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", meta["id"])):
         problems.append(Problem(meta_path, meta.line_of("id"), "id must be a lowercase ASCII slug"))
     if meta.get("date") is not None:
@@ -335,9 +337,6 @@ def _check_text(item: _Map, key: str, path: Path, what: str, problems: list[Prob
     if not _is_text(v):
         problems.append(Problem(path, item.line_of(key), f"{what}: {key} must be non-empty text, got {_show(v)}"))
         return False
-    if any(ord(c) < 32 and c not in "\t\n" for c in v):
-        problems.append(Problem(path, item.line_of(key), f"{what}: {key} contains control characters"))
-        return False
     if key in _LABEL_KEYS and (bad := _label_problem(v)):
         problems.append(Problem(path, item.line_of(key), f"{what}: {key} {bad}"))
         return False
@@ -346,15 +345,62 @@ def _check_text(item: _Map, key: str, path: Path, what: str, problems: list[Prob
 
 def _label_problem(name: str) -> str | None:
     """Why ``name`` cannot be a name (one line, no invisible characters, not too long), or None."""
-    for c in name:
-        cat = unicodedata.category(c)
-        if cat == "Cc":
-            return "contains a line break or control character; a name is one line"
-        if cat == "Cf":  # zero-width spaces, joiners, direction marks (RLO can make a name read backwards)
-            return f"contains the invisible character U+{ord(c):04X} ({unicodedata.name(c, 'format character')}); delete it"
+    for c in name:  # controls and bidi marks are refused by _control_problems, in every field
+        if unicodedata.category(c) == "Cf" and c not in BIDI_CONTROLS:  # zero-width spaces, joiners
+            return f"contains the invisible character {describe_char(c)}; delete it"
     if len(name) > MAX_NAME_CHARS:
         return f"is {len(name):,} characters long; a name has at most {MAX_NAME_CHARS} (put longer text in note)"
     return None
+
+
+def _control_problems(data: Any, path: Path, problems: list[Problem], what: str = "") -> None:
+    """A problem for every text anywhere in ``data`` that holds a terminal control or bidi character.
+
+    Quotes, notes, roles, periods, metadata, the extraction record: every string, at any
+    depth, with the line of its key. U+009B or ESC can rewrite a terminal that prints the
+    graph; U+202E or U+2067 make text read in another order than it is stored. Line feeds
+    and tabs are allowed except in names (one line). Each container is looked at once, so
+    YAML aliases cost nothing.
+    """
+    seen: set[int] = set()
+    todo: list[tuple[Any, str, str, int]] = []  # (value, item, key, line)
+    if isinstance(data, _Map) and not what:  # a facts file: the items of a section are named sec[i]
+        for k, v in data.items():
+            if k in _FIELDS and isinstance(v, list):
+                lines = getattr(v, "item_lines", [data.line_of(k)] * len(v))
+                todo += [(x, f"{k}[{i}]", "", ln) for i, (x, ln) in enumerate(zip(v, lines))]
+            else:
+                todo.append((v, "", str(k), data.line_of(k)))
+    else:
+        todo.append((data, what, "", 1))
+    while todo:
+        value, where, key, line = todo.pop()
+        if isinstance(value, str):
+            i = find_control(value, lines=key not in _ONE_LINE_KEYS)
+            if i >= 0:
+                problems.append(Problem(path, line, f"{where + ': ' if where else ''}{key or 'text'} {_control_reason(value[i])}"))
+            continue
+        if not isinstance(value, (dict, list)) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, dict):
+            lines = getattr(value, "key_lines", {})
+            todo += [(v, where, f"{key}.{k}" if key else str(k), lines.get(k, line)) for k, v in value.items()]
+        else:
+            lines = getattr(value, "item_lines", [line] * len(value))
+            todo += [(v, where, key, ln) for v, ln in zip(value, lines)]
+
+
+# Fields that are one line: names (and the name of an alias list).
+_ONE_LINE_KEYS = frozenset({"name", "name_en", "aliases"})
+
+
+def _control_reason(c: str) -> str:
+    if c in "\n\t":
+        return f"contains a line break or control character: {describe_char(c)}; a name is one line"
+    if c in BIDI_CONTROLS:
+        return f"contains the invisible character {describe_char(c)}; delete it"
+    return f"contains control characters: {describe_char(c)}, which a terminal acts on; delete them"
 
 
 def _check_quote(item: _Map, key: str, src: Source, path: Path, what: str, problems: list[Problem]) -> None:
@@ -367,7 +413,7 @@ def _check_quote(item: _Map, key: str, src: Source, path: Path, what: str, probl
             problems.append(Problem(path, item.line_of(key), f"{what}: {key} {_show(short)} not found in source {src.path.name}"))
 
 
-def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, problems: list[Problem]) -> bool:
+def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, problems: list[Problem], candidates: bool = False) -> bool:
     path = ff.path
     what = f"{sec}[{i}]"
     if not isinstance(item, _Map):
@@ -388,6 +434,9 @@ def _validate_item(sec: str, i: int, item: Any, line: int, ff: FactsFile, proble
             _check_date(item, k, path, problems)
     if "review" in item and item["review"] not in REVIEW_STATES:
         problems.append(Problem(path, item.line_of("review"), f"{what}: review {_show(item['review'])} is not one of {', '.join(REVIEW_STATES)}"))
+    elif item.get("review") == "rejected" and not candidates:
+        problems.append(Problem(path, item.line_of("review"), f"{what}: marked 'review: rejected', and a rejected item never becomes a fact: "
+                                                             "delete it from the facts file (or set 'review: accepted' if it is right)"))
     if "offsets" in item and not _is_span(item["offsets"]):
         problems.append(Problem(path, item.line_of("offsets"), f"{what}: offsets must be [start, end] with 0 <= start < end, got {_show(item['offsets'])}"))
     if "status" in item and item["status"] not in STATUSES:
@@ -484,7 +533,7 @@ _REFS = {
 }
 
 
-def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsFile | None:
+def _load_file(path: Path, sources_dir: Path, problems: list[Problem], candidates: bool = False) -> FactsFile | None:
     n = len(problems)
     data = _read_yaml(path, problems)
     if len(problems) > n:
@@ -495,6 +544,7 @@ def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsF
     if not isinstance(data, _Map):
         problems.append(Problem(path, 1, "a facts file must be a mapping with 'source' and 'entities'"))
         return None
+    _control_problems(data, path, problems)
     for k in data:
         if k not in _SECTIONS:
             problems.append(Problem(path, data.line_of(k), f"unknown section {_show(k)} (allowed: {', '.join(_SECTIONS)})"))
@@ -517,16 +567,18 @@ def _load_file(path: Path, sources_dir: Path, problems: list[Problem]) -> FactsF
             problems.append(Problem(path, data.line_of(sec), f"{sec} must be a list"))
             continue
         lines = getattr(items, "item_lines", [data.line_of(sec)] * len(items))
-        good = [x for i, (x, ln) in enumerate(zip(items, lines)) if _validate_item(sec, i, x, ln, ff, problems)]
+        good = [x for i, (x, ln) in enumerate(zip(items, lines)) if _validate_item(sec, i, x, ln, ff, problems, candidates)]
         setattr(ff, sec, good)
     return ff
 
 
-def load_facts(facts_dir: Path, sources_dir: Path | None = None) -> Facts:
+def load_facts(facts_dir: Path, sources_dir: Path | None = None, *, candidates: bool = False) -> Facts:
     """Load and validate every ``*.yaml`` facts file in ``facts_dir``.
 
     ``sources_dir`` defaults to ``facts_dir/../sources``. Raises :class:`FactsError`
-    listing every problem (file:line and reason) when anything is wrong.
+    listing every problem (file:line and reason) when anything is wrong. An item marked
+    ``review: rejected`` is one of them, unless the files are ``candidates`` (``kg ingest``
+    reading a reviewed candidates file, which leaves rejected items out).
     """
     facts_dir = Path(facts_dir)
     sources_dir = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
@@ -536,7 +588,7 @@ def load_facts(facts_dir: Path, sources_dir: Path | None = None) -> Facts:
     paths = sorted(p for p in facts_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     if not paths:
         raise FactsError([Problem(facts_dir, 0, "no *.yaml facts files in this directory")])
-    files = [ff for p in paths if (ff := _load_file(p, sources_dir, problems))]
+    files = [ff for p in paths if (ff := _load_file(p, sources_dir, problems, candidates))]
 
     entities: dict[str, _Map] = {}
     where: dict[str, Problem] = {}

@@ -1,29 +1,40 @@
-"""Reviewed candidates → a facts file under ``seeds/facts/`` → a rebuilt graph; and what a rebuild would change.
+"""Reviewed candidates → a facts file under ``seeds/facts/`` → a rebuilt graph.
 
 :func:`ingest` takes a candidates file written by ``kg extract`` after review:
 
-1. it validates the file with :func:`kg.facts.load_facts` (problems as ``file:line``);
-2. keeps the items marked ``review: accepted`` (every item still ``candidate`` too with
-   ``accept_all``; ``rejected`` ones never), and the entities they refer to;
-3. resolves each new entity against the facts: one whose name or alias is already a
-   known entity's name or alias becomes a reference to it, so no duplicate is made;
-   statements the facts already hold are skipped;
-4. writes the facts file (a new one, or new items added into the existing file of the same
-   source, its comments kept), copies the article and its metadata into ``sources/``
-   when they are not there, all in a staging directory first;
-5. validates the staged facts and rebuilds the store from them with :func:`kg.build.build`;
-   only then are the files moved into place. If anything fails, ``seeds/`` is untouched.
+1. it checks the whole file before anything is written: its shape (``source`` a bare file
+   name, ``extraction`` a mapping with the article's path and checksum), then, in a private
+   staging directory, every item with :func:`kg.facts.load_facts` (problems as
+   ``candidates.yaml:line``, never as a staging path);
+2. keeps the items marked ``review: accepted`` (``accept_all``: the candidates too; rejected
+   ones never), resolves new entities against the known ones and drops statements the facts
+   already hold (:mod:`kg.ingest_select`);
+3. composes the facts file — a new one, or the new items added to the existing file of that
+   source in its own style, comments kept (:mod:`kg.yamledit`) — and validates the facts
+   directory as it will be, still staged;
+4. writes the facts file and, for a new article, its text and metadata under ``sources/``
+   (each beside its target first, then renamed into place), then rebuilds the store from
+   the facts directory. If the rebuild fails, the files are put back: the facts and the
+   store agree after any failure.
 
-:func:`diff` compiles a facts directory and compares its quads with the store's current
-generation: what a rebuild would add or remove.
+It reads the candidates file, the facts and sources directories, and the article the
+candidates name — only when that article has the checksum they record, so a candidates
+file cannot make ingest copy any other file — and writes only inside the facts and sources
+directories (links resolved: a linked facts file inside them has its target updated, one
+leading outside is refused). With ``dry_run`` nothing is written; the report holds the diff.
+
+Staging directories live in the system's temporary directory, named after the process that
+made them (pid and start time); the next ingest removes those whose process is gone, and
+the temporary and backup files a killed run left beside the facts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
-import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -33,18 +44,20 @@ from typing import Any
 
 import yaml
 
+from kg import files
+from kg.diff import DiffResult, diff
 from kg.errors import KgError
 from kg.facts import FactsError, Problem, load_facts
-from kg.queries.result import Report, Table
-from kg.stores.embedded import DEFAULT_STORE
-from kg.text import name_key
+from kg.ingest_read import Candidates, check_shape, read_candidates, source_text
+from kg.ingest_select import SECTIONS, final_items, resolve, select
+from kg.stores.embedded import DEFAULT_STORE, StoreDir
+from kg.yamledit import add_items, dump_items
 
 __all__ = ["ingest", "diff", "IngestReport", "DiffResult"]
 
 Progress = Callable[[str], None]
-_SECTIONS = ("entities", "memberships", "relations", "chains", "indicators")
-_REFS = {"memberships": ("member", "organization"), "relations": ("subject", "object"), "indicators": ("about",), "chains": ("chain",)}
-_DROP = ("review", "offsets")
+_STAGE = "kg-ingest-"
+_CHECKED = "candidates.yaml"  # the name the candidates file is checked under, whatever its own
 
 
 @dataclass
@@ -60,251 +73,136 @@ class IngestReport:
     build: Any = None
     diff: DiffResult | None = None
     notes: list[str] = field(default_factory=list)
+    sources: Path | None = None
 
 
-# ------------------------------------------------------------------------------ reading
-
-
-def _read_candidates(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        raise KgError(f"{path}: not UTF-8 ({e.reason} at byte {e.start})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise KgError(f"{path}:{mark.line + 1 if mark else 1}: malformed YAML: {getattr(e, 'problem', e)}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("source"), str):
-        raise KgError(f"{path}: not a candidates file (a mapping with 'source' and the facts sections)")
-    return data
-
-
-def _relocate(err: FactsError, staged: Path, real: Path) -> FactsError:
-    """The same problems, with the staged path replaced by the file the user edits."""
-    return FactsError([Problem(real if p.path == staged else p.path, p.line, p.message) for p in err.problems])
+# ------------------------------------------------------------------------------ staging
 
 
 class _Stage:
-    """A staging directory beside ``seeds/``: facts/ and sources/ as they will be after ingest."""
+    """A private directory holding facts/ and sources/ as they will be after ingest, to validate them."""
 
     def __init__(self, facts_dir: Path, sources_dir: Path):
         self.facts_dir, self.sources_dir = facts_dir, sources_dir
-        base = facts_dir.parent if facts_dir.parent.is_dir() else Path(tempfile.gettempdir())
-        self.root = Path(tempfile.mkdtemp(prefix=".ingest-", dir=base))
-        self.facts = self.root / "facts"
-        self.sources = self.root / "sources"
-        self.check = self.root / "check"
+        self.root = Path(tempfile.mkdtemp(prefix=f"{_STAGE}{files.owner_tag()}-"))
+        self.facts, self.sources, self.check = self.root / "facts", self.root / "sources", self.root / "check"
+        self.meta_from: Path | None = None  # the staged metadata that came from the candidates file
         for d in (self.facts, self.sources, self.check):
             d.mkdir()
-        if sources_dir.is_dir():
-            for p in sources_dir.iterdir():
-                if p.is_file():
-                    (self.sources / p.name).symlink_to(p.resolve())
-        if facts_dir.is_dir():
-            for p in facts_dir.iterdir():
-                if p.is_file() and p.suffix in (".yaml", ".yml"):
-                    (self.facts / p.name).symlink_to(p.resolve())
+        for src, dst, suffixes in ((sources_dir, self.sources, None), (facts_dir, self.facts, (".yaml", ".yml"))):
+            if src.is_dir():
+                for p in src.iterdir():
+                    if p.is_file() and (suffixes is None or p.suffix in suffixes):
+                        (dst / p.name).symlink_to(p.resolve())
 
-    def put_source(self, name: str, text: str) -> None:
-        p = self.sources / name
-        if p.is_symlink() or p.exists():
-            p.unlink()
-        p.write_text(text, encoding="utf-8")
+    def __enter__(self) -> _Stage:
+        return self
 
-    def put_facts(self, name: str, text: str) -> Path:
-        p = self.facts / name
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def put(self, directory: Path, name: str, text: str) -> Path:
+        p = directory / name
         if p.is_symlink() or p.exists():
             p.unlink()
         p.write_text(text, encoding="utf-8")
         return p
 
-    def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+    def relocate(self, err: FactsError, c: Candidates, target: Path | None = None) -> FactsError:
+        """The same problems, at the files the user has: the candidates file, the facts, the sources."""
+        places = {self.check / _CHECKED: c.path, self.facts: self.facts_dir, self.sources: self.sources_dir, self.check: c.path.parent}
+        meta_lines = _key_lines(self.meta_from) if self.meta_from else {}
+        out = []
+        for p in err.problems:
+            path, line, msg = p.path, p.line, p.message
+            if self.meta_from is not None and path == self.meta_from:
+                key = max((k for k, n in meta_lines.items() if n <= line), key=meta_lines.get, default=None)
+                path, line, msg = c.path, c.line(f"extraction.meta.{key}" if key else "extraction.meta"), f"extraction.meta: {msg}"
+            elif target is not None and path == self.facts / target.name:
+                path = target
+            elif path in places:
+                path = places[path]
+            elif path.parent in places:
+                path = places[path.parent] / path.name
+            for staged, real in places.items():
+                msg = msg.replace(str(staged), str(real))
+            out.append(Problem(path, line, msg))
+        return FactsError(out)
 
 
-def _source_text(data: dict[str, Any], stem: str, sources_dir: Path, cand_path: Path) -> tuple[str | None, dict | None]:
-    """(text, meta) to install for the candidates' source, or (None, None) when it is in sources/ already."""
-    prov = data.get("extraction") or {}
-    txt = sources_dir / f"{stem}.txt"
-    want = prov.get("sha256")
-    if txt.is_file():
-        have = hashlib.sha256(txt.read_text(encoding="utf-8").encode("utf-8")).hexdigest()
-        if want and have != want:
-            raise KgError(f"{cand_path}: sources/{stem}.txt differs from the article these candidates were extracted from; extract again from it")
-        return None, None
-    article = prov.get("article")
-    if not article:
-        raise KgError(f"{cand_path}: source {stem!r} is not in {sources_dir} and the file does not say where the article is (extraction.article)")
-    art = Path(article)
-    if not art.is_absolute():
-        art = cand_path.parent / art
-    from kg.extract.reading import read_article
-
-    try:
-        text, _ = read_article(art)
-    except KgError as e:
-        raise KgError(f"{cand_path}: cannot read the article it was extracted from: {e}") from None
-    if want and hashlib.sha256(text.encode("utf-8")).hexdigest() != want:
-        raise KgError(f"{cand_path}: the article {art} changed since extraction; extract it again")
-    meta = prov.get("meta") or {"id": stem.lower(), "title": stem, "title_is_descriptive": True}
-    return text, meta
+def _key_lines(path: Path) -> dict[str, int]:
+    with contextlib.suppress(OSError, yaml.YAMLError):
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        if isinstance(node, yaml.MappingNode):
+            return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return {}
 
 
-# ------------------------------------------------------------------------------ selecting and resolving
-
-
-def _select(data: dict[str, Any], accept_all: bool, path: Path) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    """The items to ingest per section, and how many were left out and why."""
-    keep_states = {"accepted", None} | ({"candidate"} if accept_all else set())
-    skipped = {"rejected": 0, "not accepted": 0}
-    chosen: dict[str, list[dict]] = {}
-    for sec in _SECTIONS:
-        chosen[sec] = []
-        for item in data.get(sec) or []:
-            state = item.get("review")
-            if state in keep_states:
-                chosen[sec].append(item)
-            else:
-                skipped["rejected" if state == "rejected" else "not accepted"] += 1
-    all_ents = {e["id"]: e for e in data.get("entities") or []}
-    chosen_ids = {e["id"] for e in chosen["entities"]}
-    for sec, keys in _REFS.items():
-        for item in chosen[sec]:
-            refs = [item.get(k) for k in keys] + (list(item.get("stages", [])) if sec == "chains" else [])
-            for ref in refs:
-                if ref in all_ents and ref not in chosen_ids:
-                    if all_ents[ref].get("review") == "rejected":
-                        raise KgError(f"{path}: {sec} item quoting {item.get('quote', '')[:30]!r} refers to rejected entity {ref!r}; reject the item too or accept the entity")
-                    chosen["entities"].append(all_ents[ref])  # an accepted statement brings its entities
-                    chosen_ids.add(ref)
-                    skipped["not accepted"] -= 1
-    return chosen, skipped
-
-
-def _resolve(chosen: dict[str, list[dict]], facts, renamed: dict[str, str]) -> dict[str, str]:
-    """Map candidate entity ids to known ids where a name or alias is already the graph's.
-
-    A candidate whose id is taken by a known entity of another name is given a free id
-    (recorded in ``renamed``).
-    """
-    by_key: dict[str, list[str]] = {}
-    for eid, e in (facts.entities if facts else {}).items():
-        for n in (e["name"], *e.get("aliases", [])):
-            ids = by_key.setdefault(name_key(n), [])
-            if eid not in ids:
-                ids.append(eid)
-    known_ids = set(facts.entities) if facts else set()
-    mapping: dict[str, str] = {}
-    seen_here: dict[str, str] = {}
-    for e in chosen["entities"]:
-        eid = e["id"]
-        hits: list[str] = []
-        for n in (e["name"], *e.get("aliases", [])):
-            for h in by_key.get(name_key(n), []):
-                if h not in hits:
-                    hits.append(h)
-        if len(hits) > 1:
-            by_name = [h for h in by_key.get(name_key(e["name"]), []) if h == eid] or by_key.get(name_key(e["name"]), [])
-            hits = by_name[:1] if len(by_name) == 1 else hits
-        if len(hits) > 1:
-            raise KgError(f"candidate entity {eid} ({e['name']}) matches several known entities: {', '.join(hits)}; set its id to the right one")
-        if hits:
-            mapping[eid] = hits[0]
-        elif eid in known_ids:  # the id is taken by a different entity: give this one a free id
-            n = 2
-            while f"{eid}-{n}" in known_ids or f"{eid}-{n}" in {x["id"] for x in chosen["entities"]}:
-                n += 1
-            renamed[eid] = f"{eid}-{n}"
-        elif name_key(e["name"]) in seen_here:
-            mapping[eid] = seen_here[name_key(e["name"])]
-        else:
-            seen_here[name_key(e["name"])] = eid
-    return mapping
-
-
-def _statement_key(sec: str, item: dict) -> tuple:
-    if sec == "memberships":
-        return (item["member"], item["organization"], item["status"])
-    if sec == "relations":
-        return (item["subject"], item["predicate"], item.get("object"), item.get("value"), item.get("status", "active"))
-    if sec == "indicators":
-        return (item["about"], float(item["value"]), item["unit"])
-    if sec == "chains":
-        return (item["chain"],)
-    return (item["id"],)
-
-
-def _final_items(chosen, mapping: dict[str, str], facts, renamed: dict[str, str]) -> tuple[dict[str, list[dict]], dict[str, int]]:
-    existing: set[tuple] = set()
-    for ff in facts.files if facts else []:
-        for sec in _SECTIONS[1:]:
-            existing |= {(sec, *_statement_key(sec, it)) for it in getattr(ff, sec)}
-    out: dict[str, list[dict]] = {sec: [] for sec in _SECTIONS}
-    dup = 0
-    ref = {**renamed, **mapping}
-    for e in chosen["entities"]:
-        if e["id"] in mapping:
-            continue
-        new = {k: v for k, v in e.items() if k not in _DROP}
-        new["id"] = ref.get(new["id"], new["id"])
-        out["entities"].append(new)
-    for sec in _SECTIONS[1:]:
-        for item in chosen[sec]:
-            new = {k: v for k, v in item.items() if k not in _DROP}
-            for k in _REFS[sec]:
-                if k in new:
-                    new[k] = ref.get(new[k], new[k])
-            if sec == "chains":
-                new["stages"] = [ref.get(s, s) for s in new["stages"]]
-            if sec == "memberships" and new["member"] == new["organization"] or sec == "relations" and new.get("object") == new["subject"]:
-                dup += 1
-                continue
-            k = (sec, *_statement_key(sec, new))
-            if k in existing:
-                dup += 1
-                continue
-            existing.add(k)
-            out[sec].append(new)
-    return out, {"already in the facts": dup}
+def _remove_stale(facts_dir: Path, sources_dir: Path) -> None:
+    """Remove what killed ingests left: staging directories whose process is gone, temporary and backup files."""
+    for d in Path(tempfile.gettempdir()).glob(f"{_STAGE}*"):
+        m = re.match(rf"{_STAGE}(\d+-\d+)-", d.name)
+        if m and d.is_dir() and not d.is_symlink() and files.stale(m.group(1)):
+            shutil.rmtree(d, ignore_errors=True)
+    # Staging directories of kg versions before this one sat beside the facts directory; their ingest held
+    # the lock on the facts directory that this one holds now, so none of them is in use.
+    for d in facts_dir.parent.glob(".ingest-*"):
+        if re.fullmatch(r"\.ingest-[a-z0-9_]{8}", d.name) and d.is_dir() and not d.is_symlink() and {p.name for p in d.iterdir()} <= {"facts", "sources", "check"}:
+            shutil.rmtree(d, ignore_errors=True)
+    for d in (facts_dir, sources_dir, *(p for p in facts_dir.rglob("*") if p.is_dir())):
+        files.remove_stale(d)
 
 
 # ------------------------------------------------------------------------------ writing
 
 
-def _dump_items(items: list[dict]) -> str:
-    body = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
-    return "".join("  " + ln if ln.strip() else ln for ln in body.splitlines(keepends=True))
-
-
 def _new_file(stem: str, items: dict[str, list[dict]], origin: str) -> str:
-    parts = [f"# Ingested by `kg ingest` from {origin}; reviewed candidates of `kg extract`.\n", f"source: {stem}\n"]
-    for sec in _SECTIONS:
+    parts = [f"# Ingested by `kg ingest` from {origin}; reviewed candidates of `kg extract`.\n", yaml.safe_dump({"source": stem}, allow_unicode=True)]
+    for sec in SECTIONS:
         if items[sec]:
-            parts.append(f"\n{sec}:\n" + _dump_items(items[sec]))
+            parts.append(f"\n{sec}:\n" + dump_items(items[sec], 2))
     return "".join(parts)
 
 
-def _merge_into(text: str, items: dict[str, list[dict]], origin: str) -> str:
-    """``text`` (an existing facts file) with ``items`` appended to each section; comments kept."""
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    for sec in _SECTIONS:
-        if not items[sec]:
-            continue
-        block = [f"  # added by `kg ingest` from {origin}\n", *_dump_items(items[sec]).splitlines(keepends=True)]
-        head = next((n for n, ln in enumerate(lines) if ln.startswith(f"{sec}:")), None)
-        if head is None:
-            lines += ["\n", f"{sec}:\n", *block]
-            continue
-        if lines[head].strip() != f"{sec}:":  # `sec: []` written inline
-            lines[head] = f"{sec}:\n"
-        end = next((n for n in range(head + 1, len(lines)) if lines[n][:1].isalpha()), len(lines))
-        while end > head + 1 and not lines[end - 1].strip():
-            end -= 1
-        lines[end:end] = block
-    return "".join(lines)
+def _target(facts, facts_dir: Path, stem: str) -> tuple[Path, Path, bool]:
+    """The facts file of ``stem`` (the existing one, else ``<stem>.yaml``), the real path to write, and whether it exists."""
+    existing = next((ff.path for ff in facts.files if ff.source.stem == stem), None) if facts else None
+    target = existing or facts_dir / f"{stem}.yaml"
+    if existing is None and os.path.lexists(target):
+        raise KgError(f"{target} already exists and is not the facts file of source {stem!r}; move it away, or give the candidates another source")
+    return target, files.inside(target, facts_dir, "facts directory"), existing is not None
+
+
+def _commit(changes: files.FileChanges, store: Path, rebuild: Callable[[], Any]) -> Any:
+    """Write the files, rebuild; if the rebuild fails, put the files back (the store is unchanged then)."""
+    with StoreDir(store).lock():
+        pass  # another build would rebuild from our files while we may still take them back: wait for it first
+    try:
+        changes.prepare()
+    except OSError as e:
+        raise KgError(f"cannot write {e.filename}: {e.strerror}; nothing was changed{_space(e)}") from None
+    step = "putting the new files in place"
+    try:
+        changes.commit()
+        step = "rebuilding the store"
+        result = rebuild()
+    except BaseException as e:
+        try:
+            changes.rollback()
+        except OSError as r:
+            first = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise KgError(f"{step} failed ({first}) and the facts could not be put back ({r.strerror}: {r.filename}): "
+                          "the facts directory holds the new facts; run kg build to bring the store to them") from None
+        if isinstance(e, OSError):  # a file of the rebuild is one of a generation that no longer exists: name the store
+            where = f" ({store if step.startswith('rebuilding') else e.filename})" if e.filename else ""
+            raise KgError(f"{step} failed: {e.strerror or e}{where}; the facts were put back and the store is as it was{_space(e)}") from None
+        raise
+    changes.finish()
+    return result
+
+
+def _space(e: OSError) -> str:
+    return "; free some disk space and run again" if e.errno in (errno.ENOSPC, errno.EDQUOT) else ""
 
 
 # ------------------------------------------------------------------------------ ingest
@@ -328,22 +226,23 @@ def ingest(
     the diff the rebuild would make.
     """
     say = progress or (lambda _m: None)
-    cand = Path(candidates)
     facts_dir = Path(facts_dir)
     sources_dir = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
-    if not cand.is_file():
-        raise KgError(f"{cand}: no such candidates file")
-    data = _read_candidates(cand)
-    say(f"validating {cand}")
+    c = read_candidates(Path(candidates))
+    check_shape(c)
+    if not facts_dir.is_dir():
+        raise KgError(f"{facts_dir}: no such facts directory; check --facts (to start a new graph, create it first: mkdir -p {facts_dir})")
+    say(f"validating {c.path}")
     with _ingest_lock(facts_dir):
-        return _ingest(cand, data, facts_dir, sources_dir, Path(store), accept_all=accept_all, dry_run=dry_run, shacl=shacl, progress=progress)
+        if not dry_run:
+            _remove_stale(facts_dir, sources_dir)
+        return _ingest(c, facts_dir, sources_dir, Path(store), accept_all=accept_all, dry_run=dry_run, shacl=shacl, progress=progress)
 
 
 @contextlib.contextmanager
 def _ingest_lock(facts_dir: Path) -> Iterator[None]:
     """One ingest at a time per facts directory (a lock on the directory itself): each stages from
     the facts the previous one installed."""
-    facts_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(facts_dir, os.O_RDONLY)
     try:
         try:
@@ -355,176 +254,73 @@ def _ingest_lock(facts_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _ingest(cand: Path, data: dict, facts_dir: Path, sources_dir: Path, store: Path, *, accept_all: bool, dry_run: bool, shacl: bool, progress: Progress | None) -> IngestReport:
+def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, accept_all: bool, dry_run: bool, shacl: bool,
+            progress: Progress | None) -> IngestReport:
     say = progress or (lambda _m: None)
-    stem = data["source"]
-    facts = load_facts(facts_dir, sources_dir) if facts_dir.is_dir() and any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None
-    stage = _Stage(facts_dir, sources_dir)
-    try:
-        text, meta = _source_text(data, stem, sources_dir, cand)
+    stem = c.data["source"]
+    facts = load_facts(facts_dir, sources_dir) if any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None
+    text, meta = source_text(c, stem, sources_dir)
+    meta_path = sources_dir / f"{stem}.meta.yaml"
+    if text is None or os.path.lexists(meta_path):
+        meta = None  # metadata already in sources/ is kept
+    with _Stage(facts_dir, sources_dir) as stage:
         if text is not None:
-            stage.put_source(f"{stem}.txt", text)
-            stage.put_source(f"{stem}.meta.yaml", yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
-        _validate_alone(cand, stage, facts)
-        chosen, skipped = _select(data, accept_all, cand)
-        if not any(chosen[s] for s in _SECTIONS):
-            raise KgError(f"nothing accepted in {cand}: set `review: accepted` on the items to keep, or pass --accept-all")
+            stage.put(stage.sources, f"{stem}.txt", text)
+        if meta is not None:
+            stage.meta_from = stage.put(stage.sources, meta_path.name, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+        _validate_alone(c, stage, facts)
+        chosen, skipped = select(c.data, accept_all, c.path, c.where)
+        if not any(chosen[s] for s in SECTIONS):
+            raise KgError(f"nothing accepted in {c.path}: set `review: accepted` on the items to keep, or pass --accept-all")
         renamed: dict[str, str] = {}
-        mapping = _resolve(chosen, facts, renamed)
-        items, dups = _final_items(chosen, mapping, facts, renamed)
+        mapping = resolve(chosen, facts, renamed, c.path, c.where)
+        items, dups = final_items(chosen, mapping, facts, renamed)
         skipped.update(dups)
-        origin = cand.name
-        target = facts_dir / f"{stem}.yaml"
-        existing = next((ff.path for ff in facts.files if ff.source.stem == stem), None) if facts else None
-        if existing is not None:
-            target = existing
-            content = _merge_into(existing.read_text(encoding="utf-8"), items, origin)
+        target, real, exists = _target(facts, facts_dir, stem)
+        notes = []
+        if exists:
+            content, rewritten = add_items(files.read_regular(real, "facts file").decode("utf-8"), items, f"added by `kg ingest` from {c.path.name}")
+            if rewritten:
+                notes.append(f"{target} was written out again whole (its YAML could not be added to in place): its comments were not kept")
         else:
-            content = _new_file(stem, items, origin)
-        staged = stage.put_facts(target.name, content)
+            content = _new_file(stem, items, c.path.name)
+        stage.put(stage.facts, target.name, content)
         try:
             load_facts(stage.facts, stage.sources)
         except FactsError as e:
-            raise _relocate(e, staged, target) from None
-        added = {sec: len(items[sec]) for sec in _SECTIONS}
-        report = IngestReport(target, text is not None, added, mapping, skipped, dry_run)
+            raise stage.relocate(e, c, target) from None
+        added = {sec: len(items[sec]) for sec in SECTIONS}
+        report = IngestReport(target, text is not None, added, mapping, skipped, dry_run, notes=notes, sources=sources_dir)
         if dry_run:
             report.diff = diff(stage.facts, store, sources_dir=stage.sources)
             return report
-        from kg.build import build
+        changes = files.FileChanges()  # the article first: a run killed half-way leaves no facts naming a missing source
+        if text is not None:
+            changes.write(files.inside(sources_dir / f"{stem}.txt", sources_dir, "sources directory"), text)
+        if meta is not None:
+            changes.write(files.inside(meta_path, sources_dir, "sources directory"), yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+        changes.write(real, content)
+    from kg.build import build
 
-        say("rebuilding the store")
-        report.build = build(stage.facts, store, sources_dir=stage.sources, shacl=shacl, progress=progress)
-        _install(stage, target, stem, text is not None, sources_dir)
-        return report
-    finally:
-        stage.close()
+    say("rebuilding the store")
+    report.build = _commit(changes, store, lambda: build(facts_dir, store, sources_dir=sources_dir, shacl=shacl, progress=progress))
+    return report
 
 
-def _validate_alone(cand: Path, stage: _Stage, facts) -> None:
+def _validate_alone(c: Candidates, stage: _Stage, facts) -> None:
     """Check the candidates file itself (fields, quotes, types) so problems point at its own lines."""
-    staged = stage.check / cand.name
-    shutil.copyfile(cand, staged)
+    staged = stage.check / _CHECKED
+    staged.write_text(files.read_regular(c.path, "candidates file").decode("utf-8"), encoding="utf-8")
     try:
-        load_facts(stage.check, stage.sources)
+        load_facts(stage.check, stage.sources, candidates=True)
     except FactsError as e:
         known = set(facts.entities) if facts else set()
         real = [p for p in e.problems if not _is_known_ref(p.message, known)]
         if real:
-            raise _relocate(FactsError(real), staged, cand) from None
+            raise stage.relocate(FactsError(real), c) from None
     finally:
         staged.unlink()
 
 
 def _is_known_ref(message: str, known: set[str]) -> bool:
     return "is not a defined entity" in message and any(f"{k!r} is not a defined entity" in message for k in known)
-
-
-def _install(stage: _Stage, target: Path, stem: str, new_source: bool, sources_dir: Path) -> None:
-    """Move the staged files into place (each move atomic)."""
-    if new_source:
-        sources_dir.mkdir(parents=True, exist_ok=True)
-        for name in (f"{stem}.txt", f"{stem}.meta.yaml"):
-            dst = sources_dir / name
-            if not dst.exists():
-                tmp = sources_dir / f".{name}.tmp"
-                shutil.copyfile(stage.sources / name, tmp)
-                os.replace(tmp, dst)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(stage.facts / target.name, tmp)
-    os.replace(tmp, target)
-
-
-# ------------------------------------------------------------------------------ diff
-
-
-@dataclass
-class DiffResult:
-    """Quads a rebuild from the facts would add to and remove from the store, and a readable summary."""
-
-    added: int
-    removed: int
-    report: Report
-    store_built: bool = True
-
-    @property
-    def unchanged(self) -> bool:
-        return self.added == 0 and self.removed == 0
-
-
-_KIND_OF_NODE = {"membership": "membership", "assertion": "relation", "indicator": "indicator", "chain": "chain"}
-_HIDDEN = ("evidence", "stage", "doc")
-
-
-def diff(facts_dir: Path | str = Path("seeds/facts"), store: Path | str = DEFAULT_STORE, *, sources_dir: Path | str | None = None) -> DiffResult:
-    """Compare the compiled quads of ``facts_dir`` with the current generation of ``store``."""
-    import pyoxigraph as ox
-
-    from kg import vocab
-    from kg.build import compile_facts
-    from kg.stores.embedded import StoreDir
-
-    facts = load_facts(Path(facts_dir), Path(sources_dir) if sources_dir else None)
-    new = set(compile_facts(facts))
-    cur = StoreDir(store).current
-    old: set = set()
-    if cur is not None:
-        st = ox.Store.read_only(str(cur / "oxigraph"))
-        onto = ox.NamedNode(vocab.ONTOLOGY_IRI)
-        old = {q for q in st.quads_for_pattern(None, None, None, None) if q.graph_name != onto}
-        del st
-    added, removed = new - old, old - new
-    rows = _node_rows(added, new, "+") + _node_rows(removed, old, "-")
-    rows.sort(key=lambda r: (r["change"] != "-", r["kind"], r["node"]))
-    notes = []
-    if cur is None:
-        notes.append(f"no graph built at {store} yet: everything would be added")
-    hidden = {k: sum(1 for q in added | removed if _node_kind(q.subject.value) == k) for k in _HIDDEN}
-    if any(hidden.values()):
-        notes.append("quads of evidence, chain-stage and document nodes are counted but not listed: " + ", ".join(f"{k} {v}" for k, v in hidden.items() if v))
-    notes.append(f"{len(added)} quad(s) would be added and {len(removed)} removed")
-    table = Table("changes", ["change", "kind", "node", "detail"], rows, title="kg diff: facts → store")
-    return DiffResult(len(added), len(removed), Report([table], notes), cur is not None)
-
-
-def _node_kind(iri: str) -> str:
-    from kg.build import ID
-
-    if not iri.startswith(ID):
-        return "other"
-    kind = iri[len(ID) :].split("/", 1)[0]
-    return kind if kind in _HIDDEN else _KIND_OF_NODE.get(kind, "entity")
-
-
-def _node_rows(changed: set, context: set, sign: str) -> list[dict[str, Any]]:
-    from kg import vocab
-
-    rdfs_label, org_member, org_org = str(vocab.RDFS.label), str(vocab.ORG.member), str(vocab.ORG.organization)
-    rdf_s, rdf_p, rdf_o = str(vocab.RDF.subject), str(vocab.RDF.predicate), str(vocab.RDF.object)
-    labels = {q.subject.value: q.object.value for q in context if q.predicate.value == rdfs_label}
-    props: dict[str, dict[str, str]] = {}
-    for q in context:
-        props.setdefault(q.subject.value, {})[q.predicate.value] = q.object.value
-    from collections import Counter
-
-    per_subject = Counter(q.subject.value for q in changed)
-    rows = []
-    for s in sorted(per_subject):
-        kind = _node_kind(s)
-        if kind in _HIDDEN or kind == "other":
-            continue
-        p = props.get(s, {})
-        short = s.rsplit("/id/", 1)[-1]
-        if kind == "membership":
-            detail = f"{labels.get(p.get(org_member, ''), '?')} → {labels.get(p.get(org_org, ''), '?')}"
-        elif kind == "indicator":
-            detail = f"{labels.get(p.get(str(vocab.PARK.indicatorOf), ''), '?')}: {p.get(str(vocab.PARK.metric), '')} {p.get(str(vocab.PARK.value), '')} {p.get(str(vocab.PARK.unit), '')}"
-        elif kind == "relation":
-            obj = p.get(rdf_o, "")
-            detail = f"{labels.get(p.get(rdf_s, ''), '?')} {p.get(rdf_p, '').rsplit('#', 1)[-1]} {labels.get(obj, obj)}"
-        else:
-            detail = labels.get(s, "")
-        n = per_subject[s]
-        rows.append({"change": sign, "kind": kind, "node": short, "detail": f"{detail} ({n} quad{'s' if n != 1 else ''})"})
-    return rows

@@ -2,6 +2,12 @@
 
 Tables measure Chinese characters as two columns wide and wrap long cells (quotes) so
 output stays readable in an 80–160 column terminal.
+
+:class:`TerminalText` is where every line the CLI prints passes: it writes control and
+bidi characters (ESC, U+009B CSI, U+202E…) as ``\\uXXXX`` (:func:`kg.text.escape_controls`),
+so no text from a facts file, an article or the store can move the cursor, recolour the
+terminal or reverse what it shows, in a table, a message or JSON (where ``\\uXXXX`` is
+the same character). :func:`render` itself returns the data as it is.
 """
 
 from __future__ import annotations
@@ -10,11 +16,12 @@ import csv
 import io
 import json
 import unicodedata
-from typing import Any
+from typing import Any, TextIO
 
 from kg.queries.result import Report, Table
+from kg.text import escape_controls
 
-__all__ = ["render", "FORMATS", "display_width"]
+__all__ = ["render", "FORMATS", "display_width", "TerminalText"]
 
 FORMATS = ("table", "json", "csv")
 _MAX_CELL = 26  # display columns before a cell wraps
@@ -123,3 +130,45 @@ def _csv(report: Report) -> str:
                 row["table"] = t.name
             w.writerow(row)
     return buf.getvalue().rstrip("\n")
+
+
+class TerminalText(io.TextIOBase):
+    """A text stream that writes to ``stream`` with control and bidi characters escaped.
+
+    Line feeds and tabs pass; everything else that a terminal acts on is written as
+    ``\\uXXXX``. Its ``buffer`` is the underlying binary stream, for data written as bytes
+    (``kg export`` to standard output), which the facts' own checks keep free of controls.
+    """
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, s: str) -> int:
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        self.stream.write(escape_controls(s))
+        return len(s)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def buffer(self):
+        return self.stream.buffer
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self.stream, "errors", None)

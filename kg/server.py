@@ -8,11 +8,17 @@
   N-Triples, RDF/XML for CONSTRUCT/DESCRIBE.
 * Read-only unless started writable: an Update (``update=`` or
   ``application/sparql-update``) gets 403; SERVICE and LOAD get 403 unless allowed.
+* Writable, it defends against the web pages its user visits: a ``Host`` that is not a
+  name it was started for gets 421 (DNS rebinding); an update from a foreign ``Origin``
+  or with ``Sec-Fetch-Site: cross-site`` gets 403 (a form POST needs no preflight); an
+  update without the server's token (``Authorization: Bearer …``) gets 401.
 * Each query runs in a worker process (:class:`kg.sparql.QueryRunner`) that is killed
-  after the timeout (503); an answer over the row limit gets 422; a query that does not
-  parse gets 400 with the parser's line, column and message.
-* CORS is open to any origin without credentials, and allows Private Network Access, so a
-  browser editor served from a public site (YASGUI) can query the endpoint on 127.0.0.1.
+  after the timeout (503), and that may use ``max_memory`` MB (503 past it); an answer
+  over the row limit gets 422; a query that does not parse gets 400 with the parser's
+  line, column and message.
+* CORS is open to any origin without credentials on reads, so a browser editor (YASGUI)
+  can query the endpoint; a read-only endpoint also allows Private Network Access, so such
+  an editor served from a public site can reach 127.0.0.1. Updates get no CORS headers.
 * A request body larger than ``max_query_bytes`` gets 413, one that has not arrived within
   the timeout 408; every response carries a Content-Security-Policy that lets nothing load
   or run (``default-src 'none'``), ``nosniff`` and ``no-referrer``.
@@ -23,11 +29,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg import endpoint_security as guard
 from kg import sparql as sp
+from kg.errors import KgError
 from kg.stores.embedded import StoreDir
 
 __all__ = ["ServerConfig", "create_app", "serve", "negotiate", "SOLUTION_MEDIA", "GRAPH_MEDIA", "SECURITY_HEADERS"]
@@ -65,12 +73,17 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
 }
 _STATUS = {sp.QuerySyntaxError: 400, sp.QueryFailed: 400, sp.QueryRefused: 403, sp.QueryTimeout: 503, sp.Busy: 503,
-           sp.ResultTooLarge: 422, sp.WorkerDied: 500}
+           sp.ResultTooLarge: 422, sp.WorkerDied: 500, sp.MemoryLimit: 503}
 
 
 @dataclass
 class ServerConfig:
-    """How the endpoint runs: store, limits, and what it permits."""
+    """How the endpoint runs: store, limits, and what it permits.
+
+    A writable endpoint needs ``token`` (what updates must send as ``Authorization: Bearer``),
+    and answers only requests whose ``Host`` is a loopback name, ``host`` or one of
+    ``allowed_hosts`` (:mod:`kg.endpoint_security`).
+    """
 
     store: Path
     timeout: float = sp.DEFAULT_TIMEOUT
@@ -79,12 +92,14 @@ class ServerConfig:
     writable: bool = False
     allow_service: bool = False
     max_query_bytes: int = 1_000_000
+    max_memory: int | None = sp.DEFAULT_MAX_MEMORY  # MB per query worker; None or 0: no limit
+    host: str = "127.0.0.1"
+    allowed_hosts: tuple[str, ...] = ()
+    token: str | None = field(default=None, repr=False)
 
 
-class _Refusal(Exception):
-    def __init__(self, status: int, message: str):
-        self.status, self.message = status, message
-        super().__init__(message)
+class _Refusal(guard.Refused):
+    """A request the protocol handling refuses (status, message)."""
 
 
 def negotiate(accept: str | None, offers: dict[str, str], param: list[str] | None = None) -> str | None:
@@ -187,7 +202,7 @@ def _utf8(body: bytes) -> str:
         raise _Refusal(400, f"the request is not UTF-8 ({e.reason} at byte {e.start}); the SPARQL protocol sends UTF-8") from None
 
 
-def _text(status: int, message: str, **headers: str):
+def _text(status: int, message: str, headers: dict[str, str] | None = None):
     from starlette.responses import PlainTextResponse
 
     return PlainTextResponse(message + "\n", status_code=status, headers=headers or None)
@@ -200,17 +215,26 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
     from anyio import to_thread
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
-    from starlette.middleware.cors import CORSMiddleware
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    runner = runner or sp.QueryRunner(cfg.store, workers=cfg.workers, timeout=cfg.timeout, writable=cfg.writable)
+    if cfg.writable and (not cfg.token or len(cfg.token) < guard.MIN_TOKEN_LENGTH):
+        raise KgError(f"a writable endpoint needs a token of at least {guard.MIN_TOKEN_LENGTH} characters for updates")
+    for name in cfg.allowed_hosts:
+        if guard.host_name(name) is None:
+            raise KgError(f"{name!r} is not a host name (an allowed host is a name or an IP address, without scheme or path)")
+    names = guard.served_names(cfg.host, cfg.allowed_hosts)
+    runner = runner or sp.QueryRunner(cfg.store, workers=cfg.workers, timeout=cfg.timeout, writable=cfg.writable, max_memory=cfg.max_memory)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await to_thread.run_sync(runner.start)
-        mode = "WRITABLE (updates change the current build in place; kg build restores the facts)" if cfg.writable else "read-only"
-        log.info("serving %s (%s), timeout %g s, at most %s rows, %d worker(s)", cfg.store, mode, cfg.timeout, f"{cfg.max_rows:,}", runner.workers)
+        mode = "WRITABLE (updates need the token and change the current build in place; kg build restores the facts)" if cfg.writable else "read-only"
+        memory = f"{cfg.max_memory:,} MB" if cfg.max_memory else "no memory limit"
+        log.info("serving %s (%s), timeout %g s, at most %s rows, %d worker(s), %s each", cfg.store, mode, cfg.timeout, f"{cfg.max_rows:,}",
+                 runner.workers, memory)
+        if cfg.writable:
+            log.info("answering requests for the hosts %s only (--allowed-host adds one)", guard.shown_names(names))
         try:
             yield
         finally:
@@ -221,8 +245,13 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
         try:
             op, text, params = await _operation(request, cfg)
             info["query"] = text
+            if op == "update":
+                info["write"] = True  # no CORS headers on its answer
+                if cfg.writable:
+                    guard.check_write(request.headers, cfg.token)
             q = sp.check(text, allow_update=True, allow_service=cfg.allow_service)
             if "UPDATE" in (q.form, op.upper()):
+                info["write"] = True
                 if not cfg.writable:
                     raise _Refusal(403, "SPARQL Update is refused: this endpoint is read-only (kg serve --writable accepts updates)")
                 if op != "update" or q.form in sp.QUERY_FORMS:
@@ -237,9 +266,9 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
             req = sp.Request(text, fmt, q.form, default_graphs=tuple(params.getlist("default-graph-uri")),
                              named_graphs=tuple(params.getlist("named-graph-uri")), max_rows=cfg.max_rows)
             res = await to_thread.run_sync(runner.run, req)
-        except _Refusal as e:
+        except guard.Refused as e:
             info["error"] = e.message
-            return _text(e.status, e.message)
+            return _text(e.status, e.message, e.headers)
         except sp.SparqlError as e:
             info["error"] = str(e)
             return _text(_STATUS.get(type(e), 500), str(e))
@@ -255,7 +284,7 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
             "store": str(cfg.store), "generation": store.current.name if store.current else None,
             "built_at": manifest.get("built_at"), "documents": counts.get("documents"), "triples": counts.get("triples"),
             "read_only": not cfg.writable, "service_allowed": cfg.allow_service,
-            "timeout_seconds": cfg.timeout, "max_rows": cfg.max_rows, "workers": runner.workers,
+            "timeout_seconds": cfg.timeout, "max_rows": cfg.max_rows, "workers": runner.workers, "max_memory_mb": cfg.max_memory or None,
         }, status_code=200 if manifest else 503)
 
     async def index(request):
@@ -265,8 +294,8 @@ def create_app(cfg: ServerConfig, runner: sp.QueryRunner | None = None):
     middleware = [
         Middleware(_SecurityHeaders),
         Middleware(_AccessLog),
-        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
-                   allow_credentials=False, allow_private_network=True, max_age=3600),
+        *([Middleware(guard.HostGuard, names=names)] if cfg.writable else []),
+        Middleware(guard.Cors, private_network=not cfg.writable),
     ]
     routes = [Route("/sparql", sparql, methods=["GET", "POST"], name="sparql"),
               Route("/health", health, methods=["GET"], name="health"),
@@ -376,11 +405,13 @@ def _head_timeout_protocol(seconds: float):
 
 
 def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = sp.DEFAULT_TIMEOUT,
-          max_rows: int = 100_000, workers: int = 2, writable: bool = False, allow_service: bool = False) -> None:
-    """Run the endpoint until interrupted (Ctrl-C / SIGTERM)."""
+          max_rows: int = 100_000, workers: int = 2, writable: bool = False, allow_service: bool = False,
+          max_memory: int | None = sp.DEFAULT_MAX_MEMORY, token: str | None = None, allowed_hosts: tuple[str, ...] = ()) -> None:
+    """Run the endpoint until interrupted (Ctrl-C / SIGTERM); ``writable`` needs ``token`` (see :class:`ServerConfig`)."""
     import uvicorn
 
-    cfg = ServerConfig(Path(store), timeout=timeout, max_rows=max_rows, workers=workers, writable=writable, allow_service=allow_service)
+    cfg = ServerConfig(Path(store), timeout=timeout, max_rows=max_rows, workers=workers, writable=writable, allow_service=allow_service,
+                       max_memory=max_memory, host=host, allowed_hosts=tuple(allowed_hosts), token=token)
     app = create_app(cfg)  # raises StoreMissing before anything listens
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))

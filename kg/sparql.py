@@ -7,7 +7,10 @@ all named graphs as its default graph.
 Oxigraph has no query timeout and evaluates inside Rust without returning to Python, so a
 query runs in a worker process (:class:`QueryRunner`) that holds the store open; when a
 query outlives its timeout the worker is killed and replaced. Serialization happens in the
-worker too, so the result-size limit and the timeout also bound a huge answer.
+worker too, so the result-size limit and the timeout also bound a huge answer. A query may
+also make its worker grow by a limited amount of memory (``RLIMIT_DATA``, set once the store
+is open): one that needs more makes the worker fail an allocation and die, which is reported
+as :class:`MemoryLimit`, and the worker is replaced.
 
 SPARQL Update, and ``SERVICE`` or ``LOAD`` (which would make Oxigraph send HTTP requests), are refused
 unless the caller allows them.
@@ -16,6 +19,7 @@ unless the caller allows them.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -34,7 +38,7 @@ __all__ = [
     "Query", "Request", "Result", "QueryRunner", "check", "run", "execute", "syntax_error", "resolve_graph",
     "SOLUTION_FORMATS", "GRAPH_FORMATS", "QUERY_FORMS", "DEFAULT_TIMEOUT", "TURTLE_PREFIXES",
     "SparqlError", "QuerySyntaxError", "QueryRefused", "QueryTimeout", "ResultTooLarge", "Busy", "QueryFailed", "WorkerDied",
-    "MAX_NESTING",
+    "MemoryLimit", "MAX_NESTING", "DEFAULT_MAX_MEMORY",
 ]
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -55,6 +59,8 @@ GRAPH_FORMATS = {
     "rdfxml": "application/rdf+xml",
 }
 DEFAULT_TIMEOUT = 30.0
+#: memory a query worker may use, in MB (its data segment and anonymous mappings: ``RLIMIT_DATA``)
+DEFAULT_MAX_MEMORY = 1024
 #: deepest nesting of (), [] and {} accepted: Oxigraph's recursive parser overflows its stack at a few thousand
 MAX_NESTING = 500
 #: prefixes written in Turtle output: all but ``id:``, whose IRIs hold a '/' that Turtle would escape
@@ -98,6 +104,10 @@ class QueryFailed(SparqlError):
 
 class WorkerDied(SparqlError):
     """The worker process died while answering (it is restarted)."""
+
+
+class MemoryLimit(SparqlError):
+    """The query needed more memory than a worker may use (the worker is restarted)."""
 
 
 # ---------------------------------------------------------------------------- checking
@@ -435,20 +445,59 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = None) -> None:
+def _data_size() -> int:
+    """Bytes of this process's data segment and private writable mappings now (what ``RLIMIT_DATA`` counts); 0 if unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _limit_memory(mb: int | None) -> None:
+    """Let this process's data (heap and anonymous mappings) grow by at most ``mb`` MB from now on;
+    past it allocations fail. None or 0 lifts the limit. Only the soft limit is set: a query runs
+    no Python code that could raise it, and the worker lifts it to reopen the store."""
+    try:
+        import resource
+    except ImportError:  # not POSIX: no limit
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = _data_size() + mb * 2**20 if mb else hard
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = None,
+                 max_memory: int | None = None, err_fd: int | None = None) -> None:
     """Serve requests from ``conn`` until it closes; reopen the store when a build swapped it.
 
     ``parent_fd`` is the parent's end of the pipe, inherited by a forked worker: closed here
     so that an idle worker sees end-of-file and exits when the parent dies; a busy one is
-    killed by the kernel (``PR_SET_PDEATHSIG``).
+    killed by the kernel (``PR_SET_PDEATHSIG``). ``err_fd`` becomes the worker's stderr (where
+    a failed allocation is reported as the process aborts). Once the store is open, the worker
+    may grow by ``max_memory`` MB: what it holds then (the store, and a forked worker's copy of
+    its parent) is not the query's.
     """
     if parent_fd is not None:
         os.close(parent_fd)
+    if err_fd is not None:
+        import faulthandler
+        import sys
+
+        os.dup2(err_fd, 2)
+        if faulthandler.is_enabled():  # it kept the parent's stderr: a crash report goes to ours instead
+            faulthandler.enable(sys.stderr)
     _die_with_parent()
     store_dir = StoreDir(store_path)
     gen, store = None, None
     try:
         gen, store = _open(store_dir, writable)
+        _limit_memory(max_memory)
         conn.send(("ready", str(gen)))
     except Exception as e:  # reported to the parent, which raises it
         conn.send(("error", str(e)))
@@ -463,8 +512,14 @@ def _worker_main(conn, store_path: str, writable: bool, parent_fd: int | None = 
         try:
             if store_dir.current != gen:
                 store = None
+                _limit_memory(None)  # opening a store is not the query's memory
                 gen, store = _open(store_dir, writable)
+                _limit_memory(max_memory)
             conn.send(("ok", execute(store, req)))
+        except MemoryError:  # Python's own allocations past the limit; the parent replaces this worker
+            with contextlib.suppress(Exception):
+                conn.send(("memory", None))
+            return
         except SyntaxError as e:
             conn.send(("syntax", str(e)))
         except _TooMany:
@@ -488,11 +543,17 @@ class _Worker:
     spawn it never re-imports the caller's ``__main__``.
     """
 
-    def __init__(self, method: str, store_path: Path, writable: bool, start_timeout: float):
+    def __init__(self, method: str, store_path: Path, writable: bool, start_timeout: float, max_memory: int | None = None):
+        import tempfile
+
+        self.max_memory = max_memory
+        # the worker's stderr: where it says why it aborted (a failed allocation), read when it dies
+        self.errlog = tempfile.TemporaryFile(prefix="kg-sparql-worker-")
+        self._mark = 0
         if method == "fork":
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe()
-            self.proc = ctx.Process(target=_worker_main, args=(child, str(store_path), writable, self.conn.fileno()),
+            self.proc = ctx.Process(target=_worker_main, args=(child, str(store_path), writable, self.conn.fileno(), max_memory, self.errlog.fileno()),
                                     daemon=True, name="kg-sparql-worker")
             self.proc.start()
             child.close()
@@ -507,17 +568,46 @@ class _Worker:
             fd = theirs.fileno()
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))}
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", "from kg.sparql import _worker_exec; _worker_exec()", str(fd), str(store_path), "w" if writable else "r"],
-                pass_fds=(fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
+                [sys.executable, "-c", "from kg.sparql import _worker_exec; _worker_exec()", str(fd), str(store_path), "w" if writable else "r",
+                 str(max_memory or 0)],
+                pass_fds=(fd,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errlog, env=env)
             theirs.close()
-        if not self.conn.poll(start_timeout):
+        try:
+            if not self.conn.poll(start_timeout):
+                self.kill()
+                raise SparqlError(f"the query worker did not start within {start_timeout:g} s")
+            kind, info = self.conn.recv()
+        except (EOFError, OSError):
             self.kill()
-            raise SparqlError(f"the query worker did not start within {start_timeout:g} s")
-        kind, info = self.conn.recv()
+            raise self.failure(starting=True) from None
         if kind != "ready":
             self.kill()
             raise KgError(info)
         self.generation = info
+
+    def send(self, req: Request) -> None:
+        self._mark = os.fstat(self.errlog.fileno()).st_size  # what the worker says from here on is about this request
+        self.conn.send(req)
+
+    def memory_limit(self) -> MemoryLimit:
+        return MemoryLimit(f"the query used more than {self.max_memory:,} MB of memory and was stopped; narrow it, or raise --max-memory")
+
+    def failure(self, starting: bool = False) -> SparqlError:
+        """Why the (dead, reaped) worker died: the memory limit if what it said about the request was a failed allocation."""
+        fd = self.errlog.fileno()
+        try:
+            size = os.fstat(fd).st_size
+            said = os.pread(fd, min(size - self._mark, 65536), self._mark) if size > self._mark else b""
+        except OSError:
+            said = b""
+        self.errlog.close()
+        if starting:
+            lines = [ln.strip() for ln in said.decode("utf-8", "replace").splitlines() if ln.strip()] or ["no message"]
+            gist = lines[-1] if lines[0].startswith("Traceback") else lines[0]  # Python's exception, or an abort's reason
+            return WorkerDied(f"the query worker stopped while starting: {gist[:300]}")
+        if self.max_memory and any(m in said for m in _OUT_OF_MEMORY):
+            return self.memory_limit()
+        return WorkerDied("the query worker died while answering (out of memory, or a query nested too deeply?); it has been restarted")
 
     def _reap(self, timeout: float) -> bool:
         """Wait for the process to end; True if it did."""
@@ -549,18 +639,23 @@ class _Worker:
             self.conn.close()
         else:
             self.kill()
+        self.errlog.close()
 
+
+#: what a worker's stderr holds when an allocation failed: Rust's alloc error handler, C++'s, Python's,
+#: RocksDB's cache, and a thread that got no stack
+_OUT_OF_MEMORY = (b"memory allocation of", b"std::bad_alloc", b"MemoryError", b"Anonymous mmap", b"Resource temporarily unavailable")
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def _worker_exec() -> None:
-    """Entry point of an ``exec`` worker: ``python -c … FD STORE r|w``."""
+    """Entry point of an ``exec`` worker: ``python -c … FD STORE r|w MAX_MEMORY_MB`` (0: no limit)."""
     import sys
     from multiprocessing.connection import Connection
 
-    fd, store_path, mode = sys.argv[1:4]
-    _worker_main(Connection(int(fd)), store_path, mode == "w")
+    fd, store_path, mode, max_memory = sys.argv[1:5]
+    _worker_main(Connection(int(fd)), store_path, mode == "w", max_memory=int(max_memory) or None)
 
 
 def _start_method() -> str:
@@ -576,11 +671,13 @@ class QueryRunner:
 
     Workers start on first use (or all at once with :meth:`start`) and are replaced after a
     kill. ``run`` is thread-safe: up to ``workers`` queries run at once, others wait for a
-    free worker (at most the timeout). Use as a context manager or call :meth:`close`.
+    free worker (at most the timeout). Each worker may use ``max_memory`` MB (None or 0: no
+    limit); a query that needs more raises :class:`MemoryLimit`. Use as a context manager or
+    call :meth:`close`.
     """
 
     def __init__(self, store: Path | str, *, workers: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
-                 writable: bool = False, start_timeout: float = 60.0):
+                 writable: bool = False, start_timeout: float = 60.0, max_memory: int | None = DEFAULT_MAX_MEMORY):
         self.store_path = Path(store)
         if StoreDir(self.store_path).current is None:
             raise StoreMissing(f"no graph built at {self.store_path}; run `kg build` first")
@@ -588,6 +685,7 @@ class QueryRunner:
         self.writable = writable
         self.workers = 1 if writable else max(1, workers)  # one writer: RocksDB allows one
         self.start_timeout = start_timeout
+        self.max_memory = max_memory or None
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -613,7 +711,7 @@ class QueryRunner:
 
     def _spawn(self) -> _Worker:
         method = START_METHOD or _start_method()  # decided now: a server starts workers from a thread
-        start = functools.partial(_Worker, method, self.store_path, self.writable, self.start_timeout)
+        start = functools.partial(_Worker, method, self.store_path, self.writable, self.start_timeout, self.max_memory)
         if threading.current_thread() is threading.main_thread():
             w = start()
         else:
@@ -650,17 +748,20 @@ class QueryRunner:
             self._idle.put(None)
             raise
         try:
-            w.conn.send(req)
+            w.send(req)
             if not w.conn.poll(limit):
                 self._drop(w)
                 w = None
                 raise QueryTimeout(f"the query ran longer than {limit:g} s and was stopped; narrow it or add LIMIT")
             kind, payload = w.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            if w is not None:
-                self._drop(w)
-            w = None
-            raise WorkerDied("the query worker died while answering (out of memory, or a query nested too deeply?); it has been restarted") from None
+            if kind == "memory":  # a MemoryError in the worker: it has stopped
+                dead, w = w, None
+                self._drop(dead)
+                raise dead.memory_limit()
+        except (EOFError, OSError):
+            dead, w = w, None
+            self._drop(dead)
+            raise dead.failure() from None
         finally:
             self._idle.put(w)
         if kind == "ok":
@@ -683,13 +784,15 @@ class QueryRunner:
 
 
 def run(store: Path | str, text: str, *, fmt: str | None = None, graph: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT, allow_service: bool = False, table: bool = False) -> Result:
+        timeout: float | None = DEFAULT_TIMEOUT, allow_service: bool = False, table: bool = False,
+        max_memory: int | None = DEFAULT_MAX_MEMORY) -> Result:
     """Check and answer one query in a fresh worker (``kg sparql``).
 
     ``fmt`` defaults to rows (``table=True``) or JSON for SELECT/ASK and Turtle for
-    CONSTRUCT/DESCRIBE; ``graph`` restricts the default graph to one source document.
+    CONSTRUCT/DESCRIBE; ``graph`` restricts the default graph to one source document;
+    the worker may use ``max_memory`` MB.
     """
     q = check(text, allow_service=allow_service)
     req = Request(text, default_format(q, fmt, table), q.form, graph=graph)
-    with QueryRunner(store, workers=1, timeout=timeout) as runner:
+    with QueryRunner(store, workers=1, timeout=timeout, max_memory=max_memory) as runner:
         return runner.run(req)

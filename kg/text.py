@@ -10,9 +10,15 @@ Two levels:
   characters mapped to simplified, case folded. A quote "occurs in a document" when its
   key is a substring of the document's key.
 
+Both remove control characters (Unicode ``Cc``: C0, DEL and C1, U+009B CSI among them; the
+whitespace ones become spaces) and format characters (``Cf``: zero-width spaces and joiners,
+the bidirectional marks, embeddings, overrides and isolates of :data:`BIDI_CONTROLS`), so
+text cut from a normalized article never carries them, and a quote still matches the raw
+document that has them: the quote "occurs verbatim in the source after normalization".
+
 Both return, on request, an offset list that maps each output character to the index of
 the original character it came from, so a match in normalized text is a span in the raw
-text.
+text (a control character inside the quoted words is inside the raw span).
 
 >>> normalize("打通\\n服务群众的“最后一 公里”")
 '打通服务群众的“最后一公里”'
@@ -39,6 +45,10 @@ __all__ = [
     "name_key",
     "find_quote",
     "is_cjk",
+    "BIDI_CONTROLS",
+    "find_control",
+    "describe_char",
+    "escape_controls",
 ]
 
 # Quotation marks dropped from match keys: “红领宁商”党建共同体 == 红领宁商党建共同体.
@@ -49,6 +59,54 @@ _NAME_SEPARATORS = frozenset("·•・‧")
 # column break in the middle of a sentence (环\n\n卫设备) and is joined.
 _SENTENCE_END = frozenset("。！？；：…”』」）】")
 _PAGE_CODE = re.compile(r"^\s*\d{1,3}[A-Z]?\s*$")
+
+#: Bidirectional formatting characters: they reorder what a terminal or an editor shows
+#: (U+202E makes "txt.exe" read "exe.txt") while the text stays the same.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# C0, DEL, C1 (U+009B is CSI, as good as ESC [ to a terminal) and the bidi controls.
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_CONTROLS_BUT_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+# What output may not carry: the same, but a line ending CR LF passes (CSV and SPARQL CSV use it).
+_UNSAFE_OUTPUT = re.compile(f"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_C0_NAMES = {0x00: "NULL", 0x07: "BELL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0A: "LINE FEED", 0x0B: "LINE TABULATION",
+             0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+             0x9B: "CONTROL SEQUENCE INTRODUCER", 0x9D: "OPERATING SYSTEM COMMAND"}
+
+
+def find_control(text: str, *, lines: bool = False) -> int:
+    """Index of the first terminal control or bidi character in ``text``, or -1.
+
+    Controls are C0 (``\\x00``–``\\x1f``), DEL, C1 (``\\x80``–``\\x9f``) and
+    :data:`BIDI_CONTROLS`; with ``lines``, line feeds and tabs are allowed.
+
+    >>> find_control("红领宁商\\u202e党建"), find_control("一行\\n两行", lines=True), find_control("\\x9b2J")
+    (4, -1, 0)
+    """
+    m = (_CONTROLS_BUT_LINES if lines else _CONTROLS).search(text)
+    return m.start() if m else -1
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control and bidi character but line feed, tab and CR LF written as ``\\uXXXX``.
+
+    What a terminal shows is then what the text holds; in JSON, Turtle or N-Quads strings the
+    escape is the same character.
+
+    >>> escape_controls("红领\\u202e宁商\\x1b[2J\\n"), escape_controls("a\\rb\\r\\n")
+    ('红领\\\\u202e宁商\\\\u001b[2J\\n', 'a\\\\u000db\\r\\n')
+    """
+    return _UNSAFE_OUTPUT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def describe_char(ch: str) -> str:
+    """``U+XXXX (NAME)`` of one character, for a message.
+
+    >>> describe_char("\\x9b"), describe_char("\\u202e")
+    ('U+009B (CONTROL SEQUENCE INTRODUCER)', 'U+202E (RIGHT-TO-LEFT OVERRIDE)')
+    """
+    o = ord(ch)
+    name = unicodedata.name(ch, "") or _C0_NAMES.get(o) or ("C1 control" if 0x80 <= o <= 0x9F else "control character")
+    return f"U+{o:04X} ({name})"
 
 
 def is_cjk(ch: str) -> bool:
@@ -122,16 +180,18 @@ def _pinyin_notes(text: str) -> set[int]:
     return {i for m in _PINYIN_NOTE.finditer(text) for i in range(m.start(), m.end())}
 
 
-def match_key_with_offsets(text: str, *, drop: frozenset[str] = _QUOTE_MARKS) -> tuple[str, list[int]]:
+def match_key_with_offsets(text: str, *, drop: frozenset[str] = _QUOTE_MARKS, controls: bool = True) -> tuple[str, list[int]]:
     """The match key of ``text`` and, for each key character, its index in ``text``.
 
-    Inserted pinyin readings (產(chǎn)業(yè) on mirrored pages) are not part of the key.
+    Format characters (``Cf``) are always dropped, control characters (``Cc``) unless
+    ``controls`` is false: a name typed with ESC or NUL in it names nothing. Inserted pinyin
+    readings (產(chǎn)業(yè) on mirrored pages) are not part of the key.
     """
     out: list[str] = []
     offsets: list[int] = []
     notes = _pinyin_notes(text)
     for i, ch in enumerate(text):
-        if ch.isspace() or ch in drop or unicodedata.category(ch) == "Cf" or i in notes:
+        if ch.isspace() or ch in drop or (cat := unicodedata.category(ch)) == "Cf" or (controls and cat == "Cc") or i in notes:
             continue
         for f in _fold(ch):
             if f.isspace() or f in drop:
@@ -151,7 +211,7 @@ _NAME_DROP = _QUOTE_MARKS | _NAME_SEPARATORS | frozenset("《》〈〉")
 
 def name_key(name: str) -> str:
     """The form in which names are compared: the match key without separators or 《》."""
-    return match_key_with_offsets(name, drop=_NAME_DROP)[0]
+    return match_key_with_offsets(name, drop=_NAME_DROP, controls=False)[0]
 
 
 @lru_cache(maxsize=32)
@@ -187,7 +247,8 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
     sentence end) are kept as one blank line; a single line break is
     removed between CJK characters or punctuation and becomes a space between Latin
     words; spaces next to a CJK character are removed; lines holding only a page code
-    are dropped; full-width letters and digits become ASCII.
+    are dropped; full-width letters and digits become ASCII; control and format characters
+    (ESC, CSI, bidi overrides, zero-width spaces) are dropped.
     """
     # 1. Drop layout-debris lines, keeping offsets.
     kept: list[tuple[str, int]] = []
@@ -205,7 +266,7 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
             ch = unicodedata.normalize("NFKC", ch)
         elif ch == "\u3000" or (ch.isspace() and ch != "\n"):
             ch = " "
-        elif unicodedata.category(ch) == "Cf":  # zero-width and direction marks
+        elif ch != "\n" and unicodedata.category(ch) in ("Cf", "Cc"):  # zero-width and direction marks, terminal controls
             continue
         chars.append((ch, i))
     # 3. Collapse runs of whitespace, deciding what each run becomes.

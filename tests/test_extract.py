@@ -31,7 +31,9 @@ TUNED_ROUNDS = {  # directory: (organizations P and R, membership F1) they are h
     "round6": (0.9, 0.95, 0.9),
     "dev7": (0.85, 0.95, 0.75),
     "round7": (0.9, 0.95, 0.85),
-    "round8": (0.9, 0.95, 0.9),
+    # 0.88: the statistical model (issue 17) adds company party committees (陇药康源党委) and media
+    # named in a byline (珠江晚报), which the real-article guide counts and round 8's writers did not
+    "round8": (0.88, 0.95, 0.9),
     "round9": (0.9, 0.95, 0.85),
 }
 UNTOUCHED_ROUNDS = ("round10",)

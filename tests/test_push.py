@@ -1,19 +1,14 @@
 """kg push against a real Oxigraph server (PyPI `oxigraph`): named graphs arrive, named queries agree.
 
-The server is started on a free port by the `oxigraph_server` fixture and stopped at the
-end; nothing here is skipped.
+The server is started on a free port by the `oxigraph_server` fixture (tests/sparql_servers.py)
+and stopped at the end; nothing here is skipped. tests/test_remote_sparql.py runs the same
+against Virtuoso too, through the CLI.
 """
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +18,9 @@ from kg.cli import cli
 from kg.errors import KgError
 from kg.push import RemoteSparql, push_store
 from kg.stores.embedded import ONTOLOGY_GRAPH
+
+from sparql_servers import free_port as _free_port
+from sparql_servers import oxigraph
 
 NAMED = [
     (queries.members, ("红领宁商",), {}),
@@ -38,37 +36,11 @@ NAMED = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _oxigraph() -> str:
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    assert Path(exe).exists(), "the oxigraph server comes with the dev extra: pip install -e '.[dev]'"
-    return exe
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    """A running `oxigraph serve` (union default graph, like the embedded store's queries)."""
-    port = _free_port()
-    proc = subprocess.Popen([_oxigraph(), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                assert proc.poll() is None, proc.stderr.read().decode()
-                time.sleep(0.05)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    """A running `oxigraph serve` (union default graph, like the embedded store's queries): its base URL."""
+    with oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server.store.removesuffix("/store")
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +125,17 @@ def test_server_error_is_reported_with_its_status(oxigraph_server, seed_store):
 def test_push_needs_an_endpoint():
     r = CliRunner().invoke(cli, ["push"], env={"KG_SPARQL_ENDPOINT": ""})
     assert r.exit_code == 2 and "--sparql-endpoint" in r.output
+
+
+def test_progress_is_a_line_per_tenth_on_stderr(capsys):
+    from kg.cli.push import progress_lines
+    from kg.push import PushProgress
+
+    show = progress_lines(minimum=1000)
+    for done in range(0, 1001, 50):
+        show(PushProgress(done // 100, 10, done, 1000))
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10 and lines[-1] == "… 1,000 of 1,000 triples (10 of 10 graphs)"
+    show = progress_lines(minimum=1000)
+    show(PushProgress(1, 1, 999, 999))  # a small push says nothing until the end line
+    assert capsys.readouterr().err == ""

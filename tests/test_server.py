@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -31,12 +32,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(store: Path, log: Path, *args: str):
-    """``kg serve`` in a subprocess on a free port; yields the endpoint URL, stops it after."""
+def running_server(store: Path, log: Path, *args: str, env: dict | None = None):
+    """``kg serve`` in a subprocess on a free port; yields the endpoint URL, stops it after.
+
+    ``env`` changes the server's environment (a value of None removes the variable)."""
     port = free_port()
+    environ = {**os.environ, **(env or {})}
     with open(log, "w", encoding="utf-8") as err:
         proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(port), *args],
-                                stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+                                stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env={k: v for k, v in environ.items() if v is not None})
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -270,9 +274,11 @@ def test_writable_server_accepts_updates(seeds_copy, tmp_path):
 
     store = tmp_path / "store"
     build(seeds_copy / "facts", store)
-    with running_server(store, tmp_path / "serve.log", "--writable") as url:
+    token = "a-token-for-this-test-only"
+    with running_server(store, tmp_path / "serve.log", "--writable", "--token", token) as url:
         sw = SPARQLWrapper(url)
         sw.setMethod(POST)
+        sw.addCustomHttpHeader("Authorization", f"Bearer {token}")
         sw.setQuery('PREFIX ex: <urn:ex:> INSERT DATA { GRAPH ex:scratch { ex:a skos:prefLabel "草稿"@zh } }')
         assert sw.query().response.status == 204
         assert wrapper(url, 'ASK { ?s skos:prefLabel "草稿"@zh }').query().convert()["boolean"] is True

@@ -21,11 +21,20 @@ OPTIONAL_MODULES = {"jieba": "extract", "pypinyin": "extract", "falkordb": "bolt
                     "playwright": "dev", "PIL": "dev"}
 
 
+def _stopped(signum: int, _frame) -> None:
+    """SIGTERM and SIGHUP end the command the way Ctrl-C does, so cleanup runs (no temporary file is left)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """The console script: user errors are one line (exit 1); so is a bug, unless KG_DEBUG is set."""
     import os
+    import signal
     import sys
 
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) == signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _stopped)
     try:
         cli(prog_name="kg")
     except Exception as e:  # noqa: BLE001 - the last line of defence against a traceback

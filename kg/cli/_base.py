@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ class Config:
     def __init__(self, store: Path):
         self.store_path = store
         self.backend = "store"
+        self.backend_options: dict = {}  # e.g. the query URL of --backend sparql
         self._store = None
 
     @property
@@ -26,7 +28,7 @@ class Config:
         if self._store is None:
             from kg.stores import open_store
 
-            options = {"path": self.store_path} if self.backend == "store" else {}
+            options = {"path": self.store_path} if self.backend == "store" else self.backend_options
             self._store = open_store(self.backend, **options)
         return self._store
 
@@ -36,15 +38,28 @@ class Config:
 
 
 def backend_option(f):
-    """``--backend store|bolt``: answer from the embedded store or from the Bolt server (NEO4J_URI…)."""
+    """``--backend store|bolt|sparql``: answer from the embedded store, the Bolt server (NEO4J_URI…) or a SPARQL
+    server (``--sparql-endpoint URL`` / KG_SPARQL_QUERY; names resolved by the local store's index when it is built)."""
 
     def set_backend(ctx: click.Context, _param, value: str) -> str:
-        ctx.find_object(Config).backend = value
+        config = ctx.find_object(Config)
+        config.backend = value
+        if value == "sparql":
+            config.backend_options.update(store_path=config.store_path)
         return value
 
+    def set_endpoint(ctx: click.Context, _param, value: str | None) -> str | None:
+        if value:
+            ctx.find_object(Config).backend_options["endpoint"] = value
+        return value
+
+    f = click.option(
+        "--sparql-endpoint", metavar="URL", envvar="KG_SPARQL_QUERY", expose_value=False, callback=set_endpoint,
+        help="With --backend sparql: the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query (env KG_SPARQL_QUERY).",
+    )(f)
     return click.option(
-        "--backend", type=click.Choice(["store", "bolt"]), default="store", show_default=True, expose_value=False,
-        callback=set_backend, help="Embedded store, or the Bolt server (NEO4J_URI, or the local `kg graphdb`).",
+        "--backend", type=click.Choice(["store", "bolt", "sparql"]), default="store", show_default=True, expose_value=False,
+        callback=set_backend, help="Embedded store, the Bolt server (NEO4J_URI, or the local `kg graphdb`), or a SPARQL server.",
     )(f)
 
 
@@ -63,7 +78,12 @@ def output_options(f):
 
 
 def user_errors(f):
-    """Turn library errors into one readable line and exit code 1."""
+    """Turn library errors into one readable line and exit code 1.
+
+    An error the library did not expect (an OSError, RocksDB's RuntimeError, SQLite's…)
+    is first explained by the store when its current generation is damaged: the line then
+    says so and how to recover, instead of reporting a bug.
+    """
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
@@ -72,9 +92,28 @@ def user_errors(f):
         except KgError as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
-            raise click.ClickException(f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")) from None
+            raise click.ClickException(_store_damage() or f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")) from None
+        except Exception:
+            if damage := _store_damage():
+                raise click.ClickException(damage) from None
+            raise
 
     return wrapper
+
+
+def _store_damage() -> str | None:
+    """The one-line "store is damaged" message when the command's store is, else None (never for `build`, which repairs it)."""
+    ctx = click.get_current_context(silent=True)
+    config = ctx.find_object(Config) if ctx else None
+    if config is None or config.backend != "store" or ctx.command.name == "build":
+        return None
+    from kg.stores.embedded import StoreDamaged, StoreDir
+
+    try:
+        what = StoreDir(config.store_path).check(deep=True)
+    except Exception:  # noqa: BLE001 - a diagnosis must not hide the error it explains
+        return None
+    return str(StoreDamaged(config.store_path, what)) if what else None
 
 
 def read_text(file) -> str:
@@ -94,7 +133,28 @@ def emit(report, fmt: str) -> None:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@contextlib.contextmanager
+def _terminal_safe_output():
+    """Everything written to stdout and stderr meanwhile goes through :class:`kg.render.TerminalText`."""
+    from kg.render import TerminalText
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalText(out), TerminalText(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+class _Group(click.Group):
+    """The `kg` group: what any command prints (answers, messages, usage errors) is terminal-safe."""
+
+    def main(self, *args, **kwargs):
+        with _terminal_safe_output():
+            return super().main(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True, envvar="KG_STORE", help="Store directory (env KG_STORE).")
 @click.version_option(package_name="park-kg")
 @click.pass_context

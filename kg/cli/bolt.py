@@ -19,30 +19,44 @@ def _graphdb_dir(f):
 
 @cli.group()
 def graphdb() -> None:
-    """The local graph database (FalkorDB with Bolt), the default target of the Bolt commands."""
+    """The local graph database (FalkorDB, with our Bolt server on 127.0.0.1), the default target of the Bolt commands."""
 
 
 @graphdb.command()
 @_graphdb_dir
 @click.option("--port", type=int, default=6390, show_default=True, help="Redis-protocol port (native FalkorDB client).")
 @click.option("--bolt-port", type=int, default=7687, show_default=True, help="Bolt port (neo4j driver).")
+@click.option("--password", envvar="KG_GRAPHDB_PASSWORD", default=None,
+              help="Require this password on both ports (env KG_GRAPHDB_PASSWORD; prefer the env variable, it never shows in `ps`).")
 @user_errors
-def start(data_dir: Path | None, port: int, bolt_port: int) -> None:
+def start(data_dir: Path | None, port: int, bolt_port: int, password: str | None) -> None:
     """Start the server on 127.0.0.1 and wait until it answers."""
     from kg.graphdb import GraphDb
 
-    st = GraphDb(data_dir).start(port=port, bolt_port=bolt_port)
-    click.echo(f"graph database running (pid {st.pid}): {st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native); data in {st.data_dir}")
+    st = GraphDb(data_dir).start(port=port, bolt_port=bolt_port, password=password or None)
+    click.echo(f"graph database running (pid {st.pid}): {_where(st)}")
+
+
+def _where(st) -> str:
+    access = ("a password is required on both ports" if st.password else
+              "no password: every local user can read and write it")
+    return f"{st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native), listening on 127.0.0.1 only; {access}; data in {st.data_dir}"
 
 
 @graphdb.command()
 @_graphdb_dir
 @user_errors
 def stop(data_dir: Path | None) -> None:
-    """Stop the server (it saves its data first)."""
+    """Stop the server (it saves its data first); never signals a process kg did not start."""
     from kg.graphdb import GraphDb
 
-    click.echo("stopped" if GraphDb(data_dir).stop() else "not running")
+    db = GraphDb(data_dir)
+    st, stale = db.status()
+    if st is None:
+        click.echo(_not_running(stale))
+        return
+    db.stop()
+    click.echo("stopped")
 
 
 @graphdb.command()
@@ -52,20 +66,29 @@ def status(data_dir: Path | None) -> None:
     """Say whether the server runs, and where (exit 1 if not)."""
     from kg.graphdb import GraphDb
 
-    st = GraphDb(data_dir).state()
+    st, stale = GraphDb(data_dir).status()
     if st is None:
-        click.echo("not running; start it with `kg graphdb start`")
+        click.echo(_not_running(stale) + "; start it with `kg graphdb start`")
         sys.exit(1)
-    click.echo(f"running (pid {st.pid}): {st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native); data in {st.data_dir}")
+    if not st.bolt_running:
+        click.echo(f"FalkorDB runs (pid {st.pid}) but its Bolt server does not: `kg graphdb start` starts it again")
+        sys.exit(1)
+    click.echo(f"running (pid {st.pid}, Bolt server pid {st.bolt_pid}): {_where(st)}")
+
+
+def _not_running(stale: str | None) -> str:
+    from kg.graphdb import STALE
+
+    return f"{STALE}: {stale}" if stale else "not running"
 
 
 def connection_options(f):
     """Where the property graph is: options override NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
     opts = [
-        click.option("--uri", help="bolt:// or neo4j:// URI (env NEO4J_URI; default: the local `kg graphdb`)."),
-        click.option("--user", help="User (env NEO4J_USER)."),
-        click.option("--password", help="Password (env NEO4J_PASSWORD; prefer the env variable, it never shows in `ps`)."),
-        click.option("--database", help="Database (env NEO4J_DATABASE; Neo4j only)."),
+        click.option("--uri", help="bolt:// or neo4j:// URI (env NEO4J_URI; default: the local `kg graphdb` if it is running, else an error)."),
+        click.option("--user", help="User (env NEO4J_USER, sent only with --uri or NEO4J_URI)."),
+        click.option("--password", help="Password (env NEO4J_PASSWORD, sent only with --uri or NEO4J_URI; prefer the env variable, it never shows in `ps`)."),
+        click.option("--database", help="Database (env NEO4J_DATABASE, with --uri or NEO4J_URI; Neo4j only)."),
         click.option("--transport", type=click.Choice(["auto", "bolt", "native"]), default=None,
                      help="neo4j driver over Bolt, or FalkorDB's native client (local server); auto: native for loads into the local server, else Bolt (env KG_TRANSPORT)."),
         click.option("--engine", type=click.Choice(["auto", "neo4j", "falkordb"]), default="auto", show_default=True, help="Server kind (auto-detected)."),

@@ -16,25 +16,27 @@ _sources_option = click.option("--sources", "sources_dir", type=click.Path(path_
 
 @cli.command()
 @click.argument("article", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the candidates YAML here (default: standard output).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the candidates YAML here (default: standard output); never the article or a file under the facts or sources directory.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--source-meta", "meta_path", type=click.Path(path_type=Path), default=None, help="Source metadata YAML (id, title, date…); default ARTICLE's .meta.yaml if present.")
 @click.option("--stem", default=None, help="Source stem: the file name the article gets under seeds/sources/ (default: ARTICLE's name).")
 @_facts_option
 @click.option("--no-graph", is_flag=True, help="Do not match the graph's names (rules only).")
+@click.pass_context
 @user_errors
-def extract(article: Path, output: Path | None, meta_path: Path | None, stem: str | None, facts_dir: Path, no_graph: bool) -> None:
+def extract(ctx: click.Context, article: Path, output: Path | None, force: bool, meta_path: Path | None, stem: str | None, facts_dir: Path, no_graph: bool) -> None:
     """Propose candidate facts from a Chinese article, each with its evidence quote and offsets."""
-    from kg.extract import KnownEntities, extract_file
+    from kg.extract import extract_file, graph_names
 
-    known = None if no_graph else KnownEntities.from_facts(facts_dir)
-    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem)
+    known = None if no_graph else graph_names(facts_dir, required=ctx.get_parameter_source("facts_dir") != click.core.ParameterSource.DEFAULT)
+    protected = ((facts_dir, "facts directory"), (facts_dir.parent / "sources", "sources directory"))
+    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem, force=force, protected=protected)
     c = result.counts
-    where = output or "standard output"
     if output is None:
         click.echo(result.text, nl=False)
     click.echo(
         f"{result.article}: {c['entities']} new entities, {c['known']} known, {c['memberships']} memberships, "
-        f"{c['relations']} relations, {c['chains']} chain(s), {c['indicators']} indicators → {where} "
+        f"{c['relations']} relations, {c['chains']} chain(s), {c['indicators']} indicators → {output or 'standard output'} "
         f"({result.encoding}, {result.seconds:.2f} s)" + (f"; {c['dropped']} item(s) dropped: quote not found back in the text" if c["dropped"] else ""),
         err=output is None,
     )
@@ -55,21 +57,29 @@ def ingest(config: Config, candidates: Path, facts_dir: Path, sources_dir: Path 
     from kg.ingest import ingest as run_ingest
 
     r = run_ingest(candidates, facts_dir, config.store_path, sources_dir=sources_dir, accept_all=accept_all, dry_run=dry_run, shacl=not no_shacl, progress=progress)
+    for line in _ingest_lines(r, config.store_path, fmt):
+        click.echo(line)
+
+
+def _ingest_lines(r, store: Path, fmt: str) -> list[str]:
+    """What `kg ingest` says it did (or would do)."""
     added = ", ".join(f"{v} {k}" for k, v in r.added.items())
     skipped = ", ".join(f"{v} {k}" for k, v in r.skipped.items() if v)
     verb = "would add" if r.dry_run else "added"
-    click.echo(f"{verb} to {r.target}: {added}" + (f"; skipped: {skipped}" if skipped else ""))
+    out = [f"{verb} to {r.target}: {added}" + (f"; skipped: {skipped}" if skipped else "")]
     if r.resolved:
-        click.echo(f"already in the graph ({len(r.resolved)}): " + ", ".join(a if a == b else f"{a} → {b}" for a, b in sorted(r.resolved.items())))
+        out.append(f"already in the graph ({len(r.resolved)}): " + ", ".join(a if a == b else f"{a} → {b}" for a, b in sorted(r.resolved.items())))
     if r.source_installed:
-        click.echo(f"{verb} the article and its metadata under {r.target.parent.parent / 'sources'}")
+        out.append(f"{verb} the article and its metadata under {r.sources}")
+    out += [f"note: {note}" for note in r.notes]
     if r.diff is not None:
         from kg.render import render
 
-        click.echo(render(r.diff.report, fmt))
+        out.append(render(r.diff.report, fmt))
     if r.build is not None:
         c = r.build.counts
-        click.echo(f"rebuilt {config.store_path} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, {c.get('triples', '?')} triples")
+        out.append(f"rebuilt {store} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, {c.get('triples', '?')} triples")
+    return out
 
 
 @cli.command()

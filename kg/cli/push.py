@@ -9,34 +9,46 @@ import click
 from kg.cli._base import Config, cli, pass_config, user_errors
 
 
+def progress_lines(minimum: int = 100_000):
+    """A progress callback: one line on stderr per tenth of the triples sent, for pushes of ``minimum`` triples or more."""
+    shown = [0]
+
+    def show(p) -> None:
+        if p.triples >= minimum and p.triples_done - shown[0] >= max(p.triples // 10, 1):
+            shown[0] = p.triples_done
+            click.echo(f"… {p.triples_done:,} of {p.triples:,} triples ({p.graphs_done} of {p.graphs} graphs)", err=True)
+
+    return show
+
+
 @cli.command()
 @click.option("--sparql-endpoint", "endpoint", required=True, metavar="URL", envvar="KG_SPARQL_ENDPOINT",
-              help="Graph Store HTTP Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), http://host:3030/ds/data (Fuseki). Env KG_SPARQL_ENDPOINT.")
-@click.option("--user", envvar="KG_SPARQL_USER", help="HTTP basic auth user (env KG_SPARQL_USER).")
+              help="Graph Store HTTP Protocol URL: http://host:7878/store (Oxigraph), http://host:8890/sparql-graph-crud-auth "
+                   "(Virtuoso), http://host:3030/ds/data (Fuseki). Env KG_SPARQL_ENDPOINT.")
+@click.option("--user", envvar="KG_SPARQL_USER", help="HTTP user (env KG_SPARQL_USER); the password is read from KG_SPARQL_PASSWORD.")
+@click.option("--auth", type=click.Choice(["auto", "basic", "digest"]), default="auto", show_default=True, envvar="KG_SPARQL_AUTH",
+              help="HTTP authentication: auto sends Basic and switches to Digest when the server asks for it (env KG_SPARQL_AUTH).")
+@click.option("--chunk", type=click.IntRange(1), default=50_000, show_default=True, help="Triples per request.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=300.0, show_default=True, help="Seconds per request.")
 @click.option("--no-ontology", is_flag=True, help="Leave the ontology's graph out (the named queries of `kg orgs` need it).")
-@click.option("--prune", "prune_query", metavar="QUERY_URL", envvar="KG_SPARQL_QUERY",
+@click.option("--prune", "prune_query", metavar="QUERY_URL",
               help="Also delete the server's document graphs the store no longer has, found through this SPARQL query endpoint "
-                   "(e.g. http://127.0.0.1:7878/query). Env KG_SPARQL_QUERY.")
+                   "(e.g. http://127.0.0.1:7878/query).")
 @pass_config
 @user_errors
-def push(config: Config, endpoint: str, user: str | None, no_ontology: bool, prune_query: str | None) -> None:
-    """Upload the built graph to a SPARQL store: one PUT per named graph (replaces it; idempotent).
+def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int, timeout: float, no_ontology: bool, prune_query: str | None) -> None:
+    """Upload the built graph to a SPARQL store: each named graph replaced (PUT, then POST in chunks); idempotent.
 
     The password for --user is read from KG_SPARQL_PASSWORD, never from the command line.
     """
     from kg.push import push_store
 
-    auth = (user, os.environ.get("KG_SPARQL_PASSWORD", "")) if user else None
-
-    def step(done: int, total: int) -> None:
-        if total >= 20 and (done == total or done % max(1, total // 10) == 0):
-            click.echo(f"… {done} of {total} graphs", err=True)
-
-    r = push_store(config.store_path, endpoint, ontology=not no_ontology, auth=auth, progress=step, prune_query_url=prune_query or None)
-    click.echo(f"pushed {r.graphs} graph(s), {r.triples:,} triples ({r.bytes / 1e6:.1f} MB) to {r.endpoint} "
+    r = push_store(config.store_path, endpoint, ontology=not no_ontology, user=user, password=os.environ.get("KG_SPARQL_PASSWORD", ""),
+                   auth=auth, timeout=timeout, chunk=chunk, progress=progress_lines(), prune_query_url=prune_query or None)
+    click.echo(f"pushed {r.graphs} graph(s), {r.triples:,} triples ({r.bytes / 1e6:.1f} MB, {r.requests} request(s)) to {r.endpoint} "
                f"in {r.seconds:.2f} s: {r.triples_per_second:,.0f} triples/s")
     if prune_query:
         click.echo(f"removed {len(r.removed)} graph(s) of documents the store no longer has" + "".join(f"\n  {g}" for g in r.removed))
 
 
-__all__ = ["push"]
+__all__ = ["push", "progress_lines"]

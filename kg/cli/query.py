@@ -51,6 +51,7 @@ def orgs(config: Config, type_: str | None, in_: str | None, fmt: str) -> None:
 @cli.command()
 @click.argument("name")
 @output_options
+@backend_option
 @pass_config
 @user_errors
 def show(config: Config, name: str, fmt: str) -> None:

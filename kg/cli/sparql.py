@@ -23,6 +23,11 @@ def _query_text(query: str | None, file) -> str:
     return read_text(sys.stdin) if query == "-" else query
 
 
+def _max_memory(f):
+    return click.option("--max-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
+                        help="Memory a query may use, in MB (0: no limit); a query that needs more is stopped.")(f)
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query from FILE (e.g. queries/sparql/members.rq).")
@@ -31,9 +36,11 @@ def _query_text(query: str | None, file) -> str:
 @click.option("--graph", metavar="DOC", help="Only this source document's named graph (xnbio-2024-07a, id:doc/…, or its IRI).")
 @click.option("--timeout", type=click.FloatRange(0), default=30.0, show_default=True, help="Stop the query after this many seconds (0: no limit).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
+@_max_memory
 @pass_config
 @user_errors
-def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str | None, timeout: float, allow_service: bool) -> None:
+def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str | None, timeout: float, allow_service: bool,
+           max_memory: int) -> None:
     """Run a SPARQL query (QUERY, -f FILE, or - for stdin) on the graph.
 
     The project prefixes (park:, id:, org:, prov:, skos:, dcterms:, schema:, time:, rdf:,
@@ -44,7 +51,7 @@ def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str 
     from kg.queries.result import Report, Table
 
     text = _query_text(query, file)
-    res = sp.run(config.store_path, text, fmt=fmt, graph=graph, timeout=timeout, allow_service=allow_service, table=True)
+    res = sp.run(config.store_path, text, fmt=fmt, graph=graph, timeout=timeout, allow_service=allow_service, table=True, max_memory=max_memory)
     if res.fmt == "rows" and res.boolean is not None:
         click.echo("true" if res.boolean else "false")
     elif res.fmt == "rows":
@@ -62,22 +69,56 @@ def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str 
 @click.option("--timeout", type=click.FloatRange(0), default=30.0, show_default=True, help="Stop each query after this many seconds (0: no limit).")
 @click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True, help="Refuse answers with more rows (or triples) than this.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries answered at once (one process each).")
-@click.option("--writable", is_flag=True, help="Accept SPARQL Update; it changes the current build in place (kg build restores the facts).")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update (with the token); it changes the current build in place (kg build restores the facts).")
+@click.option("--token", envvar="KG_SERVE_TOKEN", metavar="TEXT",
+              help="With --writable: the token updates must send as Authorization: Bearer (env KG_SERVE_TOKEN, which `ps` does not show; default: a new one, printed at start).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="With --writable: one more Host name to answer to besides 127.0.0.1, localhost, [::1] and --host (repeatable).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
+@_max_memory
 @pass_config
+@click.pass_context
 @user_errors
-def serve(config: Config, host: str, port: int, timeout: float, max_rows: int, workers: int, writable: bool, allow_service: bool) -> None:
+def serve(ctx: click.Context, config: Config, host: str, port: int, timeout: float, max_rows: int, workers: int, writable: bool,
+          token: str | None, allowed_hosts: tuple[str, ...], allow_service: bool, max_memory: int) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint at http://HOST:PORT/sparql (read-only by default).
 
     Queries by GET ?query= or POST (form or application/sparql-query); answers in JSON, XML,
     CSV or TSV (SELECT/ASK) and Turtle, JSON-LD, N-Triples or RDF/XML (CONSTRUCT/DESCRIBE) by
-    the Accept header. CORS is open (no credentials), so browser editors such as YASGUI
-    can use it. GET /health reports the graph being served. Ctrl-C stops it.
+    the Accept header. CORS is open for reads (no credentials), so browser editors such as
+    YASGUI can use it. GET /health reports the graph being served. Ctrl-C stops it.
+
+    With --writable, updates need the token (Authorization: Bearer …), are refused from
+    other web sites' pages, and the endpoint answers only the host names it serves.
     """
     from kg.server import serve as run_server
 
+    token = _write_options(ctx, writable, token, allowed_hosts)
     run_server(config.store_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-               writable=writable, allow_service=allow_service)
+               writable=writable, allow_service=allow_service, max_memory=max_memory, token=token, allowed_hosts=allowed_hosts)
+
+
+def _write_options(ctx: click.Context, writable: bool, token: str | None, allowed_hosts: tuple[str, ...]) -> str | None:
+    """The write token (a new one is printed once on stderr); usage errors for options that do not fit."""
+    import secrets
+
+    from click.core import ParameterSource
+
+    from kg.endpoint_security import MIN_TOKEN_LENGTH, host_name
+
+    if not writable:
+        if ctx.get_parameter_source("token") is ParameterSource.COMMANDLINE or allowed_hosts:
+            raise click.UsageError("--token and --allowed-host apply to --writable only")
+        return None
+    for name in allowed_hosts:
+        if host_name(name) is None:
+            raise click.BadParameter(f"{name!r} is not a host name (a name or an IP address, without scheme, port or path)", param_hint="--allowed-host")
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        raise click.BadParameter(f"the token must be at least {MIN_TOKEN_LENGTH} characters (leave it out and kg serve makes one)", param_hint="--token")
+    if token is None:
+        token = secrets.token_urlsafe(32)
+        click.echo(f"updates need this token: send Authorization: Bearer {token}", err=True)
+    return token
 
 
 @cli.command()

@@ -28,6 +28,7 @@ from typing import Any
 
 from kg import __version__
 from kg.errors import KgError
+from kg.files import check_output, check_stem, read_regular, stem_problem, write_atomic
 from kg.extract.candidates import build_candidates, dump_candidates
 from kg.extract.document import Document
 from kg.extract.figures import Figure, find_figures
@@ -42,6 +43,7 @@ __all__ = [
     "extract_text",
     "write_candidates",
     "extract_file",
+    "graph_names",
     "ExtractResult",
     "KnownEntities",
     "KnownEntity",
@@ -49,6 +51,9 @@ __all__ = [
     "read_article",
     "decode",
 ]
+
+
+MAX_META_BYTES = 1024 * 1024  # a source metadata file is a few lines
 
 
 @dataclass
@@ -93,6 +98,17 @@ def _stem_of(path: Path) -> str:
     return stem
 
 
+def _check_stem(stem: str | None, article: Path) -> str:
+    """The stem given (a bare file name), or the article's; :class:`KgError` when it cannot name a source file."""
+    if stem is not None:
+        return check_stem(stem, "stem")
+    default = _stem_of(article)
+    if stem_problem(default):
+        raise KgError(f"{article}: its name {default!r} cannot be a source stem ({stem_problem(default)}); "
+                      "give one with --stem NAME (the article's file name in the sources directory, without .txt)")
+    return default
+
+
 def default_meta(stem: str, doc: Document) -> dict[str, Any]:
     """Source metadata when none is given: an id from the stem and a descriptive title from the first line."""
     ident = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "article"
@@ -117,7 +133,7 @@ def extract_text(
     doc = Document.from_raw(raw)
     found = find_entities(doc, known)
     statements, extra = find_statements(doc, found, known)
-    figures = find_figures(doc, found)
+    figures = find_figures(doc, found, statements)
     used = {id(st.subject) for st in statements} | {id(st.object) for st in statements if st.object}
     entities = found.ents + [e for e in extra if id(e) in used]
     ex = Extraction(stem, doc, entities, statements, figures, found.chains, article, encoding, meta or default_meta(stem, doc))
@@ -133,21 +149,32 @@ def extract(path: Path | str, *, known: KnownEntities | None = None, meta: dict[
     descriptive one). Raises :class:`ArticleError` for a file that is not a readable article.
     """
     p = Path(path)
+    stem = _check_stem(stem, p)
     raw, enc = read_article(p)
-    stem = stem or _stem_of(p)
     if meta is None:
         meta_path = p.with_name(stem + ".meta.yaml")
         meta = _read_meta(meta_path) if meta_path.is_file() else None
     return extract_text(raw, stem, known=known, article=p.resolve(), encoding=enc, meta=meta)
 
 
+def graph_names(facts_dir: Path | str, *, required: bool = True) -> KnownEntities:
+    """The entities of the facts in ``facts_dir`` for extraction to recognize; with ``required``, a
+    missing directory is a :class:`KgError` (a mistyped ``--facts`` would silently match nothing)."""
+    d = Path(facts_dir)
+    if required and not d.is_dir():
+        what = "not a directory" if d.exists() else "no such directory"
+        raise KgError(f"--facts {d}: {what}; give the facts directory of your graph, or --no-graph to extract with the rules only")
+    return KnownEntities.from_facts(d)
+
+
 def _read_meta(path: Path) -> dict[str, Any]:
     import yaml
 
+    raw = read_regular(path, "source metadata file", MAX_META_BYTES)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise KgError(f"{path}: cannot read source metadata: {e}") from None
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as e:
+        raise KgError(f"{path}: cannot read source metadata: {' '.join(str(e).split()) or 'nested too deeply'}") from None
     if not isinstance(data, dict) or "id" not in data or "title" not in data:
         raise KgError(f"{path}: source metadata must be a mapping with at least id and title")
     return {k: (str(v) if k == "date" and v is not None else v) for k, v in data.items()}
@@ -170,9 +197,7 @@ def write_candidates(extraction: Extraction, out: Path | str, known: KnownEntiti
 
 def _write(out: Path, text: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
+    write_atomic(out, text)
 
 
 @dataclass
@@ -194,12 +219,22 @@ def extract_file(
     known: KnownEntities | None = None,
     meta_path: Path | str | None = None,
     stem: str | None = None,
+    force: bool = False,
+    protected: tuple[tuple[Path | None, str], ...] = (),
 ) -> ExtractResult:
-    """Extract from the article file and write the candidates to ``output`` (if given)."""
+    """Extract from the article file and write the candidates to ``output`` (if given).
+
+    ``output`` may not be the article or the metadata file, nor lie in a ``protected``
+    directory (``(path, what)`` pairs: the facts and sources directories), nor exist unless
+    ``force``; this is checked before anything is read.
+    """
+    real_out = None
+    if output is not None:
+        real_out = check_output(output, inputs=(article, meta_path), protected=protected, force=force)
     meta = _read_meta(Path(meta_path)) if meta_path else None
     t0 = time.perf_counter()
     ex = extract(article, known=known, meta=meta, stem=stem)
     text, counts = candidates_text(ex, known)
-    if output is not None:
-        _write(Path(output), text)
+    if real_out is not None:
+        _write(real_out, text)
     return ExtractResult(Path(article), ex.encoding, time.perf_counter() - t0, counts, text, Path(output) if output else None)

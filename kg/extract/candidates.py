@@ -106,7 +106,7 @@ def _evidence(doc: Document, s: Sentence, i: int, j: int, raw: _Raw, whole_claus
 
 
 def _first_full(ent: Ent) -> Mention | None:
-    order = {"known": 0, "suffix": 0, "chain": 1, "list": 1, "object": 1, "alias": 2, "home": 3, "implicit": 4}
+    order = {"known": 0, "suffix": 0, "chain": 1, "list": 1, "object": 1, "model": 1, "byline": 1, "alias": 2, "home": 3, "implicit": 4}
     ms = [m for m in ent.mentions if m.i < m.j]
     return min(ms, key=lambda m: (order.get(m.how, 5), m.sent, m.i)) if ms else None
 

@@ -100,6 +100,41 @@ def _clause_cuts(text: str, start: int, end: int) -> list[int]:
     return cuts
 
 
+_UNIT_LINE = 50  # a web line shorter than this (a caption, a headline) is a unit of its own
+_LINE_END_PUNCT = frozenset("。！？；!?;”」』）)】…:：")
+
+
+def _line_ends(raw: str, raw_offsets: list[int]) -> list[int]:
+    """Normalized-text positions of the line breaks of a web page, where each line is a unit.
+
+    OCR'd newspaper columns break lines anywhere, at one width (most lines end mid-sentence,
+    and normalization joins them); on a web page lines vary in length or end sentences, and a
+    line that does not (a caption, a headline, a menu) is a unit of its own
+    that must not run into the next: 締造美好校園活動 / 華陽化工黨支部全體黨員…
+    """
+    import bisect
+
+    import statistics
+
+    long = [ln for ln in (x.strip() for x in raw.split("\n")) if len(ln) >= 8]
+    if not long:
+        return []
+    width = statistics.median(len(ln) for ln in long)
+    column = [ln for ln in long if abs(len(ln) - width) <= 3]
+    ended = sum(ln[-1] in _LINE_END_PUNCT for ln in column)
+    if len(column) >= 0.5 * len(long) and ended < 0.3 * len(column):
+        return []  # an OCR'd column: most lines of one width, and those break anywhere
+    out, pos = [], 0
+    for line in raw.split("\n")[:-1]:
+        end = pos + len(line)
+        if 0 < len(line.strip()) < _UNIT_LINE:  # a long line cut mid-word (…由遂 / 寧市…) runs on
+            i = bisect.bisect_left(raw_offsets, end)
+            if 0 < i < len(raw_offsets):
+                out.append(i)
+        pos = end + 1
+    return out
+
+
 @dataclass
 class Sentence:
     """One sentence: its span ``[start, end)`` in the normalized text and its match key."""
@@ -128,7 +163,8 @@ class Document:
     def from_raw(cls, raw: str) -> Document:
         text, offsets = _normalize(raw)
         doc = cls(raw=raw, text=text, raw_offsets=offsets)
-        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets)) | set(_run_cuts(text)) | {len(text)})
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets)) | set(_run_cuts(text))
+                      | set(_line_ends(raw, doc.raw_offsets)) | {len(text)})
         ends = sorted({*ends, *(c for a, b in zip([0, *ends], ends) if b - a > MAX_SENTENCE for c in _clause_cuts(text, a, b))})
         pos = 0
         for end in ends:

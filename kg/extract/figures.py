@@ -65,15 +65,52 @@ def _value(m: re.Match) -> float | int:
     return int(v) if v.is_integer() else v
 
 
-def find_figures(doc: Document, found: Found) -> list[Figure]:
-    """Every figure in ``doc`` that has a metric (text before the number, or a noun right after it)."""
+def find_figures(doc: Document, found: Found, statements=()) -> list[Figure]:
+    """Every figure in ``doc`` that has a sensible metric (text before the number, or a noun right after it).
+
+    ``statements`` are the article's memberships: “A、B等30余家单位(组成/加入…)” counts the
+    members of the body the list joins, not something about B.
+    """
+    bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
     for s in doc.sentences:
         if not any(c.isdigit() for c in s.key):
             continue
         for f in _sentence_figures(doc, s, found):
-            out.setdefault((id(f.about), f.metric, f.value, f.unit, f.period), f)  # a repeated figure once
+            _count_of_list(f, bodies)
+            if _sensible(f.metric):
+                out.setdefault((id(f.about), f.metric, f.value, f.unit, f.period), f)  # a repeated figure once
     return list(out.values())
+
+
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的)|(?:的|和|及|与|等|之|在)$")
+
+
+def _home_topic(found: Found, s: Sentence) -> bool:
+    """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…)."""
+    return not any(x.ent.is_org for x in found.mentions(s.index)) and any(x.ent is found.home for x in found.mentions(s.index - 1))
+
+
+def _about_home(key: str, clause_start: int) -> bool:
+    """The clause speaks of the park itself (园区实现…, 全区…): a figure of the home park."""
+    return re.match(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)", key[clause_start:]) is not None
+
+
+def _sensible(metric: str) -> bool:
+    """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase."""
+    return 2 <= len(metric) <= 16 and not _NOT_METRIC.search(metric)
+
+
+def _count_of_list(f: Figure, bodies: dict) -> None:
+    """“…、B等(国内)30余家…” after a list whose items join a body Y: the figure is Y's member count;
+    so is “Y共有/已吸纳/拥有N家” of a body with members."""
+    if f.unit not in ("家", "个", "所", "名"):
+        return
+    body = bodies.get((f.sent, id(f.about)))
+    if body is not None and f.metric.startswith("等"):
+        f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
+    elif f.about.type in _COLLAB and re.fullmatch(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)", f.metric):
+        f.metric, f.measure = "成员单位数量", "memberCount"
 
 
 def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
@@ -94,6 +131,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
         nums = [m for m in matches if m.start() >= resp.end()]
         if len(spans) == len(nums) > 1:
             paired = {m.start(): sp for m, sp in zip(nums, spans)}
+    carried = None
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
         clause_start = marks.last_before(m.start()) + 1
@@ -102,8 +140,10 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
         if pm:
             period = doc.name(*s.span(clause_start, pm.end()))
             clause_start = pm.end()
-        about_m = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
-        a = about_m.j if about_m else clause_start
+        near = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
+        # …宜都高新区实现工业总产值X，生产总值Y: the same subject; 园区…，上半年各类业务办理量达…: the park the sentence named
+        about_m = near or carried or next((x for x in reversed(ms) if x.j <= m.start() and x.ent is found.home), None)
+        a = about_m.j if about_m and about_m.i >= clause_start else clause_start
         strip = _ending(key, a, m.start())
         b = strip.start() if strip else max(a, m.start())
         while a < b and key[a] in "的在对":
@@ -130,9 +170,10 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             measure = "share" if key.find("完成", clause_start, m.start()) >= 0 else "rate"
         elif unit in _AMOUNT_UNITS:
             measure = "amount"
+        carried = about_m
         about = about_m.ent if about_m else found.home
-        if about is None:
-            continue
+        if about is None or (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not _home_topic(found, s)):
+            continue  # no organization named in the clause: whose figure it is would be a guess
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a) if x is not None)
         if max(end, m.end()) - q_start > MAX_EVIDENCE:
             q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure

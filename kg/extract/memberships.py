@@ -89,7 +89,7 @@ def _joined(st: SentenceView, out: list[Statement]) -> None:
         _join(st, out, m.start(), m.end(), None, None)
     # A、B 也位列其中 ; A 担任会长单位
     for m in _HAS_ROLE.finditer(key):
-        _join(st, out, m.start(), m.end(), None, None)
+        _join(st, out, m.start(), m.end(), None, None, _joined_kind(m.group()))
 
 
 def _listed(st: SentenceView, out: list[Statement]) -> None:
@@ -154,6 +154,18 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
             members = st.list_before(m.start(), 0)
         for x in members:
             add_statement(out, x, "memberOf", orgs[0], st, span_of(x, (m.start(), end)), st.status(m.start()), role="成员单位")
+    # Y (则)囊括/包括/网罗/涵盖了 A、B 等企业(，以及 C、D 等高校)
+    for m in re.finditer(r"(?:则|还|也|已|目前|现已?|共)?(?:囊括|包括|包含|网罗|涵盖|汇聚|集聚)了?", key):
+        ys = [x for x in st.ms if x.j == m.start() and x.ent.type in BODIES]
+        members = st.list_after(m.end())
+        if not ys or not members or members[0].i != m.end():
+            continue
+        more = re.match(r"等[^,;。、]{0,12}[,，]?(?:以及|及|和|还有)", key[members[-1].j :])
+        if more:
+            members += st.list_after(members[-1].j + more.end())
+        for x in members:
+            if x.ent is not ys[0].ent:
+                add_statement(out, x, "memberOf", ys[0], st, span_of(ys[0], x), st.status(m.start()), role="成员单位")
     # Y(的)成员单位包括/有 A、B
     for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为)", key):
         y = st.last_org(max(0, m.start() - 1 - st.mentions.longest), m.start(), lambda x: x.j >= m.start() - 1)  # Y成员单位: Y ends right there
@@ -167,12 +179,14 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
-    for lead in re.finditer(r"牵头|携手|联手|会同", key):
+    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^,;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
         v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
         if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
         ys = [x for x in [st.first_org(v.end(), st.clause_end(v.end()), among=st.orgs_of(_COLLAB_BODIES))] if x is not None]
         ys = ys or [x for x in st.orgs(lead.end(), v.start()) if x.ent.type in BODIES and not st.in_list(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
+        if lead.group() == "联合" and not ys:
+            continue  # X联合A、B…缔结形成Y: only with Y named after the verb (由商会牵头，联合A、B…组建 is the 牵头 rule's)
         first = [x for x in [st.last_org(0, lead.start())] if x is not None] if lead.group() == "牵头" else []
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
@@ -191,12 +205,12 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
                 if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
                     add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
-        v = _FORMED.search(key, m.end(), m.end() + 66)  # within 60 characters, or not at all
-        if not v or v.start() - m.end() > 60:
+        v = _FORMED.search(key, m.end(), m.end() + 246)  # within 240 characters (a long list of founders), or not at all
+        if not v or v.start() - m.end() > 240:
             continue
-        ys = [x for x in [st.last_org(0, m.start(), lambda x: not _is_guide(st, x), st.orgs_of(_COLLAB_BODIES))] if x is not None]
-        if not ys:  # 由A、B与C共同发起的Y
-            ys = [x for x in st.at(v.end() + 1) if key[v.end()] == "的" and x.ent.type in BODIES]
+        ys = [x for x in [st.last_org(0, m.start(), lambda x: not _is_guide(st, x) and x.ent.how != "byline", st.orgs_of(_COLLAB_BODIES))] if x is not None]
+        if not ys:  # 由A、B共同发起的Y ; 由A、B等29家单位发起成立了Y
+            ys = [x for x in st.at(v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))) if x.ent.type in BODIES]
         if ys and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
             if lead and max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0 and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB)):
@@ -216,7 +230,7 @@ _JOINS = re.compile(
 # A、B 也位列其中 ; A 出任/当选/受聘为(首任)(副)理事长单位 ; A 成为最早一批结对单位 ; A 被正式吸纳为成员单位
 _HAS_ROLE = re.compile(
     r"(?:也|均|都|亦)?(?:位列其中|在其列|名列其中|在其中|在[^,;。]{0,6}(?:之列|名单中)|位列[^,;。]{0,8}(?:名单|之列))"
-    r"|(?:担任|当选|出任|分任|接任|受聘为|担起了?|作为|成为|转为)[^,;。]{0,8}?"
+    r"|(?:担任|当选|出任|分任|接任|受聘为|担起了?|作为|成为|转为|被?(?:推举|推选|选举|选)为)[^,;。]{0,8}?"
     r"(?:会长|理事长|理事|常务理事|监事长|秘书长|主席|成员|会员|结对|共建|轮值主席|发起|牵头)单位"
     r"|被(?:正式)?(?:吸纳|吸收|接纳|批准)为(?:成员|会员)(?:单位)?"
     r"|列名(?:为)?[^,;。]{0,6}(?:成员|会员)"
@@ -254,7 +268,7 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
     cands = st.last_orgs(start, end, 2)
     if len(cands) >= 2 and cands[-1].ent.type in BODIES and key[cands[-1].i - 1 : cands[-1].i] in ("的", "在") and re.match(r"[\u4e00-\u9fff]", key[cands[-1].j : cands[-1].j + 1]):
         end = cands[-1].i  # A在9月的共同体联席会上被吸纳为成员单位: 共同体 names the meeting, A is the member
-    members = st.list_before(end, start)
+    members = _list_before_deng(st, start, end) or st.list_before(end, start)
     if not members and start > 0 and not st.last_org(start, a):  # A、B正与共同体对接，预计年底前正式加入
         members = st.previous_clause_run(a)
     if not members:
@@ -267,6 +281,16 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
             add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a), role="成员单位")
 
 
+def _list_before_deng(st: SentenceView, start: int, end: int) -> list[Mention]:
+    """The run of organizations that ends in 等 inside ``[start, end)``: A、B、C等来自…的35家园区 → A, B, C."""
+    key = st.key
+    for d in reversed([m.start() for m in re.finditer("等", key[start:end])]):
+        run = st.list_before(start + d, start)
+        if run and run[-1].j == start + d and (len(run) > 1 or run[0].i == start):
+            return run
+    return []
+
+
 _GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 
 
@@ -276,7 +300,7 @@ def _is_guide(st: SentenceView, x: Mention) -> bool:
         return True
     run = st.list_after(x.i)
     return len(run) > 1 and run[0].i == x.i and _GUIDES_AFTER.match(st.key, run[-1].j) is not None
-_FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建)")
+_FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|组成|缔结形成|缔结|结成)")
 _FORMED = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)")
 _COLLAB_BODIES = COLLAB - {"IndustrialPark"}
 _AS = re.compile("为")

@@ -36,14 +36,17 @@ from functools import cached_property
 
 from kg.extract.document import Document, Sentence
 from kg.extract.known import KnownEntities, KnownEntity
+from kg.extract.bylines import byline_spans
 from kg.extract.lexicon import GENERIC_WORDS, ORG_TYPES, SUFFIXES
-from kg.extract.orgspans import THIS_ONE, Cand, ends_at, pick, sentence_cands
+from kg.extract.model_cands import model_spans
+from kg.extract.orgspans import THIS_ONE, Cand, ends_at, extra_cands, pick, sentence_cands
 from kg.extract.shortforms import NameIndex, abbreviate, company_short_forms, drops_qualifiers, in_order, is_initials, is_short_form, is_tail
 from kg.extract.tokens import Tokens
 from kg.text import name_key
 
 __all__ = ["Ent", "Mention", "Chain", "find_entities", "Found"]
 
+_DEICTIC = ("以上", "上述", "这些", "那些", "各个", "其他")  # 以上园区, 上述企业 name nothing
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
 _ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
@@ -128,6 +131,11 @@ class _Builder:
         self.keys_of: dict[Ent, list[str]] = {}  # the keys of by_key that name each entity
         self.covers: dict[int, _Cover] = {}  # per sentence, while mentions are only added (the alias passes)
         self.by_char: dict[str, list[Sentence]] | None = None  # the sentences holding each character
+        # per sentence: media names in bylines, then the statistical model's organization spans
+        self.extra: dict[int, list[tuple[int, int, str, str]]] = {}
+        for how, spans in (("byline", byline_spans(doc)), ("model", model_spans(doc))):
+            for key, v in spans.items():
+                self.extra.setdefault(key, []).extend((i, j, t, how) for i, j, t in v)
 
     def written(self, s: Sentence, i: int, j: int) -> str:
         return self.doc.name(*s.span(i, j))
@@ -164,6 +172,7 @@ class _Builder:
     def sentence(self, s: Sentence) -> None:
         toks = Tokens(s.key)
         cands, chain_cands, chain_span = sentence_cands(s, toks, self.known)
+        cands += extra_cands(s.key, cands, self.extra.get(s.index, ()))
         self.remember_words(s, toks)
         picked = pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)
@@ -245,7 +254,7 @@ class _Builder:
                     or [f for f in others if is_initials(e.key, f.key)]
                     or [f for f in others if len(f.key) > len(e.key) and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
                     or ([f for f in others if is_short_form(e.key, f.key)] if len(e.key) >= 6 and others and len(Tokens(e.key).words) >= 3 else [])
-                    or [f for f in full.holding(e.key, "Company") if f is not e and e.how in ("list", "object") and len(f.key) > len(e.key) >= 4 and full.unplaced(f).startswith(e.key)]
+                    or [f for f in full.holding(e.key, "Company") if f is not e and e.how in ("list", "object", "model") and len(f.key) > len(e.key) >= 4 and full.unplaced(f).startswith(e.key)]
                 )  # …, or the start of a company's name without its place: 龙冰新材 → 哈尔滨龙冰新材料股份有限公司
             if len(targets) > 1:  # several: the one named last before this short form
                 first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
@@ -394,8 +403,10 @@ class _Builder:
         return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
     def anaphora(self) -> None:
-        """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it."""
+        """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it,
+        one whose name ends in the same word first (联盟 → …产业联盟 rather than a later …联合体)."""
         last: dict[str, Ent] = {}
+        last_word: dict[str, Ent] = {}
         for s in self.doc.sentences:
             words = self.anaphors.get(s.index, set())
             ms = self.mentions.setdefault(s.index, [])
@@ -405,6 +416,7 @@ class _Builder:
                 if kind == 0:
                     if not x.ent.generic:
                         last[x.ent.type] = x.ent
+                        last_word.update((w, x.ent) for w, t in _ANAPHORS.items() if t == x.ent.type and x.ent.key.endswith(w))
                     continue
                 a, b = x.span()
                 word, typ = x.group(), _ANAPHORS[x.group()]
@@ -415,7 +427,7 @@ class _Builder:
                 start = s.span(a, b)[0]
                 if start > 0 and self.doc.text[start - 1] in "“「『‘\"'":
                     continue  # “商会+园区”对接会: a quoted word names something, it does not refer back
-                ent = last[typ]
+                ent = last_word.get(word, last[typ])
                 m = Mention(s.index, a, b, ent, "alias")
                 ms.append(m)
                 cover.add(m)
@@ -471,7 +483,8 @@ class _Builder:
             outer_m = first_at[inner.sent].get((outer.i, outer.j))
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
-        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known) and (e.key not in SUFFIXES or e.known or e.how == "chain")}  # a bare 孵化器 names nothing
+        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known) and (e.key not in SUFFIXES or e.known or e.how == "chain")
+                and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
         by_sentence = {k: [m for m in ms if m.ent in keep] for k, ms in self.mentions.items()}
         ents = [e for e in dict.fromkeys(self.by_key.values()) if e in keep]
         for e in ents:

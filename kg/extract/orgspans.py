@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import NATIONAL_BODIES, ORG_TYPES, SUFFIXES
+from kg.extract.lexicon import GENERIC_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
-from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
+from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
 from kg.text import name_key
 
-__all__ = ["Cand", "sentence_cands", "pick", "THIS_ONE"]
+__all__ = ["Cand", "sentence_cands", "extra_cands", "pick", "THIS_ONE"]
 
 _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
 _NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
@@ -313,3 +313,24 @@ def sentence_cands(s: Sentence, toks: Tokens, known: KnownEntities) -> tuple[lis
             c.generic = False
     cands += [c for c in _list_cands(s, toks) if _looks_like_name(s.key, toks, c)]
     return cands, chain_cands, chain_span
+
+
+def extra_cands(key: str, cands: list[Cand], extra) -> list[Cand]:
+    """Bylines' and the statistical model's spans ``(i, j, type, how)`` that no rule candidate overlaps;
+    where the model sees a longer left edge of a rule's name (长株潭|园区发展联盟 where jieba stopped
+    at 潭), the rule's candidate grows to it — unless the rules cut a descriptor there (园区|金诃藏药…)."""
+    out: list[Cand] = []
+    for i, j, t, how in extra:
+        if any(c.i < j and i < c.j for c in out):
+            continue
+        clash = [c for c in cands if c.i < j and i < c.j]
+        if not clash:
+            if not _FACILITY_CENTRE.search(key, i, j) and not key[i:j].endswith(_NOT_ORG_WORDS):
+                out.append(Cand(i, j, t, how))
+        elif all(i <= c.i and c.j <= j for c in clash):
+            outer = max(clash, key=lambda c: c.j - c.i)
+            prefix = key[i : outer.i]
+            if outer.how == "suffix" and outer.j == j and 0 < len(prefix) <= 3 and not set(prefix) & (FUNCTION_CHARS | PREPOSITION_CHARS) \
+                    and not prefix.endswith(tuple(_CUT_HEADS)) and prefix not in GENERIC_WORDS:
+                outer.i = i
+    return out

@@ -138,7 +138,7 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
 
 
 def _unit(u: str) -> str:
-    return "%" if u in ("%", "％") else str(u)
+    return "%" if u in ("%", "％") else name_key(str(u))  # 億元 is 亿元
 
 
 def _shares_bigram(a: str, b: str) -> bool:

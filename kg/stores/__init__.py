@@ -12,6 +12,7 @@ __all__ = ["BACKENDS", "open_store"]
 BACKENDS: dict[str, str] = {
     "store": "kg.stores.embedded:EmbeddedStore",
     "bolt": "kg.stores.bolt:BoltStore",
+    "sparql": "kg.stores.remote:RemoteSparql",
 }
 
 

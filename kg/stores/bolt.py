@@ -2,8 +2,8 @@
 
 Two transports run the same Cypher texts:
 
-* ``bolt`` — the official ``neo4j`` driver (Neo4j, Aura, clusters via ``neo4j://``, and
-  FalkorDB's experimental Bolt port);
+* ``bolt`` — the official ``neo4j`` driver (Neo4j, Aura, clusters via ``neo4j://``, the local
+  server's Bolt front :mod:`kg.stores.bolt_server`, and FalkorDB's own experimental Bolt port);
 * ``native`` — FalkorDB's own client over the Redis protocol, for the local server only.
 
 What differs between engines lives in :data:`ENGINES` (batch sizes, a byte cap per message,
@@ -101,23 +101,34 @@ class BoltConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> BoltConfig:
+        """Exactly the configured server: ``uri`` (an option) or NEO4J_URI, else the local `kg graphdb` if it
+        is running; never a guessed address. NEO4J_USER/NEO4J_PASSWORD/NEO4J_DATABASE belong to NEO4J_URI
+        (or ``uri``): the local server gets only credentials passed as ``user``/``password``, else its own
+        password from KG_GRAPHDB_PASSWORD (which no other server is ever sent)."""
         from kg.graphdb import local_state
 
+        given = {k: v for k, v in overrides.items() if v is not None}
         local = local_state()
-        env = {
-            "uri": os.environ.get("NEO4J_URI") or (local.bolt_uri if local else "bolt://127.0.0.1:7687"),
-            "user": os.environ.get("NEO4J_USER"),
-            "password": os.environ.get("NEO4J_PASSWORD"),
-            "database": os.environ.get("NEO4J_DATABASE"),
-            "transport": os.environ.get("KG_TRANSPORT", "auto"),
-        }
-        env.update({k: v for k, v in overrides.items() if v is not None})
+        env: dict[str, Any] = {"transport": os.environ.get("KG_TRANSPORT", "auto")}
+        if given.get("uri") or os.environ.get("NEO4J_URI"):
+            env.update(uri=os.environ.get("NEO4J_URI"), user=os.environ.get("NEO4J_USER"),
+                       password=os.environ.get("NEO4J_PASSWORD"), database=os.environ.get("NEO4J_DATABASE"))
+        elif local is not None:
+            env["uri"] = local.bolt_uri
+        else:
+            raise KgError(NO_SERVER)
+        env.update(given)
         cfg = cls(**env)
         if local and urlparse(cfg.uri).port == local.bolt_port and _loopback(cfg.uri):
             cfg.native_port = cfg.native_port or local.port
+            cfg.password = cfg.password or os.environ.get("KG_GRAPHDB_PASSWORD") or None
             if cfg.engine == "auto":
                 cfg.engine = "falkordb"
         return cfg
+
+
+#: neither NEO4J_URI (nor --uri) nor a running local server
+NO_SERVER = "no graph database configured or running: start one with `kg graphdb start` or set NEO4J_URI"
 
 
 def _loopback(uri: str) -> bool:
@@ -145,7 +156,10 @@ def _describe(e: Exception, cfg: BoltConfig) -> str:
     if name in ("ServiceUnavailable", "ConnectionError", "ConnectionRefusedError", "TimeoutError") or "Connection refused" in msg:
         return f"cannot reach the graph database at {where}: start it with `kg graphdb start`, or set NEO4J_URI"
     if name in ("AuthError", "Unauthorized") or "authentication" in msg.lower():
-        return f"authentication failed at {cfg.safe_uri} for user {cfg.user!r}: check NEO4J_USER / NEO4J_PASSWORD"
+        who = f"for user {cfg.user or 'neo4j'!r}" if cfg.user or cfg.password else "without credentials"
+        hint = ("set KG_GRAPHDB_PASSWORD to the password the local server was started with" if cfg.native_port and not cfg.user
+                else "check NEO4J_USER / NEO4J_PASSWORD")  # NEO4J_* reach the local server only with NEO4J_URI or --uri
+        return f"authentication failed at {cfg.safe_uri} {who}: {hint}"
     if name == "CypherSyntaxError" or "Invalid input" in msg or "errMsg" in msg:
         return f"Cypher error: {msg}"
     return f"the graph database at {where} failed: {name}: {msg[:300]}"
@@ -159,22 +173,28 @@ class _BoltTransport:
     def __init__(self, cfg: BoltConfig):
         from neo4j import GraphDatabase
 
-        auth = (cfg.user, cfg.password or "") if cfg.user else None
+        auth = (cfg.user or "neo4j", cfg.password or "") if cfg.user or cfg.password else None
         self.cfg = cfg
         self._write = None
+        self.front = False  # the local server's Bolt front (kg.stores.bolt_server): none of FalkorDB's Bolt quirks
         with _errors(cfg):
             self.driver = GraphDatabase.driver(cfg.uri, auth=auth)
             try:
-                self.driver.verify_connectivity()
+                self.front = str(self.driver.get_server_info().agent).startswith("park-kg")
             except Exception as e:
                 if type(e).__name__ == "DatabaseError":  # FalkorDB answers a refused HELLO this way
                     raise KgError(f"the server at {cfg.safe_uri} refused the login for user {cfg.user!r}: check NEO4J_USER / NEO4J_PASSWORD") from None
                 raise
 
+    @property
+    def falkordb_bolt(self) -> bool:
+        """True when talking to FalkorDB's own Bolt port, whose quirks the methods below work around."""
+        return self.cfg.engine == "falkordb" and not self.front
+
     def _session(self, read: bool):
         from neo4j import READ_ACCESS, WRITE_ACCESS
 
-        if self.cfg.engine == "falkordb":
+        if self.falkordb_bolt:
             # FalkorDB 4.16's Bolt port takes the first key of a message's metadata as the graph
             # name: an access mode writes to a graph called "mode", a database to one called "db".
             # So no metadata at all: everything goes to its default graph 'falkordb'.
@@ -185,7 +205,7 @@ class _BoltTransport:
         return self.driver.session(**kw)
 
     def _params(self, params: dict[str, Any]) -> dict[str, Any]:
-        if self.cfg.engine != "falkordb":
+        if not self.falkordb_bolt:
             return params
         escaped = _escape_for_falkordb_bolt(params)
         cap = ENGINES["falkordb"].max_param_bytes
@@ -209,7 +229,7 @@ class _BoltTransport:
     def close(self) -> None:
         if self._write is not None:
             self._write.close()
-        if self.cfg.engine == "falkordb":
+        if self.falkordb_bolt:
             _drop_connections(self.driver)
         self.driver.close()
 
@@ -258,7 +278,7 @@ class _NativeTransport:
             raise KgError("the native transport needs the local FalkorDB server: run `kg graphdb start`")
         self.cfg = cfg
         with _errors(cfg):
-            self.graph = FalkorDB(host=urlparse(cfg.uri).hostname or "127.0.0.1", port=cfg.native_port).select_graph(self.GRAPH)
+            self.graph = FalkorDB(host=urlparse(cfg.uri).hostname or "127.0.0.1", port=cfg.native_port, password=cfg.password).select_graph(self.GRAPH)
             self.graph.query("RETURN 1")
 
     def _rows(self, res) -> list[dict[str, Any]]:
@@ -364,7 +384,7 @@ class BoltStore:
 
     def _explain_failure(self, text: str) -> None:
         """FalkorDB's Bolt port reports every error as 'unknown'; ask its native port why."""
-        if self.config.engine != "falkordb" or self.t.name == "native" or not self.config.native_port:
+        if not getattr(self.t, "falkordb_bolt", False) or not self.config.native_port:
             return
         native = _NativeTransport(self.config)
         try:
@@ -454,7 +474,7 @@ def load(triples, config: BoltConfig | None = None, *, wipe: bool = False, progr
     cfg = config or BoltConfig.from_env()
     pg = to_property_graph(triples)
     t = connect(cfg, bulk=True)
-    eng = _engine(cfg)
+    eng = ENGINES["falkordb-native"] if getattr(t, "front", False) else _engine(cfg)  # the local front has no message cap
     total = len(pg.nodes) + len(pg.rels) + len(pg.schema)
     done = 0
     batches = 0

@@ -66,21 +66,31 @@ def _entity(row: tuple) -> Entity:
 
 
 class _Db:
-    """One read-only connection per process (a forked query worker opens its own)."""
+    """One read-only connection per process (a forked query worker opens its own).
 
-    def __init__(self, path: Path):
+    SQLite's errors on a damaged file ("file is not a database", "database disk image is
+    malformed") become :class:`~kg.stores.embedded.StoreDamaged` for the store at ``store``.
+    """
+
+    def __init__(self, path: Path, store: Path | None = None):
         self.path = path
+        self.store = store if store is not None else path.parent.parent
         self._pid = -1
         self._con: sqlite3.Connection | None = None
 
     def rows(self, sql: str, *args: Any) -> list[tuple]:
-        if self._pid != os.getpid():
-            self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            self._pid = os.getpid()
         try:
+            if self._pid != os.getpid():
+                self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+                self._pid = os.getpid()
             return self._con.execute(sql, args).fetchall()
         except UnicodeEncodeError:  # typed text with undecodable bytes (surrogates) names nothing stored here
             return []
+        except sqlite3.DatabaseError as e:
+            from kg.stores.embedded import StoreDamaged
+
+            self._pid = -1
+            raise StoreDamaged(self.store, f"{self.path.name}: {e}") from None
 
 
 class _ByIri(Mapping):
@@ -127,7 +137,7 @@ class _Level(Mapping):
 class DiskNames(NameIndex):
     """A :class:`NameIndex` answered from ``names.sqlite`` (same resolution, ambiguity and suggestions)."""
 
-    def __init__(self, path: Path | str):  # noqa: super().__init__ would build the whole index in memory
-        db = _Db(Path(path))
+    def __init__(self, path: Path | str, store: Path | str | None = None):  # noqa: super().__init__ would build the whole index in memory
+        db = _Db(Path(path), Path(store) if store is not None else None)
         self.by_iri = _ByIri(db)
         self._exact = {level: _Level(db, level) for level in ("name", "alias", "english", "normalized")}

@@ -1,0 +1,101 @@
+"""Organization candidates from the statistical NER model (:mod:`kg.extract.ner`), boundaries checked.
+
+The model runs once over every sentence key of an article (keys are already simplified and
+width-folded, which is what it was trained on). It proposes ``org`` and ``company`` spans,
+and ``location`` spans that end in a park word (…经开区, …产业园). Its left edges are often
+glued to a verb or an adverb (助力宁德时代, 持续打造…产业园) and its right edges to a particle, so
+those are cut; what is left must still look like a name. The rules in :mod:`kg.extract.orgs`
+decide what wins where a rule candidate and a model span overlap.
+
+Without numpy or the weights (the ``extract`` extra), or with ``KG_EXTRACT_MODEL=off``, the
+model proposes nothing and extraction is the rules' alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from kg.extract.document import Document
+from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES
+
+__all__ = ["model_spans", "model_enabled", "span_type"]
+
+# words a model span may start with that are not part of the name: verbs, adverbs, prepositions
+_LEADING = tuple(sorted(
+    "助力 依托 打造 持续 推动 支持 联合 携手 引进 吸引 落户 入驻 加入 成立 组建 发起 牵头 来自 位于 包括 囊括 网罗 涵盖 "
+    "以下简称 简称 下称 甫进驻 进驻 刚刚 以及 其中 目前 同时 此外 并 与 和 及 由 在 向 对 为 将 把 被 让 同 跟 经 据 从 至 到 以 等 了 是 有 原 现 其 该 该 各 "
+    "新 首批 已 还 也 均 都 则 如 像 即 暨 共 签约 签署 签订 走进 参观 调研 考察 服务 对接 合作 携 率".split(),
+    key=len, reverse=True,
+))
+_TRAILING = ("等", "的", "了", "和", "与", "及")
+_PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
+_SUFFIX_BY_LENGTH = sorted(SUFFIXES, key=len, reverse=True)
+_NOT_NAME = re.compile(r"^[\d.%０-９]+$|^[a-z]$|[,;:!?。，；：、()]")
+# what the model calls an organization but the graph does not: labs, teams, internal units, plants, meetings
+_NOT_BODY_ENDS = (
+    "实验室", "研究室", "联合研发中心", "团队", "秘书处", "办公室", "总部", "工厂", "厂", "车间", "基地", "项目",
+    "大会", "会议", "论坛", "仪式", "活动", "峰会", "博览会", "展会", "大赛", "比赛",
+)
+
+
+def model_enabled() -> bool:
+    """False when ``KG_EXTRACT_MODEL`` is ``off``/``0``/``no`` (the rules alone, e.g. to compare)."""
+    return os.environ.get("KG_EXTRACT_MODEL", "on").lower() not in ("off", "0", "no", "false")
+
+
+def span_type(name: str, label: str) -> str | None:
+    """The class of a model span by its ending (…联盟 → Alliance), else by the model's label; None: not an organization."""
+    suffix = next((s for s in _SUFFIX_BY_LENGTH if name.endswith(s) and len(name) > len(s)), None)
+    if suffix is not None:
+        return SUFFIXES[suffix]
+    if label == "company":
+        return "Company"
+    if label == "org":
+        return "Organization"
+    return None
+
+
+def _trim(key: str, i: int, j: int) -> tuple[int, int]:
+    changed = True
+    while changed and j - i > 2:
+        changed = False
+        for w in _LEADING:
+            if key.startswith(w, i) and j - i - len(w) >= 2:
+                i += len(w)
+                changed = True
+                break
+    while j - i > 2 and key[j - 1] in _TRAILING:
+        j -= 1
+    return i, j
+
+
+def model_spans(doc: Document) -> dict[int, list[tuple[int, int, str]]]:
+    """Per sentence index, the model's organization spans ``(i, j, type)`` over the sentence key."""
+    if not model_enabled() or not doc.sentences:
+        return {}
+    try:
+        from kg.extract.ner import entities_many
+
+        found = entities_many([s.key for s in doc.sentences])
+    except (ImportError, OSError):  # no numpy or no weights: the rules alone
+        return {}
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    for s, spans in zip(doc.sentences, found):
+        for sp in spans:
+            if sp.label not in ("org", "company", "location"):
+                continue
+            i, j = _trim(s.key, sp.start, sp.end)
+            name = s.key[i:j]
+            t = span_type(name, sp.label)
+            if t is None or (sp.label == "location" and t not in _PARK_TYPES):
+                continue
+            listed = s.key[i - 1 : i] == "、" or s.key[j : j + 1] == "、"
+            if len(name) < (2 if listed or t not in ("Organization", "Company") else 3):
+                continue  # a two-character “organization” outside a list is mostly a place or a word (市府, 磁钢)
+            if t in ("Organization", "Company") and any(c in name[1:-1] for c in "与和及暨"):
+                continue  # two names the model ran together (安泽基因与工研院生医所)
+            if name in GENERIC_WORDS or name in SUFFIXES or _NOT_NAME.search(name) or name.endswith(_NOT_BODY_ENDS):
+                continue
+            out.setdefault(s.index, []).append((i, j, t))
+    return out

@@ -1,15 +1,20 @@
 """Benchmark `kg extract` on large articles: time, throughput and peak memory by size.
 
-    python scripts/bench_extract.py                     # 0.1, 1 and 5 MB
+    python scripts/bench_extract.py                     # 0.1, 1 and 5 MB, the 300 KB line, the 1,500-item list
     python scripts/bench_extract.py --sizes 5 --keep /tmp/big.txt
+    python scripts/bench_extract.py --sizes 1 --line 0 --items 0   # only the 1 MB article
 
-The article is the annotated texts of tests/data/extract/ (all rounds) joined and repeated
-until it has the size asked for, each repetition numbering its sentences (…（3）。), so no
-sentence repeats and jieba's per-sentence cache cannot help. Each size runs in a fresh
-process — the real ``kg extract ARTICLE -o candidates.yaml`` command, with the graph's names —
-so the figures include reading, decoding, writing the candidates YAML and the peak resident memory.
+The article is the annotated texts of tests/data/extract/ (all rounds but ``real/``, which
+stays unseen) joined and repeated until it has the size asked for, each repetition numbering
+its sentences (…（3）。), so no sentence repeats and jieba's per-sentence cache cannot help.
+Two inputs hold the worst cases: the same text as one line with no punctuation or space
+(one sentence of 300 KB), and one sentence listing 1,500 companies. Each input runs in a
+fresh process — the real ``kg extract ARTICLE -o candidates.yaml`` command, with the graph's
+names — so the figures include reading, decoding, writing the candidates YAML and the peak
+resident memory.
 
-Not a test: figures depend on the machine.
+Not a test: figures depend on the machine. On a shared machine the CPU seconds (the child's user and
+system time) say more than the wall seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,9 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
 
 
+def _texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("**/*.txt")) if "real" not in p.relative_to(DATA).parts[:-1]]
+
+
 def article(n_bytes: int) -> str:
     """An article of about ``n_bytes`` UTF-8 bytes with no repeated sentence."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("**/*.txt"))]
+    texts = _texts()
     blob = "\n\n".join(texts)
     parts: list[str] = []
     size = 0
@@ -41,44 +49,74 @@ def article(n_bytes: int) -> str:
     return "\n\n".join(parts).encode("utf-8")[:n_bytes].decode("utf-8", "ignore")
 
 
+def flat_line(n_bytes: int) -> str:
+    """About ``n_bytes`` of the annotated texts as one line: no punctuation, no space, no line break."""
+    text = article(n_bytes * 2)
+    flat = "".join(c for c in text if c.isalnum())
+    return flat.encode("utf-8")[:n_bytes].decode("utf-8", "ignore")
+
+
+_PLACES = "宁夏 青海 甘肃 陕西 四川 云南 贵州 广西 湖南 湖北 江西 安徽 浙江 江苏 山东 河南 河北 山西 辽宁 吉林".split()
+_NAME_CHARS = "华瑞丰恒信泰嘉宏润成科禾康盛源聚海晶安宇融利蓝星金鑫锦瀚峰豪骏琪晟昊翔凯"  # names the rules read whole
+_TRADES = "新材料科技 智能装备 生物医药 电子信息 新能源 环保科技 化工 精密机械 数据科技 食品".split()
+
+
+def company_list(n_items: int) -> str:
+    """One sentence naming ``n_items`` distinct companies in a list: A、B、…等N家企业加入Y。"""
+    names = []
+    for n in range(n_items):
+        a, b = divmod(n, len(_NAME_CHARS))
+        c, d = divmod(a, len(_NAME_CHARS))
+        second = (d + b + 7) % len(_NAME_CHARS)
+        first = _NAME_CHARS[b] + _NAME_CHARS[second if second != b else (b + 1) % len(_NAME_CHARS)]
+        names.append(f"{_PLACES[n % len(_PLACES)]}{first}{_TRADES[(n // 3 + c) % len(_TRADES)]}有限公司")
+    return f"近日，{'、'.join(names)}等{n_items}家企业正式加入园区产业链党建联盟。\n"
+
+
 def run(path: Path) -> dict:
-    """Time `kg extract path -o …` in a child process; its peak memory from the kernel's accounting."""
+    """Time `kg extract path -o …` in a child process; its own peak memory from the kernel's accounting (wait4)."""
     out = path.with_suffix(".yaml")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    err = path.with_suffix(".err")
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(path), "-o", str(out)], capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    with err.open("w") as stderr:
+        child = subprocess.Popen([sys.executable, "-m", "kg.cli", "extract", str(path), "-o", str(out)], stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - t0
-    if r.returncode != 0:
-        raise SystemExit(f"kg extract failed ({r.returncode}): {r.stderr.strip()}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"bytes": path.stat().st_size, "seconds": seconds, "peak_mb": max(peak, before) / 1024, "yaml_kb": out.stat().st_size / 1024, "stderr": r.stderr.strip().splitlines()[-1:] }
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"kg extract failed ({os.waitstatus_to_exitcode(status)}): {err.read_text().strip()}")
+    text = path.read_text(encoding="utf-8")
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"bytes": path.stat().st_size, "chars": len(text), "seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024, "yaml_kb": out.stat().st_size / 1024}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=float, nargs="+", default=[0.1, 1, 5], help="article sizes in MB (10^6 bytes)")
+    ap.add_argument("--sizes", type=float, nargs="*", default=[0.1, 1, 5], help="article sizes in MB (10^6 bytes)")
+    ap.add_argument("--line", type=float, default=300, help="KB of the line with no punctuation (0: none)")
+    ap.add_argument("--items", type=int, default=1500, help="companies in the one-sentence list (0: none)")
     ap.add_argument("--keep", type=Path, help="write the largest article here")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = ap.parse_args(argv)
+    inputs = [(f"{mb:g} MB article", f"article-{mb:g}MB.txt", lambda mb=mb: article(int(mb * 1e6))) for mb in sorted(args.sizes)]
+    if args.line:
+        inputs.append((f"{args.line:g} KB line", "line.txt", lambda: flat_line(int(args.line * 1e3))))
+    if args.items:
+        inputs.append((f"{args.items:,}-item list", "list.txt", lambda: company_list(args.items)))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for mb in sorted(args.sizes):
-            path = Path(tmp) / f"article-{mb:g}MB.txt"
-            path.write_text(article(int(mb * 1e6)), encoding="utf-8")
-            if args.keep and mb == max(args.sizes):
+        for label, name, make in inputs:
+            path = Path(tmp) / name
+            path.write_text(make(), encoding="utf-8")
+            if args.keep and args.sizes and name == f"article-{max(args.sizes):g}MB.txt":
                 args.keep.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-            rows.append({"mb": mb, **run(path)})
-            print(f"{mb:g} MB done in {rows[-1]['seconds']:.1f} s", file=sys.stderr)
+            rows.append({"input": label, **run(path)})
+            print(f"{label} done in {rows[-1]['seconds']:.1f} s", file=sys.stderr)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    base = rows[0]
-    print(f"{'article':>9} {'seconds':>8} {'MB/s':>6} {'× time':>7} {'× size':>7} {'peak MB':>8} {'candidates':>11}")
+    print(f"{'input':<17} {'MB':>6} {'seconds':>8} {'CPU s':>6} {'chars/s':>8} {'peak MB':>8} {'candidates':>11}")
     for r in rows:
-        print(
-            f"{r['mb']:>6g} MB {r['seconds']:>8.1f} {r['bytes'] / 1e6 / r['seconds']:>6.2f} {r['seconds'] / base['seconds']:>7.1f} "
-            f"{r['bytes'] / base['bytes']:>7.1f} {r['peak_mb']:>8.0f} {r['yaml_kb'] / 1024:>8.1f} MB"
-        )
+        print(f"{r['input']:<17} {r['bytes'] / 1e6:>6.2f} {r['seconds']:>8.1f} {r['cpu']:>6.1f} {r['chars'] / r['seconds']:>8.0f} {r['peak_mb']:>8.0f} {r['yaml_kb']:>8.0f} KB")
     return 0
 
 

@@ -10,6 +10,8 @@ in the raw article are left out.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
 from typing import Any
 
 import yaml
@@ -18,7 +20,7 @@ from kg.extract.document import Document, Sentence
 from kg.extract.lexicon import KIND_OF_TYPE, LEGAL_FORMS
 from kg.extract.orgs import Ent, Mention
 from kg.extract.segment import words
-from kg.text import find_quote, match_key, name_key
+from kg.text import match_key, match_key_with_offsets, name_key
 
 __all__ = ["build_candidates", "dump_candidates", "slug"]
 
@@ -62,12 +64,35 @@ class _Ids:
         return eid
 
 
-def _evidence(doc: Document, s: Sentence, i: int, j: int, whole_clause: bool = False) -> tuple[str, list[int]] | None:
+class _Raw:
+    """Whether a text is found back in the raw article (:func:`kg.text.find_quote` is not None): looked for
+    first where it was taken from, then in the whole article — a search from the start for each quote was
+    quadratic in the article."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.key, offsets = match_key_with_offsets(doc.raw)  # what find_quote compares with
+        self.offsets = array("i", offsets)
+
+    def has(self, text: str, near: list[tuple[int, int]] = ()) -> bool:
+        """``text`` (by match key) occurs in the raw article; ``near``: normalized-text spans where it may be."""
+        key = match_key(text)
+        if not key:
+            return False
+        for start, end in near:
+            lo = bisect_left(self.offsets, self.doc.raw_offsets[start])
+            hi = bisect_left(self.offsets, self.doc.raw_offsets[end - 1] + 1)
+            if self.key.find(key, max(0, lo - 4), hi + 4) >= 0:
+                return True
+        return self.key.find(key) >= 0
+
+
+def _evidence(doc: Document, s: Sentence, i: int, j: int, raw: _Raw, whole_clause: bool = False) -> tuple[str, list[int]] | None:
     """Quote and offsets for key span ``[i, j)`` of sentence ``s`` (its clause when short), checked against the raw text."""
     a, b = i, j
     if whole_clause:
-        starts = [m.end() for m in _CLAUSE.finditer(s.key, 0, i)]
-        ends = [m.start() for m in _CLAUSE.finditer(s.key, j)]
+        starts = [m.end() for m in _CLAUSE.finditer(s.key, max(0, i - _MAX_QUOTE - 1), i)]  # a clause of at most _MAX_QUOTE
+        ends = [m.start() for m in _CLAUSE.finditer(s.key, j, j + _MAX_QUOTE + 1)]
         ca, cb = (starts[-1] if starts else 0), (ends[0] if ends else len(s.key))
         if cb - ca <= _MAX_QUOTE:
             a, b = ca, cb
@@ -75,7 +100,7 @@ def _evidence(doc: Document, s: Sentence, i: int, j: int, whole_clause: bool = F
         return None
     start, end = doc.trim(*s.span(a, b))
     quote = doc.text[start:end]
-    if not match_key(quote) or find_quote(doc.raw, quote) is None:
+    if not raw.has(quote, [(start, end)] if end > start else []):
         return None
     return quote, [start, end]
 
@@ -89,6 +114,7 @@ def _first_full(ent: Ent) -> Mention | None:
 def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], dict[str, int]]:
     """The candidates document (a dict in facts-file order) and counts of what was written and dropped."""
     doc: Document = extraction.doc
+    raw = _Raw(doc)
     ids = _Ids(taken_ids)
     ent_id: dict[int, str] = {}
     entities: list[dict[str, Any]] = []
@@ -100,21 +126,22 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
             known_refs.append(e.known.id)
             continue
         m = _first_full(e)
-        ev = _evidence(doc, doc.sentences[m.sent], m.i, m.j, whole_clause=True) if m else None
+        ev = _evidence(doc, doc.sentences[m.sent], m.i, m.j, raw, whole_clause=True) if m else None
         if ev is None:
             dropped += 1
             continue
         eid = ids.new(e)
         ent_id[id(e)] = eid
         item: dict[str, Any] = {"id": eid, "type": e.type, "name": e.name}
-        aliases = sorted({a for a in e.aliases.values() if name_key(a) != e.key and find_quote(doc.raw, a)}, key=lambda a: (len(a), a))
+        near = [doc.sentences[x.sent].span(x.i, x.j) for x in e.mentions[:16] if x.i < x.j]  # an alias is written at a mention
+        aliases = sorted({a for a in e.aliases.values() if name_key(a) != e.key and raw.has(a, near)}, key=lambda a: (len(a), a))
         if aliases:
             item["aliases"] = aliases
         item.update(quote=ev[0], offsets=ev[1], review="candidate")
         entities.append(item)
     for c in extraction.chains:
         ce = Ent(c.name, "IncubationChain", "chain")
-        ev = _evidence(doc, doc.sentences[c.sent], c.i, c.j)
+        ev = _evidence(doc, doc.sentences[c.sent], c.i, c.j, raw)
         if ev and all(id(st) in ent_id for st in c.stages):
             eid = ids.new(ce)
             ent_id[id(c)] = eid
@@ -126,7 +153,7 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
     memberships: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
     for st in extraction.statements:
-        ev = _evidence(doc, doc.sentences[st.sent], st.i, st.j)
+        ev = _evidence(doc, doc.sentences[st.sent], st.i, st.j, raw)
         subj, obj = ref(st.subject), ref(st.object)
         if ev is None or subj is None or (st.object is not None and obj is None):
             dropped += 1
@@ -142,12 +169,12 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
         (memberships if st.is_membership else relations).append(item)
     chains = []
     for c in extraction.chains:
-        ev = _evidence(doc, doc.sentences[c.sent], c.i, c.j)
+        ev = _evidence(doc, doc.sentences[c.sent], c.i, c.j, raw)
         if ev and id(c) in ent_id:
             chains.append({"chain": ent_id[id(c)], "stages": [ent_id[id(s)] for s in c.stages], "quote": ev[0], "offsets": ev[1], "review": "candidate"})
     indicators = []
     for f in extraction.figures:
-        ev = _evidence(doc, doc.sentences[f.sent], f.i, f.j)
+        ev = _evidence(doc, doc.sentences[f.sent], f.i, f.j, raw)
         about = ref(f.about)
         if ev is None or about is None:
             dropped += 1

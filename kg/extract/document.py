@@ -10,17 +10,38 @@ a traditional article is quoted in traditional characters.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kg.text import match_key_with_offsets, normalize_with_offsets
 
-__all__ = ["Document", "Sentence", "QUOTE_MARKS"]
+__all__ = ["Document", "Sentence", "QUOTE_MARKS", "MAX_EVIDENCE", "MAX_RUN", "MAX_SENTENCE"]
 
 QUOTE_MARKS = frozenset("“”‘’\"'「」『』〝〞＂＇")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n\n+")
+MAX_EVIDENCE = 200  # key characters a statement's or a figure's evidence spans at most (the longest in the annotated texts: 157)
+MAX_RUN = 500  # characters without any punctuation or space: a longer run is no sentence (OCR that lost its punctuation)
+_LONG_RUN = re.compile(r"[^\W_]{%d,}" % (MAX_RUN + 1))
+MAX_SENTENCE = 1000  # characters: a longer sentence is cut at its clause marks where they allow (no annotated one is over 260)
+_ENUMERATION = 200  # a clause this long is an enumeration (A、B、…): it stays with the clauses either side of it
+_CLAUSE_MARK = re.compile(r"[,;:，；：]")
 
 
-def _headline_ends(raw: str, raw_offsets: list[int]) -> list[int]:
+def _run_cuts(text: str) -> list[int]:
+    """Where runs of more than :data:`MAX_RUN` characters with no punctuation are cut into sentences of at most
+    that many: before a 的 in the last fifth of each window (it ends no name), else at the window's end."""
+    cuts = []
+    for m in _LONG_RUN.finditer(text):
+        pos = m.start()
+        while m.end() - pos > MAX_RUN:
+            de = text.rfind("的", pos + MAX_RUN * 4 // 5, pos + MAX_RUN)
+            pos = de if de > pos else pos + MAX_RUN
+            cuts.append(pos)
+    return cuts
+
+
+def _headline_ends(raw: str, raw_offsets: Sequence[int]) -> list[int]:
     """Normalized-text positions where a headline ends: a short line alone between blank lines.
 
     Normalization joins a blank line between two Chinese characters (an OCR column break),
@@ -41,6 +62,42 @@ def _headline_ends(raw: str, raw_offsets: list[int]) -> list[int]:
                 out.append(i)
         pos = end + 1
     return out
+
+
+_CHUNK = 1 << 18  # characters normalized at a time: normalize_with_offsets holds some 250 bytes a character while it works
+_BETWEEN_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff](?=[\u4e00-\u9fff])")
+
+
+def _normalize(raw: str, chunk: int = _CHUNK) -> tuple[str, array]:
+    """:func:`kg.text.normalize_with_offsets` of ``raw``, a chunk at a time so its memory stays bounded. A chunk
+    ends between two ideographs: no whitespace run, line or page code spans that cut, so the chunks normalize
+    exactly as the whole."""
+    texts: list[str] = []
+    offsets = array("i")
+    start = 0
+    while start < len(raw):
+        cut = _BETWEEN_IDEOGRAPHS.search(raw, start + chunk) if len(raw) - start > chunk else None
+        end = cut.end() if cut else len(raw)
+        text, offs = normalize_with_offsets(raw[start:end])
+        texts.append(text)
+        offsets.extend(start + o for o in offs)
+        start = end
+    return "".join(texts), offsets
+
+
+def _clause_cuts(text: str, start: int, end: int) -> list[int]:
+    """Where the sentence ``[start, end)`` is cut after a clause mark, each piece at most :data:`MAX_SENTENCE`
+    long where the marks allow: the rules read a sentence as a whole, and text whose every mark is a comma read
+    as one sentence linked every name to every other. Never next to an enumeration, which keeps the words that
+    introduce it (…吸纳以下企业：A、B、…) and those that follow it (…，共同发起成立Y)."""
+    bounds = [start, *(m.end() for m in _CLAUSE_MARK.finditer(text, start, end)), end]
+    cuts, piece = [], start
+    for k in range(1, len(bounds) - 1):  # bounds[k]: after a mark, between two clauses
+        before, after = bounds[k] - bounds[k - 1], bounds[k + 1] - bounds[k]
+        if bounds[k + 1] - piece > MAX_SENTENCE and before <= _ENUMERATION and after <= _ENUMERATION:
+            cuts.append(bounds[k])
+            piece = bounds[k]
+    return cuts
 
 
 _UNIT_LINE = 50  # a web line shorter than this (a caption, a headline) is a unit of its own
@@ -85,7 +142,7 @@ class Sentence:
     start: int
     end: int
     key: str
-    offsets: list[int]  # key index -> normalized-text index
+    offsets: Sequence[int]  # key index -> normalized-text index (an array: 4 bytes a character, not 36)
     index: int = 0
 
     def span(self, i: int, j: int) -> tuple[int, int]:
@@ -99,20 +156,22 @@ class Document:
 
     raw: str
     text: str
-    raw_offsets: list[int]
+    raw_offsets: Sequence[int]
     sentences: list[Sentence] = field(default_factory=list)
 
     @classmethod
     def from_raw(cls, raw: str) -> Document:
-        text, raw_offsets = normalize_with_offsets(raw)
-        doc = cls(raw=raw, text=text, raw_offsets=raw_offsets)
-        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, raw_offsets)) | set(_line_ends(raw, raw_offsets)) | {len(text)})
+        text, offsets = _normalize(raw)
+        doc = cls(raw=raw, text=text, raw_offsets=offsets)
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets)) | set(_run_cuts(text))
+                      | set(_line_ends(raw, doc.raw_offsets)) | {len(text)})
+        ends = sorted({*ends, *(c for a, b in zip([0, *ends], ends) if b - a > MAX_SENTENCE for c in _clause_cuts(text, a, b))})
         pos = 0
         for end in ends:
             if end > pos:
                 key, offs = match_key_with_offsets(text[pos:end])
                 if key:
-                    doc.sentences.append(Sentence(pos, end, key, [pos + o for o in offs], len(doc.sentences)))
+                    doc.sentences.append(Sentence(pos, end, key, array("i", [pos + o for o in offs]), len(doc.sentences)))
             pos = end
         return doc
 

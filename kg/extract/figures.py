@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.document import Document, Sentence
+from kg.extract.document import MAX_EVIDENCE, Document, Sentence
 from kg.extract.orgs import Ent, Found
+from kg.extract.positions import Marks, Spans
 
 __all__ = ["Figure", "find_figures"]
 
@@ -22,6 +23,9 @@ _NUMBER = re.compile(
 )
 _PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
 _METRIC_STRIP = re.compile(r"(?:达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
+_RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
+_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
+_AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
 _AMOUNT_UNITS = {"亿元", "万元", "元"}
 _COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
@@ -112,10 +116,12 @@ def _count_of_list(f: Figure, bodies: dict) -> None:
 def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
     key = s.key
     ms = found.mentions(s.index)
+    orgs = Spans([x for x in ms if x.ent.is_org])
+    marks = Marks(key, ",，;；:：、")
     out: list[Figure] = []
     matches = list(_NUMBER.finditer(key))
     # “A、B、C分别为x、y、z”: pair metrics and numbers in order
-    resp = re.search(r"([^,，:：;；]+?)分别为", key)
+    resp = _respectively(key)
     paired: dict[int, tuple[int, int]] = {}
     if resp:
         spans, pos = [], resp.start(1)
@@ -128,38 +134,40 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
     carried = None
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
-        clause_start = max((key.rfind(p, 0, m.start()) for p in ",，;；:：、"), default=-1) + 1
+        clause_start = marks.last_before(m.start()) + 1
         period = None
         pm = _PERIOD.match(key, clause_start, m.start())
         if pm:
             period = doc.name(*s.span(clause_start, pm.end()))
             clause_start = pm.end()
-        near = [x for x in ms if clause_start <= x.i and x.j <= m.start() and x.ent.is_org]
+        near = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
         # …宜都高新区实现工业总产值X，生产总值Y: the same subject; 园区…，上半年各类业务办理量达…: the park the sentence named
-        about_m = near[-1] if near else carried or next((x for x in reversed(ms) if x.j <= m.start() and x.ent is found.home), None)
+        about_m = near or carried or next((x for x in reversed(ms) if x.j <= m.start() and x.ent is found.home), None)
         a = about_m.j if about_m and about_m.i >= clause_start else clause_start
-        b = a + len(_METRIC_STRIP.sub("", key[a : m.start()]))
+        strip = _ending(key, a, m.start())
+        b = strip.start() if strip else max(a, m.start())
         while a < b and key[a] in "的在对":
             a += 1
         end = m.end()
         measure = "count"
-        after = re.match(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)", key[m.end() :])
+        after = _NOUN_AFTER.match(key, m.end())
         if m.start() in paired:
             a, b = paired[m.start()]
-        elif re.match(r"[\u4e00-\u9fff]{0,6}为" + "(?:成员单位|会员单位)", key[m.end() :]):
+        elif _AS_MEMBERS.match(key, m.end()):
             measure = "memberCount"
-            collab = [x for x in ms if x.i < m.start() and x.ent.type in _COLLAB]
-            about_m = collab[0] if collab else about_m
+            about_m = next((x for x in ms if x.i < m.start() and x.ent.type in _COLLAB), about_m)
             a, b = m.start(), m.start()
             end = key.find("单位", m.end()) + 2
-        elif after and (b - a < 2 or key[a:b].endswith(_VERB_ENDINGS)):
-            a, b = (a, m.end() + after.end()) if b - a < 6 else (m.end(), m.end() + after.end())
+        elif after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b)):
+            a, b = (a, after.end()) if b - a < 6 else (m.end(), after.end())
             end = b
+        if measure != "memberCount" and b - a - (m.end() - m.start()) > 30:
+            continue  # a metric of more than 30 characters (what _metric_text would cut) is none
         metric = "成员单位数" if measure == "memberCount" else _metric_text(key, a, b, m)
         if not metric or not 2 <= len(metric) <= 30:
             continue
         if unit == "%":
-            measure = "share" if "完成" in key[clause_start : m.start()] else "rate"
+            measure = "share" if key.find("完成", clause_start, m.start()) >= 0 else "rate"
         elif unit in _AMOUNT_UNITS:
             measure = "amount"
         carried = about_m
@@ -167,8 +175,34 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
         if about is None or (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not _home_topic(found, s)):
             continue  # no organization named in the clause: whose figure it is would be a guess
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a) if x is not None)
+        if max(end, m.end()) - q_start > MAX_EVIDENCE:
+            q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
         out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start, max(end, m.end())))
     return out
+
+
+def _respectively(key: str) -> re.Match | None:
+    """``_RESPECTIVELY.search(key)``, started where the match starts: after the clause mark before the first 分别为
+    that follows a character of its clause (a start before it has a mark or no 分别为 ahead)."""
+    q = key.find("分别为")
+    while q >= 0:
+        start = max(key.rfind(c, 0, q) for c in ",，:：;；") + 1
+        if start < q:
+            return _RESPECTIVELY.search(key, start)
+        q = key.find("分别为", q + 1)
+    return None
+
+
+def _ending(key: str, a: int, end: int) -> re.Match | None:
+    """``_METRIC_STRIP.search(key, a, end)``: verbs and qualifiers (each at most 3 characters) ending at
+    ``end``, searched in a window that grows until the match cannot be the end of a longer one."""
+    width = 12
+    while True:
+        start = max(a, end - width)
+        m = _METRIC_STRIP.search(key, start, end)
+        if start == a or m is None or m.start() >= start + 3:
+            return m
+        width *= 4
 
 
 def _metric_text(key: str, a: int, b: int, m: re.Match) -> str:

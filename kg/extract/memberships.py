@@ -16,8 +16,9 @@ planned when an intent marker precedes its trigger (:meth:`SentenceView.status`)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
-from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, evidence, span_of
 from kg.extract.orgs import Mention
 
 __all__ = ["find_memberships"]
@@ -38,28 +39,28 @@ def _absorbed(st: SentenceView, out: list[Statement]) -> None:
     key = st.key
     # Y 吸纳 A、B… 为(Y的)成员单位 ; Y 吸纳 A、B 加入 ; Y (将)吸纳 A、B
     carried: Mention | None = None  # the subject of the previous 吸纳 in the sentence (…为成员单位，下半年还将吸纳X加入)
-    for m in re.finditer(r"(?:吸纳|吸收|纳入|发展)", key):
-        if st.inside_name(m.start()):
-            continue
-        w = re.compile(r"为").search(key, m.end())
-        while w and not _member_word_after(st, w.end()):
-            w = re.compile(r"为").search(key, w.end())
+    triggers = [m for m in re.finditer(r"(?:吸纳|吸收|纳入|发展)", key) if not st.inside_name(m.start())]
+    as_members = [w.start() for w in _AS.finditer(key) if _member_word_after(st, w.end())] if triggers else []  # 为(Y的)成员单位
+    for m in triggers:
+        k = bisect_left(as_members, m.end())
+        w = _AS.match(key, as_members[k]) if k < len(as_members) else None
         bare = False
         if not w:  # 吸纳 A、B 加入
-            w = re.compile(r"加入").search(key, m.end(), st.clause_end(m.end()) + 1)
+            j = st.find("加入", m.end())  # in the clause
+            w = _JOINING.match(key, j) if 0 <= j <= st.clause_end(m.end()) - 1 else None
             if not w or key[w.end() : w.end() + 1] not in ("", ",", ";", "。", ":"):
                 run = st.list_after(m.end()) if m.group() != "发展" else []
-                if not run or run[0].i > m.end() + 1 or not re.match(r"(?:等[^,;。:]{0,10})?(?:[,;。:]|$)", key[run[-1].j :]):
+                if not run or run[0].i > m.end() + 1 or not _LIST_ENDS.match(key, run[-1].j):
                     continue
                 w, bare = re.compile(".?").match(key, run[-1].j), True  # Y 拟吸纳 A和B，届时…
-        named = [x for x in st.ms if x.i == w.end() and x.ent.type in COLLAB] if not bare else []
+        named = [x for x in st.at(w.end()) if x.ent.type in COLLAB] if not bare else []
         members = [x for x in st.orgs(m.end(), w.start())]
         own = [x for x in st.list_before(m.start(), st.clause_start(m.start())) if x.ent.type in COLLAB - {"IndustrialPark"}]
         orgs = named or own[-1:] or ([carried] if carried else [])
         if not orgs:  # 联盟由A牵头…，首批吸纳B、C为成员单位 ; 联盟召集人表示，预计明年再纳入A与B: the body spoken of
             orgs = [b for b in (st.body_before(m.start(), tuple(members)),) if b is not None]
         if not orgs and not bare:
-            orgs = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"}]
+            orgs = [x for x in [st.last_org(0, m.start(), among=st.orgs_of(_COLLAB_BODIES))] if x is not None]
         if not members or not orgs:
             continue
         org = orgs[-1] if not named else named[0]
@@ -67,8 +68,8 @@ def _absorbed(st: SentenceView, out: list[Statement]) -> None:
         role = re.search(r"等\d*[余多]?[个家所名]?([^\d、,，为]{2,8})$", key[m.end() : w.start()])
         for x in members:
             add_statement(out, x, "memberOf", org, st, span_of(org, x, (w.start(), max(w.end(), _member_word_after(st, w.end())))), st.status(m.start()), role=role.group(1) if role else "成员单位")
-            if org.i == org.j:  # carried from an earlier clause: quote from where it is named
-                out[-1].i = min(out[-1].i, next((y.i for y in st.ms if y.ent is org.ent), out[-1].i))
+            if org.i == org.j and st.first_of(org.ent):  # carried from an earlier clause: quote from where it is named
+                out[-1].i, out[-1].j = evidence((min(out[-1].i, st.first_of(org.ent).i), out[-1].j), x)
 
 
 def _joined(st: SentenceView, out: list[Statement]) -> None:
@@ -97,10 +98,10 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
     # (牵头|成员|会员…)单位(N家)：A、B ; Y(的)副会长单位 A ; 会员企业 A
     for m in _ROLE_LIST.finditer(key):
         if m.group(2):  # …单位14家：(除A外,)B、C
-            besides = re.match(r"除([^,;。]{2,40})(?:以)?外,?(?:另有|还有|尚有)?", key[m.end() :])
-            members = (st.orgs(m.end(), m.end() + besides.end(1)) + st.list_after(m.end() + besides.end())) if besides else st.list_after(m.end())
+            besides = _BESIDES.match(key, m.end())
+            members = (st.orgs(m.end(), besides.end(1)) + st.list_after(besides.end())) if besides else st.list_after(m.end())
         else:
-            members = [x for x in st.ms if x.i == m.end() and x.ent.is_org]
+            members = [x for x in st.at(m.end()) if x.ent.is_org]
         body = st.body_before(m.start(), tuple(members))
         for x in members:
             if body is not None and x.ent is not body.ent:
@@ -126,22 +127,24 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
             if x.ent is not body.ent:
                 add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), status, role="成员单位")
     # 成员单位(共)N家，(…)包括/还有 A、B
+    first_word = _MEMBER_RE.search(key)  # a member word before the trigger: none can start before the first one
     for m in re.finditer(r"(?:包括|包含|还有|既有|也有|分别是|分别为|涵盖)", key):
-        word = re.compile(_MEMBER_WORD).search(key, 0, m.start())
+        word = _MEMBER_RE.search(key, first_word.start(), m.start()) if first_word else None
         members = st.list_after(m.end())
-        between = st.orgs(word.end(), m.start()) if word else []
-        besides = [x for x in between if re.search(r"除了?[^,;。]{0,6}$", key[word.end() : x.i])]  # 除了链主A，还有B、C
-        if not word or not members or members[0].i != m.end() or len(besides) < len(between):
+        if not word or not members or members[0].i != m.end():
             continue
-        members = besides + members
+        between = st.orgs(word.end(), m.start())
+        if not all(_EXCEPT.search(key, max(word.end(), x.i - 8), x.i) for x in between):  # 除了链主A，还有B、C
+            continue
+        members = between + members
         body = st.body_before(word.start(), tuple(members))
         for x in members:
             if body is not None:
                 add_statement(out, x, "memberOf", body, st, span_of(body, x, (word.start(), m.end())), st.status(m.start()), role="成员单位")
     for m in re.finditer(r"(?:成为|为|是)", key):
-        orgs = [x for x in st.ms if x.i == m.end() and x.ent.type in COLLAB]
+        orgs = [x for x in st.at(m.end()) if x.ent.type in COLLAB]
         end = _member_word_after(st, m.end())
-        if not end or not re.match(r"(?:之一|[,;。:]|$)", key[end:]):
+        if not end or not _ONE_OF.match(key, end):
             continue  # 为联盟成员单位提供授信: for the members, not becoming one
         if not orgs:  # A、B等19家单位成为首批成员 ; A等均为其成员单位: the body spoken of
             _join(st, out, m.start(), end, None, None)
@@ -165,11 +168,11 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
                 add_statement(out, x, "memberOf", ys[0], st, span_of(ys[0], x), st.status(m.start()), role="成员单位")
     # Y(的)成员单位包括/有 A、B
     for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为)", key):
-        orgs = [x for x in st.orgs(0, m.start()) if x.j >= m.start() - 1]
+        y = st.last_org(max(0, m.start() - 1 - st.mentions.longest), m.start(), lambda x: x.j >= m.start() - 1)  # Y成员单位: Y ends right there
         members = st.list_after(m.end())
-        if orgs and members:
+        if y and members:
             for x in members:
-                add_statement(out, x, "memberOf", orgs[-1], st, span_of(orgs[-1], x), st.status(m.start()), role="成员单位")
+                add_statement(out, x, "memberOf", y, st, span_of(y, x), st.status(m.start()), role="成员单位")
 
 
 def _founded(st: SentenceView, out: list[Statement]) -> None:
@@ -177,14 +180,14 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
     for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^,;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
-        v = _FOUNDS.search(key, lead.end())
+        v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
         if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
-        ys = [x for x in st.orgs(v.end(), st.clause_end(v.end())) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        ys = [x for x in [st.first_org(v.end(), st.clause_end(v.end()), among=st.orgs_of(_COLLAB_BODIES))] if x is not None]
         ys = ys or [x for x in st.orgs(lead.end(), v.start()) if x.ent.type in BODIES and not st.in_list(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
         if lead.group() == "联合" and not ys:
             continue  # X联合A、B…缔结形成Y: only with Y named after the verb (由商会牵头，联合A、B…组建 is the 牵头 rule's)
-        first = st.orgs(0, lead.start())[-1:] if lead.group() == "牵头" else []
+        first = [x for x in [st.last_org(0, lead.start())] if x is not None] if lead.group() == "牵头" else []
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
             continue
@@ -195,21 +198,22 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
     # A(、B)(共同)发起成立 Y: the founders right before the verb
     for v in re.finditer(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建)了?", key):
-        ys = [x for x in st.ms if x.i == v.end() and x.ent.type in BODIES]
+        ys = [x for x in st.at(v.end()) if x.ent.type in BODIES]
         founders = st.list_before(v.start(), st.clause_start(v.start()))
-        if ys and founders and re.fullmatch(r"(?:\([^()]{0,24}\))?[\u4e00-\u9fff]{0,4}", key[founders[-1].j : v.start()]):
+        if ys and founders and _JUST_BEFORE.fullmatch(key, founders[-1].j, v.start()):
             for x in founders:
                 if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
                     add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
-        v = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)").search(key, m.end())
-        ys = [x for x in st.orgs(0, m.start()) if x.ent.type in COLLAB - {"IndustrialPark"} and x.ent.how != "byline" and not _is_guide(st, x)]
-        if v and not ys:  # 由A、B与C共同发起的Y
-            at = v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))  # 由A、B共同发起的Y ; 由A、B等29家单位发起成立了Y
-            ys = [x for x in st.ms if x.i == at and x.ent.type in BODIES]
-        if v and ys and v.start() - m.end() <= 240 and not CLAUSE.search(key, m.end(), v.start()):
+        v = _FORMED.search(key, m.end(), m.end() + 246)  # within 240 characters (a long list of founders), or not at all
+        if not v or v.start() - m.end() > 240:
+            continue
+        ys = [x for x in [st.last_org(0, m.start(), lambda x: not _is_guide(st, x) and x.ent.how != "byline", st.orgs_of(_COLLAB_BODIES))] if x is not None]
+        if not ys:  # 由A、B共同发起的Y ; 由A、B等29家单位发起成立了Y
+            ys = [x for x in st.at(v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))) if x.ent.type in BODIES]
+        if ys and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
-            if lead and re.search(r"(?:成立|组建|发起|筹建|打造)", key[v.end() :]) and [x for x in st.orgs(v.end(), len(key)) if x.ent.type in COLLAB]:
+            if lead and max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0 and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB)):
                 continue  # 由 A 牵头组建 Y: handled above
             for x in st.orgs(m.end(), v.start()):
                 if _is_guide(st, x):
@@ -257,15 +261,15 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
     or 向/对 Y before it, or the body the sentence or the article speaks of."""
     key = st.key
     start = st.clause_start(a)
-    to = [x for x in st.orgs(start, a) if x.i > 0 and key[x.i - 1] in "向对到"]  # 向园区党工委递交申请: the addressee
-    if body is None and to and to[-1].ent.type in BODIES:
-        body = to[-1]
-    end = to[-1].i - 1 if to else a
-    cands = st.orgs(start, end)
+    to = st.last_org(start, a, among=st.addressed)  # 向园区党工委递交申请: the addressee
+    if body is None and to and to.ent.type in BODIES:
+        body = to
+    end = to.i - 1 if to else a
+    cands = st.last_orgs(start, end, 2)
     if len(cands) >= 2 and cands[-1].ent.type in BODIES and key[cands[-1].i - 1 : cands[-1].i] in ("的", "在") and re.match(r"[\u4e00-\u9fff]", key[cands[-1].j : cands[-1].j + 1]):
         end = cands[-1].i  # A在9月的共同体联席会上被吸纳为成员单位: 共同体 names the meeting, A is the member
     members = _list_before_deng(st, start, end) or st.list_before(end, start)
-    if not members and start > 0 and not st.orgs(start, a):  # A、B正与共同体对接，预计年底前正式加入
+    if not members and start > 0 and not st.last_org(start, a):  # A、B正与共同体对接，预计年底前正式加入
         members = st.previous_clause_run(a)
     if not members:
         return
@@ -297,11 +301,21 @@ def _is_guide(st: SentenceView, x: Mention) -> bool:
     run = st.list_after(x.i)
     return len(run) > 1 and run[0].i == x.i and _GUIDES_AFTER.match(st.key, run[-1].j) is not None
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|组成|缔结形成|缔结|结成)")
+_FORMED = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)")
+_COLLAB_BODIES = COLLAB - {"IndustrialPark"}
+_AS = re.compile("为")
+_JOINING = re.compile("加入")
+_LIST_ENDS = re.compile(r"(?:等[^,;。:]{0,10})?(?:[,;。:]|$)")
+_MEMBER_RE = re.compile(_MEMBER_WORD)
+_BESIDES = re.compile(r"除([^,;。]{2,40})(?:以)?外,?(?:另有|还有|尚有)?")
+_EXCEPT = re.compile(r"除了?[^,;。]{0,6}$")  # at most 8 characters
+_ONE_OF = re.compile(r"(?:之一|[,;。:]|$)")
+_JUST_BEFORE = re.compile(r"(?:\([^()]{0,24}\))?[\u4e00-\u9fff]{0,4}")
 _MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
 
 
 def _member_word_after(st: SentenceView, pos: int) -> int:
     """End of “(Y的)(首批)成员单位” starting at ``pos`` (Y an organization named there), or 0."""
-    at = [x for x in st.ms if x.i == pos]
+    at = st.at(pos)
     m = _MEMBER_AFTER.match(st.key, at[0].j if at else pos)
     return m.end() if m else 0

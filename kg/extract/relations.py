@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, Recent, SentenceView, Statement, add_statement, evidence, span_of
 from kg.extract.document import Document
 from kg.extract.known import KnownEntities
 from kg.extract.memberships import find_memberships
@@ -39,6 +39,32 @@ _GRANTS = (
 _COUNTED_REFERENCE = re.compile(r"(?:这|该|上述)?(?:两|二|三|四|五|几|多)?(?:家|所|个)?(?:企业|单位|公司|机构|高校)")
 _PROJECT_HEADS = r"(?:基地|项目|平台|工程|中试线|生产线|工厂|产业园)"
 _WITH_OBJECT = {"签约": "signedWith", "签署": "signedWith", "签订": "signedWith", "对接": "negotiatesWith", "洽谈": "negotiatesWith"}
+# patterns matched at a position or ending at one ($), with how far a match reaches when the search is bounded
+_TAIL_20 = re.compile(r"等[^,，;；。]{0,20}$")  # at most 21 characters
+_TAIL_12 = re.compile(r"等[^,;。]{0,12}$")  # at most 13
+_WITH_WHOM = re.compile(r"(?:与|同|和)([^,，;；]{2,30})$")  # at most 31
+_HELD = re.compile(r"(?:共同)?(?:召开|举办|主办|承办)")  # at most 4
+_GUIDE = re.compile(r"(?:负责)?指导")  # at most 4
+_BEFORE_GRANT = re.compile(r"(?:等[^,，;；。]{0,12}|" + _ADVERBS + ")+$")  # pieces of at most 13
+_FIRST = re.compile(r"(?:\d{4}年(?:度)?)?(?:[^\d]{0,6}?(?:首家|首个|首批|第一家))?")
+_YEAR = re.compile(r"(?:\d{4}年(?:度)?)?")
+_PROJECT = re.compile(r"[^,;。]{2,20}?" + _PROJECT_HEADS + "$")
+
+
+def _ending(pattern: re.Pattern, key: str, start: int, end: int, piece: int) -> re.Match | None:
+    """``pattern.search(key, start, end)`` for a pattern of pieces (each at most ``piece`` long) repeated up
+    to ``end`` ($): searched in a window that grows until the match found cannot be the end of a longer one."""
+    width = 4 * piece
+    while True:
+        a = max(start, end - width)
+        m = pattern.search(key, a, end)
+        if a == start or m is None or m.start() >= a + piece:
+            return m
+        width *= 4
+
+
+def _collab(st: SentenceView):
+    return st.orgs_of(COLLAB - {"IndustrialPark"})
 
 
 def _relations(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
@@ -62,21 +88,21 @@ def _located(st: SentenceView, out: list[Statement]) -> None:
         if x.in_park and st.home:
             add_statement(out, x, "locatedIn", Mention(x.sent, x.i - 2, x.i, st.home, "home"), st, (x.i - 2, x.j), "active")
     for m in re.finditer(r"(?:落户|入驻|进驻|位于|坐落于|地处|扎根)(?:于|在)?", key):  # 落户VR基地的A ; 位于园区的A
-        parks = [x for x in st.ms if x.ent.type in PLACES and x.i == m.end()]
+        parks = [x for x in st.at(m.end()) if x.ent.type in PLACES]
         where = parks[0] if parks else (Mention(st.s.index, m.end(), m.end() + 2, st.home, "home") if st.home and key.startswith("园区", m.end()) else None)
         if where is None or not key.startswith("的", where.j if parks else m.end() + 2):
             continue
         after = where.j + 1 if parks else m.end() + 3
-        for x in st.list_after(after) if [y for y in st.ms if y.i == after] else ():
+        for x in st.list_after(after) if st.at(after) else ():
             if x.ent.type not in PLACES or x.ent is not where.ent:
                 add_statement(out, x, "locatedIn", where, st, span_of(x, (m.start(), m.end()), where), st.status(m.start()))
     for m in re.finditer(r"(?:成功|正式|已)?(?:落户|入驻|进驻|落地|迁入|搬入|迁至)", key):
         start = st.clause_start(m.start())
-        tail = re.search(r"等[^,，;；。]{0,20}$", key[start : m.start()])  # A、B等5家企业的…项目落户
+        tail = _TAIL_20.search(key, max(start, m.start() - 21), m.start())  # A、B等5家企业的…项目落户
         subs = st.list_before(m.start() - len(tail.group()) if tail else m.start(), start)
         if not subs and _COUNTED_REFERENCE.match(key, start):
             subs = st.previous_clause_run(start)  # A、B与C签约，两家企业将入驻P
-        parks = [x for x in st.ms if x.ent.type in PLACES and m.end() <= x.i <= m.end() + 2]
+        parks = [x for x in st.mentions.starting(m.end(), m.end() + 2) if x.ent.type in PLACES]
         obj = parks[0] if parks else (Mention(st.s.index, m.end(), m.end(), st.home, "implicit") if st.home else None)
         for x in subs:
             if obj is not None and x.ent.type not in PLACES:
@@ -90,9 +116,9 @@ def _with_objects(st: SentenceView, out: list[Statement]) -> None:
         if st.inside_name(m.start()) or m.start() not in st.toks.starts:
             continue  # 与 inside a name, 同 inside 共同体
         for trig, pred in _WITH_OBJECT.items():
-            t = key.find(trig, m.end())
-            named = sum(x.j - x.i for x in st.orgs(m.end(), t)) if t > 0 else 0
-            if t < 0 or t - m.end() - named > 30 or CLAUSE.search(key, m.end(), t) or any(v in key[m.end() : t] for v in ("共建", "协同建设")):
+            t = st.find(trig, m.end())
+            named = st.named_length(m.end(), t) if t > 0 else 0
+            if t < 0 or t - m.end() - named > 30 or st.clause_start(t) > m.end() or any(0 <= st.find(v, m.end()) <= t - len(v) for v in ("共建", "协同建设")):
                 continue
             objs = st.list_before(t, m.end())  # 与产业园运营主体C签约 is with C
             if not objs:
@@ -113,9 +139,9 @@ def _signing_ceremony(st: SentenceView, out: list[Statement]) -> None:
     for m in re.finditer(r"(?:现场|集中|正式)?签约", key[host.end() :]):
         a = host.end() + m.start()
         start = st.clause_start(a)
-        if re.search(r"与|同", key[start:a]):
+        if any(0 <= st.find(w, start) < a for w in "与同"):
             continue  # 与X签约: _with_objects
-        tail = re.search(r"等[^,;。]{0,12}$", key[start:a])
+        tail = _TAIL_12.search(key, max(start, a - 13), a)
         subs = st.list_before(a - len(tail.group()) if tail else a, start)
         for o in organizers[-1:]:
             for x in subs:
@@ -134,9 +160,9 @@ def _verb_objects(st: SentenceView, out: list[Statement]) -> None:
             if not subjects and pred == "coBuilds":
                 subjects = st.signing_parties(m.start(), out)  # A与B签署协议，(双方将)共建Y
             subjects = subjects or st.subject_before(m.start())
-            w = re.search(r"(?:与|同|和)([^,，;；]{2,30})$", key[st.clause_start(m.start()) : m.start()]) if pred == "coBuilds" else None
+            w = _WITH_WHOM.search(key, max(st.clause_start(m.start()), m.start() - 31), m.start()) if pred == "coBuilds" else None
             if w:  # 与 X 共建 Y: X builds Y too
-                a = st.clause_start(m.start()) + w.start()
+                a = w.start()
                 subjects = [*st.subject_before(a), *st.orgs(a, m.start())]
             for s_ in subjects:
                 for o in objs:
@@ -147,7 +173,7 @@ def _co_organized(st: SentenceView, doc: Document, known: KnownEntities, new_ent
     """X 联合/会同 Y 召开/举办 E."""
     key = st.key
     for m in re.finditer(r"(?:联合|会同|携手)", key):
-        v = re.compile(r"(?:共同)?(?:召开|举办|主办|承办)").search(key, m.end())
+        v = _HELD.search(key, m.end(), m.end() + 34)  # within 30 characters, or not at all
         if not v or v.start() - m.end() > 30 or st.inside_name(m.start()):
             continue
         event = _named_object(st, doc, v.end(), st.clause_end(v.end()), "Event", known, new_ents)
@@ -162,42 +188,43 @@ def _granted(st: SentenceView, doc: Document, known: KnownEntities, new_ents: di
     key = st.key
     for pat, pred in _GRANTS:
         for m in re.finditer(pat, key):
-            tail = re.search(r"(?:等[^,，;；。]{0,12}|" + _ADVERBS + ")+$", key[st.clause_start(m.start()) : m.start()])
+            tail = _ending(_BEFORE_GRANT, key, st.clause_start(m.start()), m.start(), 13)
             end = m.start() - len(tail.group()) if tail else m.start()
             subs = st.list_before(end, st.clause_start(m.start()))
             subs = [x for x in subs if x.j == end or x is not subs[-1]]
             if not subs:
                 continue
             q_end = st.clause_end(m.end())
-            text = key[m.end() : q_end]
-            first = re.match(r"(?:\d{4}年(?:度)?)?(?:[^\d]{0,6}?(?:首家|首个|首批|第一家))?", text)
-            q_start = m.end() + (first.end() if first else 0)
+            first = _FIRST.match(key, m.end(), q_end)
+            q_start = first.end() if first else m.end()
             q = _named_object(st, doc, q_start, q_end, "Program" if pred == "selectedFor" else "Qualification", known, new_ents)
             if not q:
                 continue
             for x in subs:
                 add_statement(out, x, pred, q, st, span_of(x, q), st.status(m.start()))
                 if first and re.search("首", first.group()) and pred == "certifiedAs":
-                    value = doc.name(*st.s.span(m.end() + re.match(r"(?:\d{4}年(?:度)?)?", text).end(), q_end))
-                    out.append(Statement(x.ent, "distinction", None, st.s.index, *span_of(x, q), "active", value=value))
+                    value = doc.name(*st.s.span(_YEAR.match(key, m.end(), q_end).end(), q_end))
+                    out.append(Statement(x.ent, "distinction", None, st.s.index, *evidence(span_of(x, q), x), "active", value=value))
 
 
 def _guides(st: SentenceView, out: list[Statement]) -> None:
     """Y 由 X 指导 ; Y成立于…，由X指导 ; 在X指导下，(由A牵头成立的)Y."""
     key = st.key
     for m in re.finditer(r"由", key):
-        g = re.compile(r"(?:负责)?指导").search(key, m.end())
+        g = _GUIDE.search(key, m.end(), m.end() + 34)  # within 30 characters, or not at all
         guides = st.orgs(m.end(), g.start()) if g and g.start() - m.end() <= 30 else []
-        ys = [x for x in st.orgs(st.clause_start(m.start()), m.start())]
+        if not guides:
+            continue
+        ys = [x for x in [st.last_org(st.clause_start(m.start()), m.start())] if x is not None]
         if not ys and st.clause_start(m.start()) > 0:  # Y成立于2019年，由X指导: Y opens the sentence
             ys = [x for x in [st.previous_clause_subject(m.start())] if x is not None]
-        if guides and ys and not CLAUSE.search(key, m.end(), g.start()):
+        if ys and not CLAUSE.search(key, m.end(), g.start()):
             for x in guides:
                 add_statement(out, x, "guides", ys[-1], st, span_of(ys[-1], x, (g.start(), g.end())), st.status(m.start()))
     for m in re.finditer(r"在([^,;。]{2,40}?)的?指导下", key):
         guides = st.orgs(m.start(1), m.end(1))
-        ys = [y for y in st.orgs(m.end(), len(key)) if y.ent.type in COLLAB - {"IndustrialPark"} and key[y.i - 1 : y.i] != "由"]
-        ys = [y for y in ys if key[y.i - 1 : y.i] == "的"][:1] or ys[:1]  # …牵头成立的Y
+        ys = [y for y in [st.first_org(m.end(), len(key), lambda y: key[y.i - 1 : y.i] == "的", _collab(st))] if y]  # …牵头成立的Y
+        ys = ys or [y for y in [st.first_org(m.end(), len(key), lambda y: key[y.i - 1 : y.i] != "由", _collab(st))] if y]
         for x in guides[-1:]:
             for y in ys:
                 add_statement(out, x, "guides", y, st, span_of(x, y), st.status(m.start()))
@@ -221,11 +248,11 @@ def _established(st: SentenceView, out: list[Statement]) -> None:
     key = st.key
     for m in re.finditer(r"在(此|这里|.{0,30}?)(?:正式)?(?:成立|揭牌成立|挂牌成立|揭牌)", key):
         where_text = m.group(1)
-        parks = [x for x in st.ms if x.ent.type in PLACES and m.start() < x.i and x.j <= m.end()]
+        parks = [x for x in st.mentions.starting(m.start() + 1, m.end()) if x.ent.type in PLACES and x.j <= m.end()]
         obj = parks[0] if parks else (Mention(st.s.index, m.start(), m.start(), st.home, "implicit") if where_text in ("此", "这里") and st.home else None)
-        subs = [x for x in st.orgs(st.clause_start(m.start()), m.start()) if x.ent.type != "IndustrialPark"]
-        if obj and subs:
-            add_statement(out, subs[-1], "establishedIn", obj, st, span_of(subs[-1], (m.start(), m.end())), st.status(m.start()))
+        sub = st.last_org(st.clause_start(m.start()), m.start(), lambda x: x.ent.type != "IndustrialPark") if obj else None
+        if obj and sub:
+            add_statement(out, sub, "establishedIn", obj, st, span_of(sub, (m.start(), m.end())), st.status(m.start()))
 
 
 def _develops(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
@@ -235,9 +262,9 @@ def _develops(st: SentenceView, doc: Document, known: KnownEntities, new_ents: d
         if st.inside_name(m.start()):
             continue
         end = st.clause_end(m.end())
-        obj = re.match(r"[^,;。]{2,20}?" + _PROJECT_HEADS + "$", key[m.end() : end])
+        obj = _PROJECT.match(key, m.end(), end)
         start = st.clause_start(m.start())
-        subs = [x for x in st.orgs(start, m.start()) if not key[: x.i].endswith("在")]  # X将在P建设: X, not P
+        subs = [x for x in [st.last_org(start, m.start(), lambda x: key[x.i - 1 : x.i] != "在" or x.i == 0)] if x and obj]  # X将在P建设: X, not P
         if not obj or not subs or any(x.ent.type in PLACES for x in st.orgs(m.end(), end)):
             continue
         project = _named_object(st, doc, m.end(), end, "Project", known, new_ents)
@@ -260,16 +287,16 @@ def _structure(st: SentenceView, out: list[Statement]) -> None:
         if xs and ys:
             add_statement(out, xs[-1], "partOf", ys[-1], st, span_of(xs[-1], ys[-1], (m.start(), m.end())), "active")
     for m in _RUN_BY.finditer(key):
-        ps = [x for x in st.ms if x.j == m.start() and x.ent.type in PLACES]
-        cs = [x for x in st.ms if x.i == m.end() and x.ent.is_org]
+        ps = [x for x in st.mentions.ending_at(m.start()) if x.ent.type in PLACES]
+        cs = [x for x in st.at(m.end()) if x.ent.is_org]
         if ps and cs:
             add_statement(out, cs[0], "manages", ps[0], st, span_of(ps[0], cs[0]), "active")
     for m in _LOCATED.finditer(key):
-        where = [x for x in st.ms if x.i == m.end() and x.ent.type in PLACES | {"IndustrialPark"}]
+        where = [x for x in st.at(m.end()) if x.ent.type in PLACES | {"IndustrialPark"}]
         if not where:
             continue
-        after = re.match(r"的", key[where[0].j :])
-        whats = [x for x in st.ms if x.i == where[0].j + 1 and x.ent.is_org] if after else st.list_before(m.start(), st.clause_start(m.start()))
+        after = key.startswith("的", where[0].j)
+        whats = [x for x in st.at(where[0].j + 1) if x.ent.is_org] if after else st.list_before(m.start(), st.clause_start(m.start()))
         for x in whats:
             add_statement(out, x, "locatedIn", where[0], st, span_of(x, where[0], (m.start(), m.end())), st.status(m.start()))
 
@@ -280,7 +307,7 @@ def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, k
         a += 1
     if b - a < 2 or b - a > 40:
         return None
-    inside = [x for x in st.ms if a <= x.i and x.j <= b and x.j - x.i >= (b - a) - 1]
+    inside = [x for x in st.mentions.starting(a, b) if x.j <= b and x.j - x.i >= (b - a) - 1]
     if inside:
         return inside[0]
     name = doc.name(*st.s.span(a, b))
@@ -319,7 +346,7 @@ class _Context:
 
     def __init__(self) -> None:
         self.topic: Ent | None = None
-        self.recent: list[Ent] = []
+        self.recent = Recent()
         self.section: str | None = None  # under a heading 一、首批成员单位 (active) or 二、拟吸纳成员单位 (planned)
         self.listing: tuple[Ent, str] | None = None
 
@@ -345,8 +372,7 @@ class _Context:
                 joined.append(body)
         # what the next sentences speak of: the body that just gained members, else the first one named
         self.topic = joined[-1] if joined else next((m.ent for m in st.ms if m.ent.type in BODIES), self.topic)
-        named_here = list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES))
-        self.recent = [e for e in self.recent if e not in named_here] + named_here
+        self.recent.named(list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES)))
 
 
 def find_statements(doc: Document, found: Found, known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
@@ -360,7 +386,7 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
     ctx = _Context()
     for s in doc.sentences:
         st = ctx.view(s, found)
-        before = len(out)
+        before = st.out_from = len(out)
         item = _list_item(st) if ctx.listing else None
         if item is not None:  # …成员单位如下：A（牵头单位）；B；C。 / (一)首批成员单位：1.A；2.B；
             body, status = ctx.listing

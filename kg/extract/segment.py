@@ -30,7 +30,19 @@ def _posseg():
     jieba.initialize()
     for place in PLACE_NAMES:  # tagged as places, at no less than their dictionary frequency
         jieba.add_word(place, freq=max(jieba.dt.FREQ.get(place) or 0, _PLACE_FREQ), tag="ns")
+    _read_unknown_runs_once(jieba.posseg.dt)
     return jieba, jieba.posseg
+
+
+def _read_unknown_runs_once(tokenizer) -> None:
+    """jieba reads each run of characters its dictionary cannot place with an HMM (most of its time); the
+    same run gives the same words wherever it is met (a name in its sentence, then cut again alone for its
+    short forms), so each is read once. Left as it is if jieba's tokenizer is not the one this was written for."""
+    detail = getattr(tokenizer, "_POSTokenizer__cut_detail", None)
+    if detail is None:
+        return
+    read = lru_cache(maxsize=1 << 16)(lambda run: tuple(detail(run)))
+    tokenizer._POSTokenizer__cut_detail = lambda run: iter(read(run))
 
 
 @lru_cache(maxsize=20000)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, word_freq, words
 
-__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", "SUFFIX_ENDS"]
+__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", "SUFFIX_ENDS", "is_generic_name"]
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
@@ -27,18 +27,19 @@ _DASHES = frozenset({"—", "-", "－", "–"})
 _PLACE_POS = frozenset({"ns", "j"})
 _REGION_PREFIXES = frozenset("东南西北中前后")  # 中|台湾, 南|台湾: a direction before a place is part of the place
 _NOUN_TOO = frozenset({"组织", "建设", "联合"})  # boundary verbs that are also nouns in names
+_generic = lru_cache(maxsize=1 << 16)(is_generic_word)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # an article has a million of them
 class Word:
     text: str
     pos: str
     start: int
     end: int
 
-    @cached_property
+    @property
     def generic(self) -> bool:
-        return is_generic_word(self.text, self.pos)
+        return _generic(self.text, self.pos)
 
     @property
     def proper(self) -> bool:
@@ -186,3 +187,14 @@ class Tokens:
         if i >= j:
             return []
         return self.words[self.index_at(i) : self.index_at(j - 1) + 1]
+
+
+def is_generic_name(words) -> bool:
+    """True when no word distinguishes the name (a suffix word inside a core is generic too).
+
+    Two single characters in a row that are not function words are an unknown name jieba
+    cut up (新|禾|材料科技), which distinguishes it.
+    """
+    if any(len(x.text) == 1 == len(y.text) and x.is_letters() and y.is_letters() and not {x.text, y.text} & FUNCTION_CHARS for x, y in zip(words, words[1:])):
+        return False
+    return not any(w.proper and w.text not in SUFFIXES for w in words)

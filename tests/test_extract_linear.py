@@ -128,18 +128,20 @@ def test_patterns_searched_back_from_a_position_reach_no_further_than_assumed():
 
 @pytest.mark.parametrize("piece", [5, 64])
 def test_normalizing_an_article_in_pieces_is_normalizing_it_whole(piece):
-    """A 16 MB article is normalized a piece at a time (memory); cut between two ideographs, the pieces give
-    exactly the text and offsets of the whole, whatever the OCR noise around the cuts."""
-    from kg.extract.document import _normalize
-    from kg.text import normalize_with_offsets
+    """A 16 MB article is normalized (and its match key taken) a piece at a time for memory; cut between two
+    ideographs, the pieces give exactly what the whole gives, whatever the OCR noise around the cuts."""
+    from kg.extract.document import _normalize, pieces
+    from kg.text import match_key_with_offsets, normalize_with_offsets
 
     text = article(20_000)
-    noise = ["\n", " ", "\n\n", "\r\n", "\n07A\n", "\u3000", "\n  ", "\u200b", "Ａ"]
+    noise = ["\n", " ", "\n\n", "\r\n", "\n07A\n", "\u3000", "\n  ", "\u200b", "Ａ", "(chǎn)"]
     noisy = "".join(c + (noise[n % len(noise)] if n % 17 == 0 else "") for n, c in enumerate(text))
     for raw in (text, noisy):
         want_text, want_offsets = normalize_with_offsets(raw)
         got_text, got_offsets = _normalize(raw, piece)
         assert got_text == want_text and list(got_offsets) == want_offsets
+        keys = [(a, match_key_with_offsets(raw[a:b])) for a, b in pieces(raw, piece)]
+        assert ("".join(k for _, (k, _) in keys), [a + o for a, (_, offs) in keys for o in offs]) == match_key_with_offsets(raw)
 
 
 def test_quotes_are_found_back_where_they_were_taken_as_in_the_whole_article():

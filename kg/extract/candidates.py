@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kg.extract.document import Document, Sentence
+from kg.extract.document import Document, Sentence, pieces
 from kg.extract.lexicon import KIND_OF_TYPE, LEGAL_FORMS
 from kg.extract.orgs import Ent, Mention
 from kg.extract.segment import words
@@ -71,8 +71,12 @@ class _Raw:
 
     def __init__(self, doc: Document):
         self.doc = doc
-        self.key, offsets = match_key_with_offsets(doc.raw)  # what find_quote compares with
-        self.offsets = array("i", offsets)
+        keys, self.offsets = [], array("i")  # the article's match key, what find_quote compares with, a piece at a time
+        for start, end in pieces(doc.raw):
+            key, offsets = match_key_with_offsets(doc.raw[start:end])
+            keys.append(key)
+            self.offsets.extend(start + o for o in offsets)
+        self.key = "".join(keys)
 
     def has(self, text: str, near: list[tuple[int, int]] = ()) -> bool:
         """``text`` (by match key) occurs in the raw article; ``near``: normalized-text spans where it may be."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from kg.text import match_key_with_offsets, normalize_with_offsets
 
-__all__ = ["Document", "Sentence", "QUOTE_MARKS", "MAX_EVIDENCE", "MAX_RUN", "MAX_SENTENCE"]
+__all__ = ["Document", "Sentence", "QUOTE_MARKS", "MAX_EVIDENCE", "MAX_RUN", "MAX_SENTENCE", "pieces"]
 
 QUOTE_MARKS = frozenset("“”‘’\"'「」『』〝〞＂＇")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n\n+")
@@ -68,20 +68,27 @@ _CHUNK = 1 << 18  # characters normalized at a time: normalize_with_offsets hold
 _BETWEEN_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff](?=[\u4e00-\u9fff])")
 
 
-def _normalize(raw: str, chunk: int = _CHUNK) -> tuple[str, array]:
-    """:func:`kg.text.normalize_with_offsets` of ``raw``, a chunk at a time so its memory stays bounded. A chunk
-    ends between two ideographs: no whitespace run, line or page code spans that cut, so the chunks normalize
-    exactly as the whole."""
-    texts: list[str] = []
-    offsets = array("i")
-    start = 0
+def pieces(raw: str, chunk: int = _CHUNK) -> list[tuple[int, int]]:
+    """``raw`` cut into pieces of about ``chunk`` characters, each ending between two ideographs: no whitespace
+    run, line, page code or inserted pinyin reading spans such a cut, so normalizing a piece at a time (or taking
+    its match key) gives exactly what the whole gives, in memory bounded by the piece."""
+    out, start = [], 0
     while start < len(raw):
         cut = _BETWEEN_IDEOGRAPHS.search(raw, start + chunk) if len(raw) - start > chunk else None
         end = cut.end() if cut else len(raw)
+        out.append((start, end))
+        start = end
+    return out
+
+
+def _normalize(raw: str, chunk: int = _CHUNK) -> tuple[str, array]:
+    """:func:`kg.text.normalize_with_offsets` of ``raw``, a piece at a time (:func:`pieces`)."""
+    texts: list[str] = []
+    offsets = array("i")
+    for start, end in pieces(raw, chunk):
         text, offs = normalize_with_offsets(raw[start:end])
         texts.append(text)
         offsets.extend(start + o for o in offs)
-        start = end
     return "".join(texts), offsets
 
 

@@ -418,10 +418,29 @@ def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeo
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
-    log.info("SPARQL endpoint: http://%s:%d/sparql", host if ":" not in host else f"[{host}]", port)
+    sock = _listen(host, port)  # before announcing anything: a busy port is one line, and --port 0 gets its real port
+    log.info("SPARQL endpoint: http://%s:%d/sparql", host if ":" not in host else f"[{host}]", sock.getsockname()[1])
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("listening on %s: anyone who can reach this machine can query the graph (the default is 127.0.0.1)", host)
     # a GET query travels in the URL: let a request head be as large as a POSTed query may be (uvicorn: 16 KB)
     # a request head must arrive within the timeout too (408), as a body must (see _read_body)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on", server_header=False,
-                h11_max_incomplete_event_size=cfg.max_query_bytes + 65536, http=_head_timeout_protocol(cfg.timeout or 30.0))  # --timeout 0: heads still within 30 s
+    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="warning", lifespan="on", server_header=False,
+                            h11_max_incomplete_event_size=cfg.max_query_bytes + 65536, http=_head_timeout_protocol(cfg.timeout or 30.0))  # --timeout 0: heads still within 30 s
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listen(host: str, port: int):
+    """A listening socket on ``host:port`` (0: a free port), or one line saying why there is none."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as e:
+        sock.close()
+        why = "the port is already in use by another program" if e.errno == 98 else (e.strerror or str(e))
+        raise KgError(f"cannot listen on {host}:{port}: {why}; choose another with --port (0: any free port)") from None
+    return sock

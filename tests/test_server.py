@@ -287,3 +287,46 @@ def test_writable_server_accepts_updates(seeds_copy, tmp_path):
         health = json.loads(http(url.replace("/sparql", "/health"))[2])
         assert health["read_only"] is False and health["workers"] == 1
     assert "WRITABLE" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_a_busy_port_is_one_line_before_any_announcement(seed_store, tmp_path):
+    """Issue 15.2: the port is checked before the URL is announced; no uvicorn traceback, exit 1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "serve", "--port", str(port)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 1, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "already in use" in lines[0] and "--port" in lines[0]
+    assert "SPARQL endpoint" not in r.stderr and "Errno" not in r.stderr
+
+
+def test_port_zero_announces_the_real_port(seed_store, tmp_path):
+    """Issue 15.2: --port 0 takes a free port and the announced URL is the one that answers."""
+    import re
+
+    log = tmp_path / "serve.log"
+    with open(log, "w", encoding="utf-8") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "serve", "--port", "0"],
+                                stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while not (m := re.search(r"http://127\.0\.0\.1:(\d+)/sparql", log.read_text(encoding="utf-8"))):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.1)
+        assert int(m.group(1)) != 0
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{m.group(1)}/health", timeout=5) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(30)

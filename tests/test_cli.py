@@ -217,3 +217,13 @@ def test_each_command_in_table_format(kg, args, expected):
     assert r.exit_code == 0, r.output
     for text in expected:
         assert text in r.stdout, (text, r.stdout[:2000])
+
+
+def test_show_csv_names_each_column_once(kg):
+    """Issue 15.9: `kg show … --format csv` had the column role twice."""
+    import csv
+    import io
+
+    r = kg("show", "青海大学", "--format", "csv")
+    header = next(csv.reader(io.StringIO(r.output)))
+    assert len(header) == len(set(header)) and "role" in header

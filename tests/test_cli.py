@@ -133,6 +133,8 @@ def test_stats_counts(kg):
     classes = {c["class"]: c["count"] for c in data["classes"]}
     assert classes["org:Membership"] == 10 and classes["park:University"] == 3
     assert classes["park:Evidence"] > 50
+    predicates = {c["predicate"]: c["count"] for c in data["predicates"]}  # prefixed, as classes are (issue 15.9)
+    assert predicates["rdf:type"] > 100 and "park:quote" in predicates and not any(p.startswith("http") for p in predicates)
 
 
 def test_csv_format(kg):

@@ -93,7 +93,10 @@ def _home_topic(found: Found, s: Sentence) -> bool:
 
 def _about_home(key: str, clause_start: int) -> bool:
     """The clause speaks of the park itself (园区实现…, 全区…): a figure of the home park."""
-    return re.match(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)", key[clause_start:]) is not None
+    return _PARK_ITSELF.match(key, clause_start) is not None
+
+
+_PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
 def _sensible(metric: str) -> bool:
@@ -117,6 +120,8 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
     key = s.key
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
+    home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
+    home_topic = _home_topic(found, s)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
     out: list[Figure] = []
     matches = list(_NUMBER.finditer(key))
@@ -142,7 +147,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             clause_start = pm.end()
         near = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
         # …宜都高新区实现工业总产值X，生产总值Y: the same subject; 园区…，上半年各类业务办理量达…: the park the sentence named
-        about_m = near or carried or next((x for x in reversed(ms) if x.j <= m.start() and x.ent is found.home), None)
+        about_m = near or carried or next((x for x in home.backward(0, m.start()) if x.j <= m.start()), None)
         a = about_m.j if about_m and about_m.i >= clause_start else clause_start
         strip = _ending(key, a, m.start())
         b = strip.start() if strip else max(a, m.start())
@@ -172,7 +177,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             measure = "amount"
         carried = about_m
         about = about_m.ent if about_m else found.home
-        if about is None or (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not _home_topic(found, s)):
+        if about is None or (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic):
             continue  # no organization named in the clause: whose figure it is would be a guess
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a) if x is not None)
         if max(end, m.end()) - q_start > MAX_EVIDENCE:

@@ -156,13 +156,13 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
             add_statement(out, x, "memberOf", orgs[0], st, span_of(x, (m.start(), end)), st.status(m.start()), role="成员单位")
     # Y (则)囊括/包括/网罗/涵盖了 A、B 等企业(，以及 C、D 等高校)
     for m in re.finditer(r"(?:则|还|也|已|目前|现已?|共)?(?:囊括|包括|包含|网罗|涵盖|汇聚|集聚)了?", key):
-        ys = [x for x in st.ms if x.j == m.start() and x.ent.type in BODIES]
+        ys = [x for x in st.mentions.ending_at(m.start()) if x.ent.type in BODIES]
         members = st.list_after(m.end())
         if not ys or not members or members[0].i != m.end():
             continue
-        more = re.match(r"等[^,;。、]{0,12}[,，]?(?:以及|及|和|还有)", key[members[-1].j :])
+        more = _AND_MORE.match(key, members[-1].j)
         if more:
-            members += st.list_after(members[-1].j + more.end())
+            members += st.list_after(more.end())
         for x in members:
             if x.ent is not ys[0].ent:
                 add_statement(out, x, "memberOf", ys[0], st, span_of(ys[0], x), st.status(m.start()), role="成员单位")
@@ -284,9 +284,9 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
 def _list_before_deng(st: SentenceView, start: int, end: int) -> list[Mention]:
     """The run of organizations that ends in 等 inside ``[start, end)``: A、B、C等来自…的35家园区 → A, B, C."""
     key = st.key
-    for d in reversed([m.start() for m in re.finditer("等", key[start:end])]):
-        run = st.list_before(start + d, start)
-        if run and run[-1].j == start + d and (len(run) > 1 or run[0].i == start):
+    for d in reversed([m.start() for m in _DENG.finditer(key, start, end)]):
+        run = st.list_before(d, start)
+        if run and run[-1].j == d and (len(run) > 1 or run[0].i == start):
             return run
     return []
 
@@ -304,6 +304,8 @@ _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|�
 _FORMED = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)")
 _COLLAB_BODIES = COLLAB - {"IndustrialPark"}
 _AS = re.compile("为")
+_DENG = re.compile("等")
+_AND_MORE = re.compile(r"等[^,;。、]{0,12}[,，]?(?:以及|及|和|还有)")
 _JOINING = re.compile("加入")
 _LIST_ENDS = re.compile(r"(?:等[^,;。:]{0,10})?(?:[,;。:]|$)")
 _MEMBER_RE = re.compile(_MEMBER_WORD)

@@ -320,17 +320,36 @@ def extra_cands(key: str, cands: list[Cand], extra) -> list[Cand]:
     where the model sees a longer left edge of a rule's name (长株潭|园区发展联盟 where jieba stopped
     at 潭), the rule's candidate grows to it — unless the rules cut a descriptor there (园区|金诃藏药…)."""
     out: list[Cand] = []
+    if not extra:
+        return out
+    # where each candidate lies (by index, kept as a candidate grows), and where a span was taken: what overlaps a
+    # span is read from its positions, not from every candidate — a list of 1,500 names has 1,500 of each
+    covering: dict[int, list[int]] = {}
+    for n, c in enumerate(cands):
+        for p in range(c.i, c.j):
+            covering.setdefault(p, []).append(n)
+    taken = bytearray(len(key) + 1)
+    scan = any(c.i >= c.j for c in cands)  # an empty candidate overlaps what strictly surrounds it: then scan, as written
     for i, j, t, how in extra:
-        if any(c.i < j and i < c.j for c in out):
-            continue
-        clash = [c for c in cands if c.i < j and i < c.j]
+        if i >= j or scan:
+            if any(c.i < j and i < c.j for c in out):
+                continue
+            clash = [c for c in cands if c.i < j and i < c.j]
+        else:
+            if 1 in taken[i:j]:
+                continue
+            clash = [cands[n] for n in sorted({n for p in range(i, j) for n in covering.get(p, ())})]
         if not clash:
             if not _FACILITY_CENTRE.search(key, i, j) and not key[i:j].endswith(_NOT_ORG_WORDS):
                 out.append(Cand(i, j, t, how))
+                taken[i:j] = b"\x01" * max(0, j - i)
         elif all(i <= c.i and c.j <= j for c in clash):
             outer = max(clash, key=lambda c: c.j - c.i)
             prefix = key[i : outer.i]
             if outer.how == "suffix" and outer.j == j and 0 < len(prefix) <= 3 and not set(prefix) & (FUNCTION_CHARS | PREPOSITION_CHARS) \
                     and not prefix.endswith(tuple(_CUT_HEADS)) and prefix not in GENERIC_WORDS:
+                n = next(n for n, c in enumerate(cands) if c is outer) if scan else next(n for n in covering[outer.j - 1] if cands[n] is outer)
+                for p in range(i, outer.i):
+                    covering.setdefault(p, []).append(n)
                 outer.i = i
     return out

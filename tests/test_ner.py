@@ -104,3 +104,13 @@ def test_import_kg_extract_ner_does_not_load_numpy():
     code = "import kg, kg.extract.ner, sys, json; print(json.dumps('numpy' in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True)
     assert json.loads(out.stdout) is False
+
+
+def test_a_model_span_keeps_a_name_that_starts_like_a_function_word():
+    """Leading verbs and prepositions are cut from model spans, never the first character of a name."""
+    from kg.extract.document import Document
+    from kg.extract.model_cands import model_spans
+
+    doc = Document.from_raw("携程集团与暨南大学、同济大学签约。")
+    names = {s.key[i:j] for s in doc.sentences for i, j, _ in model_spans(doc).get(s.index, ())}
+    assert names == {"携程集团", "暨南大学", "同济大学"}

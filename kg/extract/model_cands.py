@@ -24,8 +24,9 @@ __all__ = ["model_spans", "model_enabled", "span_type"]
 # words a model span may start with that are not part of the name: verbs, adverbs, prepositions
 _LEADING = tuple(sorted(
     "助力 依托 打造 持续 推动 支持 联合 携手 引进 吸引 落户 入驻 加入 成立 组建 发起 牵头 来自 位于 包括 囊括 网罗 涵盖 "
-    "以下简称 简称 下称 甫进驻 进驻 刚刚 以及 其中 目前 同时 此外 并 与 和 及 由 在 向 对 为 将 把 被 让 同 跟 经 据 从 至 到 以 等 了 是 有 原 现 其 该 该 各 "
-    "新 首批 已 还 也 均 都 则 如 像 即 暨 共 签约 签署 签订 走进 参观 调研 考察 服务 对接 合作 携 率".split(),
+    "以下简称 简称 下称 甫进驻 进驻 刚刚 以及 其中 目前 同时 此外 并 由 在 对 把 被 让 跟 据 从 到 等 了 该 其 "
+    "首批 已 也 均 则 签约 签署 签订 走进 参观 调研 考察 服务 对接 合作".split(),
+    # one character only where no name starts with it: not 新 (新疆), 同 (同济), 现 (现代), 携 (携程), 暨 (暨南大学), 共 (共青团)
     key=len, reverse=True,
 ))
 _TRAILING = ("等", "的", "了", "和", "与", "及")

@@ -229,3 +229,15 @@ def test_show_csv_names_each_column_once(kg):
     r = kg("show", "青海大学", "--format", "csv")
     header = next(csv.reader(io.StringIO(r.output)))
     assert len(header) == len(set(header)) and "role" in header
+
+
+def test_help_gives_each_command_its_whole_summary():
+    """Issue 15.9: `kg --help` cut command summaries at the terminal's width ("..."); now they wrap."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    for args in ([ "--help"], ["graphdb", "--help"], ["neo4j", "--help"]):
+        r = CliRunner().invoke(cli, args, terminal_width=80)
+        assert r.exit_code == 0 and "..." not in r.output.split("Commands:")[1], r.output
+    assert "An ordered chain (e.g. the incubation chain), given the chain" in " ".join(CliRunner().invoke(cli, ["--help"], terminal_width=80).output.split())

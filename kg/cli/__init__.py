@@ -12,7 +12,9 @@ from kg.cli import sparql  # noqa: F401
 from kg.cli import view  # noqa: F401
 from kg.cli import analyze  # noqa: F401
 from kg.cli import push  # noqa: F401
-from kg.cli._base import cli
+from kg.cli._base import cli, whole_summaries
+
+whole_summaries(cli)
 
 __all__ = ["cli", "main"]
 

@@ -166,3 +166,17 @@ def cli(ctx: click.Context, store: Path) -> None:
     """
     ctx.obj = Config(store)
     ctx.call_on_close(ctx.obj.close)
+
+
+def whole_summaries(group: click.Group) -> None:
+    """Each command's summary in ``--help`` is its help's first sentence, whole (click cuts it at the
+    terminal's width with "..."; a summary set here is wrapped instead)."""
+    import re
+
+    for cmd in group.commands.values():
+        if cmd.short_help is None and cmd.help:
+            paragraph = " ".join(cmd.help.split("\n\n")[0].split())
+            first = re.split(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.。])\s", paragraph, maxsplit=1)[0]
+            cmd.short_help = first.rstrip(".")
+        if isinstance(cmd, click.Group):
+            whole_summaries(cmd)

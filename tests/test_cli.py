@@ -241,3 +241,13 @@ def test_help_gives_each_command_its_whole_summary():
         r = CliRunner().invoke(cli, args, terminal_width=80)
         assert r.exit_code == 0 and "..." not in r.output.split("Commands:")[1], r.output
     assert "An ordered chain (e.g. the incubation chain), given the chain" in " ".join(CliRunner().invoke(cli, ["--help"], terminal_width=80).output.split())
+
+
+def test_shell_completion_offers_entity_names(seed_store):
+    """Issue 15.9: completion (documented in the CLI how-to) completes entity names from the built store."""
+    env = {**os.environ, "KG_STORE": str(seed_store), "COMP_WORDS": "kg members 红领", "COMP_CWORD": "2", "_KG_COMPLETE": "bash_complete"}
+    r = subprocess.run([sys.executable, "-m", "kg.cli"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert "plain,红领宁商党建共同体" in r.stdout.splitlines(), r.stdout + r.stderr
+    env["KG_STORE"] = str(seed_store.parent / "no-such-store")
+    r = subprocess.run([sys.executable, "-m", "kg.cli"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "红领" not in r.stdout

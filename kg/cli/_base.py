@@ -180,3 +180,22 @@ def whole_summaries(group: click.Group) -> None:
             cmd.short_help = first.rstrip(".")
         if isinstance(cmd, click.Group):
             whole_summaries(cmd)
+
+
+def complete_names(ctx: click.Context, _param, incomplete: str) -> list[str]:
+    """Shell completion for an entity name: the built store's names and aliases that start with (or
+    hold) what was typed; nothing when there is no store."""
+    import os
+
+    from kg.text import name_key
+
+    store = ctx.find_root().params.get("store") or os.environ.get("KG_STORE") or DEFAULT_STORE
+    try:
+        from kg.stores.embedded import EmbeddedStore
+
+        index = EmbeddedStore(Path(store)).names
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the shell
+        return []
+    key = name_key(incomplete)
+    names = sorted({n for e in index.by_iri.values() for n in (e.name, *e.aliases) if n})
+    return ([n for n in names if name_key(n).startswith(key)] or [n for n in names if key in name_key(n)])[:50]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kg.cli._base import Config, backend_option, cli, emit, output_options, pass_config, user_errors
+from kg.cli._base import Config, backend_option, cli, complete_names, emit, output_options, pass_config, user_errors
 
 _SCOPE_HELP = ("Which relations: active (the network today), planned (today's plus the planned ones, "
                "as if they had taken effect) or all (ended ones too).")
@@ -63,8 +63,8 @@ def communities(config: Config, method: str, resolution: float, limit: int, name
 
 
 @analyze.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=complete_names)
+@click.argument("b", shell_complete=complete_names)
 @click.option("--max-len", type=click.IntRange(1), default=None, metavar="N", help="Every path of at most N hops (default: the shortest ones).")
 @click.option("--limit", type=click.IntRange(1), default=100, show_default=True, help="Paths examined at most.")
 @_scope

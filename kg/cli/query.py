@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, backend_option, cli, emit, output_options, pass_config, progress, user_errors
+from kg.cli._base import Config, backend_option, cli, complete_names, emit, output_options, pass_config, progress, user_errors
 
 
 @cli.command()
@@ -49,7 +49,7 @@ def orgs(config: Config, type_: str | None, in_: str | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @output_options
 @backend_option
 @pass_config
@@ -65,7 +65,7 @@ _status = click.option("--status", type=click.Choice(["active", "planned", "ende
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @_status
 @output_options
 @backend_option
@@ -79,7 +79,7 @@ def members(config: Config, name: str, status: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @_status
 @output_options
 @backend_option
@@ -93,7 +93,7 @@ def memberships(config: Config, name: str, status: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Hops away.")
 @click.option("--predicate", "predicates", multiple=True, metavar="P", help="Only this relation (repeatable): locatedIn, memberOf, plannedMemberOf…")
 @output_options
@@ -108,8 +108,8 @@ def related(config: Config, name: str, depth: int, predicates: tuple[str, ...], 
 
 
 @cli.command()
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", shell_complete=complete_names)
+@click.argument("b", shell_complete=complete_names)
 @click.option("--status", type=click.Choice(["active", "all"]), default="all", show_default=True, help="Use only active relations, or all (planned hops are labelled).")
 @click.option("--all", "all_paths", is_flag=True, help="Every shortest path, not just one.")
 @click.option("--max-len", type=click.IntRange(1), default=None, metavar="N", help="Every path of at most N hops (implies --all).")
@@ -125,7 +125,7 @@ def path(config: Config, a: str, b: str, status: str, all_paths: bool, max_len: 
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", shell_complete=complete_names)
 @output_options
 @backend_option
 @pass_config

@@ -251,3 +251,10 @@ def test_shell_completion_offers_entity_names(seed_store):
     env["KG_STORE"] = str(seed_store.parent / "no-such-store")
     r = subprocess.run([sys.executable, "-m", "kg.cli"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert r.returncode == 0 and "Traceback" not in r.stderr and "红领" not in r.stdout
+
+
+def test_an_empty_members_answer_says_where_to_look(kg):
+    """Issue 15.9: `kg members 青海大学` was a bare (none); a university has no members, but memberships."""
+    r = kg("members", "青海大学")
+    assert r.exit_code == 1 and "(none)" in r.output
+    assert "kg memberships 青海大学" in r.output

@@ -87,6 +87,11 @@ def members(store: Store, name: str, status: str = "all") -> Report:
     planned = sum(r["status"] == "planned" for r in rows)
     if status == "active" and planned:
         notes.append(f"{planned} planned member(s) not shown; use --status planned or all")
+    if not rows:  # 青海大学 has no members, but is (or will be) a member of something: say where to look
+        bodies = {r["org"] for r in store.run(q.MEMBERSHIPS, member=org.iri)}
+        if bodies:
+            notes.append(f"{org.name} has no members; it is (or will be) a member of {len(bodies)} organization(s): "
+                         f"kg memberships {org.name}")
     return Report([table], notes, _subject(org))
 
 

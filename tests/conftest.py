@@ -13,6 +13,20 @@ SEEDS = ROOT / "seeds"
 SEED_STEM = "000_12437ccd38f279d8"
 
 
+def write_synth(out: Path, seed: int, nquads: bool = False):
+    """Facts and sources (and N-Quads) of a synthetic graph: 2 parks, 200 companies, 40 a report."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synth
+
+    docs, probes = synth.generate(2, 200, seed=seed, per_doc=40)
+    synth.write_facts(docs, out)
+    if nquads:
+        synth.write_nquads(docs, out)
+    return docs, probes
+
+
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory) -> Path:
     """A store built from the repository's seed facts."""

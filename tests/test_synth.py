@@ -18,7 +18,7 @@ from kg.facts import FactsError
 from kg.queries.names import NameIndex
 from kg.stores.embedded import ONTOLOGY_GRAPH, EmbeddedStore, StoreDir
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, write_synth
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import synth  # noqa: E402
@@ -28,9 +28,7 @@ import synth  # noqa: E402
 def generated(tmp_path_factory):
     """Facts, sources and N-Quads of 2 parks and 200 companies, 40 companies per report."""
     out = tmp_path_factory.mktemp("synth")
-    docs, probes = synth.generate(2, 200, seed=3, per_doc=40)
-    synth.write_facts(docs, out)
-    synth.write_nquads(docs, out)
+    docs, probes = write_synth(out, seed=3, nquads=True)
     return out, docs, probes
 
 

@@ -9,7 +9,9 @@ a traditional article is quoted in traditional characters.
 
 from __future__ import annotations
 
+import bisect
 import re
+import statistics
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,8 +49,6 @@ def _headline_ends(raw: str, raw_offsets: Sequence[int]) -> list[int]:
     Normalization joins a blank line between two Chinese characters (an OCR column break),
     which would run a headline into the first sentence; the extraction cuts it off again.
     """
-    import bisect
-
     out = []
     lines = raw.split("\n")
     pos = 0
@@ -119,10 +119,6 @@ def _line_ends(raw: str, raw_offsets: list[int]) -> list[int]:
     line that does not (a caption, a headline, a menu) is a unit of its own
     that must not run into the next: 締造美好校園活動 / 華陽化工黨支部全體黨員…
     """
-    import bisect
-
-    import statistics
-
     long = [ln for ln in (x.strip() for x in raw.split("\n")) if len(ln) >= 8]
     if not long:
         return []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "SUFFIXES",
+    "suffix_of",
     "NATIONAL_BODIES",
     "PLACE_NAMES",
     "ORG_TYPES",
@@ -255,3 +256,15 @@ GENERIC_WORDS = frozenset(
 
 # Time expressions that are never part of a name.
 TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 过去 今年 去年 明年 上半年 下半年 近日 日前 目前 当前 近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())
+
+
+_SUFFIXES_LONGEST_FIRST = sorted(SUFFIXES, key=len, reverse=True)
+
+
+def suffix_of(name: str) -> str | None:
+    """The longest organization suffix ``name`` ends with (…产业联盟 → 联盟), or None.
+
+    >>> suffix_of("长株潭园区发展联盟"), suffix_of("宁德时代")
+    ('联盟', None)
+    """
+    return next((sf for sf in _SUFFIXES_LONGEST_FIRST if name.endswith(sf)), None)

@@ -17,7 +17,7 @@ import os
 import re
 
 from kg.extract.document import Document
-from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES
+from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES, suffix_of
 
 __all__ = ["model_spans", "model_enabled", "span_type"]
 
@@ -31,7 +31,6 @@ _LEADING = tuple(sorted(
 ))
 _TRAILING = ("等", "的", "了", "和", "与", "及")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
-_SUFFIX_BY_LENGTH = sorted(SUFFIXES, key=len, reverse=True)
 _NOT_NAME = re.compile(r"^[\d.%０-９]+$|^[a-z]$|[,;:!?。，；：、()]")
 # what the model calls an organization but the graph does not: labs, teams, internal units, plants, meetings
 _NOT_BODY_ENDS = (
@@ -47,8 +46,8 @@ def model_enabled() -> bool:
 
 def span_type(name: str, label: str) -> str | None:
     """The class of a model span by its ending (…联盟 → Alliance), else by the model's label; None: not an organization."""
-    suffix = next((s for s in _SUFFIX_BY_LENGTH if name.endswith(s) and len(name) > len(s)), None)
-    if suffix is not None:
+    suffix = suffix_of(name)
+    if suffix is not None and len(name) > len(suffix):
         return SUFFIXES[suffix]
     if label == "company":
         return "Company"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import GENERIC_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES
+from kg.extract.lexicon import GENERIC_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES, suffix_of
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
@@ -278,7 +278,7 @@ def _chain(s: Sentence, toks: Tokens) -> tuple[list[Cand], tuple[int, int] | Non
         i, j = pos, pos + len(text)
         if n == 0 and j in toks.ends:
             i = toks.words[toks.left_edge(toks.index_at(j - 1))].start
-        sf = next((sf for sf in sorted(SUFFIXES, key=len, reverse=True) if text.endswith(sf)), None)
+        sf = suffix_of(text)
         cands.append(Cand(i, j, SUFFIXES[sf] if sf else "Organization", "chain"))
         pos += len(p) + 1
     chain_end = m.end()

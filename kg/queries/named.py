@@ -307,18 +307,11 @@ def show(store: Store, name: str) -> Report:
 
 def stats(store: Store) -> Report:
     """Counts by class and by predicate (the ontology's own graph excluded); predicates as prefixed names."""
-    predicates = [{**r, "predicate": _curie(str(r.get("predicate", "")))} for r in store.run(q.PREDICATE_COUNTS)]
+    from kg.pg import compact
+
+    predicates = [{**r, "predicate": compact(str(r.get("predicate", "")))} for r in store.run(q.PREDICATE_COUNTS)]
     return Report([
         Table("classes", ["class", "label_zh", "count"], store.run(q.CLASS_COUNTS), title="按类 / by class"),
         Table("predicates", ["predicate", "count"], predicates, title="按谓词 / by predicate"),
     ])
 
-
-def _curie(iri: str) -> str:
-    """``rdf:type`` for http://www.w3.org/1999/02/22-rdf-syntax-ns#type; an IRI of no known namespace as it is."""
-    from kg.stores.embedded import PREFIXES
-
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 
 import pyoxigraph as ox
 import pytest
@@ -20,7 +19,7 @@ from kg.build import build
 from kg.cli import cli
 from kg.stores.embedded import ONTOLOGY_GRAPH, StoreDir
 
-from conftest import ROOT, SEEDS
+from conftest import SEEDS, write_synth
 
 DOC = "https://w3id.org/park-kg/id/doc/xnbio-2024-07a"
 QUOTE = "https://w3id.org/park-kg/ontology#quote"
@@ -103,16 +102,10 @@ def test_a_store_without_an_integrity_record_is_rebuilt_once(store):
 
 # --- incremental rebuilds -----------------------------------------------------------------------
 
-sys.path.insert(0, str(ROOT / "scripts"))
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    import synth
-
     out = tmp_path_factory.mktemp("synth")
-    docs, _probes = synth.generate(2, 200, seed=5, per_doc=40)
-    synth.write_facts(docs, out)
+    write_synth(out, seed=5)
     return out
 
 

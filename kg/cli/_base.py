@@ -66,8 +66,13 @@ def backend_option(f):
 pass_config = click.make_pass_decorator(Config)
 
 
-def progress(msg: str) -> None:
-    click.echo(f"… {msg}", err=True)
+def progress(step) -> None:
+    """Show a progress report on stderr: a message, or a :class:`kg.progress.Step`."""
+    if isinstance(step, str):
+        click.echo(f"… {step}", err=True)
+        return
+    amount = f"{step.done:,} of {step.total:,} {step.unit}".rstrip() if step.total else ""
+    click.echo(f"… {step.phase}" + (f": {amount}" if amount else ""), err=True)
 
 
 def output_options(f):

@@ -1,0 +1,57 @@
+"""Progress of long work, reported as data: the library calls a callback, the CLI draws it.
+
+A long-running library function takes ``progress: Progress | None`` and calls it with a
+:class:`Step` — a named phase with how much of it is done. It never prints. ``kg.cli.progress``
+turns the steps into a bar with an ETA on a terminal and into a few plain lines otherwise.
+
+>>> seen = []
+>>> report = reporter(seen.append)
+>>> report("SHACL", 10, 40, "quads")
+>>> seen[0].fraction
+0.25
+>>> reporter(None)("anything")  # no callback: nothing happens
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = ["Step", "Progress", "Report", "reporter"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One progress report.
+
+    ``phase`` names the work ("loading facts", "SHACL", "extract"); ``done`` of ``total`` units
+    (``unit``: "files", "quads", "characters", ...) are finished. ``total`` is ``None`` when the
+    amount is unknown; a step with ``done == 0`` and no total just announces the phase.
+    """
+
+    phase: str
+    done: int = 0
+    total: int | None = None
+    unit: str = ""
+
+    @property
+    def fraction(self) -> float | None:
+        """How much of the phase is done, 0..1, or ``None`` when the total is unknown."""
+        if not self.total:
+            return None
+        return min(1.0, self.done / self.total)
+
+
+Progress = Callable[[Step], None]
+Report = Callable[..., None]
+
+
+def reporter(progress: Progress | None) -> Report:
+    """``report(phase, done=0, total=None, unit="")``: calls ``progress`` with a Step, or does nothing."""
+    if progress is None:
+        return lambda *_a, **_k: None
+
+    def report(phase: str, done: int = 0, total: int | None = None, unit: str = "") -> None:
+        progress(Step(phase, done, total, unit))
+
+    return report

@@ -125,13 +125,13 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def view(store, *, around: str | None = None, depth: int = 1, community: str | None = None, chain: str | None = None,
          types: tuple[str, ...] = (), predicates: tuple[str, ...] = (), status: str = "all", english: bool = False,
-         max_nodes: int | None = MAX_NODES) -> View:
+         max_nodes: int | None = MAX_NODES, collapse: bool | None = None) -> View:
     """The :class:`~kg.views.drawing.View` of the store's graph in one mode (see module docstring).
 
     At most one of ``around``, ``community`` and ``chain``; ``types``/``predicates`` may
     repeat or be comma-separated; ``status`` keeps only relations of that status ('all'
     keeps every one; planned ones are drawn dashed). A view of more than ``max_nodes``
-    entities is refused with advice (``None``: no limit).
+    entities is refused with advice (``None``: no limit). ``collapse``: see :func:`~kg.views.drawing.draw`.
     """
     if sum(x is not None for x in (around, community, chain)) > 1:
         raise KgError("choose one of --around, --community and --chain")
@@ -178,4 +178,4 @@ def view(store, *, around: str | None = None, depth: int = 1, community: str | N
     degrees: dict[str, Any] = dict(full.degree())
     return draw(g, store.names.by_iri, relations=_relation_labels(store), title=title,
                 mode="community" if community else "chain" if chain else "around" if around else "graph",
-                positions=positions, center=focus, degrees=degrees, notes=notes, english=english)
+                positions=positions, center=focus, degrees=degrees, notes=notes, english=english, collapse=collapse)

@@ -9,41 +9,48 @@ from __future__ import annotations
 import hashlib
 import math
 import textwrap
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
-__all__ = ["class_style", "edge_style", "node_label", "node_size", "english_label", "relation_labels", "STATUS_ZH", "FONT"]
+__all__ = ["CLASS_STYLES", "HUB_DEGREE", "class_style", "edge_style", "node_label", "node_size", "english_label", "relation_labels", "STATUS_ZH", "FONT"]
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 
+# One colour and shape per class. Classes that share a shape are at least ΔE2000 20 apart, every
+# pair at least 8, and the four stages of an incubation chain (众创空间 → 孵化器 → 加速器 → 科技园)
+# at least 30 (tests/test_views.py checks it); the legend is documented in docs/how-to/views.md.
 _CLASSES: dict[str, tuple[str, str]] = {
     "IndustrialPark": ("#d62728", "star"),
-    "GovernmentBody": ("#8c1d18", "square"),
+    "GovernmentBody": ("#7b1a1a", "square"),
     "Company": ("#1f77b4", "dot"),
     "University": ("#2ca02c", "triangle"),
     "ResearchInstitute": ("#17becf", "triangle"),
     "PartyBuildingCommunity": ("#e377c2", "diamond"),
-    "Alliance": ("#9467bd", "diamond"),
-    "PartyOrganization": ("#c0392b", "triangleDown"),
+    "Alliance": ("#7e57c2", "diamond"),
+    "PartyOrganization": ("#a50026", "triangleDown"),
     "ChamberOfCommerce": ("#ff7f0e", "hexagon"),
-    "Association": ("#f0a830", "hexagon"),
-    "IncubationCarrier": ("#00897b", "square"),
-    "Incubator": ("#26a69a", "square"),
-    "Accelerator": ("#00695c", "square"),
-    "MakerSpace": ("#4db6ac", "square"),
-    "SciencePark": ("#2e7d32", "square"),
+    "Association": ("#d81b60", "hexagon"),
+    "IncubationCarrier": ("#80cbc4", "square"),
+    "MakerSpace": ("#ffd600", "square"),
+    "Incubator": ("#00897b", "square"),
+    "Accelerator": ("#f4511e", "square"),
+    "SciencePark": ("#3949ab", "square"),
     "IncubationChain": ("#546e7a", "hexagon"),
     "Chain": ("#546e7a", "hexagon"),
     "Fund": ("#c9a200", "diamond"),
-    "FinancialInstitution": ("#a67c00", "diamond"),
-    "FinancialProduct": ("#e6c229", "dot"),
+    "FinancialInstitution": ("#1b3a5c", "diamond"),
+    "FinancialProduct": ("#f9a825", "dot"),
     "Project": ("#8c564b", "dot"),
-    "PolicyDocument": ("#7f7f7f", "square"),
+    "PolicyDocument": ("#9e9e9e", "square"),
     "Event": ("#bcbd22", "triangleDown"),
-    "Mechanism": ("#6baed6", "dot"),
+    "Mechanism": ("#9ecae1", "dot"),
     "Program": ("#74c476", "dot"),
-    "Qualification": ("#b39ddb", "dot"),
-    "Organization": ("#a0a0a0", "dot"),
+    "Qualification": ("#c5b0d5", "dot"),
+    "Organization": ("#424242", "dot"),
 }
+CLASS_STYLES: Mapping[str, tuple[str, str]] = MappingProxyType(_CLASSES)
+HUB_DEGREE = 12  # relations; a node with this many is a hub: labelled by its name, its relations labelled on hover
 _SPARE_SHAPES = ("dot", "square", "triangle", "diamond", "hexagon", "triangleDown")
 
 STATUS_ZH = {"active": "现行", "planned": "计划", "ended": "已结束"}
@@ -97,13 +104,21 @@ def _wrap_cjk(text: str, width: int) -> str:
     return "\n".join(text[i : i + per] for i in range(0, len(text), per))
 
 
-def node_label(name: str, aliases: tuple[str, ...] = (), width: int = 9, longest: int = 12) -> str:
-    """The Chinese label drawn under a node: the name, or its first short 简称 when the name is long; wrapped."""
+def node_label(name: str, aliases: tuple[str, ...] = (), width: int = 9, longest: int = 12, hub: bool = False) -> str:
+    """The Chinese label drawn under a node, wrapped: the name; for a long name its longest 简称 that fits.
+
+    A hub keeps its name: a short 简称 such as 园区 says nothing in a graph with several parks.
+
+    >>> node_label("西宁经济技术开发区生物科技产业园区", ("园区", "生物园区", "生物科技产业园区"))
+    '生物科技产业园区'
+    >>> node_label("西宁经济技术开发区生物科技产业园区", ("园区", "生物园区"), hub=True)
+    '西宁经济技术开发区\\n生物科技产业园区'
+    """
     text = name
-    if len(name) > longest:
+    if len(name) > longest and not hub:
         short = [a for a in aliases if 2 <= len(a) <= longest]
         if short:
-            text = short[0]
+            text = max(short, key=len)
     return _wrap_cjk(text, width)
 
 

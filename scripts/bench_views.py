@@ -9,7 +9,10 @@ planned), Chinese names, 简称, English names and evidence quotes, drawn throug
 library API (:func:`kg.views.draw` then :func:`kg.views.to_html`) exactly as `kg view`
 draws the store's graph. "build" is draw + to_html + write; "interactive" is the time
 from navigation until the page has drawn its first frame with every handler wired
-(``body[data-ready]``), then a search is typed and its node focused.
+(``body[data-ready]``), then a search is typed and its node focused. "key ms" is, per
+character of a name typed into the search box, the time from the input event to the next
+drawn frame (median and max); "search ms" the debounced search's own run (index look-up,
+result list, moving to the best hit: ``kgView.searchStats``).
 
 Chromium: Debian's /usr/bin/chromium, headless, driven by Playwright (no download).
 Not a test: figures depend on the machine.
@@ -72,6 +75,30 @@ def build(n: int, out: Path) -> dict[str, float]:
             "mb": out.stat().st_size / 1e6, "query": entities[next(iter(g))].aliases[0]}
 
 
+_KEYS = """async text => {
+  const input = document.getElementById('kg-search'), stats = () => (window.kgView.searchStats || {}).lastMs;
+  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  input.focus(); input.value = ''; const key = [], search = [];
+  for (const ch of text) {
+    const t0 = performance.now();
+    input.value += ch; input.dispatchEvent(new Event('input', {bubbles: true}));
+    await frame(); key.push(performance.now() - t0);
+    await new Promise(r => setTimeout(r, 400)); await frame();  // longer than the debounce: every keystroke searches
+    if (stats() !== undefined) search.push(stats());
+  }
+  return {key, search};
+}"""
+
+
+def keystrokes(page, query: str) -> dict[str, float]:
+    """Per keystroke: from the input event to the next drawn frame, and the debounced search's own time (ms)."""
+    import statistics
+
+    r = page.evaluate(_KEYS, query)
+    return {"key_ms": statistics.median(r["key"]), "key_max_ms": max(r["key"]),
+            "search_ms": statistics.median(r["search"]) if r["search"] else float("nan")}
+
+
 def browse(path: Path, query: str, runs: int) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
@@ -92,7 +119,8 @@ def browse(path: Path, query: str, runs: int) -> dict[str, float]:
             t2 = time.perf_counter()
             if errors:
                 raise SystemExit(f"console errors: {errors[:3]}")
-            run = {"interactive_s": t1 - t0, "ready_at_ms": page.evaluate("kgView.readyAt"), "search_s": t2 - t1}
+            run = {"interactive_s": t1 - t0, "ready_at_ms": page.evaluate("kgView.readyAt"), "search_s": t2 - t1,
+                   **keystrokes(page, query)}
             if not best or run["interactive_s"] < best["interactive_s"]:
                 best = run
             page.close()
@@ -109,13 +137,15 @@ def main() -> int:
     args = ap.parse_args()
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     out_dir.mkdir(parents=True, exist_ok=True)
-    print(f"{'nodes':>7} {'edges':>7} {'draw s':>7} {'html s':>7} {'build s':>8} {'MB':>6} {'interactive s':>14} {'search s':>9}")
+    print(f"{'nodes':>7} {'edges':>7} {'draw s':>7} {'html s':>7} {'build s':>8} {'MB':>6} {'interactive s':>14} {'search s':>9} "
+          f"{'key ms':>7} {'key max':>8} {'search ms':>10}")
     for n in args.sizes:
         path = out_dir / f"synthetic-{n}.html"
         b = build(n, path)
-        r = {"interactive_s": float("nan"), "search_s": float("nan")} if args.no_browser else browse(path, b["query"], args.runs)
+        nan = float("nan")
+        r = dict.fromkeys(("interactive_s", "search_s", "key_ms", "key_max_ms", "search_ms"), nan) if args.no_browser else browse(path, b["query"], args.runs)
         print(f"{b['nodes']:>7,} {b['edges']:>7,} {b['draw_s']:>7.2f} {b['html_s']:>7.2f} {b['build_s']:>8.2f} {b['mb']:>6.1f} "
-              f"{r['interactive_s']:>14.2f} {r['search_s']:>9.2f}", flush=True)
+              f"{r['interactive_s']:>14.2f} {r['search_s']:>9.2f} {r['key_ms']:>7.1f} {r['key_max_ms']:>8.1f} {r['search_ms']:>10.1f}", flush=True)
     return 0
 
 

@@ -279,3 +279,90 @@ def test_import_views_package_is_light():
     out = subprocess.run([sys.executable, "-c", "import kg.views, sys; print(sorted(m for m in ('pyvis','networkx','numpy') if m in sys.modules))"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def delta_e(c1: str, c2: str) -> float:
+    """CIEDE2000 colour difference of two #rrggbb colours (sRGB, D65)."""
+
+    def lab(c: str) -> tuple[float, float, float]:
+        lin = [(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4) for v in (int(c[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+        r, g, b = lin
+        xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+               (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+        fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
+        return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+    (l1, a1, b1), (l2, a2, b2) = lab(c1), lab(c2)
+    cb = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(cb ** 7 / (cb ** 7 + 25 ** 7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1, h2 = math.degrees(math.atan2(b1, a1)) % 360, math.degrees(math.atan2(b2, a2)) % 360
+    dh = 0.0 if c1p * c2p == 0 else (h2 - h1 + 180) % 360 - 180
+    dH = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dh / 2))
+    lb, cbp = (l1 + l2) / 2, (c1p + c2p) / 2
+    hb = h1 + h2 if c1p * c2p == 0 else (h1 + h2) / 2 if abs(h1 - h2) <= 180 else (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (1 - 0.17 * math.cos(math.radians(hb - 30)) + 0.24 * math.cos(math.radians(2 * hb))
+         + 0.32 * math.cos(math.radians(3 * hb + 6)) - 0.20 * math.cos(math.radians(4 * hb - 63)))
+    sl = 1 + 0.015 * (lb - 50) ** 2 / math.sqrt(20 + (lb - 50) ** 2)
+    sc, sh = 1 + 0.045 * cbp, 1 + 0.015 * cbp * t
+    rt = -math.sin(math.radians(60 * math.exp(-(((hb - 275) / 25) ** 2)))) * 2 * math.sqrt(cbp ** 7 / (cbp ** 7 + 25 ** 7))
+    dl, dc = (l2 - l1) / sl, (c2p - c1p) / sc
+    return math.sqrt(dl ** 2 + dc ** 2 + (dH / sh) ** 2 + rt * dc * (dH / sh))
+
+
+def test_delta_e_matches_published_values():
+    assert round(delta_e("#ff0000", "#00ff00"), 1) == 86.6  # red/green, as colormath and skimage give it
+    assert delta_e("#1f77b4", "#1f77b4") == 0
+
+
+def test_palette_types_can_be_told_apart():
+    import itertools
+
+    from kg.views.style import CLASS_STYLES
+
+    styles = {k: v for k, v in CLASS_STYLES.items() if k != "Chain"}  # Chain is IncubationChain's other name
+    for (a, (ca, sa)), (b, (cb, sb)) in itertools.combinations(styles.items(), 2):
+        d = delta_e(ca, cb)
+        assert d >= (20 if sa == sb else 8), f"{a} {ca} and {b} {cb} ({sa}/{sb}) are only ΔE {d:.1f} apart"
+    stages = ["MakerSpace", "Incubator", "Accelerator", "SciencePark"]
+    assert min(delta_e(styles[a][0], styles[b][0]) for a, b in itertools.combinations(stages, 2)) >= 30
+
+
+def test_legend_is_documented_with_the_palette():
+    from conftest import ROOT
+    from kg.views.style import CLASS_STYLES
+
+    doc = (ROOT / "docs" / "how-to" / "views.md").read_text(encoding="utf-8")
+    for name, (colour, shape) in CLASS_STYLES.items():
+        assert re.search(rf"\|\s*`{name}`[^\n]*\|\s*`{colour}`\s*\|\s*{shape}\s*\|", doc), f"{name} {colour} {shape} not in the legend table"
+
+
+def test_hub_is_labelled_by_its_name_and_its_relations_on_hover(store):
+    from kg import views
+
+    v = views.view(store)
+    park = next(n for n in v.nodes if n["group"] == "IndustrialPark" and n["degree"] == max(m["degree"] for m in v.nodes))
+    assert park["label_zh"] == "西宁经济技术开发区\n生物科技产业园区"  # not 园区: the graph has three parks
+    others = {n["name"]: n["label_zh"].replace("\n", "") for n in v.nodes}
+    assert others["西宁经济技术开发区生物科技产业园区绿色算力党建联盟"] == "绿色算力党建联盟"  # a long name: its longest 简称
+    assert sum(bool(e.get("hub")) for e in v.edges) == 46 == park["degree"]
+    assert v.clusters == [] and v.options["edges"]["font"]["background"]
+
+
+def test_nearest_park_groups_and_splits_big_parks():
+    import networkx as nx
+
+    from kg.views import cluster
+
+    g = nx.MultiDiGraph()
+    g.add_edges_from([("a", "P"), ("b", "a"), ("c", "Q"), ("b", "c"), ("d", "c"), ("lone", "x")])
+    assert cluster.nearest_park(g, ["P", "Q"]) == {"P": "P", "Q": "Q", "a": "P", "c": "Q", "b": "P", "d": "Q"}  # b: a tie, P first
+    nodes = [{"id": v, "group": "IndustrialPark" if v in "PQ" else "Company", "degree": g.degree(v), "name": v, "name_en": None,
+              "x": float(i), "y": 0.0} for i, v in enumerate(g)]
+    groups = cluster.group(g, nodes, {})
+    assert [c["id"] for c in groups] == ["cluster:P", "cluster:Q"]  # lone and x (two companies): below MIN_GROUP, drawn as they are
+    assert {n["id"]: n["cluster"] for n in nodes} == {"P": "cluster:P", "a": "cluster:P", "b": "cluster:P", "Q": "cluster:Q", "c": "cluster:Q",
+                                                       "d": "cluster:Q", "lone": None, "x": None}
+    cluster.place(nodes, groups)
+    assert all(math.isfinite(n["x"]) for n in nodes)

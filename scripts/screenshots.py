@@ -22,7 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SEED = {"view-graph": {}, "view-community": {"community": "红领宁商"}, "view-chain": {"chain": "启迪众创空间"}}
 SIZE = {"width": 1200, "height": 760}
 
@@ -56,6 +63,18 @@ def pages(work: Path, big: bool, store: Path | None) -> dict[str, Path]:
     return out
 
 
+def still(page) -> None:
+    """Wait until the camera stops moving (a fit animation takes longer on a loaded machine)."""
+    camera = "JSON.stringify([kgView.network.getScale(), kgView.network.getViewPosition()])"
+    before = None
+    for _ in range(100):
+        time.sleep(0.3)
+        now = page.evaluate(camera)
+        if now == before:
+            return
+        before = now
+
+
 def shoot(shots: dict[str, Path], out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -67,8 +86,10 @@ def shoot(shots: dict[str, Path], out: Path) -> None:
             page.goto(path.as_uri())
             page.wait_for_selector("body[data-ready]", state="attached", timeout=120_000)
             if name == "view-summary-open":  # open the largest park's group
-                page.evaluate("kgView.expand(kgView.data.clusters.filter(c => !c.parent).sort((a, b) => b.count - a.count)[0].id)")
-            time.sleep(1.0)  # let a fit animation end
+                page.evaluate(
+                    "kgView.expand(kgView.data.clusters.filter(c => !c.parent).sort((a, b) => b.count - a.count)[0].id)"
+                )
+            still(page)
             page.screenshot(path=str(out / f"{name}.png"))
             print(f"wrote {out / f'{name}.png'}", flush=True)
             page.close()

@@ -21,7 +21,7 @@ from typing import Any
 from kg.classes import ancestors
 from kg.views.style import class_style, node_label
 
-__all__ = ["COLLAPSE", "SUBGROUP", "MIN_GROUP", "SPACING", "group", "nearest_park", "place"]
+__all__ = ["COLLAPSE", "MIN_GROUP", "SPACING", "SUBGROUP", "group", "nearest_park", "place"]
 
 COLLAPSE = 300  # entities; a larger view starts as a summary
 SUBGROUP = 150  # entities; a larger park group is split by type
@@ -50,19 +50,33 @@ def _size(count: int) -> float:
     return float(min(80.0, 16.0 + 2.0 * math.sqrt(count)))
 
 
-def _cluster(cid: str, parent: str | None, label: str, label_en: str, members: list[dict[str, Any]], colour: str,
-             shape: str) -> dict[str, Any]:
+def _cluster(
+    cid: str, parent: str | None, label: str, label_en: str, members: list[dict[str, Any]], colour: str, shape: str
+) -> dict[str, Any]:
     n = len(members)
     x = sum(m["x"] for m in members) / n
     y = sum(m["y"] for m in members) / n
-    return {"id": cid, "parent": parent, "label_zh": f"{label}\n({n:,})", "label_en": f"{label_en}\n({n:,})", "name": label,
-            "count": n, "x": round(x, 1), "y": round(y, 1), "size": _size(n), "shape": shape,
-            "color": {"background": colour, "border": "#333333"}, "borderWidth": 2}
+    return {
+        "id": cid,
+        "parent": parent,
+        "label_zh": f"{label}\n({n:,})",
+        "label_en": f"{label_en}\n({n:,})",
+        "name": label,
+        "count": n,
+        "x": round(x, 1),
+        "y": round(y, 1),
+        "size": _size(n),
+        "shape": shape,
+        "color": {"background": colour, "border": "#333333"},
+        "borderWidth": 2,
+    }
 
 
 def group(g, nodes: list[dict[str, Any]], classes: Mapping[str, tuple[str, str]]) -> list[dict[str, Any]]:
     """Give each node dict a ``cluster`` (its innermost group) and return the groups, outermost first."""
-    parks = sorted((n for n in nodes if "IndustrialPark" in ancestors(n["group"])), key=lambda n: (-n["degree"], n["id"]))
+    parks = sorted(
+        (n for n in nodes if "IndustrialPark" in ancestors(n["group"])), key=lambda n: (-n["degree"], n["id"])
+    )
     home = nearest_park(g, [p["id"] for p in parks]) if len(parks) >= 2 else {}
     by_group: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for n in nodes:
@@ -74,14 +88,19 @@ def group(g, nodes: list[dict[str, Any]], classes: Mapping[str, tuple[str, str]]
         colour, shape = class_style(p["group"])
         name = p["name"]
         out.append(_cluster(pid, None, node_label(name, hub=True), p["name_en"] or name, members, colour, shape))
-        big = len(members) > SUBGROUP
-        out += _by_type(members, classes, pid, lambda c: big and c >= MIN_GROUP and c < len(members), skip=p["id"])
+        limit = len(members) if len(members) > SUBGROUP else 0  # types of a big park with MIN_GROUP entities, not all of it
+        out += _by_type(members, classes, pid, lambda c, limit=limit: MIN_GROUP <= c < limit, skip=p["id"])
     out += _by_type(by_group[None], classes, None, lambda c: c >= MIN_GROUP)
     return out
 
 
-def _by_type(members: list[dict[str, Any]], classes: Mapping[str, tuple[str, str]], parent: str | None, grouped,
-             skip: str | None = None) -> list[dict[str, Any]]:
+def _by_type(
+    members: list[dict[str, Any]],
+    classes: Mapping[str, tuple[str, str]],
+    parent: str | None,
+    grouped,
+    skip: str | None = None,
+) -> list[dict[str, Any]]:
     """Type groups of ``members`` (those whose count passes ``grouped``); the others join ``parent``."""
     counts = Counter(m["group"] for m in members if m["id"] != skip)
     types = {t for t, c in counts.items() if grouped(c)}

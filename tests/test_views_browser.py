@@ -146,6 +146,7 @@ def test_search_focuses_jinhe(mode, typed, pages, open_page):
     p = open_page(pages[mode][0])
     p.page.click("#kg-search")
     p.page.keyboard.type(typed, delay=20)
+    p.page.wait_for_selector("#kg-results li.kg-current", timeout=10_000)  # the search ran (debounced)
     p.page.wait_for_selector(f'#kg-panel[data-id="{JINHE}"]', timeout=10_000)
     assert p.js("kgView.network.getSelectedNodes()") == [JINHE]
     assert "金诃藏药集团有限公司" in p.page.inner_text("#kg-panel") and "金诃藏药" in p.page.inner_text("#kg-results")

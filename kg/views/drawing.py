@@ -124,16 +124,18 @@ def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, 
     polishes small graphs for a moment and stops, and draws larger or pinned ones as given.
     ``degrees`` sizes nodes (default: degree in ``g``). ``collapse`` starts the page as a
     summary of groups (:mod:`kg.views.cluster`); ``None``: when there are more than
-    :data:`~kg.views.cluster.COLLAPSE` entities. The ``center`` and nodes with
-    :data:`~kg.views.style.HUB_DEGREE` relations or more are labelled by their full name.
+    :data:`~kg.views.cluster.COLLAPSE` entities. The ``center`` and the hubs (nodes with
+    :data:`~kg.views.style.HUB_DEGREE` relations or more) are labelled by their full name; the
+    relations of a hub are labelled only while hovered or selected.
     """
     classes = CLASS_LABELS if classes is None else classes
     relations = relations or {}
     physics = positions is None and g.number_of_nodes() <= PHYSICS_MAX
     pos = positions if positions is not None else lay.layout(g, center=center)
     deg = degrees if degrees is not None else dict(g.degree())
-    hubs = {v for v in g.nodes if v == center or g.degree(v) >= HUB_DEGREE}
-    nodes = [_node(v, entities.get(v), int(deg.get(v, 0)), pos.get(v, (0.0, 0.0)), classes, english, v in hubs) for v in g.nodes]
+    hubs = {v for v in g.nodes if g.degree(v) >= HUB_DEGREE}
+    nodes = [_node(v, entities.get(v), int(deg.get(v, 0)), pos.get(v, (0.0, 0.0)), classes, english, v in hubs or v == center)
+             for v in g.nodes]
     names = {n["id"]: n["name"] for n in nodes}
     edges = _edges(g, relations, english, names, hubs)
     options = _options(len(nodes), physics)

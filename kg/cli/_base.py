@@ -76,10 +76,28 @@ def progress(step) -> None:
 
 
 def output_options(f):
-    """The shared ``--format`` option of every query command."""
+    """The shared ``--format`` and ``--full`` options of every query command."""
+
+    def set_full(ctx: click.Context, _param, value: bool) -> bool:
+        ctx.meta["kg.full"] = value
+        return value
+
+    f = click.option("--full", is_flag=True, expose_value=False, callback=set_full,
+                     help="Tables in a terminal: every column and whole quotes, wrapped, however wide (as when piped).")(f)
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format."
     )(f)
+
+
+def table_width() -> int | None:
+    """The width tables are fitted to: the terminal's (``COLUMNS`` if set) when standard output is a
+    terminal and ``--full`` was not given; ``None`` — the whole table — when it is a pipe or a file."""
+    import shutil
+
+    ctx = click.get_current_context(silent=True)
+    if (ctx is not None and ctx.meta.get("kg.full")) or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def user_errors(f):
@@ -133,7 +151,7 @@ def read_text(file) -> str:
 def emit(report, fmt: str) -> None:
     from kg.render import render
 
-    click.echo(render(report, fmt))
+    click.echo(render(report, fmt, width=table_width()))
     if report.empty:
         sys.exit(1)
 

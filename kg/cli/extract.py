@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, output_options, pass_config, progress, user_errors
+from kg.cli._base import Config, cli, output_options, pass_config, progress, table_width, user_errors
 
 _facts_option = click.option(
     "--facts", "facts_dir", type=click.Path(path_type=Path), default="seeds/facts", show_default=True, help="Facts directory (the graph's source of truth)."
@@ -75,7 +75,7 @@ def _ingest_lines(r, store: Path, fmt: str) -> list[str]:
     if r.diff is not None:
         from kg.render import render
 
-        out.append(render(r.diff.report, fmt))
+        out.append(render(r.diff.report, fmt, width=table_width()))
     if r.build is not None:
         c = r.build.counts
         out.append(f"rebuilt {store} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, {c.get('triples', '?')} triples")
@@ -93,4 +93,4 @@ def diff(config: Config, facts_dir: Path, sources_dir: Path | None, fmt: str) ->
     from kg.ingest import diff as run_diff
     from kg.render import render
 
-    click.echo(render(run_diff(facts_dir, config.store_path, sources_dir=sources_dir).report, fmt))
+    click.echo(render(run_diff(facts_dir, config.store_path, sources_dir=sources_dir).report, fmt, width=table_width()))

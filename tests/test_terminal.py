@@ -100,4 +100,4 @@ def test_notes_wrap_at_the_terminal_width():
     report = Report([Table("t", ["a"], [{"a": "x"}])], notes=["青海大学 will join the 党建联盟 " * 8])
     lines = render(report, "table", width=30).splitlines()
     assert len(lines) > 3 and all(display_width(line) <= 30 for line in lines)
-    assert re.sub(r"\s+", "", "".join(lines[2:])) == re.sub(r"\s+", "", "note: " + report.notes[0])
+    assert re.sub(r"\s+", "", "".join(lines[3:])) == re.sub(r"\s+", "", "note: " + report.notes[0])

@@ -20,6 +20,7 @@ import io
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from kg.queries.result import Report, Table
@@ -250,10 +251,13 @@ class TerminalText(io.TextIOBase):
 
     def __init__(self, stream: TextIO):
         self.stream = stream
+        self.before_write: Callable[[], None] | None = None  # e.g. end the progress bar drawn on the same terminal
 
     def write(self, s: str) -> int:
         if not isinstance(s, str):
             raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        if self.before_write is not None and s:
+            self.before_write()
         self.stream.write(escape_controls(s))
         return len(s)
 

@@ -4,6 +4,7 @@ two columns wide, progress drawn as a bar with an ETA; pipes get the plain outpu
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import pty
 import re
@@ -14,9 +15,15 @@ import termios
 
 import pytest
 
+from click.testing import CliRunner
+
 from conftest import ROOT
+from kg.cli import cli
+from kg.cli.progress import ProgressView
+from kg.progress import Step
 from kg.queries.result import Report, Table
 from kg.render import display_width, render, shorten
+from sparql_servers import oxigraph
 
 
 def run_in_terminal(args: list[str], columns: int = 80, env: dict[str, str] | None = None, timeout: float = 120) -> tuple[int, str]:
@@ -101,3 +108,57 @@ def test_notes_wrap_at_the_terminal_width():
     lines = render(report, "table", width=30).splitlines()
     assert len(lines) > 3 and all(display_width(line) <= 30 for line in lines)
     assert re.sub(r"\s+", "", "".join(lines[3:])) == re.sub(r"\s+", "", "note: " + report.notes[0])
+
+
+# Progress (issue 15.8)
+
+
+def test_progress_in_a_log_is_a_line_per_tenth():
+    """Not a terminal: a line when a phase starts, one per tenth done, none in between."""
+    out = io.StringIO()
+    view = ProgressView(out, tty=False)
+    for done in range(0, 1001, 5):
+        view(Step("push", done, 1000, "triples"))
+    view(Step("SHACL", 0, 20, "quads"))
+    view("rebuilt")
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "… push: 0 of 1,000 triples" and lines[10] == "… push: 1,000 of 1,000 triples" and len(lines) == 13
+    assert lines[11:] == ["… SHACL: 0 of 20 quads", "… rebuilt"]
+    assert "\r" not in out.getvalue() and "\x1b" not in out.getvalue()
+
+
+def test_progress_bar_redraws_at_most_ten_times_a_second():
+    now = [0.0]
+    out = io.StringIO()
+    view = ProgressView(out, tty=True, clock=lambda: now[0])
+    for done in range(1, 1001):
+        now[0] = done / 1000  # 1,000 steps in one second
+        view(Step("读取事实 facts", done, 1000, "files"))
+    frames = out.getvalue().split("\r")[1:]
+    assert 10 <= len(frames) <= 12 and frames[-1].endswith("\x1b[K\n")
+    assert "ETA --:--" in frames[0] and "ETA 0:01" in frames[1] and "100%  1,000 of 1,000 files  1,001/s  0:01" in frames[-1]
+
+
+def test_progress_bar_escapes_what_the_library_names():
+    out = io.StringIO()
+    ProgressView(out, tty=True)(Step("evil\x1b[2Jname", 1, 2, "files"))
+    assert "\x1b[2J" not in out.getvalue() and "\\u001b[2J" in out.getvalue()
+
+
+def test_push_shows_a_bar_with_an_eta_on_a_terminal(seed_store, tmp_path):
+    """A real `kg push` in a pseudo-terminal: a bar redrawn in place with an ETA, then the summary on its own line."""
+    with oxigraph(tmp_path) as server:
+        code, out = run_in_terminal(["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5"], columns=100)
+    assert code == 0, out
+    frames = out.split("\r")
+    assert len(frames) > 3 and any(re.search(r"push  █*░+ +\d+%  [\d,]+ of 2,733 triples  [\d,]+/s  ETA \d+:\d\d", f) for f in frames), out
+    assert re.search(r"100%  2,733 of 2,733 triples .*\x1b\[K\npushed 2 graph\(s\), 2,733 triples", out), out
+    assert all(display_width(f.split("\x1b[K")[0]) < 100 for f in frames[1:])
+
+
+def test_push_to_a_log_prints_plain_lines(seed_store, tmp_path):
+    with oxigraph(tmp_path) as server:
+        r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5"])
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.splitlines()
+    assert lines[0] == "… push: 0 of 2,733 triples" and lines[-1] == "… push: 2,733 of 2,733 triples" and len(lines) <= 11

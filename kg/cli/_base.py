@@ -67,12 +67,24 @@ pass_config = click.make_pass_decorator(Config)
 
 
 def progress(step) -> None:
-    """Show a progress report on stderr: a message, or a :class:`kg.progress.Step`."""
-    if isinstance(step, str):
-        click.echo(f"… {step}", err=True)
+    """Show a progress report on stderr — a :class:`kg.progress.Step` or a message — through the
+    command's :class:`kg.cli.progress.ProgressView` (a bar with an ETA on a terminal, plain lines otherwise)."""
+    from kg.cli.progress import ProgressView
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        ProgressView()(step)
         return
-    amount = f"{step.done:,} of {step.total:,} {step.unit}".rstrip() if step.total else ""
-    click.echo(f"… {step.phase}" + (f": {amount}" if amount else ""), err=True)
+    root = ctx.find_root()
+    if "kg.progress" not in root.meta:
+        from kg.render import TerminalText
+
+        root.meta["kg.progress"] = view = ProgressView()
+        root.call_on_close(view.close)
+        for stream in (sys.stdout, sys.stderr):  # what the command prints starts on a line of its own
+            if isinstance(stream, TerminalText):
+                stream.before_write = view.close
+    root.meta["kg.progress"](step)
 
 
 def output_options(f):

@@ -30,7 +30,7 @@ def extract(ctx: click.Context, article: Path, output: Path | None, force: bool,
 
     known = None if no_graph else graph_names(facts_dir, required=ctx.get_parameter_source("facts_dir") != click.core.ParameterSource.DEFAULT)
     protected = ((facts_dir, "facts directory"), (facts_dir.parent / "sources", "sources directory"))
-    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem, force=force, protected=protected)
+    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem, force=force, protected=protected, progress=progress)
     c = result.counts
     if output is None:
         click.echo(result.text, nl=False)

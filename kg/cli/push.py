@@ -6,19 +6,7 @@ import os
 
 import click
 
-from kg.cli._base import Config, cli, pass_config, user_errors
-
-
-def progress_lines(minimum: int = 100_000):
-    """A progress callback: one line on stderr per tenth of the triples sent, for pushes of ``minimum`` triples or more."""
-    shown = [0]
-
-    def show(p) -> None:
-        if p.triples >= minimum and p.triples_done - shown[0] >= max(p.triples // 10, 1):
-            shown[0] = p.triples_done
-            click.echo(f"… {p.triples_done:,} of {p.triples:,} triples ({p.graphs_done} of {p.graphs} graphs)", err=True)
-
-    return show
+from kg.cli._base import Config, cli, pass_config, progress, user_errors
 
 
 @cli.command()
@@ -44,11 +32,11 @@ def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int,
     from kg.push import push_store
 
     r = push_store(config.store_path, endpoint, ontology=not no_ontology, user=user, password=os.environ.get("KG_SPARQL_PASSWORD", ""),
-                   auth=auth, timeout=timeout, chunk=chunk, progress=progress_lines(), prune_query_url=prune_query or None)
+                   auth=auth, timeout=timeout, chunk=chunk, progress=progress, prune_query_url=prune_query or None)
     click.echo(f"pushed {r.graphs} graph(s), {r.triples:,} triples ({r.bytes / 1e6:.1f} MB, {r.requests} request(s)) to {r.endpoint} "
                f"in {r.seconds:.2f} s: {r.triples_per_second:,.0f} triples/s")
     if prune_query:
         click.echo(f"removed {len(r.removed)} graph(s) of documents the store no longer has" + "".join(f"\n  {g}" for g in r.removed))
 
 
-__all__ = ["push", "progress_lines"]
+__all__ = ["push"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import io
+import json
 import os
 import pty
 import re
@@ -114,16 +115,20 @@ def test_notes_wrap_at_the_terminal_width():
 
 
 def test_progress_in_a_log_is_a_line_per_tenth():
-    """Not a terminal: a line when a phase starts, one per tenth done, none in between."""
+    """Not a terminal: a phase that runs over a second gets a line, then one per tenth done, none in
+    between; a quick phase none."""
+    now = [0.0]
     out = io.StringIO()
-    view = ProgressView(out, tty=False)
+    view = ProgressView(out, tty=False, clock=lambda: now[0])
     for done in range(0, 1001, 5):
+        now[0] = done / 100  # ten seconds
         view(Step("push", done, 1000, "triples"))
     view(Step("SHACL", 0, 20, "quads"))
+    view(Step("SHACL", 20, 20, "quads"))  # no time passed: quiet
     view("rebuilt")
     lines = out.getvalue().splitlines()
-    assert lines[0] == "… push: 0 of 1,000 triples" and lines[10] == "… push: 1,000 of 1,000 triples" and len(lines) == 13
-    assert lines[11:] == ["… SHACL: 0 of 20 quads", "… rebuilt"]
+    assert lines[0] == "… push: 100 of 1,000 triples" and lines[9] == "… push: 1,000 of 1,000 triples" and len(lines) == 11
+    assert lines[10] == "… rebuilt"
     assert "\r" not in out.getvalue() and "\x1b" not in out.getvalue()
 
 
@@ -157,8 +162,11 @@ def test_push_shows_a_bar_with_an_eta_on_a_terminal(seed_store, tmp_path):
 
 
 def test_push_to_a_log_prints_plain_lines(seed_store, tmp_path):
+    """And with --format json, standard output is the report (issue 15.9)."""
     with oxigraph(tmp_path) as server:
-        r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5"])
+        r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5", "--format", "json"])
     assert r.exit_code == 0, r.output
-    lines = r.stderr.splitlines()
-    assert lines[0] == "… push: 0 of 2,733 triples" and lines[-1] == "… push: 2,733 of 2,733 triples" and len(lines) <= 11
+    report = json.loads(r.stdout)
+    assert report["triples"] == 2733 and report["graphs"] == 2 and report["requests"] > 300 and report["endpoint"] == server.store
+    assert len(r.stderr.splitlines()) <= 11 and "\r" not in r.stderr and "\x1b" not in r.stderr
+    assert all(line.startswith("… push: ") and line.endswith(" of 2,733 triples") for line in r.stderr.splitlines())

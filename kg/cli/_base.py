@@ -101,6 +101,20 @@ def output_options(f):
     )(f)
 
 
+def summary_format(f):
+    """``--format table|json`` of the commands that do work (build, extract, view, push, …): a summary line for
+    people, or the command's report as one JSON object on standard output."""
+    return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                        help="table: a summary line; json: the report as a JSON object on standard output.")(f)
+
+
+def emit_json(report: dict) -> None:
+    """Write ``report`` as a JSON object on standard output (paths as text, Chinese as is)."""
+    import json
+
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+
+
 def table_width() -> int | None:
     """The width tables are fitted to: the terminal's (``COLUMNS`` if set) when standard output is a
     terminal and ``--full`` was not given; ``None`` — the whole table — when it is a pipe or a file."""

@@ -5,8 +5,9 @@ draws them. On a terminal, each phase is one line redrawn in place at most ten t
 
     SHACL  ██████████░░░░░░░░░░  52%  31,200 of 60,000 quads  8,400/s  ETA 0:03
 
-and left on screen, complete, when the phase ends. Anywhere else (a pipe, a CI log) a phase gets
-a plain line when it starts, one each time another tenth is done, and one at its end::
+and left on screen, complete, when the phase ends. Anywhere else (a pipe, a CI log) a phase that
+takes more than a second gets a plain line then, one each time another tenth is done, and one at
+its end, so logs stay short and quick work leaves none::
 
     … SHACL: 6,000 of 60,000 quads
 """
@@ -26,6 +27,7 @@ from kg.text import escape_controls
 __all__ = ["ProgressView", "bar_line", "plain_line"]
 
 _REDRAW = 0.1  # seconds between two redraws of a bar
+_QUIET = 1.0  # seconds a phase runs before a log shows it
 _BAR = 20  # cells of the bar
 
 
@@ -102,7 +104,7 @@ class ProgressView:
                     self._end_bar()
             return
         tenth = int((step.fraction or 0.0) * 10)
-        if new or (step.total and tenth > self.tenth):
+        if now - self.started >= _QUIET and (self.tenth < 0 or tenth > self.tenth):
             self.tenth = tenth
             self._write(plain_line(step) + "\n")
 

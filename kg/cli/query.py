@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, backend_option, cli, complete_names, emit, output_options, pass_config, progress, user_errors
+from kg.cli._base import (Config, backend_option, cli, complete_names, emit, emit_json, output_options, pass_config, progress,
+                          summary_format, user_errors)
 
 
 @cli.command()
@@ -14,13 +15,17 @@ from kg.cli._base import Config, backend_option, cli, complete_names, emit, outp
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None, help="Source texts (default: FACTS/../sources).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster for very large graphs).")
+@summary_format
 @pass_config
 @user_errors
-def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool, no_shacl: bool) -> None:
+def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool, no_shacl: bool, fmt: str) -> None:
     """Validate the facts and build the graph store (atomic: a failed build changes nothing)."""
     from kg.build import build as run_build
 
     report = run_build(facts_dir, config.store_path, sources_dir=sources_dir, force=force, shacl=not no_shacl, progress=progress)
+    if fmt == "json":
+        emit_json({"store": report.store, "built": not report.noop, "seconds": round(report.seconds, 3), "counts": report.counts})
+        return
     c = report.counts
     if report.noop:
         click.echo(f"up to date: {config.store_path} already holds these facts ({c.get('triples', '?')} triples); --force to rebuild")

@@ -15,26 +15,34 @@ DEFAULT_STORE = "data/store"
 
 
 class Config:
-    """What the group hands to each command: where the graph is, opened on first use."""
+    """What the group hands to each command: where the graph is, as a :class:`kg.api.Graph` opened on first use."""
 
     def __init__(self, store: Path):
         self.store_path = store
         self.backend = "store"
         self.backend_options: dict = {}  # e.g. the query URL of --backend sparql
-        self._store = None
+        self._graph = None
+        self._store = None  # a store a command opened itself (kg cypher's), closed with the graph
+
+    @property
+    def graph(self):
+        """The :class:`kg.api.Graph` the query commands ask (``--store``, ``--backend``)."""
+        if self._graph is None:
+            from kg.api import Graph
+
+            options = {k: v for k, v in self.backend_options.items() if k != "store_path"}
+            self._graph = Graph(self.store_path, backend=self.backend, **options)
+        return self._graph
 
     @property
     def store(self):
-        if self._store is None:
-            from kg.stores import open_store
-
-            options = {"path": self.store_path} if self.backend == "store" else self.backend_options
-            self._store = open_store(self.backend, **options)
-        return self._store
+        return self._store if self._store is not None else self.graph.store
 
     def close(self) -> None:
         if self._store is not None and hasattr(self._store, "close"):
             self._store.close()
+        if self._graph is not None:
+            self._graph.close()
 
 
 def backend_option(f):

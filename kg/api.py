@@ -80,12 +80,26 @@ class Graph:
         return f"Graph({str(self.store_path)!r}" + (f", backend={self.backend!r})" if self.backend != "store" else ")")
 
     @staticmethod
-    def build(facts: Path | str = "seeds/facts", store: Path | str = DEFAULT_STORE, *, sources: Path | str | None = None,
-              force: bool = False, shacl: bool = True, progress: Progress | None = None) -> BuildReport:
+    def build(
+        facts: Path | str = "seeds/facts",
+        store: Path | str = DEFAULT_STORE,
+        *,
+        sources: Path | str | None = None,
+        force: bool = False,
+        shacl: bool = True,
+        progress: Progress | None = None,
+    ) -> BuildReport:
         """Validate the facts and build the store (``kg build``); its report (``counts``, ``seconds``, ``noop``)."""
         from kg.build import build
 
-        return build(Path(facts), Path(store), sources_dir=Path(sources) if sources else None, force=force, shacl=shacl, progress=progress)
+        return build(
+            Path(facts),
+            Path(store),
+            sources_dir=Path(sources) if sources else None,
+            force=force,
+            shacl=shacl,
+            progress=progress,
+        )
 
     # ------------------------------------------------------------------ named queries (kg orgs … kg stats)
 
@@ -119,8 +133,11 @@ class Graph:
 
         return related(self.store, name, depth, tuple(predicates))
 
-    def path(self, a: str, b: str, status: str = "all", *, all_paths: bool = False, max_len: int | None = None) -> Report:
-        """The shortest chain of relations from ``a`` to ``b`` (every one with ``all_paths``), each hop with evidence."""
+    def path(
+        self, a: str, b: str, status: str = "all", *, all_paths: bool = False, max_len: int | None = None
+    ) -> Report:
+        """The shortest chain of relations from ``a`` to ``b`` (every one with ``all_paths``), each hop with
+        evidence."""
         from kg.queries import path
 
         return path(self.store, a, b, status, all_paths=all_paths, max_len=max_len)
@@ -139,19 +156,35 @@ class Graph:
 
     # ------------------------------------------------------------------ analytics (kg analyze …)
 
-    def centrality(self, measure: str = "degree", top: int | None = 10, status: str = "all", type_: str | None = None,
-                   sample: int | None = None, seed: int = 0) -> Report:
+    def centrality(
+        self,
+        measure: str = "degree",
+        top: int | None = 10,
+        status: str = "all",
+        type_: str | None = None,
+        sample: int | None = None,
+        seed: int = 0,
+    ) -> Report:
         """Organizations ranked as hubs (degree, pagerank) or brokers (betweenness), each with why."""
         from kg import analytics
 
         return analytics.centrality(self.store, measure, top=top, status=status, type_=type_, sample=sample, seed=seed)
 
-    def communities(self, status: str = "all", method: str = "louvain", resolution: float = 1.0, seed: int = 0,
-                    limit: int | None = 20, names: int | None = 12) -> Report:
+    def communities(
+        self,
+        status: str = "all",
+        method: str = "louvain",
+        resolution: float = 1.0,
+        seed: int = 0,
+        limit: int | None = 20,
+        names: int | None = 12,
+    ) -> Report:
         """Clusters of organizations beside the declared communities and alliances they confirm."""
         from kg import analytics
 
-        return analytics.communities(self.store, status=status, method=method, resolution=resolution, seed=seed, limit=limit, names=names)
+        return analytics.communities(
+            self.store, status=status, method=method, resolution=resolution, seed=seed, limit=limit, names=names
+        )
 
     def bridges(self, a: str, b: str, status: str = "all", max_len: int | None = None, limit: int = 100) -> Report:
         """The organizations and relations that connect ``a`` and ``b``, with evidence."""
@@ -159,8 +192,15 @@ class Graph:
 
         return analytics.bridges(self.store, a, b, status=status, max_len=max_len, limit=limit)
 
-    def compare(self, status: str = "planned", at: str | None = None, org: str | None = None, limit: int | None = 50,
-                sample: int | None = None, seed: int = 0) -> Report:
+    def compare(
+        self,
+        status: str = "planned",
+        at: str | None = None,
+        org: str | None = None,
+        limit: int | None = 50,
+        sample: int | None = None,
+        seed: int = 0,
+    ) -> Report:
         """Today's network against the network once planned memberships take effect (or at a date ``at``)."""
         from kg import analytics
 
@@ -190,13 +230,17 @@ class Graph:
             return Report([Table("results", ["result"], [{"result": res.boolean}])])
         return Report([Table("results", res.variables, res.rows)])
 
-    def cypher(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, **connection: Any) -> Report:
+    def cypher(
+        self, query: str, params: dict[str, Any] | None = None, *, write: bool = False, **connection: Any
+    ) -> Report:
         """A Cypher query on the Bolt server (``NEO4J_URI``…, or the local ``kg graphdb``; ``connection``:
         uri=, user=, password=, database=), read-only unless ``write``; its rows as a table ``rows``."""
         from kg.queries.result import Report, Table
         from kg.stores.bolt import BoltConfig, BoltStore
 
-        store = self.store if self.backend == "bolt" and not connection else BoltStore(BoltConfig.from_env(**connection))
+        store = (
+            self.store if self.backend == "bolt" and not connection else BoltStore(BoltConfig.from_env(**connection))
+        )
         try:
             rows = store.cypher(query, params or {}, write=write)
         finally:

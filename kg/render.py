@@ -30,9 +30,11 @@ __all__ = ["render", "FORMATS", "display_width", "shorten", "TerminalText"]
 
 FORMATS = ("table", "json", "csv")
 _MAX_CELL = 26  # display columns before a cell wraps
+_UNBROKEN = 80  # how wide a column of IRIs and other unbreakable ASCII tokens may grow
 _WIDE = {"quote": 36, "evidence": 36, "source": 24}  # columns allowed to be wider
 # Free text, fitted to a terminal by shortening it to one line: quotes, and the analytics' summaries
-_PROSE = {"quote", "evidence", "detail", "holds_together", "relations", "memberships", "paths", "organizations", "members", "links", "via"}
+_PROSE = {"quote", "evidence", "detail", "holds_together", "relations", "memberships", "paths", "organizations",
+          "members", "links", "via"}
 _WORDS = re.compile(r"[^\s\u2e80-\uffff]+\s*|[\u2e80-\uffff]\s*|\s+")  # what _fold keeps on one line
 _PROSE_FLOOR = 20  # display columns a shortened quote keeps before other columns are hidden
 
@@ -99,11 +101,11 @@ def _pad(s: str, width: int) -> str:
 def _limit(column: str, values: list[str]) -> int:
     """How wide a column may grow: IRIs and other unbreakable ASCII tokens are not wrapped."""
     if values and all(v.isascii() and " " not in v for v in values):
-        return 80
+        return _UNBROKEN
     return _WIDE.get(column, _MAX_CELL)
 
 
-def _table_text(t: Table, width: int | None = None, left_out: set[str] | None = None) -> str:
+def _table_text(t: Table, width: int | None = None, left_out: set[tuple[str, str]] | None = None) -> str:
     """The table's text; with ``width``, fitted to it (what was shortened or hidden is added to ``left_out``)."""
     cols = [c for c in t.columns if any(r.get(c) not in (None, "") for r in t.rows)] or t.columns
     cells = [[_cell(r.get(c)) for c in cols] for r in t.rows]
@@ -128,7 +130,8 @@ def _hideable(cols: list[str]) -> list[int]:
     return [i for i, c in enumerate(cols) if c.endswith("_en")] + [i for i, c in enumerate(cols) if c == "source"]
 
 
-def _fit(cols: list[str], natural: list[int], limits: list[int], width: int, left_out: set) -> tuple[list[int], list[int], list[bool]]:
+def _fit(cols: list[str], natural: list[int], limits: list[int], width: int,
+         left_out: set[tuple[str, str]]) -> tuple[list[int], list[int], list[bool]]:
     """Which columns to show and how wide, so the table fits ``width``.
 
     In turn, while it does not fit: prose (a column of _PROSE that would wrap) is shortened to one
@@ -138,7 +141,7 @@ def _fit(cols: list[str], natural: list[int], limits: list[int], width: int, lef
     """
     prose = {i for i, c in enumerate(cols) if c in _PROSE and natural[i] > limits[i]}
     w = {i: natural[i] if i in prose else min(natural[i], limits[i]) for i in range(len(cols))}
-    names = {i for i in w if limits[i] != 80} - prose
+    names = {i for i in w if limits[i] != _UNBROKEN} - prose
 
     def total() -> int:
         return sum(w.values()) + 2 * (len(w) - 1)
@@ -219,8 +222,10 @@ def _fold(text: str, width: int | None) -> list[str]:
 
 def _left_out_note(left_out: set[tuple[str, str]]) -> str:
     """What fitting the tables to the terminal left out, and how to see it all."""
-    said = [f"{', '.join(sorted({c for w, c in left_out if w == kind}))} {what}"
-            for kind, what in (("shortened", "shortened (…)"), ("hidden", "hidden")) if any(w == kind for w, _c in left_out)]
+    said = []
+    for kind, what in (("shortened", "shortened (…)"), ("hidden", "hidden")):
+        if names := sorted({c for w, c in left_out if w == kind}):
+            said.append(f"{', '.join(names)} {what}")
     return f"{'; '.join(said)}; --full shows all"
 
 

@@ -27,14 +27,18 @@ from kg.render import display_width, render, shorten
 from sparql_servers import oxigraph
 
 
-def run_in_terminal(args: list[str], columns: int = 80, env: dict[str, str] | None = None, timeout: float = 120) -> tuple[int, str]:
+def run_in_terminal(
+    args: list[str], columns: int = 80, env: dict[str, str] | None = None, timeout: float = 120
+) -> tuple[int, str]:
     """Run ``python -m kg.cli ARGS`` with standard output and error on a pseudo-terminal of ``columns``
     columns; return the exit code and what the terminal received."""
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     environ.update(PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8", **(env or {}))
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", *args], stdin=child, stdout=child, stderr=child, env=environ, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", *args], stdin=child, stdout=child, stderr=child, env=environ, cwd=ROOT
+    )
     os.close(child)
     chunks = []
     while True:
@@ -78,8 +82,15 @@ def test_a_wide_terminal_shows_more(seed_store):
 
 
 def _report(quote: str, name: str = "青海大美中药科技有限公司") -> Report:
-    rows = [{"member_name": name, "member_en": "Qinghai Damei Traditional Chinese Medicine Technology Co., Ltd.",
-             "status": "planned", "quote": quote, "source": "000_12437ccd38f279d8.txt"}]
+    rows = [
+        {
+            "member_name": name,
+            "member_en": "Qinghai Damei Traditional Chinese Medicine Technology Co., Ltd.",
+            "status": "planned",
+            "quote": quote,
+            "source": "000_12437ccd38f279d8.txt",
+        }
+    ]
     return Report([Table("members", ["member_name", "member_en", "status", "quote", "source"], rows)])
 
 
@@ -127,7 +138,9 @@ def test_progress_in_a_log_is_a_line_per_tenth():
     view(Step("SHACL", 20, 20, "quads"))  # no time passed: quiet
     view("rebuilt")
     lines = out.getvalue().splitlines()
-    assert lines[0] == "… push: 100 of 1,000 triples" and lines[9] == "… push: 1,000 of 1,000 triples" and len(lines) == 11
+    assert (
+        lines[0] == "… push: 100 of 1,000 triples" and lines[9] == "… push: 1,000 of 1,000 triples" and len(lines) == 11
+    )
     assert lines[10] == "… rebuilt"
     assert "\r" not in out.getvalue() and "\x1b" not in out.getvalue()
 
@@ -141,7 +154,11 @@ def test_progress_bar_redraws_at_most_ten_times_a_second():
         view(Step("读取事实 facts", done, 1000, "files"))
     frames = out.getvalue().split("\r")[1:]
     assert 10 <= len(frames) <= 12 and frames[-1].endswith("\x1b[K\n")
-    assert "ETA --:--" in frames[0] and "ETA 0:01" in frames[1] and "100%  1,000 of 1,000 files  1,001/s  0:01" in frames[-1]
+    assert (
+        "ETA --:--" in frames[0]
+        and "ETA 0:01" in frames[1]
+        and "100%  1,000 of 1,000 files  1,001/s  0:01" in frames[-1]
+    )
 
 
 def test_progress_bar_escapes_what_the_library_names():
@@ -153,10 +170,14 @@ def test_progress_bar_escapes_what_the_library_names():
 def test_push_shows_a_bar_with_an_eta_on_a_terminal(seed_store, tmp_path):
     """A real `kg push` in a pseudo-terminal: a bar redrawn in place with an ETA, then the summary on its own line."""
     with oxigraph(tmp_path) as server:
-        code, out = run_in_terminal(["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5"], columns=100)
+        code, out = run_in_terminal(
+            ["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5"], columns=100
+        )
     assert code == 0, out
     frames = out.split("\r")
-    assert len(frames) > 3 and any(re.search(r"push  █*░+ +\d+%  [\d,]+ of 2,733 triples  [\d,]+/s  ETA \d+:\d\d", f) for f in frames), out
+    assert len(frames) > 3 and any(
+        re.search(r"push  █*░+ +\d+%  [\d,]+ of 2,733 triples  [\d,]+/s  ETA \d+:\d\d", f) for f in frames
+    ), out
     assert re.search(r"100%  2,733 of 2,733 triples .*\x1b\[K\npushed 2 graph\(s\), 2,733 triples", out), out
     assert all(display_width(f.split("\x1b[K")[0]) < 100 for f in frames[1:])
 
@@ -164,9 +185,17 @@ def test_push_shows_a_bar_with_an_eta_on_a_terminal(seed_store, tmp_path):
 def test_push_to_a_log_prints_plain_lines(seed_store, tmp_path):
     """And with --format json, standard output is the report (issue 15.9)."""
     with oxigraph(tmp_path) as server:
-        r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5", "--format", "json"])
+        r = CliRunner().invoke(
+            cli,
+            ["--store", str(seed_store), "push", "--sparql-endpoint", server.store, "--chunk", "5", "--format", "json"],
+        )
     assert r.exit_code == 0, r.output
     report = json.loads(r.stdout)
-    assert report["triples"] == 2733 and report["graphs"] == 2 and report["requests"] > 300 and report["endpoint"] == server.store
+    assert (
+        report["triples"] == 2733
+        and report["graphs"] == 2
+        and report["requests"] > 300
+        and report["endpoint"] == server.store
+    )
     assert len(r.stderr.splitlines()) <= 11 and "\r" not in r.stderr and "\x1b" not in r.stderr
     assert all(line.startswith("… push: ") and line.endswith(" of 2,733 triples") for line in r.stderr.splitlines())

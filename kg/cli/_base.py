@@ -103,7 +103,7 @@ def output_options(f):
         return value
 
     f = click.option("--full", is_flag=True, expose_value=False, callback=set_full,
-                     help="Tables in a terminal: every column and whole quotes, wrapped, however wide (as when piped).")(f)
+                     help="Tables in a terminal: every column and whole quotes, wrapped, however wide (as piped).")(f)
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format."
     )(f)
@@ -125,11 +125,13 @@ def emit_json(report: dict) -> None:
 
 def table_width() -> int | None:
     """The width tables are fitted to: the terminal's (``COLUMNS`` if set) when standard output is a
-    terminal and ``--full`` was not given; ``None`` — the whole table — when it is a pipe or a file."""
+    terminal and the command offers ``--full`` but was not given it; ``None`` — the whole table — when it
+    is a pipe or a file."""
     import shutil
 
     ctx = click.get_current_context(silent=True)
-    if (ctx is not None and ctx.meta.get("kg.full")) or not sys.stdout.isatty():
+    offers_full = ctx is not None and any(p.name == "full" for p in ctx.command.params)  # else there is no way to see it all
+    if not offers_full or ctx.meta.get("kg.full") or not sys.stdout.isatty():
         return None
     return shutil.get_terminal_size().columns
 

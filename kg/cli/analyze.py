@@ -55,7 +55,9 @@ def centrality(config: Config, measure: str, top: int, type_: str | None, status
 @_command
 def communities(config: Config, method: str, resolution: float, limit: int, names: int, status: str, seed: int, fmt: str) -> None:
     """Clusters of organizations beside the declared communities and alliances they confirm."""
-    emit(config.graph.communities(status=status, method=method, resolution=resolution, seed=seed, limit=_all(limit), names=_all(names)), fmt)
+    report = config.graph.communities(status=status, method=method, resolution=resolution, seed=seed, limit=_all(limit),
+                                      names=_all(names))
+    emit(report, fmt)
 
 
 @analyze.command()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, emit, emit_json, output_options, pass_config, read_text, summary_format, user_errors
+from kg.cli._base import (Config, cli, emit, emit_json, output_options, pass_config, read_text, summary_format,
+                          user_errors)
 from kg.errors import KgError
 
 
@@ -71,8 +72,9 @@ def status(data_dir: Path | None, fmt: str) -> None:
 
     st, stale = GraphDb(data_dir).status()
     if fmt == "json":
-        emit_json({"running": st is not None and st.bolt_running, **({"bolt_uri": st.bolt_uri, **asdict(st)} if st else {}), "stale": stale})
-        sys.exit(0 if st is not None and st.bolt_running else 1)
+        running = st is not None and st.bolt_running
+        emit_json({"running": running, **({"bolt_uri": st.bolt_uri, **asdict(st)} if st else {}), "stale": stale})
+        sys.exit(0 if running else 1)
     if st is None:
         click.echo(_not_running(stale) + "; start it with `kg graphdb start`")
         sys.exit(1)

@@ -55,8 +55,17 @@ def bar_line(step: Step, elapsed: float, width: int = 80) -> str:
     if step.total:
         frac = step.fraction or 0.0
         filled = int(frac * _BAR)
-        eta = _clock((step.total - step.done) / rate) if rate and step.done < step.total else ("--:--" if not rate else _clock(elapsed))
-        tail = [f"{frac:4.0%}", f"{step.done:,} of {step.total:,} {step.unit}".rstrip(), speed, ("ETA " if step.done < step.total else "") + eta]
+        eta = (
+            _clock((step.total - step.done) / rate)
+            if rate and step.done < step.total
+            else ("--:--" if not rate else _clock(elapsed))
+        )
+        tail = [
+            f"{frac:4.0%}",
+            f"{step.done:,} of {step.total:,} {step.unit}".rstrip(),
+            speed,
+            ("ETA " if step.done < step.total else "") + eta,
+        ]
         bar = "█" * filled + "░" * (_BAR - filled)
     else:
         tail, bar = [f"{step.done:,} {step.unit}".rstrip(), speed, _clock(elapsed)], ""

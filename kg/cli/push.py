@@ -26,8 +26,8 @@ from kg.cli._base import Config, cli, emit_json, pass_config, progress, summary_
 @summary_format
 @pass_config
 @user_errors
-def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int, timeout: float, no_ontology: bool, prune_query: str | None,
-         fmt: str) -> None:
+def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int, timeout: float, no_ontology: bool,
+         prune_query: str | None, fmt: str) -> None:
     """Upload the built graph to a SPARQL store: each named graph replaced (PUT, then POST in chunks); idempotent.
 
     The password for --user is read from KG_SPARQL_PASSWORD, never from the command line.
@@ -37,7 +37,8 @@ def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int,
     r = push_store(config.store_path, endpoint, ontology=not no_ontology, user=user, password=os.environ.get("KG_SPARQL_PASSWORD", ""),
                    auth=auth, timeout=timeout, chunk=chunk, progress=progress, prune_query_url=prune_query or None)
     if fmt == "json":
-        emit_json({**dataclasses.asdict(r), "seconds": round(r.seconds, 3), "triples_per_second": round(r.triples_per_second)})
+        emit_json({**dataclasses.asdict(r), "seconds": round(r.seconds, 3),
+                   "triples_per_second": round(r.triples_per_second)})
         return
     click.echo(f"pushed {r.graphs} graph(s), {r.triples:,} triples ({r.bytes / 1e6:.1f} MB, {r.requests} request(s)) to {r.endpoint} "
                f"in {r.seconds:.2f} s: {r.triples_per_second:,.0f} triples/s")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import (Config, backend_option, cli, complete_names, emit, emit_json, output_options, pass_config, progress,
-                          summary_format, user_errors)
+from kg.cli._base import (Config, backend_option, cli, complete_names, emit, emit_json, output_options, pass_config,
+                          progress, summary_format, user_errors)
 
 
 @cli.command()
@@ -22,9 +22,11 @@ def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool
     """Validate the facts and build the graph store (atomic: a failed build changes nothing)."""
     from kg.api import Graph
 
-    report = Graph.build(facts_dir, config.store_path, sources=sources_dir, force=force, shacl=not no_shacl, progress=progress)
+    report = Graph.build(facts_dir, config.store_path, sources=sources_dir, force=force, shacl=not no_shacl,
+                         progress=progress)
     if fmt == "json":
-        emit_json({"store": report.store, "built": not report.noop, "seconds": round(report.seconds, 3), "counts": report.counts})
+        emit_json({"store": report.store, "built": not report.noop, "seconds": round(report.seconds, 3),
+                   "counts": report.counts})
     else:
         click.echo(_build_summary(report, config.store_path))
 
@@ -36,7 +38,8 @@ def _build_summary(report, store: Path) -> str:
         return f"up to date: {store} already holds these facts ({c.get('triples', '?')} triples); --force to rebuild"
     types = ", ".join(f"{k} {v}" for k, v in c["entities_by_type"].items())
     ms = ", ".join(f"{k} {v}" for k, v in c["memberships"].items())
-    return (f"built {store} in {report.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities ({types}); "
+    return (f"built {store} in {report.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities "
+            f"({types}); "
             f"{c['statements']} statements: memberships ({ms}), {c['relations']} relations, {c['chains']} chain(s), "
             f"{c['indicators']} indicators; {c['triples']} triples")
 

@@ -26,7 +26,8 @@ from kg.cli._base import Config, cli, emit_json, pass_config, summary_format, us
 @pass_config
 @user_errors
 def view(config: Config, output: Path, open_: bool, around: str | None, depth: int, community: str | None, chain: str | None,
-         types: tuple[str, ...], predicates: tuple[str, ...], status: str, english: bool, force: bool, fmt: str) -> None:
+         types: tuple[str, ...], predicates: tuple[str, ...], status: str, english: bool, force: bool,
+         fmt: str) -> None:
     """Write an HTML view of the graph that works offline (one file, no network).
 
     The whole graph by default, or one focus: --around, --community, --chain; filter with
@@ -42,8 +43,8 @@ def view(config: Config, output: Path, open_: bool, around: str | None, depth: i
                    predicates=predicates, status=status, english=english, max_nodes=None if force else MAX_NODES)
     seconds = time.perf_counter() - start
     if fmt == "json":
-        emit_json({"output": output, "title": v.title, "mode": v.mode, "entities": len(v.nodes), "relations": len(v.edges),
-                   "seconds": round(seconds, 3), "notes": v.notes})
+        emit_json({"output": output, "title": v.title, "mode": v.mode, "entities": len(v.nodes),
+                   "relations": len(v.edges), "seconds": round(seconds, 3), "notes": v.notes})
     else:
         click.echo(f"wrote {output}: {v.title} — {len(v.nodes)} entities, {len(v.edges)} relations ({seconds:.2f} s)")
         for note in v.notes:

@@ -153,8 +153,8 @@ def extract_text(
     return ex
 
 
-def extract(path: Path | str, *, known: KnownEntities | None = None, meta: dict[str, Any] | None = None, stem: str | None = None,
-            progress: Progress | None = None) -> Extraction:
+def extract(path: Path | str, *, known: KnownEntities | None = None, meta: dict[str, Any] | None = None,
+            stem: str | None = None, progress: Progress | None = None) -> Extraction:
     """Read the article at ``path`` and extract candidate facts from it.
 
     ``known`` are the graph's entities (names found in the text resolve to them); ``meta``

@@ -146,7 +146,7 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
     seen = {start.iri}
     frontier = [start.iri]
     rows: list[dict[str, Any]] = []
-    hidden: dict[tuple[str, str], int] = {}  # planned or ended variants of a wanted predicate (plannedMemberOf for memberOf)
+    hidden: dict[tuple[str, str], int] = {}  # planned or ended variants of a wanted predicate (plannedMemberOf)
     for level in range(1, depth + 1):
         nxt: list[str] = []
         for node in frontier:
@@ -290,7 +290,8 @@ def show(store: Store, name: str) -> Report:
     ms = _dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status"))
     hs = _dedupe(store.run(q.MEMBERSHIPS, org=ent.iri), ("member", "status"))
     member_rows = [{"relation": "member of", "other": r["org_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in ms]
-    member_rows += [{"relation": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in hs]
+    member_rows += [{"relation": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}}
+                    for r in hs]
     rel = [
         {"direction": d, "relation": r["predicate"], "other": store.names.label(r["o"] if d == "->" else r["s"]), "status": r["status"], "quote": r["quote"], "source": r["source"]}
         for d, r in _edges_of(store, ent.iri)

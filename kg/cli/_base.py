@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
+from kg.api import DEFAULT_STORE
 from kg.errors import KgError
-
-DEFAULT_STORE = "data/store"
 
 
 class Config:

@@ -199,3 +199,16 @@ def test_push_to_a_log_prints_plain_lines(seed_store, tmp_path):
     )
     assert len(r.stderr.splitlines()) <= 11 and "\r" not in r.stderr and "\x1b" not in r.stderr
     assert all(line.startswith("… push: ") and line.endswith(" of 2,733 triples") for line in r.stderr.splitlines())
+
+
+def test_extraction_reports_each_pass():
+    """`kg extract` shows which pass it is in: each starts at 0 and ends at all of the article's characters."""
+    from kg.extract import extract_text
+
+    steps: list[Step] = []
+    text = "青海大学将加入西宁经济技术开发区生物科技产业园区绿色算力党建联盟。"
+    extract_text(text, progress=steps.append)
+    phases = list(dict.fromkeys(s.phase for s in steps))
+    assert phases == ["extract: sentences", "extract: organizations", "extract: relations and figures"]
+    assert all(s.total == len(text) and s.unit == "characters" for s in steps)
+    assert [s.done for s in steps] == [0, len(text)] * 3

@@ -43,35 +43,33 @@ def _clock(seconds: float) -> str:
 
 
 def bar_line(step: Step, elapsed: float, width: int = 80) -> str:
-    """The terminal line of a step ``elapsed`` seconds into its phase, at most ``width`` columns.
+    """The terminal line of a step ``elapsed`` seconds into its phase, at most ``width`` columns: the
+    bar narrows (to 5 cells), then the phase name is shortened, so the figures always show.
 
     >>> bar_line(Step("SHACL", 300, 1000, "quads"), 3.0)
     'SHACL  ██████░░░░░░░░░░░░░░   30%  300 of 1,000 quads  100/s  ETA 0:07'
+    >>> bar_line(Step("extract: organizations", 3000, 3430, "characters"), 6.0)
+    'extract: organizations  ████░   87%  3,000 of 3,430 characters  500/s  ETA 0:01'
     >>> bar_line(Step("读取事实", 40, None, "files"), 2.0)
     '读取事实  40 files  20/s  0:02'
     """
     rate = step.done / elapsed if elapsed > 0 and step.done else 0.0
     speed = f"{rate:,.0f}/s" if rate >= 1 else ""
-    if step.total:
-        frac = step.fraction or 0.0
-        filled = int(frac * _BAR)
-        eta = (
-            _clock((step.total - step.done) / rate)
-            if rate and step.done < step.total
-            else ("--:--" if not rate else _clock(elapsed))
-        )
-        tail = [
-            f"{frac:4.0%}",
-            f"{step.done:,} of {step.total:,} {step.unit}".rstrip(),
-            speed,
-            ("ETA " if step.done < step.total else "") + eta,
-        ]
-        bar = "█" * filled + "░" * (_BAR - filled)
+    if not step.total:
+        tail = "  ".join(t for t in (f"{step.done:,} {step.unit}".rstrip(), speed, _clock(elapsed)) if t)
+        return f"{shorten(step.phase, max(8, width - 3 - display_width(tail)))}  {tail}"
+    frac = step.fraction or 0.0
+    if step.done >= step.total:
+        eta = _clock(elapsed)
     else:
-        tail, bar = [f"{step.done:,} {step.unit}".rstrip(), speed, _clock(elapsed)], ""
-    rest = "  ".join(t for t in ([bar] if bar else []) + tail if t)
-    room = max(8, width - 1 - display_width(rest) - 2)
-    return f"{shorten(step.phase, room)}  {rest}"
+        eta = "ETA " + (_clock((step.total - step.done) / rate) if rate else "--:--")
+    amount = f"{step.done:,} of {step.total:,} {step.unit}".rstrip()
+    tail = "  ".join(t for t in (f"{frac:4.0%}", amount, speed, eta) if t)
+    room = width - 1 - display_width(step.phase) - display_width(tail) - 4  # what is left for the bar
+    cells = max(5, min(_BAR, room))
+    phase = shorten(step.phase, max(8, width - 1 - cells - display_width(tail) - 4))
+    filled = int(frac * cells)
+    return f"{phase}  {'█' * filled}{'░' * (cells - filled)}  {tail}"
 
 
 class ProgressView:

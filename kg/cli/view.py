@@ -41,13 +41,17 @@ def view(config: Config, output: Path, open_: bool, around: str | None, depth: i
     start = time.perf_counter()
     v = write_view(config.store, output, around=around, depth=depth, community=community, chain=chain, types=types,
                    predicates=predicates, status=status, english=english, max_nodes=None if force else MAX_NODES)
-    seconds = time.perf_counter() - start
+    _said(v, output, time.perf_counter() - start, fmt)
+    if open_:
+        click.launch(str(output.resolve()))
+
+
+def _said(v, output: Path, seconds: float, fmt: str) -> None:
+    """What `kg view` wrote: a line and its notes, or (--format json) one object."""
     if fmt == "json":
         emit_json({"output": output, "title": v.title, "mode": v.mode, "entities": len(v.nodes),
                    "relations": len(v.edges), "seconds": round(seconds, 3), "notes": v.notes})
-    else:
-        click.echo(f"wrote {output}: {v.title} — {len(v.nodes)} entities, {len(v.edges)} relations ({seconds:.2f} s)")
-        for note in v.notes:
-            click.echo(f"note: {note}")
-    if open_:
-        click.launch(str(output.resolve()))
+        return
+    click.echo(f"wrote {output}: {v.title} — {len(v.nodes)} entities, {len(v.edges)} relations ({seconds:.2f} s)")
+    for note in v.notes:
+        click.echo(f"note: {note}")

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.progress import Progress, reporter
 from kg.stores.http import HttpClient, check_url
 from kg.stores.remote import RemoteSparql
 
-__all__ = ["PushReport", "PushProgress", "push_store", "RemoteSparql", "DOCUMENT_GRAPHS", "CHUNK"]
+__all__ = ["PushReport", "push_store", "RemoteSparql", "DOCUMENT_GRAPHS", "CHUNK"]
 
 DOCUMENT_GRAPHS = "https://w3id.org/park-kg/id/doc/"  # the namespace of the source documents' graphs
 CHUNK = 50_000  # triples per request
@@ -50,16 +51,6 @@ class PushReport:
     @property
     def triples_per_second(self) -> float:
         return self.triples / self.seconds if self.seconds else 0.0
-
-
-@dataclass(frozen=True)
-class PushProgress:
-    """Where a push is, after each request: graphs and triples sent so far, of how many."""
-
-    graphs_done: int
-    graphs: int
-    triples_done: int
-    triples: int
 
 
 def _chunks(quads: Iterator, size: int) -> Iterator[list]:
@@ -85,10 +76,11 @@ def _graph_url(endpoint: str, graph: str) -> str:
 
 
 def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, user: str | None = None, password: str | None = None,
-               auth: str = "auto", timeout: float = 300.0, chunk: int = CHUNK, progress: Callable[[PushProgress], None] | None = None,
+               auth: str = "auto", timeout: float = 300.0, chunk: int = CHUNK, progress: Progress | None = None,
                prune_query_url: str | None = None, retries: int = 3) -> PushReport:
     """Send every named graph of the built store to ``endpoint`` (a Graph Store HTTP Protocol URL);
-    with ``prune_query_url``, then DELETE the server's document graphs the store does not have."""
+    with ``prune_query_url``, then DELETE the server's document graphs the store does not have.
+    ``progress`` gets a :class:`kg.progress.Step` ("push", triples sent, of all, "triples") after each request."""
     import pyoxigraph as ox
 
     from kg.stores.embedded import ONTOLOGY_GRAPH, EmbeddedStore
@@ -102,6 +94,8 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
     total = len(store) - (0 if ontology else sum(1 for _ in store.quads_for_pattern(None, None, None, onto)))
     t0 = time.perf_counter()
     triples = sent = requests = 0
+    report = reporter(progress)  # after each request: "push", triples sent of the total
+    report("push", 0, total, "triples")
     with HttpClient(user=user, password=password, auth=auth, timeout=timeout, retries=retries) as http:
         if graphs:  # one cheap request first: a wrong password or a missing grant fails before any data is sent
             http.request("HEAD", _graph_url(endpoint, graphs[0].value), ok=(400, 404, 405, 406, 501))
@@ -113,10 +107,7 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
                 triples += len(part)
                 sent += len(body)
                 requests += 1
-                if progress:
-                    progress(PushProgress(i - 1, len(graphs), triples, total))
-            if progress:
-                progress(PushProgress(i, len(graphs), triples, total))
+                report("push", triples, total, "triples")
         removed: list[str] = []
         if prune_query_url:
             local = {g.value for g in graphs}

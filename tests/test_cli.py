@@ -229,6 +229,36 @@ def test_show_csv_names_each_column_once(kg):
     r = kg("show", "青海大学", "--format", "csv")
     header = next(csv.reader(io.StringIO(r.output)))
     assert len(header) == len(set(header)) and "role" in header
+    data = _json(kg("show", "红领宁商", "--format", "json"))  # the table had it twice too, the direction lost under the role
+    assert {(m["relation"], m["role"]) for m in data["memberships"]} == {("has member", "基层党组织")}
+
+
+def test_related_says_a_predicate_filter_hid_a_planned_membership(kg):
+    """Issue 15.9: `kg related 青海大学 --predicate memberOf` said nothing of the planned membership."""
+    r = kg("related", "青海大学", "--predicate", "memberOf")
+    assert r.exit_code == 1 and "(none)" in r.stdout
+    assert "not shown: 1 planned plannedMemberOf relation(s); see with: kg related 青海大学 --predicate plannedMemberOf" in r.stdout
+    shown = _json(kg("related", "青海大学", "--predicate", "plannedMemberOf", "--format", "json"))
+    assert [(x["relation"], x["status"]) for x in shown["related"]] == [("plannedMemberOf", "planned")] and "notes" not in shown
+
+
+def test_work_commands_report_json(kg, seed_store, tmp_path):
+    """Issue 15.9: --format json on build, extract, view (push and graphdb status: test_terminal, test_bolt)."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    built = _json(CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "build", "--facts", str(ROOT / "seeds/facts"), "--format", "json"]))
+    assert built["built"] is True and built["counts"]["entities"] == 70 and built["store"] == str(tmp_path / "store")
+    again = _json(CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "build", "--facts", str(ROOT / "seeds/facts"), "--format", "json"]))
+    assert again["built"] is False
+    view = _json(kg("view", "-o", str(tmp_path / "v.html"), "--community", "红领宁商", "--format", "json"))
+    assert view["output"] == str(tmp_path / "v.html") and (tmp_path / "v.html").is_file()
+    said = kg("view", "-o", str(tmp_path / "v.html"), "--community", "红领宁商").stdout  # the summary people read, same figures
+    assert f"— {view['entities']} entities, {view['relations']} relations" in said and view["entities"] >= 5
+    article = sorted((ROOT / "seeds/sources").glob("*.txt"))[0]
+    ex = _json(kg("extract", str(article), "--facts", str(ROOT / "seeds/facts"), "--format", "json"))
+    assert ex["counts"]["known"] > 0 and ex["candidates"].startswith(("#", "source", "extraction")) and ex["output"] is None
 
 
 def test_help_gives_each_command_its_whole_summary():
@@ -258,3 +288,12 @@ def test_an_empty_members_answer_says_where_to_look(kg):
     r = kg("members", "青海大学")
     assert r.exit_code == 1 and "(none)" in r.output
     assert "kg memberships 青海大学" in r.output
+
+
+def test_graphdb_status_reports_json(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    r = CliRunner().invoke(cli, ["graphdb", "status", "--dir", str(tmp_path), "--format", "json"])
+    assert r.exit_code == 1 and json.loads(r.stdout) == {"running": False, "stale": None}

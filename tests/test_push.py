@@ -125,17 +125,3 @@ def test_server_error_is_reported_with_its_status(oxigraph_server, seed_store):
 def test_push_needs_an_endpoint():
     r = CliRunner().invoke(cli, ["push"], env={"KG_SPARQL_ENDPOINT": ""})
     assert r.exit_code == 2 and "--sparql-endpoint" in r.output
-
-
-def test_progress_is_a_line_per_tenth_on_stderr(capsys):
-    from kg.cli.push import progress_lines
-    from kg.push import PushProgress
-
-    show = progress_lines(minimum=1000)
-    for done in range(0, 1001, 50):
-        show(PushProgress(done // 100, 10, done, 1000))
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 10 and lines[-1] == "… 1,000 of 1,000 triples (10 of 10 graphs)"
-    show = progress_lines(minimum=1000)
-    show(PushProgress(1, 1, 999, 999))  # a small push says nothing until the end line
-    assert capsys.readouterr().err == ""

@@ -98,7 +98,7 @@ def test_chunked_push_replaces_then_adds_and_stays_idempotent(pushed, seed_store
         steps = []
         r = push_store(seed_store, pushed.store, user=pushed.user, password=pushed.password, chunk=300, progress=steps.append)
         assert r.requests == 7  # 1,673 document triples in 6 chunks; the ontology (blank nodes) in one
-        assert steps[-1].triples_done == steps[-1].triples == 2733 and steps[-1].graphs_done == 2
+        assert steps[-1].done == steps[-1].total == 2733 and steps[-1].phase == "push" and len(steps) == 8  # start + 7 requests
         assert _sizes(pushed) == before
 
 

@@ -9,32 +9,39 @@ from pathlib import Path
 
 import click
 
+from kg.api import DEFAULT_STORE
 from kg.errors import KgError
-
-DEFAULT_STORE = "data/store"
 
 
 class Config:
-    """What the group hands to each command: where the graph is, opened on first use."""
+    """What the group hands to each command: where the graph is, as a :class:`kg.api.Graph` opened on first use."""
 
     def __init__(self, store: Path):
         self.store_path = store
         self.backend = "store"
         self.backend_options: dict = {}  # e.g. the query URL of --backend sparql
-        self._store = None
+        self._graph = None
+        self._store = None  # a store a command opened itself (kg cypher's), closed with the graph
+
+    @property
+    def graph(self):
+        """The :class:`kg.api.Graph` the query commands ask (``--store``, ``--backend``)."""
+        if self._graph is None:
+            from kg.api import Graph
+
+            options = {k: v for k, v in self.backend_options.items() if k != "store_path"}
+            self._graph = Graph(self.store_path, backend=self.backend, **options)
+        return self._graph
 
     @property
     def store(self):
-        if self._store is None:
-            from kg.stores import open_store
-
-            options = {"path": self.store_path} if self.backend == "store" else self.backend_options
-            self._store = open_store(self.backend, **options)
-        return self._store
+        return self._store if self._store is not None else self.graph.store
 
     def close(self) -> None:
         if self._store is not None and hasattr(self._store, "close"):
             self._store.close()
+        if self._graph is not None:
+            self._graph.close()
 
 
 def backend_option(f):
@@ -67,19 +74,65 @@ pass_config = click.make_pass_decorator(Config)
 
 
 def progress(step) -> None:
-    """Show a progress report on stderr: a message, or a :class:`kg.progress.Step`."""
-    if isinstance(step, str):
-        click.echo(f"… {step}", err=True)
+    """Show a progress report on stderr — a :class:`kg.progress.Step` or a message — through the
+    command's :class:`kg.cli.progress.ProgressView` (a bar with an ETA on a terminal, plain lines otherwise)."""
+    from kg.cli.progress import ProgressView
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        ProgressView()(step)
         return
-    amount = f"{step.done:,} of {step.total:,} {step.unit}".rstrip() if step.total else ""
-    click.echo(f"… {step.phase}" + (f": {amount}" if amount else ""), err=True)
+    root = ctx.find_root()
+    if "kg.progress" not in root.meta:
+        from kg.render import TerminalText
+
+        root.meta["kg.progress"] = view = ProgressView()
+        root.call_on_close(view.close)
+        for stream in (sys.stdout, sys.stderr):  # what the command prints starts on a line of its own
+            if isinstance(stream, TerminalText):
+                stream.before_write = view.close
+    root.meta["kg.progress"](step)
 
 
 def output_options(f):
-    """The shared ``--format`` option of every query command."""
+    """The shared ``--format`` and ``--full`` options of every query command."""
+
+    def set_full(ctx: click.Context, _param, value: bool) -> bool:
+        ctx.meta["kg.full"] = value
+        return value
+
+    f = click.option("--full", is_flag=True, expose_value=False, callback=set_full,
+                     help="Tables in a terminal: every column and whole quotes, wrapped, however wide (as piped).")(f)
     return click.option(
         "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format."
     )(f)
+
+
+def summary_format(f):
+    """``--format table|json`` of the commands that do work (build, extract, view, push, …): a summary line for
+    people, or the command's report as one JSON object on standard output."""
+    return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                        help="table: a summary line; json: the report as a JSON object on standard output.")(f)
+
+
+def emit_json(report: dict) -> None:
+    """Write ``report`` as a JSON object on standard output (paths as text, Chinese as is)."""
+    import json
+
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+
+
+def table_width() -> int | None:
+    """The width tables are fitted to: the terminal's (``COLUMNS`` if set) when standard output is a
+    terminal and the command offers ``--full`` but was not given it; ``None`` — the whole table — when it
+    is a pipe or a file."""
+    import shutil
+
+    ctx = click.get_current_context(silent=True)
+    offers_full = ctx is not None and any(p.name == "full" for p in ctx.command.params)  # else there is no way to see it all
+    if not offers_full or ctx.meta.get("kg.full") or not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size().columns
 
 
 def user_errors(f):
@@ -133,7 +186,7 @@ def read_text(file) -> str:
 def emit(report, fmt: str) -> None:
     from kg.render import render
 
-    click.echo(render(report, fmt))
+    click.echo(render(report, fmt, width=table_width()))
     if report.empty:
         sys.exit(1)
 

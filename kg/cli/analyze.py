@@ -42,9 +42,7 @@ def analyze() -> None:
 @_command
 def centrality(config: Config, measure: str, top: int, type_: str | None, status: str, sample: int | None, seed: int, fmt: str) -> None:
     """Organizations ranked as hubs or brokers, each with why (memberships, relations, what it holds together)."""
-    from kg import analytics
-
-    emit(analytics.centrality(config.store, measure, top=_all(top), status=status, type_=type_, sample=sample, seed=seed), fmt)
+    emit(config.graph.centrality(measure, top=_all(top), status=status, type_=type_, sample=sample, seed=seed), fmt)
 
 
 @analyze.command()
@@ -57,9 +55,9 @@ def centrality(config: Config, measure: str, top: int, type_: str | None, status
 @_command
 def communities(config: Config, method: str, resolution: float, limit: int, names: int, status: str, seed: int, fmt: str) -> None:
     """Clusters of organizations beside the declared communities and alliances they confirm."""
-    from kg import analytics
-
-    emit(analytics.communities(config.store, status=status, method=method, resolution=resolution, seed=seed, limit=_all(limit), names=_all(names)), fmt)
+    report = config.graph.communities(status=status, method=method, resolution=resolution, seed=seed, limit=_all(limit),
+                                      names=_all(names))
+    emit(report, fmt)
 
 
 @analyze.command()
@@ -71,9 +69,7 @@ def communities(config: Config, method: str, resolution: float, limit: int, name
 @_command
 def bridges(config: Config, a: str, b: str, max_len: int | None, limit: int, status: str, fmt: str) -> None:
     """Organizations and relations that connect two organizations or communities, with evidence."""
-    from kg import analytics
-
-    emit(analytics.bridges(config.store, a, b, status=status, max_len=max_len, limit=limit), fmt)
+    emit(config.graph.bridges(a, b, status=status, max_len=max_len, limit=limit), fmt)
 
 
 @analyze.command()
@@ -87,6 +83,4 @@ def bridges(config: Config, a: str, b: str, max_len: int | None, limit: int, sta
 @_command
 def compare(config: Config, status: str, at: str | None, org: str | None, limit: int, sample: int | None, seed: int, fmt: str) -> None:
     """Today's network against the network once planned memberships take effect (or at a date)."""
-    from kg import analytics
-
-    emit(analytics.compare(config.store, status=status, at=at, org=org, limit=_all(limit), sample=sample, seed=seed), fmt)
+    emit(config.graph.compare(status=status, at=at, org=org, limit=_all(limit), sample=sample, seed=seed), fmt)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, emit, output_options, pass_config, read_text, user_errors
+from kg.cli._base import (Config, cli, emit, emit_json, output_options, pass_config, read_text, summary_format,
+                          user_errors)
 from kg.errors import KgError
 
 
@@ -61,12 +62,19 @@ def stop(data_dir: Path | None) -> None:
 
 @graphdb.command()
 @_graphdb_dir
+@summary_format
 @user_errors
-def status(data_dir: Path | None) -> None:
+def status(data_dir: Path | None, fmt: str) -> None:
     """Say whether the server runs, and where (exit 1 if not)."""
+    from dataclasses import asdict
+
     from kg.graphdb import GraphDb
 
     st, stale = GraphDb(data_dir).status()
+    if fmt == "json":
+        running = st is not None and st.bolt_running
+        emit_json({"running": running, **({"bolt_uri": st.bolt_uri, **asdict(st)} if st else {}), "stale": stale})
+        sys.exit(0 if running else 1)
     if st is None:
         click.echo(_not_running(stale) + "; start it with `kg graphdb start`")
         sys.exit(1)
@@ -112,9 +120,10 @@ def neo4j() -> None:
 @neo4j.command()
 @connection_options
 @click.option("--wipe", is_flag=True, help="Delete everything in the target graph first.")
+@summary_format
 @pass_config
 @user_errors
-def load(config: Config, wipe: bool, **conn) -> None:
+def load(config: Config, wipe: bool, fmt: str, **conn) -> None:
     """Project the built graph into the property graph (idempotent: MERGE on iri)."""
     from kg.stores.bolt import load_store
 
@@ -131,6 +140,11 @@ def load(config: Config, wipe: bool, **conn) -> None:
     report = load_store(config.store_path, _config(**conn), wipe=wipe, progress=step)
     if bar is not None:
         bar.render_finish()
+    if fmt == "json":
+        from dataclasses import asdict
+
+        emit_json({**asdict(report), "rows_per_second": round(report.rows_per_second)})
+        return
     click.echo(
         f"loaded {report.nodes} nodes and {report.relationships} relationships into {report.engine} "
         f"({report.transport} transport) in {report.seconds:.2f} s: {report.rows_per_second:,.0f} rows/s, {report.batches} batches"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, output_options, pass_config, progress, user_errors
+from kg.cli._base import (Config, cli, emit_json, output_options, pass_config, progress, summary_format, table_width,
+                          user_errors)
 
 _facts_option = click.option(
     "--facts", "facts_dir", type=click.Path(path_type=Path), default="seeds/facts", show_default=True, help="Facts directory (the graph's source of truth)."
@@ -22,24 +23,39 @@ _sources_option = click.option("--sources", "sources_dir", type=click.Path(path_
 @click.option("--stem", default=None, help="Source stem: the file name the article gets under seeds/sources/ (default: ARTICLE's name).")
 @_facts_option
 @click.option("--no-graph", is_flag=True, help="Do not match the graph's names (rules only).")
+@summary_format
 @click.pass_context
 @user_errors
-def extract(ctx: click.Context, article: Path, output: Path | None, force: bool, meta_path: Path | None, stem: str | None, facts_dir: Path, no_graph: bool) -> None:
-    """Propose candidate facts from a Chinese article, each with its evidence quote and offsets."""
+def extract(ctx: click.Context, article: Path, output: Path | None, force: bool, meta_path: Path | None,
+            stem: str | None, facts_dir: Path, no_graph: bool, fmt: str) -> None:
+    """Propose candidate facts from a Chinese article, each with its evidence quote and offsets.
+
+    With --format json, standard output is one object: the counts, and the candidates YAML as
+    `candidates` when there is no -o."""
     from kg.extract import extract_file, graph_names
 
-    known = None if no_graph else graph_names(facts_dir, required=ctx.get_parameter_source("facts_dir") != click.core.ParameterSource.DEFAULT)
+    explicit = ctx.get_parameter_source("facts_dir") != click.core.ParameterSource.DEFAULT
+    known = None if no_graph else graph_names(facts_dir, required=explicit)
     protected = ((facts_dir, "facts directory"), (facts_dir.parent / "sources", "sources directory"))
-    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem, force=force, protected=protected)
-    c = result.counts
+    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem, force=force,
+                          protected=protected, progress=progress)
+    if fmt == "json":
+        emit_json({"article": result.article, "output": result.output, "encoding": result.encoding,
+                   "seconds": round(result.seconds, 3), "counts": result.counts,
+                   **({"candidates": result.text} if output is None else {})})
+        return
     if output is None:
         click.echo(result.text, nl=False)
-    click.echo(
-        f"{result.article}: {c['entities']} new entities, {c['known']} known, {c['memberships']} memberships, "
-        f"{c['relations']} relations, {c['chains']} chain(s), {c['indicators']} indicators → {output or 'standard output'} "
-        f"({result.encoding}, {result.seconds:.2f} s)" + (f"; {c['dropped']} item(s) dropped: quote not found back in the text" if c["dropped"] else ""),
-        err=output is None,
-    )
+    click.echo(_extract_summary(result, output), err=output is None)
+
+
+def _extract_summary(result, output: Path | None) -> str:
+    """The line `kg extract` ends with: what it found and where it wrote it."""
+    c = result.counts
+    dropped = f"; {c['dropped']} item(s) dropped: quote not found back in the text" if c["dropped"] else ""
+    return (f"{result.article}: {c['entities']} new entities, {c['known']} known, {c['memberships']} memberships, "
+            f"{c['relations']} relations, {c['chains']} chain(s), {c['indicators']} indicators → "
+            f"{output or 'standard output'} ({result.encoding}, {result.seconds:.2f} s){dropped}")
 
 
 @cli.command()
@@ -75,7 +91,7 @@ def _ingest_lines(r, store: Path, fmt: str) -> list[str]:
     if r.diff is not None:
         from kg.render import render
 
-        out.append(render(r.diff.report, fmt))
+        out.append(render(r.diff.report, fmt, width=table_width()))
     if r.build is not None:
         c = r.build.counts
         out.append(f"rebuilt {store} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, {c.get('triples', '?')} triples")
@@ -93,4 +109,4 @@ def diff(config: Config, facts_dir: Path, sources_dir: Path | None, fmt: str) ->
     from kg.ingest import diff as run_diff
     from kg.render import render
 
-    click.echo(render(run_diff(facts_dir, config.store_path, sources_dir=sources_dir).report, fmt))
+    click.echo(render(run_diff(facts_dir, config.store_path, sources_dir=sources_dir).report, fmt, width=table_width()))

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import click
 
-from kg.cli._base import Config, cli, pass_config, user_errors
-
-
-def progress_lines(minimum: int = 100_000):
-    """A progress callback: one line on stderr per tenth of the triples sent, for pushes of ``minimum`` triples or more."""
-    shown = [0]
-
-    def show(p) -> None:
-        if p.triples >= minimum and p.triples_done - shown[0] >= max(p.triples // 10, 1):
-            shown[0] = p.triples_done
-            click.echo(f"… {p.triples_done:,} of {p.triples:,} triples ({p.graphs_done} of {p.graphs} graphs)", err=True)
-
-    return show
+from kg.cli._base import Config, cli, emit_json, pass_config, progress, summary_format, user_errors
 
 
 @cli.command()
@@ -34,9 +23,11 @@ def progress_lines(minimum: int = 100_000):
 @click.option("--prune", "prune_query", metavar="QUERY_URL",
               help="Also delete the server's document graphs the store no longer has, found through this SPARQL query endpoint "
                    "(e.g. http://127.0.0.1:7878/query).")
+@summary_format
 @pass_config
 @user_errors
-def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int, timeout: float, no_ontology: bool, prune_query: str | None) -> None:
+def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int, timeout: float, no_ontology: bool,
+         prune_query: str | None, fmt: str) -> None:
     """Upload the built graph to a SPARQL store: each named graph replaced (PUT, then POST in chunks); idempotent.
 
     The password for --user is read from KG_SPARQL_PASSWORD, never from the command line.
@@ -44,11 +35,15 @@ def push(config: Config, endpoint: str, user: str | None, auth: str, chunk: int,
     from kg.push import push_store
 
     r = push_store(config.store_path, endpoint, ontology=not no_ontology, user=user, password=os.environ.get("KG_SPARQL_PASSWORD", ""),
-                   auth=auth, timeout=timeout, chunk=chunk, progress=progress_lines(), prune_query_url=prune_query or None)
+                   auth=auth, timeout=timeout, chunk=chunk, progress=progress, prune_query_url=prune_query or None)
+    if fmt == "json":
+        emit_json({**dataclasses.asdict(r), "seconds": round(r.seconds, 3),
+                   "triples_per_second": round(r.triples_per_second)})
+        return
     click.echo(f"pushed {r.graphs} graph(s), {r.triples:,} triples ({r.bytes / 1e6:.1f} MB, {r.requests} request(s)) to {r.endpoint} "
                f"in {r.seconds:.2f} s: {r.triples_per_second:,.0f} triples/s")
     if prune_query:
         click.echo(f"removed {len(r.removed)} graph(s) of documents the store no longer has" + "".join(f"\n  {g}" for g in r.removed))
 
 
-__all__ = ["push", "progress_lines"]
+__all__ = ["push"]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, backend_option, cli, complete_names, emit, output_options, pass_config, progress, user_errors
+from kg.cli._base import (Config, backend_option, cli, complete_names, emit, emit_json, output_options, pass_config,
+                          progress, summary_format, user_errors)
 
 
 @cli.command()
@@ -14,24 +15,33 @@ from kg.cli._base import Config, backend_option, cli, complete_names, emit, outp
 @click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None, help="Source texts (default: FACTS/../sources).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster for very large graphs).")
+@summary_format
 @pass_config
 @user_errors
-def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool, no_shacl: bool) -> None:
+def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool, no_shacl: bool, fmt: str) -> None:
     """Validate the facts and build the graph store (atomic: a failed build changes nothing)."""
-    from kg.build import build as run_build
+    from kg.api import Graph
 
-    report = run_build(facts_dir, config.store_path, sources_dir=sources_dir, force=force, shacl=not no_shacl, progress=progress)
+    report = Graph.build(facts_dir, config.store_path, sources=sources_dir, force=force, shacl=not no_shacl,
+                         progress=progress)
+    if fmt == "json":
+        emit_json({"store": report.store, "built": not report.noop, "seconds": round(report.seconds, 3),
+                   "counts": report.counts})
+    else:
+        click.echo(_build_summary(report, config.store_path))
+
+
+def _build_summary(report, store: Path) -> str:
+    """The line `kg build` ends with: what the store now holds."""
     c = report.counts
     if report.noop:
-        click.echo(f"up to date: {config.store_path} already holds these facts ({c.get('triples', '?')} triples); --force to rebuild")
-        return
+        return f"up to date: {store} already holds these facts ({c.get('triples', '?')} triples); --force to rebuild"
     types = ", ".join(f"{k} {v}" for k, v in c["entities_by_type"].items())
     ms = ", ".join(f"{k} {v}" for k, v in c["memberships"].items())
-    click.echo(
-        f"built {config.store_path} in {report.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities "
-        f"({types}); {c['statements']} statements: memberships ({ms}), {c['relations']} relations, "
-        f"{c['chains']} chain(s), {c['indicators']} indicators; {c['triples']} triples"
-    )
+    return (f"built {store} in {report.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities "
+            f"({types}); "
+            f"{c['statements']} statements: memberships ({ms}), {c['relations']} relations, {c['chains']} chain(s), "
+            f"{c['indicators']} indicators; {c['triples']} triples")
 
 
 @cli.command()
@@ -43,9 +53,7 @@ def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool
 @user_errors
 def orgs(config: Config, type_: str | None, in_: str | None, fmt: str) -> None:
     """Organizations with type and Chinese/English names."""
-    from kg import queries
-
-    emit(queries.orgs(config.store, type_=type_, in_=in_), fmt)
+    emit(config.graph.orgs(type_=type_, in_=in_), fmt)
 
 
 @cli.command()
@@ -56,9 +64,7 @@ def orgs(config: Config, type_: str | None, in_: str | None, fmt: str) -> None:
 @user_errors
 def show(config: Config, name: str, fmt: str) -> None:
     """One entity: types, names, memberships, relations, indicators, with evidence."""
-    from kg import queries
-
-    emit(queries.show(config.store, name), fmt)
+    emit(config.graph.show(name), fmt)
 
 
 _status = click.option("--status", type=click.Choice(["active", "planned", "ended", "all"]), default="all", show_default=True, help="Which memberships.")
@@ -73,9 +79,7 @@ _status = click.option("--status", type=click.Choice(["active", "planned", "ende
 @user_errors
 def members(config: Config, name: str, status: str, fmt: str) -> None:
     """Members of a community, alliance or organization, with status and evidence."""
-    from kg import queries
-
-    emit(queries.members(config.store, name, status), fmt)
+    emit(config.graph.members(name, status), fmt)
 
 
 @cli.command()
@@ -87,9 +91,7 @@ def members(config: Config, name: str, status: str, fmt: str) -> None:
 @user_errors
 def memberships(config: Config, name: str, status: str, fmt: str) -> None:
     """What an organization is (or will be) a member of."""
-    from kg import queries
-
-    emit(queries.memberships(config.store, name, status), fmt)
+    emit(config.graph.memberships(name, status), fmt)
 
 
 @cli.command()
@@ -102,9 +104,7 @@ def memberships(config: Config, name: str, status: str, fmt: str) -> None:
 @user_errors
 def related(config: Config, name: str, depth: int, predicates: tuple[str, ...], fmt: str) -> None:
     """Neighbours of an entity with the relation and its direction."""
-    from kg import queries
-
-    emit(queries.related(config.store, name, depth, predicates), fmt)
+    emit(config.graph.related(name, depth, predicates), fmt)
 
 
 @cli.command()
@@ -119,9 +119,7 @@ def related(config: Config, name: str, depth: int, predicates: tuple[str, ...], 
 @user_errors
 def path(config: Config, a: str, b: str, status: str, all_paths: bool, max_len: int | None, fmt: str) -> None:
     """The shortest chain of relations between two entities, each hop with evidence."""
-    from kg import queries
-
-    emit(queries.path(config.store, a, b, status, all_paths=all_paths, max_len=max_len), fmt)
+    emit(config.graph.path(a, b, status, all_paths=all_paths, max_len=max_len), fmt)
 
 
 @cli.command()
@@ -132,9 +130,7 @@ def path(config: Config, a: str, b: str, status: str, all_paths: bool, max_len: 
 @user_errors
 def chain(config: Config, name: str, fmt: str) -> None:
     """An ordered chain (e.g. the incubation chain), given the chain or any stage."""
-    from kg import queries
-
-    emit(queries.chain(config.store, name), fmt)
+    emit(config.graph.chain(name), fmt)
 
 
 @cli.command()
@@ -143,6 +139,4 @@ def chain(config: Config, name: str, fmt: str) -> None:
 @user_errors
 def stats(config: Config, fmt: str) -> None:
     """Counts by class and by predicate."""
-    from kg import queries
-
-    emit(queries.stats(config.store), fmt)
+    emit(config.graph.stats(), fmt)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, pass_config, user_errors
+from kg.cli._base import Config, cli, emit_json, pass_config, summary_format, user_errors
 
 
 @cli.command()
@@ -22,10 +22,12 @@ from kg.cli._base import Config, cli, pass_config, user_errors
 @click.option("--status", type=click.Choice(["active", "planned", "ended", "all"]), default="all", show_default=True, help="Only relations of this status (planned ones are dashed).")
 @click.option("--english", is_flag=True, help="Start with English labels (the page has a toggle).")
 @click.option("--force", is_flag=True, help="Draw views of more than 10,000 entities too (slow in a browser).")
+@summary_format
 @pass_config
 @user_errors
 def view(config: Config, output: Path, open_: bool, around: str | None, depth: int, community: str | None, chain: str | None,
-         types: tuple[str, ...], predicates: tuple[str, ...], status: str, english: bool, force: bool) -> None:
+         types: tuple[str, ...], predicates: tuple[str, ...], status: str, english: bool, force: bool,
+         fmt: str) -> None:
     """Write an HTML view of the graph that works offline (one file, no network).
 
     The whole graph by default, or one focus: --around, --community, --chain; filter with
@@ -39,8 +41,17 @@ def view(config: Config, output: Path, open_: bool, around: str | None, depth: i
     start = time.perf_counter()
     v = write_view(config.store, output, around=around, depth=depth, community=community, chain=chain, types=types,
                    predicates=predicates, status=status, english=english, max_nodes=None if force else MAX_NODES)
-    click.echo(f"wrote {output}: {v.title} — {len(v.nodes)} entities, {len(v.edges)} relations ({time.perf_counter() - start:.2f} s)")
-    for note in v.notes:
-        click.echo(f"note: {note}")
+    _said(v, output, time.perf_counter() - start, fmt)
     if open_:
         click.launch(str(output.resolve()))
+
+
+def _said(v, output: Path, seconds: float, fmt: str) -> None:
+    """What `kg view` wrote: a line and its notes, or (--format json) one object."""
+    if fmt == "json":
+        emit_json({"output": output, "title": v.title, "mode": v.mode, "entities": len(v.nodes),
+                   "relations": len(v.edges), "seconds": round(seconds, 3), "notes": v.notes})
+        return
+    click.echo(f"wrote {output}: {v.title} — {len(v.nodes)} entities, {len(v.edges)} relations ({seconds:.2f} s)")
+    for note in v.notes:
+        click.echo(f"note: {note}")

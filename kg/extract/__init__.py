@@ -28,6 +28,7 @@ from typing import Any
 
 from kg import __version__
 from kg.errors import KgError
+from kg.progress import Progress, reporter
 from kg.files import check_output, check_stem, read_regular, stem_problem, write_atomic
 from kg.extract.candidates import build_candidates, dump_candidates
 from kg.extract.document import Document
@@ -125,15 +126,26 @@ def extract_text(
     article: Path | None = None,
     encoding: str = "utf-8",
     meta: dict[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> Extraction:
-    """Extract candidate facts from the text of one article (``raw`` as read from its file)."""
+    """Extract candidate facts from the text of one article (``raw`` as read from its file).
+
+    ``progress`` gets a :class:`kg.progress.Step` as each pass starts and ends ("extract:
+    organizations", 0 then all of the article's characters)."""
     t0 = time.perf_counter()
     if not raw.strip():
         raise ArticleError(f"{article or stem}: the article is empty")
+    report, n = reporter(progress), len(raw)
+    report("extract: sentences", 0, n, "characters")
     doc = Document.from_raw(raw)
+    report("extract: sentences", n, n, "characters")
+    report("extract: organizations", 0, n, "characters")
     found = find_entities(doc, known)
+    report("extract: organizations", n, n, "characters")
+    report("extract: relations and figures", 0, n, "characters")
     statements, extra = find_statements(doc, found, known)
     figures = find_figures(doc, found, statements)
+    report("extract: relations and figures", n, n, "characters")
     used = {id(st.subject) for st in statements} | {id(st.object) for st in statements if st.object}
     entities = found.ents + [e for e in extra if id(e) in used]
     ex = Extraction(stem, doc, entities, statements, figures, found.chains, article, encoding, meta or default_meta(stem, doc))
@@ -141,7 +153,8 @@ def extract_text(
     return ex
 
 
-def extract(path: Path | str, *, known: KnownEntities | None = None, meta: dict[str, Any] | None = None, stem: str | None = None) -> Extraction:
+def extract(path: Path | str, *, known: KnownEntities | None = None, meta: dict[str, Any] | None = None,
+            stem: str | None = None, progress: Progress | None = None) -> Extraction:
     """Read the article at ``path`` and extract candidate facts from it.
 
     ``known`` are the graph's entities (names found in the text resolve to them); ``meta``
@@ -154,7 +167,7 @@ def extract(path: Path | str, *, known: KnownEntities | None = None, meta: dict[
     if meta is None:
         meta_path = p.with_name(stem + ".meta.yaml")
         meta = _read_meta(meta_path) if meta_path.is_file() else None
-    return extract_text(raw, stem, known=known, article=p.resolve(), encoding=enc, meta=meta)
+    return extract_text(raw, stem, known=known, article=p.resolve(), encoding=enc, meta=meta, progress=progress)
 
 
 def graph_names(facts_dir: Path | str, *, required: bool = True) -> KnownEntities:
@@ -221,6 +234,7 @@ def extract_file(
     stem: str | None = None,
     force: bool = False,
     protected: tuple[tuple[Path | None, str], ...] = (),
+    progress: Progress | None = None,
 ) -> ExtractResult:
     """Extract from the article file and write the candidates to ``output`` (if given).
 
@@ -233,7 +247,7 @@ def extract_file(
         real_out = check_output(output, inputs=(article, meta_path), protected=protected, force=force)
     meta = _read_meta(Path(meta_path)) if meta_path else None
     t0 = time.perf_counter()
-    ex = extract(article, known=known, meta=meta, stem=stem)
+    ex = extract(article, known=known, meta=meta, stem=stem, progress=progress)
     text, counts = candidates_text(ex, known)
     if real_out is not None:
         _write(real_out, text)

@@ -146,11 +146,14 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
     seen = {start.iri}
     frontier = [start.iri]
     rows: list[dict[str, Any]] = []
+    hidden: dict[tuple[str, str], int] = {}  # planned or ended variants of a wanted predicate (plannedMemberOf)
     for level in range(1, depth + 1):
         nxt: list[str] = []
         for node in frontier:
             for direction, r in _edges_of(store, node):
-                if wanted and _short(r["predicate"]) not in wanted:
+                if wanted and (short := _short(r["predicate"])) not in wanted:
+                    if r["status"] != "active" and any(short.lower().endswith(w.lower()) for w in wanted):
+                        hidden[short, r["status"]] = hidden.get((short, r["status"]), 0) + 1
                     continue
                 other = r["o"] if direction == "->" else r["s"]
                 rows.append({"depth": level, "from": store.names.label(node), "direction": direction, "relation": r["predicate"],
@@ -161,7 +164,10 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
         frontier = nxt
     rows = _sorted(_dedupe(rows, ("from", "direction", "relation", "iri", "status")), "depth", "from", "direction", "relation", "entity")
     table = Table("related", ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"], rows, title=f"{start.name} 的关联 / related")
-    return Report([table], [], _subject(start))
+    depth_arg = f" --depth {depth}" if depth > 1 else ""
+    notes = [f"not shown: {n} {status} {p} relation(s); see with: kg related {name}{depth_arg} --predicate {p}"
+             for (p, status), n in sorted(hidden.items())]
+    return Report([table], notes, _subject(start))
 
 
 def path(store: Store, a: str, b: str, status: str = "all", all_paths: bool = False, max_len: int | None = None, limit: int = 50) -> Report:
@@ -283,8 +289,9 @@ def show(store: Store, name: str) -> Report:
         names.append({"kind": "English (translation)", "value": ent.name_en})
     ms = _dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status"))
     hs = _dedupe(store.run(q.MEMBERSHIPS, org=ent.iri), ("member", "status"))
-    member_rows = [{"role": "member of", "other": r["org_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in ms]
-    member_rows += [{"role": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in hs]
+    member_rows = [{"relation": "member of", "other": r["org_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in ms]
+    member_rows += [{"relation": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}}
+                    for r in hs]
     rel = [
         {"direction": d, "relation": r["predicate"], "other": store.names.label(r["o"] if d == "->" else r["s"]), "status": r["status"], "quote": r["quote"], "source": r["source"]}
         for d, r in _edges_of(store, ent.iri)
@@ -294,11 +301,11 @@ def show(store: Store, name: str) -> Report:
     rel = _sorted(_dedupe(rel, ("direction", "relation", "other", "status")), "direction", "relation", "other")
     ind = [{**r, "value": _number(r["value"])} for r in store.run(q.INDICATORS, x=ent.iri)]
     ind = _sorted(_dedupe(ind, ("metric", "value", "period")), "metric", "value")
-    member_rows = _sorted(member_rows, "role", "status", "other")
+    member_rows = _sorted(member_rows, "relation", "status", "other")
     tables = [
         Table("types", ["type", "type_zh"], types, title="类型 / types"),
         Table("names", ["kind", "value"], names, title="名称 / names"),
-        Table("memberships", ["role", "other", *_MEMBER_COLS], member_rows, title="成员关系 / memberships"),
+        Table("memberships", ["relation", "other", *_MEMBER_COLS], member_rows, title="成员关系 / memberships"),
         Table("relations", ["direction", "relation", "other", "status", "quote", "source"], rel, title="关系 / relations"),
         Table("indicators", ["metric", "metric_en", "qualifier", "value", "unit", "period", "quote", "source"], ind, title="指标 / indicators"),
     ]

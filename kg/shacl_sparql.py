@@ -129,7 +129,8 @@ class _Shapes:
         return sorted({s for (s, p), objs in self.index.items() if p == pred and (obj is None or obj in objs)}, key=str)
 
     def english(self, node) -> tuple[str, ...]:
-        return tuple(m.value for m in self.all(node, SH + "message") if isinstance(m, ox.Literal) and m.language in (None, "en"))
+        msgs = self.all(node, SH + "message")
+        return tuple(m.value for m in msgs if isinstance(m, ox.Literal) and m.language in (None, "en"))
 
 
 def _term(t) -> str:
@@ -156,7 +157,8 @@ def _conditions(g: _Shapes, node, var: str = "?v") -> list[tuple[str, str]]:
                 out.append((comp, f"(isLiteral({var}) && ({tags or 'false'}))"))
             elif comp == "pattern":
                 flags = g.one(node, SH + "flags")
-                out.append((comp, f"(!isBlank({var}) && regex(str({var}), {_term(o)}{', ' + _term(flags) if flags else ''}))"))
+                args = f"str({var}), {_term(o)}" + (f", {_term(flags)}" if flags else "")
+                out.append((comp, f"(!isBlank({var}) && regex({args}))"))
             elif comp == "or":
                 alts = [" && ".join(e for _c, e in _conditions(g, alt, var)) or "true" for alt in g.items(o)]
                 out.append((comp, "(" + " || ".join(f"({a})" for a in alts) + ")"))
@@ -200,7 +202,8 @@ def _property_checks(g: _Shapes, shape, targets: str) -> list[Check]:
     if conds:
         cols = [f"(COALESCE({e}, false) AS ?c{i})" for i, (_c, e) in enumerate(conds)]
         broken = " || ".join(f"!?c{i}" for i in range(len(conds)))
-        q = f"SELECT ?this ?v {' '.join(cols)} WHERE {{ {{ SELECT DISTINCT ?this ?v WHERE {{ {targets} {values} }} }} }}"
+        pairs = f"SELECT DISTINCT ?this ?v WHERE {{ {targets} {values} }}"
+        q = f"SELECT ?this ?v {' '.join(cols)} WHERE {{ {{ {pairs} }} }}"
         out.append(Check(shape.value, msgs, shown, f"SELECT * WHERE {{ {{ {q} }} FILTER ({broken}) }}",
                          flags=tuple(f"c{i}" for i in range(len(conds)))))
     lo, hi = (int(spec[k][0].value) if k in spec else None for k in ("minCount", "maxCount"))
@@ -224,7 +227,8 @@ def _property_checks(g: _Shapes, shape, targets: str) -> list[Check]:
 
 def _count_check(shape, msgs, shown, targets, values, where, lo, hi) -> Check:
     n = "COUNT(DISTINCT ?v)"
-    having = " || ".join(x for x in (f"{n} < {lo}" if lo is not None else "", f"{n} > {hi}" if hi is not None else "") if x)
+    bounds = (f"{n} < {lo}" if lo is not None else "", f"{n} > {hi}" if hi is not None else "")
+    having = " || ".join(x for x in bounds if x)
     q = (f"SELECT ?this ({n} AS ?n) WHERE {{ {targets} OPTIONAL {{ {values} {where} }} }} "
          f"GROUP BY ?this HAVING ({having})")
     return Check(shape.value, msgs, shown, q, counts=(("n", lo, hi),))
@@ -248,7 +252,7 @@ def compile_shapes(path: Path) -> list[Check]:
     """The checks of every shape with a target in the Turtle file ``path``."""
     g = _Shapes(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     checks = []
-    shapes = g.subjects(RDF + "type", ox.NamedNode(SH + "NodeShape")) + g.subjects(RDF + "type", ox.NamedNode(SH + "PropertyShape"))
+    shapes = [s for kind in ("NodeShape", "PropertyShape") for s in g.subjects(RDF + "type", ox.NamedNode(SH + kind))]
     for shape in shapes:
         if (targets := _targets(g, shape)) is None:
             continue

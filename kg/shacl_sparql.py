@@ -38,7 +38,7 @@ _RANGES = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "max
 _PAIRS = {"lessThan": "<", "lessThanOrEquals": "<="}
 _STRUCTURE = {"path", "property", "message", "targetClass", "targetSubjectsOf", "minCount", "maxCount", "sparql",
               "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "uniqueLang", "name", "description",
-              "severity", "deactivated", "order", "group", "declare", "prefixes"}
+              "order", "group", "declare", "prefixes"}  # no sh:severity, sh:deactivated: every result is a violation
 
 
 class UnsupportedShape(ValueError):

@@ -11,7 +11,8 @@ the target where the issue sets one, and the peak RSS of the process that ran it
 * load — writing the compiled dataset into a store generation, the whole `kg build
   --no-shacl`, and rdflib's memory store, each against raw ``pyoxigraph`` ``bulk_load``
   of the same N-Quads; an incremental rebuild after one changed facts file against the
-  full build; SHACL on the changed document;
+  full build; SHACL on every document (a first build's) against the full build, and on the
+  changed document;
 * queries — each named query in the process on the embedded store; ``path`` also against
   the networkx projection it replaced; then each over Bolt (FalkorDB, neo4j driver) on the
   same data, against the store;

@@ -1,120 +1,76 @@
-"""SHACL validation of compiled documents, in batches that stay fast on large graphs.
+"""SHACL validation of compiled documents: the shapes run as SPARQL inside Oxigraph (kg.shacl_sparql).
 
-pySHACL works on an in-memory rdflib graph and, for each SPARQL-based constraint, parses
-the same query text again for every focus node (≈ 90 % of its time on our shapes). Two
-things keep validation usable at a million triples:
+Why (docs/benchmarks.md, "SHACL"): pySHACL's results (tests/test_shacl_sparql.py) in 0.25× the build's
+time at 207k quads, where pySHACL took ≈ 10×; of the Rust engines on PyPI only pyshacl-turbo matched
+those results, and it was slower on our shapes.
 
-* **batches of documents.** Documents are validated a batch at a time (about
-  ``BATCH_QUADS`` quads each) together with the ontology and the ``rdf:type`` triples of
-  every entity they mention that another document defines, so ``sh:class`` checks on
-  cross-document references still hold. Only results whose focus node is a subject of the
-  batch's own documents count: an entity that is in the batch only through its type is
-  validated with the document that defines it. A rebuild validates only the documents that
-  changed (see :mod:`kg.build`).
-* **each query parsed once.** While validating, rdflib's SPARQL processor keeps the
-  translated query of each text (:func:`_parsed_once`), so a constraint is parsed once per
-  run instead of once per focus node — 17 s → 3 s on 10,000 triples.
+The documents' quads go into an in-memory Oxigraph store with the ontology and the
+``rdf:type`` triples of every entity they mention that another document defines, so
+``sh:class`` checks on cross-document references still hold; each shape's constraints are then
+answered for every focus node at once. Only results whose focus node is a subject the
+documents themselves type count: an entity that is there only through its type is validated
+with the document that defines it. A rebuild validates only the documents that changed (see
+:mod:`kg.build`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.progress import Progress, reporter
+from kg.shacl_sparql import Check, Violation, compile_shapes, run_checks
 
-__all__ = ["ShaclError", "validate_quads", "validate_documents", "BATCH_QUADS"]
+__all__ = ["ShaclError", "validate_quads", "validate_documents", "violations", "BATCH_QUADS"]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"  # a link to the top-level ontology/, shipped as package data
-BATCH_QUADS = 10_000  # pySHACL slows down on bigger graphs: 2,700 quads/s in batches of 3k–10k, 1,200 in batches of 40k
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"  # a link to the top-level ontology/, package data
+BATCH_QUADS = 10_000  # validations of more quads than this report their progress
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ID = "https://w3id.org/park-kg/id/"
+_ONTOLOGY_GRAPH = ox.NamedNode("urn:park-kg:shacl:ontology")
+_CONTEXT_GRAPH = ox.NamedNode("urn:park-kg:shacl:context")
 
 
 class ShaclError(KgError):
     """The compiled graph violates the SHACL shapes."""
 
 
-@contextlib.contextmanager
-def _parsed_once() -> Iterator[None]:
-    """Make rdflib's SPARQL processor reuse the translated form of each query text."""
-    from rdflib.plugins.sparql import processor as proc
-
-    original = proc.SPARQLProcessor.query
-
-    @functools.lru_cache(maxsize=512)
-    def prepared(text: str, base: str | None, ns: tuple) -> object:
-        return proc.translateQuery(proc.parseQuery(text), base, dict(ns) if ns else None)
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's names
-        if isinstance(strOrQuery, str):
-            strOrQuery = prepared(strOrQuery, base, tuple(sorted((initNs or {}).items())))
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    proc.SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        proc.SPARQLProcessor.query = original
+@functools.lru_cache(maxsize=4)
+def _checks(shapes: Path) -> list[Check]:
+    return compile_shapes(shapes)
 
 
-@functools.lru_cache(maxsize=1)
-def _shapes():
-    from rdflib import Graph
-
-    return Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
-
-
-def _violations(quads: list[ox.Quad], context: Iterable[ox.Triple], own: set[str] | None) -> list[str]:
-    """SHACL violations (as lines) of ``quads`` + ``context``; only focus nodes in ``own`` if given."""
-    import pyshacl
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import SH
-
-    data = Graph()
-    data.parse(ONTOLOGY_DIR / "park.ttl", format="turtle")
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    triples.extend(context)
-    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-    with _parsed_once():
-        conforms, report, text = pyshacl.validate(data, shacl_graph=_shapes(), inference="none", allow_warnings=True)
-    if conforms:
-        return []
-    if own is None:
-        return [text]
-    lines = []
-    for result in report.subjects(SH.resultSeverity, SH.Violation):
-        focus = report.value(result, SH.focusNode)
-        if isinstance(focus, URIRef) and str(focus) in own:
-            msgs = [str(m) for m in report.objects(result, SH.resultMessage) if getattr(m, "language", None) in (None, "en")]
-            path = report.value(result, SH.resultPath)
-            lines.append(f"  <{focus}> {('(' + str(path) + ') ') if path else ''}{'; '.join(msgs) or 'violation'}")
-    return sorted(lines)
+def violations(
+    quads: Iterable[ox.Quad], context: Iterable[ox.Triple] = (), *, progress: Progress | None = None
+) -> list[Violation]:
+    """Every SHACL violation of ``quads`` + ``context`` + the ontology, against ``ontology/shapes.ttl``."""
+    store = ox.Store()
+    store.bulk_extend(quads)  # queried with the default graph as the union of all graphs
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, _CONTEXT_GRAPH) for t in context)
+    store.bulk_load(path=str(ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=_ONTOLOGY_GRAPH)
+    report = reporter(progress)
+    checks = _checks(ONTOLOGY_DIR / "shapes.ttl")
+    out: list[Violation] = []
+    for i, check in enumerate(checks, 1):
+        out += run_checks(store, [check])
+        if i * 10 // len(checks) != (i - 1) * 10 // len(checks):  # a tenth of the checks is done
+            report("SHACL", i, len(checks), "checks")
+    return out
 
 
-def _fail(lines: list[str]) -> None:
+def _fail(found: Iterable[Violation]) -> None:
+    lines = sorted(v.line() for v in found)
     if lines:
         raise ShaclError("the compiled graph violates the SHACL shapes:\n" + "\n".join(lines))
 
 
 def validate_quads(quads: list[ox.Quad]) -> None:
     """Validate ``quads`` (a whole dataset) with the ontology against ``ontology/shapes.ttl``."""
-    _fail(_violations(quads, (), None))
-
-
-def _batches(docs: dict[str, list[ox.Quad]], size: int) -> Iterator[list[ox.Quad]]:
-    batch: list[ox.Quad] = []
-    for doc in sorted(docs):
-        if batch and len(batch) + len(docs[doc]) > size:
-            yield batch
-            batch = []
-        batch.extend(docs[doc])
-    if batch:
-        yield batch
+    _fail(violations(quads))
 
 
 def validate_documents(
@@ -122,24 +78,20 @@ def validate_documents(
     types_of: Callable[[str], Iterable[str]],
     *,
     batch_quads: int = BATCH_QUADS,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> None:
-    """Validate the documents' quads (by document IRI) a batch at a time.
+    """Validate the documents' quads (by document IRI) together.
 
     ``types_of(iri)`` gives the class IRIs of an entity defined in another document; they
     go in as context so references to it are checked. Raises :class:`ShaclError` listing
-    every violation of every batch.
+    every violation; progress is reported (phase ``"SHACL"``) when there are more than
+    ``batch_quads`` quads.
     """
-    lines: list[str] = []
-    total = sum(map(len, docs.values()))
-    done = 0
-    for batch in _batches(docs, batch_quads):
-        rdf_type = ox.NamedNode(RDF_TYPE)
-        own = {q.subject.value for q in batch if q.predicate == rdf_type}  # what these documents define
-        mentioned = {t.value for q in batch for t in (q.subject, q.object) if isinstance(t, ox.NamedNode) and t.value.startswith(ID)}
-        context = [ox.Triple(ox.NamedNode(iri), rdf_type, ox.NamedNode(c)) for iri in sorted(mentioned - own) for c in types_of(iri)]
-        lines += _violations(batch, context, own)
-        done += len(batch)
-        if progress and total > batch_quads:
-            progress(f"SHACL: {done:,} of {total:,} quads")
-    _fail(lines)
+    quads = [q for doc in sorted(docs) for q in docs[doc]]
+    own = {q.subject.value for q in quads if q.predicate == RDF_TYPE}  # what these documents define
+    terms = (t for q in quads for t in (q.subject, q.object))
+    mentioned = {t.value for t in terms if isinstance(t, ox.NamedNode) and t.value.startswith(ID)}
+    context = [ox.Triple(ox.NamedNode(iri), RDF_TYPE, ox.NamedNode(c))
+               for iri in sorted(mentioned - own) for c in types_of(iri)]
+    found = violations(quads, context, progress=progress if len(quads) > batch_quads else None)
+    _fail(v for v in found if v.focus in own)

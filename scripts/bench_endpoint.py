@@ -117,7 +117,8 @@ def _run(argv: list[str], port: int, what: str, clients: int, seconds: float) ->
         proc.wait(30)
 
 
-def measure(store: Path, clients: int = 8, seconds: float = 5.0, kg_args: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
+def measure(store: Path, clients: int = 8, seconds: float = 5.0,
+            kg_args: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
     """{"kg serve": figures, "oxigraph serve-read-only": figures} on ``store`` (a built kg store)."""
     from kg.stores.embedded import StoreDir
 

@@ -42,19 +42,23 @@ def _outcome(req: Request, kind: str, payload) -> Result | SparqlError:
     return QueryFailed(payload)
 
 
-async def _readable(loop, w: Worker, limit: float | None) -> bool:
-    """Wait on ``loop`` until ``w`` has answered; False after ``limit`` seconds."""
-    import asyncio
+def _settle(future, value: bool) -> None:
+    if not future.done():
+        future.set_result(value)
 
+
+async def _readable(loop, w: Worker, limit: float | None) -> bool:
+    """Wait on ``loop`` until ``w`` has answered; False after ``limit`` seconds (a timer, not a task per query)."""
     ready = loop.create_future()
     fd = w.conn.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    loop.add_reader(fd, _settle, ready, True)
+    timer = loop.call_later(limit, _settle, ready, False) if limit is not None else None
     try:
-        return await asyncio.wait_for(ready, limit)
-    except TimeoutError:
-        return False
+        return await ready
     finally:
         loop.remove_reader(fd)
+        if timer is not None:
+            timer.cancel()
 
 
 class QueryRunner:
@@ -62,13 +66,14 @@ class QueryRunner:
 
     Workers start on first use (or all at once with :meth:`start`) and are replaced after a
     kill. ``run`` is thread-safe, and :meth:`run_async` serves an asyncio loop: up to ``workers``
-    queries run at once, others wait for a free worker (at most the timeout). Each worker may use ``max_memory`` MB (None or 0: no
-    limit); a query that needs more raises :class:`MemoryLimit`. Use as a context manager or
-    call :meth:`close`.
+    queries run at once, others wait for a free worker (at most the timeout). Each worker may
+    use ``max_memory`` MB (None or 0: no limit); a query that needs more raises
+    :class:`MemoryLimit`. Use as a context manager or call :meth:`close`.
     """
 
     def __init__(self, store: Path | str, *, workers: int = 1, timeout: float | None = DEFAULT_TIMEOUT,
-                 writable: bool = False, start_timeout: float = 60.0, max_memory: int | None = DEFAULT_MAX_MEMORY):
+                 writable: bool = False, start_timeout: float = 60.0,
+                 max_memory: int | None = DEFAULT_MAX_MEMORY):
         self.store_path = Path(store)
         if StoreDir(self.store_path).current is None:
             raise StoreMissing(f"no graph built at {self.store_path}; run `kg build` first")
@@ -195,7 +200,10 @@ class QueryRunner:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.workers)
         try:
-            await asyncio.wait_for(self._slots.acquire(), limit)
+            if self._slots.locked():  # every worker busy: wait, at most the timeout
+                await asyncio.wait_for(self._slots.acquire(), limit)
+            else:
+                await self._slots.acquire()
         except TimeoutError:
             raise self._busy(limit) from None
         try:

@@ -350,32 +350,3 @@ def test_a_worker_outlives_the_thread_that_asked_for_it(seed_store):
         answers.append(len(runner._live))
     assert answers == [True, True, 1]
 
-
-def test_run_async_keeps_the_timeout_the_busy_limit_and_clean_workers(seed_store):
-    """The server's path (QueryRunner.run_async, the loop watching the worker's pipe) kills a query past its
-    timeout, answers more callers than workers in turn, says Busy past the timeout, and a cancelled request
-    leaves no late answer for the next query."""
-    import asyncio
-
-    from kg.sparql import Busy, QueryRunner, QueryTimeout, Request
-
-    ask = Request("ASK { ?u a park:University }", "json", "ASK")
-    slow = Request(CARTESIAN, "json", "SELECT")
-
-    async def scenario(runner: QueryRunner) -> list:
-        with pytest.raises(QueryTimeout):
-            await runner.run_async(slow)
-        answers = await asyncio.gather(*(runner.run_async(ask) for _ in range(6)))  # 6 callers, 2 workers
-        hog = [asyncio.create_task(runner.run_async(slow, timeout=3)) for _ in range(2)]
-        await asyncio.sleep(0.2)
-        with pytest.raises(Busy):
-            await runner.run_async(ask, timeout=0.5)
-        for t in hog:
-            t.cancel()
-        await asyncio.gather(*hog, return_exceptions=True)
-        after = [await runner.run_async(ask) for _ in range(4)]  # a cancelled query's worker was replaced
-        return [a.boolean for a in answers + after]
-
-    with QueryRunner(seed_store, workers=2, timeout=1) as runner:
-        runner.start()
-        assert asyncio.run(scenario(runner)) == [True] * 10

@@ -90,7 +90,7 @@ class _Handlers:
         if op != "update" or q.form in sp.QUERY_FORMS:
             raise Refusal(400, "send SPARQL Update as update=… or application/sparql-update, "
                                "and queries as query=…")
-        await self.runner.run_async(sp.Request(text, "update", "UPDATE"))
+        await _in_thread(self.runner.run, sp.Request(text, "update", "UPDATE"))
         info.update(form="UPDATE")
         return Response(status_code=204)
 
@@ -104,7 +104,7 @@ class _Handlers:
             raise Refusal(406, f"cannot answer a {q.form or 'query'} in {accept}; acceptable: {', '.join(offers)}")
         req = sp.Request(q.text, fmt, q.form, default_graphs=tuple(params.getlist("default-graph-uri")),
                          named_graphs=tuple(params.getlist("named-graph-uri")), max_rows=self.cfg.max_rows)
-        res = await self.runner.run_async(req)
+        res = await _in_thread(self.runner.run, req)
         count = f"{res.count} {'triples' if q.returns_graph else 'rows'}"
         info.update(form=res.form, count=str(res.boolean).lower() if res.boolean is not None else count)
         return Response(res.body, media_type=res.media_type, headers={"Vary": "Accept"})
@@ -120,7 +120,7 @@ class _Handlers:
         cfg = self.cfg
         described = description.Described(str(request.url_for("sparql")), cfg.writable, cfg.allow_service,
                                           cfg.timeout, cfg.max_rows)
-        graphs = await description.named_graphs(self.runner)
+        graphs = await _in_thread(description.named_graphs, self.runner)
         info.update(form="description", count=f"{len(graphs)} named graphs")
         body = description.describe(described, graphs, fmt)
         return Response(body, media_type=sp.GRAPH_FORMATS[fmt], headers={"Vary": "Accept"})

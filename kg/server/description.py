@@ -35,9 +35,9 @@ class Described:
     max_rows: int
 
 
-async def named_graphs(runner: sp.QueryRunner) -> list[str]:
+def named_graphs(runner: sp.QueryRunner) -> list[str]:
     """The names of the store's named graphs, asked of the store through ``runner`` (sorted)."""
-    res = await runner.run_async(sp.Request("SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", "json", "SELECT"))
+    res = runner.run(sp.Request("SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", "json", "SELECT"))
     return [b["g"]["value"] for b in json.loads(res.body)["results"]["bindings"] if b["g"]["type"] == "uri"]
 
 

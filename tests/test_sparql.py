@@ -349,4 +349,3 @@ def test_a_worker_outlives_the_thread_that_asked_for_it(seed_store):
         answers.append(runner.run(ask).boolean)  # the same worker, after its first caller's thread ended
         answers.append(len(runner._live))
     assert answers == [True, True, 1]
-

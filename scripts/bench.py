@@ -19,7 +19,9 @@ the target where the issue sets one, and the peak RSS of the process that ran it
 * cli — ``kg members NAME`` and ``kg --help`` in a new process, against ``python -c pass``;
 * property graph — rows/s into the local FalkorDB: native client and Bolt, UNWIND batches
   and one MERGE per row, for the seed graph and the synthetic graph;
-* views — `kg view` HTML for 500 and 5,000 nodes (scripts/bench_views.py).
+* views — `kg view` HTML for 500 and 5,000 nodes (scripts/bench_views.py);
+* endpoint — `kg serve` against `oxigraph serve-read-only` on the same store, 8 clients sending
+  a cheap query: requests/s, median latency, CPU per answer (scripts/bench_endpoint.py).
 
 Each measurement runs in a forked child, so "peak MB" is that child's own maximum RSS
 (it includes the ~60 MB of the interpreter and the modules it shares with the parent).
@@ -49,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import bench_bolt  # noqa: E402
+import bench_endpoint  # noqa: E402
 import bench_views  # noqa: E402
 import synth  # noqa: E402
 
@@ -401,6 +404,16 @@ def section_views(work: Path, runs: int) -> None:
         row("views", f"kg view HTML, {n:,} nodes (draw + write)", "s", stats([s for s, _ in reps]), mb=max(m for _, m in reps))
 
 
+def section_endpoint(store: Path, runs: int, clients: int = 8) -> None:
+    got = [bench_endpoint.measure(store, clients, 5.0) for _ in range(runs)]
+    kg, ox = "kg serve", "oxigraph serve-read-only"
+    for key, unit, label, higher in (("req_s", "req/s", "answers", True), ("p50_ms", "ms", "median latency", False),
+                                     ("cpu_ms", "ms", "CPU per answer (server and workers)", False)):
+        base = stats([g[ox][key] for g in got])
+        row("endpoint", f"kg serve, cheap query, {clients} clients: {label}", unit, stats([g[kg][key] for g in got]), base, ox,
+            "≥ 0.8×" if key == "req_s" else "", higher_is_better=higher)
+
+
 # --- main --------------------------------------------------------------------------------------
 
 
@@ -422,7 +435,7 @@ def main() -> int:
     ap.add_argument("--work", type=Path, help="working directory (default: a temporary one, removed at the end)")
     ap.add_argument("--json", type=Path, help="write every figure here (default bench-<preset>.json in the working directory)")
     ap.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["load", "queries", "cli", "pg", "views"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["load", "queries", "cli", "pg", "views", "endpoint"])
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -457,6 +470,8 @@ def main() -> int:
         section_pg(seed, store, args.preset, work, args.runs, probes, max(5, args.query_runs // 2))
     if "views" not in args.skip:
         section_views(work, args.runs)
+    if "endpoint" not in args.skip:
+        section_endpoint(store, args.runs)
     info["seconds"] = time.perf_counter() - t_start
     out = args.json or work / f"bench-{args.preset}.json"
     out.write_text(json.dumps({**info, "rows": ROWS}, ensure_ascii=False, indent=2), encoding="utf-8")

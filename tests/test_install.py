@@ -44,7 +44,8 @@ def test_default_install_has_views_endpoint_and_cypher(tmp_path):
     py = env_dir / "bin" / "python"
     r = subprocess.run([str(py), "-m", "pip", "install", "-q", str(ROOT)], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-2000:]
-    probe = "import neo4j, pyvis, starlette, uvicorn, multipart, numpy; import kg.views, kg.server, kg.stores.bolt"
+    probe = ("import neo4j, pyvis, starlette, uvicorn, multipart, numpy; import kg.views, kg.server, kg.stores.bolt; "
+             "from kg.server.page import asset, examples; assert len(examples()) >= 9 and asset('query.js')")  # the query page
     r = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     out = tmp_path / "seed.html"

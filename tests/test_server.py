@@ -223,7 +223,54 @@ def test_service_is_refused(endpoint):
 
 def test_unsupported_post_body_is_415_and_missing_query_400(endpoint):
     assert http(endpoint, data=b"{}", headers={"Content-Type": "application/json"})[0] == 415
-    assert http(endpoint)[0] == 400
+    assert http(endpoint, data=b"format=json", headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
+
+
+# ---------------------------------------------------------------------------- service description
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def _description(endpoint: str, accept: str | None = None, rdflib_format: str = "turtle"):
+    import rdflib
+
+    status, headers, body = http(endpoint, headers={"Accept": accept} if accept else None)
+    assert status == 200, body
+    return headers.get_content_type(), rdflib.Graph().parse(data=body, format=rdflib_format)
+
+
+def test_get_without_a_query_is_the_service_description(endpoint):
+    from rdflib import RDF, Namespace, URIRef
+
+    sd, formats = Namespace(SD), Namespace("http://www.w3.org/ns/formats/")
+    ctype, g = _description(endpoint)
+    assert ctype == "text/turtle"
+    service = URIRef(endpoint)
+    assert (service, RDF.type, sd.Service) in g and (service, sd.endpoint, service) in g
+    assert set(g.objects(service, sd.supportedLanguage)) == {sd.SPARQL11Query}  # read-only: no SPARQL11Update
+    assert {formats.SPARQL_Results_JSON, formats.SPARQL_Results_CSV, formats.Turtle} <= set(g.objects(service, sd.resultFormat))
+    assert sd.UnionDefaultGraph in set(g.objects(service, sd.feature))
+    dataset = g.value(service, sd.defaultDataset)
+    named = {str(g.value(n, sd.name)) for n in g.objects(dataset, sd.namedGraph)}
+    status, _, body = http(endpoint, params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"})
+    assert named == {b["g"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    assert "https://w3id.org/park-kg/ontology" in named and len(named) == 2
+    # the union default graph, as described: one query without a dataset sees both the ontology and a document
+    both = "ASK { ?c a owl:Class . ?m a org:Membership }"
+    assert json.loads(http(endpoint, params={"query": both})[2])["boolean"] is True
+    assert g.value(g.value(dataset, sd.defaultGraph), RDF.type) == sd.Graph
+
+
+@pytest.mark.parametrize("accept, ctype, rdflib_format", [
+    ("application/ld+json", "application/ld+json", "json-ld"), ("application/n-triples", "application/n-triples", "nt"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"), ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", "json-ld"),
+])
+def test_the_service_description_is_negotiated(endpoint, accept, ctype, rdflib_format):
+    from rdflib.compare import isomorphic
+
+    got, g = _description(endpoint, accept, rdflib_format)
+    assert got == ctype and isomorphic(g, _description(endpoint)[1])
+    assert http(endpoint, headers={"Accept": "image/png"})[0] == 406
 
 
 def test_cors_preflight_and_response_without_credentials(endpoint):
@@ -286,6 +333,8 @@ def test_writable_server_accepts_updates(seeds_copy, tmp_path):
         assert status == 400 and "update=" in body  # an update sent as a query
         health = json.loads(http(url.replace("/sparql", "/health"))[2])
         assert health["read_only"] is False and health["workers"] == 1
+        _, described = _description(url)
+        assert f"<{SD}SPARQL11Update>" in {o.n3() for o in described.objects(None, None)}
     assert "WRITABLE" in (tmp_path / "serve.log").read_text(encoding="utf-8")
 
 

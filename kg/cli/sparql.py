@@ -85,8 +85,10 @@ def serve(ctx: click.Context, config: Config, host: str, port: int, timeout: flo
 
     Queries by GET ?query= or POST (form or application/sparql-query); answers in JSON, XML,
     CSV or TSV (SELECT/ASK) and Turtle, JSON-LD, N-Triples or RDF/XML (CONSTRUCT/DESCRIBE) by
-    the Accept header. CORS is open for reads (no credentials), so browser editors such as
-    YASGUI can use it. GET /health reports the graph being served. Ctrl-C stops it.
+    the Accept header. http://HOST:PORT/ is a query page (offline: the project prefixes, the
+    query library as examples, a table, CSV/JSON downloads); GET /sparql without a query is the
+    service description; GET /health reports the graph being served. CORS is open for reads
+    (no credentials). Ctrl-C stops it.
 
     With --writable, updates need the token (Authorization: Bearer …), are refused from
     other web sites' pages, and the endpoint answers only the host names it serves.
@@ -104,7 +106,7 @@ def _write_options(ctx: click.Context, writable: bool, token: str | None, allowe
 
     from click.core import ParameterSource
 
-    from kg.endpoint_security import MIN_TOKEN_LENGTH, host_name
+    from kg.server.security import MIN_TOKEN_LENGTH, host_name
 
     if not writable:
         if ctx.get_parameter_source("token") is ParameterSource.COMMANDLINE or allowed_hosts:

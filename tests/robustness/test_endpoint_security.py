@@ -224,7 +224,7 @@ def test_the_default_limit_is_1024_mb(guarded_store):
 def test_the_runner_limits_each_worker(guarded_store, method, monkeypatch):
     from kg import sparql as sp
 
-    monkeypatch.setattr(sp, "START_METHOD", method)
+    monkeypatch.setattr(sp.runner, "START_METHOD", method)
     with sp.QueryRunner(guarded_store, max_memory=300, timeout=60) as runner:
         with pytest.raises(sp.MemoryLimit, match="the query used more than 300 MB of memory"):
             runner.run(sp.Request(balloon(), "json"))
@@ -250,7 +250,7 @@ def test_a_forked_worker_is_not_charged_for_its_parents_memory(guarded_store, mo
 
     from kg import sparql as sp
 
-    monkeypatch.setattr(sp, "START_METHOD", "fork")
+    monkeypatch.setattr(sp.runner, "START_METHOD", "fork")
     ballast = mmap.mmap(-1, 400 * 2**20, flags=mmap.MAP_PRIVATE)  # 400 MB of private data, untouched: no RAM taken
     try:
         with sp.QueryRunner(guarded_store, max_memory=300, timeout=60) as runner:

@@ -61,7 +61,7 @@ def test_serve_listens_on_loopback_only(server):
     ("/sparql", {"query": MEMBERS}, {"Accept": "text/csv"}, "GET", 200),
     ("/sparql", {"query": "CONSTRUCT WHERE { ?u a park:University }"}, {"Accept": "text/turtle"}, "GET", 200),
     ("/health", None, {}, "GET", 200),
-    ("/", None, {}, "GET", 200),
+    ("/", None, {"Accept": "application/json"}, "GET", 200),
     ("/sparql", {"query": "SELECT ?x WHERE {"}, {}, "GET", 400),
     ("/sparql", {"query": "DROP ALL"}, {}, "GET", 403),
     ("/nope", None, {}, "GET", 404),
@@ -78,7 +78,19 @@ def test_every_answer_carries_the_security_headers(server, path, params, headers
     assert "default-src 'none'" in h["content-security-policy"] and "frame-ancestors 'none'" in h["content-security-policy"]
     assert not h.get_all("Set-Cookie") and "Access-Control-Allow-Credentials" not in h
     assert "uvicorn" not in (h.get("Server") or "")
-    assert not h.get_content_type().startswith("text/html")  # the endpoint serves no HTML at all
+    assert not h.get_content_type().startswith("text/html")  # the endpoint serves no HTML but its query page
+
+
+def test_the_query_page_may_load_only_its_own_files(server):
+    """GET / is the query page: its policy allows scripts, styles and requests from this origin only, nothing inline."""
+    url, _ = server
+    status, h, body = http(url.replace("/sparql", "/"), headers={"Accept": "text/html"})
+    assert status == 200 and h.get_content_type() == "text/html"
+    policy = dict(d.strip().split(" ", 1) for d in h["content-security-policy"].split(";"))
+    assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": "'self'", "connect-src": "'self'",
+                      "img-src": "'self'", "frame-ancestors": "'none'", "base-uri": "'none'", "form-action": "'none'"}
+    assert "<script>" not in body and "http://" not in body and "https://" not in body
+    assert h["x-content-type-options"] == "nosniff" and h["x-frame-options"] == "DENY"
 
 
 def test_a_writable_endpoint_still_refuses_load(seeds_copy, tmp_path, listener):

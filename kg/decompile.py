@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from kg import vocab
+from kg.model import terms as vocab
 
 __all__ = ["decompile", "canonical", "SECTIONS"]
 

@@ -40,7 +40,7 @@ def diff(facts_dir: Path | str = Path("seeds/facts"), store: Path | str = DEFAUL
     """Compare the compiled quads of ``facts_dir`` with the current generation of ``store``."""
     import pyoxigraph as ox
 
-    from kg import vocab
+    from kg.model import terms as vocab
     from kg.build import compile_facts
     from kg.stores.embedded import StoreDir
 
@@ -77,7 +77,7 @@ def _node_kind(iri: str) -> str:
 
 
 def _node_rows(changed: set, context: set, sign: str) -> list[dict[str, Any]]:
-    from kg import vocab
+    from kg.model import terms as vocab
 
     rdfs_label, org_member, org_org = str(vocab.RDFS.label), str(vocab.ORG.member), str(vocab.ORG.organization)
     rdf_s, rdf_p, rdf_o = str(vocab.RDF.subject), str(vocab.RDF.predicate), str(vocab.RDF.object)

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from kg.errors import KgError
 from kg.sparql import TURTLE_PREFIXES
-from kg.vocab import ONTOLOGY_IRI
+from kg.model.terms import ONTOLOGY_IRI
 
 __all__ = ["export", "ExportReport", "FORMATS", "CSV_FILES", "csv_header_type"]
 

@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError, StoreMissing
-from kg.stores.embedded import PREFIXES, StoreDir
+from kg.model.terms import PREFIXES
+from kg.stores.embedded import StoreDir
 
 __all__ = [
     "Query", "Request", "Result", "QueryRunner", "check", "run", "execute", "syntax_error", "resolve_graph",

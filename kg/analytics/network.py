@@ -14,11 +14,11 @@ from typing import Any
 
 import networkx as nx
 
-from kg import classes
 from kg.analytics.projection import period_end, project, undirected
 from kg.errors import KgError
+from kg.model.names import NameIndex
+from kg.model.terms import ORGANIZATION_CLASSES
 from kg.queries import texts as q
-from kg.queries.names import NameIndex
 
 __all__ = ["Network", "load", "from_rows", "edge_rows", "SCOPES", "MEMBERSHIP", "DATES", "scope_note"]
 
@@ -61,7 +61,7 @@ class Network:
 
     def __post_init__(self) -> None:
         self.simple = undirected(self.graph)
-        self._orgs = {n for n in self.simple if set(getattr(self.names.by_iri.get(n), "types", ())) & classes.ORGANIZATION_CLASSES}
+        self._orgs = {n for n in self.simple if set(getattr(self.names.by_iri.get(n), "types", ())) & ORGANIZATION_CLASSES}
 
     def label(self, iri: str) -> str:
         return self.names.label(iri)
@@ -189,7 +189,7 @@ def from_rows(rows: list[dict[str, Any]], names: NameIndex, status: str = "all",
     statuses = _check_scope(status)
     if at is not None:
         period_end(at)  # a readable error for a malformed date
-    orgs = sorted(iri for iri, e in names.by_iri.items() if set(e.types) & classes.ORGANIZATION_CLASSES)
+    orgs = sorted(iri for iri, e in names.by_iri.items() if set(e.types) & ORGANIZATION_CLASSES)
     return Network(project(rows, statuses, at=at, nodes=orgs), names, status, at)
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.queries.names import ID_BASE, NameIndex
+from kg.model.names import ID_BASE, NameIndex
 from kg.stores.http import HttpClient, check_url
 
 __all__ = ["RemoteSparql", "NAMES_SPARQL", "name_entries"]
@@ -61,7 +61,7 @@ def name_entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     Aliases and types are sorted (RDF keeps no order); only entities with a park-kg entity class count.
     """
-    from kg.vocab import ENTITY_CLASSES
+    from kg.model.terms import ENTITY_CLASSES
 
     kinds = {iri: k for k, iri in ENTITY_CLASSES.items()}
     by_iri: dict[str, dict[str, Any]] = {}
@@ -135,7 +135,8 @@ class RemoteSparql:
 
     def select(self, sparql: str, **iris: str) -> list[dict[str, Any]]:
         """A SELECT with the project prefixes; rows of plain Python values."""
-        from kg.stores.embedded import PREFIXES, inline_iris
+        from kg.model.terms import PREFIXES
+        from kg.stores.embedded import inline_iris
 
         text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + inline_iris(sparql, iris)
         r = self.http.request("POST", self.url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})

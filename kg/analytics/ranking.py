@@ -14,6 +14,7 @@ import networkx as nx
 
 from kg.analytics.network import Network, load, scope_note
 from kg.errors import KgError
+from kg.model.classes import classes_named
 from kg.queries.result import Report, Table
 
 __all__ = ["centrality", "scores", "betweenness", "pagerank", "MEASURES", "EXACT_UP_TO", "DEFAULT_SAMPLE"]
@@ -124,9 +125,7 @@ def centrality(store, measure: str = "degree", top: int | None = 10, status: str
     values, estimate = scores(net, measure, sample, seed)
     candidates = net.orgs
     if type_:
-        from kg.queries.named import _type_filter
-
-        allowed = _type_filter(type_)
+        allowed = classes_named(type_)
         candidates = [v for v in candidates if set(net.names.by_iri[v].types) & allowed]
     rows = [{"rank": i, "iri": v, "name": net.label(v), "type": net.type(v), "score": round(values.get(v, 0.0), 4), **explain(net, v)}
             for i, v in rank(net, values, candidates, top)]

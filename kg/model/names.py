@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import Ambiguous, NotFound
+from kg.model.terms import ID
 from kg.text import name_key
 
 __all__ = ["Entity", "NameIndex", "ID_BASE"]
 
-ID_BASE = "https://w3id.org/park-kg/id/"
+ID_BASE = ID  # resources: ID_BASE + "<kind>/<slug>"
 
 
 @dataclass(frozen=True)

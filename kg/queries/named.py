@@ -1,7 +1,7 @@
 """The named queries behind `kg members`, `memberships`, `related`, `path`, `chain`, `orgs`, `show`, `stats`.
 
 Each function takes a store (anything with ``run(NamedQuery, **iris) -> rows`` and a
-``names`` :class:`~kg.queries.names.NameIndex`), resolves the names it is given, and
+``names`` :class:`~kg.model.names.NameIndex`), resolves the names it is given, and
 returns a :class:`~kg.queries.result.Report` of plain rows.
 """
 
@@ -11,10 +11,11 @@ import json
 import re
 from typing import Any, Protocol
 
-from kg import classes
 from kg.errors import KgError
+from kg.model.classes import ancestors, classes_named, label_zh
+from kg.model.terms import ORGANIZATION_CLASSES, RELATIONS
 from kg.queries import texts as q
-from kg.queries.names import Entity, NameIndex
+from kg.model.names import Entity, NameIndex
 from kg.queries.result import Report, Table
 
 __all__ = ["members", "memberships", "related", "path", "chain", "orgs", "show", "stats", "STATUS_CHOICES"]
@@ -110,7 +111,7 @@ def _short(predicate: str) -> str:
 
 
 # what an edge between two entities can be: a relation, a membership by status, a chain link
-EDGE_PREDICATES = classes.RELATIONS | {"memberOf", "plannedMemberOf", "formerMemberOf", "nextInChain"}
+EDGE_PREDICATES = RELATIONS | {"memberOf", "plannedMemberOf", "formerMemberOf", "nextInChain"}
 
 
 def _check_predicates(predicates: tuple[str, ...]) -> set[str]:
@@ -224,26 +225,12 @@ def chain(store: Store, name: str) -> Report:
     return Report(tables, [], _subject(ent))
 
 
-def _type_filter(type_: str) -> set[str]:
-    """Class local names matching ``type_`` (local name, Chinese or English label), with subclasses."""
-    key = type_.strip().casefold()
-    for name, (_iri, zh, en, _parents) in classes.CLASSES.items():
-        if key in {name.casefold(), zh.casefold(), en.casefold()}:
-            return classes.descendants(name)
-    known = sorted(classes.ORGANIZATION_CLASSES)
-    raise KgError(f"unknown type {type_!r}; known types: {', '.join(known)}")
-
-
 def _local(type_: str) -> str:
     return type_.rsplit("#", 1)[-1].rsplit(":", 1)[-1]
 
 
 def _most_specific(types: set[str]) -> list[str]:
-    return sorted(t for t in types if not any(t != u and t in classes.ancestors(u) for u in types))
-
-
-def _type_zh(t: str) -> str:
-    return classes.CLASSES.get(t, ("", "", "", ()))[1]
+    return sorted(t for t in types if not any(t != u and t in ancestors(u) for u in types))
 
 
 def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Report:
@@ -251,16 +238,16 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
     by_org: dict[str, dict[str, Any]] = {}
     for r in store.run(q.ORGS):
         row = by_org.setdefault(r["org"], {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "types": set()})
-        if _local(r["type"]) in classes.ORGANIZATION_CLASSES:
+        if _local(r["type"]) in ORGANIZATION_CLASSES:
             row["types"].add(_local(r["type"]))
     rows = [
-        {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "type": t, "type_zh": _type_zh(t)}
+        {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "type": t, "type_zh": label_zh(t)}
         for r in by_org.values()
         for t in _most_specific(r["types"])
     ]
     notes = []
     if type_:
-        allowed = _type_filter(type_)
+        allowed = classes_named(type_)
         rows = [r for r in rows if r["type"] in allowed]
     subject = None
     if in_:
@@ -276,7 +263,7 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
 def show(store: Store, name: str) -> Report:
     """One entity: types, names, memberships, relations both ways, indicators, each with evidence."""
     ent = store.names.resolve(name)
-    types = [{"type": t, "type_zh": _type_zh(t)} for t in ent.types]
+    types = [{"type": t, "type_zh": label_zh(t)} for t in ent.types]
     names = [{"kind": "name (zh)", "value": ent.name}]
     names += [{"kind": "alias/简称", "value": a} for a in ent.aliases]
     if ent.name_en:

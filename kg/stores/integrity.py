@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kg.errors import storage_errors
+
 __all__ = ["IMMUTABLE", "record", "oxigraph_files", "check_files", "written_since", "graph_digests", "graph_counts", "compare_graphs", "same_content", "seal", "check_seal"]
 
 #: the files of a generation besides the RocksDB tables that nothing rewrites
@@ -219,8 +221,6 @@ def same_content(store: Path, cur: Path, manifest: dict[str, Any], say: Callable
     count), and the record is renewed so that the next check is a ``stat`` again.
     """
     import pyoxigraph as ox
-
-    from kg.stores.embedded import storage_errors
 
     recorded = manifest["integrity"]["graphs"]
     before = oxigraph_files(cur)

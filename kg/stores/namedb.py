@@ -1,6 +1,6 @@
 """The name index on disk: ``names.sqlite`` beside ``names.json``, so one lookup needs no full index.
 
-:class:`~kg.queries.names.NameIndex` builds its dictionaries from every entity (and
+:class:`~kg.model.names.NameIndex` builds its dictionaries from every entity (and
 computes the normalized key of every name) before it answers: 0.7 s for 26,000 entities,
 more than a whole `kg members` should take. ``kg build`` writes the same index into SQLite
 (one row per entity, one per lookup key, keys computed at build time), and
@@ -17,7 +17,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kg.queries.names import Entity, NameIndex
+from kg.errors import StoreDamaged
+from kg.model.names import Entity, NameIndex
 from kg.text import name_key
 
 __all__ = ["DiskNames", "write_names_db"]
@@ -69,7 +70,7 @@ class _Db:
     """One read-only connection per process (a forked query worker opens its own).
 
     SQLite's errors on a damaged file ("file is not a database", "database disk image is
-    malformed") become :class:`~kg.stores.embedded.StoreDamaged` for the store at ``store``.
+    malformed") become :class:`~kg.errors.StoreDamaged` for the store at ``store``.
     """
 
     def __init__(self, path: Path, store: Path | None = None):
@@ -87,8 +88,6 @@ class _Db:
         except UnicodeEncodeError:  # typed text with undecodable bytes (surrogates) names nothing stored here
             return []
         except sqlite3.DatabaseError as e:
-            from kg.stores.embedded import StoreDamaged
-
             self._pid = -1
             raise StoreDamaged(self.store, f"{self.path.name}: {e}") from None
 

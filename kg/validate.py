@@ -26,13 +26,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.model.terms import ID, RDF
 
 __all__ = ["ShaclError", "validate_quads", "validate_documents", "BATCH_QUADS"]
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"  # a link to the top-level ontology/, shipped as package data
 BATCH_QUADS = 10_000  # pySHACL slows down on bigger graphs: 2,700 quads/s in batches of 3k–10k, 1,200 in batches of 40k
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-ID = "https://w3id.org/park-kg/id/"
+RDF_TYPE = RDF.type
 
 
 class ShaclError(KgError):

@@ -6,8 +6,17 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["KgError", "NotFound", "Ambiguous", "StoreMissing", "StoreDamaged", "BuildLocked", "shorten", "first_line",
-           "storage_errors"]
+__all__ = [
+    "KgError",
+    "NotFound",
+    "Ambiguous",
+    "StoreMissing",
+    "StoreDamaged",
+    "BuildLocked",
+    "shorten",
+    "first_line",
+    "storage_errors",
+]
 
 
 def shorten(text: str, limit: int = 80) -> str:
@@ -65,9 +74,11 @@ def first_line(e: BaseException) -> str:
 
 
 @contextlib.contextmanager
-def storage_errors(store: Path | str, what: str = "",
-                   kinds: tuple[type[BaseException], ...] = (OSError, RuntimeError)) -> Iterator[None]:
-    """Turn what RocksDB (OSError, RuntimeError "Corruption: …") or a parser raises on a damaged file into :class:`StoreDamaged`."""
+def storage_errors(
+    store: Path | str, what: str = "", kinds: tuple[type[BaseException], ...] = (OSError, RuntimeError)
+) -> Iterator[None]:
+    """Turn what RocksDB (OSError, RuntimeError "Corruption: …") or a parser raises on a damaged file into
+    :class:`StoreDamaged`."""
     try:
         yield
     except kinds as e:

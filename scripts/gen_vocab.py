@@ -48,8 +48,17 @@ EXTRA_TERMS = {
     "schema": ["pagination"],
 }
 # Classes of the model's own machinery: facts files never give them as an entity type.
-NOT_ENTITY_TYPES = {"Evidence", "SourceDocument", "Assertion", "Status", "Measure", "RelationProperty", "ChainStage",
-                    "Indicator", "Chain"}
+NOT_ENTITY_TYPES = {
+    "Evidence",
+    "SourceDocument",
+    "Assertion",
+    "Status",
+    "Measure",
+    "RelationProperty",
+    "ChainStage",
+    "Indicator",
+    "Chain",
+}
 
 HEAD = '''"""The vocabulary of park-kg as plain strings: namespaces, prefixes, classes and relations.
 
@@ -93,7 +102,7 @@ def used_terms(graphs: list[Graph], ns: str) -> list[str]:
             for x in triple:
                 for y in (x, getattr(x, "datatype", None)):
                     if isinstance(y, URIRef) and str(y).startswith(ns) and len(str(y)) > len(ns):
-                        found.add(str(y)[len(ns):])
+                        found.add(str(y)[len(ns) :])
     return sorted(found)
 
 
@@ -121,7 +130,7 @@ def render_namespaces(g: Graph, graphs: list[Graph]) -> list[str]:
         "}",
         "",
         "",
-        '# The park-kg ontology: every term, with its Chinese / English label.',
+        "# The park-kg ontology: every term, with its Chinese / English label.",
     ]
     lines += _namespace("PARK", str(PARK), park)
     for prefix, ns in PREFIXES.items():
@@ -134,25 +143,36 @@ def render_namespaces(g: Graph, graphs: list[Graph]) -> list[str]:
 
 def render_data(g: Graph) -> list[str]:
     known = sorted({c for c in g.subjects(RDF.type, OWL.Class) if str(c).startswith((str(PARK), str(ORG)))}, key=str)
-    lines = ["# local name -> class, for every class of the ontology and the ORG classes it builds on",
-             "CLASSES: dict[str, Class] = {"]
+    lines = [
+        "# local name -> class, for every class of the ontology and the ORG classes it builds on",
+        "CLASSES: dict[str, Class] = {",
+    ]
     for c in known:
         parents = tuple(sorted(_local(p) for p in g.objects(c, RDFS.subClassOf) if p in known))
         ns = "PARK" if str(c).startswith(str(PARK)) else "ORG"
-        lines += _entry(f'"{_local(c)}": Class({ns}.{_local(c)}, "{_label(g, c, "zh")}", "{_label(g, c, "en")}",',
-                        f"{parents!r}),")
-    entity_types = ["Organization"] + [_local(c) for c in known
-                                       if str(c).startswith(str(PARK)) and _local(c) not in NOT_ENTITY_TYPES]
-    lines += ["}", "# Entity types a facts file may name (local name -> class IRI).",
-              "ENTITY_CLASSES: dict[str, str] = {name: CLASSES[name].iri for name in (",
-              *_wrapped([f'"{c}"' for c in entity_types], "    "), ")}"]
+        lines += _entry(
+            f'"{_local(c)}": Class({ns}.{_local(c)}, "{_label(g, c, "zh")}", "{_label(g, c, "en")}",', f"{parents!r}),"
+        )
+    entity_types = ["Organization"] + [
+        _local(c) for c in known if str(c).startswith(str(PARK)) and _local(c) not in NOT_ENTITY_TYPES
+    ]
+    lines += [
+        "}",
+        "# Entity types a facts file may name (local name -> class IRI).",
+        "ENTITY_CLASSES: dict[str, str] = {name: CLASSES[name].iri for name in (",
+        *_wrapped([f'"{c}"' for c in entity_types], "    "),
+        ")}",
+    ]
     relations = sorted(g.subjects(RDF.type, PARK.RelationProperty), key=str)
-    lines += ["# Relations a facts file may use in `relations` (local name -> relation).",
-              "RELATION_TERMS: dict[str, Relation] = {"]
+    lines += [
+        "# Relations a facts file may use in `relations` (local name -> relation).",
+        "RELATION_TERMS: dict[str, Relation] = {",
+    ]
     for t in relations:
         literal = (t, RDF.type, OWL.DatatypeProperty) in g
-        lines += _entry(f'"{_local(t)}": Relation(PARK.{_local(t)}, "{_label(g, t, "zh")}", "{_label(g, t, "en")}",',
-                        f"{literal}),")
+        lines += _entry(
+            f'"{_local(t)}": Relation(PARK.{_local(t)}, "{_label(g, t, "zh")}", "{_label(g, t, "en")}",', f"{literal}),"
+        )
     organization = sorted(c for c in (_local(k) for k in known) if "Organization" in _ancestors(g, c))
     lines += [
         "}",

@@ -6,11 +6,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ["neo4j", "pyvis", "networkx", "rdflib", "jieba", "pyshacl", "falkordb", "numpy", "starlette", "uvicorn", "werkzeug", "SPARQLWrapper"]
+HEAVY = [
+    "neo4j",
+    "pyvis",
+    "networkx",
+    "rdflib",
+    "jieba",
+    "pyshacl",
+    "falkordb",
+    "numpy",
+    "starlette",
+    "uvicorn",
+    "werkzeug",
+    "SPARQLWrapper",
+]
 
 
 def _loaded(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"], capture_output=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        check=True,
+    )
     return set(json.loads(out.stdout.decode().strip().splitlines()[-1]))
 
 
@@ -20,12 +37,15 @@ def test_import_kg_and_cli_loads_nothing_heavy():
 
 
 def test_help_loads_nothing_heavy():
-    mods = _loaded("import sys\nfrom kg.cli import cli\ntry:\n    cli(['--help'], prog_name='kg')\nexcept SystemExit:\n    pass")
+    mods = _loaded(
+        "import sys\nfrom kg.cli import cli\ntry:\n    cli(['--help'], prog_name='kg')\nexcept SystemExit:\n    pass"
+    )
     assert not {m for m in HEAVY if m in mods}
 
 
 def test_query_path_does_not_load_rdflib_or_networkx(seed_store):
-    code = f"from kg.cli import cli\ntry:\n    cli(['--store', {str(seed_store)!r}, 'members', '红领宁商'], prog_name='kg')\nexcept SystemExit:\n    pass"
+    args = ["--store", str(seed_store), "members", "红领宁商"]
+    code = f"from kg.cli import cli\ntry:\n    cli({args!r}, prog_name='kg')\nexcept SystemExit:\n    pass"
     mods = _loaded(code)
     assert "pyoxigraph" in mods
     assert not {m for m in ["rdflib", "networkx", "pyshacl", "neo4j", "pyvis"] if m in mods}
@@ -44,8 +64,10 @@ LAYERS = [
     ("queries", ["kg.queries"]),
     ("analytics", ["kg.analytics"]),
     ("sparql/server", ["kg.sparql", "kg.server", "kg.endpoint_security"]),
-    ("workflows/extract", ["kg.ingest", "kg.ingest_read", "kg.ingest_select", "kg.diff", "kg.export", "kg.push",
-                           "kg.extract"]),
+    (
+        "workflows/extract",
+        ["kg.ingest", "kg.ingest_read", "kg.ingest_select", "kg.diff", "kg.export", "kg.push", "kg.extract"],
+    ),
     ("views", ["kg.views"]),
     ("cli", ["kg.cli"]),
 ]
@@ -86,7 +108,9 @@ def _layer(module: str) -> int | None:
 def _target(module: str, name: str) -> str:
     """``from kg.a import b``: the module kg.a.b when b is a module, else kg.a."""
     sub = f"{module}.{name}"
-    return sub if (ROOT / (sub.replace(".", "/") + ".py")).is_file() or (ROOT / sub.replace(".", "/")).is_dir() else module
+    return (
+        sub if (ROOT / (sub.replace(".", "/") + ".py")).is_file() or (ROOT / sub.replace(".", "/")).is_dir() else module
+    )
 
 
 def test_no_import_runs_up_the_layers():
@@ -102,9 +126,14 @@ def test_no_import_runs_up_the_layers():
 
 
 def test_no_module_imports_another_modules_private_names():
-    found = {(me, f"{module}.{name}") for me, module, name in _imports()
-             if name.startswith("_") and not name.startswith("__") and _target(module, name) == module and module != me}
-    assert found <= KNOWN_PRIVATE, "private names imported across modules: " + ", ".join(sorted(map(str, found - KNOWN_PRIVATE)))
+    found = {
+        (me, f"{module}.{name}")
+        for me, module, name in _imports()
+        if name.startswith("_") and not name.startswith("__") and _target(module, name) == module and module != me
+    }
+    assert found <= KNOWN_PRIVATE, "private names imported across modules: " + ", ".join(
+        sorted(map(str, found - KNOWN_PRIVATE))
+    )
     assert KNOWN_PRIVATE <= found, f"fixed, take them off KNOWN_PRIVATE: {sorted(KNOWN_PRIVATE - found)}"
 
 
@@ -112,16 +141,26 @@ def test_the_model_layer_imports_only_the_standard_library_and_itself():
     bottom = LAYERS[0][1]
     for path in sorted((ROOT / "kg" / "model").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
             for n in names:
                 top = n.split(".")[0]
-                assert top in sys.stdlib_module_names or any(n == b or n.startswith(b + ".") for b in bottom), \
-                    f"{path.relative_to(ROOT)} imports {n}: the model layer takes nothing from third parties or above it"
+                assert top in sys.stdlib_module_names or any(n == b or n.startswith(b + ".") for b in bottom), (
+                    f"{path.relative_to(ROOT)} imports {n}: the model layer takes nothing from third parties or above"
+                )
 
 
 def test_nothing_imports_the_cli():
-    assert not [(me, m) for me, m, _n in _imports() if (m == "kg.cli" or m.startswith("kg.cli.")) and not me.startswith("kg.cli")]
+    assert not [
+        (me, m)
+        for me, m, _n in _imports()
+        if (m == "kg.cli" or m.startswith("kg.cli.")) and not me.startswith("kg.cli")
+    ]
 
 
 def test_a_mistyped_term_is_an_error():

@@ -42,7 +42,9 @@ class NameIndex:
         self.by_iri: dict[str, Entity] = {}
         self._exact: dict[str, dict[str, list[Entity]]] = {"name": {}, "alias": {}, "english": {}, "normalized": {}}
         for e in entries:
-            ent = Entity(e["iri"], e["id"], e["name"], e.get("name_en"), tuple(e.get("aliases", ())), tuple(e.get("types", ())))
+            ent = Entity(
+                e["iri"], e["id"], e["name"], e.get("name_en"), tuple(e.get("aliases", ())), tuple(e.get("types", ()))
+            )
             self.by_iri[ent.iri] = ent
             self._put("name", ent.name, ent)
             for a in ent.aliases:
@@ -93,7 +95,9 @@ class NameIndex:
                     names.setdefault(name_key(nm), nm)
         if not key:
             return []
-        contained = sorted((k for k in names if key in k or (len(k) > 1 and k in key)), key=lambda k: (abs(len(k) - len(key)), k))
+        contained = sorted(
+            (k for k in names if key in k or (len(k) > 1 and k in key)), key=lambda k: (abs(len(k) - len(key)), k)
+        )
         similar = difflib.get_close_matches(key, list(names), n=n, cutoff=0.4)
         out: list[str] = []
         for k in [*contained, *similar]:

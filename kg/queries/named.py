@@ -13,9 +13,9 @@ from typing import Any, Protocol
 
 from kg.errors import KgError
 from kg.model.classes import ancestors, classes_named, label_zh
+from kg.model.names import Entity, NameIndex
 from kg.model.terms import ORGANIZATION_CLASSES, RELATIONS
 from kg.queries import texts as q
-from kg.model.names import Entity, NameIndex
 from kg.queries.result import Report, Table
 
 __all__ = ["members", "memberships", "related", "path", "chain", "orgs", "show", "stats", "STATUS_CHOICES"]
@@ -30,7 +30,14 @@ class Store(Protocol):
 
 
 def _subject(ent: Entity) -> dict[str, Any]:
-    return {"iri": ent.iri, "name": ent.name, "name_en": ent.name_en, "aliases": list(ent.aliases), "types": list(ent.types), "matched_by": ent.matched_by}
+    return {
+        "iri": ent.iri,
+        "name": ent.name,
+        "name_en": ent.name_en,
+        "aliases": list(ent.aliases),
+        "types": list(ent.types),
+        "matched_by": ent.matched_by,
+    }
 
 
 def _order(r: dict[str, Any]) -> str:
@@ -91,8 +98,10 @@ def members(store: Store, name: str, status: str = "all") -> Report:
     if not rows:  # 青海大学 has no members, but is (or will be) a member of something: say where to look
         bodies = {r["org"] for r in store.run(q.MEMBERSHIPS, member=org.iri)}
         if bodies:
-            notes.append(f"{org.name} has no members; it is (or will be) a member of {len(bodies)} organization(s): "
-                         f"kg memberships {org.name}")
+            notes.append(
+                f"{org.name} has no members; it is (or will be) a member of {len(bodies)} organization(s): "
+                f"kg memberships {org.name}"
+            )
     return Report([table], notes, _subject(org))
 
 
@@ -102,7 +111,9 @@ def memberships(store: Store, name: str, status: str = "all") -> Report:
     ent = store.names.resolve(name)
     rows = _sorted(_dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status")), "status", "org_name")
     shown = [r for r in rows if status == "all" or r["status"] == status]
-    table = Table("memberships", ["org_name", "org_en", *_MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships")
+    table = Table(
+        "memberships", ["org_name", "org_en", *_MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships"
+    )
     return Report([table], [], _subject(ent))
 
 
@@ -154,18 +165,49 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
                 if wanted and _short(r["predicate"]) not in wanted:
                     continue
                 other = r["o"] if direction == "->" else r["s"]
-                rows.append({"depth": level, "from": store.names.label(node), "direction": direction, "relation": r["predicate"],
-                             "entity": store.names.label(other), "iri": other, "status": r["status"], "quote": r["quote"], "source": r["source"]})
+                rows.append(
+                    {
+                        "depth": level,
+                        "from": store.names.label(node),
+                        "direction": direction,
+                        "relation": r["predicate"],
+                        "entity": store.names.label(other),
+                        "iri": other,
+                        "status": r["status"],
+                        "quote": r["quote"],
+                        "source": r["source"],
+                    }
+                )
                 if other not in seen:
                     seen.add(other)
                     nxt.append(other)
         frontier = nxt
-    rows = _sorted(_dedupe(rows, ("from", "direction", "relation", "iri", "status")), "depth", "from", "direction", "relation", "entity")
-    table = Table("related", ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"], rows, title=f"{start.name} 的关联 / related")
+    rows = _sorted(
+        _dedupe(rows, ("from", "direction", "relation", "iri", "status")),
+        "depth",
+        "from",
+        "direction",
+        "relation",
+        "entity",
+    )
+    table = Table(
+        "related",
+        ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"],
+        rows,
+        title=f"{start.name} 的关联 / related",
+    )
     return Report([table], [], _subject(start))
 
 
-def path(store: Store, a: str, b: str, status: str = "all", all_paths: bool = False, max_len: int | None = None, limit: int = 50) -> Report:
+def path(
+    store: Store,
+    a: str,
+    b: str,
+    status: str = "all",
+    all_paths: bool = False,
+    max_len: int | None = None,
+    limit: int = 50,
+) -> Report:
     """The shortest chain of relations between two entities, each hop with its evidence.
 
     ``status='active'`` ignores planned and ended relations; by default every relation
@@ -179,17 +221,52 @@ def path(store: Store, a: str, b: str, status: str = "all", all_paths: bool = Fa
         from kg import analytics
 
         graph = analytics.project(store.run(q.ALL_EDGES), statuses=statuses)
-        return _paths(store, src, dst, analytics.all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1), status, max_len, limit)
+        return _paths(
+            store,
+            src,
+            dst,
+            analytics.all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1),
+            status,
+            max_len,
+            limit,
+        )
     from kg.queries.shortest import shortest_hops  # a BFS over the edge ends: no networkx, no full projection
 
     hops = shortest_hops(store, src.iri, dst.iri, statuses)
     if hops is None:
-        return Report([Table("path", [], [])], [f"no path between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only")], _subject(src))
-    rows = [{"step": i, "from": store.names.label(h["s"]), "relation": h["predicate"], "to": store.names.label(h["o"]), **{k: h[k] for k in ("status", "quote", "source")}} for i, h in enumerate(hops, 1)]
+        return Report(
+            [Table("path", [], [])],
+            [
+                f"no path between {src.name} and {dst.name}"
+                + ("" if status == "all" else f" using {status} relations only")
+            ],
+            _subject(src),
+        )
+    rows = [
+        {
+            "step": i,
+            "from": store.names.label(h["s"]),
+            "relation": h["predicate"],
+            "to": store.names.label(h["o"]),
+            **{k: h[k] for k in ("status", "quote", "source")},
+        }
+        for i, h in enumerate(hops, 1)
+    ]
     notes = []
     if any(r["status"] != "active" for r in rows):
         notes.append("this path goes through planned (not yet active) relations; --status active for active ones only")
-    return Report([Table("path", ["step", "from", "relation", "to", "status", "quote", "source"], rows, title=f"{src.name} → {dst.name}")], notes, _subject(src))
+    return Report(
+        [
+            Table(
+                "path",
+                ["step", "from", "relation", "to", "status", "quote", "source"],
+                rows,
+                title=f"{src.name} → {dst.name}",
+            )
+        ],
+        notes,
+        _subject(src),
+    )
 
 
 def _paths(store: Store, src: Entity, dst: Entity, paths: list, status: str, max_len: int | None, limit: int) -> Report:
@@ -197,19 +274,46 @@ def _paths(store: Store, src: Entity, dst: Entity, paths: list, status: str, max
     notes = []
     if len(paths) > limit:
         paths = paths[:limit]
-        notes.append(f"more than {limit} paths; showing the first {limit} (shortest first)" + ("; lower --max-len" if max_len else ""))
-    rows = [{"path": n, "step": i, "from": store.names.label(h["s"]), "relation": h["predicate"], "to": store.names.label(h["o"]),
-             **{k: h[k] for k in ("status", "quote", "source")}} for n, hops in enumerate(paths, 1) for i, h in enumerate(hops, 1)]
+        notes.append(
+            f"more than {limit} paths; showing the first {limit} (shortest first)"
+            + ("; lower --max-len" if max_len else "")
+        )
+    rows = [
+        {
+            "path": n,
+            "step": i,
+            "from": store.names.label(h["s"]),
+            "relation": h["predicate"],
+            "to": store.names.label(h["o"]),
+            **{k: h[k] for k in ("status", "quote", "source")},
+        }
+        for n, hops in enumerate(paths, 1)
+        for i, h in enumerate(hops, 1)
+    ]
     if not paths:
         within = f" of at most {max_len} hops" if max_len else ""
-        notes.append(f"no path{within} between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only"))
+        notes.append(
+            f"no path{within} between {src.name} and {dst.name}"
+            + ("" if status == "all" else f" using {status} relations only")
+        )
     else:
-        notes.insert(0, f"{len(paths)} path(s), " + ("the shortest ones" if max_len is None else f"of at most {max_len} hops, shortest first"))
+        notes.insert(
+            0,
+            f"{len(paths)} path(s), "
+            + ("the shortest ones" if max_len is None else f"of at most {max_len} hops, shortest first"),
+        )
     planned = [n for n, hops in enumerate(paths, 1) if any(h["status"] != "active" for h in hops)]
     if planned:
-        notes.append(f"path(s) {', '.join(map(str, planned))} go through planned (not yet active) relations; --status active for active ones only")
+        notes.append(
+            f"path(s) {', '.join(map(str, planned))} go through planned (not yet active) relations; "
+            "--status active for active ones only"
+        )
     title = f"{src.name} → {dst.name}" if rows else ""
-    return Report([Table("paths", ["path", "step", "from", "relation", "to", "status", "quote", "source"], rows, title=title)], notes, _subject(src))
+    return Report(
+        [Table("paths", ["path", "step", "from", "relation", "to", "status", "quote", "source"], rows, title=title)],
+        notes,
+        _subject(src),
+    )
 
 
 def chain(store: Store, name: str) -> Report:
@@ -221,7 +325,14 @@ def chain(store: Store, name: str) -> Report:
     tables = []
     for c in chains:
         rows = _sorted(_dedupe(store.run(q.CHAIN_STAGES, chain=c), ("position",)), "position")
-        tables.append(Table("stages", ["position", "name", "name_en", "quote", "source"], rows, title=rows[0]["chain_name"] if rows else c))
+        tables.append(
+            Table(
+                "stages",
+                ["position", "name", "name_en", "quote", "source"],
+                rows,
+                title=rows[0]["chain_name"] if rows else c,
+            )
+        )
     return Report(tables, [], _subject(ent))
 
 
@@ -257,7 +368,9 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
         subject = _subject(park)
         notes.append(f"organizations located in, established in or part of {park.name}")
     rows = _sorted(rows, "type", "name")
-    return Report([Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, subject)
+    return Report(
+        [Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, subject
+    )
 
 
 def show(store: Store, name: str) -> Report:
@@ -273,11 +386,26 @@ def show(store: Store, name: str) -> Report:
     member_rows = [{"role": "member of", "other": r["org_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in ms]
     member_rows += [{"role": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in hs]
     rel = [
-        {"direction": d, "relation": r["predicate"], "other": store.names.label(r["o"] if d == "->" else r["s"]), "status": r["status"], "quote": r["quote"], "source": r["source"]}
+        {
+            "direction": d,
+            "relation": r["predicate"],
+            "other": store.names.label(r["o"] if d == "->" else r["s"]),
+            "status": r["status"],
+            "quote": r["quote"],
+            "source": r["source"],
+        }
         for d, r in _edges_of(store, ent.iri)
         if r["predicate"] not in ("org:memberOf", "plannedMemberOf", "formerMemberOf")
     ]
-    rel += [{"direction": "->", "relation": r["predicate"], "other": r["value"], **{k: r[k] for k in ("status", "quote", "source")}} for r in store.run(q.LITERAL_FACTS, x=ent.iri)]
+    rel += [
+        {
+            "direction": "->",
+            "relation": r["predicate"],
+            "other": r["value"],
+            **{k: r[k] for k in ("status", "quote", "source")},
+        }
+        for r in store.run(q.LITERAL_FACTS, x=ent.iri)
+    ]
     rel = _sorted(_dedupe(rel, ("direction", "relation", "other", "status")), "direction", "relation", "other")
     ind = [{**r, "value": _number(r["value"])} for r in store.run(q.INDICATORS, x=ent.iri)]
     ind = _sorted(_dedupe(ind, ("metric", "value", "period")), "metric", "value")
@@ -286,8 +414,15 @@ def show(store: Store, name: str) -> Report:
         Table("types", ["type", "type_zh"], types, title="类型 / types"),
         Table("names", ["kind", "value"], names, title="名称 / names"),
         Table("memberships", ["role", "other", *_MEMBER_COLS], member_rows, title="成员关系 / memberships"),
-        Table("relations", ["direction", "relation", "other", "status", "quote", "source"], rel, title="关系 / relations"),
-        Table("indicators", ["metric", "metric_en", "qualifier", "value", "unit", "period", "quote", "source"], ind, title="指标 / indicators"),
+        Table(
+            "relations", ["direction", "relation", "other", "status", "quote", "source"], rel, title="关系 / relations"
+        ),
+        Table(
+            "indicators",
+            ["metric", "metric_en", "qualifier", "value", "unit", "period", "quote", "source"],
+            ind,
+            title="指标 / indicators",
+        ),
     ]
     return Report(tables, [], _subject(ent))
 
@@ -297,8 +432,9 @@ def stats(store: Store) -> Report:
     from kg.pg import compact
 
     predicates = [{**r, "predicate": compact(str(r.get("predicate", "")))} for r in store.run(q.PREDICATE_COUNTS)]
-    return Report([
-        Table("classes", ["class", "label_zh", "count"], store.run(q.CLASS_COUNTS), title="按类 / by class"),
-        Table("predicates", ["predicate", "count"], predicates, title="按谓词 / by predicate"),
-    ])
-
+    return Report(
+        [
+            Table("classes", ["class", "label_zh", "count"], store.run(q.CLASS_COUNTS), title="按类 / by class"),
+            Table("predicates", ["predicate", "count"], predicates, title="按谓词 / by predicate"),
+        ]
+    )

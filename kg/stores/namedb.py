@@ -24,7 +24,8 @@ from kg.text import name_key
 __all__ = ["DiskNames", "write_names_db"]
 
 _SCHEMA = """
-CREATE TABLE entity (n INTEGER PRIMARY KEY, iri TEXT UNIQUE, id TEXT, name TEXT, name_en TEXT, aliases TEXT, types TEXT);
+CREATE TABLE entity (n INTEGER PRIMARY KEY, iri TEXT UNIQUE, id TEXT, name TEXT, name_en TEXT, aliases TEXT,
+                     types TEXT);
 CREATE TABLE key (level TEXT, key TEXT, n INTEGER);
 """
 _COLS = "iri, id, name, name_en, aliases, types"
@@ -51,10 +52,25 @@ def write_names_db(path: Path, entries: list[dict[str, Any]]) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript(_SCHEMA)
-        con.executemany(f"INSERT INTO entity (n, {_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        ((n, e["iri"], e["id"], e["name"], e.get("name_en"), json.dumps(e.get("aliases", []), ensure_ascii=False),
-                          json.dumps(e.get("types", []))) for n, e in enumerate(entries)))
-        con.executemany("INSERT INTO key (level, key, n) VALUES (?, ?, ?)", ((lvl, k, n) for n, e in enumerate(entries) for lvl, k in _keys(e)))
+        con.executemany(
+            f"INSERT INTO entity (n, {_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    n,
+                    e["iri"],
+                    e["id"],
+                    e["name"],
+                    e.get("name_en"),
+                    json.dumps(e.get("aliases", []), ensure_ascii=False),
+                    json.dumps(e.get("types", [])),
+                )
+                for n, e in enumerate(entries)
+            ),
+        )
+        con.executemany(
+            "INSERT INTO key (level, key, n) VALUES (?, ?, ?)",
+            ((lvl, k, n) for n, e in enumerate(entries) for lvl, k in _keys(e)),
+        )
         con.execute("CREATE INDEX key_lookup ON key (level, key)")
         con.commit()
     finally:
@@ -120,8 +136,12 @@ class _Level(Mapping):
         self.db, self.level = db, level
 
     def __getitem__(self, key: str) -> list[Entity]:
-        rows = self.db.rows(f"SELECT {', '.join('e.' + c for c in _COLS.split(', '))} FROM key k JOIN entity e ON e.n = k.n "
-                            "WHERE k.level = ? AND k.key = ? ORDER BY k.rowid", self.level, key)
+        rows = self.db.rows(
+            f"SELECT {', '.join('e.' + c for c in _COLS.split(', '))} FROM key k JOIN entity e ON e.n = k.n "
+            "WHERE k.level = ? AND k.key = ? ORDER BY k.rowid",
+            self.level,
+            key,
+        )
         if not rows:
             raise KeyError(key)
         return [_entity(r) for r in rows]

@@ -40,8 +40,8 @@ def diff(facts_dir: Path | str = Path("seeds/facts"), store: Path | str = DEFAUL
     """Compare the compiled quads of ``facts_dir`` with the current generation of ``store``."""
     import pyoxigraph as ox
 
-    from kg.model import terms as vocab
     from kg.build import compile_facts
+    from kg.model import terms as vocab
     from kg.stores.embedded import StoreDir
 
     facts = load_facts(Path(facts_dir), Path(sources_dir) if sources_dir else None)

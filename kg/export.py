@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import KgError
-from kg.sparql import TURTLE_PREFIXES
 from kg.model.terms import ONTOLOGY_IRI
+from kg.sparql import TURTLE_PREFIXES
 
 __all__ = ["export", "ExportReport", "FORMATS", "CSV_FILES", "csv_header_type"]
 

@@ -125,7 +125,7 @@ def _merges(old: Network, new: Network, verb: str, limit: int | None) -> list[di
         found += [(p, n, name, main) for p, n, name in info if p is not main[0]]
     found.sort(key=lambda f: (-f[1], -max(new.simple.degree(v) for v in f[0]), f[2]))  # the best connected first
     rows = []
-    for part, _n, _name, (main, n_main, main_name) in found[:limit] if limit else found:
+    for part, _n, _name, (main_part, n_main, main_name) in found[:limit] if limit else found:
         orgs = sorted((v for v in part if new.is_org(v)), key=lambda v: (-new.simple.degree(v), new.label(v)))
         rows.append(
             {
@@ -133,7 +133,7 @@ def _merges(old: Network, new: Network, verb: str, limit: int | None) -> list[di
                 "organizations": [new.label(v) for v in orgs],
                 "network": f"{main_name} and {n_main - 1} more",
                 "organizations_reached": n_main,
-                "via": _via(new, old, part, set(main)),
+                "via": _via(new, old, part, set(main_part)),
             }
         )
     return rows
@@ -155,7 +155,7 @@ def _brokers(
     bb, _ = betweenness(_aligned(before, nodes), sample, seed)
     ba, note = betweenness(_aligned(after, nodes), sample, seed)
     cut_b, cut_a = set(nx.articulation_points(before.simple)), set(nx.articulation_points(after.simple))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for v in after.orgs:
         change = round(ba.get(v, 0.0) - bb.get(v, 0.0), 4)
         was, now = v in cut_b, v in cut_a

@@ -106,7 +106,7 @@ def communities(
                 "declared": _names(net, [g for g in groups if cluster_of.get(g) == f"c{i}"], names),
             }
         )
-    declared = []
+    declared: list[dict[str, Any]] = []
     for g, members in groups.items():
         where = [cluster_of.get(m) for m, _st in members]
         home = cluster_of.get(g)
@@ -127,7 +127,7 @@ def communities(
     for g, members in groups.items():
         for m, st in members:
             in_groups.setdefault(m, []).append((g, st))
-    overlaps = [
+    overlaps: list[dict[str, Any]] = [
         {
             "organization": net.label(m),
             "type": net.type(m),

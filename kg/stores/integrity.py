@@ -220,6 +220,7 @@ def compare_graphs(found: dict[str, list], recorded: dict[str, list], counts_onl
         f, r = found.get(g), recorded.get(g)
         name = g or "the default graph"
         if r is None:
+            assert f is not None  # g comes from one of the two
             return f"{name} holds {f[0]:,} quads that were not built"
         if f is None:
             return f"{name} is missing ({r[0]:,} quads when it was built)"

@@ -97,10 +97,11 @@ class _Db:
 
     def rows(self, sql: str, *args: Any) -> list[tuple]:
         try:
-            if self._pid != os.getpid():
-                self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            con = self._con
+            if con is None or self._pid != os.getpid():
+                con = self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
                 self._pid = os.getpid()
-            return self._con.execute(sql, args).fetchall()
+            return con.execute(sql, args).fetchall()
         except UnicodeEncodeError:  # typed text with undecodable bytes (surrogates) names nothing stored here
             return []
         except sqlite3.DatabaseError as e:
@@ -156,7 +157,9 @@ class _Level(Mapping):
 class DiskNames(NameIndex):
     """A :class:`NameIndex` answered from ``names.sqlite`` (same resolution, ambiguity and suggestions)."""
 
-    def __init__(self, path: Path | str, store: Path | str | None = None):  # noqa: super().__init__ would build the whole index in memory
+    def __init__(self, path: Path | str, store: Path | str | None = None):
+        # no super().__init__(): it would build the whole index in memory
         db = _Db(Path(path), Path(store) if store is not None else None)
-        self.by_iri = _ByIri(db)
-        self._exact = {level: _Level(db, level) for level in ("name", "alias", "english", "normalized")}
+        # mappings that read the database instead of the dicts NameIndex builds (read-only, same lookups)
+        self.by_iri = _ByIri(db)  # type: ignore[assignment]
+        self._exact = {level: _Level(db, level) for level in ("name", "alias", "english", "normalized")}  # type: ignore[misc]

@@ -53,10 +53,10 @@ def test_query_path_does_not_load_rdflib_or_networkx(seed_store):
 
 # ---------------------------------------------------------------------------- layers and private names
 # The layers as the code stands (docs/explanation/architecture.md): a module imports only from its own
-# layer or the ones below. Modules not listed (kg.render, kg.processes, kg/__init__) are not checked.
+# layer or the ones below. kg/__init__.py (the version) is not checked.
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
-    ("model", ["kg.model", "kg.errors", "kg.text", "kg.progress", "kg.vocab", "kg.classes"]),
+    ("model", ["kg.model", "kg.errors", "kg.text", "kg.progress", "kg.processes", "kg.vocab", "kg.classes"]),
     ("facts", ["kg.facts", "kg.files", "kg.yamledit"]),
     ("mappings", ["kg.validate", "kg.decompile", "kg.pg"]),
     ("stores", ["kg.stores", "kg.graphdb"]),
@@ -68,7 +68,7 @@ LAYERS = [
         "workflows/extract",
         ["kg.ingest", "kg.ingest_read", "kg.ingest_select", "kg.diff", "kg.export", "kg.push", "kg.extract"],
     ),
-    ("views", ["kg.views"]),
+    ("views", ["kg.views", "kg.render"]),
     ("cli", ["kg.cli"]),
 ]
 # Imports that still run upward, each with what removes it; the list only shrinks.

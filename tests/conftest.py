@@ -83,16 +83,17 @@ _INTEGRATION_FILES = {
 }
 _INTEGRATION_NAMES = re.compile(r"subprocess|killed|stopped_while|runner_replaces|writable_server|timeout|ballooning"
                                 r"|graph_restricts_to_one_source_document")
+_GRAPH_DATABASE = {"graphdb", "bolt", "falkordb"}  # fixtures that start a FalkorDB server
 _SLOW_FILES = {"test_synth.py", "test_extract_linear.py", "test_properties.py"}
 _SLOW_NAMES = re.compile(r"5mb|eval_script|rounds_the_rules|untouched_round|problem_list_is_capped|nested-100000")
 
 
-def lane(path: Path, name: str) -> str:
-    """'slow', 'integration' or 'fast' for the test ``name`` in the file at ``path``."""
+def lane(path: Path, name: str, fixtures: tuple[str, ...] = ()) -> str:
+    """'slow', 'integration' or 'fast' for the test ``name`` in the file at ``path`` that uses ``fixtures``."""
     rel = path.relative_to(ROOT / "tests").as_posix() if path.is_relative_to(ROOT / "tests") else path.name
     if rel in _SLOW_FILES or _SLOW_NAMES.search(name):
         return "slow"
-    if rel in _INTEGRATION_FILES or _INTEGRATION_NAMES.search(name):
+    if rel in _INTEGRATION_FILES or _INTEGRATION_NAMES.search(name) or _GRAPH_DATABASE & set(fixtures):
         return "integration"
     return "fast"
 
@@ -102,6 +103,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("slow") or item.get_closest_marker("integration"):
             continue
-        kind = lane(Path(str(item.path)), item.name)
+        kind = lane(Path(str(item.path)), item.name, tuple(getattr(item, "fixturenames", ())))
         if kind != "fast":
             item.add_marker(getattr(pytest.mark, kind))

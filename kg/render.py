@@ -76,7 +76,10 @@ def _limit(column: str, values: list[str]) -> int:
 def _table_text(t: Table) -> str:
     cols = [c for c in t.columns if any(r.get(c) not in (None, "") for r in t.rows)] or t.columns
     cells = [[_cell(r.get(c)) for c in cols] for r in t.rows]
-    widths = [min(_limit(c, [row[i] for row in cells]), max([display_width(c)] + [display_width(row[i]) for row in cells])) for i, c in enumerate(cols)]
+    widths = [
+        min(_limit(c, [row[i] for row in cells]), max([display_width(c)] + [display_width(row[i]) for row in cells]))
+        for i, c in enumerate(cols)
+    ]
     sep = "  "
     out = [sep.join(_pad(c, w) for c, w in zip(cols, widths)).rstrip(), sep.join("─" * w for w in widths)]
     for row in cells:
@@ -120,7 +123,9 @@ def _csv(report: Report) -> str:
     multi = len(report.tables) > 1
     cols: list[str] = ["table"] if multi else []
     for t in report.tables:
-        cols += [c for c in dict.fromkeys(t.columns) if c not in cols]  # a column once, even when a table names it twice
+        cols += [
+            c for c in dict.fromkeys(t.columns) if c not in cols
+        ]  # a column once, even when a table names it twice
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for t in report.tables:

@@ -30,7 +30,9 @@ from kg.model.terms import ID, RDF
 
 __all__ = ["ShaclError", "validate_quads", "validate_documents", "BATCH_QUADS"]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"  # a link to the top-level ontology/, shipped as package data
+ONTOLOGY_DIR = (
+    Path(__file__).resolve().parent / "ontology"
+)  # a link to the top-level ontology/, shipped as package data
 BATCH_QUADS = 10_000  # pySHACL slows down on bigger graphs: 2,700 quads/s in batches of 3k–10k, 1,200 in batches of 40k
 RDF_TYPE = RDF.type
 
@@ -90,7 +92,9 @@ def _violations(quads: list[ox.Quad], context: Iterable[ox.Triple], own: set[str
     for result in report.subjects(SH.resultSeverity, SH.Violation):
         focus = report.value(result, SH.focusNode)
         if isinstance(focus, URIRef) and str(focus) in own:
-            msgs = [str(m) for m in report.objects(result, SH.resultMessage) if getattr(m, "language", None) in (None, "en")]
+            msgs = [
+                str(m) for m in report.objects(result, SH.resultMessage) if getattr(m, "language", None) in (None, "en")
+            ]
             path = report.value(result, SH.resultPath)
             lines.append(f"  <{focus}> {('(' + str(path) + ') ') if path else ''}{'; '.join(msgs) or 'violation'}")
     return sorted(lines)
@@ -136,8 +140,17 @@ def validate_documents(
     for batch in _batches(docs, batch_quads):
         rdf_type = ox.NamedNode(RDF_TYPE)
         own = {q.subject.value for q in batch if q.predicate == rdf_type}  # what these documents define
-        mentioned = {t.value for q in batch for t in (q.subject, q.object) if isinstance(t, ox.NamedNode) and t.value.startswith(ID)}
-        context = [ox.Triple(ox.NamedNode(iri), rdf_type, ox.NamedNode(c)) for iri in sorted(mentioned - own) for c in types_of(iri)]
+        mentioned = {
+            t.value
+            for q in batch
+            for t in (q.subject, q.object)
+            if isinstance(t, ox.NamedNode) and t.value.startswith(ID)
+        }
+        context = [
+            ox.Triple(ox.NamedNode(iri), rdf_type, ox.NamedNode(c))
+            for iri in sorted(mentioned - own)
+            for c in types_of(iri)
+        ]
         lines += _violations(batch, context, own)
         done += len(batch)
         if progress and total > batch_quads:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.model.classes import ancestors
-from kg.model.terms import CLASSES
 from kg.model.names import Entity
+from kg.model.terms import CLASSES
 from kg.views import layout as lay
 from kg.views.style import FONT, class_style, edge_style, english_label, node_label, node_size, relation_labels
 

@@ -98,6 +98,14 @@ def lane(path: Path, name: str, fixtures: tuple[str, ...] = ()) -> str:
     return "fast"
 
 
+def pytest_configure(config):
+    """On an xdist worker, SIGINT works again: execnet ignores it, and processes the tests start would inherit that."""
+    if hasattr(config, "workerinput"):
+        import signal
+
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
     for item in items:

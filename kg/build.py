@@ -30,7 +30,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import __version__, vocab
+from kg import __version__
+from kg.model import terms as vocab
 from kg.errors import KgError
 from kg.facts import _REFS, Facts, FactsError, FactsFile, Problem, load_facts
 from kg.stores import integrity

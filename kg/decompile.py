@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from kg import vocab
+from kg.model import terms as vocab
 
 __all__ = ["decompile", "canonical", "SECTIONS"]
 
@@ -65,7 +65,10 @@ class _Graph:
 
     def quotes(self, s: str) -> list[str]:
         """The quotes of ``s``'s evidence, in the order they occur in the source text."""
-        evs = [(int(self.one(ev, _P + "startOffset") or 0), self.one(ev, _P + "quote") or "") for ev in self.values(s, _PROV + "wasDerivedFrom")]
+        evs = [
+            (int(self.one(ev, _P + "startOffset") or 0), self.one(ev, _P + "quote") or "")
+            for ev in self.values(s, _PROV + "wasDerivedFrom")
+        ]
         return [q for _, q in sorted(evs)]
 
     def common(self, s: str, item: dict[str, Any]) -> dict[str, Any]:
@@ -97,7 +100,11 @@ def _document(g: _Graph) -> dict[str, list[dict[str, Any]]]:
         classes = [_CLASS_NAMES[o.value] for o in po[_TYPE] if o.value in _CLASS_NAMES]
         if not classes:
             continue
-        e: dict[str, Any] = {"id": _id(s), "type": classes[0] if len(classes) == 1 else sorted(classes), "name": g.one(s, _SKOS + "prefLabel")}
+        e: dict[str, Any] = {
+            "id": _id(s),
+            "type": classes[0] if len(classes) == 1 else sorted(classes),
+            "name": g.one(s, _SKOS + "prefLabel"),
+        }
         if (en := g.one(s, _P + "translatedLabel")) is not None:
             e["name_en"] = en
         if aliases := g.values(s, _SKOS + "altLabel"):
@@ -122,10 +129,21 @@ def _document(g: _Graph) -> dict[str, list[dict[str, Any]]]:
         item.update({"value": obj.value} if hasattr(obj, "language") else {"object": _id(obj.value)})
         out["relations"].append(g.common(a, item))
     for i in g.subjects(_P + "Indicator"):
-        item = {"about": _id(g.one(i, _P + "indicatorOf")), "metric": g.one(i, _P + "metric", "zh"), "measure": _local(g.one(i, _P + "measure")),
-                "value": _number(g.one(i, _P + "value")), "unit": g.one(i, _P + "unit"), "qualifier": g.one(i, _P + "qualifier") or "exact"}
-        for key, prop, lang in (("metric_en", "metric", "en"), ("period", "period", None), ("period_start", "periodStart", None),
-                                ("period_end", "periodEnd", None), ("note", "note", None)):
+        item = {
+            "about": _id(g.one(i, _P + "indicatorOf")),
+            "metric": g.one(i, _P + "metric", "zh"),
+            "measure": _local(g.one(i, _P + "measure")),
+            "value": _number(g.one(i, _P + "value")),
+            "unit": g.one(i, _P + "unit"),
+            "qualifier": g.one(i, _P + "qualifier") or "exact",
+        }
+        for key, prop, lang in (
+            ("metric_en", "metric", "en"),
+            ("period", "period", None),
+            ("period_start", "periodStart", None),
+            ("period_end", "periodEnd", None),
+            ("note", "note", None),
+        ):
             if (v := g.one(i, _P + prop, lang)) is not None:
                 item[key] = v
         item["quote"] = g.quotes(i)[0]

@@ -36,12 +36,17 @@ _KIND_OF_NODE = {"membership": "membership", "assertion": "relation", "indicator
 _HIDDEN = ("evidence", "stage", "doc")
 
 
-def diff(facts_dir: Path | str = Path("seeds/facts"), store: Path | str = DEFAULT_STORE, *, sources_dir: Path | str | None = None) -> DiffResult:
+def diff(
+    facts_dir: Path | str = Path("seeds/facts"),
+    store: Path | str = DEFAULT_STORE,
+    *,
+    sources_dir: Path | str | None = None,
+) -> DiffResult:
     """Compare the compiled quads of ``facts_dir`` with the current generation of ``store``."""
     import pyoxigraph as ox
 
-    from kg import vocab
     from kg.build import compile_facts
+    from kg.model import terms as vocab
     from kg.stores.embedded import StoreDir
 
     facts = load_facts(Path(facts_dir), Path(sources_dir) if sources_dir else None)
@@ -61,7 +66,10 @@ def diff(facts_dir: Path | str = Path("seeds/facts"), store: Path | str = DEFAUL
         notes.append(f"no graph built at {store} yet: everything would be added")
     hidden = {k: sum(1 for q in added | removed if _node_kind(q.subject.value) == k) for k in _HIDDEN}
     if any(hidden.values()):
-        notes.append("quads of evidence, chain-stage and document nodes are counted but not listed: " + ", ".join(f"{k} {v}" for k, v in hidden.items() if v))
+        notes.append(
+            "quads of evidence, chain-stage and document nodes are counted but not listed: "
+            + ", ".join(f"{k} {v}" for k, v in hidden.items() if v)
+        )
     notes.append(f"{len(added)} quad(s) would be added and {len(removed)} removed")
     table = Table("changes", ["change", "kind", "node", "detail"], rows, title="kg diff: facts → store")
     return DiffResult(len(added), len(removed), Report([table], notes), cur is not None)
@@ -77,7 +85,7 @@ def _node_kind(iri: str) -> str:
 
 
 def _node_rows(changed: set, context: set, sign: str) -> list[dict[str, Any]]:
-    from kg import vocab
+    from kg.model import terms as vocab
 
     rdfs_label, org_member, org_org = str(vocab.RDFS.label), str(vocab.ORG.member), str(vocab.ORG.organization)
     rdf_s, rdf_p, rdf_o = str(vocab.RDF.subject), str(vocab.RDF.predicate), str(vocab.RDF.object)
@@ -105,5 +113,7 @@ def _node_rows(changed: set, context: set, sign: str) -> list[dict[str, Any]]:
         else:
             detail = labels.get(s, "")
         n = per_subject[s]
-        rows.append({"change": sign, "kind": kind, "node": short, "detail": f"{detail} ({n} quad{'s' if n != 1 else ''})"})
+        rows.append(
+            {"change": sign, "kind": kind, "node": short, "detail": f"{detail} ({n} quad{'s' if n != 1 else ''})"}
+        )
     return rows

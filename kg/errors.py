@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-__all__ = ["KgError", "NotFound", "Ambiguous", "StoreMissing", "BuildLocked", "shorten"]
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = [
+    "KgError",
+    "NotFound",
+    "Ambiguous",
+    "StoreMissing",
+    "StoreDamaged",
+    "BuildLocked",
+    "shorten",
+    "first_line",
+    "storage_errors",
+]
 
 
 def shorten(text: str, limit: int = 80) -> str:
@@ -42,3 +56,32 @@ class StoreMissing(KgError):
 
 class BuildLocked(KgError):
     """Another build holds the store's lock."""
+
+
+class StoreDamaged(KgError):
+    """The current generation of a store cannot be read as it was built."""
+
+    def __init__(self, store: Path | str, what: str):
+        self.store = Path(store)
+        self.what = " ".join(str(what).split())[:300]
+        super().__init__(f"the store at {store} is damaged ({self.what}): run `kg build --force`")
+
+
+def first_line(e: BaseException) -> str:
+    """The first line of an exception's message, or its type's name when it has none."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+@contextlib.contextmanager
+def storage_errors(
+    store: Path | str, what: str = "", kinds: tuple[type[BaseException], ...] = (OSError, RuntimeError)
+) -> Iterator[None]:
+    """Turn what RocksDB (OSError, RuntimeError "Corruption: …") or a parser raises on a damaged file into
+    :class:`StoreDamaged`."""
+    try:
+        yield
+    except kinds as e:
+        if isinstance(e, KgError):
+            raise
+        raise StoreDamaged(store, f"{what}{': ' if what else ''}{first_line(e)}") from None

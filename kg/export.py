@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import KgError
+from kg.model.terms import ONTOLOGY_IRI
 from kg.sparql import TURTLE_PREFIXES
-from kg.vocab import ONTOLOGY_IRI
 
 __all__ = ["export", "ExportReport", "FORMATS", "CSV_FILES", "csv_header_type"]
 
@@ -61,7 +61,9 @@ def export(store: Path | str, fmt: str, output: Path | None = None, *, stdout: I
     if fmt not in FORMATS:
         raise KgError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "csv" and output is None:
-        raise KgError("csv writes three files (nodes.csv, relationships.csv, kg_schema.csv): give a directory with -o DIR")
+        raise KgError(
+            "csv writes three files (nodes.csv, relationships.csv, kg_schema.csv): give a directory with -o DIR"
+        )
     ox_store = _store(store)
     if fmt in ("graphml", "csv"):
         from kg import pg as pgmap
@@ -91,7 +93,10 @@ def _rdf(ox_store, fmt: str) -> tuple[bytes, dict[str, int]]:
     graphs = {q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
     if fmt == "ttl":
         triples = sorted({q.triple for q in quads}, key=_key)
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES), {"triples": len(triples), "graphs merged": len(graphs)}
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES), {
+            "triples": len(triples),
+            "graphs merged": len(graphs),
+        }
     rdf_format = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
     data = ox.serialize(quads, format=rdf_format, prefixes=TURTLE_PREFIXES if fmt == "trig" else None)
     return data, {"quads": len(quads), "named graphs": len(graphs)}
@@ -181,7 +186,14 @@ def _cell(v: Any, delim: str) -> str:
 
 
 def _array_delimiter(graph) -> str:
-    texts = [x for props in graph.nodes.values() for v in props.values() if isinstance(v, list) for x in v if isinstance(x, str)]
+    texts = [
+        x
+        for props in graph.nodes.values()
+        for v in props.values()
+        if isinstance(v, list)
+        for x in v
+        if isinstance(x, str)
+    ]
     texts += [lab for labels in graph.labels.values() for lab in labels]
     for d in _ARRAY_DELIMITERS:
         if not any(d in t for t in texts):

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from kg import vocab
+from kg.model import terms as vocab
 from kg.errors import KgError
 from kg.text import BIDI_CONTROLS, describe_char, find_control, find_quote
 

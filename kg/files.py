@@ -64,8 +64,10 @@ def is_inside(path: Path | str, root: Path | str) -> bool:
 def inside(path: Path, root: Path, what: str) -> Path:
     """The real path of ``path`` (links resolved); :class:`KgError` if that leaves ``root``."""
     if not is_inside(path, root):
-        raise KgError(f"{path} leads to {os.path.realpath(path)}, outside the {what} {root}; kg ingest reads and writes "
-                      f"only inside it: replace the link with the file itself")
+        raise KgError(
+            f"{path} leads to {os.path.realpath(path)}, outside the {what} {root}; kg ingest reads and writes "
+            f"only inside it: replace the link with the file itself"
+        )
     return Path(os.path.realpath(path))
 
 
@@ -88,9 +90,13 @@ def read_regular(path: Path | str, what: str = "file", max_bytes: int | None = N
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise KgError(f"{p}: not a regular file ({_KINDS.get(stat.S_IFMT(st.st_mode), 'a special file')}); give the {what} as a plain file")
+            raise KgError(
+                f"{p}: not a regular file ({_KINDS.get(stat.S_IFMT(st.st_mode), 'a special file')}); give the {what} as a plain file"
+            )
         if max_bytes is not None and st.st_size > max_bytes:
-            raise KgError(f"{p}: {st.st_size / 1e6:.0f} MB is more than the {max_bytes // 2**20} MiB allowed for this {what}; split it")
+            raise KgError(
+                f"{p}: {st.st_size / 1e6:.0f} MB is more than the {max_bytes // 2**20} MiB allowed for this {what}; split it"
+            )
         with os.fdopen(fd, "rb", closefd=False) as f:
             return f.read()
     except OSError as e:

@@ -175,13 +175,19 @@ class GraphDb:
               password: str | None = None) -> GraphDbState:
         if (st := self.status()[0]) is not None:
             if password and not st.password:
-                raise KgError("the graph database is already running without a password: stop it first (`kg graphdb stop`)")
+                raise KgError(
+                    "the graph database is already running without a password: stop it first (`kg graphdb stop`)"
+                )
             if not st.bolt_running:  # the Bolt server died: start it again for this FalkorDB
                 if st.password and not password:
-                    raise KgError("the running graph database needs its password to restart its Bolt server: set KG_GRAPHDB_PASSWORD")
+                    raise KgError(
+                        "the running graph database needs its password to restart its Bolt server: set KG_GRAPHDB_PASSWORD"
+                    )
                 if _port_open(st.bolt_port):
-                    raise KgError(f"port {st.bolt_port} on 127.0.0.1 is already in use by another program: "
-                                  "free it, or stop the graph database (`kg graphdb stop`) and start it with another --bolt-port")
+                    raise KgError(
+                        f"port {st.bolt_port} on 127.0.0.1 is already in use by another program: "
+                        "free it, or stop the graph database (`kg graphdb stop`) and start it with another --bolt-port"
+                    )
                 st = self._start_bolt(st, password, timeout, owns_falkordb=False)
             return st
         try:
@@ -191,7 +197,9 @@ class GraphDb:
         if not 0 < port <= 65535:
             raise KgError(f"--port {port} is not a port number: give one between 1 and 65535 (default {DEFAULT_PORT})")
         if not 0 < bolt_port <= 65535:
-            raise KgError(f"--bolt-port {bolt_port} is not a port number: give one between 1 and 65535 (default {DEFAULT_BOLT_PORT})")
+            raise KgError(
+                f"--bolt-port {bolt_port} is not a port number: give one between 1 and 65535 (default {DEFAULT_BOLT_PORT})"
+            )
         for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):
             if _port_open(p):
                 raise KgError(f"port {p} on 127.0.0.1 is already in use by another program; choose another with {what}")
@@ -233,7 +241,9 @@ class GraphDb:
         st, _ = self.status()
         if st is None:
             return False
-        terminate(st._procs(), timeout)  # each only if it still is the process kg started; redis saves its data on SIGTERM
+        terminate(
+            st._procs(), timeout
+        )  # each only if it still is the process kg started; redis saves its data on SIGTERM
         self.state_file.unlink(missing_ok=True)
         return True
 
@@ -247,8 +257,20 @@ class GraphDb:
         env = {**os.environ, "KG_GRAPHDB_PASSWORD": password or ""}
         with open(self.dir / "bolt.log", "ab") as logf:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "kg.stores.bolt_server", "--port", str(st.bolt_port), "--redis-port", str(st.port)],
-                stdin=subprocess.DEVNULL, stdout=logf, stderr=logf, env=env, start_new_session=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "kg.stores.bolt_server",
+                    "--port",
+                    str(st.bolt_port),
+                    "--redis-port",
+                    str(st.port),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=logf,
+                stderr=logf,
+                env=env,
+                start_new_session=True,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and proc.poll() is None:
@@ -268,7 +290,9 @@ class GraphDb:
 
     def _last_log_line(self) -> str:
         try:
-            lines = [ln for ln in self.log_file.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+            lines = [
+                ln for ln in self.log_file.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()
+            ]
         except OSError:
             return "no log written"
         return lines[-1].split(" * ", 1)[-1].split(" # ", 1)[-1] if lines else "empty log"

@@ -110,14 +110,23 @@ class _Stage:
 
     def relocate(self, err: FactsError, c: Candidates, target: Path | None = None) -> FactsError:
         """The same problems, at the files the user has: the candidates file, the facts, the sources."""
-        places = {self.check / _CHECKED: c.path, self.facts: self.facts_dir, self.sources: self.sources_dir, self.check: c.path.parent}
+        places = {
+            self.check / _CHECKED: c.path,
+            self.facts: self.facts_dir,
+            self.sources: self.sources_dir,
+            self.check: c.path.parent,
+        }
         meta_lines = _key_lines(self.meta_from) if self.meta_from else {}
         out = []
         for p in err.problems:
             path, line, msg = p.path, p.line, p.message
             if self.meta_from is not None and path == self.meta_from:
                 key = max((k for k, n in meta_lines.items() if n <= line), key=meta_lines.get, default=None)
-                path, line, msg = c.path, c.line(f"extraction.meta.{key}" if key else "extraction.meta"), f"extraction.meta: {msg}"
+                path, line, msg = (
+                    c.path,
+                    c.line(f"extraction.meta.{key}" if key else "extraction.meta"),
+                    f"extraction.meta: {msg}",
+                )
             elif target is not None and path == self.facts / target.name:
                 path = target
             elif path in places:
@@ -147,7 +156,12 @@ def _remove_stale(facts_dir: Path, sources_dir: Path) -> None:
     # Staging directories of kg versions before this one sat beside the facts directory; their ingest held
     # the lock on the facts directory that this one holds now, so none of them is in use.
     for d in facts_dir.parent.glob(".ingest-*"):
-        if re.fullmatch(r"\.ingest-[a-z0-9_]{8}", d.name) and d.is_dir() and not d.is_symlink() and {p.name for p in d.iterdir()} <= {"facts", "sources", "check"}:
+        if (
+            re.fullmatch(r"\.ingest-[a-z0-9_]{8}", d.name)
+            and d.is_dir()
+            and not d.is_symlink()
+            and {p.name for p in d.iterdir()} <= {"facts", "sources", "check"}
+        ):
             shutil.rmtree(d, ignore_errors=True)
     for d in (facts_dir, sources_dir, *(p for p in facts_dir.rglob("*") if p.is_dir())):
         files.remove_stale(d)
@@ -157,7 +171,10 @@ def _remove_stale(facts_dir: Path, sources_dir: Path) -> None:
 
 
 def _new_file(stem: str, items: dict[str, list[dict]], origin: str) -> str:
-    parts = [f"# Ingested by `kg ingest` from {origin}; reviewed candidates of `kg extract`.\n", yaml.safe_dump({"source": stem}, allow_unicode=True)]
+    parts = [
+        f"# Ingested by `kg ingest` from {origin}; reviewed candidates of `kg extract`.\n",
+        yaml.safe_dump({"source": stem}, allow_unicode=True),
+    ]
     for sec in SECTIONS:
         if items[sec]:
             parts.append(f"\n{sec}:\n" + dump_items(items[sec], 2))
@@ -169,7 +186,9 @@ def _target(facts, facts_dir: Path, stem: str) -> tuple[Path, Path, bool]:
     existing = next((ff.path for ff in facts.files if ff.source.stem == stem), None) if facts else None
     target = existing or facts_dir / f"{stem}.yaml"
     if existing is None and os.path.lexists(target):
-        raise KgError(f"{target} already exists and is not the facts file of source {stem!r}; move it away, or give the candidates another source")
+        raise KgError(
+            f"{target} already exists and is not the facts file of source {stem!r}; move it away, or give the candidates another source"
+        )
     return target, files.inside(target, facts_dir, "facts directory"), existing is not None
 
 
@@ -195,7 +214,9 @@ def _commit(changes: files.FileChanges, store: Path, rebuild: Callable[[], Any])
                           "the facts directory holds the new facts; run kg build to bring the store to them") from None
         if isinstance(e, OSError):  # a file of the rebuild is one of a generation that no longer exists: name the store
             where = f" ({store if step.startswith('rebuilding') else e.filename})" if e.filename else ""
-            raise KgError(f"{step} failed: {e.strerror or e}{where}; the facts were put back and the store is as it was{_space(e)}") from None
+            raise KgError(
+                f"{step} failed: {e.strerror or e}{where}; the facts were put back and the store is as it was{_space(e)}"
+            ) from None
         raise
     changes.finish()
     return result
@@ -231,12 +252,23 @@ def ingest(
     c = read_candidates(Path(candidates))
     check_shape(c)
     if not facts_dir.is_dir():
-        raise KgError(f"{facts_dir}: no such facts directory; check --facts (to start a new graph, create it first: mkdir -p {facts_dir})")
+        raise KgError(
+            f"{facts_dir}: no such facts directory; check --facts (to start a new graph, create it first: mkdir -p {facts_dir})"
+        )
     say(f"validating {c.path}")
     with _ingest_lock(facts_dir):
         if not dry_run:
             _remove_stale(facts_dir, sources_dir)
-        return _ingest(c, facts_dir, sources_dir, Path(store), accept_all=accept_all, dry_run=dry_run, shacl=shacl, progress=progress)
+        return _ingest(
+            c,
+            facts_dir,
+            sources_dir,
+            Path(store),
+            accept_all=accept_all,
+            dry_run=dry_run,
+            shacl=shacl,
+            progress=progress,
+        )
 
 
 @contextlib.contextmanager
@@ -254,11 +286,22 @@ def _ingest_lock(facts_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, accept_all: bool, dry_run: bool, shacl: bool,
-            progress: Progress | None) -> IngestReport:
+def _ingest(
+    c: Candidates,
+    facts_dir: Path,
+    sources_dir: Path,
+    store: Path,
+    *,
+    accept_all: bool,
+    dry_run: bool,
+    shacl: bool,
+    progress: Progress | None,
+) -> IngestReport:
     say = progress or (lambda _m: None)
     stem = c.data["source"]
-    facts = load_facts(facts_dir, sources_dir) if any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None
+    facts = (
+        load_facts(facts_dir, sources_dir) if any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None
+    )
     text, meta = source_text(c, stem, sources_dir)
     meta_path = sources_dir / f"{stem}.meta.yaml"
     if text is None or os.path.lexists(meta_path):
@@ -267,11 +310,15 @@ def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, a
         if text is not None:
             stage.put(stage.sources, f"{stem}.txt", text)
         if meta is not None:
-            stage.meta_from = stage.put(stage.sources, meta_path.name, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+            stage.meta_from = stage.put(
+                stage.sources, meta_path.name, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+            )
         _validate_alone(c, stage, facts)
         chosen, skipped = select(c.data, accept_all, c.path, c.where)
         if not any(chosen[s] for s in SECTIONS):
-            raise KgError(f"nothing accepted in {c.path}: set `review: accepted` on the items to keep, or pass --accept-all")
+            raise KgError(
+                f"nothing accepted in {c.path}: set `review: accepted` on the items to keep, or pass --accept-all"
+            )
         renamed: dict[str, str] = {}
         mapping = resolve(chosen, facts, renamed, c.path, c.where)
         items, dups = final_items(chosen, mapping, facts, renamed)
@@ -279,9 +326,15 @@ def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, a
         target, real, exists = _target(facts, facts_dir, stem)
         notes = []
         if exists:
-            content, rewritten = add_items(files.read_regular(real, "facts file").decode("utf-8"), items, f"added by `kg ingest` from {c.path.name}")
+            content, rewritten = add_items(
+                files.read_regular(real, "facts file").decode("utf-8"),
+                items,
+                f"added by `kg ingest` from {c.path.name}",
+            )
             if rewritten:
-                notes.append(f"{target} was written out again whole (its YAML could not be added to in place): its comments were not kept")
+                notes.append(
+                    f"{target} was written out again whole (its YAML could not be added to in place): its comments were not kept"
+                )
         else:
             content = _new_file(stem, items, c.path.name)
         stage.put(stage.facts, target.name, content)
@@ -290,20 +343,29 @@ def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, a
         except FactsError as e:
             raise stage.relocate(e, c, target) from None
         added = {sec: len(items[sec]) for sec in SECTIONS}
-        report = IngestReport(target, text is not None, added, mapping, skipped, dry_run, notes=notes, sources=sources_dir)
+        report = IngestReport(
+            target, text is not None, added, mapping, skipped, dry_run, notes=notes, sources=sources_dir
+        )
         if dry_run:
             report.diff = diff(stage.facts, store, sources_dir=stage.sources)
             return report
-        changes = files.FileChanges()  # the article first: a run killed half-way leaves no facts naming a missing source
+        changes = (
+            files.FileChanges()
+        )  # the article first: a run killed half-way leaves no facts naming a missing source
         if text is not None:
             changes.write(files.inside(sources_dir / f"{stem}.txt", sources_dir, "sources directory"), text)
         if meta is not None:
-            changes.write(files.inside(meta_path, sources_dir, "sources directory"), yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+            changes.write(
+                files.inside(meta_path, sources_dir, "sources directory"),
+                yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
+            )
         changes.write(real, content)
     from kg.build import build
 
     say("rebuilding the store")
-    report.build = _commit(changes, store, lambda: build(facts_dir, store, sources_dir=sources_dir, shacl=shacl, progress=progress))
+    report.build = _commit(
+        changes, store, lambda: build(facts_dir, store, sources_dir=sources_dir, shacl=shacl, progress=progress)
+    )
     return report
 
 

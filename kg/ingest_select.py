@@ -19,12 +19,19 @@ from kg.text import name_key
 __all__ = ["SECTIONS", "select", "resolve", "final_items"]
 
 SECTIONS = ("entities", "memberships", "relations", "chains", "indicators")
-_REFS = {"memberships": ("member", "organization"), "relations": ("subject", "object"), "indicators": ("about",), "chains": ("chain",)}
+_REFS = {
+    "memberships": ("member", "organization"),
+    "relations": ("subject", "object"),
+    "indicators": ("about",),
+    "chains": ("chain",),
+}
 _DROP = ("review", "offsets")
 Where = Callable[[Any], int]
 
 
-def select(data: dict[str, Any], accept_all: bool, path: Path, where: Where) -> tuple[dict[str, list[dict]], dict[str, int]]:
+def select(
+    data: dict[str, Any], accept_all: bool, path: Path, where: Where
+) -> tuple[dict[str, list[dict]], dict[str, int]]:
     """The items to ingest per section, and how many were left out and why."""
     keep_states = {"accepted", None} | ({"candidate"} if accept_all else set())
     skipped = {"rejected": 0, "not accepted": 0}
@@ -45,7 +52,9 @@ def select(data: dict[str, Any], accept_all: bool, path: Path, where: Where) -> 
             for ref in refs:
                 if ref in all_ents and ref not in chosen_ids:
                     if all_ents[ref].get("review") == "rejected":
-                        raise KgError(f"{path}:{where(item)}: this {sec} item refers to rejected entity {shorten(ref, 60)!r}; reject the item too or accept the entity")
+                        raise KgError(
+                            f"{path}:{where(item)}: this {sec} item refers to rejected entity {shorten(ref, 60)!r}; reject the item too or accept the entity"
+                        )
                     chosen["entities"].append(all_ents[ref])  # an accepted statement brings its entities
                     chosen_ids.add(ref)
                     skipped["not accepted"] -= 1
@@ -75,10 +84,14 @@ def resolve(chosen: dict[str, list[dict]], facts, renamed: dict[str, str], path:
                 if h not in hits:
                     hits.append(h)
         if len(hits) > 1:
-            by_name = [h for h in by_key.get(name_key(e["name"]), []) if h == eid] or by_key.get(name_key(e["name"]), [])
+            by_name = [h for h in by_key.get(name_key(e["name"]), []) if h == eid] or by_key.get(
+                name_key(e["name"]), []
+            )
             hits = by_name[:1] if len(by_name) == 1 else hits
         if len(hits) > 1:
-            raise KgError(f"{path}:{where(e)}: candidate entity {eid} ({shorten(e['name'], 60)}) matches several known entities: {', '.join(hits)}; set its id to the right one")
+            raise KgError(
+                f"{path}:{where(e)}: candidate entity {eid} ({shorten(e['name'], 60)}) matches several known entities: {', '.join(hits)}; set its id to the right one"
+            )
         if hits:
             mapping[eid] = hits[0]
         elif eid in known_ids:  # the id is taken by a different entity: give this one a free id
@@ -105,7 +118,9 @@ def _statement_key(sec: str, item: dict) -> tuple:
     return (item["id"],)
 
 
-def final_items(chosen, mapping: dict[str, str], facts, renamed: dict[str, str]) -> tuple[dict[str, list[dict]], dict[str, int]]:
+def final_items(
+    chosen, mapping: dict[str, str], facts, renamed: dict[str, str]
+) -> tuple[dict[str, list[dict]], dict[str, int]]:
     existing: set[tuple] = set()
     for ff in facts.files if facts else []:
         for sec in SECTIONS[1:]:
@@ -127,7 +142,12 @@ def final_items(chosen, mapping: dict[str, str], facts, renamed: dict[str, str])
                     new[k] = ref.get(new[k], new[k])
             if sec == "chains":
                 new["stages"] = [ref.get(s, s) for s in new["stages"]]
-            if sec == "memberships" and new["member"] == new["organization"] or sec == "relations" and new.get("object") == new["subject"]:
+            if (
+                sec == "memberships"
+                and new["member"] == new["organization"]
+                or sec == "relations"
+                and new.get("object") == new["subject"]
+            ):
                 dup += 1
                 continue
             k = (sec, *_statement_key(sec, new))

@@ -30,8 +30,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg import classes
-from kg.stores.embedded import PREFIXES
+from kg.model import classes
+from kg.model.terms import CLASSES, PREFIXES
 
 __all__ = ["PropertyGraph", "to_property_graph", "to_triples", "compact", "expand"]
 
@@ -179,7 +179,7 @@ def to_property_graph(triples: Iterable) -> PropertyGraph:
         labels = ["Resource"]
         for c in types[s]:
             name = _local(expand(c))
-            for a in classes.ancestors(name) if name in classes.CLASSES else [_ident(name)]:
+            for a in classes.ancestors(name) if name in CLASSES else [_ident(name)]:
                 if a not in labels:
                     labels.append(a)
         pg.labels[s] = tuple(labels)

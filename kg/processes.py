@@ -53,7 +53,9 @@ def identity(pid: int) -> tuple[str, str] | None:
             return None
         return f"{boot}:{fields[19]}", " ".join(a.decode("utf-8", "replace") for a in cmdline.split(b"\0") if a)
     try:
-        out = subprocess.run(["ps", "-o", "lstart=", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, timeout=10)
+        out = subprocess.run(
+            ["ps", "-o", "lstart=", "-o", "command=", "-p", str(pid)], capture_output=True, text=True, timeout=10
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     line = out.stdout.strip()

@@ -28,13 +28,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.model.terms import DOCUMENTS, ONTOLOGY_IRI
 from kg.progress import Progress, reporter
 from kg.stores.http import HttpClient, check_url
 from kg.stores.remote import RemoteSparql
 
 __all__ = ["PushReport", "push_store", "RemoteSparql", "DOCUMENT_GRAPHS", "CHUNK"]
 
-DOCUMENT_GRAPHS = "https://w3id.org/park-kg/id/doc/"  # the namespace of the source documents' graphs
+DOCUMENT_GRAPHS = DOCUMENTS  # the namespace of the source documents' graphs
 CHUNK = 50_000  # triples per request
 
 
@@ -83,14 +84,14 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
     ``progress`` gets a :class:`kg.progress.Step` ("push", triples sent, of all, "triples") after each request."""
     import pyoxigraph as ox
 
-    from kg.stores.embedded import ONTOLOGY_GRAPH, EmbeddedStore
+    from kg.stores.embedded import EmbeddedStore
 
     endpoint = check_url(endpoint)
     if prune_query_url:
         check_url(prune_query_url, "a SPARQL query endpoint (e.g. http://127.0.0.1:7878/query)")
     store = EmbeddedStore(store_path).ox
-    graphs = sorted((g for g in store.named_graphs() if ontology or g.value != ONTOLOGY_GRAPH), key=lambda g: g.value)
-    onto = ox.NamedNode(ONTOLOGY_GRAPH)
+    graphs = sorted((g for g in store.named_graphs() if ontology or g.value != ONTOLOGY_IRI), key=lambda g: g.value)
+    onto = ox.NamedNode(ONTOLOGY_IRI)
     total = len(store) - (0 if ontology else sum(1 for _ in store.quads_for_pattern(None, None, None, onto)))
     t0 = time.perf_counter()
     triples = sent = requests = 0

@@ -234,7 +234,9 @@ def _csv(report: Report) -> str:
     multi = len(report.tables) > 1
     cols: list[str] = ["table"] if multi else []
     for t in report.tables:
-        cols += [c for c in dict.fromkeys(t.columns) if c not in cols]  # a column once, even when a table names it twice
+        cols += [
+            c for c in dict.fromkeys(t.columns) if c not in cols
+        ]  # a column once, even when a table names it twice
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for t in report.tables:

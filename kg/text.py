@@ -180,7 +180,9 @@ def _pinyin_notes(text: str) -> set[int]:
     return {i for m in _PINYIN_NOTE.finditer(text) for i in range(m.start(), m.end())}
 
 
-def match_key_with_offsets(text: str, *, drop: frozenset[str] = _QUOTE_MARKS, controls: bool = True) -> tuple[str, list[int]]:
+def match_key_with_offsets(
+    text: str, *, drop: frozenset[str] = _QUOTE_MARKS, controls: bool = True
+) -> tuple[str, list[int]]:
     """The match key of ``text`` and, for each key character, its index in ``text``.
 
     Format characters (``Cf``) are always dropped, control characters (``Cc``) unless
@@ -191,7 +193,13 @@ def match_key_with_offsets(text: str, *, drop: frozenset[str] = _QUOTE_MARKS, co
     offsets: list[int] = []
     notes = _pinyin_notes(text)
     for i, ch in enumerate(text):
-        if ch.isspace() or ch in drop or (cat := unicodedata.category(ch)) == "Cf" or (controls and cat == "Cc") or i in notes:
+        if (
+            ch.isspace()
+            or ch in drop
+            or (cat := unicodedata.category(ch)) == "Cf"
+            or (controls and cat == "Cc")
+            or i in notes
+        ):
             continue
         for f in _fold(ch):
             if f.isspace() or f in drop:
@@ -266,7 +274,7 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
             ch = unicodedata.normalize("NFKC", ch)
         elif ch == "\u3000" or (ch.isspace() and ch != "\n"):
             ch = " "
-        elif ch != "\n" and unicodedata.category(ch) in ("Cf", "Cc"):  # zero-width and direction marks, terminal controls
+        elif ch != "\n" and unicodedata.category(ch) in ("Cf", "Cc"):  # zero-width, direction marks, controls
             continue
         chars.append((ch, i))
     # 3. Collapse runs of whitespace, deciding what each run becomes.

@@ -44,7 +44,7 @@ def store_from_nquads(nq: Path, out: Path) -> Path:
     """A store directory holding ``nq`` plus the ontology graph, with a name index read back from the graph."""
     import pyoxigraph as ox
 
-    from kg import vocab
+    from kg.model import terms as vocab
     from kg.build import ONTOLOGY_DIR
 
     sd = StoreDir(out)
@@ -53,7 +53,7 @@ def store_from_nquads(nq: Path, out: Path) -> Path:
     st.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
     st.bulk_load(path=str(ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(vocab.ONTOLOGY_IRI))
     st.flush()
-    from kg.stores.embedded import PREFIXES
+    from kg.model.terms import PREFIXES
 
     res = st.query(NAMES_SPARQL, prefixes=PREFIXES, use_default_graph_as_union=True)
     rows = [{v.value: (s[v.value].value if s[v.value] is not None else None) for v in res.variables} for s in res]

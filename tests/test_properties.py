@@ -219,7 +219,7 @@ DATE = st.one_of(st.integers(1990, 2030), st.dates().map(lambda d: d.isoformat()
 @st.composite
 def facts_file(draw):
     """(source text, facts dict) where every name and quote occurs in the text."""
-    from kg import vocab
+    from kg.model import terms as vocab
     from kg.facts import KINDS, MEASURES, QUALIFIERS, STATUSES
 
     words = draw(st.lists(WORD, min_size=8, max_size=30, unique_by=match_key).filter(
@@ -346,7 +346,7 @@ def literal(draw, kind: str):
 def rdf_graph(draw):
     import pyoxigraph as ox
 
-    from kg.classes import CLASSES
+    from kg.model.terms import CLASSES
 
     subjects = [ox.NamedNode(f"https://w3id.org/park-kg/id/x/n{i}") for i in range(draw(st.integers(1, 6)))] + \
                [ox.BlankNode(f"b{i}") for i in range(draw(st.integers(0, 2)))]

@@ -11,13 +11,26 @@ Modules: ``projection`` (the rules), ``network`` (scopes: which relations are in
 (bridges), ``change`` (compare), ``examples`` (the seed store the docstrings use).
 """
 
-from kg.analytics.connectors import bridges
-from kg.analytics.ranking import MEASURES, centrality
-from kg.analytics.clustering import METHODS, communities
 from kg.analytics.change import compare
+from kg.analytics.clustering import METHODS, communities
+from kg.analytics.connectors import bridges
 from kg.analytics.network import SCOPES, Network, load
 from kg.analytics.paths import all_paths, shortest_path
 from kg.analytics.projection import project, undirected
+from kg.analytics.ranking import MEASURES, centrality
 
-__all__ = ["project", "undirected", "shortest_path", "all_paths", "load", "Network", "SCOPES",
-           "centrality", "MEASURES", "communities", "METHODS", "bridges", "compare"]
+__all__ = [
+    "project",
+    "undirected",
+    "shortest_path",
+    "all_paths",
+    "load",
+    "Network",
+    "SCOPES",
+    "centrality",
+    "MEASURES",
+    "communities",
+    "METHODS",
+    "bridges",
+    "compare",
+]

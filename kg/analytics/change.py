@@ -23,13 +23,14 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analytics.ranking import betweenness
 from kg.analytics.network import MEMBERSHIP, Network, edge_rows, from_rows
 from kg.analytics.paths import hops_of, path_text
+from kg.analytics.ranking import betweenness
 from kg.errors import KgError
 from kg.queries.result import Report, Table
 
 __all__ = ["compare", "summary"]
+
 
 def summary(net: Network) -> dict[str, int]:
     """Size and connectedness of a network, counted over organizations."""
@@ -57,8 +58,19 @@ def _changes(before: Network, after: Network) -> list[dict[str, Any]]:
         kind = 0 if d["predicate"] in MEMBERSHIP else 1 if after.is_org(s) and after.is_org(o) else 2
         return (sign != "+", kind, d["predicate"], after.label(s), after.label(o))
 
-    return [{"change": sign, "from": after.label(s), "relation": d["predicate"], "to": after.label(o), "status": d["status"],
-             "since": d.get("since"), "quote": d["quote"], "source": d["source"]} for sign, (s, o, _k), d in sorted(found, key=order)]
+    return [
+        {
+            "change": sign,
+            "from": after.label(s),
+            "relation": d["predicate"],
+            "to": after.label(o),
+            "status": d["status"],
+            "since": d.get("since"),
+            "quote": d["quote"],
+            "source": d["source"],
+        }
+        for sign, (s, o, _k), d in sorted(found, key=order)
+    ]
 
 
 def _prefer(common: Network):
@@ -113,10 +125,17 @@ def _merges(old: Network, new: Network, verb: str, limit: int | None) -> list[di
         found += [(p, n, name, main) for p, n, name in info if p is not main[0]]
     found.sort(key=lambda f: (-f[1], -max(new.simple.degree(v) for v in f[0]), f[2]))  # the best connected first
     rows = []
-    for part, _n, _name, (main, n_main, main_name) in found[:limit] if limit else found:
+    for part, _n, _name, (main_part, n_main, main_name) in found[:limit] if limit else found:
         orgs = sorted((v for v in part if new.is_org(v)), key=lambda v: (-new.simple.degree(v), new.label(v)))
-        rows.append({"change": verb, "organizations": [new.label(v) for v in orgs], "network": f"{main_name} and {n_main - 1} more",
-                     "organizations_reached": n_main, "via": _via(new, old, part, set(main))})
+        rows.append(
+            {
+                "change": verb,
+                "organizations": [new.label(v) for v in orgs],
+                "network": f"{main_name} and {n_main - 1} more",
+                "organizations_reached": n_main,
+                "via": _via(new, old, part, set(main_part)),
+            }
+        )
     return rows
 
 
@@ -129,20 +148,31 @@ def _aligned(net: Network, nodes: list[str]) -> nx.Graph:
     return g
 
 
-def _brokers(before: Network, after: Network, sample: int | None, seed: int, limit: int | None) -> tuple[list[dict[str, Any]], list[str]]:
+def _brokers(
+    before: Network, after: Network, sample: int | None, seed: int, limit: int | None
+) -> tuple[list[dict[str, Any]], list[str]]:
     nodes = sorted(set(before.simple) | set(after.simple))
     bb, _ = betweenness(_aligned(before, nodes), sample, seed)
     ba, note = betweenness(_aligned(after, nodes), sample, seed)
     cut_b, cut_a = set(nx.articulation_points(before.simple)), set(nx.articulation_points(after.simple))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for v in after.orgs:
         change = round(ba.get(v, 0.0) - bb.get(v, 0.0), 4)
         was, now = v in cut_b, v in cut_a
         if change == 0 and was == now:
             continue
         cut = {(False, True): "new", (True, False): "no longer", (True, True): "yes"}.get((was, now), "")
-        rows.append({"organization": after.label(v), "type": after.type(v), "before": round(bb.get(v, 0.0), 4),
-                     "after": round(ba.get(v, 0.0), 4), "change": change, "cut_point": cut, "_v": v})
+        rows.append(
+            {
+                "organization": after.label(v),
+                "type": after.type(v),
+                "before": round(bb.get(v, 0.0), 4),
+                "after": round(ba.get(v, 0.0), 4),
+                "change": change,
+                "cut_point": cut,
+                "_v": v,
+            }
+        )
     rows.sort(key=lambda r: (-abs(r["change"]), r["cut_point"] != "new", r["organization"]))
     rows = rows[:limit] if limit else rows
     for r in rows:
@@ -163,14 +193,35 @@ def _connections(before: Network, after: Network, x: str, limit: int | None) -> 
             continue
         change = "new" if b is None else "lost" if a is None else "closer" if a < b else "farther"
         net, paths = (after, p_after) if a is not None else (before, p_before)
-        rows.append({"organization": after.label(y), "type": after.type(y), "change": change, "before": b, "after": a,
-                     "via": path_text(hops_of(net.graph, paths[y]), x, net.label)})
-    rows.sort(key=lambda r: (r["change"] not in ("new", "closer"), r["after"] if r["after"] is not None else 1 << 30, r["organization"]))
+        rows.append(
+            {
+                "organization": after.label(y),
+                "type": after.type(y),
+                "change": change,
+                "before": b,
+                "after": a,
+                "via": path_text(hops_of(net.graph, paths[y]), x, net.label),
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["change"] not in ("new", "closer"),
+            r["after"] if r["after"] is not None else 1 << 30,
+            r["organization"],
+        )
+    )
     return rows[:limit] if limit else rows
 
 
-def compare(store, status: str = "planned", at: str | None = None, org: str | None = None, limit: int | None = 50,
-            sample: int | None = None, seed: int = 0) -> Report:
+def compare(
+    store,
+    status: str = "planned",
+    at: str | None = None,
+    org: str | None = None,
+    limit: int | None = 50,
+    sample: int | None = None,
+    seed: int = 0,
+) -> Report:
     """Today's network against the network once plans take effect (``status='planned'``) or at a date (``at``).
 
     ``org`` (a name) adds the ``connections`` table for that organization; ``limit`` caps
@@ -193,32 +244,74 @@ def compare(store, status: str = "planned", at: str | None = None, org: str | No
     before = from_rows(rows, store.names, "active")
     after = from_rows(rows, store.names, status, at)
     sb, sa = summary(before), summary(after)
-    tables = [Table("summary", ["measure", "before", "after", "change"],
-                    [{"measure": k, "before": sb[k], "after": sa[k], "change": sa[k] - sb[k]} for k in sb], title="变化 / before → after")]
+    tables = [
+        Table(
+            "summary",
+            ["measure", "before", "after", "change"],
+            [{"measure": k, "before": sb[k], "after": sa[k], "change": sa[k] - sb[k]} for k in sb],
+            title="变化 / before → after",
+        )
+    ]
     changes = _changes(before, after)
-    notes = ["before: today's network (active relations); after: " + ("active and planned relations" if status == "planned" else "active relations")
-             + (f" in effect at {at}" if at else "") + (" — planned relations keep the status planned" if status == "planned" else "")]
+    notes = [
+        "before: today's network (active relations); after: "
+        + ("active and planned relations" if status == "planned" else "active relations")
+        + (f" in effect at {at}" if at else "")
+        + (" — planned relations keep the status planned" if status == "planned" else "")
+    ]
     if at:
         undated = {(r["s"], r["predicate"], r["o"], r["status"]) for r in rows if not r.get("since")}
         n_active = sum(k[3] == "active" for k in undated)
         n_planned = sum(k[3] == "planned" for k in undated)
-        notes.append(f"undated: {n_active} active relation(s) are taken as in effect at {at}"
-                     + (f", {n_planned} planned one(s) are left out (no date is promised)" if status == "planned" else ""))
+        notes.append(
+            f"undated: {n_active} active relation(s) are taken as in effect at {at}"
+            + (f", {n_planned} planned one(s) are left out (no date is promised)" if status == "planned" else "")
+        )
     if not changes:
-        notes.append("no change" + ("" if at or status == "planned" else ": with --status active and no --at both sides are today's network; try --status planned or --at DATE"))
+        notes.append(
+            "no change"
+            + (
+                ""
+                if at or status == "planned"
+                else ": with --status active and no --at both sides are today's network; "
+                "try --status planned or --at DATE"
+            )
+        )
     joined = _merges(before, after, "joins", limit) + _merges(after, before, "cut off from", limit)
     brokers, estimate = _brokers(before, after, sample, seed, limit)
     notes += estimate
     if limit and len(changes) > limit:
         notes.append(f"changes: showing {limit} of {len(changes)}; --limit to change")
     tables += [
-        Table("changes", ["change", "from", "relation", "to", "status", "since", "quote", "source"], changes[:limit] if limit else changes, title="生效的关系 / relations that change"),
-        Table("joined", ["change", "organizations", "network", "organizations_reached", "via"], joined, title="连通变化 / groups that join (or leave) a network"),
-        Table("brokers", ["organization", "type", "before", "after", "change", "cut_point", "holds_together"], brokers, title="桥梁 / brokers (betweenness)"),
+        Table(
+            "changes",
+            ["change", "from", "relation", "to", "status", "since", "quote", "source"],
+            changes[:limit] if limit else changes,
+            title="生效的关系 / relations that change",
+        ),
+        Table(
+            "joined",
+            ["change", "organizations", "network", "organizations_reached", "via"],
+            joined,
+            title="连通变化 / groups that join (or leave) a network",
+        ),
+        Table(
+            "brokers",
+            ["organization", "type", "before", "after", "change", "cut_point", "holds_together"],
+            brokers,
+            title="桥梁 / brokers (betweenness)",
+        ),
     ]
     if org is not None:
         ent = store.names.resolve(org)
         conn = _connections(before, after, ent.iri, limit)
-        tables.append(Table("connections", ["organization", "type", "change", "before", "after", "via"], conn, title=f"{ent.name} 的新连接 / connections (hops)"))
+        tables.append(
+            Table(
+                "connections",
+                ["organization", "type", "change", "before", "after", "via"],
+                conn,
+                title=f"{ent.name} 的新连接 / connections (hops)",
+            )
+        )
         notes.append(f"connections: hops from {ent.name} in today's network (before; empty: not connected) and after")
     return Report(tables, notes)

@@ -58,8 +58,15 @@ def _verdict(together: int, members: int) -> str:
     return "split"
 
 
-def communities(store, status: str = "all", method: str = "louvain", resolution: float = 1.0, seed: int = 0,
-                limit: int | None = 20, names: int | None = 12) -> Report:
+def communities(
+    store,
+    status: str = "all",
+    method: str = "louvain",
+    resolution: float = 1.0,
+    seed: int = 0,
+    limit: int | None = 20,
+    names: int | None = 12,
+) -> Report:
     """Clusters of organizations, the declared groups they confirm, and organizations in several groups.
 
     Tables: ``clusters`` (each cluster's organizations, hub and the declared groups in it),
@@ -69,10 +76,16 @@ def communities(store, status: str = "all", method: str = "louvain", resolution:
 
     >>> from kg.analytics.examples import seed_store
     >>> r = communities(seed_store())
-    >>> [(row["group"], row["together"], row["verdict"], row["elsewhere"]) for row in r.tables[1].rows]
-    [('西宁经济技术开发区生物科技产业园区绿色算力党建联盟', '6 of 6', 'confirmed', []), ('红领宁商党建共同体', '3 of 4', 'mostly', ['生物园区管委会 (c2)'])]
-    >>> [(row["organization"], row["groups"]) for row in r.tables[2].rows]
-    [('生物园区管委会', ['红领宁商党建共同体 (active)', '西宁经济技术开发区生物科技产业园区绿色算力党建联盟 (planned)'])]
+    >>> for row in r.tables[1].rows:
+    ...     print(row["group"], row["together"], row["verdict"], row["elsewhere"])
+    西宁经济技术开发区生物科技产业园区绿色算力党建联盟 6 of 6 confirmed []
+    红领宁商党建共同体 3 of 4 mostly ['生物园区管委会 (c2)']
+    >>> [row["organization"] for row in r.tables[2].rows]
+    ['生物园区管委会']
+    >>> for group in r.tables[2].rows[0]["groups"]:
+    ...     print(group)
+    红领宁商党建共同体 (active)
+    西宁经济技术开发区生物科技产业园区绿色算力党建联盟 (planned)
     """
     net = load(store, status)
     found = clusters(net, method, resolution, seed)
@@ -83,35 +96,81 @@ def communities(store, status: str = "all", method: str = "louvain", resolution:
         orgs = [v for v in c if net.is_org(v)]
         if not orgs:
             continue
-        rows.append({"cluster": f"c{i}", "organizations": len(orgs), "entities": len(c), "hub": net.label(net.hub(c)),
-                     "members": _names(net, orgs, names), "declared": _names(net, [g for g in groups if cluster_of.get(g) == f"c{i}"], names)})
-    declared = []
+        rows.append(
+            {
+                "cluster": f"c{i}",
+                "organizations": len(orgs),
+                "entities": len(c),
+                "hub": net.label(net.hub(c)),
+                "members": _names(net, orgs, names),
+                "declared": _names(net, [g for g in groups if cluster_of.get(g) == f"c{i}"], names),
+            }
+        )
+    declared: list[dict[str, Any]] = []
     for g, members in groups.items():
         where = [cluster_of.get(m) for m, _st in members]
         home = cluster_of.get(g)
         together = sum(w == home for w in where)
-        declared.append({"group": net.label(g), "type": net.type(g), "members": len(members), "cluster": home,
-                         "together": f"{together} of {len(members)}", "verdict": _verdict(together, len(members)),
-                         "elsewhere": _cap([f"{net.label(m)} ({w})" for (m, _st), w in zip(members, where) if w != home], names)})
+        declared.append(
+            {
+                "group": net.label(g),
+                "type": net.type(g),
+                "members": len(members),
+                "cluster": home,
+                "together": f"{together} of {len(members)}",
+                "verdict": _verdict(together, len(members)),
+                "elsewhere": _cap([f"{net.label(m)} ({w})" for (m, _st), w in zip(members, where) if w != home], names),
+            }
+        )
     declared.sort(key=lambda r: (-r["members"], r["group"]))
     in_groups: dict[str, list[tuple[str, str]]] = {}
     for g, members in groups.items():
         for m, st in members:
             in_groups.setdefault(m, []).append((g, st))
-    overlaps = [{"organization": net.label(m), "type": net.type(m), "cluster": cluster_of.get(m), "n_groups": len({g for g, _st in gs}),
-                 "groups": _cap(sorted(f"{net.label(g)} ({st})" for g, st in gs), names),
-                 "group_clusters": _cap(sorted({cluster_of.get(g, "") for g, _st in gs}), names)}
-                for m, gs in in_groups.items() if len({g for g, _st in gs}) > 1]
+    overlaps: list[dict[str, Any]] = [
+        {
+            "organization": net.label(m),
+            "type": net.type(m),
+            "cluster": cluster_of.get(m),
+            "n_groups": len({g for g, _st in gs}),
+            "groups": _cap(sorted(f"{net.label(g)} ({st})" for g, st in gs), names),
+            "group_clusters": _cap(sorted({cluster_of.get(g, "") for g, _st in gs}), names),
+        }
+        for m, gs in in_groups.items()
+        if len({g for g, _st in gs}) > 1
+    ]
     overlaps.sort(key=lambda r: (-r["n_groups"], r["organization"]))
-    notes = [scope_note(net), f"{len(found)} clusters ({len(rows)} with organizations) by {method} modularity (resolution {resolution:g}" + (f", seed {seed})" if method == "louvain" else ")")]
+    notes = [
+        scope_note(net),
+        f"{len(found)} clusters ({len(rows)} with organizations) by {method} modularity (resolution {resolution:g}"
+        + (f", seed {seed})" if method == "louvain" else ")"),
+    ]
     alone = [v for v in net.orgs if net.simple.degree(v) == 0]
     if alone:
-        notes.append(f"{len(alone)} organization(s) have no relation in this scope and are in no cluster: " + "、".join(_names(net, alone, names)))
+        notes.append(
+            f"{len(alone)} organization(s) have no relation in this scope and are in no cluster: "
+            + "、".join(_names(net, alone, names))
+        )
     tables = []
     for name, cols, data, title in (
-        ("clusters", ["cluster", "organizations", "entities", "hub", "members", "declared"], rows, "结构聚类 / clusters"),
-        ("declared", ["group", "type", "members", "cluster", "together", "verdict", "elsewhere"], declared, "声明的共同体与联盟 / declared groups"),
-        ("overlaps", ["organization", "type", "cluster", "n_groups", "groups", "group_clusters"], overlaps, "跨多个共同体的组织 / in several groups"),
+        (
+            "clusters",
+            ["cluster", "organizations", "entities", "hub", "members", "declared"],
+            rows,
+            "结构聚类 / clusters",
+        ),
+        (
+            "declared",
+            ["group", "type", "members", "cluster", "together", "verdict", "elsewhere"],
+            declared,
+            "声明的共同体与联盟 / declared groups",
+        ),
+        (
+            "overlaps",
+            ["organization", "type", "cluster", "n_groups", "groups", "group_clusters"],
+            overlaps,
+            "跨多个共同体的组织 / in several groups",
+        ),
     ):
         if limit and len(data) > limit:
             notes.append(f"{name}: showing {limit} of {len(data)}; --limit to change")

@@ -35,7 +35,11 @@ def _links(net: Network, v: str, paths: list[list[dict[str, Any]]]) -> list[str]
             if v not in (h["s"], h["o"]):
                 continue
             st = "" if h["status"] == "active" else f" ({h['status']})"
-            out.add(f"{h['predicate']}{st}→ {net.label(h['o'])}" if h["s"] == v else f"←{h['predicate']}{st} {net.label(h['s'])}")
+            out.add(
+                f"{h['predicate']}{st}→ {net.label(h['o'])}"
+                if h["s"] == v
+                else f"←{h['predicate']}{st} {net.label(h['s'])}"
+            )
     return sorted(out)
 
 
@@ -50,8 +54,10 @@ def bridges(store, a: str, b: str, status: str = "all", max_len: int | None = No
     >>> r = bridges(seed_store(), "红领宁商", "绿色算力党建联盟")
     >>> [(row["name"], row["paths"], row["essential"]) for row in r.tables[0].rows]
     [('生物园区管委会', '1 of 2', False), ('西宁经济技术开发区生物科技产业园区', '1 of 2', False)]
-    >>> r.tables[0].rows[0]["links"]
-    ['org:memberOf→ 红领宁商党建共同体', 'plannedMemberOf (planned)→ 西宁经济技术开发区生物科技产业园区绿色算力党建联盟']
+    >>> for link in r.tables[0].rows[0]["links"]:
+    ...     print(link)
+    org:memberOf→ 红领宁商党建共同体
+    plannedMemberOf (planned)→ 西宁经济技术开发区生物科技产业园区绿色算力党建联盟
     """
     src, dst = store.names.resolve(a), store.names.resolve(b)
     if src.iri == dst.iri:
@@ -63,7 +69,10 @@ def bridges(store, a: str, b: str, status: str = "all", max_len: int | None = No
     notes = [scope_note(net)]
     if len(paths) > limit:
         paths = paths[:limit]
-        notes.append(f"more than {limit} paths; showing what the first {limit} (shortest first) go through — lower --max-len or raise --limit")
+        notes.append(
+            f"more than {limit} paths; showing what the first {limit} (shortest first) go through — "
+            "lower --max-len or raise --limit"
+        )
     between = f"{src.name} ↔ {dst.name}"
     if not paths:
         reach = "" if max_len is None else f" within {max_len} hop(s)"
@@ -71,23 +80,59 @@ def bridges(store, a: str, b: str, status: str = "all", max_len: int | None = No
         return Report([Table("connectors", [], [])], notes)
     lengths = sorted({len(p) for p in paths})
     span = f"{lengths[0]}" if len(lengths) == 1 else f"{lengths[0]}–{lengths[-1]}"
-    notes.append(f"{len(paths)} path(s) of {span} hop(s) " + ("(the shortest)" if max_len is None else f"(at most {max_len})"))
+    notes.append(
+        f"{len(paths)} path(s) of {span} hop(s) " + ("(the shortest)" if max_len is None else f"(at most {max_len})")
+    )
     through = Counter(v for p in paths for v in {h[k] for h in p for k in ("s", "o")} - {src.iri, dst.iri})
     order = sorted(through, key=lambda v: (-through[v], not net.is_org(v), net.label(v)))
     essential = {v for v in order[:_ESSENTIAL_CHECKS] if _essential(net, src.iri, dst.iri, v)}
-    connectors = [{"iri": v, "name": net.label(v), "type": net.type(v), "paths": f"{through[v]} of {len(paths)}",
-                   "essential": v in essential, "links": _links(net, v, paths), "memberships": net.memberships_text(v)} for v in order]
+    connectors = [
+        {
+            "iri": v,
+            "name": net.label(v),
+            "type": net.type(v),
+            "paths": f"{through[v]} of {len(paths)}",
+            "essential": v in essential,
+            "links": _links(net, v, paths),
+            "memberships": net.memberships_text(v),
+        }
+        for v in order
+    ]
     connectors.sort(key=lambda r: (not r["essential"], -through[r["iri"]], not net.is_org(r["iri"]), r["name"]))
     used = Counter((h["s"], h["predicate"], h["o"], h["status"]) for p in paths for h in p)
     hop = {(h["s"], h["predicate"], h["o"], h["status"]): h for p in paths for h in p}
-    relations = [{"from": net.label(s), "relation": p, "to": net.label(o), "status": st, "paths": n,
-                  "quote": hop[(s, p, o, st)]["quote"], "source": hop[(s, p, o, st)]["source"]}
-                 for (s, p, o, st), n in sorted(used.items(), key=lambda kv: (-kv[1], net.label(kv[0][0]), kv[0][1], net.label(kv[0][2])))]
+    relations = [
+        {
+            "from": net.label(s),
+            "relation": p,
+            "to": net.label(o),
+            "status": st,
+            "paths": n,
+            "quote": hop[(s, p, o, st)]["quote"],
+            "source": hop[(s, p, o, st)]["source"],
+        }
+        for (s, p, o, st), n in sorted(
+            used.items(), key=lambda kv: (-kv[1], net.label(kv[0][0]), kv[0][1], net.label(kv[0][2]))
+        )
+    ]
     if not connectors:
         notes.append(f"{src.name} and {dst.name} are directly related")
     if any(r["status"] != "active" for r in relations):
         notes.append("some paths go through planned (not yet active) relations; --status active for active ones only")
-    return Report([
-        Table("connectors", ["name", "type", "paths", "essential", "links", "memberships"], connectors, title=f"连接者 / connectors: {between}"),
-        Table("relations", ["from", "relation", "to", "status", "paths", "quote", "source"], relations, title="关系 / relations on the paths"),
-    ], notes)
+    return Report(
+        [
+            Table(
+                "connectors",
+                ["name", "type", "paths", "essential", "links", "memberships"],
+                connectors,
+                title=f"连接者 / connectors: {between}",
+            ),
+            Table(
+                "relations",
+                ["from", "relation", "to", "status", "paths", "quote", "source"],
+                relations,
+                title="关系 / relations on the paths",
+            ),
+        ],
+        notes,
+    )

@@ -14,15 +14,19 @@ from typing import Any
 
 import networkx as nx
 
-from kg import classes
 from kg.analytics.projection import period_end, project, undirected
 from kg.errors import KgError
+from kg.model.names import NameIndex
+from kg.model.terms import ORGANIZATION_CLASSES
 from kg.queries import texts as q
-from kg.queries.names import NameIndex
 
 __all__ = ["Network", "load", "from_rows", "edge_rows", "SCOPES", "MEMBERSHIP", "DATES", "scope_note"]
 
-SCOPES: dict[str, frozenset[str] | None] = {"active": frozenset({"active"}), "planned": frozenset({"active", "planned"}), "all": None}
+SCOPES: dict[str, frozenset[str] | None] = {
+    "active": frozenset({"active"}),
+    "planned": frozenset({"active", "planned"}),
+    "all": None,
+}
 
 # Membership edges by predicate, and the status each one means.
 MEMBERSHIP = {"org:memberOf": "active", "plannedMemberOf": "planned", "formerMemberOf": "ended"}
@@ -30,14 +34,19 @@ MEMBERSHIP = {"org:memberOf": "active", "plannedMemberOf": "planned", "formerMem
 # The date (park:since) of each dated statement, keyed like the edges of ALL_EDGES.
 DATES = q.NamedQuery(
     "statement_dates",
-    "SELECT ?s ?predicate ?o ?status ?since WHERE {" + q._EDGE_BODY + "  ?stmt park:since ?since_ . BIND(STR(?since_) AS ?since)\n}",
+    "SELECT ?s ?predicate ?o ?status ?since WHERE {"
+    + q.EDGE_BODY
+    + "  ?stmt park:since ?since_ . BIND(STR(?since_) AS ?since)\n}",
     """
 MATCH (a:Assertion)-[:SUBJECT]->(s:Resource), (a)-[:OBJECT]->(o:Resource) WHERE a.since IS NOT NULL
-RETURN s.iri AS s, CASE WHEN a.predicate STARTS WITH 'park:' THEN substring(a.predicate, 5) ELSE a.predicate END AS predicate,
+RETURN s.iri AS s,
+       CASE WHEN a.predicate STARTS WITH 'park:' THEN substring(a.predicate, 5) ELSE a.predicate END AS predicate,
        o.iri AS o, substring(a.status, 5) AS status, a.since AS since
 UNION ALL
 MATCH (m:Membership)-[:MEMBER]->(s:Resource), (m)-[:ORGANIZATION]->(o:Resource) WHERE m.since IS NOT NULL
-RETURN s.iri AS s, CASE m.status WHEN 'park:active' THEN 'org:memberOf' WHEN 'park:planned' THEN 'plannedMemberOf' ELSE 'formerMemberOf' END AS predicate,
+RETURN s.iri AS s,
+       CASE m.status WHEN 'park:active' THEN 'org:memberOf' WHEN 'park:planned' THEN 'plannedMemberOf'
+                     ELSE 'formerMemberOf' END AS predicate,
        o.iri AS o, substring(m.status, 5) AS status, m.since AS since""",
 )
 
@@ -61,7 +70,9 @@ class Network:
 
     def __post_init__(self) -> None:
         self.simple = undirected(self.graph)
-        self._orgs = {n for n in self.simple if set(getattr(self.names.by_iri.get(n), "types", ())) & classes.ORGANIZATION_CLASSES}
+        self._orgs = {
+            n for n in self.simple if set(getattr(self.names.by_iri.get(n), "types", ())) & ORGANIZATION_CLASSES
+        }
 
     def label(self, iri: str) -> str:
         return self.names.label(iri)
@@ -101,10 +112,16 @@ class Network:
     def memberships_text(self, node: str, limit: int = 4) -> str:
         """What ``node`` is a member of, and how many members it has, each with status."""
         edges = self.edges_of(node)
-        parts = [f"{self.label(o)} ({d['status']})" for direction, o, d in edges if direction == "->" and d["predicate"] in MEMBERSHIP]
+        parts = [
+            f"{self.label(o)} ({d['status']})"
+            for direction, o, d in edges
+            if direction == "->" and d["predicate"] in MEMBERSHIP
+        ]
         if len(parts) > limit:
             parts[limit:] = [f"+{len(parts) - limit} more"]
-        members = Counter(d["status"] for direction, _o, d in edges if direction == "<-" and d["predicate"] in MEMBERSHIP)
+        members = Counter(
+            d["status"] for direction, _o, d in edges if direction == "<-" and d["predicate"] in MEMBERSHIP
+        )
         text = "member of " + "; ".join(parts) if parts else ""
         if members:
             has = ", ".join(f"{n} {st}" for st, n in sorted(members.items()))
@@ -165,9 +182,12 @@ class Network:
 
 def scope_note(net: Network) -> str:
     """A note saying which relations the numbers count."""
-    what = {"active": "active relations only (the network today)",
-            "planned": "active and planned relations (as if the plans had taken effect; planned ones stay labelled planned)",
-            "all": "every recorded relation (active, planned and ended)"}[net.status]
+    what = {
+        "active": "active relations only (the network today)",
+        "planned": "active and planned relations "
+        "(as if the plans had taken effect; planned ones stay labelled planned)",
+        "all": "every recorded relation (active, planned and ended)",
+    }[net.status]
     return f"counts {what}" + (f", in effect at {net.at}" if net.at else "")
 
 
@@ -180,7 +200,11 @@ def edge_rows(store, dated: bool = False) -> list[dict[str, Any]]:
     rows = store.run(q.ALL_EDGES)
     if not dated:
         return rows
-    dates = {(r["s"], r["predicate"], r["o"], r["status"]): str(r["since"]) for r in store.run(DATES) if r["since"] not in (None, "")}
+    dates = {
+        (r["s"], r["predicate"], r["o"], r["status"]): str(r["since"])
+        for r in store.run(DATES)
+        if r["since"] not in (None, "")
+    }
     return [{**r, "since": dates.get((r["s"], r["predicate"], r["o"], r["status"]))} for r in rows]
 
 
@@ -189,7 +213,7 @@ def from_rows(rows: list[dict[str, Any]], names: NameIndex, status: str = "all",
     statuses = _check_scope(status)
     if at is not None:
         period_end(at)  # a readable error for a malformed date
-    orgs = sorted(iri for iri, e in names.by_iri.items() if set(e.types) & classes.ORGANIZATION_CLASSES)
+    orgs = sorted(iri for iri, e in names.by_iri.items() if set(e.types) & ORGANIZATION_CLASSES)
     return Network(project(rows, statuses, at=at, nodes=orgs), names, status, at)
 
 

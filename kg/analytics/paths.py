@@ -42,7 +42,9 @@ def shortest_path(g: nx.MultiDiGraph, a: str, b: str) -> list[dict[str, Any]] | 
     return hops_of(g, nodes)
 
 
-def all_paths(g: nx.MultiDiGraph, a: str, b: str, max_len: int | None = None, limit: int = 100) -> list[list[dict[str, Any]]]:
+def all_paths(
+    g: nx.MultiDiGraph, a: str, b: str, max_len: int | None = None, limit: int = 100
+) -> list[list[dict[str, Any]]]:
     """Every shortest path from ``a`` to ``b``, or with ``max_len`` every path of at most that many hops.
 
     Paths visit an entity at most once; they come shortest first, then with fewer
@@ -50,7 +52,9 @@ def all_paths(g: nx.MultiDiGraph, a: str, b: str, max_len: int | None = None, li
     know whether there are more). No path gives an empty list.
 
     >>> g = nx.MultiDiGraph()
-    >>> for s, o, st in [("a", "m", "active"), ("m", "b", "active"), ("a", "n", "planned"), ("n", "b", "active"), ("a", "b2", "active"), ("b2", "m", "active")]:
+    >>> edges = [("a", "m", "active"), ("m", "b", "active"), ("a", "n", "planned"), ("n", "b", "active"),
+    ...          ("a", "b2", "active"), ("b2", "m", "active")]
+    >>> for s, o, st in edges:
     ...     _ = g.add_edge(s, o, key=("p", st), predicate="p", status=st, quote="", source="")
     >>> [[h["o"] for h in p] for p in all_paths(g, "a", "b")]
     [['m', 'b'], ['n', 'b']]
@@ -68,7 +72,9 @@ def all_paths(g: nx.MultiDiGraph, a: str, b: str, max_len: int | None = None, li
         found = nx.all_simple_paths(u, a, b, cutoff=max_len)
     cap = max(limit * 20, 1000)  # enough to sort by; a hub graph can hold millions of long paths
     paths = [hops_of(g, nodes) for nodes in itertools.islice(found, cap)]
-    paths.sort(key=lambda hops: (len(hops), sum(h["status"] != "active" for h in hops), [(h["s"], h["o"]) for h in hops]))
+    paths.sort(
+        key=lambda hops: (len(hops), sum(h["status"] != "active" for h in hops), [(h["s"], h["o"]) for h in hops])
+    )
     return paths[:limit]
 
 

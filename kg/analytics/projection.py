@@ -74,15 +74,21 @@ def in_effect(status: str, since: str | None, at: str) -> bool:
     return period_end(since) <= period_end(at)
 
 
-def project(edge_rows: Iterable[dict[str, Any]], statuses: set[str] | frozenset[str] | None = None, *,
-            at: str | None = None, nodes: Iterable[str] = ()) -> nx.MultiDiGraph:
+def project(
+    edge_rows: Iterable[dict[str, Any]],
+    statuses: set[str] | frozenset[str] | None = None,
+    *,
+    at: str | None = None,
+    nodes: Iterable[str] = (),
+) -> nx.MultiDiGraph:
     """A MultiDiGraph of entities from edge rows (``s, predicate, o, status, quote, source[, since]``).
 
     ``statuses`` and ``at`` select the edges and ``nodes`` adds entities without one (see
     the module docstring). Edges are keyed ``(predicate, status)``.
 
     >>> rows = [{"s": "a", "predicate": "org:memberOf", "o": "g", "status": "active", "quote": "q1", "source": "x.txt"},
-    ...         {"s": "b", "predicate": "plannedMemberOf", "o": "g", "status": "planned", "quote": "q2", "source": "x.txt", "since": "2025"}]
+    ...         {"s": "b", "predicate": "plannedMemberOf", "o": "g", "status": "planned", "quote": "q2",
+    ...          "source": "x.txt", "since": "2025"}]
     >>> sorted(project(rows).edges(keys=True))
     [('a', 'g', ('org:memberOf', 'active')), ('b', 'g', ('plannedMemberOf', 'planned'))]
     >>> sorted(project(rows, {"active"}, nodes=["b"]).nodes)
@@ -100,8 +106,16 @@ def project(edge_rows: Iterable[dict[str, Any]], statuses: set[str] | frozenset[
         key = (r["predicate"], r["status"])
         if g.has_edge(r["s"], r["o"], key):
             continue
-        g.add_edge(r["s"], r["o"], key=key, predicate=r["predicate"], status=r["status"], quote=r["quote"],
-                   source=r["source"], since=r.get("since"))
+        g.add_edge(
+            r["s"],
+            r["o"],
+            key=key,
+            predicate=r["predicate"],
+            status=r["status"],
+            quote=r["quote"],
+            source=r["source"],
+            since=r.get("since"),
+        )
     return g
 
 

@@ -14,6 +14,7 @@ import networkx as nx
 
 from kg.analytics.network import Network, load, scope_note
 from kg.errors import KgError
+from kg.model.classes import classes_named
 from kg.queries.result import Report, Table
 
 __all__ = ["centrality", "scores", "betweenness", "pagerank", "MEASURES", "EXACT_UP_TO", "DEFAULT_SAMPLE"]
@@ -66,11 +67,18 @@ def betweenness(g: nx.Graph, sample: int | None = None, seed: int = 0) -> tuple[
     k = sample if sample is not None else (DEFAULT_SAMPLE if n > EXACT_UP_TO else None)
     if k is not None and k >= n:
         k = None
-    note = None if k is None else f"betweenness estimated from {k:,} of {n:,} entities sampled as sources (seed {seed}); --sample K to change"
+    note = (
+        None
+        if k is None
+        else f"betweenness estimated from {k:,} of {n:,} entities sampled as sources (seed {seed}); "
+        "--sample K to change"
+    )
     return nx.betweenness_centrality(g, k=k, seed=seed), note
 
 
-def scores(net: Network, measure: str = "degree", sample: int | None = None, seed: int = 0) -> tuple[dict[str, float], str | None]:
+def scores(
+    net: Network, measure: str = "degree", sample: int | None = None, seed: int = 0
+) -> tuple[dict[str, float], str | None]:
     """The score of every entity for ``measure``, and a note when it is an estimate.
 
     Betweenness is exact up to :data:`EXACT_UP_TO` entities; above that (or with
@@ -95,12 +103,23 @@ def rank(net: Network, values: dict[str, float], candidates: list[str], top: int
 
 def explain(net: Network, node: str) -> dict[str, Any]:
     """Why a node scores: ``memberships``, ``relations`` by kind, what it ``holds_together``."""
-    return {"neighbours": net.simple.degree(node), "memberships": net.memberships_text(node),
-            "relations": net.relations_text(node), "holds_together": net.pieces(node)}
+    return {
+        "neighbours": net.simple.degree(node),
+        "memberships": net.memberships_text(node),
+        "relations": net.relations_text(node),
+        "holds_together": net.pieces(node),
+    }
 
 
-def centrality(store, measure: str = "degree", top: int | None = 10, status: str = "all", type_: str | None = None,
-               sample: int | None = None, seed: int = 0) -> Report:
+def centrality(
+    store,
+    measure: str = "degree",
+    top: int | None = 10,
+    status: str = "all",
+    type_: str | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+) -> Report:
     """The organizations ranked by ``measure`` (degree, betweenness or pagerank), with why.
 
     ``status`` is the scope (active, planned or all, see :mod:`kg.analytics.network`);
@@ -108,8 +127,11 @@ def centrality(store, measure: str = "degree", top: int | None = 10, status: str
 
     >>> from kg.analytics.examples import seed_store
     >>> r = centrality(seed_store(), top=3)
-    >>> [(row["name"], row["neighbours"]) for row in r.tables[0].rows]
-    [('西宁经济技术开发区生物科技产业园区', 46), ('西宁经济技术开发区生物科技产业园区绿色算力党建联盟', 7), ('红领宁商党建共同体', 6)]
+    >>> for row in r.tables[0].rows:
+    ...     print(row["name"], row["neighbours"])
+    西宁经济技术开发区生物科技产业园区 46
+    西宁经济技术开发区生物科技产业园区绿色算力党建联盟 7
+    红领宁商党建共同体 6
     >>> r.tables[0].rows[2]["memberships"]
     'has members: 4 active'
     >>> top = centrality(seed_store(), "betweenness", top=1, status="active").tables[0].rows[0]
@@ -124,16 +146,26 @@ def centrality(store, measure: str = "degree", top: int | None = 10, status: str
     values, estimate = scores(net, measure, sample, seed)
     candidates = net.orgs
     if type_:
-        from kg.queries.named import _type_filter
-
-        allowed = _type_filter(type_)
+        allowed = classes_named(type_)
         candidates = [v for v in candidates if set(net.names.by_iri[v].types) & allowed]
-    rows = [{"rank": i, "iri": v, "name": net.label(v), "type": net.type(v), "score": round(values.get(v, 0.0), 4), **explain(net, v)}
-            for i, v in rank(net, values, candidates, top)]
+    rows = [
+        {
+            "rank": i,
+            "iri": v,
+            "name": net.label(v),
+            "type": net.type(v),
+            "score": round(values.get(v, 0.0), 4),
+            **explain(net, v),
+        }
+        for i, v in rank(net, values, candidates, top)
+    ]
     notes = [scope_note(net)]
     if estimate:
         notes.append(estimate)
     if status != "active" and any(d["status"] != "active" for _u, _v, d in net.graph.edges(data=True)):
-        notes.append("planned relations add to these scores (the relations column counts them); --status active for today's network")
+        notes.append(
+            "planned relations add to these scores (the relations column counts them); "
+            "--status active for today's network"
+        )
     title = f"中心性 / {measure} centrality" + (f" · {type_}" if type_ else "")
     return Report([Table("centrality", _COLUMNS, rows, title=title)], notes)

@@ -1,7 +1,7 @@
 """The named queries behind `kg members`, `memberships`, `related`, `path`, `chain`, `orgs`, `show`, `stats`.
 
 Each function takes a store (anything with ``run(NamedQuery, **iris) -> rows`` and a
-``names`` :class:`~kg.queries.names.NameIndex`), resolves the names it is given, and
+``names`` :class:`~kg.model.names.NameIndex`), resolves the names it is given, and
 returns a :class:`~kg.queries.result.Report` of plain rows.
 """
 
@@ -11,10 +11,11 @@ import json
 import re
 from typing import Any, Protocol
 
-from kg import classes
 from kg.errors import KgError
+from kg.model.classes import ancestors, classes_named, label_zh
+from kg.model.names import Entity, NameIndex
+from kg.model.terms import ORGANIZATION_CLASSES, RELATIONS
 from kg.queries import texts as q
-from kg.queries.names import Entity, NameIndex
 from kg.queries.result import Report, Table
 
 __all__ = ["members", "memberships", "related", "path", "chain", "orgs", "show", "stats", "STATUS_CHOICES"]
@@ -29,7 +30,14 @@ class Store(Protocol):
 
 
 def _subject(ent: Entity) -> dict[str, Any]:
-    return {"iri": ent.iri, "name": ent.name, "name_en": ent.name_en, "aliases": list(ent.aliases), "types": list(ent.types), "matched_by": ent.matched_by}
+    return {
+        "iri": ent.iri,
+        "name": ent.name,
+        "name_en": ent.name_en,
+        "aliases": list(ent.aliases),
+        "types": list(ent.types),
+        "matched_by": ent.matched_by,
+    }
 
 
 def _order(r: dict[str, Any]) -> str:
@@ -90,8 +98,10 @@ def members(store: Store, name: str, status: str = "all") -> Report:
     if not rows:  # 青海大学 has no members, but is (or will be) a member of something: say where to look
         bodies = {r["org"] for r in store.run(q.MEMBERSHIPS, member=org.iri)}
         if bodies:
-            notes.append(f"{org.name} has no members; it is (or will be) a member of {len(bodies)} organization(s): "
-                         f"kg memberships {org.name}")
+            notes.append(
+                f"{org.name} has no members; it is (or will be) a member of {len(bodies)} organization(s): "
+                f"kg memberships {org.name}"
+            )
     return Report([table], notes, _subject(org))
 
 
@@ -101,7 +111,9 @@ def memberships(store: Store, name: str, status: str = "all") -> Report:
     ent = store.names.resolve(name)
     rows = _sorted(_dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status")), "status", "org_name")
     shown = [r for r in rows if status == "all" or r["status"] == status]
-    table = Table("memberships", ["org_name", "org_en", *_MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships")
+    table = Table(
+        "memberships", ["org_name", "org_en", *_MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships"
+    )
     return Report([table], [], _subject(ent))
 
 
@@ -110,7 +122,7 @@ def _short(predicate: str) -> str:
 
 
 # what an edge between two entities can be: a relation, a membership by status, a chain link
-EDGE_PREDICATES = classes.RELATIONS | {"memberOf", "plannedMemberOf", "formerMemberOf", "nextInChain"}
+EDGE_PREDICATES = RELATIONS | {"memberOf", "plannedMemberOf", "formerMemberOf", "nextInChain"}
 
 
 def _check_predicates(predicates: tuple[str, ...]) -> set[str]:
@@ -156,21 +168,52 @@ def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...]
                         hidden[short, r["status"]] = hidden.get((short, r["status"]), 0) + 1
                     continue
                 other = r["o"] if direction == "->" else r["s"]
-                rows.append({"depth": level, "from": store.names.label(node), "direction": direction, "relation": r["predicate"],
-                             "entity": store.names.label(other), "iri": other, "status": r["status"], "quote": r["quote"], "source": r["source"]})
+                rows.append(
+                    {
+                        "depth": level,
+                        "from": store.names.label(node),
+                        "direction": direction,
+                        "relation": r["predicate"],
+                        "entity": store.names.label(other),
+                        "iri": other,
+                        "status": r["status"],
+                        "quote": r["quote"],
+                        "source": r["source"],
+                    }
+                )
                 if other not in seen:
                     seen.add(other)
                     nxt.append(other)
         frontier = nxt
-    rows = _sorted(_dedupe(rows, ("from", "direction", "relation", "iri", "status")), "depth", "from", "direction", "relation", "entity")
-    table = Table("related", ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"], rows, title=f"{start.name} 的关联 / related")
+    rows = _sorted(
+        _dedupe(rows, ("from", "direction", "relation", "iri", "status")),
+        "depth",
+        "from",
+        "direction",
+        "relation",
+        "entity",
+    )
+    table = Table(
+        "related",
+        ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"],
+        rows,
+        title=f"{start.name} 的关联 / related",
+    )
     depth_arg = f" --depth {depth}" if depth > 1 else ""
     notes = [f"not shown: {n} {status} {p} relation(s); see with: kg related {name}{depth_arg} --predicate {p}"
              for (p, status), n in sorted(hidden.items())]
     return Report([table], notes, _subject(start))
 
 
-def path(store: Store, a: str, b: str, status: str = "all", all_paths: bool = False, max_len: int | None = None, limit: int = 50) -> Report:
+def path(
+    store: Store,
+    a: str,
+    b: str,
+    status: str = "all",
+    all_paths: bool = False,
+    max_len: int | None = None,
+    limit: int = 50,
+) -> Report:
     """The shortest chain of relations between two entities, each hop with its evidence.
 
     ``status='active'`` ignores planned and ended relations; by default every relation
@@ -184,17 +227,52 @@ def path(store: Store, a: str, b: str, status: str = "all", all_paths: bool = Fa
         from kg import analytics
 
         graph = analytics.project(store.run(q.ALL_EDGES), statuses=statuses)
-        return _paths(store, src, dst, analytics.all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1), status, max_len, limit)
+        return _paths(
+            store,
+            src,
+            dst,
+            analytics.all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1),
+            status,
+            max_len,
+            limit,
+        )
     from kg.queries.shortest import shortest_hops  # a BFS over the edge ends: no networkx, no full projection
 
     hops = shortest_hops(store, src.iri, dst.iri, statuses)
     if hops is None:
-        return Report([Table("path", [], [])], [f"no path between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only")], _subject(src))
-    rows = [{"step": i, "from": store.names.label(h["s"]), "relation": h["predicate"], "to": store.names.label(h["o"]), **{k: h[k] for k in ("status", "quote", "source")}} for i, h in enumerate(hops, 1)]
+        return Report(
+            [Table("path", [], [])],
+            [
+                f"no path between {src.name} and {dst.name}"
+                + ("" if status == "all" else f" using {status} relations only")
+            ],
+            _subject(src),
+        )
+    rows = [
+        {
+            "step": i,
+            "from": store.names.label(h["s"]),
+            "relation": h["predicate"],
+            "to": store.names.label(h["o"]),
+            **{k: h[k] for k in ("status", "quote", "source")},
+        }
+        for i, h in enumerate(hops, 1)
+    ]
     notes = []
     if any(r["status"] != "active" for r in rows):
         notes.append("this path goes through planned (not yet active) relations; --status active for active ones only")
-    return Report([Table("path", ["step", "from", "relation", "to", "status", "quote", "source"], rows, title=f"{src.name} → {dst.name}")], notes, _subject(src))
+    return Report(
+        [
+            Table(
+                "path",
+                ["step", "from", "relation", "to", "status", "quote", "source"],
+                rows,
+                title=f"{src.name} → {dst.name}",
+            )
+        ],
+        notes,
+        _subject(src),
+    )
 
 
 def _paths(store: Store, src: Entity, dst: Entity, paths: list, status: str, max_len: int | None, limit: int) -> Report:
@@ -202,19 +280,46 @@ def _paths(store: Store, src: Entity, dst: Entity, paths: list, status: str, max
     notes = []
     if len(paths) > limit:
         paths = paths[:limit]
-        notes.append(f"more than {limit} paths; showing the first {limit} (shortest first)" + ("; lower --max-len" if max_len else ""))
-    rows = [{"path": n, "step": i, "from": store.names.label(h["s"]), "relation": h["predicate"], "to": store.names.label(h["o"]),
-             **{k: h[k] for k in ("status", "quote", "source")}} for n, hops in enumerate(paths, 1) for i, h in enumerate(hops, 1)]
+        notes.append(
+            f"more than {limit} paths; showing the first {limit} (shortest first)"
+            + ("; lower --max-len" if max_len else "")
+        )
+    rows = [
+        {
+            "path": n,
+            "step": i,
+            "from": store.names.label(h["s"]),
+            "relation": h["predicate"],
+            "to": store.names.label(h["o"]),
+            **{k: h[k] for k in ("status", "quote", "source")},
+        }
+        for n, hops in enumerate(paths, 1)
+        for i, h in enumerate(hops, 1)
+    ]
     if not paths:
         within = f" of at most {max_len} hops" if max_len else ""
-        notes.append(f"no path{within} between {src.name} and {dst.name}" + ("" if status == "all" else f" using {status} relations only"))
+        notes.append(
+            f"no path{within} between {src.name} and {dst.name}"
+            + ("" if status == "all" else f" using {status} relations only")
+        )
     else:
-        notes.insert(0, f"{len(paths)} path(s), " + ("the shortest ones" if max_len is None else f"of at most {max_len} hops, shortest first"))
+        notes.insert(
+            0,
+            f"{len(paths)} path(s), "
+            + ("the shortest ones" if max_len is None else f"of at most {max_len} hops, shortest first"),
+        )
     planned = [n for n, hops in enumerate(paths, 1) if any(h["status"] != "active" for h in hops)]
     if planned:
-        notes.append(f"path(s) {', '.join(map(str, planned))} go through planned (not yet active) relations; --status active for active ones only")
+        notes.append(
+            f"path(s) {', '.join(map(str, planned))} go through planned (not yet active) relations; "
+            "--status active for active ones only"
+        )
     title = f"{src.name} → {dst.name}" if rows else ""
-    return Report([Table("paths", ["path", "step", "from", "relation", "to", "status", "quote", "source"], rows, title=title)], notes, _subject(src))
+    return Report(
+        [Table("paths", ["path", "step", "from", "relation", "to", "status", "quote", "source"], rows, title=title)],
+        notes,
+        _subject(src),
+    )
 
 
 def chain(store: Store, name: str) -> Report:
@@ -226,18 +331,15 @@ def chain(store: Store, name: str) -> Report:
     tables = []
     for c in chains:
         rows = _sorted(_dedupe(store.run(q.CHAIN_STAGES, chain=c), ("position",)), "position")
-        tables.append(Table("stages", ["position", "name", "name_en", "quote", "source"], rows, title=rows[0]["chain_name"] if rows else c))
+        tables.append(
+            Table(
+                "stages",
+                ["position", "name", "name_en", "quote", "source"],
+                rows,
+                title=rows[0]["chain_name"] if rows else c,
+            )
+        )
     return Report(tables, [], _subject(ent))
-
-
-def _type_filter(type_: str) -> set[str]:
-    """Class local names matching ``type_`` (local name, Chinese or English label), with subclasses."""
-    key = type_.strip().casefold()
-    for name, (_iri, zh, en, _parents) in classes.CLASSES.items():
-        if key in {name.casefold(), zh.casefold(), en.casefold()}:
-            return classes.descendants(name)
-    known = sorted(classes.ORGANIZATION_CLASSES)
-    raise KgError(f"unknown type {type_!r}; known types: {', '.join(known)}")
 
 
 def _local(type_: str) -> str:
@@ -245,11 +347,7 @@ def _local(type_: str) -> str:
 
 
 def _most_specific(types: set[str]) -> list[str]:
-    return sorted(t for t in types if not any(t != u and t in classes.ancestors(u) for u in types))
-
-
-def _type_zh(t: str) -> str:
-    return classes.CLASSES.get(t, ("", "", "", ()))[1]
+    return sorted(t for t in types if not any(t != u and t in ancestors(u) for u in types))
 
 
 def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Report:
@@ -257,16 +355,16 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
     by_org: dict[str, dict[str, Any]] = {}
     for r in store.run(q.ORGS):
         row = by_org.setdefault(r["org"], {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "types": set()})
-        if _local(r["type"]) in classes.ORGANIZATION_CLASSES:
+        if _local(r["type"]) in ORGANIZATION_CLASSES:
             row["types"].add(_local(r["type"]))
     rows = [
-        {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "type": t, "type_zh": _type_zh(t)}
+        {"org": r["org"], "name": r["name"], "name_en": r["name_en"], "type": t, "type_zh": label_zh(t)}
         for r in by_org.values()
         for t in _most_specific(r["types"])
     ]
     notes = []
     if type_:
-        allowed = _type_filter(type_)
+        allowed = classes_named(type_)
         rows = [r for r in rows if r["type"] in allowed]
     subject = None
     if in_:
@@ -276,13 +374,15 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
         subject = _subject(park)
         notes.append(f"organizations located in, established in or part of {park.name}")
     rows = _sorted(rows, "type", "name")
-    return Report([Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, subject)
+    return Report(
+        [Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, subject
+    )
 
 
 def show(store: Store, name: str) -> Report:
     """One entity: types, names, memberships, relations both ways, indicators, each with evidence."""
     ent = store.names.resolve(name)
-    types = [{"type": t, "type_zh": _type_zh(t)} for t in ent.types]
+    types = [{"type": t, "type_zh": label_zh(t)} for t in ent.types]
     names = [{"kind": "name (zh)", "value": ent.name}]
     names += [{"kind": "alias/简称", "value": a} for a in ent.aliases]
     if ent.name_en:
@@ -293,11 +393,26 @@ def show(store: Store, name: str) -> Report:
     member_rows += [{"relation": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}}
                     for r in hs]
     rel = [
-        {"direction": d, "relation": r["predicate"], "other": store.names.label(r["o"] if d == "->" else r["s"]), "status": r["status"], "quote": r["quote"], "source": r["source"]}
+        {
+            "direction": d,
+            "relation": r["predicate"],
+            "other": store.names.label(r["o"] if d == "->" else r["s"]),
+            "status": r["status"],
+            "quote": r["quote"],
+            "source": r["source"],
+        }
         for d, r in _edges_of(store, ent.iri)
         if r["predicate"] not in ("org:memberOf", "plannedMemberOf", "formerMemberOf")
     ]
-    rel += [{"direction": "->", "relation": r["predicate"], "other": r["value"], **{k: r[k] for k in ("status", "quote", "source")}} for r in store.run(q.LITERAL_FACTS, x=ent.iri)]
+    rel += [
+        {
+            "direction": "->",
+            "relation": r["predicate"],
+            "other": r["value"],
+            **{k: r[k] for k in ("status", "quote", "source")},
+        }
+        for r in store.run(q.LITERAL_FACTS, x=ent.iri)
+    ]
     rel = _sorted(_dedupe(rel, ("direction", "relation", "other", "status")), "direction", "relation", "other")
     ind = [{**r, "value": _number(r["value"])} for r in store.run(q.INDICATORS, x=ent.iri)]
     ind = _sorted(_dedupe(ind, ("metric", "value", "period")), "metric", "value")
@@ -306,8 +421,15 @@ def show(store: Store, name: str) -> Report:
         Table("types", ["type", "type_zh"], types, title="类型 / types"),
         Table("names", ["kind", "value"], names, title="名称 / names"),
         Table("memberships", ["relation", "other", *_MEMBER_COLS], member_rows, title="成员关系 / memberships"),
-        Table("relations", ["direction", "relation", "other", "status", "quote", "source"], rel, title="关系 / relations"),
-        Table("indicators", ["metric", "metric_en", "qualifier", "value", "unit", "period", "quote", "source"], ind, title="指标 / indicators"),
+        Table(
+            "relations", ["direction", "relation", "other", "status", "quote", "source"], rel, title="关系 / relations"
+        ),
+        Table(
+            "indicators",
+            ["metric", "metric_en", "qualifier", "value", "unit", "period", "quote", "source"],
+            ind,
+            title="指标 / indicators",
+        ),
     ]
     return Report(tables, [], _subject(ent))
 
@@ -317,8 +439,9 @@ def stats(store: Store) -> Report:
     from kg.pg import compact
 
     predicates = [{**r, "predicate": compact(str(r.get("predicate", "")))} for r in store.run(q.PREDICATE_COUNTS)]
-    return Report([
-        Table("classes", ["class", "label_zh", "count"], store.run(q.CLASS_COUNTS), title="按类 / by class"),
-        Table("predicates", ["predicate", "count"], predicates, title="按谓词 / by predicate"),
-    ])
-
+    return Report(
+        [
+            Table("classes", ["class", "label_zh", "count"], store.run(q.CLASS_COUNTS), title="按类 / by class"),
+            Table("predicates", ["predicate", "count"], predicates, title="按谓词 / by predicate"),
+        ]
+    )

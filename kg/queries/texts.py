@@ -103,7 +103,7 @@ RETURN org.iri AS org, i.value AS value, i.unit_zh AS unit, ev.quote_zh AS quote
 )
 
 # Edges between entities: relation assertions, memberships and chain links, with status and evidence.
-_EDGE_BODY = """
+EDGE_BODY = """
   {
     ?stmt a park:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; park:status ?st .
     _EV
@@ -139,7 +139,7 @@ MATCH (c:Resource)-[:HAS_STAGE]->(st1:ChainStage)-[:STAGE_ENTITY]->(s:Resource),
 WHERE st2.position = st1.position + 1 AND {_ENDS}
 {_cev("c")}
 RETURN s.iri AS s, 'nextInChain' AS predicate, o.iri AS o, 'active' AS status, ev.quote_zh AS quote, doc.fileName AS source"""
-_EDGE_SPARQL = _EDGE_SELECT + _EDGE_BODY + "}"
+_EDGE_SPARQL = _EDGE_SELECT + EDGE_BODY + "}"
 EDGES_FROM = NamedQuery("edges_from", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))  # bind s
 EDGES_TO = NamedQuery("edges_to", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))  # bind o
 ALL_EDGES = NamedQuery("all_edges", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))

@@ -21,8 +21,17 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-__all__ = ["LOOPBACK_NAMES", "MIN_TOKEN_LENGTH", "Refused", "host_name", "served_names", "shown_names", "check_write",
-           "HostGuard", "Cors"]
+__all__ = [
+    "LOOPBACK_NAMES",
+    "MIN_TOKEN_LENGTH",
+    "Refused",
+    "host_name",
+    "served_names",
+    "shown_names",
+    "check_write",
+    "HostGuard",
+    "Cors",
+]
 
 #: the names of this machine a writable endpoint always answers to (besides its --host and --allowed-host)
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -81,8 +90,9 @@ def shown_names(names: Iterable[str]) -> str:
 
 def _shown(value: str, limit: int = 100) -> str:
     """A header value as a message may quote it: printable ASCII, at most ``limit`` characters."""
-    shown = "".join(c if c.isascii() and c.isprintable() else "?" for c in value[:limit])
-    return shown + ("…" if len(value) > limit else "")
+    return "".join(c if c.isascii() and c.isprintable() else "?" for c in value[:limit]) + (
+        "…" if len(value) > limit else ""
+    )
 
 
 def _port(host: str) -> int | None:
@@ -116,10 +126,12 @@ def check_write(headers: Mapping[str, str], token: str | None) -> None:
                            "send updates from a script, or from a page of this endpoint's own origin")
     scheme, _, sent = headers.get("authorization", "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token or not hmac.compare_digest(sent.strip().encode(), token.encode()):
-        raise Refused(401, "SPARQL Update needs this endpoint's token: send Authorization: Bearer <token> "
-                           "(kg serve --writable prints it on stderr at start, or takes it from --token / "
-                           "KG_SERVE_TOKEN)",
-                      {"WWW-Authenticate": "Bearer"})
+        raise Refused(
+            401,
+            "SPARQL Update needs this endpoint's token: send Authorization: Bearer <token> (kg serve --writable "
+            "prints it on stderr at start, or takes it from --token / KG_SERVE_TOKEN)",
+            {"WWW-Authenticate": "Bearer"},
+        )
 
 
 def _plain(status: int, message: str, headers: dict[str, str] | None = None):
@@ -171,8 +183,11 @@ class Cors:
         if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
             asked = [h.strip() for h in headers.get("access-control-request-headers", "").split(",")]
             allowed = [h for h in asked if _HEADER_NAME.fullmatch(h) and h.lower() not in ("authorization", "cookie")]
-            out = {"access-control-allow-origin": "*", "access-control-allow-methods": "GET, POST, OPTIONS",
-                   "access-control-max-age": "3600"}
+            out = {
+                "access-control-allow-origin": "*",
+                "access-control-allow-methods": "GET, POST, OPTIONS",
+                "access-control-max-age": "3600",
+            }
             if allowed:
                 out["access-control-allow-headers"] = ", ".join(allowed)
             if self.private_network and headers.get("access-control-request-private-network", "").lower() == "true":

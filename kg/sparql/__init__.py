@@ -17,12 +17,28 @@ unless the caller allows them.
 """
 
 from kg.sparql.check import MAX_NESTING, QUERY_FORMS, Query, check, syntax_error
-from kg.sparql.errors import (Busy, MemoryLimit, QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout,
-                              ResultTooLarge, SparqlError, WorkerDied)
+from kg.sparql.errors import (
+                              Busy,
+                              MemoryLimit,
+                              QueryFailed,
+                              QueryRefused,
+                              QuerySyntaxError,
+                              QueryTimeout,
+                              ResultTooLarge,
+                              SparqlError,
+                              WorkerDied,
+)
 from kg.sparql.execute import execute, resolve_graph
 from kg.sparql.limits import DEFAULT_MAX_MEMORY
-from kg.sparql.protocol import (DEFAULT_TIMEOUT, GRAPH_FORMATS, SOLUTION_FORMATS, TURTLE_PREFIXES, Request, Result,
-                                default_format)
+from kg.sparql.protocol import (
+                              DEFAULT_TIMEOUT,
+                              GRAPH_FORMATS,
+                              SOLUTION_FORMATS,
+                              TURTLE_PREFIXES,
+                              Request,
+                              Result,
+                              default_format,
+)
 from kg.sparql.runner import QueryRunner, run
 
 __all__ = [

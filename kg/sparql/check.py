@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.model.terms import PREFIXES
 from kg.sparql.errors import QueryRefused, QuerySyntaxError
-from kg.stores.embedded import PREFIXES
 
 __all__ = ["Query", "check", "syntax_error", "keywords", "nesting", "QUERY_FORMS", "MAX_NESTING"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from kg.model.terms import PREFIXES
 from kg.sparql.check import keywords
 from kg.sparql.errors import SparqlError
 from kg.sparql.protocol import GRAPH_FORMATS, SOLUTION_FORMATS, TURTLE_PREFIXES, Request, Result
-from kg.stores.embedded import PREFIXES
 
 __all__ = ["execute", "resolve_graph", "display", "TooMany"]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 __all__ = ["die_with_parent", "data_size", "limit_memory", "OUT_OF_MEMORY", "DEFAULT_MAX_MEMORY"]
 
 #: memory a query worker may use, in MB (its data segment and anonymous mappings: ``RLIMIT_DATA``)

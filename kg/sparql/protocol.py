@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kg.model.terms import PREFIXES
 from kg.sparql.check import Query
 from kg.sparql.errors import SparqlError
-from kg.stores.embedded import PREFIXES
 
 __all__ = ["Request", "Result", "default_format", "SOLUTION_FORMATS", "GRAPH_FORMATS", "DEFAULT_TIMEOUT",
            "TURTLE_PREFIXES"]

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from kg.errors import KgError
-from kg.queries.names import ID_BASE, NameIndex
+from kg.model.names import ID_BASE, NameIndex
 
 __all__ = ["BoltConfig", "BoltStore", "Engine", "ENGINES", "LoadReport", "load", "load_store", "export_triples", "export_rdf",
            "check_read_only"]
@@ -561,7 +561,7 @@ def export_rdf(config: BoltConfig | None = None, fmt: str = "nt") -> bytes:
     """The property graph read back as RDF, serialized as N-Triples (``nt``) or Turtle (``ttl``)."""
     import pyoxigraph as ox
 
-    from kg.stores.embedded import PREFIXES
+    from kg.model.terms import PREFIXES
 
     formats = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE}
     if fmt not in formats:

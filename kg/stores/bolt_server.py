@@ -43,9 +43,17 @@ DISCARD, PULL, TELEMETRY, ROUTE, LOGON, LOGOFF = 0x2F, 0x3F, 0x54, 0x66, 0x6A, 0
 UNAUTHORIZED = "Neo.ClientError.Security.Unauthorized"
 _LITERALS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 _LEAD = re.compile(r"\A(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
-_STATS = {"nodes_created": "nodes-created", "nodes_deleted": "nodes-deleted", "relationships_created": "relationships-created",
-          "relationships_deleted": "relationships-deleted", "properties_set": "properties-set", "labels_added": "labels-added",
-          "labels_removed": "labels-removed", "indices_created": "indexes-added", "indices_deleted": "indexes-removed"}
+_STATS = {
+    "nodes_created": "nodes-created",
+    "nodes_deleted": "nodes-deleted",
+    "relationships_created": "relationships-created",
+    "relationships_deleted": "relationships-deleted",
+    "properties_set": "properties-set",
+    "labels_added": "labels-added",
+    "labels_removed": "labels-removed",
+    "indices_created": "indexes-added",
+    "indices_deleted": "indexes-removed",
+}
 
 log = logging.getLogger("kg.bolt_server")
 
@@ -77,12 +85,25 @@ def classify(error: Exception) -> BoltFailure:
     msg = " ".join(str(error).split()) or type(error).__name__
     low = msg.lower()
     if "read-only" in low or "ro_query" in low:
-        return BoltFailure("Neo.ClientError.Statement.AccessMode", f"a write in a read-only session or transaction: {msg}")
-    if "invalid input" in low or "errmsg" in low or "syntax" in low or "unknown function" in low or "not defined" in low:
+        return BoltFailure(
+            "Neo.ClientError.Statement.AccessMode", f"a write in a read-only session or transaction: {msg}"
+        )
+    if (
+        "invalid input" in low
+        or "errmsg" in low
+        or "syntax" in low
+        or "unknown function" in low
+        or "not defined" in low
+    ):
         return BoltFailure("Neo.ClientError.Statement.SyntaxError", msg)
     if "type mismatch" in low:
         return BoltFailure("Neo.ClientError.Statement.TypeError", msg)
-    return BoltFailure("Neo.ClientError.Statement.ExecutionFailed" if "timeout" not in low else "Neo.ClientError.Transaction.TransactionTimedOut", msg)
+    return BoltFailure(
+        "Neo.ClientError.Statement.ExecutionFailed"
+        if "timeout" not in low
+        else "Neo.ClientError.Transaction.TransactionTimedOut",
+        msg,
+    )
 
 
 def is_explain(query: str) -> bool:
@@ -97,8 +118,10 @@ def is_explain(query: str) -> bool:
     if re.match(r"EXPLAIN\b", rest, re.I):
         return True
     if re.search(r"(?<![.$`\w])EXPLAIN\b", _LITERALS.sub(" ", query), re.I):
-        raise BoltFailure("Neo.ClientError.Statement.SyntaxError",
-                          "EXPLAIN is understood only at the start of a query (pass parameters as Bolt parameters, not in a CYPHER header)")
+        raise BoltFailure(
+            "Neo.ClientError.Statement.SyntaxError",
+            "EXPLAIN is understood only at the start of a query (pass parameters as Bolt parameters, not in a CYPHER header)",
+        )
     return False
 
 
@@ -109,7 +132,10 @@ def _strip_explain(query: str) -> str:
 
 def _check_params(v: Any, where: str = "parameter") -> None:
     if isinstance(v, Structure) or isinstance(v, bytes):
-        raise BoltFailure("Neo.ClientError.Statement.TypeError", f"the local server cannot pass this {where} to FalkorDB (a {type(v).__name__}): use strings, numbers, booleans, lists and maps")
+        raise BoltFailure(
+            "Neo.ClientError.Statement.TypeError",
+            f"the local server cannot pass this {where} to FalkorDB (a {type(v).__name__}): use strings, numbers, booleans, lists and maps",
+        )
     if isinstance(v, dict):
         for x in v.values():
             _check_params(x, where)
@@ -144,8 +170,19 @@ class BoltServer:
         t0 = time.perf_counter()
         if is_explain(query):
             plan = graph.explain(_strip_explain(query), params or None)
-            lines = [line.decode() if isinstance(line, bytes) else str(line) for line in getattr(plan, "plan", None) or str(plan).splitlines()]
-            summary = {"type": "r", "plan": {"operatorType": "FalkorDB execution plan", "args": {"text": "\n".join(lines)}, "identifiers": [], "children": []}}
+            lines = [
+                line.decode() if isinstance(line, bytes) else str(line)
+                for line in getattr(plan, "plan", None) or str(plan).splitlines()
+            ]
+            summary = {
+                "type": "r",
+                "plan": {
+                    "operatorType": "FalkorDB execution plan",
+                    "args": {"text": "\n".join(lines)},
+                    "identifiers": [],
+                    "children": [],
+                },
+            }
             return _Result(["plan"], [[line] for line in lines], summary)
         try:
             res = (graph.ro_query if read else graph.query)(query, params or None)
@@ -158,7 +195,10 @@ class BoltServer:
         fields = [f.decode() if isinstance(f, bytes) else str(f) for f in fields]
         rows = [[from_falkordb(v) for v in row] for row in res.result_set]
         stats = {name: int(getattr(res, attr)) for attr, name in _STATS.items() if getattr(res, attr, 0)}
-        summary: dict[str, Any] = {"type": "r" if not stats else "rw" if rows else "w", "t_last": int((time.perf_counter() - t0) * 1000)}
+        summary: dict[str, Any] = {
+            "type": "r" if not stats else "rw" if rows else "w",
+            "t_last": int((time.perf_counter() - t0) * 1000),
+        }
         if stats:
             summary["stats"] = stats
         return _Result(fields, rows, summary)
@@ -294,12 +334,17 @@ class _Connection:
             servers = [{"addresses": [f"{host}:{port}"], "role": role} for role in ("WRITE", "READ", "ROUTE")]
             await self.send(SUCCESS, {"rt": {"ttl": 300, "db": "neo4j", "servers": servers}})
         else:
-            raise BoltFailure("Neo.ClientError.Request.Invalid", f"message 0x{tag:02X} is not supported by the local server")
+            raise BoltFailure(
+                "Neo.ClientError.Request.Invalid", f"message 0x{tag:02X} is not supported by the local server"
+            )
 
     @staticmethod
     def _check_db(db: Any) -> None:
         if db not in DATABASES:
-            raise BoltFailure("Neo.ClientError.Database.DatabaseNotFound", f"the local server has one database, 'neo4j' (FalkorDB graph 'falkordb'); not {db!r}")
+            raise BoltFailure(
+                "Neo.ClientError.Database.DatabaseNotFound",
+                f"the local server has one database, 'neo4j' (FalkorDB graph 'falkordb'); not {db!r}",
+            )
 
     async def run_query(self, query: str, params: dict[str, Any], extra: dict[str, Any]) -> None:
         scope = self.tx if self.tx is not None else extra
@@ -342,7 +387,9 @@ class _Connection:
                 data = b"".join(chunk(pack(Structure(RECORD, [row]))) for row in batch)
             except PackStreamError as e:
                 self.results.pop(key, None)
-                raise BoltFailure("Neo.ClientError.Statement.TypeError", f"a value in the result cannot be sent over Bolt: {e}") from None
+                raise BoltFailure(
+                    "Neo.ClientError.Statement.TypeError", f"a value in the result cannot be sent over Bolt: {e}"
+                ) from None
             self.writer.write(data)
             await self.writer.drain()
         if res.rows and not discard:
@@ -379,7 +426,13 @@ async def _main(host: str, port: int, redis_port: int, password: str | None) -> 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, server.close)
     watcher = asyncio.create_task(_watch(redis_port, server))
-    log.info("Bolt on %s:%d for FalkorDB on 127.0.0.1:%d (%s)", host, port, redis_port, "password required" if password else "no password")
+    log.info(
+        "Bolt on %s:%d for FalkorDB on 127.0.0.1:%d (%s)",
+        host,
+        port,
+        redis_port,
+        "password required" if password else "no password",
+    )
     with contextlib.suppress(asyncio.CancelledError):
         await server.wait_closed()
     watcher.cancel()

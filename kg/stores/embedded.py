@@ -6,7 +6,7 @@ Layout of a store directory::
       current -> gen-<hash>-<time>      symlink, replaced atomically by each build
       gen-<hash>-<time>/
         oxigraph/                      the RDF dataset (RocksDB)
-        names.json                     name index for resolution (see kg.queries.names)
+        names.json                     name index for resolution (see kg.model.names)
         names.sqlite                   the same index on disk, for one lookup without loading it all
         documents.json                 per facts file: hashes, entities, references, edges (rebuilds)
         edges.json                     entity-to-entity edges with status (kg path)
@@ -38,55 +38,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import BuildLocked, KgError, StoreMissing
+from kg.errors import BuildLocked, KgError, StoreDamaged, StoreMissing, first_line, storage_errors
+from kg.model.terms import ONTOLOGY_IRI as ONTOLOGY_GRAPH
+from kg.model.terms import PREFIXES
 
-__all__ = ["EmbeddedStore", "StoreDir", "StoreDamaged", "DEFAULT_STORE", "inline_iris", "storage_errors"]
+__all__ = ["EmbeddedStore", "StoreDir", "StoreDamaged", "DEFAULT_STORE", "inline_iris", "storage_errors", "PREFIXES",
+           "ONTOLOGY_GRAPH", "FILE_ERRORS"]
 
 DEFAULT_STORE = Path("data/store")
-ONTOLOGY_GRAPH = "https://w3id.org/park-kg/ontology"
-PREFIXES = {
-    "park": "https://w3id.org/park-kg/ontology#",
-    "id": "https://w3id.org/park-kg/id/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "time": "http://www.w3.org/2006/time#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-
-
-class StoreDamaged(KgError):
-    """The current generation of a store cannot be read as it was built."""
-
-    def __init__(self, store: Path | str, what: str):
-        self.store = Path(store)
-        self.what = " ".join(str(what).split())[:300]
-        super().__init__(f"the store at {store} is damaged ({self.what}): run `kg build --force`")
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
-
 #: what reading a damaged JSON file raises, besides OSError
 FILE_ERRORS = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
-
-
-@contextlib.contextmanager
-def storage_errors(store: Path | str, what: str = "", kinds: tuple[type[BaseException], ...] = (OSError, RuntimeError)) -> Iterator[None]:
-    """Turn what RocksDB (OSError, RuntimeError "Corruption: …") or a parser raises on a damaged file into :class:`StoreDamaged`."""
-    try:
-        yield
-    except kinds as e:
-        if isinstance(e, KgError):
-            raise
-        raise StoreDamaged(store, f"{what}{': ' if what else ''}{_first_line(e)}") from None
 
 
 class StoreDir:
@@ -120,7 +81,7 @@ class StoreDir:
         except (RuntimeError, OSError) as e:  # a loop: RuntimeError before Python 3.13, OSError (ELOOP) after
             if "loop" in str(e).lower() or getattr(e, "errno", None) == 40:
                 raise StoreDamaged(self.path, "`current` is a symbolic link that loops") from None
-            raise StoreDamaged(self.path, f"`current`: {_first_line(e)}") from None
+            raise StoreDamaged(self.path, f"`current`: {first_line(e)}") from None
         if not target.is_dir():
             raise StoreDamaged(self.path, f"`current` leads to {target.name}, which is not a directory")
         if not (target / "manifest.json").is_file():
@@ -293,14 +254,14 @@ class EmbeddedStore:
 
     @property
     def names(self):
-        """The :class:`~kg.queries.names.NameIndex` of this generation."""
+        """The :class:`~kg.model.names.NameIndex` of this generation."""
         if self._names is None:
             if (self.generation / "names.sqlite").is_file():
                 from kg.stores.namedb import DiskNames
 
                 self._names = DiskNames(self.generation / "names.sqlite", store=self.dir.path)
             else:  # a store built before names.sqlite
-                from kg.queries.names import NameIndex
+                from kg.model.names import NameIndex
 
                 with self._damaged("names.json", FILE_ERRORS):
                     data = json.loads((self.generation / "names.json").read_text(encoding="utf-8"))

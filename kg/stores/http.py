@@ -56,7 +56,11 @@ def first_line(body: bytes, limit: int = 200) -> str:
     text = body.decode("utf-8", "replace")
     if re.search(r"<(html|body|!doctype)\b", text[:500], re.I):
         pre = _PRE.search(text)
-        text = html.unescape(pre.group(2) if pre else _TAGS.sub("\n", re.sub(r"<(title|head|style|script)[^>]*>.*?</\1>", "", text, flags=re.S | re.I)))
+        text = html.unescape(
+            pre.group(2)
+            if pre
+            else _TAGS.sub("\n", re.sub(r"<(title|head|style|script)[^>]*>.*?</\1>", "", text, flags=re.S | re.I))
+        )
     for line in text.splitlines():
         line = line.strip()
         if line:
@@ -98,8 +102,16 @@ def _auto_auth(user: str, password: str):
 class HttpClient:
     """An httpx client for one server: auth, timeouts, retries, one-line errors."""
 
-    def __init__(self, *, user: str | None = None, password: str | None = None, auth: str = "auto", timeout: float = 300.0,
-                 retries: int = 3, backoff: float = 0.25):
+    def __init__(
+        self,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        auth: str = "auto",
+        timeout: float = 300.0,
+        retries: int = 3,
+        backoff: float = 0.25,
+    ):
         import httpx
 
         if auth not in AUTH_CHOICES:
@@ -111,7 +123,9 @@ class HttpClient:
             pw = password or ""
             how = {"basic": lambda: httpx.BasicAuth(user, pw), "digest": lambda: httpx.DigestAuth(user, pw),
                    "auto": lambda: _auto_auth(user, pw)}[auth]()
-        self.client = httpx.Client(auth=how, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=True)
+        self.client = httpx.Client(
+            auth=how, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=True
+        )
 
     def request(self, method: str, url: str, *, content: bytes | None = None, headers: dict[str, str] | None = None,
                 data: dict[str, str] | None = None, ok: tuple[int, ...] = ()) -> Any:
@@ -144,7 +158,9 @@ class HttpClient:
         if r.status_code == 401 and not self.user:
             msg += " (the server wants a user: --user NAME, password in KG_SPARQL_PASSWORD)"
         elif r.status_code == 401:
-            msg += " (wrong --user or KG_SPARQL_PASSWORD" + (", or the endpoint wants --auth digest)" if self.auth == "basic" else ")")
+            msg += " (wrong --user or KG_SPARQL_PASSWORD" + (
+                ", or the endpoint wants --auth digest)" if self.auth == "basic" else ")"
+            )
         elif r.status_code == 403:
             msg += " (this account may not do that: docs/how-to/servers.md says what to grant)"
         return msg

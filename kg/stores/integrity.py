@@ -30,7 +30,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["IMMUTABLE", "record", "oxigraph_files", "check_files", "written_since", "graph_digests", "graph_counts", "compare_graphs", "same_content", "seal", "check_seal"]
+from kg.errors import storage_errors
+
+__all__ = [
+    "IMMUTABLE",
+    "record",
+    "oxigraph_files",
+    "check_files",
+    "written_since",
+    "graph_digests",
+    "graph_counts",
+    "compare_graphs",
+    "same_content",
+    "seal",
+    "check_seal",
+]
 
 #: the files of a generation besides the RocksDB tables that nothing rewrites
 IMMUTABLE = ("names.json", "names.sqlite", "documents.json", "edges.json")
@@ -139,7 +153,11 @@ def graph_digests(quads) -> dict[str, list]:
         key = "" if isinstance(g, ox.DefaultGraph) else g.value
         if "_:" in text or "XMLSchema#" in text:  # maybe a blank node or a typed literal: look closer
             o = q.object
-            if isinstance(q.subject, ox.BlankNode) or isinstance(o, ox.BlankNode) or (isinstance(o, ox.Literal) and o.datatype.value in _NUMBERS):
+            if (
+                isinstance(q.subject, ox.BlankNode)
+                or isinstance(o, ox.BlankNode)
+                or (isinstance(o, ox.Literal) and o.datatype.value in _NUMBERS)
+            ):
                 text = " ".join(_term(t) for t in (q.subject, q.predicate, o)) + " " + key
         h = from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
         a = acc.setdefault(key, [0, 0])
@@ -160,8 +178,25 @@ def graph_counts(store) -> dict[str, int]:
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBERS = frozenset(_XSD + t for t in ("decimal", "integer", "int", "long", "short", "byte", "double", "float", "nonNegativeInteger",
-                                        "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong"))
+_NUMBERS = frozenset(
+    _XSD + t
+    for t in (
+        "decimal",
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "double",
+        "float",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+)
 
 
 def _term(t) -> str:
@@ -185,6 +220,7 @@ def compare_graphs(found: dict[str, list], recorded: dict[str, list], counts_onl
         f, r = found.get(g), recorded.get(g)
         name = g or "the default graph"
         if r is None:
+            assert f is not None  # g comes from one of the two
             return f"{name} holds {f[0]:,} quads that were not built"
         if f is None:
             return f"{name} is missing ({r[0]:,} quads when it was built)"
@@ -219,8 +255,6 @@ def same_content(store: Path, cur: Path, manifest: dict[str, Any], say: Callable
     count), and the record is renewed so that the next check is a ``stat`` again.
     """
     import pyoxigraph as ox
-
-    from kg.stores.embedded import storage_errors
 
     recorded = manifest["integrity"]["graphs"]
     before = oxigraph_files(cur)

@@ -1,6 +1,6 @@
 """The name index on disk: ``names.sqlite`` beside ``names.json``, so one lookup needs no full index.
 
-:class:`~kg.queries.names.NameIndex` builds its dictionaries from every entity (and
+:class:`~kg.model.names.NameIndex` builds its dictionaries from every entity (and
 computes the normalized key of every name) before it answers: 0.7 s for 26,000 entities,
 more than a whole `kg members` should take. ``kg build`` writes the same index into SQLite
 (one row per entity, one per lookup key, keys computed at build time), and
@@ -17,13 +17,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kg.queries.names import Entity, NameIndex
+from kg.errors import StoreDamaged
+from kg.model.names import Entity, NameIndex
 from kg.text import name_key
 
 __all__ = ["DiskNames", "write_names_db"]
 
 _SCHEMA = """
-CREATE TABLE entity (n INTEGER PRIMARY KEY, iri TEXT UNIQUE, id TEXT, name TEXT, name_en TEXT, aliases TEXT, types TEXT);
+CREATE TABLE entity (n INTEGER PRIMARY KEY, iri TEXT UNIQUE, id TEXT, name TEXT, name_en TEXT, aliases TEXT,
+                     types TEXT);
 CREATE TABLE key (level TEXT, key TEXT, n INTEGER);
 """
 _COLS = "iri, id, name, name_en, aliases, types"
@@ -50,10 +52,25 @@ def write_names_db(path: Path, entries: list[dict[str, Any]]) -> None:
     con = sqlite3.connect(path)
     try:
         con.executescript(_SCHEMA)
-        con.executemany(f"INSERT INTO entity (n, {_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        ((n, e["iri"], e["id"], e["name"], e.get("name_en"), json.dumps(e.get("aliases", []), ensure_ascii=False),
-                          json.dumps(e.get("types", []))) for n, e in enumerate(entries)))
-        con.executemany("INSERT INTO key (level, key, n) VALUES (?, ?, ?)", ((lvl, k, n) for n, e in enumerate(entries) for lvl, k in _keys(e)))
+        con.executemany(
+            f"INSERT INTO entity (n, {_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    n,
+                    e["iri"],
+                    e["id"],
+                    e["name"],
+                    e.get("name_en"),
+                    json.dumps(e.get("aliases", []), ensure_ascii=False),
+                    json.dumps(e.get("types", [])),
+                )
+                for n, e in enumerate(entries)
+            ),
+        )
+        con.executemany(
+            "INSERT INTO key (level, key, n) VALUES (?, ?, ?)",
+            ((lvl, k, n) for n, e in enumerate(entries) for lvl, k in _keys(e)),
+        )
         con.execute("CREATE INDEX key_lookup ON key (level, key)")
         con.commit()
     finally:
@@ -69,7 +86,7 @@ class _Db:
     """One read-only connection per process (a forked query worker opens its own).
 
     SQLite's errors on a damaged file ("file is not a database", "database disk image is
-    malformed") become :class:`~kg.stores.embedded.StoreDamaged` for the store at ``store``.
+    malformed") become :class:`~kg.errors.StoreDamaged` for the store at ``store``.
     """
 
     def __init__(self, path: Path, store: Path | None = None):
@@ -80,15 +97,14 @@ class _Db:
 
     def rows(self, sql: str, *args: Any) -> list[tuple]:
         try:
-            if self._pid != os.getpid():
-                self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            con = self._con
+            if con is None or self._pid != os.getpid():
+                con = self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
                 self._pid = os.getpid()
-            return self._con.execute(sql, args).fetchall()
+            return con.execute(sql, args).fetchall()
         except UnicodeEncodeError:  # typed text with undecodable bytes (surrogates) names nothing stored here
             return []
         except sqlite3.DatabaseError as e:
-            from kg.stores.embedded import StoreDamaged
-
             self._pid = -1
             raise StoreDamaged(self.store, f"{self.path.name}: {e}") from None
 
@@ -121,8 +137,12 @@ class _Level(Mapping):
         self.db, self.level = db, level
 
     def __getitem__(self, key: str) -> list[Entity]:
-        rows = self.db.rows(f"SELECT {', '.join('e.' + c for c in _COLS.split(', '))} FROM key k JOIN entity e ON e.n = k.n "
-                            "WHERE k.level = ? AND k.key = ? ORDER BY k.rowid", self.level, key)
+        rows = self.db.rows(
+            f"SELECT {', '.join('e.' + c for c in _COLS.split(', '))} FROM key k JOIN entity e ON e.n = k.n "
+            "WHERE k.level = ? AND k.key = ? ORDER BY k.rowid",
+            self.level,
+            key,
+        )
         if not rows:
             raise KeyError(key)
         return [_entity(r) for r in rows]
@@ -137,7 +157,9 @@ class _Level(Mapping):
 class DiskNames(NameIndex):
     """A :class:`NameIndex` answered from ``names.sqlite`` (same resolution, ambiguity and suggestions)."""
 
-    def __init__(self, path: Path | str, store: Path | str | None = None):  # noqa: super().__init__ would build the whole index in memory
+    def __init__(self, path: Path | str, store: Path | str | None = None):
+        # no super().__init__(): it would build the whole index in memory
         db = _Db(Path(path), Path(store) if store is not None else None)
-        self.by_iri = _ByIri(db)
-        self._exact = {level: _Level(db, level) for level in ("name", "alias", "english", "normalized")}
+        # mappings that read the database instead of the dicts NameIndex builds (read-only, same lookups)
+        self.by_iri = _ByIri(db)  # type: ignore[assignment]
+        self._exact = {level: _Level(db, level) for level in ("name", "alias", "english", "normalized")}  # type: ignore[misc]

@@ -22,8 +22,18 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Structure", "PackStreamError", "pack", "unpack", "chunk", "node", "relationship", "unbound_relationship", "path",
-           "from_falkordb"]
+__all__ = [
+    "Structure",
+    "PackStreamError",
+    "pack",
+    "unpack",
+    "chunk",
+    "node",
+    "relationship",
+    "unbound_relationship",
+    "path",
+    "from_falkordb",
+]
 
 MAX_CHUNK = 0xFFFF
 _EPOCH = _dt.date(1970, 1, 1)
@@ -75,7 +85,9 @@ def _temporal(v: Any) -> Structure | None:
     """Dates and times as Bolt structures (naive values as local ones)."""
     if isinstance(v, _dt.datetime):
         if v.tzinfo is not None:
-            return Structure(0x49, [calendar.timegm(v.utctimetuple()), v.microsecond * 1000, int(v.utcoffset().total_seconds())])
+            return Structure(
+                0x49, [calendar.timegm(v.utctimetuple()), v.microsecond * 1000, int(v.utcoffset().total_seconds())]
+            )
         return Structure(0x64, [calendar.timegm(v.timetuple()), v.microsecond * 1000])
     if isinstance(v, _dt.date):
         return Structure(0x44, [(v - _EPOCH).days])
@@ -263,12 +275,29 @@ def from_falkordb(v: Any) -> Any:
     from falkordb.path import Path
 
     if isinstance(v, Node):
-        return node(v.id, [lab for lab in (v.labels or []) if lab], {k: from_falkordb(x) for k, x in v.properties.items()})
+        return node(
+            v.id, [lab for lab in (v.labels or []) if lab], {k: from_falkordb(x) for k, x in v.properties.items()}
+        )
     if isinstance(v, Edge):
-        return relationship(v.id, _nid(v.src_node), _nid(v.dest_node), v.relation, {k: from_falkordb(x) for k, x in v.properties.items()})
+        return relationship(
+            v.id,
+            _nid(v.src_node),
+            _nid(v.dest_node),
+            v.relation,
+            {k: from_falkordb(x) for k, x in v.properties.items()},
+        )
     if isinstance(v, Path):
         nodes = [from_falkordb(n) for n in v.nodes()]
-        rels = [(e.id, _nid(e.src_node), _nid(e.dest_node), e.relation, {k: from_falkordb(x) for k, x in e.properties.items()}) for e in v.edges()]
+        rels = [
+            (
+                e.id,
+                _nid(e.src_node),
+                _nid(e.dest_node),
+                e.relation,
+                {k: from_falkordb(x) for k, x in e.properties.items()},
+            )
+            for e in v.edges()
+        ]
         return path(nodes, rels)
     if isinstance(v, dict):
         return {str(k): from_falkordb(x) for k, x in v.items()}

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
-from kg.queries.names import ID_BASE, NameIndex
+from kg.model.names import ID_BASE, NameIndex
 from kg.stores.http import HttpClient, check_url
 
 __all__ = ["RemoteSparql", "NAMES_SPARQL", "name_entries"]
@@ -61,18 +61,31 @@ def name_entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     Aliases and types are sorted (RDF keeps no order); only entities with a park-kg entity class count.
     """
-    from kg.vocab import ENTITY_CLASSES
+    from kg.model.terms import ENTITY_CLASSES
 
     kinds = {iri: k for k, iri in ENTITY_CLASSES.items()}
     by_iri: dict[str, dict[str, Any]] = {}
     for r in rows:
-        e = by_iri.setdefault(r["iri"], {"iri": r["iri"], "id": r["iri"][len(ID_BASE):], "name": r["name"], "name_en": r["name_en"],
-                                         "aliases": set(), "types": set()})
+        e = by_iri.setdefault(
+            r["iri"],
+            {
+                "iri": r["iri"],
+                "id": r["iri"][len(ID_BASE) :],
+                "name": r["name"],
+                "name_en": r["name_en"],
+                "aliases": set(),
+                "types": set(),
+            },
+        )
         if r["alias"]:
             e["aliases"].add(r["alias"])
         if r["type"] in kinds:
             e["types"].add(kinds[r["type"]])
-    return [{**e, "aliases": sorted(e["aliases"]), "types": sorted(e["types"])} for _, e in sorted(by_iri.items()) if e["types"]]
+    return [
+        {**e, "aliases": sorted(e["aliases"]), "types": sorted(e["types"])}
+        for _, e in sorted(by_iri.items())
+        if e["types"]
+    ]
 
 
 class RemoteSparql:
@@ -85,12 +98,23 @@ class RemoteSparql:
 
     name = "sparql"
 
-    def __init__(self, endpoint: str | None = None, names: NameIndex | None = None, *, store_path: Path | str | None = None,
-                 user: str | None = None, password: str | None = None, auth: str | None = None, timeout: float = 60.0):
+    def __init__(
+        self,
+        endpoint: str | None = None,
+        names: NameIndex | None = None,
+        *,
+        store_path: Path | str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        auth: str | None = None,
+        timeout: float = 60.0,
+    ):
         endpoint = endpoint or os.environ.get("KG_SPARQL_QUERY")
         if not endpoint:
-            raise KgError("--backend sparql needs the server's SPARQL query URL: --sparql-endpoint URL or KG_SPARQL_QUERY "
-                          "(e.g. http://127.0.0.1:7878/query for Oxigraph, http://127.0.0.1:8890/sparql for Virtuoso)")
+            raise KgError(
+                "--backend sparql needs the server's SPARQL query URL: --sparql-endpoint URL or KG_SPARQL_QUERY "
+                "(e.g. http://127.0.0.1:7878/query for Oxigraph, http://127.0.0.1:8890/sparql for Virtuoso)"
+            )
         self.url = check_url(endpoint, "a SPARQL query endpoint (e.g. http://127.0.0.1:7878/query)")
         self.store_path = store_path
         self._names = names
@@ -135,10 +159,13 @@ class RemoteSparql:
 
     def select(self, sparql: str, **iris: str) -> list[dict[str, Any]]:
         """A SELECT with the project prefixes; rows of plain Python values."""
-        from kg.stores.embedded import PREFIXES, inline_iris
+        from kg.model.terms import PREFIXES
+        from kg.stores.embedded import inline_iris
 
         text = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) + inline_iris(sparql, iris)
-        r = self.http.request("POST", self.url, data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+        r = self.http.request(
+            "POST", self.url, data={"query": text}, headers={"Accept": "application/sparql-results+json"}
+        )
         try:
             res = json.loads(r.content)
             names = res["head"]["vars"]
@@ -148,8 +175,10 @@ class RemoteSparql:
                           f"(Content-Type {r.headers.get('content-type', '?')}); is it the query endpoint?") from None
         cap = r.headers.get("x-sparql-maxrows")  # Virtuoso: the answer was cut at ResultSetMaxRows
         if cap and cap.isdigit() and len(bindings) >= int(cap):
-            raise KgError(f"the SPARQL server at {self.url} cut the answer at {int(cap):,} rows, so it would be incomplete: "
-                          "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini")
+            raise KgError(
+                f"the SPARQL server at {self.url} cut the answer at {int(cap):,} rows, so it would be incomplete: "
+                "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini"
+            )
         return [{n: _value(b.get(n)) for n in names} for b in bindings]
 
     def close(self) -> None:

@@ -12,8 +12,9 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.classes import CLASSES, ancestors
-from kg.queries.names import Entity
+from kg.model.classes import ancestors
+from kg.model.names import Entity
+from kg.model.terms import CLASSES
 from kg.views import cluster
 from kg.views import layout as lay
 from kg.views.style import FONT, HUB_DEGREE, class_style, edge_style, english_label, node_label, node_size, relation_labels

@@ -23,7 +23,7 @@ import networkx as nx
 from kg import analytics
 from kg.errors import KgError
 from kg.queries import texts as q
-from kg.queries.named import _type_filter
+from kg.model.classes import classes_named
 from kg.queries.texts import NamedQuery
 from kg.views import MAX_NODES
 from kg.views import layout as lay
@@ -114,7 +114,7 @@ def _filter_predicates(g: nx.MultiDiGraph, known: set[str], predicates: tuple[st
 def _filter_types(store, g: nx.MultiDiGraph, types: tuple[str, ...]) -> nx.MultiDiGraph:
     allowed: set[str] = set()
     for t in types:
-        allowed |= _type_filter(t)
+        allowed |= classes_named(t)
     keep = [v for v in g if (e := store.names.by_iri.get(v)) and allowed & set(e.types)]
     return g.subgraph(keep).copy()
 

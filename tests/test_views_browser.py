@@ -413,3 +413,31 @@ def test_search_on_a_big_graph_is_indexed_debounced_and_right(big_page, open_pag
     p.page.keyboard.press("Enter")  # Enter opens the groups that hold it and centres on it
     assert p.until("id => kgView.nodes.get(id) && kgView.network.getSelectedNodes()[0] === id", target["id"])
     assert p.errors == []
+
+
+def test_a_summary_never_draws_planned_relations_as_active(open_page, tmp_path):
+    """Between two closed groups, the active relations and the planned ones are separate edges: the planned
+    ones dashed like every planned relation, never counted into a plain line."""
+    import networkx as nx
+
+    from kg.queries.names import Entity
+    from kg.views.drawing import draw
+    from kg.views.page import write_html
+
+    g, ents = nx.MultiDiGraph(), {}
+    for iri, t in [("urn:P", "IndustrialPark"), ("urn:Q", "IndustrialPark")] + [(f"urn:{p}{k}", "Company")
+                                                                               for p in "pq" for k in range(6)]:
+        ents[iri] = Entity(iri, iri, iri[4:], None, (), (t,))
+        g.add_node(iri)
+    relations = [(f"urn:{p}{k}", f"urn:{p.upper()}", "locatedIn", "active") for p in "pq" for k in range(6)]
+    relations += [("urn:p0", "urn:q0", "partnerOf", "active"), ("urn:p1", "urn:q1", "plannedMemberOf", "planned"),
+                  ("urn:p2", "urn:q2", "plannedMemberOf", "planned")]
+    for s, o, pred, status in relations:
+        g.add_edge(s, o, predicate=pred, status=status, quote="引文", source="a.txt")
+    view = draw(g, ents, collapse=True)
+    assert {n["cluster"] for n in view.nodes} == {"cluster:urn:P", "cluster:urn:Q"}
+    p = open_page(write_html(view, tmp_path / "summary.html"))
+    drawn = p.js("kgView.edges.get().map(e => [e.count, !!e.dashes, e.title])")
+    assert sorted((n, dashed) for n, dashed, _ in drawn) == [(1, False), (2, True)]
+    assert all(("planned" in title) == dashed for _n, dashed, title in drawn)
+    assert p.errors == []

@@ -8,7 +8,8 @@ them stay single entities). A park group of more than :data:`SUBGROUP`
 entities is split again by type (types with at least :data:`MIN_GROUP` entities there), so
 opening it shows the park, small types as entities and large ones as groups. The page
 (``page.js``) draws each closed group as one node sized by its count, joins groups by one
-edge per pair labelled with the number of relations, and expands a group on click.
+edge per pair and status (planned dashed) labelled with the number of relations, and expands
+a group on click.
 """
 
 from __future__ import annotations

@@ -212,3 +212,27 @@ def test_extraction_reports_each_pass():
     assert phases == ["extract: sentences", "extract: organizations", "extract: relations and figures"]
     assert all(s.total == len(text) and s.unit == "characters" for s in steps)
     assert [s.done for s in steps] == [0, len(text)] * 3
+
+
+def test_neo4j_load_draws_the_shared_bar_on_a_terminal(tmp_path):
+    """`kg neo4j load` reports through kg.progress like every long command: on a terminal, the bar redrawn
+    in place, never click's own bar, whose \\r and cursor codes the terminal-safe stderr prints as text."""
+    from kg.build import build
+    from kg.graphdb import GraphDb, free_port
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synth
+
+    synth.write_facts(synth.generate(1, 150, seed=3, per_doc=40)[0], tmp_path)  # over 2,000 rows to load
+    build(tmp_path / "facts", tmp_path / "store", shacl=False)
+    db = GraphDb(tmp_path / "graphdb")
+    st = db.start(port=free_port(), bolt_port=free_port())
+    try:
+        code, out = run_in_terminal(["--store", str(tmp_path / "store"), "neo4j", "load"],
+                                    env={"KG_GRAPHDB_DIR": str(db.dir), "NEO4J_URI": st.bolt_uri})
+    finally:
+        db.stop()
+    assert code == 0, out
+    assert "\\u000d" not in out and "\\u001b" not in out, out
+    total = int(re.search(r"100%  ([\d,]+) of \1 rows", out)[1].replace(",", ""))
+    assert total > 2000 and re.search(r"loaded \d+ nodes and \d+ relationships", out), out

@@ -236,3 +236,22 @@ def test_neo4j_load_draws_the_shared_bar_on_a_terminal(tmp_path):
     assert "\\u000d" not in out and "\\u001b" not in out, out
     total = int(re.search(r"100%  ([\d,]+) of \1 rows", out)[1].replace(",", ""))
     assert total > 2000 and re.search(r"loaded \d+ nodes and \d+ relationships", out), out
+
+
+def test_control_characters_are_measured_as_the_terminal_shows_them():
+    """A name from an untrusted store with ESC or U+202E in it is printed escaped (six columns per
+    character): the table is laid out on the escaped text, so it still fits and its columns line up."""
+    from kg.text import escape_controls
+
+    name = "红领\u202e宁商\x1b[2J"
+    report = Report([Table("members", ["member_name", "status", "quote"],
+                           [{"member_name": name, "status": "planned", "quote": "吸纳" * 40},
+                            {"member_name": "青海大学", "status": "active", "quote": "吸纳"}])],
+                    notes=["x\u202e" * 30])
+    fitted = render(report, "table", width=40)
+    assert escape_controls(fitted) == fitted and all(display_width(line) <= 40 for line in fitted.splitlines()), fitted
+    whole = render(report, "table")
+    assert escape_controls(whole) == whole and escape_controls(name) in whole
+    lines = whole.splitlines()
+    at = {display_width(line[:line.index(s)]) for line in lines for s in (" planned ", " active ") if s in line}
+    assert len(at) == 1, whole  # the status column lines up

@@ -89,7 +89,8 @@ def group(g, nodes: list[dict[str, Any]], classes: Mapping[str, tuple[str, str]]
         colour, shape = class_style(p["group"])
         name = p["name"]
         out.append(_cluster(pid, None, node_label(name, hub=True), p["name_en"] or name, members, colour, shape))
-        limit = len(members) if len(members) > SUBGROUP else 0  # types of a big park with MIN_GROUP entities, not all of it
+        # types of a big park with MIN_GROUP entities, not all of it
+        limit = len(members) if len(members) > SUBGROUP else 0
         out += _by_type(members, classes, pid, lambda c, limit=limit: MIN_GROUP <= c < limit, skip=p["id"])
     out += _by_type(by_group[None], classes, None, lambda c: c >= MIN_GROUP)
     return out

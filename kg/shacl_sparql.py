@@ -50,6 +50,8 @@ _NODE = _NOTES | _TARGETS | {"property", "sparql"}
 _PROPERTY = _NOTES | _TARGETS | {"path", "minCount", "maxCount", "qualifiedValueShape", "qualifiedMinCount",
                                  "qualifiedMaxCount", "uniqueLang", *_PAIRS}
 _NESTED = _NOTES  # a member of sh:or, a sh:qualifiedValueShape: constraints on the value node only
+_SINGLE = ("path", "minCount", "maxCount", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount",
+           "uniqueLang", "flags")  # read as one value each
 # Datatypes whose lexical forms Oxigraph can check (it has a cast function for them)
 _CASTS = {XSD + t for t in ("boolean", "decimal", "integer", "float", "double", "date", "time", "dateTime",
                             "duration", "dayTimeDuration", "yearMonthDuration", "gYear", "gYearMonth", "gMonth",
@@ -219,6 +221,8 @@ def _path(g: _Shapes, path) -> tuple[str, str]:
 def _property_checks(g: _Shapes, shape, targets: str) -> list[Check]:
     """The checks of a property shape applied to the focus nodes that ``targets`` binds to ?this."""
     spec = g.sh(shape)
+    if several := [k for k in _SINGLE if len(spec.get(k, ())) > 1]:
+        raise UnsupportedShape(f"sh:{several[0]} (on {shape}) has more than one value: only one is translated")
     path, shown = _path(g, g.one(shape, SH + "path"))
     msgs = g.english(shape)
     values = f"?this {path} ?v ."

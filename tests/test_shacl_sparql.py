@@ -197,6 +197,11 @@ UNTRANSLATED = {
                             "  sh:sparql [ sh:select 'SELECT ?o WHERE { $this ?p ?o }' ] .",
     "LIMIT in a select": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
                          "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p ?o } LIMIT 1' ] .",
+    "two qualified value shapes": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ;\n"
+                                  "  sh:qualifiedValueShape [ sh:class <urn:D> ] , [ sh:class <urn:E> ] ;\n"
+                                  "  sh:qualifiedMinCount 1 ] .",
+    "two paths": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                 "  sh:property [ sh:path <urn:p> , <urn:q> ; sh:minCount 1 ] .",
     "datatype Oxigraph cannot check": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
                                       "  sh:property [ sh:path <urn:p> ; sh:datatype <urn:Datatype> ] .",
 }

@@ -56,7 +56,9 @@ _SINGLE = ("path", "minCount", "maxCount", "qualifiedValueShape", "qualifiedMinC
 _CASTS = {XSD + t for t in ("boolean", "decimal", "integer", "float", "double", "date", "time", "dateTime",
                             "duration", "dayTimeDuration", "yearMonthDuration", "gYear", "gYearMonth", "gMonth",
                             "gMonthDay", "gDay")}
-_UNSAFE_SELECT = re.compile(r"[?$](currentShape|shapesGraph)\b|\b(LIMIT|OFFSET|VALUES|MINUS|SERVICE)\b", re.I)
+# pre-bound variables, result variables (?path, ?failure) and clauses a query for all focus nodes at once would change
+_UNSAFE_SELECT = re.compile(r"[?$](currentShape|shapesGraph|path|failure)\b|\b(LIMIT|OFFSET|VALUES|MINUS|SERVICE)\b",
+                            re.I)
 
 
 class UnsupportedShape(ValueError):

@@ -195,6 +195,8 @@ UNTRANSLATED = {
                      "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p $currentShape }' ] .",
     "select without $this": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
                             "  sh:sparql [ sh:select 'SELECT ?o WHERE { $this ?p ?o }' ] .",
+    "?path in a select": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                         "  sh:sparql [ sh:select 'SELECT $this ?path WHERE { $this ?path ?o }' ] .",
     "LIMIT in a select": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
                          "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p ?o } LIMIT 1' ] .",
     "two qualified value shapes": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ;\n"

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
+
 __all__ = ["Check", "Violation", "UnsupportedShape", "compile_shapes", "run_checks"]
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -61,8 +63,8 @@ _UNSAFE_SELECT = re.compile(r"[?$](currentShape|shapesGraph|path|failure)\b|\b(L
                             re.I)
 
 
-class UnsupportedShape(ValueError):
-    """The shapes use a SHACL feature this translation does not cover."""
+class UnsupportedShape(KgError, ValueError):
+    """The shapes use a SHACL feature this translation does not cover (`kg build` says so in one line)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import pytest
 
 from conftest import ROOT, SEEDS
 
+from kg.errors import KgError
 from kg.progress import Step
 from kg.shacl_sparql import UnsupportedShape, Violation, compile_shapes, run_checks
 from kg.validate import ShaclError, validate_documents, violations
@@ -172,8 +173,9 @@ def test_a_shape_feature_without_a_translation_is_refused(tmp_path):
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
                       "  sh:property [ sh:path <urn:p> ; sh:hasValue <urn:v> ] .\n", encoding="utf-8")
-    with pytest.raises(UnsupportedShape, match="hasValue"):
+    with pytest.raises(UnsupportedShape, match="hasValue") as refused:
         compile_shapes(shapes)
+    assert isinstance(refused.value, KgError)  # the CLI prints it as one line, not a traceback
 
 
 _HEAD = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"

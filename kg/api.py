@@ -127,11 +127,11 @@ class Graph:
 
         return memberships(self.store, name, status)
 
-    def related(self, name: str, depth: int = 1, predicates: tuple[str, ...] = ()) -> Report:
-        """Neighbours up to ``depth`` hops away, only through ``predicates`` when given."""
+    def related(self, name: str, depth: int = 1, predicates: tuple[str, ...] | str = ()) -> Report:
+        """Neighbours up to ``depth`` hops away, only through ``predicates`` (one name or several) when given."""
         from kg.queries import related
 
-        return related(self.store, name, depth, tuple(predicates))
+        return related(self.store, name, depth, _names(predicates))
 
     def path(
         self, a: str, b: str, status: str = "all", *, all_paths: bool = False, max_len: int | None = None
@@ -211,6 +211,7 @@ class Graph:
     def view(self, output: Path | str | None = None, **options: Any) -> View:
         """The interactive view (``kg view``): written to ``output`` when given. ``options``: around=, depth=,
         community=, chain=, types=, predicates=, status=, english=, max_nodes= (see :func:`kg.views.select.view`)."""
+        options.update({k: _names(options[k]) for k in ("types", "predicates") if k in options})
         if output is not None:
             from kg.views import write_view
 
@@ -247,3 +248,8 @@ class Graph:
             if store is not self._store:
                 store.close()
         return Report([Table("rows", list(rows[0]) if rows else [], rows)])
+
+
+def _names(values: tuple[str, ...] | str) -> tuple[str, ...]:
+    """One name or several: ``predicates="memberOf"`` is one predicate (as ``--predicate memberOf``), not eight."""
+    return (values,) if isinstance(values, str) else tuple(values)

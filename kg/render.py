@@ -10,7 +10,8 @@ Without a width — pipes, files, ``--full`` — the output is what it always wa
 bidi characters (ESC, U+009B CSI, U+202E…) as ``\\uXXXX`` (:func:`kg.text.escape_controls`),
 so no text from a facts file, an article or the store can move the cursor, recolour the
 terminal or reverse what it shows, in a table, a message or JSON (where ``\\uXXXX`` is
-the same character). :func:`render` itself returns the data as it is.
+the same character). :func:`render` returns JSON and CSV data as it is; a table is laid out
+on the escaped text, so its columns line up and it fits the width it was given.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def _limit(column: str, values: list[str]) -> int:
 def _table_text(t: Table, width: int | None = None, left_out: set[tuple[str, str]] | None = None) -> str:
     """The table's text; with ``width``, fitted to it (what was shortened or hidden is added to ``left_out``)."""
     cols = [c for c in t.columns if any(r.get(c) not in (None, "") for r in t.rows)] or t.columns
-    cells = [[_cell(r.get(c)) for c in cols] for r in t.rows]
+    cells = [[escape_controls(_cell(r.get(c))) for c in cols] for r in t.rows]  # measured as a terminal shows them
     natural = [max([display_width(c)] + [display_width(row[i]) for row in cells]) for i, c in enumerate(cols)]
     limits = [_limit(c, [row[i] for row in cells]) for i, c in enumerate(cols)]
     widths = [min(limit, n) for limit, n in zip(limits, natural)]
@@ -202,6 +203,7 @@ def _fold(text: str, width: int | None) -> list[str]:
     >>> _fold("note: 青海大学 will join --full", 12)
     ['note: 青海大', '学 will join', '--full']
     """
+    text = escape_controls(text)  # measured as a terminal shows it
     if width is None:
         return [text]
     lines = []

@@ -109,3 +109,10 @@ def test_import_kg_graph_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     mods = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert "kg.api" in mods and not {m for m in HEAVY if m in mods}
+
+
+def test_one_name_given_as_a_string_is_one_name(graph):
+    """predicates="memberOf" in a notebook asks what --predicate memberOf asks, not for eight one-letter relations."""
+    assert graph.related("青海大学", predicates="plannedMemberOf") == graph.related("青海大学", predicates=("plannedMemberOf",))
+    v = graph.view(types="University", predicates="plannedMemberOf,memberOf")
+    assert {n["group"] for n in v.nodes} == {"University"}

@@ -17,8 +17,9 @@ import pytest
 
 from conftest import ROOT, SEEDS
 
+from kg.errors import KgError
 from kg.progress import Step
-from kg.shacl_sparql import UnsupportedShape, Violation, compile_shapes
+from kg.shacl_sparql import UnsupportedShape, Violation, compile_shapes, run_checks
 from kg.validate import ShaclError, validate_documents, violations
 
 ONTO = ROOT / "ontology"
@@ -172,5 +173,71 @@ def test_a_shape_feature_without_a_translation_is_refused(tmp_path):
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
                       "  sh:property [ sh:path <urn:p> ; sh:hasValue <urn:v> ] .\n", encoding="utf-8")
-    with pytest.raises(UnsupportedShape, match="hasValue"):
+    with pytest.raises(UnsupportedShape, match="hasValue") as refused:
         compile_shapes(shapes)
+    assert isinstance(refused.value, KgError)  # the CLI prints it as one line, not a traceback
+
+
+_HEAD = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+# shapes SHACL gives a meaning the translation does not implement: each must be refused, not compiled to nothing
+UNTRANSLATED = {
+    "targetNode": "<urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:class <urn:C> .",
+    "targetObjectsOf": "<urn:s> a sh:NodeShape ; sh:targetObjectsOf <urn:p> ; sh:class <urn:C> .",
+    "implicit class target": "<urn:C> a sh:NodeShape , rdfs:Class ; sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .",
+    "property of a property shape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                                    "  sh:property [ sh:path <urn:p> ; sh:property [ sh:path <urn:q> ] ] .",
+    "sparql on a property shape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ;\n"
+                                  "  sh:sparql [ sh:select 'SELECT $this WHERE { }' ] ] .",
+    "property shape in sh:or": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                               "  sh:or ( [ sh:path <urn:p> ; sh:minCount 1 ] [ sh:path <urn:q> ; sh:minCount 1 ] ) .",
+    "minCount on a node shape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:minCount 1 .",
+    "deactivated SPARQL constraint": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                                     "  sh:sparql [ sh:deactivated true ; sh:select 'SELECT $this WHERE { }' ] .",
+    "$currentShape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                     "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p $currentShape }' ] .",
+    "select without $this": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                            "  sh:sparql [ sh:select 'SELECT ?o WHERE { $this ?p ?o }' ] .",
+    "?path in a select": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                         "  sh:sparql [ sh:select 'SELECT $this ?path WHERE { $this ?path ?o }' ] .",
+    "LIMIT in a select": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                         "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p ?o } LIMIT 1' ] .",
+    "two qualified value shapes": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ;\n"
+                                  "  sh:qualifiedValueShape [ sh:class <urn:D> ] , [ sh:class <urn:E> ] ;\n"
+                                  "  sh:qualifiedMinCount 1 ] .",
+    "two paths": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                 "  sh:property [ sh:path <urn:p> , <urn:q> ; sh:minCount 1 ] .",
+    "datatype Oxigraph cannot check": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                                      "  sh:property [ sh:path <urn:p> ; sh:datatype <urn:Datatype> ] .",
+}
+
+
+@pytest.mark.parametrize("ttl", UNTRANSLATED.values(), ids=list(UNTRANSLATED))
+def test_every_untranslated_shape_feature_is_refused(tmp_path, ttl):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(_HEAD + ttl + "\n", encoding="utf-8")
+    with pytest.raises(UnsupportedShape):
+        compile_shapes(shapes)
+
+
+def test_a_shape_is_known_by_its_target_without_a_type(tmp_path):
+    """SHACL: the subject of sh:targetClass is a shape even when it is not typed sh:NodeShape."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(_HEAD + "<urn:s> sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .\n",
+                      encoding="utf-8")
+    store = ox.Store()
+    store.add(ox.Quad(_n("urn:x"), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), _n("urn:C"), G))
+    assert [(v.focus, v.path) for v in run_checks(store, compile_shapes(shapes))] == [("urn:x", "urn:p")]
+
+
+def test_empty_lists_in_sh_in_and_sh_or_are_never_satisfied(tmp_path):
+    """SHACL: no value is in an empty sh:in list, none conforms to one of no shapes."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(_HEAD + "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+                      "  sh:property [ sh:path <urn:p> ; sh:in () ] , [ sh:path <urn:q> ; sh:or () ] .\n",
+                      encoding="utf-8")
+    store = ox.Store()
+    for p in ("urn:p", "urn:q"):
+        store.add(ox.Quad(_n("urn:x"), _n(p), _lit("v"), G))
+    store.add(ox.Quad(_n("urn:x"), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), _n("urn:C"), G))
+    found = run_checks(store, compile_shapes(shapes))
+    assert sorted(v.path for v in found) == ["urn:p", "urn:q"]

@@ -212,3 +212,46 @@ def test_extraction_reports_each_pass():
     assert phases == ["extract: sentences", "extract: organizations", "extract: relations and figures"]
     assert all(s.total == len(text) and s.unit == "characters" for s in steps)
     assert [s.done for s in steps] == [0, len(text)] * 3
+
+
+def test_neo4j_load_draws_the_shared_bar_on_a_terminal(tmp_path):
+    """`kg neo4j load` reports through kg.progress like every long command: on a terminal, the bar redrawn
+    in place, never click's own bar, whose \\r and cursor codes the terminal-safe stderr prints as text."""
+    from kg.build import build
+    from kg.graphdb import GraphDb, free_port
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synth
+
+    synth.write_facts(synth.generate(1, 150, seed=3, per_doc=40)[0], tmp_path)  # over 2,000 rows to load
+    build(tmp_path / "facts", tmp_path / "store", shacl=False)
+    db = GraphDb(tmp_path / "graphdb")
+    st = db.start(port=free_port(), bolt_port=free_port())
+    try:
+        code, out = run_in_terminal(["--store", str(tmp_path / "store"), "neo4j", "load"],
+                                    env={"KG_GRAPHDB_DIR": str(db.dir), "NEO4J_URI": st.bolt_uri})
+    finally:
+        db.stop()
+    assert code == 0, out
+    assert "\\u000d" not in out and "\\u001b" not in out, out
+    total = int(re.search(r"100%  ([\d,]+) of \1 rows", out)[1].replace(",", ""))
+    assert total > 2000 and re.search(r"loaded \d+ nodes and \d+ relationships", out), out
+
+
+def test_control_characters_are_measured_as_the_terminal_shows_them():
+    """A name from an untrusted store with ESC or U+202E in it is printed escaped (six columns per
+    character): the table is laid out on the escaped text, so it still fits and its columns line up."""
+    from kg.text import escape_controls
+
+    name = "红领\u202e宁商\x1b[2J"
+    report = Report([Table("members", ["member_name", "status", "quote"],
+                           [{"member_name": name, "status": "planned", "quote": "吸纳" * 40},
+                            {"member_name": "青海大学", "status": "active", "quote": "吸纳"}])],
+                    notes=["x\u202e" * 30])
+    fitted = render(report, "table", width=40)
+    assert escape_controls(fitted) == fitted and all(display_width(line) <= 40 for line in fitted.splitlines()), fitted
+    whole = render(report, "table")
+    assert escape_controls(whole) == whole and escape_controls(name) in whole
+    lines = whole.splitlines()
+    at = {display_width(line[:line.index(s)]) for line in lines for s in (" planned ", " active ") if s in line}
+    assert len(at) == 1, whole  # the status column lines up

@@ -129,7 +129,8 @@ def table_width() -> int | None:
     import shutil
 
     ctx = click.get_current_context(silent=True)
-    offers_full = ctx is not None and any(p.name == "full" for p in ctx.command.params)  # else there is no way to see it all
+    # a command without --full would give no way to see it all
+    offers_full = ctx is not None and any(p.name == "full" for p in ctx.command.params)
     if not offers_full or ctx.meta.get("kg.full") or not sys.stdout.isatty():
         return None
     return shutil.get_terminal_size().columns

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import (Config, cli, emit, emit_json, output_options, pass_config, read_text, summary_format,
-                          user_errors)
+from kg.cli._base import (Config, cli, emit, emit_json, output_options, pass_config, progress, read_text,
+                          summary_format, user_errors)
 from kg.errors import KgError
 
 
@@ -125,21 +125,13 @@ def neo4j() -> None:
 @user_errors
 def load(config: Config, wipe: bool, fmt: str, **conn) -> None:
     """Project the built graph into the property graph (idempotent: MERGE on iri)."""
+    from kg.progress import Step
     from kg.stores.bolt import load_store
 
-    bar = None
-
-    def step(done: int, total: int) -> None:
-        nonlocal bar
-        if total < 2000:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="loading", file=sys.stderr)
-        bar.update(done - bar.pos)
+    def step(done: int, total: int) -> None:  # the shared bar (kg.cli.progress), as every long command draws it
+        progress(Step("load", done, total, "rows"))
 
     report = load_store(config.store_path, _config(**conn), wipe=wipe, progress=step)
-    if bar is not None:
-        bar.render_finish()
     if fmt == "json":
         from dataclasses import asdict
 

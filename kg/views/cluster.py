@@ -8,7 +8,8 @@ them stay single entities). A park group of more than :data:`SUBGROUP`
 entities is split again by type (types with at least :data:`MIN_GROUP` entities there), so
 opening it shows the park, small types as entities and large ones as groups. The page
 (``page.js``) draws each closed group as one node sized by its count, joins groups by one
-edge per pair labelled with the number of relations, and expands a group on click.
+edge per pair and status (planned dashed) labelled with the number of relations, and expands
+a group on click.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def group(g, nodes: list[dict[str, Any]], classes: Mapping[str, tuple[str, str]]
         colour, shape = class_style(p["group"])
         name = p["name"]
         out.append(_cluster(pid, None, node_label(name, hub=True), p["name_en"] or name, members, colour, shape))
-        limit = len(members) if len(members) > SUBGROUP else 0  # types of a big park with MIN_GROUP entities, not all of it
+        # types of a big park with MIN_GROUP entities, not all of it
+        limit = len(members) if len(members) > SUBGROUP else 0
         out += _by_type(members, classes, pid, lambda c, limit=limit: MIN_GROUP <= c < limit, skip=p["id"])
     out += _by_type(by_group[None], classes, None, lambda c: c >= MIN_GROUP)
     return out

@@ -17,7 +17,8 @@ from kg.model.names import Entity
 from kg.model.terms import CLASSES
 from kg.views import cluster
 from kg.views import layout as lay
-from kg.views.style import FONT, HUB_DEGREE, class_style, edge_style, english_label, node_label, node_size, relation_labels
+from kg.views.style import (FONT, HUB_DEGREE, class_style, edge_style, english_label, node_label, node_size,
+                            relation_labels)
 
 __all__ = ["View", "draw", "PHYSICS_MAX", "BIG", "CLASS_LABELS"]
 
@@ -40,7 +41,8 @@ class View:
     focus: str | None = None
     english: bool = False
     graph: Any = None  # the networkx MultiDiGraph drawn
-    clusters: list[dict[str, Any]] = field(default_factory=list)  # groups of a big view (kg.views.cluster); empty: no summary
+    # the groups of a big view (kg.views.cluster); empty: no summary
+    clusters: list[dict[str, Any]] = field(default_factory=list)
 
     def data(self) -> dict[str, Any]:
         """The JSON-ready payload of the page."""
@@ -49,7 +51,8 @@ class View:
         names = [x for n in self.nodes for x in (n["name"], *n["aliases"])]
         return {"title": self.title, "mode": self.mode, "nodes": self.nodes, "edges": self.edges, "legend": self.legend,
                 "options": self.options, "notes": self.notes, "focus": self.focus, "english": self.english,
-                "clusters": self.clusters, "fold": simplified_map(names)}  # the search folds traditional to simplified with it
+                "clusters": self.clusters,
+                "fold": simplified_map(names)}  # the search folds traditional to simplified with it
 
 
 def _primary_type(ent: Entity | None) -> str:
@@ -60,8 +63,8 @@ def _primary_type(ent: Entity | None) -> str:
     return sorted(specific or ent.types)[0]
 
 
-def _node(iri: str, ent: Entity | None, degree: int, xy: tuple[float, float], class_labels: Mapping[str, tuple[str, str]], english: bool,
-          hub: bool) -> dict[str, Any]:
+def _node(iri: str, ent: Entity | None, degree: int, xy: tuple[float, float],
+          class_labels: Mapping[str, tuple[str, str]], english: bool, hub: bool) -> dict[str, Any]:
     t = _primary_type(ent)
     name = ent.name if ent else iri
     t_zh, t_en = class_labels.get(t, (t, t))
@@ -73,7 +76,8 @@ def _node(iri: str, ent: Entity | None, degree: int, xy: tuple[float, float], cl
             "aliases": list(ent.aliases) if ent else [], "type_zh": t_zh, "type_en": t_en}
 
 
-def _edges(g, relations: Mapping[str, tuple[str, str]], english: bool, names: Mapping[str, str], hubs: set[str]) -> list[dict[str, Any]]:
+def _edges(g, relations: Mapping[str, tuple[str, str]], english: bool, names: Mapping[str, str],
+           hubs: set[str]) -> list[dict[str, Any]]:
     """vis edges; those of a hub carry ``hub: true`` (the page labels them only while hovered or selected)."""
     out = []
     parallel: Counter = Counter()
@@ -135,8 +139,8 @@ def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, 
     pos = positions if positions is not None else lay.layout(g, center=center)
     deg = degrees if degrees is not None else dict(g.degree())
     hubs = {v for v in g.nodes if g.degree(v) >= HUB_DEGREE}
-    nodes = [_node(v, entities.get(v), int(deg.get(v, 0)), pos.get(v, (0.0, 0.0)), classes, english, v in hubs or v == center)
-             for v in g.nodes]
+    nodes = [_node(v, entities.get(v), int(deg.get(v, 0)), pos.get(v, (0.0, 0.0)), classes, english,
+                   v in hubs or v == center) for v in g.nodes]
     names = {n["id"]: n["name"] for n in nodes}
     edges = _edges(g, relations, english, names, hubs)
     options = _options(len(nodes), physics)
@@ -146,8 +150,8 @@ def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, 
     groups = cluster.group(g, nodes, classes) if collapse else []
     if groups:
         cluster.place(nodes, groups)
-    return View(title=title, mode=mode, nodes=nodes, edges=edges, legend=legend, options=options, notes=list(notes or []),
-                focus=center, english=english, graph=g, clusters=groups)
+    return View(title=title, mode=mode, nodes=nodes, edges=edges, legend=legend, options=options,
+                notes=list(notes or []), focus=center, english=english, graph=g, clusters=groups)
 
 
 def _legend(counts: Counter, classes: Mapping[str, tuple[str, str]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -66,17 +66,24 @@
       var a = repOf(e.from), b = repOf(e.to);
       if (a === e.from && b === e.to) { wantEdges[e.id] = e; return; }
       if (a === b) return;
-      var k = "agg:" + (a < b ? a + "\u0001" + b : b + "\u0001" + a);
-      (wantEdges[k] = wantEdges[k] || { agg: true, from: a, to: b, n: 0 }).n += 1;
+      /* one edge per pair of groups and status: planned relations are never counted into a plain line */
+      var k = "agg:" + (a < b ? a + "\u0001" + b : b + "\u0001" + a) + "\u0001" + e.status;
+      (wantEdges[k] = wantEdges[k] || { agg: true, from: a, to: b, n: 0, like: e }).n += 1;
     });
     drop(edges, wantEdges);
     drop(nodes, want);
     add(nodes, want, function (id) { return byId[id] ? nodeItem(byId[id]) : clusterItem(clusterById[id]); });
-    add(edges, wantEdges, function (id, e) {
-      if (!e.agg) return edgeItem(e);
-      return { id: id, from: e.from, to: e.to, count: e.n, label: String(e.n), width: Math.min(8, 1 + Math.log2(e.n)), arrows: { to: { enabled: false } },
-               title: e.n + " 条关系 relations: " + nameOf(e.from) + " — " + nameOf(e.to), color: { color: "#a0a0a0" } };
-    });
+    add(edges, wantEdges, function (id, e) { return e.agg ? aggItem(id, e) : edgeItem(e); });
+  }
+  function aggItem(id, e) {  /* the relations of one status between two groups, styled as each of them is */
+    var st = e.like.status, active = st === "active";
+    var x = { id: id, from: e.from, to: e.to, count: e.n, status: st, label: String(e.n), color: { color: "#a0a0a0" },
+              width: Math.min(8, 1 + Math.log2(e.n)), arrows: { to: { enabled: false } },
+              title: e.n + " 条" + (active ? "" : STATUS[st] + " ") + "关系 relations: " + nameOf(e.from) + " — " +
+                     nameOf(e.to) };
+    if (active) return x;
+    return Object.assign(x, { dashes: e.like.dashes, color: e.like.color,
+                              smooth: { enabled: true, type: "curvedCW", roundness: 0.2 } });
   }
   function inside(id, cid) { for (var c = byId[id].cluster; c; c = clusterById[c].parent) if (c === cid) return true; return false; }
   function expand(cid) {
@@ -220,7 +227,7 @@
     if (!edgeById[id]) {  /* the relations between two groups, drawn as one edge */
       p.setAttribute("data-kind", "edge");
       p.setAttribute("data-id", id);
-      p.appendChild(el("h3", e.count + " 条关系 relations"));
+      p.appendChild(el("h3", e.count + " 条关系 relations" + (e.status !== "active" ? " [" + STATUS[e.status] + "]" : "")));
       p.appendChild(el("div", nameOf(e.from) + " — " + nameOf(e.to), "kg-sub"));
       return;
     }

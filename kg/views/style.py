@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["CLASS_STYLES", "HUB_DEGREE", "class_style", "edge_style", "node_label", "node_size", "english_label", "relation_labels", "STATUS_ZH", "FONT"]
+__all__ = ["CLASS_STYLES", "HUB_DEGREE", "class_style", "edge_style", "node_label", "node_size", "english_label",
+           "relation_labels", "STATUS_ZH", "FONT"]
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 

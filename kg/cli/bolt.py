@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import Config, cli, emit, output_options, pass_config, read_text, user_errors
+from kg.cli._base import Config, cli, emit, output_options, pass_config, progress, read_text, user_errors
 from kg.errors import KgError
 
 
@@ -115,26 +115,26 @@ def neo4j() -> None:
 @pass_config
 @user_errors
 def load(config: Config, wipe: bool, **conn) -> None:
-    """Project the built graph into the property graph (idempotent: MERGE on iri)."""
+    """Project the built graph into the property graph (idempotent: MERGE on iri) and create its indexes."""
     from kg.stores.bolt import load_store
 
-    bar = None
+    r = load_store(config.store_path, _config(**conn), wipe=wipe, progress=_tenths(progress))
+    click.echo(f"loaded {r.nodes:,} nodes and {r.relationships:,} relationships into {r.engine} ({r.transport} transport): "
+               f"{r.end_to_end_rows_per_second:,.0f} rows/s end to end ({r.total_seconds:.2f} s), "
+               f"{r.rows_per_second:,.0f} rows/s writing ({r.seconds:.2f} s, {r.batches} batches)")
 
-    def step(done: int, total: int) -> None:
-        nonlocal bar
-        if total < 2000:
-            return
-        if bar is None:
-            bar = click.progressbar(length=total, label="loading", file=sys.stderr)
-        bar.update(done - bar.pos)
 
-    report = load_store(config.store_path, _config(**conn), wipe=wipe, progress=step)
-    if bar is not None:
-        bar.render_finish()
-    click.echo(
-        f"loaded {report.nodes} nodes and {report.relationships} relationships into {report.engine} "
-        f"({report.transport} transport) in {report.seconds:.2f} s: {report.rows_per_second:,.0f} rows/s, {report.batches} batches"
-    )
+def _tenths(show):
+    """``show`` only each phase's start and each tenth of its rows (a load reports every batch)."""
+    last: dict[str, int] = {}
+
+    def step(s) -> None:
+        tenth = int(10 * s.fraction) if s.fraction is not None else -1
+        if last.get(s.phase) != tenth and (s.total is None or s.total >= 2000):
+            last[s.phase] = tenth
+            show(s)
+
+    return step
 
 
 @neo4j.command(name="export")

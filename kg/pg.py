@@ -31,6 +31,7 @@ stored beside the graph (no bookkeeping nodes in ``MATCH (n)``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -42,7 +43,17 @@ import pyoxigraph as ox
 from kg import classes
 from kg.stores.embedded import PREFIXES
 
-__all__ = ["PropertyGraph", "to_property_graph", "to_triples", "compact", "expand", "VOCAB", "INVERSES", "prop_key", "rel_type"]
+__all__ = [
+    "PropertyGraph",
+    "to_property_graph",
+    "to_triples",
+    "compact",
+    "expand",
+    "VOCAB",
+    "INVERSES",
+    "prop_key",
+    "rel_type",
+]
 
 XSD = PREFIXES["xsd"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -54,7 +65,7 @@ def compact(iri: str) -> str:
     """``https://w3id.org/park-kg/ontology#active`` → ``park:active`` (unchanged if no prefix fits)."""
     for p, ns in _PREFIX_ORDER:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{p}:{iri[len(ns):]}"
+            return f"{p}:{iri[len(ns) :]}"
     return iri
 
 
@@ -72,19 +83,25 @@ def _snake_upper(local: str) -> str:
 
 
 _PARK_PROPERTIES = (
-    "distinction endOffset fileName formerMember formerMemberOf hasStage indicatorOf measure metric nextInChain note period "
-    "periodEnd periodStart plannedMember plannedMemberOf position qualifier quote role since stageEntity startOffset status "
+    "distinction endOffset fileName formerMember formerMemberOf hasStage indicatorOf measure metric nextInChain "
+    "note period periodEnd periodStart plannedMember plannedMemberOf position qualifier quote role since "
+    "stageEntity startOffset status "
     "titleIsDescriptive translatedLabel unit value"
 ).split() + sorted(classes.RELATIONS)
 #: The predicates whose keys and types are their plain local names (each local name once).
-VOCAB: tuple[str, ...] = tuple(dict.fromkeys(
-    [PREFIXES["park"] + p for p in _PARK_PROPERTIES]
-    + [PREFIXES["org"] + p for p in ("memberOf", "hasMember", "member", "organization", "role")]
-    + [PREFIXES["skos"] + p for p in ("prefLabel", "altLabel", "definition")]
-    + [PREFIXES["dcterms"] + p for p in ("source", "title", "date", "creator", "identifier", "language", "publisher")]
-    + [PREFIXES["rdf"] + p for p in ("subject", "predicate", "object")]
-    + [PREFIXES["rdfs"] + "label", PREFIXES["prov"] + "wasDerivedFrom", PREFIXES["schema"] + "pagination"]
-))
+VOCAB: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [PREFIXES["park"] + p for p in _PARK_PROPERTIES]
+        + [PREFIXES["org"] + p for p in ("memberOf", "hasMember", "member", "organization", "role")]
+        + [PREFIXES["skos"] + p for p in ("prefLabel", "altLabel", "definition")]
+        + [
+            PREFIXES["dcterms"] + p
+            for p in ("source", "title", "date", "creator", "identifier", "language", "publisher")
+        ]
+        + [PREFIXES["rdf"] + p for p in ("subject", "predicate", "object")]
+        + [PREFIXES["rdfs"] + "label", PREFIXES["prov"] + "wasDerivedFrom", PREFIXES["schema"] + "pagination"]
+    )
+)
 _BY_LOCAL: dict[str, str] = {}
 for _p in VOCAB:
     _BY_LOCAL.setdefault(_local(_p), _p)  # org:role after park:role: the first one keeps the plain key
@@ -108,6 +125,7 @@ _DERIVED = frozenset({"iri", "types", "name"})  # not a predicate's key
 _LANG = re.compile(r"[a-z]{2,3}")
 
 
+@functools.lru_cache(maxsize=4096)
 def prop_key(pred: str, lang: str | None) -> str:
     """The node property key of ``pred`` with language ``lang`` (a function of the two alone).
 
@@ -135,6 +153,7 @@ def _prop_of(key: str, where: str) -> tuple[str, str | None]:
     raise ValueError(f"property {key!r} of {where} is not a key of park-kg's mapping (kg/pg.py)")
 
 
+@functools.lru_cache(maxsize=4096)
 def rel_type(pred: str) -> str:
     """The relationship type of ``pred``: UPPER_SNAKE for park-kg's vocabulary, else its CURIE or IRI."""
     return _snake_upper(_local(pred)) if pred in _VOCAB else compact(pred)
@@ -177,7 +196,8 @@ def _literal_value(lit: ox.Literal) -> tuple[Any, str | None]:
     return lit.value, compact(dt)
 
 
-def _labels(types: list[str]) -> tuple[str, ...]:
+@functools.lru_cache(maxsize=4096)
+def _labels(types: tuple[str, ...]) -> tuple[str, ...]:
     labels = ["Resource"]
     for c in types:
         name = _local(expand(c))
@@ -190,6 +210,8 @@ def _labels(types: list[str]) -> tuple[str, ...]:
 def _node_props(s: str, values: dict[str, list], dts: dict[str, str], types: list[str]) -> dict[str, Any]:
     node: dict[str, Any] = {"iri": s}
     for key, vs in values.items():
+        if len(vs) > 1:
+            vs.sort(key=lambda v: (type(v).__name__, str(v)))
         node[key] = vs if len(vs) > 1 or key in LIST_KEYS else vs[0]
     for key, dt in dts.items():
         node[f"{key}_dt"] = dt
@@ -203,7 +225,7 @@ def _node_props(s: str, values: dict[str, list], dts: dict[str, str], types: lis
 def _one_way(links: set[tuple[str, str, str]], fold: bool) -> dict[tuple[str, str, str], str]:
     """Each (s, predicate, o) link → its stored type; a folded inverse is left out."""
     out = {}
-    for s, p, o in sorted(links):
+    for s, p, o in links:
         if p in INVERSES:
             out[(s, p, o)] = rel_type(p) if (o, INVERSES[p], s) in links else compact(p)
         elif not (fold and p in _INVERSE_OF and (o, _INVERSE_OF[p], s) in links):
@@ -223,18 +245,21 @@ def to_property_graph(triples: Iterable, *, one_direction: bool = True) -> Prope
     types: dict[str, list[str]] = defaultdict(list)
     links: set[tuple[str, str, str]] = set()
     used: dict[str, tuple[str, str | None]] = {}
-    for t in sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))):
+    for t in triples:
         s, p, o = _term_id(t.subject), t.predicate.value, t.object
-        if p == RDF_TYPE and isinstance(o, ox.NamedNode):
-            types[s].append(compact(o.value))
-            continue
-        if isinstance(o, (ox.NamedNode, ox.BlankNode)) and _term_id(o) in subjects:
-            links.add((s, p, _term_id(o)))
-            continue
-        lang = o.language if isinstance(o, ox.Literal) else None
+        literal = type(o) is ox.Literal
+        if not literal:
+            oid = _term_id(o)
+            if p == RDF_TYPE and type(o) is ox.NamedNode:
+                types[s].append(oid)
+                continue
+            if oid in subjects:
+                links.add((s, p, oid))
+                continue
+        lang = o.language if literal else None
         key = prop_key(p, lang)
         used[key] = (p, lang)
-        value, dt = _literal_value(o) if isinstance(o, ox.Literal) else (compact(_term_id(o)), "@id")
+        value, dt = _literal_value(o) if literal else (compact(oid), "@id")
         if dt and dts[s].setdefault(key, dt) != dt:
             raise ValueError(f"{s}: values of {p} have different datatypes ({dts[s][key]}, {dt})")
         props[s][key].append(value)
@@ -244,11 +269,13 @@ def to_property_graph(triples: Iterable, *, one_direction: bool = True) -> Prope
         if link in stored:
             pg.rel_props[(link[0], stored[link], link[2])] = props_
     for s in sorted(subjects):
-        pg.nodes[s] = _node_props(s, props[s], dts[s], types[s])
-        pg.labels[s] = _labels(types[s])
+        ts = [compact(c) for c in sorted(types[s])]
+        pg.nodes[s] = _node_props(s, props[s], dts[s], ts)
+        pg.labels[s] = _labels(tuple(ts))
     rel_types = {typ: p for (_, p, _), typ in stored.items()}
-    pg.schema = ([{"kind": "prop", "key": k, "iri": p, "lang": lang or ""} for k, (p, lang) in sorted(used.items())]
-                 + [{"kind": "rel", "key": typ, "iri": p, "lang": ""} for typ, p in sorted(rel_types.items())])
+    pg.schema = [{"kind": "prop", "key": k, "iri": p, "lang": lang or ""} for k, (p, lang) in sorted(used.items())] + [
+        {"kind": "rel", "key": typ, "iri": p, "lang": ""} for typ, p in sorted(rel_types.items())
+    ]
     return pg
 
 
@@ -256,7 +283,9 @@ _P, _ORG, _RDF = PREFIXES["park"], PREFIXES["org"], PREFIXES["rdf"]
 _SHORTCUT = {"active": _ORG + "memberOf", "planned": _P + "plannedMemberOf", "ended": _P + "formerMemberOf"}
 
 
-def _shortcut_props(props: dict[str, dict[str, list]], links: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+def _shortcut_props(
+    props: dict[str, dict[str, list]], links: set[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], dict[str, Any]]:
     """(s, shortcut, o) → status, since, role, quote, source and IRI of the statement node behind it."""
     ends: dict[str, dict[str, str]] = defaultdict(dict)
     for s, p, o in links:
@@ -309,7 +338,9 @@ def _object(v: Any, lang: str | None, dt: str | None):
     return ox.Literal(str(v))
 
 
-def to_triples(nodes: Iterable[dict[str, Any]], rels: Iterable[tuple[str, str, str]], schema: Iterable[dict[str, Any]] = ()) -> list[ox.Triple]:
+def to_triples(
+    nodes: Iterable[dict[str, Any]], rels: Iterable[tuple[str, str, str]], schema: Iterable[dict[str, Any]] = ()
+) -> list[ox.Triple]:
     """Rebuild the RDF triples from node property maps and relationships (``schema`` is not needed; accepted
     for callers that read it from a CSV export)."""
     out: dict[ox.Triple, None] = {}

@@ -17,5 +17,18 @@ from kg.stores.bolt.readback import export_rdf, export_triples
 from kg.stores.bolt.store import BoltStore
 from kg.stores.bolt.transports import connect
 
-__all__ = ["BoltConfig", "BoltStore", "Engine", "ENGINES", "LoadReport", "NO_SERVER", "load", "load_store", "export_triples",
-           "export_rdf", "check_read_only", "connect", "create_indexes"]
+__all__ = [
+    "BoltConfig",
+    "BoltStore",
+    "Engine",
+    "ENGINES",
+    "LoadReport",
+    "NO_SERVER",
+    "load",
+    "load_store",
+    "export_triples",
+    "export_rdf",
+    "check_read_only",
+    "connect",
+    "create_indexes",
+]

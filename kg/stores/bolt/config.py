@@ -39,8 +39,11 @@ class BoltConfig:
             self.uri = u._replace(netloc=u.netloc.rsplit("@", 1)[1]).geturl()
 
     def __repr__(self) -> str:
-        return (f"BoltConfig(uri={self.safe_uri!r}, user={self.user!r}, database={self.database!r}, engine={self.engine!r}, "
-                f"transport={self.transport!r}, native_port={self.native_port!r})")
+        return (
+            f"BoltConfig(uri={self.safe_uri!r}, user={self.user!r}, database={self.database!r}, "
+            f"engine={self.engine!r}, "
+            f"transport={self.transport!r}, native_port={self.native_port!r})"
+        )
 
     @property
     def safe_uri(self) -> str:
@@ -64,8 +67,12 @@ class BoltConfig:
         local = local_state()
         env: dict[str, Any] = {"transport": os.environ.get("KG_TRANSPORT", "auto")}
         if given.get("uri") or os.environ.get("NEO4J_URI"):
-            env.update(uri=os.environ.get("NEO4J_URI"), user=os.environ.get("NEO4J_USER"),
-                       password=os.environ.get("NEO4J_PASSWORD"), database=os.environ.get("NEO4J_DATABASE"))
+            env.update(
+                uri=os.environ.get("NEO4J_URI"),
+                user=os.environ.get("NEO4J_USER"),
+                password=os.environ.get("NEO4J_PASSWORD"),
+                database=os.environ.get("NEO4J_DATABASE"),
+            )
         elif local is not None:
             env["uri"] = local.bolt_uri
         else:
@@ -103,12 +110,18 @@ def describe(e: Exception, cfg: BoltConfig) -> str:
     for secret in cfg.secrets():
         msg = msg.replace(secret, "***")
     where = f"{cfg.safe_uri}" + (f" (native port {cfg.native_port})" if cfg.transport == "native" else "")
-    if name in ("ServiceUnavailable", "ConnectionError", "ConnectionRefusedError", "TimeoutError") or "Connection refused" in msg:
+    if (
+        name in ("ServiceUnavailable", "ConnectionError", "ConnectionRefusedError", "TimeoutError")
+        or "Connection refused" in msg
+    ):
         return f"cannot reach the graph database at {where}: start it with `kg graphdb start`, or set NEO4J_URI"
     if name in ("AuthError", "Unauthorized") or "authentication" in msg.lower():
         who = f"for user {cfg.user or 'neo4j'!r}" if cfg.user or cfg.password else "without credentials"
-        hint = ("set KG_GRAPHDB_PASSWORD to the password the local server was started with" if cfg.native_port and not cfg.user
-                else "check NEO4J_USER / NEO4J_PASSWORD")  # NEO4J_* reach the local server only with NEO4J_URI or --uri
+        hint = (
+            "set KG_GRAPHDB_PASSWORD to the password the local server was started with"
+            if cfg.native_port and not cfg.user
+            else "check NEO4J_USER / NEO4J_PASSWORD"
+        )  # NEO4J_* reach the local server only with NEO4J_URI or --uri
         return f"authentication failed at {cfg.safe_uri} {who}: {hint}"
     if name == "CypherSyntaxError" or "Invalid input" in msg or "errMsg" in msg:
         return f"Cypher error: {msg}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kg.errors import KgError
@@ -29,8 +30,10 @@ class BoltTransport:
                 self.front = str(self.driver.get_server_info().agent).startswith("park-kg")
             except Exception as e:
                 if type(e).__name__ == "DatabaseError":  # FalkorDB answers a refused HELLO this way
-                    raise KgError(f"the server at {cfg.safe_uri} refused the login for user {cfg.user!r}: "
-                                  "check NEO4J_USER / NEO4J_PASSWORD") from None
+                    raise KgError(
+                        f"the server at {cfg.safe_uri} refused the login for user {cfg.user!r}: "
+                        "check NEO4J_USER / NEO4J_PASSWORD"
+                    ) from None
                 raise
 
     @property
@@ -64,6 +67,12 @@ class BoltTransport:
                 self._write = self._session(read=False)
             # .data(), not .consume(): FalkorDB's Bolt port does not run a DISCARDed query
             return self._write.run(cypher, self._params(params)).data()
+
+    def write_batches(self, cypher: str, batches: Iterable[list[dict[str, Any]]]) -> Iterator[int]:
+        """Write ``UNWIND $rows`` batches one after the other; yields each batch's size."""
+        for b in batches:
+            self.write(cypher, {"rows": b})
+            yield len(b)
 
     def close(self) -> None:
         if self._write is not None:

@@ -36,8 +36,10 @@ INDEXED = ("iri", "name", "name_zh", "name_en")
 def _neo4j_indexes(existing: set[str]) -> list[str]:
     """Neo4j 5 / Aura: a uniqueness constraint on iri (which indexes it) and named, idempotent indexes."""
     del existing  # IF NOT EXISTS does it
-    return ["CREATE CONSTRAINT kg_resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE",
-            *(f"CREATE INDEX kg_resource_{p} IF NOT EXISTS FOR (n:Resource) ON (n.{p})" for p in INDEXED[1:])]
+    return [
+        "CREATE CONSTRAINT kg_resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE",
+        *(f"CREATE INDEX kg_resource_{p} IF NOT EXISTS FOR (n:Resource) ON (n.{p})" for p in INDEXED[1:]),
+    ]
 
 
 def _falkordb_indexes(existing: set[str]) -> list[str]:

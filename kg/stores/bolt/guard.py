@@ -9,8 +9,15 @@ from kg.errors import KgError
 __all__ = ["check_read_only"]
 
 _WRITE_WORDS = ("CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD")
-_READ_PROCEDURES = ("db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "dbms.components",
-                    "db.schema.visualization", "db.constraints")
+_READ_PROCEDURES = (
+    "db.labels",
+    "db.relationshiptypes",
+    "db.propertykeys",
+    "db.indexes",
+    "dbms.components",
+    "db.schema.visualization",
+    "db.constraints",
+)
 _SKIP = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 
 
@@ -32,8 +39,10 @@ def check_read_only(text: str) -> None:
     for w in _WRITE_WORDS:
         if re.search(rf"\b{w}\b", code):
             if w == "LOAD":
-                raise KgError("refused: the query loads files or URLs (LOAD CSV, apoc.load…): network access; "
-                              "run with --write to allow it")
+                raise KgError(
+                    "refused: the query loads files or URLs (LOAD CSV, apoc.load…): network access; "
+                    "run with --write to allow it"
+                )
             raise KgError(f"refused: the query contains {w}, a write clause; run with --write to allow writes")
     for proc in re.findall(r"\bCALL\s+([A-Z0-9_.]+)", code):
         if proc.lower() not in _READ_PROCEDURES:

@@ -52,8 +52,10 @@ def batches(rows: list[dict[str, Any]], max_rows: int, max_bytes: int | None) ->
     for r in rows:
         n = len(json.dumps(r, ensure_ascii=False).encode("utf-8")) if max_bytes else 0
         if max_bytes and n > max_bytes:
-            raise KgError(f"a row of {n} bytes ({r.get('iri') or r.get('s')}) exceeds this engine's message limit; "
-                          "load with --transport native")
+            raise KgError(
+                f"a row of {n} bytes ({r.get('iri') or r.get('s')}) exceeds this engine's message limit; "
+                "load with --transport native"
+            )
         if batch and (len(batch) >= max_rows or (max_bytes and size + n > max_bytes)):
             yield batch
             batch, size = [], 0
@@ -76,13 +78,12 @@ class _Writer:
         self.seconds = 0.0
 
     def send(self, phase: str, cypher: str, rows: list[dict[str, Any]], max_rows: int) -> None:
-        for b in batches(rows, max_rows, self.eng.max_bytes):
-            t0 = time.perf_counter()
-            self.t.write(cypher, {"rows": b})
-            self.seconds += time.perf_counter() - t0
-            self.done += len(b)
+        t0 = time.perf_counter()
+        for n in self.t.write_batches(cypher, batches(rows, max_rows, self.eng.max_bytes)):
+            self.done += n
             self.batches += 1
             self.report(phase, self.done, self.total, "rows")
+        self.seconds += time.perf_counter() - t0
 
 
 def _write_nodes(w: _Writer, pg, empty: bool) -> None:
@@ -108,8 +109,10 @@ def _write_rels(w: _Writer, pg, empty: bool) -> None:
         by_type[(typ, p is not None)].append({"s": s, "o": o, "p": p} if p is not None else {"s": s, "o": o})
     verb = "CREATE" if empty else "MERGE"
     for (typ, has_props), rows in sorted(by_type.items()):
-        stmt = (f"UNWIND $rows AS r MATCH (a:Resource {{iri: r.s}}) MATCH (b:Resource {{iri: r.o}}) "
-                f"{verb} (a)-[x:`{typ}`]->(b)" + (" SET x = r.p" if has_props else ""))
+        stmt = (
+            f"UNWIND $rows AS r MATCH (a:Resource {{iri: r.s}}) MATCH (b:Resource {{iri: r.o}}) "
+            f"{verb} (a)-[x:`{typ}`]->(b)" + (" SET x = r.p" if has_props else "")
+        )
         w.send("writing relationships", stmt, rows, w.eng.rel_rows)
 
 
@@ -125,7 +128,9 @@ def _prepare(t, cfg: BoltConfig, wipe: bool) -> bool:
     return empty
 
 
-def load(triples, config: BoltConfig | None = None, *, wipe: bool = False, progress: Progress | None = None) -> LoadReport:
+def load(
+    triples, config: BoltConfig | None = None, *, wipe: bool = False, progress: Progress | None = None
+) -> LoadReport:
     """Project triples into a property graph (:mod:`kg.pg`) and write it into the server; idempotent."""
     from kg.pg import to_property_graph
 
@@ -142,12 +147,14 @@ def load(triples, config: BoltConfig | None = None, *, wipe: bool = False, progr
         _write_rels(w, pg, empty)
     finally:
         t.close()
-    return LoadReport(len(pg.nodes), len(pg.rels), w.seconds, cfg.engine, cfg.transport, w.batches,
-                      time.perf_counter() - started)
+    return LoadReport(
+        len(pg.nodes), len(pg.rels), w.seconds, cfg.engine, cfg.transport, w.batches, time.perf_counter() - started
+    )
 
 
-def load_store(store_path, config: BoltConfig | None = None, *, wipe: bool = False,
-               progress: Progress | None = None) -> LoadReport:
+def load_store(
+    store_path, config: BoltConfig | None = None, *, wipe: bool = False, progress: Progress | None = None
+) -> LoadReport:
     """Load the embedded store's current graph (all source documents) into the Bolt server; ``total_seconds``
     counts reading the store too."""
     from kg.stores.embedded import EmbeddedStore

@@ -9,8 +9,10 @@ from kg.stores.bolt.transports import connect
 __all__ = ["export_triples", "export_rdf"]
 
 _NODES = "MATCH (n:Resource) RETURN properties(n) AS p ORDER BY n.iri SKIP $skip LIMIT $limit"
-_RELS = ("MATCH (a:Resource)-[r]->(b:Resource) RETURN a.iri AS s, type(r) AS t, b.iri AS o "
-         "ORDER BY s, t, o SKIP $skip LIMIT $limit")
+_RELS = (
+    "MATCH (a:Resource)-[r]->(b:Resource) RETURN a.iri AS s, type(r) AS t, b.iri AS o "
+    "ORDER BY s, t, o SKIP $skip LIMIT $limit"
+)
 
 
 def _pages(t, query: str, page: int) -> list[dict]:

@@ -42,8 +42,16 @@ class BoltStore:
             entries = []
             for r in self.t.read(_NAMES, {"base": ID_BASE}):
                 types = [str(t).rsplit(":", 1)[-1].rsplit("#", 1)[-1] for t in (r["types"] or [])]
-                entries.append({"iri": r["iri"], "id": r["iri"][len(ID_BASE):], "name": r["name"], "name_en": r["name_en"],
-                                "aliases": sorted(r["aliases"] or []), "types": types})
+                entries.append(
+                    {
+                        "iri": r["iri"],
+                        "id": r["iri"][len(ID_BASE) :],
+                        "name": r["name"],
+                        "name_en": r["name_en"],
+                        "aliases": sorted(r["aliases"] or []),
+                        "types": types,
+                    }
+                )
             if not entries:
                 raise KgError(f"the graph at {self.config.safe_uri} is empty: load it with `kg neo4j load`")
             self._names = NameIndex(entries)

@@ -43,7 +43,7 @@ def connect(cfg: BoltConfig, *, bulk: bool = False):
 
 
 def batch_engine(t, cfg: BoltConfig) -> Engine:
-    """The batch sizes and caps for writing through ``t``: FalkorDB's Bolt port's small ones only where it needs them."""
+    """The batch sizes and caps for writing through ``t``: FalkorDB's Bolt port's small ones only where needed."""
     if cfg.engine == "falkordb" and not getattr(t, "falkordb_bolt", False):
         return ENGINES["falkordb-native"]
     return ENGINES[cfg.engine]

@@ -74,6 +74,16 @@ class NativeTransport:
         with errors(self.cfg):
             return self._rows(self.graph.query(cypher, params))
 
+    def wipe(self) -> None:
+        """Delete the whole graph at once (GRAPH.DELETE: milliseconds where DETACH DELETE took a minute at 150k
+        nodes); its indexes go with it and the load creates them again."""
+        with errors(self.cfg):
+            try:
+                self.graph.delete()
+            except Exception as e:  # noqa: BLE001 - a graph that does not exist is already wiped
+                if "empty key" not in str(e).lower():
+                    raise
+
     def write_batches(self, cypher: str, batches: Iterable[list[dict[str, Any]]]) -> Iterator[int]:
         """Write ``UNWIND $rows`` batches, encoding the next one while the server runs the last; yields each size."""
         from concurrent.futures import ThreadPoolExecutor

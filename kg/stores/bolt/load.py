@@ -117,11 +117,10 @@ def _write_rels(w: _Writer, pg, empty: bool) -> None:
 
 
 def _prepare(t, cfg: BoltConfig, wipe: bool) -> bool:
-    """Indexes, the optional wipe, and the cleanup of an older mapping's bookkeeping; True if the graph is empty."""
-    create_indexes(t, cfg.engine)
+    """The optional wipe, indexes, and the cleanup of an older mapping's bookkeeping; True if the graph is empty."""
     if wipe:
-        while t.read("MATCH (n) RETURN count(n) AS c", {})[0]["c"]:
-            t.write("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n", {})
+        t.wipe()
+    create_indexes(t, cfg.engine)
     empty = not t.read("MATCH (n:Resource) RETURN count(n) AS c", {})[0]["c"]
     if not empty:
         t.write("MATCH (k:KgSchema) DETACH DELETE k", {})  # park-kg < 0.9 kept its key table in the graph

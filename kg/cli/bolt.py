@@ -153,7 +153,8 @@ def load(config: Config, wipe: bool, **conn) -> None:
     click.echo(
         f"loaded {r.nodes:,} nodes and {r.relationships:,} relationships into {r.engine} ({r.transport} transport): "
         f"{r.end_to_end_rows_per_second:,.0f} rows/s end to end ({r.total_seconds:.2f} s), "
-        f"{r.rows_per_second:,.0f} rows/s writing ({r.seconds:.2f} s, {r.batches} batches)"
+        f"{r.rows_per_second:,.0f} rows/s writing ({r.seconds:.2f} s, {r.batches} batches); "
+        + ", ".join(f"{phase} {s:.2f} s" for phase, s in r.phases.items())
     )
 
 

@@ -6,7 +6,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import KgError
@@ -29,6 +29,7 @@ class LoadReport:
     transport: str
     batches: int
     total_seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: read, map, prepare, write
 
     @property
     def rows(self) -> int:
@@ -138,17 +139,19 @@ def load(
     cfg = config or BoltConfig.from_env()
     report("mapping to a property graph")
     pg = to_property_graph(triples)
+    mapped = time.perf_counter()
     t = connect(cfg, bulk=True)
     try:
         empty = _prepare(t, cfg, wipe)
+        prepared = time.perf_counter()
         w = _Writer(t, batch_engine(t, cfg), progress, len(pg.nodes) + len(pg.rels))
         _write_nodes(w, pg, empty)
         _write_rels(w, pg, empty)
     finally:
         t.close()
-    return LoadReport(
-        len(pg.nodes), len(pg.rels), w.seconds, cfg.engine, cfg.transport, w.batches, time.perf_counter() - started
-    )
+    done = time.perf_counter()
+    phases = {"map": mapped - started, "prepare": prepared - mapped, "write": done - prepared}
+    return LoadReport(len(pg.nodes), len(pg.rels), w.seconds, cfg.engine, cfg.transport, w.batches, done - started, phases)
 
 
 def load_store(
@@ -160,6 +163,8 @@ def load_store(
 
     started = time.perf_counter()
     reporter(progress)("reading the store")
-    r = load(EmbeddedStore(store_path).data_quads(), config, wipe=wipe, progress=progress)
-    r.total_seconds = time.perf_counter() - started
+    quads = EmbeddedStore(store_path).data_quads()
+    read = time.perf_counter() - started
+    r = load(quads, config, wipe=wipe, progress=progress)
+    r.total_seconds, r.phases = time.perf_counter() - started, {"read": read, **r.phases}
     return r

@@ -9,9 +9,9 @@ Rules (documented for Cypher users in docs/cypher.md):
 * a triple whose object is such a node becomes a relationship typed by the predicate's
   local name in UPPER_SNAKE case (``org:memberOf`` → ``MEMBER_OF``); a predicate outside
   park-kg's vocabulary (:data:`VOCAB`) keeps its CURIE or IRI as the type (```ex:knows```);
-* one stored direction per relation: a shortcut and its materialized inverse
-  (``org:memberOf`` / ``org:hasMember``, :data:`INVERSES`) are one ``MEMBER_OF``
-  relationship; a shortcut whose inverse is missing keeps its CURIE as the type
+* one stored direction per relation (``one_direction=True``, as ``kg neo4j load`` does): a
+  shortcut and its materialized inverse (``org:memberOf`` / ``org:hasMember``, :data:`INVERSES`)
+  are one ``MEMBER_OF`` relationship; a shortcut whose inverse is missing keeps its CURIE as the type
   (```org:memberOf```), so reading back never invents a triple;
 * a shortcut backed by a statement node (a membership, an assertion) carries that
   statement's ``status`` (``active``…), ``since``, ``role``, ``quote``, ``source`` and
@@ -233,10 +233,12 @@ def _one_way(links: set[tuple[str, str, str]], fold: bool) -> dict[tuple[str, st
     return out
 
 
-def to_property_graph(triples: Iterable, *, one_direction: bool = True) -> PropertyGraph:
+def to_property_graph(triples: Iterable, *, one_direction: bool = False) -> PropertyGraph:
     """Map triples (anything with .subject/.predicate/.object pyoxigraph terms) to a property graph.
 
-    ``one_direction=False`` also stores each inverse shortcut (``HAS_MEMBER``) as its own relationship.
+    ``one_direction=True`` (what ``kg neo4j load`` stores) leaves out each inverse shortcut
+    (``HAS_MEMBER``) whose forward one (``MEMBER_OF``) is there; by default every triple between two
+    nodes is a relationship (the CSV and GraphML exports).
     """
     triples = list(triples)
     subjects = {_term_id(t.subject) for t in triples}

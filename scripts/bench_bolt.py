@@ -73,7 +73,7 @@ def load_per_row(quads: list, cfg, limit: int | None = None) -> dict[str, Any]:
     from kg.pg import to_property_graph
     from kg.stores.bolt import connect, create_indexes
 
-    pg = to_property_graph(quads)
+    pg = to_property_graph(quads, one_direction=True)
     t = connect(cfg, bulk=True)
     rows = 0
     t0 = time.perf_counter()

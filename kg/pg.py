@@ -7,21 +7,31 @@ Rules (documented for Cypher users in docs/cypher.md):
   ``FormalOrganization``, ``Organization``), and the properties ``iri`` and ``types`` (the
   asserted classes as CURIEs, e.g. ``park:Company``);
 * a triple whose object is such a node becomes a relationship typed by the predicate's
-  local name in UPPER_SNAKE case (``org:memberOf`` → ``MEMBER_OF``, ``prov:wasDerivedFrom``
-  → ``WAS_DERIVED_FROM``);
+  local name in UPPER_SNAKE case (``org:memberOf`` → ``MEMBER_OF``); a predicate outside
+  park-kg's vocabulary (:data:`VOCAB`) keeps its CURIE or IRI as the type (```ex:knows```);
+* one stored direction per relation (``one_direction=True``, as ``kg neo4j load`` does): a
+  shortcut and its materialized inverse (``org:memberOf`` / ``org:hasMember``, :data:`INVERSES`)
+  are one ``MEMBER_OF`` relationship; a shortcut whose inverse is missing keeps its CURIE as the type
+  (```org:memberOf```), so reading back never invents a triple;
+* a shortcut backed by a statement node (a membership, an assertion) carries that
+  statement's ``status`` (``active``…), ``since``, ``role``, ``quote``, ``source`` and
+  ``statement`` (its IRI) as relationship properties — derived, never read back;
 * any other object becomes a node property keyed by the predicate's local name, with the
-  language tag appended (``quote_zh``, ``metric_en``); ``skos:prefLabel@zh`` is ``name_zh``,
-  ``park:translatedLabel@en`` is ``name_en`` and ``skos:altLabel@zh`` is the list
-  ``aliases``. Repeated values become lists. Values whose type the property graph cannot
-  carry (``xsd:decimal``, ``xsd:gYearMonth``, IRIs of vocabulary terms such as
-  ``park:active``) are stored as text with a companion ``<key>_dt`` property holding the
-  datatype CURIE (``@id`` for an IRI);
-* the key and relationship-type assignments are written into the graph as ``KgSchema``
-  nodes, so :func:`to_triples` can rebuild the original RDF graph exactly.
+  language tag appended (``quote_zh``, ``metric_en``); ``skos:prefLabel@zh`` is ``name_zh``
+  (and ``name``, its derived copy), ``park:translatedLabel@en`` is ``name_en`` and
+  ``skos:altLabel@zh`` is the list ``aliases``. A predicate outside :data:`VOCAB` (or a
+  language tag that is not two or three letters) is keyed ``<CURIE or IRI>@<lang>``.
+  Repeated values become lists. Values whose type the property graph cannot carry
+  (``xsd:decimal``, ``xsd:gYearMonth``, IRIs such as ``park:active``) are stored as text with a
+  companion ``<key>_dt`` property holding the datatype CURIE (``@id`` for an IRI).
+
+Keys and types are a function of the predicate alone, so :func:`to_triples` needs nothing
+stored beside the graph (no bookkeeping nodes in ``MATCH (n)``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,20 +41,23 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.model import classes
-from kg.model.terms import CLASSES, PREFIXES
+from kg.model.terms import PREFIXES
 
-__all__ = ["PropertyGraph", "to_property_graph", "to_triples", "compact", "expand"]
+__all__ = [
+    "PropertyGraph",
+    "to_property_graph",
+    "to_triples",
+    "compact",
+    "expand",
+    "VOCAB",
+    "INVERSES",
+    "prop_key",
+    "rel_type",
+]
 
 XSD = PREFIXES["xsd"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
 _NATIVE = {XSD + "string": str, XSD + "integer": int, XSD + "boolean": bool, XSD + "double": float}
-_SPECIAL = {
-    (PREFIXES["skos"] + "prefLabel", "zh"): "name_zh",
-    (PREFIXES["park"] + "translatedLabel", "en"): "name_en",
-    (PREFIXES["skos"] + "altLabel", "zh"): "aliases",
-}
-LIST_KEYS = frozenset({"aliases", "types"})
-_RESERVED = frozenset({"iri", "types"})
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
@@ -52,7 +65,7 @@ def compact(iri: str) -> str:
     """``https://w3id.org/park-kg/ontology#active`` → ``park:active`` (unchanged if no prefix fits)."""
     for p, ns in _PREFIX_ORDER:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{p}:{iri[len(ns):]}"
+            return f"{p}:{iri[len(ns) :]}"
     return iri
 
 
@@ -65,61 +78,104 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1] or iri
 
 
-def _ident(s: str) -> str:
-    s = re.sub(r"\W", "_", s, flags=re.ASCII)
-    return s if s and not s[0].isdigit() else f"p_{s}"
-
-
 def _snake_upper(local: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", _ident(local)).upper()
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local).upper()
+
+
+_PARK_PROPERTIES = (
+    "distinction endOffset fileName formerMember formerMemberOf hasStage indicatorOf measure metric nextInChain "
+    "note period periodEnd periodStart plannedMember plannedMemberOf position qualifier quote role since "
+    "stageEntity startOffset status "
+    "titleIsDescriptive translatedLabel unit value"
+).split() + sorted(classes.RELATIONS)
+#: The predicates whose keys and types are their plain local names (each local name once).
+VOCAB: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        [PREFIXES["park"] + p for p in _PARK_PROPERTIES]
+        + [PREFIXES["org"] + p for p in ("memberOf", "hasMember", "member", "organization", "role")]
+        + [PREFIXES["skos"] + p for p in ("prefLabel", "altLabel", "definition")]
+        + [
+            PREFIXES["dcterms"] + p
+            for p in ("source", "title", "date", "creator", "identifier", "language", "publisher")
+        ]
+        + [PREFIXES["rdf"] + p for p in ("subject", "predicate", "object")]
+        + [PREFIXES["rdfs"] + "label", PREFIXES["prov"] + "wasDerivedFrom", PREFIXES["schema"] + "pagination"]
+    )
+)
+_BY_LOCAL: dict[str, str] = {}
+for _p in VOCAB:
+    _BY_LOCAL.setdefault(_local(_p), _p)  # org:role after park:role: the first one keeps the plain key
+_VOCAB = frozenset(_BY_LOCAL.values())
+_BY_TYPE = {_snake_upper(_local(p)): p for p in _VOCAB}
+#: Shortcut → its materialized inverse: stored once, in the shortcut's direction.
+INVERSES = {
+    PREFIXES["org"] + "memberOf": PREFIXES["org"] + "hasMember",
+    PREFIXES["park"] + "plannedMemberOf": PREFIXES["park"] + "plannedMember",
+    PREFIXES["park"] + "formerMemberOf": PREFIXES["park"] + "formerMember",
+}
+_INVERSE_OF = {v: k for k, v in INVERSES.items()}
+_SPECIAL = {
+    (PREFIXES["skos"] + "prefLabel", "zh"): "name_zh",
+    (PREFIXES["park"] + "translatedLabel", "en"): "name_en",
+    (PREFIXES["skos"] + "altLabel", "zh"): "aliases",
+}
+_SPECIAL_KEYS = {v: k for k, v in _SPECIAL.items()}
+LIST_KEYS = frozenset({"aliases", "types"})
+_DERIVED = frozenset({"iri", "types", "name"})  # not a predicate's key
+_LANG = re.compile(r"[a-z]{2,3}")
+
+
+@functools.lru_cache(maxsize=4096)
+def prop_key(pred: str, lang: str | None) -> str:
+    """The node property key of ``pred`` with language ``lang`` (a function of the two alone).
+
+    >>> prop_key("https://w3id.org/park-kg/ontology#quote", "zh"), prop_key("http://example.org/p", None)
+    ('quote_zh', 'http://example.org/p@')
+    """
+    if (pred, lang) in _SPECIAL:
+        return _SPECIAL[(pred, lang)]
+    if pred in _VOCAB and (lang is None or (_LANG.fullmatch(lang) and lang != "dt")):
+        return _local(pred) + (f"_{lang}" if lang else "")
+    return f"{compact(pred)}@{lang or ''}"
+
+
+def _prop_of(key: str, where: str) -> tuple[str, str | None]:
+    if key in _SPECIAL_KEYS:
+        return _SPECIAL_KEYS[key]
+    if ":" in key:
+        pred, _, lang = key.rpartition("@")
+        return expand(pred), lang or None
+    if key in _BY_LOCAL:
+        return _BY_LOCAL[key], None
+    local, _, lang = key.rpartition("_")
+    if local in _BY_LOCAL and _LANG.fullmatch(lang):
+        return _BY_LOCAL[local], lang
+    raise ValueError(f"property {key!r} of {where} is not a key of park-kg's mapping (kg/pg.py)")
+
+
+@functools.lru_cache(maxsize=4096)
+def rel_type(pred: str) -> str:
+    """The relationship type of ``pred``: UPPER_SNAKE for park-kg's vocabulary, else its CURIE or IRI."""
+    return _snake_upper(_local(pred)) if pred in _VOCAB else compact(pred)
+
+
+def _preds_of(typ: str) -> tuple[str, ...]:
+    pred = _BY_TYPE.get(typ) or expand(typ)
+    if ":" not in pred:
+        raise ValueError(f"relationship type {typ!r} is not a type of park-kg's mapping (kg/pg.py)")
+    return (pred, INVERSES[pred]) if typ in _BY_TYPE and pred in INVERSES else (pred,)
 
 
 @dataclass
 class PropertyGraph:
-    """Nodes by IRI (labels, properties), relationships as (start IRI, TYPE, end IRI), and the schema."""
+    """Nodes by IRI (labels, properties), relationships as (start IRI, TYPE, end IRI) with their
+    derived properties, and the keys and types used (what ``kg export --format csv`` lists)."""
 
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rels: list[tuple[str, str, str]] = field(default_factory=list)
+    rel_props: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
     schema: list[dict[str, Any]] = field(default_factory=list)
-
-
-class _Keys:
-    """Assigns property keys and relationship types, each to exactly one (predicate, language)."""
-
-    def __init__(self) -> None:
-        self.prop: dict[tuple[str, str | None], str] = {}
-        self.rel: dict[str, str] = {}
-        self._taken_props = set(_RESERVED)
-        self._taken_rels: set[str] = set()
-
-    def prop_key(self, pred: str, lang: str | None) -> str:
-        if (pred, lang) not in self.prop:
-            base = _SPECIAL.get((pred, lang)) or _ident(_local(pred) + (f"_{lang}" if lang else ""))
-            key, n = base, 1
-            # a key never ends in _dt, and its _dt companion is free: a predicate named x_dt must not be read as x's datatype
-            while key in self._taken_props or f"{key}_dt" in self._taken_props or key.endswith("_dt"):
-                n += 1
-                key = f"{base}_{n}"
-            self._taken_props |= {key, f"{key}_dt"}
-            self.prop[(pred, lang)] = key
-        return self.prop[(pred, lang)]
-
-    def rel_type(self, pred: str) -> str:
-        if pred not in self.rel:
-            base = _snake_upper(_local(pred))
-            t, n = base, 1
-            while t in self._taken_rels:
-                n += 1
-                t = f"{base}_{n}"
-            self._taken_rels.add(t)
-            self.rel[pred] = t
-        return self.rel[pred]
-
-    def entries(self) -> list[dict[str, Any]]:
-        out = [{"kind": "prop", "key": k, "iri": p, "lang": lang or ""} for (p, lang), k in self.prop.items()]
-        out += [{"kind": "rel", "key": t, "iri": p, "lang": ""} for p, t in self.rel.items()]
-        return sorted(out, key=lambda e: (e["kind"], e["key"]))
 
 
 def _term_id(t) -> str:
@@ -140,90 +196,170 @@ def _literal_value(lit: ox.Literal) -> tuple[Any, str | None]:
     return lit.value, compact(dt)
 
 
-def to_property_graph(triples: Iterable) -> PropertyGraph:
-    """Map triples (anything with .subject/.predicate/.object pyoxigraph terms) to a property graph."""
+@functools.lru_cache(maxsize=4096)
+def _labels(types: tuple[str, ...]) -> tuple[str, ...]:
+    labels = ["Resource"]
+    for c in types:
+        name = _local(expand(c))
+        for a in classes.ancestors(name) if name in classes.CLASSES else [re.sub(r"\W", "_", name, flags=re.ASCII)]:
+            if a not in labels:
+                labels.append(a)
+    return tuple(labels)
+
+
+def _node_props(s: str, values: dict[str, list], dts: dict[str, str], types: list[str]) -> dict[str, Any]:
+    node: dict[str, Any] = {"iri": s}
+    for key, vs in values.items():
+        if len(vs) > 1:
+            vs.sort(key=lambda v: (type(v).__name__, str(v)))
+        node[key] = vs if len(vs) > 1 or key in LIST_KEYS else vs[0]
+    for key, dt in dts.items():
+        node[f"{key}_dt"] = dt
+    if types:
+        node["types"] = types
+    if "name_zh" in node:
+        node["name"] = values["name_zh"][0]
+    return node
+
+
+def _one_way(links: set[tuple[str, str, str]], fold: bool) -> dict[tuple[str, str, str], str]:
+    """Each (s, predicate, o) link → its stored type; a folded inverse is left out."""
+    out = {}
+    for s, p, o in links:
+        if p in INVERSES:
+            out[(s, p, o)] = rel_type(p) if (o, INVERSES[p], s) in links else compact(p)
+        elif not (fold and p in _INVERSE_OF and (o, _INVERSE_OF[p], s) in links):
+            out[(s, p, o)] = rel_type(p)
+    return out
+
+
+def to_property_graph(triples: Iterable, *, one_direction: bool = False) -> PropertyGraph:
+    """Map triples (anything with .subject/.predicate/.object pyoxigraph terms) to a property graph.
+
+    ``one_direction=True`` (what ``kg neo4j load`` stores) leaves out each inverse shortcut
+    (``HAS_MEMBER``) whose forward one (``MEMBER_OF``) is there; by default every triple between two
+    nodes is a relationship (the CSV and GraphML exports).
+    """
     triples = list(triples)
     subjects = {_term_id(t.subject) for t in triples}
-    keys = _Keys()
     props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     dts: dict[str, dict[str, str]] = defaultdict(dict)
     types: dict[str, list[str]] = defaultdict(list)
-    rels: set[tuple[str, str, str]] = set()
-    for t in sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))):
+    links: set[tuple[str, str, str]] = set()
+    used: dict[str, tuple[str, str | None]] = {}
+    for t in triples:
         s, p, o = _term_id(t.subject), t.predicate.value, t.object
-        if p == RDF_TYPE and isinstance(o, ox.NamedNode):
-            types[s].append(compact(o.value))
-            continue
-        if isinstance(o, (ox.NamedNode, ox.BlankNode)) and _term_id(o) in subjects:
-            rels.add((s, keys.rel_type(p), _term_id(o)))
-            continue
-        if isinstance(o, ox.Literal):
-            key = keys.prop_key(p, o.language)
-            value, dt = _literal_value(o)
-        else:
-            key = keys.prop_key(p, None)
-            value, dt = compact(_term_id(o)), "@id"
+        literal = type(o) is ox.Literal
+        if not literal:
+            oid = _term_id(o)
+            if p == RDF_TYPE and type(o) is ox.NamedNode:
+                types[s].append(oid)
+                continue
+            if oid in subjects:
+                links.add((s, p, oid))
+                continue
+        lang = o.language if literal else None
+        key = prop_key(p, lang)
+        used[key] = (p, lang)
+        value, dt = _literal_value(o) if literal else (compact(oid), "@id")
         if dt and dts[s].setdefault(key, dt) != dt:
             raise ValueError(f"{s}: values of {p} have different datatypes ({dts[s][key]}, {dt})")
         props[s][key].append(value)
-    pg = PropertyGraph(rels=sorted(rels), schema=keys.entries())
+    stored = _one_way(links, one_direction)
+    pg = PropertyGraph(rels=sorted((s, typ, o) for (s, _, o), typ in stored.items()))
+    for link, props_ in _shortcut_props(props, links).items():
+        if link in stored:
+            pg.rel_props[(link[0], stored[link], link[2])] = props_
     for s in sorted(subjects):
-        node: dict[str, Any] = {"iri": s}
-        for key, values in props[s].items():
-            node[key] = values if len(values) > 1 or key in LIST_KEYS else values[0]
-        for key, dt in dts[s].items():
-            node[f"{key}_dt"] = dt
-        if types[s]:
-            node["types"] = types[s]
-        pg.nodes[s] = node
-        labels = ["Resource"]
-        for c in types[s]:
-            name = _local(expand(c))
-            for a in classes.ancestors(name) if name in CLASSES else [_ident(name)]:
-                if a not in labels:
-                    labels.append(a)
-        pg.labels[s] = tuple(labels)
+        ts = [compact(c) for c in sorted(types[s])]
+        pg.nodes[s] = _node_props(s, props[s], dts[s], ts)
+        pg.labels[s] = _labels(tuple(ts))
+    rel_types = {typ: p for (_, p, _), typ in stored.items()}
+    pg.schema = [{"kind": "prop", "key": k, "iri": p, "lang": lang or ""} for k, (p, lang) in sorted(used.items())] + [
+        {"kind": "rel", "key": typ, "iri": p, "lang": ""} for typ, p in sorted(rel_types.items())
+    ]
     return pg
+
+
+_P, _ORG, _RDF = PREFIXES["park"], PREFIXES["org"], PREFIXES["rdf"]
+_SHORTCUT = {"active": _ORG + "memberOf", "planned": _P + "plannedMemberOf", "ended": _P + "formerMemberOf"}
+
+
+def _shortcut_props(
+    props: dict[str, dict[str, list]], links: set[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(s, shortcut, o) → status, since, role, quote, source and IRI of the statement node behind it."""
+    ends: dict[str, dict[str, str]] = defaultdict(dict)
+    for s, p, o in links:
+        ends[s].setdefault(p, o)
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for stmt in sorted(ends):
+        e, v = ends[stmt], props.get(stmt, {})
+        status = str(v.get("status", [""])[0]).rpartition(":")[2]
+        if not status:
+            continue
+        if _ORG + "member" in e and _ORG + "organization" in e and status in _SHORTCUT:
+            link = (e[_ORG + "member"], _SHORTCUT[status], e[_ORG + "organization"])
+        elif _RDF + "subject" in e and _RDF + "object" in e and "predicate" in v:
+            link = (e[_RDF + "subject"], expand(str(v["predicate"][0])), e[_RDF + "object"])
+        else:
+            continue
+        r: dict[str, Any] = {"status": status, "statement": stmt}
+        for key, name in (("since", "since"), ("role_zh", "role")):
+            if key in v:
+                r[name] = str(v[key][0])
+        ev = ends.get(e.get(PREFIXES["prov"] + "wasDerivedFrom", ""), {})
+        quote = props.get(e.get(PREFIXES["prov"] + "wasDerivedFrom", ""), {}).get("quote_zh")
+        if quote:
+            r["quote"] = quote[0]
+        source = props.get(ev.get(PREFIXES["dcterms"] + "source", ""), {}).get("fileName")
+        if source:
+            r["source"] = source[0]
+        if link in links:
+            out.setdefault(link, r)
+    return out
 
 
 def _node(ident: str):
     return ox.BlankNode(ident[2:]) if ident.startswith("_:") else ox.NamedNode(ident)
 
 
-def to_triples(nodes: Iterable[dict[str, Any]], rels: Iterable[tuple[str, str, str]], schema: Iterable[dict[str, Any]]) -> list[ox.Triple]:
-    """Rebuild the RDF triples from node property maps, relationships and the schema entries."""
-    prop_of = {e["key"]: (e["iri"], e["lang"] or None) for e in schema if e["kind"] == "prop"}
-    rel_of = {e["key"]: e["iri"] for e in schema if e["kind"] == "rel"}
-    out: list[ox.Triple] = []
+def _object(v: Any, lang: str | None, dt: str | None):
+    if dt == "@id":
+        return _node(expand(v))
+    if dt:
+        return ox.Literal(str(v), datatype=ox.NamedNode(expand(dt)))
+    if lang:
+        return ox.Literal(v, language=lang)
+    if isinstance(v, bool):
+        return ox.Literal("true" if v else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(v, int):
+        return ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(v, float):
+        return ox.Literal(repr(v), datatype=ox.NamedNode(XSD + "double"))
+    return ox.Literal(str(v))
+
+
+def to_triples(
+    nodes: Iterable[dict[str, Any]], rels: Iterable[tuple[str, str, str]], schema: Iterable[dict[str, Any]] = ()
+) -> list[ox.Triple]:
+    """Rebuild the RDF triples from node property maps and relationships (``schema`` is not needed; accepted
+    for callers that read it from a CSV export)."""
+    out: dict[ox.Triple, None] = {}
     for n in nodes:
         s = _node(n["iri"])
         for c in n.get("types") or []:
-            out.append(ox.Triple(s, ox.NamedNode(RDF_TYPE), ox.NamedNode(expand(c))))
+            out[ox.Triple(s, ox.NamedNode(RDF_TYPE), ox.NamedNode(expand(c)))] = None
         for key, value in n.items():
-            if key in _RESERVED or key.endswith("_dt") and key[:-3] in n:
+            if key in _DERIVED or key.endswith("_dt") and key[:-3] in n:
                 continue
-            if key not in prop_of:
-                raise ValueError(f"property {key!r} of {n['iri']} is not in the graph's KgSchema")
-            pred, lang = prop_of[key]
+            pred, lang = _prop_of(key, n["iri"])
             dt = n.get(f"{key}_dt")
             for v in value if isinstance(value, list) else [value]:
-                if dt == "@id":
-                    o = _node(expand(v))
-                elif dt:
-                    o = ox.Literal(str(v), datatype=ox.NamedNode(expand(dt)))
-                elif lang:
-                    o = ox.Literal(v, language=lang)
-                elif isinstance(v, bool):
-                    o = ox.Literal("true" if v else "false", datatype=ox.NamedNode(XSD + "boolean"))
-                elif isinstance(v, int):
-                    o = ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))
-                elif isinstance(v, float):
-                    o = ox.Literal(repr(v), datatype=ox.NamedNode(XSD + "double"))
-                else:
-                    o = ox.Literal(str(v))
-                out.append(ox.Triple(s, ox.NamedNode(pred), o))
+                out[ox.Triple(s, ox.NamedNode(pred), _object(v, lang, dt))] = None
     for a, t, b in rels:
-        if t not in rel_of:
-            raise ValueError(f"relationship type {t!r} is not in the graph's KgSchema")
-        out.append(ox.Triple(_node(a), ox.NamedNode(rel_of[t]), _node(b)))
-    return out
+        preds = _preds_of(t)
+        out[ox.Triple(_node(a), ox.NamedNode(preds[0]), _node(b))] = None
+        for inv in preds[1:]:
+            out[ox.Triple(_node(b), ox.NamedNode(inv), _node(a))] = None
+    return list(out)

@@ -4,6 +4,7 @@
     python scripts/bench.py --preset small                  # ~10k triples, a minute
     python scripts/bench.py --preset province               # ~1M triples, < 15 min on 2 cores
     python scripts/bench.py --preset province --json out.json --markdown out.md
+    python scripts/bench.py --orgs 6000 --parks 30 --skip load queries cli views   # the Bolt rows at ~300k triples
 
 Sections (each row: median and p95 over the runs, the baseline's median, their ratio,
 the target where the issue sets one, and the peak RSS of the process that ran it):
@@ -18,7 +19,9 @@ the target where the issue sets one, and the peak RSS of the process that ran it
   same data, against the store;
 * cli — ``kg members NAME`` and ``kg --help`` in a new process, against ``python -c pass``;
 * property graph — rows/s into the local FalkorDB: native client and Bolt, UNWIND batches
-  and one MERGE per row, for the seed graph and the synthetic graph;
+  and one MERGE per row, for the seed graph and the synthetic graph; the `kg neo4j load`
+  command in a new process, end to end (rows / wall clock of the command) beside its
+  writing-only rate; the named queries over Bolt against the embedded store (target ≤ 5×);
 * views — `kg view` HTML for 500 and 5,000 nodes (scripts/bench_views.py);
 * endpoint — `kg serve` against `oxigraph serve-read-only` on the same store, 8 clients sending
   a cheap query: requests/s, median latency, CPU per answer (scripts/bench_endpoint.py).
@@ -268,7 +271,7 @@ def query_times(store_kind: str, where: Any, probes: dict, runs: int) -> dict[st
         t = time.perf_counter()
         rows = sum(len(t_.rows) for t_ in f(store, *args, **kw).tables)
         first = time.perf_counter() - t
-        n = runs if store_kind == "store" and fn != "orgs" else 1 if fn in ("orgs", "path") else max(3, runs // 4)
+        n = runs if store_kind == "store" and fn != "orgs" else 1 if fn == "orgs" else max(3, runs // 4)
         out[label] = {"first": first, "times": timed(lambda: f(store, *args, **kw), n), "rows": rows, "fn": fn}
     if hasattr(store, "close"):
         store.close()
@@ -340,18 +343,31 @@ def _data_quads(store: Path, max_quads: int | None = None) -> list:
     return out
 
 
-def pg_load(store: Path, cfg: dict, how: str, limit: int | None = None, max_quads: int | None = None) -> dict[str, Any]:
+def pg_load(store: Path, cfg: dict, how: str, limit: int | None = None) -> dict[str, Any]:
     from kg.stores.bolt import BoltConfig
 
-    quads = _data_quads(store, max_quads)
+    quads = _data_quads(store)
     bench_bolt.fresh_graph(cfg["native_port"])
     c = BoltConfig(**cfg)
     if how == "per-row":
         return bench_bolt.load_per_row(quads, c, limit)
-    return bench_bolt.load_batched(quads, c, labels_in_pattern=how == "pattern")
+    return bench_bolt.load_batched(quads, c)
 
 
-HOW = {"unwind": "UNWIND batches (kg neo4j load)", "per-row": "one MERGE per row", "pattern": "UNWIND, labels in the MERGE pattern (proposed)"}
+def pg_command(store: Path, native_port: int, graphdb_dir: Path, transport: str) -> dict[str, Any]:
+    bench_bolt.fresh_graph(native_port)
+    return bench_bolt.load_command(store, graphdb_dir, transport)
+
+
+HOW = {"unwind": "UNWIND batches (kg.stores.bolt.load)", "per-row": "one MERGE per row"}
+
+
+def _pg_rows(label: str, res: dict, base_key: tuple[str, str], targets: dict) -> None:
+    base = res[base_key][0]
+    for (transport, how), (s_, rows_, mb) in res.items():
+        first = (transport, how) == base_key
+        row("property graph", f"{label}: {transport} client, {HOW[how]}, {rows_:,} rows (writing)", "rows/s", s_, None if first else base,
+            "" if first else f"{base_key[0]}, {HOW[base_key[1]]}", targets.get((transport, how), ""), mb, True)
 
 
 def section_pg(seed_store: Path, big_store: Path, big_label: str, work: Path, runs: int, probes: dict, query_runs: int) -> None:
@@ -363,32 +379,44 @@ def section_pg(seed_store: Path, big_store: Path, big_label: str, work: Path, ru
         def cfg(transport: str) -> dict:
             return {"uri": st.bolt_uri, "engine": "falkordb", "transport": transport, "native_port": st.port}
 
-        def measure(label: str, store: Path, plan: list[tuple[str, str, dict]], n: int) -> None:
+        def measure(store: Path, plan: list[tuple[str, str, dict]], n: int) -> dict:
             res = {}
             for transport, how, kw in plan:
-                reps = [isolated(pg_load, store, cfg(transport), how, kw.get("limit"), kw.get("max_quads")) for _ in range(n)]
+                reps = [isolated(pg_load, store, cfg(transport), how, kw.get("limit")) for _ in range(n)]
                 res[(transport, how)] = (stats([r["rows"] / r["seconds"] for r, _ in reps]), reps[0][0]["rows"], max(m for _, m in reps))
-            base_key = plan[0][:2]
-            base = res[base_key][0]
-            for (transport, how), (s_, rows_, mb) in res.items():
-                first = (transport, how) == base_key
-                row("property graph", f"{label}: {transport} client, {HOW[how]}, {rows_:,} rows", "rows/s", s_, None if first else base,
-                    "" if first else f"{base_key[0]}, {HOW[base_key[1]]}", "≥ 20,000" if transport == "native" and how != "per-row" and label != "seed" else "",
-                    mb, True)
+            return res
 
-        measure("seed", seed_store, [("native", "unwind", {}), ("native", "per-row", {}), ("bolt", "unwind", {}), ("bolt", "per-row", {})], runs)
-        sub = 300_000  # whole documents: the library's loader slows down as the graph grows (see docs/benchmarks.md)
-        measure(big_label, big_store, [("native", "unwind", {"max_quads": sub}), ("native", "per-row", {"limit": 4000}),
-                                       ("bolt", "per-row", {"limit": 4000}), ("bolt", "pattern", {}), ("native", "pattern", {})], 1)
-        rss = bench_bolt.rss_mb(st.pid)  # the last load (native, whole graph) stays for the queries
+        seed = measure(seed_store, [("native", "unwind", {}), ("native", "per-row", {}), ("bolt", "unwind", {}), ("bolt", "per-row", {})], runs)
+        _pg_rows("seed", seed, ("native", "unwind"), {})
+        big = measure(big_store, [("native", "per-row", {"limit": 4000}), ("bolt", "unwind", {})], 1)
+        section_pg_command(big_store, big_label, st, db.dir, big)
+        rss = bench_bolt.rss_mb(st.pid)  # the last load (kg neo4j load, whole graph) stays for the queries
         row("property graph", f"FalkorDB server RSS with the {big_label} graph", "MB", stats([rss]))
-        store_q, _ = isolated(query_times, "store", big_store, probes, query_runs)
-        bolt_q, mb = isolated(query_times, "bolt", cfg("bolt"), probes, query_runs)
-        for what, r in bolt_q.items():
-            base = stats([t * 1000 for t in store_q[what]["times"]])
-            row("queries over Bolt", f"{what} [{big_label}], {r['rows']} rows", "ms", stats([t * 1000 for t in r["times"]]), base, "embedded store", "", mb)
+        section_bolt_queries(big_store, big_label, cfg("bolt"), probes, query_runs)
     finally:
         db.stop()
+
+
+def section_pg_command(store: Path, label: str, st, graphdb_dir: Path, lib: dict) -> None:
+    """`kg neo4j load` in a new process, end to end (wall clock of the command) and writing only."""
+    for transport in ("bolt", "auto"):
+        r, _ = isolated(pg_command, store, st.port, graphdb_dir, transport)
+        how = "native client (default)" if transport == "auto" else "Bolt (our server)"
+        e2e = stats([r["rows"] / r["total_seconds"]])
+        row("property graph", f"{label}: `kg neo4j load`, {how}, {r['rows']:,} rows, end to end (wall clock of the command)", "rows/s",
+            e2e, lib[("native", "per-row")][0], "one MERGE per row (native, writing)", "≥ 30,000" if transport == "auto" else "", None, True)
+        row("property graph", f"{label}: `kg neo4j load`, {how}, writing only (server side)", "rows/s", stats([r["rows"] / r["seconds"]]),
+            e2e, "the same command end to end", "", None, True)
+    _pg_rows(label, lib, ("native", "per-row"), {})
+
+
+def section_bolt_queries(store: Path, label: str, bolt_cfg: dict, probes: dict, query_runs: int) -> None:
+    store_q, _ = isolated(query_times, "store", store, probes, query_runs)
+    bolt_q, mb = isolated(query_times, "bolt", bolt_cfg, probes, query_runs)
+    for what, r in bolt_q.items():
+        base = stats([t * 1000 for t in store_q[what]["times"]])
+        row("queries over Bolt", f"{what} [{label}], {r['rows']} rows; first call {r['first'] * 1000:.0f} ms", "ms",
+            stats([t * 1000 for t in r["times"]]), base, "embedded store", "≤ 5×", mb)
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -429,6 +457,8 @@ def machine() -> dict[str, Any]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--preset", choices=sorted(synth.PRESETS), default="small")
+    ap.add_argument("--orgs", type=int, help="instead of the preset's size: this many companies (with --parks)")
+    ap.add_argument("--parks", type=int, help="with --orgs: this many parks")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=3, help="runs of each load measurement")
     ap.add_argument("--query-runs", type=int, default=20, help="runs of each query and CLI measurement")
@@ -437,14 +467,15 @@ def main() -> int:
     ap.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
     ap.add_argument("--skip", nargs="*", default=[], choices=["load", "queries", "cli", "pg", "views", "endpoint"])
     args = ap.parse_args()
+    label = f"{args.orgs}-orgs" if args.orgs else args.preset
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
-    info = {"preset": args.preset, "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    info = {"preset": label, "machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     print(json.dumps(info["machine"], ensure_ascii=False), flush=True)
     data = work / "data"
     if not (data / "synth.json").is_file():
-        parks, orgs = synth.PRESETS[args.preset]
+        parks, orgs = (args.parks or 10, args.orgs) if args.orgs else synth.PRESETS[args.preset]
         t = time.perf_counter()
         # in a child: the generator's memory must not count in the peak of every later (forked) measurement
         isolated(synth.main, ["--parks", str(parks), "--orgs", str(orgs), "--seed", str(args.seed), "--format", "both", "-o", str(data)])
@@ -460,20 +491,20 @@ def main() -> int:
         isolated(full_build, data / "facts", store)
     probes = meta["probes"]
     if "queries" not in args.skip:
-        section_queries(store, probes, args.query_runs, args.preset)
+        section_queries(store, probes, args.query_runs, label)
     if "cli" not in args.skip:
         section_cli(store, probes["community"], max(5, args.query_runs // 2))
     if "pg" not in args.skip:
         seed = work / "seed-store"
         if not (seed / "current").exists():
             isolated(full_build, ROOT / "seeds" / "facts", seed)
-        section_pg(seed, store, args.preset, work, args.runs, probes, max(5, args.query_runs // 2))
+        section_pg(seed, store, label, work, args.runs, probes, max(5, args.query_runs // 2))
     if "views" not in args.skip:
         section_views(work, args.runs)
     if "endpoint" not in args.skip:
         section_endpoint(store, args.runs)
     info["seconds"] = time.perf_counter() - t_start
-    out = args.json or work / f"bench-{args.preset}.json"
+    out = args.json or work / f"bench-{label}.json"
     out.write_text(json.dumps({**info, "rows": ROWS}, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.markdown:
         args.markdown.write_text(HEADER + "\n" + "\n".join(_line(r) for r in ROWS) + "\n", encoding="utf-8")

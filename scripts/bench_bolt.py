@@ -1,22 +1,25 @@
-"""Property-graph loads for scripts/bench.py: UNWIND batches (kg.stores.bolt.load) vs one MERGE per row.
+"""Property-graph loads for scripts/bench.py: `kg neo4j load` (UNWIND batches) vs one MERGE per row.
 
-The batched load is the library's own :func:`kg.stores.bolt.load`. The per-row baseline
-sends the same MERGE statements one row per query through the same transport, which is
-what a loader without UNWIND does. Each load starts from an empty graph (the graph is
-deleted through the native client, outside the timing).
+The batched load is the library's own :func:`kg.stores.bolt.load`, or the `kg neo4j load`
+command itself in a new process (wall clock of the command: end to end). The per-row baseline
+sends the same statements one row per query through the same transport, which is what a loader
+without UNWIND does. Each load starts from an empty graph (deleted outside the timing).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
-__all__ = ["fresh_graph", "load_batched", "load_per_row", "free_port", "rss_mb"]
+from kg.graphdb import free_port
 
-
-from kg.graphdb import free_port  # noqa: E402 - re-exported for bench.py
+__all__ = ["fresh_graph", "load_batched", "load_per_row", "load_command", "free_port", "rss_mb"]
 
 
 def rss_mb(pid: int) -> float:
@@ -33,66 +36,69 @@ def fresh_graph(port: int) -> None:
         FalkorDB(host="127.0.0.1", port=port).select_graph("falkordb").delete()
 
 
-_SET_LABELS = re.compile(r"MERGE \(n:Resource \{iri: r\.iri\}\) SET n = r\.props SET n((?::`[^`]+`)+)$")
+def load_batched(quads: list, cfg) -> dict[str, Any]:
+    """:func:`kg.stores.bolt.load` in this process: rows, seconds writing, seconds of the whole call."""
+    from kg.stores.bolt import load
+
+    r = load(quads, cfg)
+    return {"rows": r.rows, "seconds": r.seconds, "total_seconds": r.total_seconds, "batches": r.batches}
 
 
-def _labels_in_pattern(cypher: str) -> str:
-    """The node statement with its labels in the MERGE pattern instead of a SET after it.
-
-    >>> _labels_in_pattern("UNWIND $rows AS r MERGE (n:Resource {iri: r.iri}) SET n = r.props SET n:`Company`:`Organization`")
-    'UNWIND $rows AS r MERGE (n:Resource:`Company`:`Organization` {iri: r.iri}) SET n = r.props'
-    """
-    return _SET_LABELS.sub(lambda m: f"MERGE (n:Resource{m.group(1)} {{iri: r.iri}}) SET n = r.props", cypher)
+_LOADED = re.compile(r"loaded ([\d,]+) nodes and ([\d,]+) relationships.*?([\d,]+) rows/s writing \(([\d.]+) s")
 
 
-def load_batched(quads: list, cfg, labels_in_pattern: bool = False) -> dict[str, Any]:
-    """:func:`kg.stores.bolt.load`; with ``labels_in_pattern`` its node statements are rewritten.
-
-    FalkorDB 4.16 slows down with every ``SET n:Label`` on a growing graph (60,000 nodes:
-    1,850 rows/s against 37,000 with the labels in the MERGE pattern); the rewrite measures
-    what the loader would reach with that one-line change (this runs in a forked child).
-    """
-    from kg.stores import bolt
-
-    if labels_in_pattern:
-        real = bolt.connect
-
-        def connect(c, **kw):
-            t = real(c, **kw)
-            write = t.write
-            t.write = lambda cypher, params: write(_labels_in_pattern(cypher), params)
-            return t
-
-        bolt.connect = connect
-    r = bolt.load(quads, cfg)
-    return {"rows": r.nodes + r.relationships, "seconds": r.seconds, "batches": r.batches}
+def load_command(store: Path, graphdb_dir: Path, transport: str = "auto") -> dict[str, Any]:
+    """`kg --store STORE neo4j load` as a user runs it, into the local server: rows, wall clock, write seconds."""
+    env = {**os.environ, "KG_GRAPHDB_DIR": str(graphdb_dir), "KG_TRANSPORT": transport}
+    env.pop("NEO4J_URI", None)
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "--store", str(store), "neo4j", "load"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        check=False,
+    )
+    wall = time.perf_counter() - t0
+    m = _LOADED.search(p.stdout)
+    if p.returncode or not m:
+        raise RuntimeError(f"kg neo4j load failed: {p.stderr.strip()[-300:] or p.stdout}")
+    rows = int(m[1].replace(",", "")) + int(m[2].replace(",", ""))
+    return {"rows": rows, "seconds": float(m[4]), "total_seconds": wall}
 
 
 def load_per_row(quads: list, cfg, limit: int | None = None) -> dict[str, Any]:
     """One MERGE query per node row, then one per relationship row (at most ``limit`` rows in all)."""
     from kg.pg import to_property_graph
-    from kg.stores.bolt import ENGINES, connect
+    from kg.stores.bolt import connect, create_indexes
 
-    pg = to_property_graph(quads)
+    pg = to_property_graph(quads, one_direction=True)
     t = connect(cfg, bulk=True)
     rows = 0
     t0 = time.perf_counter()
     try:
-        for stmt in ENGINES[cfg.engine].ddl:
-            with contextlib.suppress(Exception):
-                t.write(stmt, {})
+        create_indexes(t, cfg.engine)
         nodes = list(pg.nodes.items())[: limit // 2 if limit else None]
         for iri, props in nodes:
             labels = "".join(f":`{lab}`" for lab in pg.labels[iri][1:])
-            t.write("MERGE (n:Resource {iri: $iri}) SET n = $props" + (f" SET n{labels}" if labels else ""), {"iri": iri, "props": props})
+            t.write(
+                "MERGE (n:Resource {iri: $iri}) SET n = $props" + (f" SET n{labels}" if labels else ""),
+                {"iri": iri, "props": props},
+            )
             rows += 1
         kept = {iri for iri, _ in nodes}
         for s, typ, o in pg.rels:
             if limit is not None and rows >= limit:
                 break
             if s in kept and o in kept:
-                t.write(f"MATCH (a:Resource {{iri: $s}}) MATCH (b:Resource {{iri: $o}}) MERGE (a)-[:`{typ}`]->(b)", {"s": s, "o": o})
+                t.write(
+                    f"MATCH (a:Resource {{iri: $s}}) MATCH (b:Resource {{iri: $o}}) "
+                    f"MERGE (a)-[x:`{typ}`]->(b) SET x = $p",
+                    {"s": s, "o": o, "p": pg.rel_props.get((s, typ, o), {})},
+                )
                 rows += 1
     finally:
         t.close()
-    return {"rows": rows, "seconds": time.perf_counter() - t0, "batches": rows}
+    seconds = time.perf_counter() - t0
+    return {"rows": rows, "seconds": seconds, "total_seconds": seconds, "batches": rows}

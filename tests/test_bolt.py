@@ -122,9 +122,7 @@ def test_loading_twice_is_idempotent(store, graphdb):
 
     before = counts()
     report = load(store.data_quads(), _cfg(graphdb, "bolt"))
-    assert counts() == before
-    schema = BoltStore(_cfg(graphdb, "native")).cypher("MATCH (k:KgSchema) RETURN count(k) AS c", {})[0]["c"]
-    assert before == (report.nodes + schema, report.relationships)
+    assert counts() == before == (report.nodes, report.relationships)  # no bookkeeping nodes in MATCH (n)
 
 
 def test_cli_load_and_cypher_through_the_local_default(env, seed_store):
@@ -142,6 +140,17 @@ def test_backend_option_on_query_commands(env, seed_store):
         r = CliRunner().invoke(cli, ["--store", str(seed_store), "members", "绿色算力党建联盟", "--status", "planned", "--backend", backend, "--format", "json"], env=env)
         assert r.exit_code == 0, r.output
         assert "青海大学" in {m["member_name"] for m in json.loads(r.stdout)["members"]}
+
+
+@pytest.mark.parametrize("args", [("members", "红领宁商"), ("memberships", "青海大学"), ("path", "青海大学", "金诃藏药"),
+                                  ("related", "红领宁商"), ("chain", "孵化链")])
+def test_query_commands_give_the_same_json_over_bolt(env, seed_store, args):
+    out = {}
+    for backend in ("store", "bolt"):
+        r = CliRunner().invoke(cli, ["--store", str(seed_store), *args, "--backend", backend, "--format", "json"], env=env)
+        assert r.exit_code == 0, r.output
+        out[backend] = json.loads(r.stdout)
+    assert out["bolt"] == out["store"]
 
 
 @pytest.mark.parametrize("query", [
@@ -187,7 +196,8 @@ def test_server_down_is_one_readable_line(tmp_path):
 
 
 def test_falkordb_bolt_batches_stay_under_the_message_cap():
-    from kg.stores.bolt import ENGINES, _batches
+    from kg.stores.bolt import ENGINES
+    from kg.stores.bolt.load import batches as _batches
 
     rows = [{"iri": f"https://w3id.org/park-kg/id/x/{i}", "props": {"quote_zh": "青海" * 40}} for i in range(200)]
     eng = ENGINES["falkordb"]
@@ -242,3 +252,65 @@ def test_cypher_library_answers(bolt, name):
 
 def test_every_cypher_file_has_an_asserted_answer():
     assert {p.name for p in (ROOT / "queries" / "cypher").glob("*.cyp")} == set(CYPHER_LIBRARY)
+
+
+# --- the graph as an analyst who knows Neo4j sees it (issue 15.5) ----------------------------------------------
+
+
+def test_the_analysts_query_with_the_official_driver(graphdb):
+    """Written as in Neo4j's manual: no park-kg import, the seed graph in the local server."""
+    from neo4j import GraphDatabase
+
+    driver = GraphDatabase.driver(graphdb.bolt_uri, auth=("neo4j", "neo4j"))
+    with driver.session() as session:
+        result = session.run("MATCH (m)-[r:MEMBER_OF]->(c {name:'红领宁商党建共同体'}) RETURN m.name, r.status, r.quote")
+        rows = [record.data() for record in result]
+        planned = session.run("MATCH (u:University)-[r:PLANNED_MEMBER_OF]->(a) RETURN u.name AS u, r.status AS s, r.since AS since, "
+                              "r.source AS source ORDER BY u").data()
+    driver.close()
+    assert {r["m.name"] for r in rows} == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+    assert {r["r.status"] for r in rows} == {"active"}
+    from kg.text import find_quote
+
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "seeds" / "sources").glob("*.txt")]
+    for r in rows:  # the quote is in the source document (after the documented normalization)
+        assert r["r.quote"] and any(find_quote(text, r["r.quote"]) for text in sources)
+    assert [r["u"] for r in planned] == ["西宁城市职业技术学院", "青海大学", "青海理工学院"]
+    assert {(r["s"], r["since"]) for r in planned} == {("planned", "2024")} and all(r["source"].endswith(".txt") for r in planned)
+
+
+def test_one_stored_direction_and_no_bookkeeping_nodes(bolt):
+    def one(q: str):
+        return bolt.cypher(q, {})[0]["c"]
+
+    types = {r["t"] for r in bolt.cypher("MATCH ()-[r]->() RETURN DISTINCT type(r) AS t", {})}
+    assert {"MEMBER_OF", "PLANNED_MEMBER_OF"} <= types and not types & {"HAS_MEMBER", "PLANNED_MEMBER", "FORMER_MEMBER"}
+    # undirected, each membership counts once
+    assert one("MATCH (m)-[r:MEMBER_OF]-(c {name: '红领宁商党建共同体'}) RETURN count(r) AS c") == 4
+    assert one("MATCH (n) RETURN count(n) AS c") == one("MATCH (n:Resource) RETURN count(n) AS c")
+    assert "KgSchema" not in {r["label"] for r in bolt.cypher("CALL db.labels() YIELD label RETURN label", {})}
+    n = bolt.cypher("MATCH (n:Company {name_zh: '金诃藏药集团有限公司'}) RETURN n.name AS name, n.name_en AS en", {})[0]
+    assert n["name"] == "金诃藏药集团有限公司" and n["en"]
+
+
+def test_load_creates_the_indexes(bolt):
+    rows = bolt.cypher("CALL db.indexes() YIELD label, properties RETURN label, properties", {})
+    assert {"iri", "name", "name_zh", "name_en"} <= {p for r in rows if r["label"] == "Resource" for p in r["properties"]}
+
+
+def test_a_shortcut_without_its_inverse_is_not_given_one():
+    """One direction is stored only where both were: reading back never invents a triple."""
+    import pyoxigraph as ox
+
+    from kg.pg import to_property_graph, to_triples
+
+    org = "http://www.w3.org/ns/org#"
+    a, b, c = (ox.NamedNode(f"urn:{x}") for x in "abc")
+    label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+    triples = {ox.Triple(a, ox.NamedNode(org + "memberOf"), b), ox.Triple(b, ox.NamedNode(org + "hasMember"), a),
+               ox.Triple(c, ox.NamedNode(org + "memberOf"), b), ox.Triple(a, ox.NamedNode(org + "hasMember"), c),
+               *(ox.Triple(x, label, ox.Literal(x.value, language="zh")) for x in (a, b, c))}
+    pg = to_property_graph(triples, one_direction=True)
+    assert sorted(pg.rels) == [("urn:a", "HAS_MEMBER", "urn:c"), ("urn:a", "MEMBER_OF", "urn:b"), ("urn:c", "org:memberOf", "urn:b")]
+    assert pg.nodes["urn:a"]["name"] == "urn:a"
+    assert set(to_triples(pg.nodes.values(), pg.rels)) == triples

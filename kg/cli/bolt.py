@@ -14,21 +14,31 @@ from kg.errors import KgError
 
 
 def _graphdb_dir(f):
-    return click.option("--dir", "data_dir", type=click.Path(path_type=Path), default=None, envvar="KG_GRAPHDB_DIR",
-                        help="Data directory of the local server (default data/graphdb; env KG_GRAPHDB_DIR).")(f)
+    return click.option(
+        "--dir",
+        "data_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        envvar="KG_GRAPHDB_DIR",
+        help="Data directory of the local server (default data/graphdb; env KG_GRAPHDB_DIR).",
+    )(f)
 
 
 @cli.group()
 def graphdb() -> None:
-    """The local graph database (FalkorDB, with our Bolt server on 127.0.0.1), the default target of the Bolt commands."""
+    """The local graph database (FalkorDB and our Bolt server on 127.0.0.1), the default target of the Bolt commands."""
 
 
 @graphdb.command()
 @_graphdb_dir
 @click.option("--port", type=int, default=6390, show_default=True, help="Redis-protocol port (native FalkorDB client).")
 @click.option("--bolt-port", type=int, default=7687, show_default=True, help="Bolt port (neo4j driver).")
-@click.option("--password", envvar="KG_GRAPHDB_PASSWORD", default=None,
-              help="Require this password on both ports (env KG_GRAPHDB_PASSWORD; prefer the env variable, it never shows in `ps`).")
+@click.option(
+    "--password",
+    envvar="KG_GRAPHDB_PASSWORD",
+    default=None,
+    help="Require this password on both ports (env KG_GRAPHDB_PASSWORD; prefer the env variable: never in `ps`).",
+)
 @user_errors
 def start(data_dir: Path | None, port: int, bolt_port: int, password: str | None) -> None:
     """Start the server on 127.0.0.1 and wait until it answers."""
@@ -39,9 +49,11 @@ def start(data_dir: Path | None, port: int, bolt_port: int, password: str | None
 
 
 def _where(st) -> str:
-    access = ("a password is required on both ports" if st.password else
-              "no password: every local user can read and write it")
-    return f"{st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native), listening on 127.0.0.1 only; {access}; data in {st.data_dir}"
+    access = (
+        "a password is required on both ports" if st.password else "no password: every local user can read and write it"
+    )
+    where = f"{st.bolt_uri} (Bolt), 127.0.0.1:{st.port} (native), listening on 127.0.0.1 only"
+    return f"{where}; {access}; data in {st.data_dir}"
 
 
 @graphdb.command()
@@ -93,13 +105,30 @@ def _not_running(stale: str | None) -> str:
 def connection_options(f):
     """Where the property graph is: options override NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
     opts = [
-        click.option("--uri", help="bolt:// or neo4j:// URI (env NEO4J_URI; default: the local `kg graphdb` if it is running, else an error)."),
+        click.option(
+            "--uri",
+            help="bolt:// or neo4j:// URI (env NEO4J_URI; default: the local `kg graphdb` if it runs, else an error).",
+        ),
         click.option("--user", help="User (env NEO4J_USER, sent only with --uri or NEO4J_URI)."),
-        click.option("--password", help="Password (env NEO4J_PASSWORD, sent only with --uri or NEO4J_URI; prefer the env variable, it never shows in `ps`)."),
+        click.option(
+            "--password",
+            help="Password (env NEO4J_PASSWORD, only with --uri or NEO4J_URI; better the env variable: not in `ps`).",
+        ),
         click.option("--database", help="Database (env NEO4J_DATABASE, with --uri or NEO4J_URI; Neo4j only)."),
-        click.option("--transport", type=click.Choice(["auto", "bolt", "native"]), default=None,
-                     help="neo4j driver over Bolt, or FalkorDB's native client (local server); auto: native for loads into the local server, else Bolt (env KG_TRANSPORT)."),
-        click.option("--engine", type=click.Choice(["auto", "neo4j", "falkordb"]), default="auto", show_default=True, help="Server kind (auto-detected)."),
+        click.option(
+            "--transport",
+            type=click.Choice(["auto", "bolt", "native"]),
+            default=None,
+            help="neo4j driver over Bolt, or FalkorDB's native client (local server); auto: native for loads "
+            "into the local server, else Bolt (env KG_TRANSPORT).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["auto", "neo4j", "falkordb"]),
+            default="auto",
+            show_default=True,
+            help="Server kind (auto-detected).",
+        ),
     ]
     for o in reversed(opts):
         f = o(f)
@@ -109,7 +138,9 @@ def connection_options(f):
 def _config(uri, user, password, database, transport, engine):
     from kg.stores.bolt import BoltConfig
 
-    return BoltConfig.from_env(uri=uri, user=user, password=password, database=database, transport=transport, engine=engine)
+    return BoltConfig.from_env(
+        uri=uri, user=user, password=password, database=database, transport=transport, engine=engine
+    )
 
 
 @cli.group()
@@ -124,23 +155,23 @@ def neo4j() -> None:
 @pass_config
 @user_errors
 def load(config: Config, wipe: bool, fmt: str, **conn) -> None:
-    """Project the built graph into the property graph (idempotent: MERGE on iri)."""
-    from kg.progress import Step
+    """Project the built graph into the property graph (idempotent: MERGE on iri) and create its indexes."""
     from kg.stores.bolt import load_store
 
-    def step(done: int, total: int) -> None:  # the shared bar (kg.cli.progress), as every long command draws it
-        progress(Step("load", done, total, "rows"))
-
-    report = load_store(config.store_path, _config(**conn), wipe=wipe, progress=step)
+    r = load_store(config.store_path, _config(**conn), wipe=wipe, progress=progress)
     if fmt == "json":
         from dataclasses import asdict
 
-        emit_json({**asdict(report), "rows_per_second": round(report.rows_per_second)})
+        emit_json({**asdict(r), "rows_per_second": round(r.rows_per_second),
+                   "end_to_end_rows_per_second": round(r.end_to_end_rows_per_second)})
         return
     click.echo(
-        f"loaded {report.nodes} nodes and {report.relationships} relationships into {report.engine} "
-        f"({report.transport} transport) in {report.seconds:.2f} s: {report.rows_per_second:,.0f} rows/s, {report.batches} batches"
+        f"loaded {r.nodes:,} nodes and {r.relationships:,} relationships into {r.engine} ({r.transport} transport): "
+        f"{r.end_to_end_rows_per_second:,.0f} rows/s end to end ({r.total_seconds:.2f} s), "
+        f"{r.rows_per_second:,.0f} rows/s writing ({r.seconds:.2f} s, {r.batches} batches); "
+        + ", ".join(f"{phase} {s:.2f} s" for phase, s in r.phases.items())
     )
+
 
 
 @neo4j.command(name="export")
@@ -172,8 +203,12 @@ def _param(text: str) -> tuple[str, object]:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "file", type=click.File(encoding="utf-8"), help="Read the query from a file ('-' for stdin).")
-@click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter; V is JSON if it parses, else text.")
+@click.option(
+    "-f", "--file", "file", type=click.File(encoding="utf-8"), help="Read the query from a file ('-' for stdin)."
+)
+@click.option(
+    "--param", "params", multiple=True, metavar="K=V", help="A query parameter; V is JSON if it parses, else text."
+)
 @click.option("--write", is_flag=True, help="Allow write clauses (CREATE, MERGE, SET, DELETE…).")
 @connection_options
 @output_options

@@ -9,6 +9,8 @@ IRIs are checked by pyoxigraph and never come from free text. Cypher gets parame
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["NamedQuery", "MEMBERSHIPS", "DECLARED_MEMBER_COUNT", "EDGES_FROM", "EDGES_TO", "ALL_EDGES", "EDGE_ENDS",
@@ -24,6 +26,18 @@ class NamedQuery:
     sparql: str
     cypher: str = ""
     params: tuple[str, ...] = ()
+
+    def cypher_for(self, bound: Iterable[str]) -> str:
+        """The Cypher text anchored on the ``bound`` parameters: each other one's ``{iri: $p}`` map is dropped.
+
+        >>> NamedQuery("q", "", "MATCH (a:Resource {iri: $a})-->(b:Resource {iri: $b}) RETURN b", ("a", "b")).cypher_for({"a"})
+        'MATCH (a:Resource {iri: $a})-->(b:Resource) RETURN b'
+        """
+        free = set(self.params) - set(bound)
+        return _ANCHOR.sub(lambda m: "" if m[1] in free else m[0], self.cypher)
+
+
+_ANCHOR = re.compile(r" \{iri: \$(\w+)\}")
 
 
 _EVIDENCE = """
@@ -51,7 +65,9 @@ def _cev(var: str) -> str:
 
 # Cypher reads the property graph of kg.pg: CURIE-valued properties such as status
 # ('park:active') and predicate ('park:locatedIn') lose their prefix with substring(x, 5).
-# An optional parameter that is not bound arrives as '' (FalkorDB's native client drops nulls).
+# Each text starts from its anchors, written `(x:Resource {iri: $p})`; NamedQuery.cypher_for drops the
+# map of a parameter that is not bound, so every query reaches the server anchored on what it was
+# given (an index seek on :Resource(iri)), never behind a catch-all `($p = '' OR x.iri = $p)` filter.
 # Decimals (park:value) come back as their lexical text; the caller makes them numbers
 # (FalkorDB's Bolt port sends floats as 32-bit: 10.4 arrived as 10.399999618530273).
 
@@ -76,8 +92,7 @@ SELECT ?member ?member_name ?member_en ?org ?org_name ?org_en ?status ?since ?ro
   OPTIONAL { ?org park:translatedLabel ?org_en_ } BIND(STR(?org_en_) AS ?org_en)
 } ORDER BY ?status ?org_name ?member_name""",
     f"""
-MATCH (m:Membership)-[:MEMBER]->(member:Resource), (m)-[:ORGANIZATION]->(org:Resource)
-WHERE ($org = '' OR org.iri = $org) AND ($member = '' OR member.iri = $member)
+MATCH (org:Resource {{iri: $org}})<-[:ORGANIZATION]-(m:Membership)-[:MEMBER]->(member:Resource {{iri: $member}})
 {_cev("m")}
 RETURN member.iri AS member, member.name_zh AS member_name, member.name_en AS member_en,
        org.iri AS org, org.name_zh AS org_name, org.name_en AS org_en, substring(m.status, 5) AS status,
@@ -96,7 +111,7 @@ SELECT ?org ?value ?unit ?quote ?source WHERE {
     + """  BIND(STR(?unit_) AS ?unit)
 }""",
     f"""
-MATCH (i:Indicator)-[:INDICATOR_OF]->(org:Resource) WHERE org.iri = $org AND i.measure = 'park:memberCount'
+MATCH (org:Resource {{iri: $org}})<-[:INDICATOR_OF]-(i:Indicator) WHERE i.measure = 'park:memberCount'
 {_cev("i")}
 RETURN org.iri AS org, i.value AS value, i.unit_zh AS unit, ev.quote_zh AS quote, doc.fileName AS source""",
     ("org",),
@@ -123,20 +138,22 @@ EDGE_BODY = """
   BIND(IF(STRSTARTS(STR(?p), STR(park:)), STRAFTER(STR(?p), "#"), CONCAT("org:", STRAFTER(STR(?p), "#"))) AS ?predicate)
 """.replace("_EV", _ev("?stmt").strip())
 _EDGE_SELECT = "SELECT ?s ?predicate ?o ?status ?quote ?source WHERE {"
-_ENDS = "($s = '' OR s.iri = $s) AND ($o = '' OR o.iri = $o)"
+_ASSERTION_ENDS = "MATCH (s:Resource {iri: $s})<-[:SUBJECT]-(a:Assertion)-[:OBJECT]->(o:Resource {iri: $o})"
+_MEMBERSHIP_ENDS = "MATCH (s:Resource {iri: $s})<-[:MEMBER]-(m:Membership)-[:ORGANIZATION]->(o:Resource {iri: $o})"
+_CHAIN_ENDS = """MATCH (s:Resource {iri: $s})<-[:STAGE_ENTITY]-(st1:ChainStage)<-[:HAS_STAGE]-(c:Resource)-[:HAS_STAGE]->\
+(st2:ChainStage)-[:STAGE_ENTITY]->(o:Resource {iri: $o}) WHERE st2.position = st1.position + 1"""
 _EDGE_CYPHER = f"""
-MATCH (a:Assertion)-[:SUBJECT]->(s:Resource), (a)-[:OBJECT]->(o:Resource) WHERE {_ENDS}
+{_ASSERTION_ENDS}
 {_cev("a")}
 RETURN s.iri AS s, CASE WHEN a.predicate STARTS WITH 'park:' THEN substring(a.predicate, 5) ELSE a.predicate END AS predicate,
        o.iri AS o, substring(a.status, 5) AS status, ev.quote_zh AS quote, doc.fileName AS source
 UNION ALL
-MATCH (m:Membership)-[:MEMBER]->(s:Resource), (m)-[:ORGANIZATION]->(o:Resource) WHERE {_ENDS}
+{_MEMBERSHIP_ENDS}
 {_cev("m")}
 RETURN s.iri AS s, CASE m.status WHEN 'park:active' THEN 'org:memberOf' WHEN 'park:planned' THEN 'plannedMemberOf' ELSE 'formerMemberOf' END AS predicate,
        o.iri AS o, substring(m.status, 5) AS status, ev.quote_zh AS quote, doc.fileName AS source
 UNION ALL
-MATCH (c:Resource)-[:HAS_STAGE]->(st1:ChainStage)-[:STAGE_ENTITY]->(s:Resource), (c)-[:HAS_STAGE]->(st2:ChainStage)-[:STAGE_ENTITY]->(o:Resource)
-WHERE st2.position = st1.position + 1 AND {_ENDS}
+{_CHAIN_ENDS}
 {_cev("c")}
 RETURN s.iri AS s, 'nextInChain' AS predicate, o.iri AS o, 'active' AS status, ev.quote_zh AS quote, doc.fileName AS source"""
 _EDGE_SPARQL = _EDGE_SELECT + EDGE_BODY + "}"
@@ -160,6 +177,13 @@ SELECT DISTINCT ?s ?o ?status WHERE {
   }
   BIND(STRAFTER(STR(?st), "#") AS ?status)
 }""",
+    f"""
+{_ASSERTION_ENDS} RETURN DISTINCT s.iri AS s, o.iri AS o, substring(a.status, 5) AS status
+UNION
+{_MEMBERSHIP_ENDS} RETURN DISTINCT s.iri AS s, o.iri AS o, substring(m.status, 5) AS status
+UNION
+{_CHAIN_ENDS} RETURN DISTINCT s.iri AS s, o.iri AS o, 'active' AS status""",
+    ("s", "o"),
 )
 
 # Chains that ?x is part of (as the chain itself or as a stage).
@@ -170,9 +194,9 @@ SELECT DISTINCT ?x ?chain WHERE {
   { ?x park:hasStage ?any . BIND(?x AS ?chain) } UNION { ?chain park:hasStage/park:stageEntity ?x }
 }""",
     """
-MATCH (c:Resource)-[:HAS_STAGE]->(:ChainStage)-[:STAGE_ENTITY]->(x:Resource) WHERE x.iri = $x RETURN DISTINCT x.iri AS x, c.iri AS chain
+MATCH (x:Resource {iri: $x})<-[:STAGE_ENTITY]-(:ChainStage)<-[:HAS_STAGE]-(c:Resource) RETURN DISTINCT x.iri AS x, c.iri AS chain
 UNION
-MATCH (c:Resource)-[:HAS_STAGE]->(:ChainStage) WHERE c.iri = $x RETURN DISTINCT c.iri AS x, c.iri AS chain""",
+MATCH (c:Resource {iri: $x})-[:HAS_STAGE]->(:ChainStage) RETURN DISTINCT c.iri AS x, c.iri AS chain""",
     ("x",),
 )
 
@@ -189,7 +213,7 @@ SELECT ?chain ?chain_name ?position ?stage ?name ?name_en ?quote ?source WHERE {
   OPTIONAL { ?stage park:translatedLabel ?en_ } BIND(STR(?en_) AS ?name_en)
 } ORDER BY ?position""",
     f"""
-MATCH (c:Resource)-[:HAS_STAGE]->(st:ChainStage)-[:STAGE_ENTITY]->(e:Resource) WHERE c.iri = $chain
+MATCH (c:Resource {{iri: $chain}})-[:HAS_STAGE]->(st:ChainStage)-[:STAGE_ENTITY]->(e:Resource)
 {_cev("c")}
 RETURN c.iri AS chain, c.name_zh AS chain_name, st.position AS position, e.iri AS stage, e.name_zh AS name,
        e.name_en AS name_en, ev.quote_zh AS quote, doc.fileName AS source""",
@@ -224,7 +248,7 @@ SELECT ?x ?metric ?metric_en ?value ?unit ?qualifier ?period ?quote ?source WHER
   OPTIONAL { ?i park:period ?per } BIND(STR(?per) AS ?period)
 } ORDER BY ?metric""",
     f"""
-MATCH (i:Indicator)-[:INDICATOR_OF]->(x:Resource) WHERE x.iri = $x
+MATCH (x:Resource {{iri: $x}})<-[:INDICATOR_OF]-(i:Indicator)
 {_cev("i")}
 RETURN x.iri AS x, i.metric_zh AS metric, i.metric_en AS metric_en, i.value AS value, i.unit_zh AS unit,
        i.qualifier_zh AS qualifier, i.period_zh AS period, ev.quote_zh AS quote, doc.fileName AS source""",
@@ -243,7 +267,7 @@ SELECT ?x ?predicate ?value ?status ?quote ?source WHERE {
   BIND(STRAFTER(STR(?p), "#") AS ?predicate) BIND(STRAFTER(STR(?st), "#") AS ?status)
 } ORDER BY ?predicate""",
     f"""
-MATCH (a:Assertion)-[:SUBJECT]->(x:Resource) WHERE x.iri = $x AND a.object_zh IS NOT NULL
+MATCH (x:Resource {{iri: $x}})<-[:SUBJECT]-(a:Assertion) WHERE a.object_zh IS NOT NULL
 {_cev("a")}
 RETURN x.iri AS x, substring(a.predicate, 5) AS predicate, a.object_zh AS value, substring(a.status, 5) AS status,
        ev.quote_zh AS quote, doc.fileName AS source""",
@@ -276,7 +300,7 @@ INSIDE = NamedQuery(
     """
 SELECT DISTINCT ?park ?org WHERE { ?org (park:locatedIn|park:establishedIn|park:partOf)/park:partOf* ?park . }""",
     """
-MATCH (o:Resource)-[:LOCATED_IN|ESTABLISHED_IN|PART_OF]->(:Resource)-[:PART_OF*0..]->(p:Resource) WHERE p.iri = $park
+MATCH (p:Resource {iri: $park})<-[:PART_OF*0..]-(:Resource)<-[:LOCATED_IN|ESTABLISHED_IN|PART_OF]-(o:Resource)
 RETURN DISTINCT p.iri AS park, o.iri AS org""",
     ("park",),
 )

@@ -1,16 +1,12 @@
 """The local Bolt server: the official neo4j driver in front of FalkorDB's Redis protocol.
 
-``kg graphdb start`` runs this module as a child process bound to 127.0.0.1. It speaks
-Bolt 5.1–5.4 (HELLO, LOGON/LOGOFF, RUN, PULL, DISCARD, BEGIN, COMMIT, ROLLBACK, RESET,
-GOODBYE, ROUTE, TELEMETRY) and answers each RUN with FalkorDB's native client:
-``GRAPH.RO_QUERY`` in read access mode, ``GRAPH.QUERY`` in write mode and
-``GRAPH.EXPLAIN`` for a query that starts with EXPLAIN (so EXPLAIN never runs it).
-Parameters travel as parameters, nodes and relationships as Bolt structures.
-
-What it does not do: transactions are not atomic (each statement is applied when it
-runs; ROLLBACK cannot undo it), there is one database (``neo4j``/``falkordb``, FalkorDB's
-graph ``falkordb``), and only the password is checked (any user name).
-It exits when FalkorDB stops answering.
+``kg graphdb start`` runs this module as a child process bound to 127.0.0.1. It speaks Bolt 5.1–5.4
+(HELLO, LOGON/LOGOFF, RUN, PULL, DISCARD, BEGIN, COMMIT, ROLLBACK, RESET, GOODBYE, ROUTE, TELEMETRY)
+and answers each RUN with FalkorDB's native client: ``GRAPH.RO_QUERY`` in read access mode,
+``GRAPH.QUERY`` in write mode and ``GRAPH.EXPLAIN`` for a query that starts with EXPLAIN (so EXPLAIN
+never runs it). Parameters travel as parameters, nodes and relationships as Bolt structures.
+Not done: atomic transactions (ROLLBACK cannot undo a statement), more than one database (``neo4j``
+is FalkorDB's graph ``falkordb``), users (only the password is checked). Exits when FalkorDB stops.
 """
 
 from __future__ import annotations
@@ -26,6 +22,7 @@ import struct
 import time
 from typing import Any
 
+from kg.stores.bolt.falkordb import cypher_literal
 from kg.stores.packstream import PackStreamError, Structure, chunk, from_falkordb, pack, unpack
 
 __all__ = ["BoltServer", "AGENT", "GRAPH", "main"]
@@ -131,17 +128,16 @@ def _strip_explain(query: str) -> str:
 
 
 def _check_params(v: Any, where: str = "parameter") -> None:
-    if isinstance(v, Structure) or isinstance(v, bytes):
-        raise BoltFailure(
-            "Neo.ClientError.Statement.TypeError",
-            f"the local server cannot pass this {where} to FalkorDB (a {type(v).__name__}): use strings, numbers, booleans, lists and maps",
-        )
-    if isinstance(v, dict):
-        for x in v.values():
-            _check_params(x, where)
-    elif isinstance(v, list):
-        for x in v:
-            _check_params(x, where)
+    if isinstance(v, (Structure, bytes)):
+        raise BoltFailure("Neo.ClientError.Statement.TypeError", f"the local server cannot pass this {where} to FalkorDB "
+                          f"(a {type(v).__name__}): use strings, numbers, booleans, lists and maps")
+    for x in v.values() if isinstance(v, dict) else v if isinstance(v, list) else ():
+        _check_params(x, where)
+
+
+def _with_params(query: str, params: dict[str, Any]) -> str:
+    """``query`` with its parameters in a CYPHER header, as the falkordb client writes it (kg.stores.bolt.falkordb)."""
+    return ("CYPHER " + " ".join(f"{k}={cypher_literal(v)}" for k, v in params.items()) + " " if params else "") + query
 
 
 class _Result:
@@ -184,13 +180,14 @@ class BoltServer:
                 },
             }
             return _Result(["plan"], [[line] for line in lines], summary)
+        text = _with_params(query, params)
         try:
-            res = (graph.ro_query if read else graph.query)(query, params or None)
+            res = (graph.ro_query if read else graph.query)(text)
         except Exception as e:
             if not (read and "empty key" in str(e)):
                 raise
             graph.query("RETURN 0")  # the graph does not exist yet: create it empty, as Neo4j's always is
-            res = graph.ro_query(query, params or None)
+            res = graph.ro_query(text)
         fields = [h[1] if isinstance(h, (list, tuple)) else h for h in res.header]
         fields = [f.decode() if isinstance(f, bytes) else str(f) for f in fields]
         rows = [[from_falkordb(v) for v in row] for row in res.result_set]

@@ -41,7 +41,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.model import classes
-from kg.model.terms import PREFIXES
+from kg.model.terms import CLASSES, PREFIXES, RELATIONS
 
 __all__ = [
     "PropertyGraph",
@@ -87,7 +87,7 @@ _PARK_PROPERTIES = (
     "note period periodEnd periodStart plannedMember plannedMemberOf position qualifier quote role since "
     "stageEntity startOffset status "
     "titleIsDescriptive translatedLabel unit value"
-).split() + sorted(classes.RELATIONS)
+).split() + sorted(RELATIONS)
 #: The predicates whose keys and types are their plain local names (each local name once).
 VOCAB: tuple[str, ...] = tuple(
     dict.fromkeys(
@@ -201,7 +201,7 @@ def _labels(types: tuple[str, ...]) -> tuple[str, ...]:
     labels = ["Resource"]
     for c in types:
         name = _local(expand(c))
-        for a in classes.ancestors(name) if name in classes.CLASSES else [re.sub(r"\W", "_", name, flags=re.ASCII)]:
+        for a in classes.ancestors(name) if name in CLASSES else [re.sub(r"\W", "_", name, flags=re.ASCII)]:
             if a not in labels:
                 labels.append(a)
     return tuple(labels)

@@ -248,7 +248,7 @@ def test_edge_ends_are_the_ends_of_all_edges(seed_store, synth_store):
     for path in (seed_store, synth_store[0]):
         st = EmbeddedStore(path)
         ends = {(r["s"], r["o"], r["status"]) for r in st.run(q.EDGE_ENDS)}
-        assert ends == {(r["s"], r["o"], r["status"]) for r in st.run(q.ALL_EDGES)} == set(st.edge_ends())
+        assert ends == {(r["s"], r["o"], r["status"]) for r in st.run(q.ALL_EDGES)} == set(st.edge_ends(q.EDGE_ENDS))
         assert len(ends) > 50
 
 

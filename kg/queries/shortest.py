@@ -4,7 +4,7 @@ The graph is the one :mod:`kg.analytics` projects (entities; relation assertions
 entity object, memberships and consecutive chain stages as edges; searched undirected).
 Only the ends and status of each edge are needed to find the path: the embedded store
 reads them from ``edges.json`` of its generation (written by ``kg build``) through
-``edge_ends()``, another backend from the ``ALL_EDGES`` query. The evidence of each hop is
+``edge_ends(EDGE_ENDS)``, another backend from the ``ALL_EDGES`` query. The evidence of each hop is
 then asked for that hop alone (``EDGES_FROM`` with both ends bound), so a path costs a
 BFS plus one small query per hop — milliseconds at a million triples, where projecting
 every edge with its evidence into networkx took seconds.
@@ -33,7 +33,7 @@ def _adjacency(store: Any, statuses: frozenset[str] | None) -> dict[str, list[st
     cache = _ADJACENCY.setdefault(store, {}) if fixed else {}
     if statuses in cache:
         return cache[statuses]
-    ends = store.edge_ends() if fixed else None
+    ends = store.edge_ends(q.EDGE_ENDS) if fixed else None
     if ends is None:
         ends = [(r["s"], r["o"], r["status"]) for r in store.run(q.ALL_EDGES)]
     adj: dict[str, set[str]] = {}

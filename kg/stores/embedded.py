@@ -271,8 +271,9 @@ class EmbeddedStore:
     def manifest(self) -> dict[str, Any]:
         return self._manifest
 
-    def edge_ends(self) -> list[tuple[str, str, str]] | None:
-        """``(s, o, status)`` of every entity-to-entity edge, from the build's ``edges.json`` (None if absent)."""
+    def edge_ends(self, query=None) -> list[tuple[str, str, str]] | None:
+        """``(s, o, status)`` of every entity-to-entity edge, from the build's ``edges.json`` (None if absent);
+        ``query`` (what a server-backed store runs instead) is not needed here."""
         path = self.generation / "edges.json"
         if not path.is_file() and "integrity" not in self._manifest:
             return None

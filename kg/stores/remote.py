@@ -145,13 +145,12 @@ class RemoteSparql:
                           "(and check that the endpoint queries the union of the named graphs)")
         return NameIndex(entries)
 
-    def edge_ends(self) -> list[tuple[str, str, str]]:
-        """``(s, o, status)`` of every entity-to-entity edge, for the path search (one query without evidence).
+    def edge_ends(self, query) -> list[tuple[str, str, str]]:
+        """``(s, o, status)`` of every entity-to-entity edge, for the path search, by its ``query``
+        (kg.queries.texts.EDGE_ENDS: one query without evidence).
 
         The search keeps them for the life of this object, as it does for a store generation."""
-        from kg.queries import texts as q
-
-        return [(r["s"], r["o"], r["status"]) for r in self.run(q.EDGE_ENDS)]
+        return [(r["s"], r["o"], r["status"]) for r in self.run(query)]
 
     def run(self, query, **iris: str) -> list[dict[str, Any]]:
         """Run a named query's SPARQL; ``iris`` binds variables to IRIs (written into the text, as the embedded store does)."""

@@ -64,12 +64,11 @@ class BoltStore:
         params = {p: iris[p] for p in query.params if iris.get(p)}
         return [{k: _number(v) for k, v in r.items()} for r in self.t.read(query.cypher_for(params), params)]
 
-    def edge_ends(self) -> list[tuple[str, str, str]]:
-        """(s, o, status) of every edge the path search walks, read once per store (kg.queries.shortest)."""
-        from kg.queries.texts import EDGE_ENDS
-
+    def edge_ends(self, query) -> list[tuple[str, str, str]]:
+        """(s, o, status) of every edge the path search walks, by its ``query`` (kg.queries.texts.EDGE_ENDS),
+        read once per store (kg.queries.shortest)."""
         if self._ends is None:
-            self._ends = [(r["s"], r["o"], r["status"]) for r in self.run(EDGE_ENDS)]
+            self._ends = [(r["s"], r["o"], r["status"]) for r in self.run(query)]
         return self._ends
 
     def cypher(self, text: str, params: dict[str, Any], write: bool = False) -> list[dict[str, Any]]:

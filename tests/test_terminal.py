@@ -235,7 +235,7 @@ def test_neo4j_load_draws_the_shared_bar_on_a_terminal(tmp_path):
     assert code == 0, out
     assert "\\u000d" not in out and "\\u001b" not in out, out
     total = int(re.search(r"100%  ([\d,]+) of \1 rows", out)[1].replace(",", ""))
-    assert total > 2000 and re.search(r"loaded \d+ nodes and \d+ relationships", out), out
+    assert total > 2000 and re.search(r"loaded [\d,]+ nodes and [\d,]+ relationships", out), out
 
 
 def test_control_characters_are_measured_as_the_terminal_shows_them():

@@ -319,3 +319,37 @@ def test_a_universitys_department_and_a_bound_morpheme_inside_a_name():
     orgs = set(_orgs(ex))
     assert {"萬能科技大學航空暨運輸服務管理系", "江南大學物聯網工程學院"} <= orgs
     assert not {"萬能科技大學", "江南大學", "聯網工程學院"} & orgs and not [n for n in orgs if n.endswith(("體系", "關係"))]
+
+
+# ---------------------------------------------------------------- real articles' wording (issue 17)
+
+
+def test_an_unread_item_between_two_names_of_a_list_is_a_name():
+    ex = _ex("江苏甲乙科技有限公司、好得来科技股份有限公司、浙江丙丁电子有限公司等当选副理事长单位。聚焦芯片、软件、算法等重点领域。")
+    orgs = _orgs(ex)
+    assert "好得来科技股份有限公司" in orgs  # jieba reads 得 as a particle; the list says it is a name
+    assert not {"芯片", "软件", "算法"} & set(orgs)  # a list of trades has no name on either side
+
+
+def test_who_founds_a_body_is_an_organization_and_its_member():
+    ex = _ex("江淮智能制造产业联盟由华星光能发起成立。")
+    assert "华星光能" in _orgs(ex)
+    assert ("华星光能", "江淮智能制造产业联盟", "active") in _stmts(ex, "memberOf")
+
+
+def test_partners_of_a_leader_form_a_body_after_a_comma():
+    ex = _ex("甬江港务集团联合东海船舶有限公司、明州银行股份有限公司等3家企业党组织共同签署倡议书,缔结形成临港红色党建联盟。")
+    m = _stmts(ex, "memberOf")
+    assert {("甬江港务集团", "临港红色党建联盟", "active"), ("东海船舶有限公司", "临港红色党建联盟", "active")} <= m
+
+
+def test_proposing_to_found_a_body_is_a_planned_membership():
+    ex = _ex("近期,江州数据科技有限公司、江州智造研究院等单位和江州高新区等首批示范园区共同发起倡议,拟成立江东园区发展联盟。")
+    m = _stmts(ex, "memberOf")
+    assert {("江州数据科技有限公司", "江东园区发展联盟", "planned"), ("江州高新区", "江东园区发展联盟", "planned")} <= m
+    assert not any(s[2] == "active" for s in m)
+
+
+def test_kinds_of_body_in_a_counted_list_are_not_names():
+    ex = _ex("该党建联盟由驻省央企、市属国企、金融企业等5家单位党组织联合组建。")
+    assert not {"驻省央企", "市属国企", "金融企业"} & set(_orgs(ex))

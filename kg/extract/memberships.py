@@ -179,7 +179,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
-    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^,;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
+    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
         v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
         if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
@@ -197,13 +197,17 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
     # A(、B)(共同)发起成立 Y: the founders right before the verb
-    for v in re.finditer(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建)了?", key):
+    for v in _FOUNDED_BY.finditer(key):
         ys = [x for x in st.at(v.end()) if x.ent.type in BODIES]
         founders = st.list_before(v.start(), st.clause_start(v.start()))
-        if ys and founders and _JUST_BEFORE.fullmatch(key, founders[-1].j, v.start()):
-            for x in founders:
-                if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
-                    add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
+        if v.group(1):  # A、B等企业和C、D等园区共同发起倡议，拟成立Y: every organization of the clause
+            founders = [x for x in st.orgs(st.clause_start(v.start()), v.start()) if not _is_guide(st, x) and not _AFTER_DENG.search(key, max(0, x.i - 5), x.i)]
+        elif founders and not _JUST_BEFORE.fullmatch(key, founders[-1].j, v.start()):
+            founders = []
+        status = "planned" if v.group(2) else st.status(v.start())
+        for x in founders if ys else ():
+            if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
+                add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), status, role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = _FORMED.search(key, m.end(), m.end() + 246)  # within 240 characters (a long list of founders), or not at all
         if not v or v.start() - m.end() > 240:
@@ -300,6 +304,9 @@ def _is_guide(st: SentenceView, x: Mention) -> bool:
         return True
     run = st.list_after(x.i)
     return len(run) > 1 and run[0].i == x.i and _GUIDES_AFTER.match(st.key, run[-1].j) is not None
+# A(、B)(共同)发起成立 Y ; A、B等共同发起倡议，拟成立 Y (group 1: the proposal; group 2: not yet founded)
+_FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
+_AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")  # A、B等首批示范园区: the kind of the list, not one more founder
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|组成|缔结形成|缔结|结成)")
 _FORMED = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)")
 _COLLAB_BODIES = COLLAB - {"IndustrialPark"}

@@ -55,6 +55,8 @@ _LIST_HEADS = {
 _LIST_END = re.compile(  # 等N家(骨干)企业
     r"等(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两几多数]+)?[余多]?(?:家|个|所|位)?((?:(?!领域|行业|产业|类|方面|板块)[\u4e00-\u9fff]){0,4}?)(" + "|".join(sorted(_LIST_HEADS, key=len, reverse=True)) + ")"
 )
+_CATEGORY_TAILS = ("央企", "国企", "民企", "外企", "企业", "单位", "机构", "部门", "组织", "院所", "高校")
+_LED_BY = re.compile(r"由([\u4e00-\u9fff]{2,8}?)(?:共同|联合|牵头)?(?:发起成立|发起组建|牵头成立|牵头组建|发起|牵头)")
 _OBJECT_VERBS = ("签约", "联系", "对接", "引进", "携手")
 _WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共建")
 _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
@@ -207,7 +209,7 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
     if not ws or ws[0].start != i or ws[-1].end != j or any(toks.is_boundary(k) for k in ks) or is_generic_name(ws):
         return False
     if c.how == "list":
-        return True
+        return not key.endswith(_CATEGORY_TAILS, i, j)  # 驻甬央企、市属国企等7家单位: kinds of body, not names
     if _JOIN_WORDS.fullmatch(key, i, j):
         return False  # 签约“入共”: joining, not a party
     return not ws[-1].generic and not any(ws[-1].text.endswith(t) for t in _NAME_TAIL_GENERIC)
@@ -250,6 +252,8 @@ def _list_cands(s: Sentence, toks: Tokens) -> list[Cand]:
                 j = toks.words[toks.index_at(j)].end
             if j > i and (j == len(key) or not key[j].isalnum()):
                 out.append(Cand(i, j, "Organization", "object"))
+    for m in _LED_BY.finditer(key):  # 由科大讯飞发起成立: who founds or leads is an organization
+        out.append(Cand(m.start(1), m.end(1), "Organization", "list"))
     for m in re.finditer("与", key):
         i = m.end()
         for verb in _WITH_VERBS:
@@ -312,7 +316,31 @@ def sentence_cands(s: Sentence, toks: Tokens, known: KnownEntities) -> tuple[lis
         if c.how == "known" and c.generic and any((d.i, d.j) == (c.i, c.j) for d in chain_cands):
             c.generic = False
     cands += [c for c in _list_cands(s, toks) if _looks_like_name(s.key, toks, c)]
+    cands += _list_fill(s.key, cands)
     return cands, chain_cands, chain_span
+
+
+_LIST_ITEM = re.compile(r"(?<=、)[\u4e00-\u9fffA-Za-z()（）]{2,20}(?=、)")  # an item with a 、 on both sides
+_NOT_ITEM = re.compile(r"\d|等|[省市县区]$|[^\u4e00-\u9fff]{3}")
+
+
+def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
+    """An item of a 、 list that no rule read, between two items read as names of the same kind:
+    A有限公司、优刻得科技股份有限公司、B有限公司 (jieba took 得 for a particle), 华虹集团、中芯国际、中微半导体."""
+    ends = {c.j: c for c in cands if not c.generic and c.type not in ("Qualification",)}
+    starts = {c.i: c for c in cands if not c.generic and c.type not in ("Qualification",)}
+    out: list[Cand] = []
+    for m in _LIST_ITEM.finditer(key):
+        i, j = m.span()
+        if i - 1 not in ends or j + 1 not in starts or _NOT_ITEM.search(m.group()):
+            continue
+        sf = suffix_of(m.group())
+        if sf == m.group() or is_generic_name(Tokens(m.group()).words) and not (sf and len(m.group()) >= 8):
+            continue  # 综合性国家科学中心人工智能研究院 is a name in its list; 研究院, 科技企业 are not
+        left, right = ends[i - 1], starts[j + 1]
+        typ = SUFFIXES[sf] if sf else left.type if left.type == right.type else "Organization"
+        out.append(Cand(i, j, typ, "list"))
+    return out
 
 
 def extra_cands(key: str, cands: list[Cand], extra) -> list[Cand]:

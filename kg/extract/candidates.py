@@ -19,6 +19,7 @@ import yaml
 from kg.extract.document import Document, Sentence, pieces
 from kg.extract.lexicon import KIND_OF_TYPE, LEGAL_FORMS
 from kg.extract.orgs import Ent, Mention
+from kg.extract.pinyin import lazy_pinyin
 from kg.extract.segment import words
 from kg.text import match_key, match_key_with_offsets, name_key
 
@@ -36,8 +37,6 @@ def slug(name: str, max_syllables: int = 8) -> str:
     >>> slug("ABC生物科技")
     'abc-shengwukeji'
     """
-    from pypinyin import lazy_pinyin
-
     key = name_key(name)
     for lf in LEGAL_FORMS:
         if key.endswith(lf) and len(key) > len(lf):

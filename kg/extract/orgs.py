@@ -320,15 +320,14 @@ class _Builder:
         if form == e.key or (form in GENERIC_WORDS and not declared):
             return
         written = None
-        pattern = re.compile(re.escape(form))
         for s in self.sentences_holding(form):
             if form not in s.key:
                 continue
             ms = self.mentions.setdefault(s.index, [])
             cover = self.covers.get(s.index) or self.covers.setdefault(s.index, _Cover(s.key, ms))
             added = False
-            for mt in pattern.finditer(s.key):
-                a, b = mt.span()
+            for a in _occurrences(s.key, form):
+                b = a + len(form)
                 if cover.overlaps(a, b, ms):
                     continue  # inside another name (the full name itself, or a longer one)
                 if not declared and b < len(s.key) and s.key[b].isalnum() and not self.word_ends[s.index][b]:
@@ -519,6 +518,14 @@ class _Cover:
         if self.empty or a >= b:
             return any(m.i < b and a < m.j for m in ms)
         return 1 in self.at[a:b]
+
+
+def _occurrences(text: str, form: str):
+    """Where ``form`` starts in ``text``, left to right, without overlaps (a plain search: no pattern to compile)."""
+    a = text.find(form)
+    while a >= 0:
+        yield a
+        a = text.find(form, a + len(form))
 
 
 def _from(ordered: list, keys: list[str], prefix: str):

@@ -80,6 +80,7 @@ class Buckets:
         self._offsets.frombytes(self._data[_HEAD : _HEAD + 8 * (_N + 1)])
         self._base = _HEAD + 8 * (_N + 1)
         self._loaded = bytearray(_N)
+        self._left = _N  # buckets not loaded yet: none left, nothing to look at
         self._seen: set[str] = set()
 
     @classmethod
@@ -98,17 +99,27 @@ class Buckets:
                 continue  # an unwritable or damaged cache: try the next place
         raise OSError(f"cannot write a cache file in {cache_dir()} nor in the temporary directory")
 
+    def ensure_word(self, word: str) -> None:
+        """Load the bucket that holds ``word`` itself (not the words that start inside it)."""
+        self._load(_bucket(word[: self.width]))
+
     def ensure(self, text: str) -> None:
         """Load the buckets of every key that can start in ``text``: at its characters (and two-character runs)."""
+        if not self._left:
+            return
         new = {text[k : k + self.width] for k in range(len(text))} - self._seen
         if not new:
             return
         self._seen |= new
         keys = new | {g[0] for g in new} if self.width > 1 else new
         for b in {_bucket(k) for k in keys}:
-            if not self._loaded[b]:
-                self._loaded[b] = 1
-                start, end = self._offsets[b], self._offsets[b + 1]
-                if end > start:
-                    for table, part in zip(self.tables, marshal.loads(self._data[self._base + start : self._base + end])):
-                        table.update(part)
+            self._load(b)
+
+    def _load(self, b: int) -> None:
+        if not self._loaded[b]:
+            self._loaded[b] = 1
+            self._left -= 1
+            start, end = self._offsets[b], self._offsets[b + 1]
+            if end > start:
+                for table, part in zip(self.tables, marshal.loads(self._data[self._base + start : self._base + end])):
+                    table.update(part)

@@ -116,8 +116,8 @@ def words(text: str) -> tuple[tuple[str, str], ...]:
 def word_freq(word: str) -> int | None:
     """The word's frequency in jieba's dictionary, or None for a word jieba does not know."""
     jieba, _, dictionary = _posseg()
-    if dictionary is not None:
-        dictionary.ensure(word)
+    if dictionary is not None and word:
+        dictionary.ensure_word(word)
     return jieba.dt.FREQ.get(word) or None
 
 

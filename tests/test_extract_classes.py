@@ -353,3 +353,19 @@ def test_proposing_to_found_a_body_is_a_planned_membership():
 def test_kinds_of_body_in_a_counted_list_are_not_names():
     ex = _ex("该党建联盟由驻省央企、市属国企、金融企业等5家单位党组织联合组建。")
     assert not {"驻省央企", "市属国企", "金融企业"} & set(_orgs(ex))
+
+
+def test_founders_listed_after_shi_with_a_mirrors_doubled_commas():
+    ex = _ex("陇东服务联盟的发起单位是:甘肃省生产力促进中心,、宁夏科技资源统筹中心(宁夏生产力促进中心)和青海省生产力促进中心,。")
+    m = _stmts(ex, "memberOf")
+    assert {(x, "陇东服务联盟", "active") for x in ("甘肃省生产力促进中心", "宁夏科技资源统筹中心", "青海省生产力促进中心")} <= m
+
+
+def test_signing_into_an_alliance_named_before_is_joining_it_and_signing_with_a_centre_is_not():
+    ex = _ex(
+        "上午，全市光伏产业链党建联盟揭牌成立，鹿城科创联盟同日成立。现场，临河区联合党委与黄河银行巴彦分行等进行党建联盟签约，"
+        "市光伏材料研究所与绿能硅业等进行科创联盟签约。北辰机场公司则与阳光检测中心签约。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert {("临河区联合党委", "光伏产业链党建联盟", "active"), ("黄河银行巴彦分行", "光伏产业链党建联盟", "active")} <= m
+    assert ("绿能硅业", "鹿城科创联盟", "active") in m and not any(s[0] == "北辰机场公司" for s in m)

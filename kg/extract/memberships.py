@@ -32,6 +32,23 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     _joined(st, out)
     _listed(st, out)
     _founded(st, out)
+    _signed_into(st, out)
+
+
+def _signed_into(st: SentenceView, out: list[Statement]) -> None:
+    """A与B等进行Y签约 ; A、B举行Y签约仪式: the parties sign into the alliance or community Y named right before."""
+    for m in _SIGNS.finditer(st.key):
+        ys = [y for y in st.mentions.ending_at(m.start()) if y.ent.type in _ALLIANCES and _SIGNED_IN.match(st.key, y.i - 2, y.i)]
+        word = _SIGNED_BODY.search(st.key, max(0, m.start() - 10), m.start()) if not ys else None
+        body = st.recent.ending_with(word.group(1), _ALLIANCES) if word else None
+        if body is not None:  # 进行党建联盟签约: the alliance named before by its full name
+            ys = [Mention(st.s.index, word.start(1), word.end(1), body, "alias")]
+        if not ys:
+            continue  # A与B签约 signs with B; only 进行Y签约 signs into the alliance Y
+        y = ys[0]
+        for x in st.orgs(st.clause_start(y.i), y.i):
+            if x.ent is not y.ent and x.ent.is_org and not _is_guide(st, x):
+                add_statement(out, x, "memberOf", y, st, span_of(x, y, (m.start(), m.end())), st.status(m.start()), role="成员单位")
 
 
 def _absorbed(st: SentenceView, out: list[Statement]) -> None:
@@ -167,7 +184,7 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
             if x.ent is not ys[0].ent:
                 add_statement(out, x, "memberOf", ys[0], st, span_of(ys[0], x), st.status(m.start()), role="成员单位")
     # Y(的)成员单位包括/有 A、B
-    for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为)", key):
+    for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为|是)[:：]?", key):
         y = st.last_org(max(0, m.start() - 1 - st.mentions.longest), m.start(), lambda x: x.j >= m.start() - 1)  # Y成员单位: Y ends right there
         members = st.list_after(m.end())
         if y and members:
@@ -307,6 +324,10 @@ def _is_guide(st: SentenceView, x: Mention) -> bool:
 # A(、B)(共同)发起成立 Y ; A、B等共同发起倡议，拟成立 Y (group 1: the proposal; group 2: not yet founded)
 _FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
 _AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")  # A、B等首批示范园区: the kind of the list, not one more founder
+_SIGNED_BODY = re.compile(r"(?:进行|举行|开展)([\u4e00-\u9fff]{0,4}(?:联盟|共同体))$")  # at most 10 characters
+_SIGNED_IN = re.compile("进行|举行|开展")
+_ALLIANCES = frozenset({"Alliance", "PartyBuildingCommunity"})
+_SIGNS = re.compile(r"(?:签约|签订协议|签署协议|入盟签约)")
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|组成|缔结形成|缔结|结成)")
 _FORMED = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)")
 _COLLAB_BODIES = COLLAB - {"IndustrialPark"}

@@ -320,26 +320,33 @@ def sentence_cands(s: Sentence, toks: Tokens, known: KnownEntities) -> tuple[lis
     return cands, chain_cands, chain_span
 
 
-_LIST_ITEM = re.compile(r"(?<=、)[\u4e00-\u9fffA-Za-z()（）]{2,20}(?=、)")  # an item with a 、 on both sides
+_ITEM_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z()（）]{2,24}")
+_ITEM_END = re.compile(r",?、|以及|和|及")  # noisy mirrors write ,、 between items
 _NOT_ITEM = re.compile(r"\d|等|[省市县区]$|[^\u4e00-\u9fff]{3}")
 
 
 def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
-    """An item of a 、 list that no rule read, between two items read as names of the same kind:
-    A有限公司、优刻得科技股份有限公司、B有限公司 (jieba took 得 for a particle), 华虹集团、中芯国际、中微半导体."""
-    ends = {c.j: c for c in cands if not c.generic and c.type not in ("Qualification",)}
-    starts = {c.i: c for c in cands if not c.generic and c.type not in ("Qualification",)}
+    """An item of a 、 list that no rule read, between two items read as names:
+    A有限公司、优刻得科技股份有限公司、B有限公司 (jieba took 得 for a particle), 华虹集团、中芯国际、中微半导体;
+    the item ends at the first 、/和/及 after which a name starts."""
+    ends = {c.j: c for c in cands if not c.generic and c.type != "Qualification"}
+    starts = {c.i: c for c in cands if not c.generic and c.type != "Qualification"}
     out: list[Cand] = []
-    for m in _LIST_ITEM.finditer(key):
-        i, j = m.span()
-        if i - 1 not in ends or j + 1 not in starts or _NOT_ITEM.search(m.group()):
+    for p in (p for p in range(1, len(key)) if key[p] == "、" and p in ends or key.startswith(",、", p - 1) and p - 1 in ends):
+        i = p + 1
+        run = _ITEM_CHARS.match(key, i)
+        sep = next((x for x in _ITEM_END.finditer(key, i + 2, run.end() + 2) if x.end() in starts), None) if run else None
+        if sep is None or i in starts:
             continue
-        sf = suffix_of(m.group())
-        if sf == m.group() or is_generic_name(Tokens(m.group()).words) and not (sf and len(m.group()) >= 8):
+        item = re.sub(r"\([^()]*\)$", "", key[i : sep.start()])  # A(its short form)、B: the bracket is not the name
+        if _NOT_ITEM.search(item):
+            continue
+        sf = suffix_of(item)
+        if sf == item or is_generic_name(Tokens(item).words) and not (sf and len(item) >= 8):
             continue  # 综合性国家科学中心人工智能研究院 is a name in its list; 研究院, 科技企业 are not
-        left, right = ends[i - 1], starts[j + 1]
+        left, right = ends[p if key[p] == "、" and p in ends else p - 1], starts[sep.end()]
         typ = SUFFIXES[sf] if sf else left.type if left.type == right.type else "Organization"
-        out.append(Cand(i, j, typ, "list"))
+        out.append(Cand(i, i + len(item), typ, "list"))
     return out
 
 

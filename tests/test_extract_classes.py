@@ -369,3 +369,10 @@ def test_signing_into_an_alliance_named_before_is_joining_it_and_signing_with_a_
     m = _stmts(ex, "memberOf")
     assert {("临河区联合党委", "光伏产业链党建联盟", "active"), ("黄河银行巴彦分行", "光伏产业链党建联盟", "active")} <= m
     assert ("绿能硅业", "鹿城科创联盟", "active") in m and not any(s[0] == "北辰机场公司" for s in m)
+
+
+def test_counted_parks_are_not_the_home_park_nor_their_figures_its():
+    ex = _ex("南湖高新区是省级高新区。南湖高新区上半年实现产值120亿元。全省28家园区生产总值占比达36.8%，各园区进出口总额占比71.5%。")
+    figs = {(f.about.name, f.value) for f in ex.figures}
+    assert ("南湖高新区", 120) in figs
+    assert not {v for _, v in figs} & {36.8, 71.5}

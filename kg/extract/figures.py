@@ -96,6 +96,7 @@ def _about_home(key: str, clause_start: int) -> bool:
     return _PARK_ITSELF.match(key, clause_start) is not None
 
 
+_GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
@@ -146,6 +147,9 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             period = doc.name(*s.span(clause_start, pm.end()))
             clause_start = pm.end()
         near = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
+        if near is None and _GROUP_SUBJECT.match(key, clause_start):
+            carried = None
+            continue  # 全省28家园区生产总值占比…, 各园区…: a figure of many bodies, not of one named before
         # …宜都高新区实现工业总产值X，生产总值Y: the same subject; 园区…，上半年各类业务办理量达…: the park the sentence named
         about_m = near or carried or next((x for x in home.backward(0, m.start()) if x.j <= m.start()), None)
         a = about_m.j if about_m and about_m.i >= clause_start else clause_start

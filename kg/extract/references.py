@@ -17,6 +17,7 @@ __all__ = ["ANAPHOR", "resolve_references"]
 
 ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
 ANAPHOR = re.compile("|".join(ANAPHORS))
+_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")
 
 
 def resolve_references(bld: Builder) -> Ent | None:
@@ -65,6 +66,8 @@ def park_references(bld: Builder, home: Ent) -> None:
         in_park = {m.i for m in ms if m.in_park}
         for mt in bare.finditer(s.key):
             a, b = mt.span()
+            if _COUNTED.search(s.key, max(0, a - 5), a):
+                continue  # 28家园区, 各园区, 省级园区: parks counted or of a kind, not the park
             if not (cover.overlaps(a, b, ms) or b in in_park):
                 m = Mention(s.index, a, b, home, "home")
                 ms.append(m)

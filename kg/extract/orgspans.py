@@ -321,6 +321,7 @@ def sentence_cands(s: Sentence, toks: Tokens, known: KnownEntities) -> tuple[lis
 
 
 _ITEM_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z()（）]{2,24}")
+_COMMA_MARK = re.compile("、")
 _ITEM_END = re.compile(r",?、|以及|和|及")  # noisy mirrors write ,、 between items
 _NOT_ITEM = re.compile(r"\d|等|[省市县区]$|[^\u4e00-\u9fff]{3}")
 
@@ -332,7 +333,7 @@ def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
     ends = {c.j: c for c in cands if not c.generic and c.type != "Qualification"}
     starts = {c.i: c for c in cands if not c.generic and c.type != "Qualification"}
     out: list[Cand] = []
-    for p in (p for p in range(1, len(key)) if key[p] == "、" and p in ends or key.startswith(",、", p - 1) and p - 1 in ends):
+    for p in (mt.start() for mt in _COMMA_MARK.finditer(key) if mt.start() in ends or key.startswith(",、", mt.start() - 1) and mt.start() - 1 in ends):
         i = p + 1
         run = _ITEM_CHARS.match(key, i)
         sep = next((x for x in _ITEM_END.finditer(key, i + 2, run.end() + 2) if x.end() in starts), None) if run else None

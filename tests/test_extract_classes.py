@@ -376,3 +376,8 @@ def test_counted_parks_are_not_the_home_park_nor_their_figures_its():
     figs = {(f.about.name, f.value) for f in ex.figures}
     assert ("南湖高新区", 120) in figs
     assert not {v for _, v in figs} & {36.8, 71.5}
+
+
+def test_every_honour_of_a_list_after_a_grant_is_a_qualification():
+    ex = _ex("南湖高新区先后荣获全国百强科学发展示范园区、江南省扩大开放先进单位、江南省知名品牌示范区等称号。")
+    assert set(_orgs(ex)) == {"南湖高新区"}

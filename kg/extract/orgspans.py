@@ -46,7 +46,9 @@ _NAME_OR_EVENT_ENDS = (*SUFFIX_ENDS, *_EVENT_ENDS)
 _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
-_GRANTED_AFTER = re.compile(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)")
+# 先后荣获全国A、B、C: every item of a list after a grant names a qualification
+_GRANTED_LIST = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|荣获)(?:[^,;。:、的]{2,30}、)*[^,;。:、的]{0,4}$")
+_GRANTED_AFTER = re.compile(r"(?:等\d*[项个]?)?(?:称号|荣誉|资质)?(?:[,;。:、)]|$)")
 _LIST_HEADS = {
     "企业": "Company", "公司": "Company", "龙头企业": "Company", "知名企业": "Company", "头部企业": "Company",
     "科技企业": "Company", "单位": "Organization", "社会投资人": "Organization", "投资人": "Organization",
@@ -140,7 +142,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         if suf == "系" and not re.search("大学|学院", key[core[0].start : a]):
             continue  # 系 is a department only of a university (体系, 关系 are not)
-        granted = ends_at(_GRANTED, key, core[0].start) and _GRANTED_AFTER.match(key, b)
+        granted = (ends_at(_GRANTED, key, core[0].start) or _granted_list(key, core[0].start)) and _GRANTED_AFTER.match(key, b)
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
         glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith(_NAME_OR_EVENT_ENDS))]
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
@@ -148,6 +150,11 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
         start = core[0].start + (1 if glued else 0)
         out.append(Cand(start, b, typ, "suffix", generic=is_generic_name(_without_suffix(core, a)), in_park=in_park))
     return out
+
+
+def _granted_list(key: str, start: int) -> bool:
+    """True when the name starting at ``start`` is an item of a list of honours (荣获A、B、C)."""
+    return _GRANTED_LIST.search(key, max(0, start - 160), start) is not None
 
 
 def _glued_preposition(w) -> bool:
@@ -340,7 +347,7 @@ def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
         if sep is None or i in starts:
             continue
         item = re.sub(r"\([^()]*\)$", "", key[i : sep.start()])  # A(its short form)、B: the bracket is not the name
-        if _NOT_ITEM.search(item):
+        if _NOT_ITEM.search(item) or item.endswith(_CATEGORY_TAILS) or _granted_list(key, i):
             continue
         sf = suffix_of(item)
         if sf == item or is_generic_name(Tokens(item).words) and not (sf and len(item) >= 8):

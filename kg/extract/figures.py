@@ -126,17 +126,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
     marks = Marks(key, ",，;；:：、")
     out: list[Figure] = []
     matches = list(_NUMBER.finditer(key))
-    # “A、B、C分别为x、y、z”: pair metrics and numbers in order
-    resp = _respectively(key)
-    paired: dict[int, tuple[int, int]] = {}
-    if resp:
-        spans, pos = [], resp.start(1)
-        for name in resp.group(1).split("、"):
-            spans.append((pos, pos + len(name)))
-            pos += len(name) + 1
-        nums = [m for m in matches if m.start() >= resp.end()]
-        if len(spans) == len(nums) > 1:
-            paired = {m.start(): sp for m, sp in zip(nums, spans)}
+    paired = _paired(key, matches)
     carried = None
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
@@ -157,8 +147,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
         b = strip.start() if strip else max(a, m.start())
         while a < b and key[a] in "的在对":
             a += 1
-        end = m.end()
-        measure = "count"
+        end, measure = m.end(), "count"
         after = _NOUN_AFTER.match(key, m.end())
         if m.start() in paired:
             a, b = paired[m.start()]
@@ -188,6 +177,19 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
         out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start, max(end, m.end())))
     return out
+
+
+def _paired(key: str, matches: list[re.Match]) -> dict[int, tuple[int, int]]:
+    """“A、B、C分别为x、y、z”: the metric span of each number, paired in order (empty when they do not pair)."""
+    resp = _respectively(key)
+    if not resp:
+        return {}
+    spans, pos = [], resp.start(1)
+    for name in resp.group(1).split("、"):
+        spans.append((pos, pos + len(name)))
+        pos += len(name) + 1
+    nums = [m for m in matches if m.start() >= resp.end()]
+    return {m.start(): sp for m, sp in zip(nums, spans)} if len(spans) == len(nums) > 1 else {}
 
 
 def _respectively(key: str) -> re.Match | None:

@@ -143,6 +143,12 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
         for x in members:
             if x.ent is not body.ent:
                 add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), status, role="成员单位")
+    _listed_after_word(st, out)
+
+
+def _listed_after_word(st: SentenceView, out: list[Statement]) -> None:
+    """成员单位…包括A、B ; A成为Y成员单位 ; Y囊括/网罗A、B等 ; Y成员单位包括/是A、B."""
+    key = st.key
     # 成员单位(共)N家，(…)包括/还有 A、B
     first_word = _MEMBER_RE.search(key)  # a member word before the trigger: none can start before the first one
     for m in re.finditer(r"(?:包括|包含|还有|既有|也有|分别是|分别为|涵盖)", key):

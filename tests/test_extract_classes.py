@@ -381,3 +381,13 @@ def test_counted_parks_are_not_the_home_park_nor_their_figures_its():
 def test_every_honour_of_a_list_after_a_grant_is_a_qualification():
     ex = _ex("南湖高新区先后荣获全国百强科学发展示范园区、江南省扩大开放先进单位、江南省知名品牌示范区等称号。")
     assert set(_orgs(ex)) == {"南湖高新区"}
+
+
+def test_members_named_inside_counted_groups_after_baokuo():
+    ex = _ex(
+        "江滨党建联盟共有30家成员单位，包括20家央企总部和分公司，2家开发主体，江滨区委组织部、江滨管理局等6家职能部门。"
+        "党建联盟成立以来，江滨投资集团累计推进10余个项目。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert {("江滨区委组织部", "江滨党建联盟", "active"), ("江滨管理局", "江滨党建联盟", "active")} <= m
+    assert not any(s[0] == "江滨投资集团" for s in m)

@@ -35,6 +35,18 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     _signed_into(st, out)
 
 
+def _items_of_groups(st: SentenceView, start: int) -> list[Mention]:
+    """The organizations listed in the counted groups that follow ``start`` up to the end of the sentence
+    (30家央企总部、…，3家开发主体，A、B等8家职能部门以及C、D等4个街道); a clause that says more stops them."""
+    key, out = st.key, []
+    for clause in re.finditer(r"[^,;。]+", key[start:]):
+        a, b = start + clause.start(), start + clause.end()
+        if _SAYS_MORE.search(key, a, b):
+            break
+        out += [x for x in st.orgs(a, b) if x.ent.is_org and (key[x.i - 1 : x.i] in ("、", "及", "和") or _IN_RUN.match(key, x.j))]
+    return out
+
+
 def _signed_into(st: SentenceView, out: list[Statement]) -> None:
     """A与B等进行Y签约 ; A、B举行Y签约仪式: the parties sign into the alliance or community Y named right before."""
     for m in _SIGNS.finditer(st.key):
@@ -154,7 +166,9 @@ def _listed_after_word(st: SentenceView, out: list[Statement]) -> None:
     for m in re.finditer(r"(?:包括|包含|还有|既有|也有|分别是|分别为|涵盖)", key):
         word = _MEMBER_RE.search(key, first_word.start(), m.start()) if first_word else None
         members = st.list_after(m.end())
-        if not word or not members or members[0].i != m.end():
+        if word and _COUNTED_GROUP.match(key, m.end()):  # 包括30家央企总部、…，A、B等8家职能部门以及C、D等4个街道
+            members = _items_of_groups(st, m.end())
+        if not word or not members or members[0].i != m.end() and not _COUNTED_GROUP.match(key, m.end()):
             continue
         between = st.orgs(word.end(), m.start())
         if not all(_EXCEPT.search(key, max(word.end(), x.i - 8), x.i) for x in between):  # 除了链主A，还有B、C
@@ -331,6 +345,9 @@ def _is_guide(st: SentenceView, x: Mention) -> bool:
 _FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
 _AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")  # A、B等首批示范园区: the kind of the list, not one more founder
 _SIGNED_BODY = re.compile(r"(?:进行|举行|开展)([\u4e00-\u9fff]{0,4}(?:联盟|共同体))$")  # at most 10 characters
+_COUNTED_GROUP = re.compile(r"\d+(?:余|多)?[家个所]")
+_IN_RUN = re.compile(r"、|等|以及|和|及")
+_SAYS_MORE = re.compile(r"成立|表示|围绕|推进|推动|开展|累计|实现|举办|召开|签约|旨在|负责|以来")
 _SIGNED_IN = re.compile("进行|举行|开展")
 _ALLIANCES = frozenset({"Alliance", "PartyBuildingCommunity"})
 _SIGNS = re.compile(r"(?:签约|签订协议|签署协议|入盟签约)")

@@ -319,3 +319,75 @@ def test_a_universitys_department_and_a_bound_morpheme_inside_a_name():
     orgs = set(_orgs(ex))
     assert {"萬能科技大學航空暨運輸服務管理系", "江南大學物聯網工程學院"} <= orgs
     assert not {"萬能科技大學", "江南大學", "聯網工程學院"} & orgs and not [n for n in orgs if n.endswith(("體系", "關係"))]
+
+
+# ---------------------------------------------------------------- real articles' wording (issue 17)
+
+
+def test_an_unread_item_between_two_names_of_a_list_is_a_name():
+    ex = _ex("江苏甲乙科技有限公司、好得来科技股份有限公司、浙江丙丁电子有限公司等当选副理事长单位。聚焦芯片、软件、算法等重点领域。")
+    orgs = _orgs(ex)
+    assert "好得来科技股份有限公司" in orgs  # jieba reads 得 as a particle; the list says it is a name
+    assert not {"芯片", "软件", "算法"} & set(orgs)  # a list of trades has no name on either side
+
+
+def test_who_founds_a_body_is_an_organization_and_its_member():
+    ex = _ex("江淮智能制造产业联盟由华星光能发起成立。")
+    assert "华星光能" in _orgs(ex)
+    assert ("华星光能", "江淮智能制造产业联盟", "active") in _stmts(ex, "memberOf")
+
+
+def test_partners_of_a_leader_form_a_body_after_a_comma():
+    ex = _ex("甬江港务集团联合东海船舶有限公司、明州银行股份有限公司等3家企业党组织共同签署倡议书,缔结形成临港红色党建联盟。")
+    m = _stmts(ex, "memberOf")
+    assert {("甬江港务集团", "临港红色党建联盟", "active"), ("东海船舶有限公司", "临港红色党建联盟", "active")} <= m
+
+
+def test_proposing_to_found_a_body_is_a_planned_membership():
+    ex = _ex("近期,江州数据科技有限公司、江州智造研究院等单位和江州高新区等首批示范园区共同发起倡议,拟成立江东园区发展联盟。")
+    m = _stmts(ex, "memberOf")
+    assert {("江州数据科技有限公司", "江东园区发展联盟", "planned"), ("江州高新区", "江东园区发展联盟", "planned")} <= m
+    assert not any(s[2] == "active" for s in m)
+
+
+def test_kinds_of_body_in_a_counted_list_are_not_names():
+    ex = _ex("该党建联盟由驻省央企、市属国企、金融企业等5家单位党组织联合组建。")
+    assert not {"驻省央企", "市属国企", "金融企业"} & set(_orgs(ex))
+
+
+def test_founders_listed_after_shi_with_a_mirrors_doubled_commas():
+    ex = _ex("陇东服务联盟的发起单位是:甘肃省生产力促进中心,、宁夏科技资源统筹中心(宁夏生产力促进中心)和青海省生产力促进中心,。")
+    m = _stmts(ex, "memberOf")
+    assert {(x, "陇东服务联盟", "active") for x in ("甘肃省生产力促进中心", "宁夏科技资源统筹中心", "青海省生产力促进中心")} <= m
+
+
+def test_signing_into_an_alliance_named_before_is_joining_it_and_signing_with_a_centre_is_not():
+    ex = _ex(
+        "上午，全市光伏产业链党建联盟揭牌成立，鹿城科创联盟同日成立。现场，临河区联合党委与黄河银行巴彦分行等进行党建联盟签约，"
+        "市光伏材料研究所与绿能硅业等进行科创联盟签约。北辰机场公司则与阳光检测中心签约。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert {("临河区联合党委", "光伏产业链党建联盟", "active"), ("黄河银行巴彦分行", "光伏产业链党建联盟", "active")} <= m
+    assert ("绿能硅业", "鹿城科创联盟", "active") in m and not any(s[0] == "北辰机场公司" for s in m)
+
+
+def test_counted_parks_are_not_the_home_park_nor_their_figures_its():
+    ex = _ex("南湖高新区是省级高新区。南湖高新区上半年实现产值120亿元。全省28家园区生产总值占比达36.8%，各园区进出口总额占比71.5%。")
+    figs = {(f.about.name, f.value) for f in ex.figures}
+    assert ("南湖高新区", 120) in figs
+    assert not {v for _, v in figs} & {36.8, 71.5}
+
+
+def test_every_honour_of_a_list_after_a_grant_is_a_qualification():
+    ex = _ex("南湖高新区先后荣获全国百强科学发展示范园区、江南省扩大开放先进单位、江南省知名品牌示范区等称号。")
+    assert set(_orgs(ex)) == {"南湖高新区"}
+
+
+def test_members_named_inside_counted_groups_after_baokuo():
+    ex = _ex(
+        "江滨党建联盟共有30家成员单位，包括20家央企总部和分公司，2家开发主体，江滨区委组织部、江滨管理局等6家职能部门。"
+        "党建联盟成立以来，江滨投资集团累计推进10余个项目。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert {("江滨区委组织部", "江滨党建联盟", "active"), ("江滨管理局", "江滨党建联盟", "active")} <= m
+    assert not any(s[0] == "江滨投资集团" for s in m)

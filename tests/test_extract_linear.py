@@ -104,7 +104,7 @@ def _reach(pattern: re.Pattern) -> int:
         ("relations", "_TAIL_20", 21),
         ("relations", "_TAIL_12", 13),
         ("relations", "_WITH_WHOM", 31),
-        ("relations", "_HELD", 4),
+        ("grants", "_HELD", 4),
         ("relations", "_GUIDE", 4),
     ],
 )
@@ -118,7 +118,7 @@ def test_bounded_searches_reach_as_far_as_a_match_can(module, pattern, reach):
 def test_patterns_searched_back_from_a_position_reach_no_further_than_assumed():
     from kg.extract.orgspans import ENDING_WIDTH
     from kg.extract.figures import _METRIC_STRIP
-    from kg.extract.relations import _BEFORE_GRANT
+    from kg.extract.grants import _BEFORE_GRANT
 
     assert all(_reach(p) <= width for p, width in ENDING_WIDTH.items())
     # repeated pieces: the window grows until a match starts further in than one piece reaches

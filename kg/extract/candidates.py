@@ -19,6 +19,7 @@ import yaml
 from kg.extract.document import Document, Sentence, pieces
 from kg.extract.lexicon import KIND_OF_TYPE, LEGAL_FORMS
 from kg.extract.orgs import Ent, Mention
+from kg.extract.pinyin import lazy_pinyin
 from kg.extract.segment import words
 from kg.text import match_key, match_key_with_offsets, name_key
 
@@ -36,8 +37,6 @@ def slug(name: str, max_syllables: int = 8) -> str:
     >>> slug("ABC生物科技")
     'abc-shengwukeji'
     """
-    from pypinyin import lazy_pinyin
-
     key = name_key(name)
     for lf in LEGAL_FORMS:
         if key.endswith(lf) and len(key) > len(lf):
@@ -221,6 +220,9 @@ _HEADER = """\
 """
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when PyYAML has it: the same text, ten times faster
+
+
 def dump_candidates(data: dict[str, Any], known_names: dict[str, str]) -> str:
     """The candidates document as YAML text, with a header that says how to review it."""
     prov = data.get("extraction", {})
@@ -232,9 +234,9 @@ def dump_candidates(data: dict[str, Any], known_names: dict[str, str]) -> str:
             if not value:
                 parts.append(f"{sec}: []\n")
                 continue
-            body = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
+            body = yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
             parts.append(f"{sec}:\n" + "".join("  " + ln if ln.strip() else ln for ln in body.splitlines(keepends=True)))
         else:
-            parts.append(yaml.safe_dump({sec: value}, allow_unicode=True, sort_keys=False, width=1000))
+            parts.append(yaml.dump({sec: value}, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000))
         parts.append("\n")
     return "".join(parts)

@@ -25,7 +25,7 @@ BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "Chambe
 CLAUSE = re.compile(r"[,;:，；：]")
 PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator", "MakerSpace", "IncubationCarrier"})
 # between two items of a list; a bracket may follow an item (A(以下简称甲)、B)
-_SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")  # …、B等13家配套企业，以及C
+_SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[,，]、|[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")  # …、B等13家配套企业，以及C
 SEPARATOR_WIDTH = 42  # the longest separator: 26 for a bracket, 16 for 等…以及
 _OPENS_SHORT_FORM = re.compile(r"\((?:以下)?(?:简称|下称)?$")  # at most 5 characters
 _CARRIES = re.compile(r"(?:并且|并|还|也|又|随后|进而)")
@@ -69,6 +69,11 @@ class Recent:
             of_type.pop(e, None)
             self._seq += 1
             of_type[e] = self._seq
+
+    def ending_with(self, word: str, kinds: frozenset[str]) -> Ent | None:
+        """The latest body of one of the ``kinds`` whose name ends with ``word`` (党建联盟 → 膜材料产业链党建联盟)."""
+        found = [(seq, e) for t in kinds for e, seq in self._of_type.get(t, {}).items() if e.key.endswith(word)]
+        return max(found, key=lambda x: x[0])[1] if found else None
 
     def last(self, kinds: frozenset[str], skip: set[int]) -> Ent | None:
         """The latest body of one of the ``kinds`` whose id is not in ``skip``."""

@@ -153,6 +153,17 @@ class Sentence:
         return self.offsets[i], self.offsets[j - 1] + 1
 
 
+_DOUBLED_COMMA = re.compile(",(?=[、,])")
+
+
+def _without_doubled_commas(key: str, offs: list[int]) -> tuple[str, list[int]]:
+    """The key without the comma mirrors insert before a 、 or another comma (A,、B ; 部署,,充分): a list stays one clause."""
+    if ",、" not in key and ",," not in key:
+        return key, offs
+    drop = {m.start() for m in _DOUBLED_COMMA.finditer(key)}
+    return "".join(c for n, c in enumerate(key) if n not in drop), [o for n, o in enumerate(offs) if n not in drop]
+
+
 @dataclass
 class Document:
     """The article: raw text, normalized text (with offsets to raw) and its sentences."""
@@ -172,7 +183,7 @@ class Document:
         pos = 0
         for end in ends:
             if end > pos:
-                key, offs = match_key_with_offsets(text[pos:end])
+                key, offs = _without_doubled_commas(*match_key_with_offsets(text[pos:end]))
                 if key:
                     doc.sentences.append(Sentence(pos, end, key, array("i", [pos + o for o in offs]), len(doc.sentences)))
             pos = end

@@ -96,6 +96,7 @@ def _about_home(key: str, clause_start: int) -> bool:
     return _PARK_ITSELF.match(key, clause_start) is not None
 
 
+_GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
@@ -125,17 +126,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
     marks = Marks(key, ",，;；:：、")
     out: list[Figure] = []
     matches = list(_NUMBER.finditer(key))
-    # “A、B、C分别为x、y、z”: pair metrics and numbers in order
-    resp = _respectively(key)
-    paired: dict[int, tuple[int, int]] = {}
-    if resp:
-        spans, pos = [], resp.start(1)
-        for name in resp.group(1).split("、"):
-            spans.append((pos, pos + len(name)))
-            pos += len(name) + 1
-        nums = [m for m in matches if m.start() >= resp.end()]
-        if len(spans) == len(nums) > 1:
-            paired = {m.start(): sp for m, sp in zip(nums, spans)}
+    paired = _paired(key, matches)
     carried = None
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
@@ -146,6 +137,9 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             period = doc.name(*s.span(clause_start, pm.end()))
             clause_start = pm.end()
         near = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
+        if near is None and _GROUP_SUBJECT.match(key, clause_start):
+            carried = None
+            continue  # 全省28家园区生产总值占比…, 各园区…: a figure of many bodies, not of one named before
         # …宜都高新区实现工业总产值X，生产总值Y: the same subject; 园区…，上半年各类业务办理量达…: the park the sentence named
         about_m = near or carried or next((x for x in home.backward(0, m.start()) if x.j <= m.start()), None)
         a = about_m.j if about_m and about_m.i >= clause_start else clause_start
@@ -153,8 +147,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
         b = strip.start() if strip else max(a, m.start())
         while a < b and key[a] in "的在对":
             a += 1
-        end = m.end()
-        measure = "count"
+        end, measure = m.end(), "count"
         after = _NOUN_AFTER.match(key, m.end())
         if m.start() in paired:
             a, b = paired[m.start()]
@@ -184,6 +177,19 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
         out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start, max(end, m.end())))
     return out
+
+
+def _paired(key: str, matches: list[re.Match]) -> dict[int, tuple[int, int]]:
+    """“A、B、C分别为x、y、z”: the metric span of each number, paired in order (empty when they do not pair)."""
+    resp = _respectively(key)
+    if not resp:
+        return {}
+    spans, pos = [], resp.start(1)
+    for name in resp.group(1).split("、"):
+        spans.append((pos, pos + len(name)))
+        pos += len(name) + 1
+    nums = [m for m in matches if m.start() >= resp.end()]
+    return {m.start(): sp for m, sp in zip(nums, spans)} if len(spans) == len(nums) > 1 else {}
 
 
 def _respectively(key: str) -> re.Match | None:

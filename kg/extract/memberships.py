@@ -32,6 +32,35 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     _joined(st, out)
     _listed(st, out)
     _founded(st, out)
+    _signed_into(st, out)
+
+
+def _items_of_groups(st: SentenceView, start: int) -> list[Mention]:
+    """The organizations listed in the counted groups that follow ``start`` up to the end of the sentence
+    (30家央企总部、…，3家开发主体，A、B等8家职能部门以及C、D等4个街道); a clause that says more stops them."""
+    key, out = st.key, []
+    for clause in re.finditer(r"[^,;。]+", key[start:]):
+        a, b = start + clause.start(), start + clause.end()
+        if _SAYS_MORE.search(key, a, b):
+            break
+        out += [x for x in st.orgs(a, b) if x.ent.is_org and (key[x.i - 1 : x.i] in ("、", "及", "和") or _IN_RUN.match(key, x.j))]
+    return out
+
+
+def _signed_into(st: SentenceView, out: list[Statement]) -> None:
+    """A与B等进行Y签约 ; A、B举行Y签约仪式: the parties sign into the alliance or community Y named right before."""
+    for m in _SIGNS.finditer(st.key):
+        ys = [y for y in st.mentions.ending_at(m.start()) if y.ent.type in _ALLIANCES and _SIGNED_IN.match(st.key, y.i - 2, y.i)]
+        word = _SIGNED_BODY.search(st.key, max(0, m.start() - 10), m.start()) if not ys else None
+        body = st.recent.ending_with(word.group(1), _ALLIANCES) if word else None
+        if body is not None:  # 进行党建联盟签约: the alliance named before by its full name
+            ys = [Mention(st.s.index, word.start(1), word.end(1), body, "alias")]
+        if not ys:
+            continue  # A与B签约 signs with B; only 进行Y签约 signs into the alliance Y
+        y = ys[0]
+        for x in st.orgs(st.clause_start(y.i), y.i):
+            if x.ent is not y.ent and x.ent.is_org and not _is_guide(st, x):
+                add_statement(out, x, "memberOf", y, st, span_of(x, y, (m.start(), m.end())), st.status(m.start()), role="成员单位")
 
 
 def _absorbed(st: SentenceView, out: list[Statement]) -> None:
@@ -126,12 +155,20 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
         for x in members:
             if x.ent is not body.ent:
                 add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), status, role="成员单位")
+    _listed_after_word(st, out)
+
+
+def _listed_after_word(st: SentenceView, out: list[Statement]) -> None:
+    """成员单位…包括A、B ; A成为Y成员单位 ; Y囊括/网罗A、B等 ; Y成员单位包括/是A、B."""
+    key = st.key
     # 成员单位(共)N家，(…)包括/还有 A、B
     first_word = _MEMBER_RE.search(key)  # a member word before the trigger: none can start before the first one
     for m in re.finditer(r"(?:包括|包含|还有|既有|也有|分别是|分别为|涵盖)", key):
         word = _MEMBER_RE.search(key, first_word.start(), m.start()) if first_word else None
         members = st.list_after(m.end())
-        if not word or not members or members[0].i != m.end():
+        if word and _COUNTED_GROUP.match(key, m.end()):  # 包括30家央企总部、…，A、B等8家职能部门以及C、D等4个街道
+            members = _items_of_groups(st, m.end())
+        if not word or not members or members[0].i != m.end() and not _COUNTED_GROUP.match(key, m.end()):
             continue
         between = st.orgs(word.end(), m.start())
         if not all(_EXCEPT.search(key, max(word.end(), x.i - 8), x.i) for x in between):  # 除了链主A，还有B、C
@@ -167,7 +204,7 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
             if x.ent is not ys[0].ent:
                 add_statement(out, x, "memberOf", ys[0], st, span_of(ys[0], x), st.status(m.start()), role="成员单位")
     # Y(的)成员单位包括/有 A、B
-    for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为)", key):
+    for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为|是)[:：]?", key):
         y = st.last_org(max(0, m.start() - 1 - st.mentions.longest), m.start(), lambda x: x.j >= m.start() - 1)  # Y成员单位: Y ends right there
         members = st.list_after(m.end())
         if y and members:
@@ -179,7 +216,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
-    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^,;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
+    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
         v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
         if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
             continue
@@ -197,13 +234,17 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
     # A(、B)(共同)发起成立 Y: the founders right before the verb
-    for v in re.finditer(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建)了?", key):
+    for v in _FOUNDED_BY.finditer(key):
         ys = [x for x in st.at(v.end()) if x.ent.type in BODIES]
         founders = st.list_before(v.start(), st.clause_start(v.start()))
-        if ys and founders and _JUST_BEFORE.fullmatch(key, founders[-1].j, v.start()):
-            for x in founders:
-                if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
-                    add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), st.status(v.start()), role="发起单位")
+        if v.group(1):  # A、B等企业和C、D等园区共同发起倡议，拟成立Y: every organization of the clause
+            founders = [x for x in st.orgs(st.clause_start(v.start()), v.start()) if not _is_guide(st, x) and not _AFTER_DENG.search(key, max(0, x.i - 5), x.i)]
+        elif founders and not _JUST_BEFORE.fullmatch(key, founders[-1].j, v.start()):
+            founders = []
+        status = "planned" if v.group(2) else st.status(v.start())
+        for x in founders if ys else ():
+            if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
+                add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), status, role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
         v = _FORMED.search(key, m.end(), m.end() + 246)  # within 240 characters (a long list of founders), or not at all
         if not v or v.start() - m.end() > 240:
@@ -300,6 +341,16 @@ def _is_guide(st: SentenceView, x: Mention) -> bool:
         return True
     run = st.list_after(x.i)
     return len(run) > 1 and run[0].i == x.i and _GUIDES_AFTER.match(st.key, run[-1].j) is not None
+# A(、B)(共同)发起成立 Y ; A、B等共同发起倡议，拟成立 Y (group 1: the proposal; group 2: not yet founded)
+_FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
+_AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")  # A、B等首批示范园区: the kind of the list, not one more founder
+_SIGNED_BODY = re.compile(r"(?:进行|举行|开展)([\u4e00-\u9fff]{0,4}(?:联盟|共同体))$")  # at most 10 characters
+_COUNTED_GROUP = re.compile(r"\d+(?:余|多)?[家个所]")
+_IN_RUN = re.compile(r"、|等|以及|和|及")
+_SAYS_MORE = re.compile(r"成立|表示|围绕|推进|推动|开展|累计|实现|举办|召开|签约|旨在|负责|以来")
+_SIGNED_IN = re.compile("进行|举行|开展")
+_ALLIANCES = frozenset({"Alliance", "PartyBuildingCommunity"})
+_SIGNS = re.compile(r"(?:签约|签订协议|签署协议|入盟签约)")
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|组成|缔结形成|缔结|结成)")
 _FORMED = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)")
 _COLLAB_BODIES = COLLAB - {"IndustrialPark"}

@@ -46,7 +46,9 @@ _NAME_OR_EVENT_ENDS = (*SUFFIX_ENDS, *_EVENT_ENDS)
 _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
-_GRANTED_AFTER = re.compile(r"(?:称号|荣誉|资质)?(?:[,;。:、)]|$)")
+# 先后荣获全国A、B、C: every item of a list after a grant names a qualification
+_GRANTED_LIST = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|荣获)(?:[^,;。:、的]{2,30}、)*[^,;。:、的]{0,4}$")
+_GRANTED_AFTER = re.compile(r"(?:等\d*[项个]?)?(?:称号|荣誉|资质)?(?:[,;。:、)]|$)")
 _LIST_HEADS = {
     "企业": "Company", "公司": "Company", "龙头企业": "Company", "知名企业": "Company", "头部企业": "Company",
     "科技企业": "Company", "单位": "Organization", "社会投资人": "Organization", "投资人": "Organization",
@@ -55,6 +57,8 @@ _LIST_HEADS = {
 _LIST_END = re.compile(  # 等N家(骨干)企业
     r"等(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两几多数]+)?[余多]?(?:家|个|所|位)?((?:(?!领域|行业|产业|类|方面|板块)[\u4e00-\u9fff]){0,4}?)(" + "|".join(sorted(_LIST_HEADS, key=len, reverse=True)) + ")"
 )
+_CATEGORY_TAILS = ("央企", "国企", "民企", "外企", "企业", "单位", "机构", "部门", "组织", "院所", "高校")
+_LED_BY = re.compile(r"由([\u4e00-\u9fff]{2,8}?)(?:共同|联合|牵头)?(?:发起成立|发起组建|牵头成立|牵头组建|发起|牵头)")
 _OBJECT_VERBS = ("签约", "联系", "对接", "引进", "携手")
 _WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共建")
 _NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
@@ -138,7 +142,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         if suf == "系" and not re.search("大学|学院", key[core[0].start : a]):
             continue  # 系 is a department only of a university (体系, 关系 are not)
-        granted = ends_at(_GRANTED, key, core[0].start) and _GRANTED_AFTER.match(key, b)
+        granted = (ends_at(_GRANTED, key, core[0].start) or _granted_list(key, core[0].start)) and _GRANTED_AFTER.match(key, b)
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
         glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith(_NAME_OR_EVENT_ENDS))]
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
@@ -146,6 +150,11 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
         start = core[0].start + (1 if glued else 0)
         out.append(Cand(start, b, typ, "suffix", generic=is_generic_name(_without_suffix(core, a)), in_park=in_park))
     return out
+
+
+def _granted_list(key: str, start: int) -> bool:
+    """True when the name starting at ``start`` is an item of a list of honours (荣获A、B、C)."""
+    return _GRANTED_LIST.search(key, max(0, start - 160), start) is not None
 
 
 def _glued_preposition(w) -> bool:
@@ -207,7 +216,7 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
     if not ws or ws[0].start != i or ws[-1].end != j or any(toks.is_boundary(k) for k in ks) or is_generic_name(ws):
         return False
     if c.how == "list":
-        return True
+        return not key.endswith(_CATEGORY_TAILS, i, j)  # 驻甬央企、市属国企等7家单位: kinds of body, not names
     if _JOIN_WORDS.fullmatch(key, i, j):
         return False  # 签约“入共”: joining, not a party
     return not ws[-1].generic and not any(ws[-1].text.endswith(t) for t in _NAME_TAIL_GENERIC)
@@ -250,6 +259,8 @@ def _list_cands(s: Sentence, toks: Tokens) -> list[Cand]:
                 j = toks.words[toks.index_at(j)].end
             if j > i and (j == len(key) or not key[j].isalnum()):
                 out.append(Cand(i, j, "Organization", "object"))
+    for m in _LED_BY.finditer(key):  # 由科大讯飞发起成立: who founds or leads is an organization
+        out.append(Cand(m.start(1), m.end(1), "Organization", "list"))
     for m in re.finditer("与", key):
         i = m.end()
         for verb in _WITH_VERBS:
@@ -312,7 +323,39 @@ def sentence_cands(s: Sentence, toks: Tokens, known: KnownEntities) -> tuple[lis
         if c.how == "known" and c.generic and any((d.i, d.j) == (c.i, c.j) for d in chain_cands):
             c.generic = False
     cands += [c for c in _list_cands(s, toks) if _looks_like_name(s.key, toks, c)]
+    cands += _list_fill(s.key, cands)
     return cands, chain_cands, chain_span
+
+
+_ITEM_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z()（）]{2,24}")
+_COMMA_MARK = re.compile("、")
+_ITEM_END = re.compile(r",?、|以及|和|及")  # noisy mirrors write ,、 between items
+_NOT_ITEM = re.compile(r"\d|等|[省市县区]$|[^\u4e00-\u9fff]{3}")
+
+
+def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
+    """An item of a 、 list that no rule read, between two items read as names:
+    A有限公司、优刻得科技股份有限公司、B有限公司 (jieba took 得 for a particle), 华虹集团、中芯国际、中微半导体;
+    the item ends at the first 、/和/及 after which a name starts."""
+    ends = {c.j: c for c in cands if not c.generic and c.type != "Qualification"}
+    starts = {c.i: c for c in cands if not c.generic and c.type != "Qualification"}
+    out: list[Cand] = []
+    for p in (mt.start() for mt in _COMMA_MARK.finditer(key) if mt.start() in ends or key.startswith(",、", mt.start() - 1) and mt.start() - 1 in ends):
+        i = p + 1
+        run = _ITEM_CHARS.match(key, i)
+        sep = next((x for x in _ITEM_END.finditer(key, i + 2, run.end() + 2) if x.end() in starts), None) if run else None
+        if sep is None or i in starts:
+            continue
+        item = re.sub(r"\([^()]*\)$", "", key[i : sep.start()])  # A(its short form)、B: the bracket is not the name
+        if _NOT_ITEM.search(item) or item.endswith(_CATEGORY_TAILS) or _granted_list(key, i):
+            continue
+        sf = suffix_of(item)
+        if sf == item or is_generic_name(Tokens(item).words) and not (sf and len(item) >= 8):
+            continue  # 综合性国家科学中心人工智能研究院 is a name in its list; 研究院, 科技企业 are not
+        left, right = ends[p if key[p] == "、" and p in ends else p - 1], starts[sep.end()]
+        typ = SUFFIXES[sf] if sf else left.type if left.type == right.type else "Organization"
+        out.append(Cand(i, i + len(item), typ, "list"))
+    return out
 
 
 def extra_cands(key: str, cands: list[Cand], extra) -> list[Cand]:

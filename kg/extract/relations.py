@@ -1,27 +1,27 @@
 """Relations between the entities of an article, from trigger words in each sentence.
 
 Located in the park (园区X公司, 落户, 入驻, 位于), signed with (签约, 签署, a signing ceremony),
-negotiates with (对接, 联系), certified as (被认定为, 获评, 列为), applies for (申报), selected
-for (入选), co-organized (联合X召开), established in (在…成立), co-builds (协同建设, 共建; the
-parties of a signing before it), develops (建设…基地), recommends (推荐), guides (指导, 在X指导下),
-part of (X是Y的组成部分, a park named inside another's name), manages (P运营主体C). Memberships
-come from :mod:`~kg.extract.memberships`; the sentence helpers from :mod:`~kg.extract.clause`.
+negotiates with (对接, 联系), established in (在…成立), co-builds (协同建设, 共建; the parties of a
+signing before it), recommends (推荐), guides (指导, 在X指导下), part of (X是Y的组成部分, a park
+named inside another's name), manages (P运营主体C). Relations to what the rules name as they read
+(certified as, applies for, selected for, co-organized, develops) come from
+:mod:`~kg.extract.grants`, memberships from :mod:`~kg.extract.memberships`; the sentence helpers
+from :mod:`~kg.extract.clause`.
 """
 
 from __future__ import annotations
 
 import re
 
-from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, Recent, SentenceView, Statement, add_statement, evidence, span_of
+from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, Recent, SentenceView, Statement, add_statement, span_of
 from kg.extract.document import Document
+from kg.extract.grants import co_organized, develops, granted
 from kg.extract.known import KnownEntities
 from kg.extract.memberships import find_memberships
 from kg.extract.orgs import Ent, Found, Mention
-from kg.text import name_key
 
 __all__ = ["Statement", "find_statements"]
 
-_ADVERBS = r"已|已经|已成功|成功|被|正在|正|积极|先后|分别|均|也|还|将|拟|计划|同时|近日|日前"
 _VERB_OBJECT = {  # trigger -> predicate; the object follows the trigger, the subject precedes it
     "签约": "signedWith",
     "联系": "negotiatesWith",
@@ -31,36 +31,14 @@ _VERB_OBJECT = {  # trigger -> predicate; the object follows the trigger, the su
     "推荐": "recommends",
     "指导": "guides",
 }
-_GRANTS = (
-    (r"(?:被|已|已成功|成功)?(?:认定为|获评为|评为|评定为|获评|列为|命名为|确定为)", "certifiedAs"),
-    (r"申报", "appliesFor"),
-    (r"(?:成功)?(?:入选|入围)", "selectedFor"),
-)
 _COUNTED_REFERENCE = re.compile(r"(?:这|该|上述)?(?:两|二|三|四|五|几|多)?(?:家|所|个)?(?:企业|单位|公司|机构|高校)")
-_PROJECT_HEADS = r"(?:基地|项目|平台|工程|中试线|生产线|工厂|产业园)"
 _WITH_OBJECT = {"签约": "signedWith", "签署": "signedWith", "签订": "signedWith", "对接": "negotiatesWith", "洽谈": "negotiatesWith"}
 # patterns matched at a position or ending at one ($), with how far a match reaches when the search is bounded
 _TAIL_20 = re.compile(r"等[^,，;；。]{0,20}$")  # at most 21 characters
 _TAIL_12 = re.compile(r"等[^,;。]{0,12}$")  # at most 13
 _WITH_WHOM = re.compile(r"(?:与|同|和)([^,，;；]{2,30})$")  # at most 31
-_HELD = re.compile(r"(?:共同)?(?:召开|举办|主办|承办)")  # at most 4
 _GUIDE = re.compile(r"(?:负责)?指导")  # at most 4
-_BEFORE_GRANT = re.compile(r"(?:等[^,，;；。]{0,12}|" + _ADVERBS + ")+$")  # pieces of at most 13
-_FIRST = re.compile(r"(?:\d{4}年(?:度)?)?(?:[^\d]{0,6}?(?:首家|首个|首批|第一家))?")
-_YEAR = re.compile(r"(?:\d{4}年(?:度)?)?")
-_PROJECT = re.compile(r"[^,;。]{2,20}?" + _PROJECT_HEADS + "$")
 
-
-def _ending(pattern: re.Pattern, key: str, start: int, end: int, piece: int) -> re.Match | None:
-    """``pattern.search(key, start, end)`` for a pattern of pieces (each at most ``piece`` long) repeated up
-    to ``end`` ($): searched in a window that grows until the match found cannot be the end of a longer one."""
-    width = 4 * piece
-    while True:
-        a = max(start, end - width)
-        m = pattern.search(key, a, end)
-        if a == start or m is None or m.start() >= a + piece:
-            return m
-        width *= 4
 
 
 def _collab(st: SentenceView):
@@ -72,12 +50,12 @@ def _relations(st: SentenceView, doc: Document, known: KnownEntities, new_ents: 
     _with_objects(st, out)  # before co-building: A与B签署协议，共建Y takes A and B from here
     _signing_ceremony(st, out)
     _verb_objects(st, out)
-    _co_organized(st, doc, known, new_ents, out)
-    _granted(st, doc, known, new_ents, out)
+    co_organized(st, doc, known, new_ents, out)
+    granted(st, doc, known, new_ents, out)
     _guides(st, out)
     _guiding_units(st, out)
     _established(st, out)
-    _develops(st, doc, known, new_ents, out)
+    develops(st, doc, known, new_ents, out)
     _structure(st, out)
 
 
@@ -169,44 +147,6 @@ def _verb_objects(st: SentenceView, out: list[Statement]) -> None:
                     add_statement(out, s_, pred, o, st, span_of(s_, o, (m.start(), m.end())), st.status(m.start()))
 
 
-def _co_organized(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
-    """X 联合/会同 Y 召开/举办 E."""
-    key = st.key
-    for m in re.finditer(r"(?:联合|会同|携手)", key):
-        v = _HELD.search(key, m.end(), m.end() + 34)  # within 30 characters, or not at all
-        if not v or v.start() - m.end() > 30 or st.inside_name(m.start()):
-            continue
-        event = _named_object(st, doc, v.end(), st.clause_end(v.end()), "Event", known, new_ents)
-        if not event:
-            continue
-        for s_ in [*st.subject_before(m.start()), *st.orgs(m.end(), v.start())]:
-            add_statement(out, s_, "coOrganized", event, st, span_of(s_, event, (m.start(), m.end())), st.status(m.start()))
-
-
-def _granted(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
-    """X (被)认定为/获评/列为 Q ; X (正在)申报 Q ; X 入选 P ; with a distinction when Q is a first (首家…)."""
-    key = st.key
-    for pat, pred in _GRANTS:
-        for m in re.finditer(pat, key):
-            tail = _ending(_BEFORE_GRANT, key, st.clause_start(m.start()), m.start(), 13)
-            end = m.start() - len(tail.group()) if tail else m.start()
-            subs = st.list_before(end, st.clause_start(m.start()))
-            subs = [x for x in subs if x.j == end or x is not subs[-1]]
-            if not subs:
-                continue
-            q_end = st.clause_end(m.end())
-            first = _FIRST.match(key, m.end(), q_end)
-            q_start = first.end() if first else m.end()
-            q = _named_object(st, doc, q_start, q_end, "Program" if pred == "selectedFor" else "Qualification", known, new_ents)
-            if not q:
-                continue
-            for x in subs:
-                add_statement(out, x, pred, q, st, span_of(x, q), st.status(m.start()))
-                if first and re.search("首", first.group()) and pred == "certifiedAs":
-                    value = doc.name(*st.s.span(_YEAR.match(key, m.end(), q_end).end(), q_end))
-                    out.append(Statement(x.ent, "distinction", None, st.s.index, *evidence(span_of(x, q), x), "active", value=value))
-
-
 def _guides(st: SentenceView, out: list[Statement]) -> None:
     """Y 由 X 指导 ; Y成立于…，由X指导 ; 在X指导下，(由A牵头成立的)Y."""
     key = st.key
@@ -255,24 +195,6 @@ def _established(st: SentenceView, out: list[Statement]) -> None:
             add_statement(out, sub, "establishedIn", obj, st, span_of(sub, (m.start(), m.end())), st.status(m.start()))
 
 
-def _develops(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
-    """X (将在P)建设/打造 a named project (…基地, …项目, …平台): X develops it."""
-    key = st.key
-    for m in re.finditer(r"(?:投资建设|建设|打造|开发)", key):
-        if st.inside_name(m.start()):
-            continue
-        end = st.clause_end(m.end())
-        obj = _PROJECT.match(key, m.end(), end)
-        start = st.clause_start(m.start())
-        subs = [x for x in [st.last_org(start, m.start(), lambda x: key[x.i - 1 : x.i] != "在" or x.i == 0)] if x and obj]  # X将在P建设: X, not P
-        if not obj or not subs or any(x.ent.type in PLACES for x in st.orgs(m.end(), end)):
-            continue
-        project = _named_object(st, doc, m.end(), end, "Project", known, new_ents)
-        if project is not None and not project.ent.is_org:
-            for x in subs[-1:]:
-                add_statement(out, x, "develops", project, st, span_of(x, project), st.status(m.start()))
-
-
 _PART_OF = re.compile(r"(?:是|为|系)(?:[^,;。]{0,12}?)的?(?:重要|核心|主要)?(?:组成部分|一部分)")
 _RUN_BY = re.compile(r"(?:的)?(?:运营主体|运营方|运营商|运营单位|管理机构)")
 _LOCATED = re.compile(r"位于")
@@ -299,26 +221,6 @@ def _structure(st: SentenceView, out: list[Statement]) -> None:
         whats = [x for x in st.at(where[0].j + 1) if x.ent.is_org] if after else st.list_before(m.start(), st.clause_start(m.start()))
         for x in whats:
             add_statement(out, x, "locatedIn", where[0], st, span_of(x, where[0], (m.start(), m.end())), st.status(m.start()))
-
-
-def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, known: KnownEntities, new_ents: dict[str, Ent]) -> Mention | None:
-    """The entity named at key span ``[a, b)``: a mention already there, a known entity, or a new one."""
-    while a < b and st.key[a] in "了的":
-        a += 1
-    if b - a < 2 or b - a > 40:
-        return None
-    inside = [x for x in st.mentions.starting(a, b) if x.j <= b and x.j - x.i >= (b - a) - 1]
-    if inside:
-        return inside[0]
-    name = doc.name(*st.s.span(a, b))
-    hits = known.lookup(name)
-    if hits:
-        ent = new_ents.setdefault("known:" + hits[0].id, Ent(hits[0].name, hits[0].type, "known", known=hits[0]))
-    else:
-        ent = new_ents.setdefault(name_key(name), Ent(name, type_, "object"))
-    m = Mention(st.s.index, a, b, ent, "object")
-    ent.mentions.append(m)
-    return m
 
 
 # …作为首批成员参与组建（排名不分先后）： ; 新吸纳成员单位19家，…，主要包括：

@@ -1,0 +1,150 @@
+"""Linking pass: short forms an article declares or derives (简称, legal form dropped, initials, tails) name the full organization."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kg.extract.document import Sentence
+from kg.extract.entities import Cover, Ent, Mention
+from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES
+from kg.extract.shortforms import NameIndex, abbreviate, company_short_forms, drops_qualifiers, in_order, is_initials, is_short_form, is_tail
+from kg.extract.tokens import Tokens
+from kg.text import name_key
+
+if TYPE_CHECKING:
+    from kg.extract.orgs import Builder
+
+__all__ = ["link_names"]
+
+_DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
+_BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
+
+
+def link_names(bld: Builder) -> None:
+    """Declared short forms, then short forms linked to their full names, then derived aliases."""
+    declared_short_forms(bld)
+    link_short_forms(bld)
+    bld.promote_named()
+    derived_aliases(bld)
+
+
+def declared_short_forms(bld: Builder) -> None:
+    """A short form the article declares, FULL（简称“X”）, FULL（以下简称X）or FULL（X）with X made of
+    FULL's characters in order (国家科学及技术委员会（国科会）), names FULL wherever it is written."""
+    done: set[tuple[int, str]] = set()
+    for s in bld.doc.sentences:
+        declared = list(_DECLARED.finditer(s.key)) if "称" in s.key else []
+        declared += list(_BRACKETED.finditer(s.key))
+        for mt in declared:
+            full = next((m.ent for m in bld.mentions.get(s.index, []) if m.j == mt.start() and m.ent.is_org), None)
+            form = mt.group(1)
+            if full is None or name_key(form) == full.key:
+                continue
+            if mt.re is _BRACKETED and not in_order(form, full.key):
+                continue
+            other = bld.by_key.get(name_key(bld.written(s, *mt.span(1))))
+            if other is not None and other is not full and not other.known:
+                bld.merge(other, full)
+            if (id(full), form) not in done:  # a repeated declaration adds nothing new
+                done.add((id(full), form))
+                add_alias_mentions(bld, full, form, declared=True)
+
+
+def link_short_forms(bld: Builder) -> None:
+    ents = list(dict.fromkeys(bld.by_key.values()))
+    full = NameIndex([e for e in ents if not e.generic and e.is_org])  # a short form holds its full name's characters
+    for e in ents:
+        if e.known or not e.mentions:
+            continue
+        if e.generic:
+            targets = [f for f in full.holding(e.key, e.type) if f is not e and is_short_form(e.key, f.key)]
+        elif e.how == "chain" or e.key in SUFFIXES:
+            continue
+        else:  # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
+            # a name that begins another is its parent (浙江远驰…有限公司 of …宁波分公司), not its short form
+            others = [f for f in full.holding(e.key, e.type) if f is not e and not f.known and not f.key.startswith(e.key)]
+            targets = (
+                [f for f in others if is_tail(e.key, abbreviate(f.key))]
+                or [f for f in others if is_initials(e.key, f.key)]
+                or [f for f in others if len(f.key) > len(e.key) and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
+                or ([f for f in others if is_short_form(e.key, f.key)] if len(e.key) >= 6 and others and len(Tokens(e.key).words) >= 3 else [])
+                or [f for f in full.holding(e.key, "Company") if f is not e and e.how in ("list", "object", "model") and len(f.key) > len(e.key) >= 4 and full.unplaced(f).startswith(e.key)]
+            )  # …, or the start of a company's name without its place: 龙冰新材 → 哈尔滨龙冰新材料股份有限公司
+        if len(targets) > 1:  # several: the one named last before this short form
+            first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
+            start = min((m.sent, m.i) for m in e.mentions)
+            targets = [f for f in targets if first.get(f, (10**9, 0)) <= start][-1:]
+        if len(targets) == 1:
+            bld.merge(e, targets[0])
+
+
+def derived_aliases(bld: Builder) -> None:
+    """Short forms the article uses for a full name: legal form dropped, quoted part."""
+    for e in list(dict.fromkeys(bld.by_key.values())):
+        if e.generic or e.known or not e.is_org or not e.mentions:
+            continue
+        forms: set[str] = set()
+        m0 = e.mentions[0]
+        s0 = bld.doc.sentences[m0.sent]
+        a, b = s0.span(m0.i, m0.j)
+        raw = bld.doc.text[max(a - 1, 0) : b + 1]
+        for q in re.findall(r"[“「『\"]([^”」』\"]{2,12})[”」』\"]", raw):
+            if name_key(q) != e.key:
+                e.aliases.setdefault(name_key(q), q)  # a quoted part of a name is a name by itself
+        if e.type == "Company":
+            forms.update(company_short_forms(e.key))
+        for f in sorted(forms, key=len, reverse=True):
+            other = bld.by_key.get(f)
+            if other is not None and other is not e and not other.known and other.how in ("object", "list") and other.mentions:
+                bld.merge(other, e)  # 与讯邦智联签约 names 深圳市讯邦智联科技股份有限公司
+            add_alias_mentions(bld, e, f)
+
+def add_alias_mentions(bld: Builder, e: Ent, form: str, declared: bool = False) -> None:
+    """Mentions of ``e`` wherever the article writes ``form`` on its own; ``form`` becomes an alias if it does.
+
+    A generic form (园区) is only taken when the article ``declared`` it as the short form; a
+    derived one only where it is not the start of a longer word (龙冰新 in 龙冰新材).
+    """
+    if form == e.key or (form in GENERIC_WORDS and not declared):
+        return
+    written = None
+    for s in sentences_holding(bld, form):
+        if form not in s.key:
+            continue
+        ms = bld.mentions.setdefault(s.index, [])
+        cover = bld.covers.get(s.index) or bld.covers.setdefault(s.index, Cover(s.key, ms))
+        added = False
+        for a in _occurrences(s.key, form):
+            b = a + len(form)
+            if cover.overlaps(a, b, ms):
+                continue  # inside another name (the full name itself, or a longer one)
+            if not declared and b < len(s.key) and s.key[b].isalnum() and not bld.word_ends[s.index][b]:
+                continue
+            m = Mention(s.index, a, b, e, "alias")
+            ms.append(m)
+            cover.add(m)
+            e.mentions.append(m)
+            written = written or bld.written(s, a, b)
+            added = True
+        if added:  # each sentence's mentions are kept in order (a pass that changes them sorts them again)
+            ms.sort(key=lambda m: (m.i, -m.j))
+    if written:
+        e.aliases.setdefault(form, written)
+
+def sentences_holding(bld: Builder, form: str) -> list[Sentence]:
+    """The sentences holding every character of ``form`` may hold it: those holding its rarest one."""
+    if bld.by_char is None:
+        bld.by_char = {}
+        for s in bld.doc.sentences:
+            for c in set(s.key):
+                bld.by_char.setdefault(c, []).append(s)
+    return min((bld.by_char.get(c, []) for c in set(form)), key=len, default=bld.doc.sentences)
+
+
+def _occurrences(text: str, form: str):
+    """Where ``form`` starts in ``text``, left to right, without overlaps (a plain search: no pattern to compile)."""
+    a = text.find(form)
+    while a >= 0:
+        yield a
+        a = text.find(form, a + len(form))

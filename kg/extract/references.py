@@ -1,0 +1,121 @@
+"""Reference pass: the home park (the park named most often), bare 园区 and 园区机关 that refer to it, and bare 联盟 / 协会 … that refer back."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from kg.extract.entities import Cover, Ent, Mention
+from kg.extract.lexicon import SUFFIXES
+from kg.extract.shortforms import abbreviate
+from kg.text import name_key
+
+if TYPE_CHECKING:
+    from kg.extract.orgs import Builder
+
+__all__ = ["ANAPHOR", "resolve_references"]
+
+ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
+ANAPHOR = re.compile("|".join(ANAPHORS))
+_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")
+
+
+def resolve_references(bld: Builder) -> Ent | None:
+    """The home park (and what refers to it), then bare type words that refer back; returns the home park."""
+    home = home_park(bld)
+    if home:
+        owned_generic(bld, home)
+        park_references(bld, home)
+    anaphora(bld)
+    return home
+
+
+def home_park(bld: Builder) -> Ent | None:
+    ents = [e for e in dict.fromkeys(bld.by_key.values()) if not e.generic and e.mentions]
+    parks = [e for e in ents if e.type == "IndustrialPark" or e.type == "SciencePark" and e.how != "chain"]
+    if not parks:
+        return None
+    # the park named most often (an industrial park on a tie), then the one named first
+    return max(parks, key=lambda e: (len(e.mentions), e.type == "IndustrialPark", tuple(-x for x in min((m.sent, m.i) for m in e.mentions))))
+
+def park_references(bld: Builder, home: Ent) -> None:
+    """Bare 园区 is the home park; 园区机关 (or <park alias>机关) is that park's 管委会."""
+    govs = [e for e in dict.fromkeys(bld.by_key.values()) if e.type == "GovernmentBody" and e.mentions]
+    bare = re.compile(bare_park_words(home))
+    park_names = {home.key, *home.aliases, *re.findall(r"[^|]+", bare.pattern)}
+    own_gov = [g for g in govs if any(g.key.startswith(p) for p in park_names) and g.key.endswith("管委会")]
+    for s in bld.doc.sentences:
+        ms = bld.mentions.setdefault(s.index, [])
+        for mt in re.finditer("机关", s.key):
+            a = mt.start()
+            before = [m for m in ms if m.j == a]
+            if before and before[0].ent.type == "GovernmentBody":
+                m = before[0]
+                m.j = mt.end()
+                m.ent.aliases.setdefault(name_key(bld.written(s, m.i, m.j)), bld.written(s, m.i, m.j))
+                continue
+            ref = next((p for p in sorted(park_names, key=len, reverse=True) if p and s.key.startswith(p, a - len(p))), None)
+            if ref and len(own_gov) == 1 and not any(m.i < mt.end() and a - len(ref) < m.j for m in ms if m.ent is not home):
+                ms[:] = [m for m in ms if not (m.ent is home and m.i >= a - len(ref) and m.j <= a)]
+                g = own_gov[0]
+                m = Mention(s.index, a - len(ref), mt.end(), g, "alias")
+                ms.append(m)
+                g.mentions.append(m)
+                g.aliases.setdefault(name_key(bld.written(s, m.i, m.j)), bld.written(s, m.i, m.j))
+        cover = Cover(s.key, ms)
+        in_park = {m.i for m in ms if m.in_park}
+        for mt in bare.finditer(s.key):
+            a, b = mt.span()
+            if _COUNTED.search(s.key, max(0, a - 5), a):
+                continue  # 28家园区, 各园区, 省级园区: parks counted or of a kind, not the park
+            if not (cover.overlaps(a, b, ms) or b in in_park):
+                m = Mention(s.index, a, b, home, "home")
+                ms.append(m)
+                cover.add(m)
+                home.mentions.append(m)
+        ms.sort(key=lambda m: (m.i, -m.j))
+
+def bare_park_words(home: Ent) -> str:
+    """A regex of the words that, standing alone, mean the home park: 园区, and its type word (开发区, 科学园…)."""
+    words = {"园区"} | {sf for sf, t in SUFFIXES.items() if t == home.type and abbreviate(home.key).endswith(sf) and len(sf) >= 2}
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+def anaphora(bld: Builder) -> None:
+    """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it,
+    one whose name ends in the same word first (联盟 → …产业联盟 rather than a later …联合体)."""
+    last: dict[str, Ent] = {}
+    last_word: dict[str, Ent] = {}
+    for s in bld.doc.sentences:
+        words = bld.anaphors.get(s.index, set())
+        ms = bld.mentions.setdefault(s.index, [])
+        cover = Cover(s.key, ms)
+        events = [(m.i, 0, m) for m in ms] + [(mt.start(), 1, mt) for mt in ANAPHOR.finditer(s.key)]
+        for _, kind, x in sorted(events, key=lambda ev: (ev[0], ev[1])):
+            if kind == 0:
+                if not x.ent.generic:
+                    last[x.ent.type] = x.ent
+                    last_word.update((w, x.ent) for w, t in ANAPHORS.items() if t == x.ent.type and x.ent.key.endswith(w))
+                continue
+            a, b = x.span()
+            word, typ = x.group(), ANAPHORS[x.group()]
+            if typ not in last or cover.overlaps(a, b, ms):
+                continue
+            if (a, b) not in words:
+                continue
+            start = s.span(a, b)[0]
+            if start > 0 and bld.doc.text[start - 1] in "“「『‘\"'":
+                continue  # “商会+园区”对接会: a quoted word names something, it does not refer back
+            ent = last_word.get(word, last[typ])
+            m = Mention(s.index, a, b, ent, "alias")
+            ms.append(m)
+            cover.add(m)
+            ent.mentions.append(m)
+            ent.aliases.setdefault(word, bld.written(s, a, b))
+        ms.sort(key=lambda m: (m.i, -m.j))
+
+def owned_generic(bld: Builder, home: Ent | None) -> None:
+    """Keep a generic name that belongs to the park (园区科学技术协会, 生物园区管委会); drop the rest."""
+    refs = {"园区"} | ({home.key, *home.aliases, *re.findall(r"[^|]+", bare_park_words(home))} if home else set())
+    for e in list(dict.fromkeys(bld.by_key.values())):
+        if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r) and not e.key.startswith(r + "内") for r in refs if r):
+            e.generic = False

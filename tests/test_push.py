@@ -7,6 +7,7 @@ against Virtuoso too, through the CLI.
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 import urllib.request
 
@@ -125,3 +126,14 @@ def test_server_error_is_reported_with_its_status(oxigraph_server, seed_store):
 def test_push_needs_an_endpoint():
     r = CliRunner().invoke(cli, ["push"], env={"KG_SPARQL_ENDPOINT": ""})
     assert r.exit_code == 2 and "--sparql-endpoint" in r.output
+
+
+def test_push_reports_its_end_to_end_rate_beside_the_sending_rate(oxigraph_server, seed_store):
+    """Issue 16.5: the rate of the whole call (store read, serialization, sending) and of the data requests alone."""
+    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store",
+                                 "--format", "json"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.output)
+    assert 0 < report["sending_seconds"] <= report["seconds"]
+    assert report["triples_per_second"] == pytest.approx(report["triples"] / report["seconds"], rel=0.01)
+    assert report["sending_triples_per_second"] >= report["triples_per_second"]

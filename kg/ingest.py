@@ -10,7 +10,7 @@
    ones never), resolves new entities against the known ones and drops statements the facts
    already hold (:mod:`kg.ingest_select`);
 3. composes the facts file — a new one, or the new items added to the existing file of that
-   source in its own style, comments kept (:mod:`kg.yamledit`) — and validates the facts
+   source in its own style, comments kept (:mod:`kg.facts.write`) — and validates the facts
    directory as it will be, still staged;
 4. writes the facts file and, for a new article, its text and metadata under ``sources/``
    (each beside its target first, then renamed into place), then rebuilds the store from
@@ -51,7 +51,7 @@ from kg.facts import FactsError, Problem, load_facts
 from kg.ingest_read import Candidates, check_shape, read_candidates, source_text
 from kg.ingest_select import SECTIONS, final_items, resolve, select
 from kg.stores.embedded import DEFAULT_STORE, StoreDir
-from kg.yamledit import add_items, dump_items
+from kg.facts.write import add_items, dump_items
 
 __all__ = ["ingest", "diff", "IngestReport", "DiffResult"]
 

@@ -393,13 +393,15 @@ def write_facts(docs: list[Doc], out: Path) -> None:
 
 def as_facts(docs: list[Doc]):
     """The documents as a :class:`kg.facts.Facts` (what ``load_facts`` would return), without YAML."""
-    from kg.facts import Facts, FactsFile, Source
+    from kg.facts import Facts, FactsFile, Source, record_of
 
     files, entities = [], {}
     for d in docs:
-        src = Source(d.stem, Path(f"{d.stem}.txt"), d.text, d.meta)
-        files.append(FactsFile(Path(f"{d.stem}.yaml"), src, d.entities, d.memberships, d.relations, d.chains, d.indicators))
-        entities.update({e["id"]: e for e in d.entities})
+        src = Source(stem=d.stem, path=Path(f"{d.stem}.txt"), text=d.text, **d.meta)
+        path = Path(f"{d.stem}.yaml")
+        secs = {sec: tuple(record_of(sec, x, path) for x in getattr(d, sec)) for sec in ("entities", "memberships", "relations", "chains", "indicators")}
+        files.append(FactsFile(path, src, **secs))
+        entities.update({e.id: e for e in secs["entities"]})
     return Facts(files, entities)
 
 

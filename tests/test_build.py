@@ -53,18 +53,19 @@ def test_invalid_facts_leave_the_previous_store_untouched(seeds_copy, tmp_path):
 
 
 def test_failure_while_writing_the_store_leaves_old_store_readable(seeds_copy, tmp_path, monkeypatch):
-    import kg.build as kb
+    from kg.build import generation
 
     store = tmp_path / "store"
     build(seeds_copy / "facts", store)
     before = StoreDir(store).current
-    real = kb._write_generation
+    real = generation.write_data
 
-    def half_then_die(gen, quads, index, manifest):
-        real(gen, quads[: len(quads) // 2], index, manifest)  # half the data really written
+    def half_then_die(gen, compiled, total, report):
+        half = [(ff, quads[: len(quads) // 2]) for ff, quads in compiled]
+        real(gen, half, total, report)  # half the data really written
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kb, "_write_generation", half_then_die)
+    monkeypatch.setattr(generation, "write_data", half_then_die)
     with pytest.raises(OSError):
         build(seeds_copy / "facts", store, force=True)
     assert StoreDir(store).current == before
@@ -73,17 +74,17 @@ def test_failure_while_writing_the_store_leaves_old_store_readable(seeds_copy, t
 
 
 def test_shacl_violation_fails_the_build_and_keeps_old_store(seeds_copy, tmp_path, monkeypatch):
-    import kg.build as kb
+    from kg.build import run
 
     store = tmp_path / "store"
     build(seeds_copy / "facts", store)
     before = StoreDir(store).current
-    real = kb.compile_facts
+    real = run.compile_file
 
-    def without_labels(facts):  # an organization with no label must violate the shapes
-        return (q for q in real(facts) if not q.predicate.value.endswith("#label"))
+    def without_labels(ff):  # an organization with no label must violate the shapes
+        return [q for q in real(ff) if not q.predicate.value.endswith("#label")]
 
-    monkeypatch.setattr(kb, "compile_facts", without_labels)
+    monkeypatch.setattr(run, "compile_file", without_labels)
     with pytest.raises(ShaclError, match="violates the SHACL shapes"):
         build(seeds_copy / "facts", store, force=True)
     assert StoreDir(store).current == before

@@ -154,13 +154,13 @@ def test_incremental_rebuild_checks_references_across_files(synth_store, facts_c
 
 
 def test_incremental_shacl_violation_leaves_the_store(synth_store, facts_copy, tmp_path, monkeypatch):
-    import kg.build as kb
+    from kg.build.compile import DocumentCompiler
 
     store = tmp_path / "store"
     shutil.copytree(synth_store, store, symlinks=True)
     before = StoreDir(store).current
-    real = kb._Compiler.run
-    monkeypatch.setattr(kb._Compiler, "run", lambda self: [q for q in real(self) if not q.predicate.value.endswith("#label")])
+    real = DocumentCompiler.run
+    monkeypatch.setattr(DocumentCompiler, "run", lambda self: [q for q in real(self) if not q.predicate.value.endswith("#label")])
     f = sorted(facts_copy.glob("park0000-*.yaml"))[-1]
     f.write_text(f.read_text(encoding="utf-8").replace("name_en: ", "name_en: Renamed ", 1), encoding="utf-8")
     with pytest.raises(ShaclError, match="violates the SHACL shapes"):

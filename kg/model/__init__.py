@@ -1,0 +1,1 @@
+"""The data model: plain records and terms, with no third-party imports."""

@@ -50,12 +50,12 @@ from kg.errors import KgError
 from kg.facts import FactsError, Problem, load_facts
 from kg.ingest_read import Candidates, check_shape, read_candidates, source_text
 from kg.ingest_select import SECTIONS, final_items, resolve, select
-from kg.stores.embedded import DEFAULT_STORE, StoreDir
 from kg.facts.write import add_items, dump_items
+from kg.progress import Progress, reporter
+from kg.stores.embedded import DEFAULT_STORE, StoreDir
 
 __all__ = ["ingest", "diff", "IngestReport", "DiffResult"]
 
-Progress = Callable[[str], None]
 _STAGE = "kg-ingest-"
 _CHECKED = "candidates.yaml"  # the name the candidates file is checked under, whatever its own
 
@@ -225,7 +225,7 @@ def ingest(
     rebuild both succeed; with ``dry_run`` nothing changes at all and the report holds
     the diff the rebuild would make.
     """
-    say = progress or (lambda _m: None)
+    say = reporter(progress)
     facts_dir = Path(facts_dir)
     sources_dir = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
     c = read_candidates(Path(candidates))
@@ -256,7 +256,7 @@ def _ingest_lock(facts_dir: Path) -> Iterator[None]:
 
 def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, accept_all: bool, dry_run: bool, shacl: bool,
             progress: Progress | None) -> IngestReport:
-    say = progress or (lambda _m: None)
+    say = reporter(progress)
     stem = c.data["source"]
     facts = load_facts(facts_dir, sources_dir) if any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None
     text, meta = source_text(c, stem, sources_dir)

@@ -135,3 +135,17 @@ def test_evidence_offsets_point_at_the_quote_in_the_raw_text(store):
 def test_english_labels_are_marked_as_translations(store):
     assert store.select("SELECT ?s WHERE { GRAPH ?g { ?s rdfs:label ?l FILTER(lang(?l) = 'en') } FILTER(?g != <https://w3id.org/park-kg/ontology>) }") == []
     assert len(store.select("SELECT ?s WHERE { ?s park:translatedLabel ?l FILTER(lang(?l) = 'en') }")) >= 60
+
+
+def test_build_reports_each_phase_as_progress_steps(seeds_copy, tmp_path):
+    from kg.progress import Step
+
+    steps: list = []
+    build(seeds_copy / "facts", tmp_path / "store", progress=steps.append)
+    phases = [s.phase for s in steps if isinstance(s, Step)]
+    assert [p for i, p in enumerate(phases) if p not in phases[:i]][:5] == [
+        "loading facts", "checking references across files", "compiling", "SHACL", "writing quads"]
+    loaded = [s for s in steps if isinstance(s, Step) and s.phase == "loading facts"]
+    assert (loaded[-1].done, loaded[-1].total, loaded[-1].unit) == (1, 1, "files")
+    written = [s for s in steps if isinstance(s, Step) and s.phase == "writing quads"][-1]
+    assert written.done == written.total > 1000 and written.unit == "quads"

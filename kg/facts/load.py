@@ -9,7 +9,11 @@ marked ``rejected`` is refused unless the files are read as candidates.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 from kg.facts.check import Known, check_across
@@ -22,6 +26,8 @@ from kg.progress import Progress, reporter
 
 __all__ = ["load_facts", "load_files", "load_file", "facts_paths"]
 
+#: facts files from which a load uses every core: below, starting processes costs more than it saves
+PARALLEL_FILES = 32
 _META_TEXT_KEYS = ("title", "outlet", "reporter", "language", "date_note", "note")
 
 
@@ -50,25 +56,55 @@ def load_facts(facts_dir: Path, sources_dir: Path | None = None, *, candidates: 
 
 
 def load_files(paths: list[Path], sources_dir: Path, known: Known | None = None, *, candidates: bool = False,
-               progress: Progress | None = None):
+               progress: Progress | None = None, workers: int | None = None):
     """Read and check ``paths`` against each other and ``known``: (files, entities defined, types of all).
 
     The one validation path of a full build (``known`` empty) and an incremental one (``known``:
-    what the unchanged files define). Raises :class:`FactsError` with every problem.
+    what the unchanged files define). Raises :class:`FactsError` with every problem. Files are
+    read by ``workers`` processes (default: one per core for :data:`PARALLEL_FILES` files or more).
     """
     report = reporter(progress)
     problems: list[Problem] = []
     files = []
-    for i, p in enumerate(paths, 1):
-        if ff := load_file(p, sources_dir, problems, candidates):
-            files.append(ff)
-        report("loading facts", i, len(paths), "files")
+    done = 0
+    for chunk in _chunks_loaded(paths, sources_dir, candidates, workers):
+        for ff, probs in chunk:
+            problems += probs
+            files += [ff] if ff else []
+        done += len(chunk)
+        report("loading facts", done, len(paths), "files")
     report("checking references across files")
     entities, types, across = check_across(files, known)
     problems += across
     if problems:
         raise FactsError(problems)
     return files, entities, types
+
+
+def _workers(n_files: int, workers: int | None) -> int:
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if n_files >= PARALLEL_FILES and hasattr(os, "sched_getaffinity") else 1
+    return max(1, min(workers, n_files // 2))
+
+
+def _load_chunk(paths: list[Path], sources_dir: Path, candidates: bool) -> list[tuple[FactsFile | None, list[Problem]]]:
+    out = []
+    for p in paths:
+        problems: list[Problem] = []
+        out.append((load_file(p, sources_dir, problems, candidates), problems))
+    return out
+
+
+def _chunks_loaded(paths: list[Path], sources_dir: Path, candidates: bool, workers: int | None) -> Iterator[list]:
+    """Each file loaded (with its problems), in order, a chunk at a time; by forked processes when worth it."""
+    n = _workers(len(paths), workers)
+    size = max(1, min(16, len(paths) // (4 * n)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    if n == 1:
+        yield from (_load_chunk(c, sources_dir, candidates) for c in chunks)
+        return
+    with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:
+        yield from pool.map(_load_chunk, chunks, [sources_dir] * len(chunks), [candidates] * len(chunks))
 
 
 def load_file(path: Path, sources_dir: Path, problems: list[Problem], candidates: bool = False) -> FactsFile | None:

@@ -11,5 +11,16 @@ from kg.build.documents import ONTOLOGY_DIR, names_index
 from kg.build.run import BuildReport, build
 from kg.build.shacl import ShaclError, shacl_validate
 
-__all__ = ["build", "BuildReport", "compile_facts", "compile_file", "names_index", "shacl_validate", "ShaclError", "ONTOLOGY_DIR",
-           "ID", "entity_iri", "doc_iri"]
+__all__ = [
+    "build",
+    "BuildReport",
+    "compile_facts",
+    "compile_file",
+    "names_index",
+    "shacl_validate",
+    "ShaclError",
+    "ONTOLOGY_DIR",
+    "ID",
+    "entity_iri",
+    "doc_iri",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pyoxigraph as ox
@@ -23,8 +24,22 @@ __all__ = ["ID", "DocumentCompiler", "compile_file", "compile_facts", "entity_ir
 
 ID = str(vocab.ID)
 XSD = str(vocab.XSD)
-P = vocab.PARK
-RDF, RDFS, SKOS, ORG, PROV, DCT, SCHEMA = vocab.RDF, vocab.RDFS, vocab.SKOS, vocab.ORG, vocab.PROV, vocab.DCTERMS, vocab.SCHEMA
+
+
+def _nodes(ns, names: str | list[str]) -> SimpleNamespace:
+    """The terms ``names`` of the rdflib namespace ``ns`` as pyoxigraph nodes: made once, read as fast attributes."""
+    names = names.split() if isinstance(names, str) else names
+    return SimpleNamespace(**{n: ox.NamedNode(str(getattr(ns, n))) for n in names})
+
+
+P = _nodes(vocab.PARK, [n for n in vocab.PARK.__annotations__ if not n.startswith("_")])
+RDF = _nodes(vocab.RDF, "type subject predicate object")
+RDFS = _nodes(vocab.RDFS, "label")
+SKOS = _nodes(vocab.SKOS, "prefLabel altLabel")
+ORG = _nodes(vocab.ORG, "Membership member organization memberOf hasMember")
+PROV = _nodes(vocab.PROV, "wasDerivedFrom")
+DCT = _nodes(vocab.DCTERMS, "source title identifier date creator publisher language")
+SCHEMA = _nodes(vocab.SCHEMA, "pagination")
 _MEMBERSHIP_SHORTCUTS = {
     "active": (ORG.memberOf, ORG.hasMember),
     "planned": (P.plannedMemberOf, P.plannedMember),
@@ -80,14 +95,7 @@ def class_iris(types) -> list[str]:
     return [str(vocab.ENTITY_CLASSES[t]) for t in types if t in vocab.ENTITY_CLASSES]
 
 
-_TERMS: dict[str, ox.NamedNode] = {}  # the vocabulary's nodes (predicates, classes, statuses), made once
-
-
-def _term(iri: str) -> ox.NamedNode:
-    node = _TERMS.get(iri)
-    if node is None:
-        node = _TERMS[iri] = ox.NamedNode(str(iri))
-    return node
+_CLASSES = {name: ox.NamedNode(str(iri)) for name, iri in vocab.ENTITY_CLASSES.items()}
 
 
 class DocumentCompiler:
@@ -100,15 +108,17 @@ class DocumentCompiler:
         self.g = ox.NamedNode(self.doc)
         self.quads: list[ox.Quad] = []
 
-    def add(self, s: str, p: str, o: Term | str) -> None:
+    def add(self, s: ox.NamedNode | str, p: ox.NamedNode, o: Term | str) -> None:
         if isinstance(o, str):
             o = ox.NamedNode(o)
-        self.quads.append(ox.Quad(ox.NamedNode(s), _term(p), o, self.g))
+        if isinstance(s, str):
+            s = ox.NamedNode(s)
+        self.quads.append(ox.Quad(s, p, o, self.g))
 
     def evidence(self, subject: str, quote: str, span: tuple[int, int] | None) -> None:
         start, end = span or find_quote(self.src.text, quote)  # found by the checker
-        ev = ID + "evidence/" + _h(self.src.id, start, end)
-        self.add(ev, RDF.type, _term(P.Evidence))
+        ev = ox.NamedNode(ID + "evidence/" + _h(self.src.id, start, end))
+        self.add(ev, RDF.type, P.Evidence)
         self.add(ev, P.quote, _zh(quote))
         self.add(ev, DCT.source, self.doc)
         self.add(ev, P.startOffset, _typed(start, "integer"))
@@ -116,7 +126,7 @@ class DocumentCompiler:
         self.add(subject, PROV.wasDerivedFrom, ev)
 
     def common(self, node: str, item) -> None:
-        self.add(node, P.status, _term(getattr(P, item.status)))
+        self.add(node, P.status, getattr(P, item.status))
         if item.date is not None:
             self.add(node, P.since, _date(item.date))
         if item.note is not None:
@@ -125,7 +135,7 @@ class DocumentCompiler:
 
     def document(self) -> None:
         m, d = self.src, self.doc
-        self.add(d, RDF.type, _term(P.SourceDocument))
+        self.add(d, RDF.type, P.SourceDocument)
         self.add(d, DCT.title, _zh(m.title))
         self.add(d, DCT.identifier, ox.Literal(m.id))
         self.add(d, P.fileName, ox.Literal(self.src.path.name))
@@ -147,9 +157,9 @@ class DocumentCompiler:
 
     def entities(self) -> None:
         for e in self.ff.entities:
-            s = entity_iri(e.id)
+            s = ox.NamedNode(entity_iri(e.id))
             for t in e.types:
-                self.add(s, RDF.type, _term(vocab.ENTITY_CLASSES[t]))
+                self.add(s, RDF.type, _CLASSES[t])
             self.add(s, RDFS.label, _zh(e.name))
             self.add(s, SKOS.prefLabel, _zh(e.name))
             if e.name_en is not None:
@@ -165,8 +175,8 @@ class DocumentCompiler:
     def memberships(self) -> None:
         for m in self.ff.memberships:
             member, org, status = entity_iri(m.member), entity_iri(m.organization), m.status
-            node = ID + "membership/" + _h(member, org, status)
-            self.add(node, RDF.type, _term(ORG.Membership))
+            node = ox.NamedNode(ID + "membership/" + _h(member, org, status))
+            self.add(node, RDF.type, ORG.Membership)
             self.add(node, ORG.member, member)
             self.add(node, ORG.organization, org)
             if m.role is not None:
@@ -180,10 +190,10 @@ class DocumentCompiler:
         for r in self.ff.relations:
             s, pred = entity_iri(r.subject), getattr(P, r.predicate)
             o = _zh(r.value) if r.value is not None else ox.NamedNode(entity_iri(r.object))
-            node = ID + "assertion/" + _h(s, pred, o.value, r.status)
-            self.add(node, RDF.type, _term(P.Assertion))
+            node = ox.NamedNode(ID + "assertion/" + _h(s, pred.value, o.value, r.status))
+            self.add(node, RDF.type, P.Assertion)
             self.add(node, RDF.subject, s)
-            self.add(node, RDF.predicate, _term(pred))
+            self.add(node, RDF.predicate, pred)
             self.add(node, RDF.object, o)
             self.common(node, r)
             if r.status == "active":
@@ -194,9 +204,9 @@ class DocumentCompiler:
             chain = entity_iri(c.chain)
             stages = [entity_iri(x) for x in c.stages]
             for pos, ent in enumerate(stages, 1):
-                st = ID + "stage/" + _h(chain, pos)
+                st = ox.NamedNode(ID + "stage/" + _h(chain, pos))
                 self.add(chain, P.hasStage, st)
-                self.add(st, RDF.type, _term(P.ChainStage))
+                self.add(st, RDF.type, P.ChainStage)
                 self.add(st, P.position, _typed(pos, "integer"))
                 self.add(st, P.stageEntity, ent)
             for a, b in zip(stages, stages[1:]):
@@ -208,13 +218,13 @@ class DocumentCompiler:
     def indicators(self) -> None:
         for i in self.ff.indicators:
             about = entity_iri(i.about)
-            node = ID + "indicator/" + _h(about, i.metric, i.period or "", i.value, i.unit)
-            self.add(node, RDF.type, _term(P.Indicator))
+            node = ox.NamedNode(ID + "indicator/" + _h(about, i.metric, i.period or "", i.value, i.unit))
+            self.add(node, RDF.type, P.Indicator)
             self.add(node, P.indicatorOf, about)
             self.add(node, P.metric, _zh(i.metric))
             if i.metric_en is not None:
                 self.add(node, P.metric, _en(i.metric_en))
-            self.add(node, P.measure, _term(getattr(P, i.measure)))
+            self.add(node, P.measure, getattr(P, i.measure))
             self.add(node, P.value, _typed(_decimal(i.value), "decimal"))
             self.add(node, P.unit, _zh(i.unit))
             if i.qualifier != "exact":

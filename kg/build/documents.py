@@ -18,10 +18,26 @@ from kg.build.compile import entity_iri
 from kg.facts import REFS, Known
 from kg.model.records import Entity, Facts, FactsFile
 
-__all__ = ["DOCUMENTS", "EDGES", "ONTOLOGY_DIR", "sha", "base_hash", "source_paths", "document_record", "counts", "input_hash",
-           "write_extras", "write_json", "names_index", "name_entry", "known_from"]
+__all__ = [
+    "DOCUMENTS",
+    "EDGES",
+    "ONTOLOGY_DIR",
+    "sha",
+    "base_hash",
+    "source_paths",
+    "document_record",
+    "counts",
+    "input_hash",
+    "write_extras",
+    "write_json",
+    "names_index",
+    "name_entry",
+    "known_from",
+]
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"  # a link to the top-level ontology/, shipped as package data
+ONTOLOGY_DIR = (
+    Path(__file__).resolve().parent.parent / "ontology"
+)  # a link to the top-level ontology/, shipped as package data
 DOCUMENTS = "documents.json"
 EDGES = "edges.json"
 
@@ -46,7 +62,13 @@ def source_paths(sources_dir: Path, stem: str) -> tuple[Path, Path]:
 
 
 def _refs(ff: FactsFile) -> set[str]:
-    refs = {r for sec, keys in REFS.items() for item in getattr(ff, sec) for k in keys if isinstance(r := getattr(item, k), str)}
+    refs = {
+        r
+        for sec, keys in REFS.items()
+        for item in getattr(ff, sec)
+        for k in keys
+        if isinstance(r := getattr(item, k), str)
+    }
     return refs | {s for c in ff.chains for s in c.stages}
 
 
@@ -114,7 +136,9 @@ def write_extras(gen: Path, records: list[dict[str, Any]]) -> None:
     edges = []
     for r in records:
         for s, o, status in r["edges"]:
-            edges.append([nodes.setdefault(entity_iri(s), len(nodes)), nodes.setdefault(entity_iri(o), len(nodes)), status])
+            edges.append(
+                [nodes.setdefault(entity_iri(s), len(nodes)), nodes.setdefault(entity_iri(o), len(nodes)), status]
+            )
     write_json(gen / EDGES, {"version": 1, "nodes": list(nodes), "edges": edges})
 
 

@@ -22,7 +22,16 @@ from kg.progress import Report
 from kg.stores import integrity
 from kg.stores.embedded import FILE_ERRORS, StoreDir, read_manifest, storage_errors, verify_files
 
-__all__ = ["Previous", "previous", "write_data", "write_names", "write_manifest", "copy_store", "read_names", "WRITE_STEP"]
+__all__ = [
+    "Previous",
+    "previous",
+    "write_data",
+    "write_names",
+    "write_manifest",
+    "copy_store",
+    "read_names",
+    "WRITE_STEP",
+]
 
 WRITE_STEP = 100_000  # quads between two progress reports while writing
 
@@ -57,13 +66,20 @@ def previous(sdir: StoreDir, report: Report) -> Previous | None:
         records = {r["file"]: r for r in data["documents"]}
     if data.get("base_hash") != base_hash():
         return None
-    if integrity.written_since(cur, manifest["integrity"]) and not integrity.same_content(sdir.path, cur, manifest, report):
+    if integrity.written_since(cur, manifest["integrity"]) and not integrity.same_content(
+        sdir.path, cur, manifest, report
+    ):
         return None
     return Previous(cur, manifest, records)
 
 
-def _counted(compiled: Iterable[tuple[FactsFile, list[ox.Quad]]], total: int, graphs: dict[str, list], triples: dict[str, int],
-             report: Report) -> Iterator[ox.Quad]:
+def _counted(
+    compiled: Iterable[tuple[FactsFile, list[ox.Quad]]],
+    total: int,
+    graphs: dict[str, list],
+    triples: dict[str, int],
+    report: Report,
+) -> Iterator[ox.Quad]:
     """The quads of each document, in turn; its digest and distinct-quad count recorded on the way."""
     done = shown = 0
     for ff, quads in compiled:
@@ -77,7 +93,9 @@ def _counted(compiled: Iterable[tuple[FactsFile, list[ox.Quad]]], total: int, gr
             shown = done
 
 
-def write_data(gen: Path, compiled: Iterable[tuple[FactsFile, list[ox.Quad]]], total: int, report: Report) -> tuple[dict[str, list], dict[str, int]]:
+def write_data(
+    gen: Path, compiled: Iterable[tuple[FactsFile, list[ox.Quad]]], total: int, report: Report
+) -> tuple[dict[str, list], dict[str, int]]:
     """Bulk-load the documents and the ontology into ``gen/oxigraph``, a document at a time.
 
     Returns the integrity record of each graph and each facts file's count of distinct quads.

@@ -82,7 +82,9 @@ def build(
         changed = [p for p in paths if not _unchanged(prev, p.name, job.hashes[p.name], sources)]
         removed = sorted(set(prev.records) - set(job.hashes)) if prev else []
         if prev and paths and not changed and not removed:
-            return BuildReport(store=job.sdir.path, noop=True, seconds=time.perf_counter() - t0, counts=prev.manifest["counts"])
+            return BuildReport(
+                store=job.sdir.path, noop=True, seconds=time.perf_counter() - t0, counts=prev.manifest["counts"]
+            )
         if prev and incremental and len(changed) + len(removed) <= len(paths) // 2:
             job.report(f"rebuilding {len(changed)} changed and {len(removed)} removed of {len(paths)} document(s)")
             counts = _rebuild(job, prev, changed, removed)
@@ -93,12 +95,19 @@ def build(
 
 def _unchanged(prev: generation.Previous | None, name: str, file_hash: str, sources_dir: Path) -> bool:
     rec = prev.records.get(name) if prev else None
-    return bool(rec and rec["hash"] == file_hash and rec["source_hash"] == dr.sha(*dr.source_paths(sources_dir, rec["source"])))
+    return bool(
+        rec and rec["hash"] == file_hash and rec["source_hash"] == dr.sha(*dr.source_paths(sources_dir, rec["source"]))
+    )
 
 
 def _manifest(records: list[dict[str, Any]], facts_dir: Path) -> dict[str, Any]:
-    return {"input_hash": dr.input_hash(records), "version": __version__, "facts_dir": str(facts_dir), "counts": dr.counts(records),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    return {
+        "input_hash": dr.input_hash(records),
+        "version": __version__,
+        "facts_dir": str(facts_dir),
+        "counts": dr.counts(records),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
 
 
 def _compiled(files: list[FactsFile], report: Report) -> Iterator[tuple[FactsFile, list[ox.Quad]]]:
@@ -108,7 +117,9 @@ def _compiled(files: list[FactsFile], report: Report) -> Iterator[tuple[FactsFil
         report("compiling", i, len(files), "documents")
 
 
-def _checked(job: _Job, files: list[FactsFile], types: dict[str, tuple[str, ...]]) -> list[tuple[FactsFile, list[ox.Quad]]] | Iterator:
+def _checked(
+    job: _Job, files: list[FactsFile], types: dict[str, tuple[str, ...]]
+) -> list[tuple[FactsFile, list[ox.Quad]]] | Iterator:
     """The compiled files, validated with SHACL first when the job asks for it."""
     if not job.shacl:
         return _compiled(files, job.report)
@@ -119,7 +130,9 @@ def _checked(job: _Job, files: list[FactsFile], types: dict[str, tuple[str, ...]
 
 
 def _full(job: _Job, paths: list[Path]) -> dict[str, Any]:
-    files, entities, types = load_files(paths, job.sources, progress=job.progress) if paths else _no_files(job.facts_dir)
+    files, entities, types = (
+        load_files(paths, job.sources, progress=job.progress) if paths else _no_files(job.facts_dir)
+    )
     index = dr.names_index(Facts(files, entities))
     compiled = _checked(job, files, types)
     records = [dr.document_record(ff, job.hashes[ff.path.name], job.sources, 0) for ff in files]
@@ -140,7 +153,9 @@ def _no_files(facts_dir: Path):
     raise AssertionError("unreachable")
 
 
-def _finish(job: _Job, gen: Path, records: list[dict], triples: dict[str, int], index: dict, graphs: dict[str, list]) -> dict[str, Any]:
+def _finish(
+    job: _Job, gen: Path, records: list[dict], triples: dict[str, int], index: dict, graphs: dict[str, list]
+) -> dict[str, Any]:
     """Records, names and manifest into ``gen``, then the swap; the manifest's counts."""
     for r in records:
         if r["file"] in triples:

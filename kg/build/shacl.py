@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 
@@ -18,7 +18,10 @@ def check_documents(docs: dict[str, list[ox.Quad]], types: dict[str, Iterable[st
 
     Raises :class:`ShaclError` listing every violation.
     """
-    types_of: Callable[[str], list[str]] = lambda iri: class_iris(types.get(iri.removeprefix(ID), ()))  # noqa: E731
+
+    def types_of(iri: str) -> list[str]:
+        return class_iris(types.get(iri.removeprefix(ID), ()))
+
     validate_documents(docs, types_of, progress=progress)
 
 

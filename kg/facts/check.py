@@ -28,7 +28,9 @@ class Known:
     refs: list[tuple[Path, list[str]]] = field(default_factory=list)  # each file's references to others' entities
 
 
-def check_across(files: list[FactsFile], known: Known | None = None) -> tuple[dict[str, Entity], dict[str, tuple[str, ...]], list[Problem]]:
+def check_across(
+    files: list[FactsFile], known: Known | None = None
+) -> tuple[dict[str, Entity], dict[str, tuple[str, ...]], list[Problem]]:
     """The entities ``files`` define, the types of every known entity, and the problems across files."""
     known = known or Known()
     problems: list[Problem] = []
@@ -49,7 +51,9 @@ def check_across(files: list[FactsFile], known: Known | None = None) -> tuple[di
     for ff in files:
         problems += _references(ff, types)
     for path, refs in known.refs:  # an unchanged file may refer to an entity that a changed file no longer defines
-        problems += [Problem(path, 1, f"refers to {show(ref)}, which is no longer defined") for ref in refs if ref not in types]
+        problems += [
+            Problem(path, 1, f"refers to {show(ref)}, which is no longer defined") for ref in refs if ref not in types
+        ]
     return entities, types, problems
 
 
@@ -60,11 +64,25 @@ def _references(ff: FactsFile, types: dict[str, tuple[str, ...]]) -> list[Proble
             for k in keys:
                 ref = getattr(item, k)
                 if (ref is not None or k in item.lines) and (not isinstance(ref, str) or ref not in types):
-                    problems.append(Problem(ff.path, item.line_of(k), f"{sec}: {k} {show(ref)} is not a defined entity{close(ref, types)}"))
+                    problems.append(
+                        Problem(
+                            ff.path,
+                            item.line_of(k),
+                            f"{sec}: {k} {show(ref)} is not a defined entity{close(ref, types)}",
+                        )
+                    )
     for ch in ff.chains:
         for s in ch.stages:
             if s not in types:
-                problems.append(Problem(ff.path, ch.line_of("stages"), f"chains: stage {show(s)} is not a defined entity{close(s, types)}"))
+                problems.append(
+                    Problem(
+                        ff.path,
+                        ch.line_of("stages"),
+                        f"chains: stage {show(s)} is not a defined entity{close(s, types)}",
+                    )
+                )
         if isinstance(ch.chain, str) and ch.chain in types and "IncubationChain" not in types[ch.chain]:
-            problems.append(Problem(ff.path, ch.line_of("chain"), f"chains: {show(ch.chain)} is not an IncubationChain entity"))
+            problems.append(
+                Problem(ff.path, ch.line_of("chain"), f"chains: {show(ch.chain)} is not an IncubationChain entity")
+            )
     return problems

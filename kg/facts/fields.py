@@ -13,8 +13,9 @@ from kg.facts.problems import Problem, show
 from kg.text import BIDI_CONTROLS, describe_char, find_control
 
 __all__ = [
-    "KINDS", "STATUSES", "MEASURES", "QUALIFIERS", "REVIEW_STATES", "MAX_NAME_CHARS", "MAX_VALUE", "FIELDS", "META_FIELDS",
-    "SECTIONS_ALLOWED", "REFS", "is_text", "check_fields", "check_date", "check_text", "label_problem", "control_problems",
+    "KINDS", "STATUSES", "MEASURES", "QUALIFIERS", "REVIEW_STATES", "MAX_NAME_CHARS", "MAX_VALUE", "FIELDS",
+    "META_FIELDS", "SECTIONS_ALLOWED", "REFS", "is_text", "check_fields", "check_date", "check_text", "label_problem",
+    "control_problems",
 ]  # fmt: skip
 
 KINDS = frozenset(
@@ -50,7 +51,12 @@ META_FIELDS = (
     {"title_is_descriptive", "outlet", "page", "date", "date_note", "reporter", "language", "note"},
 )
 #: the keys of each section that name an entity
-REFS = {"memberships": ("member", "organization"), "relations": ("subject", "object"), "indicators": ("about",), "chains": ("chain",)}
+REFS = {
+    "memberships": ("member", "organization"),
+    "relations": ("subject", "object"),
+    "indicators": ("about",),
+    "chains": ("chain",),
+}
 # Fields that are one line: names (and the name of an alias list).
 _ONE_LINE_KEYS = frozenset({"name", "name_en", "aliases"})
 
@@ -75,7 +81,9 @@ def check_date(item: Map, key: str, path: Path, problems: list[Problem]) -> None
         v = str(v)
         item[key] = v
     if not isinstance(v, str) or not _DATE.match(v):
-        problems.append(Problem(path, item.line_of(key), f"{key} {show(v)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
+        problems.append(
+            Problem(path, item.line_of(key), f"{key} {show(v)} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        )
         return
     parts = [int(x) for x in v.split("-")] + [1, 1]
     try:
@@ -135,7 +143,9 @@ def control_problems(data: Any, path: Path, problems: list[Problem], what: str =
         if isinstance(value, str):
             i = find_control(value, lines=key not in _ONE_LINE_KEYS)
             if i >= 0:
-                problems.append(Problem(path, line, f"{where + ': ' if where else ''}{key or 'text'} {_control_reason(value[i])}"))
+                problems.append(
+                    Problem(path, line, f"{where + ': ' if where else ''}{key or 'text'} {_control_reason(value[i])}")
+                )
             continue
         if not isinstance(value, (dict, list)) or id(value) in seen:
             continue

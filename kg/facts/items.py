@@ -8,8 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from kg import vocab
-from kg.facts.fields import (FIELDS, KINDS, MAX_VALUE, MEASURES, QUALIFIERS, REVIEW_STATES, STATUSES, check_date, check_fields,
-                             check_text, is_text, label_problem)
+from kg.facts.fields import (
+    FIELDS,
+    KINDS,
+    MAX_VALUE,
+    MEASURES,
+    QUALIFIERS,
+    REVIEW_STATES,
+    STATUSES,
+    check_date,
+    check_fields,
+    check_text,
+    is_text,
+    label_problem,
+)
 from kg.facts.marked import Map
 from kg.facts.problems import Problem, close, show
 from kg.model.records import Chain, Entity, Indicator, Membership, Relation, Source
@@ -47,8 +59,16 @@ class _Item:
                 self.spans.setdefault(key, []).append(span)
 
 
-def check_item(sec: str, i: int, item: Any, line: int, path: Path, source: Source, problems: list[Problem],
-               candidates: bool = False) -> Entity | Membership | Relation | Chain | Indicator | None:
+def check_item(
+    sec: str,
+    i: int,
+    item: Any,
+    line: int,
+    path: Path,
+    source: Source,
+    problems: list[Problem],
+    candidates: bool = False,
+) -> Entity | Membership | Relation | Chain | Indicator | None:
     """The record of ``item`` (item ``i`` of section ``sec``), or None after adding its problems."""
     what = f"{sec}[{i}]"
     if not isinstance(item, Map):
@@ -65,7 +85,9 @@ def _common(it: _Item, sec: str, candidates: bool) -> None:
     item, what, path, problems = it.item, it.what, it.path, it.problems
     check_fields(item, path, what, FIELDS[sec], problems)
     if "quote" in item and sec != "entities" and not isinstance(item["quote"], str):
-        it.add("quote", f"{what}: quote must be one text (only entities take a list of quotes), got {show(item['quote'])}")
+        it.add(
+            "quote", f"{what}: quote must be one text (only entities take a list of quotes), got {show(item['quote'])}"
+        )
     elif "quote" in item:
         it.quote("quote")
     if "note" in item and sec != "entities":
@@ -76,8 +98,11 @@ def _common(it: _Item, sec: str, candidates: bool) -> None:
     if "review" in item and item["review"] not in REVIEW_STATES:
         it.add("review", f"{what}: review {show(item['review'])} is not one of {', '.join(REVIEW_STATES)}")
     elif item.get("review") == "rejected" and not candidates:
-        it.add("review", f"{what}: marked 'review: rejected', and a rejected item never becomes a fact: "
-                         "delete it from the facts file (or set 'review: accepted' if it is right)")
+        it.add(
+            "review",
+            f"{what}: marked 'review: rejected', and a rejected item never becomes a fact: "
+            "delete it from the facts file (or set 'review: accepted' if it is right)",
+        )
     if "offsets" in item and not _is_span(item["offsets"]):
         it.add("offsets", f"{what}: offsets must be [start, end] with 0 <= start < end, got {show(item['offsets'])}")
     if "status" in item and item["status"] not in STATUSES:
@@ -85,7 +110,12 @@ def _common(it: _Item, sec: str, candidates: bool) -> None:
 
 
 def _is_span(v: Any) -> bool:
-    return isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in v) and 0 <= v[0] < v[1]
+    return (
+        isinstance(v, list)
+        and len(v) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in v)
+        and 0 <= v[0] < v[1]
+    )
 
 
 def _entity(it: _Item) -> None:
@@ -155,8 +185,20 @@ def _indicator(it: _Item) -> None:
             it.text(key)
 
 
-_CHECKS = {"entities": _entity, "memberships": _membership, "relations": _relation, "chains": _chain, "indicators": _indicator}
-_TYPES = {"entities": Entity, "memberships": Membership, "relations": Relation, "chains": Chain, "indicators": Indicator}
+_CHECKS = {
+    "entities": _entity,
+    "memberships": _membership,
+    "relations": _relation,
+    "chains": _chain,
+    "indicators": _indicator,
+}
+_TYPES = {
+    "entities": Entity,
+    "memberships": Membership,
+    "relations": Relation,
+    "chains": Chain,
+    "indicators": Indicator,
+}
 
 
 def _record(sec: str, it: _Item) -> Entity | Membership | Relation | Chain | Indicator:
@@ -164,8 +206,9 @@ def _record(sec: str, it: _Item) -> Entity | Membership | Relation | Chain | Ind
     return record_of(sec, it.item, it.path, it.item.line, it.item.key_lines, it.spans.get("quote", ()))
 
 
-def record_of(sec: str, item: dict[str, Any], path: Path, line: int = 0, lines: dict[str, int] | None = None,
-              spans=()) -> Entity | Membership | Relation | Chain | Indicator:
+def record_of(
+    sec: str, item: dict[str, Any], path: Path, line: int = 0, lines: dict[str, int] | None = None, spans=()
+) -> Entity | Membership | Relation | Chain | Indicator:
     """The record of a valid item of section ``sec`` (the facts format's keys; lists become tuples).
 
     ``spans`` are where the item's quotes were found in the source text (none: the compiler finds them).
@@ -176,7 +219,9 @@ def record_of(sec: str, item: dict[str, Any], path: Path, line: int = 0, lines: 
     if sec == "entities":
         quotes = item["quote"] if isinstance(item["quote"], list) else [item["quote"]]
         types = item["type"] if isinstance(item["type"], list) else [item["type"]]
-        kw.update(types=tuple(types), quotes=tuple(quotes), aliases=tuple(item.get("aliases") or ()), spans=tuple(spans))
+        kw.update(
+            types=tuple(types), quotes=tuple(quotes), aliases=tuple(item.get("aliases") or ()), spans=tuple(spans)
+        )
     else:
         kw.update(quote=item["quote"], span=spans[0] if spans else None)
     if sec == "chains":

@@ -17,7 +17,16 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from kg.facts.check import Known, check_across
-from kg.facts.fields import FIELDS, META_FIELDS, SECTIONS_ALLOWED, check_date, check_fields, check_text, control_problems, is_text
+from kg.facts.fields import (
+    FIELDS,
+    META_FIELDS,
+    SECTIONS_ALLOWED,
+    check_date,
+    check_fields,
+    check_text,
+    control_problems,
+    is_text,
+)
 from kg.facts.items import check_item
 from kg.facts.marked import Map, read_yaml, too_big
 from kg.facts.problems import FactsError, Problem, show
@@ -36,7 +45,9 @@ def facts_paths(facts_dir: Path) -> list[Path]:
     return sorted(p for p in facts_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_facts(facts_dir: Path, sources_dir: Path | None = None, *, candidates: bool = False, progress: Progress | None = None) -> Facts:
+def load_facts(
+    facts_dir: Path, sources_dir: Path | None = None, *, candidates: bool = False, progress: Progress | None = None
+) -> Facts:
     """Load and validate every ``*.yaml`` facts file in ``facts_dir``.
 
     ``sources_dir`` defaults to ``facts_dir/../sources``. Raises :class:`FactsError`
@@ -55,8 +66,15 @@ def load_facts(facts_dir: Path, sources_dir: Path | None = None, *, candidates: 
     return Facts(files=files, entities=entities)
 
 
-def load_files(paths: list[Path], sources_dir: Path, known: Known | None = None, *, candidates: bool = False,
-               progress: Progress | None = None, workers: int | None = None):
+def load_files(
+    paths: list[Path],
+    sources_dir: Path,
+    known: Known | None = None,
+    *,
+    candidates: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+):
     """Read and check ``paths`` against each other and ``known``: (files, entities defined, types of all).
 
     The one validation path of a full build (``known`` empty) and an incremental one (``known``:
@@ -129,7 +147,9 @@ def load_file(path: Path, sources_dir: Path, problems: list[Problem], candidates
             problems.append(Problem(path, data.line_of(sec), f"{sec} must be a list"))
             continue
         lines = getattr(items, "item_lines", [data.line_of(sec)] * len(items))
-        checked = (check_item(sec, i, x, ln, path, source, problems, candidates) for i, (x, ln) in enumerate(zip(items, lines)))
+        checked = (
+            check_item(sec, i, x, ln, path, source, problems, candidates) for i, (x, ln) in enumerate(zip(items, lines))
+        )
         sections[sec] = tuple(r for r in checked if r is not None)
     return FactsFile(path, source, **sections)
 
@@ -139,15 +159,25 @@ def _file_source(data: Map, path: Path, sources_dir: Path, problems: list[Proble
     control_problems(data, path, problems)
     for k in data:
         if k not in SECTIONS_ALLOWED:
-            problems.append(Problem(path, data.line_of(k), f"unknown section {show(k)} (allowed: {', '.join(SECTIONS_ALLOWED)})"))
+            problems.append(
+                Problem(path, data.line_of(k), f"unknown section {show(k)} (allowed: {', '.join(SECTIONS_ALLOWED)})")
+            )
     if "extraction" in data and not isinstance(data["extraction"], dict):
-        problems.append(Problem(path, data.line_of("extraction"), "extraction must be a mapping (written by kg extract)"))
+        problems.append(
+            Problem(path, data.line_of("extraction"), "extraction must be a mapping (written by kg extract)")
+        )
     stem = data.get("source")
     if not is_text(stem):
         problems.append(Problem(path, data.line_of("source"), "missing 'source': the stem of seeds/sources/<stem>.txt"))
         return None
     if re.search(r"[/\\\x00\n]|^\.", stem) or len(stem.encode("utf-8")) > 200:
-        problems.append(Problem(path, data.line_of("source"), f"source {show(stem)} must be the stem of a file in {sources_dir}, not a path"))
+        problems.append(
+            Problem(
+                path,
+                data.line_of("source"),
+                f"source {show(stem)} must be the stem of a file in {sources_dir}, not a path",
+            )
+        )
         return None
     return load_source(str(stem), sources_dir, Problem(path, data.line_of("source"), ""), problems)
 

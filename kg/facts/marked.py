@@ -61,7 +61,8 @@ def _construct_seq(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> Seq:
 
 # Dates stay strings: "2024-06" and "2024-06-01" are compared and typed by us, not YAML.
 _RESOLVERS = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
@@ -85,8 +86,14 @@ def too_big(path: Path, problems: list[Problem], where: Problem | None = None) -
     if size <= MAX_FILE_BYTES:
         return False
     w = where or Problem(path, 1, "")
-    problems.append(Problem(w.path, w.line, f"{path.name} is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
-                                            "a facts file or source text may have; split it (one facts file per source document)"))
+    problems.append(
+        Problem(
+            w.path,
+            w.line,
+            f"{path.name} is {size / 2**20:.0f} MB, more than the {MAX_FILE_BYTES // 2**20} MB "
+            "a facts file or source text may have; split it (one facts file per source document)",
+        )
+    )
     return True
 
 
@@ -118,7 +125,9 @@ def _read_slowly(path: Path, text: str, problems: list[Problem]) -> Any:
         problems.append(Problem(path, line, f"malformed YAML: {' '.join(str(e.problem or e).split())}"))
     except yaml.reader.ReaderError as e:
         line = text.count("\n", 0, e.position) + 1
-        problems.append(Problem(path, line, f"malformed YAML: character U+{e.character:04X} is not allowed in YAML ({e.reason})"))
+        problems.append(
+            Problem(path, line, f"malformed YAML: character U+{e.character:04X} is not allowed in YAML ({e.reason})")
+        )
     except yaml.YAMLError as e:
         problems.append(Problem(path, 1, f"malformed YAML: {' '.join(str(e).split())}"))
     except RecursionError:

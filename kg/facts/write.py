@@ -46,7 +46,9 @@ def add_items(text: str, items: dict[str, list[dict]], comment: str) -> tuple[st
     except (yaml.YAMLError, ValueError, RecursionError):
         pass
     head = f"# {comment}; rewritten whole by kg ingest (the comments of the file before could not be kept)\n"
-    return head + yaml.safe_dump(expected, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None), True
+    return head + yaml.safe_dump(
+        expected, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None
+    ), True
 
 
 def _splice(text: str, items: dict[str, list[dict]], comment: str) -> str:
@@ -70,10 +72,16 @@ def _splice(text: str, items: dict[str, list[dict]], comment: str) -> str:
             lead = "" if text[pos - 1] == "\n" else nl
             edits.append((pos, pos, lead + _block(new, value.start_mark.column, comment, nl)))
         else:  # null, [] or a flow list: the section becomes a block list of the old items and the new
-            old = yaml.safe_load(text[value.start_mark.index : value.end_mark.index]) if isinstance(value, yaml.SequenceNode) else None
+            old = (
+                yaml.safe_load(text[value.start_mark.index : value.end_mark.index])
+                if isinstance(value, yaml.SequenceNode)
+                else None
+            )
             block = _block(list(old or []) + list(new), key.start_mark.column + 2, comment, nl)
             edits.append((key.end_mark.index, value.end_mark.index, ":" + nl + block.removesuffix(nl)))
-    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], i), reverse=True)  # from the end; equal places keep their order
+    order = sorted(
+        range(len(edits)), key=lambda i: (edits[i][0], i), reverse=True
+    )  # from the end; equal places keep their order
     for start, end, new_text in (edits[i] for i in order):
         text = text[:start] + new_text + text[end:]
     return text

@@ -23,7 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-__all__ = ["Located", "Source", "Entity", "Membership", "Relation", "Chain", "Indicator", "FactsFile", "Facts", "SECTIONS"]
+__all__ = [
+    "Located",
+    "Source",
+    "Entity",
+    "Membership",
+    "Relation",
+    "Chain",
+    "Indicator",
+    "FactsFile",
+    "Facts",
+    "SECTIONS",
+]
 
 #: the statement sections of a facts file, in file order
 SECTIONS = ("entities", "memberships", "relations", "chains", "indicators")

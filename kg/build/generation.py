@@ -16,7 +16,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import vocab
-from kg.build.documents import DOCUMENTS, ONTOLOGY_DIR, base_hash, write_json
+from kg.build import documents
+from kg.build.documents import DOCUMENTS, base_hash, write_json
 from kg.model.records import FactsFile
 from kg.progress import Report
 from kg.stores import integrity
@@ -106,7 +107,7 @@ def write_data(
     store = ox.Store(str(gen / "oxigraph"))
     store.bulk_extend(_counted(compiled, total, graphs, triples, report))
     onto = ox.NamedNode(vocab.ONTOLOGY_IRI)
-    store.bulk_load(path=str(ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=onto)
+    store.bulk_load(path=str(documents.ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=onto)
     store.flush()
     graphs.update(integrity.graph_digests(store.quads_for_pattern(None, None, None, onto)))
     del store

@@ -158,8 +158,8 @@ def full_build(facts_dir: Path, store: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     build(facts_dir, store, force=True, shacl=False, progress=lambda step: first.setdefault(step.phase, time.perf_counter()))
     total = time.perf_counter() - t0
-    compiling = first.get("compiling", t0)
-    return {"total": total, "facts": compiling - t0, "compile": t0 + total - compiling}
+    compiling = first.get("compiling", first.get("checking references across files", t0))  # none: read while written
+    return {"total": total, "facts": compiling - t0, "compile": t0 + total - compiling, "overlapped": "compiling" not in first}
 
 
 def rdflib_memory(nq: Path) -> float:
@@ -220,8 +220,10 @@ def section_load(data: Path, work: Path, runs: int, n_quads: int) -> None:
     raw_mb = max(m for _, m in raw)
     row("load", "kg build --no-shacl, whole (facts → store)", "quads/s", stats([n_quads / r["total"] for r, _ in fb]), base, "raw bulk_load",
         "≥ 0.50×", max(m for _, m in fb), True,
-        note="stages (median s): read+check facts {:.1f}, compile+write (streamed) {:.1f}; peak memory {:.2f}× raw's (target ≤ 1.2×)".format(
-            *(statistics.median(r[k] for r, _ in fb) for k in ("facts", "compile")), max(m for _, m in fb) / raw_mb))
+        note=("read while written (other processes read the facts): {:.1f} s, then the checks across files {:.1f} s"
+              if fb[0][0]["overlapped"] else "stages (median s): read+check facts {:.1f}, compile+write (streamed) {:.1f}").format(
+            *(statistics.median(r[k] for r, _ in fb) for k in ("facts", "compile"))) +
+        f"; peak memory {max(m for _, m in fb) / raw_mb:.2f}× raw's (target ≤ 1.2×)")
     rd, mb = isolated(rdflib_memory, data / "dataset.nq")
     row("load", "rdflib memory store (Dataset.parse nquads)", "quads/s", stats([n_quads / rd]), base, "raw bulk_load", "", mb, True)
     (sec, nq), mb = isolated(shacl_sample, facts)

@@ -149,3 +149,32 @@ def test_build_reports_each_phase_as_progress_steps(seeds_copy, tmp_path):
     assert (loaded[-1].done, loaded[-1].total, loaded[-1].unit) == (1, 1, "files")
     written = [s for s in steps if isinstance(s, Step) and s.phase == "writing quads"][-1]
     assert written.done == written.total > 1000 and written.unit == "quads"
+
+
+def test_a_large_build_reads_while_it_writes_and_gives_the_same_store(tmp_path, monkeypatch):
+    """From PARALLEL_FILES files on (no SHACL), other processes read while the build writes: same store;
+    a problem in any file leaves no new generation and the current one in place."""
+    import json
+
+    from conftest import write_synth
+
+    from kg.build import run
+
+    write_synth(tmp_path / "data", seed=5)
+    facts = tmp_path / "data" / "facts"
+    assert 2 <= len(list(facts.glob("*.yaml"))) < run.PARALLEL_FILES
+    build(facts, tmp_path / "a", shacl=False)  # read, then written
+    monkeypatch.setattr(run, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(run, "_cores", lambda: 2)
+    build(facts, tmp_path / "b", shacl=False)  # read while written
+    a, b = StoreDir(tmp_path / "a").current, StoreDir(tmp_path / "b").current
+    for name in ("names.json", "documents.json", "edges.json"):
+        assert json.loads((a / name).read_text(encoding="utf-8")) == json.loads((b / name).read_text(encoding="utf-8"))
+    manifests = [json.loads((g / "manifest.json").read_text(encoding="utf-8")) for g in (a, b)]
+    assert manifests[0]["counts"] == manifests[1]["counts"] and manifests[0]["input_hash"] == manifests[1]["input_hash"]
+    assert manifests[0]["integrity"]["graphs"] == manifests[1]["integrity"]["graphs"]
+    bad = sorted(facts.glob("*.yaml"))[0]
+    bad.write_text(bad.read_text(encoding="utf-8").replace("status: active", "status: maybe", 1), encoding="utf-8")
+    with pytest.raises(FactsError, match=r"\.yaml:\d+: .*status 'maybe'"):
+        build(facts, tmp_path / "b", shacl=False, force=True)
+    assert StoreDir(tmp_path / "b").current == b and [p.name for p in (tmp_path / "b").glob("gen-*")] == [b.name]

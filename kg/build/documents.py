@@ -28,6 +28,7 @@ __all__ = [
     "document_record",
     "counts",
     "input_hash",
+    "paths_hash",
     "write_extras",
     "write_json",
     "names_index",
@@ -121,6 +122,14 @@ def input_hash(records: list[dict[str, Any]]) -> str:
     h = hashlib.sha256(base_hash().encode())
     for r in sorted(records, key=lambda r: r["file"]):
         h.update(f"{r['file']}\0{r['hash']}\0{r['source_hash']}\n".encode())
+    return h.hexdigest()
+
+
+def paths_hash(hashes: dict[str, str]) -> str:
+    """A hash of the facts files (name → hash) and what every build depends on: names a new generation."""
+    h = hashlib.sha256(base_hash().encode())
+    for name in sorted(hashes):
+        h.update(f"{name}\0{hashes[name]}\n".encode())
     return h.hexdigest()
 
 

@@ -10,6 +10,7 @@ store a full build would write (tests/test_synth.py holds them to it).
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from kg.build import generation
 from kg.build.compile import compile_file, doc_iri
 from kg.build.shacl import check_documents
 from kg.facts import facts_paths, load_files
+from kg.facts.load import PARALLEL_FILES, check_read, read_files
 from kg.model.records import Facts, FactsFile
 from kg.progress import Progress, Report, reporter
 from kg.stores.embedded import DEFAULT_STORE, StoreDir
@@ -130,6 +132,8 @@ def _checked(
 
 
 def _full(job: _Job, paths: list[Path]) -> dict[str, Any]:
+    if not job.shacl and len(paths) >= PARALLEL_FILES and _cores() > 1:
+        return _overlapped(job, paths)
     files, entities, types = (
         load_files(paths, job.sources, progress=job.progress) if paths else _no_files(job.facts_dir)
     )
@@ -141,6 +145,36 @@ def _full(job: _Job, paths: list[Path]) -> dict[str, Any]:
         total = sum(len(q) for _ff, q in compiled) if isinstance(compiled, list) else 0
         graphs, triples = generation.write_data(gen, compiled, total, job.report)
         return _finish(job, gen, records, triples, index, graphs)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def _overlapped(job: _Job, paths: list[Path]) -> dict[str, Any]:
+    """A full build without SHACL whose reading overlaps its writing: other processes read and check the
+    files while this one compiles and writes those already read. A problem stops the writing (the files
+    are still read, to report every problem) and the new generation is removed."""
+    read: list[tuple[FactsFile | None, list]] = []
+
+    def compiled() -> Iterator[tuple[FactsFile, list[ox.Quad]]]:
+        clean = True
+        reading = read_files(paths, job.sources, progress=job.progress, workers=_cores() - 1, background=True)
+        for ff, problems in reading:
+            read.append((ff, problems))
+            clean = clean and not problems
+            if clean and ff is not None:
+                yield ff, compile_file(ff)
+
+    gen = job.sdir.new_generation(dr.paths_hash(job.hashes))
+    try:
+        graphs, triples = generation.write_data(gen, compiled(), 0, job.report)
+        files, entities, _types = check_read(read, None, job.progress)
+        records = [dr.document_record(ff, job.hashes[ff.path.name], job.sources, 0) for ff in files]
+        return _finish(job, gen, records, triples, dr.names_index(Facts(files, entities)), graphs)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise

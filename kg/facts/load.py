@@ -33,7 +33,7 @@ from kg.facts.problems import FactsError, Problem, show
 from kg.model.records import Facts, FactsFile, Source
 from kg.progress import Progress, reporter
 
-__all__ = ["load_facts", "load_files", "load_file", "facts_paths"]
+__all__ = ["load_facts", "load_files", "read_files", "check_read", "load_file", "facts_paths", "PARALLEL_FILES"]
 
 #: facts files from which a load uses every core: below, starting processes costs more than it saves
 PARALLEL_FILES = 32
@@ -81,17 +81,44 @@ def load_files(
     what the unchanged files define). Raises :class:`FactsError` with every problem. Files are
     read by ``workers`` processes (default: one per core for :data:`PARALLEL_FILES` files or more).
     """
+    read = read_files(paths, sources_dir, candidates=candidates, progress=progress, workers=workers)
+    return check_read(read, known, progress)
+
+
+def read_files(
+    paths: list[Path],
+    sources_dir: Path,
+    *,
+    candidates: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    background: bool = False,
+) -> Iterator[tuple[FactsFile | None, list[Problem]]]:
+    """Each file read and checked alone, in order, with its problems (then :func:`check_read` checks across).
+
+    ``workers`` processes read them (default: one per core from :data:`PARALLEL_FILES` files on);
+    ``background`` reads in other processes even with one worker, so the caller works meanwhile.
+    """
     report = reporter(progress)
-    problems: list[Problem] = []
-    files = []
     done = 0
-    for chunk in _chunks_loaded(paths, sources_dir, candidates, workers):
-        for ff, probs in chunk:
-            problems += probs
-            files += [ff] if ff else []
+    n = _workers(len(paths), workers)
+    for chunk in _chunks_loaded(paths, sources_dir, candidates, n, background or n > 1):
+        yield from chunk
         done += len(chunk)
         report("loading facts", done, len(paths), "files")
-    report("checking references across files")
+
+
+def check_read(read, known: Known | None = None, progress: Progress | None = None):
+    """The files of ``read`` (pairs of file and problems) checked across: (files, entities, types of all).
+
+    Raises :class:`FactsError` with every problem, of the files alone and across them.
+    """
+    problems: list[Problem] = []
+    files = []
+    for ff, probs in read:
+        problems += probs
+        files += [ff] if ff else []
+    reporter(progress)("checking references across files")
     entities, types, across = check_across(files, known)
     problems += across
     if problems:
@@ -113,12 +140,11 @@ def _load_chunk(paths: list[Path], sources_dir: Path, candidates: bool) -> list[
     return out
 
 
-def _chunks_loaded(paths: list[Path], sources_dir: Path, candidates: bool, workers: int | None) -> Iterator[list]:
-    """Each file loaded (with its problems), in order, a chunk at a time; by forked processes when worth it."""
-    n = _workers(len(paths), workers)
-    size = max(1, min(16, len(paths) // (4 * n)))
+def _chunks_loaded(paths: list[Path], sources_dir: Path, candidates: bool, n: int, pool: bool) -> Iterator[list]:
+    """Each file loaded (with its problems), in order, a chunk at a time; by ``n`` forked processes if ``pool``."""
+    size = max(1, min(16 if n > 1 else 2, len(paths) // (4 * n)))  # one worker feeds a busy caller: small chunks
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    if n == 1:
+    if not pool:
         yield from (_load_chunk(c, sources_dir, candidates) for c in chunks)
         return
     with ProcessPoolExecutor(n, mp_context=get_context("fork")) as pool:

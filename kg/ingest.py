@@ -255,7 +255,7 @@ def ingest(
         raise KgError(
             f"{facts_dir}: no such facts directory; check --facts (to start a new graph, create it first: mkdir -p {facts_dir})"
         )
-    say(f"validating {c.path}")
+    say(f"validating {c.path}", note=True)
     with _ingest_lock(facts_dir):
         if not dry_run:
             _remove_stale(facts_dir, sources_dir)
@@ -362,7 +362,7 @@ def _ingest(
         changes.write(real, content)
     from kg.build import build
 
-    say("rebuilding the store")
+    say("rebuilding the store", note=True)
     report.build = _commit(
         changes, store, lambda: build(facts_dir, store, sources_dir=sources_dir, shacl=shacl, progress=progress)
     )

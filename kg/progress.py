@@ -27,12 +27,15 @@ class Step:
     ``phase`` names the work ("loading facts", "SHACL", "extract"); ``done`` of ``total`` units
     (``unit``: "files", "quads", "characters", ...) are finished. ``total`` is ``None`` when the
     amount is unknown; a step with ``done == 0`` and no total just announces the phase.
+    A ``note`` is a message for the user ("the store was written to after it was built: …"),
+    shown as it is however quick the work, never drawn as a bar.
     """
 
     phase: str
     done: int = 0
     total: int | None = None
     unit: str = ""
+    note: bool = False
 
     @property
     def fraction(self) -> float | None:
@@ -47,11 +50,11 @@ Report = Callable[..., None]
 
 
 def reporter(progress: Progress | None) -> Report:
-    """``report(phase, done=0, total=None, unit="")``: calls ``progress`` with a Step, or does nothing."""
+    """``report(phase, done=0, total=None, unit="", note=False)``: calls ``progress`` with a Step, or does nothing."""
     if progress is None:
         return lambda *_a, **_k: None
 
-    def report(phase: str, done: int = 0, total: int | None = None, unit: str = "") -> None:
-        progress(Step(phase, done, total, unit))
+    def report(phase: str, done: int = 0, total: int | None = None, unit: str = "", note: bool = False) -> None:
+        progress(Step(phase, done, total, unit, note))
 
     return report

@@ -60,7 +60,7 @@ def previous(sdir: StoreDir, report: Report) -> Previous | None:
     manifest = read_manifest(sdir.path, cur)
     verify_files(sdir.path, cur, manifest)
     if "integrity" not in manifest:
-        report("the store has no integrity record (built by an older park-kg): rebuilding it")
+        report("the store has no integrity record (built by an older park-kg): rebuilding it", note=True)
         return None
     with storage_errors(sdir.path, DOCUMENTS, FILE_ERRORS):
         data = json.loads((cur / DOCUMENTS).read_text(encoding="utf-8"))

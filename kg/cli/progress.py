@@ -5,10 +5,11 @@ draws them. On a terminal, each phase is one line redrawn in place at most ten t
 
     SHACL  ██████████░░░░░░░░░░  52%  31,200 of 60,000 quads  8,400/s  ETA 0:03
 
-and left on screen, complete, when the phase ends. Anywhere else (a pipe, a CI log) a phase that
-takes more than a second gets a plain line then, one each time another tenth is done, and one at
-its end, so logs stay short and quick work leaves none::
+and left on screen, complete, when the phase ends. Anywhere else (a pipe, a CI log) each phase
+gets a plain line when it starts and, once it has run for a second, one each time another tenth
+is done, so logs say what ran (a killed build's log shows where it stopped) and stay short::
 
+    … SHACL
     … SHACL: 6,000 of 60,000 quads
 """
 
@@ -91,9 +92,9 @@ class ProgressView:
         self.open = False  # a bar is on screen without its line end
 
     def __call__(self, step: Step | str) -> None:
-        if isinstance(step, str):
+        if isinstance(step, str) or step.note:
             self._end_bar()
-            self._write(f"… {escape_controls(step)}\n")
+            self._write(f"… {escape_controls(step if isinstance(step, str) else step.phase)}\n")
             return
         step = Step(escape_controls(step.phase), step.done, step.total, escape_controls(step.unit))
         now = self.clock()
@@ -111,7 +112,10 @@ class ProgressView:
                     self._end_bar()
             return
         tenth = int((step.fraction or 0.0) * 10)
-        if now - self.started >= _QUIET and (self.tenth < 0 or tenth > self.tenth):
+        if new:
+            self.tenth = tenth
+            self._write(f"… {step.phase}\n")
+        elif now - self.started >= _QUIET and tenth > self.tenth:
             self.tenth = tenth
             self._write(plain_line(step) + "\n")
 

@@ -28,7 +28,7 @@ STEM = "000_12437ccd38f279d8"
 QINGHAI_DAXUE = "https://w3id.org/park-kg/id/university/qinghai-daxue"
 VARIANTS = {"A": "Qinghai University", "B": "Qinghai University (variant B)"}
 HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
-PHASES = ("loading facts", "loading changed facts", "compiling RDF", "validating", "writing store", "copying the current store")
+PHASES = ("loading facts", "rebuilding", "compiling", "SHACL", "writing quads", "copying the current store")
 EXTRA = """source: extra
 entities:
   - id: fund/hecheng-jijin

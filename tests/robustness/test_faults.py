@@ -28,7 +28,7 @@ def test_builds_killed_at_random_moments_never_leave_a_broken_store(tmp_path):
     assert report.crashes == []
     assert report.data_lost == []
     assert report.kills == KILLS
-    assert report.by_phase.get("writing store", 0) + report.by_phase.get("copying the current store", 0) >= 3  # the moments that matter
+    assert report.by_phase.get("writing quads", 0) + report.by_phase.get("copying the current store", 0) >= 3  # the moments that matter
     assert len(report.by_phase) >= 3
 
 

@@ -187,21 +187,21 @@ def test_a_university_reaches_a_community_member_only_through_the_alliance(store
 
 
 def test_all_shortest_paths_and_alternatives(store):
-    r = queries.path(store, "红领宁商", "绿色算力党建联盟", all_paths=True)
+    r = analytics.every_path(store, "红领宁商", "绿色算力党建联盟")
     rows = _rows(r)
     assert sorted({x["path"] for x in rows}) == [1, 2]
     assert all(max(x["step"] for x in rows if x["path"] == p) == 2 for p in (1, 2))
     middles = {x["to"] if x["from"] == HONGLING else x["from"] for x in rows if x["step"] == 1}
     assert middles == {PARK, GWH}
-    longer = _rows(queries.path(store, "青海大学", "青海塞奇食品有限公司", max_len=5))
+    longer = _rows(analytics.every_path(store, "青海大学", "青海塞奇食品有限公司", max_len=5))
     assert sorted({x["path"] for x in longer}) == [1, 2]
     for p in (1, 2):  # each path is a chain from the university to the company
         hops = [x for x in longer if x["path"] == p]
         ends = [{h["from"], h["to"]} for h in hops]
         assert "青海大学" in ends[0] and "青海塞奇食品有限公司" in ends[-1]
         assert all(a & b for a, b in zip(ends, ends[1:]))
-    assert _rows(queries.path(store, "青海大学", "青海塞奇食品有限公司", max_len=3)) == []
-    capped = queries.path(store, "青海大学", "金诃藏药", max_len=6, limit=1)
+    assert _rows(analytics.every_path(store, "青海大学", "青海塞奇食品有限公司", max_len=3)) == []
+    capped = analytics.every_path(store, "青海大学", "金诃藏药", max_len=6, limit=1)
     assert {x["path"] for x in _rows(capped)} == {1} and any("more than 1 paths" in n for n in capped.notes)
 
 

@@ -72,9 +72,7 @@ LAYERS = [
     ("cli", ["kg.cli"]),
 ]
 # Imports that still run upward, each with what removes it; the list only shrinks.
-KNOWN_UPWARD = {
-    ("kg.queries.named", "kg.analytics"): "kg path --all projects with networkx: moves up to the API layer",
-}
+KNOWN_UPWARD: dict[tuple[str, str], str] = {}
 # Private names imported across modules, left for the rewrite of those modules; the list only shrinks.
 KNOWN_PRIVATE = {("kg.build", "kg.facts._REFS"), ("kg.build", "kg.facts._load_file"), ("kg.build", "kg.facts._show")}
 

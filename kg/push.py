@@ -33,9 +33,8 @@ from kg.progress import Progress, reporter
 from kg.stores.http import HttpClient, check_url
 from kg.stores.remote import RemoteSparql
 
-__all__ = ["PushReport", "push_store", "RemoteSparql", "DOCUMENT_GRAPHS", "CHUNK"]
+__all__ = ["PushReport", "push_store", "RemoteSparql", "CHUNK"]
 
-DOCUMENT_GRAPHS = DOCUMENTS  # the namespace of the source documents' graphs
 CHUNK = 50_000  # triples per request
 
 
@@ -124,12 +123,12 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
             local = {g.value for g in graphs}
             remote = RemoteSparql(prune_query_url, names=None, user=user, password=password, auth=auth, timeout=timeout)
             try:
-                rows = remote.select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPHS}")) }}')
+                rows = remote.select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DOCUMENTS}")) }}')
             finally:
                 remote.close()
             for row in rows:
                 g = row["g"]
-                if g.startswith(DOCUMENT_GRAPHS) and g not in local:
+                if g.startswith(DOCUMENTS) and g not in local:
                     http.request("DELETE", _graph_url(endpoint, g))
                     removed.append(g)
     return PushReport(endpoint, len(graphs), triples, time.perf_counter() - t0, sent, requests, sorted(removed), sending)

@@ -40,7 +40,7 @@ def synthetic(n: int, seed: int = 1):
     """(graph, entities) shaped like the projection of kg.analytics, ``n`` entities."""
     import networkx as nx
 
-    from kg.queries.names import Entity
+    from kg.model.names import Entity
 
     rng = random.Random(seed)
     base = nx.barabasi_albert_graph(n, 2, seed=seed)

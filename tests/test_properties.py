@@ -146,7 +146,7 @@ def _disguise(text: str, how: int) -> str:
 @given(entities(), st.integers(0, 4))
 def test_unique_names_resolve_to_their_entity_however_written(ents, how):
     from kg.errors import Ambiguous
-    from kg.queries.names import NameIndex
+    from kg.model.names import NameIndex
 
     index = NameIndex(ents)
     keys = [name_key(n) for n in _all_names(ents)]
@@ -172,7 +172,7 @@ def test_unique_names_resolve_to_their_entity_however_written(ents, how):
 @given(entities(), st.text(max_size=20))
 def test_anything_typed_resolves_or_fails_cleanly(ents, typed):
     from kg.errors import Ambiguous, NotFound
-    from kg.queries.names import NameIndex
+    from kg.model.names import NameIndex
 
     index = NameIndex(ents)
     try:
@@ -190,7 +190,7 @@ def test_anything_typed_resolves_or_fails_cleanly(ents, typed):
 def test_the_name_database_answers_like_the_index(ents, typed):
     """names.sqlite (what a built store reads) and the in-memory NameIndex agree on every answer and error."""
     from kg.errors import KgError
-    from kg.queries.names import NameIndex
+    from kg.model.names import NameIndex
     from kg.stores.namedb import DiskNames, write_names_db
 
     def answer(index, text):

@@ -18,7 +18,7 @@ from kg import queries
 from kg.cli import cli
 from kg.errors import KgError
 from kg.push import RemoteSparql, push_store
-from kg.stores.embedded import ONTOLOGY_GRAPH
+from kg.model.terms import ONTOLOGY_IRI
 
 from sparql_servers import free_port as _free_port
 from sparql_servers import oxigraph
@@ -59,7 +59,7 @@ def _graph_sizes(base: str) -> dict[str, int]:
 def test_push_sends_one_named_graph_per_document_and_the_ontology(pushed, oxigraph_server, store):
     assert "pushed 2 graph(s)" in pushed and "triples/s" in pushed
     local = {r["g"]: r["n"] for r in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    assert set(local) == {"https://w3id.org/park-kg/id/doc/xnbio-2024-07a", ONTOLOGY_GRAPH}
+    assert set(local) == {"https://w3id.org/park-kg/id/doc/xnbio-2024-07a", ONTOLOGY_IRI}
     assert _graph_sizes(oxigraph_server) == local
 
 

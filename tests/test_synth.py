@@ -15,8 +15,9 @@ from kg import queries
 from kg.build import ShaclError, build
 from kg.errors import Ambiguous, NotFound
 from kg.facts import FactsError
-from kg.queries.names import NameIndex
-from kg.stores.embedded import ONTOLOGY_GRAPH, EmbeddedStore, StoreDir
+from kg.model.names import NameIndex
+from kg.model.terms import ONTOLOGY_IRI
+from kg.stores.embedded import EmbeddedStore, StoreDir
 
 from conftest import ROOT, SEEDS, write_synth
 
@@ -49,7 +50,7 @@ def facts_copy(generated, tmp_path):
 
 def _data(store) -> set:
     s = ox.Store.read_only(str(StoreDir(store).current / "oxigraph"))
-    onto = ox.NamedNode(ONTOLOGY_GRAPH)
+    onto = ox.NamedNode(ONTOLOGY_IRI)
     return {q for q in s.quads_for_pattern(None, None, None) if q.graph_name != onto}
 
 

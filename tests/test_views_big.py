@@ -118,7 +118,7 @@ def test_a_summary_never_draws_planned_relations_as_active(open_page, tmp_path):
     ones dashed like every planned relation, never counted into a plain line."""
     import networkx as nx
 
-    from kg.queries.names import Entity
+    from kg.model.names import Entity
     from kg.views.drawing import draw
     from kg.views.page import write_html
 

@@ -166,7 +166,8 @@ def _store_damage() -> str | None:
     config = ctx.find_object(Config) if ctx else None
     if config is None or config.backend != "store" or ctx.command.name == "build":
         return None
-    from kg.stores.embedded import StoreDamaged, StoreDir
+    from kg.errors import StoreDamaged
+    from kg.stores.embedded import StoreDir
 
     try:
         what = StoreDir(config.store_path).check(deep=True)

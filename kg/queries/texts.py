@@ -1,6 +1,6 @@
 """The named queries' texts: one SPARQL and one Cypher text each, with the same output columns.
 
-Prefixes are predeclared by the store (``kg.stores.embedded.PREFIXES``). Each bound
+Prefixes are predeclared by the store (``kg.model.terms.PREFIXES``). Each bound
 variable is projected by the SELECT: the embedded store writes its IRI into the text as
 ``<iri>`` and the projection as ``(<iri> AS ?var)`` (``kg.stores.embedded.inline_iris``:
 Oxigraph evaluates substitutions only after the pattern, seconds at a million triples);

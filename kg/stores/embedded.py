@@ -38,16 +38,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import BuildLocked, KgError, StoreDamaged, StoreMissing, first_line, storage_errors
-from kg.model.terms import ONTOLOGY_IRI as ONTOLOGY_GRAPH
-from kg.model.terms import PREFIXES
+from kg.errors import FILE_ERRORS, BuildLocked, KgError, StoreDamaged, StoreMissing, first_line, storage_errors
+from kg.model.terms import ONTOLOGY_IRI, PREFIXES
 
-__all__ = ["EmbeddedStore", "StoreDir", "StoreDamaged", "DEFAULT_STORE", "inline_iris", "storage_errors", "PREFIXES",
-           "ONTOLOGY_GRAPH", "FILE_ERRORS"]
+# storage_errors and FILE_ERRORS (kg.errors) are named here while kg.build imports them from this module
+__all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE", "inline_iris", "storage_errors", "FILE_ERRORS"]
 
 DEFAULT_STORE = Path("data/store")
-#: what reading a damaged JSON file raises, besides OSError
-FILE_ERRORS = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
 class StoreDir:
@@ -286,7 +283,7 @@ class EmbeddedStore:
         """Every quad of the source documents' graphs (the ontology's graph left out)."""
         import pyoxigraph as ox
 
-        onto = ox.NamedNode(ONTOLOGY_GRAPH)
+        onto = ox.NamedNode(ONTOLOGY_IRI)
         with self._damaged("oxigraph"):
             return [q for q in self.ox.quads_for_pattern(None, None, None) if q.graph_name != onto]
 

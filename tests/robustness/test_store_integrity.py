@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from kg.build import build
 from kg.cli import cli
-from kg.stores.embedded import ONTOLOGY_GRAPH, StoreDir
+from kg.model.terms import ONTOLOGY_IRI
+from kg.stores.embedded import StoreDir
 
 from conftest import SEEDS, write_synth
 
@@ -54,7 +55,7 @@ def store(seed_store, tmp_path):
 CHANGES = {
     "drop-all": dict(update="DROP ALL"),
     "drop-the-document-graph": dict(drop=DOC),
-    "drop-the-ontology-graph": dict(drop=ONTOLOGY_GRAPH),
+    "drop-the-ontology-graph": dict(drop=ONTOLOGY_IRI),
     "delete-one-quad": dict(update=f"DELETE {{ GRAPH ?g {{ ?s <{QUOTE}> ?q }} }} WHERE {{ {{ SELECT ?g ?s ?q WHERE {{ GRAPH ?g {{ ?s <{QUOTE}> ?q }} }} LIMIT 1 }} }}"),
     "insert-one-quad": dict(update="INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/s> <https://example.org/p> 'o' } }"),
     "insert-into-the-default-graph": dict(update="INSERT DATA { <https://example.org/s> <https://example.org/p> 'o' }"),

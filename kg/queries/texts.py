@@ -30,7 +30,8 @@ class NamedQuery:
     def cypher_for(self, bound: Iterable[str]) -> str:
         """The Cypher text anchored on the ``bound`` parameters: each other one's ``{iri: $p}`` map is dropped.
 
-        >>> NamedQuery("q", "", "MATCH (a:Resource {iri: $a})-->(b:Resource {iri: $b}) RETURN b", ("a", "b")).cypher_for({"a"})
+        >>> q = NamedQuery("q", "", "MATCH (a:Resource {iri: $a})-->(b:Resource {iri: $b}) RETURN b", ("a", "b"))
+        >>> q.cypher_for({"a"})
         'MATCH (a:Resource {iri: $a})-->(b:Resource) RETURN b'
         """
         free = set(self.params) - set(bound)

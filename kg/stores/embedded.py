@@ -67,7 +67,9 @@ class StoreDir:
         return target
 
     def target(self) -> Path | None:
-        """The generation ``current`` points at, unchecked; None when there is none; :class:`StoreDamaged` when it leads nowhere."""
+        """The generation ``current`` points at, unchecked; None when there is none.
+
+        :class:`StoreDamaged` when it leads nowhere."""
         link = self.path / "current"
         if not os.path.lexists(link):
             return None
@@ -86,7 +88,9 @@ class StoreDir:
         return target
 
     def current_or_none(self) -> Path | None:
-        """The generation ``current`` points at, or None when there is none or it is damaged (for a build that replaces it)."""
+        """The generation ``current`` points at, or None when there is none or it is damaged.
+
+        For a build that replaces it."""
         try:
             return self.target()
         except StoreDamaged:

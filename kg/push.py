@@ -121,7 +121,7 @@ def push_store(
         for i, g in enumerate(graphs, 1):
             url = _graph_url(endpoint, g.value)
             for n, part in enumerate(_chunks(store.quads_for_pattern(None, None, None, g), chunk)):
-                body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES)
+                body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
                 t = time.perf_counter()
                 http.request(
                     "PUT" if n == 0 else "POST", url, content=body, headers={"Content-Type": "application/n-triples"}

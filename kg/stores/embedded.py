@@ -237,8 +237,8 @@ class EmbeddedStore:
         self.generation = cur
         self._manifest = read_manifest(self.dir.path, cur)
         verify_files(self.dir.path, cur, self._manifest)  # a stat per file: damage is found before a query reads it
-        self._ox = None
-        self._names = None
+        self._ox: Any = None  # pyoxigraph.Store, opened on first use
+        self._names: Any = None  # NameIndex or DiskNames, read on first use
 
     def _damaged(self, what: str = "", kinds: tuple[type[BaseException], ...] = (OSError, RuntimeError)):
         return storage_errors(self.dir.path, what, kinds)

@@ -10,7 +10,7 @@
    ones never), resolves new entities against the known ones and drops statements the facts
    already hold (:mod:`kg.ingest_select`);
 3. composes the facts file — a new one, or the new items added to the existing file of that
-   source in its own style, comments kept (:mod:`kg.yamledit`) — and validates the facts
+   source in its own style, comments kept (:mod:`kg.facts.write`) — and validates the facts
    directory as it will be, still staged;
 4. writes the facts file and, for a new article, its text and metadata under ``sources/``
    (each beside its target first, then renamed into place), then rebuilds the store from
@@ -48,14 +48,14 @@ from kg import files
 from kg.diff import DiffResult, diff
 from kg.errors import KgError
 from kg.facts import FactsError, Problem, load_facts
+from kg.facts.write import add_items, dump_items
 from kg.ingest_read import Candidates, check_shape, read_candidates, source_text
 from kg.ingest_select import SECTIONS, final_items, resolve, select
+from kg.progress import Progress, reporter
 from kg.stores.embedded import DEFAULT_STORE, StoreDir
-from kg.yamledit import add_items, dump_items
 
 __all__ = ["ingest", "diff", "IngestReport", "DiffResult"]
 
-Progress = Callable[[str], None]
 _STAGE = "kg-ingest-"
 _CHECKED = "candidates.yaml"  # the name the candidates file is checked under, whatever its own
 
@@ -246,7 +246,7 @@ def ingest(
     rebuild both succeed; with ``dry_run`` nothing changes at all and the report holds
     the diff the rebuild would make.
     """
-    say = progress or (lambda _m: None)
+    say = reporter(progress)
     facts_dir = Path(facts_dir)
     sources_dir = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
     c = read_candidates(Path(candidates))
@@ -297,7 +297,7 @@ def _ingest(
     shacl: bool,
     progress: Progress | None,
 ) -> IngestReport:
-    say = progress or (lambda _m: None)
+    say = reporter(progress)
     stem = c.data["source"]
     facts = (
         load_facts(facts_dir, sources_dir) if any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None

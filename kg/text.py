@@ -180,6 +180,17 @@ def _pinyin_notes(text: str) -> set[int]:
     return {i for m in _PINYIN_NOTE.finditer(text) for i in range(m.start(), m.end())}
 
 
+@lru_cache(maxsize=65536)
+def _char_key(ch: str, drop: frozenset[str], controls: bool) -> str:
+    """What one character contributes to a match key (see :func:`match_key_with_offsets`)."""
+    if ch.isspace() or ch in drop:
+        return ""
+    cat = unicodedata.category(ch)
+    if cat == "Cf" or (controls and cat == "Cc"):
+        return ""
+    return "".join(f for f in _fold(ch) if not (f.isspace() or f in drop))
+
+
 def match_key_with_offsets(
     text: str, *, drop: frozenset[str] = _QUOTE_MARKS, controls: bool = True
 ) -> tuple[str, list[int]]:
@@ -193,24 +204,18 @@ def match_key_with_offsets(
     offsets: list[int] = []
     notes = _pinyin_notes(text)
     for i, ch in enumerate(text):
-        if (
-            ch.isspace()
-            or ch in drop
-            or (cat := unicodedata.category(ch)) == "Cf"
-            or (controls and cat == "Cc")
-            or i in notes
-        ):
-            continue
-        for f in _fold(ch):
-            if f.isspace() or f in drop:
-                continue
-            out.append(f)
-            offsets.append(i)
+        k = _char_key(ch, drop, controls)
+        if k and i not in notes:
+            out.append(k)
+            offsets.extend([i] * len(k))
     return "".join(out), offsets
 
 
 def match_key(text: str) -> str:
     """The form in which quotes are compared with documents (see module docstring)."""
+    # no pinyin reading: a lookup a character
+    if ("(" not in text and "（" not in text) or not _PINYIN_NOTE.search(text):
+        return "".join([_char_key(ch, _QUOTE_MARKS, True) for ch in text])
     return match_key_with_offsets(text)[0]
 
 

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 __all__ = ["PRESETS", "Doc", "generate", "write_facts", "write_nquads", "main"]
 
 # name: (parks, organizations) — about 10k, 1M and 10M triples
-PRESETS = {"small": (3, 180), "province": (100, 20000), "country": (1000, 200000)}
+PRESETS = {"small": (3, 180), "district": (30, 6000), "province": (100, 20000), "country": (1000, 200000)}
 
 PROVINCES = ["青海省", "甘肃省", "四川省", "云南省", "贵州省", "陕西省", "湖南省", "湖北省", "江西省", "安徽省", "河南省", "河北省",
              "山西省", "山东省", "江苏省", "浙江省", "福建省", "广东省", "广西壮族自治区", "海南省", "吉林省", "辽宁省", "黑龙江省",
@@ -393,13 +393,15 @@ def write_facts(docs: list[Doc], out: Path) -> None:
 
 def as_facts(docs: list[Doc]):
     """The documents as a :class:`kg.facts.Facts` (what ``load_facts`` would return), without YAML."""
-    from kg.facts import Facts, FactsFile, Source
+    from kg.facts import Facts, FactsFile, Source, record_of
 
     files, entities = [], {}
     for d in docs:
-        src = Source(d.stem, Path(f"{d.stem}.txt"), d.text, d.meta)
-        files.append(FactsFile(Path(f"{d.stem}.yaml"), src, d.entities, d.memberships, d.relations, d.chains, d.indicators))
-        entities.update({e["id"]: e for e in d.entities})
+        src = Source(stem=d.stem, path=Path(f"{d.stem}.txt"), text=d.text, **d.meta)
+        path = Path(f"{d.stem}.yaml")
+        secs = {sec: tuple(record_of(sec, x, path) for x in getattr(d, sec)) for sec in ("entities", "memberships", "relations", "chains", "indicators")}
+        files.append(FactsFile(path, src, **secs))
+        entities.update({e.id: e for e in secs["entities"]})
     return Facts(files, entities)
 
 
@@ -424,7 +426,7 @@ def counts(docs: list[Doc]) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--preset", choices=sorted(PRESETS), help="small (~10k triples), province (~1M), country (~10M)")
+    ap.add_argument("--preset", choices=sorted(PRESETS), help="small (~10k triples), district (~310k), province (~1M), country (~10M)")
     ap.add_argument("--parks", type=int, help="number of parks")
     ap.add_argument("--orgs", type=int, help="number of companies over all parks")
     ap.add_argument("--seed", type=int, default=1)

@@ -53,18 +53,19 @@ def test_invalid_facts_leave_the_previous_store_untouched(seeds_copy, tmp_path):
 
 
 def test_failure_while_writing_the_store_leaves_old_store_readable(seeds_copy, tmp_path, monkeypatch):
-    import kg.build as kb
+    from kg.build import generation
 
     store = tmp_path / "store"
     build(seeds_copy / "facts", store)
     before = StoreDir(store).current
-    real = kb._write_generation
+    real = generation.write_data
 
-    def half_then_die(gen, quads, index, manifest):
-        real(gen, quads[: len(quads) // 2], index, manifest)  # half the data really written
+    def half_then_die(gen, compiled, total, report):
+        half = [(ff, quads[: len(quads) // 2]) for ff, quads in compiled]
+        real(gen, half, total, report)  # half the data really written
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(kb, "_write_generation", half_then_die)
+    monkeypatch.setattr(generation, "write_data", half_then_die)
     with pytest.raises(OSError):
         build(seeds_copy / "facts", store, force=True)
     assert StoreDir(store).current == before
@@ -73,17 +74,17 @@ def test_failure_while_writing_the_store_leaves_old_store_readable(seeds_copy, t
 
 
 def test_shacl_violation_fails_the_build_and_keeps_old_store(seeds_copy, tmp_path, monkeypatch):
-    import kg.build as kb
+    from kg.build import run
 
     store = tmp_path / "store"
     build(seeds_copy / "facts", store)
     before = StoreDir(store).current
-    real = kb.compile_facts
+    real = run.compile_file
 
-    def without_labels(facts):  # an organization with no label must violate the shapes
-        return (q for q in real(facts) if not q.predicate.value.endswith("#label"))
+    def without_labels(ff):  # an organization with no label must violate the shapes
+        return [q for q in real(ff) if not q.predicate.value.endswith("#label")]
 
-    monkeypatch.setattr(kb, "compile_facts", without_labels)
+    monkeypatch.setattr(run, "compile_file", without_labels)
     with pytest.raises(ShaclError, match="violates the SHACL shapes"):
         build(seeds_copy / "facts", store, force=True)
     assert StoreDir(store).current == before
@@ -134,3 +135,46 @@ def test_evidence_offsets_point_at_the_quote_in_the_raw_text(store):
 def test_english_labels_are_marked_as_translations(store):
     assert store.select("SELECT ?s WHERE { GRAPH ?g { ?s rdfs:label ?l FILTER(lang(?l) = 'en') } FILTER(?g != <https://w3id.org/park-kg/ontology>) }") == []
     assert len(store.select("SELECT ?s WHERE { ?s park:translatedLabel ?l FILTER(lang(?l) = 'en') }")) >= 60
+
+
+def test_build_reports_each_phase_as_progress_steps(seeds_copy, tmp_path):
+    from kg.progress import Step
+
+    steps: list = []
+    build(seeds_copy / "facts", tmp_path / "store", progress=steps.append)
+    phases = [s.phase for s in steps if isinstance(s, Step)]
+    assert [p for i, p in enumerate(phases) if p not in phases[:i]][:5] == [
+        "loading facts", "checking references across files", "compiling", "SHACL", "writing quads"]
+    loaded = [s for s in steps if isinstance(s, Step) and s.phase == "loading facts"]
+    assert (loaded[-1].done, loaded[-1].total, loaded[-1].unit) == (1, 1, "files")
+    written = [s for s in steps if isinstance(s, Step) and s.phase == "writing quads"][-1]
+    assert written.done == written.total > 1000 and written.unit == "quads"
+
+
+def test_a_large_build_reads_while_it_writes_and_gives_the_same_store(tmp_path, monkeypatch):
+    """From PARALLEL_FILES files on (no SHACL), other processes read while the build writes: same store;
+    a problem in any file leaves no new generation and the current one in place."""
+    import json
+
+    from conftest import write_synth
+
+    from kg.build import run
+
+    write_synth(tmp_path / "data", seed=5)
+    facts = tmp_path / "data" / "facts"
+    assert 2 <= len(list(facts.glob("*.yaml"))) < run.PARALLEL_FILES
+    build(facts, tmp_path / "a", shacl=False)  # read, then written
+    monkeypatch.setattr(run, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(run, "_cores", lambda: 2)
+    build(facts, tmp_path / "b", shacl=False)  # read while written
+    a, b = StoreDir(tmp_path / "a").current, StoreDir(tmp_path / "b").current
+    for name in ("names.json", "documents.json", "edges.json"):
+        assert json.loads((a / name).read_text(encoding="utf-8")) == json.loads((b / name).read_text(encoding="utf-8"))
+    manifests = [json.loads((g / "manifest.json").read_text(encoding="utf-8")) for g in (a, b)]
+    assert manifests[0]["counts"] == manifests[1]["counts"] and manifests[0]["input_hash"] == manifests[1]["input_hash"]
+    assert manifests[0]["integrity"]["graphs"] == manifests[1]["integrity"]["graphs"]
+    bad = sorted(facts.glob("*.yaml"))[0]
+    bad.write_text(bad.read_text(encoding="utf-8").replace("status: active", "status: maybe", 1), encoding="utf-8")
+    with pytest.raises(FactsError, match=r"\.yaml:\d+: .*status 'maybe'"):
+        build(facts, tmp_path / "b", shacl=False, force=True)
+    assert StoreDir(tmp_path / "b").current == b and [p.name for p in (tmp_path / "b").glob("gen-*")] == [b.name]

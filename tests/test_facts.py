@@ -154,3 +154,38 @@ def test_every_seed_quote_occurs_in_its_source():
                 assert find_quote(raw, v) is not None, (section, v)
                 checked += 1
     assert checked > 150
+
+
+def test_records_carry_their_file_line_and_the_span_of_each_quote(seeds_copy):
+    from kg.model.records import Entity, Membership
+
+    facts = load_facts(_dir(seeds_copy, GOOD))
+    e = facts.entities["university/qinghai-daxue"]
+    m = facts.files[0].memberships[0]
+    assert isinstance(e, Entity) and isinstance(m, Membership)
+    assert e.file.name == "x.yaml" and (e.line, e.line_of("name"), e.line_of("quote")) == (3, 5, 7)
+    assert (m.line, m.line_of("status"), m.date) == (13, 15, "2024")  # a bare year stays text
+    text = facts.files[0].source.text
+    assert find_quote(text, m.quote) == m.span and text[slice(*e.spans[0])].startswith("青海大学")
+    with pytest.raises(AttributeError):
+        e.name = "改名"  # records are frozen
+
+
+def test_files_read_in_parallel_give_the_same_records_and_problems(tmp_path):
+    """Forked processes (a large build) and one process read the same records and report the same problems."""
+    from conftest import write_synth
+
+    from kg.facts import facts_paths, load_files
+
+    write_synth(tmp_path, seed=3)
+    paths = facts_paths(tmp_path / "facts")
+    assert len(paths) >= 4
+    one = load_files(paths, tmp_path / "sources", workers=1)
+    assert load_files(paths, tmp_path / "sources", workers=2) == one
+    paths[1].write_text(paths[1].read_text(encoding="utf-8").replace("status: active", "status: maybe", 1), encoding="utf-8")
+    errors = []
+    for workers in (1, 2):
+        with pytest.raises(FactsError) as e:
+            load_files(paths, tmp_path / "sources", workers=workers)
+        errors.append(str(e.value))
+    assert errors[0] == errors[1] and "status 'maybe' is not one of" in errors[0]

@@ -133,7 +133,7 @@ def test_owl_imports_in_the_ontology_are_not_followed(seeds_copy, tmp_path, list
         (onto / name).write_text((onto / name).read_text(encoding="utf-8") + f"\n<https://w3id.org/park-kg/ontology> <http://www.w3.org/2002/07/owl#imports> <{listener.url}> .\n"
                                  '<urn:probe> <http://www.w3.org/2000/01/rdf-schema#label> "imports-probe" .\n', encoding="utf-8")
     patched = 0
-    for module in ("kg.build", "kg.validate"):
+    for module in ("kg.build.documents", "kg.validate"):
         try:
             mod = importlib.import_module(module)
         except ImportError:

@@ -35,7 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from sparql_servers import isql, oxigraph, virtuoso  # noqa: E402
 
 from kg import queries  # noqa: E402
-from kg.push import push_store  # noqa: E402
+from kg.workflows.push import push_store  # noqa: E402
 from kg.stores.embedded import EmbeddedStore, StoreDir  # noqa: E402
 from kg.stores.remote import NAMES_SPARQL, RemoteSparql, name_entries  # noqa: E402
 

@@ -56,7 +56,7 @@ def test_query_path_does_not_load_rdflib_or_networkx(seed_store):
 # layer or the ones below. kg/__init__.py (the version) is not checked.
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
-    ("model", ["kg.model", "kg.errors", "kg.text", "kg.progress", "kg.processes", "kg.vocab"]),
+    ("model", ["kg.model", "kg.errors", "kg.text", "kg.progress", "kg.processes"]),
     ("facts", ["kg.facts", "kg.files"]),
     ("mappings", ["kg.validate", "kg.decompile", "kg.pg"]),
     ("stores", ["kg.stores", "kg.graphdb"]),
@@ -64,10 +64,7 @@ LAYERS = [
     ("queries", ["kg.queries"]),
     ("analytics", ["kg.analytics"]),
     ("sparql/server", ["kg.sparql", "kg.server"]),
-    (
-        "workflows/extract",
-        ["kg.ingest", "kg.ingest_read", "kg.ingest_select", "kg.diff", "kg.export", "kg.push", "kg.extract"],
-    ),
+    ("workflows/extract", ["kg.workflows", "kg.extract"]),  # ingest reads an article with kg.extract.reading
     ("views", ["kg.views", "kg.render"]),
     ("cli", ["kg.cli"]),
 ]

@@ -21,7 +21,7 @@ from kg.extract import KnownEntities, extract, write_candidates
 from kg.extract.lexicon import ORG_TYPES
 from kg.extract.score import from_facts, read_gold, score
 from kg.facts import FactsError, load_facts
-from kg.ingest import diff, ingest
+from kg.workflows.ingest import diff, ingest
 from kg.stores.embedded import EmbeddedStore, StoreDir
 from kg.text import name_key
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from kg import queries
 from kg.cli import cli
 from kg.errors import KgError
-from kg.push import RemoteSparql, push_store
+from kg.workflows.push import RemoteSparql, push_store
 from kg.model.terms import ONTOLOGY_IRI
 
 from sparql_servers import free_port as _free_port

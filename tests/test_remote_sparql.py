@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import KgError
-from kg.push import push_store
+from kg.workflows.push import push_store
 from kg.stores.embedded import EmbeddedStore
 from kg.stores.remote import RemoteSparql
 

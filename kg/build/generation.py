@@ -17,11 +17,12 @@ import pyoxigraph as ox
 
 from kg.build import documents
 from kg.build.documents import DOCUMENTS, base_hash, write_json
+from kg.errors import FILE_ERRORS, storage_errors
 from kg.model import terms as vocab
 from kg.model.records import FactsFile
 from kg.progress import Report
 from kg.stores import integrity
-from kg.stores.embedded import FILE_ERRORS, StoreDir, read_manifest, storage_errors, verify_files
+from kg.stores.embedded import StoreDir, read_manifest, verify_files
 
 __all__ = [
     "Previous",

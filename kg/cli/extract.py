@@ -142,7 +142,7 @@ def ingest(
     fmt: str,
 ) -> None:
     """Add the accepted facts of a reviewed candidates file to the facts and rebuild the graph."""
-    from kg.ingest import ingest as run_ingest
+    from kg.workflows.ingest import ingest as run_ingest
 
     r = run_ingest(
         candidates,
@@ -193,7 +193,7 @@ def _ingest_lines(r, store: Path, fmt: str) -> list[str]:
 @user_errors
 def diff(config: Config, facts_dir: Path, sources_dir: Path | None, fmt: str) -> None:
     """What a rebuild from the facts would add to or remove from the store (exit 0 either way)."""
-    from kg.ingest import diff as run_diff
     from kg.render import render
+    from kg.workflows.ingest import diff as run_diff
 
     click.echo(render(run_diff(facts_dir, config.store_path, sources_dir=sources_dir).report, fmt, width=table_width()))

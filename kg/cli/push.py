@@ -66,7 +66,7 @@ def push(
 
     The password for --user is read from KG_SPARQL_PASSWORD, never from the command line.
     """
-    from kg.push import push_store
+    from kg.workflows.push import push_store
 
     r = push_store(
         config.store_path,

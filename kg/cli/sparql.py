@@ -247,7 +247,7 @@ def _write_options(ctx: click.Context, writable: bool, token: str | None, allowe
 @user_errors
 def export(config: Config, fmt: str, output: Path | None) -> None:
     """Export the whole dataset: RDF with its named graphs, GraphML, or CSV for neo4j-admin."""
-    from kg.export import export as run_export
+    from kg.workflows.export import export as run_export
 
     report = run_export(config.store_path, fmt, output, stdout=sys.stdout.buffer)
     click.echo(report.summary(), err=True)

@@ -41,8 +41,7 @@ from typing import Any
 from kg.errors import FILE_ERRORS, BuildLocked, KgError, StoreDamaged, StoreMissing, first_line, storage_errors
 from kg.model.terms import ONTOLOGY_IRI, PREFIXES
 
-# storage_errors and FILE_ERRORS (kg.errors) are named here while kg.build imports them from this module
-__all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE", "inline_iris", "storage_errors", "FILE_ERRORS"]
+__all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE", "inline_iris", "read_manifest", "verify_files"]
 
 DEFAULT_STORE = Path("data/store")
 

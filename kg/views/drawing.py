@@ -176,21 +176,11 @@ def _options(n: int, physics: bool) -> dict[str, Any]:
     }
 
 
-def draw(
-    g,
-    entities: Mapping[str, Entity],
-    *,
-    classes: Mapping[str, tuple[str, str]] | None = None,
-    relations: Mapping[str, tuple[str, str]] | None = None,
-    title: str = "",
-    mode: str = "graph",
-    positions: Mapping[Hashable, tuple[float, float]] | None = None,
-    center: str | None = None,
-    degrees: Mapping[str, int] | None = None,
-    notes: list[str] | None = None,
-    english: bool = False,
-    collapse: bool | None = None,
-) -> View:
+def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, str]] | None = None,
+         relations: Mapping[str, tuple[str, str]] | None = None, title: str = "", mode: str = "graph",
+         positions: Mapping[Hashable, tuple[float, float]] | None = None, center: str | None = None,
+         degrees: Mapping[str, int] | None = None, notes: list[str] | None = None, english: bool = False,
+         collapse: bool | None = None) -> View:
     """The :class:`View` of projection graph ``g``.
 
     ``entities`` maps node IRIs to their names and types; ``classes`` and ``relations`` map

@@ -135,20 +135,9 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p.strip() for v in values for p in v.split(",") if p.strip())
 
 
-def view(
-    store,
-    *,
-    around: str | None = None,
-    depth: int = 1,
-    community: str | None = None,
-    chain: str | None = None,
-    types: tuple[str, ...] = (),
-    predicates: tuple[str, ...] = (),
-    status: str = "all",
-    english: bool = False,
-    max_nodes: int | None = MAX_NODES,
-    collapse: bool | None = None,
-) -> View:
+def view(store, *, around: str | None = None, depth: int = 1, community: str | None = None, chain: str | None = None,
+         types: tuple[str, ...] = (), predicates: tuple[str, ...] = (), status: str = "all", english: bool = False,
+         max_nodes: int | None = MAX_NODES, collapse: bool | None = None) -> View:
     """The :class:`~kg.views.drawing.View` of the store's graph in one mode (see module docstring).
 
     At most one of ``around``, ``community`` and ``chain``; ``types``/``predicates`` may
@@ -201,16 +190,6 @@ def view(
         positions = lay.shells(positions) if community is not None else lay.rows(positions)
         positions = {v: positions.get(v, (0.0, 0.0)) for v in g}
     degrees: dict[str, Any] = dict(full.degree())
-    return draw(
-        g,
-        store.names.by_iri,
-        relations=_relation_labels(store),
-        title=title,
-        mode="community" if community else "chain" if chain else "around" if around else "graph",
-        positions=positions,
-        center=focus,
-        degrees=degrees,
-        notes=notes,
-        english=english,
-        collapse=collapse,
-    )
+    mode = "community" if community else "chain" if chain else "around" if around else "graph"
+    return draw(g, store.names.by_iri, relations=_relation_labels(store), title=title, mode=mode,
+                positions=positions, center=focus, degrees=degrees, notes=notes, english=english, collapse=collapse)

@@ -11,7 +11,7 @@ from conftest import SEED_STEM
 from robustness.ingestproject import project, seed_candidates  # noqa: F401 - project is a fixture
 
 from kg.facts import load_facts
-from kg.ingest import ingest
+from kg.workflows.ingest import ingest
 
 
 @pytest.mark.parametrize("style", ["pyyaml-default", "pyyaml-flow-none", "json-like", "flow-top-level", "empty-sections"])

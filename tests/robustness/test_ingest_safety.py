@@ -25,7 +25,7 @@ from robustness.ingestproject import ARTICLE, Project, candidates, error_line, p
 
 from kg.errors import KgError
 from kg.facts import FactsError, load_facts
-from kg.ingest import ingest
+from kg.workflows.ingest import ingest
 
 # ---------------------------------------------------------------- 1. validate first, write only inside
 

@@ -13,7 +13,7 @@ from robustness.conftest import run_kg
 from robustness.ingestproject import ARTICLE, candidates, project  # noqa: F401 - project is a fixture
 
 from kg.facts import FactsError, load_facts
-from kg.ingest import ingest
+from kg.workflows.ingest import ingest
 
 def _with_rejected(facts: Path) -> tuple[Path, int]:
     f = facts / f"{SEED_STEM}.yaml"

@@ -82,20 +82,9 @@ def _graph_url(endpoint: str, graph: str) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def push_store(
-    store_path: Path | str,
-    endpoint: str,
-    *,
-    ontology: bool = True,
-    user: str | None = None,
-    password: str | None = None,
-    auth: str = "auto",
-    timeout: float = 300.0,
-    chunk: int = CHUNK,
-    progress: Progress | None = None,
-    prune_query_url: str | None = None,
-    retries: int = 3,
-) -> PushReport:
+def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, user: str | None = None,
+               password: str | None = None, auth: str = "auto", timeout: float = 300.0, chunk: int = CHUNK,
+               progress: Progress | None = None, prune_query_url: str | None = None, retries: int = 3) -> PushReport:
     """Send every named graph of the built store to ``endpoint`` (a Graph Store HTTP Protocol URL);
     with ``prune_query_url``, then DELETE the server's document graphs the store does not have.
     ``progress`` gets a :class:`kg.progress.Step` ("push", triples sent, of all, "triples") after each request."""

@@ -28,7 +28,14 @@ STEM = "000_12437ccd38f279d8"
 QINGHAI_DAXUE = "https://w3id.org/park-kg/id/university/qinghai-daxue"
 VARIANTS = {"A": "Qinghai University", "B": "Qinghai University (variant B)"}
 HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
-PHASES = ("loading facts", "loading changed facts", "compiling RDF", "validating", "writing store", "copying the current store")
+PHASES = (
+    "loading facts",
+    "loading changed facts",
+    "compiling RDF",
+    "validating",
+    "writing store",
+    "copying the current store",
+)
 EXTRA = """source: extra
 entities:
   - id: fund/hecheng-jijin
@@ -62,8 +69,13 @@ def variant_seeds(root: Path, variant: str) -> Path:
 def kg_build(store: Path, facts: Path, *extra: str, **popen) -> subprocess.Popen:
     """`kg build --force` (``"--no-force"`` in ``extra``: without it, so incremental when it can be)."""
     args = [a for a in extra if a != "--no-force"] + ([] if "--no-force" in extra else ["--force"])
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "build", "--facts", str(facts), *args],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "--store", str(store), "build", "--facts", str(facts), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        **popen,
+    )
 
 
 @dataclass
@@ -105,8 +117,10 @@ class KillReport:
 
     def summary(self) -> str:
         phases = ", ".join(f"{k} {v}" for k, v in sorted(self.by_phase.items()))
-        return (f"{self.kills} builds killed with SIGKILL ({phases}); {self.completed} ran to the end; "
-                f"crashes {len(self.crashes)}; data lost {len(self.data_lost)}; {self.seconds:.0f} s")
+        return (
+            f"{self.kills} builds killed with SIGKILL ({phases}); {self.completed} ran to the end; "
+            f"crashes {len(self.crashes)}; data lost {len(self.data_lost)}; {self.seconds:.0f} s"
+        )
 
 
 def _reader(stream, lines: list[tuple[float, str]]) -> None:
@@ -137,7 +151,9 @@ def kill_builds(root: Path, kills: int, seed: int = 0, progress=None) -> KillRep
         target = "B" if serving == "A" else "A"
         shacl = attempt % 5 == 0  # every fifth build validates with SHACL: kills during validation too
         incremental = attempt % 2 == 0  # every other build replaces only the changed document's graph
-        p = kg_build(store, facts[target], *(() if shacl else ("--no-shacl",)), *(("--no-force",) if incremental else ()))
+        p = kg_build(
+            store, facts[target], *(() if shacl else ("--no-shacl",)), *(("--no-force",) if incremental else ())
+        )
         lines: list[tuple[float, str]] = []
         reader = threading.Thread(target=_reader, args=(p.stderr, lines), daemon=True)
         reader.start()

@@ -3,6 +3,8 @@
 A long-running library function takes ``progress: Progress | None`` and calls it with a
 :class:`Step` — a named phase with how much of it is done. It never prints. ``kg.cli.progress``
 turns the steps into a bar with an ETA on a terminal and into a few plain lines otherwise.
+What the reader must see even when the work is quick (the store was changed behind the
+build's back, so everything is rebuilt) is a plain message instead, sent by :func:`notifier`.
 
 >>> seen = []
 >>> report = reporter(seen.append)
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Step", "Progress", "Report", "reporter"]
+__all__ = ["Step", "Progress", "Report", "reporter", "notifier"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,7 @@ class Step:
         return min(1.0, self.done / self.total)
 
 
-Progress = Callable[[Step], None]
+Progress = Callable[["Step | str"], None]  # a Step, or a plain message (notifier)
 Report = Callable[..., None]
 
 
@@ -55,3 +57,16 @@ def reporter(progress: Progress | None) -> Report:
         progress(Step(phase, done, total, unit))
 
     return report
+
+
+def notifier(progress: Progress | None) -> Callable[[str], None]:
+    """``note(message)``: calls ``progress`` with the plain message (shown as a line, never as a bar), or does nothing.
+
+    >>> seen = []
+    >>> notifier(seen.append)("the store was written to after it was built")
+    >>> seen
+    ['the store was written to after it was built']
+    """
+    if progress is None:
+        return lambda _message: None
+    return progress

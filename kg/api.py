@@ -138,9 +138,13 @@ class Graph:
     ) -> Report:
         """The shortest chain of relations from ``a`` to ``b`` (every one with ``all_paths``), each hop with
         evidence."""
+        if all_paths or max_len is not None:  # every path needs the networkx projection
+            from kg.analytics import every_path
+
+            return every_path(self.store, a, b, status, max_len=max_len)
         from kg.queries import path
 
-        return path(self.store, a, b, status, all_paths=all_paths, max_len=max_len)
+        return path(self.store, a, b, status)
 
     def chain(self, name: str) -> Report:
         """An ordered chain (the incubation chain…), given the chain or any of its stages."""

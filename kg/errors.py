@@ -16,7 +16,11 @@ __all__ = [
     "shorten",
     "first_line",
     "storage_errors",
+    "FILE_ERRORS",
 ]
+
+#: what reading a damaged JSON file raises, besides OSError
+FILE_ERRORS = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
 def shorten(text: str, limit: int = 80) -> str:

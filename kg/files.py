@@ -91,11 +91,13 @@ def read_regular(path: Path | str, what: str = "file", max_bytes: int | None = N
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise KgError(
-                f"{p}: not a regular file ({_KINDS.get(stat.S_IFMT(st.st_mode), 'a special file')}); give the {what} as a plain file"
+                f"{p}: not a regular file ({_KINDS.get(stat.S_IFMT(st.st_mode), 'a special file')}); give the {what} "
+                "as a plain file"
             )
         if max_bytes is not None and st.st_size > max_bytes:
             raise KgError(
-                f"{p}: {st.st_size / 1e6:.0f} MB is more than the {max_bytes // 2**20} MiB allowed for this {what}; split it"
+                f"{p}: {st.st_size / 1e6:.0f} MB is more than the {max_bytes // 2**20} MiB allowed for this {what}; "
+                "split it"
             )
         with os.fdopen(fd, "rb", closefd=False) as f:
             return f.read()
@@ -176,7 +178,7 @@ def _write_new(tmp: Path, data: bytes, like: Path) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
         with contextlib.suppress(OSError):
             os.fchmod(fd, stat.S_IMODE(os.stat(like).st_mode))
@@ -185,7 +187,9 @@ def _write_new(tmp: Path, data: bytes, like: Path) -> None:
 
 
 def write_atomic(path: Path | str, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename; a failure (or Ctrl-C) leaves ``path`` as it was and no temporary file."""
+    """Replace ``path`` with ``data`` in one rename.
+
+    A failure (or Ctrl-C) leaves ``path`` as it was and no temporary file."""
     p = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     tmp = _sibling(p, "tmp")

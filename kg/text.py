@@ -263,6 +263,11 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
     are dropped; full-width letters and digits become ASCII; control and format characters
     (ESC, CSI, bidi overrides, zero-width spaces) are dropped.
     """
+    return _collapse(_folded(raw))
+
+
+def _folded(raw: str) -> list[tuple[str, int]]:
+    """Steps 1 and 2 of :func:`normalize_with_offsets`: (character, index in ``raw``) pairs."""
     # 1. Drop layout-debris lines, keeping offsets.
     kept: list[tuple[str, int]] = []
     pos = 0
@@ -282,6 +287,11 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
         elif ch != "\n" and unicodedata.category(ch) in ("Cf", "Cc"):  # zero-width, direction marks, controls
             continue
         chars.append((ch, i))
+    return chars
+
+
+def _collapse(chars: list[tuple[str, int]]) -> tuple[str, list[int]]:
+    """Step 3 of :func:`normalize_with_offsets`: a run of whitespace becomes a paragraph break, a space or nothing."""
     # 3. Collapse runs of whitespace, deciding what each run becomes.
     out: list[str] = []
     offsets: list[int] = []

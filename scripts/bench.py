@@ -83,10 +83,29 @@ def stats(xs: list[float]) -> dict[str, float]:
     return {"median": statistics.median(xs), "p95": p95, "runs": len(xs)}
 
 
-def row(section: str, what: str, unit: str, value: dict, baseline: dict | None = None, base_what: str = "", target: str = "",
-        mb: float | None = None, higher_is_better: bool = False, note: str = "") -> dict[str, Any]:
-    r = {"section": section, "what": what, "unit": unit, **value, "baseline": base_what, "target": target, "peak_mb": mb, "note": note,
-         "higher_is_better": higher_is_better}
+def row(
+    section: str,
+    what: str,
+    unit: str,
+    value: dict,
+    baseline: dict | None = None,
+    base_what: str = "",
+    target: str = "",
+    mb: float | None = None,
+    higher_is_better: bool = False,
+    note: str = "",
+) -> dict[str, Any]:
+    r = {
+        "section": section,
+        "what": what,
+        "unit": unit,
+        **value,
+        "baseline": base_what,
+        "target": target,
+        "peak_mb": mb,
+        "note": note,
+        "higher_is_better": higher_is_better,
+    }
     if baseline:
         r["baseline_median"] = baseline["median"]
         r["ratio"] = value["median"] / baseline["median"] if baseline["median"] else None
@@ -109,11 +128,17 @@ def _line(r: dict[str, Any]) -> str:
     ratio = f"{r['ratio']:.2f}×" if r.get("ratio") is not None else "–"
     base = f"{_fmt(r.get('baseline_median'), r['unit'])} ({r['baseline']})" if r.get("baseline") else "–"
     mb = f"{r['peak_mb']:,.0f}" if r.get("peak_mb") else "–"
-    return (f"| {r['section']} | {r['what']} | {_fmt(r['median'], r['unit'])} | {_fmt(r['p95'], r['unit'])} | {r['unit']} | {base} | "
-            f"{ratio} | {r['target'] or '–'} | {mb} |")
+    return (
+        f"| {r['section']} | {r['what']} | {_fmt(r['median'], r['unit'])} | {_fmt(r['p95'], r['unit'])} | {r['unit']} "
+        f"| {base} | "
+        f"{ratio} | {r['target'] or '–'} | {mb} |"
+    )
 
 
-HEADER = "| section | measurement | median | p95 | unit | baseline (median) | ratio | target | peak MB |\n|---|---|---:|---:|---|---|---:|---|---:|"
+HEADER = (
+    "| section | measurement | median | p95 | unit | baseline (median) | ratio | target | peak MB |\n"
+    "|---|---|---:|---:|---|---|---:|---|---:|"
+)
 
 
 def timed(fn: Callable, runs: int) -> list[float]:
@@ -163,10 +188,21 @@ def full_build(facts_dir: Path, store: Path) -> dict[str, float]:
 
     first: dict[str, float] = {}
     t0 = time.perf_counter()
-    build(facts_dir, store, force=True, shacl=False, progress=lambda step: first.setdefault(step.phase, time.perf_counter()))
+    build(
+        facts_dir,
+        store,
+        force=True,
+        shacl=False,
+        progress=lambda step: first.setdefault(step.phase, time.perf_counter()),
+    )
     total = time.perf_counter() - t0
     compiling = first.get("compiling", first.get("checking references across files", t0))  # none: read while written
-    return {"total": total, "facts": compiling - t0, "compile": t0 + total - compiling, "overlapped": "compiling" not in first}
+    return {
+        "total": total,
+        "facts": compiling - t0,
+        "compile": t0 + total - compiling,
+        "overlapped": "compiling" not in first,
+    }
 
 
 def rdflib_memory(nq: Path) -> float:
@@ -213,30 +249,91 @@ def section_load(data: Path, work: Path, runs: int, n_quads: int) -> None:
     facts = data / "facts"
     raw = [isolated(raw_bulk_load, data / "dataset.nq", work) for _ in range(runs)]
     base = stats([n_quads / s for s, _ in raw])
-    row("load", f"raw pyoxigraph bulk_load ({n_quads:,} quads)", "quads/s", base, mb=max(m for _, m in raw), higher_is_better=True)
+    row(
+        "load",
+        f"raw pyoxigraph bulk_load ({n_quads:,} quads)",
+        "quads/s",
+        base,
+        mb=max(m for _, m in raw),
+        higher_is_better=True,
+    )
     w = [isolated(store_write, facts, work) for _ in range(runs)]
-    row("load", "kg build: store stage (compiled quads → generation)", "quads/s", stats([n_quads / s for s, _ in w]), base, "raw bulk_load",
-        "≥ 0.80×", max(m for _, m in w), True)
+    row(
+        "load",
+        "kg build: store stage (compiled quads → generation)",
+        "quads/s",
+        stats([n_quads / s for s, _ in w]),
+        base,
+        "raw bulk_load",
+        "≥ 0.80×",
+        max(m for _, m in w),
+        True,
+    )
     fb = [isolated(full_build, facts, work / "store") for _ in range(max(1, runs - 1))]
     full = stats([r["total"] for r, _ in fb])
     raw_mb = max(m for _, m in raw)
-    row("load", "kg build --no-shacl, whole (facts → store)", "quads/s", stats([n_quads / r["total"] for r, _ in fb]), base, "raw bulk_load",
-        "≥ 0.50×", max(m for _, m in fb), True,
-        note=("read while written (other processes read the facts): {:.1f} s, then the checks across files {:.1f} s"
-              if fb[0][0]["overlapped"] else "stages (median s): read+check facts {:.1f}, compile+write (streamed) {:.1f}").format(
-            *(statistics.median(r[k] for r, _ in fb) for k in ("facts", "compile"))) +
-        f"; peak memory {max(m for _, m in fb) / raw_mb:.2f}× raw's (target ≤ 1.2×)")
+    row(
+        "load",
+        "kg build --no-shacl, whole (facts → store)",
+        "quads/s",
+        stats([n_quads / r["total"] for r, _ in fb]),
+        base,
+        "raw bulk_load",
+        "≥ 0.50×",
+        max(m for _, m in fb),
+        True,
+        note=(
+            "read while written (other processes read the facts): {:.1f} s, then the checks across files {:.1f} s"
+            if fb[0][0]["overlapped"]
+            else "stages (median s): read+check facts {:.1f}, compile+write (streamed) {:.1f}"
+        ).format(*(statistics.median(r[k] for r, _ in fb) for k in ("facts", "compile")))
+        + f"; peak memory {max(m for _, m in fb) / raw_mb:.2f}× raw's (target ≤ 1.2×)",
+    )
     rd, mb = isolated(rdflib_memory, data / "dataset.nq")
-    row("load", "rdflib memory store (Dataset.parse nquads)", "quads/s", stats([n_quads / rd]), base, "raw bulk_load", "", mb, True)
+    row(
+        "load",
+        "rdflib memory store (Dataset.parse nquads)",
+        "quads/s",
+        stats([n_quads / rd]),
+        base,
+        "raw bulk_load",
+        "",
+        mb,
+        True,
+    )
     sh = [isolated(shacl_all, facts) for _ in range(max(1, runs - 1))]
-    row("load", f"SHACL (SPARQL in Oxigraph, kg.validate) on all {sh[0][0][1]:,} quads", "s", stats([r[0] for r, _ in sh]), full,
-        "full build --no-shacl", "≤ 1.00×", max(m for _, m in sh))
+    row(
+        "load",
+        f"SHACL (SPARQL in Oxigraph, kg.validate) on all {sh[0][0][1]:,} quads",
+        "s",
+        stats([r[0] for r, _ in sh]),
+        full,
+        "full build --no-shacl",
+        "≤ 1.00×",
+        max(m for _, m in sh),
+    )
     inc = [isolated(incremental, facts, work / "store", i, False) for i in range(runs)]
-    row("load", "incremental rebuild, 1 facts file changed (--no-shacl)", "s", stats([s for s, _ in inc]), full, "full build --no-shacl",
-        "≤ 0.10×", max(m for _, m in inc))
+    row(
+        "load",
+        "incremental rebuild, 1 facts file changed (--no-shacl)",
+        "s",
+        stats([s for s, _ in inc]),
+        full,
+        "full build --no-shacl",
+        "≤ 0.10×",
+        max(m for _, m in inc),
+    )
     incs = [isolated(incremental, facts, work / "store", runs + i, True) for i in range(runs)]
-    row("load", "incremental rebuild, 1 facts file changed, SHACL on it", "s", stats([s for s, _ in incs]), full, "full build --no-shacl",
-        "", max(m for _, m in incs))
+    row(
+        "load",
+        "incremental rebuild, 1 facts file changed, SHACL on it",
+        "s",
+        stats([s for s, _ in incs]),
+        full,
+        "full build --no-shacl",
+        "",
+        max(m for _, m in incs),
+    )
 
 
 # --- queries -----------------------------------------------------------------------------------
@@ -301,8 +398,16 @@ def section_queries(store: Path, probes: dict, runs: int, label: str) -> dict[st
         if r["fn"] == "path":
             nx_s, _ = isolated(networkx_path, store, *probes["path"])
             base = stats([nx_s * 1000])
-        row("queries", f"{what} [{label}], {r['rows']} rows; first call {r['first'] * 1000:.0f} ms", "ms",
-            stats([t * 1000 for t in r["times"]]), base, "networkx projection (before)" if base else "", TARGET_MS.get(r["fn"], ""), mb)
+        row(
+            "queries",
+            f"{what} [{label}], {r['rows']} rows; first call {r['first'] * 1000:.0f} ms",
+            "ms",
+            stats([t * 1000 for t in r["times"]]),
+            base,
+            "networkx projection (before)" if base else "",
+            TARGET_MS.get(r["fn"], ""),
+            mb,
+        )
     return res
 
 
@@ -322,8 +427,15 @@ def section_cli(store: Path, name: str, runs: int) -> None:
     base = stats([s * 1000 for s in cli_times([PY, "-c", "pass"], runs)])
     row("cli", "python -c pass", "ms", base)
     row("cli", "kg --help", "ms", stats([s * 1000 for s in cli_times([KG, "--help"], runs)]), base, "python -c pass")
-    row("cli", f"kg members {name} (new process)", "ms", stats([s * 1000 for s in cli_times([KG, "--store", str(store), "members", name], runs)]),
-        base, "python -c pass", "≤ 300 ms")
+    row(
+        "cli",
+        f"kg members {name} (new process)",
+        "ms",
+        stats([s * 1000 for s in cli_times([KG, "--store", str(store), "members", name], runs)]),
+        base,
+        "python -c pass",
+        "≤ 300 ms",
+    )
 
 
 # --- property graph ----------------------------------------------------------------------------
@@ -370,16 +482,28 @@ def _pg_rows(label: str, res: dict, base_key: tuple[str, str], targets: dict) ->
     base = res[base_key][0]
     for (transport, how), (s_, rows_, mb) in res.items():
         first = (transport, how) == base_key
-        row("property graph", f"{label}: {transport} client, {HOW[how]}, {rows_:,} rows (writing)", "rows/s", s_, None if first else base,
-            "" if first else f"{base_key[0]}, {HOW[base_key[1]]}", targets.get((transport, how), ""), mb, True)
+        row(
+            "property graph",
+            f"{label}: {transport} client, {HOW[how]}, {rows_:,} rows (writing)",
+            "rows/s",
+            s_,
+            None if first else base,
+            "" if first else f"{base_key[0]}, {HOW[base_key[1]]}",
+            targets.get((transport, how), ""),
+            mb,
+            True,
+        )
 
 
-def section_pg(seed_store: Path, big_store: Path, big_label: str, work: Path, runs: int, probes: dict, query_runs: int) -> None:
+def section_pg(
+    seed_store: Path, big_store: Path, big_label: str, work: Path, runs: int, probes: dict, query_runs: int
+) -> None:
     from kg.graphdb import GraphDb
 
     db = GraphDb(work / "graphdb")
     st = db.start(port=bench_bolt.free_port(), bolt_port=bench_bolt.free_port())
     try:
+
         def cfg(transport: str) -> dict:
             return {"uri": st.bolt_uri, "engine": "falkordb", "transport": transport, "native_port": st.port}
 
@@ -387,10 +511,18 @@ def section_pg(seed_store: Path, big_store: Path, big_label: str, work: Path, ru
             res = {}
             for transport, how, kw in plan:
                 reps = [isolated(pg_load, store, cfg(transport), how, kw.get("limit")) for _ in range(n)]
-                res[(transport, how)] = (stats([r["rows"] / r["seconds"] for r, _ in reps]), reps[0][0]["rows"], max(m for _, m in reps))
+                res[(transport, how)] = (
+                    stats([r["rows"] / r["seconds"] for r, _ in reps]),
+                    reps[0][0]["rows"],
+                    max(m for _, m in reps),
+                )
             return res
 
-        seed = measure(seed_store, [("native", "unwind", {}), ("native", "per-row", {}), ("bolt", "unwind", {}), ("bolt", "per-row", {})], runs)
+        seed = measure(
+            seed_store,
+            [("native", "unwind", {}), ("native", "per-row", {}), ("bolt", "unwind", {}), ("bolt", "per-row", {})],
+            runs,
+        )
         _pg_rows("seed", seed, ("native", "unwind"), {})
         big = measure(big_store, [("native", "per-row", {"limit": 4000}), ("bolt", "unwind", {})], 1)
         section_pg_command(big_store, big_label, st, db.dir, big)
@@ -407,10 +539,28 @@ def section_pg_command(store: Path, label: str, st, graphdb_dir: Path, lib: dict
         r, _ = isolated(pg_command, store, st.port, graphdb_dir, transport)
         how = "native client (default)" if transport == "auto" else "Bolt (our server)"
         e2e = stats([r["rows"] / r["total_seconds"]])
-        row("property graph", f"{label}: `kg neo4j load`, {how}, {r['rows']:,} rows, end to end (wall clock of the command)", "rows/s",
-            e2e, lib[("native", "per-row")][0], "one MERGE per row (native, writing)", "≥ 30,000" if transport == "auto" else "", None, True)
-        row("property graph", f"{label}: `kg neo4j load`, {how}, writing only (server side)", "rows/s", stats([r["rows"] / r["seconds"]]),
-            e2e, "the same command end to end", "", None, True)
+        row(
+            "property graph",
+            f"{label}: `kg neo4j load`, {how}, {r['rows']:,} rows, end to end (wall clock of the command)",
+            "rows/s",
+            e2e,
+            lib[("native", "per-row")][0],
+            "one MERGE per row (native, writing)",
+            "≥ 30,000" if transport == "auto" else "",
+            None,
+            True,
+        )
+        row(
+            "property graph",
+            f"{label}: `kg neo4j load`, {how}, writing only (server side)",
+            "rows/s",
+            stats([r["rows"] / r["seconds"]]),
+            e2e,
+            "the same command end to end",
+            "",
+            None,
+            True,
+        )
     _pg_rows(label, lib, ("native", "per-row"), {})
 
 
@@ -419,8 +569,16 @@ def section_bolt_queries(store: Path, label: str, bolt_cfg: dict, probes: dict, 
     bolt_q, mb = isolated(query_times, "bolt", bolt_cfg, probes, query_runs)
     for what, r in bolt_q.items():
         base = stats([t * 1000 for t in store_q[what]["times"]])
-        row("queries over Bolt", f"{what} [{label}], {r['rows']} rows; first call {r['first'] * 1000:.0f} ms", "ms",
-            stats([t * 1000 for t in r["times"]]), base, "embedded store", "≤ 5×", mb)
+        row(
+            "queries over Bolt",
+            f"{what} [{label}], {r['rows']} rows; first call {r['first'] * 1000:.0f} ms",
+            "ms",
+            stats([t * 1000 for t in r["times"]]),
+            base,
+            "embedded store",
+            "≤ 5×",
+            mb,
+        )
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -433,17 +591,34 @@ def view_build(n: int, work: Path) -> float:
 def section_views(work: Path, runs: int) -> None:
     for n in (500, 5000):
         reps = [isolated(view_build, n, work) for _ in range(runs)]
-        row("views", f"kg view HTML, {n:,} nodes (draw + write)", "s", stats([s for s, _ in reps]), mb=max(m for _, m in reps))
+        row(
+            "views",
+            f"kg view HTML, {n:,} nodes (draw + write)",
+            "s",
+            stats([s for s, _ in reps]),
+            mb=max(m for _, m in reps),
+        )
 
 
 def section_endpoint(store: Path, runs: int, clients: int = 8) -> None:
     got = [bench_endpoint.measure(store, clients, 5.0) for _ in range(runs)]
     kg, ox = "kg serve", "oxigraph serve-read-only"
-    for key, unit, label, higher in (("req_s", "req/s", "answers", True), ("p50_ms", "ms", "median latency", False),
-                                     ("cpu_ms", "ms", "CPU per answer (server and workers)", False)):
+    for key, unit, label, higher in (
+        ("req_s", "req/s", "answers", True),
+        ("p50_ms", "ms", "median latency", False),
+        ("cpu_ms", "ms", "CPU per answer (server and workers)", False),
+    ):
         base = stats([g[ox][key] for g in got])
-        row("endpoint", f"kg serve, cheap query, {clients} clients: {label}", unit, stats([g[kg][key] for g in got]), base, ox,
-            "≥ 0.8×" if key == "req_s" else "", higher_is_better=higher)
+        row(
+            "endpoint",
+            f"kg serve, cheap query, {clients} clients: {label}",
+            unit,
+            stats([g[kg][key] for g in got]),
+            base,
+            ox,
+            "≥ 0.8×" if key == "req_s" else "",
+            higher_is_better=higher,
+        )
 
 
 # --- main --------------------------------------------------------------------------------------
@@ -452,10 +627,30 @@ def section_endpoint(store: Path, runs: int, clients: int = 8) -> None:
 def machine() -> dict[str, Any]:
     import pyoxigraph
 
-    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")), platform.processor())
-    mem = next((int(ln.split()[1]) / 2**20 for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal")), 0)
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem, 1), "python": platform.python_version(),
-            "os": platform.platform(), "pyoxigraph": pyoxigraph.__version__ if hasattr(pyoxigraph, "__version__") else "?"}
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(ln.split()[1]) / 2**20
+            for ln in Path("/proc/meminfo").read_text().splitlines()
+            if ln.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem, 1),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "pyoxigraph": pyoxigraph.__version__ if hasattr(pyoxigraph, "__version__") else "?",
+    }
 
 
 def main() -> int:
@@ -467,7 +662,9 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs of each load measurement")
     ap.add_argument("--query-runs", type=int, default=20, help="runs of each query and CLI measurement")
     ap.add_argument("--work", type=Path, help="working directory (default: a temporary one, removed at the end)")
-    ap.add_argument("--json", type=Path, help="write every figure here (default bench-<preset>.json in the working directory)")
+    ap.add_argument(
+        "--json", type=Path, help="write every figure here (default bench-<preset>.json in the working directory)"
+    )
     ap.add_argument("--markdown", type=Path, help="also write the table as Markdown here")
     ap.add_argument("--skip", nargs="*", default=[], choices=["load", "queries", "cli", "pg", "views", "endpoint"])
     args = ap.parse_args()
@@ -482,7 +679,10 @@ def main() -> int:
         parks, orgs = (args.parks or 10, args.orgs) if args.orgs else synth.PRESETS[args.preset]
         t = time.perf_counter()
         # in a child: the generator's memory must not count in the peak of every later (forked) measurement
-        isolated(synth.main, ["--parks", str(parks), "--orgs", str(orgs), "--seed", str(args.seed), "--format", "both", "-o", str(data)])
+        isolated(
+            synth.main,
+            ["--parks", str(parks), "--orgs", str(orgs), "--seed", str(args.seed), "--format", "both", "-o", str(data)],
+        )
         info["synth_seconds"] = time.perf_counter() - t
     meta = json.loads((data / "synth.json").read_text(encoding="utf-8"))
     info["data"] = meta["counts"]

@@ -35,30 +35,36 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from sparql_servers import isql, oxigraph, virtuoso  # noqa: E402
 
 from kg import queries  # noqa: E402
-from kg.push import push_store  # noqa: E402
 from kg.stores.embedded import EmbeddedStore, StoreDir  # noqa: E402
 from kg.stores.remote import NAMES_SPARQL, RemoteSparql, name_entries  # noqa: E402
+from kg.workflows.push import push_store  # noqa: E402
 
 
 def store_from_nquads(nq: Path, out: Path) -> Path:
     """A store directory holding ``nq`` plus the ontology graph, with a name index read back from the graph."""
     import pyoxigraph as ox
 
-    from kg.model import terms as vocab
     from kg.build import ONTOLOGY_DIR
+    from kg.model import terms as vocab
 
     sd = StoreDir(out)
     gen = sd.new_generation("bench-push-nq")
     st = ox.Store(str(gen / "oxigraph"))
     st.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    st.bulk_load(path=str(ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(vocab.ONTOLOGY_IRI))
+    st.bulk_load(
+        path=str(ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(vocab.ONTOLOGY_IRI)
+    )
     st.flush()
     from kg.model.terms import PREFIXES
 
     res = st.query(NAMES_SPARQL, prefixes=PREFIXES, use_default_graph_as_union=True)
     rows = [{v.value: (s[v.value].value if s[v.value] is not None else None) for v in res.variables} for s in res]
-    (gen / "names.json").write_text(json.dumps({"version": 1, "entities": name_entries(rows)}, ensure_ascii=False), encoding="utf-8")
-    (gen / "manifest.json").write_text(json.dumps({"counts": {"triples": len(st)}, "source": str(nq)}), encoding="utf-8")
+    (gen / "names.json").write_text(
+        json.dumps({"version": 1, "entities": name_entries(rows)}, ensure_ascii=False), encoding="utf-8"
+    )
+    (gen / "manifest.json").write_text(
+        json.dumps({"counts": {"triples": len(st)}, "source": str(nq)}), encoding="utf-8"
+    )
     del st
     sd.swap(gen)
     return out
@@ -66,7 +72,13 @@ def store_from_nquads(nq: Path, out: Path) -> Path:
 
 def probes_of(synth: Path | None) -> list[tuple[str, object, tuple, dict]]:
     if synth is None:
-        p = {"community": "红领宁商", "company": "金诃藏药", "chain": "启迪众创空间", "path": ["青海大学", "金诃藏药"], "park": "生物园区"}
+        p = {
+            "community": "红领宁商",
+            "company": "金诃藏药",
+            "chain": "启迪众创空间",
+            "path": ["青海大学", "金诃藏药"],
+            "park": "生物园区",
+        }
     else:
         p = json.loads((synth / "synth.json").read_text(encoding="utf-8"))["probes"]
     return [
@@ -103,7 +115,11 @@ def bulk_oxigraph(nq: Path, tmp: Path) -> float:
 def bulk_virtuoso(nq: Path, tmp: Path, buffers: int) -> float:
     with virtuoso(tmp, max_rows=1_000_000, buffers=buffers, dirs=(str(nq.parent),)) as v:
         t = time.perf_counter()
-        isql(v, f"ld_dir('{nq.parent}', '{nq.name}', 'http://example.org/unused'); rdf_loader_run(); checkpoint;", timeout=3600)
+        isql(
+            v,
+            f"ld_dir('{nq.parent}', '{nq.name}', 'http://example.org/unused'); rdf_loader_run(); checkpoint;",
+            timeout=3600,
+        )
         return time.perf_counter() - t
 
 
@@ -127,10 +143,15 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
     result: dict = {"graph": label, "quads": total, "servers": {}}
     print(f"{label}: {total:,} quads in the store", file=sys.stderr)
     probes = probes_of(None if args.seed else args.synth)
-    embedded = {name: median_ms(lambda f=f, a=a, k=k: f(local, *a, **k).to_dict(), args.runs) for name, f, a, k in probes}
+    embedded = {
+        name: median_ms(lambda f=f, a=a, k=k: f(local, *a, **k).to_dict(), args.runs) for name, f, a, k in probes
+    }
     result["embedded_ms"] = {name: ms for name, (ms, _, _) in embedded.items()}
     result["embedded_first_ms"] = {name: first for name, (_, _, first) in embedded.items()}
-    launchers = {"oxigraph": lambda d: oxigraph(d), "virtuoso": lambda d: virtuoso(d, max_rows=1_000_000, buffers=args.virtuoso_buffers)}
+    launchers = {
+        "oxigraph": lambda d: oxigraph(d),
+        "virtuoso": lambda d: virtuoso(d, max_rows=1_000_000, buffers=args.virtuoso_buffers),
+    }
     for name in args.servers:
         d = tmp / name
         d.mkdir()
@@ -138,11 +159,21 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
             row: dict = {}
             for attempt in ("first push", "second push")[: 1 if args.skip_bulk else 2]:
                 r = push_store(store, server.store, user=server.user, password=server.password, chunk=args.chunk)
-                row[attempt] = {"seconds": round(r.seconds, 2), "quads_per_s": round(r.triples / r.seconds), "requests": r.requests, "MB": round(r.bytes / 1e6, 1)}
-                print(f"{name} {attempt}: {r.triples:,} quads in {r.seconds:.1f} s = {r.triples / r.seconds:,.0f}/s", file=sys.stderr)
+                row[attempt] = {
+                    "seconds": round(r.seconds, 2),
+                    "quads_per_s": round(r.triples / r.seconds),
+                    "requests": r.requests,
+                    "MB": round(r.bytes / 1e6, 1),
+                }
+                print(
+                    f"{name} {attempt}: {r.triples:,} quads in {r.seconds:.1f} s = {r.triples / r.seconds:,.0f}/s",
+                    file=sys.stderr,
+                )
             row["queries_ms"], row["queries_first_ms"] = {}, {}
             for qname, f, a, k in probes:
-                remote = RemoteSparql(server.query, names=local.names, timeout=600)  # a new one per query, as each CLI call
+                remote = RemoteSparql(
+                    server.query, names=local.names, timeout=600
+                )  # a new one per query, as each CLI call
                 ms, out, first = median_ms(lambda f=f, a=a, k=k: f(remote, *a, **k).to_dict(), args.runs)
                 assert out == embedded[qname][1], f"{name}: {qname} differs from the embedded store"
                 row["queries_ms"][qname], row["queries_first_ms"][qname] = round(ms, 1), round(first, 1)
@@ -160,18 +191,26 @@ def run(args: argparse.Namespace, tmp: Path) -> dict:
 
 
 def markdown(res: dict) -> str:
-    lines = [f"| server | what ({res['graph']}, {res['quads']:,} quads) | value | unit | beside |", "|---|---|---|---|---|"]
+    lines = [
+        f"| server | what ({res['graph']}, {res['quads']:,} quads) | value | unit | beside |",
+        "|---|---|---|---|---|",
+    ]
     for name, row in res["servers"].items():
         bulk = f"{row['bulk']['quads_per_s']:,} (bulk load)" if "bulk" in row else "–"
         for k in ("first push", "second push"):
             if k in row:
                 p = row[k]
-                lines.append(f"| {name} | kg push, {k} ({p['requests']} requests, {p['MB']} MB) | {p['quads_per_s']:,} | quads/s | {bulk} |")
+                lines.append(
+                    f"| {name} | kg push, {k} ({p['requests']} requests, {p['MB']} MB) | {p['quads_per_s']:,} | "
+                    f"quads/s | {bulk} |"
+                )
         if "bulk" in row:
             lines.append(f"| {name} | bulk load of the same N-Quads | {row['bulk']['quads_per_s']:,} | quads/s | – |")
         for q, ms in row["queries_ms"].items():
-            lines.append(f"| {name} | {q}; first call {row['queries_first_ms'][q]:,} ms | {ms:,} | ms | "
-                         f"{res['embedded_ms'][q]:.1f} (embedded store; first call {res['embedded_first_ms'][q]:,.0f} ms) |")
+            lines.append(
+                f"| {name} | {q}; first call {row['queries_first_ms'][q]:,} ms | {ms:,} | ms | "
+                f"{res['embedded_ms'][q]:.1f} (embedded store; first call {res['embedded_first_ms'][q]:,.0f} ms) |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -182,9 +221,16 @@ def main() -> None:
     src.add_argument("--seed", action="store_true", help="The seed graph.")
     ap.add_argument("--servers", nargs="+", default=["oxigraph", "virtuoso"], choices=["oxigraph", "virtuoso"])
     ap.add_argument("--chunk", type=int, default=50_000)
-    ap.add_argument("--skip-bulk", action="store_true", help="One push per server, no bulk loads (the query figures only).")
+    ap.add_argument(
+        "--skip-bulk", action="store_true", help="One push per server, no bulk loads (the query figures only)."
+    )
     ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--virtuoso-buffers", type=int, default=170_000, help="NumberOfBuffers (8 KB pages); 170,000 = Virtuoso's advice for 2 GB.")
+    ap.add_argument(
+        "--virtuoso-buffers",
+        type=int,
+        default=170_000,
+        help="NumberOfBuffers (8 KB pages); 170,000 = Virtuoso's advice for 2 GB.",
+    )
     ap.add_argument("--json", type=Path)
     ap.add_argument("--markdown", type=Path)
     args = ap.parse_args()

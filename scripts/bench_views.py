@@ -27,12 +27,43 @@ import tempfile
 import time
 from pathlib import Path
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
-TYPES = ["Company"] * 6 + ["Mechanism", "Program", "Project", "University", "GovernmentBody", "Incubator", "PolicyDocument", "Qualification"]
-PREDICATES = ["locatedIn", "implements", "coBuilds", "signedWith", "supports", "develops", "negotiatesWith", "org:memberOf"]
-RELATIONS = {"locatedIn": ("位于", "located in"), "implements": ("实施", "implements"), "coBuilds": ("协同建设", "co-builds"),
-             "signedWith": ("签约", "signed with"), "supports": ("支持", "supports"), "develops": ("开发建设", "develops"),
-             "negotiatesWith": ("对接", "negotiates with")}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+TYPES = ["Company"] * 6 + [
+    "Mechanism",
+    "Program",
+    "Project",
+    "University",
+    "GovernmentBody",
+    "Incubator",
+    "PolicyDocument",
+    "Qualification",
+]
+PREDICATES = [
+    "locatedIn",
+    "implements",
+    "coBuilds",
+    "signedWith",
+    "supports",
+    "develops",
+    "negotiatesWith",
+    "org:memberOf",
+]
+RELATIONS = {
+    "locatedIn": ("位于", "located in"),
+    "implements": ("实施", "implements"),
+    "coBuilds": ("协同建设", "co-builds"),
+    "signedWith": ("签约", "signed with"),
+    "supports": ("支持", "supports"),
+    "develops": ("开发建设", "develops"),
+    "negotiatesWith": ("对接", "negotiates with"),
+}
 _SYLLABLES = "青海西宁生物科技园区金诃藏药大美中药塞奇食品光电创新孵化加速众创高原健康产业研究发展投资集团有限公司"
 
 
@@ -40,7 +71,7 @@ def synthetic(n: int, seed: int = 1):
     """(graph, entities) shaped like the projection of kg.analytics, ``n`` entities."""
     import networkx as nx
 
-    from kg.queries.names import Entity
+    from kg.model.names import Entity
 
     rng = random.Random(seed)
     base = nx.barabasi_albert_graph(n, 2, seed=seed)
@@ -71,8 +102,15 @@ def build(n: int, out: Path) -> dict[str, float]:
     t1 = time.perf_counter()
     write_html(v, out)
     t2 = time.perf_counter()
-    return {"nodes": len(v.nodes), "edges": len(v.edges), "draw_s": t1 - t0, "html_s": t2 - t1, "build_s": t2 - t0,
-            "mb": out.stat().st_size / 1e6, "query": entities[next(iter(g))].aliases[0]}
+    return {
+        "nodes": len(v.nodes),
+        "edges": len(v.edges),
+        "draw_s": t1 - t0,
+        "html_s": t2 - t1,
+        "build_s": t2 - t0,
+        "mb": out.stat().st_size / 1e6,
+        "query": entities[next(iter(g))].aliases[0],
+    }
 
 
 _KEYS = """async text => {
@@ -95,8 +133,11 @@ def keystrokes(page, query: str) -> dict[str, float]:
     import statistics
 
     r = page.evaluate(_KEYS, query)
-    return {"key_ms": statistics.median(r["key"]), "key_max_ms": max(r["key"]),
-            "search_ms": statistics.median(r["search"]) if r["search"] else float("nan")}
+    return {
+        "key_ms": statistics.median(r["key"]),
+        "key_max_ms": max(r["key"]),
+        "search_ms": statistics.median(r["search"]) if r["search"] else float("nan"),
+    }
 
 
 def browse(path: Path, query: str, runs: int) -> dict[str, float]:
@@ -119,8 +160,12 @@ def browse(path: Path, query: str, runs: int) -> dict[str, float]:
             t2 = time.perf_counter()
             if errors:
                 raise SystemExit(f"console errors: {errors[:3]}")
-            run = {"interactive_s": t1 - t0, "ready_at_ms": page.evaluate("kgView.readyAt"), "search_s": t2 - t1,
-                   **keystrokes(page, query)}
+            run = {
+                "interactive_s": t1 - t0,
+                "ready_at_ms": page.evaluate("kgView.readyAt"),
+                "search_s": t2 - t1,
+                **keystrokes(page, query),
+            }
             if not best or run["interactive_s"] < best["interactive_s"]:
                 best = run
             page.close()
@@ -137,15 +182,27 @@ def main() -> int:
     args = ap.parse_args()
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     out_dir.mkdir(parents=True, exist_ok=True)
-    print(f"{'nodes':>7} {'edges':>7} {'draw s':>7} {'html s':>7} {'build s':>8} {'MB':>6} {'interactive s':>14} {'search s':>9} "
-          f"{'key ms':>7} {'key max':>8} {'search ms':>10}")
+    print(
+        f"{'nodes':>7} {'edges':>7} {'draw s':>7} {'html s':>7} {'build s':>8} {'MB':>6} {'interactive s':>14} "
+        f"{'search s':>9} "
+        f"{'key ms':>7} {'key max':>8} {'search ms':>10}"
+    )
     for n in args.sizes:
         path = out_dir / f"synthetic-{n}.html"
         b = build(n, path)
         nan = float("nan")
-        r = dict.fromkeys(("interactive_s", "search_s", "key_ms", "key_max_ms", "search_ms"), nan) if args.no_browser else browse(path, b["query"], args.runs)
-        print(f"{b['nodes']:>7,} {b['edges']:>7,} {b['draw_s']:>7.2f} {b['html_s']:>7.2f} {b['build_s']:>8.2f} {b['mb']:>6.1f} "
-              f"{r['interactive_s']:>14.2f} {r['search_s']:>9.2f} {r['key_ms']:>7.1f} {r['key_max_ms']:>8.1f} {r['search_ms']:>10.1f}", flush=True)
+        r = (
+            dict.fromkeys(("interactive_s", "search_s", "key_ms", "key_max_ms", "search_ms"), nan)
+            if args.no_browser
+            else browse(path, b["query"], args.runs)
+        )
+        print(
+            f"{b['nodes']:>7,} {b['edges']:>7,} {b['draw_s']:>7.2f} {b['html_s']:>7.2f} {b['build_s']:>8.2f} "
+            f"{b['mb']:>6.1f} "
+            f"{r['interactive_s']:>14.2f} {r['search_s']:>9.2f} {r['key_ms']:>7.1f} {r['key_max_ms']:>8.1f} "
+            f"{r['search_ms']:>10.1f}",
+            flush=True,
+        )
     return 0
 
 

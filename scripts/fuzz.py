@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import subprocess
 import sys
@@ -75,7 +74,9 @@ def check_facts(data: bytes, with_source: bool = False) -> None:
         facts, _, source = data.partition(SPLIT)
         facts = f"source: {STEM}\n".encode() + facts
     (_WORK / "facts" / "x.yaml").write_bytes(facts)
-    (_WORK / "sources" / f"{STEM}.txt").write_bytes(source if source is not None else (SEEDS / "sources" / f"{STEM}.txt").read_bytes())
+    (_WORK / "sources" / f"{STEM}.txt").write_bytes(
+        source if source is not None else (SEEDS / "sources" / f"{STEM}.txt").read_bytes()
+    )
     Counts.inputs += 1
     try:
         load_facts(_WORK / "facts")
@@ -112,12 +113,16 @@ def check_text(data: bytes) -> None:
         quote = raw[a:b]
         if match_key(quote):
             span = find_quote(raw, quote)
-            assert span is not None and match_key(quote) in match_key(raw[span[0]:span[1]]), "a slice was not found again"
+            assert span is not None and match_key(quote) in match_key(raw[span[0] : span[1]]), (
+                "a slice was not found again"
+            )
     Counts.accepted += 1
 
 
 def _check(target: str):
-    return {"facts": lambda d: check_facts(d), "facts+source": lambda d: check_facts(d, True), "text": check_text}[target]
+    return {"facts": lambda d: check_facts(d), "facts+source": lambda d: check_facts(d, True), "text": check_text}[
+        target
+    ]
 
 
 # ---------------------------------------------------------------------------- engines
@@ -142,7 +147,8 @@ def _atheris_child(target: str, runs: int, out: Path) -> None:
     """Run inside a child process: libFuzzer exits the process when it finishes or finds a crash."""
     import atheris
 
-    # only kg is instrumented: atheris's bytecode rewriting breaks PyYAML's scanner (an AttributeError no plain run shows)
+    # only kg is instrumented: atheris's bytecode rewriting breaks PyYAML's scanner
+    # (an AttributeError no plain run shows)
     with atheris.instrument_imports(include=["kg"]):
         import kg.facts  # noqa: F401
         import kg.text  # noqa: F401
@@ -156,22 +162,43 @@ def _atheris_child(target: str, runs: int, out: Path) -> None:
     crashes = CRASHES
     crashes.mkdir(exist_ok=True)
     corpus = _corpus(target, Path(tempfile.mkdtemp(prefix=f"kg-fuzz-corpus-{target.replace('+', '-')}-")))
-    atheris.Setup([sys.argv[0], f"-runs={runs}", "-timeout=30", "-rss_limit_mb=4096", "-max_len=16384",
-                   f"-artifact_prefix={crashes}/{target.replace('+', '-')}-", str(corpus)], one)
+    atheris.Setup(
+        [
+            sys.argv[0],
+            f"-runs={runs}",
+            "-timeout=30",
+            "-rss_limit_mb=4096",
+            "-max_len=16384",
+            f"-artifact_prefix={crashes}/{target.replace('+', '-')}-",
+            str(corpus),
+        ],
+        one,
+    )
     atheris.Fuzz()
 
 
 def run_atheris(target: str, runs: int) -> dict:
     out = Path(tempfile.mkstemp(suffix=".json")[1])
     t0 = time.monotonic()
-    p = subprocess.run([sys.executable, __file__, "--child", target, "--runs", str(runs), "--stats", str(out)],
-                       capture_output=True, text=True, cwd=ROOT)
+    p = subprocess.run(
+        [sys.executable, __file__, "--child", target, "--runs", str(runs), "--stats", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     stats = json.loads(out.read_text() or "{}") if out.stat().st_size else {}
     done = re.search(r"Done (\d+) runs", p.stderr)
     crashed = p.returncode != 0
-    return {"target": target, "engine": "atheris", "inputs": int(done[1]) if done else stats.get("inputs", 0), "crashes": int(crashed),
-            "accepted": stats.get("accepted"), "rejected": stats.get("rejected"), "seconds": time.monotonic() - t0,
-            "detail": p.stderr[-3000:] if crashed else ""}
+    return {
+        "target": target,
+        "engine": "atheris",
+        "inputs": int(done[1]) if done else stats.get("inputs", 0),
+        "crashes": int(crashed),
+        "accepted": stats.get("accepted"),
+        "rejected": stats.get("rejected"),
+        "seconds": time.monotonic() - t0,
+        "detail": p.stderr[-3000:] if crashed else "",
+    }
 
 
 def run_hypothesis(target: str, runs: int) -> dict:
@@ -180,17 +207,32 @@ def run_hypothesis(target: str, runs: int) -> dict:
 
     Counts.inputs = Counts.accepted = Counts.rejected = 0
     seeds = [p.read_bytes() for p in _corpus(target, Path(tempfile.mkdtemp())).iterdir()]
-    data = st.one_of(st.binary(max_size=4096), st.sampled_from(seeds),
-                     st.tuples(st.sampled_from(seeds), st.integers(0, 50_000), st.binary(max_size=64)).map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1]:]))
+    data = st.one_of(
+        st.binary(max_size=4096),
+        st.sampled_from(seeds),
+        st.tuples(st.sampled_from(seeds), st.integers(0, 50_000), st.binary(max_size=64)).map(
+            lambda t: t[0][: t[1]] + t[2] + t[0][t[1] :]
+        ),
+    )
     check = _check(target)
     t0 = time.monotonic()
     crash = ""
     try:
-        settings(max_examples=runs, deadline=None, database=None, suppress_health_check=list(HealthCheck))(given(data)(check))()
+        settings(max_examples=runs, deadline=None, database=None, suppress_health_check=list(HealthCheck))(
+            given(data)(check)
+        )()
     except Exception as e:  # noqa: BLE001 - a crash is reported, not raised
         crash = f"{type(e).__name__}: {e}"[-3000:]
-    return {"target": target, "engine": "hypothesis", "inputs": Counts.inputs, "crashes": int(bool(crash)), "accepted": Counts.accepted,
-            "rejected": Counts.rejected, "seconds": time.monotonic() - t0, "detail": crash}
+    return {
+        "target": target,
+        "engine": "hypothesis",
+        "inputs": Counts.inputs,
+        "crashes": int(bool(crash)),
+        "accepted": Counts.accepted,
+        "rejected": Counts.rejected,
+        "seconds": time.monotonic() - t0,
+        "detail": crash,
+    }
 
 
 def run_kills(kills: int, seed: int) -> dict:
@@ -198,14 +240,22 @@ def run_kills(kills: int, seed: int) -> dict:
     from robustness.faults import kill_builds
 
     with tempfile.TemporaryDirectory(prefix="kg-kills-") as d:
+
         def tick(r):
             if r.kills % 25 == 0 and r.kills:
                 print(f"  … {r.kills} kills", file=sys.stderr)
 
         report = kill_builds(Path(d), kills, seed=seed, progress=tick)
-    return {"kills": report.kills, "by_phase": report.by_phase, "completed": report.completed, "crashes": len(report.crashes),
-            "data_lost": len(report.data_lost), "seconds": report.seconds, "summary": report.summary(),
-            "detail": (report.crashes + report.data_lost)[:5]}
+    return {
+        "kills": report.kills,
+        "by_phase": report.by_phase,
+        "completed": report.completed,
+        "crashes": len(report.crashes),
+        "data_lost": len(report.data_lost),
+        "seconds": report.seconds,
+        "summary": report.summary(),
+        "detail": (report.crashes + report.data_lost)[:5],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,8 +284,15 @@ def main(argv: list[str] | None = None) -> int:
     for target in args.targets.split(","):
         r = (run_atheris if engine == "atheris" else run_hypothesis)(target, args.runs)
         results.append(r)
-        extra = f"; {r['rejected']} refused as file:line problems, {r['accepted']} accepted" if target != "text" and r["rejected"] is not None else ""
-        print(f"fuzz {target:<13} {r['inputs']:>8,} inputs ({r['engine']}, {r['seconds']:.0f} s): {r['crashes']} crashes{extra}")
+        extra = (
+            f"; {r['rejected']} refused as file:line problems, {r['accepted']} accepted"
+            if target != "text" and r["rejected"] is not None
+            else ""
+        )
+        print(
+            f"fuzz {target:<13} {r['inputs']:>8,} inputs ({r['engine']}, {r['seconds']:.0f} s): {r['crashes']} "
+            f"crashes{extra}"
+        )
         if r["detail"]:
             print(r["detail"])
     kills = run_kills(args.kills, args.seed) if args.kills else None

@@ -55,7 +55,11 @@ def _with_graphdb(tmp: Path, store: Path, texts: list[str]) -> list[str]:
     db = GraphDb(tmp / "graphdb")
     st = db.start(port=free_port(), bolt_port=free_port())
     try:
-        load(EmbeddedStore(store).data_quads(), BoltConfig(uri=st.bolt_uri, engine="falkordb", native_port=st.port), wipe=True)
+        load(
+            EmbeddedStore(store).data_quads(),
+            BoltConfig(uri=st.bolt_uri, engine="falkordb", native_port=st.port),
+            wipe=True,
+        )
         env = {"KG_GRAPHDB_DIR": str(db.dir), "NEO4J_URI": st.bolt_uri}
         return [rewrite(text, store, env) for text in texts]
     finally:

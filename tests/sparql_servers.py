@@ -55,7 +55,10 @@ def _wait(url: str, proc: subprocess.Popen, log: Path | None, seconds: float) ->
             return
         except OSError:
             if proc.poll() is not None:
-                raise AssertionError(f"the server exited ({proc.returncode}): " + (log.read_text(errors="replace")[-2000:] if log else "")) from None
+                raise AssertionError(
+                    f"the server exited ({proc.returncode}): "
+                    + (log.read_text(errors="replace")[-2000:] if log else "")
+                ) from None
             if time.monotonic() > deadline:
                 raise AssertionError(f"no answer from {url} after {seconds:.0f} s") from None
             time.sleep(0.1)
@@ -82,8 +85,19 @@ def oxigraph(tmp: Path) -> Iterator[Server]:
     port = free_port()
     log = tmp / "oxigraph.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([_oxigraph_exe(), "serve", "--location", str(tmp / "data"), "--bind", f"127.0.0.1:{port}",
-                                 "--union-default-graph"], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                _oxigraph_exe(),
+                "serve",
+                "--location",
+                str(tmp / "data"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base + "/query?query=ASK%7B%7D", proc, log, 30)
@@ -138,21 +152,34 @@ def virtuoso_exe() -> str:
 
 @contextlib.contextmanager
 def virtuoso(tmp: Path, max_rows: int = 5000, buffers: int = 10000, dirs: tuple[str, ...] = ()) -> Iterator[Server]:
-    """A running Virtuoso 7 with a new database (user dba, password dba) in ``tmp``; answers capped at ``max_rows`` rows.
+    """A running Virtuoso 7 with a new database (user dba, password dba) in ``tmp``; answers capped at ``max_rows``
+    rows.
 
     ``buffers``: 8 KB pages of cache (Virtuoso's guide: 170,000 for 2 GB); ``dirs``: more DirsAllowed (bulk loads)."""
     port, http_port = free_port(), free_port()
     (tmp / "vsp").mkdir(parents=True, exist_ok=True)
     ini = tmp / "virtuoso.ini"
-    ini.write_text(_VIRTUOSO_INI.format(d=tmp, port=port, http_port=http_port, max_rows=max_rows, buffers=buffers,
-                                         dirty=buffers * 3 // 4, dirs="".join(f", {x}" for x in dirs)), encoding="utf-8")
+    ini.write_text(
+        _VIRTUOSO_INI.format(
+            d=tmp,
+            port=port,
+            http_port=http_port,
+            max_rows=max_rows,
+            buffers=buffers,
+            dirty=buffers * 3 // 4,
+            dirs="".join(f", {x}" for x in dirs),
+        ),
+        encoding="utf-8",
+    )
     log = tmp / "virtuoso.out"
     with log.open("wb") as out:
         proc = subprocess.Popen([virtuoso_exe(), "-f", "-c", str(ini)], cwd=tmp, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http_port}"
     try:
         _wait(base + "/sparql?query=ASK%7B%7D", proc, log, 120)
-        yield Server("virtuoso", base + "/sparql-graph-crud-auth", base + "/sparql", "dba", "dba", pid=proc.pid, sql_port=port)
+        yield Server(
+            "virtuoso", base + "/sparql-graph-crud-auth", base + "/sparql", "dba", "dba", pid=proc.pid, sql_port=port
+        )
     finally:
         _stop(proc)
 
@@ -161,6 +188,11 @@ def isql(server: Server, sql: str, timeout: float = 60) -> str:
     """Run SQL statements on a Virtuoso from the tests as dba (Debian names the client isql-vt)."""
     exe = shutil.which("isql-vt") or shutil.which("isql")
     assert exe, "isql-vt is missing: it comes with virtuoso-opensource-7"
-    r = subprocess.run([exe, f"127.0.0.1:{server.sql_port}", "dba", "dba", f"exec={sql}"], capture_output=True, text=True, timeout=timeout)
+    r = subprocess.run(
+        [exe, f"127.0.0.1:{server.sql_port}", "dba", "dba", f"exec={sql}"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert r.returncode == 0 and "Error" not in r.stdout + r.stderr, r.stdout + r.stderr
     return r.stdout

@@ -1,4 +1,4 @@
-"""Network analytics on the seed graph: the projection, kg analyze centrality|communities|bridges|compare, kg path --all.
+"""Network analytics on the seed graph: the projection, kg analyze centrality|communities|bridges|compare, path --all.
 
 Answers are asserted on the seed article's graph; planned memberships must stay planned in
 every table, and the Bolt backend must give the same analytics as the embedded store.
@@ -13,14 +13,13 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 
 from kg import analytics, queries
 from kg.analytics import network
 from kg.analytics.projection import in_effect, period_end, project
 from kg.errors import KgError
 from kg.queries import texts as q
-
-from conftest import ROOT
 
 PARK = "西宁经济技术开发区生物科技产业园区"
 ALLIANCE = "西宁经济技术开发区生物科技产业园区绿色算力党建联盟"
@@ -39,6 +38,7 @@ def _by(rows, key):
 
 
 # ---- the projection -------------------------------------------------------------------
+
 
 def test_projection_keeps_planned_edges_planned_and_adds_isolated_organizations(store):
     rows = store.run(q.ALL_EDGES)
@@ -74,6 +74,7 @@ def test_date_rule():
 
 
 # ---- centrality -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("measure", ["degree", "betweenness", "pagerank"])
 def test_the_park_is_the_top_hub_by_every_measure(store, measure):
@@ -132,6 +133,7 @@ def test_unknown_measure_and_status(store):
 
 # ---- communities ----------------------------------------------------------------------
 
+
 def test_clusters_confirm_the_declared_groups(store):
     r = analytics.communities(store)
     clusters, declared, overlaps = (_rows(r, i) for i in range(3))
@@ -162,6 +164,7 @@ def test_greedy_modularity_confirms_the_community_too(store):
 
 # ---- bridges and paths ----------------------------------------------------------------
 
+
 def test_the_community_and_the_alliance_are_bridged_by_the_committee_and_the_park(store):
     r = analytics.bridges(store, "红领宁商", "绿色算力党建联盟")
     conn = _by(_rows(r, 0), "name")
@@ -170,8 +173,11 @@ def test_the_community_and_the_alliance_are_bridged_by_the_committee_and_the_par
     assert conn[GWH]["links"] == [f"org:memberOf→ {HONGLING}", f"plannedMemberOf (planned)→ {ALLIANCE}"]
     rels = _rows(r, 1)
     assert {(x["from"], x["relation"], x["status"]) for x in rels} == {
-        (GWH, "org:memberOf", "active"), (GWH, "plannedMemberOf", "planned"),
-        (HONGLING, "establishedIn", "active"), (ALLIANCE, "establishedIn", "planned")}
+        (GWH, "org:memberOf", "active"),
+        (GWH, "plannedMemberOf", "planned"),
+        (HONGLING, "establishedIn", "active"),
+        (ALLIANCE, "establishedIn", "planned"),
+    }
     assert all(x["quote"] and x["source"] == "000_12437ccd38f279d8.txt" for x in rels)
 
 
@@ -187,21 +193,21 @@ def test_a_university_reaches_a_community_member_only_through_the_alliance(store
 
 
 def test_all_shortest_paths_and_alternatives(store):
-    r = queries.path(store, "红领宁商", "绿色算力党建联盟", all_paths=True)
+    r = analytics.every_path(store, "红领宁商", "绿色算力党建联盟")
     rows = _rows(r)
     assert sorted({x["path"] for x in rows}) == [1, 2]
     assert all(max(x["step"] for x in rows if x["path"] == p) == 2 for p in (1, 2))
     middles = {x["to"] if x["from"] == HONGLING else x["from"] for x in rows if x["step"] == 1}
     assert middles == {PARK, GWH}
-    longer = _rows(queries.path(store, "青海大学", "青海塞奇食品有限公司", max_len=5))
+    longer = _rows(analytics.every_path(store, "青海大学", "青海塞奇食品有限公司", max_len=5))
     assert sorted({x["path"] for x in longer}) == [1, 2]
     for p in (1, 2):  # each path is a chain from the university to the company
         hops = [x for x in longer if x["path"] == p]
         ends = [{h["from"], h["to"]} for h in hops]
         assert "青海大学" in ends[0] and "青海塞奇食品有限公司" in ends[-1]
         assert all(a & b for a, b in zip(ends, ends[1:]))
-    assert _rows(queries.path(store, "青海大学", "青海塞奇食品有限公司", max_len=3)) == []
-    capped = queries.path(store, "青海大学", "金诃藏药", max_len=6, limit=1)
+    assert _rows(analytics.every_path(store, "青海大学", "青海塞奇食品有限公司", max_len=3)) == []
+    capped = analytics.every_path(store, "青海大学", "金诃藏药", max_len=6, limit=1)
     assert {x["path"] for x in _rows(capped)} == {1} and any("more than 1 paths" in n for n in capped.notes)
 
 
@@ -220,6 +226,7 @@ def test_all_paths_limit_is_exact():
 
 
 # ---- compare --------------------------------------------------------------------------
+
 
 def test_compare_planned_brings_the_universities_into_the_parks_network(store):
     r = analytics.compare(store)
@@ -311,8 +318,14 @@ def test_cli_errors_are_one_line(kg):
 
 
 def _kg(*args: str, store) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(store), *args], capture_output=True, text=True,
-                          encoding="utf-8", cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", "--store", str(store), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_real_subprocess(seed_store):
@@ -328,8 +341,10 @@ def test_real_subprocess(seed_store):
 
 
 def test_analyze_help_loads_no_networkx():
-    code = ("import sys, json\nfrom kg.cli import cli\ntry:\n    cli(['analyze', 'compare', '--help'], prog_name='kg')\n"
-            "except SystemExit:\n    pass\nprint(json.dumps('networkx' in sys.modules))")
+    code = (
+        "import sys, json\nfrom kg.cli import cli\ntry:\n    cli(['analyze', 'compare', '--help'], prog_name='kg')\n"
+        "except SystemExit:\n    pass\nprint(json.dumps('networkx' in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "Today's network" in out and out.strip().splitlines()[-1] == "false"
 

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from test_bolt import graphdb  # noqa: F401  (the running local FalkorDB holding the seed graph)
 
 from kg.cli import cli
 from kg.render import render
-from test_bolt import graphdb  # noqa: F401  (the running local FalkorDB holding the seed graph)
 
 HEAVY = ["neo4j", "pyvis", "networkx", "rdflib", "jieba", "pyshacl", "falkordb", "pyoxigraph"]
 
@@ -113,6 +113,8 @@ def test_import_kg_graph_stays_light():
 
 def test_one_name_given_as_a_string_is_one_name(graph):
     """predicates="memberOf" in a notebook asks what --predicate memberOf asks, not for eight one-letter relations."""
-    assert graph.related("青海大学", predicates="plannedMemberOf") == graph.related("青海大学", predicates=("plannedMemberOf",))
+    assert graph.related("青海大学", predicates="plannedMemberOf") == graph.related(
+        "青海大学", predicates=("plannedMemberOf",)
+    )
     v = graph.view(types="University", predicates="plannedMemberOf,memberOf")
     assert {n["group"] for n in v.nodes} == {"University"}

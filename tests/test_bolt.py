@@ -14,6 +14,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from kg import queries
 from kg.cli import cli
@@ -21,8 +22,6 @@ from kg.errors import KgError
 from kg.graphdb import GraphDb
 from kg.graphdb import free_port as _free_port
 from kg.stores.bolt import BoltConfig, BoltStore, check_read_only, export_triples, load
-
-from conftest import ROOT
 
 TRANSPORTS = ("bolt", "native")
 
@@ -87,15 +86,19 @@ def test_named_query_parity_with_sparql(store, bolt, fn, args, kwargs):
 
 def test_answers_over_bolt_are_the_known_ones(bolt):
     members = queries.members(bolt, "红领宁商").tables[0].rows
-    assert {m["member_name"] for m in members} == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+    assert {m["member_name"] for m in members} == {
+        "生物园区管委会",
+        "西宁市生物园区商会",
+        "青海大美中药科技有限公司",
+        "青海塞奇食品有限公司",
+    }
     assert [m["status"] for m in queries.memberships(bolt, "青海大学").tables[0].rows] == ["planned"]
 
 
 def test_round_trip_is_isomorphic(store, graphdb):
+    import pyoxigraph as ox
     from rdflib import Graph
     from rdflib.compare import isomorphic
-
-    import pyoxigraph as ox
 
     original = store.data_quads()
     back = export_triples(_cfg(graphdb, "bolt"))
@@ -116,7 +119,10 @@ def test_loading_twice_is_idempotent(store, graphdb):
     def counts():
         t = BoltStore(_cfg(graphdb, "native"))
         try:
-            return (t.cypher("MATCH (n) RETURN count(n) AS c", {})[0]["c"], t.cypher("MATCH ()-[r]->() RETURN count(r) AS c", {})[0]["c"])
+            return (
+                t.cypher("MATCH (n) RETURN count(n) AS c", {})[0]["c"],
+                t.cypher("MATCH ()-[r]->() RETURN count(r) AS c", {})[0]["c"],
+            )
         finally:
             t.close()
 
@@ -129,7 +135,16 @@ def test_cli_load_and_cypher_through_the_local_default(env, seed_store):
     r = CliRunner().invoke(cli, ["--store", str(seed_store), "neo4j", "load"], env=env)
     assert r.exit_code == 0, r.output
     assert "nodes" in r.output and "rows/s" in r.output
-    r = CliRunner().invoke(cli, ["cypher", "MATCH (o)-[:MEMBER_OF]->(c) RETURN o.name_zh AS member, c.name_zh AS community", "--format", "json"], env=env)
+    r = CliRunner().invoke(
+        cli,
+        [
+            "cypher",
+            "MATCH (o)-[:MEMBER_OF]->(c) RETURN o.name_zh AS member, c.name_zh AS community",
+            "--format",
+            "json",
+        ],
+        env=env,
+    )
     assert r.exit_code == 0, r.output
     rows = json.loads(r.stdout)["rows"]
     assert {row["community"] for row in rows} == {"红领宁商党建共同体"} and len(rows) == 4
@@ -137,26 +152,59 @@ def test_cli_load_and_cypher_through_the_local_default(env, seed_store):
 
 def test_backend_option_on_query_commands(env, seed_store):
     for backend in ("store", "bolt"):
-        r = CliRunner().invoke(cli, ["--store", str(seed_store), "members", "绿色算力党建联盟", "--status", "planned", "--backend", backend, "--format", "json"], env=env)
+        r = CliRunner().invoke(
+            cli,
+            [
+                "--store",
+                str(seed_store),
+                "members",
+                "绿色算力党建联盟",
+                "--status",
+                "planned",
+                "--backend",
+                backend,
+                "--format",
+                "json",
+            ],
+            env=env,
+        )
         assert r.exit_code == 0, r.output
         assert "青海大学" in {m["member_name"] for m in json.loads(r.stdout)["members"]}
 
 
-@pytest.mark.parametrize("args", [("members", "红领宁商"), ("memberships", "青海大学"), ("path", "青海大学", "金诃藏药"),
-                                  ("related", "红领宁商"), ("chain", "孵化链")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("members", "红领宁商"),
+        ("memberships", "青海大学"),
+        ("path", "青海大学", "金诃藏药"),
+        ("related", "红领宁商"),
+        ("chain", "孵化链"),
+    ],
+)
 def test_query_commands_give_the_same_json_over_bolt(env, seed_store, args):
     out = {}
     for backend in ("store", "bolt"):
-        r = CliRunner().invoke(cli, ["--store", str(seed_store), *args, "--backend", backend, "--format", "json"], env=env)
+        r = CliRunner().invoke(
+            cli, ["--store", str(seed_store), *args, "--backend", backend, "--format", "json"], env=env
+        )
         assert r.exit_code == 0, r.output
         out[backend] = json.loads(r.stdout)
     assert out["bolt"] == out["store"]
 
 
-@pytest.mark.parametrize("query", [
-    "CREATE (n:X)", "MATCH (n) SET n.x = 1", "MATCH (n) DETACH DELETE n", "MERGE (n:X {a: 1})",
-    "MATCH (n) REMOVE n.iri", "CALL db.idx.fulltext.drop('x')", "MATCH (n) CALL { WITH n DELETE n }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (n:X)",
+        "MATCH (n) SET n.x = 1",
+        "MATCH (n) DETACH DELETE n",
+        "MERGE (n:X {a: 1})",
+        "MATCH (n) REMOVE n.iri",
+        "CALL db.idx.fulltext.drop('x')",
+        "MATCH (n) CALL { WITH n DELETE n }",
+    ],
+)
 def test_write_queries_are_refused_in_read_mode(env, query):
     r = CliRunner().invoke(cli, ["cypher", query], env=env)
     assert r.exit_code == 1
@@ -172,7 +220,11 @@ def test_read_queries_pass_the_check():
 
 def test_injection_through_a_parameter_stays_a_value(env, bolt):
     hostile = "x') MATCH (m) DETACH DELETE m RETURN 1 //'\\"
-    r = CliRunner().invoke(cli, ["cypher", "MATCH (n:Resource) WHERE n.name_zh = $n RETURN n.iri AS iri", "--param", f"n={hostile}"], env=env)
+    r = CliRunner().invoke(
+        cli,
+        ["cypher", "MATCH (n:Resource) WHERE n.name_zh = $n RETURN n.iri AS iri", "--param", f"n={hostile}"],
+        env=env,
+    )
     assert r.exit_code == 1  # no such name: no rows, nothing deleted
     assert bolt.cypher("MATCH (n:Resource) RETURN count(n) AS c", {})[0]["c"] > 200
     assert bolt.cypher("RETURN $v AS v", {"v": hostile})[0]["v"] == hostile
@@ -219,12 +271,20 @@ def test_graphdb_port_taken_gives_a_clear_message(tmp_path):
 
 def test_real_subprocesses_for_graphdb_neo4j_and_cypher(env, seed_store):
     e = {**os.environ, **env, "KG_STORE": str(seed_store)}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "kg.cli", *a], capture_output=True, env=e, cwd=ROOT, timeout=120)  # noqa: E731
+
+    def run(*a):
+        return subprocess.run([sys.executable, "-m", "kg.cli", *a], capture_output=True, env=e, cwd=ROOT, timeout=120)
+
     p = run("graphdb", "status")
     assert p.returncode == 0 and b"running" in p.stdout
     p = run("neo4j", "load")
     assert p.returncode == 0, p.stderr.decode()
-    p = run("cypher", "MATCH (c:Alliance)<-[:PLANNED_MEMBER_OF]-(u:University) RETURN u.name_zh AS u ORDER BY u", "--format", "csv")
+    p = run(
+        "cypher",
+        "MATCH (c:Alliance)<-[:PLANNED_MEMBER_OF]-(u:University) RETURN u.name_zh AS u ORDER BY u",
+        "--format",
+        "csv",
+    )
     assert p.returncode == 0, p.stderr.decode()
     assert p.stdout.decode().split() == ["u", "西宁城市职业技术学院", "青海大学", "青海理工学院"]
     p = run("neo4j", "export", "--format", "nt")
@@ -232,12 +292,35 @@ def test_real_subprocesses_for_graphdb_neo4j_and_cypher(env, seed_store):
 
 
 CYPHER_LIBRARY = {
-    "members-of-community.cyp": lambda rows: {(r["member"], r["status"]) for r in rows} == {("生物园区管委会", "active"), ("西宁市生物园区商会", "active"), ("青海大美中药科技有限公司", "active"), ("青海塞奇食品有限公司", "active")},
-    "orgs-in-two-communities.cyp": lambda rows: [(r["organization"], {r["first_status"], r["second_status"]}) for r in rows] == [("生物园区管委会", {"active", "planned"})],
-    "universities-in-alliances.cyp": lambda rows: {r["university"] for r in rows} == {"青海大学", "青海理工学院", "西宁城市职业技术学院"} and {r["status"] for r in rows} == {"planned"},
-    "incubation-chain.cyp": lambda rows: [r["stage"] for r in rows] == ["启迪众创空间", "生科孵化器", "食保区加速器", "青年创业园", "青海大学科技园", "产业园"] and rows[0]["kind"] == "MakerSpace",
-    "certifications.cyp": lambda rows: {(r["organization"], r["relation"], r["qualification"]) for r in rows} >= {("金诃藏药集团有限公司", "certifiedAs", "新型研发机构"), ("偏转光电", "appliesFor", "高新技术企业")},
-    "unnamed-members.cyp": lambda rows: [(r["community"], r["declared"], r["named"], r["unnamed"]) for r in rows] == [("红领宁商党建共同体", 13, 4, 9)],
+    "members-of-community.cyp": lambda rows: (
+        {(r["member"], r["status"]) for r in rows}
+        == {
+            ("生物园区管委会", "active"),
+            ("西宁市生物园区商会", "active"),
+            ("青海大美中药科技有限公司", "active"),
+            ("青海塞奇食品有限公司", "active"),
+        }
+    ),
+    "orgs-in-two-communities.cyp": lambda rows: (
+        [(r["organization"], {r["first_status"], r["second_status"]}) for r in rows]
+        == [("生物园区管委会", {"active", "planned"})]
+    ),
+    "universities-in-alliances.cyp": lambda rows: (
+        {r["university"] for r in rows} == {"青海大学", "青海理工学院", "西宁城市职业技术学院"}
+        and {r["status"] for r in rows} == {"planned"}
+    ),
+    "incubation-chain.cyp": lambda rows: (
+        [r["stage"] for r in rows]
+        == ["启迪众创空间", "生科孵化器", "食保区加速器", "青年创业园", "青海大学科技园", "产业园"]
+        and rows[0]["kind"] == "MakerSpace"
+    ),
+    "certifications.cyp": lambda rows: (
+        {(r["organization"], r["relation"], r["qualification"]) for r in rows}
+        >= {("金诃藏药集团有限公司", "certifiedAs", "新型研发机构"), ("偏转光电", "appliesFor", "高新技术企业")}
+    ),
+    "unnamed-members.cyp": lambda rows: (
+        [(r["community"], r["declared"], r["named"], r["unnamed"]) for r in rows] == [("红领宁商党建共同体", 13, 4, 9)]
+    ),
 }
 
 
@@ -263,12 +346,21 @@ def test_the_analysts_query_with_the_official_driver(graphdb):
 
     driver = GraphDatabase.driver(graphdb.bolt_uri, auth=("neo4j", "neo4j"))
     with driver.session() as session:
-        result = session.run("MATCH (m)-[r:MEMBER_OF]->(c {name:'红领宁商党建共同体'}) RETURN m.name, r.status, r.quote")
+        result = session.run(
+            "MATCH (m)-[r:MEMBER_OF]->(c {name:'红领宁商党建共同体'}) RETURN m.name, r.status, r.quote"
+        )
         rows = [record.data() for record in result]
-        planned = session.run("MATCH (u:University)-[r:PLANNED_MEMBER_OF]->(a) RETURN u.name AS u, r.status AS s, r.since AS since, "
-                              "r.source AS source ORDER BY u").data()
+        planned = session.run(
+            "MATCH (u:University)-[r:PLANNED_MEMBER_OF]->(a) RETURN u.name AS u, r.status AS s, r.since AS since, "
+            "r.source AS source ORDER BY u"
+        ).data()
     driver.close()
-    assert {r["m.name"] for r in rows} == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+    assert {r["m.name"] for r in rows} == {
+        "生物园区管委会",
+        "西宁市生物园区商会",
+        "青海大美中药科技有限公司",
+        "青海塞奇食品有限公司",
+    }
     assert {r["r.status"] for r in rows} == {"active"}
     from kg.text import find_quote
 
@@ -276,7 +368,9 @@ def test_the_analysts_query_with_the_official_driver(graphdb):
     for r in rows:  # the quote is in the source document (after the documented normalization)
         assert r["r.quote"] and any(find_quote(text, r["r.quote"]) for text in sources)
     assert [r["u"] for r in planned] == ["西宁城市职业技术学院", "青海大学", "青海理工学院"]
-    assert {(r["s"], r["since"]) for r in planned} == {("planned", "2024")} and all(r["source"].endswith(".txt") for r in planned)
+    assert {(r["s"], r["since"]) for r in planned} == {("planned", "2024")} and all(
+        r["source"].endswith(".txt") for r in planned
+    )
 
 
 def test_one_stored_direction_and_no_bookkeeping_nodes(bolt):
@@ -295,7 +389,9 @@ def test_one_stored_direction_and_no_bookkeeping_nodes(bolt):
 
 def test_load_creates_the_indexes(bolt):
     rows = bolt.cypher("CALL db.indexes() YIELD label, properties RETURN label, properties", {})
-    assert {"iri", "name", "name_zh", "name_en"} <= {p for r in rows if r["label"] == "Resource" for p in r["properties"]}
+    assert {"iri", "name", "name_zh", "name_en"} <= {
+        p for r in rows if r["label"] == "Resource" for p in r["properties"]
+    }
 
 
 def test_a_shortcut_without_its_inverse_is_not_given_one():
@@ -307,10 +403,18 @@ def test_a_shortcut_without_its_inverse_is_not_given_one():
     org = "http://www.w3.org/ns/org#"
     a, b, c = (ox.NamedNode(f"urn:{x}") for x in "abc")
     label = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-    triples = {ox.Triple(a, ox.NamedNode(org + "memberOf"), b), ox.Triple(b, ox.NamedNode(org + "hasMember"), a),
-               ox.Triple(c, ox.NamedNode(org + "memberOf"), b), ox.Triple(a, ox.NamedNode(org + "hasMember"), c),
-               *(ox.Triple(x, label, ox.Literal(x.value, language="zh")) for x in (a, b, c))}
+    triples = {
+        ox.Triple(a, ox.NamedNode(org + "memberOf"), b),
+        ox.Triple(b, ox.NamedNode(org + "hasMember"), a),
+        ox.Triple(c, ox.NamedNode(org + "memberOf"), b),
+        ox.Triple(a, ox.NamedNode(org + "hasMember"), c),
+        *(ox.Triple(x, label, ox.Literal(x.value, language="zh")) for x in (a, b, c)),
+    }
     pg = to_property_graph(triples, one_direction=True)
-    assert sorted(pg.rels) == [("urn:a", "HAS_MEMBER", "urn:c"), ("urn:a", "MEMBER_OF", "urn:b"), ("urn:c", "org:memberOf", "urn:b")]
+    assert sorted(pg.rels) == [
+        ("urn:a", "HAS_MEMBER", "urn:c"),
+        ("urn:a", "MEMBER_OF", "urn:b"),
+        ("urn:c", "org:memberOf", "urn:b"),
+    ]
     assert pg.nodes["urn:a"]["name"] == "urn:a"
     assert set(to_triples(pg.nodes.values(), pg.rels)) == triples

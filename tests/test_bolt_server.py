@@ -15,7 +15,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.integration
@@ -34,7 +33,9 @@ def kg(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.C
     for k in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "KG_TRANSPORT", "KG_GRAPHDB_PASSWORD"):
         if env is None or k not in env:
             e.pop(k, None)
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, env=e, cwd=ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True, env=e, cwd=ROOT, timeout=timeout
+    )
 
 
 def python(code: str, timeout: float = 10) -> subprocess.CompletedProcess:
@@ -121,7 +122,9 @@ def test_both_ports_listen_on_127_0_0_1_only(server):
         assert _listening(port) == {"tcp": ["0100007F"], "tcp6": []}, port
     p = kg("graphdb", "status", env=server.env)
     assert p.returncode == 0
-    assert "listening on 127.0.0.1 only" in p.stdout and "no password: every local user can read and write it" in p.stdout
+    assert (
+        "listening on 127.0.0.1 only" in p.stdout and "no password: every local user can read and write it" in p.stdout
+    )
     assert "listening on 127.0.0.1 only" in server.started
 
 
@@ -168,13 +171,18 @@ def test_nodes_relationships_and_paths_are_driver_objects(driver):
     from neo4j.graph import Node, Path, Relationship
 
     with driver.session(database="neo4j") as s:
-        rec = s.run("MATCH (m)-[r:MEMBER_OF]->(c {name_zh: $c}) RETURN m, r, c ORDER BY m.name_zh LIMIT 1", c="红领宁商党建共同体").single()
+        rec = s.run(
+            "MATCH (m)-[r:MEMBER_OF]->(c {name_zh: $c}) RETURN m, r, c ORDER BY m.name_zh LIMIT 1",
+            c="红领宁商党建共同体",
+        ).single()
         m, r, c = rec["m"], rec["r"], rec["c"]
         assert isinstance(m, Node) and isinstance(r, Relationship) and isinstance(c, Node)
         assert r.type == "MEMBER_OF" and "Resource" in m.labels and c["name_zh"] == "红领宁商党建共同体"
         assert r.start_node.element_id == m.element_id and r.end_node.element_id == c.element_id
         assert isinstance(m.element_id, str) and m["iri"].startswith("https://w3id.org/park-kg/id/")
-        p = s.run("MATCH p = (m)-[:MEMBER_OF]->(c {name_zh: $c}) RETURN p LIMIT 1", c="红领宁商党建共同体").single()["p"]
+        p = s.run("MATCH p = (m)-[:MEMBER_OF]->(c {name_zh: $c}) RETURN p LIMIT 1", c="红领宁商党建共同体").single()[
+            "p"
+        ]
         assert isinstance(p, Path) and len(p) == 1 and p.end_node["name_zh"] == "红领宁商党建共同体"
 
 
@@ -182,9 +190,19 @@ def test_parameters_and_relationship_properties_round_trip(driver):
     hostile = "x') MATCH (m) DETACH DELETE m //'\\ 青海"
     with driver.session() as s:
         try:
-            s.execute_write(lambda tx: tx.run("CREATE (:BoltTest {name: $n})-[:SAYS {quote: $q, n: 3}]->(:BoltTest {name: 'b'})", n=hostile, q="“引号”").consume())
-            rec = s.execute_read(lambda tx: tx.run("MATCH (a:BoltTest)-[r:SAYS]->(b) RETURN a, r, b.name AS b").single())
-            assert rec["a"]["name"] == hostile and rec["r"]["quote"] == "“引号”" and rec["r"]["n"] == 3 and rec["b"] == "b"
+            s.execute_write(
+                lambda tx: tx.run(
+                    "CREATE (:BoltTest {name: $n})-[:SAYS {quote: $q, n: 3}]->(:BoltTest {name: 'b'})",
+                    n=hostile,
+                    q="“引号”",
+                ).consume()
+            )
+            rec = s.execute_read(
+                lambda tx: tx.run("MATCH (a:BoltTest)-[r:SAYS]->(b) RETURN a, r, b.name AS b").single()
+            )
+            assert (
+                rec["a"]["name"] == hostile and rec["r"]["quote"] == "“引号”" and rec["r"]["n"] == 3 and rec["b"] == "b"
+            )
             assert s.run("UNWIND range(1, 2500) AS i RETURN i").value()[-1] == 2500  # several PULLs
             summary = s.run("MATCH (a:BoltTest) SET a.seen = true").consume()
             assert summary.counters.properties_set == 2
@@ -196,9 +214,11 @@ def test_values_of_every_kind_come_back_as_the_driver_types(driver):
     from neo4j.time import Date, DateTime, Duration, Time
 
     with driver.session() as s:
-        rec = s.run("RETURN date('2024-01-02') AS d, localdatetime('2024-01-02T03:04:05') AS dt, localtime('10:11:12') AS t, "
-                    "duration('P1DT2H') AS du, 1.25 AS f, -2 AS i, [1, 'a', null] AS l, {k: 'v'} AS m, true AS b, $p AS p",
-                    p={"deep": [1, {"x": None}], "big": 2**40, "text": "“青海”"}).single()
+        rec = s.run(
+            "RETURN date('2024-01-02') AS d, localdatetime('2024-01-02T03:04:05') AS dt, localtime('10:11:12') AS t, "
+            "duration('P1DT2H') AS du, 1.25 AS f, -2 AS i, [1, 'a', null] AS l, {k: 'v'} AS m, true AS b, $p AS p",
+            p={"deep": [1, {"x": None}], "big": 2**40, "text": "“青海”"},
+        ).single()
     assert rec["d"] == Date(2024, 1, 2) and isinstance(rec["dt"], DateTime) and rec["t"] == Time(10, 11, 12)
     assert rec["du"] == Duration(days=1, hours=2)
     assert (rec["f"], rec["i"], rec["l"], rec["m"], rec["b"]) == (1.25, -2, [1, "a", None], {"k": "v"}, True)
@@ -208,8 +228,12 @@ def test_values_of_every_kind_come_back_as_the_driver_types(driver):
 def test_garbage_on_the_bolt_port_leaves_the_server_serving(server, driver):
     import socket
 
-    for junk in (b"GET / HTTP/1.1\r\n\r\n", b"\x60\x60\xb0\x17" + b"\x00" * 16,
-                 b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" * 4 + b"\x00\x03\xb1\x01\xff\x00\x00", b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" * 4 + b"\xff\xff"):
+    for junk in (
+        b"GET / HTTP/1.1\r\n\r\n",
+        b"\x60\x60\xb0\x17" + b"\x00" * 16,
+        b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" * 4 + b"\x00\x03\xb1\x01\xff\x00\x00",
+        b"\x60\x60\xb0\x17" + b"\x00\x00\x04\x05" * 4 + b"\xff\xff",
+    ):
         with socket.create_connection(("127.0.0.1", server.bolt_port), timeout=5) as c:
             c.sendall(junk)
             c.shutdown(socket.SHUT_WR)
@@ -231,7 +255,9 @@ def test_neo4j_routing_uri_and_an_unknown_database(server):
 def test_a_password_is_required_on_both_ports(locked):
     outcomes = []
     for auth in ("None", "('neo4j', 'wrong')", "('neo4j', 's3cret-pw')"):
-        code = "import sys\nfrom neo4j.exceptions import AuthError\n\ntry:\n" + textwrap.indent(ANALYST.format(uri=locked.uri, auth=auth), "    ")
+        code = "import sys\nfrom neo4j.exceptions import AuthError\n\ntry:\n" + textwrap.indent(
+            ANALYST.format(uri=locked.uri, auth=auth), "    "
+        )
         p = python(code + "except AuthError:\n    print('AuthError')\n")
         assert p.returncode == 0, p.stderr[-2000:]
         outcomes.append(p.stdout.strip())
@@ -248,14 +274,21 @@ def test_kg_uses_the_password_and_hides_a_wrong_one(locked):
         p = kg("cypher", "RETURN 1 AS x", "--transport", transport, "--format", "csv", env=locked.env, timeout=10)
         assert p.returncode == 0 and p.stdout.split() == ["x", "1"], p.stderr
     env = {k: v for k, v in locked.env.items() if k != "KG_GRAPHDB_PASSWORD"}
-    p = kg("cypher", "RETURN 1 AS x", env={**env, "NEO4J_URI": locked.uri, "NEO4J_USER": "bob", "NEO4J_PASSWORD": "not-it-pw"}, timeout=10)
+    p = kg(
+        "cypher",
+        "RETURN 1 AS x",
+        env={**env, "NEO4J_URI": locked.uri, "NEO4J_USER": "bob", "NEO4J_PASSWORD": "not-it-pw"},
+        timeout=10,
+    )
     assert p.returncode == 1
     assert "authentication failed" in p.stderr and "'bob'" in p.stderr
     assert "not-it-pw" not in p.stderr and p.stderr.strip().count("\n") == 0
     # without NEO4J_URI, NEO4J_USER / NEO4J_PASSWORD are not sent to the local server: it needs KG_GRAPHDB_PASSWORD
     p = kg("cypher", "RETURN 1 AS x", env={**env, "NEO4J_USER": "bob", "NEO4J_PASSWORD": "not-it-pw"}, timeout=10)
     assert p.returncode == 1 and p.stderr.strip().count("\n") == 0
-    assert "authentication failed" in p.stderr and "without credentials" in p.stderr and "KG_GRAPHDB_PASSWORD" in p.stderr
+    assert (
+        "authentication failed" in p.stderr and "without credentials" in p.stderr and "KG_GRAPHDB_PASSWORD" in p.stderr
+    )
     assert "not-it-pw" not in p.stderr and "bob" not in p.stderr
 
 

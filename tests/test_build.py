@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from conftest import SEED_STEM
 
 from kg.build import ShaclError, build
 from kg.errors import BuildLocked
 from kg.facts import FactsError
 from kg.queries import members
 from kg.stores.embedded import EmbeddedStore, StoreDir
-
-from conftest import SEED_STEM
 
 
 def _members(store_path) -> set[str]:
@@ -35,7 +34,10 @@ def test_change_in_facts_triggers_rebuild(seeds_copy, tmp_path):
     store = tmp_path / "store"
     build(seeds_copy / "facts", store)
     f = seeds_copy / "facts" / f"{SEED_STEM}.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("name_en: Qinghai University\n", "name_en: Qinghai Univ.\n"), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("name_en: Qinghai University\n", "name_en: Qinghai Univ.\n"),
+        encoding="utf-8",
+    )
     assert not build(seeds_copy / "facts", store).noop
     assert EmbeddedStore(store).names.resolve("Qinghai Univ.").name == "青海大学"
 
@@ -106,34 +108,50 @@ def test_ids_are_stable_across_rebuilds(seeds_copy, tmp_path):
 
 
 def test_planned_membership_never_materialized_as_active(store):
-    rows = store.select("""SELECT ?m ?o WHERE { ?x a org:Membership ; park:status park:planned ; org:member ?m ; org:organization ?o .
-                               ?m org:memberOf ?o . FILTER NOT EXISTS { ?y a org:Membership ; park:status park:active ; org:member ?m ; org:organization ?o } }""")
+    rows = store.select("""SELECT ?m ?o WHERE {
+        ?x a org:Membership ; park:status park:planned ; org:member ?m ; org:organization ?o .
+        ?m org:memberOf ?o .
+        FILTER NOT EXISTS { ?y a org:Membership ; park:status park:active ; org:member ?m ; org:organization ?o } }""")
     assert rows == []
-    assert store.select("SELECT ?o WHERE { <https://w3id.org/park-kg/id/university/qinghai-daxue> org:memberOf ?o }") == []
+    assert (
+        store.select("SELECT ?o WHERE { <https://w3id.org/park-kg/id/university/qinghai-daxue> org:memberOf ?o }") == []
+    )
 
 
 def test_every_statement_has_evidence_in_a_named_graph(store):
-    rows = store.select("""SELECT ?x WHERE { { ?x a org:Membership } UNION { ?x a park:Assertion } UNION { ?x a park:Indicator }
+    rows = store.select("""SELECT ?x WHERE {
+                               { ?x a org:Membership } UNION { ?x a park:Assertion } UNION { ?x a park:Indicator }
                                FILTER NOT EXISTS { ?x prov:wasDerivedFrom/park:quote ?q } }""")
     assert rows == []
     graphs = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert {r["g"] for r in graphs} == {"https://w3id.org/park-kg/id/doc/xnbio-2024-07a", "https://w3id.org/park-kg/ontology"}
+    assert {r["g"] for r in graphs} == {
+        "https://w3id.org/park-kg/id/doc/xnbio-2024-07a",
+        "https://w3id.org/park-kg/ontology",
+    }
 
 
 def test_evidence_offsets_point_at_the_quote_in_the_raw_text(store):
-    from kg.text import match_key
-
     from conftest import SEEDS
 
+    from kg.text import match_key
+
     raw = (SEEDS / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8")
-    rows = store.select("SELECT ?q ?s ?e WHERE { ?ev a park:Evidence ; park:quote ?q ; park:startOffset ?s ; park:endOffset ?e }")
+    rows = store.select(
+        "SELECT ?q ?s ?e WHERE { ?ev a park:Evidence ; park:quote ?q ; park:startOffset ?s ; park:endOffset ?e }"
+    )
     assert len(rows) > 50
     for r in rows:
         assert match_key(raw[r["s"] : r["e"]]) == match_key(r["q"])
 
 
 def test_english_labels_are_marked_as_translations(store):
-    assert store.select("SELECT ?s WHERE { GRAPH ?g { ?s rdfs:label ?l FILTER(lang(?l) = 'en') } FILTER(?g != <https://w3id.org/park-kg/ontology>) }") == []
+    assert (
+        store.select(
+            "SELECT ?s WHERE { GRAPH ?g { ?s rdfs:label ?l FILTER(lang(?l) = 'en') } FILTER(?g != "
+            "<https://w3id.org/park-kg/ontology>) }"
+        )
+        == []
+    )
     assert len(store.select("SELECT ?s WHERE { ?s park:translatedLabel ?l FILTER(lang(?l) = 'en') }")) >= 60
 
 
@@ -144,7 +162,12 @@ def test_build_reports_each_phase_as_progress_steps(seeds_copy, tmp_path):
     build(seeds_copy / "facts", tmp_path / "store", progress=steps.append)
     phases = [s.phase for s in steps if isinstance(s, Step)]
     assert [p for i, p in enumerate(phases) if p not in phases[:i]][:5] == [
-        "loading facts", "checking references across files", "compiling", "SHACL", "writing quads"]
+        "loading facts",
+        "checking references across files",
+        "compiling",
+        "SHACL",
+        "writing quads",
+    ]
     loaded = [s for s in steps if isinstance(s, Step) and s.phase == "loading facts"]
     assert (loaded[-1].done, loaded[-1].total, loaded[-1].unit) == (1, 1, "files")
     written = [s for s in steps if isinstance(s, Step) and s.phase == "writing quads"][-1]

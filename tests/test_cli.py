@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
@@ -53,7 +52,9 @@ def test_alliance_has_no_active_members(kg):
 
 def test_qinghai_university_membership_is_planned_never_active(kg):
     data = _json(kg("memberships", "青海大学", "--format", "json"))
-    assert [(m["org_name"], m["status"]) for m in data["memberships"]] == [("西宁经济技术开发区生物科技产业园区绿色算力党建联盟", "planned")]
+    assert [(m["org_name"], m["status"]) for m in data["memberships"]] == [
+        ("西宁经济技术开发区生物科技产业园区绿色算力党建联盟", "planned")
+    ]
     r = kg("memberships", "青海大学", "--status", "active")
     assert r.exit_code == 1
 
@@ -85,7 +86,9 @@ def test_path_with_active_relations_only_finds_none_for_the_university(kg):
 def test_show_entity_with_relations_and_evidence(kg):
     data = _json(kg("show", "金诃藏药", "--format", "json"))
     assert data["subject"]["matched_by"] == "alias"
-    assert {"relation": "locatedIn", "other": "西宁经济技术开发区生物科技产业园区"}.items() <= next(r for r in data["relations"] if r["relation"] == "locatedIn").items()
+    assert {"relation": "locatedIn", "other": "西宁经济技术开发区生物科技产业园区"}.items() <= next(
+        r for r in data["relations"] if r["relation"] == "locatedIn"
+    ).items()
     assert {r["other"] for r in data["relations"] if r["relation"] == "certifiedAs"} >= {"新型研发机构"}
     assert all(r["quote"] for r in data["relations"])
     assert "Company" in {t["type"] for t in data["types"]}
@@ -109,14 +112,18 @@ def test_related_lists_neighbours_with_direction(kg):
 def test_related_predicate_filter_and_depth(kg):
     one = _json(kg("related", "青海大学", "--predicate", "plannedMemberOf", "--format", "json"))["related"]
     assert {r["entity"] for r in one} == {"西宁经济技术开发区生物科技产业园区绿色算力党建联盟"}
-    two = _json(kg("related", "青海大学", "--predicate", "plannedMemberOf", "--depth", "2", "--format", "json"))["related"]
+    two = _json(kg("related", "青海大学", "--predicate", "plannedMemberOf", "--depth", "2", "--format", "json"))[
+        "related"
+    ]
     assert ALLIANCE_PLANNED <= {r["entity"] for r in two} | {r["from"] for r in two}
 
 
 def test_orgs_by_type_and_in_park(kg):
     unis = _json(kg("orgs", "--type", "University", "--format", "json"))["orgs"]
     assert {o["name"] for o in unis} == {"青海大学", "青海理工学院", "西宁城市职业技术学院"}
-    assert {o["name"] for o in _json(kg("orgs", "--type", "高等院校", "--format", "json"))["orgs"]} == {o["name"] for o in unis}
+    assert {o["name"] for o in _json(kg("orgs", "--type", "高等院校", "--format", "json"))["orgs"]} == {
+        o["name"] for o in unis
+    }
     inside = {o["name"] for o in _json(kg("orgs", "--in", "园区", "--format", "json"))["orgs"]}
     assert "金诃藏药集团有限公司" in inside and "青海大学" not in inside
     everything = _json(kg("orgs", "--format", "json"))["orgs"]
@@ -134,7 +141,11 @@ def test_stats_counts(kg):
     assert classes["org:Membership"] == 10 and classes["park:University"] == 3
     assert classes["park:Evidence"] > 50
     predicates = {c["predicate"]: c["count"] for c in data["predicates"]}  # prefixed, as classes are (issue 15.9)
-    assert predicates["rdf:type"] > 100 and "park:quote" in predicates and not any(p.startswith("http") for p in predicates)
+    assert (
+        predicates["rdf:type"] > 100
+        and "park:quote" in predicates
+        and not any(p.startswith("http") for p in predicates)
+    )
 
 
 def test_csv_format(kg):
@@ -185,7 +196,13 @@ def test_missing_store_is_one_line(tmp_path):
 
 def test_real_subprocess_members(seed_store):
     env = {**os.environ, "KG_STORE": str(seed_store)}
-    p = subprocess.run([sys.executable, "-m", "kg.cli", "members", "红领宁商", "--format", "json"], capture_output=True, env=env, cwd=ROOT, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "members", "红领宁商", "--format", "json"],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert p.returncode == 0, p.stderr.decode()
     data = json.loads(p.stdout.decode("utf-8"))
     assert {m["member_name"] for m in data["members"]} == HONGLING_NAMED
@@ -197,7 +214,9 @@ def test_real_subprocess_build_and_unknown_name(tmp_path):
     p = subprocess.run([sys.executable, "-m", "kg.cli", "build"], capture_output=True, env=env, cwd=ROOT, timeout=300)
     assert p.returncode == 0, p.stderr.decode()
     assert "built" in p.stdout.decode() and "triples" in p.stdout.decode()
-    p = subprocess.run([sys.executable, "-m", "kg.cli", "show", "no-such-org"], capture_output=True, env=env, cwd=ROOT, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "show", "no-such-org"], capture_output=True, env=env, cwd=ROOT, timeout=60
+    )
     assert p.returncode == 1 and b"Traceback" not in p.stderr and b"no entity named" in p.stderr
 
 
@@ -229,7 +248,9 @@ def test_show_csv_names_each_column_once(kg):
     r = kg("show", "青海大学", "--format", "csv")
     header = next(csv.reader(io.StringIO(r.output)))
     assert len(header) == len(set(header)) and "role" in header
-    data = _json(kg("show", "红领宁商", "--format", "json"))  # the table had it twice too, the direction lost under the role
+    data = _json(
+        kg("show", "红领宁商", "--format", "json")
+    )  # the table had it twice too, the direction lost under the role
     assert {(m["relation"], m["role"]) for m in data["memberships"]} == {("has member", "基层党组织")}
 
 
@@ -237,9 +258,14 @@ def test_related_says_a_predicate_filter_hid_a_planned_membership(kg):
     """Issue 15.9: `kg related 青海大学 --predicate memberOf` said nothing of the planned membership."""
     r = kg("related", "青海大学", "--predicate", "memberOf")
     assert r.exit_code == 1 and "(none)" in r.stdout
-    assert "not shown: 1 planned plannedMemberOf relation(s); see with: kg related 青海大学 --predicate plannedMemberOf" in r.stdout
+    assert (
+        "not shown: 1 planned plannedMemberOf relation(s); see with: kg related 青海大学 --predicate plannedMemberOf"
+        in r.stdout
+    )
     shown = _json(kg("related", "青海大学", "--predicate", "plannedMemberOf", "--format", "json"))
-    assert [(x["relation"], x["status"]) for x in shown["related"]] == [("plannedMemberOf", "planned")] and "notes" not in shown
+    assert [(x["relation"], x["status"]) for x in shown["related"]] == [
+        ("plannedMemberOf", "planned")
+    ] and "notes" not in shown
 
 
 def test_work_commands_report_json(kg, seed_store, tmp_path):
@@ -248,17 +274,31 @@ def test_work_commands_report_json(kg, seed_store, tmp_path):
 
     from kg.cli import cli
 
-    built = _json(CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "build", "--facts", str(ROOT / "seeds/facts"), "--format", "json"]))
+    built = _json(
+        CliRunner().invoke(
+            cli, ["--store", str(tmp_path / "store"), "build", "--facts", str(ROOT / "seeds/facts"), "--format", "json"]
+        )
+    )
     assert built["built"] is True and built["counts"]["entities"] == 70 and built["store"] == str(tmp_path / "store")
-    again = _json(CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "build", "--facts", str(ROOT / "seeds/facts"), "--format", "json"]))
+    again = _json(
+        CliRunner().invoke(
+            cli, ["--store", str(tmp_path / "store"), "build", "--facts", str(ROOT / "seeds/facts"), "--format", "json"]
+        )
+    )
     assert again["built"] is False
     view = _json(kg("view", "-o", str(tmp_path / "v.html"), "--community", "红领宁商", "--format", "json"))
     assert view["output"] == str(tmp_path / "v.html") and (tmp_path / "v.html").is_file()
-    said = kg("view", "-o", str(tmp_path / "v.html"), "--community", "红领宁商").stdout  # the summary people read, same figures
+    said = kg(
+        "view", "-o", str(tmp_path / "v.html"), "--community", "红领宁商"
+    ).stdout  # the summary people read, same figures
     assert f"— {view['entities']} entities, {view['relations']} relations" in said and view["entities"] >= 5
     article = sorted((ROOT / "seeds/sources").glob("*.txt"))[0]
     ex = _json(kg("extract", str(article), "--facts", str(ROOT / "seeds/facts"), "--format", "json"))
-    assert ex["counts"]["known"] > 0 and ex["candidates"].startswith(("#", "source", "extraction")) and ex["output"] is None
+    assert (
+        ex["counts"]["known"] > 0
+        and ex["candidates"].startswith(("#", "source", "extraction"))
+        and ex["output"] is None
+    )
 
 
 def test_help_gives_each_command_its_whole_summary():
@@ -267,15 +307,23 @@ def test_help_gives_each_command_its_whole_summary():
 
     from kg.cli import cli
 
-    for args in ([ "--help"], ["graphdb", "--help"], ["neo4j", "--help"]):
+    for args in (["--help"], ["graphdb", "--help"], ["neo4j", "--help"]):
         r = CliRunner().invoke(cli, args, terminal_width=80)
         assert r.exit_code == 0 and "..." not in r.output.split("Commands:")[1], r.output
-    assert "An ordered chain (e.g. the incubation chain), given the chain" in " ".join(CliRunner().invoke(cli, ["--help"], terminal_width=80).output.split())
+    assert "An ordered chain (e.g. the incubation chain), given the chain" in " ".join(
+        CliRunner().invoke(cli, ["--help"], terminal_width=80).output.split()
+    )
 
 
 def test_shell_completion_offers_entity_names(seed_store):
     """Issue 15.9: completion (documented in the CLI how-to) completes entity names from the built store."""
-    env = {**os.environ, "KG_STORE": str(seed_store), "COMP_WORDS": "kg members 红领", "COMP_CWORD": "2", "_KG_COMPLETE": "bash_complete"}
+    env = {
+        **os.environ,
+        "KG_STORE": str(seed_store),
+        "COMP_WORDS": "kg members 红领",
+        "COMP_CWORD": "2",
+        "_KG_COMPLETE": "bash_complete",
+    }
     r = subprocess.run([sys.executable, "-m", "kg.cli"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
     assert "plain,红领宁商党建共同体" in r.stdout.splitlines(), r.stdout + r.stderr
     env["KG_STORE"] = str(seed_store.parent / "no-such-store")

@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 ONTOLOGY = "https://w3id.org/park-kg/ontology"
@@ -29,12 +28,22 @@ def expected(seed_store):
     return {
         "quads": count(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
         "graphs": count(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
-        "triples": count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"),
+        "triples": count(
+            store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+        ),
         "nodes": count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {data} }}"),
-        "relationships": count(store, f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
-            {data} FILTER(?p != rdf:type) GRAPH ?g2 {{ ?o ?p2 ?o2 }} FILTER(?g2 != <{ONTOLOGY}>) }} }}"""),
-        "data_triples": {(r["s"], r["p"], r["v"], r["lang"], r["dt"]) for r in store.select(
-            f"SELECT DISTINCT ?s ?p (STR(?o) AS ?v) (COALESCE(LANG(?o), '') AS ?lang) (IF(isLiteral(?o), STR(DATATYPE(?o)), '') AS ?dt) WHERE {{ {data} }}")},
+        "relationships": count(
+            store,
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+            {data} FILTER(?p != rdf:type) GRAPH ?g2 {{ ?o ?p2 ?o2 }} FILTER(?g2 != <{ONTOLOGY}>) }} }}""",
+        ),
+        "data_triples": {
+            (r["s"], r["p"], r["v"], r["lang"], r["dt"])
+            for r in store.select(
+                "SELECT DISTINCT ?s ?p (STR(?o) AS ?v) (COALESCE(LANG(?o), '') AS ?lang) (IF(isLiteral(?o), "
+                f"STR(DATATYPE(?o)), '') AS ?dt) WHERE {{ {data} }}"
+            )
+        },
     }
 
 
@@ -61,7 +70,8 @@ def test_dataset_formats_keep_named_graphs(kg, tmp_path, expected, fmt, rdflib_f
     assert {str(q[3]) for q in quads} == {ONTOLOGY, "https://w3id.org/park-kg/id/doc/xnbio-2024-07a"}
     assert f"{expected['quads']:,} quads" in r.output
     assert (rdflib.URIRef(JINHE), rdflib.SKOS.prefLabel, rdflib.Literal("金诃藏药集团有限公司", lang="zh")) in ds.graph(
-        rdflib.URIRef("https://w3id.org/park-kg/id/doc/xnbio-2024-07a"))
+        rdflib.URIRef("https://w3id.org/park-kg/id/doc/xnbio-2024-07a")
+    )
 
 
 def test_turtle_is_the_union(kg, tmp_path, expected):
@@ -86,12 +96,18 @@ def test_graphml_opens_in_networkx_with_chinese_labels(kg, tmp_path, expected):
     g = nx.read_graphml(out)
     assert (g.number_of_nodes(), g.number_of_edges()) == (expected["nodes"], expected["relationships"])
     jinhe = g.nodes[JINHE]
-    assert jinhe["label"] == "金诃藏药集团有限公司" and jinhe["name_zh"] == "金诃藏药集团有限公司" and jinhe["aliases"] == "金诃藏药"
+    assert (
+        jinhe["label"] == "金诃藏药集团有限公司"
+        and jinhe["name_zh"] == "金诃藏药集团有限公司"
+        and jinhe["aliases"] == "金诃藏药"
+    )
     assert "Company" in jinhe["labels"].split(":")
     hongling = "https://w3id.org/park-kg/id/community/hongling-ningshang"
     members = {g.nodes[a]["label"] for a, b, d in g.in_edges(hongling, data=True) if d["type"] == "MEMBER_OF"}
     assert members == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
-    assert not [1 for a, b, d in g.edges(data=True) if d["type"] == "MEMBER_OF" and g.nodes[a]["label"] == "青海大学"]  # planned
+    assert not [
+        1 for a, b, d in g.edges(data=True) if d["type"] == "MEMBER_OF" and g.nodes[a]["label"] == "青海大学"
+    ]  # planned
 
 
 def _read_typed(path, delim):
@@ -119,8 +135,14 @@ def test_csv_in_neo4j_admin_layout_round_trips_to_the_rdf(seed_store, tmp_path, 
     from kg import pg
 
     out = tmp_path / "csv"
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "export", "--format", "csv", "-o", str(out)],
-                       capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "--store", str(seed_store), "export", "--format", "csv", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert "neo4j-admin database import full" in r.stderr
     m = re.search(r"--array-delimiter='(.)'", r.stderr)
@@ -136,7 +158,11 @@ def test_csv_in_neo4j_admin_layout_round_trips_to_the_rdf(seed_store, tmp_path, 
     ids = {n["iri"] for n in nodes}
     assert all(r[":START_ID"] in ids and r[":END_ID"] in ids for r in rels)
     jinhe = next(n for n in nodes if n["iri"] == JINHE)
-    assert "Company" in jinhe[":LABEL"].split(delim) and jinhe["name_zh"] == "金诃藏药集团有限公司" and jinhe["aliases"] == ["金诃藏药"]
+    assert (
+        "Company" in jinhe[":LABEL"].split(delim)
+        and jinhe["name_zh"] == "金诃藏药集团有限公司"
+        and jinhe["aliases"] == ["金诃藏药"]
+    )
     with open(out / "kg_schema.csv", encoding="utf-8", newline="") as f:
         schema = [{k: v for k, v in row.items() if k != ":LABEL"} for row in csv.DictReader(f)]
     props = [{k: v for k, v in n.items() if k != ":LABEL"} for n in nodes]
@@ -145,7 +171,13 @@ def test_csv_in_neo4j_admin_layout_round_trips_to_the_rdf(seed_store, tmp_path, 
     def key(t):
         o = t.object
         lit = isinstance(o, ox.Literal)
-        return (t.subject.value, t.predicate.value, o.value, o.language or "" if lit else "", o.datatype.value if lit else "")
+        return (
+            t.subject.value,
+            t.predicate.value,
+            o.value,
+            o.language or "" if lit else "",
+            o.datatype.value if lit else "",
+        )
 
     assert {key(t) for t in triples} == expected["data_triples"]
 

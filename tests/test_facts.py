@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 import pytest
+from conftest import SEED_STEM, SEEDS
 
 from kg.facts import FactsError, load_facts
 from kg.text import find_quote
-
-from conftest import SEEDS, SEED_STEM
 
 GOOD = f"""\
 source: {SEED_STEM}
@@ -62,17 +60,27 @@ def test_seed_facts_load():
     [
         ("    name: 青海大学\n", "    name: 青海大学\n    founded: 1958\n", 6, "unknown field 'founded'"),
         ("    quote: 青海大学、青海理工学院\n", "", 3, "missing required field 'quote'"),
-        ("    organization: alliance/lianmeng\n", "    organization: alliance/lianmen\n", 14, "'alliance/lianmen' is not a defined entity (did you mean alliance/lianmeng?)"),
+        (
+            "    organization: alliance/lianmeng\n",
+            "    organization: alliance/lianmen\n",
+            14,
+            "'alliance/lianmen' is not a defined entity (did you mean alliance/lianmeng?)",
+        ),
         ("    quote: 青海大学、青海理工学院\n", "    quote: 青海大学已经加入联盟\n", 7, "not found in source"),
         ("    type: University\n", "    type: Univercity\n", 4, "unknown type 'Univercity' (did you mean University?)"),
         ("    status: planned\n", "    status: maybe\n", 15, "status 'maybe' is not one of active, planned, ended"),
         ("    date: 2024\n", "    date: 2024-13\n", 16, "'2024-13' is not a valid date"),
         ("    date: 2024\n", "    date: next year\n", 16, "is not a date"),
-        ("  - id: alliance/lianmeng\n", "  - id: university/qinghai-daxue\n", 8, "duplicate entity id 'university/qinghai-daxue' (first defined at"),
+        (
+            "  - id: alliance/lianmeng\n",
+            "  - id: university/qinghai-daxue\n",
+            8,
+            "duplicate entity id 'university/qinghai-daxue' (first defined at",
+        ),
         ("  - id: alliance/lianmeng\n", "  - id: Alliance/联盟\n", 8, "must be <kind>/<ascii-slug>"),
         ("    name: 青海大学\n", "    name: 北京大学\n", 5, "name '北京大学' not found in source"),
         ("    name: 青海大学\n", "    name: 青海大学\n    aliases: [青大]\n", 6, "aliases '青大' not found in source"),
-        ("    name: 青海大学\n", "    name: \"青海\\u0007大学\"\n", 5, "contains control characters"),
+        ("    name: 青海大学\n", '    name: "青海\\u0007大学"\n', 5, "contains control characters"),
         ("memberships:\n", "memberships:\n  - just a string\n", 13, "must be a mapping"),
         ("source:", "sauce: x\nsource:", 1, "unknown section 'sauce'"),
     ],
@@ -182,7 +190,9 @@ def test_files_read_in_parallel_give_the_same_records_and_problems(tmp_path):
     assert len(paths) >= 4
     one = load_files(paths, tmp_path / "sources", workers=1)
     assert load_files(paths, tmp_path / "sources", workers=2) == one
-    paths[1].write_text(paths[1].read_text(encoding="utf-8").replace("status: active", "status: maybe", 1), encoding="utf-8")
+    paths[1].write_text(
+        paths[1].read_text(encoding="utf-8").replace("status: active", "status: maybe", 1), encoding="utf-8"
+    )
     errors = []
     for workers in (1, 2):
         with pytest.raises(FactsError) as e:

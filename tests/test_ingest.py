@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
-from conftest import ROOT, SEED_STEM, SEEDS
+from conftest import ROOT, SEED_STEM
 
 from kg.cli import cli
 from kg.errors import BuildLocked, KgError
@@ -21,9 +20,9 @@ from kg.extract import KnownEntities, extract, write_candidates
 from kg.extract.lexicon import ORG_TYPES
 from kg.extract.score import from_facts, read_gold, score
 from kg.facts import FactsError, load_facts
-from kg.ingest import diff, ingest
 from kg.stores.embedded import EmbeddedStore, StoreDir
 from kg.text import name_key
+from kg.workflows.ingest import diff, ingest
 
 DATA = ROOT / "tests" / "data" / "extract"
 
@@ -87,13 +86,17 @@ def test_ingest_against_the_graph_creates_no_duplicate_of_a_known_entity(seeds_c
     ingest(cand, facts_dir, tmp_path / "store", accept_all=True, shacl=False)
     after = load_facts(facts_dir)
     new = {eid: e for eid, e in after.entities.items() if eid not in before.entities}
-    clashes = [(eid, n) for eid, e in new.items() for n in (e["name"], *e.get("aliases", [])) if name_key(n) in known_keys]
+    clashes = [
+        (eid, n) for eid, e in new.items() for n in (e["name"], *e.get("aliases", [])) if name_key(n) in known_keys
+    ]
     assert not clashes
     assert not _duplicates(after)
     merged = seed_file.read_text(encoding="utf-8")
     assert merged.startswith(curated_text.rstrip("\n")[:2000])  # curated text and comments kept
     assert "# ---- 红领宁商 party-building community and its members ----" in merged
-    assert sum(len(ff.memberships) for ff in after.files) == sum(len(ff.memberships) for ff in before.files)  # nothing twice
+    assert sum(len(ff.memberships) for ff in after.files) == sum(
+        len(ff.memberships) for ff in before.files
+    )  # nothing twice
 
 
 def test_new_article_is_installed_with_its_source_and_queryable(seeds_copy, tmp_path):
@@ -103,7 +106,9 @@ def test_new_article_is_installed_with_its_source_and_queryable(seeds_copy, tmp_
     cand = _candidates(article, tmp_path / "c.yaml", seeds_copy / "facts")
     report = ingest(cand, seeds_copy / "facts", tmp_path / "store", accept_all=True)
     assert report.source_installed and report.target == seeds_copy / "facts" / "yinchuan_kechuang.yaml"
-    assert (seeds_copy / "sources" / "yinchuan_kechuang.txt").read_text(encoding="utf-8") == article.read_text(encoding="utf-8")
+    assert (seeds_copy / "sources" / "yinchuan_kechuang.txt").read_text(encoding="utf-8") == article.read_text(
+        encoding="utf-8"
+    )
     meta = yaml.safe_load((seeds_copy / "sources" / "yinchuan_kechuang.meta.yaml").read_text(encoding="utf-8"))
     assert meta["id"] == "yinchuan-kechuang" and meta["title_is_descriptive"] is True
     text = report.target.read_text(encoding="utf-8")
@@ -183,8 +188,13 @@ def test_bad_quote_is_reported_at_the_candidates_line_and_changes_nothing(seeds_
     cand = _candidates(DATA / "suzhou_jianxun.txt", tmp_path / "c.yaml", seeds_copy / "facts")
     text = cand.read_text(encoding="utf-8")
     first_quote = next(ln for ln in text.splitlines() if ln.strip().startswith("quote:") and "entities" not in ln)
-    cand.write_text(text.replace(first_quote, first_quote.split("quote:")[0] + "quote: 这句话原文里没有", 1), encoding="utf-8")
-    line = cand.read_text(encoding="utf-8").splitlines().index(first_quote.split("quote:")[0] + "quote: 这句话原文里没有") + 1
+    cand.write_text(
+        text.replace(first_quote, first_quote.split("quote:")[0] + "quote: 这句话原文里没有", 1), encoding="utf-8"
+    )
+    line = (
+        cand.read_text(encoding="utf-8").splitlines().index(first_quote.split("quote:")[0] + "quote: 这句话原文里没有")
+        + 1
+    )
     before = _tree_hash(seeds_copy)
     with pytest.raises(FactsError) as err:
         ingest(cand, seeds_copy / "facts", tmp_path / "store", accept_all=True)
@@ -247,7 +257,18 @@ def test_diff_is_empty_after_build_and_shows_removals(seeds_copy, tmp_path):
     assert same.unchanged and same.report.empty
     seed_file = seeds_copy / "facts" / f"{SEED_STEM}.yaml"
     text = seed_file.read_text(encoding="utf-8")
-    seed_file.write_text(text.replace("  - member: company/saiqi-shipin\n    organization: community/hongling-ningshang\n", "  - member: company/saiqi-shipin\n    organization: community/hongling-ningshang\n", 1).replace("status: active\n    date: 2024-06\n    role: 基层党组织\n", "status: ended\n    date: 2024-06\n    role: 基层党组织\n", 1), encoding="utf-8")
+    seed_file.write_text(
+        text.replace(
+            "  - member: company/saiqi-shipin\n    organization: community/hongling-ningshang\n",
+            "  - member: company/saiqi-shipin\n    organization: community/hongling-ningshang\n",
+            1,
+        ).replace(
+            "status: active\n    date: 2024-06\n    role: 基层党组织\n",
+            "status: ended\n    date: 2024-06\n    role: 基层党组织\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     changed = diff(seeds_copy / "facts", store)
     assert changed.added > 0 and changed.removed > 0
     kinds = {(r["change"], r["kind"]) for r in changed.report.tables[0].rows}
@@ -267,22 +288,60 @@ def test_kg_ingest_and_kg_diff_subprocess(seeds_copy, tmp_path):
     store = tmp_path / "store"
     cand = _candidates(DATA / "tainan_kexue_trad.txt", tmp_path / "c.yaml", seeds_copy / "facts")
     env_args = ["--store", str(store)]
-    r = subprocess.run([sys.executable, "-m", "kg.cli", *env_args, "ingest", str(cand), "--facts", str(seeds_copy / "facts"), "--accept-all"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            *env_args,
+            "ingest",
+            str(cand),
+            "--facts",
+            str(seeds_copy / "facts"),
+            "--accept-all",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     assert "added to" in r.stdout and "rebuilt" in r.stdout
-    r = subprocess.run([sys.executable, "-m", "kg.cli", *env_args, "diff", "--facts", str(seeds_copy / "facts"), "--format", "json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "kg.cli", *env_args, "diff", "--facts", str(seeds_copy / "facts"), "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr
     import json
 
     data = json.loads(r.stdout)
     assert data["changes"] == [] and any("0 quad(s) would be added and 0 removed" in n for n in data["notes"])
-    r = subprocess.run([sys.executable, "-m", "kg.cli", *env_args, "members", "南臺灣半導體產學聯盟", "--format", "csv"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "kg.cli", *env_args, "members", "南臺灣半導體產學聯盟", "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0 and "國立中山大學" in r.stdout
 
 
 def test_kg_ingest_errors_are_one_line(seeds_copy, tmp_path):
     runner = CliRunner()
-    r = runner.invoke(cli, ["--store", str(tmp_path / "s"), "ingest", str(tmp_path / "missing.yaml"), "--facts", str(seeds_copy / "facts")])
+    r = runner.invoke(
+        cli,
+        [
+            "--store",
+            str(tmp_path / "s"),
+            "ingest",
+            str(tmp_path / "missing.yaml"),
+            "--facts",
+            str(seeds_copy / "facts"),
+        ],
+    )
     assert r.exit_code == 1 and r.output.startswith("Error: ") and "no such candidates file" in r.output
     bad = tmp_path / "bad.yaml"
     bad.write_text("source: x\nentities: [\n", encoding="utf-8")
@@ -292,7 +351,22 @@ def test_kg_ingest_errors_are_one_line(seeds_copy, tmp_path):
 
 def test_kg_ingest_dry_run_cli(seeds_copy, tmp_path):
     cand = _candidates(DATA / "suzhou_jianxun.txt", tmp_path / "c.yaml", seeds_copy / "facts")
-    r = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "ingest", str(cand), "--facts", str(seeds_copy / "facts"), "--accept-all", "--dry-run", "--format", "json"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(tmp_path / "s"),
+            "ingest",
+            str(cand),
+            "--facts",
+            str(seeds_copy / "facts"),
+            "--accept-all",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0
     assert r.stdout.startswith("would add to")
     import json

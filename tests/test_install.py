@@ -44,16 +44,25 @@ def test_default_install_has_views_endpoint_and_cypher(tmp_path):
     py = env_dir / "bin" / "python"
     r = subprocess.run([str(py), "-m", "pip", "install", "-q", str(ROOT)], capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-2000:]
-    probe = ("import neo4j, pyvis, starlette, uvicorn, multipart, numpy; import kg.views, kg.server, kg.stores.bolt; "
-             "from kg.server.page import asset, examples; assert len(examples()) >= 9 and asset('query.js')")  # the query page
+    probe = (
+        "import neo4j, pyvis, starlette, uvicorn, multipart, numpy; import kg.views, kg.server, kg.stores.bolt; "
+        "from kg.server.page import asset, examples; assert len(examples()) >= 9 and asset('query.js')"
+    )  # the query page
     r = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     out = tmp_path / "seed.html"
     kg = env_dir / "bin" / "kg"
     store = tmp_path / "store"
-    r = subprocess.run([str(kg), "--store", str(store), "build", "--facts", str(ROOT / "seeds" / "facts")],
-                       capture_output=True, text=True, cwd=ROOT, timeout=600)
+    r = subprocess.run(
+        [str(kg), "--store", str(store), "build", "--facts", str(ROOT / "seeds" / "facts")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
-    r = subprocess.run([str(kg), "--store", str(store), "view", "-o", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    r = subprocess.run(
+        [str(kg), "--store", str(store), "view", "-o", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     assert out.stat().st_size > 10_000

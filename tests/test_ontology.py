@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
-
 from conftest import ROOT, SEEDS
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
 ONTO = ROOT / "ontology"
 PARK = Namespace("https://w3id.org/park-kg/ontology#")
@@ -45,7 +44,11 @@ def test_every_shape_has_a_message_and_examples(shapes):
         assert list((ONTO / "examples").glob(f"{sid}-invalid-*.ttl")), sid
     for s in shapes.subjects(RDF.type, SH.NodeShape):
         if re.search(r"#S\d+-", str(s)):
-            msgs = list(shapes.objects(s, SH.message)) + [m for p in shapes.objects(s, SH.property) for m in shapes.objects(p, SH.message)] + [m for c in shapes.objects(s, SH.sparql) for m in shapes.objects(c, SH.message)]
+            msgs = (
+                list(shapes.objects(s, SH.message))
+                + [m for p in shapes.objects(s, SH.property) for m in shapes.objects(p, SH.message)]
+                + [m for c in shapes.objects(s, SH.sparql) for m in shapes.objects(c, SH.message)]
+            )
             assert msgs, f"{s} has no sh:message"
 
 
@@ -100,7 +103,9 @@ def test_no_owl_imports(onto):
 
 
 def test_generated_vocab_is_current():
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_vocab.py"), "--check"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_vocab.py"), "--check"], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
 
 

@@ -29,12 +29,16 @@ from hypothesis import strategies as st
 
 from kg.text import find_quote, match_key, match_key_with_offsets, name_key, normalize, normalize_with_offsets
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 # ---------------------------------------------------------------------------- text
 
-HANZI = "园区企业联盟党建共同体青海大学西宁生物科技产业商会管委会孵化器加速器众创空间藏药集团有限公司" \
-        "紅領寧商黨建體園區學會機關與為這個們來對時說發經過會"  # traditional ones too
+HANZI = (
+    "园区企业联盟党建共同体青海大学西宁生物科技产业商会管委会孵化器加速器众创空间藏药集团有限公司"
+    "紅領寧商黨建體園區學會機關與為這個們來對時說發經過會"
+)  # traditional ones too
 PUNCT = "。，、；：！？“”‘’《》（）—…·「」『』"
 WIDE = "ＡＢＣａｂｃ０１２３４５６７８９　（）"
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202e\u2066\u2069\ufeff"
@@ -42,15 +46,26 @@ SPACES = " \t\n\n\r\n\u3000\u00a0"
 RARE = "\u3400\u4dbf\U00020000\U0002a6d6\uf900\ufa2d"  # extension A, B, compatibility ideographs
 EMOJI = "🎓🎉👨‍👩‍👧"
 
-raw_text = st.text(alphabet=st.sampled_from(HANZI + PUNCT + WIDE + INVISIBLE + SPACES + RARE + EMOJI + string.ascii_letters + string.digits + ".,-'\"")
-                   | st.characters(blacklist_categories=("Cs",)), max_size=120)
+raw_text = st.text(
+    alphabet=st.sampled_from(
+        HANZI + PUNCT + WIDE + INVISIBLE + SPACES + RARE + EMOJI + string.ascii_letters + string.digits + ".,-'\""
+    )
+    | st.characters(blacklist_categories=("Cs",)),
+    max_size=120,
+)
 
 
 @st.composite
 def ocr_text(draw) -> str:
     """Lines of text with the debris of OCR'd pages: page codes, blank lines, indents, breaks mid-word."""
-    lines = draw(st.lists(st.one_of(raw_text, st.sampled_from(["07A", " 12 ", "3", "", "　　", "  "]),
-                                    raw_text.map(lambda t: "　　" + t)), max_size=8))
+    lines = draw(
+        st.lists(
+            st.one_of(
+                raw_text, st.sampled_from(["07A", " 12 ", "3", "", "　　", "  "]), raw_text.map(lambda t: "　　" + t)
+            ),
+            max_size=8,
+        )
+    )
     return draw(st.sampled_from(["\n", "\r\n", "\n\n"])).join(lines)
 
 
@@ -105,7 +120,7 @@ def test_any_slice_is_found_again(raw, data):
     assume(match_key(quote))
     span = find_quote(raw, quote)
     assert span is not None
-    assert match_key(quote) in match_key(raw[span[0]:span[1]])
+    assert match_key(quote) in match_key(raw[span[0] : span[1]])
 
 
 # ---------------------------------------------------------------------------- names
@@ -119,9 +134,21 @@ def entities(draw):
     out = []
     for i in range(n):
         aliases = draw(st.lists(name, max_size=3, unique=True))
-        en = draw(st.one_of(st.none(), st.text(alphabet=string.ascii_letters + " ", min_size=1, max_size=12).filter(str.strip)))
-        out.append({"iri": f"https://w3id.org/park-kg/id/org/e{i}", "id": f"org/e{i}", "name": draw(name), "name_en": en,
-                    "aliases": aliases, "types": ["Organization"]})
+        en = draw(
+            st.one_of(
+                st.none(), st.text(alphabet=string.ascii_letters + " ", min_size=1, max_size=12).filter(str.strip)
+            )
+        )
+        out.append(
+            {
+                "iri": f"https://w3id.org/park-kg/id/org/e{i}",
+                "id": f"org/e{i}",
+                "name": draw(name),
+                "name_en": en,
+                "aliases": aliases,
+                "types": ["Organization"],
+            }
+        )
     return out
 
 
@@ -130,7 +157,8 @@ def _all_names(ents):
 
 
 def _disguise(text: str, how: int) -> str:
-    """The same name as people and OCR write it: spaced, full-width, quoted, with invisible marks, in traditional characters."""
+    """The same name as people and OCR write it: spaced, full-width, quoted, with invisible marks, in traditional
+    characters."""
     if how == 0:
         return " ".join(text)
     if how == 1:
@@ -146,7 +174,7 @@ def _disguise(text: str, how: int) -> str:
 @given(entities(), st.integers(0, 4))
 def test_unique_names_resolve_to_their_entity_however_written(ents, how):
     from kg.errors import Ambiguous
-    from kg.queries.names import NameIndex
+    from kg.model.names import NameIndex
 
     index = NameIndex(ents)
     keys = [name_key(n) for n in _all_names(ents)]
@@ -172,7 +200,7 @@ def test_unique_names_resolve_to_their_entity_however_written(ents, how):
 @given(entities(), st.text(max_size=20))
 def test_anything_typed_resolves_or_fails_cleanly(ents, typed):
     from kg.errors import Ambiguous, NotFound
-    from kg.queries.names import NameIndex
+    from kg.model.names import NameIndex
 
     index = NameIndex(ents)
     try:
@@ -190,7 +218,7 @@ def test_anything_typed_resolves_or_fails_cleanly(ents, typed):
 def test_the_name_database_answers_like_the_index(ents, typed):
     """names.sqlite (what a built store reads) and the in-memory NameIndex agree on every answer and error."""
     from kg.errors import KgError
-    from kg.queries.names import NameIndex
+    from kg.model.names import NameIndex
     from kg.stores.namedb import DiskNames, write_names_db
 
     def answer(index, text):
@@ -211,23 +239,32 @@ def test_the_name_database_answers_like_the_index(ents, typed):
 
 WORD = st.text(alphabet=st.sampled_from(HANZI), min_size=2, max_size=6)
 SLUG = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4})?", fullmatch=True)
-ENGLISH = st.text(alphabet=string.ascii_letters + " .,&()'-", min_size=1, max_size=30).filter(lambda s: s.strip() == s and s)
-NOTE = st.text(alphabet=st.sampled_from(HANZI + PUNCT + string.ascii_letters + " "), min_size=1, max_size=40).filter(lambda s: s.strip())
-DATE = st.one_of(st.integers(1990, 2030), st.dates().map(lambda d: d.isoformat()[: 7]), st.dates().map(lambda d: d.isoformat()))
+ENGLISH = st.text(alphabet=string.ascii_letters + " .,&()'-", min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and s
+)
+NOTE = st.text(alphabet=st.sampled_from(HANZI + PUNCT + string.ascii_letters + " "), min_size=1, max_size=40).filter(
+    lambda s: s.strip()
+)
+DATE = st.one_of(
+    st.integers(1990, 2030), st.dates().map(lambda d: d.isoformat()[:7]), st.dates().map(lambda d: d.isoformat())
+)
 
 
 @st.composite
 def facts_file(draw):
     """(source text, facts dict) where every name and quote occurs in the text."""
-    from kg.model import terms as vocab
     from kg.facts import KINDS, MEASURES, QUALIFIERS, STATUSES
+    from kg.model import terms as vocab
 
-    words = draw(st.lists(WORD, min_size=8, max_size=30, unique_by=match_key).filter(
-        lambda ws: not any(match_key(a) in match_key(b) for a in ws for b in ws if a != b)))
+    words = draw(
+        st.lists(WORD, min_size=8, max_size=30, unique_by=match_key).filter(
+            lambda ws: not any(match_key(a) in match_key(b) for a in ws for b in ws if a != b)
+        )
+    )
     breaks = draw(st.lists(st.integers(0, 10_000), max_size=5))
     text = "。".join(words) + "。"
     for b in sorted(breaks, reverse=True):  # OCR line breaks, even inside words
-        text = text[: b % len(text)] + "\n" + text[b % len(text):]
+        text = text[: b % len(text)] + "\n" + text[b % len(text) :]
     quote = st.sampled_from(words)
     n = draw(st.integers(2, min(8, len(words) - 1)))
     classes = sorted(c for c in vocab.ENTITY_CLASSES if c != "IncubationChain")
@@ -236,8 +273,15 @@ def facts_file(draw):
         eid = f"{draw(st.sampled_from(sorted(KINDS - {'chain'})))}/{draw(SLUG)}"
         assume(eid not in used_ids)
         used_ids.add(eid)
-        e = {"id": eid, "type": draw(st.one_of(st.sampled_from(classes), st.lists(st.sampled_from(classes), min_size=2, max_size=3, unique=True))),
-             "name": words[i]}
+        e = {
+            "id": eid,
+            "type": draw(
+                st.one_of(
+                    st.sampled_from(classes), st.lists(st.sampled_from(classes), min_size=2, max_size=3, unique=True)
+                )
+            ),
+            "name": words[i],
+        }
         if draw(st.booleans()):
             e["name_en"] = draw(ENGLISH)
         if draw(st.booleans()):
@@ -248,17 +292,41 @@ def facts_file(draw):
         entities.append(e)
     ids = [e["id"] for e in entities]
     facts = {"entities": entities}
-    pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids), st.sampled_from(STATUSES)), max_size=5, unique=True))
-    facts["memberships"] = [{"member": m, "organization": o, "status": s, "quote": draw(quote),
-                             **({"date": draw(DATE)} if draw(st.booleans()) else {}),
-                             **({"role": draw(WORD)} if draw(st.booleans()) else {}),
-                             **({"note": draw(NOTE)} if draw(st.booleans()) else {})} for m, o, s in pairs]
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(ids), st.sampled_from(ids), st.sampled_from(STATUSES)), max_size=5, unique=True
+        )
+    )
+    facts["memberships"] = [
+        {
+            "member": m,
+            "organization": o,
+            "status": s,
+            "quote": draw(quote),
+            **({"date": draw(DATE)} if draw(st.booleans()) else {}),
+            **({"role": draw(WORD)} if draw(st.booleans()) else {}),
+            **({"note": draw(NOTE)} if draw(st.booleans()) else {}),
+        }
+        for m, o, s in pairs
+    ]
     predicates = sorted(vocab.RELATION_PROPERTIES)
-    rels = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(predicates), st.sampled_from(ids), st.sampled_from(STATUSES), WORD),
-                         max_size=5, unique_by=lambda r: (r[0], r[1], r[2] if r[1] not in vocab.LITERAL_RELATIONS else r[4], r[3])))
+    rels = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ids), st.sampled_from(predicates), st.sampled_from(ids), st.sampled_from(STATUSES), WORD
+            ),
+            max_size=5,
+            unique_by=lambda r: (r[0], r[1], r[2] if r[1] not in vocab.LITERAL_RELATIONS else r[4], r[3]),
+        )
+    )
     facts["relations"] = []
     for s, p, o, status, value in rels:
-        r = {"subject": s, "predicate": p, **({"value": value} if p in vocab.LITERAL_RELATIONS else {"object": o}), "quote": draw(quote)}
+        r = {
+            "subject": s,
+            "predicate": p,
+            **({"value": value} if p in vocab.LITERAL_RELATIONS else {"object": o}),
+            "quote": draw(quote),
+        }
         if status != "active" or draw(st.booleans()):
             r["status"] = status
         if draw(st.booleans()):
@@ -267,16 +335,45 @@ def facts_file(draw):
     if draw(st.booleans()):  # one chain: its quote is its entity's (see kg.decompile)
         chain_quote = draw(quote)
         entities.append({"id": "chain/c", "type": "IncubationChain", "name": words[n], "quote": chain_quote})
-        facts["chains"] = [{"chain": "chain/c", "stages": draw(st.lists(st.sampled_from(ids), min_size=2, max_size=4, unique=True)), "quote": chain_quote}]
-    inds = draw(st.lists(st.tuples(st.sampled_from(ids), WORD, st.one_of(st.integers(-10**12, 10**12), st.floats(-1e12, 1e12, allow_nan=False).map(lambda f: round(f, 6)))),
-                         max_size=4, unique_by=lambda t: (t[0], t[1])))
+        facts["chains"] = [
+            {
+                "chain": "chain/c",
+                "stages": draw(st.lists(st.sampled_from(ids), min_size=2, max_size=4, unique=True)),
+                "quote": chain_quote,
+            }
+        ]
+    inds = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ids),
+                WORD,
+                st.one_of(
+                    st.integers(-(10**12), 10**12), st.floats(-1e12, 1e12, allow_nan=False).map(lambda f: round(f, 6))
+                ),
+            ),
+            max_size=4,
+            unique_by=lambda t: (t[0], t[1]),
+        )
+    )
     facts["indicators"] = []
     for about, metric, value in inds:
-        i = {"about": about, "metric": metric, "measure": draw(st.sampled_from(MEASURES)), "value": value, "unit": draw(st.sampled_from(["人", "家", "亿元", "%", "件"])),
-             "quote": draw(quote)}
+        i = {
+            "about": about,
+            "metric": metric,
+            "measure": draw(st.sampled_from(MEASURES)),
+            "value": value,
+            "unit": draw(st.sampled_from(["人", "家", "亿元", "%", "件"])),
+            "quote": draw(quote),
+        }
         if draw(st.booleans()):
             i["qualifier"] = draw(st.sampled_from(QUALIFIERS))
-        for key, strat in (("metric_en", ENGLISH), ("period", WORD), ("period_start", DATE), ("period_end", DATE), ("note", NOTE)):
+        for key, strat in (
+            ("metric_en", ENGLISH),
+            ("period", WORD),
+            ("period_start", DATE),
+            ("period_end", DATE),
+            ("note", NOTE),
+        ):
             if draw(st.booleans()):
                 i[key] = draw(strat)
         facts["indicators"].append(i)
@@ -297,7 +394,9 @@ def test_facts_to_rdf_to_facts(doc):
         (root / "sources").mkdir()
         (root / "sources" / "doc.txt").write_text(text, encoding="utf-8")
         (root / "sources" / "doc.meta.yaml").write_text("id: generated-doc\ntitle: 生成\n", encoding="utf-8")
-        (root / "facts" / "doc.yaml").write_text(yaml.safe_dump({"source": "doc", **facts}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (root / "facts" / "doc.yaml").write_text(
+            yaml.safe_dump({"source": "doc", **facts}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         loaded = load_facts(root / "facts")
         back = decompile(compile_facts(loaded))
     assert list(back) == ["generated-doc"]
@@ -306,9 +405,9 @@ def test_facts_to_rdf_to_facts(doc):
 
 def test_the_seed_facts_round_trip(store):
     """The curated seed: what `kg build` stored decompiles to the YAML the curators wrote."""
-    from kg.decompile import canonical, decompile
+    from conftest import SEED_STEM, SEEDS
 
-    from conftest import SEEDS, SEED_STEM
+    from kg.decompile import canonical, decompile
 
     written = yaml.safe_load((SEEDS / "facts" / f"{SEED_STEM}.yaml").read_text(encoding="utf-8"))
     back = decompile(store.data_quads())
@@ -319,8 +418,32 @@ def test_the_seed_facts_round_trip(store):
 # ---------------------------------------------------------------------------- RDF -> property graph -> RDF
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-LOCAL = st.sampled_from(["name", "label", "x", "x_dt", "iri", "types", "aliases", "name_zh", "1st", "a-b", "a.b", "中文", "memberOf", "quote"])
-NS = st.sampled_from(["https://w3id.org/park-kg/ontology#", "http://example.org/", "http://example.org/other/", "http://www.w3.org/2004/02/skos/core#"])
+LOCAL = st.sampled_from(
+    [
+        "name",
+        "label",
+        "x",
+        "x_dt",
+        "iri",
+        "types",
+        "aliases",
+        "name_zh",
+        "1st",
+        "a-b",
+        "a.b",
+        "中文",
+        "memberOf",
+        "quote",
+    ]
+)
+NS = st.sampled_from(
+    [
+        "https://w3id.org/park-kg/ontology#",
+        "http://example.org/",
+        "http://example.org/other/",
+        "http://www.w3.org/2004/02/skos/core#",
+    ]
+)
 
 
 @st.composite
@@ -332,13 +455,19 @@ def literal(draw, kind: str):
     if kind == "string":
         return ox.Literal(draw(st.text(max_size=12)))
     if kind == "integer":
-        return ox.Literal(str(draw(st.integers(-10**15, 10**15))), datatype=ox.NamedNode(XSD + "integer"))
+        return ox.Literal(str(draw(st.integers(-(10**15), 10**15))), datatype=ox.NamedNode(XSD + "integer"))
     if kind == "boolean":
         return ox.Literal(draw(st.sampled_from(["true", "false"])), datatype=ox.NamedNode(XSD + "boolean"))
     if kind == "double":
-        return ox.Literal(repr(draw(st.floats(allow_nan=False, allow_infinity=False))), datatype=ox.NamedNode(XSD + "double"))
+        return ox.Literal(
+            repr(draw(st.floats(allow_nan=False, allow_infinity=False))), datatype=ox.NamedNode(XSD + "double")
+        )
     dt = {"decimal": "decimal", "year": "gYear", "date": "date"}[kind]
-    lex = {"decimal": st.decimals(-10**6, 10**6, places=3).map(str), "year": st.integers(1900, 2100).map(str), "date": st.dates().map(str)}[kind]
+    lex = {
+        "decimal": st.decimals(-(10**6), 10**6, places=3).map(str),
+        "year": st.integers(1900, 2100).map(str),
+        "date": st.dates().map(str),
+    }[kind]
     return ox.Literal(draw(lex), datatype=ox.NamedNode(XSD + dt))
 
 
@@ -348,22 +477,34 @@ def rdf_graph(draw):
 
     from kg.model.terms import CLASSES
 
-    subjects = [ox.NamedNode(f"https://w3id.org/park-kg/id/x/n{i}") for i in range(draw(st.integers(1, 6)))] + \
-               [ox.BlankNode(f"b{i}") for i in range(draw(st.integers(0, 2)))]
+    subjects = [ox.NamedNode(f"https://w3id.org/park-kg/id/x/n{i}") for i in range(draw(st.integers(1, 6)))] + [
+        ox.BlankNode(f"b{i}") for i in range(draw(st.integers(0, 2)))
+    ]
     outside = [ox.NamedNode("https://w3id.org/park-kg/ontology#active"), ox.NamedNode("http://example.org/elsewhere")]
     kinds = ["lang", "string", "integer", "boolean", "double", "decimal", "year", "date"]
     # each predicate carries one kind of object, as in the compiled graph
-    preds = {f"{draw(NS)}{draw(LOCAL)}": draw(st.sampled_from(["node", "iri"] + kinds)) for _ in range(draw(st.integers(1, 6)))}
+    preds = {
+        f"{draw(NS)}{draw(LOCAL)}": draw(st.sampled_from(["node", "iri"] + kinds))
+        for _ in range(draw(st.integers(1, 6)))
+    }
     triples = set()
     for _ in range(draw(st.integers(1, 25))):
         s = draw(st.sampled_from(subjects))
         p, kind = draw(st.sampled_from(sorted(preds.items())))
-        o = draw(st.sampled_from(subjects)) if kind == "node" else draw(st.sampled_from(outside)) if kind == "iri" else draw(literal(kind))
+        o = (
+            draw(st.sampled_from(subjects))
+            if kind == "node"
+            else draw(st.sampled_from(outside))
+            if kind == "iri"
+            else draw(literal(kind))
+        )
         triples.add(ox.Triple(s, ox.NamedNode(p), o))
     for s in subjects:
         for c in draw(st.lists(st.sampled_from([*sorted(CLASSES)[:6], "Unknown"]), max_size=2, unique=True)):
             iri = f"https://w3id.org/park-kg/ontology#{c}" if c != "Unknown" else "http://example.org/Unknown"
-            triples.add(ox.Triple(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(iri)))
+            triples.add(
+                ox.Triple(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(iri))
+            )
     return triples
 
 
@@ -376,8 +517,10 @@ def test_rdf_to_property_graph_and_back(triples):
     back = set(to_triples(pg.nodes.values(), pg.rels, pg.schema))
     assert back == triples
     assert all(labels[0] == "Resource" for labels in pg.labels.values())
-    assert {k for n in pg.nodes.values() for k in n} <= {e["key"] for e in pg.schema if e["kind"] == "prop"} | {"iri", "types"} | \
-        {e["key"] + "_dt" for e in pg.schema if e["kind"] == "prop"}
+    assert {k for n in pg.nodes.values() for k in n} <= {e["key"] for e in pg.schema if e["kind"] == "prop"} | {
+        "iri",
+        "types",
+    } | {e["key"] + "_dt" for e in pg.schema if e["kind"] == "prop"}
 
 
 @pytest.mark.parametrize("lexical,back", [("007", "7"), ("+5", "5"), ("1E3", "1000.0")])

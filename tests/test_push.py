@@ -13,15 +13,14 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
+from sparql_servers import free_port as _free_port
+from sparql_servers import oxigraph
 
 from kg import queries
 from kg.cli import cli
 from kg.errors import KgError
-from kg.push import RemoteSparql, push_store
-from kg.stores.embedded import ONTOLOGY_GRAPH
-
-from sparql_servers import free_port as _free_port
-from sparql_servers import oxigraph
+from kg.model.terms import ONTOLOGY_IRI
+from kg.workflows.push import RemoteSparql, push_store
 
 NAMED = [
     (queries.members, ("红领宁商",), {}),
@@ -46,20 +45,28 @@ def oxigraph_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pushed(oxigraph_server, seed_store):
-    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli,
+        ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store"],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     return r.output
 
 
 def _graph_sizes(base: str) -> dict[str, int]:
     remote = RemoteSparql(base + "/query", names=None)
-    return {r["g"]: r["n"] for r in remote.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    return {
+        r["g"]: r["n"] for r in remote.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
 
 
 def test_push_sends_one_named_graph_per_document_and_the_ontology(pushed, oxigraph_server, store):
     assert "pushed 2 graph(s)" in pushed and "triples/s" in pushed
-    local = {r["g"]: r["n"] for r in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    assert set(local) == {"https://w3id.org/park-kg/id/doc/xnbio-2024-07a", ONTOLOGY_GRAPH}
+    local = {
+        r["g"]: r["n"] for r in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
+    assert set(local) == {"https://w3id.org/park-kg/id/doc/xnbio-2024-07a", ONTOLOGY_IRI}
     assert _graph_sizes(oxigraph_server) == local
 
 
@@ -81,7 +88,12 @@ def test_pushed_dataset_answers_the_named_queries_like_the_store(pushed, oxigrap
 def test_members_over_the_server_are_the_known_ones(pushed, oxigraph_server, store):
     remote = RemoteSparql(oxigraph_server + "/query", store.names)
     rows = queries.members(remote, "红领宁商").tables[0].rows
-    assert {r["member_name"] for r in rows} == {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
+    assert {r["member_name"] for r in rows} == {
+        "生物园区管委会",
+        "西宁市生物园区商会",
+        "青海大美中药科技有限公司",
+        "青海塞奇食品有限公司",
+    }
     assert all(r["quote"] and r["source"] == "000_12437ccd38f279d8.txt" for r in rows)
 
 
@@ -89,27 +101,62 @@ def test_prune_deletes_the_graphs_of_removed_documents_and_nothing_else(pushed, 
     """A document graph the store no longer has goes; another dataset's graph on the server stays."""
     stale, foreign = "https://w3id.org/park-kg/id/doc/removed-2023", "http://example.org/other-dataset"
     for g in (stale, foreign):
-        body = f"<http://example.org/s> <http://example.org/p> \"{g}\" .\n".encode()
-        req = urllib.request.Request(f"{oxigraph_server}/store?graph={urllib.parse.quote(g, safe='')}", data=body, method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
+        body = f'<http://example.org/s> <http://example.org/p> "{g}" .\n'.encode()
+        req = urllib.request.Request(
+            f"{oxigraph_server}/store?graph={urllib.parse.quote(g, safe='')}",
+            data=body,
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
         urllib.request.urlopen(req, timeout=10).read()
     before = _graph_sizes(oxigraph_server)
     assert stale in before and foreign in before
-    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store",
-                                 "--prune", oxigraph_server + "/query"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(seed_store),
+            "push",
+            "--sparql-endpoint",
+            oxigraph_server + "/store",
+            "--prune",
+            oxigraph_server + "/query",
+        ],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     assert f"removed 1 graph(s) of documents the store no longer has\n  {stale}" in r.output
     after = _graph_sizes(oxigraph_server)
     assert stale not in after and after[foreign] == 1
-    assert {g: n for g, n in after.items() if g != foreign} == {g: n for g, n in before.items() if g not in (stale, foreign)}
-    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store",
-                                 "--prune", oxigraph_server + "/query"], catch_exceptions=False)
+    assert {g: n for g, n in after.items() if g != foreign} == {
+        g: n for g, n in before.items() if g not in (stale, foreign)
+    }
+    r = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(seed_store),
+            "push",
+            "--sparql-endpoint",
+            oxigraph_server + "/store",
+            "--prune",
+            oxigraph_server + "/query",
+        ],
+        catch_exceptions=False,
+    )
     assert "removed 0 graph(s)" in r.output  # nothing left to prune
-    urllib.request.urlopen(urllib.request.Request(f"{oxigraph_server}/store?graph={urllib.parse.quote(foreign, safe='')}", method="DELETE"), timeout=10)
+    urllib.request.urlopen(
+        urllib.request.Request(
+            f"{oxigraph_server}/store?graph={urllib.parse.quote(foreign, safe='')}", method="DELETE"
+        ),
+        timeout=10,
+    )
 
 
 def test_unreachable_endpoint_is_one_line(seed_store):
-    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", f"http://127.0.0.1:{_free_port()}/store"])
+    r = CliRunner().invoke(
+        cli, ["--store", str(seed_store), "push", "--sparql-endpoint", f"http://127.0.0.1:{_free_port()}/store"]
+    )
     assert r.exit_code == 1 and "cannot reach the SPARQL server" in r.output and "Traceback" not in r.output
 
 
@@ -130,8 +177,11 @@ def test_push_needs_an_endpoint():
 
 def test_push_reports_its_end_to_end_rate_beside_the_sending_rate(oxigraph_server, seed_store):
     """Issue 16.5: the rate of the whole call (store read, serialization, sending) and of the data requests alone."""
-    r = CliRunner().invoke(cli, ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store",
-                                 "--format", "json"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli,
+        ["--store", str(seed_store), "push", "--sparql-endpoint", oxigraph_server + "/store", "--format", "json"],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     report = json.loads(r.output)
     assert 0 < report["sending_seconds"] <= report["seconds"]

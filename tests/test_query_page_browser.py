@@ -14,7 +14,6 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT
 from test_server import HONGLING_NAMED, http, running_server
 from test_views_browser import ARGS, CHROMIUM
@@ -67,12 +66,16 @@ class Opened:
         if query is not None:
             self.page.fill("#query", query)
         self.page.click("#run")
-        self.page.wait_for_selector("#results[data-state=done], #results[data-state=error]", state="attached", timeout=30_000)
+        self.page.wait_for_selector(
+            "#results[data-state=done], #results[data-state=error]", state="attached", timeout=30_000
+        )
         return self.page.get_attribute("#results", "data-state")
 
     def table(self) -> tuple[list[str], list[list[str]]]:
         head = self.page.eval_on_selector_all("#results th", "cells => cells.map(c => c.textContent)")
-        rows = self.page.eval_on_selector_all("#results tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+        rows = self.page.eval_on_selector_all(
+            "#results tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+        )
         return head, rows
 
     def download(self, button: str, tmp_path) -> bytes:
@@ -114,7 +117,9 @@ def test_a_library_example_runs_into_a_table_and_downloads(base, seed_store, ope
     assert f"{len(rows)} rows" in p.page.inner_text("#status")
 
     table = list(csv.reader(io.StringIO(p.download("#csv", tmp_path).decode("utf-8"))))
-    assert table[0] == head and sorted(table[1:]) == sorted(rows)  # every cell here is a literal: CSV holds the same text
+    assert table[0] == head and sorted(table[1:]) == sorted(
+        rows
+    )  # every cell here is a literal: CSV holds the same text
     answer = json.loads(p.download("#json", tmp_path))
     assert answer["head"]["vars"] == head
     assert sorted([b.get(v, {}).get("value", "") for v in head] for b in answer["results"]["bindings"]) == sorted(rows)

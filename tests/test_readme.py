@@ -35,5 +35,7 @@ def test_readme_links_lead_to_files_that_exist():
 
 def test_tour_output_is_current():
     """scripts/readme_tour.py --check re-runs every example of the README and of docs/**/*.md."""
-    r = subprocess.run([sys.executable, str(ROOT / "scripts" / "readme_tour.py"), "--check"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_tour.py"), "--check"], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr

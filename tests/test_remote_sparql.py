@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
+from sparql_servers import Server, free_port, isql, oxigraph, virtuoso
 
 from kg.cli import cli
 from kg.errors import KgError
-from kg.push import push_store
 from kg.stores.embedded import EmbeddedStore
 from kg.stores.remote import RemoteSparql
-
-from conftest import ROOT
-from sparql_servers import Server, free_port, isql, oxigraph, virtuoso
+from kg.workflows.push import push_store
 
 pytestmark = pytest.mark.integration
 
@@ -76,7 +75,10 @@ def pushed(server: Server, seed_store) -> Server:
 def _sizes(server: Server) -> dict[str, int]:
     remote = RemoteSparql(server.query, names=None)
     try:
-        rows = remote.select('SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "https://w3id.org/park-kg/")) } GROUP BY ?g')
+        rows = remote.select(
+            'SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), '
+            '"https://w3id.org/park-kg/")) } GROUP BY ?g'
+        )
     finally:
         remote.close()
     return {r["g"]: r["n"] for r in rows}
@@ -84,7 +86,9 @@ def _sizes(server: Server) -> dict[str, int]:
 
 def _local_sizes(store_path: Path) -> dict[str, int]:
     store = EmbeddedStore(store_path)
-    return {r["g"]: r["n"] for r in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    return {
+        r["g"]: r["n"] for r in store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    }
 
 
 def test_push_sends_every_graph_whole(pushed, seed_store):
@@ -92,13 +96,18 @@ def test_push_sends_every_graph_whole(pushed, seed_store):
 
 
 def test_chunked_push_replaces_then_adds_and_stays_idempotent(pushed, seed_store):
-    """First chunk PUT (replaces), later chunks POST (add): the server accepts both, and pushing twice changes nothing."""
+    """First chunk PUT (replaces), later chunks POST (add): the server accepts both, and pushing twice changes
+    nothing."""
     before = _sizes(pushed)
     for _ in range(2):
         steps = []
-        r = push_store(seed_store, pushed.store, user=pushed.user, password=pushed.password, chunk=300, progress=steps.append)
+        r = push_store(
+            seed_store, pushed.store, user=pushed.user, password=pushed.password, chunk=300, progress=steps.append
+        )
         assert r.requests == 7  # 1,673 document triples in 6 chunks; the ontology (blank nodes) in one
-        assert steps[-1].done == steps[-1].total == 2733 and steps[-1].phase == "push" and len(steps) == 8  # start + 7 requests
+        assert (
+            steps[-1].done == steps[-1].total == 2733 and steps[-1].phase == "push" and len(steps) == 8
+        )  # start + 7 requests
         assert _sizes(pushed) == before
 
 
@@ -115,7 +124,15 @@ def test_backend_sparql_answers_like_the_store(pushed, seed_store, args):
 def test_names_resolved_by_the_server_without_a_local_store(pushed, seed_store, tmp_path, args):
     """No built store here: names come from the server's labels, and the answers are the same."""
     expected = _kg(seed_store, *args, "--format", "json")
-    got = _kg(tmp_path / "nothing-built", *args, "--format", "json", "--backend", "sparql", env={"KG_SPARQL_QUERY": pushed.query})
+    got = _kg(
+        tmp_path / "nothing-built",
+        *args,
+        "--format",
+        "json",
+        "--backend",
+        "sparql",
+        env={"KG_SPARQL_QUERY": pushed.query},
+    )
     assert (got.exit_code, got.output) == (expected.exit_code, expected.output)
 
 
@@ -127,8 +144,12 @@ def test_prune_removes_only_document_graphs(pushed, seed_store):
     auth = httpx.DigestAuth(pushed.user, pushed.password) if pushed.user else None
     for g in (stale, foreign):
         body = f'<http://example.org/s> <http://example.org/p> "{g}" .\n'.encode()
-        r = httpx.put(f"{pushed.store}?graph={urllib.parse.quote(g, safe='')}", content=body, auth=auth,
-                      headers={"Content-Type": "application/n-triples"})
+        r = httpx.put(
+            f"{pushed.store}?graph={urllib.parse.quote(g, safe='')}",
+            content=body,
+            auth=auth,
+            headers={"Content-Type": "application/n-triples"},
+        )
         assert r.status_code < 300, r.text
     assert stale in _sizes(pushed)
     r = _kg(seed_store, *push_args, env=pushed.env())
@@ -136,7 +157,9 @@ def test_prune_removes_only_document_graphs(pushed, seed_store):
     assert f"removed 1 graph(s) of documents the store no longer has\n  {stale}" in r.output
     assert _sizes(pushed) == _local_sizes(seed_store)
     remote = RemoteSparql(pushed.query, names=None)
-    assert remote.select(f"SELECT ?o WHERE {{ GRAPH <{foreign}> {{ ?s ?p ?o }} }}") == [{"o": foreign}]  # not ours: kept
+    assert remote.select(f"SELECT ?o WHERE {{ GRAPH <{foreign}> {{ ?s ?p ?o }} }}") == [
+        {"o": foreign}
+    ]  # not ours: kept
     r = _kg(seed_store, *push_args, env=pushed.env())
     assert "removed 0 graph(s)" in r.output
     httpx.delete(f"{pushed.store}?graph={urllib.parse.quote(foreign, safe='')}", auth=auth)
@@ -167,8 +190,19 @@ def test_digest_auth_against_virtuoso(pushed, seed_store):
 @virtuoso_only
 def test_wrong_credentials_are_one_line(pushed, seed_store):
     for auth in ("auto", "digest", "basic"):
-        line = _one_line(_kg(seed_store, "push", "--sparql-endpoint", pushed.store, "--user", "dba", "--auth", auth,
-                             env={"KG_SPARQL_PASSWORD": "s3cret-guess"}))
+        line = _one_line(
+            _kg(
+                seed_store,
+                "push",
+                "--sparql-endpoint",
+                pushed.store,
+                "--user",
+                "dba",
+                "--auth",
+                auth,
+                env={"KG_SPARQL_PASSWORD": "s3cret-guess"},
+            )
+        )
         assert "HTTP 401 Unauthorized" in line and "s3cret" not in line, line
 
 
@@ -180,9 +214,20 @@ def test_anonymous_endpoint_without_a_grant_is_one_line(pushed, seed_store):
 
 @virtuoso_only
 def test_the_grants_in_the_howto_are_enough(pushed, seed_store):
-    """docs/how-to/servers.md: a dedicated account with SPARQL_UPDATE pushes (Digest) and prunes; anonymous writes need a grant."""
+    """docs/how-to/servers.md: a dedicated account with SPARQL_UPDATE pushes (Digest) and prunes; anonymous writes
+    need a grant."""
     isql(pushed, "DB.DBA.USER_CREATE('kg_push', 'push-pw'); GRANT SPARQL_UPDATE TO \"kg_push\";")
-    r = _kg(seed_store, "push", "--sparql-endpoint", pushed.store, "--user", "kg_push", "--prune", pushed.query, env={"KG_SPARQL_PASSWORD": "push-pw"})
+    r = _kg(
+        seed_store,
+        "push",
+        "--sparql-endpoint",
+        pushed.store,
+        "--user",
+        "kg_push",
+        "--prune",
+        pushed.query,
+        env={"KG_SPARQL_PASSWORD": "push-pw"},
+    )
     assert r.exit_code == 0 and "removed 0 graph(s)" in r.output, r.output
     anonymous = ["push", "--sparql-endpoint", pushed.store.replace("-auth", "")]
     isql(pushed, 'GRANT SPARQL_UPDATE TO "SPARQL";')
@@ -234,8 +279,15 @@ def test_synthetic_graph_pushed_in_chunks_answers_like_the_store(server, synth_s
     assert r.exit_code == 0, r.output
     assert "removed 1 graph(s)" in r.output  # the seed's document: the server now holds the synthetic graph alone
     assert _sizes(server) == _local_sizes(store_path)
-    for args in (["members", probes["community"]], ["memberships", probes["company"]], ["chain", probes["chain"]],
-                 ["path", *probes["path"]], ["orgs", "--in", probes["park"]], ["show", probes["gov"]], ["analyze", "centrality"]):
+    for args in (
+        ["members", probes["community"]],
+        ["memberships", probes["company"]],
+        ["chain", probes["chain"]],
+        ["path", *probes["path"]],
+        ["orgs", "--in", probes["park"]],
+        ["show", probes["gov"]],
+        ["analyze", "centrality"],
+    ):
         expected = _kg(store_path, *args, "--format", "json")
         got = _kg(store_path, *args, "--format", "json", "--backend", "sparql", "--sparql-endpoint", server.query)
         assert expected.exit_code == 0 and (got.exit_code, got.output) == (expected.exit_code, expected.output), args
@@ -258,6 +310,10 @@ def synth_store(tmp_path_factory):
     from kg.build import build
 
     out = tmp_path_factory.mktemp("synth")
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "synth.py"), "--preset", "small", "-o", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "synth.py"), "--preset", "small", "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
     build(out / "facts", out / "store", sources_dir=out / "sources", shacl=False)
     return out / "store", json.loads((out / "synth.json").read_text(encoding="utf-8"))["probes"]

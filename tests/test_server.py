@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 pytestmark = pytest.mark.integration
@@ -39,8 +38,13 @@ def running_server(store: Path, log: Path, *args: str, env: dict | None = None):
     port = free_port()
     environ = {**os.environ, **(env or {})}
     with open(log, "w", encoding="utf-8") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(port), *args],
-                                stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT, env={k: v for k, v in environ.items() if v is not None})
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "--store", str(store), "serve", "--port", str(port), *args],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=ROOT,
+            env={k: v for k, v in environ.items() if v is not None},
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -86,7 +90,14 @@ def wrapper(url: str, query: str, fmt: str | None = None, method: str = "GET"):
     return sw
 
 
-def http(url: str, *, params: dict | None = None, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
+def http(
+    url: str,
+    *,
+    params: dict | None = None,
+    data: bytes | None = None,
+    headers: dict | None = None,
+    method: str | None = None,
+):
     """(status, headers, body text) of one request; HTTP errors are returned, not raised."""
     if params:
         url += "?" + urllib.parse.urlencode(params)
@@ -117,15 +128,23 @@ def test_select_posted_directly_as_sparql_query(endpoint):
 
 
 def test_ask_with_sparqlwrapper(endpoint):
-    assert wrapper(endpoint, 'ASK { ?u skos:prefLabel "青海大学"@zh ; park:plannedMemberOf ?a }').query().convert()["boolean"] is True
-    assert wrapper(endpoint, 'ASK { ?u skos:prefLabel "青海大学"@zh ; org:memberOf ?a }').query().convert()["boolean"] is False
+    assert (
+        wrapper(endpoint, 'ASK { ?u skos:prefLabel "青海大学"@zh ; park:plannedMemberOf ?a }')
+        .query()
+        .convert()["boolean"]
+        is True
+    )
+    assert (
+        wrapper(endpoint, 'ASK { ?u skos:prefLabel "青海大学"@zh ; org:memberOf ?a }').query().convert()["boolean"]
+        is False
+    )
 
 
 def test_construct_with_sparqlwrapper(endpoint):
     import rdflib
     from SPARQLWrapper import JSONLD, RDFXML, TURTLE
 
-    q = "CONSTRUCT { ?m org:memberOf ?c } WHERE { ?c skos:altLabel \"红领宁商\"@zh . ?m org:memberOf ?c }"
+    q = 'CONSTRUCT { ?m org:memberOf ?c } WHERE { ?c skos:altLabel "红领宁商"@zh . ?m org:memberOf ?c }'
     turtle = wrapper(endpoint, q, TURTLE).query().convert()
     g = rdflib.Graph().parse(data=turtle, format="turtle")
     assert len(g) == 4
@@ -142,7 +161,9 @@ def test_update_is_refused_with_403(endpoint):
         with pytest.raises(urllib.error.HTTPError) as e:
             sw.query()
         assert e.value.code == 403
-    status, _, body = http(endpoint, data=b"DELETE WHERE { ?s ?p ?o }", headers={"Content-Type": "application/sparql-update"})
+    status, _, body = http(
+        endpoint, data=b"DELETE WHERE { ?s ?p ?o }", headers={"Content-Type": "application/sparql-update"}
+    )
     assert status == 403 and "read-only" in body
     assert wrapper(endpoint, "ASK { <urn:a> <urn:b> <urn:c> }").query().convert()["boolean"] is False
     assert wrapper(endpoint, MEMBERS).query().convert()["results"]["bindings"]  # nothing was deleted
@@ -162,36 +183,47 @@ def test_expensive_query_is_stopped_by_the_timeout(endpoint):
     with pytest.raises(urllib.error.HTTPError) as e:
         wrapper(endpoint, CARTESIAN).query()
     assert e.value.code == 503 and b"ran longer than 2 s" in e.value.read()
-    assert {b["m"]["value"] for b in wrapper(endpoint, MEMBERS).query().convert()["results"]["bindings"]} == HONGLING_NAMED
+    assert {
+        b["m"]["value"] for b in wrapper(endpoint, MEMBERS).query().convert()["results"]["bindings"]
+    } == HONGLING_NAMED
 
 
 # ---------------------------------------------------------------------------- protocol details
 
 
-@pytest.mark.parametrize("accept,ctype,marker", [
-    ("application/sparql-results+json", "application/sparql-results+json", '"bindings"'),
-    ("application/sparql-results+xml", "application/sparql-results+xml", "<sparql"),
-    ("text/csv", "text/csv", "m\r\n"),
-    ("text/tab-separated-values", "text/tab-separated-values", "?m\n"),
-    ("*/*", "application/sparql-results+json", '"bindings"'),
-])
+@pytest.mark.parametrize(
+    "accept,ctype,marker",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json", '"bindings"'),
+        ("application/sparql-results+xml", "application/sparql-results+xml", "<sparql"),
+        ("text/csv", "text/csv", "m\r\n"),
+        ("text/tab-separated-values", "text/tab-separated-values", "?m\n"),
+        ("*/*", "application/sparql-results+json", '"bindings"'),
+    ],
+)
 def test_select_content_negotiation(endpoint, accept, ctype, marker):
     status, headers, body = http(endpoint, params={"query": MEMBERS}, headers={"Accept": accept})
     assert status == 200 and headers["Content-Type"].startswith(ctype)
     assert marker in body and all(n in body for n in HONGLING_NAMED)
 
 
-@pytest.mark.parametrize("accept,ctype,rdflib_format", [
-    ("text/turtle", "text/turtle", "turtle"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-    ("application/n-triples", "application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    "accept,ctype,rdflib_format",
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+    ],
+)
 def test_construct_content_negotiation(endpoint, accept, ctype, rdflib_format):
     import rdflib
 
     q = "CONSTRUCT WHERE { ?u a park:University ; skos:prefLabel ?n }"
-    status, headers, body = http(endpoint, data=urllib.parse.urlencode({"query": q}).encode(),
-                                 headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+    status, headers, body = http(
+        endpoint,
+        data=urllib.parse.urlencode({"query": q}).encode(),
+        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 200 and headers["Content-Type"].startswith(ctype)
     g = rdflib.Graph().parse(data=body, format=rdflib_format)
     assert len(g) == 6 and rdflib.Literal("青海理工学院", lang="zh") in set(g.objects())
@@ -212,12 +244,16 @@ def test_default_graph_uri_selects_the_dataset(endpoint):
 def test_result_size_limit(endpoint):
     status, _, body = http(endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert status == 422 and "more than 1000 rows" in body
-    status, _, body = http(endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1000"}, headers={"Accept": "text/csv"})
+    status, _, body = http(
+        endpoint, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1000"}, headers={"Accept": "text/csv"}
+    )
     assert status == 200 and len(body.splitlines()) == 1001
 
 
 def test_service_is_refused(endpoint):
-    status, _, body = http(endpoint, params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    status, _, body = http(
+        endpoint, params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}
+    )
     assert status == 403 and "SERVICE is refused" in body
 
 
@@ -248,7 +284,9 @@ def test_get_without_a_query_is_the_service_description(endpoint):
     service = URIRef(endpoint)
     assert (service, RDF.type, sd.Service) in g and (service, sd.endpoint, service) in g
     assert set(g.objects(service, sd.supportedLanguage)) == {sd.SPARQL11Query}  # read-only: no SPARQL11Update
-    assert {formats.SPARQL_Results_JSON, formats.SPARQL_Results_CSV, formats.Turtle} <= set(g.objects(service, sd.resultFormat))
+    assert {formats.SPARQL_Results_JSON, formats.SPARQL_Results_CSV, formats.Turtle} <= set(
+        g.objects(service, sd.resultFormat)
+    )
     assert sd.UnionDefaultGraph in set(g.objects(service, sd.feature))
     dataset = g.value(service, sd.defaultDataset)
     named = {str(g.value(n, sd.name)) for n in g.objects(dataset, sd.namedGraph)}
@@ -261,10 +299,15 @@ def test_get_without_a_query_is_the_service_description(endpoint):
     assert g.value(g.value(dataset, sd.defaultGraph), RDF.type) == sd.Graph
 
 
-@pytest.mark.parametrize("accept, ctype, rdflib_format", [
-    ("application/ld+json", "application/ld+json", "json-ld"), ("application/n-triples", "application/n-triples", "nt"),
-    ("application/rdf+xml", "application/rdf+xml", "xml"), ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", "json-ld"),
-])
+@pytest.mark.parametrize(
+    "accept, ctype, rdflib_format",
+    [
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("text/turtle;q=0.5, application/ld+json;q=0.9", "application/ld+json", "json-ld"),
+    ],
+)
 def test_the_service_description_is_negotiated(endpoint, accept, ctype, rdflib_format):
     from rdflib.compare import isomorphic
 
@@ -274,9 +317,16 @@ def test_the_service_description_is_negotiated(endpoint, accept, ctype, rdflib_f
 
 
 def test_cors_preflight_and_response_without_credentials(endpoint):
-    status, headers, _ = http(endpoint, method="OPTIONS", headers={
-        "Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, accept",
-        "Access-Control-Request-Private-Network": "true"})
+    status, headers, _ = http(
+        endpoint,
+        method="OPTIONS",
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, accept",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
     assert status == 200
     assert headers["Access-Control-Allow-Private-Network"] == "true"  # a public page may call 127.0.0.1
     assert headers["Access-Control-Allow-Origin"] == "*" and "POST" in headers["Access-Control-Allow-Methods"]
@@ -346,8 +396,13 @@ def test_a_busy_port_is_one_line_before_any_announcement(seed_store, tmp_path):
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        r = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "serve", "--port", str(port)],
-                           capture_output=True, text=True, cwd=ROOT, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-m", "kg.cli", "--store", str(seed_store), "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
     assert r.returncode == 1, r.stderr
     lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "already in use" in lines[0] and "--port" in lines[0]
@@ -360,8 +415,12 @@ def test_port_zero_announces_the_real_port(seed_store, tmp_path):
 
     log = tmp_path / "serve.log"
     with open(log, "w", encoding="utf-8") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "serve", "--port", "0"],
-                                stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "--store", str(seed_store), "serve", "--port", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            cwd=ROOT,
+        )
     try:
         deadline = time.monotonic() + 60
         while not (m := re.search(r"http://127\.0\.0\.1:(\d+)/sparql", log.read_text(encoding="utf-8"))):

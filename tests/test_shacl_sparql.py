@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from conftest import ROOT, SEEDS
 
 from kg.errors import KgError
@@ -46,7 +45,11 @@ def pyshacl_violations(quads: list[ox.Quad]) -> Counter:
             path = "^" + str(report.value(path, SH.inversePath))
         msgs = [str(m) for m in report.objects(r, SH.resultMessage) if getattr(m, "language", None) in (None, "en")]
         if isinstance(focus, URIRef):
-            out.append(Violation(str(focus), str(report.value(r, SH.sourceShape)), "; ".join(msgs), str(path) if path else None))
+            out.append(
+                Violation(
+                    str(focus), str(report.value(r, SH.sourceShape)), "; ".join(msgs), str(path) if path else None
+                )
+            )
     return _normal(out)
 
 
@@ -95,11 +98,21 @@ def _q(q: ox.Quad, s=None, p=None, o=None) -> ox.Quad:
 
 # predicate local name → damage done to a few quads with that predicate (a list replaces the quad)
 DAMAGE = {
-    "label": [lambda q: [], lambda q: [q, _q(q, o=_lit(q.object.value + "二", lang="zh"))],
-              lambda q: [q, _q(q, p=_n(PARK + "translatedLabel"), o=_lit("名", lang="zh")), _q(q, p=_n(PARK + "translatedLabel"), o=_lit("a", lang="en"))]],
+    "label": [
+        lambda q: [],
+        lambda q: [q, _q(q, o=_lit(q.object.value + "二", lang="zh"))],
+        lambda q: [
+            q,
+            _q(q, p=_n(PARK + "translatedLabel"), o=_lit("名", lang="zh")),
+            _q(q, p=_n(PARK + "translatedLabel"), o=_lit("a", lang="en")),
+        ],
+    ],
     "prefLabel": [lambda q: [q, _q(q, o=_lit(q.object.value + " bis", lang=q.object.language))]],
     "position": [lambda q: [_q(q, o=_lit("0", XSD + "integer"))], lambda q: [_q(q, o=_lit("1", XSD + "integer"))]],
-    "startOffset": [lambda q: [_q(q, o=_lit("999999999", XSD + "integer"))], lambda q: [_q(q, o=_lit("-1", XSD + "integer"))]],
+    "startOffset": [
+        lambda q: [_q(q, o=_lit("999999999", XSD + "integer"))],
+        lambda q: [_q(q, o=_lit("-1", XSD + "integer"))],
+    ],
     "status": [lambda q: [_q(q, o=_n(PARK + "unknown"))]],
     "memberOf": [lambda q: []],
     "plannedMemberOf": [lambda q: [q, _q(q, p=_n("http://www.w3.org/ns/org#memberOf"))]],
@@ -152,7 +165,11 @@ def test_damaged_synthetic_graph_gives_pyshacls_results(synth_quads):
 def test_an_ill_typed_gyear_is_a_violation_that_pyshacl_lets_through(synth_quads):
     """The one known difference: rdflib reads any xsd:gYear lexical form, Oxigraph checks it (as SHACL asks)."""
     docs = {q.subject.value for q in synth_quads if q.predicate.value.endswith("/date")}
-    quads = [_q(q, o=_lit("20x4", XSD + "gYear")) if q.predicate.value.endswith("/date") else q for q in synth_quads if q.subject.value in docs]
+    quads = [
+        _q(q, o=_lit("20x4", XSD + "gYear")) if q.predicate.value.endswith("/date") else q
+        for q in synth_quads
+        if q.subject.value in docs
+    ]
     dates = {v.focus for v in fast_violations(quads) if v.shape.endswith("#S08-SourceDocument-date")}
     assert dates and dates == docs
     assert not pyshacl_violations(quads)
@@ -171,8 +188,11 @@ def test_progress_is_reported_as_steps_and_violations_name_their_document(synth_
 
 def test_a_shape_feature_without_a_translation_is_refused(tmp_path):
     shapes = tmp_path / "shapes.ttl"
-    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                      "  sh:property [ sh:path <urn:p> ; sh:hasValue <urn:v> ] .\n", encoding="utf-8")
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+        "  sh:property [ sh:path <urn:p> ; sh:hasValue <urn:v> ] .\n",
+        encoding="utf-8",
+    )
     with pytest.raises(UnsupportedShape, match="hasValue") as refused:
         compile_shapes(shapes)
     assert isinstance(refused.value, KgError)  # the CLI prints it as one line, not a traceback
@@ -185,29 +205,29 @@ UNTRANSLATED = {
     "targetObjectsOf": "<urn:s> a sh:NodeShape ; sh:targetObjectsOf <urn:p> ; sh:class <urn:C> .",
     "implicit class target": "<urn:C> a sh:NodeShape , rdfs:Class ; sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .",
     "property of a property shape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                                    "  sh:property [ sh:path <urn:p> ; sh:property [ sh:path <urn:q> ] ] .",
+    "  sh:property [ sh:path <urn:p> ; sh:property [ sh:path <urn:q> ] ] .",
     "sparql on a property shape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ;\n"
-                                  "  sh:sparql [ sh:select 'SELECT $this WHERE { }' ] ] .",
+    "  sh:sparql [ sh:select 'SELECT $this WHERE { }' ] ] .",
     "property shape in sh:or": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                               "  sh:or ( [ sh:path <urn:p> ; sh:minCount 1 ] [ sh:path <urn:q> ; sh:minCount 1 ] ) .",
+    "  sh:or ( [ sh:path <urn:p> ; sh:minCount 1 ] [ sh:path <urn:q> ; sh:minCount 1 ] ) .",
     "minCount on a node shape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:minCount 1 .",
     "deactivated SPARQL constraint": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                                     "  sh:sparql [ sh:deactivated true ; sh:select 'SELECT $this WHERE { }' ] .",
+    "  sh:sparql [ sh:deactivated true ; sh:select 'SELECT $this WHERE { }' ] .",
     "$currentShape": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                     "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p $currentShape }' ] .",
+    "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p $currentShape }' ] .",
     "select without $this": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                            "  sh:sparql [ sh:select 'SELECT ?o WHERE { $this ?p ?o }' ] .",
+    "  sh:sparql [ sh:select 'SELECT ?o WHERE { $this ?p ?o }' ] .",
     "?path in a select": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                         "  sh:sparql [ sh:select 'SELECT $this ?path WHERE { $this ?path ?o }' ] .",
+    "  sh:sparql [ sh:select 'SELECT $this ?path WHERE { $this ?path ?o }' ] .",
     "LIMIT in a select": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                         "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p ?o } LIMIT 1' ] .",
+    "  sh:sparql [ sh:select 'SELECT $this WHERE { $this ?p ?o } LIMIT 1' ] .",
     "two qualified value shapes": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ;\n"
-                                  "  sh:qualifiedValueShape [ sh:class <urn:D> ] , [ sh:class <urn:E> ] ;\n"
-                                  "  sh:qualifiedMinCount 1 ] .",
+    "  sh:qualifiedValueShape [ sh:class <urn:D> ] , [ sh:class <urn:E> ] ;\n"
+    "  sh:qualifiedMinCount 1 ] .",
     "two paths": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                 "  sh:property [ sh:path <urn:p> , <urn:q> ; sh:minCount 1 ] .",
+    "  sh:property [ sh:path <urn:p> , <urn:q> ; sh:minCount 1 ] .",
     "datatype Oxigraph cannot check": "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                                      "  sh:property [ sh:path <urn:p> ; sh:datatype <urn:Datatype> ] .",
+    "  sh:property [ sh:path <urn:p> ; sh:datatype <urn:Datatype> ] .",
 }
 
 
@@ -222,8 +242,9 @@ def test_every_untranslated_shape_feature_is_refused(tmp_path, ttl):
 def test_a_shape_is_known_by_its_target_without_a_type(tmp_path):
     """SHACL: the subject of sh:targetClass is a shape even when it is not typed sh:NodeShape."""
     shapes = tmp_path / "shapes.ttl"
-    shapes.write_text(_HEAD + "<urn:s> sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .\n",
-                      encoding="utf-8")
+    shapes.write_text(
+        _HEAD + "<urn:s> sh:targetClass <urn:C> ; sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .\n", encoding="utf-8"
+    )
     store = ox.Store()
     store.add(ox.Quad(_n("urn:x"), _n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), _n("urn:C"), G))
     assert [(v.focus, v.path) for v in run_checks(store, compile_shapes(shapes))] == [("urn:x", "urn:p")]
@@ -232,9 +253,11 @@ def test_a_shape_is_known_by_its_target_without_a_type(tmp_path):
 def test_empty_lists_in_sh_in_and_sh_or_are_never_satisfied(tmp_path):
     """SHACL: no value is in an empty sh:in list, none conforms to one of no shapes."""
     shapes = tmp_path / "shapes.ttl"
-    shapes.write_text(_HEAD + "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
-                      "  sh:property [ sh:path <urn:p> ; sh:in () ] , [ sh:path <urn:q> ; sh:or () ] .\n",
-                      encoding="utf-8")
+    shapes.write_text(
+        _HEAD + "<urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;\n"
+        "  sh:property [ sh:path <urn:p> ; sh:in () ] , [ sh:path <urn:q> ; sh:or () ] .\n",
+        encoding="utf-8",
+    )
     store = ox.Store()
     for p in ("urn:p", "urn:q"):
         store.add(ox.Quad(_n("urn:x"), _n(p), _lit("v"), G))

@@ -10,13 +10,19 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 RQ = ROOT / "queries" / "sparql"
 HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
 ALLIANCE = "西宁经济技术开发区生物科技产业园区绿色算力党建联盟"
-ALLIANCE_PLANNED = {"青海大学", "青海理工学院", "西宁城市职业技术学院", "青海大学科技园投资开发股份有限公司", "生物园区管委会", "园区信息技术企业党组织"}
+ALLIANCE_PLANNED = {
+    "青海大学",
+    "青海理工学院",
+    "西宁城市职业技术学院",
+    "青海大学科技园投资开发股份有限公司",
+    "生物园区管委会",
+    "园区信息技术企业党组织",
+}
 CHAIN = ["启迪众创空间", "生科孵化器", "食保区加速器", "青年创业园", "青海大学科技园", "产业园"]
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p1 ?o1 . ?b ?p2 ?o2 . ?c ?p3 ?o3 . ?d ?p4 ?o4 . ?e ?p5 ?o5 }"
 
@@ -86,7 +92,11 @@ def test_universities_connect_to_the_park_only_through_the_planned_alliance(kg):
     got = rows(run_rq(kg, "universities.rq"))
     assert {r["university"] for r in got} == {"青海大学", "青海理工学院", "西宁城市职业技术学院"}
     for r in got:
-        assert (r["how"], r["through"], r["through_to_park"]) == ("member (planned)", ALLIANCE, "establishedIn (planned)")
+        assert (r["how"], r["through"], r["through_to_park"]) == (
+            "member (planned)",
+            ALLIANCE,
+            "establishedIn (planned)",
+        )
 
 
 @answers("incubation-chain.rq")
@@ -116,10 +126,19 @@ def test_indicators_with_units_and_periods(kg):
     assert len(got) == 19
     by_metric = {r["metric"]: r for r in got}
     checks = by_metric["体检人数"]
-    assert (float(checks["value"]), checks["unit"], checks["period"], checks["start"], checks["end"]) == (3530, "人", "2024年上半年", "2024-01-01", "2024-06-30")
+    assert (float(checks["value"]), checks["unit"], checks["period"], checks["start"], checks["end"]) == (
+        3530,
+        "人",
+        "2024年上半年",
+        "2024-01-01",
+        "2024-06-30",
+    )
     business = by_metric["各类业务办理量"]
     assert (float(business["value"]), business["unit"], business["qualifier"]) == (10000, "件", "余")
-    assert by_metric["落地工业项目总投资"]["qualifier"] == "约" and float(by_metric["落地工业项目总投资"]["value"]) == 33.13
+    assert (
+        by_metric["落地工业项目总投资"]["qualifier"] == "约"
+        and float(by_metric["落地工业项目总投资"]["value"]) == 33.13
+    )
     assert "qualifier" not in checks  # exact figures carry no qualifier
 
 
@@ -135,8 +154,16 @@ def test_statements_derived_from_a_sentence(kg):
     assert "mentions 红领宁商党建共同体" in kinds["entity"]
     assert {r["status"] for r in got if r["kind"] == "membership"} == {"active"}
     # a sentence elsewhere in the article gives other statements
-    other = rows(run_rq(kg, "from-sentence.rq", replace=(
-        "“红领宁商”党建共同体吸纳", "金诃藏药已成功认定为2024年省级科技小巨人企业”。“红领宁商”党建共同体吸纳")))
+    other = rows(
+        run_rq(
+            kg,
+            "from-sentence.rq",
+            replace=(
+                "“红领宁商”党建共同体吸纳",
+                "金诃藏药已成功认定为2024年省级科技小巨人企业”。“红领宁商”党建共同体吸纳",
+            ),
+        )
+    )
     assert "金诃藏药集团有限公司 certifiedAs 省级科技小巨人企业" in {r["statement"] for r in other}
 
 
@@ -157,16 +184,39 @@ def test_every_rq_file_has_a_question_and_an_asserted_answer():
 
 def test_rq_file_in_a_real_subprocess(seed_store):
     """`kg sparql -f FILE --format csv` as an analyst runs it."""
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "sparql", "-f", str(RQ / "incubation-chain.rq"), "--format", "csv"],
-                       capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "--store",
+            str(seed_store),
+            "sparql",
+            "-f",
+            str(RQ / "incubation-chain.rq"),
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     got = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [g["stage"] for g in got] == CHAIN
 
 
 def test_query_from_stdin_in_a_subprocess(seed_store):
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "sparql", "-"],
-                       input="ASK { ?u a park:University ; skos:prefLabel \"青海大学\"@zh }", capture_output=True, text=True, encoding="utf-8", timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "--store", str(seed_store), "sparql", "-"],
+        input='ASK { ?u a park:University ; skos:prefLabel "青海大学"@zh }',
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert (r.returncode, r.stdout.strip()) == (0, "true"), r.stderr
 
 
@@ -180,16 +230,38 @@ def test_table_output_compacts_iris_with_the_project_prefixes(kg):
 
 
 def test_own_prefix_overrides_the_predeclared_one(kg):
-    q = 'PREFIX park: <http://example.org/other#> SELECT ?u WHERE { ?u a park:University }'
+    q = "PREFIX park: <http://example.org/other#> SELECT ?u WHERE { ?u a park:University }"
     assert kg("sparql", q).exit_code == 1  # no answer: park: now means something else
-    assert len(rows(kg("sparql", q.replace("http://example.org/other#", "https://w3id.org/park-kg/ontology#"), "--format", "json"))) == 3
+    assert (
+        len(
+            rows(
+                kg(
+                    "sparql",
+                    q.replace("http://example.org/other#", "https://w3id.org/park-kg/ontology#"),
+                    "--format",
+                    "json",
+                )
+            )
+        )
+        == 3
+    )
 
 
-@pytest.mark.parametrize("graph", ["xnbio-2024-07a", "id:doc/xnbio-2024-07a", "https://w3id.org/park-kg/id/doc/xnbio-2024-07a",
-                                   "<https://w3id.org/park-kg/id/doc/xnbio-2024-07a>", "000_12437ccd38f279d8.txt"])
+@pytest.mark.parametrize(
+    "graph",
+    [
+        "xnbio-2024-07a",
+        "id:doc/xnbio-2024-07a",
+        "https://w3id.org/park-kg/id/doc/xnbio-2024-07a",
+        "<https://w3id.org/park-kg/id/doc/xnbio-2024-07a>",
+        "000_12437ccd38f279d8.txt",
+    ],
+)
 def test_graph_restricts_to_one_source_document(kg, store, graph):
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    doc = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/park-kg/id/doc/xnbio-2024-07a> { ?s ?p ?o } }")[0]["n"]
+    doc = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/park-kg/id/doc/xnbio-2024-07a> { ?s ?p ?o } }"
+    )[0]["n"]
     union = int(rows(kg("sparql", q, "--format", "json"))[0]["n"])
     restricted = int(rows(kg("sparql", q, "--graph", graph, "--format", "json"))[0]["n"])
     assert restricted == doc < union  # the union also holds the ontology graph
@@ -205,7 +277,11 @@ def test_select_formats(kg):
     q = 'SELECT ?m WHERE { ?c skos:altLabel "红领宁商"@zh ; org:hasMember/skos:prefLabel ?m } ORDER BY ?m'
     data = json.loads(kg("sparql", q, "--format", "json").stdout)
     assert data["head"]["vars"] == ["m"]
-    assert data["results"]["bindings"][0]["m"] == {"type": "literal", "value": sorted(HONGLING_NAMED)[0], "xml:lang": "zh"}
+    assert data["results"]["bindings"][0]["m"] == {
+        "type": "literal",
+        "value": sorted(HONGLING_NAMED)[0],
+        "xml:lang": "zh",
+    }
     assert set(kg("sparql", q, "--format", "csv").stdout.split()) == {"m"} | HONGLING_NAMED
     tsv = kg("sparql", q, "--format", "tsv").stdout.splitlines()
     assert tsv[0] == "?m" and {line.strip('"').removesuffix('"@zh') for line in tsv[1:]} == HONGLING_NAMED
@@ -215,10 +291,15 @@ def test_select_formats(kg):
 
 def test_ask_formats(kg):
     assert kg("sparql", "ASK { ?s org:memberOf ?o }").stdout.strip() == "true"
-    assert json.loads(kg("sparql", "ASK { ?s a park:Nothing }", "--format", "json").stdout) == {"head": {}, "boolean": False}
+    assert json.loads(kg("sparql", "ASK { ?s a park:Nothing }", "--format", "json").stdout) == {
+        "head": {},
+        "boolean": False,
+    }
 
 
-@pytest.mark.parametrize("fmt,rdflib_format", [("turtle", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"), ("rdfxml", "xml")])
+@pytest.mark.parametrize(
+    "fmt,rdflib_format", [("turtle", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"), ("rdfxml", "xml")]
+)
 def test_construct_formats_parse(kg, fmt, rdflib_format):
     import rdflib
 
@@ -263,7 +344,15 @@ def test_slash_in_a_prefixed_name_gets_a_hint(kg):
     assert kg("sparql", "SELECT * WHERE { id:company\\/jinhe-zangyao ?p ?o }").exit_code == 0
 
 
-@pytest.mark.parametrize("update", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "PREFIX x: <urn:x#>\nDELETE WHERE { ?s ?p ?o }", "DROP ALL", "LOAD <http://example.org/x.ttl>"])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX x: <urn:x#>\nDELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+        "LOAD <http://example.org/x.ttl>",
+    ],
+)
 def test_update_is_refused(kg, update):
     r = kg("sparql", update)
     assert r.exit_code == 1 and "SPARQL Update is refused" in r.output
@@ -285,7 +374,10 @@ def test_service_is_refused_unless_allowed(kg):
 def test_keywords_inside_strings_iris_and_names_are_not_refused(kg):
     from kg.sparql import check
 
-    q = 'PREFIX ex: <http://ex.org/SERVICE/> SELECT ?s WHERE { ?s ?p "INSERT SERVICE" . ?s ex:Service ?service } # SERVICE'
+    q = (
+        'PREFIX ex: <http://ex.org/SERVICE/> SELECT ?s WHERE { ?s ?p "INSERT SERVICE" . ?s ex:Service ?service } '
+        "# SERVICE"
+    )
     assert check(q).form == "SELECT" and not check(q).uses_service
     assert check("SELECT * WHERE { ?s ?p ?o .SERVICE <http://x> { } }", allow_service=True).uses_service
 

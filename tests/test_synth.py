@@ -10,15 +10,15 @@ import sys
 
 import pyoxigraph as ox
 import pytest
+from conftest import ROOT, SEEDS, write_synth
 
 from kg import queries
 from kg.build import ShaclError, build
 from kg.errors import Ambiguous, NotFound
 from kg.facts import FactsError
-from kg.queries.names import NameIndex
-from kg.stores.embedded import ONTOLOGY_GRAPH, EmbeddedStore, StoreDir
-
-from conftest import ROOT, SEEDS, write_synth
+from kg.model.names import NameIndex
+from kg.model.terms import ONTOLOGY_IRI
+from kg.stores.embedded import EmbeddedStore, StoreDir
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import synth  # noqa: E402
@@ -49,7 +49,7 @@ def facts_copy(generated, tmp_path):
 
 def _data(store) -> set:
     s = ox.Store.read_only(str(StoreDir(store).current / "oxigraph"))
-    onto = ox.NamedNode(ONTOLOGY_GRAPH)
+    onto = ox.NamedNode(ONTOLOGY_IRI)
     return {q for q in s.quads_for_pattern(None, None, None) if q.graph_name != onto}
 
 
@@ -97,7 +97,10 @@ def test_generated_facts_build_with_shacl_and_answer(synth_store, generated):
     members = queries.members(store, probes["community"]).tables[0].rows
     assert len(members) >= 3 and all(r["quote"] and r["source"].endswith(".txt") for r in members)
     hops = queries.path(store, *probes["path"]).tables[0].rows
-    assert probes["path"][0] in (hops[0]["from"], hops[0]["to"]) and probes["path"][1] in (hops[-1]["from"], hops[-1]["to"])
+    assert probes["path"][0] in (hops[0]["from"], hops[0]["to"]) and probes["path"][1] in (
+        hops[-1]["from"],
+        hops[-1]["to"],
+    )
     assert [s["position"] for s in queries.chain(store, probes["chain"]).tables[0].rows] == [1, 2, 3, 4]
     assert store.manifest()["counts"]["memberships"].keys() == {"active", "planned", "ended"}
 
@@ -117,7 +120,10 @@ def test_incremental_rebuild_of_one_changed_file_equals_a_full_build(synth_store
     report = build(facts_copy, store, progress=steps.append)
     msgs = [s.phase for s in steps if hasattr(s, "phase")]  # kg.progress Steps (SHACL may still say lines)
     assert not report.noop and any(m.startswith("rebuilding 1 changed") for m in msgs)
-    assert any(e["name_en"] and e["name_en"].startswith("Renamed ") for e in json.loads((StoreDir(store).current / "names.json").read_text(encoding="utf-8"))["entities"])
+    assert any(
+        e["name_en"] and e["name_en"].startswith("Renamed ")
+        for e in json.loads((StoreDir(store).current / "names.json").read_text(encoding="utf-8"))["entities"]
+    )
     _same_as_full(store, facts_copy, tmp_path)
     assert build(facts_copy, store).noop
 
@@ -161,7 +167,9 @@ def test_incremental_shacl_violation_leaves_the_store(synth_store, facts_copy, t
     shutil.copytree(synth_store, store, symlinks=True)
     before = StoreDir(store).current
     real = DocumentCompiler.run
-    monkeypatch.setattr(DocumentCompiler, "run", lambda self: [q for q in real(self) if not q.predicate.value.endswith("#label")])
+    monkeypatch.setattr(
+        DocumentCompiler, "run", lambda self: [q for q in real(self) if not q.predicate.value.endswith("#label")]
+    )
     f = sorted(facts_copy.glob("park0000-*.yaml"))[-1]
     f.write_text(f.read_text(encoding="utf-8").replace("name_en: ", "name_en: Renamed ", 1), encoding="utf-8")
     with pytest.raises(ShaclError, match="violates the SHACL shapes"):
@@ -176,8 +184,20 @@ def test_names_sqlite_resolves_like_the_name_index(which, seed_store, synth_stor
     disk = store.names
     mem = NameIndex.from_json(json.loads((store.generation / "names.json").read_text(encoding="utf-8")))
     assert type(disk).__name__ == "DiskNames" and len(disk.by_iri) == len(mem.by_iri)
-    texts = ["红领宁商", "金诃藏药", "Qinghai University", "qinghai university", "青海 大学", "「红领宁商」党建共同体", "園區", "园区商会"] if which == "seed" \
+    texts = (
+        [
+            "红领宁商",
+            "金诃藏药",
+            "Qinghai University",
+            "qinghai university",
+            "青海 大学",
+            "「红领宁商」党建共同体",
+            "園區",
+            "园区商会",
+        ]
+        if which == "seed"
         else [*generated[2]["path"], generated[2]["community"], generated[2]["park"].replace("区", "區")]
+    )
     for text in [*texts, "no such organization", "生物"]:
         got, want = _outcome(disk, text), _outcome(mem, text)
         assert got == want, text
@@ -224,7 +244,9 @@ def test_path_without_edges_json_falls_back_to_the_query(seed_store, tmp_path):
     gen = StoreDir(copy).current
     (gen / "edges.json").unlink()  # as a store built before edges.json, which had no integrity record:
     manifest = gen / "manifest.json"  # in one that has it, a missing edges.json is damage
-    legacy = {k: v for k, v in json.loads(manifest.read_text(encoding="utf-8")).items() if k not in ("integrity", "checksum")}
+    legacy = {
+        k: v for k, v in json.loads(manifest.read_text(encoding="utf-8")).items() if k not in ("integrity", "checksum")
+    }
     manifest.write_text(json.dumps(legacy), encoding="utf-8")
     with_file, without = EmbeddedStore(seed_store), EmbeddedStore(copy)
     assert without.edge_ends() is None
@@ -241,9 +263,13 @@ def test_seed_store_records_its_document(seed_store):
 def test_path_and_members_in_a_new_process_load_neither_networkx_nor_rdflib(seed_store):
     import subprocess
 
-    code = (f"import sys, json\nfrom kg.cli import cli\nfor args in (['members', '红领宁商'], ['path', '青海大学', '金诃藏药']):\n"
-            f"    try:\n        cli(['--store', {str(seed_store)!r}, *args], prog_name='kg')\n    except SystemExit:\n        pass\n"
-            "print(json.dumps(sorted(sys.modules)))")
+    code = (
+        "import sys, json\nfrom kg.cli import cli\nfor args in (['members', '红领宁商'], ['path', '青海大学', "
+        "'金诃藏药']):\n"
+        f"    try:\n        cli(['--store', {str(seed_store)!r}, *args], prog_name='kg')\n    except SystemExit:\n    "
+        "    pass\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     mods = set(json.loads(out.strip().splitlines()[-1]))
     assert "kg.queries.shortest" in mods and "kg.stores.namedb" in mods

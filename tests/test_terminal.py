@@ -15,16 +15,15 @@ import sys
 import termios
 
 import pytest
-
 from click.testing import CliRunner
-
 from conftest import ROOT
+from sparql_servers import oxigraph
+
 from kg.cli import cli
 from kg.cli.progress import ProgressView
 from kg.progress import Step
 from kg.queries.result import Report, Table
 from kg.render import display_width, render, shorten
-from sparql_servers import oxigraph
 
 
 def run_in_terminal(

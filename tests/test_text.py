@@ -1,6 +1,6 @@
-from kg.text import find_quote, match_key, name_key, normalize, normalize_with_offsets
+from conftest import SEED_STEM, SEEDS
 
-from conftest import SEEDS, SEED_STEM
+from kg.text import find_quote, match_key, name_key, normalize, normalize_with_offsets
 
 RAW = (SEEDS / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8")
 

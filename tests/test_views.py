@@ -87,7 +87,12 @@ def test_around_jinhe_depth_one(store):
     from kg import views
 
     v = views.view(store, around="金诃藏药", depth=1)
-    assert {n["name"] for n in v.nodes} == {"金诃藏药集团有限公司", "省级科技小巨人企业", "新型研发机构", "西宁经济技术开发区生物科技产业园区"}
+    assert {n["name"] for n in v.nodes} == {
+        "金诃藏药集团有限公司",
+        "省级科技小巨人企业",
+        "新型研发机构",
+        "西宁经济技术开发区生物科技产业园区",
+    }
     assert {e["predicate"] for e in v.edges} == {"certifiedAs", "locatedIn"}
     assert v.focus == JINHE
     wider = views.view(store, around="金诃藏药", depth=2)
@@ -160,6 +165,7 @@ def build_hostile(root: Path) -> Path:
     import shutil
 
     from conftest import SEED_STEM, SEEDS
+
     from kg.build import build
 
     seeds = root / "seeds"
@@ -168,11 +174,19 @@ def build_hostile(root: Path) -> Path:
     src.write_text(src.read_text(encoding="utf-8") + f"\n{HOSTILE}落户园区。\n", encoding="utf-8")
     facts = seeds / "facts" / f"{SEED_STEM}.yaml"
     q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731  (YAML accepts JSON strings)
-    entity = (f"  - id: company/xss\n    type: Company\n    name: {q(HOSTILE)}\n    name_en: {q(HOSTILE_EN)}\n"
-              f"    quote: {q(HOSTILE + '落户园区')}\n")
-    relation = (f"  - subject: company/xss\n    predicate: locatedIn\n    object: park/xining-shengwu-yuanqu\n"
-                f"    quote: {q(HOSTILE + '落户园区')}\n")
-    text = facts.read_text(encoding="utf-8").replace("entities:\n", "entities:\n" + entity, 1).replace("relations:\n", "relations:\n" + relation, 1)
+    entity = (
+        f"  - id: company/xss\n    type: Company\n    name: {q(HOSTILE)}\n    name_en: {q(HOSTILE_EN)}\n"
+        f"    quote: {q(HOSTILE + '落户园区')}\n"
+    )
+    relation = (
+        f"  - subject: company/xss\n    predicate: locatedIn\n    object: park/xining-shengwu-yuanqu\n"
+        f"    quote: {q(HOSTILE + '落户园区')}\n"
+    )
+    text = (
+        facts.read_text(encoding="utf-8")
+        .replace("entities:\n", "entities:\n" + entity, 1)
+        .replace("relations:\n", "relations:\n" + relation, 1)
+    )
     facts.write_text(text, encoding="utf-8")
     build(seeds / "facts", root / "store")
     return root / "store"
@@ -208,7 +222,7 @@ def test_cli_writes_the_page(kg, tmp_path):
     assert r.exit_code == 0, r.output
     assert f"wrote {out}" in r.stdout and "7 entities" in r.stdout and "13 member units" in r.stdout
     page = out.read_text(encoding="utf-8")
-    assert "红领宁商党建共同体" in page and "<meta charset=\"utf-8\">" in page
+    assert "红领宁商党建共同体" in page and '<meta charset="utf-8">' in page
 
 
 def test_cli_errors(kg, tmp_path):
@@ -224,6 +238,7 @@ def test_synthetic_graph_through_the_library(tmp_path):
     import importlib.util
 
     from conftest import ROOT
+
     from kg import views
 
     spec = importlib.util.spec_from_file_location("bench_views", ROOT / "scripts" / "bench_views.py")
@@ -276,8 +291,16 @@ def test_import_views_package_is_light():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", "import kg.views, sys; print(sorted(m for m in ('pyvis','networkx','numpy') if m in sys.modules))"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import kg.views, sys; print(sorted(m for m in ('pyvis','networkx','numpy') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -285,30 +308,49 @@ def delta_e(c1: str, c2: str) -> float:
     """CIEDE2000 colour difference of two #rrggbb colours (sRGB, D65)."""
 
     def lab(c: str) -> tuple[float, float, float]:
-        lin = [(v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4) for v in (int(c[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+        lin = [
+            (v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4)
+            for v in (int(c[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        ]
         r, g, b = lin
-        xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
-               (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+        xyz = (
+            (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+            0.2126 * r + 0.7152 * g + 0.0722 * b,
+            (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+        )
         fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
         return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
     (l1, a1, b1), (l2, a2, b2) = lab(c1), lab(c2)
     cb = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
-    g = 0.5 * (1 - math.sqrt(cb ** 7 / (cb ** 7 + 25 ** 7)))
+    g = 0.5 * (1 - math.sqrt(cb**7 / (cb**7 + 25**7)))
     a1, a2 = (1 + g) * a1, (1 + g) * a2
     c1p, c2p = math.hypot(a1, b1), math.hypot(a2, b2)
     h1, h2 = math.degrees(math.atan2(b1, a1)) % 360, math.degrees(math.atan2(b2, a2)) % 360
     dh = 0.0 if c1p * c2p == 0 else (h2 - h1 + 180) % 360 - 180
     dH = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dh / 2))
     lb, cbp = (l1 + l2) / 2, (c1p + c2p) / 2
-    hb = h1 + h2 if c1p * c2p == 0 else (h1 + h2) / 2 if abs(h1 - h2) <= 180 else (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
-    t = (1 - 0.17 * math.cos(math.radians(hb - 30)) + 0.24 * math.cos(math.radians(2 * hb))
-         + 0.32 * math.cos(math.radians(3 * hb + 6)) - 0.20 * math.cos(math.radians(4 * hb - 63)))
+    hb = (
+        h1 + h2
+        if c1p * c2p == 0
+        else (h1 + h2) / 2
+        if abs(h1 - h2) <= 180
+        else (h1 + h2 + 360) / 2
+        if h1 + h2 < 360
+        else (h1 + h2 - 360) / 2
+    )
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(hb - 30))
+        + 0.24 * math.cos(math.radians(2 * hb))
+        + 0.32 * math.cos(math.radians(3 * hb + 6))
+        - 0.20 * math.cos(math.radians(4 * hb - 63))
+    )
     sl = 1 + 0.015 * (lb - 50) ** 2 / math.sqrt(20 + (lb - 50) ** 2)
     sc, sh = 1 + 0.045 * cbp, 1 + 0.015 * cbp * t
-    rt = -math.sin(math.radians(60 * math.exp(-(((hb - 275) / 25) ** 2)))) * 2 * math.sqrt(cbp ** 7 / (cbp ** 7 + 25 ** 7))
+    rt = -math.sin(math.radians(60 * math.exp(-(((hb - 275) / 25) ** 2)))) * 2 * math.sqrt(cbp**7 / (cbp**7 + 25**7))
     dl, dc = (l2 - l1) / sl, (c2p - c1p) / sc
-    return math.sqrt(dl ** 2 + dc ** 2 + (dH / sh) ** 2 + rt * dc * (dH / sh))
+    return math.sqrt(dl**2 + dc**2 + (dH / sh) ** 2 + rt * dc * (dH / sh))
 
 
 def test_delta_e_matches_published_values():
@@ -331,21 +373,28 @@ def test_palette_types_can_be_told_apart():
 
 def test_legend_is_documented_with_the_palette():
     from conftest import ROOT
+
     from kg.views.style import CLASS_STYLES
 
     doc = (ROOT / "docs" / "how-to" / "views.md").read_text(encoding="utf-8")
     for name, (colour, shape) in CLASS_STYLES.items():
-        assert re.search(rf"\|\s*`{name}`[^\n]*\|\s*`{colour}`\s*\|\s*{shape}\s*\|", doc), f"{name} {colour} {shape} not in the legend table"
+        assert re.search(rf"\|\s*`{name}`[^\n]*\|\s*`{colour}`\s*\|\s*{shape}\s*\|", doc), (
+            f"{name} {colour} {shape} not in the legend table"
+        )
 
 
 def test_hub_is_labelled_by_its_name_and_its_relations_on_hover(store):
     from kg import views
 
     v = views.view(store)
-    park = next(n for n in v.nodes if n["group"] == "IndustrialPark" and n["degree"] == max(m["degree"] for m in v.nodes))
+    park = next(
+        n for n in v.nodes if n["group"] == "IndustrialPark" and n["degree"] == max(m["degree"] for m in v.nodes)
+    )
     assert park["label_zh"] == "西宁经济技术开发区\n生物科技产业园区"  # not 园区: the graph has three parks
     others = {n["name"]: n["label_zh"].replace("\n", "") for n in v.nodes}
-    assert others["西宁经济技术开发区生物科技产业园区绿色算力党建联盟"] == "绿色算力党建联盟"  # a long name: its longest 简称
+    assert (
+        others["西宁经济技术开发区生物科技产业园区绿色算力党建联盟"] == "绿色算力党建联盟"
+    )  # a long name: its longest 简称
     assert sum(bool(e.get("hub")) for e in v.edges) == 46 == park["degree"]
     assert v.clusters == [] and v.options["edges"]["font"]["background"]
 
@@ -357,12 +406,40 @@ def test_nearest_park_groups_and_splits_big_parks():
 
     g = nx.MultiDiGraph()
     g.add_edges_from([("a", "P"), ("b", "a"), ("c", "Q"), ("b", "c"), ("d", "c"), ("lone", "x")])
-    assert cluster.nearest_park(g, ["P", "Q"]) == {"P": "P", "Q": "Q", "a": "P", "c": "Q", "b": "P", "d": "Q"}  # b: a tie, P first
-    nodes = [{"id": v, "group": "IndustrialPark" if v in "PQ" else "Company", "degree": g.degree(v), "name": v, "name_en": None,
-              "x": float(i), "y": 0.0} for i, v in enumerate(g)]
+    assert cluster.nearest_park(g, ["P", "Q"]) == {
+        "P": "P",
+        "Q": "Q",
+        "a": "P",
+        "c": "Q",
+        "b": "P",
+        "d": "Q",
+    }  # b: a tie, P first
+    nodes = [
+        {
+            "id": v,
+            "group": "IndustrialPark" if v in "PQ" else "Company",
+            "degree": g.degree(v),
+            "name": v,
+            "name_en": None,
+            "x": float(i),
+            "y": 0.0,
+        }
+        for i, v in enumerate(g)
+    ]
     groups = cluster.group(g, nodes, {})
-    assert [c["id"] for c in groups] == ["cluster:P", "cluster:Q"]  # lone and x (two companies): below MIN_GROUP, drawn as they are
-    assert {n["id"]: n["cluster"] for n in nodes} == {"P": "cluster:P", "a": "cluster:P", "b": "cluster:P", "Q": "cluster:Q", "c": "cluster:Q",
-                                                       "d": "cluster:Q", "lone": None, "x": None}
+    assert [c["id"] for c in groups] == [
+        "cluster:P",
+        "cluster:Q",
+    ]  # lone and x (two companies): below MIN_GROUP, drawn as they are
+    assert {n["id"]: n["cluster"] for n in nodes} == {
+        "P": "cluster:P",
+        "a": "cluster:P",
+        "b": "cluster:P",
+        "Q": "cluster:Q",
+        "c": "cluster:Q",
+        "d": "cluster:Q",
+        "lone": None,
+        "x": None,
+    }
     cluster.place(nodes, groups)
     assert all(math.isfinite(n["x"]) for n in nodes)

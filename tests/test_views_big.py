@@ -51,7 +51,9 @@ def test_a_big_graph_opens_as_a_summary_by_park_and_expands_on_click(big_page, o
     assert 4_900 <= len(view.nodes) <= 5_200
     top = [c for c in view.clusters if not c["parent"]]
     parks = [n for n in view.nodes if n["group"] == "IndustrialPark"]
-    assert len(top) == len(parks) == 12 and sum(c["count"] for c in top) == len(view.nodes)  # every entity in one park's group
+    assert len(top) == len(parks) == 12 and sum(c["count"] for c in top) == len(
+        view.nodes
+    )  # every entity in one park's group
     p = open_page(path)
     assert p.errors == [] and p.requests == [path.as_uri()]
     assert sorted(p.js("kgView.nodes.getIds()")) == sorted(c["id"] for c in top)
@@ -84,7 +86,9 @@ def _keys(n: dict, fold: dict) -> list[str]:
 
     out = []
     for k in [n["name"], *n["aliases"], *([n["name_en"]] if n["name_en"] else [])]:
-        t = re.sub(r"[\s\x00-\x1f\"'“”‘’「」『』《》〈〉()（）.,，、·・\-]", "", unicodedata.normalize("NFKC", k).lower())
+        t = re.sub(
+            r"[\s\x00-\x1f\"'“”‘’「」『』《》〈〉()（）.,，、·・\-]", "", unicodedata.normalize("NFKC", k).lower()
+        )
         out.append("".join(fold.get(c, c) for c in t))
     return [k for k in out if k]
 
@@ -97,8 +101,13 @@ def test_search_on_a_big_graph_is_indexed_debounced_and_right(big_page, open_pag
     expected = {n["id"] for n in view.nodes if any(typed.lower() in k for k in _keys(n, fold))}
     p = open_page(path)
     assert p.js("kgView.searchIndex.keys.length") == sum(len(_keys(n, fold)) for n in view.nodes)
-    assert set(p.js("q => kgView.search(q)", typed)) == expected and p.js("q => kgView.search(q)[0]", typed) == target["id"]
-    assert set(p.js("kgView.search('有限公司')")) == {n["id"] for n in view.nodes if any("有限公司" in k for k in _keys(n, fold))}
+    assert (
+        set(p.js("q => kgView.search(q)", typed)) == expected
+        and p.js("q => kgView.search(q)[0]", typed) == target["id"]
+    )
+    assert set(p.js("kgView.search('有限公司')")) == {
+        n["id"] for n in view.nodes if any("有限公司" in k for k in _keys(n, fold))
+    }
     p.page.click("#kg-search")
     p.page.keyboard.type(typed, delay=30)  # faster than the debounce: one search for the whole word
     p.page.wait_for_selector(f'#kg-panel[data-id="{target["id"]}"]', timeout=10_000)
@@ -107,7 +116,9 @@ def test_search_on_a_big_graph_is_indexed_debounced_and_right(big_page, open_pag
     assert stats["runs"] == 1 and stats["lastCount"] == len(expected)
     assert stats["maxMs"] < 1000  # a loose sanity bound; the measured figure is in docs/benchmarks.md
     assert p.page.inner_text("#kg-results li.kg-current").startswith(target["name"])
-    assert p.js("kgView.network.getSelectedNodes()") == [p.js("id => kgView.repOf(id)", target["id"])]  # its closed group
+    assert p.js("kgView.network.getSelectedNodes()") == [
+        p.js("id => kgView.repOf(id)", target["id"])
+    ]  # its closed group
     p.page.keyboard.press("Enter")  # Enter opens the groups that hold it and centres on it
     assert p.until("id => kgView.nodes.get(id) && kgView.network.getSelectedNodes()[0] === id", target["id"])
     assert p.errors == []
@@ -118,18 +129,22 @@ def test_a_summary_never_draws_planned_relations_as_active(open_page, tmp_path):
     ones dashed like every planned relation, never counted into a plain line."""
     import networkx as nx
 
-    from kg.queries.names import Entity
+    from kg.model.names import Entity
     from kg.views.drawing import draw
     from kg.views.page import write_html
 
     g, ents = nx.MultiDiGraph(), {}
-    for iri, t in [("urn:P", "IndustrialPark"), ("urn:Q", "IndustrialPark")] + [(f"urn:{p}{k}", "Company")
-                                                                               for p in "pq" for k in range(6)]:
+    for iri, t in [("urn:P", "IndustrialPark"), ("urn:Q", "IndustrialPark")] + [
+        (f"urn:{p}{k}", "Company") for p in "pq" for k in range(6)
+    ]:
         ents[iri] = Entity(iri, iri, iri[4:], None, (), (t,))
         g.add_node(iri)
     relations = [(f"urn:{p}{k}", f"urn:{p.upper()}", "locatedIn", "active") for p in "pq" for k in range(6)]
-    relations += [("urn:p0", "urn:q0", "partnerOf", "active"), ("urn:p1", "urn:q1", "plannedMemberOf", "planned"),
-                  ("urn:p2", "urn:q2", "plannedMemberOf", "planned")]
+    relations += [
+        ("urn:p0", "urn:q0", "partnerOf", "active"),
+        ("urn:p1", "urn:q1", "plannedMemberOf", "planned"),
+        ("urn:p2", "urn:q2", "plannedMemberOf", "planned"),
+    ]
     for s, o, pred, status in relations:
         g.add_edge(s, o, predicate=pred, status=status, quote="引文", source="a.txt")
     view = draw(g, ents, collapse=True)

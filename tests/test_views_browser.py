@@ -16,14 +16,22 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_views import HOSTILE, HOSTILE_EN, JINHE, build_hostile
 
 pytestmark = pytest.mark.integration
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
-        "--disable-sync", "--disable-default-apps", "--disable-extensions", "--mute-audio"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+]
 MODES = {
     "graph": {},
     "around": {"around": "金诃藏药", "depth": 1},
@@ -60,7 +68,9 @@ def pages(seed_store, tmp_path_factory):
 
     store = EmbeddedStore(seed_store)
     out = tmp_path_factory.mktemp("views")
-    return {mode: (out / f"{mode}.html", views.write_view(store, out / f"{mode}.html", **kw)) for mode, kw in MODES.items()}
+    return {
+        mode: (out / f"{mode}.html", views.write_view(store, out / f"{mode}.html", **kw)) for mode, kw in MODES.items()
+    }
 
 
 class Loaded:
@@ -72,7 +82,9 @@ class Loaded:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        self.page.on(
+            "console", lambda m: self.errors.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
@@ -141,7 +153,16 @@ def test_mode_loads_offline_with_the_graphs_counts(mode, pages, open_page, tmp_p
     _assert_not_blank(shot.read_bytes())
 
 
-@pytest.mark.parametrize("mode, typed", [("graph", "金诃藏药"), ("around", "金诃藏药"), ("graph", "jinhe tibetan medicine"), ("graph", "金诃藏药集团有限公司"), ("graph", "金訶藏藥")])
+@pytest.mark.parametrize(
+    "mode, typed",
+    [
+        ("graph", "金诃藏药"),
+        ("around", "金诃藏药"),
+        ("graph", "jinhe tibetan medicine"),
+        ("graph", "金诃藏药集团有限公司"),
+        ("graph", "金訶藏藥"),
+    ],
+)
 def test_search_focuses_jinhe(mode, typed, pages, open_page):
     p = open_page(pages[mode][0])
     p.page.click("#kg-search")
@@ -157,10 +178,14 @@ def test_search_focuses_jinhe(mode, typed, pages, open_page):
 
 
 def _hover_edge(p: Loaded, edge_id: str) -> None:
-    xy = p.js("""id => { const e = kgView.edges.get(id), pos = kgView.network.getPositions([e.from, e.to]);
+    xy = p.js(
+        """id => { const e = kgView.edges.get(id), pos = kgView.network.getPositions([e.from, e.to]);
                   const mid = {x: (pos[e.from].x + pos[e.to].x) / 2, y: (pos[e.from].y + pos[e.to].y) / 2};
-                  const dom = kgView.network.canvasToDOM(mid), box = document.querySelector('#kg-graph').getBoundingClientRect();
-                  return [box.left + dom.x, box.top + dom.y]; }""", edge_id)
+                  const dom = kgView.network.canvasToDOM(mid);
+                  const box = document.querySelector('#kg-graph').getBoundingClientRect();
+                  return [box.left + dom.x, box.top + dom.y]; }""",
+        edge_id,
+    )
     p.page.mouse.move(xy[0] - 30, xy[1] - 30)
     p.page.mouse.move(xy[0], xy[1], steps=5)
 
@@ -184,8 +209,14 @@ def _edge_tooltip(p: Loaded, edge_id: str):
     return _hover_edge_until(p, edge_id, "div.vis-tooltip")
 
 
-@pytest.mark.parametrize("mode, frm, to", [("community", SAIQI, HONGLING), ("around", JINHE, "https://w3id.org/park-kg/id/qualification/keji-xiaojuren-qiye"),
-                                           ("chain", "https://w3id.org/park-kg/id/incubator/shengke", "https://w3id.org/park-kg/id/accelerator/shibaoqu")])
+@pytest.mark.parametrize(
+    "mode, frm, to",
+    [
+        ("community", SAIQI, HONGLING),
+        ("around", JINHE, "https://w3id.org/park-kg/id/qualification/keji-xiaojuren-qiye"),
+        ("chain", "https://w3id.org/park-kg/id/incubator/shengke", "https://w3id.org/park-kg/id/accelerator/shibaoqu"),
+    ],
+)
 def test_hovering_an_edge_shows_its_quote(mode, frm, to, pages, open_page):
     path, view = pages[mode]
     edge = next(e for e in view.edges if e["from"] == frm and e["to"] == to)
@@ -207,7 +238,9 @@ def test_type_checkboxes_and_english_toggle(pages, open_page):
     assert p.js("kgView.nodes.get({filter: n => n.hidden}).length") == 0
     p.page.check("#kg-english")
     assert p.js(f"kgView.nodes.get('{JINHE}').label") == "Jinhe Tibetan Medicine\nGroup Co., Ltd."
-    assert p.js("kgView.edges.get({filter: e => e.predicate === 'plannedMemberOf'}).every(e => e.label === 'planned member of')")
+    assert p.js(
+        "kgView.edges.get({filter: e => e.predicate === 'plannedMemberOf'}).every(e => e.label === 'planned member of')"
+    )
     p.page.uncheck("#kg-english")
     assert p.js(f"kgView.nodes.get('{JINHE}').label") == "金诃藏药集\n团有限公司"
     assert p.errors == []
@@ -231,8 +264,10 @@ def hostile_pages(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("hostile-browser")
     store = EmbeddedStore(build_hostile(root))
-    return {name: (root / f"{name}.html", views.write_view(store, root / f"{name}.html", **kw))
-            for name, kw in {"around": {"around": "company/xss"}, "graph": {}}.items()}
+    return {
+        name: (root / f"{name}.html", views.write_view(store, root / f"{name}.html", **kw))
+        for name, kw in {"around": {"around": "company/xss"}, "graph": {}}.items()
+    }
 
 
 @pytest.mark.parametrize("mode", ["around", "graph"])
@@ -249,7 +284,9 @@ def test_markup_in_labels_and_quotes_stays_text(mode, hostile_pages, open_page, 
     _hover_edge_until(p, edge["id"], f'#kg-panel[data-kind="edge"][data-id="{edge["id"]}"]')
     assert HOSTILE in p.page.inner_text("#kg-panel")
     tooltip = _edge_tooltip(p, edge["id"])
-    assert HOSTILE in tooltip.inner_text() and tooltip.evaluate("t => [...t.querySelectorAll('*')].every(c => c.tagName === 'BR')")  # line breaks only
+    assert HOSTILE in tooltip.inner_text() and tooltip.evaluate(
+        "t => [...t.querySelectorAll('*')].every(c => c.tagName === 'BR')"
+    )  # line breaks only
     if mode == "around":
         assert p.page.inner_text("#kg-title").startswith(HOSTILE)
     assert p.js("kgView.nodes.get('%s').name" % xss) == HOSTILE
@@ -289,16 +326,26 @@ def test_hub_is_named_and_the_labels_around_it_do_not_overlap(pages, open_page):
     labels = _labels(p)
     assert all(labels[i]["color"] == "rgba(0,0,0,0)" for i in hub_edges)  # not drawn until hovered
     centre = p.js(f"kgView.network.getPositions(['{PARK}'])['{PARK}']")
-    near = [lab["box"] for i, lab in labels.items() if i not in hub_edges and lab["text"]
-            and math.dist((lab["box"]["left"], lab["box"]["top"]), (centre["x"], centre["y"])) < 400]
+    near = [
+        lab["box"]
+        for i, lab in labels.items()
+        if i not in hub_edges
+        and lab["text"]
+        and math.dist((lab["box"]["left"], lab["box"]["top"]), (centre["x"], centre["y"])) < 400
+    ]
     for a, b in itertools.combinations(near, 2):
-        overlap = (min(a["left"] + a["width"], b["left"] + b["width"]) - max(a["left"], b["left"]) > 1
-                   and min(a["top"] + a["height"], b["top"] + b["height"]) - max(a["top"], b["top"]) > 1)
+        overlap = (
+            min(a["left"] + a["width"], b["left"] + b["width"]) - max(a["left"], b["left"]) > 1
+            and min(a["top"] + a["height"], b["top"] + b["height"]) - max(a["top"], b["top"]) > 1
+        )
         assert not overlap, (a, b)
     edge = next(e for e in view.edges if e["id"] in hub_edges and e["predicate"] == "locatedIn")
     _hover_edge_until(p, edge["id"], f'#kg-panel[data-kind="edge"][data-id="{edge["id"]}"]')
-    drawn = p.until("id => { const b = kgView.network.body.edges[id].labelModule.lines[0].blocks[0]; return b.color !== 'rgba(0,0,0,0)' && b; }",
-                    edge["id"])
+    drawn = p.until(
+        "id => { const b = kgView.network.body.edges[id].labelModule.lines[0].blocks[0]; return b.color !== "
+        "'rgba(0,0,0,0)' && b; }",
+        edge["id"],
+    )
     assert drawn and drawn["color"] == "#222222" and drawn["strokeWidth"] >= 3 and drawn["text"] == edge["label_zh"]
     assert p.errors == []
 

@@ -15,7 +15,7 @@ from kg.analytics.change import compare
 from kg.analytics.clustering import METHODS, communities
 from kg.analytics.connectors import bridges
 from kg.analytics.network import SCOPES, Network, load
-from kg.analytics.paths import all_paths, shortest_path
+from kg.analytics.paths import all_paths, every_path, shortest_path
 from kg.analytics.projection import project, undirected
 from kg.analytics.ranking import MEASURES, centrality
 
@@ -24,6 +24,7 @@ __all__ = [
     "undirected",
     "shortest_path",
     "all_paths",
+    "every_path",
     "load",
     "Network",
     "SCOPES",

@@ -213,6 +213,61 @@ def _connections(before: Network, after: Network, x: str, limit: int | None) -> 
     return rows[:limit] if limit else rows
 
 
+def _scope_notes(rows: list[dict[str, Any]], status: str, at: str | None, changed: bool) -> list[str]:
+    """What before and after mean, what undated relations count as, and "no change" with a hint."""
+    notes = [
+        "before: today's network (active relations); after: "
+        + ("active and planned relations" if status == "planned" else "active relations")
+        + (f" in effect at {at}" if at else "")
+        + (" — planned relations keep the status planned" if status == "planned" else "")
+    ]
+    if at:
+        undated = {(r["s"], r["predicate"], r["o"], r["status"]) for r in rows if not r.get("since")}
+        n_active = sum(k[3] == "active" for k in undated)
+        n_planned = sum(k[3] == "planned" for k in undated)
+        notes.append(
+            f"undated: {n_active} active relation(s) are taken as in effect at {at}"
+            + (f", {n_planned} planned one(s) are left out (no date is promised)" if status == "planned" else "")
+        )
+    if not changed:
+        notes.append(
+            "no change"
+            + (
+                ""
+                if at or status == "planned"
+                else ": with --status active and no --at both sides are today's network; "
+                "try --status planned or --at DATE"
+            )
+        )
+    return notes
+
+
+def _change_tables(
+    changes: list[dict[str, Any]], joined: list[dict[str, Any]], brokers: list[dict[str, Any]]
+) -> list[Table]:
+    """The ``changes``, ``joined`` and ``brokers`` tables of :func:`compare`."""
+    return [
+        Table(
+            "changes",
+            ["change", "from", "relation", "to", "status", "since", "quote", "source"],
+            changes,
+            title="生效的关系 / relations that change",
+        ),
+        Table(
+            "joined",
+            ["change", "organizations", "network", "organizations_reached", "via"],
+            joined,
+            title="连通变化 / groups that join (or leave) a network",
+        ),
+        Table(
+            "brokers",
+            ["organization", "type", "before", "after", "change", "cut_point", "holds_together"],
+            brokers,
+            title="桥梁 / brokers (betweenness)",
+        ),
+    ]
+
+
 def compare(
     store,
     status: str = "planned",
@@ -253,55 +308,13 @@ def compare(
         )
     ]
     changes = _changes(before, after)
-    notes = [
-        "before: today's network (active relations); after: "
-        + ("active and planned relations" if status == "planned" else "active relations")
-        + (f" in effect at {at}" if at else "")
-        + (" — planned relations keep the status planned" if status == "planned" else "")
-    ]
-    if at:
-        undated = {(r["s"], r["predicate"], r["o"], r["status"]) for r in rows if not r.get("since")}
-        n_active = sum(k[3] == "active" for k in undated)
-        n_planned = sum(k[3] == "planned" for k in undated)
-        notes.append(
-            f"undated: {n_active} active relation(s) are taken as in effect at {at}"
-            + (f", {n_planned} planned one(s) are left out (no date is promised)" if status == "planned" else "")
-        )
-    if not changes:
-        notes.append(
-            "no change"
-            + (
-                ""
-                if at or status == "planned"
-                else ": with --status active and no --at both sides are today's network; "
-                "try --status planned or --at DATE"
-            )
-        )
+    notes = _scope_notes(rows, status, at, bool(changes))
     joined = _merges(before, after, "joins", limit) + _merges(after, before, "cut off from", limit)
     brokers, estimate = _brokers(before, after, sample, seed, limit)
     notes += estimate
     if limit and len(changes) > limit:
         notes.append(f"changes: showing {limit} of {len(changes)}; --limit to change")
-    tables += [
-        Table(
-            "changes",
-            ["change", "from", "relation", "to", "status", "since", "quote", "source"],
-            changes[:limit] if limit else changes,
-            title="生效的关系 / relations that change",
-        ),
-        Table(
-            "joined",
-            ["change", "organizations", "network", "organizations_reached", "via"],
-            joined,
-            title="连通变化 / groups that join (or leave) a network",
-        ),
-        Table(
-            "brokers",
-            ["organization", "type", "before", "after", "change", "cut_point", "holds_together"],
-            brokers,
-            title="桥梁 / brokers (betweenness)",
-        ),
-    ]
+    tables += _change_tables(changes[:limit] if limit else changes, joined, brokers)
     if org is not None:
         ent = store.names.resolve(org)
         conn = _connections(before, after, ent.iri, limit)

@@ -90,6 +90,39 @@ def communities(
     net = load(store, status)
     found = clusters(net, method, resolution, seed)
     cluster_of = {v: f"c{i}" for i, c in enumerate(found, 1) for v in c}
+    rows = _cluster_rows(net, found, cluster_of, names)
+    notes = [
+        scope_note(net),
+        f"{len(found)} clusters ({len(rows)} with organizations) by {method} modularity (resolution {resolution:g}"
+        + (f", seed {seed})" if method == "louvain" else ")"),
+    ]
+    alone = [v for v in net.orgs if net.simple.degree(v) == 0]
+    if alone:
+        notes.append(
+            f"{len(alone)} organization(s) have no relation in this scope and are in no cluster: "
+            + "、".join(_names(net, alone, names))
+        )
+    tables = []
+    for name, cols, data, title in (
+        ("clusters", _CLUSTER_COLS, rows, "结构聚类 / clusters"),
+        ("declared", _DECLARED_COLS, _declared_rows(net, cluster_of, names), "声明的共同体与联盟 / declared groups"),
+        ("overlaps", _OVERLAP_COLS, _overlap_rows(net, cluster_of, names), "跨多个共同体的组织 / in several groups"),
+    ):
+        if limit and len(data) > limit:
+            notes.append(f"{name}: showing {limit} of {len(data)}; --limit to change")
+        tables.append(Table(name, cols, data[:limit] if limit else data, title=title))
+    return Report(tables, notes)
+
+
+_CLUSTER_COLS = ["cluster", "organizations", "entities", "hub", "members", "declared"]
+_DECLARED_COLS = ["group", "type", "members", "cluster", "together", "verdict", "elsewhere"]
+_OVERLAP_COLS = ["organization", "type", "cluster", "n_groups", "groups", "group_clusters"]
+
+
+def _cluster_rows(
+    net: Network, found: list[list[str]], cluster_of: dict[str, str], names: int | None
+) -> list[dict[str, Any]]:
+    """One row per cluster that holds organizations: its size, hub, members and the declared groups in it."""
     groups = net.groups()
     rows: list[dict[str, Any]] = []
     for i, c in enumerate(found, 1):
@@ -106,8 +139,13 @@ def communities(
                 "declared": _names(net, [g for g in groups if cluster_of.get(g) == f"c{i}"], names),
             }
         )
+    return rows
+
+
+def _declared_rows(net: Network, cluster_of: dict[str, str], names: int | None) -> list[dict[str, Any]]:
+    """One row per declared group: how many of its members share its cluster, a verdict, the ones elsewhere."""
     declared: list[dict[str, Any]] = []
-    for g, members in groups.items():
+    for g, members in net.groups().items():
         where = [cluster_of.get(m) for m, _st in members]
         home = cluster_of.get(g)
         together = sum(w == home for w in where)
@@ -123,8 +161,13 @@ def communities(
             }
         )
     declared.sort(key=lambda r: (-r["members"], r["group"]))
+    return declared
+
+
+def _overlap_rows(net: Network, cluster_of: dict[str, str], names: int | None) -> list[dict[str, Any]]:
+    """Organizations in several declared groups, with those groups and their clusters."""
     in_groups: dict[str, list[tuple[str, str]]] = {}
-    for g, members in groups.items():
+    for g, members in net.groups().items():
         for m, st in members:
             in_groups.setdefault(m, []).append((g, st))
     overlaps: list[dict[str, Any]] = [
@@ -140,39 +183,4 @@ def communities(
         if len({g for g, _st in gs}) > 1
     ]
     overlaps.sort(key=lambda r: (-r["n_groups"], r["organization"]))
-    notes = [
-        scope_note(net),
-        f"{len(found)} clusters ({len(rows)} with organizations) by {method} modularity (resolution {resolution:g}"
-        + (f", seed {seed})" if method == "louvain" else ")"),
-    ]
-    alone = [v for v in net.orgs if net.simple.degree(v) == 0]
-    if alone:
-        notes.append(
-            f"{len(alone)} organization(s) have no relation in this scope and are in no cluster: "
-            + "、".join(_names(net, alone, names))
-        )
-    tables = []
-    for name, cols, data, title in (
-        (
-            "clusters",
-            ["cluster", "organizations", "entities", "hub", "members", "declared"],
-            rows,
-            "结构聚类 / clusters",
-        ),
-        (
-            "declared",
-            ["group", "type", "members", "cluster", "together", "verdict", "elsewhere"],
-            declared,
-            "声明的共同体与联盟 / declared groups",
-        ),
-        (
-            "overlaps",
-            ["organization", "type", "cluster", "n_groups", "groups", "group_clusters"],
-            overlaps,
-            "跨多个共同体的组织 / in several groups",
-        ),
-    ):
-        if limit and len(data) > limit:
-            notes.append(f"{name}: showing {limit} of {len(data)}; --limit to change")
-        tables.append(Table(name, cols, data[:limit] if limit else data, title=title))
-    return Report(tables, notes)
+    return overlaps

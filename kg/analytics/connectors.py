@@ -43,6 +43,65 @@ def _links(net: Network, v: str, paths: list[list[dict[str, Any]]]) -> list[str]
     return sorted(out)
 
 
+def _connectors(net: Network, paths: list[list[dict[str, Any]]], a: str, b: str) -> list[dict[str, Any]]:
+    """The entities on the paths between ``a`` and ``b``: essential ones first, then the most used."""
+    through = Counter(v for p in paths for v in {h[k] for h in p for k in ("s", "o")} - {a, b})
+    order = sorted(through, key=lambda v: (-through[v], not net.is_org(v), net.label(v)))
+    essential = {v for v in order[:_ESSENTIAL_CHECKS] if _essential(net, a, b, v)}
+    connectors = [
+        {
+            "iri": v,
+            "name": net.label(v),
+            "type": net.type(v),
+            "paths": f"{through[v]} of {len(paths)}",
+            "essential": v in essential,
+            "links": _links(net, v, paths),
+            "memberships": net.memberships_text(v),
+        }
+        for v in order
+    ]
+    connectors.sort(key=lambda r: (not r["essential"], -through[r["iri"]], not net.is_org(r["iri"]), r["name"]))
+    return connectors
+
+
+def _relations(net: Network, paths: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Each relation on the paths, most used first, with its status and evidence."""
+    used = Counter((h["s"], h["predicate"], h["o"], h["status"]) for p in paths for h in p)
+    hop = {(h["s"], h["predicate"], h["o"], h["status"]): h for p in paths for h in p}
+    return [
+        {
+            "from": net.label(s),
+            "relation": p,
+            "to": net.label(o),
+            "status": st,
+            "paths": n,
+            "quote": hop[(s, p, o, st)]["quote"],
+            "source": hop[(s, p, o, st)]["source"],
+        }
+        for (s, p, o, st), n in sorted(
+            used.items(), key=lambda kv: (-kv[1], net.label(kv[0][0]), kv[0][1], net.label(kv[0][2]))
+        )
+    ]
+
+
+def _tables(connectors: list[dict[str, Any]], relations: list[dict[str, Any]], between: str) -> list[Table]:
+    """The ``connectors`` and ``relations`` tables of :func:`bridges`."""
+    return [
+        Table(
+            "connectors",
+            ["name", "type", "paths", "essential", "links", "memberships"],
+            connectors,
+            title=f"连接者 / connectors: {between}",
+        ),
+        Table(
+            "relations",
+            ["from", "relation", "to", "status", "paths", "quote", "source"],
+            relations,
+            title="关系 / relations on the paths",
+        ),
+    ]
+
+
 def bridges(store, a: str, b: str, status: str = "all", max_len: int | None = None, limit: int = 100) -> Report:
     """The entities and relations that connect ``a`` and ``b`` (names, aliases or IRIs).
 
@@ -73,7 +132,6 @@ def bridges(store, a: str, b: str, status: str = "all", max_len: int | None = No
             f"more than {limit} paths; showing what the first {limit} (shortest first) go through — "
             "lower --max-len or raise --limit"
         )
-    between = f"{src.name} ↔ {dst.name}"
     if not paths:
         reach = "" if max_len is None else f" within {max_len} hop(s)"
         notes.append(f"no connection between {src.name} and {dst.name}{reach} in this scope")
@@ -83,56 +141,10 @@ def bridges(store, a: str, b: str, status: str = "all", max_len: int | None = No
     notes.append(
         f"{len(paths)} path(s) of {span} hop(s) " + ("(the shortest)" if max_len is None else f"(at most {max_len})")
     )
-    through = Counter(v for p in paths for v in {h[k] for h in p for k in ("s", "o")} - {src.iri, dst.iri})
-    order = sorted(through, key=lambda v: (-through[v], not net.is_org(v), net.label(v)))
-    essential = {v for v in order[:_ESSENTIAL_CHECKS] if _essential(net, src.iri, dst.iri, v)}
-    connectors = [
-        {
-            "iri": v,
-            "name": net.label(v),
-            "type": net.type(v),
-            "paths": f"{through[v]} of {len(paths)}",
-            "essential": v in essential,
-            "links": _links(net, v, paths),
-            "memberships": net.memberships_text(v),
-        }
-        for v in order
-    ]
-    connectors.sort(key=lambda r: (not r["essential"], -through[r["iri"]], not net.is_org(r["iri"]), r["name"]))
-    used = Counter((h["s"], h["predicate"], h["o"], h["status"]) for p in paths for h in p)
-    hop = {(h["s"], h["predicate"], h["o"], h["status"]): h for p in paths for h in p}
-    relations = [
-        {
-            "from": net.label(s),
-            "relation": p,
-            "to": net.label(o),
-            "status": st,
-            "paths": n,
-            "quote": hop[(s, p, o, st)]["quote"],
-            "source": hop[(s, p, o, st)]["source"],
-        }
-        for (s, p, o, st), n in sorted(
-            used.items(), key=lambda kv: (-kv[1], net.label(kv[0][0]), kv[0][1], net.label(kv[0][2]))
-        )
-    ]
+    connectors = _connectors(net, paths, src.iri, dst.iri)
+    relations = _relations(net, paths)
     if not connectors:
         notes.append(f"{src.name} and {dst.name} are directly related")
     if any(r["status"] != "active" for r in relations):
         notes.append("some paths go through planned (not yet active) relations; --status active for active ones only")
-    return Report(
-        [
-            Table(
-                "connectors",
-                ["name", "type", "paths", "essential", "links", "memberships"],
-                connectors,
-                title=f"连接者 / connectors: {between}",
-            ),
-            Table(
-                "relations",
-                ["from", "relation", "to", "status", "paths", "quote", "source"],
-                relations,
-                title="关系 / relations on the paths",
-            ),
-        ],
-        notes,
-    )
+    return Report(_tables(connectors, relations, f"{src.name} ↔ {dst.name}"), notes)

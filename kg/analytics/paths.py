@@ -13,9 +13,13 @@ from typing import Any
 
 import networkx as nx
 
-from kg.analytics.projection import undirected
+from kg.analytics.projection import project, undirected
+from kg.queries import texts as q
+from kg.queries.relations import paths_report
+from kg.queries.result import Report
+from kg.queries.rows import check_status
 
-__all__ = ["shortest_path", "all_paths", "hops_of", "path_text"]
+__all__ = ["shortest_path", "all_paths", "every_path", "hops_of", "path_text"]
 
 _STATUS_RANK = {"active": 0, "planned": 1, "ended": 2}
 
@@ -94,3 +98,19 @@ def path_text(hops: list[dict[str, Any]], start: str, label: Callable[[str], str
             out.append(f"←{rel}— {label(h['s'])}")
             at = h["s"]
     return " ".join(out)
+
+
+def every_path(store, a: str, b: str, status: str = "all", max_len: int | None = None, limit: int = 50) -> Report:
+    """``kg path --all``: every shortest path from ``a`` to ``b``, or with ``max_len`` every path of at most that
+    many hops (at most ``limit`` of them), one row per hop with its evidence.
+
+    >>> from kg.analytics.examples import seed_store
+    >>> r = every_path(seed_store(), "红领宁商", "绿色算力党建联盟")
+    >>> r.notes[0], sorted({row["path"] for row in r.tables[0].rows})
+    ('2 path(s), the shortest ones', [1, 2])
+    """
+    check_status(status)
+    src, dst = store.names.resolve(a), store.names.resolve(b)
+    graph = project(store.run(q.ALL_EDGES), statuses=None if status == "all" else {status})
+    found = all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1)
+    return paths_report(store, src, dst, found, status, max_len, limit)

@@ -8,7 +8,7 @@ incremental build starts from a RocksDB checkpoint of the current generation (ha
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,12 @@ import pyoxigraph as ox
 
 from kg.build import documents
 from kg.build.documents import DOCUMENTS, base_hash, write_json
+from kg.errors import FILE_ERRORS, storage_errors
 from kg.model import terms as vocab
 from kg.model.records import FactsFile
 from kg.progress import Report
 from kg.stores import integrity
-from kg.stores.embedded import FILE_ERRORS, StoreDir, read_manifest, storage_errors, verify_files
+from kg.stores.embedded import StoreDir, read_manifest, verify_files
 
 __all__ = [
     "Previous",
@@ -46,7 +47,7 @@ class Previous:
     records: dict[str, dict[str, Any]]  # by facts file name
 
 
-def previous(sdir: StoreDir, report: Report) -> Previous | None:
+def previous(sdir: StoreDir, note: Callable[[str], None]) -> Previous | None:
     """The current generation if it holds what its manifest says; None when a full build is due.
 
     Damage (``current`` leading nowhere, a manifest or recorded file that does not read as
@@ -60,7 +61,7 @@ def previous(sdir: StoreDir, report: Report) -> Previous | None:
     manifest = read_manifest(sdir.path, cur)
     verify_files(sdir.path, cur, manifest)
     if "integrity" not in manifest:
-        report("the store has no integrity record (built by an older park-kg): rebuilding it", note=True)
+        note("the store has no integrity record (built by an older park-kg): rebuilding it")
         return None
     with storage_errors(sdir.path, DOCUMENTS, FILE_ERRORS):
         data = json.loads((cur / DOCUMENTS).read_text(encoding="utf-8"))
@@ -68,7 +69,7 @@ def previous(sdir: StoreDir, report: Report) -> Previous | None:
     if data.get("base_hash") != base_hash():
         return None
     if integrity.written_since(cur, manifest["integrity"]) and not integrity.same_content(
-        sdir.path, cur, manifest, report
+        sdir.path, cur, manifest, note
     ):
         return None
     return Previous(cur, manifest, records)

@@ -28,7 +28,7 @@ from kg.build.shacl import check_documents
 from kg.facts import facts_paths, load_files
 from kg.facts.load import PARALLEL_FILES, check_read, read_files
 from kg.model.records import Facts, FactsFile
-from kg.progress import Progress, Report, reporter
+from kg.progress import Progress, Report, notifier, reporter
 from kg.stores.embedded import DEFAULT_STORE, StoreDir
 
 __all__ = ["build", "BuildReport"]
@@ -79,7 +79,7 @@ def build(
     paths = facts_paths(facts_dir) if facts_dir.is_dir() else []
     job = _Job(StoreDir(store), facts_dir, sources, {}, shacl, progress, reporter(progress))
     with job.sdir.lock():
-        prev = None if force else generation.previous(job.sdir, job.report)
+        prev = None if force else generation.previous(job.sdir, notifier(progress))
         job.hashes = {p.name: dr.sha(p) for p in paths}
         changed = [p for p in paths if not _unchanged(prev, p.name, job.hashes[p.name], sources)]
         removed = sorted(set(prev.records) - set(job.hashes)) if prev else []

@@ -5,13 +5,7 @@ Commands live in one module per group (query.py, …) and register on the group 
 _base.py; nothing outside this package imports it.
 """
 
-from kg.cli import query  # noqa: F401  (registers the commands)
-from kg.cli import bolt  # noqa: F401
-from kg.cli import extract  # noqa: F401
-from kg.cli import sparql  # noqa: F401
-from kg.cli import view  # noqa: F401
-from kg.cli import analyze  # noqa: F401
-from kg.cli import push  # noqa: F401
+from kg.cli import analyze, bolt, extract, push, query, sparql, view  # noqa: F401  (each registers its commands)
 from kg.cli._base import cli, whole_summaries
 
 whole_summaries(cli)

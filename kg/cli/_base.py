@@ -61,12 +61,22 @@ def backend_option(f):
         return value
 
     f = click.option(
-        "--sparql-endpoint", metavar="URL", envvar="KG_SPARQL_QUERY", expose_value=False, callback=set_endpoint,
-        help="With --backend sparql: the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query (env KG_SPARQL_QUERY).",
+        "--sparql-endpoint",
+        metavar="URL",
+        envvar="KG_SPARQL_QUERY",
+        expose_value=False,
+        callback=set_endpoint,
+        help="With --backend sparql: the server's SPARQL query URL, e.g. http://127.0.0.1:7878/query "
+        "(env KG_SPARQL_QUERY).",
     )(f)
     return click.option(
-        "--backend", type=click.Choice(["store", "bolt", "sparql"]), default="store", show_default=True, expose_value=False,
-        callback=set_backend, help="Embedded store, the Bolt server (NEO4J_URI, or the local `kg graphdb`), or a SPARQL server.",
+        "--backend",
+        type=click.Choice(["store", "bolt", "sparql"]),
+        default="store",
+        show_default=True,
+        expose_value=False,
+        callback=set_backend,
+        help="Embedded store, the Bolt server (NEO4J_URI, or the local `kg graphdb`), or a SPARQL server.",
     )(f)
 
 
@@ -101,18 +111,34 @@ def output_options(f):
         ctx.meta["kg.full"] = value
         return value
 
-    f = click.option("--full", is_flag=True, expose_value=False, callback=set_full,
-                     help="Tables in a terminal: every column and whole quotes, wrapped, however wide (as piped).")(f)
+    f = click.option(
+        "--full",
+        is_flag=True,
+        expose_value=False,
+        callback=set_full,
+        help="Tables in a terminal: every column and whole quotes, wrapped, however wide (as piped).",
+    )(f)
     return click.option(
-        "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format."
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help="Output format.",
     )(f)
 
 
 def summary_format(f):
     """``--format table|json`` of the commands that do work (build, extract, view, push, …): a summary line for
     people, or the command's report as one JSON object on standard output."""
-    return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-                        help="table: a summary line; json: the report as a JSON object on standard output.")(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="table: a summary line; json: the report as a JSON object on standard output.",
+    )(f)
 
 
 def emit_json(report: dict) -> None:
@@ -151,7 +177,9 @@ def user_errors(f):
         except KgError as e:
             raise click.ClickException(str(e)) from None
         except OSError as e:
-            raise click.ClickException(_store_damage() or f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")) from None
+            raise click.ClickException(
+                _store_damage() or f"{e.strerror or e}: {e.filename or ''}".rstrip(": ")
+            ) from None
         except Exception:
             if damage := _store_damage():
                 raise click.ClickException(damage) from None
@@ -161,12 +189,15 @@ def user_errors(f):
 
 
 def _store_damage() -> str | None:
-    """The one-line "store is damaged" message when the command's store is, else None (never for `build`, which repairs it)."""
+    """The one-line "store is damaged" message when the command's store is, else None.
+
+    Never for `build`, which repairs it."""
     ctx = click.get_current_context(silent=True)
     config = ctx.find_object(Config) if ctx else None
     if config is None or config.backend != "store" or ctx.command.name == "build":
         return None
-    from kg.stores.embedded import StoreDamaged, StoreDir
+    from kg.errors import StoreDamaged
+    from kg.stores.embedded import StoreDir
 
     try:
         what = StoreDir(config.store_path).check(deep=True)
@@ -214,7 +245,14 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE, show_default=True, envvar="KG_STORE", help="Store directory (env KG_STORE).")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_STORE,
+    show_default=True,
+    envvar="KG_STORE",
+    help="Store directory (env KG_STORE).",
+)
 @click.version_option(package_name="park-kg")
 @click.pass_context
 def cli(ctx: click.Context, store: Path) -> None:

@@ -8,8 +8,18 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import (Config, cli, emit, emit_json, output_options, pass_config, progress, read_text,
-                          summary_format, user_errors)
+from kg.cli._base import (
+    Config,
+    cli,
+    emit,
+    emit_json,
+    output_options,
+    pass_config,
+    progress,
+    read_text,
+    summary_format,
+    user_errors,
+)
 from kg.errors import KgError
 
 

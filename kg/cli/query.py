@@ -6,13 +6,37 @@ from pathlib import Path
 
 import click
 
-from kg.cli._base import (Config, backend_option, cli, complete_names, emit, emit_json, output_options, pass_config,
-                          progress, summary_format, user_errors)
+from kg.cli._base import (
+    Config,
+    backend_option,
+    cli,
+    complete_names,
+    emit,
+    emit_json,
+    output_options,
+    pass_config,
+    progress,
+    summary_format,
+    user_errors,
+)
 
 
 @cli.command()
-@click.option("--facts", "facts_dir", type=click.Path(path_type=Path), default="seeds/facts", show_default=True, help="Directory of facts YAML files.")
-@click.option("--sources", "sources_dir", type=click.Path(path_type=Path), default=None, help="Source texts (default: FACTS/../sources).")
+@click.option(
+    "--facts",
+    "facts_dir",
+    type=click.Path(path_type=Path),
+    default="seeds/facts",
+    show_default=True,
+    help="Directory of facts YAML files.",
+)
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Source texts (default: FACTS/../sources).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster for very large graphs).")
 @summary_format
@@ -22,11 +46,18 @@ def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool
     """Validate the facts and build the graph store (atomic: a failed build changes nothing)."""
     from kg.api import Graph
 
-    report = Graph.build(facts_dir, config.store_path, sources=sources_dir, force=force, shacl=not no_shacl,
-                         progress=progress)
+    report = Graph.build(
+        facts_dir, config.store_path, sources=sources_dir, force=force, shacl=not no_shacl, progress=progress
+    )
     if fmt == "json":
-        emit_json({"store": report.store, "built": not report.noop, "seconds": round(report.seconds, 3),
-                   "counts": report.counts})
+        emit_json(
+            {
+                "store": report.store,
+                "built": not report.noop,
+                "seconds": round(report.seconds, 3),
+                "counts": report.counts,
+            }
+        )
     else:
         click.echo(_build_summary(report, config.store_path))
 
@@ -38,10 +69,12 @@ def _build_summary(report, store: Path) -> str:
         return f"up to date: {store} already holds these facts ({c.get('triples', '?')} triples); --force to rebuild"
     types = ", ".join(f"{k} {v}" for k, v in c["entities_by_type"].items())
     ms = ", ".join(f"{k} {v}" for k, v in c["memberships"].items())
-    return (f"built {store} in {report.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities "
-            f"({types}); "
-            f"{c['statements']} statements: memberships ({ms}), {c['relations']} relations, {c['chains']} chain(s), "
-            f"{c['indicators']} indicators; {c['triples']} triples")
+    return (
+        f"built {store} in {report.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities "
+        f"({types}); "
+        f"{c['statements']} statements: memberships ({ms}), {c['relations']} relations, {c['chains']} chain(s), "
+        f"{c['indicators']} indicators; {c['triples']} triples"
+    )
 
 
 @cli.command()
@@ -67,7 +100,13 @@ def show(config: Config, name: str, fmt: str) -> None:
     emit(config.graph.show(name), fmt)
 
 
-_status = click.option("--status", type=click.Choice(["active", "planned", "ended", "all"]), default="all", show_default=True, help="Which memberships.")
+_status = click.option(
+    "--status",
+    type=click.Choice(["active", "planned", "ended", "all"]),
+    default="all",
+    show_default=True,
+    help="Which memberships.",
+)
 
 
 @cli.command()
@@ -97,7 +136,13 @@ def memberships(config: Config, name: str, status: str, fmt: str) -> None:
 @cli.command()
 @click.argument("name", shell_complete=complete_names)
 @click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="Hops away.")
-@click.option("--predicate", "predicates", multiple=True, metavar="P", help="Only this relation (repeatable): locatedIn, memberOf, plannedMemberOf…")
+@click.option(
+    "--predicate",
+    "predicates",
+    multiple=True,
+    metavar="P",
+    help="Only this relation (repeatable): locatedIn, memberOf, plannedMemberOf…",
+)
 @output_options
 @backend_option
 @pass_config
@@ -110,9 +155,17 @@ def related(config: Config, name: str, depth: int, predicates: tuple[str, ...], 
 @cli.command()
 @click.argument("a", shell_complete=complete_names)
 @click.argument("b", shell_complete=complete_names)
-@click.option("--status", type=click.Choice(["active", "all"]), default="all", show_default=True, help="Use only active relations, or all (planned hops are labelled).")
+@click.option(
+    "--status",
+    type=click.Choice(["active", "all"]),
+    default="all",
+    show_default=True,
+    help="Use only active relations, or all (planned hops are labelled).",
+)
 @click.option("--all", "all_paths", is_flag=True, help="Every shortest path, not just one.")
-@click.option("--max-len", type=click.IntRange(1), default=None, metavar="N", help="Every path of at most N hops (implies --all).")
+@click.option(
+    "--max-len", type=click.IntRange(1), default=None, metavar="N", help="Every path of at most N hops (implies --all)."
+)
 @output_options
 @backend_option
 @pass_config

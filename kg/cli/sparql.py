@@ -30,17 +30,45 @@ def _max_memory(f):
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query from FILE (e.g. queries/sparql/members.rq).")
-@click.option("--format", "fmt", type=click.Choice(_SOLUTIONS + _GRAPHS), default=None,
-              help="SELECT/ASK: table (default), json (SPARQL 1.1 results JSON), csv, tsv, xml; CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt, rdfxml.")
-@click.option("--graph", metavar="DOC", help="Only this source document's named graph (xnbio-2024-07a, id:doc/…, or its IRI).")
-@click.option("--timeout", type=click.FloatRange(0), default=30.0, show_default=True, help="Stop the query after this many seconds (0: no limit).")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from FILE (e.g. queries/sparql/members.rq).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_SOLUTIONS + _GRAPHS),
+    default=None,
+    help="SELECT/ASK: table (default), json (SPARQL 1.1 results JSON), csv, tsv, xml; "
+    "CONSTRUCT/DESCRIBE: turtle (default), jsonld, nt, rdfxml.",
+)
+@click.option(
+    "--graph", metavar="DOC", help="Only this source document's named graph (xnbio-2024-07a, id:doc/…, or its IRI)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0),
+    default=30.0,
+    show_default=True,
+    help="Stop the query after this many seconds (0: no limit).",
+)
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
 @_max_memory
 @pass_config
 @user_errors
-def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str | None, timeout: float, allow_service: bool,
-           max_memory: int) -> None:
+def sparql(
+    config: Config,
+    query: str | None,
+    file,
+    fmt: str | None,
+    graph: str | None,
+    timeout: float,
+    allow_service: bool,
+    max_memory: int,
+) -> None:
     """Run a SPARQL query (QUERY, -f FILE, or - for stdin) on the graph.
 
     The project prefixes (park:, id:, org:, prov:, skos:, dcterms:, schema:, time:, rdf:,
@@ -51,7 +79,16 @@ def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str 
     from kg.queries.result import Report, Table
 
     text = _query_text(query, file)
-    res = sp.run(config.store_path, text, fmt=fmt, graph=graph, timeout=timeout, allow_service=allow_service, table=True, max_memory=max_memory)
+    res = sp.run(
+        config.store_path,
+        text,
+        fmt=fmt,
+        graph=graph,
+        timeout=timeout,
+        allow_service=allow_service,
+        table=True,
+        max_memory=max_memory,
+    )
     if res.fmt == "rows" and res.boolean is not None:
         click.echo("true" if res.boolean else "false")
     elif res.fmt == "rows":
@@ -64,23 +101,73 @@ def sparql(config: Config, query: str | None, file, fmt: str | None, graph: str 
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 exposes the endpoint to the network).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (0.0.0.0 exposes the endpoint to the network).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True, help="Port to listen on.")
-@click.option("--timeout", type=click.FloatRange(0), default=30.0, show_default=True, help="Stop each query after this many seconds (0: no limit).")
-@click.option("--max-rows", type=click.IntRange(1), default=100_000, show_default=True, help="Refuse answers with more rows (or triples) than this.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Queries answered at once (one process each).")
-@click.option("--writable", is_flag=True, help="Accept SPARQL Update (with the token); it changes the current build in place (kg build restores the facts).")
-@click.option("--token", envvar="KG_SERVE_TOKEN", metavar="TEXT",
-              help="With --writable: the token updates must send as Authorization: Bearer (env KG_SERVE_TOKEN, which `ps` does not show; default: a new one, printed at start).")
-@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
-              help="With --writable: one more Host name to answer to besides 127.0.0.1, localhost, [::1] and --host (repeatable).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0),
+    default=30.0,
+    show_default=True,
+    help="Stop each query after this many seconds (0: no limit).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=100_000,
+    show_default=True,
+    help="Refuse answers with more rows (or triples) than this.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Queries answered at once (one process each).",
+)
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL Update (with the token); it changes the current build in place (kg build restores the facts).",
+)
+@click.option(
+    "--token",
+    envvar="KG_SERVE_TOKEN",
+    metavar="TEXT",
+    help="With --writable: the token updates must send as Authorization: Bearer "
+    "(env KG_SERVE_TOKEN, which `ps` does not show; default: a new one, printed at start).",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="With --writable: one more Host name to answer to besides 127.0.0.1, localhost, [::1] and --host "
+    "(repeatable).",
+)
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints (outbound HTTP).")
 @_max_memory
 @pass_config
 @click.pass_context
 @user_errors
-def serve(ctx: click.Context, config: Config, host: str, port: int, timeout: float, max_rows: int, workers: int, writable: bool,
-          token: str | None, allowed_hosts: tuple[str, ...], allow_service: bool, max_memory: int) -> None:
+def serve(
+    ctx: click.Context,
+    config: Config,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    writable: bool,
+    token: str | None,
+    allowed_hosts: tuple[str, ...],
+    allow_service: bool,
+    max_memory: int,
+) -> None:
     """Serve the graph as a SPARQL 1.1 endpoint at http://HOST:PORT/sparql (read-only by default).
 
     Queries by GET ?query= or POST (form or application/sparql-query); answers in JSON, XML,
@@ -96,8 +183,19 @@ def serve(ctx: click.Context, config: Config, host: str, port: int, timeout: flo
     from kg.server import serve as run_server
 
     token = _write_options(ctx, writable, token, allowed_hosts)
-    run_server(config.store_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-               writable=writable, allow_service=allow_service, max_memory=max_memory, token=token, allowed_hosts=allowed_hosts)
+    run_server(
+        config.store_path,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        writable=writable,
+        allow_service=allow_service,
+        max_memory=max_memory,
+        token=token,
+        allowed_hosts=allowed_hosts,
+    )
 
 
 def _write_options(ctx: click.Context, writable: bool, token: str | None, allowed_hosts: tuple[str, ...]) -> str | None:
@@ -114,9 +212,15 @@ def _write_options(ctx: click.Context, writable: bool, token: str | None, allowe
         return None
     for name in allowed_hosts:
         if host_name(name) is None:
-            raise click.BadParameter(f"{name!r} is not a host name (a name or an IP address, without scheme, port or path)", param_hint="--allowed-host")
+            raise click.BadParameter(
+                f"{name!r} is not a host name (a name or an IP address, without scheme, port or path)",
+                param_hint="--allowed-host",
+            )
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        raise click.BadParameter(f"the token must be at least {MIN_TOKEN_LENGTH} characters (leave it out and kg serve makes one)", param_hint="--token")
+        raise click.BadParameter(
+            f"the token must be at least {MIN_TOKEN_LENGTH} characters (leave it out and kg serve makes one)",
+            param_hint="--token",
+        )
     if token is None:
         token = secrets.token_urlsafe(32)
         click.echo(f"updates need this token: send Authorization: Bearer {token}", err=True)
@@ -124,15 +228,26 @@ def _write_options(ctx: click.Context, writable: bool, token: str | None, allowe
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "trig", "nq", "jsonld", "graphml", "csv"]), required=True,
-              help="ttl (one merged graph), trig/nq/jsonld (named graphs kept), graphml (Gephi, Cytoscape), csv (neo4j-admin import).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="File to write (directory for csv); default: standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "trig", "nq", "jsonld", "graphml", "csv"]),
+    required=True,
+    help="ttl (one merged graph), trig/nq/jsonld (named graphs kept), graphml (Gephi, Cytoscape), "
+    "csv (neo4j-admin import).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (directory for csv); default: standard output.",
+)
 @pass_config
 @user_errors
 def export(config: Config, fmt: str, output: Path | None) -> None:
     """Export the whole dataset: RDF with its named graphs, GraphML, or CSV for neo4j-admin."""
-    from kg.export import export as run_export
+    from kg.workflows.export import export as run_export
 
     report = run_export(config.store_path, fmt, output, stdout=sys.stdout.buffer)
     click.echo(report.summary(), err=True)

@@ -1,4 +1,4 @@
-"""The named queries behind `kg members`, `memberships`, `related`, `path`, `chain`, `orgs`, `show`, `stats`.
+"""The named queries behind `kg members`, `memberships`, `chain`, `orgs`, `show`, `stats`.
 
 Each function takes a store (anything with ``run(NamedQuery, **iris) -> rows`` and a
 ``names`` :class:`~kg.model.names.NameIndex`), resolves the names it is given, and
@@ -7,71 +7,16 @@ returns a :class:`~kg.queries.result.Report` of plain rows.
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any, Protocol
+from typing import Any
 
 from kg.errors import KgError
 from kg.model.classes import ancestors, classes_named, label_zh
-from kg.model.names import Entity, NameIndex
-from kg.model.terms import ORGANIZATION_CLASSES, RELATIONS
+from kg.model.terms import ORGANIZATION_CLASSES
 from kg.queries import texts as q
 from kg.queries.result import Report, Table
+from kg.queries.rows import MEMBER_COLS, Store, check_status, dedupe, edges_of, number, sorted_rows, subject
 
-__all__ = ["members", "memberships", "related", "path", "chain", "orgs", "show", "stats", "STATUS_CHOICES"]
-
-STATUS_CHOICES = ("active", "planned", "ended", "all")
-
-
-class Store(Protocol):
-    names: NameIndex
-
-    def run(self, query: q.NamedQuery, **iris: str) -> list[dict[str, Any]]: ...
-
-
-def _subject(ent: Entity) -> dict[str, Any]:
-    return {
-        "iri": ent.iri,
-        "name": ent.name,
-        "name_en": ent.name_en,
-        "aliases": list(ent.aliases),
-        "types": list(ent.types),
-        "matched_by": ent.matched_by,
-    }
-
-
-def _order(r: dict[str, Any]) -> str:
-    return json.dumps(r, sort_keys=True, default=str, ensure_ascii=False)
-
-
-def _dedupe(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per ``key``, in a backend-independent order; extra evidence goes to ``more_evidence``."""
-    seen: dict[tuple, dict[str, Any]] = {}
-    for r in sorted(rows, key=_order):
-        k = tuple(r.get(c) for c in key)
-        if k in seen:
-            seen[k].setdefault("more_evidence", []).append(r.get("quote"))
-        else:
-            seen[k] = dict(r)
-    return list(seen.values())
-
-
-def _sorted(rows: list[dict[str, Any]], *cols: str) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda r: tuple("" if r.get(c) is None else r[c] for c in cols))
-
-
-def _number(v: Any) -> int | float:
-    """A decimal as a number, whether the backend sent a number or its lexical text."""
-    f = float(v)
-    return int(f) if f.is_integer() else f
-
-
-def _check_status(status: str) -> None:
-    if status not in STATUS_CHOICES:
-        raise KgError(f"unknown status {status!r}; use one of {', '.join(STATUS_CHOICES)}")
-
-
-_MEMBER_COLS = ["status", "since", "role", "quote", "source"]
+__all__ = ["members", "memberships", "chain", "orgs", "show", "stats"]
 
 
 def members(store: Store, name: str, status: str = "all") -> Report:
@@ -79,15 +24,15 @@ def members(store: Store, name: str, status: str = "all") -> Report:
 
     Notes say when the source declares more members than it names.
     """
-    _check_status(status)
+    check_status(status)
     org = store.names.resolve(name)
-    rows = _sorted(_dedupe(store.run(q.MEMBERSHIPS, org=org.iri), ("member", "status")), "status", "member_name")
+    rows = sorted_rows(dedupe(store.run(q.MEMBERSHIPS, org=org.iri), ("member", "status")), "status", "member_name")
     shown = [r for r in rows if status == "all" or r["status"] == status]
-    table = Table("members", ["member_name", "member_en", *_MEMBER_COLS], shown, title=f"{org.name} 的成员 / members")
+    table = Table("members", ["member_name", "member_en", *MEMBER_COLS], shown, title=f"{org.name} 的成员 / members")
     notes = []
     named_active = len({r["member"] for r in rows if r["status"] == "active"})
     for d in store.run(q.DECLARED_MEMBER_COUNT, org=org.iri):
-        total = _number(d["value"])
+        total = number(d["value"])
         notes.append(
             f"the source gives {total} member units in total ({total}{d['unit']}成员单位) and names {named_active}; "
             f"the other {max(total - named_active, 0)} are not named — evidence: “{d['quote']}” ({d['source']})"
@@ -102,224 +47,19 @@ def members(store: Store, name: str, status: str = "all") -> Report:
                 f"{org.name} has no members; it is (or will be) a member of {len(bodies)} organization(s): "
                 f"kg memberships {org.name}"
             )
-    return Report([table], notes, _subject(org))
+    return Report([table], notes, subject(org))
 
 
 def memberships(store: Store, name: str, status: str = "all") -> Report:
     """What an organization is, will be or was a member of; planned ones are labelled planned."""
-    _check_status(status)
+    check_status(status)
     ent = store.names.resolve(name)
-    rows = _sorted(_dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status")), "status", "org_name")
+    rows = sorted_rows(dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status")), "status", "org_name")
     shown = [r for r in rows if status == "all" or r["status"] == status]
     table = Table(
-        "memberships", ["org_name", "org_en", *_MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships"
+        "memberships", ["org_name", "org_en", *MEMBER_COLS], shown, title=f"{ent.name} 的成员资格 / memberships"
     )
-    return Report([table], [], _subject(ent))
-
-
-def _short(predicate: str) -> str:
-    return predicate.removeprefix("org:")
-
-
-# what an edge between two entities can be: a relation, a membership by status, a chain link
-EDGE_PREDICATES = RELATIONS | {"memberOf", "plannedMemberOf", "formerMemberOf", "nextInChain"}
-
-
-def _check_predicates(predicates: tuple[str, ...]) -> set[str]:
-    """The local names of ``predicates``; :class:`KgError` naming the closest ones for one that is not a relation."""
-    import difflib
-
-    wanted = {re.sub(r"^(?:org|park):", "", p.strip(), flags=re.IGNORECASE) for p in predicates}
-    folded = {p.lower(): p for p in EDGE_PREDICATES}
-    out = set()
-    for p in sorted(wanted):
-        if p.lower() in folded:
-            out.add(folded[p.lower()])
-            continue
-        close = [folded[c] for c in difflib.get_close_matches(p.lower(), list(folded), n=3, cutoff=0.5)]
-        hint = f"did you mean: {', '.join(close)}" if close else "known: " + ", ".join(sorted(EDGE_PREDICATES))
-        raise KgError(f"unknown predicate {p!r}; {hint}")
-    return out
-
-
-def _edges_of(store: Store, iri: str) -> list[tuple[str, dict[str, Any]]]:
-    """(direction, row) for every edge touching ``iri``: '->' outgoing, '<-' incoming."""
-    out = [("->", r) for r in store.run(q.EDGES_FROM, s=iri)]
-    out += [("<-", r) for r in store.run(q.EDGES_TO, o=iri)]
-    return out
-
-
-def related(store: Store, name: str, depth: int = 1, predicates: tuple[str, ...] = ()) -> Report:
-    """Neighbours up to ``depth`` hops away, with the relation, its direction, status and evidence."""
-    if depth < 1:
-        raise KgError("--depth must be at least 1")
-    wanted = _check_predicates(predicates)
-    start = store.names.resolve(name)
-    seen = {start.iri}
-    frontier = [start.iri]
-    rows: list[dict[str, Any]] = []
-    hidden: dict[tuple[str, str], int] = {}  # planned or ended variants of a wanted predicate (plannedMemberOf)
-    for level in range(1, depth + 1):
-        nxt: list[str] = []
-        for node in frontier:
-            for direction, r in _edges_of(store, node):
-                if wanted and (short := _short(r["predicate"])) not in wanted:
-                    if r["status"] != "active" and any(short.lower().endswith(w.lower()) for w in wanted):
-                        hidden[short, r["status"]] = hidden.get((short, r["status"]), 0) + 1
-                    continue
-                other = r["o"] if direction == "->" else r["s"]
-                rows.append(
-                    {
-                        "depth": level,
-                        "from": store.names.label(node),
-                        "direction": direction,
-                        "relation": r["predicate"],
-                        "entity": store.names.label(other),
-                        "iri": other,
-                        "status": r["status"],
-                        "quote": r["quote"],
-                        "source": r["source"],
-                    }
-                )
-                if other not in seen:
-                    seen.add(other)
-                    nxt.append(other)
-        frontier = nxt
-    rows = _sorted(
-        _dedupe(rows, ("from", "direction", "relation", "iri", "status")),
-        "depth",
-        "from",
-        "direction",
-        "relation",
-        "entity",
-    )
-    table = Table(
-        "related",
-        ["depth", "from", "direction", "relation", "entity", "status", "quote", "source"],
-        rows,
-        title=f"{start.name} 的关联 / related",
-    )
-    depth_arg = f" --depth {depth}" if depth > 1 else ""
-    notes = [f"not shown: {n} {status} {p} relation(s); see with: kg related {name}{depth_arg} --predicate {p}"
-             for (p, status), n in sorted(hidden.items())]
-    return Report([table], notes, _subject(start))
-
-
-def path(
-    store: Store,
-    a: str,
-    b: str,
-    status: str = "all",
-    all_paths: bool = False,
-    max_len: int | None = None,
-    limit: int = 50,
-) -> Report:
-    """The shortest chain of relations between two entities, each hop with its evidence.
-
-    ``status='active'`` ignores planned and ended relations; by default every relation
-    counts and each hop says its status. ``all_paths`` lists every shortest path, and
-    ``max_len`` every path of at most that many hops (at most ``limit`` paths).
-    """
-    _check_status(status)
-    src, dst = store.names.resolve(a), store.names.resolve(b)
-    statuses = None if status == "all" else {status}
-    if all_paths or max_len is not None:
-        from kg import analytics
-
-        graph = analytics.project(store.run(q.ALL_EDGES), statuses=statuses)
-        return _paths(
-            store,
-            src,
-            dst,
-            analytics.all_paths(graph, src.iri, dst.iri, max_len=max_len, limit=limit + 1),
-            status,
-            max_len,
-            limit,
-        )
-    from kg.queries.shortest import shortest_hops  # a BFS over the edge ends: no networkx, no full projection
-
-    hops = shortest_hops(store, src.iri, dst.iri, statuses)
-    if hops is None:
-        return Report(
-            [Table("path", [], [])],
-            [
-                f"no path between {src.name} and {dst.name}"
-                + ("" if status == "all" else f" using {status} relations only")
-            ],
-            _subject(src),
-        )
-    rows = [
-        {
-            "step": i,
-            "from": store.names.label(h["s"]),
-            "relation": h["predicate"],
-            "to": store.names.label(h["o"]),
-            **{k: h[k] for k in ("status", "quote", "source")},
-        }
-        for i, h in enumerate(hops, 1)
-    ]
-    notes = []
-    if any(r["status"] != "active" for r in rows):
-        notes.append("this path goes through planned (not yet active) relations; --status active for active ones only")
-    return Report(
-        [
-            Table(
-                "path",
-                ["step", "from", "relation", "to", "status", "quote", "source"],
-                rows,
-                title=f"{src.name} → {dst.name}",
-            )
-        ],
-        notes,
-        _subject(src),
-    )
-
-
-def _paths(store: Store, src: Entity, dst: Entity, paths: list, status: str, max_len: int | None, limit: int) -> Report:
-    """``kg path --all``: one row per hop, numbered by path."""
-    notes = []
-    if len(paths) > limit:
-        paths = paths[:limit]
-        notes.append(
-            f"more than {limit} paths; showing the first {limit} (shortest first)"
-            + ("; lower --max-len" if max_len else "")
-        )
-    rows = [
-        {
-            "path": n,
-            "step": i,
-            "from": store.names.label(h["s"]),
-            "relation": h["predicate"],
-            "to": store.names.label(h["o"]),
-            **{k: h[k] for k in ("status", "quote", "source")},
-        }
-        for n, hops in enumerate(paths, 1)
-        for i, h in enumerate(hops, 1)
-    ]
-    if not paths:
-        within = f" of at most {max_len} hops" if max_len else ""
-        notes.append(
-            f"no path{within} between {src.name} and {dst.name}"
-            + ("" if status == "all" else f" using {status} relations only")
-        )
-    else:
-        notes.insert(
-            0,
-            f"{len(paths)} path(s), "
-            + ("the shortest ones" if max_len is None else f"of at most {max_len} hops, shortest first"),
-        )
-    planned = [n for n, hops in enumerate(paths, 1) if any(h["status"] != "active" for h in hops)]
-    if planned:
-        notes.append(
-            f"path(s) {', '.join(map(str, planned))} go through planned (not yet active) relations; "
-            "--status active for active ones only"
-        )
-    title = f"{src.name} → {dst.name}" if rows else ""
-    return Report(
-        [Table("paths", ["path", "step", "from", "relation", "to", "status", "quote", "source"], rows, title=title)],
-        notes,
-        _subject(src),
-    )
+    return Report([table], [], subject(ent))
 
 
 def chain(store: Store, name: str) -> Report:
@@ -330,7 +70,7 @@ def chain(store: Store, name: str) -> Report:
         raise KgError(f"{ent.name} is not a chain nor a stage of one")
     tables = []
     for c in chains:
-        rows = _sorted(_dedupe(store.run(q.CHAIN_STAGES, chain=c), ("position",)), "position")
+        rows = sorted_rows(dedupe(store.run(q.CHAIN_STAGES, chain=c), ("position",)), "position")
         tables.append(
             Table(
                 "stages",
@@ -339,7 +79,7 @@ def chain(store: Store, name: str) -> Report:
                 title=rows[0]["chain_name"] if rows else c,
             )
         )
-    return Report(tables, [], _subject(ent))
+    return Report(tables, [], subject(ent))
 
 
 def _local(type_: str) -> str:
@@ -366,16 +106,16 @@ def orgs(store: Store, type_: str | None = None, in_: str | None = None) -> Repo
     if type_:
         allowed = classes_named(type_)
         rows = [r for r in rows if r["type"] in allowed]
-    subject = None
+    about = None
     if in_:
         park = store.names.resolve(in_)
         inside = {r["org"] for r in store.run(q.INSIDE, park=park.iri)}
         rows = [r for r in rows if r["org"] in inside]
-        subject = _subject(park)
+        about = subject(park)
         notes.append(f"organizations located in, established in or part of {park.name}")
-    rows = _sorted(rows, "type", "name")
+    rows = sorted_rows(rows, "type", "name")
     return Report(
-        [Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, subject
+        [Table("orgs", ["name", "name_en", "type", "type_zh"], rows, title="组织 / organizations")], notes, about
     )
 
 
@@ -387,10 +127,10 @@ def show(store: Store, name: str) -> Report:
     names += [{"kind": "alias/简称", "value": a} for a in ent.aliases]
     if ent.name_en:
         names.append({"kind": "English (translation)", "value": ent.name_en})
-    ms = _dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status"))
-    hs = _dedupe(store.run(q.MEMBERSHIPS, org=ent.iri), ("member", "status"))
-    member_rows = [{"relation": "member of", "other": r["org_name"], **{k: r[k] for k in _MEMBER_COLS}} for r in ms]
-    member_rows += [{"relation": "has member", "other": r["member_name"], **{k: r[k] for k in _MEMBER_COLS}}
+    ms = dedupe(store.run(q.MEMBERSHIPS, member=ent.iri), ("org", "status"))
+    hs = dedupe(store.run(q.MEMBERSHIPS, org=ent.iri), ("member", "status"))
+    member_rows = [{"relation": "member of", "other": r["org_name"], **{k: r[k] for k in MEMBER_COLS}} for r in ms]
+    member_rows += [{"relation": "has member", "other": r["member_name"], **{k: r[k] for k in MEMBER_COLS}}
                     for r in hs]
     rel = [
         {
@@ -401,7 +141,7 @@ def show(store: Store, name: str) -> Report:
             "quote": r["quote"],
             "source": r["source"],
         }
-        for d, r in _edges_of(store, ent.iri)
+        for d, r in edges_of(store, ent.iri)
         if r["predicate"] not in ("org:memberOf", "plannedMemberOf", "formerMemberOf")
     ]
     rel += [
@@ -413,14 +153,14 @@ def show(store: Store, name: str) -> Report:
         }
         for r in store.run(q.LITERAL_FACTS, x=ent.iri)
     ]
-    rel = _sorted(_dedupe(rel, ("direction", "relation", "other", "status")), "direction", "relation", "other")
-    ind = [{**r, "value": _number(r["value"])} for r in store.run(q.INDICATORS, x=ent.iri)]
-    ind = _sorted(_dedupe(ind, ("metric", "value", "period")), "metric", "value")
-    member_rows = _sorted(member_rows, "relation", "status", "other")
+    rel = sorted_rows(dedupe(rel, ("direction", "relation", "other", "status")), "direction", "relation", "other")
+    ind = [{**r, "value": number(r["value"])} for r in store.run(q.INDICATORS, x=ent.iri)]
+    ind = sorted_rows(dedupe(ind, ("metric", "value", "period")), "metric", "value")
+    member_rows = sorted_rows(member_rows, "relation", "status", "other")
     tables = [
         Table("types", ["type", "type_zh"], types, title="类型 / types"),
         Table("names", ["kind", "value"], names, title="名称 / names"),
-        Table("memberships", ["relation", "other", *_MEMBER_COLS], member_rows, title="成员关系 / memberships"),
+        Table("memberships", ["relation", "other", *MEMBER_COLS], member_rows, title="成员关系 / memberships"),
         Table(
             "relations", ["direction", "relation", "other", "status", "quote", "source"], rel, title="关系 / relations"
         ),
@@ -431,7 +171,7 @@ def show(store: Store, name: str) -> Report:
             title="指标 / indicators",
         ),
     ]
-    return Report(tables, [], _subject(ent))
+    return Report(tables, [], subject(ent))
 
 
 def stats(store: Store) -> Report:

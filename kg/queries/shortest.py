@@ -95,7 +95,7 @@ def _hop(store: Any, u: str, v: str, statuses: frozenset[str] | None) -> dict[st
 
 
 def shortest_hops(store: Any, a: str, b: str, statuses: Iterable[str] | None = None) -> list[dict[str, Any]] | None:
-    """The hops (``s``, ``o`` as stated, ``predicate``, ``status``, ``quote``, ``source``) of a shortest path, or None."""
+    """A shortest path's hops (``s``, ``o`` as stated, ``predicate``, ``status``, ``quote``, ``source``), or None."""
     allowed = frozenset(statuses) if statuses is not None else None
     nodes = shortest_nodes(_adjacency(store, allowed), a, b)
     if nodes is None:

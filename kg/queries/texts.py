@@ -1,6 +1,6 @@
 """The named queries' texts: one SPARQL and one Cypher text each, with the same output columns.
 
-Prefixes are predeclared by the store (``kg.stores.embedded.PREFIXES``). Each bound
+Prefixes are predeclared by the store (``kg.model.terms.PREFIXES``). Each bound
 variable is projected by the SELECT: the embedded store writes its IRI into the text as
 ``<iri>`` and the projection as ``(<iri> AS ?var)`` (``kg.stores.embedded.inline_iris``:
 Oxigraph evaluates substitutions only after the pattern, seconds at a million triples);
@@ -30,7 +30,8 @@ class NamedQuery:
     def cypher_for(self, bound: Iterable[str]) -> str:
         """The Cypher text anchored on the ``bound`` parameters: each other one's ``{iri: $p}`` map is dropped.
 
-        >>> NamedQuery("q", "", "MATCH (a:Resource {iri: $a})-->(b:Resource {iri: $b}) RETURN b", ("a", "b")).cypher_for({"a"})
+        >>> q = NamedQuery("q", "", "MATCH (a:Resource {iri: $a})-->(b:Resource {iri: $b}) RETURN b", ("a", "b"))
+        >>> q.cypher_for({"a"})
         'MATCH (a:Resource {iri: $a})-->(b:Resource) RETURN b'
         """
         free = set(self.params) - set(bound)
@@ -140,22 +141,26 @@ EDGE_BODY = """
 _EDGE_SELECT = "SELECT ?s ?predicate ?o ?status ?quote ?source WHERE {"
 _ASSERTION_ENDS = "MATCH (s:Resource {iri: $s})<-[:SUBJECT]-(a:Assertion)-[:OBJECT]->(o:Resource {iri: $o})"
 _MEMBERSHIP_ENDS = "MATCH (s:Resource {iri: $s})<-[:MEMBER]-(m:Membership)-[:ORGANIZATION]->(o:Resource {iri: $o})"
-_CHAIN_ENDS = """MATCH (s:Resource {iri: $s})<-[:STAGE_ENTITY]-(st1:ChainStage)<-[:HAS_STAGE]-(c:Resource)-[:HAS_STAGE]->\
-(st2:ChainStage)-[:STAGE_ENTITY]->(o:Resource {iri: $o}) WHERE st2.position = st1.position + 1"""
+_CHAIN_ENDS = """MATCH (s:Resource {iri: $s})<-[:STAGE_ENTITY]-(st1:ChainStage)<-[:HAS_STAGE]-\
+(c:Resource)-[:HAS_STAGE]->(st2:ChainStage)-[:STAGE_ENTITY]->(o:Resource {iri: $o}) \
+WHERE st2.position = st1.position + 1"""
 _EDGE_CYPHER = f"""
 {_ASSERTION_ENDS}
 {_cev("a")}
-RETURN s.iri AS s, CASE WHEN a.predicate STARTS WITH 'park:' THEN substring(a.predicate, 5) ELSE a.predicate END AS predicate,
+RETURN s.iri AS s, CASE WHEN a.predicate STARTS WITH 'park:' THEN substring(a.predicate, 5) ELSE a.predicate \
+END AS predicate,
        o.iri AS o, substring(a.status, 5) AS status, ev.quote_zh AS quote, doc.fileName AS source
 UNION ALL
 {_MEMBERSHIP_ENDS}
 {_cev("m")}
-RETURN s.iri AS s, CASE m.status WHEN 'park:active' THEN 'org:memberOf' WHEN 'park:planned' THEN 'plannedMemberOf' ELSE 'formerMemberOf' END AS predicate,
+RETURN s.iri AS s, CASE m.status WHEN 'park:active' THEN 'org:memberOf' WHEN 'park:planned' THEN \
+'plannedMemberOf' ELSE 'formerMemberOf' END AS predicate,
        o.iri AS o, substring(m.status, 5) AS status, ev.quote_zh AS quote, doc.fileName AS source
 UNION ALL
 {_CHAIN_ENDS}
 {_cev("c")}
-RETURN s.iri AS s, 'nextInChain' AS predicate, o.iri AS o, 'active' AS status, ev.quote_zh AS quote, doc.fileName AS source"""
+RETURN s.iri AS s, 'nextInChain' AS predicate, o.iri AS o, 'active' AS status, ev.quote_zh AS quote, \
+doc.fileName AS source"""
 _EDGE_SPARQL = _EDGE_SELECT + EDGE_BODY + "}"
 EDGES_FROM = NamedQuery("edges_from", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))  # bind s
 EDGES_TO = NamedQuery("edges_to", _EDGE_SPARQL, _EDGE_CYPHER, ("s", "o"))  # bind o
@@ -194,7 +199,8 @@ SELECT DISTINCT ?x ?chain WHERE {
   { ?x park:hasStage ?any . BIND(?x AS ?chain) } UNION { ?chain park:hasStage/park:stageEntity ?x }
 }""",
     """
-MATCH (x:Resource {iri: $x})<-[:STAGE_ENTITY]-(:ChainStage)<-[:HAS_STAGE]-(c:Resource) RETURN DISTINCT x.iri AS x, c.iri AS chain
+MATCH (x:Resource {iri: $x})<-[:STAGE_ENTITY]-(:ChainStage)<-[:HAS_STAGE]-(c:Resource) \
+RETURN DISTINCT x.iri AS x, c.iri AS chain
 UNION
 MATCH (c:Resource {iri: $x})-[:HAS_STAGE]->(:ChainStage) RETURN DISTINCT c.iri AS x, c.iri AS chain""",
     ("x",),

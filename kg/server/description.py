@@ -86,4 +86,4 @@ def describe(d: Described, graphs: list[str], fmt: str) -> bytes:
                "rdfxml": ox.RdfFormat.RDF_XML}
     prefixes = {"sd": SD, "formats": FORMATS, "dcterms": "http://purl.org/dc/terms/",
                 "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
-    return ox.serialize(triples, format=formats[fmt], prefixes=prefixes if fmt in ("turtle", "rdfxml") else None)
+    return ox.serialize(triples, format=formats[fmt], prefixes=prefixes if fmt in ("turtle", "rdfxml") else None) or b""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from kg.stores.embedded import PREFIXES
+from kg.model.terms import PREFIXES
 
 __all__ = ["PAGE_DIR", "PAGE_FILES", "PAGE_CSP", "examples", "page_config", "asset"]
 

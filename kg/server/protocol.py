@@ -128,7 +128,8 @@ def _form(data: bytes):
     from starlette.datastructures import FormData
 
     try:
-        return FormData(parse_qsl(_utf8(data), keep_blank_values=True, errors="strict"))
+        pairs: list[Any] = parse_qsl(_utf8(data), keep_blank_values=True, errors="strict")
+        return FormData(pairs)
     except UnicodeDecodeError as e:
         raise Refusal(400, f"the request is not UTF-8 ({e.reason}); the SPARQL protocol sends UTF-8") from None
 

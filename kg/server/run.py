@@ -33,7 +33,7 @@ def head_timeout_protocol(seconds: float):
                 self._head_timer.cancel()
                 self._head_timer = None
 
-        def connection_made(self, transport) -> None:  # type: ignore[override]
+        def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self._arm()
 

@@ -17,18 +17,16 @@ import contextlib
 import hmac
 import logging
 import os
-import re
 import struct
 import time
 from typing import Any
 
-from kg.stores.bolt.falkordb import cypher_literal
-from kg.stores.packstream import PackStreamError, Structure, chunk, from_falkordb, pack, unpack
+from kg.stores.bolt_cypher import GRAPH, BoltFailure, Result, check_params, classify, execute
+from kg.stores.packstream import PackStreamError, Structure, chunk, pack, unpack
 
 __all__ = ["BoltServer", "AGENT", "GRAPH", "main"]
 
 AGENT = "park-kg-bolt/1.0 (FalkorDB)"
-GRAPH = "falkordb"
 DATABASES = (None, "", "neo4j", "falkordb")
 MAGIC = b"\x60\x60\xb0\x17"
 MIN_MINOR, MAX_MINOR = 1, 4  # Bolt 5.1 (LOGON) .. 5.4 (TELEMETRY)
@@ -38,29 +36,8 @@ HELLO, GOODBYE, RESET, RUN, BEGIN, COMMIT, ROLLBACK = 0x01, 0x02, 0x0F, 0x10, 0x
 DISCARD, PULL, TELEMETRY, ROUTE, LOGON, LOGOFF = 0x2F, 0x3F, 0x54, 0x66, 0x6A, 0x6B
 
 UNAUTHORIZED = "Neo.ClientError.Security.Unauthorized"
-_LITERALS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
-_LEAD = re.compile(r"\A(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
-_STATS = {
-    "nodes_created": "nodes-created",
-    "nodes_deleted": "nodes-deleted",
-    "relationships_created": "relationships-created",
-    "relationships_deleted": "relationships-deleted",
-    "properties_set": "properties-set",
-    "labels_added": "labels-added",
-    "labels_removed": "labels-removed",
-    "indices_created": "indexes-added",
-    "indices_deleted": "indexes-removed",
-}
 
 log = logging.getLogger("kg.bolt_server")
-
-
-class BoltFailure(Exception):
-    """A FAILURE to send: a Neo4j status code and a message."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def choose_version(offers: bytes) -> tuple[int, int] | None:
@@ -77,74 +54,6 @@ def choose_version(offers: bytes) -> tuple[int, int] | None:
     return None
 
 
-def classify(error: Exception) -> BoltFailure:
-    """A FalkorDB error as the Neo4j status the driver maps to the right exception."""
-    msg = " ".join(str(error).split()) or type(error).__name__
-    low = msg.lower()
-    if "read-only" in low or "ro_query" in low:
-        return BoltFailure(
-            "Neo.ClientError.Statement.AccessMode", f"a write in a read-only session or transaction: {msg}"
-        )
-    if (
-        "invalid input" in low
-        or "errmsg" in low
-        or "syntax" in low
-        or "unknown function" in low
-        or "not defined" in low
-    ):
-        return BoltFailure("Neo.ClientError.Statement.SyntaxError", msg)
-    if "type mismatch" in low:
-        return BoltFailure("Neo.ClientError.Statement.TypeError", msg)
-    return BoltFailure(
-        "Neo.ClientError.Statement.ExecutionFailed"
-        if "timeout" not in low
-        else "Neo.ClientError.Transaction.TransactionTimedOut",
-        msg,
-    )
-
-
-def is_explain(query: str) -> bool:
-    """True if ``query`` starts with EXPLAIN (after blanks and comments).
-
-    EXPLAIN anywhere else (after a ``CYPHER a=1`` header, which FalkorDB would run) is refused.
-
-    >>> is_explain("// why\\nexplain MATCH (n) DETACH DELETE n"), is_explain("MATCH (n) RETURN n.explain")
-    (True, False)
-    """
-    rest = query[_LEAD.match(query).end():]
-    if re.match(r"EXPLAIN\b", rest, re.I):
-        return True
-    if re.search(r"(?<![.$`\w])EXPLAIN\b", _LITERALS.sub(" ", query), re.I):
-        raise BoltFailure(
-            "Neo.ClientError.Statement.SyntaxError",
-            "EXPLAIN is understood only at the start of a query (pass parameters as Bolt parameters, not in a CYPHER header)",
-        )
-    return False
-
-
-def _strip_explain(query: str) -> str:
-    rest = query[_LEAD.match(query).end():]
-    return rest[len("EXPLAIN"):]
-
-
-def _check_params(v: Any, where: str = "parameter") -> None:
-    if isinstance(v, (Structure, bytes)):
-        raise BoltFailure("Neo.ClientError.Statement.TypeError", f"the local server cannot pass this {where} to FalkorDB "
-                          f"(a {type(v).__name__}): use strings, numbers, booleans, lists and maps")
-    for x in v.values() if isinstance(v, dict) else v if isinstance(v, list) else ():
-        _check_params(x, where)
-
-
-def _with_params(query: str, params: dict[str, Any]) -> str:
-    """``query`` with its parameters in a CYPHER header, as the falkordb client writes it (kg.stores.bolt.falkordb)."""
-    return ("CYPHER " + " ".join(f"{k}={cypher_literal(v)}" for k, v in params.items()) + " " if params else "") + query
-
-
-class _Result:
-    def __init__(self, fields: list[str], rows: list[list[Any]], summary: dict[str, Any]):
-        self.fields, self.rows, self.summary = fields, rows, summary
-
-
 class BoltServer:
     """Serve Bolt on ``host:port`` for the FalkorDB at 127.0.0.1:``redis_port``."""
 
@@ -152,53 +61,19 @@ class BoltServer:
         self.redis_port = redis_port
         self.password = password or None
         self._next_id = 0
-        self._db = None  # one FalkorDB client (a thread-safe connection pool) for every Bolt connection
+        self._db: Any = None  # one FalkorDB client (a thread-safe connection pool) for every Bolt connection
 
-    def _graph(self):
+    def _graph(self) -> Any:
         from falkordb import FalkorDB
 
         if self._db is None:
             self._db = FalkorDB(host="127.0.0.1", port=self.redis_port, password=self.password)
         return self._db.select_graph(GRAPH)
 
-    def execute(self, graph, query: str, params: dict[str, Any], read: bool) -> _Result:
+    def execute(self, graph, query: str, params: dict[str, Any], read: bool) -> Result:
         """Run one statement through FalkorDB's client (blocking; called in a worker thread)."""
-        t0 = time.perf_counter()
-        if is_explain(query):
-            plan = graph.explain(_strip_explain(query), params or None)
-            lines = [
-                line.decode() if isinstance(line, bytes) else str(line)
-                for line in getattr(plan, "plan", None) or str(plan).splitlines()
-            ]
-            summary = {
-                "type": "r",
-                "plan": {
-                    "operatorType": "FalkorDB execution plan",
-                    "args": {"text": "\n".join(lines)},
-                    "identifiers": [],
-                    "children": [],
-                },
-            }
-            return _Result(["plan"], [[line] for line in lines], summary)
-        text = _with_params(query, params)
-        try:
-            res = (graph.ro_query if read else graph.query)(text)
-        except Exception as e:
-            if not (read and "empty key" in str(e)):
-                raise
-            graph.query("RETURN 0")  # the graph does not exist yet: create it empty, as Neo4j's always is
-            res = graph.ro_query(text)
-        fields = [h[1] if isinstance(h, (list, tuple)) else h for h in res.header]
-        fields = [f.decode() if isinstance(f, bytes) else str(f) for f in fields]
-        rows = [[from_falkordb(v) for v in row] for row in res.result_set]
-        stats = {name: int(getattr(res, attr)) for attr, name in _STATS.items() if getattr(res, attr, 0)}
-        summary: dict[str, Any] = {
-            "type": "r" if not stats else "rw" if rows else "w",
-            "t_last": int((time.perf_counter() - t0) * 1000),
-        }
-        if stats:
-            summary["stats"] = stats
-        return _Result(fields, rows, summary)
+        return execute(graph, query, params, read)
+
 
     async def serve(self, host: str, port: int) -> asyncio.AbstractServer:
         """Start listening; the returned server runs until closed."""
@@ -227,9 +102,9 @@ class _Connection:
         self.authenticated = False
         self.failed = False
         self.tx: dict[str, Any] | None = None  # BEGIN's extra while a transaction is open
-        self.results: dict[int, _Result] = {}
+        self.results: dict[int, Result] = {}
         self.qid = 0
-        self.graph = None
+        self.graph: Any = None
 
     async def send(self, tag: int, *fields: Any) -> None:
         self.writer.write(chunk(pack(Structure(tag, list(fields)))))
@@ -346,7 +221,7 @@ class _Connection:
     async def run_query(self, query: str, params: dict[str, Any], extra: dict[str, Any]) -> None:
         scope = self.tx if self.tx is not None else extra
         self._check_db(scope.get("db"))
-        _check_params(params)
+        check_params(params)
         read = scope.get("mode") == "r"
         if self.graph is None:
             self.graph = await asyncio.to_thread(self.server._graph)

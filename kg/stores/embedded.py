@@ -38,16 +38,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import BuildLocked, KgError, StoreDamaged, StoreMissing, first_line, storage_errors
-from kg.model.terms import ONTOLOGY_IRI as ONTOLOGY_GRAPH
-from kg.model.terms import PREFIXES
+from kg.errors import FILE_ERRORS, BuildLocked, KgError, StoreDamaged, StoreMissing, first_line, storage_errors
+from kg.model.terms import ONTOLOGY_IRI, PREFIXES
 
-__all__ = ["EmbeddedStore", "StoreDir", "StoreDamaged", "DEFAULT_STORE", "inline_iris", "storage_errors", "PREFIXES",
-           "ONTOLOGY_GRAPH", "FILE_ERRORS"]
+__all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE", "inline_iris", "read_manifest", "verify_files"]
 
 DEFAULT_STORE = Path("data/store")
-#: what reading a damaged JSON file raises, besides OSError
-FILE_ERRORS = (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
 class StoreDir:
@@ -70,7 +66,9 @@ class StoreDir:
         return target
 
     def target(self) -> Path | None:
-        """The generation ``current`` points at, unchecked; None when there is none; :class:`StoreDamaged` when it leads nowhere."""
+        """The generation ``current`` points at, unchecked; None when there is none.
+
+        :class:`StoreDamaged` when it leads nowhere."""
         link = self.path / "current"
         if not os.path.lexists(link):
             return None
@@ -89,7 +87,9 @@ class StoreDir:
         return target
 
     def current_or_none(self) -> Path | None:
-        """The generation ``current`` points at, or None when there is none or it is damaged (for a build that replaces it)."""
+        """The generation ``current`` points at, or None when there is none or it is damaged.
+
+        For a build that replaces it."""
         try:
             return self.target()
         except StoreDamaged:
@@ -236,8 +236,8 @@ class EmbeddedStore:
         self.generation = cur
         self._manifest = read_manifest(self.dir.path, cur)
         verify_files(self.dir.path, cur, self._manifest)  # a stat per file: damage is found before a query reads it
-        self._ox = None
-        self._names = None
+        self._ox: Any = None  # pyoxigraph.Store, opened on first use
+        self._names: Any = None  # NameIndex or DiskNames, read on first use
 
     def _damaged(self, what: str = "", kinds: tuple[type[BaseException], ...] = (OSError, RuntimeError)):
         return storage_errors(self.dir.path, what, kinds)
@@ -286,7 +286,7 @@ class EmbeddedStore:
         """Every quad of the source documents' graphs (the ontology's graph left out)."""
         import pyoxigraph as ox
 
-        onto = ox.NamedNode(ONTOLOGY_GRAPH)
+        onto = ox.NamedNode(ONTOLOGY_IRI)
         with self._damaged("oxigraph"):
             return [q for q in self.ox.quads_for_pattern(None, None, None) if q.graph_name != onto]
 

@@ -48,7 +48,8 @@ _TAGS = re.compile(r"<[^>]+>")
 def first_line(body: bytes, limit: int = 200) -> str:
     """The first informative line of a server's answer; of an HTML page, its ``<pre>``/``<xmp>`` text or its text.
 
-    >>> first_line(b'<html><title>Failed</title><h1>HTTP/1.1 403 Forbidden</h1><xmp>SQ110: Permission denied</xmp></html>')
+    >>> first_line(b'<html><title>Failed</title><h1>HTTP/1.1 403 Forbidden</h1>'
+    ...            b'<xmp>SQ110: Permission denied</xmp></html>')
     'SQ110: Permission denied'
     >>> first_line(b"Parser error: unexpected end\\nat line 3")
     'Parser error: unexpected end'
@@ -121,14 +122,25 @@ class HttpClient:
         how: Any = None
         if user:
             pw = password or ""
-            how = {"basic": lambda: httpx.BasicAuth(user, pw), "digest": lambda: httpx.DigestAuth(user, pw),
-                   "auto": lambda: _auto_auth(user, pw)}[auth]()
+            how = {
+                "basic": lambda: httpx.BasicAuth(user, pw),
+                "digest": lambda: httpx.DigestAuth(user, pw),
+                "auto": lambda: _auto_auth(user, pw),
+            }[auth]()
         self.client = httpx.Client(
             auth=how, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=True
         )
 
-    def request(self, method: str, url: str, *, content: bytes | None = None, headers: dict[str, str] | None = None,
-                data: dict[str, str] | None = None, ok: tuple[int, ...] = ()) -> Any:
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        data: dict[str, str] | None = None,
+        ok: tuple[int, ...] = (),
+    ) -> Any:
         """The response to ``method url``; :class:`KgError` (one line) on a connection failure or an error status
         not in ``ok``. Connection errors and 5xx answers are retried ``retries`` times with doubling waits."""
         import httpx

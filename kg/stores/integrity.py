@@ -26,11 +26,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kg.errors import storage_errors
-from kg.progress import Report
 
 __all__ = [
     "IMMUTABLE",
@@ -247,7 +247,7 @@ def check_seal(manifest: dict[str, Any]) -> bool:
     return "checksum" not in manifest or manifest["checksum"] == hashlib.sha256(_canonical(manifest)).hexdigest()
 
 
-def same_content(store: Path, cur: Path, manifest: dict[str, Any], say: Report) -> bool:
+def same_content(store: Path, cur: Path, manifest: dict[str, Any], say: Callable[[str], None]) -> bool:
     """Whether a store written to after its build still holds the graphs the build recorded.
 
     First the quads of each graph are counted (1 s at 1M quads); when every count agrees,
@@ -258,7 +258,7 @@ def same_content(store: Path, cur: Path, manifest: dict[str, Any], say: Report) 
 
     recorded = manifest["integrity"]["graphs"]
     before = oxigraph_files(cur)
-    say("the store was written to after it was built: comparing its graphs with the record", note=True)
+    say("the store was written to after it was built: comparing its graphs with the record")
     with storage_errors(store, "oxigraph"):
         db = ox.Store.read_only(str(cur / "oxigraph"))
         counts = graph_counts(db)
@@ -267,7 +267,7 @@ def same_content(store: Path, cur: Path, manifest: dict[str, Any], say: Report) 
             problem = compare_graphs(graph_digests(db.quads_for_pattern(None, None, None)), recorded)
         del db
     if problem:
-        say(f"the store does not hold what was built ({problem}): rebuilding everything", note=True)
+        say(f"the store does not hold what was built ({problem}): rebuilding everything")
         return False
     if oxigraph_files(cur) == before:  # nothing wrote meanwhile: what was compared is what is recorded
         with contextlib.suppress(OSError):

@@ -85,9 +85,8 @@ def _temporal(v: Any) -> Structure | None:
     """Dates and times as Bolt structures (naive values as local ones)."""
     if isinstance(v, _dt.datetime):
         if v.tzinfo is not None:
-            return Structure(
-                0x49, [calendar.timegm(v.utctimetuple()), v.microsecond * 1000, int(v.utcoffset().total_seconds())]
-            )
+            offset = int((v.utcoffset() or _dt.timedelta()).total_seconds())
+            return Structure(0x49, [calendar.timegm(v.utctimetuple()), v.microsecond * 1000, offset])
         return Structure(0x64, [calendar.timegm(v.timetuple()), v.microsecond * 1000])
     if isinstance(v, _dt.date):
         return Structure(0x44, [(v - _EPOCH).days])

@@ -153,7 +153,9 @@ class RemoteSparql:
         return [(r["s"], r["o"], r["status"]) for r in self.run(query)]
 
     def run(self, query, **iris: str) -> list[dict[str, Any]]:
-        """Run a named query's SPARQL; ``iris`` binds variables to IRIs (written into the text, as the embedded store does)."""
+        """Run a named query's SPARQL; ``iris`` binds variables to IRIs.
+
+        The IRIs are written into the text, as the embedded store does."""
         return self.select(query.sparql, **iris)
 
     def select(self, sparql: str, **iris: str) -> list[dict[str, Any]]:
@@ -170,8 +172,10 @@ class RemoteSparql:
             names = res["head"]["vars"]
             bindings = res["results"]["bindings"]
         except (ValueError, KeyError, TypeError):
-            raise KgError(f"the SPARQL server at {self.url} did not answer with SPARQL JSON results "
-                          f"(Content-Type {r.headers.get('content-type', '?')}); is it the query endpoint?") from None
+            raise KgError(
+                f"the SPARQL server at {self.url} did not answer with SPARQL JSON results "
+                f"(Content-Type {r.headers.get('content-type', '?')}); is it the query endpoint?"
+            ) from None
         cap = r.headers.get("x-sparql-maxrows")  # Virtuoso: the answer was cut at ResultSetMaxRows
         if cap and cap.isdigit() and len(bindings) >= int(cap):
             raise KgError(

@@ -16,7 +16,14 @@ from typing import Any
 __all__ = ["view", "draw", "View", "to_network", "to_html", "write_html", "write_view", "MAX_NODES"]
 
 MAX_NODES = 10_000
-_WHERE = {"view": "select", "draw": "drawing", "View": "drawing", "to_network": "network", "to_html": "page", "write_html": "page"}
+_WHERE = {
+    "view": "select",
+    "draw": "drawing",
+    "View": "drawing",
+    "to_network": "network",
+    "to_html": "page",
+    "write_html": "page",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -26,7 +33,9 @@ def __getattr__(name: str) -> Any:
 
 
 def write_view(store, path: Path | str, **options: Any):
-    """Build the view of ``store`` chosen by ``options`` (see :func:`kg.views.select.view`) and write its page to ``path``."""
+    """Build the view of ``store`` chosen by ``options`` and write its page to ``path``.
+
+    The options are those of :func:`kg.views.select.view`."""
     from kg.views.page import write_html
     from kg.views.select import view
 

@@ -19,7 +19,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Mapping
 from typing import Any
 
-from kg.classes import ancestors
+from kg.model.classes import ancestors
 from kg.views.style import class_style, node_label
 
 __all__ = ["COLLAPSE", "MIN_GROUP", "SPACING", "SUBGROUP", "group", "nearest_park", "place"]

@@ -17,8 +17,16 @@ from kg.model.names import Entity
 from kg.model.terms import CLASSES
 from kg.views import cluster
 from kg.views import layout as lay
-from kg.views.style import (FONT, HUB_DEGREE, class_style, edge_style, english_label, node_label, node_size,
-                            relation_labels)
+from kg.views.style import (
+    FONT,
+    HUB_DEGREE,
+    class_style,
+    edge_style,
+    english_label,
+    node_label,
+    node_size,
+    relation_labels,
+)
 
 __all__ = ["View", "draw", "PHYSICS_MAX", "BIG", "CLASS_LABELS"]
 
@@ -71,13 +79,28 @@ def _node(iri: str, ent: Entity | None, degree: int, xy: tuple[float, float],
     zh = node_label(name, ent.aliases if ent else (), hub=hub)
     en = english_label(ent.name_en if ent else None, zh)
     tip = "\n".join(x for x in (name, ent.name_en if ent else "", f"{t_zh} / {t_en}" if t_zh != t_en else t) if x)
-    return {"id": iri, "label": en if english else zh, "label_zh": zh, "label_en": en, "group": t, "size": node_size(degree), "degree": degree,
-            "x": xy[0], "y": xy[1], "title": tip, "name": name, "name_en": ent.name_en if ent else None,
-            "aliases": list(ent.aliases) if ent else [], "type_zh": t_zh, "type_en": t_en}
+    return {
+        "id": iri,
+        "label": en if english else zh,
+        "label_zh": zh,
+        "label_en": en,
+        "group": t,
+        "size": node_size(degree),
+        "degree": degree,
+        "x": xy[0],
+        "y": xy[1],
+        "title": tip,
+        "name": name,
+        "name_en": ent.name_en if ent else None,
+        "aliases": list(ent.aliases) if ent else [],
+        "type_zh": t_zh,
+        "type_en": t_en,
+    }
 
 
-def _edges(g, relations: Mapping[str, tuple[str, str]], english: bool, names: Mapping[str, str],
-           hubs: set[str]) -> list[dict[str, Any]]:
+def _edges(
+    g, relations: Mapping[str, tuple[str, str]], english: bool, names: Mapping[str, str], hubs: set[str]
+) -> list[dict[str, Any]]:
     """vis edges; those of a hub carry ``hub: true`` (the page labels them only while hovered or selected)."""
     out = []
     parallel: Counter = Counter()
@@ -86,10 +109,20 @@ def _edges(g, relations: Mapping[str, tuple[str, str]], english: bool, names: Ma
         pair = frozenset((s, o))
         rank = parallel[pair]
         parallel[pair] += 1
-        e = {"id": f"e{i}", "from": s, "to": o, "label": en if english else zh, "label_zh": zh, "label_en": en,
-             "predicate": d["predicate"], "status": d["status"], "quote": d.get("quote"), "source": d.get("source"),
-             "title": f"{names.get(s, s)} —{zh}→ {names.get(o, o)}\n“{d.get('quote') or ''}”\n{d.get('source') or ''}",
-             **edge_style(d["status"])}
+        e = {
+            "id": f"e{i}",
+            "from": s,
+            "to": o,
+            "label": en if english else zh,
+            "label_zh": zh,
+            "label_en": en,
+            "predicate": d["predicate"],
+            "status": d["status"],
+            "quote": d.get("quote"),
+            "source": d.get("source"),
+            "title": f"{names.get(s, s)} —{zh}→ {names.get(o, o)}\n“{d.get('quote') or ''}”\n{d.get('source') or ''}",
+            **edge_style(d["status"]),
+        }
         if s in hubs or o in hubs:
             e["hub"] = True
         if rank:
@@ -103,21 +136,49 @@ def _options(n: int, physics: bool) -> dict[str, Any]:
     return {
         "autoResize": True,
         "nodes": {"font": {"face": FONT, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}, "borderWidth": 1},
-        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False, "width": 1.2, "selectionWidth": 2,
-                  "font": {"face": FONT, "size": 12, "align": "horizontal", "color": "#333333", "strokeWidth": 0,
-                           "background": "rgba(255,255,255,0.85)"},
-                  "color": {"color": "#8a8a8a", "highlight": "#333333", "hover": "#333333"}},
-        "interaction": {"hover": True, "tooltipDelay": 250, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big, "keyboard": False},
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "smooth": False,
+            "width": 1.2,
+            "selectionWidth": 2,
+            "font": {
+                "face": FONT,
+                "size": 12,
+                "align": "horizontal",
+                "color": "#333333",
+                "strokeWidth": 0,
+                "background": "rgba(255,255,255,0.85)",
+            },
+            "color": {"color": "#8a8a8a", "highlight": "#333333", "hover": "#333333"},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 250,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "keyboard": False,
+        },
         "layout": {"improvedLayout": False, "randomSeed": 7},
-        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
-                    "forceAtlas2Based": {"gravitationalConstant": -120, "centralGravity": 0.02, "springLength": 110, "springConstant": 0.06,
-                                         "damping": 0.5, "avoidOverlap": 0.8},
-                    "stabilization": {"enabled": physics, "iterations": 300, "updateInterval": 50, "fit": True}, "minVelocity": 1.0},
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -120,
+                "centralGravity": 0.02,
+                "springLength": 110,
+                "springConstant": 0.06,
+                "damping": 0.5,
+                "avoidOverlap": 0.8,
+            },
+            "stabilization": {"enabled": physics, "iterations": 300, "updateInterval": 50, "fit": True},
+            "minVelocity": 1.0,
+        },
     }
 
 
-def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, str]] | None = None, relations: Mapping[str, tuple[str, str]] | None = None,
-         title: str = "", mode: str = "graph", positions: Mapping[Hashable, tuple[float, float]] | None = None, center: str | None = None,
+def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, str]] | None = None,
+         relations: Mapping[str, tuple[str, str]] | None = None, title: str = "", mode: str = "graph",
+         positions: Mapping[Hashable, tuple[float, float]] | None = None, center: str | None = None,
          degrees: Mapping[str, int] | None = None, notes: list[str] | None = None, english: bool = False,
          collapse: bool | None = None) -> View:
     """The :class:`View` of projection graph ``g``.
@@ -139,8 +200,12 @@ def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, 
     pos = positions if positions is not None else lay.layout(g, center=center)
     deg = degrees if degrees is not None else dict(g.degree())
     hubs = {v for v in g.nodes if g.degree(v) >= HUB_DEGREE}
-    nodes = [_node(v, entities.get(v), int(deg.get(v, 0)), pos.get(v, (0.0, 0.0)), classes, english,
-                   v in hubs or v == center) for v in g.nodes]
+    nodes = [
+        _node(
+            v, entities.get(v), int(deg.get(v, 0)), pos.get(v, (0.0, 0.0)), classes, english, v in hubs or v == center
+        )
+        for v in g.nodes
+    ]
     names = {n["id"]: n["name"] for n in nodes}
     edges = _edges(g, relations, english, names, hubs)
     options = _options(len(nodes), physics)
@@ -150,8 +215,19 @@ def draw(g, entities: Mapping[str, Entity], *, classes: Mapping[str, tuple[str, 
     groups = cluster.group(g, nodes, classes) if collapse else []
     if groups:
         cluster.place(nodes, groups)
-    return View(title=title, mode=mode, nodes=nodes, edges=edges, legend=legend, options=options,
-                notes=list(notes or []), focus=center, english=english, graph=g, clusters=groups)
+    return View(
+        title=title,
+        mode=mode,
+        nodes=nodes,
+        edges=edges,
+        legend=legend,
+        options=options,
+        notes=list(notes or []),
+        focus=center,
+        english=english,
+        graph=g,
+        clusters=groups,
+    )
 
 
 def _legend(counts: Counter, classes: Mapping[str, tuple[str, str]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -159,9 +235,15 @@ def _legend(counts: Counter, classes: Mapping[str, tuple[str, str]]) -> tuple[di
     groups, legend = {}, []
     for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         colour, shape = class_style(t)
-        groups[t] = {"shape": shape, "color": {"background": colour, "border": "#333333",
-                                               "highlight": {"background": colour, "border": "#000000"},
-                                               "hover": {"background": colour, "border": "#000000"}}}
+        groups[t] = {
+            "shape": shape,
+            "color": {
+                "background": colour,
+                "border": "#333333",
+                "highlight": {"background": colour, "border": "#000000"},
+                "hover": {"background": colour, "border": "#000000"},
+            },
+        }
         zh, en = classes.get(t, (t, t))
         legend.append({"type": t, "zh": zh, "en": en, "color": colour, "shape": shape, "count": c})
     return groups, legend

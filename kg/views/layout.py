@@ -13,8 +13,8 @@ Positions are returned in screen pixels (vis-network units), centred on the orig
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Hashable, Sequence
+from functools import lru_cache
 
 import networkx as nx
 
@@ -194,4 +194,6 @@ def shells(rings: Sequence[Sequence[Hashable]], gap: float = 1.6 * EDGE_PX) -> d
 
 def rows(lines: Sequence[Sequence[Hashable]], step: float = 1.5 * EDGE_PX) -> dict[Hashable, tuple[float, float]]:
     """Each sequence on its own row, left to right (chains)."""
-    return {node: (round(i * step, 1), round(r * step, 1)) for r, line in enumerate(lines) for i, node in enumerate(line)}
+    return {
+        node: (round(i * step, 1), round(r * step, 1)) for r, line in enumerate(lines) for i, node in enumerate(line)
+    }

@@ -48,7 +48,10 @@ def _vis_assets() -> tuple[str, str]:
     if spec is None or not spec.submodule_search_locations:
         raise KgError("kg view needs pyvis, part of the default install: pip install park-kg")
     lib = Path(next(iter(spec.submodule_search_locations))) / "lib" / f"vis-{VIS_VERSION}"
-    js, css = (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+    js, css = (
+        (lib / "vis-network.min.js").read_text(encoding="utf-8"),
+        (lib / "vis-network.css").read_text(encoding="utf-8"),
+    )
     return _inline(js, "script"), _inline(css, "style")
 
 

@@ -22,8 +22,8 @@ import networkx as nx
 
 from kg import analytics
 from kg.errors import KgError
-from kg.queries import texts as q
 from kg.model.classes import classes_named
+from kg.queries import texts as q
 from kg.queries.texts import NamedQuery
 from kg.views import MAX_NODES
 from kg.views import layout as lay
@@ -75,11 +75,17 @@ def _community(store, full: nx.MultiDiGraph, iri: str, name: str) -> tuple[nx.Mu
     by_status = [[m for m in sorted(members) if members[m] == st] for st in ("active", "planned", "ended")]
     rings = [[iri], by_status[0], by_status[1] + by_status[2], sorted(keep - {iri} - set(members))]
     counts = {st: len(ms) for st, ms in zip(("active", "planned", "ended"), by_status) if ms}
-    notes = ["members: " + ", ".join(f"{c} {st}" for st, c in counts.items()) + (" (planned ones dashed and labelled 计划)" if "planned" in counts else "")]
+    notes = [
+        "members: "
+        + ", ".join(f"{c} {st}" for st, c in counts.items())
+        + (" (planned ones dashed and labelled 计划)" if "planned" in counts else "")
+    ]
     named = len(by_status[0])
     for d in store.run(q.DECLARED_MEMBER_COUNT, org=iri):
-        notes.append(f"the source gives {d['value']} member units in total ({d['value']}{d['unit']}成员单位) and names {named}; "
-                     f"the other {max(d['value'] - named, 0)} are not named — “{d['quote']}” ({d['source']})")
+        notes.append(
+            f"the source gives {d['value']} member units in total ({d['value']}{d['unit']}成员单位) and names {named}; "
+            f"the other {max(d['value'] - named, 0)} are not named — “{d['quote']}” ({d['source']})"
+        )
     return sub, rings, notes
 
 
@@ -95,11 +101,17 @@ def _chain(store, full: nx.MultiDiGraph, iri: str, name: str) -> tuple[nx.MultiD
     keep = {s for line in lines for s in line}
     sub = nx.MultiDiGraph()
     sub.add_nodes_from(keep)
-    sub.add_edges_from((s, o, k, d) for s, o, k, d in full.edges(keys=True, data=True) if s in keep and o in keep and d["predicate"] == "nextInChain")
+    sub.add_edges_from(
+        (s, o, k, d)
+        for s, o, k, d in full.edges(keys=True, data=True)
+        if s in keep and o in keep and d["predicate"] == "nextInChain"
+    )
     return sub, lines, title
 
 
-def _filter_predicates(g: nx.MultiDiGraph, known: set[str], predicates: tuple[str, ...], focus: str | None) -> nx.MultiDiGraph:
+def _filter_predicates(
+    g: nx.MultiDiGraph, known: set[str], predicates: tuple[str, ...], focus: str | None
+) -> nx.MultiDiGraph:
     wanted = {_short(p) for p in predicates}
     unknown = sorted(wanted - known)
     if unknown:
@@ -170,12 +182,14 @@ def view(store, *, around: str | None = None, depth: int = 1, community: str | N
     if n == 0:
         raise KgError("nothing to draw: no entity matches" + (f" (status {status})" if status != "all" else ""))
     if max_nodes is not None and n > max_nodes:
-        raise KgError(f"this view has {n:,} entities, more than the {max_nodes:,} a browser draws readably; narrow it "
-                      f"(--around NAME --depth 1, --community, --type, --predicate) or pass --force")
+        raise KgError(
+            f"this view has {n:,} entities, more than the {max_nodes:,} a browser draws readably; narrow it "
+            f"(--around NAME --depth 1, --community, --type, --predicate) or pass --force"
+        )
     if positions is not None:
         positions = lay.shells(positions) if community is not None else lay.rows(positions)
         positions = {v: positions.get(v, (0.0, 0.0)) for v in g}
     degrees: dict[str, Any] = dict(full.degree())
-    return draw(g, store.names.by_iri, relations=_relation_labels(store), title=title,
-                mode="community" if community else "chain" if chain else "around" if around else "graph",
+    mode = "community" if community else "chain" if chain else "around" if around else "graph"
+    return draw(g, store.names.by_iri, relations=_relation_labels(store), title=title, mode=mode,
                 positions=positions, center=focus, degrees=degrees, notes=notes, english=english, collapse=collapse)

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 HONGLING_NAMED = {"生物园区管委会", "西宁市生物园区商会", "青海大美中药科技有限公司", "青海塞奇食品有限公司"}
@@ -55,7 +54,9 @@ def one_line_error(output: str) -> str:
     return lines[0]
 
 
-def run_kg(*args: str, store: Path | None = None, env: dict | None = None, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
+def run_kg(
+    *args: str, store: Path | None = None, env: dict | None = None, timeout: float = 120, **kw
+) -> subprocess.CompletedProcess:
     """`python -m kg.cli ARGS` in a real process; its stderr must hold no traceback."""
     cmd = [sys.executable, "-m", "kg.cli", *(["--store", str(store)] if store else []), *args]
     p = subprocess.run(cmd, capture_output=True, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=timeout, **kw)
@@ -128,7 +129,11 @@ def falkordb(tmp_path_factory, guarded_store):
     db = GraphDb(tmp_path_factory.mktemp("falkordb"))
     st = db.start(port=free_port(), bolt_port=free_port())
     try:
-        load(EmbeddedStore(guarded_store).data_quads(), BoltConfig(uri=st.bolt_uri, engine="falkordb", transport="native", native_port=st.port), wipe=True)
+        load(
+            EmbeddedStore(guarded_store).data_quads(),
+            BoltConfig(uri=st.bolt_uri, engine="falkordb", transport="native", native_port=st.port),
+            wipe=True,
+        )
         yield st
     finally:
         db.stop()

@@ -62,8 +62,13 @@ def variant_seeds(root: Path, variant: str) -> Path:
 def kg_build(store: Path, facts: Path, *extra: str, **popen) -> subprocess.Popen:
     """`kg build --force` (``"--no-force"`` in ``extra``: without it, so incremental when it can be)."""
     args = [a for a in extra if a != "--no-force"] + ([] if "--no-force" in extra else ["--force"])
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "build", "--facts", str(facts), *args],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "--store", str(store), "build", "--facts", str(facts), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        **popen,
+    )
 
 
 @dataclass
@@ -105,8 +110,10 @@ class KillReport:
 
     def summary(self) -> str:
         phases = ", ".join(f"{k} {v}" for k, v in sorted(self.by_phase.items()))
-        return (f"{self.kills} builds killed with SIGKILL ({phases}); {self.completed} ran to the end; "
-                f"crashes {len(self.crashes)}; data lost {len(self.data_lost)}; {self.seconds:.0f} s")
+        return (
+            f"{self.kills} builds killed with SIGKILL ({phases}); {self.completed} ran to the end; "
+            f"crashes {len(self.crashes)}; data lost {len(self.data_lost)}; {self.seconds:.0f} s"
+        )
 
 
 def _reader(stream, lines: list[tuple[float, str]]) -> None:
@@ -137,7 +144,9 @@ def kill_builds(root: Path, kills: int, seed: int = 0, progress=None) -> KillRep
         target = "B" if serving == "A" else "A"
         shacl = attempt % 5 == 0  # every fifth build validates with SHACL: kills during validation too
         incremental = attempt % 2 == 0  # every other build replaces only the changed document's graph
-        p = kg_build(store, facts[target], *(() if shacl else ("--no-shacl",)), *(("--no-force",) if incremental else ()))
+        p = kg_build(
+            store, facts[target], *(() if shacl else ("--no-shacl",)), *(("--no-force",) if incremental else ())
+        )
         lines: list[tuple[float, str]] = []
         reader = threading.Thread(target=_reader, args=(p.stderr, lines), daemon=True)
         reader.start()

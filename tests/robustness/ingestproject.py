@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT, SEED_STEM
+
 from robustness.conftest import one_line_error, run_kg
 
 ARTICLE = "合成基金支持青海大学。\n"
@@ -30,7 +30,8 @@ def candidates(stem: str = "mini", article: str | None = None, **extraction) -> 
     return {
         "source": stem,
         "extraction": {k: v for k, v in ext.items() if v is not None},
-        "entities": [{"id": "fund/hecheng-jijin", "type": "Fund", "name": "合成基金", "quote": "合成基金", "review": "accepted"}],
+        "entities": [{"id": "fund/hecheng-jijin", "type": "Fund", "name": "合成基金", "quote": "合成基金",
+                      "review": "accepted"}],
         "relations": [{"subject": "fund/hecheng-jijin", "predicate": "supports", "object": "university/qinghai-daxue",
                        "quote": "合成基金支持青海大学", "review": "accepted"}],
     }  # fmt: skip
@@ -58,7 +59,10 @@ class Project:
 
     def write(self, data, name: str = "c.yaml") -> Path:
         p = self.root / name
-        p.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        p.write_text(
+            data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
         return p
 
     def tree(self) -> dict[str, tuple]:
@@ -83,17 +87,20 @@ class Project:
 
     def ingest(self, cand: Path, *args: str, **kw) -> subprocess.CompletedProcess:
         env = {"TMPDIR": str(self.tmp), **kw.pop("env", {})}
-        return run_kg("ingest", str(cand), "--facts", str(self.facts), "--no-shacl", *args, store=self.store, env=env, **kw)
+        return run_kg(
+            "ingest", str(cand), "--facts", str(self.facts), "--no-shacl", *args, store=self.store, env=env, **kw
+        )
 
 
 def seed_candidates(project: Project) -> Path:
     """Items for the seed document that its facts do not hold yet."""
     return project.write({
         "source": SEED_STEM,
-        "relations": [{"subject": "university/qinghai-daxue", "predicate": "relatedTo", "object": "university/xining-chengshi-zhiye-jishu-xueyuan",
+        "relations": [{"subject": "university/qinghai-daxue", "predicate": "relatedTo",
+                       "object": "university/xining-chengshi-zhiye-jishu-xueyuan",
                        "quote": "青海大学、青海理工学院", "review": "accepted"}],
-        "indicators": [{"about": "university/qinghai-daxue", "metric": "测试指标", "measure": "count", "value": 7, "unit": "个",
-                        "quote": "青海大学、青海理工学院", "review": "accepted"}],
+        "indicators": [{"about": "university/qinghai-daxue", "metric": "测试指标", "measure": "count", "value": 7,
+                        "unit": "个", "quote": "青海大学、青海理工学院", "review": "accepted"}],
     })  # fmt: skip
 
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEED_STEM, SEEDS
 
 from kg.cli import cli
-
-from conftest import SEEDS, SEED_STEM
 
 GOOD = f"""\
 source: {SEED_STEM}
@@ -121,77 +120,276 @@ CATALOGUE = [
     Bad("yaml-unclosed-bracket", edit("    type: Alliance\n", "    type: [Alliance\n"), "malformed YAML"),
     Bad("yaml-tab-indentation", edit("    type: Alliance\n", "\ttype: Alliance\n"), "malformed YAML"),
     Bad("yaml-nul-byte", edit("    name: 青海大学\n", "    name: 青海\x00大学\n"), "malformed YAML"),
-    Bad("yaml-python-object-tag", edit("    name: 青海大学\n", "    name: !!python/object/apply:os.system [touch pwned]\n"), "malformed YAML"),
-    Bad("yaml-duplicate-key", edit("    name: 青海大学\n", "    name: 青海大学\n    name: 青海理工学院\n"), "duplicate key 'name'"),
-    Bad("yaml-top-level-list", write("facts/x.yaml", "- source: x\n- entities: []\n"), "a facts file must be a mapping"),
+    Bad(
+        "yaml-python-object-tag",
+        edit("    name: 青海大学\n", "    name: !!python/object/apply:os.system [touch pwned]\n"),
+        "malformed YAML",
+    ),
+    Bad(
+        "yaml-duplicate-key",
+        edit("    name: 青海大学\n", "    name: 青海大学\n    name: 青海理工学院\n"),
+        "duplicate key 'name'",
+    ),
+    Bad(
+        "yaml-top-level-list", write("facts/x.yaml", "- source: x\n- entities: []\n"), "a facts file must be a mapping"
+    ),
     Bad("yaml-top-level-scalar", write("facts/x.yaml", "just some text\n"), "a facts file must be a mapping"),
     Bad("yaml-only-comments", write("facts/x.yaml", "# nothing yet\n"), "empty facts file"),
-    Bad("yaml-alias-bomb", edit("    name: 青海大学\n", f"    name: 青海大学\n    note: {_bomb()}\n"), "note must be non-empty text, got [['lol', 'lol', 'lol', ...], [[...], [...], [...], ...]"),
-    Bad("yaml-nested-100000-deep", edit("    name: 青海大学\n", "    name: 青海大学\n    note: " + "[" * 100_000 + "]" * 100_000 + "\n"), "nested too deeply"),
-    Bad("yaml-nested-60-deep", edit("    name: 青海大学\n", "    name: " + "[" * 60 + "青海大学" + "]" * 60 + "\n"), "name must be non-empty text, got [[[...]]]"),
+    Bad(
+        "yaml-alias-bomb",
+        edit("    name: 青海大学\n", f"    name: 青海大学\n    note: {_bomb()}\n"),
+        "note must be non-empty text, got [['lol', 'lol', 'lol', ...], [[...], [...], [...], ...]",
+    ),
+    Bad(
+        "yaml-nested-100000-deep",
+        edit("    name: 青海大学\n", "    name: 青海大学\n    note: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+        "nested too deeply",
+    ),
+    Bad(
+        "yaml-nested-60-deep",
+        edit("    name: 青海大学\n", "    name: " + "[" * 60 + "青海大学" + "]" * 60 + "\n"),
+        "name must be non-empty text, got [[[...]]]",
+    ),
     # wrong types
-    Bad("type-section-not-a-list", edit("memberships:\n", "memberships:\n  member: university/qinghai-daxue\nx:\n"), "memberships must be a list"),
-    Bad("type-item-not-a-mapping", edit("memberships:\n", "memberships:\n  - 42\n"), "memberships[0]: must be a mapping, got int"),
+    Bad(
+        "type-section-not-a-list",
+        edit("memberships:\n", "memberships:\n  member: university/qinghai-daxue\nx:\n"),
+        "memberships must be a list",
+    ),
+    Bad(
+        "type-item-not-a-mapping",
+        edit("memberships:\n", "memberships:\n  - 42\n"),
+        "memberships[0]: must be a mapping, got int",
+    ),
     Bad("type-name-number", edit("    name: 青海大学\n", "    name: 1958\n"), "name must be non-empty text, got 1958"),
     Bad("type-name-empty", edit("    name: 青海大学\n", "    name: ''\n"), "name must be non-empty text, got ''"),
-    Bad("type-type-nested-list", edit("    type: University\n", "    type: [University, [Company]]\n"), "unknown type ['Company']"),
-    Bad("type-aliases-not-a-list", edit("    aliases: [党建联盟]\n", "    aliases: 党建联盟\n"), "aliases must be a list of names"),
-    Bad("type-member-is-a-list", edit("  - member: university/qinghai-daxue\n", "  - member: [university/qinghai-daxue]\n"), "member ['university/qinghai-daxue'] is not a defined entity"),
-    Bad("type-organization-is-a-mapping", edit("    organization: alliance/lianmeng\n", "    organization: {id: alliance/lianmeng}\n"), "organization {'id': 'alliance/lianmeng'} is not a defined entity"),
-    Bad("type-predicate-is-a-list", edit("    predicate: relatedTo\n", "    predicate: [relatedTo]\n"), "unknown predicate ['relatedTo']"),
-    Bad("type-membership-quote-list", edit("    quote: 党建联盟将积极吸纳园区信息技术企业党组织\n", "    quote: [党建联盟将积极吸纳, 青海大学]\n"), "quote must be one text (only entities take a list of quotes)"),
-    Bad("type-note-number", edit("    status: planned\n", "    status: planned\n    note: 2024\n"), "note must be non-empty text, got 2024"),
+    Bad(
+        "type-type-nested-list",
+        edit("    type: University\n", "    type: [University, [Company]]\n"),
+        "unknown type ['Company']",
+    ),
+    Bad(
+        "type-aliases-not-a-list",
+        edit("    aliases: [党建联盟]\n", "    aliases: 党建联盟\n"),
+        "aliases must be a list of names",
+    ),
+    Bad(
+        "type-member-is-a-list",
+        edit("  - member: university/qinghai-daxue\n", "  - member: [university/qinghai-daxue]\n"),
+        "member ['university/qinghai-daxue'] is not a defined entity",
+    ),
+    Bad(
+        "type-organization-is-a-mapping",
+        edit("    organization: alliance/lianmeng\n", "    organization: {id: alliance/lianmeng}\n"),
+        "organization {'id': 'alliance/lianmeng'} is not a defined entity",
+    ),
+    Bad(
+        "type-predicate-is-a-list",
+        edit("    predicate: relatedTo\n", "    predicate: [relatedTo]\n"),
+        "unknown predicate ['relatedTo']",
+    ),
+    Bad(
+        "type-membership-quote-list",
+        edit("    quote: 党建联盟将积极吸纳园区信息技术企业党组织\n", "    quote: [党建联盟将积极吸纳, 青海大学]\n"),
+        "quote must be one text (only entities take a list of quotes)",
+    ),
+    Bad(
+        "type-note-number",
+        edit("    status: planned\n", "    status: planned\n    note: 2024\n"),
+        "note must be non-empty text, got 2024",
+    ),
     Bad("type-value-text", edit("    value: 4\n", "    value: '4'\n"), "value must be a number, got '4'"),
     Bad("type-value-yes", edit("    value: 4\n", "    value: yes\n"), "value must be a number, got True"),
-    Bad("type-value-infinite", edit("    value: 4\n", "    value: .inf\n"), "value must be a finite number below 10^18, got inf"),
-    Bad("type-value-nan", edit("    value: 4\n", "    value: .nan\n"), "value must be a finite number below 10^18, got nan"),
+    Bad(
+        "type-value-infinite",
+        edit("    value: 4\n", "    value: .inf\n"),
+        "value must be a finite number below 10^18, got inf",
+    ),
+    Bad(
+        "type-value-nan",
+        edit("    value: 4\n", "    value: .nan\n"),
+        "value must be a finite number below 10^18, got nan",
+    ),
     Bad("type-value-huge", edit("    value: 4\n", "    value: 1.0e+30\n"), "value must be a finite number below 10^18"),
-    Bad("type-date-list", edit("    status: planned\n", "    status: planned\n    date: [2024]\n"), "date [2024] is not a date"),
-    Bad("type-stages-text", edit("    stages: [university/qinghai-daxue, alliance/lianmeng]\n", "    stages: university/qinghai-daxue, alliance/lianmeng\n"), "stages must be a list of at least two entity ids"),
-    Bad("type-status-mapping", edit("    status: planned\n", "    status: {planned: true}\n"), "status {'planned': True} is not one of active, planned, ended"),
-    Bad("type-meta-title-number", write(f"sources/{SEED_STEM}.meta.yaml", "id: xnbio-2024-07a\ntitle: 2024\n"), "source metadata: title must be non-empty text, got 2024"),
-    Bad("type-meta-not-a-mapping", write(f"sources/{SEED_STEM}.meta.yaml", "- id: xnbio-2024-07a\n"), "source metadata must be a mapping"),
+    Bad(
+        "type-date-list",
+        edit("    status: planned\n", "    status: planned\n    date: [2024]\n"),
+        "date [2024] is not a date",
+    ),
+    Bad(
+        "type-stages-text",
+        edit(
+            "    stages: [university/qinghai-daxue, alliance/lianmeng]\n",
+            "    stages: university/qinghai-daxue, alliance/lianmeng\n",
+        ),
+        "stages must be a list of at least two entity ids",
+    ),
+    Bad(
+        "type-status-mapping",
+        edit("    status: planned\n", "    status: {planned: true}\n"),
+        "status {'planned': True} is not one of active, planned, ended",
+    ),
+    Bad(
+        "type-meta-title-number",
+        write(f"sources/{SEED_STEM}.meta.yaml", "id: xnbio-2024-07a\ntitle: 2024\n"),
+        "source metadata: title must be non-empty text, got 2024",
+    ),
+    Bad(
+        "type-meta-not-a-mapping",
+        write(f"sources/{SEED_STEM}.meta.yaml", "- id: xnbio-2024-07a\n"),
+        "source metadata must be a mapping",
+    ),
     # duplicates
-    Bad("duplicate-entity-id-across-files", both(_second_source, write("facts/y.yaml", "source: second\nentities:\n  - id: university/qinghai-daxue\n"
-                                                                       "    type: University\n    name: 青海大学\n    quote: 青海大学\n")),
-        "duplicate entity id 'university/qinghai-daxue' (first defined at"),
-    Bad("duplicate-source-in-two-files", write("facts/y.yaml", f"source: {SEED_STEM}\nentities: []\n"), "source id 'xnbio-2024-07a' is also used by"),
+    Bad(
+        "duplicate-entity-id-across-files",
+        both(
+            _second_source,
+            write(
+                "facts/y.yaml",
+                "source: second\nentities:\n  - id: university/qinghai-daxue\n"
+                "    type: University\n    name: 青海大学\n    quote: 青海大学\n",
+            ),
+        ),
+        "duplicate entity id 'university/qinghai-daxue' (first defined at",
+    ),
+    Bad(
+        "duplicate-source-in-two-files",
+        write("facts/y.yaml", f"source: {SEED_STEM}\nentities: []\n"),
+        "source id 'xnbio-2024-07a' is also used by",
+    ),
     # dangling references
-    Bad("dangling-member", edit("  - member: university/qinghai-daxue\n", "  - member: university/qinghai-daxu\n"), "member 'university/qinghai-daxu' is not a defined entity (did you mean university/qinghai-daxue?)"),
-    Bad("dangling-relation-object", edit("    object: alliance/lianmeng\n", "    object: alliance/nowhere\n"), "object 'alliance/nowhere' is not a defined entity"),
-    Bad("dangling-indicator-about", edit("  - about: alliance/lianmeng\n", "  - about: park/nowhere\n"), "about 'park/nowhere' is not a defined entity"),
-    Bad("dangling-chain-stage", edit("    stages: [university/qinghai-daxue, alliance/lianmeng]\n", "    stages: [university/qinghai-daxue, incubator/ghost]\n"), "stage 'incubator/ghost' is not a defined entity"),
-    Bad("chain-on-a-non-chain", edit("  - chain: chain/fuhua\n", "  - chain: alliance/lianmeng\n"), "'alliance/lianmeng' is not an IncubationChain entity"),
+    Bad(
+        "dangling-member",
+        edit("  - member: university/qinghai-daxue\n", "  - member: university/qinghai-daxu\n"),
+        "member 'university/qinghai-daxu' is not a defined entity (did you mean university/qinghai-daxue?)",
+    ),
+    Bad(
+        "dangling-relation-object",
+        edit("    object: alliance/lianmeng\n", "    object: alliance/nowhere\n"),
+        "object 'alliance/nowhere' is not a defined entity",
+    ),
+    Bad(
+        "dangling-indicator-about",
+        edit("  - about: alliance/lianmeng\n", "  - about: park/nowhere\n"),
+        "about 'park/nowhere' is not a defined entity",
+    ),
+    Bad(
+        "dangling-chain-stage",
+        edit(
+            "    stages: [university/qinghai-daxue, alliance/lianmeng]\n",
+            "    stages: [university/qinghai-daxue, incubator/ghost]\n",
+        ),
+        "stage 'incubator/ghost' is not a defined entity",
+    ),
+    Bad(
+        "chain-on-a-non-chain",
+        edit("  - chain: chain/fuhua\n", "  - chain: alliance/lianmeng\n"),
+        "'alliance/lianmeng' is not an IncubationChain entity",
+    ),
     # evidence
-    Bad("quote-not-in-source", edit("    quote: 青海大学、青海理工学院\n", "    quote: 青海大学是全国第一\n"), "'青海大学是全国第一' not found in source"),
-    Bad("alias-not-in-source", edit("    aliases: [党建联盟]\n", "    aliases: [算力联盟]\n"), "aliases '算力联盟' not found in source"),
-    Bad("source-file-missing", edit(f"source: {SEED_STEM}", "source: no-such-article"), "no-such-article.txt not found"),
-    Bad("source-metadata-missing", lambda root: (root / "sources" / f"{SEED_STEM}.meta.yaml").unlink(), ".meta.yaml not found"),
-    Bad("source-path-traversal", edit(f"source: {SEED_STEM}", "source: ../../../../etc/hostname"), "must be the stem of a file in"),
-    Bad("source-name-too-long", edit(f"source: {SEED_STEM}", "source: " + "文" * 300), "must be the stem of a file in"),  # found by scripts/fuzz.py
+    Bad(
+        "quote-not-in-source",
+        edit("    quote: 青海大学、青海理工学院\n", "    quote: 青海大学是全国第一\n"),
+        "'青海大学是全国第一' not found in source",
+    ),
+    Bad(
+        "alias-not-in-source",
+        edit("    aliases: [党建联盟]\n", "    aliases: [算力联盟]\n"),
+        "aliases '算力联盟' not found in source",
+    ),
+    Bad(
+        "source-file-missing", edit(f"source: {SEED_STEM}", "source: no-such-article"), "no-such-article.txt not found"
+    ),
+    Bad(
+        "source-metadata-missing",
+        lambda root: (root / "sources" / f"{SEED_STEM}.meta.yaml").unlink(),
+        ".meta.yaml not found",
+    ),
+    Bad(
+        "source-path-traversal",
+        edit(f"source: {SEED_STEM}", "source: ../../../../etc/hostname"),
+        "must be the stem of a file in",
+    ),
+    Bad(
+        "source-name-too-long", edit(f"source: {SEED_STEM}", "source: " + "文" * 300), "must be the stem of a file in"
+    ),  # found by scripts/fuzz.py
     # encodings and binaries
     Bad("encoding-facts-gbk", write("facts/x.yaml", GOOD.encode("gbk")), "x.yaml:1: not UTF-8"),
     Bad("encoding-facts-utf16", write("facts/x.yaml", GOOD.encode("utf-16")), "x.yaml:1: not UTF-8"),
-    Bad("encoding-source-gbk", write(f"sources/{SEED_STEM}.txt", lambda root: (SEEDS / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8").encode("gb18030")),
-        "source is not UTF-8"),
-    Bad("binary-png-as-facts", write("facts/x.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8), "not UTF-8"),
+    Bad(
+        "encoding-source-gbk",
+        write(
+            f"sources/{SEED_STEM}.txt",
+            lambda root: (SEEDS / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8").encode("gb18030"),
+        ),
+        "source is not UTF-8",
+    ),
+    Bad(
+        "binary-png-as-facts",
+        write("facts/x.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8),
+        "not UTF-8",
+    ),
     # empty and missing
-    Bad("facts-dir-empty", lambda root: [p.unlink() for p in (root / "facts").glob("*.yaml")] and None, "no *.yaml facts files"),
+    Bad(
+        "facts-dir-empty",
+        lambda root: [p.unlink() for p in (root / "facts").glob("*.yaml")] and None,
+        "no *.yaml facts files",
+    ),
     Bad("facts-dir-missing", lambda root: root / "no-such-dir", "facts directory not found"),
     Bad("facts-file-empty", write("facts/x.yaml", ""), "empty facts file"),
-    Bad("facts-yaml-is-a-directory", lambda root: [(root / "facts" / "x.yaml").unlink(), (root / "facts" / "x.yaml").mkdir()] and None, "no *.yaml facts files"),
+    Bad(
+        "facts-yaml-is-a-directory",
+        lambda root: [(root / "facts" / "x.yaml").unlink(), (root / "facts" / "x.yaml").mkdir()] and None,
+        "no *.yaml facts files",
+    ),
     # size
-    Bad("facts-file-100MB", write("facts/x.yaml", GOOD.encode("utf-8") + b"# padding to 100 MB\n" * (100 * MB // 20)), "is 100 MB, more than the 16 MB"),
+    Bad(
+        "facts-file-100MB",
+        write("facts/x.yaml", GOOD.encode("utf-8") + b"# padding to 100 MB\n" * (100 * MB // 20)),
+        "is 100 MB, more than the 16 MB",
+    ),
     Bad("source-text-100MB", write(f"sources/{SEED_STEM}.txt", _padded_source), "is 100 MB, more than the 16 MB"),
     # names people cannot see or read
-    Bad("name-terminal-escape", edit("    name: 青海大学\n", '    name: "\\e[2J\\e[31m青海大学"\n'), "name contains control characters"),
-    Bad("name-right-to-left-override", edit("    name: 青海大学\n", '    name: "青海\\u202e大学"\n'), "name contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
-    Bad("name-zero-width-space", edit("    name: 青海大学\n", '    name: "青海\\u200b大学"\n'), "invisible character U+200B (ZERO WIDTH SPACE)"),
-    Bad("alias-zero-width-joiner", edit("    aliases: [党建联盟]\n", '    aliases: ["党建\\u200d联盟"]\n'), "alias '党建\\u200d联盟' contains the invisible character U+200D"),
-    Bad("name-line-break", edit("    name: 青海大学\n", '    name: "青海\\n大学"\n'), "name contains a line break or control character"),
-    Bad("name-emoji-not-in-source", edit("    name: 青海大学\n", "    name: 青海大学🎓\n"), "name '青海大学🎓' not found in source"),
-    Bad("name-10000-characters", edit("    name: 青海大学\n", "    name: " + "青海大学" * 2500 + "\n"), "name is 10,000 characters long; a name has at most 200"),
-    Bad("name-en-10000-characters", edit("    name: 青海大学\n", "    name: 青海大学\n    name_en: " + "Qinghai " * 1250 + "\n"), "name_en is 9,999 characters long"),
+    Bad(
+        "name-terminal-escape",
+        edit("    name: 青海大学\n", '    name: "\\e[2J\\e[31m青海大学"\n'),
+        "name contains control characters",
+    ),
+    Bad(
+        "name-right-to-left-override",
+        edit("    name: 青海大学\n", '    name: "青海\\u202e大学"\n'),
+        "name contains the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)",
+    ),
+    Bad(
+        "name-zero-width-space",
+        edit("    name: 青海大学\n", '    name: "青海\\u200b大学"\n'),
+        "invisible character U+200B (ZERO WIDTH SPACE)",
+    ),
+    Bad(
+        "alias-zero-width-joiner",
+        edit("    aliases: [党建联盟]\n", '    aliases: ["党建\\u200d联盟"]\n'),
+        "alias '党建\\u200d联盟' contains the invisible character U+200D",
+    ),
+    Bad(
+        "name-line-break",
+        edit("    name: 青海大学\n", '    name: "青海\\n大学"\n'),
+        "name contains a line break or control character",
+    ),
+    Bad(
+        "name-emoji-not-in-source",
+        edit("    name: 青海大学\n", "    name: 青海大学🎓\n"),
+        "name '青海大学🎓' not found in source",
+    ),
+    Bad(
+        "name-10000-characters",
+        edit("    name: 青海大学\n", "    name: " + "青海大学" * 2500 + "\n"),
+        "name is 10,000 characters long; a name has at most 200",
+    ),
+    Bad(
+        "name-en-10000-characters",
+        edit("    name: 青海大学\n", "    name: 青海大学\n    name_en: " + "Qinghai " * 1250 + "\n"),
+        "name_en is 9,999 characters long",
+    ),
 ]
 
 
@@ -235,9 +433,14 @@ def test_bad_facts_are_refused_with_file_and_line(case: Bad, tmp_path, unchanged
 def test_problem_list_is_capped(tmp_path, unchanged):
     """Ten thousand bad items: every one is counted, the first ones are shown, the rest summed up."""
     root = _seeds(tmp_path)
-    bad = "".join(f"  - member: ghost/n{i}\n    organization: alliance/lianmeng\n    status: active\n    quote: 青海大学\n" for i in range(10_000))
+    bad = "".join(
+        f"  - member: ghost/n{i}\n    organization: alliance/lianmeng\n    status: active\n    quote: 青海大学\n"
+        for i in range(10_000)
+    )
     edit("memberships:\n", "memberships:\n" + bad)(root)
-    r = CliRunner().invoke(cli, ["--store", str(unchanged), "build", "--facts", str(root / "facts")], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli, ["--store", str(unchanged), "build", "--facts", str(root / "facts")], catch_exceptions=False
+    )
     assert r.exit_code == 1
     assert "Error: 10000 problem(s) in the facts:" in r.stderr
     assert "… and 9900 more" in r.stderr and len(r.stderr.splitlines()) < 110
@@ -256,4 +459,6 @@ def test_unusual_but_valid_names_build(tmp_path):
     f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
     build(root / "facts", tmp_path / "store")
     assert EmbeddedStore(tmp_path / "store").names.resolve("🎓青海大学🎓").id == "university/qinghai-daxue"
-    assert EmbeddedStore(tmp_path / "store").names.resolve("AI联盟").id == "university/qinghai-daxue"  # width and 《》 folded
+    assert (
+        EmbeddedStore(tmp_path / "store").names.resolve("AI联盟").id == "university/qinghai-daxue"
+    )  # width and 《》 folded

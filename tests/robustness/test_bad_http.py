@@ -15,7 +15,6 @@ import urllib.parse
 from dataclasses import dataclass
 
 import pytest
-
 from test_server import MEMBERS, http, running_server
 
 from robustness.conftest import CRASH_MARKERS
@@ -32,7 +31,9 @@ def server(guarded_store, tmp_path_factory):
         yield url, int(urllib.parse.urlsplit(url).port), log
 
 
-def raw(port: int, data: bytes, *, read_timeout: float = 15, then_wait: float = 0) -> tuple[int | None, dict[str, str], bytes]:
+def raw(
+    port: int, data: bytes, *, read_timeout: float = 15, then_wait: float = 0
+) -> tuple[int | None, dict[str, str], bytes]:
     """Send ``data`` on a fresh connection; (status or None if the server closed first, headers, body)."""
     with socket.create_connection(("127.0.0.1", port), timeout=read_timeout) as s:
         try:
@@ -55,15 +56,25 @@ def raw(port: int, data: bytes, *, read_timeout: float = 15, then_wait: float = 
     return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
 
 
-def request(method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"", version: str = "HTTP/1.1") -> bytes:
+def request(
+    method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b"", version: str = "HTTP/1.1"
+) -> bytes:
     hdrs = {"Host": "127.0.0.1", "Connection": "close", **(headers or {})}
     if body and "Transfer-Encoding" not in hdrs and "Content-Length" not in hdrs:
         hdrs["Content-Length"] = str(len(body))
-    return f"{method} {path} {version}\r\n".encode() + "".join(f"{k}: {v}\r\n" for k, v in hdrs.items()).encode() + b"\r\n" + body
+    return (
+        f"{method} {path} {version}\r\n".encode()
+        + "".join(f"{k}: {v}\r\n" for k, v in hdrs.items()).encode()
+        + b"\r\n"
+        + body
+    )
 
 
 def chunked(body: bytes, size: int = 65536) -> bytes:
-    return b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + size]), body[i:i + size]) for i in range(0, len(body), size)) + b"0\r\n\r\n"
+    return (
+        b"".join(b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size]) for i in range(0, len(body), size))
+        + b"0\r\n\r\n"
+    )
 
 
 SQ = {"Content-Type": "application/sparql-query"}
@@ -81,20 +92,63 @@ class Req:
 
 CATALOGUE = [
     # size
-    Req("body-2MB-with-length", request("POST", "/sparql", SQ, b"ASK {}" + b" " * BIG), 413, b"larger than 1,000,000 bytes"),
-    Req("body-2MB-chunked", request("POST", "/sparql", {**SQ, "Transfer-Encoding": "chunked"}, chunked(b"ASK {}" + b" " * BIG)), 413, b"larger than 1,000,000 bytes"),
-    Req("form-2MB-chunked", request("POST", "/sparql", {**FORM, "Transfer-Encoding": "chunked"}, chunked(b"query=" + b"A" * BIG)), 413, b"larger than 1,000,000 bytes"),
-    Req("form-many-small-fields-chunked", request("POST", "/sparql", {**FORM, "Transfer-Encoding": "chunked"}, chunked(b"&".join([b"x=1"] * 500_000) + b"&query=ASK{}")), 413),
-    Req("declares-10GB-sends-nothing", request("POST", "/sparql", {**SQ, "Content-Length": str(10 * 2**30)}), 413, b"larger than 1,000,000 bytes"),
-    Req("get-url-100KB", request("GET", "/sparql?query=" + urllib.parse.quote("ASK {}" + "#" * 100_000)), 200, b'"boolean":true'),
+    Req(
+        "body-2MB-with-length",
+        request("POST", "/sparql", SQ, b"ASK {}" + b" " * BIG),
+        413,
+        b"larger than 1,000,000 bytes",
+    ),
+    Req(
+        "body-2MB-chunked",
+        request("POST", "/sparql", {**SQ, "Transfer-Encoding": "chunked"}, chunked(b"ASK {}" + b" " * BIG)),
+        413,
+        b"larger than 1,000,000 bytes",
+    ),
+    Req(
+        "form-2MB-chunked",
+        request("POST", "/sparql", {**FORM, "Transfer-Encoding": "chunked"}, chunked(b"query=" + b"A" * BIG)),
+        413,
+        b"larger than 1,000,000 bytes",
+    ),
+    Req(
+        "form-many-small-fields-chunked",
+        request(
+            "POST",
+            "/sparql",
+            {**FORM, "Transfer-Encoding": "chunked"},
+            chunked(b"&".join([b"x=1"] * 500_000) + b"&query=ASK{}"),
+        ),
+        413,
+    ),
+    Req(
+        "declares-10GB-sends-nothing",
+        request("POST", "/sparql", {**SQ, "Content-Length": str(10 * 2**30)}),
+        413,
+        b"larger than 1,000,000 bytes",
+    ),
+    Req(
+        "get-url-100KB",
+        request("GET", "/sparql?query=" + urllib.parse.quote("ASK {}" + "#" * 100_000)),
+        200,
+        b'"boolean":true',
+    ),
     Req("get-url-2MB", request("GET", "/sparql?query=" + "A" * BIG), None),
     Req("header-200KB", request("GET", "/sparql?query=ASK%7B%7D", {"X-Big": "a" * 200_000}), 200, b'"boolean":true'),
     Req("header-2MB", request("GET", "/sparql?query=ASK%7B%7D", {"X-Big": "a" * BIG}), None),
-    Req("thousand-headers", request("GET", "/sparql?query=ASK%7B%7D", {f"X-H{i}": "v" for i in range(1000)}), 200, b'"boolean":true'),
+    Req(
+        "thousand-headers",
+        request("GET", "/sparql?query=ASK%7B%7D", {f"X-H{i}": "v" for i in range(1000)}),
+        200,
+        b'"boolean":true',
+    ),
     # framing
     Req("content-length-not-a-number", request("POST", "/sparql", {**SQ, "Content-Length": "abc"}, b"ASK {}"), None),
     Req("content-length-negative", request("POST", "/sparql", {**SQ, "Content-Length": "-5"}, b"ASK {}"), None),
-    Req("chunk-size-garbage", request("POST", "/sparql", {**SQ, "Transfer-Encoding": "chunked"}, b"zz\r\nASK {}\r\n0\r\n\r\n"), None),
+    Req(
+        "chunk-size-garbage",
+        request("POST", "/sparql", {**SQ, "Transfer-Encoding": "chunked"}, b"zz\r\nASK {}\r\n0\r\n\r\n"),
+        None,
+    ),
     Req("garbage-request-line", b"HELLO WORLD\r\n\r\n", None),
     Req("http-1.0-without-host", b"GET /sparql?query=ASK%7B%7D HTTP/1.0\r\n\r\n", 200, b'"boolean":true'),
     # methods and paths
@@ -108,21 +162,65 @@ CATALOGUE = [
     Req("encoded-path-traversal", request("GET", "/%2e%2e/%2e%2e/etc/passwd"), 404),
     # content types and encodings
     Req("content-type-text-plain", request("POST", "/sparql", {"Content-Type": "text/plain"}, b"ASK {}"), 415),
-    Req("content-type-multipart", request("POST", "/sparql", {"Content-Type": "multipart/form-data; boundary=x"}, b"--x\r\nContent-Disposition: form-data; name=\"query\"\r\n\r\nASK {}\r\n--x--\r\n"), 415),
+    Req(
+        "content-type-multipart",
+        request(
+            "POST",
+            "/sparql",
+            {"Content-Type": "multipart/form-data; boundary=x"},
+            b'--x\r\nContent-Disposition: form-data; name="query"\r\n\r\nASK {}\r\n--x--\r\n',
+        ),
+        415,
+    ),
     Req("content-type-missing", request("POST", "/sparql", {}, b"ASK {}"), 415),
     Req("content-type-xml", request("POST", "/sparql", {"Content-Type": "application/xml"}, b"<q>ASK {}</q>"), 415),
     Req("form-without-query", request("POST", "/sparql", FORM, b"format=json"), 400, b"the form has no 'query' field"),
     Req("body-not-utf8", request("POST", "/sparql", SQ, b'ASK { ?s ?p "\xff\xfe" }'), 400, b"the request is not UTF-8"),
-    Req("form-not-utf8", request("POST", "/sparql", FORM, b"query=ASK+%7B+%3Fs+%3Fp+%22%FF%22+%7D"), 400, b"the request is not UTF-8"),
-    Req("url-not-utf8", request("GET", "/sparql?query=ASK+%7B+%3Fs+%3Fp+%22%FF%22+%7D"), 400, b"the request is not UTF-8"),
+    Req(
+        "form-not-utf8",
+        request("POST", "/sparql", FORM, b"query=ASK+%7B+%3Fs+%3Fp+%22%FF%22+%7D"),
+        400,
+        b"the request is not UTF-8",
+    ),
+    Req(
+        "url-not-utf8",
+        request("GET", "/sparql?query=ASK+%7B+%3Fs+%3Fp+%22%FF%22+%7D"),
+        400,
+        b"the request is not UTF-8",
+    ),
     Req("url-bad-percent-escape", request("GET", "/sparql?query=ASK%G1%7B%7D"), 400, b"line 1, column"),
-    Req("accept-garbage", request("GET", "/sparql?query=ASK%7B%7D", {"Accept": ",,;;;q=abc, */*;q=x"}), 406, b"acceptable: application/sparql-results+json"),
-    Req("unsupported-function", request("GET", "/sparql?query=" + urllib.parse.quote("SELECT (<urn:f>(1) AS ?x) {}")), 400, b"custom function <urn:f> is not supported"),
-    Req("nested-20000-deep", request("POST", "/sparql", SQ, b"ASK { FILTER(" + b"(" * 20000 + b"1" + b")" * 20000 + b") }"), 400, b"nests brackets more than 500 deep"),
-    Req("default-graph-not-an-iri", request("GET", "/sparql?query=ASK%7B%7D&default-graph-uri=not%20an%20iri"), 400, b"not an IRI"),
+    Req(
+        "accept-garbage",
+        request("GET", "/sparql?query=ASK%7B%7D", {"Accept": ",,;;;q=abc, */*;q=x"}),
+        406,
+        b"acceptable: application/sparql-results+json",
+    ),
+    Req(
+        "unsupported-function",
+        request("GET", "/sparql?query=" + urllib.parse.quote("SELECT (<urn:f>(1) AS ?x) {}")),
+        400,
+        b"custom function <urn:f> is not supported",
+    ),
+    Req(
+        "nested-20000-deep",
+        request("POST", "/sparql", SQ, b"ASK { FILTER(" + b"(" * 20000 + b"1" + b")" * 20000 + b") }"),
+        400,
+        b"nests brackets more than 500 deep",
+    ),
+    Req(
+        "default-graph-not-an-iri",
+        request("GET", "/sparql?query=ASK%7B%7D&default-graph-uri=not%20an%20iri"),
+        400,
+        b"not an IRI",
+    ),
     Req("named-graph-not-an-iri", request("GET", "/sparql?query=ASK%7B%7D&named-graph-uri=%3C%3E"), 400, b"not an IRI"),
     Req("query-given-twice", request("GET", "/sparql?query=ASK%7B%7D&query=DROP%20ALL"), 200, b'"boolean":true'),
-    Req("update-and-query-in-a-form", request("POST", "/sparql", FORM, b"query=ASK%7B%7D&update=DROP+ALL"), 403, b"read-only"),
+    Req(
+        "update-and-query-in-a-form",
+        request("POST", "/sparql", FORM, b"query=ASK%7B%7D&update=DROP+ALL"),
+        403,
+        b"read-only",
+    ),
 ]
 
 
@@ -145,7 +243,10 @@ def test_bad_requests(case: Req, server, unchanged):
     else:
         assert status == case.status, (status, body[:300])
         assert case.expect in body, body[:300]
-        assert headers["content-security-policy"].startswith("default-src 'none'") and headers["x-content-type-options"] == "nosniff"
+        assert (
+            headers["content-security-policy"].startswith("default-src 'none'")
+            and headers["x-content-type-options"] == "nosniff"
+        )
     _still_answers(url)
     _log_clean(log)
 
@@ -162,7 +263,9 @@ def test_slow_body_gets_408(server):
     _log_clean(log)
 
 
-@pytest.mark.parametrize("sent", [b"", b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: "], ids=["nothing", "half-a-head"])
+@pytest.mark.parametrize(
+    "sent", [b"", b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: "], ids=["nothing", "half-a-head"]
+)
 def test_a_stalled_request_head_gets_408_and_the_connection_closes(server, sent):
     """A client that connects and sends nothing, or stalls inside its headers, is closed once the timeout has passed."""
     url, port, log = server
@@ -193,7 +296,9 @@ def test_stalled_and_vanishing_clients_do_not_stop_the_others(server):
                 s.sendall(request("GET", f"/sparql?query={big}", {"Accept": "text/csv"}))
         _still_answers(url)
         results: list[int] = []
-        threads = [threading.Thread(target=lambda: results.append(http(url, params={"query": MEMBERS})[0])) for _ in range(20)]
+        threads = [
+            threading.Thread(target=lambda: results.append(http(url, params={"query": MEMBERS})[0])) for _ in range(20)
+        ]
         for t in threads:
             t.start()
         for t in threads:

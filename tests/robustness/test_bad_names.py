@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-
 from robustness.conftest import HONGLING_NAMED, no_crash, one_line_error
 
 
@@ -33,7 +32,12 @@ CATALOGUE = [
     Typed("blank-name", ("show", "   "), 1, "no entity named '   '"),
     Typed("emoji-appended", ("members", "红领宁商🎉"), 1, "did you mean: 红领宁商"),
     Typed("100000-character-name", ("members", "红" * 100_000), 1, "no entity named '" + "红" * 80 + "…'"),
-    Typed("terminal-escape-in-name", ("members", "\x1b[2J\x1b[31m红领宁商"), 1, "no entity named '\\x1b[2J\\x1b[31m红领宁商'"),
+    Typed(
+        "terminal-escape-in-name",
+        ("members", "\x1b[2J\x1b[31m红领宁商"),
+        1,
+        "no entity named '\\x1b[2J\\x1b[31m红领宁商'",
+    ),
     Typed("nul-in-name", ("show", "红领\x00宁商"), 1, "no entity named '红领\\x00宁商'"),
     Typed("undecodable-bytes-in-name", ("show", "\udcff\udcfe红领"), 1, "no entity named '\\udcff\\udcfe红领'"),
     Typed("iri-of-nothing", ("show", "<https://w3id.org/park-kg/id/company/nothing>"), 1, "no entity named"),
@@ -42,7 +46,12 @@ CATALOGUE = [
     Typed("path-like-id", ("show", "id:../../etc/passwd"), 1, "no entity named 'id:../../etc/passwd'"),
     # names shaped like injections: they name nothing, and the graph is unchanged (the fixture checks)
     Typed("sparql-injection", ("members", '红领宁商"@zh } ; DROP ALL ; #'), 1, "no entity named"),
-    Typed("sparql-iri-injection", ("memberships", "<https://w3id.org/park-kg/id/x> } INSERT DATA { <urn:a> <urn:b> <urn:c> } #"), 1, "no entity named"),
+    Typed(
+        "sparql-iri-injection",
+        ("memberships", "<https://w3id.org/park-kg/id/x> } INSERT DATA { <urn:a> <urn:b> <urn:c> } #"),
+        1,
+        "no entity named",
+    ),
     Typed("sparql-variable", ("related", "?s ?p ?o"), 1, "no entity named '?s ?p ?o'"),
     Typed("cypher-injection", ("members", "x' OR 1=1 WITH n MATCH (m) DETACH DELETE m //"), 1, "no entity named"),
     Typed("shell-metacharacters", ("show", "$(touch /tmp/kg-pwned); `id`"), 1, "no entity named"),
@@ -53,7 +62,12 @@ CATALOGUE = [
     # other arguments
     Typed("path-to-nothing", ("path", "青海大学", "火星基地"), 1, "no entity named '火星基地'"),
     Typed("chain-of-a-non-chain", ("chain", "青海大学"), 1, "is not a chain nor a stage of one"),
-    Typed("orgs-unknown-type", ("orgs", "--type", "<script>alert(1)</script>"), 1, "unknown type '<script>alert(1)</script>'; known types:"),
+    Typed(
+        "orgs-unknown-type",
+        ("orgs", "--type", "<script>alert(1)</script>"),
+        1,
+        "unknown type '<script>alert(1)</script>'; known types:",
+    ),
     Typed("orgs-in-nothing", ("orgs", "--in", "不存在"), 1, "no entity named '不存在'"),
     Typed("store-is-a-file", ("--store", "/etc/hostname", "members", "红领宁商"), 1, "no graph built at /etc/hostname"),
     # usage: exit 2
@@ -68,8 +82,18 @@ CATALOGUE = [
     Typed("depth-not-a-number", ("related", "红领宁商", "--depth", "two"), 2, "'two' is not a valid integer"),
     Typed("bad-backend", ("members", "红领宁商", "--backend", "mysql"), 2, "'mysql' is not one of 'store', 'bolt'"),
     # relations that do not exist are named as such, not answered with an empty table
-    Typed("unknown-predicate", ("related", "金诃藏药", "--predicate", "nope"), 1, "unknown predicate 'nope'; known: appliesFor"),
-    Typed("misspelt-predicate", ("related", "金诃藏药", "--predicate", "located"), 1, "unknown predicate 'located'; did you mean: locatedIn"),
+    Typed(
+        "unknown-predicate",
+        ("related", "金诃藏药", "--predicate", "nope"),
+        1,
+        "unknown predicate 'nope'; known: appliesFor",
+    ),
+    Typed(
+        "misspelt-predicate",
+        ("related", "金诃藏药", "--predicate", "located"),
+        1,
+        "unknown predicate 'located'; did you mean: locatedIn",
+    ),
     Typed("predicate-any-case-and-prefix", ("related", "红领宁商", "--predicate", "ORG:memberof"), 0, "memberOf"),
 ]
 

@@ -19,16 +19,23 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEED_STEM
 
 from kg.cli import cli
 from kg.text import BIDI_CONTROLS, find_control
-
-from conftest import SEED_STEM
 from robustness.test_bad_facts import _seeds
 
 CSI, RLO, RLI = "\x9b", "\u202e", "\u2067"
 # every character a terminal or a bidi algorithm acts on, as YAML double-quoted escapes
-_YAML_ESCAPES = {"\x1b": "\\e", "\x9b": "\\x9b", "\x07": "\\a", "\x7f": "\\x7f", "\r": "\\r", "\x85": "\\N", "\x00": "\\0"}
+_YAML_ESCAPES = {
+    "\x1b": "\\e",
+    "\x9b": "\\x9b",
+    "\x07": "\\a",
+    "\x7f": "\\x7f",
+    "\r": "\\r",
+    "\x85": "\\N",
+    "\x00": "\\0",
+}
 
 
 def yaml_escape(c: str) -> str:
@@ -46,21 +53,88 @@ class Field:
 
 META = f"sources/{SEED_STEM}.meta.yaml"
 FIELDS = [
-    Field("entity-quote", "facts/x.yaml", "    quote: 青海大学、青海理工学院\n", '    quote: "青海大学、{c}青海理工学院"\n', "entities[0]: quote"),
-    Field("entity-quote-list", "facts/x.yaml", "    quote: 产业园孵化链\n", '    quote: [产业园孵化链, "产业园{c}孵化链"]\n', "entities[2]: quote"),
-    Field("entity-note", "facts/x.yaml", "    name: 青海大学\n", '    name: 青海大学\n    note: "{c}备注"\n', "entities[0]: note"),
+    Field(
+        "entity-quote",
+        "facts/x.yaml",
+        "    quote: 青海大学、青海理工学院\n",
+        '    quote: "青海大学、{c}青海理工学院"\n',
+        "entities[0]: quote",
+    ),
+    Field(
+        "entity-quote-list",
+        "facts/x.yaml",
+        "    quote: 产业园孵化链\n",
+        '    quote: [产业园孵化链, "产业园{c}孵化链"]\n',
+        "entities[2]: quote",
+    ),
+    Field(
+        "entity-note",
+        "facts/x.yaml",
+        "    name: 青海大学\n",
+        '    name: 青海大学\n    note: "{c}备注"\n',
+        "entities[0]: note",
+    ),
     Field("name", "facts/x.yaml", "    name: 青海大学\n", '    name: "青海{c}大学"\n', "entities[0]: name"),
-    Field("name-en", "facts/x.yaml", "    name: 青海大学\n", '    name: 青海大学\n    name_en: "Qinghai {c}University"\n', "entities[0]: name_en"),
-    Field("alias", "facts/x.yaml", "    aliases: [党建联盟]\n", '    aliases: ["党建{c}联盟"]\n', "entities[1]: aliases"),
-    Field("membership-quote", "facts/x.yaml", "    quote: 党建联盟将积极吸纳园区信息技术企业党组织\n",
-          '    quote: "党建联盟将积极吸纳{c}园区信息技术企业党组织"\n', "memberships[0]: quote"),
-    Field("membership-role", "facts/x.yaml", "    status: planned\n", '    status: planned\n    role: "成员{c}单位"\n', "memberships[0]: role"),
-    Field("membership-note", "facts/x.yaml", "    status: planned\n", '    status: planned\n    note: "拟{c}吸纳"\n', "memberships[0]: note"),
-    Field("relation-note", "facts/x.yaml", "    predicate: relatedTo\n", '    predicate: relatedTo\n    note: "{c}"\n', "relations[0]: note"),
-    Field("indicator-metric", "facts/x.yaml", "    metric: 成员单位数\n", '    metric: "成员{c}单位数"\n', "indicators[0]: metric"),
+    Field(
+        "name-en",
+        "facts/x.yaml",
+        "    name: 青海大学\n",
+        '    name: 青海大学\n    name_en: "Qinghai {c}University"\n',
+        "entities[0]: name_en",
+    ),
+    Field(
+        "alias", "facts/x.yaml", "    aliases: [党建联盟]\n", '    aliases: ["党建{c}联盟"]\n', "entities[1]: aliases"
+    ),
+    Field(
+        "membership-quote",
+        "facts/x.yaml",
+        "    quote: 党建联盟将积极吸纳园区信息技术企业党组织\n",
+        '    quote: "党建联盟将积极吸纳{c}园区信息技术企业党组织"\n',
+        "memberships[0]: quote",
+    ),
+    Field(
+        "membership-role",
+        "facts/x.yaml",
+        "    status: planned\n",
+        '    status: planned\n    role: "成员{c}单位"\n',
+        "memberships[0]: role",
+    ),
+    Field(
+        "membership-note",
+        "facts/x.yaml",
+        "    status: planned\n",
+        '    status: planned\n    note: "拟{c}吸纳"\n',
+        "memberships[0]: note",
+    ),
+    Field(
+        "relation-note",
+        "facts/x.yaml",
+        "    predicate: relatedTo\n",
+        '    predicate: relatedTo\n    note: "{c}"\n',
+        "relations[0]: note",
+    ),
+    Field(
+        "indicator-metric",
+        "facts/x.yaml",
+        "    metric: 成员单位数\n",
+        '    metric: "成员{c}单位数"\n',
+        "indicators[0]: metric",
+    ),
     Field("indicator-unit", "facts/x.yaml", "    unit: 个\n", '    unit: "个{c}"\n', "indicators[0]: unit"),
-    Field("indicator-period", "facts/x.yaml", "    unit: 个\n", '    unit: 个\n    period: "2024年{c}上半年"\n', "indicators[0]: period"),
-    Field("extraction-record", "facts/x.yaml", "entities:\n", 'extraction:\n  article: "/tmp/{c}gpj.exe"\nentities:\n', "extraction.article"),
+    Field(
+        "indicator-period",
+        "facts/x.yaml",
+        "    unit: 个\n",
+        '    unit: 个\n    period: "2024年{c}上半年"\n',
+        "indicators[0]: period",
+    ),
+    Field(
+        "extraction-record",
+        "facts/x.yaml",
+        "entities:\n",
+        'extraction:\n  article: "/tmp/{c}gpj.exe"\nentities:\n',
+        "extraction.article",
+    ),
     Field("meta-title", META, "title: .*\n", 'title: "{c}生物园区"\n', "source metadata: title"),
     Field("meta-outlet", META, "outlet: null\n", 'outlet: "青海{c}日报"\n', "source metadata: outlet"),
     Field("meta-page", META, "page: 07A\n", 'page: "07A{c}"\n', "source metadata: page"),
@@ -75,7 +149,9 @@ def _edit(root: Path, f: Field, c: str) -> tuple[Path, int]:
     """Write ``c`` into field ``f`` of the copy at ``root``; return the file and the line it is on."""
     path = root / f.file
     new = f.new.replace("{c}", yaml_escape(c))
-    text, n = re.subn(f.old if f.file == META else re.escape(f.old), lambda _m: new, path.read_text(encoding="utf-8"), count=1)
+    text, n = re.subn(
+        f.old if f.file == META else re.escape(f.old), lambda _m: new, path.read_text(encoding="utf-8"), count=1
+    )
     assert n == 1, f.old
     path.write_text(text, encoding="utf-8")
     line = text.count("\n", 0, text.index(yaml_escape(c))) + 1
@@ -113,8 +189,12 @@ def test_line_breaks_and_tabs_are_fine_where_text_may_span_lines(tmp_path):
 
     root = _seeds(tmp_path)
     f = root / "facts" / "x.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("    status: planned\n", '    status: planned\n    note: "第一行\\n\\t第二行"\n', 1),
-                 encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace(
+            "    status: planned\n", '    status: planned\n    note: "第一行\\n\\t第二行"\n', 1
+        ),
+        encoding="utf-8",
+    )
     assert build(root / "facts", tmp_path / "store").counts["statements"] == 4
 
 
@@ -122,7 +202,10 @@ def test_a_name_is_one_line(tmp_path, unchanged):
     root = _seeds(tmp_path)
     path, line = _edit(root, FIELDS[3], "\t")
     r = _build(unchanged, root / "facts")
-    assert f"{path}:{line}: entities[0]: name contains a line break or control character: U+0009 (TAB); a name is one line" in r.stderr, r.stderr
+    assert (
+        f"{path}:{line}: entities[0]: name contains a line break or control character: U+0009 (TAB); a name is one line"
+        in r.stderr
+    ), r.stderr
 
 
 # --- kg extract: stripped, offsets still right ---------------------------------------------------
@@ -152,7 +235,7 @@ def test_extract_strips_controls_and_keeps_offsets(char: str):
         assert text[start:end] == item["quote"]  # offsets index the normalized text
         span = find_quote(raw, item["quote"])  # and the quote occurs in the article (as kg build checks)
         assert span is not None
-        assert normalize(raw[span[0]:span[1]]) == item["quote"]
+        assert normalize(raw[span[0] : span[1]]) == item["quote"]
     dumped = json.dumps(data, ensure_ascii=False)
     assert find_control(dumped.replace("\\n", ""), lines=True) < 0, dumped
     names = {item.get("name") for _sec, item in items}
@@ -197,7 +280,14 @@ def hostile_store(tmp_path_factory, seed_store):
     for q in list(ox_store.quads_for_pattern(None, ox.NamedNode("https://w3id.org/park-kg/ontology#quote"), None)):
         if "塞奇" in q.object.value:
             ox_store.remove(q)
-            ox_store.add(ox.Quad(q.subject, q.predicate, ox.Literal(f"{CSI}2J{RLO}{q.object.value}\x1b[31m{RLI}", language="zh"), q.graph_name))
+            ox_store.add(
+                ox.Quad(
+                    q.subject,
+                    q.predicate,
+                    ox.Literal(f"{CSI}2J{RLO}{q.object.value}\x1b[31m{RLI}", language="zh"),
+                    q.graph_name,
+                )
+            )
             changed += 1
     ox_store.flush()
     del ox_store
@@ -207,7 +297,9 @@ def hostile_store(tmp_path_factory, seed_store):
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_query_output_escapes_controls(hostile_store, fmt):
-    r = CliRunner().invoke(cli, ["--store", str(hostile_store), "members", "红领宁商", "--format", fmt], catch_exceptions=False)
+    r = CliRunner().invoke(
+        cli, ["--store", str(hostile_store), "members", "红领宁商", "--format", fmt], catch_exceptions=False
+    )
     assert r.exit_code == 0, r.output
     assert find_control(r.output, lines=True) < 0, repr(r.output[:500])
     assert "\\u009b2J\\u202e" in r.output
@@ -218,12 +310,21 @@ def test_query_output_escapes_controls(hostile_store, fmt):
 
 def test_plain_text_output_and_errors_escape_controls(hostile_store):
     runner = CliRunner()
-    r = runner.invoke(cli, ["--store", str(hostile_store), "sparql",
-                            "CONSTRUCT { ?e park:quote ?q } WHERE { ?e park:quote ?q FILTER(CONTAINS(?q, '塞奇')) }"],
-                      catch_exceptions=False)
+    r = runner.invoke(
+        cli,
+        [
+            "--store",
+            str(hostile_store),
+            "sparql",
+            "CONSTRUCT { ?e park:quote ?q } WHERE { ?e park:quote ?q FILTER(CONTAINS(?q, '塞奇')) }",
+        ],
+        catch_exceptions=False,
+    )
     assert r.exit_code == 0, r.output
     assert find_control(r.output, lines=True) < 0 and "\\u202e" in r.output, repr(r.output[:500])
-    r = runner.invoke(cli, ["--store", str(hostile_store), "members", f"红领{RLO}\x1b]0;pwned\x07宁商x"], catch_exceptions=False)
+    r = runner.invoke(
+        cli, ["--store", str(hostile_store), "members", f"红领{RLO}\x1b]0;pwned\x07宁商x"], catch_exceptions=False
+    )
     assert r.exit_code == 1
     assert find_control(r.output, lines=True) < 0, repr(r.output)
     r = runner.invoke(cli, ["--store", str(hostile_store), "members", "--\x9b2J"])

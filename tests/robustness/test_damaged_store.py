@@ -29,10 +29,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SEEDS
 
 from kg.cli import cli
-
-from conftest import SEEDS
 from robustness.conftest import no_crash
 
 DAMAGED = re.compile(r"Error: the store at (?P<store>.+) is damaged \((?P<what>.+)\): run `kg build --force`")
@@ -165,7 +164,8 @@ def test_damaged_file_of_a_generation(name: str, how: str, store: Path, expected
     _damage(gen / name, how)
     what = _answers_or_says_damaged(store, expected)
     if not name.startswith("oxigraph/") or name.endswith(".sst"):
-        assert what is not None, f"{name} {how}: the damage went unnoticed"  # our files and RocksDB's tables are checked
+        # our files and RocksDB's tables are checked
+        assert what is not None, f"{name} {how}: the damage went unnoticed"
     _build_copes(store)
     _repairs(store, expected)
 
@@ -257,7 +257,9 @@ def test_damaged_store_directory(case: str, store: Path, expected: str):
     _repairs(store, expected)
 
 
-@pytest.mark.parametrize("case", [_lock_is_a_directory, _stale_swap_link], ids=["lock-is-a-directory", "stale-swap-link-is-a-directory"])
+@pytest.mark.parametrize(
+    "case", [_lock_is_a_directory, _stale_swap_link], ids=["lock-is-a-directory", "stale-swap-link-is-a-directory"]
+)
 def test_leftovers_a_build_replaces(case, store: Path, expected: str):
     case(store)
     assert _answers_or_says_damaged(store, expected) is None
@@ -265,10 +267,20 @@ def test_leftovers_a_build_replaces(case, store: Path, expected: str):
     _repairs(store, expected)
 
 
-@pytest.mark.parametrize("command", [("orgs",), ("show", "红领宁商"), ("memberships", "青海塞奇食品有限公司"), ("related", "红领宁商"),
-                                     ("path", "红领宁商", "生物园区管委会"), ("chain", "孵化链"), ("stats",),
-                                     ("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")],
-                         ids=lambda c: c[0])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("orgs",),
+        ("show", "红领宁商"),
+        ("memberships", "青海塞奇食品有限公司"),
+        ("related", "红领宁商"),
+        ("path", "红领宁商", "生物园区管委会"),
+        ("chain", "孵化链"),
+        ("stats",),
+        ("sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+    ],
+    ids=lambda c: c[0],
+)
 @pytest.mark.parametrize("damage", ["flip-a-table", "truncate-names", "loop"])
 def test_every_query_command_says_damaged(command, damage: str, store: Path):
     gen = (store / "current").resolve()

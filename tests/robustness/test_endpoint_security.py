@@ -21,11 +21,9 @@ import urllib.parse
 
 import pytest
 from click.testing import CliRunner
-
-from kg.cli import cli
-
 from test_server import MEMBERS, http, running_server
 
+from kg.cli import cli
 from robustness.conftest import CRASH_MARKERS, HONGLING_NAMED, one_line_error, run_kg
 
 pytestmark = pytest.mark.integration
@@ -47,18 +45,22 @@ def balloon(doublings: int = 24) -> str:
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
     """A writable `kg serve` on a fresh build of the seeds, with a known token: (url, port, log)."""
-    from kg.build import build
-
     from conftest import SEEDS
+
+    from kg.build import build
 
     root = tmp_path_factory.mktemp("writable")
     build(SEEDS / "facts", root / "store")
-    with running_server(root / "store", root / "serve.log", "--writable", "--token", TOKEN, "--allowed-host", "kg.lan") as url:
+    with running_server(
+        root / "store", root / "serve.log", "--writable", "--token", TOKEN, "--allowed-host", "kg.lan"
+    ) as url:
         yield url, urllib.parse.urlsplit(url).port, root / "serve.log"
 
 
 def _members(url: str, **headers: str) -> set[str]:
-    status, _, body = http(url, params={"query": MEMBERS}, headers={"Accept": "application/sparql-results+json", **headers})
+    status, _, body = http(
+        url, params={"query": MEMBERS}, headers={"Accept": "application/sparql-results+json", **headers}
+    )
     assert status == 200, body
     return {b["m"]["value"] for b in json.loads(body)["results"]["bindings"]}
 
@@ -74,14 +76,25 @@ def _form(text: str) -> bytes:
 # ---------------------------------------------------------------------------- cross-site writes
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": EVIL},
-    {"Origin": EVIL, "Authorization": f"Bearer {TOKEN}"},  # even a page that learnt the token
-    {"Origin": "null"},  # a sandboxed frame, a file:// page
-    {"Origin": "http://localhost:1"},  # another local site (another port is another origin)
-    {"Sec-Fetch-Site": "cross-site"},  # a browser that sent no Origin
-    {"Sec-Fetch-Site": "cross-site", "Authorization": f"Bearer {TOKEN}"},
-], ids=["foreign-origin", "foreign-origin-with-token", "null-origin", "other-local-port", "cross-site", "cross-site-with-token"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": EVIL},
+        {"Origin": EVIL, "Authorization": f"Bearer {TOKEN}"},  # even a page that learnt the token
+        {"Origin": "null"},  # a sandboxed frame, a file:// page
+        {"Origin": "http://localhost:1"},  # another local site (another port is another origin)
+        {"Sec-Fetch-Site": "cross-site"},  # a browser that sent no Origin
+        {"Sec-Fetch-Site": "cross-site", "Authorization": f"Bearer {TOKEN}"},
+    ],
+    ids=[
+        "foreign-origin",
+        "foreign-origin-with-token",
+        "null-origin",
+        "other-local-port",
+        "cross-site",
+        "cross-site-with-token",
+    ],
+)
 def test_a_cross_site_form_post_cannot_wipe_the_graph(writable, headers):
     url, _, _ = writable
     for data, ctype in ((_form("DROP ALL"), FORM), (b"DROP ALL", UPDATE)):
@@ -92,12 +105,26 @@ def test_a_cross_site_form_post_cannot_wipe_the_graph(writable, headers):
     assert _members(url) == HONGLING_NAMED
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}", "localhost.evil.example", "[::2]:{port}", ""],
-                         ids=["name", "name-and-port", "prefixed", "suffixed", "other-ip", "empty"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "evil.example:{port}",
+        "127.0.0.1.evil.example:{port}",
+        "localhost.evil.example",
+        "[::2]:{port}",
+        "",
+    ],
+    ids=["name", "name-and-port", "prefixed", "suffixed", "other-ip", "empty"],
+)
 def test_dns_rebinding_a_foreign_host_is_421(writable, host):
     url, port, _ = writable
     host = host.format(port=port)
-    for kw in ({"params": {"query": MEMBERS}}, {"data": _form("DROP ALL"), "headers": FORM}, {"data": _form(SCRATCH), "headers": {**FORM, "Authorization": f"Bearer {TOKEN}"}}):
+    for kw in (
+        {"params": {"query": MEMBERS}},
+        {"data": _form("DROP ALL"), "headers": FORM},
+        {"data": _form(SCRATCH), "headers": {**FORM, "Authorization": f"Bearer {TOKEN}"}},
+    ):
         status, h, body = http(url, **{**kw, "headers": {**kw.get("headers", {}), "Host": host}})
         assert status == 421, (host, status, body)
         assert "is not a name this endpoint serves" in body and "--allowed-host" in body
@@ -116,7 +143,12 @@ def test_the_names_it_was_started_for_are_served(writable, host):
 def test_writes_need_the_token(writable):
     url, port, _ = writable
     same_origin = {"Origin": f"http://127.0.0.1:{port}", "Sec-Fetch-Site": "same-origin"}
-    for auth in ({}, {"Authorization": "Bearer wrong-token-0123456789"}, {"Authorization": TOKEN}, {"Authorization": f"Basic {TOKEN}"}):
+    for auth in (
+        {},
+        {"Authorization": "Bearer wrong-token-0123456789"},
+        {"Authorization": TOKEN},
+        {"Authorization": f"Basic {TOKEN}"},
+    ):
         for data, ctype in ((_form(SCRATCH), FORM), (SCRATCH.encode(), UPDATE)):
             status, h, body = http(url, data=data, headers={**ctype, **same_origin, **auth})
             assert status == 401, body
@@ -126,7 +158,9 @@ def test_writes_need_the_token(writable):
     assert status == 204
     assert "Access-Control-Allow-Origin" not in h  # CORS only on reads
     assert _written(url)
-    status, _, _ = http(url, data=b"DROP GRAPH <urn:ex:scratch>", headers={**UPDATE, "Authorization": f"Bearer {TOKEN}"})  # a script: no Origin
+    status, _, _ = http(
+        url, data=b"DROP GRAPH <urn:ex:scratch>", headers={**UPDATE, "Authorization": f"Bearer {TOKEN}"}
+    )  # a script: no Origin
     assert status == 204 and not _written(url)
     assert _members(url) == HONGLING_NAMED
 
@@ -135,11 +169,20 @@ def test_cors_stays_open_for_reads_only(writable):
     url, _, _ = writable
     status, h, _ = http(url, params={"query": MEMBERS}, headers={"Origin": EVIL})
     assert status == 200 and h["Access-Control-Allow-Origin"] == "*"
-    status, h, _ = http(url, method="OPTIONS", headers={
-        "Origin": EVIL, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, authorization",
-        "Access-Control-Request-Private-Network": "true"})
+    status, h, _ = http(
+        url,
+        method="OPTIONS",
+        headers={
+            "Origin": EVIL,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type, authorization",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
     assert status == 200
-    assert "Access-Control-Allow-Private-Network" not in h  # a public page may not reach a writable endpoint on 127.0.0.1
+    assert (
+        "Access-Control-Allow-Private-Network" not in h
+    )  # a public page may not reach a writable endpoint on 127.0.0.1
     assert "authorization" not in h.get("Access-Control-Allow-Headers", "").lower()  # nor send it the token
     assert "Access-Control-Allow-Credentials" not in h
 
@@ -178,14 +221,19 @@ def test_the_token_from_the_environment_is_not_printed(seeds_copy, tmp_path):
     assert TOKEN not in log.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("args,expect", [
-    (("--writable", "--token", "short"), "the token must be at least 16 characters"),
-    (("--token", TOKEN), "--token and --allowed-host apply to --writable only"),
-    (("--allowed-host", "kg.lan"), "--token and --allowed-host apply to --writable only"),
-    (("--writable", "--allowed-host", "bad host/"), "is not a host name"),
-])
+@pytest.mark.parametrize(
+    "args,expect",
+    [
+        (("--writable", "--token", "short"), "the token must be at least 16 characters"),
+        (("--token", TOKEN), "--token and --allowed-host apply to --writable only"),
+        (("--allowed-host", "kg.lan"), "--token and --allowed-host apply to --writable only"),
+        (("--writable", "--allowed-host", "bad host/"), "is not a host name"),
+    ],
+)
 def test_bad_security_options_are_usage_errors(args, expect, guarded_store):
-    r = CliRunner().invoke(cli, ["--store", str(guarded_store), "serve", "--port", "0", *args], env={"KG_SERVE_TOKEN": None})
+    r = CliRunner().invoke(
+        cli, ["--store", str(guarded_store), "serve", "--port", "0", *args], env={"KG_SERVE_TOKEN": None}
+    )
     assert r.exit_code == 2, r.output
     assert expect in r.output
 
@@ -200,7 +248,10 @@ def test_a_ballooning_query_is_stopped_at_the_memory_limit_and_the_next_one_answ
         t0 = time.monotonic()
         status, _, body = http(url, params={"query": balloon()})
         assert status == 503, body
-        assert body.strip() == "the query used more than 300 MB of memory and was stopped; narrow it, or raise --max-memory"
+        assert (
+            body.strip()
+            == "the query used more than 300 MB of memory and was stopped; narrow it, or raise --max-memory"
+        )
         assert time.monotonic() - t0 < 30
         assert _members(url) == HONGLING_NAMED  # a new worker answers
         status, _, body = http(url, params={"query": balloon(4)})  # the same query, small: fine
@@ -234,7 +285,10 @@ def test_the_runner_limits_each_worker(guarded_store, method, monkeypatch):
 def test_kg_sparql_has_the_limit_too(guarded_store):
     p = run_kg("sparql", balloon(), "--max-memory", "300", store=guarded_store)
     assert p.returncode == 1
-    assert one_line_error(p.stderr.decode()) == "Error: the query used more than 300 MB of memory and was stopped; narrow it, or raise --max-memory"
+    assert (
+        one_line_error(p.stderr.decode())
+        == "Error: the query used more than 300 MB of memory and was stopped; narrow it, or raise --max-memory"
+    )
 
 
 def test_a_small_limit_still_answers_small_queries(guarded_store):

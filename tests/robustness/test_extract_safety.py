@@ -21,11 +21,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED_STEM
-from robustness.conftest import no_crash, one_line_error, run_kg
 
 from kg.extract import ArticleError, decode, read_article
+from robustness.conftest import no_crash, one_line_error, run_kg
 
 DATA = ROOT / "tests" / "data" / "extract"
 ARTICLE = DATA / "suzhou_jianxun.txt"

@@ -12,10 +12,18 @@ import threading
 import time
 
 import pytest
-
 from test_server import MEMBERS, http, running_server
 
-from robustness.faults import HONGLING_NAMED, QINGHAI_DAXUE, VARIANTS, free_lock, kg_build, kill_builds, store_variant, variant_seeds
+from robustness.faults import (
+    HONGLING_NAMED,
+    QINGHAI_DAXUE,
+    VARIANTS,
+    free_lock,
+    kg_build,
+    kill_builds,
+    store_variant,
+    variant_seeds,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +36,9 @@ def test_builds_killed_at_random_moments_never_leave_a_broken_store(tmp_path):
     assert report.crashes == []
     assert report.data_lost == []
     assert report.kills == KILLS
-    assert report.by_phase.get("writing quads", 0) + report.by_phase.get("copying the current store", 0) >= 3  # the moments that matter
+    assert (
+        report.by_phase.get("writing quads", 0) + report.by_phase.get("copying the current store", 0) >= 3
+    )  # the moments that matter
     assert len(report.by_phase) >= 3
 
 
@@ -57,7 +67,8 @@ def test_two_builds_at_once_the_second_is_refused_and_the_first_wins(tmp_path):
 
 
 def test_serve_keeps_answering_while_rebuilds_swap_the_store(tmp_path):
-    """Queries hammer `kg serve` while six rebuilds (full and incremental) swap generations under it: every one is answered."""
+    """Queries hammer `kg serve` while six rebuilds (full and incremental) swap generations under it: every one is
+    answered."""
     store = tmp_path / "store"
     facts = {v: variant_seeds(tmp_path, v) for v in VARIANTS}
     assert kg_build(store, facts["A"], "--no-shacl").wait(120) == 0
@@ -78,7 +89,9 @@ def test_serve_keeps_answering_while_rebuilds_swap_the_store(tmp_path):
             seen = []
             for i in range(6):
                 variant = "B" if i % 2 == 0 else "A"
-                assert kg_build(store, facts[variant], "--no-shacl", *(("--no-force",) if i % 3 else ())).wait(120) == 0  # incremental, or full
+                assert (
+                    kg_build(store, facts[variant], "--no-shacl", *(("--no-force",) if i % 3 else ())).wait(120) == 0
+                )  # incremental, or full
                 status, _, body = http(url, params={"query": ask}, headers={"Accept": "text/csv"})
                 assert status == 200, body
                 seen.append(body.splitlines()[1])  # the answer comes from the new generation at once
@@ -99,7 +112,6 @@ def test_serve_keeps_answering_while_rebuilds_swap_the_store(tmp_path):
 def _expected(store):
     """The whole-build figures of the variant the store serves now (for store_variant)."""
     from kg.stores.embedded import EmbeddedStore
-
     from robustness.faults import Expected
 
     s = EmbeddedStore(store)

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 from robustness.conftest import graph_counts, no_crash
@@ -34,14 +33,28 @@ def synthetic_seeds(root: Path, docs: int = DOCS, per_doc: int = PER_DOC) -> Pat
         stem = f"synthetic-{i:04d}"
         names = [f"合成{i:04d}号园区第{j:04d}企业有限公司" for j in range(per_doc)]
         alliance = f"合成{i:04d}号产业联盟"
-        (root / "sources" / f"{stem}.txt").write_text(f"{alliance}成立。" + "、".join(names) + f"加入{alliance}。\n", encoding="utf-8")
+        (root / "sources" / f"{stem}.txt").write_text(
+            f"{alliance}成立。" + "、".join(names) + f"加入{alliance}。\n", encoding="utf-8"
+        )
         (root / "sources" / f"{stem}.meta.yaml").write_text(f"id: {stem}\ntitle: 合成报告{i}\n", encoding="utf-8")
-        lines = [f"source: {stem}", "entities:", f"  - id: alliance/s{i}", "    type: Alliance", f"    name: {alliance}", f"    quote: {alliance}成立"]
+        lines = [
+            f"source: {stem}",
+            "entities:",
+            f"  - id: alliance/s{i}",
+            "    type: Alliance",
+            f"    name: {alliance}",
+            f"    quote: {alliance}成立",
+        ]
         for j, n in enumerate(names):
             lines += [f"  - id: company/s{i}-{j}", "    type: Company", f"    name: {n}", f"    quote: {n}"]
         lines.append("memberships:")
         for j, n in enumerate(names):
-            lines += [f"  - member: company/s{i}-{j}", f"    organization: alliance/s{i}", "    status: active", f"    quote: {n}"]
+            lines += [
+                f"  - member: company/s{i}-{j}",
+                f"    organization: alliance/s{i}",
+                "    status: active",
+                f"    quote: {n}",
+            ]
         (root / "facts" / f"{stem}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root / "facts"
 
@@ -75,8 +88,13 @@ def _load(store: Path, st, *args: str) -> subprocess.Popen:
     env = {**os.environ, "NEO4J_URI": st.bolt_uri, "KG_GRAPHDB_DIR": st.data_dir}
     for k in ("NEO4J_USER", "NEO4J_PASSWORD", "KG_TRANSPORT"):
         env.pop(k, None)
-    return subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(store), "neo4j", "load", *args],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "--store", str(store), "neo4j", "load", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_for_some_rows(st, proc: subprocess.Popen, at_least: int = 2000) -> int:

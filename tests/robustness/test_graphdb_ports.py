@@ -7,8 +7,11 @@ import pytest
 from robustness.conftest import one_line_error, run_kg
 
 
-@pytest.mark.parametrize("args", [["--port", "-1"], ["--port", "0"], ["--port", "70000"], ["--bolt-port", "-1"], ["--bolt-port", "70000"]],
-                         ids=["port-negative", "port-zero", "port-too-high", "bolt-negative", "bolt-too-high"])
+@pytest.mark.parametrize(
+    "args",
+    [["--port", "-1"], ["--port", "0"], ["--port", "70000"], ["--bolt-port", "-1"], ["--bolt-port", "70000"]],
+    ids=["port-negative", "port-zero", "port-too-high", "bolt-negative", "bolt-too-high"],
+)
 def test_graphdb_start_with_a_port_out_of_range_is_one_line(tmp_path, args):
     r = run_kg("graphdb", "start", "--dir", str(tmp_path / "g"), *args, timeout=60)
     assert r.returncode == 1

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
 from conftest import SEED_STEM
-from robustness.ingestproject import project, seed_candidates  # noqa: F401 - project is a fixture
 
 from kg.facts import load_facts
-from kg.ingest import ingest
+from kg.workflows.ingest import ingest
+from robustness.ingestproject import project, seed_candidates  # noqa: F401 - project is a fixture
 
 
-@pytest.mark.parametrize("style", ["pyyaml-default", "pyyaml-flow-none", "json-like", "flow-top-level", "empty-sections"])
+@pytest.mark.parametrize(
+    "style", ["pyyaml-default", "pyyaml-flow-none", "json-like", "flow-top-level", "empty-sections"]
+)
 def test_merging_into_a_facts_file_in_any_valid_yaml_style(project, style):
     seed = project.facts / f"{SEED_STEM}.yaml"
     data = yaml.safe_load(seed.read_text(encoding="utf-8"))

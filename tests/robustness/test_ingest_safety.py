@@ -17,15 +17,14 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED_STEM
-from robustness.conftest import run_kg
-from robustness.diskfull import fill
-from robustness.ingestproject import ARTICLE, Project, candidates, error_line, project, seed_candidates, sha  # noqa: F401 - project is a fixture
 
 from kg.errors import KgError
 from kg.facts import FactsError, load_facts
-from kg.ingest import ingest
+from kg.workflows.ingest import ingest
+from robustness.conftest import run_kg
+from robustness.diskfull import fill
+from robustness.ingestproject import ARTICLE, Project, candidates, error_line, project, seed_candidates, sha  # noqa: F401 - project is a fixture
 
 # ---------------------------------------------------------------- 1. validate first, write only inside
 
@@ -33,7 +32,9 @@ PATH_STEMS = ["../../outside/evil", "../evil", "/tmp/evil-abs", "sub/evil", ".."
 
 
 @pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "real"])
-@pytest.mark.parametrize("stem", PATH_STEMS, ids=["dotdot2", "dotdot", "absolute", "subdir", "parent", "hidden", "nul", "backslash", "empty"])
+@pytest.mark.parametrize(
+    "stem", PATH_STEMS, ids=["dotdot2", "dotdot", "absolute", "subdir", "parent", "hidden", "nul", "backslash", "empty"]
+)
 def test_a_source_that_is_a_path_writes_nothing_anywhere(project, stem, dry_run):
     cand = project.write(candidates(stem, article=str(project.secret), sha256=None))
     before, gen = project.tree(), project.current()
@@ -59,8 +60,15 @@ def test_the_article_named_by_the_candidates_is_read_only_when_its_checksum_matc
 def test_whole_file_validated_before_anything_is_written(project):
     """A bad item far down the file: the article is not installed, no facts file is made."""
     data = candidates(article=str(project.article))
-    data["relations"].append({"subject": "fund/hecheng-jijin", "predicate": "supports", "object": "university/qinghai-daxue",
-                              "quote": "这句话原文里没有", "review": "accepted"})
+    data["relations"].append(
+        {
+            "subject": "fund/hecheng-jijin",
+            "predicate": "supports",
+            "object": "university/qinghai-daxue",
+            "quote": "这句话原文里没有",
+            "review": "accepted",
+        }
+    )
     cand = project.write(data)
     before = project.tree()
     with pytest.raises(FactsError) as err:
@@ -79,10 +87,18 @@ def test_dry_run_writes_nothing_anywhere(project):
 
 
 def test_a_missing_facts_directory_is_an_error_not_a_new_graph(project):
-    """A typo in --facts would otherwise rebuild the store from the one new file: the graph would lose everything else."""
+    """A typo in --facts would otherwise rebuild the store from the one new file: the graph would lose everything
+    else."""
     cand = project.write(candidates(article=str(project.article)))
     before, gen = project.tree(), project.current()
-    r = run_kg("ingest", str(cand), "--facts", str(project.seeds / "fatcs"), store=project.store, env={"TMPDIR": str(project.tmp)})
+    r = run_kg(
+        "ingest",
+        str(cand),
+        "--facts",
+        str(project.seeds / "fatcs"),
+        store=project.store,
+        env={"TMPDIR": str(project.tmp)},
+    )
     assert r.returncode == 1 and "no such facts directory" in error_line(r)
     assert project.tree() == before and project.current() == gen
 
@@ -152,10 +168,29 @@ def test_staging_left_by_a_killed_ingest_is_removed_by_the_next(project):
         live = project.tmp / f"kg-ingest-{sleeper.pid}-{_start_time(sleeper.pid)}-live"
         live.mkdir()
         # an ingest killed while it rebuilds (the stage exists then)
-        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "--store", str(project.store), "ingest", str(cand), "--facts", str(project.facts)],
-                                cwd=ROOT, env={**os.environ, "TMPDIR": str(project.tmp)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "--store",
+                str(project.store),
+                "ingest",
+                str(cand),
+                "--facts",
+                str(project.facts),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "TMPDIR": str(project.tmp)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
-        while not [s for s in _stages(project) if s not in (live, legacy)] and proc.poll() is None and time.monotonic() < deadline:
+        while (
+            not [s for s in _stages(project) if s not in (live, legacy)]
+            and proc.poll() is None
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
         proc.kill()
         proc.wait()
@@ -226,7 +261,10 @@ def test_a_full_disk_leaves_the_facts_and_the_store_agreeing(project, monkeypatc
     if where == "store-swap":
         _swap_fails(monkeypatch)
     else:
-        fill({"facts": project.facts, "sources": project.sources, "store-files": project.store}[where], monkeypatch.setattr)
+        fill(
+            {"facts": project.facts, "sources": project.sources, "store-files": project.store}[where],
+            monkeypatch.setattr,
+        )
     with pytest.raises((KgError, OSError)) as err:
         ingest(cand, project.facts, project.store, shacl=False)
     monkeypatch.undo()
@@ -241,14 +279,34 @@ def test_a_full_disk_is_one_line_from_the_command(project):
     cand = project.write(candidates(article=str(project.article)))
     before, gen = project.tree(), project.current()
     hook = project.root / "hook.py"
-    hook.write_text(f"import sys\nsys.path.insert(0, {str(ROOT / 'tests')!r})\nfrom robustness.diskfull import fill\n"
-                    f"fill({str(project.facts)!r})\nsys.argv[0] = 'kg'\nfrom kg.cli import main\nmain()\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, str(hook), "--store", str(project.store), "ingest", str(cand), "--facts", str(project.facts), "--no-shacl"],
-                       cwd=ROOT, capture_output=True, env={**os.environ, "TMPDIR": str(project.tmp)}, timeout=120)
+    hook.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'tests')!r})\nfrom robustness.diskfull import fill\n"
+        f"fill({str(project.facts)!r})\nsys.argv[0] = 'kg'\nfrom kg.cli import main\nmain()\n",
+        encoding="utf-8",
+    )
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(hook),
+            "--store",
+            str(project.store),
+            "ingest",
+            str(cand),
+            "--facts",
+            str(project.facts),
+            "--no-shacl",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "TMPDIR": str(project.tmp)},
+        timeout=120,
+    )
     assert r.returncode == 1
     assert "space" in error_line(r)
     assert project.current() == gen
-    assert {k: v for k, v in project.tree().items() if not k.startswith(("proj/store/", "hook"))} == {k: v for k, v in before.items() if not k.startswith("proj/store/")}
+    assert {k: v for k, v in project.tree().items() if not k.startswith(("proj/store/", "hook"))} == {
+        k: v for k, v in before.items() if not k.startswith("proj/store/")
+    }
 
 
 def test_a_failed_rebuild_puts_the_new_files_back(project, monkeypatch):
@@ -276,8 +334,11 @@ def test_temporary_and_backup_files_of_a_dead_process_are_removed_live_ones_kept
     sleeper = subprocess.Popen(["sleep", "120"])
     try:
         live_tag = f"{sleeper.pid}-{_start_time(sleeper.pid)}"
-        stale = [project.facts / f".x.yaml.kg-{dead.pid}-1234-abcd.tmp", project.facts / f".x.yaml.kg-{dead.pid}-1234-abce.bak",
-                 project.sources / f".x.txt.kg-{dead.pid}-1234-abcd.tmp"]
+        stale = [
+            project.facts / f".x.yaml.kg-{dead.pid}-1234-abcd.tmp",
+            project.facts / f".x.yaml.kg-{dead.pid}-1234-abce.bak",
+            project.sources / f".x.txt.kg-{dead.pid}-1234-abcd.tmp",
+        ]
         live = [project.facts / f".y.yaml.kg-{live_tag}-abcd.tmp", project.sources / f".y.txt.kg-{live_tag}-abcd.tmp"]
         for p in stale + live:
             p.write_text("left over\n")

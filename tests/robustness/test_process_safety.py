@@ -16,7 +16,6 @@ NEO4J_PASSWORD go only with NEO4J_URI.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 from pathlib import Path
 
@@ -24,7 +23,6 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-
 from robustness.conftest import Listener, one_line_error, run_kg
 
 PASSWORD = "Hunter2-secret-pw"
@@ -88,8 +86,11 @@ def test_stop_never_signals_another_program(kind, bystander, tmp_path):
     assert bystander.poll() is None, "kg graphdb stop killed a process it did not start"
 
 
-@pytest.mark.parametrize("content", ["{not json", '{"pid": "x"}', "[]", '{"pid": 1, "port": 1, "bolt_port": 1, "data_dir": "x", "extra": 1}'],
-                         ids=["not-json", "bad-pid", "a-list", "unknown-key"])
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", '{"pid": "x"}', "[]", '{"pid": 1, "port": 1, "bolt_port": 1, "data_dir": "x", "extra": 1}'],
+    ids=["not-json", "bad-pid", "a-list", "unknown-key"],
+)
 def test_a_damaged_state_file_is_stale_and_removed(content, tmp_path):
     state = _write_state(tmp_path, content)
     p = run_kg("graphdb", "stop", "--dir", str(tmp_path))
@@ -100,7 +101,10 @@ def test_a_damaged_state_file_is_stale_and_removed(content, tmp_path):
 def test_pid_of_a_process_that_ended_is_stale(tmp_path):
     gone = subprocess.Popen(["true"])
     gone.wait()
-    state = _write_state(tmp_path, {"pid": gone.pid, "port": 6390, "bolt_port": 7687, "data_dir": "x", "started": "b:1", "cmdline": "true"})
+    state = _write_state(
+        tmp_path,
+        {"pid": gone.pid, "port": 6390, "bolt_port": 7687, "data_dir": "x", "started": "b:1", "cmdline": "true"},
+    )
     p = run_kg("graphdb", "status", "--dir", str(tmp_path))
     assert p.returncode == 1 and p.stdout.decode().startswith("not running (stale state removed)")
     assert not state.exists()
@@ -117,7 +121,8 @@ def test_reading_the_state_changes_nothing(bystander, tmp_path):
 
 
 def test_start_replaces_a_stale_state_and_the_real_server_is_recognized(bystander, tmp_path):
-    """With a stale state file naming a live process, start starts a server; status and stop find it; the bystander lives."""
+    """With a stale state file naming a live process, start starts a server; status and stop find it; the bystander
+    lives."""
     from kg.graphdb import GraphDb, free_port
 
     _write_state(tmp_path, STALE["other-command"](bystander))
@@ -126,7 +131,9 @@ def test_start_replaces_a_stale_state_and_the_real_server_is_recognized(bystande
     try:
         assert st.pid != bystander.pid and st.started and "redis-server" in st.cmdline
         p = run_kg("graphdb", "status", "--dir", str(tmp_path))
-        assert p.returncode == 0 and p.stdout.decode().startswith(f"running (pid {st.pid}, Bolt server pid {st.bolt_pid})")
+        assert p.returncode == 0 and p.stdout.decode().startswith(
+            f"running (pid {st.pid}, Bolt server pid {st.bolt_pid})"
+        )
     finally:
         p = run_kg("graphdb", "stop", "--dir", str(tmp_path))
     assert p.returncode == 0 and p.stdout.decode().strip() == "stopped"
@@ -178,9 +185,19 @@ def test_a_stale_falkordb_takes_its_own_bolt_server_with_it_and_nothing_else(bol
     gone = subprocess.Popen(["true"])
     gone.wait()
     ident = _identity_of(bystander)
-    state = {"pid": gone.pid, "port": 6390, "bolt_port": 7687, "data_dir": "x", "started": "b:1", "cmdline": "true",
-             "bolt_pid": bystander.pid, "bolt_started": ident["started"],
-             "bolt_cmdline": ident["cmdline"] if bolt_is_ours else "python -m kg.stores.bolt_server --port 7687 --redis-port 6390"}
+    state = {
+        "pid": gone.pid,
+        "port": 6390,
+        "bolt_port": 7687,
+        "data_dir": "x",
+        "started": "b:1",
+        "cmdline": "true",
+        "bolt_pid": bystander.pid,
+        "bolt_started": ident["started"],
+        "bolt_cmdline": ident["cmdline"]
+        if bolt_is_ours
+        else "python -m kg.stores.bolt_server --port 7687 --redis-port 6390",
+    }
     path = _write_state(tmp_path, state)
     p = run_kg("graphdb", "status", "--dir", str(tmp_path))
     assert p.returncode == 1 and p.stdout.startswith(b"not running (stale state removed)"), p.stdout
@@ -216,7 +233,13 @@ COMMANDS = {
 def test_no_configured_server_is_one_line_and_no_connection(name, stale, guarded_store, bystander, tmp_path):
     if stale:
         _write_state(tmp_path, STALE["other-command"](bystander))
-    env = {"KG_GRAPHDB_DIR": str(tmp_path), "NEO4J_URI": None, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": PASSWORD, "KG_TRANSPORT": None}
+    env = {
+        "KG_GRAPHDB_DIR": str(tmp_path),
+        "NEO4J_URI": None,
+        "NEO4J_USER": "neo4j",
+        "NEO4J_PASSWORD": PASSWORD,
+        "KG_TRANSPORT": None,
+    }
     lis = _port_7687()
     try:
         r = CliRunner().invoke(cli, ["--store", str(guarded_store), *COMMANDS[name]], env=env, catch_exceptions=False)

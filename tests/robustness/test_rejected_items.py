@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED_STEM
+
+from kg.facts import FactsError, load_facts
+from kg.workflows.ingest import ingest
 from robustness.conftest import run_kg
 from robustness.ingestproject import ARTICLE, candidates, project  # noqa: F401 - project is a fixture
 
-from kg.facts import FactsError, load_facts
-from kg.ingest import ingest
 
 def _with_rejected(facts: Path) -> tuple[Path, int]:
     f = facts / f"{SEED_STEM}.yaml"
@@ -29,7 +29,10 @@ def _with_rejected(facts: Path) -> tuple[Path, int]:
 def test_a_rejected_item_in_a_facts_file_is_refused_with_its_line(project, force):
     from kg.build import build
 
-    (project.facts / "extra.yaml").write_text("source: extra\nentities:\n  - id: fund/x\n    type: Fund\n    name: 合成基金\n    quote: 合成基金\n", encoding="utf-8")
+    (project.facts / "extra.yaml").write_text(
+        "source: extra\nentities:\n  - id: fund/x\n    type: Fund\n    name: 合成基金\n    quote: 合成基金\n",
+        encoding="utf-8",
+    )
     (project.sources / "extra.txt").write_text(ARTICLE, encoding="utf-8")
     (project.sources / "extra.meta.yaml").write_text("id: extra-doc\ntitle: 合成\n", encoding="utf-8")
     build(project.facts, project.store, shacl=False)
@@ -49,5 +52,3 @@ def test_rejected_items_of_a_candidates_file_are_still_skipped_by_ingest(project
     report = ingest(project.write(data), project.facts, project.store, shacl=False)
     assert report.skipped["rejected"] == 1 and report.added["entities"] == 1
     load_facts(project.facts)
-
-

@@ -17,11 +17,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from kg.cli import cli
-
 from test_server import MEMBERS, http, running_server
 
+from kg.cli import cli
 from robustness.conftest import HONGLING_NAMED, one_line_error
 
 pytestmark = pytest.mark.integration
@@ -56,17 +54,27 @@ def test_serve_listens_on_loopback_only(server):
     assert "anyone who can reach this machine" not in log.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("path,params,headers,method,status", [
-    ("/sparql", {"query": MEMBERS}, {}, "GET", 200),
-    ("/sparql", {"query": MEMBERS}, {"Accept": "text/csv"}, "GET", 200),
-    ("/sparql", {"query": "CONSTRUCT WHERE { ?u a park:University }"}, {"Accept": "text/turtle"}, "GET", 200),
-    ("/health", None, {}, "GET", 200),
-    ("/", None, {"Accept": "application/json"}, "GET", 200),
-    ("/sparql", {"query": "SELECT ?x WHERE {"}, {}, "GET", 400),
-    ("/sparql", {"query": "DROP ALL"}, {}, "GET", 403),
-    ("/nope", None, {}, "GET", 404),
-    ("/sparql", None, {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST", "Cookie": "session=x"}, "OPTIONS", 200),
-], ids=["json", "csv", "turtle", "health", "index", "400", "403", "404", "preflight"])
+@pytest.mark.parametrize(
+    "path,params,headers,method,status",
+    [
+        ("/sparql", {"query": MEMBERS}, {}, "GET", 200),
+        ("/sparql", {"query": MEMBERS}, {"Accept": "text/csv"}, "GET", 200),
+        ("/sparql", {"query": "CONSTRUCT WHERE { ?u a park:University }"}, {"Accept": "text/turtle"}, "GET", 200),
+        ("/health", None, {}, "GET", 200),
+        ("/", None, {"Accept": "application/json"}, "GET", 200),
+        ("/sparql", {"query": "SELECT ?x WHERE {"}, {}, "GET", 400),
+        ("/sparql", {"query": "DROP ALL"}, {}, "GET", 403),
+        ("/nope", None, {}, "GET", 404),
+        (
+            "/sparql",
+            None,
+            {"Origin": "https://evil.example", "Access-Control-Request-Method": "POST", "Cookie": "session=x"},
+            "OPTIONS",
+            200,
+        ),
+    ],
+    ids=["json", "csv", "turtle", "health", "index", "400", "403", "404", "preflight"],
+)
 def test_every_answer_carries_the_security_headers(server, path, params, headers, method, status):
     from kg.server import SECURITY_HEADERS
 
@@ -75,7 +83,10 @@ def test_every_answer_carries_the_security_headers(server, path, params, headers
     assert got == status
     for name, value in SECURITY_HEADERS.items():
         assert h[name] == value
-    assert "default-src 'none'" in h["content-security-policy"] and "frame-ancestors 'none'" in h["content-security-policy"]
+    assert (
+        "default-src 'none'" in h["content-security-policy"]
+        and "frame-ancestors 'none'" in h["content-security-policy"]
+    )
     assert not h.get_all("Set-Cookie") and "Access-Control-Allow-Credentials" not in h
     assert "uvicorn" not in (h.get("Server") or "")
     assert not h.get_content_type().startswith("text/html")  # the endpoint serves no HTML but its query page
@@ -87,8 +98,16 @@ def test_the_query_page_may_load_only_its_own_files(server):
     status, h, body = http(url.replace("/sparql", "/"), headers={"Accept": "text/html"})
     assert status == 200 and h.get_content_type() == "text/html"
     policy = dict(d.strip().split(" ", 1) for d in h["content-security-policy"].split(";"))
-    assert policy == {"default-src": "'none'", "script-src": "'self'", "style-src": "'self'", "connect-src": "'self'",
-                      "img-src": "'self'", "frame-ancestors": "'none'", "base-uri": "'none'", "form-action": "'none'"}
+    assert policy == {
+        "default-src": "'none'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "connect-src": "'self'",
+        "img-src": "'self'",
+        "frame-ancestors": "'none'",
+        "base-uri": "'none'",
+        "form-action": "'none'",
+    }
     assert "<script>" not in body and "http://" not in body and "https://" not in body
     assert h["x-content-type-options"] == "nosniff" and h["x-frame-options"] == "DENY"
 
@@ -101,8 +120,15 @@ def test_a_writable_endpoint_still_refuses_load(seeds_copy, tmp_path, listener):
     build(seeds_copy / "facts", store)
     token = "a-token-for-this-test-only"
     with running_server(store, tmp_path / "serve.log", "--writable", "--token", token) as url:
-        for body in (f"LOAD <{listener.url}>", f"INSERT DATA {{ <urn:a> <urn:b> <urn:c> }} ; LOAD SILENT <{listener.url}> INTO GRAPH <urn:g>"):
-            status, _, text = http(url, data=body.encode(), headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
+        for body in (
+            f"LOAD <{listener.url}>",
+            f"INSERT DATA {{ <urn:a> <urn:b> <urn:c> }} ; LOAD SILENT <{listener.url}> INTO GRAPH <urn:g>",
+        ):
+            status, _, text = http(
+                url,
+                data=body.encode(),
+                headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"},
+            )
             assert status == 403 and "LOAD is refused" in text
         status, _, text = http(url, params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"})
         assert status == 200 and '"boolean":false' in text  # refused as a whole: the INSERT before it did not run
@@ -122,16 +148,20 @@ def test_owl_imports_in_the_ontology_are_not_followed(seeds_copy, tmp_path, list
     """An ontology that imports a remote document builds (with SHACL) without fetching it."""
     import importlib
 
+    from conftest import ROOT
+
     from kg.build import build
     from kg.stores.embedded import EmbeddedStore
-
-    from conftest import ROOT
 
     onto = tmp_path / "ontology"
     shutil.copytree(ROOT / "ontology", onto)
     for name in ("park.ttl", "shapes.ttl"):
-        (onto / name).write_text((onto / name).read_text(encoding="utf-8") + f"\n<https://w3id.org/park-kg/ontology> <http://www.w3.org/2002/07/owl#imports> <{listener.url}> .\n"
-                                 '<urn:probe> <http://www.w3.org/2000/01/rdf-schema#label> "imports-probe" .\n', encoding="utf-8")
+        (onto / name).write_text(
+            (onto / name).read_text(encoding="utf-8")
+            + f"\n<https://w3id.org/park-kg/ontology> <http://www.w3.org/2002/07/owl#imports> <{listener.url}> .\n"
+            '<urn:probe> <http://www.w3.org/2000/01/rdf-schema#label> "imports-probe" .\n',
+            encoding="utf-8",
+        )
     patched = 0
     for module in ("kg.build.documents", "kg.validate"):
         try:
@@ -143,7 +173,9 @@ def test_owl_imports_in_the_ontology_are_not_followed(seeds_copy, tmp_path, list
             patched += 1
     assert patched
     build(seeds_copy / "facts", tmp_path / "store", shacl=True)
-    assert EmbeddedStore(tmp_path / "store").ox.query('ASK { GRAPH ?g { <urn:probe> ?p "imports-probe" } }')  # the copy was used
+    assert EmbeddedStore(tmp_path / "store").ox.query(
+        'ASK { GRAPH ?g { <urn:probe> ?p "imports-probe" } }'
+    )  # the copy was used
     assert listener.hits == 0
 
 
@@ -156,14 +188,28 @@ def _free_bolt_uri(userinfo: str = "") -> str:
     return f"bolt://{userinfo}127.0.0.1:{free_port()}"
 
 
-@pytest.mark.parametrize("args,env", [
-    (("members", "红领宁商", "--backend", "bolt"), {"NEO4J_URI": _free_bolt_uri(), "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": PASSWORD}),
-    (("members", "红领宁商", "--backend", "bolt"), {"NEO4J_URI": _free_bolt_uri(f"neo4j:{PASSWORD}@")}),
-    (("cypher", "RETURN 1", "--uri", _free_bolt_uri(), "--user", "neo4j", "--password", PASSWORD), {}),
-    (("cypher", "RETURN 1", "--uri", _free_bolt_uri(f"neo4j:{PASSWORD}@")), {}),
-    (("neo4j", "load", "--uri", _free_bolt_uri(), "--user", "neo4j", "--password", PASSWORD), {}),
-    (("neo4j", "export", "--uri", _free_bolt_uri(f"neo4j:{PASSWORD}@")), {}),
-], ids=["env-server-down", "uri-userinfo-server-down", "option-server-down", "cypher-uri-userinfo", "load-server-down", "export-uri-userinfo"])
+@pytest.mark.parametrize(
+    "args,env",
+    [
+        (
+            ("members", "红领宁商", "--backend", "bolt"),
+            {"NEO4J_URI": _free_bolt_uri(), "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": PASSWORD},
+        ),
+        (("members", "红领宁商", "--backend", "bolt"), {"NEO4J_URI": _free_bolt_uri(f"neo4j:{PASSWORD}@")}),
+        (("cypher", "RETURN 1", "--uri", _free_bolt_uri(), "--user", "neo4j", "--password", PASSWORD), {}),
+        (("cypher", "RETURN 1", "--uri", _free_bolt_uri(f"neo4j:{PASSWORD}@")), {}),
+        (("neo4j", "load", "--uri", _free_bolt_uri(), "--user", "neo4j", "--password", PASSWORD), {}),
+        (("neo4j", "export", "--uri", _free_bolt_uri(f"neo4j:{PASSWORD}@")), {}),
+    ],
+    ids=[
+        "env-server-down",
+        "uri-userinfo-server-down",
+        "option-server-down",
+        "cypher-uri-userinfo",
+        "load-server-down",
+        "export-uri-userinfo",
+    ],
+)
 def test_password_never_printed_when_the_server_is_down(args, env, guarded_store, tmp_path):
     env = {"KG_GRAPHDB_DIR": str(tmp_path), "NEO4J_USER": None, "NEO4J_PASSWORD": None, "NEO4J_URI": None, **env}
     r = CliRunner().invoke(cli, ["--store", str(guarded_store), *args], env=env, catch_exceptions=False)
@@ -186,8 +232,13 @@ def locked_graphdb(tmp_path_factory):
 
 @pytest.mark.parametrize("how", ["env", "option", "uri"])
 def test_password_never_printed_when_the_login_is_refused(locked_graphdb, guarded_store, how):
-    base = {"KG_GRAPHDB_DIR": locked_graphdb.data_dir, "NEO4J_USER": None, "NEO4J_PASSWORD": None, "NEO4J_URI": locked_graphdb.bolt_uri,
-            "KG_GRAPHDB_PASSWORD": None}
+    base = {
+        "KG_GRAPHDB_DIR": locked_graphdb.data_dir,
+        "NEO4J_USER": None,
+        "NEO4J_PASSWORD": None,
+        "NEO4J_URI": locked_graphdb.bolt_uri,
+        "KG_GRAPHDB_PASSWORD": None,
+    }
     args = ["cypher", "RETURN 1 AS x"]
     if how == "env":
         base.update(NEO4J_USER="mallory", NEO4J_PASSWORD=PASSWORD)
@@ -197,7 +248,9 @@ def test_password_never_printed_when_the_login_is_refused(locked_graphdb, guarde
         base["NEO4J_URI"] = locked_graphdb.bolt_uri.replace("bolt://", f"bolt://mallory:{PASSWORD}@")
     r = CliRunner().invoke(cli, args, env=base, catch_exceptions=False)
     assert r.exit_code == 1
-    assert "authentication failed" in one_line_error(r.stderr) and "'mallory'" in r.stderr  # from the URI too: moved out of it
+    assert (
+        "authentication failed" in one_line_error(r.stderr) and "'mallory'" in r.stderr
+    )  # from the URI too: moved out of it
     assert PASSWORD not in r.output
 
 
@@ -206,7 +259,9 @@ def test_bolt_config_repr_hides_the_password():
 
     cfg = BoltConfig(uri="bolt://db.example:7687", user="neo4j", password=PASSWORD)
     assert PASSWORD not in repr(cfg) and PASSWORD not in str(cfg)
-    inside = BoltConfig(uri=f"bolt://neo4j:{PASSWORD}@db.example:7687")  # moved out of the URI, which the driver refuses
+    inside = BoltConfig(
+        uri=f"bolt://neo4j:{PASSWORD}@db.example:7687"
+    )  # moved out of the URI, which the driver refuses
     assert (inside.uri, inside.user, inside.password) == ("bolt://db.example:7687", "neo4j", PASSWORD)
     assert PASSWORD not in repr(inside) and PASSWORD not in inside.safe_uri
 
@@ -239,7 +294,9 @@ def test_view_page_runs_only_its_own_scripts(guarded_store, tmp_path):
     import hashlib
 
     assert len(scripts) == 2
-    assert directives["script-src"].split() == ["'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts]
+    assert directives["script-src"].split() == [
+        "'sha256-%s'" % base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() for s in scripts
+    ]
     assert all(n in page for n in HONGLING_NAMED)
 
 
@@ -256,7 +313,9 @@ def test_view_page_with_an_injected_script_does_not_run_it(guarded_store, tmp_pa
     from kg.stores.embedded import EmbeddedStore
 
     page_html = views.to_html(views.view(EmbeddedStore(guarded_store), community="红领宁商"))
-    smuggled = page_html.replace("</body>", '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"></body>')
+    smuggled = page_html.replace(
+        "</body>", '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"></body>'
+    )
     path = Path(tmp_path / "v.html")
     path.write_text(smuggled, encoding="utf-8")
     with sync_playwright() as p:

@@ -18,7 +18,7 @@ import yaml
 from kg import files
 from kg.errors import KgError, shorten
 from kg.facts import MAX_FILE_BYTES
-from kg.ingest_select import SECTIONS
+from kg.workflows.ingest_select import SECTIONS
 
 __all__ = ["Candidates", "read_candidates", "check_shape", "source_text"]
 
@@ -63,7 +63,8 @@ def read_candidates(path: Path) -> Candidates:
         ) from None
     except yaml.reader.ReaderError as e:
         raise KgError(
-            f"{path}:{text.count(chr(10), 0, e.position) + 1}: malformed YAML: character U+{e.character:04X} is not allowed in YAML"
+            f"{path}:{text.count(chr(10), 0, e.position) + 1}: malformed YAML: character U+{e.character:04X} is not "
+            "allowed in YAML"
         ) from None
     except yaml.YAMLError as e:
         raise KgError(f"{path}:1: malformed YAML: {' '.join(str(e).split())}") from None
@@ -158,7 +159,8 @@ def source_text(c: Candidates, stem: str, sources_dir: Path) -> tuple[str | None
     if not article:
         raise c.error(
             "source",
-            f"source {stem!r} is not in {sources_dir} and the file does not say where the article is (extraction.article)",
+            f"source {stem!r} is not in {sources_dir} and the file does not say where the article is "
+            "(extraction.article)",
         )
     if not want:
         raise c.error(

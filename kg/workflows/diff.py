@@ -106,7 +106,9 @@ def _node_rows(changed: set, context: set, sign: str) -> list[dict[str, Any]]:
         if kind == "membership":
             detail = f"{labels.get(p.get(org_member, ''), '?')} → {labels.get(p.get(org_org, ''), '?')}"
         elif kind == "indicator":
-            detail = f"{labels.get(p.get(str(vocab.PARK.indicatorOf), ''), '?')}: {p.get(str(vocab.PARK.metric), '')} {p.get(str(vocab.PARK.value), '')} {p.get(str(vocab.PARK.unit), '')}"
+            of, metric = p.get(str(vocab.PARK.indicatorOf), ""), p.get(str(vocab.PARK.metric), "")
+            value, unit = p.get(str(vocab.PARK.value), ""), p.get(str(vocab.PARK.unit), "")
+            detail = f"{labels.get(of, '?')}: {metric} {value} {unit}"
         elif kind == "relation":
             obj = p.get(rdf_o, "")
             detail = f"{labels.get(p.get(rdf_s, ''), '?')} {p.get(rdf_p, '').rsplit('#', 1)[-1]} {labels.get(obj, obj)}"

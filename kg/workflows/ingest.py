@@ -8,7 +8,7 @@
    ``candidates.yaml:line``, never as a staging path);
 2. keeps the items marked ``review: accepted`` (``accept_all``: the candidates too; rejected
    ones never), resolves new entities against the known ones and drops statements the facts
-   already hold (:mod:`kg.ingest_select`);
+   already hold (:mod:`kg.workflows.ingest_select`);
 3. composes the facts file — a new one, or the new items added to the existing file of that
    source in its own style, comments kept (:mod:`kg.facts.write`) — and validates the facts
    directory as it will be, still staged;
@@ -45,14 +45,14 @@ from typing import Any
 import yaml
 
 from kg import files
-from kg.diff import DiffResult, diff
 from kg.errors import KgError
 from kg.facts import FactsError, Problem, load_facts
 from kg.facts.write import add_items, dump_items
-from kg.ingest_read import Candidates, check_shape, read_candidates, source_text
-from kg.ingest_select import SECTIONS, final_items, resolve, select
-from kg.progress import Progress, reporter
+from kg.progress import Progress, notifier
 from kg.stores.embedded import DEFAULT_STORE, StoreDir
+from kg.workflows.diff import DiffResult, diff
+from kg.workflows.ingest_read import Candidates, check_shape, read_candidates, source_text
+from kg.workflows.ingest_select import SECTIONS, final_items, resolve, select
 
 __all__ = ["ingest", "diff", "IngestReport", "DiffResult"]
 
@@ -182,12 +182,14 @@ def _new_file(stem: str, items: dict[str, list[dict]], origin: str) -> str:
 
 
 def _target(facts, facts_dir: Path, stem: str) -> tuple[Path, Path, bool]:
-    """The facts file of ``stem`` (the existing one, else ``<stem>.yaml``), the real path to write, and whether it exists."""
+    """The facts file of ``stem`` (the existing one, else ``<stem>.yaml``), the real path to write, and whether it
+    exists."""
     existing = next((ff.path for ff in facts.files if ff.source.stem == stem), None) if facts else None
     target = existing or facts_dir / f"{stem}.yaml"
     if existing is None and os.path.lexists(target):
         raise KgError(
-            f"{target} already exists and is not the facts file of source {stem!r}; move it away, or give the candidates another source"
+            f"{target} already exists and is not the facts file of source {stem!r}; move it away, or give the "
+            "candidates another source"
         )
     return target, files.inside(target, facts_dir, "facts directory"), existing is not None
 
@@ -210,12 +212,15 @@ def _commit(changes: files.FileChanges, store: Path, rebuild: Callable[[], Any])
             changes.rollback()
         except OSError as r:
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise KgError(f"{step} failed ({first}) and the facts could not be put back ({r.strerror}: {r.filename}): "
-                          "the facts directory holds the new facts; run kg build to bring the store to them") from None
+            raise KgError(
+                f"{step} failed ({first}) and the facts could not be put back ({r.strerror}: {r.filename}): "
+                "the facts directory holds the new facts; run kg build to bring the store to them"
+            ) from None
         if isinstance(e, OSError):  # a file of the rebuild is one of a generation that no longer exists: name the store
             where = f" ({store if step.startswith('rebuilding') else e.filename})" if e.filename else ""
             raise KgError(
-                f"{step} failed: {e.strerror or e}{where}; the facts were put back and the store is as it was{_space(e)}"
+                f"{step} failed: {e.strerror or e}{where}; the facts were put back and the store is as it "
+                f"was{_space(e)}"
             ) from None
         raise
     changes.finish()
@@ -246,16 +251,17 @@ def ingest(
     rebuild both succeed; with ``dry_run`` nothing changes at all and the report holds
     the diff the rebuild would make.
     """
-    say = reporter(progress)
+    say = notifier(progress)
     facts_dir = Path(facts_dir)
     sources_dir = Path(sources_dir) if sources_dir else facts_dir.parent / "sources"
     c = read_candidates(Path(candidates))
     check_shape(c)
     if not facts_dir.is_dir():
         raise KgError(
-            f"{facts_dir}: no such facts directory; check --facts (to start a new graph, create it first: mkdir -p {facts_dir})"
+            f"{facts_dir}: no such facts directory; check --facts (to start a new graph, create it first: mkdir -p "
+            f"{facts_dir})"
         )
-    say(f"validating {c.path}", note=True)
+    say(f"validating {c.path}")
     with _ingest_lock(facts_dir):
         if not dry_run:
             _remove_stale(facts_dir, sources_dir)
@@ -286,22 +292,12 @@ def _ingest_lock(facts_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _ingest(
-    c: Candidates,
-    facts_dir: Path,
-    sources_dir: Path,
-    store: Path,
-    *,
-    accept_all: bool,
-    dry_run: bool,
-    shacl: bool,
-    progress: Progress | None,
-) -> IngestReport:
-    say = reporter(progress)
+def _ingest(c: Candidates, facts_dir: Path, sources_dir: Path, store: Path, *, accept_all: bool, dry_run: bool,
+            shacl: bool, progress: Progress | None) -> IngestReport:
+    say = notifier(progress)
     stem = c.data["source"]
-    facts = (
-        load_facts(facts_dir, sources_dir) if any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir()) else None
-    )
+    has_facts = any(p.suffix in (".yaml", ".yml") for p in facts_dir.iterdir())
+    facts = load_facts(facts_dir, sources_dir) if has_facts else None
     text, meta = source_text(c, stem, sources_dir)
     meta_path = sources_dir / f"{stem}.meta.yaml"
     if text is None or os.path.lexists(meta_path):
@@ -310,9 +306,7 @@ def _ingest(
         if text is not None:
             stage.put(stage.sources, f"{stem}.txt", text)
         if meta is not None:
-            stage.meta_from = stage.put(
-                stage.sources, meta_path.name, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-            )
+            stage.meta_from = stage.put(stage.sources, meta_path.name, _meta_yaml(meta))
         _validate_alone(c, stage, facts)
         chosen, skipped = select(c.data, accept_all, c.path, c.where)
         if not any(chosen[s] for s in SECTIONS):
@@ -323,50 +317,53 @@ def _ingest(
         mapping = resolve(chosen, facts, renamed, c.path, c.where)
         items, dups = final_items(chosen, mapping, facts, renamed)
         skipped.update(dups)
-        target, real, exists = _target(facts, facts_dir, stem)
-        notes = []
-        if exists:
-            content, rewritten = add_items(
-                files.read_regular(real, "facts file").decode("utf-8"),
-                items,
-                f"added by `kg ingest` from {c.path.name}",
-            )
-            if rewritten:
-                notes.append(
-                    f"{target} was written out again whole (its YAML could not be added to in place): its comments were not kept"
-                )
-        else:
-            content = _new_file(stem, items, c.path.name)
+        target, real, content, notes = _facts_content(facts, facts_dir, stem, items, c.path.name)
         stage.put(stage.facts, target.name, content)
         try:
             load_facts(stage.facts, stage.sources)
         except FactsError as e:
             raise stage.relocate(e, c, target) from None
         added = {sec: len(items[sec]) for sec in SECTIONS}
-        report = IngestReport(
-            target, text is not None, added, mapping, skipped, dry_run, notes=notes, sources=sources_dir
-        )
+        report = IngestReport(target, text is not None, added, mapping, skipped, dry_run, notes=notes,
+                              sources=sources_dir)
         if dry_run:
             report.diff = diff(stage.facts, store, sources_dir=stage.sources)
             return report
-        changes = (
-            files.FileChanges()
-        )  # the article first: a run killed half-way leaves no facts naming a missing source
+        # the article first: a run killed half-way leaves no facts naming a missing source
+        changes = files.FileChanges()
         if text is not None:
             changes.write(files.inside(sources_dir / f"{stem}.txt", sources_dir, "sources directory"), text)
         if meta is not None:
-            changes.write(
-                files.inside(meta_path, sources_dir, "sources directory"),
-                yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
-            )
+            changes.write(files.inside(meta_path, sources_dir, "sources directory"), _meta_yaml(meta))
         changes.write(real, content)
     from kg.build import build
 
-    say("rebuilding the store", note=True)
+    say("rebuilding the store")
     report.build = _commit(
         changes, store, lambda: build(facts_dir, store, sources_dir=sources_dir, shacl=shacl, progress=progress)
     )
     return report
+
+
+def _meta_yaml(meta: dict) -> str:
+    return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+
+
+def _facts_content(facts, facts_dir: Path, stem: str, items, origin: str) -> tuple[Path, Path, str, list[str]]:
+    """The facts file the items go to, the real path to write, its new content, and notes."""
+    target, real, exists = _target(facts, facts_dir, stem)
+    if not exists:
+        return target, real, _new_file(stem, items, origin), []
+    content, rewritten = add_items(
+        files.read_regular(real, "facts file").decode("utf-8"), items, f"added by `kg ingest` from {origin}"
+    )
+    notes = []
+    if rewritten:
+        notes.append(
+            f"{target} was written out again whole (its YAML could not be added to in place): "
+            "its comments were not kept"
+        )
+    return target, real, content, notes
 
 
 def _validate_alone(c: Candidates, stage: _Stage, facts) -> None:

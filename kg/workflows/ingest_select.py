@@ -53,7 +53,8 @@ def select(
                 if ref in all_ents and ref not in chosen_ids:
                     if all_ents[ref].get("review") == "rejected":
                         raise KgError(
-                            f"{path}:{where(item)}: this {sec} item refers to rejected entity {shorten(ref, 60)!r}; reject the item too or accept the entity"
+                            f"{path}:{where(item)}: this {sec} item refers to rejected entity {shorten(ref, 60)!r}; "
+                            "reject the item too or accept the entity"
                         )
                     chosen["entities"].append(all_ents[ref])  # an accepted statement brings its entities
                     chosen_ids.add(ref)
@@ -90,7 +91,8 @@ def resolve(chosen: dict[str, list[dict]], facts, renamed: dict[str, str], path:
             hits = by_name[:1] if len(by_name) == 1 else hits
         if len(hits) > 1:
             raise KgError(
-                f"{path}:{where(e)}: candidate entity {eid} ({shorten(e['name'], 60)}) matches several known entities: {', '.join(hits)}; set its id to the right one"
+                f"{path}:{where(e)}: candidate entity {eid} ({shorten(e['name'], 60)}) matches several known "
+                f"entities: {', '.join(hits)}; set its id to the right one"
             )
         if hits:
             mapping[eid] = hits[0]

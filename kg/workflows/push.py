@@ -33,9 +33,8 @@ from kg.progress import Progress, reporter
 from kg.stores.http import HttpClient, check_url
 from kg.stores.remote import RemoteSparql
 
-__all__ = ["PushReport", "push_store", "RemoteSparql", "DOCUMENT_GRAPHS", "CHUNK"]
+__all__ = ["PushReport", "push_store", "RemoteSparql", "CHUNK"]
 
-DOCUMENT_GRAPHS = DOCUMENTS  # the namespace of the source documents' graphs
 CHUNK = 50_000  # triples per request
 
 
@@ -83,9 +82,9 @@ def _graph_url(endpoint: str, graph: str) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, user: str | None = None, password: str | None = None,
-               auth: str = "auto", timeout: float = 300.0, chunk: int = CHUNK, progress: Progress | None = None,
-               prune_query_url: str | None = None, retries: int = 3) -> PushReport:
+def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, user: str | None = None,
+               password: str | None = None, auth: str = "auto", timeout: float = 300.0, chunk: int = CHUNK,
+               progress: Progress | None = None, prune_query_url: str | None = None, retries: int = 3) -> PushReport:
     """Send every named graph of the built store to ``endpoint`` (a Graph Store HTTP Protocol URL);
     with ``prune_query_url``, then DELETE the server's document graphs the store does not have.
     ``progress`` gets a :class:`kg.progress.Step` ("push", triples sent, of all, "triples") after each request."""
@@ -111,9 +110,11 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
         for i, g in enumerate(graphs, 1):
             url = _graph_url(endpoint, g.value)
             for n, part in enumerate(_chunks(store.quads_for_pattern(None, None, None, g), chunk)):
-                body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES)
+                body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b""
                 t = time.perf_counter()
-                http.request("PUT" if n == 0 else "POST", url, content=body, headers={"Content-Type": "application/n-triples"})
+                http.request(
+                    "PUT" if n == 0 else "POST", url, content=body, headers={"Content-Type": "application/n-triples"}
+                )
                 sending += time.perf_counter() - t
                 triples += len(part)
                 sent += len(body)
@@ -124,12 +125,16 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
             local = {g.value for g in graphs}
             remote = RemoteSparql(prune_query_url, names=None, user=user, password=password, auth=auth, timeout=timeout)
             try:
-                rows = remote.select(f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DOCUMENT_GRAPHS}")) }}')
+                rows = remote.select(
+                    f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{DOCUMENTS}")) }}'
+                )
             finally:
                 remote.close()
             for row in rows:
                 g = row["g"]
-                if g.startswith(DOCUMENT_GRAPHS) and g not in local:
+                if g.startswith(DOCUMENTS) and g not in local:
                     http.request("DELETE", _graph_url(endpoint, g))
                     removed.append(g)
-    return PushReport(endpoint, len(graphs), triples, time.perf_counter() - t0, sent, requests, sorted(removed), sending)
+    return PushReport(
+        endpoint, len(graphs), triples, time.perf_counter() - t0, sent, requests, sorted(removed), sending
+    )

@@ -391,3 +391,33 @@ def test_members_named_inside_counted_groups_after_baokuo():
     m = _stmts(ex, "memberOf")
     assert {("江滨区委组织部", "江滨党建联盟", "active"), ("江滨管理局", "江滨党建联盟", "active")} <= m
     assert not any(s[0] == "江滨投资集团" for s in m)
+
+
+# ---------------------------------------------------------------- memberships by the shape of the sentence
+
+
+def test_a_body_and_a_list_joined_by_a_membership_word_are_memberships():
+    ex = _ex(
+        "川渝物流产业联盟成立，重庆港务集团有限公司、四川航空股份有限公司、成都交投集团有限公司共同参与组建。"
+        "华南智能装备产业联盟新增东莞汇川精工有限公司、广州明泰新材料股份有限公司两家会员。"
+        "浙南模具行业协会公布首批成员名单，其中温州片区有温州精锐模具有限公司、乐清宏达机械有限公司等12家企业。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert {("四川航空股份有限公司", "川渝物流产业联盟", "active"), ("成都交投集团有限公司", "川渝物流产业联盟", "active")} <= m
+    assert ("广州明泰新材料股份有限公司", "华南智能装备产业联盟", "active") in m
+    assert {("温州精锐模具有限公司", "浙南模具行业协会", "active"), ("乐清宏达机械有限公司", "浙南模具行业协会", "active")} <= m
+
+
+def test_by_shape_an_intent_makes_it_planned_and_onlookers_are_no_members():
+    ex = _ex(
+        "东莞汇川精工有限公司、广州明泰新材料股份有限公司等企业有意向加入华南智能装备产业联盟。"
+        "温州市经信局、温州精锐模具有限公司、乐清宏达机械有限公司负责人出席浙南模具行业协会年会。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert ("东莞汇川精工有限公司", "华南智能装备产业联盟", "planned") in m
+    assert not {x for x in m if x[1] == "浙南模具行业协会"}
+
+
+def test_a_verb_before_a_model_span_is_not_part_of_the_name():
+    ex = _ex("华南智能装备产业联盟目前已汇聚东莞汇川精工有限公司、广州明泰新材料股份有限公司等40余家企业。")
+    assert "东莞汇川精工有限公司" in _orgs(ex) and not [n for n in _orgs(ex) if n.startswith("汇聚")]

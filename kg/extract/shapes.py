@@ -68,12 +68,17 @@ def _run_at(st: SentenceView, w: re.Match) -> list[Mention]:
     after = st.list_after(_GAP_AFTER.match(key, w.end()).end())
     if after and after[0].i <= _GAP_AFTER.match(key, w.end()).end():
         return [x for x in after if x.ent.type not in BODIES]
-    return []
+    end = st.clause_end(w.end())  # 公布了首批成员名单，其中X区域有A、B等20家: the list opens the next clause
+    intro = _INTRO.match(key, end + 1) if w.group(1) and end < len(key) and key[end] in ",，:：" else None
+    after = st.list_after(intro.end()) if intro else []
+    return [x for x in after if x.ent.type not in BODIES] if after and after[0].i == intro.end() else []
 
 
 # between a run and the word: 等, a count, 共同/均/也 (A、B等12家单位共同发起 ; A、B均为成员) — at most 16 characters
 _GAP = re.compile(r"(?:等[^,;:。、]{0,10})?(?:共同|均|也|都|已|先后|正式|相继|一起|分别)?(?:为|是|成为|作为)?(?:该|其|本)?的?[^,;:。、]{0,2}")
 # after the word: 了, a colon, a count (包括了 ; 成员单位有: ; 涵盖12家单位，…)
+# what opens a clause that lists the members a word before announced (其中…有 ; 包括 ; 分别是) — at most 12 characters
+_INTRO = re.compile(r"(?:其中|分别|依次)?[^,;:。、]{0,6}?(?:有|包括|包含|为|是|如)[:：]?")
 _GAP_AFTER = re.compile(r"(?:单位|企业|名单)?(?:了|有|为|是|包括|包含)?[:：]?")
 
 

@@ -421,3 +421,15 @@ def test_by_shape_an_intent_makes_it_planned_and_onlookers_are_no_members():
 def test_a_verb_before_a_model_span_is_not_part_of_the_name():
     ex = _ex("华南智能装备产业联盟目前已汇聚东莞汇川精工有限公司、广州明泰新材料股份有限公司等40余家企业。")
     assert "东莞汇川精工有限公司" in _orgs(ex) and not [n for n in _orgs(ex) if n.startswith("汇聚")]
+
+
+def test_parks_are_industrial_parks_and_only_science_parks_are_science_parks():
+    ex = _ex(
+        "福州软件园、闽侯县新材料产业园和浙南大学科技园签约。江门大学科技城与台州湾产业园区签约。"
+        "各地商务部门和重点产业园区要加强合作。"
+    )
+    orgs = _orgs(ex)
+    assert orgs["福州软件园"].type == "IndustrialPark" and orgs["闽侯县新材料产业园"].type == "IndustrialPark"
+    assert orgs["浙南大学科技园"].type == "SciencePark" and orgs["江门大学科技城"].type == "SciencePark"
+    assert "台州湾产业园区" in orgs and "台州湾产业园" not in orgs  # 产业园|区 is one park, not one inside another
+    assert not [n for n in orgs if "重点" in n]

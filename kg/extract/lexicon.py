@@ -15,6 +15,7 @@ __all__ = [
     "KIND_OF_TYPE",
     "BOUNDARY_WORDS",
     "GENERIC_WORDS",
+    "KIND_WORDS",
     "TIME_WORDS",
     "LEGAL_FORMS",
 ]
@@ -102,13 +103,14 @@ SUFFIXES: dict[str, str] = {
     "众创空间": "MakerSpace",
     "科技园": "SciencePark",
     "科学园": "SciencePark",
-    "软件园": "SciencePark",
+    "软件园": "IndustrialPark",
+    "大学科技城": "SciencePark",
     "生物城": "IndustrialPark",
     "科技城": "IndustrialPark",
     "基金小镇": "IndustrialPark",
     "科学城": "SciencePark",
     "创业园": "SciencePark",
-    "产业园": "SciencePark",
+    "产业园": "IndustrialPark",
     "经济技术开发区": "IndustrialPark",
     "高新技术产业开发区": "IndustrialPark",
     "开发区": "IndustrialPark",
@@ -240,6 +242,9 @@ BOUNDARY_WORDS = frozenset(
     首任 首届 两大 三大 四大 五大 六大 十大 省市 第一批 第二批 第三批 新一批 这批 该批
     """.split()
 )
+
+# Kinds of body, not names, after a conjunction: 工信部门和|重点|产业园区 names no park.
+KIND_WORDS = frozenset("重点 相关 有关 各类 主要 骨干 其他 周边 省级 市级 国家级 各级 全部".split())
 
 # Words too common to make a name on their own (科技协会 is generic, 青海科技协会 is not).
 GENERIC_WORDS = frozenset(

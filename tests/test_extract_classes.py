@@ -433,3 +433,20 @@ def test_parks_are_industrial_parks_and_only_science_parks_are_science_parks():
     assert orgs["浙南大学科技园"].type == "SciencePark" and orgs["江门大学科技城"].type == "SciencePark"
     assert "台州湾产业园区" in orgs and "台州湾产业园" not in orgs  # 产业园|区 is one park, not one inside another
     assert not [n for n in orgs if "重点" in n]
+
+
+def test_by_shape_relative_clause_next_sentence_and_a_body_as_member():
+    ex = _ex(
+        "华南智能装备产业联盟召开年会。今年加入华南智能装备产业联盟“大家庭”的还有东莞汇川精工有限公司、广州明泰新材料股份有限公司。"
+        "经审议，联盟新吸收8家单位。分别为：佛山顺德精密铸造有限公司、中山华立电气有限公司。"
+        "会上，肇庆市五金行业商会成为理事单位。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert ("广州明泰新材料股份有限公司", "华南智能装备产业联盟", "active") in m
+    assert {("佛山顺德精密铸造有限公司", "华南智能装备产业联盟", "active"), ("中山华立电气有限公司", "华南智能装备产业联盟", "active")} <= m
+    assert ("肇庆市五金行业商会", "华南智能装备产业联盟", "active") in m
+
+
+def test_by_shape_an_initiative_is_not_a_membership():
+    ex = _ex("经过温州市台办和温州市工商联的发起和筹备，温台工商协进会正式成立。")
+    assert not {x for x in _stmts(ex, "memberOf") if x[1] == "温台工商协进会"}

@@ -51,22 +51,44 @@ def find_by_shape(st: SentenceView, out: list[Statement]) -> None:
         if len(members) < (1 if w.group(1) else 2):
             continue
         body = _body_near(st, w.start(), a, b, members)
-        if body is None:
-            continue
-        status = "planned" if _INTENT.search(key, a, w.start()) or st.status(w.start()) == "planned" else "active"
-        for x in members:
-            if x.ent is not body.ent and not is_guide(st, x):
-                add_statement(out, x, "memberOf", body, st, span_of(x, body, (w.start(), w.end())), status, role="成员单位")
+        if body is None and w.group(1):  # 商会成为理事单位: the body the sentence or the article spoke of
+            body = st.body_before(w.start(), tuple(members))
+        if body is not None:
+            _add(st, out, members, body, (w.start(), w.end()), _INTENT.search(key, a, w.start()) is not None)
+    _continued(st, out)
+
+
+def _add(st: SentenceView, out: list[Statement], members: list[Mention], body: Mention, word: tuple[int, int], intent: bool) -> None:
+    status = "planned" if intent or st.status(word[0]) == "planned" else "active"
+    for x in members:
+        if x.ent is not body.ent and not is_guide(st, x):
+            add_statement(out, x, "memberOf", body, st, span_of(x, body, word), status, role="成员单位")
+
+
+def _continued(st: SentenceView, out: list[Statement]) -> None:
+    """分别为：A、B、C。 opening a sentence: the members the sentence before counted, of the body the article speaks of."""
+    m = _CONTINUES.match(st.key)
+    run = st.list_after(m.end()) if m and st.topic is not None and st.topic.type in BODIES else []
+    if len(run) > 1 and run[0].i == m.end() and not any(x.is_membership and x.sent == st.s.index for x in out[st.out_from :]):
+        body = Mention(st.s.index, 0, 0, st.topic, "implicit")
+        _add(st, out, [x for x in run if x.ent is not st.topic], body, (0, m.end()), False)
 
 
 def _run_at(st: SentenceView, w: re.Match) -> list[Mention]:
-    """The run of organizations (no body among them) ending right before the word or starting right after it."""
+    """The run of organizations ending right before the word or starting right after it (a body only after 成为…)."""
     key = st.key
     before = st.list_before(w.start(), st.clause_start(w.start()))
-    if before and _GAP.fullmatch(key, before[-1].j, w.start()):
-        return [x for x in before if x.ent.type not in BODIES]
-    after = st.list_after(_GAP_AFTER.match(key, w.end()).end())
-    if after and after[0].i <= _GAP_AFTER.match(key, w.end()).end():
+    gap = _GAP.fullmatch(key, before[-1].j, w.start()) if before else None
+    if gap and (w.group(1) or "的" not in gap.group()):  # 经过A和B的发起: their initiative, not their membership
+        copula = w.group(1) and _COPULA.search(gap.group())  # 商会成为理事单位: a body can be a member
+        return [x for x in before if copula or x.ent.type not in BODIES]
+    pos = _GAP_AFTER.match(key, w.end()).end()
+    after = st.list_after(pos)
+    if after and after[0].i <= pos and after[0].ent.type in BODIES and w.group(1):  # 加入Y的还有A、B
+        rel = _RELATIVE.match(key, after[0].j)
+        after = st.list_after(rel.end()) if rel else []
+        pos = rel.end() if rel else pos
+    if after and after[0].i <= pos:
         return [x for x in after if x.ent.type not in BODIES]
     end = st.clause_end(w.end())  # 公布了首批成员名单，其中X区域有A、B等20家: the list opens the next clause
     intro = _INTRO.match(key, end + 1) if w.group(1) and end < len(key) and key[end] in ",，:：" else None
@@ -75,8 +97,11 @@ def _run_at(st: SentenceView, w: re.Match) -> list[Mention]:
 
 
 # between a run and the word: 等, a count, 共同/均/也 (A、B等12家单位共同发起 ; A、B均为成员) — at most 16 characters
-_GAP = re.compile(r"(?:等[^,;:。、]{0,10})?(?:共同|均|也|都|已|先后|正式|相继|一起|分别)?(?:为|是|成为|作为)?(?:该|其|本)?的?[^,;:。、]{0,2}")
+_GAP = re.compile(r"(?:等[^,;:。、]{0,10})?(?:共同|均|也|都|已|先后|正式|相继|一起|分别)?(?:参与|当选|被推选|被选)?(?:为|是|成为|作为)?(?:该|其|本)?的?(?:[\d两二三四五六七八九十几多]+[家个所名])?")
 # after the word: 了, a colon, a count (包括了 ; 成员单位有: ; 涵盖12家单位，…)
+_COPULA = re.compile("成为|为|是|作为")
+_RELATIVE = re.compile(r"[^,;:。、]{0,6}?的(?:还|也)?(?:有|是|包括|为)[:：]?")  # 加入Y“朋友圈”的还有 — at most 12 characters
+_CONTINUES = re.compile(r"(?:其中|他们|它们)?(?:分别为|分别是|依次为|依次是|名单如下)[:：]?")
 # what opens a clause that lists the members a word before announced (其中…有 ; 包括 ; 分别是) — at most 12 characters
 _INTRO = re.compile(r"(?:其中|分别|依次)?[^,;:。、]{0,6}?(?:有|包括|包含|为|是|如)[:：]?")
 _GAP_AFTER = re.compile(r"(?:单位|企业|名单)?(?:了|有|为|是|包括|包含)?[:：]?")

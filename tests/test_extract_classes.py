@@ -450,3 +450,14 @@ def test_by_shape_relative_clause_next_sentence_and_a_body_as_member():
 def test_by_shape_an_initiative_is_not_a_membership():
     ex = _ex("经过温州市台办和温州市工商联的发起和筹备，温台工商协进会正式成立。")
     assert not {x for x in _stmts(ex, "memberOf") if x[1] == "温台工商协进会"}
+
+
+def test_no_figure_for_a_team_formed_or_a_plants_capacity_and_a_dateline_ends_a_name():
+    ex = _ex(
+        "新华社杭州5月8日电 华南智能装备产业联盟组建了20人专家团队。"
+        "东莞汇川精工有限公司年产150万套精密模具，年产值达3亿元。"
+    )
+    figures = {(f.about.name, f.value, f.unit) for f in ex.figures}
+    assert ("东莞汇川精工有限公司", 3, "亿元") in figures
+    assert not {x for x in figures if x[2] in ("人", "万套", "套")}
+    assert "华南智能装备产业联盟" in _orgs(ex) and not [n for n in _orgs(ex) if n.startswith("日电")]

@@ -83,7 +83,9 @@ def find_figures(doc: Document, found: Found, statements=()) -> list[Figure]:
     return list(out.values())
 
 
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的)|(?:的|和|及|与|等|之|在)$")
+# not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
+# figure of the body), a plant's capacity (年产150万套: a project's, not the organization's)
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))|(?:的|和|及|与|等|之|在|了)$")
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:

@@ -461,3 +461,10 @@ def test_no_figure_for_a_team_formed_or_a_plants_capacity_and_a_dateline_ends_a_
     assert ("东莞汇川精工有限公司", 3, "亿元") in figures
     assert not {x for x in figures if x[2] in ("人", "万套", "套")}
     assert "华南智能装备产业联盟" in _orgs(ex) and not [n for n in _orgs(ex) if n.startswith("日电")]
+
+
+def test_a_street_office_is_a_government_body_and_a_street_is_not():
+    ex = _ex("闵行区江川路街道、吴泾镇和紫竹高新区共同签约。各街道要加强管理，街道两旁绿树成荫。")
+    orgs = _orgs(ex)
+    assert orgs["闵行区江川路街道"].type == "GovernmentBody"
+    assert not [n for n in orgs if n.endswith("街道") and n != "闵行区江川路街道"]

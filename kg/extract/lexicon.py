@@ -74,6 +74,7 @@ SUFFIXES: dict[str, str] = {
     "署": "GovernmentBody",
     "办公室": "GovernmentBody",
     "办事处": "GovernmentBody",
+    "街道": "GovernmentBody",  # 周家渡街道: the street office; 各街道, 街道两旁 stay generic
     "海关": "GovernmentBody",
     "总商会": "ChamberOfCommerce",
     "商会": "ChamberOfCommerce",

@@ -76,8 +76,12 @@ def find_figures(doc: Document, found: Found, statements=()) -> list[Figure]:
     for s in doc.sentences:
         if not any(c.isdigit() for c in s.key):
             continue
+        counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         for f in _sentence_figures(doc, s, found):
             _count_of_list(f, bodies)
+            if f.measure == "memberCount" and id(f.about) in counted:
+                continue  # 共有45家成员单位，包括…C、D等4个街道
+            counted |= {id(f.about)} if f.measure == "memberCount" else set()
             if _sensible(f.metric):
                 out.setdefault((id(f.about), f.metric, f.value, f.unit, f.period), f)  # a repeated figure once
     return list(out.values())

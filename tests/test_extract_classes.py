@@ -468,3 +468,10 @@ def test_a_street_office_is_a_government_body_and_a_street_is_not():
     orgs = _orgs(ex)
     assert orgs["闵行区江川路街道"].type == "GovernmentBody"
     assert not [n for n in orgs if n.endswith("街道") and n != "闵行区江川路街道"]
+
+
+def test_media_in_a_breadcrumb_a_source_line_and_a_dated_opening():
+    ex = _ex("您的位置: 钱塘网 > 新闻中心 > 综合新闻\n来源:华夏金融报\n\n浙江商务新闻网 6月10日,华南智能装备产业联盟成立。")
+    orgs = _orgs(ex)
+    assert orgs["钱塘网"].type == "Organization" and "浙江商务新闻网" in orgs
+    assert "华夏金融报" in orgs

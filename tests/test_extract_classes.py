@@ -391,3 +391,87 @@ def test_members_named_inside_counted_groups_after_baokuo():
     m = _stmts(ex, "memberOf")
     assert {("江滨区委组织部", "江滨党建联盟", "active"), ("江滨管理局", "江滨党建联盟", "active")} <= m
     assert not any(s[0] == "江滨投资集团" for s in m)
+
+
+# ---------------------------------------------------------------- memberships by the shape of the sentence
+
+
+def test_a_body_and_a_list_joined_by_a_membership_word_are_memberships():
+    ex = _ex(
+        "川渝物流产业联盟成立，重庆港务集团有限公司、四川航空股份有限公司、成都交投集团有限公司共同参与组建。"
+        "华南智能装备产业联盟新增东莞汇川精工有限公司、广州明泰新材料股份有限公司两家会员。"
+        "浙南模具行业协会公布首批成员名单，其中温州片区有温州精锐模具有限公司、乐清宏达机械有限公司等12家企业。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert {("四川航空股份有限公司", "川渝物流产业联盟", "active"), ("成都交投集团有限公司", "川渝物流产业联盟", "active")} <= m
+    assert ("广州明泰新材料股份有限公司", "华南智能装备产业联盟", "active") in m
+    assert {("温州精锐模具有限公司", "浙南模具行业协会", "active"), ("乐清宏达机械有限公司", "浙南模具行业协会", "active")} <= m
+
+
+def test_by_shape_an_intent_makes_it_planned_and_onlookers_are_no_members():
+    ex = _ex(
+        "东莞汇川精工有限公司、广州明泰新材料股份有限公司等企业有意向加入华南智能装备产业联盟。"
+        "温州市经信局、温州精锐模具有限公司、乐清宏达机械有限公司负责人出席浙南模具行业协会年会。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert ("东莞汇川精工有限公司", "华南智能装备产业联盟", "planned") in m
+    assert not {x for x in m if x[1] == "浙南模具行业协会"}
+
+
+def test_a_verb_before_a_model_span_is_not_part_of_the_name():
+    ex = _ex("华南智能装备产业联盟目前已汇聚东莞汇川精工有限公司、广州明泰新材料股份有限公司等40余家企业。")
+    assert "东莞汇川精工有限公司" in _orgs(ex) and not [n for n in _orgs(ex) if n.startswith("汇聚")]
+
+
+def test_parks_are_industrial_parks_and_only_science_parks_are_science_parks():
+    ex = _ex(
+        "福州软件园、闽侯县新材料产业园和浙南大学科技园签约。江门大学科技城与台州湾产业园区签约。"
+        "各地商务部门和重点产业园区要加强合作。"
+    )
+    orgs = _orgs(ex)
+    assert orgs["福州软件园"].type == "IndustrialPark" and orgs["闽侯县新材料产业园"].type == "IndustrialPark"
+    assert orgs["浙南大学科技园"].type == "SciencePark" and orgs["江门大学科技城"].type == "SciencePark"
+    assert "台州湾产业园区" in orgs and "台州湾产业园" not in orgs  # 产业园|区 is one park, not one inside another
+    assert not [n for n in orgs if "重点" in n]
+
+
+def test_by_shape_relative_clause_next_sentence_and_a_body_as_member():
+    ex = _ex(
+        "华南智能装备产业联盟召开年会。今年加入华南智能装备产业联盟“大家庭”的还有东莞汇川精工有限公司、广州明泰新材料股份有限公司。"
+        "经审议，联盟新吸收8家单位。分别为：佛山顺德精密铸造有限公司、中山华立电气有限公司。"
+        "会上，肇庆市五金行业商会成为理事单位。"
+    )
+    m = _stmts(ex, "memberOf")
+    assert ("广州明泰新材料股份有限公司", "华南智能装备产业联盟", "active") in m
+    assert {("佛山顺德精密铸造有限公司", "华南智能装备产业联盟", "active"), ("中山华立电气有限公司", "华南智能装备产业联盟", "active")} <= m
+    assert ("肇庆市五金行业商会", "华南智能装备产业联盟", "active") in m
+
+
+def test_by_shape_an_initiative_is_not_a_membership():
+    ex = _ex("经过温州市台办和温州市工商联的发起和筹备，温台工商协进会正式成立。")
+    assert not {x for x in _stmts(ex, "memberOf") if x[1] == "温台工商协进会"}
+
+
+def test_no_figure_for_a_team_formed_or_a_plants_capacity_and_a_dateline_ends_a_name():
+    ex = _ex(
+        "新华社杭州5月8日电 华南智能装备产业联盟组建了20人专家团队。"
+        "东莞汇川精工有限公司年产150万套精密模具，年产值达3亿元。"
+    )
+    figures = {(f.about.name, f.value, f.unit) for f in ex.figures}
+    assert ("东莞汇川精工有限公司", 3, "亿元") in figures
+    assert not {x for x in figures if x[2] in ("人", "万套", "套")}
+    assert "华南智能装备产业联盟" in _orgs(ex) and not [n for n in _orgs(ex) if n.startswith("日电")]
+
+
+def test_a_street_office_is_a_government_body_and_a_street_is_not():
+    ex = _ex("闵行区江川路街道、吴泾镇和紫竹高新区共同签约。各街道要加强管理，街道两旁绿树成荫。")
+    orgs = _orgs(ex)
+    assert orgs["闵行区江川路街道"].type == "GovernmentBody"
+    assert not [n for n in orgs if n.endswith("街道") and n != "闵行区江川路街道"]
+
+
+def test_media_in_a_breadcrumb_a_source_line_and_a_dated_opening():
+    ex = _ex("您的位置: 钱塘网 > 新闻中心 > 综合新闻\n来源:华夏金融报\n\n浙江商务新闻网 6月10日,华南智能装备产业联盟成立。")
+    orgs = _orgs(ex)
+    assert orgs["钱塘网"].type == "Organization" and "浙江商务新闻网" in orgs
+    assert "华夏金融报" in orgs

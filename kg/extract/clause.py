@@ -30,7 +30,7 @@ SEPARATOR_WIDTH = 42  # the longest separator: 26 for a bracket, 16 for 等…�
 _OPENS_SHORT_FORM = re.compile(r"\((?:以下)?(?:简称|下称)?$")  # at most 5 characters
 _CARRIES = re.compile(r"(?:并且|并|还|也|又|随后|进而)")
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
-_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|着手|争取|力争|待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,10}(?:吸纳|加入|入盟|入会|建设|成立|引进|签约|打造|组建))")
+_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|筹备|着手|争取|力争|有意|意向|待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,10}(?:吸纳|加入|入盟|入会|建设|成立|引进|签约|打造|组建))")
 _SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?(?:表示|称|介绍|透露|指出)")
 _PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来|下一步")
 

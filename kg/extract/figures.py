@@ -76,14 +76,20 @@ def find_figures(doc: Document, found: Found, statements=()) -> list[Figure]:
     for s in doc.sentences:
         if not any(c.isdigit() for c in s.key):
             continue
+        counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         for f in _sentence_figures(doc, s, found):
             _count_of_list(f, bodies)
+            if f.measure == "memberCount" and id(f.about) in counted:
+                continue  # 共有45家成员单位，包括…C、D等4个街道
+            counted |= {id(f.about)} if f.measure == "memberCount" else set()
             if _sensible(f.metric):
                 out.setdefault((id(f.about), f.metric, f.value, f.unit, f.period), f)  # a repeated figure once
     return list(out.values())
 
 
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的)|(?:的|和|及|与|等|之|在)$")
+# not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
+# figure of the body), a plant's capacity (年产150万套: a project's, not the organization's)
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))|(?:的|和|及|与|等|之|在|了)$")
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:

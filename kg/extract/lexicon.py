@@ -15,6 +15,7 @@ __all__ = [
     "KIND_OF_TYPE",
     "BOUNDARY_WORDS",
     "GENERIC_WORDS",
+    "KIND_WORDS",
     "TIME_WORDS",
     "LEGAL_FORMS",
 ]
@@ -73,6 +74,7 @@ SUFFIXES: dict[str, str] = {
     "署": "GovernmentBody",
     "办公室": "GovernmentBody",
     "办事处": "GovernmentBody",
+    "街道": "GovernmentBody",  # 周家渡街道: the street office; 各街道, 街道两旁 stay generic
     "海关": "GovernmentBody",
     "总商会": "ChamberOfCommerce",
     "商会": "ChamberOfCommerce",
@@ -102,13 +104,14 @@ SUFFIXES: dict[str, str] = {
     "众创空间": "MakerSpace",
     "科技园": "SciencePark",
     "科学园": "SciencePark",
-    "软件园": "SciencePark",
+    "软件园": "IndustrialPark",
+    "大学科技城": "SciencePark",
     "生物城": "IndustrialPark",
     "科技城": "IndustrialPark",
     "基金小镇": "IndustrialPark",
     "科学城": "SciencePark",
     "创业园": "SciencePark",
-    "产业园": "SciencePark",
+    "产业园": "IndustrialPark",
     "经济技术开发区": "IndustrialPark",
     "高新技术产业开发区": "IndustrialPark",
     "开发区": "IndustrialPark",
@@ -237,9 +240,12 @@ BOUNDARY_WORDS = frozenset(
     牵手 联袂 结对 结盟 加盟 入盟 入会 退出 隶属 属于 来自 包含 涵盖 汇聚 集结 云集 汇集 新引进
     推出 争取 投向 构成 组成 身上 搬进 搬到 迁到 打到 来到 找到 得到 收到 拿到 送到 转入 融入 进到 轮流到 负责 叫 名为 称为 举行 昨 当选 单位 设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
     希望 表示 指出 介绍 理事长 副理事长 董事长 总经理 秘书长 局长 书记 院长 校长 会长 主席 召集人
-    首任 首届 两大 三大 四大 五大 六大 十大 省市
+    日电 首任 首届 两大 三大 四大 五大 六大 十大 省市 第一批 第二批 第三批 新一批 这批 该批
     """.split()
 )
+
+# Kinds of body, not names, after a conjunction: 工信部门和|重点|产业园区 names no park.
+KIND_WORDS = frozenset("重点 相关 有关 各类 主要 骨干 其他 周边 省级 市级 国家级 各级 全部".split())
 
 # Words too common to make a name on their own (科技协会 is generic, 青海科技协会 is not).
 GENERIC_WORDS = frozenset(

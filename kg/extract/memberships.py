@@ -20,6 +20,7 @@ from bisect import bisect_left
 
 from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, evidence, span_of
 from kg.extract.orgs import Mention
+from kg.extract.shapes import find_by_shape, is_guide
 
 __all__ = ["find_memberships"]
 
@@ -33,6 +34,7 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     _listed(st, out)
     _founded(st, out)
     _signed_into(st, out)
+    find_by_shape(st, out)  # last: only where the wording rules found nothing
 
 
 def _items_of_groups(st: SentenceView, start: int) -> list[Mention]:
@@ -59,7 +61,7 @@ def _signed_into(st: SentenceView, out: list[Statement]) -> None:
             continue  # A与B签约 signs with B; only 进行Y签约 signs into the alliance Y
         y = ys[0]
         for x in st.orgs(st.clause_start(y.i), y.i):
-            if x.ent is not y.ent and x.ent.is_org and not _is_guide(st, x):
+            if x.ent is not y.ent and x.ent.is_org and not is_guide(st, x):
                 add_statement(out, x, "memberOf", y, st, span_of(x, y, (m.start(), m.end())), st.status(m.start()), role="成员单位")
 
 
@@ -229,7 +231,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         if y is None:
             continue
         for x in st.orgs(y.j if not ys and y.i < lead.start() else 0, v.start()):
-            if x.ent is y.ent or _is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
+            if x.ent is y.ent or is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
@@ -238,7 +240,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         ys = [x for x in st.at(v.end()) if x.ent.type in BODIES]
         founders = st.list_before(v.start(), st.clause_start(v.start()))
         if v.group(1):  # A、B等企业和C、D等园区共同发起倡议，拟成立Y: every organization of the clause
-            founders = [x for x in st.orgs(st.clause_start(v.start()), v.start()) if not _is_guide(st, x) and not _AFTER_DENG.search(key, max(0, x.i - 5), x.i)]
+            founders = [x for x in st.orgs(st.clause_start(v.start()), v.start()) if not is_guide(st, x) and not _AFTER_DENG.search(key, max(0, x.i - 5), x.i)]
         elif founders and not _JUST_BEFORE.fullmatch(key, founders[-1].j, v.start()):
             founders = []
         status = "planned" if v.group(2) else st.status(v.start())
@@ -249,7 +251,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         v = _FORMED.search(key, m.end(), m.end() + 246)  # within 240 characters (a long list of founders), or not at all
         if not v or v.start() - m.end() > 240:
             continue
-        ys = [x for x in [st.last_org(0, m.start(), lambda x: not _is_guide(st, x) and x.ent.how != "byline", st.orgs_of(_COLLAB_BODIES))] if x is not None]
+        ys = [x for x in [st.last_org(0, m.start(), lambda x: not is_guide(st, x) and x.ent.how != "byline", st.orgs_of(_COLLAB_BODIES))] if x is not None]
         if not ys:  # 由A、B共同发起的Y ; 由A、B等29家单位发起成立了Y
             ys = [x for x in st.at(v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))) if x.ent.type in BODIES]
         if ys and not CLAUSE.search(key, m.end(), v.start()):
@@ -257,7 +259,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             if lead and max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0 and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB)):
                 continue  # 由 A 牵头组建 Y: handled above
             for x in st.orgs(m.end(), v.start()):
-                if _is_guide(st, x):
+                if is_guide(st, x):
                     continue
                 add_statement(out, x, "memberOf", ys[-1], st, span_of(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="牵头单位" if lead else "成员单位")
 
@@ -332,15 +334,7 @@ def _list_before_deng(st: SentenceView, start: int, end: int) -> list[Mention]:
     return []
 
 
-_GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 
-
-def _is_guide(st: SentenceView, x: Mention) -> bool:
-    """True when ``x`` guides rather than joins: X指导, 在X指导下, X、Y担任指导单位 (every item of the list)."""
-    if _GUIDES_AFTER.match(st.key, x.j):
-        return True
-    run = st.list_after(x.i)
-    return len(run) > 1 and run[0].i == x.i and _GUIDES_AFTER.match(st.key, run[-1].j) is not None
 # A(、B)(共同)发起成立 Y ; A、B等共同发起倡议，拟成立 Y (group 1: the proposal; group 2: not yet founded)
 _FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
 _AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")  # A、B等首批示范园区: the kind of the list, not one more founder

@@ -17,10 +17,11 @@ import os
 import re
 
 from kg.extract.document import Document
-from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES, suffix_of
+from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, suffix_of
 
 __all__ = ["model_spans", "model_enabled", "span_type"]
 
+_NAME_START = re.compile(r"全|国|省|市|区|首|[一二三四五六七八九十两]|单位|理事|董事|总|秘书|局|书|院|校|会|主席|召集")
 # words a model span may start with that are not part of the name: verbs, adverbs, prepositions
 _LEADING = tuple(sorted(
     "助力 依托 打造 持续 推动 支持 联合 携手 引进 吸引 落户 入驻 加入 成立 组建 发起 牵头 来自 位于 包括 囊括 网罗 涵盖 "
@@ -28,6 +29,11 @@ _LEADING = tuple(sorted(
     "首批 已 也 均 则 签约 签署 签订 走进 参观 调研 考察 服务 对接 合作".split(),
     # one character only where no name starts with it: not 新 (新疆), 同 (同济), 现 (现代), 携 (携程), 暨 (暨南大学), 共 (共青团)
     key=len, reverse=True,
+))
+# and the verbs that end a rule name on its left (汇聚A、B ; 依托A建设): two characters or more, not the
+# words a name may start with (全国…, 国内…, 首届…)
+_LEADING = tuple(sorted(
+    set(_LEADING) | {w for w in BOUNDARY_WORDS if len(w) > 1 and not _NAME_START.match(w)}, key=len, reverse=True
 ))
 _TRAILING = ("等", "的", "了", "和", "与", "及")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})

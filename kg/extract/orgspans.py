@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import GENERIC_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES, suffix_of
+from kg.extract.lexicon import GENERIC_WORDS, KIND_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES, suffix_of
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
@@ -138,6 +138,8 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
                 break
         if not core or THIS_ONE.fullmatch(key, core[0].start, a):
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
+        if len(core) > 1 and core[-1].text in KIND_WORDS and core[-2].text in ("和", "及", "与", "以及"):
+            continue
         if suf == "中心" and ends_at(_FACILITY_CENTRE, key, b) or suf == "政府" and not (ends_at(_GOVERNED_PLACE, key, a) or core[-1].pos == "ns"):
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         if suf == "系" and not re.search("大学|学院", key[core[0].start : a]):
@@ -307,7 +309,7 @@ def pick(cands: list[Cand]) -> list[tuple[Cand, bool]]:
         if not clash:
             taken.append(c)
             owner.update(dict.fromkeys(range(c.i, c.j), c))
-        elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j for t in clash):
+        elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j + 1 for t in clash):  # …产业园|区 is one
             if not any((n.i, n.j) == (c.i, c.j) for n in nested):
                 nested.append(c)
     return [(c, False) for c in taken] + [(c, True) for c in nested]

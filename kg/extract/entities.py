@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
 
 from kg.extract.known import KnownEntity
 from kg.extract.lexicon import ORG_TYPES
 from kg.text import name_key
 
-__all__ = ["Ent", "Mention", "Chain", "Found", "Cover"]
+if TYPE_CHECKING:
+    from kg.extract.document import Document, Sentence
+
+__all__ = ["Ent", "Mention", "Chain", "Found", "Cover", "Collected"]
 
 
 @dataclass(eq=False)
@@ -90,3 +94,22 @@ class Cover:
         if self.empty or a >= b:
             return any(m.i < b and a < m.j for m in ms)
         return 1 in self.at[a:b]
+
+
+class Collected(Protocol):
+    """What the linking and reference passes read and change of the article's collector
+    (:class:`kg.extract.orgs.Builder`), so they need not import the module that calls them."""
+
+    doc: Document
+    by_key: dict[str, Ent]
+    mentions: dict[int, list[Mention]]
+    anaphors: dict[int, set[tuple[int, int]]]
+    word_ends: dict[int, bytes]
+    covers: dict[int, Cover]
+    by_char: dict[str, list[Sentence]] | None
+
+    def written(self, s: Sentence, i: int, j: int) -> str: ...
+
+    def merge(self, e: Ent, into: Ent) -> None: ...
+
+    def promote_named(self) -> None: ...

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from kg.extract.document import Sentence
-from kg.extract.entities import Cover, Ent, Mention
+from kg.extract.entities import Collected, Cover, Ent, Mention
 from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES
 from kg.extract.shortforms import NameIndex, abbreviate, company_short_forms, drops_qualifiers, in_order, is_initials, is_short_form, is_tail
 from kg.extract.tokens import Tokens
 from kg.text import name_key
-
-if TYPE_CHECKING:
-    from kg.extract.orgs import Builder
 
 __all__ = ["link_names"]
 
@@ -21,7 +17,7 @@ _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;�
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
 
 
-def link_names(bld: Builder) -> None:
+def link_names(bld: Collected) -> None:
     """Declared short forms, then short forms linked to their full names, then derived aliases."""
     declared_short_forms(bld)
     link_short_forms(bld)
@@ -29,7 +25,7 @@ def link_names(bld: Builder) -> None:
     derived_aliases(bld)
 
 
-def declared_short_forms(bld: Builder) -> None:
+def declared_short_forms(bld: Collected) -> None:
     """A short form the article declares, FULL（简称“X”）, FULL（以下简称X）or FULL（X）with X made of
     FULL's characters in order (国家科学及技术委员会（国科会）), names FULL wherever it is written."""
     done: set[tuple[int, str]] = set()
@@ -51,7 +47,7 @@ def declared_short_forms(bld: Builder) -> None:
                 add_alias_mentions(bld, full, form, declared=True)
 
 
-def link_short_forms(bld: Builder) -> None:
+def link_short_forms(bld: Collected) -> None:
     ents = list(dict.fromkeys(bld.by_key.values()))
     full = NameIndex([e for e in ents if not e.generic and e.is_org])  # a short form holds its full name's characters
     for e in ents:
@@ -79,7 +75,7 @@ def link_short_forms(bld: Builder) -> None:
             bld.merge(e, targets[0])
 
 
-def derived_aliases(bld: Builder) -> None:
+def derived_aliases(bld: Collected) -> None:
     """Short forms the article uses for a full name: legal form dropped, quoted part."""
     for e in list(dict.fromkeys(bld.by_key.values())):
         if e.generic or e.known or not e.is_org or not e.mentions:
@@ -100,7 +96,7 @@ def derived_aliases(bld: Builder) -> None:
                 bld.merge(other, e)  # 与讯邦智联签约 names 深圳市讯邦智联科技股份有限公司
             add_alias_mentions(bld, e, f)
 
-def add_alias_mentions(bld: Builder, e: Ent, form: str, declared: bool = False) -> None:
+def add_alias_mentions(bld: Collected, e: Ent, form: str, declared: bool = False) -> None:
     """Mentions of ``e`` wherever the article writes ``form`` on its own; ``form`` becomes an alias if it does.
 
     A generic form (园区) is only taken when the article ``declared`` it as the short form; a
@@ -132,7 +128,7 @@ def add_alias_mentions(bld: Builder, e: Ent, form: str, declared: bool = False) 
     if written:
         e.aliases.setdefault(form, written)
 
-def sentences_holding(bld: Builder, form: str) -> list[Sentence]:
+def sentences_holding(bld: Collected, form: str) -> list[Sentence]:
     """The sentences holding every character of ``form`` may hold it: those holding its rarest one."""
     if bld.by_char is None:
         bld.by_char = {}

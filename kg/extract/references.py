@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
-from kg.extract.entities import Cover, Ent, Mention
+from kg.extract.entities import Collected, Cover, Ent, Mention
 from kg.extract.lexicon import SUFFIXES
 from kg.extract.shortforms import abbreviate
 from kg.text import name_key
-
-if TYPE_CHECKING:
-    from kg.extract.orgs import Builder
 
 __all__ = ["ANAPHOR", "resolve_references"]
 
@@ -20,7 +16,7 @@ ANAPHOR = re.compile("|".join(ANAPHORS))
 _COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")
 
 
-def resolve_references(bld: Builder) -> Ent | None:
+def resolve_references(bld: Collected) -> Ent | None:
     """The home park (and what refers to it), then bare type words that refer back; returns the home park."""
     home = home_park(bld)
     if home:
@@ -30,7 +26,7 @@ def resolve_references(bld: Builder) -> Ent | None:
     return home
 
 
-def home_park(bld: Builder) -> Ent | None:
+def home_park(bld: Collected) -> Ent | None:
     ents = [e for e in dict.fromkeys(bld.by_key.values()) if not e.generic and e.mentions]
     parks = [e for e in ents if e.type == "IndustrialPark" or e.type == "SciencePark" and e.how != "chain"]
     if not parks:
@@ -38,7 +34,7 @@ def home_park(bld: Builder) -> Ent | None:
     # the park named most often (an industrial park on a tie), then the one named first
     return max(parks, key=lambda e: (len(e.mentions), e.type == "IndustrialPark", tuple(-x for x in min((m.sent, m.i) for m in e.mentions))))
 
-def park_references(bld: Builder, home: Ent) -> None:
+def park_references(bld: Collected, home: Ent) -> None:
     """Bare 园区 is the home park; 园区机关 (or <park alias>机关) is that park's 管委会."""
     govs = [e for e in dict.fromkeys(bld.by_key.values()) if e.type == "GovernmentBody" and e.mentions]
     bare = re.compile(bare_park_words(home))
@@ -80,7 +76,7 @@ def bare_park_words(home: Ent) -> str:
     words = {"园区"} | {sf for sf, t in SUFFIXES.items() if t == home.type and abbreviate(home.key).endswith(sf) and len(sf) >= 2}
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
-def anaphora(bld: Builder) -> None:
+def anaphora(bld: Collected) -> None:
     """A bare 联盟 / 协会 / 孵化器 … refers to the last organization of that type named before it,
     one whose name ends in the same word first (联盟 → …产业联盟 rather than a later …联合体)."""
     last: dict[str, Ent] = {}
@@ -113,7 +109,7 @@ def anaphora(bld: Builder) -> None:
             ent.aliases.setdefault(word, bld.written(s, a, b))
         ms.sort(key=lambda m: (m.i, -m.j))
 
-def owned_generic(bld: Builder, home: Ent | None) -> None:
+def owned_generic(bld: Collected, home: Ent | None) -> None:
     """Keep a generic name that belongs to the park (园区科学技术协会, 生物园区管委会); drop the rest."""
     refs = {"园区"} | ({home.key, *home.aliases, *re.findall(r"[^|]+", bare_park_words(home))} if home else set())
     for e in list(dict.fromkeys(bld.by_key.values())):

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import convert_ner_model as cv  # noqa: E402
+
 from kg.extract import ner  # noqa: E402
 
 

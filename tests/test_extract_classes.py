@@ -8,7 +8,6 @@ must still leave alone.
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
 
 from kg.extract import KnownEntities, extract, extract_text

@@ -15,7 +15,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 from kg.extract.dictionary import Buckets, cache_dir

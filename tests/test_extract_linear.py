@@ -13,15 +13,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 from kg.extract import extract_text
 from kg.extract.document import MAX_EVIDENCE, MAX_RUN, MAX_SENTENCE
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from bench_extract import article, company_list, flat_line  # noqa: E402
-
+from bench_extract import article, company_list  # noqa: E402
 
 _COUNT = """
 import cProfile, pstats, sys
@@ -116,9 +114,9 @@ def test_bounded_searches_reach_as_far_as_a_match_can(module, pattern, reach):
 
 
 def test_patterns_searched_back_from_a_position_reach_no_further_than_assumed():
-    from kg.extract.orgspans import ENDING_WIDTH
     from kg.extract.figures import _METRIC_STRIP
     from kg.extract.grants import _BEFORE_GRANT
+    from kg.extract.orgspans import ENDING_WIDTH
 
     assert all(_reach(p) <= width for p, width in ENDING_WIDTH.items())
     # repeated pieces: the window grows until a match starts further in than one piece reaches

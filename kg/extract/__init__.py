@@ -28,8 +28,6 @@ from typing import Any
 
 from kg import __version__
 from kg.errors import KgError
-from kg.progress import Progress, reporter
-from kg.files import check_output, check_stem, read_regular, stem_problem, write_atomic
 from kg.extract.candidates import build_candidates, dump_candidates
 from kg.extract.document import Document
 from kg.extract.figures import Figure, find_figures
@@ -37,6 +35,8 @@ from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.orgs import Chain, Ent, find_entities
 from kg.extract.reading import ArticleError, decode, read_article
 from kg.extract.relations import Statement, find_statements
+from kg.files import check_output, check_stem, read_regular, stem_problem, write_atomic
+from kg.progress import Progress, reporter
 
 __all__ = [
     "Extraction",

@@ -7,7 +7,16 @@ import re
 from kg.extract.document import Sentence
 from kg.extract.entities import Collected, Cover, Ent, Mention
 from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES
-from kg.extract.shortforms import NameIndex, abbreviate, company_short_forms, drops_qualifiers, in_order, is_initials, is_short_form, is_tail
+from kg.extract.shortforms import (
+    NameIndex,
+    abbreviate,
+    company_short_forms,
+    drops_qualifiers,
+    in_order,
+    is_initials,
+    is_short_form,
+    is_tail,
+)
 from kg.extract.tokens import Tokens
 from kg.text import name_key
 

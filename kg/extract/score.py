@@ -200,7 +200,8 @@ def from_facts(facts, org_types: Iterable[str]) -> Predicted:
 
 def read_gold(path) -> dict[str, Any]:
     """A gold annotation file as a dict (see the module docstring)."""
-    import yaml
     from pathlib import Path
+
+    import yaml
 
     return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}

@@ -183,7 +183,7 @@ def test_push_reports_its_end_to_end_rate_beside_the_sending_rate(oxigraph_serve
         catch_exceptions=False,
     )
     assert r.exit_code == 0, r.output
-    report = json.loads(r.output)
+    report = json.loads(r.stdout)
     assert 0 < report["sending_seconds"] <= report["seconds"]
     assert report["triples_per_second"] == pytest.approx(report["triples"] / report["seconds"], rel=0.01)
     assert report["sending_triples_per_second"] >= report["triples_per_second"]

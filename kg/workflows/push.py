@@ -102,8 +102,7 @@ def push_store(store_path: Path | str, endpoint: str, *, ontology: bool = True, 
     total = len(store) - (0 if ontology else sum(1 for _ in store.quads_for_pattern(None, None, None, onto)))
     triples = sent = requests = 0
     sending = 0.0
-    report = reporter(progress)  # after each request: "push", triples sent of the total
-    report("push", 0, total, "triples")
+    report = reporter(progress)  # after each data request (none before: a refusal is one line alone)
     with HttpClient(user=user, password=password, auth=auth, timeout=timeout, retries=retries) as http:
         if graphs:  # one cheap request first: a wrong password or a missing grant fails before any data is sent
             http.request("HEAD", _graph_url(endpoint, graphs[0].value), ok=(400, 404, 405, 406, 501))

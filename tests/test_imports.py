@@ -170,3 +170,32 @@ def test_a_mistyped_term_is_an_error():
         PARK["membercount"]
     with pytest.raises(AttributeError, match="read-only"):
         PARK.memberCount = "x"
+
+
+def _command_bodies() -> dict[str, int]:
+    """Every click command or group in kg/cli → the lines of its body, the docstring left out."""
+    sizes = {}
+    for path in sorted((ROOT / "kg" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            decorators = [ast.unparse(d) for d in node.decorator_list]
+            if not any(".command(" in d or ".group(" in d for d in decorators):
+                continue
+            body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+            sizes[f"{path.name}:{node.name}"] = body[-1].end_lineno - body[0].lineno + 1 if body else 0
+    return sizes
+
+
+def test_every_cli_command_is_a_thin_layer():
+    """Issue 14: a command parses, makes one library call and renders, in at most 15 lines."""
+    import click
+
+    from kg.cli import cli
+
+    def count(c: click.Command) -> int:
+        return 1 + sum(count(s) for s in c.commands.values()) if isinstance(c, click.Group) else 1
+
+    sizes = _command_bodies()
+    assert len(sizes) == count(cli)  # every command was found
+    assert {name: n for name, n in sizes.items() if n > 15} == {}

@@ -41,6 +41,25 @@ class BuildReport:
     seconds: float
     counts: dict[str, Any] = field(default_factory=dict)
 
+    def as_json(self) -> dict[str, Any]:
+        """The report as ``kg build --format json`` prints it."""
+        return {"store": self.store, "built": not self.noop, "seconds": round(self.seconds, 3), "counts": self.counts}
+
+    def summary(self) -> str:
+        """The line ``kg build`` ends with: what the store now holds."""
+        c = self.counts
+        if self.noop:
+            triples = c.get("triples", "?")
+            return f"up to date: {self.store} already holds these facts ({triples} triples); --force to rebuild"
+        types = ", ".join(f"{k} {v}" for k, v in c["entities_by_type"].items())
+        ms = ", ".join(f"{k} {v}" for k, v in c["memberships"].items())
+        return (
+            f"built {self.store} in {self.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities "
+            f"({types}); "
+            f"{c['statements']} statements: memberships ({ms}), {c['relations']} relations, {c['chains']} chain(s), "
+            f"{c['indicators']} indicators; {c['triples']} triples"
+        )
+
 
 @dataclass(slots=True)
 class _Job:

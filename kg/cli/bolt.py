@@ -93,17 +93,21 @@ def status(data_dir: Path | None, fmt: str) -> None:
     from kg.graphdb import GraphDb
 
     st, stale = GraphDb(data_dir).status()
+    running = st is not None and st.bolt_running
     if fmt == "json":
-        running = st is not None and st.bolt_running
         emit_json({"running": running, **({"bolt_uri": st.bolt_uri, **asdict(st)} if st else {}), "stale": stale})
-        sys.exit(0 if running else 1)
+    else:
+        click.echo(_status_line(st, stale))
+    sys.exit(0 if running else 1)
+
+
+def _status_line(st, stale: str | None) -> str:
+    """`kg graphdb status` in words: running and where, or what is not running."""
     if st is None:
-        click.echo(_not_running(stale) + "; start it with `kg graphdb start`")
-        sys.exit(1)
+        return _not_running(stale) + "; start it with `kg graphdb start`"
     if not st.bolt_running:
-        click.echo(f"FalkorDB runs (pid {st.pid}) but its Bolt server does not: `kg graphdb start` starts it again")
-        sys.exit(1)
-    click.echo(f"running (pid {st.pid}, Bolt server pid {st.bolt_pid}): {_where(st)}")
+        return f"FalkorDB runs (pid {st.pid}) but its Bolt server does not: `kg graphdb start` starts it again"
+    return f"running (pid {st.pid}, Bolt server pid {st.bolt_pid}): {_where(st)}"
 
 
 def _not_running(stale: str | None) -> str:

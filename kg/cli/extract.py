@@ -83,27 +83,17 @@ def extract(
     explicit = ctx.get_parameter_source("facts_dir") != click.core.ParameterSource.DEFAULT
     known = None if no_graph else graph_names(facts_dir, required=explicit)
     protected = ((facts_dir, "facts directory"), (facts_dir.parent / "sources", "sources directory"))
-    result = extract_file(
-        article,
-        output,
-        known=known,
-        meta_path=meta_path,
-        stem=stem,
-        force=force,
-        protected=protected,
-        progress=progress,
-    )
+    result = extract_file(article, output, known=known, meta_path=meta_path, stem=stem, force=force,
+                          protected=protected, progress=progress)
+    _said(result, output, fmt)
+
+
+def _said(result, output: Path | None, fmt: str) -> None:
+    """What `kg extract` found: the candidates and a summary line, or (--format json) one object."""
     if fmt == "json":
-        emit_json(
-            {
-                "article": result.article,
-                "output": result.output,
-                "encoding": result.encoding,
-                "seconds": round(result.seconds, 3),
-                "counts": result.counts,
-                **({"candidates": result.text} if output is None else {}),
-            }
-        )
+        candidates = {"candidates": result.text} if output is None else {}
+        emit_json({"article": result.article, "output": result.output, "encoding": result.encoding,
+                   "seconds": round(result.seconds, 3), "counts": result.counts, **candidates})
         return
     if output is None:
         click.echo(result.text, nl=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 import click
@@ -68,40 +67,13 @@ def push(
     """
     from kg.workflows.push import push_store
 
-    r = push_store(
-        config.store_path,
-        endpoint,
-        ontology=not no_ontology,
-        user=user,
-        password=os.environ.get("KG_SPARQL_PASSWORD", ""),
-        auth=auth,
-        timeout=timeout,
-        chunk=chunk,
-        progress=progress,
-        prune_query_url=prune_query or None,
-    )
+    password = os.environ.get("KG_SPARQL_PASSWORD", "")
+    r = push_store(config.store_path, endpoint, ontology=not no_ontology, user=user, password=password, auth=auth,
+                   timeout=timeout, chunk=chunk, progress=progress, prune_query_url=prune_query or None)
     if fmt == "json":
-        emit_json(
-            {
-                **dataclasses.asdict(r),
-                "seconds": round(r.seconds, 3),
-                "sending_seconds": round(r.sending_seconds, 3),
-                "triples_per_second": round(r.triples_per_second),
-                "sending_triples_per_second": round(r.sending_triples_per_second),
-            }
-        )
-        return
-    click.echo(
-        f"pushed {r.graphs} graph(s), {r.triples:,} triples ({r.bytes / 1e6:.1f} MB, {r.requests} request(s)) "
-        f"to {r.endpoint} "
-        f"in {r.seconds:.2f} s: {r.triples_per_second:,.0f} triples/s end to end, "
-        f"{r.sending_triples_per_second:,.0f} triples/s sending ({r.sending_seconds:.2f} s)"
-    )
-    if prune_query:
-        click.echo(
-            f"removed {len(r.removed)} graph(s) of documents the store no longer has"
-            + "".join(f"\n  {g}" for g in r.removed)
-        )
+        emit_json(r.as_json())
+    else:
+        click.echo(r.summary(pruned=bool(prune_query)))
 
 
 __all__ = ["push"]

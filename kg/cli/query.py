@@ -50,31 +50,9 @@ def build(config: Config, facts_dir: Path, sources_dir: Path | None, force: bool
         facts_dir, config.store_path, sources=sources_dir, force=force, shacl=not no_shacl, progress=progress
     )
     if fmt == "json":
-        emit_json(
-            {
-                "store": report.store,
-                "built": not report.noop,
-                "seconds": round(report.seconds, 3),
-                "counts": report.counts,
-            }
-        )
+        emit_json(report.as_json())
     else:
-        click.echo(_build_summary(report, config.store_path))
-
-
-def _build_summary(report, store: Path) -> str:
-    """The line `kg build` ends with: what the store now holds."""
-    c = report.counts
-    if report.noop:
-        return f"up to date: {store} already holds these facts ({c.get('triples', '?')} triples); --force to rebuild"
-    types = ", ".join(f"{k} {v}" for k, v in c["entities_by_type"].items())
-    ms = ", ".join(f"{k} {v}" for k, v in c["memberships"].items())
-    return (
-        f"built {store} in {report.seconds:.2f} s: {c['documents']} document(s), {c['entities']} entities "
-        f"({types}); "
-        f"{c['statements']} statements: memberships ({ms}), {c['relations']} relations, {c['chains']} chain(s), "
-        f"{c['indicators']} indicators; {c['triples']} triples"
-    )
+        click.echo(report.summary())
 
 
 @cli.command()

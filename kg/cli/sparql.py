@@ -76,19 +76,19 @@ def sparql(
     is the union of all source documents (and the ontology). SPARQL Update is refused.
     """
     from kg import sparql as sp
-    from kg.queries.result import Report, Table
 
     text = _query_text(query, file)
-    res = sp.run(
-        config.store_path,
-        text,
-        fmt=fmt,
-        graph=graph,
-        timeout=timeout,
-        allow_service=allow_service,
-        table=True,
-        max_memory=max_memory,
-    )
+    res = sp.run(config.store_path, text, fmt=fmt, graph=graph, timeout=timeout, allow_service=allow_service,
+                 table=True, max_memory=max_memory)
+    _echo_result(res)
+    if res.empty:
+        sys.exit(1)
+
+
+def _echo_result(res) -> None:
+    """An ASK answer as true/false, rows as a table, any other format as the endpoint's text."""
+    from kg.queries.result import Report, Table
+
     if res.fmt == "rows" and res.boolean is not None:
         click.echo("true" if res.boolean else "false")
     elif res.fmt == "rows":
@@ -96,8 +96,6 @@ def sparql(
     else:
         out = res.body.decode("utf-8")
         click.echo(out, nl=not out.endswith("\n"))
-    if res.empty:
-        sys.exit(1)
 
 
 @cli.command()
@@ -183,19 +181,9 @@ def serve(
     from kg.server import serve as run_server
 
     token = _write_options(ctx, writable, token, allowed_hosts)
-    run_server(
-        config.store_path,
-        host=host,
-        port=port,
-        timeout=timeout,
-        max_rows=max_rows,
-        workers=workers,
-        writable=writable,
-        allow_service=allow_service,
-        max_memory=max_memory,
-        token=token,
-        allowed_hosts=allowed_hosts,
-    )
+    run_server(config.store_path, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+               writable=writable, allow_service=allow_service, max_memory=max_memory, token=token,
+               allowed_hosts=allowed_hosts)
 
 
 def _write_options(ctx: click.Context, writable: bool, token: str | None, allowed_hosts: tuple[str, ...]) -> str | None:

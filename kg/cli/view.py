@@ -76,19 +76,8 @@ def view(
     if sum(x is not None for x in (around, community, chain)) > 1:
         raise click.UsageError("use one of --around, --community and --chain")
     start = time.perf_counter()
-    v = write_view(
-        config.store,
-        output,
-        around=around,
-        depth=depth,
-        community=community,
-        chain=chain,
-        types=types,
-        predicates=predicates,
-        status=status,
-        english=english,
-        max_nodes=None if force else MAX_NODES,
-    )
+    v = write_view(config.store, output, around=around, depth=depth, community=community, chain=chain, types=types,
+                   predicates=predicates, status=status, english=english, max_nodes=None if force else MAX_NODES)
     _said(v, output, time.perf_counter() - start, fmt)
     if open_:
         click.launch(str(output.resolve()))

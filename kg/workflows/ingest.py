@@ -26,6 +26,9 @@ leading outside is refused). With ``dry_run`` nothing is written; the report hol
 Staging directories live in the system's temporary directory, named after the process that
 made them (pid and start time); the next ingest removes those whose process is gone, and
 the temporary and backup files a killed run left beside the facts.
+
+The ingest lock is ``flock`` on the facts directory itself, not filelock: filelock cannot lock a
+directory (IsADirectoryError), and a lock file would add a file to the user's facts directory.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 import urllib.parse
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kg.model.terms import DOCUMENTS, ONTOLOGY_IRI
@@ -58,6 +58,29 @@ class PushReport:
     def sending_triples_per_second(self) -> float:
         """Triples over the time spent in the data requests alone (network and the server's write)."""
         return self.triples / self.sending_seconds if self.sending_seconds else 0.0
+
+    def as_json(self) -> dict:
+        """The report as ``kg push --format json`` prints it: rates rounded."""
+        return {
+            **asdict(self),
+            "seconds": round(self.seconds, 3),
+            "sending_seconds": round(self.sending_seconds, 3),
+            "triples_per_second": round(self.triples_per_second),
+            "sending_triples_per_second": round(self.sending_triples_per_second),
+        }
+
+    def summary(self, pruned: bool = False) -> str:
+        """What was sent, how fast; with ``pruned``, the document graphs removed."""
+        line = (
+            f"pushed {self.graphs} graph(s), {self.triples:,} triples ({self.bytes / 1e6:.1f} MB, "
+            f"{self.requests} request(s)) to {self.endpoint} "
+            f"in {self.seconds:.2f} s: {self.triples_per_second:,.0f} triples/s end to end, "
+            f"{self.sending_triples_per_second:,.0f} triples/s sending ({self.sending_seconds:.2f} s)"
+        )
+        if not pruned:
+            return line
+        removed = "".join(f"\n  {g}" for g in self.removed)
+        return f"{line}\nremoved {len(self.removed)} graph(s) of documents the store no longer has{removed}"
 
 
 def _chunks(quads: Iterator, size: int) -> Iterator[list]:

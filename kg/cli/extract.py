@@ -89,26 +89,13 @@ def extract(
 
 
 def _said(result, output: Path | None, fmt: str) -> None:
-    """What `kg extract` found: the candidates and a summary line, or (--format json) one object."""
+    """What `kg extract` found: the candidates and the report's summary line, or (--format json) the report."""
     if fmt == "json":
-        candidates = {"candidates": result.text} if output is None else {}
-        emit_json({"article": result.article, "output": result.output, "encoding": result.encoding,
-                   "seconds": round(result.seconds, 3), "counts": result.counts, **candidates})
+        emit_json(result.as_json())
         return
     if output is None:
         click.echo(result.text, nl=False)
-    click.echo(_extract_summary(result, output), err=output is None)
-
-
-def _extract_summary(result, output: Path | None) -> str:
-    """The line `kg extract` ends with: what it found and where it wrote it."""
-    c = result.counts
-    dropped = f"; {c['dropped']} item(s) dropped: quote not found back in the text" if c["dropped"] else ""
-    return (
-        f"{result.article}: {c['entities']} new entities, {c['known']} known, {c['memberships']} memberships, "
-        f"{c['relations']} relations, {c['chains']} chain(s), {c['indicators']} indicators → "
-        f"{output or 'standard output'} ({result.encoding}, {result.seconds:.2f} s){dropped}"
-    )
+    click.echo(result.summary(), err=output is None)
 
 
 @cli.command()
@@ -149,30 +136,10 @@ def ingest(
 
 
 def _ingest_lines(r, store: Path, fmt: str) -> list[str]:
-    """What `kg ingest` says it did (or would do)."""
-    added = ", ".join(f"{v} {k}" for k, v in r.added.items())
-    skipped = ", ".join(f"{v} {k}" for k, v in r.skipped.items() if v)
-    verb = "would add" if r.dry_run else "added"
-    out = [f"{verb} to {r.target}: {added}" + (f"; skipped: {skipped}" if skipped else "")]
-    if r.resolved:
-        out.append(
-            f"already in the graph ({len(r.resolved)}): "
-            + ", ".join(a if a == b else f"{a} → {b}" for a, b in sorted(r.resolved.items()))
-        )
-    if r.source_installed:
-        out.append(f"{verb} the article and its metadata under {r.sources}")
-    out += [f"note: {note}" for note in r.notes]
-    if r.diff is not None:
-        from kg.render import render
+    """What `kg ingest` says it did (or would do): the report's summary, with its diff rendered."""
+    from kg.render import render
 
-        out.append(render(r.diff.report, fmt, width=table_width()))
-    if r.build is not None:
-        c = r.build.counts
-        out.append(
-            f"rebuilt {store} in {r.build.seconds:.2f} s: {c['entities']} entities, {c['statements']} statements, "
-            f"{c.get('triples', '?')} triples"
-        )
-    return out
+    return r.summary(store, None if r.diff is None else render(r.diff.report, fmt, width=table_width()))
 
 
 @cli.command()

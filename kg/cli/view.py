@@ -84,20 +84,9 @@ def view(
 
 
 def _said(v, output: Path, seconds: float, fmt: str) -> None:
-    """What `kg view` wrote: a line and its notes, or (--format json) one object."""
+    """What `kg view` wrote: the view's summary lines, or (--format json) its report."""
     if fmt == "json":
-        emit_json(
-            {
-                "output": output,
-                "title": v.title,
-                "mode": v.mode,
-                "entities": len(v.nodes),
-                "relations": len(v.edges),
-                "seconds": round(seconds, 3),
-                "notes": v.notes,
-            }
-        )
+        emit_json(v.as_json(output, seconds))
         return
-    click.echo(f"wrote {output}: {v.title} — {len(v.nodes)} entities, {len(v.edges)} relations ({seconds:.2f} s)")
-    for note in v.notes:
-        click.echo(f"note: {note}")
+    for line in v.summary(output, seconds):
+        click.echo(line)

@@ -224,6 +224,22 @@ class ExtractResult:
     text: str
     output: Path | None
 
+    def summary(self) -> str:
+        """The line `kg extract` ends with: what it found and where it wrote it."""
+        c = self.counts
+        dropped = f"; {c['dropped']} item(s) dropped: quote not found back in the text" if c["dropped"] else ""
+        return (
+            f"{self.article}: {c['entities']} new entities, {c['known']} known, {c['memberships']} memberships, "
+            f"{c['relations']} relations, {c['chains']} chain(s), {c['indicators']} indicators → "
+            f"{self.output or 'standard output'} ({self.encoding}, {self.seconds:.2f} s){dropped}"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as `kg extract --format json` prints it (the candidates inline when not written to a file)."""
+        candidates = {"candidates": self.text} if self.output is None else {}
+        return {"article": self.article, "output": self.output, "encoding": self.encoding,
+                "seconds": round(self.seconds, 3), "counts": self.counts, **candidates}
+
 
 def extract_file(
     article: Path | str,

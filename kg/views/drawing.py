@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kg.model.classes import ancestors
@@ -51,6 +52,16 @@ class View:
     graph: Any = None  # the networkx MultiDiGraph drawn
     # the groups of a big view (kg.views.cluster); empty: no summary
     clusters: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self, output: Path, seconds: float) -> list[str]:
+        """The lines `kg view` prints after writing the page to ``output`` in ``seconds``."""
+        return [f"wrote {output}: {self.title} — {len(self.nodes)} entities, {len(self.edges)} relations "
+                f"({seconds:.2f} s)", *(f"note: {note}" for note in self.notes)]
+
+    def as_json(self, output: Path, seconds: float) -> dict[str, Any]:
+        """What `kg view --format json` prints."""
+        return {"output": output, "title": self.title, "mode": self.mode, "entities": len(self.nodes),
+                "relations": len(self.edges), "seconds": round(seconds, 3), "notes": self.notes}
 
     def data(self) -> dict[str, Any]:
         """The JSON-ready payload of the page."""

@@ -41,7 +41,6 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,28 +54,13 @@ from kg.progress import Progress, notifier
 from kg.stores.embedded import DEFAULT_STORE, StoreDir
 from kg.workflows.diff import DiffResult, diff
 from kg.workflows.ingest_read import Candidates, check_shape, read_candidates, source_text
+from kg.workflows.ingest_report import IngestReport
 from kg.workflows.ingest_select import SECTIONS, final_items, resolve, select
 
 __all__ = ["ingest", "diff", "IngestReport", "DiffResult"]
 
 _STAGE = "kg-ingest-"
 _CHECKED = "candidates.yaml"  # the name the candidates file is checked under, whatever its own
-
-
-@dataclass
-class IngestReport:
-    """What ingest did (or, with ``dry_run``, would do)."""
-
-    target: Path
-    source_installed: bool
-    added: dict[str, int]
-    resolved: dict[str, str]  # candidate entity id -> the known entity it names
-    skipped: dict[str, int]
-    dry_run: bool = False
-    build: Any = None
-    diff: DiffResult | None = None
-    notes: list[str] = field(default_factory=list)
-    sources: Path | None = None
 
 
 # ------------------------------------------------------------------------------ staging

@@ -148,7 +148,8 @@ def extract_text(
     report("extract: relations and figures", n, n, "characters")
     used = {id(st.subject) for st in statements} | {id(st.object) for st in statements if st.object}
     entities = found.ents + [e for e in extra if id(e) in used]
-    ex = Extraction(stem, doc, entities, statements, figures, found.chains, article, encoding, meta or default_meta(stem, doc))
+    ex = Extraction(stem, doc, entities, statements, figures, found.chains, article, encoding,
+                    meta or default_meta(stem, doc))
     ex.seconds = time.perf_counter() - t0
     return ex
 
@@ -176,7 +177,8 @@ def graph_names(facts_dir: Path | str, *, required: bool = True) -> KnownEntitie
     d = Path(facts_dir)
     if required and not d.is_dir():
         what = "not a directory" if d.exists() else "no such directory"
-        raise KgError(f"--facts {d}: {what}; give the facts directory of your graph, or --no-graph to extract with the rules only")
+        raise KgError(f"--facts {d}: {what}; give the facts directory of your graph, or --no-graph to extract with the "
+                      f"rules only")
     return KnownEntities.from_facts(d)
 
 
@@ -251,4 +253,5 @@ def extract_file(
     text, counts = candidates_text(ex, known)
     if real_out is not None:
         _write(real_out, text)
-    return ExtractResult(Path(article), ex.encoding, time.perf_counter() - t0, counts, text, Path(output) if output else None)
+    return ExtractResult(Path(article), ex.encoding, time.perf_counter() - t0, counts, text, Path(output)
+                         if output else None)

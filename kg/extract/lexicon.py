@@ -219,7 +219,8 @@ KIND_OF_TYPE: dict[str, str] = {
 }
 
 # Legal-form endings dropped to find a company's short form (金诃藏药集团有限公司 → 金诃藏药).
-LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团",
+               "公司")
 
 # Words that end a name on its left: verbs, prepositions and adverbs that introduce organizations.
 BOUNDARY_WORDS = frozenset(
@@ -263,7 +264,8 @@ GENERIC_WORDS = frozenset(
 )
 
 # Time expressions that are never part of a name.
-TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 过去 今年 去年 明年 上半年 下半年 近日 日前 目前 当前 近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())
+TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 过去 今年 去年 明年 上半年 下半年 近日 日前 目前 当前 "
+                       "近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())
 
 
 _SUFFIXES_LONGEST_FIRST = sorted(SUFFIXES, key=len, reverse=True)

@@ -6,8 +6,8 @@ Predictions per article: the distinct names of its ``org`` and ``company`` spans
 through the boundary filters being compared (``clean``: edge punctuation and a leading verb
 or preposition stripped; ``min3``: at least 3 characters; ``merge``: a name whose characters
 occur in order in a longer predicted name becomes that name's alias); scored like
-scripts/eval_extract.py (kg.extract.score: exact names, and alias-aware). Prints P / R / F1 per directory and filter set, over all directories, and
-with --verbose what was missed or spurious.
+scripts/eval_extract.py (kg.extract.score: exact names, and alias-aware). Prints P / R / F1 per
+directory and filter set, over all directories, and with --verbose what was missed or spurious.
 
     python scripts/eval_ner.py                       # the self-written sets and real/dev
     python scripts/eval_ner.py --dir path/to/real/dev --verbose
@@ -136,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         if "real/test" in d.resolve().as_posix():
             print(f"{d}: the held-out test set is never read here", file=sys.stderr)
             return 2
-    print(f"{'set':<12}{'texts':>6}{'gold':>6}  " + "  ".join(f"{f + ' (P R F1)':<21}" for f in args.filters) + "  (alias-aware; exact in brackets)")
+    print(f"{'set':<12}{'texts':>6}{'gold':>6}  " + "  ".join(f"{f + ' (P R F1)':<21}" for f in args.filters)
+          + "  (alias-aware; exact in brackets)")
     total: dict[str, tuple[Score, Score]] = {}
     details = []
     for d in dirs:

@@ -318,7 +318,8 @@ def test_kg_extract_bad_input_is_one_line_exit_1(tmp_path, content):
 
 
 def test_kg_extract_5mb_article_finishes_with_candidates(tmp_path):
-    """A 5 MB article (every sentence distinct) is read, extracted and written; the time is in scripts/bench_extract.py."""
+    """A 5 MB article (every sentence distinct) is read, extracted and written; the time is in
+    scripts/bench_extract.py."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from bench_extract import article
 
@@ -363,6 +364,7 @@ def test_source_meta_option(tmp_path):
 
 
 def test_extract_help_does_not_import_jieba():
-    code = "from kg.cli import cli\ntry:\n    cli(['extract', '--help'], prog_name='kg')\nexcept SystemExit:\n    pass\nimport sys\nprint('jieba' in sys.modules)"
+    code = ("from kg.cli import cli\ntry:\n    cli(['extract', '--help'], prog_name='kg')\nexcept SystemExit:\n    "
+            "pass\nimport sys\nprint('jieba' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "False"

@@ -189,7 +189,8 @@ def _read_meta(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as e:
-        raise KgError(f"{path}: cannot read source metadata: {' '.join(str(e).split()) or 'nested too deeply'}") from None
+        why = " ".join(str(e).split()) or "nested too deeply"
+        raise KgError(f"{path}: cannot read source metadata: {why}") from None
     if not isinstance(data, dict) or "id" not in data or "title" not in data:
         raise KgError(f"{path}: source metadata must be a mapping with at least id and title")
     return {k: (str(v) if k == "date" and v is not None else v) for k, v in data.items()}

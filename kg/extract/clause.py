@@ -37,8 +37,8 @@ _PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹
                                 r"待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|"
                                 r"计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,10}(?:吸纳|加入|入盟|入会|建设|成立|引进|"
                                 r"签约|打造|组建))")
-_SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))"
-                     r"?(?:表示|称|介绍|透露|指出)")
+_SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?"
+                     r"(?:表示|称|介绍|透露|指出)")
 _PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来|下一步")
 
 
@@ -154,7 +154,8 @@ class SentenceView:
         return self._of_types[types]
 
     def last_org(self, a: int, b: int, ok=None, among: Spans | None = None) -> Mention | None:
-        """``[m for m in self.orgs(a, b) if ok(m)][-1]`` (or None), looking back from ``b``; ``among`` a narrower index."""
+        """``[m for m in self.orgs(a, b) if ok(m)][-1]`` or None, looking back from ``b``;
+        ``among``: a narrower index."""
         return next((m for m in (among or self._orgs).backward(a, b) if m.j <= b and (ok is None or ok(m))), None)
 
     def last_orgs(self, a: int, b: int, n: int) -> list[Mention]:
@@ -205,9 +206,8 @@ class SentenceView:
             for m in self._orgs.items:
                 self._sums.append(self._sums[-1] + m.j - m.i)
         lo, hi = self._orgs.bounds(a, b)
-        return self._sums[hi] - self._sums[lo] - sum(m.j - m.i
-                                                     for m in self._orgs.starting(max(a, b - self._orgs.longest), b)
-                                                     if m.j > b)
+        over = sum(m.j - m.i for m in self._orgs.starting(max(a, b - self._orgs.longest), b) if m.j > b)
+        return self._sums[hi] - self._sums[lo] - over
 
     def body_before(self, pos: int, exclude: tuple[Mention, ...] = (),
                     kinds: frozenset[str] = BODIES) -> Mention | None:
@@ -217,8 +217,8 @@ class SentenceView:
         sentence — an alliance's members are 会员 too, so 入会 alone does not look further back)."""
         skip = {id(x.ent) for x in exclude}
         if kinds != BODIES:
-            named = self._last_body(pos, lambda x: x.ent.type in kinds and id(x.ent) not in skip, self._bodies
-                                    if kinds <= BODIES else self.mentions)
+            named = self._last_body(pos, lambda x: x.ent.type in kinds and id(x.ent) not in skip,
+                                    self._bodies if kinds <= BODIES else self.mentions)
             recent = self.recent.last(kinds, skip) if "Alliance" in kinds or "PartyBuildingCommunity" in kinds else None
             if named or recent:
                 return named if named else Mention(self.s.index, pos, pos, recent, "implicit")

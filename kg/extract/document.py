@@ -161,7 +161,8 @@ _DOUBLED_COMMA = re.compile(",(?=[、,])")
 
 
 def _without_doubled_commas(key: str, offs: list[int]) -> tuple[str, list[int]]:
-    """The key without the comma mirrors insert before a 、 or another comma (A,、B ; 部署,,充分): a list stays one clause."""
+    """The key without the comma mirrors insert before a 、 or another comma (A,、B ; 部署,,充分): a list stays one
+    clause."""
     if ",、" not in key and ",," not in key:
         return key, offs
     drop = {m.start() for m in _DOUBLED_COMMA.finditer(key)}
@@ -181,8 +182,8 @@ class Document:
     def from_raw(cls, raw: str) -> Document:
         text, offsets = _normalize(raw)
         doc = cls(raw=raw, text=text, raw_offsets=offsets)
-        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets)) | set(_run_cuts(text))
-                      | set(_line_ends(raw, doc.raw_offsets)) | {len(text)})
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets))
+                      | set(_run_cuts(text)) | set(_line_ends(raw, doc.raw_offsets)) | {len(text)})
         ends = sorted({*ends, *(c for a, b in zip([0, *ends], ends) if b - a > MAX_SENTENCE
                                 for c in _clause_cuts(text, a, b))})
         pos = 0
@@ -216,6 +217,7 @@ class Document:
             start -= 1
         # keep a closing bracket or quote whose opening one is kept
         for o, c in ("（）", "()", "《》"):
-            if end < len(self.text) and self.text[end] == c and self.text[start:end].count(o) > self.text[start:end].count(c):
+            if (end < len(self.text) and self.text[end] == c
+                and self.text[start:end].count(o) > self.text[start:end].count(c)):
                 end += 1
         return start, end

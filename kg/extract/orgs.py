@@ -40,7 +40,8 @@ from kg.extract.known import KnownEntities
 from kg.extract.lexicon import SUFFIXES
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
-from kg.extract.orgspans import THIS_ONE, Cand, ends_at, extra_cands, pick, sentence_cands
+from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
+from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
 from kg.extract.tokens import Tokens
 from kg.text import name_key

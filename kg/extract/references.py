@@ -1,4 +1,5 @@
-"""Reference pass: the home park (the park named most often), bare 园区 and 园区机关 that refer to it, and bare 联盟 / 协会 … that refer back."""
+"""Reference pass: the home park (the park named most often), bare 园区 and 园区机关 that refer to it, and bare 联盟 /
+协会 … that refer back."""
 
 from __future__ import annotations
 

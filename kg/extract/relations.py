@@ -101,7 +101,8 @@ def _with_objects(st: SentenceView, out: list[Statement]) -> None:
         for trig, pred in _WITH_OBJECT.items():
             t = st.find(trig, m.end())
             named = st.named_length(m.end(), t) if t > 0 else 0
-            if t < 0 or t - m.end() - named > 30 or st.clause_start(t) > m.end() or any(0 <= st.find(v, m.end()) <= t - len(v) for v in ("共建", "协同建设")):
+            if (t < 0 or t - m.end() - named > 30 or st.clause_start(t) > m.end()
+                or any(0 <= st.find(v, m.end()) <= t - len(v) for v in ("共建", "协同建设"))):
                 continue
             objs = st.list_before(t, m.end())  # 与产业园运营主体C签约 is with C
             if not objs:
@@ -133,7 +134,8 @@ def _signing_ceremony(st: SentenceView, out: list[Statement]) -> None:
 
 
 def _verb_objects(st: SentenceView, out: list[Statement]) -> None:
-    """X 签约/对接/共建/推荐/指导 Y; a clause without a subject that co-builds takes the parties of a signing before it."""
+    """X 签约/对接/共建/推荐/指导 Y; a clause without a subject that co-builds takes the parties of a signing before
+    it."""
     key = st.key
     for trig, pred in _VERB_OBJECT.items():
         for m in re.finditer(trig, key):
@@ -295,7 +297,8 @@ class _Context:
 
 def find_statements(doc: Document, found: Found,
                     known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
-    """Memberships and relations in ``doc``, and the non-organization entities they point to (qualifications, events)."""
+    """Memberships and relations in ``doc``, and the non-organization entities they point to (qualifications,
+    events)."""
     out: list[Statement] = []
     new_ents: dict[str, Ent] = {}
     known = known or KnownEntities([])

@@ -16,15 +16,15 @@ import re
 from kg.extract.clause import BODIES, SentenceView, Statement, add_statement, span_of
 from kg.extract.orgs import Mention
 
-__all__ = ["find_by_shape", "is_guide"]
+__all__ = ["find_by_shape", "is_guide", "list_before_deng"]
 
 # the membership class: strong words make one name a member, weak ones need a list of two or more
 _STRONG = r"加入|入盟|入会|加盟|成员|会员|理事单位|理事长单位|会长单位|发起单位|牵头单位"
 _WEAK = r"发起|组成|组建|吸纳|吸收|涵盖|囊括|包括|包含|汇聚|集聚|聚集|共建|共同签署|联合签署"
 _WORD = re.compile(f"({_STRONG})|{_WEAK}")
 # an organization that only looks on, hosts or guides is no member (出席, 见证, 主办, 指导…)
-_ONLOOKER = re.compile(r"出席|见证|致辞|主办|承办|协办|支持|指导|主管|领导|嘉宾|到场|参会|参加会议|观摩|调研|考察|授牌|"
-                       r"揭牌")
+_ONLOOKER = re.compile(r"出席|见证|致辞|主办|承办|协办|支持|指导|主管|领导|嘉宾|到场|"
+                       r"参会|参加会议|观摩|调研|考察|授牌|揭牌")
 _INTENT = re.compile(r"将|拟|计划|意向|筹|准备|有意|申请|争取")
 _GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 
@@ -68,7 +68,8 @@ def _add(st: SentenceView, out: list[Statement], members: list[Mention], body: M
 
 
 def _continued(st: SentenceView, out: list[Statement]) -> None:
-    """分别为：A、B、C。 opening a sentence: the members the sentence before counted, of the body the article speaks of."""
+    """分别为：A、B、C。 opening a sentence: the members the sentence before counted, of the body the article speaks
+    of."""
     m = _CONTINUES.match(st.key)
     run = st.list_after(m.end()) if m and st.topic is not None and st.topic.type in BODIES else []
     if len(run) > 1 and run[0].i == m.end() and not any(x.is_membership and x.sent == st.s.index
@@ -126,3 +127,16 @@ def _body_near(st: SentenceView, pos: int, a: int, b: int, members: list[Mention
         return prev[-1]
     nxt = [x for x in bodies.starting(b, st.clause_end(b + 1)) if ok(x)] if b < len(st.key) else []
     return nxt[0] if nxt else None
+
+
+_DENG = re.compile("等")
+
+
+def list_before_deng(st: SentenceView, start: int, end: int) -> list[Mention]:
+    """The run of organizations that ends in 等 inside ``[start, end)``: A、B、C等来自…的35家园区 → A, B, C."""
+    key = st.key
+    for d in reversed([m.start() for m in _DENG.finditer(key, start, end)]):
+        run = st.list_before(d, start)
+        if run and run[-1].j == d and (len(run) > 1 or run[0].i == start):
+            return run
+    return []

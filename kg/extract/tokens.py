@@ -52,7 +52,8 @@ class Word:
         return self.pos in _PROPER_POS or not (self.generic or self.pos in _VERBISH_POS)
 
     def is_letters(self) -> bool:
-        """Chinese characters, or ASCII letters and digits with a letter in a name's style (GreenH2, 5G; not 5GWh, 2024)."""
+        """Chinese characters, or ASCII letters and digits with a letter in a name's style (GreenH2, 5G; not 5GWh,
+        2024)."""
         if not all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() for c in self.text):
             return False
         return not self.text[0].isdigit() or (self.text.isascii() and any(c.isalpha() for c in self.text)
@@ -131,14 +132,17 @@ class Tokens:
                                                     "j") and len(left.text) == 1 and right.pos in ("n", "ns", "nz")
         if w[k].text in BOUNDARY_WORDS:
             return False
-        if w[k].pos in ("d", "ad", "q", "zg") and (left.pos in _PROPER_POS or left.pos == "j") and left.is_letters() and right.pos.startswith("n"):
+        if (w[k].pos in ("d", "ad", "q", "zg") and (left.pos in _PROPER_POS or left.pos == "j") and left.is_letters()
+            and right.pos.startswith("n")):
             return True  # 宁波甬(j)|钧(q)|伺服电机
-        if w[k].pos.startswith("m") and w[k].text.startswith("第") and left.text.endswith(SUFFIX_ENDS) and right.is_letters():
+        if (w[k].pos.startswith("m") and w[k].text.startswith("第") and left.text.endswith(SUFFIX_ENDS)
+            and right.is_letters()):
             return True  # 自然资源部|第一|海洋研究所, 中国电子科技集团公司|第十四|研究所: a numbered unit of a body
         if w[k].pos in ("d", "a",
                         "ad") and left.text.endswith(_LEGAL_ENDS) and right.text in ("支行", "分行", "分公司"):
             return True  # 洛阳银行股份有限公司|高新(d)|支行: a branch's place
-        if len(w[k].text) == 1 and w[k].pos in ("q", "zg") and w[k].text not in _MEASURE_CHARS and right.is_letters() and word_freq(w[k].text + right.text):
+        if (len(w[k].text) == 1 and w[k].pos in ("q", "zg") and w[k].text not in _MEASURE_CHARS and right.is_letters()
+            and word_freq(w[k].text + right.text)):
             return True  # 江南大学|物(zg)|联网|工程学院: the piece starts a word jieba knows (物联网)
         if w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and right.pos in ("n", "nr", "nrt", "nz",
                                                                                    "yg") and right.is_letters():
@@ -190,7 +194,9 @@ class Tokens:
 
     def _bracketed_place_before(self, j: int) -> bool:
         w = self.words
-        return j >= 4 and w[j - 1].text in (")", "）") and w[j - 3].text in ("(", "（") and 2 <= len(w[j - 2].text) <= 4 and w[j - 2].is_letters() and not self.is_boundary(j - 2) and not self.is_boundary(j - 4)
+        return (j >= 4 and w[j - 1].text in (")", "）") and w[j - 3].text in ("(", "（")
+                and 2 <= len(w[j - 2].text) <= 4 and w[j - 2].is_letters() and not self.is_boundary(j - 2)
+                and not self.is_boundary(j - 4))
 
     def span_words(self, i: int, j: int) -> list[Word]:
         """The words overlapping key span ``[i, j)``."""

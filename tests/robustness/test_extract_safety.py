@@ -200,7 +200,8 @@ def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10, 10, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10, 10, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def _zip(text: str = "园区" * 2000) -> bytes:
@@ -225,12 +226,14 @@ BINARIES = {
     "random-high-bytes": random.Random(4).randbytes(16000).translate(bytes(0x81 + b % 0x7E for b in range(256))),
     "utf16-bom-and-noise": _utf16_noise(),  # decodes as UTF-16
     "png": _png(),
-    "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 40 /Filter /FlateDecode >>\nstream\n" + zlib.compress(ARTICLE_TEXT.encode()) + b"\nendstream\nendobj\n%%EOF\n",
+    "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 40 /Filter /FlateDecode >>\nstream\n"
+    + zlib.compress(ARTICLE_TEXT.encode()) + b"\nendstream\nendobj\n%%EOF\n",
     "pdf-all-ascii": b"%PDF-1.1\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] "
                      b"/Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
     "zip-docx": _zip(),
     "gzip": __import__("gzip").compress(ARTICLE_TEXT.encode()),
-    "text-then-binary-after-64k": (ARTICLE_TEXT * 100).encode()[:100_000].decode("utf-8", "ignore").encode() + random.Random(5).randbytes(4096),
+    "text-then-binary-after-64k": (ARTICLE_TEXT * 100).encode()[:100_000].decode("utf-8", "ignore").encode()
+    + random.Random(5).randbytes(4096),
     "elf": b"\x7fELF\x02\x01\x01" + bytes(200),
     "sqlite": b"SQLite format 3\x00" + bytes(200),
 }
@@ -250,7 +253,8 @@ def test_binary_data_is_refused_as_not_text(work, data):
 
 def test_every_real_article_is_still_text_in_every_encoding_it_may_come_in():
     """No false alarm: the annotated articles in UTF-8, GB18030, UTF-16 and UTF-8 with a BOM."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.rglob("*.txt"))] + [(ROOT / "seeds" / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8")]
+    texts = ([p.read_text(encoding="utf-8") for p in sorted(DATA.rglob("*.txt"))]
+             + [(ROOT / "seeds" / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8")])
     assert len(texts) > 50
     for text in texts:
         for enc in ("utf-8", "gb18030", "utf-16", "utf-8-sig"):

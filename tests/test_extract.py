@@ -318,8 +318,8 @@ def test_kg_extract_bad_input_is_one_line_exit_1(tmp_path, content):
 
 
 def test_kg_extract_5mb_article_finishes_with_candidates(tmp_path):
-    """A 5 MB article (every sentence distinct) is read, extracted and written; the time is in
-    scripts/bench_extract.py."""
+    """A 5 MB article (every sentence distinct) is read, extracted
+    and written; the time is in scripts/bench_extract.py."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from bench_extract import article
 

@@ -161,8 +161,8 @@ _DOUBLED_COMMA = re.compile(",(?=[、,])")
 
 
 def _without_doubled_commas(key: str, offs: list[int]) -> tuple[str, list[int]]:
-    """The key without the comma mirrors insert before a 、 or another comma (A,、B ; 部署,,充分): a list stays one
-    clause."""
+    """The key without the comma mirrors insert before a 、 or
+    another comma (A,、B ; 部署,,充分): a list stays one clause."""
     if ",、" not in key and ",," not in key:
         return key, offs
     drop = {m.start() for m in _DOUBLED_COMMA.finditer(key)}

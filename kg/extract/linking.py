@@ -1,5 +1,5 @@
-"""Linking pass: short forms an article declares or derives (简称, legal form dropped, initials, tails) name the full
-organization."""
+"""Linking pass: short forms an article declares or derives (简称,
+legal form dropped, initials, tails) name the full organization."""
 
 from __future__ import annotations
 

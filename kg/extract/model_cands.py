@@ -53,8 +53,8 @@ def model_enabled() -> bool:
 
 
 def span_type(name: str, label: str) -> str | None:
-    """The class of a model span by its ending (…联盟 → Alliance), else by the model's label; None: not an
-    organization."""
+    """The class of a model span by its ending (…联盟 → Alliance),
+    else by the model's label; None: not an organization."""
     suffix = suffix_of(name)
     if suffix is not None and len(name) > len(suffix):
         return SUFFIXES[suffix]

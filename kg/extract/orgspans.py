@@ -107,8 +107,8 @@ def _title_spans(key: str) -> list[tuple[int, int]]:
 
 
 def ends_at(pattern: re.Pattern, key: str, end: int) -> bool:
-    """``pattern.search(key, 0, end)`` for a pattern of :data:`ENDING_WIDTH`, looking back only as far as a match
-    reaches."""
+    """``pattern.search(key, 0, end)`` for a pattern of
+    :data:`ENDING_WIDTH`, looking back only as far as a match reaches."""
     return pattern.search(key, max(0, end - ENDING_WIDTH[pattern]), end) is not None
 
 

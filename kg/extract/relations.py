@@ -134,8 +134,8 @@ def _signing_ceremony(st: SentenceView, out: list[Statement]) -> None:
 
 
 def _verb_objects(st: SentenceView, out: list[Statement]) -> None:
-    """X 签约/对接/共建/推荐/指导 Y; a clause without a subject that co-builds takes the parties of a signing before
-    it."""
+    """X 签约/对接/共建/推荐/指导 Y; a clause without a subject
+    that co-builds takes the parties of a signing before it."""
     key = st.key
     for trig, pred in _VERB_OBJECT.items():
         for m in re.finditer(trig, key):
@@ -297,8 +297,8 @@ class _Context:
 
 def find_statements(doc: Document, found: Found,
                     known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
-    """Memberships and relations in ``doc``, and the non-organization entities they point to (qualifications,
-    events)."""
+    """Memberships and relations in ``doc``, and the non-organization
+    entities they point to (qualifications, events)."""
     out: list[Statement] = []
     new_ents: dict[str, Ent] = {}
     known = known or KnownEntities([])

@@ -68,8 +68,8 @@ def _add(st: SentenceView, out: list[Statement], members: list[Mention], body: M
 
 
 def _continued(st: SentenceView, out: list[Statement]) -> None:
-    """分别为：A、B、C。 opening a sentence: the members the sentence before counted, of the body the article speaks
-    of."""
+    """分别为：A、B、C。 opening a sentence: the members the
+    sentence before counted, of the body the article speaks of."""
     m = _CONTINUES.match(st.key)
     run = st.list_after(m.end()) if m and st.topic is not None and st.topic.type in BODIES else []
     if len(run) > 1 and run[0].i == m.end() and not any(x.is_membership and x.sent == st.s.index

@@ -193,8 +193,8 @@ class NameIndex:
                 self._postings.setdefault((f.type, c), []).append(n)
 
     def holding(self, key: str, type_: str) -> list:
-        """The names of type ``type_`` (in the order given) whose key or abbreviation holds every character of
-        ``key``."""
+        """The names of type ``type_`` (in the order given) whose
+        key or abbreviation holds every character of ``key``."""
         if not key:
             return [self.full[n] for n in self._of_type.get(type_, ())]
         need = frozenset(key)

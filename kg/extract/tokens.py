@@ -52,8 +52,8 @@ class Word:
         return self.pos in _PROPER_POS or not (self.generic or self.pos in _VERBISH_POS)
 
     def is_letters(self) -> bool:
-        """Chinese characters, or ASCII letters and digits with a letter in a name's style (GreenH2, 5G; not 5GWh,
-        2024)."""
+        """Chinese characters, or ASCII letters and digits with a
+        letter in a name's style (GreenH2, 5G; not 5GWh, 2024)."""
         if not all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() for c in self.text):
             return False
         return not self.text[0].isdigit() or (self.text.isascii() and any(c.isalpha() for c in self.text)

@@ -41,9 +41,8 @@ PARKS_WIDE = PARKS_NARROW + (
 )
 # Words the model sometimes takes into an organization's left edge (a verb or preposition before it).
 LEADING = re.compile(
-    r"^(?:助力|依托|打造|推动|推動|推进|推進|支持|联合|聯合|携手|攜手|组织|組織|牵头|牽頭|加入|成立|引进|引進|引导|"
-    r"引導|"
-    r"吸引|服务|服務|围绕|圍繞|通过|通過|根据|根據|协调|協調|指导|指導|对接|對接|邀请|邀請|简称|簡稱|"
+    r"^(?:助力|依托|打造|推动|推動|推进|推進|支持|联合|聯合|携手|攜手|组织|組織|牵头|牽頭|加入|成立|引进|引進|"
+    r"引导|引導|吸引|服务|服務|围绕|圍繞|通过|通過|根据|根據|协调|協調|指导|指導|对接|對接|邀请|邀請|简称|簡稱|"
     r"与|與|和|及|由|在|对|對|向|为|為|经|經|被|据|據|将|將|把|给|給|同|跟|从|從|于|於|至|到)+"
 )
 _EDGE_PUNCT = "「」『』“”‘’\"'《》〈〉()（）[]【】,，、。:：;；!！?？·-—…"
@@ -161,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             total[f] = (ta + a, te + e)
         label = "real/" + d.name if d.parent.name == "real" else d.name
         print(f"{label:<12}{len(golds):>6}{n_gold:>6}  " + "  ".join(_cell(*row[f]) for f in args.filters))
-    print(f"{'ALL':<12}{'':>6}{total[args.filters[0]][0].n_gold:>6}  " + "  ".join(_cell(*total[f])
-                                                                                   for f in args.filters))
+    print(f"{'ALL':<12}{'':>6}{total[args.filters[0]][0].n_gold:>6}  "
+          + "  ".join(_cell(*total[f]) for f in args.filters))
     if args.verbose:
         for stem, missed in details:
             print(f"\n== {stem}")

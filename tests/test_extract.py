@@ -358,9 +358,8 @@ def test_source_meta_option(tmp_path):
     r = CliRunner().invoke(cli, ["extract", str(art), "-o", str(out), "--source-meta", str(meta), "--no-graph"],
                            catch_exceptions=False)
     assert r.exit_code == 0
-    assert yaml.safe_load(out.read_text(encoding="utf-8"))["extraction"]["meta"] == {"id": "suzhou-2024-06",
-                                                                                     "title": "苏州工业园区科创简讯",
-                                                                                     "date": "2024-06"}
+    meta = yaml.safe_load(out.read_text(encoding="utf-8"))["extraction"]["meta"]
+    assert meta == {"id": "suzhou-2024-06", "title": "苏州工业园区科创简讯", "date": "2024-06"}
 
 
 def test_extract_help_does_not_import_jieba():

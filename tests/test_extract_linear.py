@@ -143,8 +143,8 @@ def test_normalizing_an_article_in_pieces_is_normalizing_it_whole(piece):
         got_text, got_offsets = _normalize(raw, piece)
         assert got_text == want_text and list(got_offsets) == want_offsets
         keys = [(a, match_key_with_offsets(raw[a:b])) for a, b in pieces(raw, piece)]
-        assert ("".join(k for _, (k, _) in keys), [a + o for a, (_, offs) in keys
-                                                   for o in offs]) == match_key_with_offsets(raw)
+        expected = ("".join(k for _, (k, _) in keys), [a + o for a, (_, offs) in keys for o in offs])
+        assert expected == match_key_with_offsets(raw)
 
 
 def test_quotes_are_found_back_where_they_were_taken_as_in_the_whole_article():

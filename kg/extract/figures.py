@@ -19,11 +19,11 @@ __all__ = ["Figure", "find_figures"]
 
 _UNITS = "亿元|万元|元|万人次|人次|平方米|万平方米|亩|吨|家|个|件|次|人|套|项|台|名|户|所|%|％"
 _NUMBER = re.compile(
-    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米)|亿(?!元))"
-    r"?(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
+    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米)|亿(?!元))?"
+    r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
-_PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,"
-                     r"2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
+_PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月"
+                     r"|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
 _METRIC_STRIP = re.compile(r"(?:达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
@@ -91,8 +91,8 @@ def find_figures(doc: Document, found: Found, statements=()) -> list[Figure]:
 
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
 # figure of the body), a plant's capacity (年产150万套: a project's, not the organization's)
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))|(?:的|和|"
-                         r"及|与|等|之|在|了)$")
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
+                         r"|(?:的|和|及|与|等|之|在|了)$")
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:

@@ -108,8 +108,8 @@ def derived_aliases(bld: Collected) -> None:
             forms.update(company_short_forms(e.key))
         for f in sorted(forms, key=len, reverse=True):
             other = bld.by_key.get(f)
-            if other is not None and other is not e and not other.known and other.how in ("object",
-                                                                                          "list") and other.mentions:
+            if (other is not None and other is not e and not other.known and other.how in ("object", "list")
+                    and other.mentions):
                 bld.merge(other, e)  # 与讯邦智联签约 names 深圳市讯邦智联科技股份有限公司
             add_alias_mentions(bld, e, f)
 

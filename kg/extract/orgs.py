@@ -152,7 +152,7 @@ class Builder:
             mt.span() for mt in ANAPHOR.finditer(s.key)
             if mt.start() in toks.starts and mt.end() in toks.ends
             and (mt.start() == 0 or toks.is_boundary(toks.index_at(mt.start() - 1))
-                                                                        or ends_at(THIS_ONE, s.key, mt.start()))
+                 or ends_at(THIS_ONE, s.key, mt.start()))
         }
 
     # -- linking

@@ -52,8 +52,8 @@ _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科�
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
 # 先后荣获全国A、B、C: every item of a list after a grant names a qualification
-_GRANTED_LIST = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|荣获)(?:[^,;。:、的]{2,30}、)*[^,;。:、的]{0,"
-                           r"4}$")
+_GRANTED_LIST = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|荣获)"
+                           r"(?:[^,;。:、的]{2,30}、)*[^,;。:、的]{0,4}$")
 _GRANTED_AFTER = re.compile(r"(?:等\d*[项个]?)?(?:称号|荣誉|资质)?(?:[,;。:、)]|$)")
 _LIST_HEADS = {
     "企业": "Company", "公司": "Company", "龙头企业": "Company", "知名企业": "Company", "头部企业": "Company",

@@ -240,8 +240,8 @@ def _structure(st: SentenceView, out: list[Statement]) -> None:
 
 
 # …作为首批成员参与组建（排名不分先后）： ; 新吸纳成员单位19家，…，主要包括：
-_LISTS_MEMBERS = re.compile(r"(?:成员|会员)(?:[^;。]{0,24}(?:如下)?(?:\([^()]{0,12}\))?|[^;。]{0,80}(?:包括|如下|名单))"
-                            r":")
+_LISTS_MEMBERS = re.compile(r"(?:成员|会员)"
+                            r"(?:[^;。]{0,24}(?:如下)?(?:\([^()]{0,12}\))?|[^;。]{0,80}(?:包括|如下|名单)):")
 
 
 def _list_item(st: SentenceView) -> Mention | None:

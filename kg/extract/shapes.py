@@ -101,8 +101,8 @@ def _run_at(st: SentenceView, w: re.Match) -> list[Mention]:
 
 
 # between a run and the word: 等, a count, 共同/均/也 (A、B等12家单位共同发起 ; A、B均为成员) — at most 16 characters
-_GAP = re.compile(r"(?:等[^,;:。、]{0,10})?(?:共同|均|也|都|已|先后|正式|相继|一起|分别)?(?:参与|当选|被推选|被选)"
-                  r"?(?:为|是|成为|作为)?(?:该|其|本)?的?(?:[\d两二三四五六七八九十几多]+[家个所名])?")
+_GAP = re.compile(r"(?:等[^,;:。、]{0,10})?(?:共同|均|也|都|已|先后|正式|相继|一起|分别)?(?:参与|当选|被推选|被选)?"
+                  r"(?:为|是|成为|作为)?(?:该|其|本)?的?(?:[\d两二三四五六七八九十几多]+[家个所名])?")
 # after the word: 了, a colon, a count (包括了 ; 成员单位有: ; 涵盖12家单位，…)
 _COPULA = re.compile("成为|为|是|作为")
 # 加入Y“朋友圈”的还有 — at most 12 characters

@@ -128,8 +128,8 @@ class Tokens:
             return False
         left, right = w[k - 1], w[k + 1]
         if w[k].text in FUNCTION_CHARS:  # 合肥|幺(nr)|正|量子: only after a piece jieba took for a person's name
-            return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz",
-                                                    "j") and len(left.text) == 1 and right.pos in ("n", "ns", "nz")
+            return (w[k].pos == "d" and left.pos in ("nr", "nrt", "nz", "j") and len(left.text) == 1
+                    and right.pos in ("n", "ns", "nz"))
         if w[k].text in BOUNDARY_WORDS:
             return False
         if (w[k].pos in ("d", "ad", "q", "zg") and (left.pos in _PROPER_POS or left.pos == "j") and left.is_letters()
@@ -144,8 +144,8 @@ class Tokens:
         if (len(w[k].text) == 1 and w[k].pos in ("q", "zg") and w[k].text not in _MEASURE_CHARS and right.is_letters()
             and word_freq(w[k].text + right.text)):
             return True  # 江南大学|物(zg)|联网|工程学院: the piece starts a word jieba knows (物联网)
-        if w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and right.pos in ("n", "nr", "nrt", "nz",
-                                                                                   "yg") and right.is_letters():
+        if (w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and right.pos in ("n", "nr", "nrt", "nz", "yg")
+                and right.is_letters()):
             # 澳门|中|药业商会, 北京|中|科睿, …股份有限公司|南|崁分行
             if left.pos == "ns" or left.text.endswith(_LEGAL_ENDS):
                 return True

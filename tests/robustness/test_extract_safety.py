@@ -214,9 +214,8 @@ def _zip(text: str = "园区" * 2000) -> bytes:
 def _utf16_noise() -> bytes:
     """A UTF-16 byte-order mark and random characters that all decode (no lone surrogates)."""
     rnd = random.Random(2)
-    return b"\xff\xfe" + b"".join(struct.pack("<H", c)
-                                  for c in (rnd.choice([rnd.randrange(0x100, 0xD800), rnd.randrange(0xE000, 0xFFFE)])
-                                                                 for _ in range(3000)))
+    chars = (rnd.choice([rnd.randrange(0x100, 0xD800), rnd.randrange(0xE000, 0xFFFE)]) for _ in range(3000))
+    return b"\xff\xfe" + b"".join(struct.pack("<H", c) for c in chars)
 
 
 ARTICLE_TEXT = ARTICLE.read_text(encoding="utf-8")

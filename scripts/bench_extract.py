@@ -33,7 +33,8 @@ DATA = ROOT / "tests" / "data" / "extract"
 
 
 def _texts() -> list[str]:
-    return [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("**/*.txt")) if "real" not in p.relative_to(DATA).parts[:-1]]
+    return [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("**/*.txt"))
+            if "real" not in p.relative_to(DATA).parts[:-1]]
 
 
 def article(n_bytes: int) -> str:
@@ -79,14 +80,17 @@ def run(path: Path) -> dict:
     err = path.with_suffix(".err")
     t0 = time.perf_counter()
     with err.open("w") as stderr:
-        child = subprocess.Popen([sys.executable, "-m", "kg.cli", "extract", str(path), "-o", str(out)], stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        child = subprocess.Popen([sys.executable, "-m", "kg.cli", "extract", str(path), "-o", str(out)],
+                                 stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT,
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
         _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"kg extract failed ({os.waitstatus_to_exitcode(status)}): {err.read_text().strip()}")
     text = path.read_text(encoding="utf-8")
     cpu = usage.ru_utime + usage.ru_stime
-    return {"bytes": path.stat().st_size, "chars": len(text), "seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024, "yaml_kb": out.stat().st_size / 1024}
+    return {"bytes": path.stat().st_size, "chars": len(text), "seconds": seconds, "cpu": cpu,
+            "peak_mb": usage.ru_maxrss / 1024, "yaml_kb": out.stat().st_size / 1024}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="write the largest article here")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = ap.parse_args(argv)
-    inputs = [(f"{mb:g} MB article", f"article-{mb:g}MB.txt", lambda mb=mb: article(int(mb * 1e6))) for mb in sorted(args.sizes)]
+    inputs = [(f"{mb:g} MB article", f"article-{mb:g}MB.txt", lambda mb=mb: article(int(mb * 1e6)))
+              for mb in sorted(args.sizes)]
     if args.line:
         inputs.append((f"{args.line:g} KB line", "line.txt", lambda: flat_line(int(args.line * 1e3))))
     if args.items:
@@ -116,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{'input':<17} {'MB':>6} {'seconds':>8} {'CPU s':>6} {'chars/s':>8} {'peak MB':>8} {'candidates':>11}")
     for r in rows:
-        print(f"{r['input']:<17} {r['bytes'] / 1e6:>6.2f} {r['seconds']:>8.1f} {r['cpu']:>6.1f} {r['chars'] / r['seconds']:>8.0f} {r['peak_mb']:>8.0f} {r['yaml_kb']:>8.0f} KB")
+        print(f"{r['input']:<17} {r['bytes'] / 1e6:>6.2f} {r['seconds']:>8.1f} {r['cpu']:>6.1f} "
+              f"{r['chars'] / r['seconds']:>8.0f} {r['peak_mb']:>8.0f} {r['yaml_kb']:>8.0f} KB")
     return 0
 
 

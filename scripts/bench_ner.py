@@ -62,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"{'chars':>10} {'spans':>7} {'wall s':>8} {'chars/s wall':>13} {'cpu s':>8} {'chars/s cpu':>12} {'peak RSS MB':>12}")
+    print(f"{'chars':>10} {'spans':>7} {'wall s':>8} {'chars/s wall':>13} {'cpu s':>8} {'chars/s cpu':>12} "
+          f"{'peak RSS MB':>12}")
     for size in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--child", str(size)], env=env, capture_output=True, text=True, check=True)
+        out = subprocess.run([sys.executable, __file__, "--child", str(size)], env=env, capture_output=True, text=True,
+                             check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"{r['chars']:>10,} {r['spans']:>7,} {r['wall']:>8.2f} {r['chars'] / r['wall']:>13,.0f}"

@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         diff = np.abs(np.concatenate(logits) - np.concatenate(ref_logits))
         chars = sum(a != b for x, y in zip(tags, ref_tags) for a, b in zip(x, y))
         chunks = sum(x != y for x, y in zip(tags, ref_tags))
-        print(f"{name:<18} logits max |diff| {diff.max():.2e} mean {diff.mean():.2e}; tags differ on {chars} characters, {chunks} chunks")
+        print(f"{name:<18} logits max |diff| {diff.max():.2e} mean {diff.mean():.2e}; tags differ on {chars} "
+              f"characters, {chunks} chunks")
     return 0
 
 

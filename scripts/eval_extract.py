@@ -52,7 +52,8 @@ def _row(label: str, s: dict[str, Score]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", "--dir", dest="data", type=Path, default=ROOT / "tests" / "data" / "extract", help="the directory of *.txt + *.gold.yaml")
+    ap.add_argument("--data", "--dir", dest="data", type=Path, default=ROOT / "tests" / "data" / "extract",
+                    help="the directory of *.txt + *.gold.yaml")
     ap.add_argument("--recursive", "-r", action="store_true", help="also the texts in its subdirectories (heldout/)")
     ap.add_argument("--facts", type=Path, default=None, help="use this facts directory's names (default: rules only)")
     ap.add_argument("--exclude", action="append", default=[], help="leave out this text (stem); repeatable")
@@ -62,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     found = args.data.glob("**/*.gold.yaml" if args.recursive else "*.gold.yaml")
     in_real = REAL in args.data.resolve().parts
     found = (p for p in found if in_real or REAL not in p.relative_to(args.data).parts)
-    golds = sorted((p for p in found if p.name[: -len(".gold.yaml")] not in args.exclude), key=lambda p: (str(p.parent.relative_to(args.data)), p.name))
+    golds = sorted((p for p in found if p.name[: -len(".gold.yaml")] not in args.exclude),
+                   key=lambda p: (str(p.parent.relative_to(args.data)), p.name))
     if not golds:
         print(f"no *.gold.yaml in {args.data}", file=sys.stderr)
         return 1

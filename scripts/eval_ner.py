@@ -6,8 +6,8 @@ Predictions per article: the distinct names of its ``org`` and ``company`` spans
 through the boundary filters being compared (``clean``: edge punctuation and a leading verb
 or preposition stripped; ``min3``: at least 3 characters; ``merge``: a name whose characters
 occur in order in a longer predicted name becomes that name's alias); scored like
-scripts/eval_extract.py (kg.extract.score: exact names, and alias-aware). Prints P / R / F1 per directory and filter set, over all directories, and
-with --verbose what was missed or spurious.
+scripts/eval_extract.py (kg.extract.score: exact names, and alias-aware). Prints P / R / F1 per
+directory and filter set, over all directories, and with --verbose what was missed or spurious.
 
     python scripts/eval_ner.py                       # the self-written sets and real/dev
     python scripts/eval_ner.py --dir path/to/real/dev --verbose
@@ -41,8 +41,8 @@ PARKS_WIDE = PARKS_NARROW + (
 )
 # Words the model sometimes takes into an organization's left edge (a verb or preposition before it).
 LEADING = re.compile(
-    r"^(?:助力|依托|打造|推动|推動|推进|推進|支持|联合|聯合|携手|攜手|组织|組織|牵头|牽頭|加入|成立|引进|引進|引导|引導|"
-    r"吸引|服务|服務|围绕|圍繞|通过|通過|根据|根據|协调|協調|指导|指導|对接|對接|邀请|邀請|简称|簡稱|"
+    r"^(?:助力|依托|打造|推动|推動|推进|推進|支持|联合|聯合|携手|攜手|组织|組織|牵头|牽頭|加入|成立|引进|引進|"
+    r"引导|引導|吸引|服务|服務|围绕|圍繞|通过|通過|根据|根據|协调|協調|指导|指導|对接|對接|邀请|邀請|简称|簡稱|"
     r"与|與|和|及|由|在|对|對|向|为|為|经|經|被|据|據|将|將|把|给|給|同|跟|从|從|于|於|至|到)+"
 )
 _EDGE_PUNCT = "「」『』“”‘’\"'《》〈〉()（）[]【】,，、。:：;；!！?？·-—…"
@@ -65,7 +65,8 @@ def clean(name: str) -> str:
 
 
 # A longer name that is a shorter one plus one of these is another organization (园区 → 园区管委会).
-SUB_UNITS = ("管委会", "管理委员会", "管委會", "党工委", "黨工委", "党委", "黨委", "党支部", "黨支部", "秘书处", "秘書處", "支行", "分行", "分公司", "办公室", "辦公室")
+SUB_UNITS = ("管委会", "管理委员会", "管委會", "党工委", "黨工委", "党委", "黨委", "党支部", "黨支部", "秘书处",
+             "秘書處", "支行", "分行", "分公司", "办公室", "辦公室")
 
 
 def merge_short_forms(names: list[str]) -> list[tuple[str, list[str]]]:
@@ -74,7 +75,8 @@ def merge_short_forms(names: list[str]) -> list[tuple[str, list[str]]]:
     by_len = sorted(dict.fromkeys(names), key=len, reverse=True)
     groups: dict[str, list[str]] = {}
     for n in by_len:
-        owner = next((g for g in groups if len(n) < len(g) and _subsequence(n, g) and not (g.startswith(n) and g.endswith(SUB_UNITS))), None)
+        owner = next((g for g in groups if len(n) < len(g) and _subsequence(n, g)
+                      and not (g.startswith(n) and g.endswith(SUB_UNITS))), None)
         if owner is None:
             groups[n] = []
         else:
@@ -123,7 +125,8 @@ def _distinct(names: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dir", action="append", type=Path, help="a directory of *.txt + *.gold.yaml (repeatable; default: the self-written sets and real/dev)")
+    ap.add_argument("--dir", action="append", type=Path,
+                    help="a directory of *.txt + *.gold.yaml (repeatable; default: the self-written sets and real/dev)")
     ap.add_argument("--filters", nargs="+", default=list(FILTERS), choices=list(FILTERS))
     ap.add_argument("--verbose", "-v", action="store_true", help="list missed and spurious names (last filter set)")
     args = ap.parse_args(argv)
@@ -132,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         if "real/test" in d.resolve().as_posix():
             print(f"{d}: the held-out test set is never read here", file=sys.stderr)
             return 2
-    print(f"{'set':<12}{'texts':>6}{'gold':>6}  " + "  ".join(f"{f + ' (P R F1)':<21}" for f in args.filters) + "  (alias-aware; exact in brackets)")
+    print(f"{'set':<12}{'texts':>6}{'gold':>6}  " + "  ".join(f"{f + ' (P R F1)':<21}" for f in args.filters)
+          + "  (alias-aware; exact in brackets)")
     total: dict[str, tuple[Score, Score]] = {}
     details = []
     for d in dirs:
@@ -156,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             total[f] = (ta + a, te + e)
         label = "real/" + d.name if d.parent.name == "real" else d.name
         print(f"{label:<12}{len(golds):>6}{n_gold:>6}  " + "  ".join(_cell(*row[f]) for f in args.filters))
-    print(f"{'ALL':<12}{'':>6}{total[args.filters[0]][0].n_gold:>6}  " + "  ".join(_cell(*total[f]) for f in args.filters))
+    print(f"{'ALL':<12}{'':>6}{total[args.filters[0]][0].n_gold:>6}  "
+          + "  ".join(_cell(*total[f]) for f in args.filters))
     if args.verbose:
         for stem, missed in details:
             print(f"\n== {stem}")

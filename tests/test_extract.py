@@ -112,21 +112,24 @@ def test_list_patterns_and_verb_objects_find_names_without_suffix(seed_ex):
 
 def test_generic_phrases_are_not_organizations(seed_ex):
     names = set(_orgs(seed_ex))
-    for generic in ("基层党组织", "银行", "园区", "商会", "区域性商会党建共同体", "园区科技成长股权投资基金", "科技金融机构", "中成药龙头企业"):
+    for generic in ("基层党组织", "银行", "园区", "商会", "区域性商会党建共同体", "园区科技成长股权投资基金",
+                    "科技金融机构", "中成药龙头企业"):
         assert generic not in names
 
 
 def test_incubation_chain_stages_in_order(seed_ex):
     [chain] = seed_ex.chains
     assert chain.name == "孵化链"
-    assert [s.name for s in chain.stages] == ["启迪众创空间", "生科孵化器", "食保区加速器", "青年创业园", "青海大学科技园", "产业园"]
+    assert [s.name for s in chain.stages] == ["启迪众创空间", "生科孵化器", "食保区加速器", "青年创业园",
+                                              "青海大学科技园", "产业园"]
 
 
 # ---------------------------------------------------------------- relations and figures on the seed
 
 
 def _stmts(ex, predicate):
-    return {(s.subject.name, s.object.name if s.object else s.value, s.status) for s in ex.statements if s.predicate == predicate}
+    return {(s.subject.name, s.object.name if s.object else s.value, s.status) for s in ex.statements
+            if s.predicate == predicate}
 
 
 def test_memberships_active_and_planned(seed_ex):
@@ -147,7 +150,8 @@ def test_relations_of_the_seed(seed_ex):
     assert ("金诃藏药集团有限公司", "新型研发机构", "active") in _stmts(seed_ex, "certifiedAs")
     assert ("金诃藏药集团有限公司", "青海省首家新型研发机构", "active") in _stmts(seed_ex, "distinction")
     assert ("偏转光电", "高新技术企业", "active") in _stmts(seed_ex, "appliesFor")
-    assert ("西宁市科技局", "第三届黄河流域城市暨城市群科技成果转移转化对接会", "active") in _stmts(seed_ex, "coOrganized")
+    assert ("西宁市科技局", "第三届黄河流域城市暨城市群科技成果转移转化对接会",
+            "active") in _stmts(seed_ex, "coOrganized")
     assert ("园区科学技术协会", park, "active") in _stmts(seed_ex, "establishedIn")  # 在此成立
     assert (park, "西宁经济技术开发区", "active") in _stmts(seed_ex, "partOf")
 
@@ -157,7 +161,8 @@ def test_figures_with_unit_qualifier_and_subject(seed_ex):
     f = figs[("各类业务办理量", 10000, "件", "余")]  # 上半年各类业务办理量达1万余件
     assert f.period == "上半年" and f.about.name == "西宁经济技术开发区生物科技产业园区"
     assert ("总投资", 33.13, "亿元", "约") in figs
-    assert {("响应率", 100, "%", "exact"), ("解决率", 99.39, "%", "exact"), ("满意率", 96.36, "%", "exact")} <= set(figs)
+    assert {("响应率", 100, "%", "exact"), ("解决率", 99.39, "%", "exact"),
+            ("满意率", 96.36, "%", "exact")} <= set(figs)
     count = next(f for f in seed_ex.figures if f.measure == "memberCount")
     assert (count.value, count.about.name) == (13, "红领宁商党建共同体")
 
@@ -171,7 +176,8 @@ def test_candidates_are_facts_with_review_state_quotes_and_offsets(seed_ex, tmp_
     assert counts["memberships"] == 10 and counts["dropped"] == 0
     facts = load_facts(out.parent, SEEDS / "sources")  # the facts format, validated
     text = normalize(SEED_TXT.read_text(encoding="utf-8"))
-    items = [it for ff in facts.files for sec in ("entities", "memberships", "relations", "chains", "indicators") for it in getattr(ff, sec)]
+    items = [it for ff in facts.files for sec in ("entities", "memberships", "relations", "chains", "indicators")
+             for it in getattr(ff, sec)]
     assert items and all(it["review"] == "candidate" for it in items)
     for it in items:
         start, end = it["offsets"]
@@ -200,16 +206,19 @@ def test_graph_names_resolve_known_entities_without_duplicates(seed_ex, tmp_path
     known_keys = {name_key(n) for e in known.entities for n in (e.name, *e.aliases)}
     new = [e for e in ex.entities if not e.known]
     assert not [e.name for e in new if e.key in known_keys]
-    assert {e.known.id for e in ex.entities if e.known} >= {"company/jinhe-zangyao", "community/hongling-ningshang", "university/qinghai-daxue"}
+    assert {e.known.id for e in ex.entities if e.known} >= {"company/jinhe-zangyao", "community/hongling-ningshang",
+                                                            "university/qinghai-daxue"}
     data, counts = ex.candidates({e.id for e in known.entities})
-    assert {m["organization"] for m in data["memberships"]} == {"community/hongling-ningshang", "alliance/lvse-suanli-dangjian-lianmeng"}
+    assert {m["organization"] for m in data["memberships"]} == {"community/hongling-ningshang",
+                                                                "alliance/lvse-suanli-dangjian-lianmeng"}
 
 
 def test_generic_alias_of_the_graph_needs_the_entity_named_in_the_article():
     known = KnownEntities.from_facts(SEEDS / "facts")
     ex = extract(DATA / "lanzhou_jingxi_huagong.txt", known=known)
     assert not [e.known.id for e in ex.orgs if e.known]  # 园区 here is 兰州新区精细化工园区, not the seed park
-    assert "qualification/gaoxin-jishu-qiye" in {e.known.id for e in ex.entities if e.known}  # 高新技术企业 is the same concept
+    # 高新技术企业 is the same concept
+    assert "qualification/gaoxin-jishu-qiye" in {e.known.id for e in ex.entities if e.known}
 
 
 # ---------------------------------------------------------------- quality on the annotated texts
@@ -263,11 +272,13 @@ def test_seed_organizations_and_memberships_recall():
 
 
 def test_eval_script_prints_the_table():
-    r = subprocess.run([sys.executable, "scripts/eval_extract.py", "--exclude", SEED_STEM], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, "scripts/eval_extract.py", "--exclude", SEED_STEM], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "org_alias" in r.stdout and "ALL" in r.stdout and "relation:memberOf" not in r.stdout
     assert all(stem[:28] in r.stdout for stem in UNSEEN)
-    r = subprocess.run([sys.executable, "scripts/eval_extract.py", "--recursive"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, "scripts/eval_extract.py", "--recursive"], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert all(stem[:28] in r.stdout for where in (*TUNED_ROUNDS, *UNTOUCHED_ROUNDS) for stem in _stems(DATA / where))
 
@@ -277,7 +288,8 @@ def test_eval_script_prints_the_table():
 
 def test_kg_extract_subprocess_writes_valid_candidates(tmp_path):
     out = tmp_path / "facts" / "c.yaml"
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(SEED_TXT), "-o", str(out), "--no-graph"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(SEED_TXT), "-o", str(out), "--no-graph"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "memberships" in r.stdout and str(out) in r.stdout
     load_facts(out.parent, SEEDS / "sources")
@@ -306,7 +318,8 @@ def test_kg_extract_bad_input_is_one_line_exit_1(tmp_path, content):
 
 
 def test_kg_extract_5mb_article_finishes_with_candidates(tmp_path):
-    """A 5 MB article (every sentence distinct) is read, extracted and written; the time is in scripts/bench_extract.py."""
+    """A 5 MB article (every sentence distinct) is read, extracted
+    and written; the time is in scripts/bench_extract.py."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from bench_extract import article
 
@@ -314,7 +327,8 @@ def test_kg_extract_5mb_article_finishes_with_candidates(tmp_path):
     art.write_text(article(5_000_000), encoding="utf-8")
     assert art.stat().st_size >= 4_999_000
     out = tmp_path / "big.yaml"
-    r = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(art), "-o", str(out), "--no-graph"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "extract", str(art), "-o", str(out), "--no-graph"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
@@ -341,12 +355,15 @@ def test_source_meta_option(tmp_path):
     art = tmp_path / "suzhou.txt"
     shutil.copyfile(DATA / "suzhou_jianxun.txt", art)
     out = tmp_path / "c.yaml"
-    r = CliRunner().invoke(cli, ["extract", str(art), "-o", str(out), "--source-meta", str(meta), "--no-graph"], catch_exceptions=False)
+    r = CliRunner().invoke(cli, ["extract", str(art), "-o", str(out), "--source-meta", str(meta), "--no-graph"],
+                           catch_exceptions=False)
     assert r.exit_code == 0
-    assert yaml.safe_load(out.read_text(encoding="utf-8"))["extraction"]["meta"] == {"id": "suzhou-2024-06", "title": "苏州工业园区科创简讯", "date": "2024-06"}
+    meta = yaml.safe_load(out.read_text(encoding="utf-8"))["extraction"]["meta"]
+    assert meta == {"id": "suzhou-2024-06", "title": "苏州工业园区科创简讯", "date": "2024-06"}
 
 
 def test_extract_help_does_not_import_jieba():
-    code = "from kg.cli import cli\ntry:\n    cli(['extract', '--help'], prog_name='kg')\nexcept SystemExit:\n    pass\nimport sys\nprint('jieba' in sys.modules)"
+    code = ("from kg.cli import cli\ntry:\n    cli(['extract', '--help'], prog_name='kg')\nexcept SystemExit:\n    "
+            "pass\nimport sys\nprint('jieba' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "False"

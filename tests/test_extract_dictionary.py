@@ -62,7 +62,8 @@ def test_pinyin_of_names_is_pypinyins():
     assert len(runs) > 1000
     differ = [w for w in runs if lazy_pinyin(w) != pypinyin.lazy_pinyin(w)]
     assert not differ, differ[:10]
-    assert lazy_pinyin("金诃藏药") == ["jin", "he", "zang", "yao"] and lazy_pinyin("绿色银行") == ["lv", "se", "yin", "hang"]
+    assert lazy_pinyin("金诃藏药") == ["jin", "he", "zang",
+                                       "yao"] and lazy_pinyin("绿色银行") == ["lv", "se", "yin", "hang"]
 
 
 _REFERENCE = """
@@ -86,7 +87,8 @@ def test_words_and_tags_are_jiebas_own():
 
     sentences = [s for t in _texts()[:15] for s in re.split("[。\n]", t) if s.strip()]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", _REFERENCE], input=json.dumps(sentences), capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", _REFERENCE], input=json.dumps(sentences), capture_output=True,
+                          text=True, env=env, check=True)
     expected = json.loads(done.stdout)
     assert len(sentences) > 150
     assert [[list(p) for p in words(s)] for s in sentences] == expected

@@ -40,7 +40,8 @@ print(pstats.Stats(profile).total_calls)
 def _calls(kind: str, size: int) -> int:
     """Function calls (Python and built-in) that extracting the input makes, in a fresh interpreter (no
     cache warmed by another input): a count of the work, not a time."""
-    r = subprocess.run([sys.executable, "-c", _COUNT, kind, str(size)], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    r = subprocess.run([sys.executable, "-c", _COUNT, kind, str(size)], cwd=ROOT, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
     assert r.returncode == 0, r.stderr
     return int(r.stdout.split()[-1])
 
@@ -62,7 +63,8 @@ def test_a_list_of_1500_companies_is_1500_memberships_with_short_quotes():
     data, counts = ex.candidates()
     assert counts["memberships"] == 1500 and counts["dropped"] == 0
     quotes = {m["quote"] for m in data["memberships"]}
-    assert names[0] in quotes and all(len(q) <= MAX_EVIDENCE for q in quotes)  # the first company, 19,000 characters from 加入: by its own name
+    # the first company, 19,000 characters from 加入: by its own name
+    assert names[0] in quotes and all(len(q) <= MAX_EVIDENCE for q in quotes)
 
 
 def test_a_line_without_punctuation_is_read_in_sentences_of_bounded_length():
@@ -70,7 +72,8 @@ def test_a_line_without_punctuation_is_read_in_sentences_of_bounded_length():
     line = "".join(c for c in text if c.isalnum())
     ex = extract_text(line, "line")
     assert len(ex.doc.sentences) > 1 and all(s.end - s.start <= MAX_RUN for s in ex.doc.sentences)
-    assert all(st.j - st.i <= MAX_EVIDENCE for st in ex.statements) and all(f.j - f.i <= MAX_EVIDENCE for f in ex.figures)
+    assert all(st.j - st.i <= MAX_EVIDENCE
+               for st in ex.statements) and all(f.j - f.i <= MAX_EVIDENCE for f in ex.figures)
     named = {e.name for e in extract_text(text, "text").orgs if e.type in ("Company", "University")}
     assert len(named & {e.name for e in ex.orgs}) > 0.3 * len(named)  # run together, many names still read (0.48)
 
@@ -82,7 +85,8 @@ def test_a_text_whose_every_mark_is_a_comma_is_read_in_pieces_but_an_enumeration
     ex = extract_text(text, "commas")
     assert len(ex.doc.sentences) > 10 and all(s.end - s.start <= MAX_SENTENCE for s in ex.doc.sentences)
     names = company_list(1500).split("，", 1)[1].split("等")[0].split("、")
-    for listed in ("园区产业链党建联盟吸纳以下企业：" + "、".join(names) + "为成员单位。", "经过审核，" + "、".join(names) + "，共同加入园区产业链党建联盟。"):
+    for listed in ("园区产业链党建联盟吸纳以下企业：" + "、".join(names) + "为成员单位。",
+                   "经过审核，" + "、".join(names) + "，共同加入园区产业链党建联盟。"):
         ex = extract_text(listed, "list")
         assert len(ex.doc.sentences) == 1 and len([st for st in ex.statements if st.is_membership]) == 1500
 
@@ -139,7 +143,8 @@ def test_normalizing_an_article_in_pieces_is_normalizing_it_whole(piece):
         got_text, got_offsets = _normalize(raw, piece)
         assert got_text == want_text and list(got_offsets) == want_offsets
         keys = [(a, match_key_with_offsets(raw[a:b])) for a, b in pieces(raw, piece)]
-        assert ("".join(k for _, (k, _) in keys), [a + o for a, (_, offs) in keys for o in offs]) == match_key_with_offsets(raw)
+        expected = ("".join(k for _, (k, _) in keys), [a + o for a, (_, offs) in keys for o in offs])
+        assert expected == match_key_with_offsets(raw)
 
 
 def test_quotes_are_found_back_where_they_were_taken_as_in_the_whole_article():
@@ -152,7 +157,8 @@ def test_quotes_are_found_back_where_they_were_taken_as_in_the_whole_article():
     from kg.text import find_quote
 
     text = article(6_000)
-    raw = "".join(c + ("(chǎn)" if n % 23 == 0 and "\u4e00" <= c <= "\u9fff" else "\n07A\n" if n % 31 == 0 else "") for n, c in enumerate(text))
+    raw = "".join(c + ("(chǎn)" if n % 23 == 0 and "\u4e00" <= c <= "\u9fff" else "\n07A\n" if n % 31 == 0 else "")
+                  for n, c in enumerate(text))
     doc = Document.from_raw(raw)
     found = _Raw(doc)
     rng = random.Random(17)

@@ -60,7 +60,8 @@ def test_span_is_frozen():
 
 
 def test_batching_gives_the_same_result_as_one_by_one():
-    texts = [SIMPLIFIED, TRADITIONAL, "他在北京大学读书。", "", "深圳市腾讯计算机系统有限公司与清华大学签署协议。" * 3, "一个傻子在北京"]
+    texts = [SIMPLIFIED, TRADITIONAL, "他在北京大学读书。", "", "深圳市腾讯计算机系统有限公司与清华大学签署协议。" * 3,
+             "一个傻子在北京"]
     assert entities_many(texts) == [entities(t) for t in texts]
 
 

@@ -148,7 +148,8 @@ def extract_text(
     report("extract: relations and figures", n, n, "characters")
     used = {id(st.subject) for st in statements} | {id(st.object) for st in statements if st.object}
     entities = found.ents + [e for e in extra if id(e) in used]
-    ex = Extraction(stem, doc, entities, statements, figures, found.chains, article, encoding, meta or default_meta(stem, doc))
+    ex = Extraction(stem, doc, entities, statements, figures, found.chains, article, encoding,
+                    meta or default_meta(stem, doc))
     ex.seconds = time.perf_counter() - t0
     return ex
 
@@ -176,7 +177,8 @@ def graph_names(facts_dir: Path | str, *, required: bool = True) -> KnownEntitie
     d = Path(facts_dir)
     if required and not d.is_dir():
         what = "not a directory" if d.exists() else "no such directory"
-        raise KgError(f"--facts {d}: {what}; give the facts directory of your graph, or --no-graph to extract with the rules only")
+        raise KgError(f"--facts {d}: {what}; give the facts directory of your graph, or --no-graph to extract with the "
+                      f"rules only")
     return KnownEntities.from_facts(d)
 
 
@@ -187,7 +189,8 @@ def _read_meta(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError, RecursionError) as e:
-        raise KgError(f"{path}: cannot read source metadata: {' '.join(str(e).split()) or 'nested too deeply'}") from None
+        why = " ".join(str(e).split()) or "nested too deeply"
+        raise KgError(f"{path}: cannot read source metadata: {why}") from None
     if not isinstance(data, dict) or "id" not in data or "title" not in data:
         raise KgError(f"{path}: source metadata must be a mapping with at least id and title")
     return {k: (str(v) if k == "date" and v is not None else v) for k, v in data.items()}
@@ -267,4 +270,5 @@ def extract_file(
     text, counts = candidates_text(ex, known)
     if real_out is not None:
         _write(real_out, text)
-    return ExtractResult(Path(article), ex.encoding, time.perf_counter() - t0, counts, text, Path(output) if output else None)
+    return ExtractResult(Path(article), ex.encoding, time.perf_counter() - t0, counts, text, Path(output)
+                         if output else None)

@@ -90,11 +90,14 @@ class _Raw:
         return self.key.find(key) >= 0
 
 
-def _evidence(doc: Document, s: Sentence, i: int, j: int, raw: _Raw, whole_clause: bool = False) -> tuple[str, list[int]] | None:
-    """Quote and offsets for key span ``[i, j)`` of sentence ``s`` (its clause when short), checked against the raw text."""
+def _evidence(doc: Document, s: Sentence, i: int, j: int, raw: _Raw,
+              whole_clause: bool = False) -> tuple[str, list[int]] | None:
+    """Quote and offsets for key span ``[i, j)`` of sentence ``s``
+    (its clause when short), checked against the raw text."""
     a, b = i, j
     if whole_clause:
-        starts = [m.end() for m in _CLAUSE.finditer(s.key, max(0, i - _MAX_QUOTE - 1), i)]  # a clause of at most _MAX_QUOTE
+        # a clause of at most _MAX_QUOTE
+        starts = [m.end() for m in _CLAUSE.finditer(s.key, max(0, i - _MAX_QUOTE - 1), i)]
         ends = [m.start() for m in _CLAUSE.finditer(s.key, j, j + _MAX_QUOTE + 1)]
         ca, cb = (starts[-1] if starts else 0), (ends[0] if ends else len(s.key))
         if cb - ca <= _MAX_QUOTE:
@@ -109,17 +112,16 @@ def _evidence(doc: Document, s: Sentence, i: int, j: int, raw: _Raw, whole_claus
 
 
 def _first_full(ent: Ent) -> Mention | None:
-    order = {"known": 0, "suffix": 0, "chain": 1, "list": 1, "object": 1, "model": 1, "byline": 1, "alias": 2, "home": 3, "implicit": 4}
+    order = {"known": 0, "suffix": 0, "chain": 1, "list": 1, "object": 1, "model": 1, "byline": 1, "alias": 2,
+             "home": 3, "implicit": 4}
     ms = [m for m in ent.mentions if m.i < m.j]
     return min(ms, key=lambda m: (order.get(m.how, 5), m.sent, m.i)) if ms else None
 
 
-def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], dict[str, int]]:
-    """The candidates document (a dict in facts-file order) and counts of what was written and dropped."""
+def _entity_items(extraction, raw: _Raw, ids: _Ids, ent_id: dict[int, str]) -> tuple[list[dict], list[str], int]:
+    """The new entities (and chains) with their evidence, the ids of known ones referenced, and how many were dropped;
+    fills ``ent_id`` (``id(entity)`` → its id in the facts)."""
     doc: Document = extraction.doc
-    raw = _Raw(doc)
-    ids = _Ids(taken_ids)
-    ent_id: dict[int, str] = {}
     entities: list[dict[str, Any]] = []
     known_refs: list[str] = []
     dropped = 0
@@ -136,8 +138,10 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
         eid = ids.new(e)
         ent_id[id(e)] = eid
         item: dict[str, Any] = {"id": eid, "type": e.type, "name": e.name}
-        near = [doc.sentences[x.sent].span(x.i, x.j) for x in e.mentions[:16] if x.i < x.j]  # an alias is written at a mention
-        aliases = sorted({a for a in e.aliases.values() if name_key(a) != e.key and raw.has(a, near)}, key=lambda a: (len(a), a))
+        # an alias is written at a mention
+        near = [doc.sentences[x.sent].span(x.i, x.j) for x in e.mentions[:16] if x.i < x.j]
+        aliases = sorted({a for a in e.aliases.values() if name_key(a) != e.key and raw.has(a, near)},
+                         key=lambda a: (len(a), a))
         if aliases:
             item["aliases"] = aliases
         item.update(quote=ev[0], offsets=ev[1], review="candidate")
@@ -148,16 +152,24 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
         if ev and all(id(st) in ent_id for st in c.stages):
             eid = ids.new(ce)
             ent_id[id(c)] = eid
-            entities.append({"id": eid, "type": "IncubationChain", "name": c.name, "quote": ev[0], "offsets": ev[1], "review": "candidate"})
+            entities.append({"id": eid, "type": "IncubationChain", "name": c.name, "quote": ev[0], "offsets": ev[1],
+                             "review": "candidate"})
+    return entities, known_refs, dropped
 
-    def ref(e: Ent | None) -> str | None:
-        return ent_id.get(id(e)) if e is not None else None
 
+def _ref(ent_id: dict[int, str], e: Ent | None) -> str | None:
+    return ent_id.get(id(e)) if e is not None else None
+
+
+def _statement_items(extraction, raw: _Raw, ent_id: dict[int, str]) -> tuple[list[dict], list[dict], int]:
+    """Memberships and relations whose ends were written, with their evidence; and how many were dropped."""
+    doc: Document = extraction.doc
     memberships: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
+    dropped = 0
     for st in extraction.statements:
         ev = _evidence(doc, doc.sentences[st.sent], st.i, st.j, raw)
-        subj, obj = ref(st.subject), ref(st.object)
+        subj, obj = _ref(ent_id, st.subject), _ref(ent_id, st.object)
         if ev is None or subj is None or (st.object is not None and obj is None):
             dropped += 1
             continue
@@ -170,15 +182,24 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
             item.update({"value": st.value} if st.value is not None else {"object": obj, "status": st.status})
         item.update(quote=ev[0], offsets=ev[1], review="candidate")
         (memberships if st.is_membership else relations).append(item)
+    return memberships, relations, dropped
+
+
+def _chain_and_figure_items(extraction, raw: _Raw, ent_id: dict[int, str]) -> tuple[list[dict], list[dict], int]:
+    """The chains' stages and the figures (indicators) of written
+    entities, with their evidence; and how many figures were dropped."""
+    doc: Document = extraction.doc
     chains = []
     for c in extraction.chains:
         ev = _evidence(doc, doc.sentences[c.sent], c.i, c.j, raw)
         if ev and id(c) in ent_id:
-            chains.append({"chain": ent_id[id(c)], "stages": [ent_id[id(s)] for s in c.stages], "quote": ev[0], "offsets": ev[1], "review": "candidate"})
+            chains.append({"chain": ent_id[id(c)], "stages": [ent_id[id(s)] for s in c.stages], "quote": ev[0],
+                           "offsets": ev[1], "review": "candidate"})
     indicators = []
+    dropped = 0
     for f in extraction.figures:
         ev = _evidence(doc, doc.sentences[f.sent], f.i, f.j, raw)
-        about = ref(f.about)
+        about = _ref(ent_id, f.about)
         if ev is None or about is None:
             dropped += 1
             continue
@@ -189,6 +210,16 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
             item["period"] = f.period
         item.update(quote=ev[0], offsets=ev[1], review="candidate")
         indicators.append(item)
+    return chains, indicators, dropped
+
+
+def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The candidates document (a dict in facts-file order) and counts of what was written and dropped."""
+    raw = _Raw(extraction.doc)
+    ent_id: dict[int, str] = {}
+    entities, known_refs, dropped_entities = _entity_items(extraction, raw, _Ids(taken_ids), ent_id)
+    memberships, relations, dropped_statements = _statement_items(extraction, raw, ent_id)
+    chains, indicators, dropped_figures = _chain_and_figure_items(extraction, raw, ent_id)
     data = {
         "source": extraction.stem,
         "extraction": extraction.provenance(),
@@ -205,7 +236,7 @@ def build_candidates(extraction, taken_ids: set[str]) -> tuple[dict[str, Any], d
         "relations": len(relations),
         "chains": len(chains),
         "indicators": len(indicators),
-        "dropped": dropped,
+        "dropped": dropped_entities + dropped_statements + dropped_figures,
     }
     return data, counts
 
@@ -220,7 +251,8 @@ _HEADER = """\
 """
 
 
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when PyYAML has it: the same text, ten times faster
+# libyaml's emitter when PyYAML has it: the same text, ten times faster
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def dump_candidates(data: dict[str, Any], known_names: dict[str, str]) -> str:
@@ -234,8 +266,10 @@ def dump_candidates(data: dict[str, Any], known_names: dict[str, str]) -> str:
             if not value:
                 parts.append(f"{sec}: []\n")
                 continue
-            body = yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
-            parts.append(f"{sec}:\n" + "".join("  " + ln if ln.strip() else ln for ln in body.splitlines(keepends=True)))
+            body = yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000,
+                             default_flow_style=None)
+            parts.append(f"{sec}:\n" + "".join("  " + ln if ln.strip() else ln
+                                               for ln in body.splitlines(keepends=True)))
         else:
             parts.append(yaml.dump({sec: value}, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000))
         parts.append("\n")

@@ -18,20 +18,27 @@ from kg.extract.orgs import Ent, Mention
 from kg.extract.positions import Marks, Spans
 from kg.extract.tokens import Tokens
 
-__all__ = ["Statement", "SentenceView", "Recent", "span_of", "evidence", "add_statement", "COLLAB", "BODIES", "PLACES", "CLAUSE", "SEPARATOR_WIDTH"]
+__all__ = ["Statement", "SentenceView", "Recent", "span_of", "evidence", "add_statement", "COLLAB", "BODIES", "PLACES",
+           "CLAUSE", "SEPARATOR_WIDTH"]
 
-COLLAB = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce", "PartyOrganization", "Organization", "IndustrialPark"})
+COLLAB = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce", "PartyOrganization",
+                    "Organization", "IndustrialPark"})
 BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})  # what has members
 CLAUSE = re.compile(r"[,;:，；：]")
 PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator", "MakerSpace", "IncubationCarrier"})
 # between two items of a list; a bracket may follow an item (A(以下简称甲)、B)
-_SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[,，]、|[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")  # …、B等13家配套企业，以及C
+# …、B等13家配套企业，以及C
+_SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[,，]、|[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")
 SEPARATOR_WIDTH = 42  # the longest separator: 26 for a bracket, 16 for 等…以及
 _OPENS_SHORT_FORM = re.compile(r"\((?:以下)?(?:简称|下称)?$")  # at most 5 characters
 _CARRIES = re.compile(r"(?:并且|并|还|也|又|随后|进而)")
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
-_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|筹备|着手|争取|力争|有意|意向|待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|计划(?=[于在将到今明年内]|[\u4e00-\u9fff]{0,10}(?:吸纳|加入|入盟|入会|建设|成立|引进|签约|打造|组建))")
-_SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?(?:表示|称|介绍|透露|指出)")
+_PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|筹备|着手|争取|力争|有意|意向|"
+                                r"待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|"
+                                r"计划(?=[于在将到今明年内]"
+                                r"|[\u4e00-\u9fff]{0,10}(?:吸纳|加入|入盟|入会|建设|成立|引进|签约|打造|组建))")
+_SPEAKS = re.compile(r"(?:(?:相关|有关)?(?:负责人|主任|副主任|局长|副局长|书记|会长|秘书长|理事长|院长|发言人))?"
+                     r"(?:表示|称|介绍|透露|指出)")
 _PLANNED_IN_SENTENCE = re.compile(r"下半年|届时|明年|今后|未来|下一步")
 
 
@@ -93,7 +100,8 @@ class SentenceView:
     it takes time in the size of what it returns, not in the length of the sentence.
     """
 
-    def __init__(self, s: Sentence, ms: list[Mention], home: Ent | None, topic: Ent | None = None, recent: Recent | list[Ent] = ()):
+    def __init__(self, s: Sentence, ms: list[Mention], home: Ent | None, topic: Ent | None = None,
+                 recent: Recent | list[Ent] = ()):
         self.s = s
         self.key = s.key
         self.ms = ms
@@ -101,7 +109,8 @@ class SentenceView:
         self.topic = topic  # the body (alliance, association…) the article spoke of last, before this sentence
         self.recent = recent if isinstance(recent, Recent) else Recent(recent)  # bodies named before this sentence
         self.section: str | None = None  # the status of a list of members this sentence is part of, if any
-        self.listing: tuple[Ent, str] | None = None  # set by a list header (…单位：1.A；) whose items the next sentences continue
+        # set by a list header (…单位：1.A；) whose items the next sentences continue
+        self.listing: tuple[Ent, str] | None = None
         self.out_from = 0  # where this sentence's statements start in the list the rules append to
         self._in_list: dict[int, bool] = {}
         self._carried: dict[int, Mention | None] = {}  # clause start -> previous_clause_subject there
@@ -145,7 +154,8 @@ class SentenceView:
         return self._of_types[types]
 
     def last_org(self, a: int, b: int, ok=None, among: Spans | None = None) -> Mention | None:
-        """``[m for m in self.orgs(a, b) if ok(m)][-1]`` (or None), looking back from ``b``; ``among`` a narrower index."""
+        """``[m for m in self.orgs(a, b) if ok(m)][-1]`` or None, looking back from ``b``;
+        ``among``: a narrower index."""
         return next((m for m in (among or self._orgs).backward(a, b) if m.j <= b and (ok is None or ok(m))), None)
 
     def last_orgs(self, a: int, b: int, n: int) -> list[Mention]:
@@ -196,16 +206,19 @@ class SentenceView:
             for m in self._orgs.items:
                 self._sums.append(self._sums[-1] + m.j - m.i)
         lo, hi = self._orgs.bounds(a, b)
-        return self._sums[hi] - self._sums[lo] - sum(m.j - m.i for m in self._orgs.starting(max(a, b - self._orgs.longest), b) if m.j > b)
+        over = sum(m.j - m.i for m in self._orgs.starting(max(a, b - self._orgs.longest), b) if m.j > b)
+        return self._sums[hi] - self._sums[lo] - over
 
-    def body_before(self, pos: int, exclude: tuple[Mention, ...] = (), kinds: frozenset[str] = BODIES) -> Mention | None:
+    def body_before(self, pos: int, exclude: tuple[Mention, ...] = (),
+                    kinds: frozenset[str] = BODIES) -> Mention | None:
         """The body with members that the text at ``pos`` speaks of: the last one named before it in
         the sentence (向联合体秘书处提交加入申请), else the one the article spoke of last. ``kinds``
         narrows the types (入盟 joins an alliance, 入会 an association or a chamber named in the
         sentence — an alliance's members are 会员 too, so 入会 alone does not look further back)."""
         skip = {id(x.ent) for x in exclude}
         if kinds != BODIES:
-            named = self._last_body(pos, lambda x: x.ent.type in kinds and id(x.ent) not in skip, self._bodies if kinds <= BODIES else self.mentions)
+            named = self._last_body(pos, lambda x: x.ent.type in kinds and id(x.ent) not in skip,
+                                    self._bodies if kinds <= BODIES else self.mentions)
             recent = self.recent.last(kinds, skip) if "Alliance" in kinds or "PartyBuildingCommunity" in kinds else None
             if named or recent:
                 return named if named else Mention(self.s.index, pos, pos, recent, "implicit")
@@ -218,14 +231,17 @@ class SentenceView:
 
     def _last_body(self, pos: int, ok, pool: Spans | None = None) -> Mention | None:
         """The last body (of ``pool``) named before ``pos`` that is ``ok`` and not an item of a list."""
-        return next((x for x in (pool or self._bodies).backward(0, pos) if x.j <= pos and ok(x) and not self.in_list(x)), None)
+        return next((x for x in (pool or self._bodies).backward(0, pos)
+                     if x.j <= pos and ok(x) and not self.in_list(x)), None)
 
     def in_list(self, x: Mention) -> bool:
         """True when ``x`` is an item of a list of organizations (A、B与协会共同发起): a member, not the body."""
         if id(x) not in self._in_list:  # a separator is at most SEPARATOR_WIDTH long: only names that near
-            near = [*self.mentions.starting(x.i - SEPARATOR_WIDTH - self.mentions.longest, x.i), *self.mentions.starting(x.j, x.j + SEPARATOR_WIDTH)]
+            near = [*self.mentions.starting(x.i - SEPARATOR_WIDTH - self.mentions.longest, x.i),
+                    *self.mentions.starting(x.j, x.j + SEPARATOR_WIDTH)]
             self._in_list[id(x)] = any(
-                m is not x and m.ent is not x.ent and m.ent.is_org and (_SEPARATOR.fullmatch(self.key, m.j, x.i) or _SEPARATOR.fullmatch(self.key, x.j, m.i)) for m in near
+                m is not x and m.ent is not x.ent and m.ent.is_org
+                and (_SEPARATOR.fullmatch(self.key, m.j, x.i) or _SEPARATOR.fullmatch(self.key, x.j, m.i)) for m in near
             )
         return self._in_list[id(x)]
 
@@ -270,8 +286,10 @@ class SentenceView:
             walked.append(start)
             start = self.clause_start(start - 1)
             end = self.clause_end(start)
-            opening = next((m for m in self._orgs.forward(start, end) if m.j <= end and not (m.i > start and self.key[m.i - 1] in "与和同向对跟")), None)
-            if opening and not any(m.j <= opening.i for m in self._orgs.forward(start, opening.i)):  # 目前A已与联合体达成合作意向: A, not 联合体
+            opening = next((m for m in self._orgs.forward(start, end)
+                            if m.j <= end and not (m.i > start and self.key[m.i - 1] in "与和同向对跟")), None)
+            # 目前A已与联合体达成合作意向: A, not 联合体
+            if opening and not any(m.j <= opening.i for m in self._orgs.forward(start, opening.i)):
                 found = opening
                 break
         for w in walked:
@@ -325,7 +343,8 @@ class SentenceView:
 
     def signing_parties(self, pos: int, out: list[Statement]) -> list[Mention]:
         """The parties of an earlier “A与B签署…” in this sentence (…签署协议，双方将共建Y / ，共建Y)."""
-        signed = [x for x in out[self.out_from :] if x.sent == self.s.index and x.predicate == "signedWith" and x.j <= pos]
+        signed = [x for x in out[self.out_from :] if x.sent == self.s.index and x.predicate == "signedWith"
+                  and x.j <= pos]
         if not signed:
             return []
         last = signed[-1]
@@ -344,7 +363,8 @@ class SentenceView:
     @cached_property
     def _intents(self) -> list[int]:
         """Where the intent markers of the sentence start (将 not as a preposition: 将园区中小企业园…)."""
-        return [m.start() for m in _PLANNED_IN_CLAUSE.finditer(self.key) if not (m.group() == "将" and self.at(m.end()))]
+        return [m.start() for m in _PLANNED_IN_CLAUSE.finditer(self.key)
+                if not (m.group() == "将" and self.at(m.end()))]
 
     def status(self, pos: int) -> str:
         """``planned`` when an intent marker precedes ``pos`` (in its clause, or a time word in the sentence)."""
@@ -372,7 +392,8 @@ def evidence(span: tuple[int, int], sub: Mention) -> tuple[int, int]:
     return (sub.i, sub.j) if span[1] - span[0] > MAX_EVIDENCE and sub.i < sub.j else span
 
 
-def add_statement(out: list[Statement], sub: Mention, pred: str, obj: Mention | None, sent: SentenceView, span: tuple[int, int], status: str, **kw) -> None:
+def add_statement(out: list[Statement], sub: Mention, pred: str, obj: Mention | None, sent: SentenceView,
+                  span: tuple[int, int], status: str, **kw) -> None:
     if obj is not None and sub.ent is obj.ent:
         return
     span = evidence(span, sub)

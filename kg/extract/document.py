@@ -22,10 +22,13 @@ __all__ = ["Document", "Sentence", "QUOTE_MARKS", "MAX_EVIDENCE", "MAX_RUN", "MA
 
 QUOTE_MARKS = frozenset("“”‘’\"'「」『』〝〞＂＇")
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n\n+")
-MAX_EVIDENCE = 200  # key characters a statement's or a figure's evidence spans at most (the longest in the annotated texts: 157)
-MAX_RUN = 500  # characters without any punctuation or space: a longer run is no sentence (OCR that lost its punctuation)
+# key characters a statement's or a figure's evidence spans at most (the longest in the annotated texts: 157)
+MAX_EVIDENCE = 200
+# characters without any punctuation or space: a longer run is no sentence (OCR that lost its punctuation)
+MAX_RUN = 500
 _LONG_RUN = re.compile(r"[^\W_]{%d,}" % (MAX_RUN + 1))
-MAX_SENTENCE = 1000  # characters: a longer sentence is cut at its clause marks where they allow (no annotated one is over 260)
+# characters: a longer sentence is cut at its clause marks where they allow (no annotated one is over 260)
+MAX_SENTENCE = 1000
 _ENUMERATION = 200  # a clause this long is an enumeration (A、B、…): it stays with the clauses either side of it
 _CLAUSE_MARK = re.compile(r"[,;:，；：]")
 
@@ -64,7 +67,8 @@ def _headline_ends(raw: str, raw_offsets: Sequence[int]) -> list[int]:
     return out
 
 
-_CHUNK = 1 << 18  # characters normalized at a time: normalize_with_offsets holds some 250 bytes a character while it works
+# characters normalized at a time: normalize_with_offsets holds some 250 bytes a character while it works
+_CHUNK = 1 << 18
 _BETWEEN_IDEOGRAPHS = re.compile(r"[\u4e00-\u9fff](?=[\u4e00-\u9fff])")
 
 
@@ -157,7 +161,8 @@ _DOUBLED_COMMA = re.compile(",(?=[、,])")
 
 
 def _without_doubled_commas(key: str, offs: list[int]) -> tuple[str, list[int]]:
-    """The key without the comma mirrors insert before a 、 or another comma (A,、B ; 部署,,充分): a list stays one clause."""
+    """The key without the comma mirrors insert before a 、 or
+    another comma (A,、B ; 部署,,充分): a list stays one clause."""
     if ",、" not in key and ",," not in key:
         return key, offs
     drop = {m.start() for m in _DOUBLED_COMMA.finditer(key)}
@@ -177,15 +182,17 @@ class Document:
     def from_raw(cls, raw: str) -> Document:
         text, offsets = _normalize(raw)
         doc = cls(raw=raw, text=text, raw_offsets=offsets)
-        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets)) | set(_run_cuts(text))
-                      | set(_line_ends(raw, doc.raw_offsets)) | {len(text)})
-        ends = sorted({*ends, *(c for a, b in zip([0, *ends], ends) if b - a > MAX_SENTENCE for c in _clause_cuts(text, a, b))})
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(text)} | set(_headline_ends(raw, doc.raw_offsets))
+                      | set(_run_cuts(text)) | set(_line_ends(raw, doc.raw_offsets)) | {len(text)})
+        ends = sorted({*ends, *(c for a, b in zip([0, *ends], ends) if b - a > MAX_SENTENCE
+                                for c in _clause_cuts(text, a, b))})
         pos = 0
         for end in ends:
             if end > pos:
                 key, offs = _without_doubled_commas(*match_key_with_offsets(text[pos:end]))
                 if key:
-                    doc.sentences.append(Sentence(pos, end, key, array("i", [pos + o for o in offs]), len(doc.sentences)))
+                    doc.sentences.append(Sentence(pos, end, key, array("i", [pos + o for o in offs]),
+                                                  len(doc.sentences)))
             pos = end
         return doc
 
@@ -210,6 +217,7 @@ class Document:
             start -= 1
         # keep a closing bracket or quote whose opening one is kept
         for o, c in ("（）", "()", "《》"):
-            if end < len(self.text) and self.text[end] == c and self.text[start:end].count(o) > self.text[start:end].count(c):
+            if (end < len(self.text) and self.text[end] == c
+                and self.text[start:end].count(o) > self.text[start:end].count(c)):
                 end += 1
         return start, end

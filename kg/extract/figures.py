@@ -19,9 +19,11 @@ __all__ = ["Figure", "find_figures"]
 
 _UNITS = "亿元|万元|元|万人次|人次|平方米|万平方米|亩|吨|家|个|件|次|人|套|项|台|名|户|所|%|％"
 _NUMBER = re.compile(
-    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米)|亿(?!元))?(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
+    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米)|亿(?!元))?"
+    r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
-_PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
+_PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月"
+                     r"|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
 _METRIC_STRIP = re.compile(r"(?:达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
@@ -89,12 +91,14 @@ def find_figures(doc: Document, found: Found, statements=()) -> list[Figure]:
 
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
 # figure of the body), a plant's capacity (年产150万套: a project's, not the organization's)
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))|(?:的|和|及|与|等|之|在|了)$")
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
+                         r"|(?:的|和|及|与|等|之|在|了)$")
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:
     """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and any(x.ent is found.home for x in found.mentions(s.index - 1))
+    return (not any(x.ent.is_org for x in found.mentions(s.index))
+            and any(x.ent is found.home for x in found.mentions(s.index - 1)))
 
 
 def _about_home(key: str, clause_start: int) -> bool:
@@ -102,7 +106,8 @@ def _about_home(key: str, clause_start: int) -> bool:
     return _PARK_ITSELF.match(key, clause_start) is not None
 
 
-_GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
+_GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)"
+                            r"[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
@@ -123,6 +128,12 @@ def _count_of_list(f: Figure, bodies: dict) -> None:
         f.metric, f.measure = "成员单位数量", "memberCount"
 
 
+def _period(doc: Document, s: Sentence, clause_start: int, at: int) -> tuple[int, str | None]:
+    """The period opening a clause (上半年, 1-6月…) before ``at``, and where the clause goes on after it."""
+    pm = _PERIOD.match(s.key, clause_start, at)
+    return (pm.end(), doc.name(*s.span(clause_start, pm.end()))) if pm else (clause_start, None)
+
+
 def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
     key = s.key
     ms = found.mentions(s.index)
@@ -136,17 +147,13 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
     carried = None
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
-        clause_start = marks.last_before(m.start()) + 1
-        period = None
-        pm = _PERIOD.match(key, clause_start, m.start())
-        if pm:
-            period = doc.name(*s.span(clause_start, pm.end()))
-            clause_start = pm.end()
+        clause_start, period = _period(doc, s, marks.last_before(m.start()) + 1, m.start())
         near = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
         if near is None and _GROUP_SUBJECT.match(key, clause_start):
             carried = None
             continue  # 全省28家园区生产总值占比…, 各园区…: a figure of many bodies, not of one named before
-        # …宜都高新区实现工业总产值X，生产总值Y: the same subject; 园区…，上半年各类业务办理量达…: the park the sentence named
+        # …宜都高新区实现工业总产值X，生产总值Y: the same subject;
+        # 园区…，上半年各类业务办理量达…: the park the sentence named
         about_m = near or carried or next((x for x in home.backward(0, m.start()) if x.j <= m.start()), None)
         a = about_m.j if about_m and about_m.i >= clause_start else clause_start
         strip = _ending(key, a, m.start())
@@ -176,12 +183,15 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
             measure = "amount"
         carried = about_m
         about = about_m.ent if about_m else found.home
-        if about is None or (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic):
+        if about is None or (about_m is None and measure != "memberCount" and not _about_home(key, clause_start)
+                             and not home_topic):
             continue  # no organization named in the clause: whose figure it is would be a guess
-        q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a) if x is not None)
+        q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
+                      if x is not None)
         if max(end, m.end()) - q_start > MAX_EVIDENCE:
             q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
-        out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start, max(end, m.end())))
+        out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start,
+                          max(end, m.end())))
     return out
 
 

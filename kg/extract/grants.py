@@ -39,7 +39,8 @@ def _ending(pattern: re.Pattern, key: str, start: int, end: int, piece: int) -> 
         width *= 4
 
 
-def co_organized(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
+def co_organized(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent],
+                 out: list[Statement]) -> None:
     """X 联合/会同 Y 召开/举办 E."""
     key = st.key
     for m in re.finditer(r"(?:联合|会同|携手)", key):
@@ -50,10 +51,12 @@ def co_organized(st: SentenceView, doc: Document, known: KnownEntities, new_ents
         if not event:
             continue
         for s_ in [*st.subject_before(m.start()), *st.orgs(m.end(), v.start())]:
-            add_statement(out, s_, "coOrganized", event, st, span_of(s_, event, (m.start(), m.end())), st.status(m.start()))
+            add_statement(out, s_, "coOrganized", event, st, span_of(s_, event, (m.start(), m.end())),
+                          st.status(m.start()))
 
 
-def granted(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
+def granted(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent],
+            out: list[Statement]) -> None:
     """X (被)认定为/获评/列为 Q ; X (正在)申报 Q ; X 入选 P ; with a distinction when Q is a first (首家…)."""
     key = st.key
     for pat, pred in _GRANTS:
@@ -67,17 +70,20 @@ def granted(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dic
             q_end = st.clause_end(m.end())
             first = _FIRST.match(key, m.end(), q_end)
             q_start = first.end() if first else m.end()
-            q = _named_object(st, doc, q_start, q_end, "Program" if pred == "selectedFor" else "Qualification", known, new_ents)
+            q = _named_object(st, doc, q_start, q_end, "Program" if pred == "selectedFor" else "Qualification", known,
+                              new_ents)
             if not q:
                 continue
             for x in subs:
                 add_statement(out, x, pred, q, st, span_of(x, q), st.status(m.start()))
                 if first and re.search("首", first.group()) and pred == "certifiedAs":
                     value = doc.name(*st.s.span(_YEAR.match(key, m.end(), q_end).end(), q_end))
-                    out.append(Statement(x.ent, "distinction", None, st.s.index, *evidence(span_of(x, q), x), "active", value=value))
+                    out.append(Statement(x.ent, "distinction", None, st.s.index, *evidence(span_of(x, q), x), "active",
+                                         value=value))
 
 
-def develops(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
+def develops(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent],
+             out: list[Statement]) -> None:
     """X (将在P)建设/打造 a named project (…基地, …项目, …平台): X develops it."""
     key = st.key
     for m in re.finditer(r"(?:投资建设|建设|打造|开发)", key):
@@ -86,7 +92,9 @@ def develops(st: SentenceView, doc: Document, known: KnownEntities, new_ents: di
         end = st.clause_end(m.end())
         obj = _PROJECT.match(key, m.end(), end)
         start = st.clause_start(m.start())
-        subs = [x for x in [st.last_org(start, m.start(), lambda x: key[x.i - 1 : x.i] != "在" or x.i == 0)] if x and obj]  # X将在P建设: X, not P
+        # X将在P建设: X, not P
+        subs = [x for x in [st.last_org(start, m.start(), lambda x: key[x.i - 1 : x.i] != "在" or x.i == 0)]
+                if x and obj]
         if not obj or not subs or any(x.ent.type in PLACES for x in st.orgs(m.end(), end)):
             continue
         project = _named_object(st, doc, m.end(), end, "Project", known, new_ents)
@@ -95,7 +103,8 @@ def develops(st: SentenceView, doc: Document, known: KnownEntities, new_ents: di
                 add_statement(out, x, "develops", project, st, span_of(x, project), st.status(m.start()))
 
 
-def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, known: KnownEntities, new_ents: dict[str, Ent]) -> Mention | None:
+def _named_object(st: SentenceView, doc: Document, a: int, b: int, type_: str, known: KnownEntities,
+                  new_ents: dict[str, Ent]) -> Mention | None:
     """The entity named at key span ``[a, b)``: a mention already there, a known entity, or a new one."""
     while a < b and st.key[a] in "了的":
         a += 1

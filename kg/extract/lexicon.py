@@ -219,7 +219,8 @@ KIND_OF_TYPE: dict[str, str] = {
 }
 
 # Legal-form endings dropped to find a company's short form (金诃藏药集团有限公司 → 金诃藏药).
-LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团", "公司")
+LEGAL_FORMS = ("集团股份有限公司", "集团有限公司", "股份有限公司", "有限责任公司", "有限公司", "集团公司", "集团",
+               "公司")
 
 # Words that end a name on its left: verbs, prepositions and adverbs that introduce organizations.
 BOUNDARY_WORDS = frozenset(
@@ -238,7 +239,9 @@ BOUNDARY_WORDS = frozenset(
     还有 均有 担任 出任 开通 提升 招募 招收 聘请 任命 约请 联络 收购 并购 兼并 入股 参股 注资 增资
     颁发 表彰 奖励 资助 补助 审批 批准 批复 设有 下设 建成 建立 投建 新建 扩建 承接 承担 承建 中标
     牵手 联袂 结对 结盟 加盟 入盟 入会 退出 隶属 属于 来自 包含 涵盖 汇聚 集结 云集 汇集 新引进
-    推出 争取 投向 构成 组成 身上 搬进 搬到 迁到 打到 来到 找到 得到 收到 拿到 送到 转入 融入 进到 轮流到 负责 叫 名为 称为 举行 昨 当选 单位 设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得 位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
+    推出 争取 投向 构成 组成 身上 搬进 搬到 迁到 打到 来到 找到 得到 收到 拿到 送到 转入 融入 进到 轮流到 负责 叫
+    名为 称为 举行 昨 当选 单位 设在 设于 隶属 隶属于 送往 运往 发往 销往 进入 落地 签下 拿下 赢得 取得 斩获 摘得
+    位列 位居 跻身 领衔 率队 携 获 及其 以及 连同 协同
     希望 表示 指出 介绍 理事长 副理事长 董事长 总经理 秘书长 局长 书记 院长 校长 会长 主席 召集人
     日电 首任 首届 两大 三大 四大 五大 六大 十大 省市 第一批 第二批 第三批 新一批 这批 该批
     """.split()
@@ -263,7 +266,8 @@ GENERIC_WORDS = frozenset(
 )
 
 # Time expressions that are never part of a name.
-TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 过去 今年 去年 明年 上半年 下半年 近日 日前 目前 当前 近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())
+TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 过去 今年 去年 明年 上半年 下半年 近日 日前 目前 当前 "
+                       "近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())
 
 
 _SUFFIXES_LONGEST_FIRST = sorted(SUFFIXES, key=len, reverse=True)

@@ -1,4 +1,5 @@
-"""Linking pass: short forms an article declares or derives (简称, legal form dropped, initials, tails) name the full organization."""
+"""Linking pass: short forms an article declares or derives (简称,
+legal form dropped, initials, tails) name the full organization."""
 
 from __future__ import annotations
 
@@ -66,15 +67,21 @@ def link_short_forms(bld: Collected) -> None:
             targets = [f for f in full.holding(e.key, e.type) if f is not e and is_short_form(e.key, f.key)]
         elif e.how == "chain" or e.key in SUFFIXES:
             continue
-        else:  # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
+        # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
+        else:
             # a name that begins another is its parent (浙江远驰…有限公司 of …宁波分公司), not its short form
-            others = [f for f in full.holding(e.key, e.type) if f is not e and not f.known and not f.key.startswith(e.key)]
+            others = [f for f in full.holding(e.key, e.type)
+                      if f is not e and not f.known and not f.key.startswith(e.key)]
             targets = (
                 [f for f in others if is_tail(e.key, abbreviate(f.key))]
                 or [f for f in others if is_initials(e.key, f.key)]
-                or [f for f in others if len(f.key) > len(e.key) and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
-                or ([f for f in others if is_short_form(e.key, f.key)] if len(e.key) >= 6 and others and len(Tokens(e.key).words) >= 3 else [])
-                or [f for f in full.holding(e.key, "Company") if f is not e and e.how in ("list", "object", "model") and len(f.key) > len(e.key) >= 4 and full.unplaced(f).startswith(e.key)]
+                or [f for f in others if len(f.key) > len(e.key)
+                    and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
+                or ([f for f in others if is_short_form(e.key, f.key)]
+                    if len(e.key) >= 6 and others and len(Tokens(e.key).words) >= 3 else [])
+                or [f for f in full.holding(e.key, "Company")
+                    if f is not e and e.how in ("list", "object", "model") and len(f.key) > len(e.key) >= 4
+                    and full.unplaced(f).startswith(e.key)]
             )  # …, or the start of a company's name without its place: 龙冰新材 → 哈尔滨龙冰新材料股份有限公司
         if len(targets) > 1:  # several: the one named last before this short form
             first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
@@ -101,7 +108,8 @@ def derived_aliases(bld: Collected) -> None:
             forms.update(company_short_forms(e.key))
         for f in sorted(forms, key=len, reverse=True):
             other = bld.by_key.get(f)
-            if other is not None and other is not e and not other.known and other.how in ("object", "list") and other.mentions:
+            if (other is not None and other is not e and not other.known and other.how in ("object", "list")
+                    and other.mentions):
                 bld.merge(other, e)  # 与讯邦智联签约 names 深圳市讯邦智联科技股份有限公司
             add_alias_mentions(bld, e, f)
 

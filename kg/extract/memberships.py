@@ -20,7 +20,7 @@ from bisect import bisect_left
 
 from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, evidence, span_of
 from kg.extract.orgs import Mention
-from kg.extract.shapes import find_by_shape, is_guide
+from kg.extract.shapes import find_by_shape, is_guide, list_before_deng
 
 __all__ = ["find_memberships"]
 
@@ -45,14 +45,16 @@ def _items_of_groups(st: SentenceView, start: int) -> list[Mention]:
         a, b = start + clause.start(), start + clause.end()
         if _SAYS_MORE.search(key, a, b):
             break
-        out += [x for x in st.orgs(a, b) if x.ent.is_org and (key[x.i - 1 : x.i] in ("、", "及", "和") or _IN_RUN.match(key, x.j))]
+        out += [x for x in st.orgs(a, b) if x.ent.is_org
+                and (key[x.i - 1 : x.i] in ("、", "及", "和") or _IN_RUN.match(key, x.j))]
     return out
 
 
 def _signed_into(st: SentenceView, out: list[Statement]) -> None:
     """A与B等进行Y签约 ; A、B举行Y签约仪式: the parties sign into the alliance or community Y named right before."""
     for m in _SIGNS.finditer(st.key):
-        ys = [y for y in st.mentions.ending_at(m.start()) if y.ent.type in _ALLIANCES and _SIGNED_IN.match(st.key, y.i - 2, y.i)]
+        ys = [y for y in st.mentions.ending_at(m.start())
+              if y.ent.type in _ALLIANCES and _SIGNED_IN.match(st.key, y.i - 2, y.i)]
         word = _SIGNED_BODY.search(st.key, max(0, m.start() - 10), m.start()) if not ys else None
         body = st.recent.ending_with(word.group(1), _ALLIANCES) if word else None
         if body is not None:  # 进行党建联盟签约: the alliance named before by its full name
@@ -62,16 +64,19 @@ def _signed_into(st: SentenceView, out: list[Statement]) -> None:
         y = ys[0]
         for x in st.orgs(st.clause_start(y.i), y.i):
             if x.ent is not y.ent and x.ent.is_org and not is_guide(st, x):
-                add_statement(out, x, "memberOf", y, st, span_of(x, y, (m.start(), m.end())), st.status(m.start()), role="成员单位")
+                add_statement(out, x, "memberOf", y, st, span_of(x, y, (m.start(), m.end())), st.status(m.start()),
+                              role="成员单位")
 
 
 def _absorbed(st: SentenceView, out: list[Statement]) -> None:
     """Y 吸纳 A、B…为成员单位 ; Y 吸纳 A、B 加入 ; Y (将)吸纳 A、B."""
     key = st.key
     # Y 吸纳 A、B… 为(Y的)成员单位 ; Y 吸纳 A、B 加入 ; Y (将)吸纳 A、B
-    carried: Mention | None = None  # the subject of the previous 吸纳 in the sentence (…为成员单位，下半年还将吸纳X加入)
+    # the subject of the previous 吸纳 in the sentence (…为成员单位，下半年还将吸纳X加入)
+    carried: Mention | None = None
     triggers = [m for m in re.finditer(r"(?:吸纳|吸收|纳入|发展)", key) if not st.inside_name(m.start())]
-    as_members = [w.start() for w in _AS.finditer(key) if _member_word_after(st, w.end())] if triggers else []  # 为(Y的)成员单位
+    # 为(Y的)成员单位
+    as_members = [w.start() for w in _AS.finditer(key) if _member_word_after(st, w.end())] if triggers else []
     for m in triggers:
         k = bisect_left(as_members, m.end())
         w = _AS.match(key, as_members[k]) if k < len(as_members) else None
@@ -86,7 +91,8 @@ def _absorbed(st: SentenceView, out: list[Statement]) -> None:
                 w, bare = re.compile(".?").match(key, run[-1].j), True  # Y 拟吸纳 A和B，届时…
         named = [x for x in st.at(w.end()) if x.ent.type in COLLAB] if not bare else []
         members = [x for x in st.orgs(m.end(), w.start())]
-        own = [x for x in st.list_before(m.start(), st.clause_start(m.start())) if x.ent.type in COLLAB - {"IndustrialPark"}]
+        own = [x for x in st.list_before(m.start(), st.clause_start(m.start()))
+               if x.ent.type in COLLAB - {"IndustrialPark"}]
         orgs = named or own[-1:] or ([carried] if carried else [])
         if not orgs:  # 联盟由A牵头…，首批吸纳B、C为成员单位 ; 联盟召集人表示，预计明年再纳入A与B: the body spoken of
             orgs = [b for b in (st.body_before(m.start(), tuple(members)),) if b is not None]
@@ -98,7 +104,9 @@ def _absorbed(st: SentenceView, out: list[Statement]) -> None:
         carried = org
         role = re.search(r"等\d*[余多]?[个家所名]?([^\d、,，为]{2,8})$", key[m.end() : w.start()])
         for x in members:
-            add_statement(out, x, "memberOf", org, st, span_of(org, x, (w.start(), max(w.end(), _member_word_after(st, w.end())))), st.status(m.start()), role=role.group(1) if role else "成员单位")
+            add_statement(out, x, "memberOf", org, st,
+                          span_of(org, x, (w.start(), max(w.end(), _member_word_after(st, w.end())))),
+                          st.status(m.start()), role=role.group(1) if role else "成员单位")
             if org.i == org.j and st.first_of(org.ent):  # carried from an earlier clause: quote from where it is named
                 out[-1].i, out[-1].j = evidence((min(out[-1].i, st.first_of(org.ent).i), out[-1].j), x)
 
@@ -111,10 +119,12 @@ def _joined(st: SentenceView, out: list[Statement]) -> None:
         if st.inside_name(m.start()):
             continue
         applies = m.group(1) is None
-        after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40)) if x.ent.type in COLLAB and (not applies or x.i == m.end())]
+        after = [x for x in st.orgs(m.end(), min(st.clause_end(m.end()), m.end() + 40))
+                 if x.ent.type in COLLAB and (not applies or x.i == m.end())]
         if m.group(1) == "进入" and not (after and after[0].i == m.end()):
             continue  # 进入联盟 joins; 进入市场 does not
-        _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None, _joined_kind(m.group()))
+        _join(st, out, m.start(), m.end(), after[0] if after else None, "planned" if applies else None,
+              _joined_kind(m.group()))
     # A、B 已经和我们对接过，准备年内吸纳进来
     for m in re.finditer(r"(?:吸纳|吸收|纳入)进来", key):
         _join(st, out, m.start(), m.end(), None, None)
@@ -130,20 +140,23 @@ def _listed(st: SentenceView, out: list[Statement]) -> None:
     for m in _ROLE_LIST.finditer(key):
         if m.group(2):  # …单位14家：(除A外,)B、C
             besides = _BESIDES.match(key, m.end())
-            members = (st.orgs(m.end(), besides.end(1)) + st.list_after(besides.end())) if besides else st.list_after(m.end())
+            members = (st.orgs(m.end(),
+                               besides.end(1)) + st.list_after(besides.end())) if besides else st.list_after(m.end())
         else:
             members = [x for x in st.at(m.end()) if x.ent.is_org]
         body = st.body_before(m.start(), tuple(members))
         for x in members:
             if body is not None and x.ent is not body.ent:
-                add_statement(out, x, "memberOf", body, st, span_of(body, x, (m.start(), m.end())), st.status(m.start()), role=m.group(1))
+                add_statement(out, x, "memberOf", body, st, span_of(body, x, (m.start(), m.end())),
+                              st.status(m.start()), role=m.group(1))
     # A、B、C等首批成员(代表)…: the list before names members
     for m in re.finditer(r"等(?:\d+家)?(?:首批|新一批|新)(?:成员|会员)", key):
         members = st.list_before(m.start(), st.clause_start(m.start()))
         body = st.body_before(members[0].i, tuple(members)) if members else None
         for x in members if body is not None else ():
             if x.ent is not body.ent:
-                add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), st.status(m.start()), role="成员单位")
+                add_statement(out, x, "memberOf", body, st, span_of(x, (m.start(), m.end())), st.status(m.start()),
+                              role="成员单位")
     # under a heading of members (一、首批成员单位): (二)高校及科研院所(3家)：A、B
     for m in _SECTION_ITEM.finditer(key):
         if not st.section and not re.search(_MEMBER_WORD, m.group()):
@@ -179,7 +192,8 @@ def _listed_after_word(st: SentenceView, out: list[Statement]) -> None:
         body = st.body_before(word.start(), tuple(members))
         for x in members:
             if body is not None:
-                add_statement(out, x, "memberOf", body, st, span_of(body, x, (word.start(), m.end())), st.status(m.start()), role="成员单位")
+                add_statement(out, x, "memberOf", body, st, span_of(body, x, (word.start(), m.end())),
+                              st.status(m.start()), role="成员单位")
     for m in re.finditer(r"(?:成为|为|是)", key):
         orgs = [x for x in st.at(m.end()) if x.ent.type in COLLAB]
         end = _member_word_after(st, m.end())
@@ -192,7 +206,8 @@ def _listed_after_word(st: SentenceView, out: list[Statement]) -> None:
         if not members:
             members = st.list_before(m.start(), 0)
         for x in members:
-            add_statement(out, x, "memberOf", orgs[0], st, span_of(x, (m.start(), end)), st.status(m.start()), role="成员单位")
+            add_statement(out, x, "memberOf", orgs[0], st, span_of(x, (m.start(), end)), st.status(m.start()),
+                          role="成员单位")
     # Y (则)囊括/包括/网罗/涵盖了 A、B 等企业(，以及 C、D 等高校)
     for m in re.finditer(r"(?:则|还|也|已|目前|现已?|共)?(?:囊括|包括|包含|网罗|涵盖|汇聚|集聚)了?", key):
         ys = [x for x in st.mentions.ending_at(m.start()) if x.ent.type in BODIES]
@@ -207,7 +222,8 @@ def _listed_after_word(st: SentenceView, out: list[Statement]) -> None:
                 add_statement(out, x, "memberOf", ys[0], st, span_of(ys[0], x), st.status(m.start()), role="成员单位")
     # Y(的)成员单位包括/有 A、B
     for m in re.finditer(_MEMBER_WORD + r"(?:包括|包含|有|为|是)[:：]?", key):
-        y = st.last_org(max(0, m.start() - 1 - st.mentions.longest), m.start(), lambda x: x.j >= m.start() - 1)  # Y成员单位: Y ends right there
+        # Y成员单位: Y ends right there
+        y = st.last_org(max(0, m.start() - 1 - st.mentions.longest), m.start(), lambda x: x.j >= m.start() - 1)
         members = st.list_after(m.end())
         if y and members:
             for x in members:
@@ -218,14 +234,19 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
-    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))", key):
+    for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))",
+                            key):
         v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
-        if st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160 or len(CLAUSE.findall(key, lead.end(), v.start())) > 2:
+        if (st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160
+            or len(CLAUSE.findall(key, lead.end(), v.start())) > 2):
             continue
-        ys = [x for x in [st.first_org(v.end(), st.clause_end(v.end()), among=st.orgs_of(_COLLAB_BODIES))] if x is not None]
-        ys = ys or [x for x in st.orgs(lead.end(), v.start()) if x.ent.type in BODIES and not st.in_list(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
+        ys = [x for x in [st.first_org(v.end(), st.clause_end(v.end()), among=st.orgs_of(_COLLAB_BODIES))]
+              if x is not None]
+        ys = ys or [x for x in st.orgs(lead.end(), v.start())
+                    if x.ent.type in BODIES and not st.in_list(x) and v.start() - x.j <= 4][-1:]  # 由A牵头，Y正式成立
         if lead.group() == "联合" and not ys:
-            continue  # X联合A、B…缔结形成Y: only with Y named after the verb (由商会牵头，联合A、B…组建 is the 牵头 rule's)
+            # X联合A、B…缔结形成Y: only with Y named after the verb (由商会牵头，联合A、B…组建 is the 牵头 rule's)
+            continue
         first = [x for x in [st.last_org(0, lead.start())] if x is not None] if lead.group() == "牵头" else []
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
@@ -234,13 +255,15 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             if x.ent is y.ent or is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
             role = "牵头单位" if first and x is first[0] else "成员单位"
-            add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()), role=role)
+            add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()),
+                          role=role)
     # A(、B)(共同)发起成立 Y: the founders right before the verb
     for v in _FOUNDED_BY.finditer(key):
         ys = [x for x in st.at(v.end()) if x.ent.type in BODIES]
         founders = st.list_before(v.start(), st.clause_start(v.start()))
         if v.group(1):  # A、B等企业和C、D等园区共同发起倡议，拟成立Y: every organization of the clause
-            founders = [x for x in st.orgs(st.clause_start(v.start()), v.start()) if not is_guide(st, x) and not _AFTER_DENG.search(key, max(0, x.i - 5), x.i)]
+            founders = [x for x in st.orgs(st.clause_start(v.start()), v.start())
+                        if not is_guide(st, x) and not _AFTER_DENG.search(key, max(0, x.i - 5), x.i)]
         elif founders and not _JUST_BEFORE.fullmatch(key, founders[-1].j, v.start()):
             founders = []
         status = "planned" if v.group(2) else st.status(v.start())
@@ -248,27 +271,32 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
                 add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), status, role="发起单位")
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
-        v = _FORMED.search(key, m.end(), m.end() + 246)  # within 240 characters (a long list of founders), or not at all
+        # within 240 characters (a long list of founders), or not at all
+        v = _FORMED.search(key, m.end(), m.end() + 246)
         if not v or v.start() - m.end() > 240:
             continue
-        ys = [x for x in [st.last_org(0, m.start(), lambda x: not is_guide(st, x) and x.ent.how != "byline", st.orgs_of(_COLLAB_BODIES))] if x is not None]
+        ys = [x for x in [st.last_org(0, m.start(), lambda x: not is_guide(st, x) and x.ent.how != "byline",
+                                      st.orgs_of(_COLLAB_BODIES))] if x is not None]
         if not ys:  # 由A、B共同发起的Y ; 由A、B等29家单位发起成立了Y
             ys = [x for x in st.at(v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))) if x.ent.type in BODIES]
         if ys and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
-            if lead and max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0 and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB)):
+            if (lead and max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0
+                and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB))):
                 continue  # 由 A 牵头组建 Y: handled above
             for x in st.orgs(m.end(), v.start()):
                 if is_guide(st, x):
                     continue
-                add_statement(out, x, "memberOf", ys[-1], st, span_of(ys[-1], x, (v.start(), v.end())), st.status(m.start()), role="牵头单位" if lead else "成员单位")
+                add_statement(out, x, "memberOf", ys[-1], st, span_of(ys[-1], x, (v.start(), v.end())),
+                              st.status(m.start()), role="牵头单位" if lead else "成员单位")
 
 
 # 加入 (not 加入申请: an application), 入盟, 入会; group 1 is None for an application or an intention
 _JOINS = re.compile(
-    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|入共|入体|加入)?(?:申请书?|意向书)(?:加入|入盟|入会)?|申请(?:加入|入盟|入会)"
-    r"|办理(?:入盟|入会|加入)(?:手续|程序)|表达了?(?:入盟|入会|加入|加盟)(?:意向|意愿)|(?:洽谈|商谈|商议)(?:加入|入盟|入会)(?:事宜)?"
-    r"|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|入共|入体|加盟|进入)(?!申请|意向|意愿|事宜|事项|工作|仪式|企业|单位|成员|会员|门槛|条件)(?:手续|程序)?"
+    r"(?:递交|提交|提出|递件|送交|提)了?(?:入盟|入会|入共|入体|加入)?(?:申请书?|意向书)(?:加入|入盟|入会)?"
+    r"|申请(?:加入|入盟|入会)|办理(?:入盟|入会|加入)(?:手续|程序)|表达了?(?:入盟|入会|加入|加盟)(?:意向|意愿)"
+    r"|(?:洽谈|商谈|商议)(?:加入|入盟|入会)(?:事宜)?|(?:正式|成功)?(?:完成|履行)?(加入|入盟|入会|入共|入体|加盟|进入)"
+    r"(?!申请|意向|意愿|事宜|事项|工作|仪式|企业|单位|成员|会员|门槛|条件)(?:手续|程序)?"
 )
 # A、B 也位列其中 ; A 出任/当选/受聘为(首任)(副)理事长单位 ; A 成为最早一批结对单位 ; A 被正式吸纳为成员单位
 _HAS_ROLE = re.compile(
@@ -278,9 +306,11 @@ _HAS_ROLE = re.compile(
     r"|被(?:正式)?(?:吸纳|吸收|接纳|批准)为(?:成员|会员)(?:单位)?"
     r"|列名(?:为)?[^,;。]{0,6}(?:成员|会员)"
 )
-_SECTION_ITEM = re.compile(r"\([一二三四五六七八九十]+\)([^:：,;。()]{0,16})(?:\([^()]{0,40}\))?[:：]")  # (二)拟吸纳成员单位(待…)：
+# (二)拟吸纳成员单位(待…)：
+_SECTION_ITEM = re.compile(r"\([一二三四五六七八九十]+\)([^:：,;。()]{0,16})(?:\([^()]{0,40}\))?[:：]")
 _ROLE_LIST = re.compile(
-    r"(?:\([一二三四五六七八九十]+\))?((?:牵头|发起|成员|会员|理事|常务理事|副理事长|理事长|会长|副会长)(?:单位|企业)|[\u4e00-\u9fff]{1,4}(?:成员|会员)(?!单位|企业))"
+    r"(?:\([一二三四五六七八九十]+\))?((?:牵头|发起|成员|会员|理事|常务理事|副理事长|理事长|会长|副会长)(?:单位|企业)|"
+    r"[\u4e00-\u9fff]{1,4}(?:成员|会员)(?!单位|企业))"
     r"(?:\(\d+[家个所]\)|共?\d+[家个所])?([:：]|如下:)?"
 )  # 成员单位(18家)：A、B ; 企业会员（21家）：A、B
 
@@ -294,12 +324,14 @@ def _joined_kind(trigger: str) -> frozenset[str]:
 
 
 _JOINED_KINDS = (
-    ("盟", frozenset({"Alliance"})), ("入体", frozenset({"Alliance"})), ("入会", frozenset({"Association", "ChamberOfCommerce"})),
+    ("盟", frozenset({"Alliance"})), ("入体", frozenset({"Alliance"})),
+    ("入会", frozenset({"Association", "ChamberOfCommerce"})),
     ("入共", frozenset({"PartyBuildingCommunity"})),
 )
 
 
-def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention | None, status: str | None, kinds: frozenset[str] = BODIES) -> None:
+def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention | None, status: str | None,
+          kinds: frozenset[str] = BODIES) -> None:
     """The organizations named right before ``[a, b)`` join ``body``: the one named after the trigger,
     or 向/对 Y before it, or the body the sentence or the article speaks of."""
     key = st.key
@@ -309,9 +341,10 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
         body = to
     end = to.i - 1 if to else a
     cands = st.last_orgs(start, end, 2)
-    if len(cands) >= 2 and cands[-1].ent.type in BODIES and key[cands[-1].i - 1 : cands[-1].i] in ("的", "在") and re.match(r"[\u4e00-\u9fff]", key[cands[-1].j : cands[-1].j + 1]):
+    if (len(cands) >= 2 and cands[-1].ent.type in BODIES and key[cands[-1].i - 1 : cands[-1].i] in ("的", "在")
+        and re.match(r"[\u4e00-\u9fff]", key[cands[-1].j : cands[-1].j + 1])):
         end = cands[-1].i  # A在9月的共同体联席会上被吸纳为成员单位: 共同体 names the meeting, A is the member
-    members = _list_before_deng(st, start, end) or st.list_before(end, start)
+    members = list_before_deng(st, start, end) or st.list_before(end, start)
     if not members and start > 0 and not st.last_org(start, a):  # A、B正与共同体对接，预计年底前正式加入
         members = st.previous_clause_run(a)
     if not members:
@@ -321,23 +354,15 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
         return
     for x in members:
         if x.ent is not body.ent and x.ent.is_org:
-            add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a), role="成员单位")
-
-
-def _list_before_deng(st: SentenceView, start: int, end: int) -> list[Mention]:
-    """The run of organizations that ends in 等 inside ``[start, end)``: A、B、C等来自…的35家园区 → A, B, C."""
-    key = st.key
-    for d in reversed([m.start() for m in _DENG.finditer(key, start, end)]):
-        run = st.list_before(d, start)
-        if run and run[-1].j == d and (len(run) > 1 or run[0].i == start):
-            return run
-    return []
-
+            add_statement(out, x, "memberOf", body, st, span_of(x, body, (a, b)), status or st.status(a),
+                          role="成员单位")
 
 
 # A(、B)(共同)发起成立 Y ; A、B等共同发起倡议，拟成立 Y (group 1: the proposal; group 2: not yet founded)
-_FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
-_AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")  # A、B等首批示范园区: the kind of the list, not one more founder
+_FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|"
+                         r"(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
+# A、B等首批示范园区: the kind of the list, not one more founder
+_AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")
 _SIGNED_BODY = re.compile(r"(?:进行|举行|开展)([\u4e00-\u9fff]{0,4}(?:联盟|共同体))$")  # at most 10 characters
 _COUNTED_GROUP = re.compile(r"\d+(?:余|多)?[家个所]")
 _IN_RUN = re.compile(r"、|等|以及|和|及")
@@ -349,7 +374,6 @@ _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|�
 _FORMED = re.compile(r"(?:共同)?(?:组成|发起成立|发起|组建|成立)")
 _COLLAB_BODIES = COLLAB - {"IndustrialPark"}
 _AS = re.compile("为")
-_DENG = re.compile("等")
 _AND_MORE = re.compile(r"等[^,;。、]{0,12}[,，]?(?:以及|及|和|还有)")
 _JOINING = re.compile("加入")
 _LIST_ENDS = re.compile(r"(?:等[^,;。:]{0,10})?(?:[,;。:]|$)")

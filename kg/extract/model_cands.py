@@ -24,10 +24,12 @@ __all__ = ["model_spans", "model_enabled", "span_type"]
 _NAME_START = re.compile(r"全|国|省|市|区|首|[一二三四五六七八九十两]|单位|理事|董事|总|秘书|局|书|院|校|会|主席|召集")
 # words a model span may start with that are not part of the name: verbs, adverbs, prepositions
 _LEADING = tuple(sorted(
-    "助力 依托 打造 持续 推动 支持 联合 携手 引进 吸引 落户 入驻 加入 成立 组建 发起 牵头 来自 位于 包括 囊括 网罗 涵盖 "
+    "助力 依托 打造 持续 推动 支持 联合 携手 引进 吸引 落户 入驻 加入 成立 组建 发起 牵头 来自 位于 包括 囊括 网罗 "
+    "涵盖 "
     "以下简称 简称 下称 甫进驻 进驻 刚刚 以及 其中 目前 同时 此外 并 由 在 对 把 被 让 跟 据 从 到 等 了 该 其 "
     "首批 已 也 均 则 签约 签署 签订 走进 参观 调研 考察 服务 对接 合作".split(),
-    # one character only where no name starts with it: not 新 (新疆), 同 (同济), 现 (现代), 携 (携程), 暨 (暨南大学), 共 (共青团)
+    # one character only where no name starts with it:
+    # not 新 (新疆), 同 (同济), 现 (现代), 携 (携程), 暨 (暨南大学), 共 (共青团)
     key=len, reverse=True,
 ))
 # and the verbs that end a rule name on its left (汇聚A、B ; 依托A建设): two characters or more, not the
@@ -51,7 +53,8 @@ def model_enabled() -> bool:
 
 
 def span_type(name: str, label: str) -> str | None:
-    """The class of a model span by its ending (…联盟 → Alliance), else by the model's label; None: not an organization."""
+    """The class of a model span by its ending (…联盟 → Alliance),
+    else by the model's label; None: not an organization."""
     suffix = suffix_of(name)
     if suffix is not None and len(name) > len(suffix):
         return SUFFIXES[suffix]

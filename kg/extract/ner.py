@@ -213,7 +213,8 @@ def _openblas_threads() -> tuple[Callable[[], int], Callable[[int], None]] | Non
             dll = ctypes.CDLL(lib)
         except OSError:
             continue
-        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"),
+                               ("openblas", "")):
             get = getattr(dll, f"{prefix}_get_num_threads{suffix}", None)
             put = getattr(dll, f"{prefix}_set_num_threads{suffix}", None)
             if get is not None and put is not None:

@@ -40,7 +40,8 @@ from kg.extract.known import KnownEntities
 from kg.extract.lexicon import SUFFIXES
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
-from kg.extract.orgspans import THIS_ONE, Cand, ends_at, extra_cands, pick, sentence_cands
+from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
+from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
 from kg.extract.tokens import Tokens
 from kg.text import name_key
@@ -64,7 +65,8 @@ class Builder:
         self.nested_in: list[tuple[Mention, Cand]] = []
         self.chains: list[Chain] = []
         self.word_ends: dict[int, bytes] = {}  # per sentence, 1 where a word ends (the words themselves are not kept)
-        self.anaphors: dict[int, set[tuple[int, int]]] = {}  # per sentence, the spans of 联盟, 协会… that stand as words
+        # per sentence, the spans of 联盟, 协会… that stand as words
+        self.anaphors: dict[int, set[tuple[int, int]]] = {}
         self.generic_known: list[tuple[int, Cand]] = []
         self.keys_of: dict[Ent, list[str]] = {}  # the keys of by_key that name each entity
         self.covers: dict[int, Cover] = {}  # per sentence, while mentions are only added (the alias passes)
@@ -148,7 +150,9 @@ class Builder:
         self.word_ends[s.index] = bytes(ends)
         self.anaphors[s.index] = {
             mt.span() for mt in ANAPHOR.finditer(s.key)
-            if mt.start() in toks.starts and mt.end() in toks.ends and (mt.start() == 0 or toks.is_boundary(toks.index_at(mt.start() - 1)) or ends_at(THIS_ONE, s.key, mt.start()))
+            if mt.start() in toks.starts and mt.end() in toks.ends
+            and (mt.start() == 0 or toks.is_boundary(toks.index_at(mt.start() - 1))
+                 or ends_at(THIS_ONE, s.key, mt.start()))
         }
 
     # -- linking
@@ -175,8 +179,10 @@ class Builder:
         for e in ents:
             if not e.generic or e.known:
                 continue
-            named_after = _count_up_to(2, (o for o in _from(by_key, keys, e.key) if o is not e and len(o.key) > len(e.key) and o.is_org)) >= 2
-            in_headline = head is not None and any(m.sent == 0 and m.i == 0 and head.key[m.j : m.j + 1] in (":", "") for m in e.mentions)
+            named_after = _count_up_to(2, (o for o in _from(by_key, keys, e.key)
+                                           if o is not e and len(o.key) > len(e.key) and o.is_org)) >= 2
+            in_headline = head is not None and any(m.sent == 0 and m.i == 0 and head.key[m.j : m.j + 1] in (":", "")
+                                                   for m in e.mentions)
             if named_after or in_headline:
                 e.generic = False
 
@@ -205,7 +211,8 @@ class Builder:
         link_names(self)
         self.covers = {}  # mentions change from here on
         home = resolve_references(self)
-        first_at: dict[int, dict[tuple[int, int], Mention]] = {}  # per sentence with a nested park: the first mention at each span
+        # per sentence with a nested park: the first mention at each span
+        first_at: dict[int, dict[tuple[int, int], Mention]] = {}
         for inner, outer in self.nested_in:
             if inner.sent not in first_at:
                 first_at[inner.sent] = {}
@@ -214,7 +221,8 @@ class Builder:
             outer_m = first_at[inner.sent].get((outer.i, outer.j))
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
-        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known) and (e.key not in SUFFIXES or e.known or e.how == "chain")
+        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known)
+                and (e.key not in SUFFIXES or e.known or e.how == "chain")
                 and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
         by_sentence = {k: [m for m in ms if m.ent in keep] for k, ms in self.mentions.items()}
         ents = [e for e in dict.fromkeys(self.by_key.values()) if e in keep]

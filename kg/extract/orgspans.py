@@ -1,5 +1,5 @@
 """Organization names in one sentence: candidate spans from suffix rules, national bodies, the graph's
-names, list patterns and chains, and the pick of the longest ones that do not overlap.
+names, list patterns and chains (:mod:`~kg.extract.overlaps` picks the longest ones that do not overlap).
 
 See :mod:`~kg.extract.orgs` for the passes and what they find; this module holds the part that
 looks at one sentence at a time.
@@ -13,41 +13,47 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import GENERIC_WORDS, KIND_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES, suffix_of
+from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES, suffix_of
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
-from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
+from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
 from kg.text import name_key
 
-__all__ = ["Cand", "sentence_cands", "extra_cands", "pick", "THIS_ONE"]
+__all__ = ["Cand", "sentence_cands", "THIS_ONE", "ENDING_WIDTH", "ends_at", "NOT_ORG_WORDS", "CUT_HEADS",
+           "FACILITY_CENTRE"]
 
 _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
 _NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
-_NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no body (党员干部 too)
+NOT_ORG_WORDS = tuple(  # words ending in a one-character suffix that name no body (党员干部 too)
     "格局 布局 结局 大局 全局 开局 当局 时局 政局 僵局 饭局 骗局 棋局 餐厅 大厅 客厅 展厅 门厅 前厅 舞厅 "
     "全部 干部 总部 局部 本部 俱乐部 细部 头部 尾部 底部 顶部 根部 面部 外部 内部 腹部 背部 部署 签署 公署 "
     "东部 西部 南部 北部 中部 中南部 西南部 东南部 东北部 西北部 中西部 中东部 "
     "质量部 技术部 研发部 市场部 销售部 财务部 生产部 采购部 人事部 工程部 事业部".split()
 )
-_NOT_ORG_POS = ("v", "f", "s", "m")  # a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
-# descriptors ending in these are cut off a name (园区|金诃藏药…); a parent body (国家实验研究院|台湾半导体研究中心) is not
-_CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商", "项目", "重点项目"}) | frozenset(
+# a one-character suffix inside a verb (部署), a direction (南部) or a number (全部)
+_NOT_ORG_POS = ("v", "f", "s", "m")
+# descriptors ending in these are cut off a name (园区|金诃藏药…);
+# a parent body (国家实验研究院|台湾半导体研究中心) is not
+CUT_HEADS = frozenset({"园区", "企业", "辖区", "区内", "园内", "入驻企业", "龙头企业", "主体", "运营方", "运营商",
+                       "项目", "重点项目"}) | frozenset(
     sf for sf, t in SUFFIXES.items() if t not in ("University", "ResearchInstitute", "GovernmentBody")
 )
 _OWN_UNIT_TYPES = frozenset({"GovernmentBody", "Organization"})
 # a 中心 that is a facility, not a body: 数据中心, 智算中心, 算力调度中心, 区域运营中心
-_FACILITY_CENTRE = re.compile(
+FACILITY_CENTRE = re.compile(
     "(?:数据|智算|算力|计算|超算|云计算|调度|运营|展示|体验|会展|展览|物流|分拨|仓储|结算|指挥|营销|客服|配送|集散|"
     "冷链|研学|会议|活动|直播|交易|采购|销售|清算|备份|灾备|监控|控制|路演|航运|金融|贸易|消费)中心$"
 )
 _GOVERNED_PLACE = re.compile("[省市县区州盟旗镇乡]$")  # 台中市|政府: a government is a place's
-_EVENT_ENDS = ("仪式", "大会", "会议", "活动", "论坛", "典礼", "发布会", "启动会", "对接会")  # 签约仪式暨…联盟揭牌: two events
+# 签约仪式暨…联盟揭牌: two events
+_EVENT_ENDS = ("仪式", "大会", "会议", "活动", "论坛", "典礼", "发布会", "启动会", "对接会")
 _NAME_OR_EVENT_ENDS = (*SUFFIX_ENDS, *_EVENT_ENDS)
 _JOINING = frozenset({"与", "和", "暨", "及"})  # inside a name: 材料科学与工程学院, 发展和改革委员会, 经济及科技发展局
 # a verb that grants a qualification: what follows it names the qualification, not an organization
 _GRANTED = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|获批|荣获|确定为)(?:\d{4}年度?)?$")
 # 先后荣获全国A、B、C: every item of a list after a grant names a qualification
-_GRANTED_LIST = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|荣获)(?:[^,;。:、的]{2,30}、)*[^,;。:、的]{0,4}$")
+_GRANTED_LIST = re.compile(r"(?:认定为|评为|评定为|获评|列为|列入|命名为|荣获)"
+                           r"(?:[^,;。:、的]{2,30}、)*[^,;。:、的]{0,4}$")
 _GRANTED_AFTER = re.compile(r"(?:等\d*[项个]?)?(?:称号|荣誉|资质)?(?:[,;。:、)]|$)")
 _LIST_HEADS = {
     "企业": "Company", "公司": "Company", "龙头企业": "Company", "知名企业": "Company", "头部企业": "Company",
@@ -55,16 +61,18 @@ _LIST_HEADS = {
     "投资机构": "Organization", "机构": "Organization", "院校": "University", "高校": "University",
 }
 _LIST_END = re.compile(  # 等N家(骨干)企业
-    r"等(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两几多数]+)?[余多]?(?:家|个|所|位)?((?:(?!领域|行业|产业|类|方面|板块)[\u4e00-\u9fff]){0,4}?)(" + "|".join(sorted(_LIST_HEADS, key=len, reverse=True)) + ")"
+    r"等(?:\d+(?:\.\d+)?|[一二三四五六七八九十百两几多数]+)?[余多]?(?:家|个|所|位)?((?:(?!领域|行业|产业|类|方面|板块)"
+    r"[\u4e00-\u9fff]){0,4}?)(" + "|".join(sorted(_LIST_HEADS, key=len, reverse=True)) + ")"
 )
 _CATEGORY_TAILS = ("央企", "国企", "民企", "外企", "企业", "单位", "机构", "部门", "组织", "院所", "高校")
 _LED_BY = re.compile(r"由([\u4e00-\u9fff]{2,8}?)(?:共同|联合|牵头)?(?:发起成立|发起组建|牵头成立|牵头组建|发起|牵头)")
 _OBJECT_VERBS = ("签约", "联系", "对接", "引进", "携手")
 _WITH_VERBS = ("签约", "签署", "签订", "对接", "合作", "洽谈", "共建")
-_NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 模式 机制 资金 政策".split())
+_NAME_TAIL_GENERIC = frozenset("企业 项目 产业 工作 资源 服务 机构 单位 平台 合作 事宜 协议 活动 会议 基地 品牌 体系 "
+                               "模式 机制 资金 政策".split())
 THIS_ONE = re.compile(r"(?:新一届|本届|上一届|首届|该|本|此)$")  # 新一届商会: the chamber named before
 # the longest match of each pattern that ends where a search stops ($): searching only that far back finds the same
-ENDING_WIDTH = {_GRANTED: 9, _FACILITY_CENTRE: 5, _GOVERNED_PLACE: 1, THIS_ONE: 3}
+ENDING_WIDTH = {_GRANTED: 9, FACILITY_CENTRE: 5, _GOVERNED_PLACE: 1, THIS_ONE: 3}
 _JOIN_WORDS = re.compile(r"入盟|入会|入共|入体|加盟|加入")
 
 
@@ -99,7 +107,8 @@ def _title_spans(key: str) -> list[tuple[int, int]]:
 
 
 def ends_at(pattern: re.Pattern, key: str, end: int) -> bool:
-    """``pattern.search(key, 0, end)`` for a pattern of :data:`ENDING_WIDTH`, looking back only as far as a match reaches."""
+    """``pattern.search(key, 0, end)`` for a pattern of
+    :data:`ENDING_WIDTH`, looking back only as far as a match reaches."""
     return pattern.search(key, max(0, end - ENDING_WIDTH[pattern]), end) is not None
 
 
@@ -119,19 +128,21 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
             continue
         k = toks.index_at(a)
         word = toks.words[k]
-        if len(suf) == 1 and (word.text.endswith(_NOT_ORG_WORDS) or word.text == suf and k == 0 or word.pos.startswith(_NOT_ORG_POS)):
+        if len(suf) == 1 and (word.text.endswith(NOT_ORG_WORDS) or word.text == suf and k == 0
+                              or word.pos.startswith(_NOT_ORG_POS)):
             continue
         start_k = _joined_left_edge(toks, k, a, toks.left_edge(k))
         core = toks.words[start_k:k] + ([word] if word.start < a else [])
         in_park = False
         # cut a generic descriptor ending in a head word before the distinctive part:
         # 园区|金诃藏药…, 园区初创企业|英矽…, 首支园区科技成长股权投资基金|极地基金
-        heads = [n for n, w in enumerate(core) if w.text in _CUT_HEADS or w.text.endswith("企业")]
+        heads = [n for n, w in enumerate(core) if w.text in CUT_HEADS or w.text.endswith("企业")]
         for h in reversed(heads):
             if core[0].text == "园区" and SUFFIXES[suf] in _OWN_UNIT_TYPES:
                 break  # 园区科技招商中心 is the park's own unit, not a body in the park
             rest = core[h + 1 :]
-            if rest and all(w.generic or w.text in SUFFIXES or w.text in _CUT_HEADS for w in core[: h + 1]) and any(w.proper for w in rest):
+            if rest and all(w.generic or w.text in SUFFIXES or w.text in CUT_HEADS for w in core[: h + 1]) \
+                    and any(w.proper for w in rest):
                 prefix = [w.text for w in core[: h + 1]]
                 in_park = prefix[0] == "园区" and all(t.endswith("企业") for t in prefix[1:])
                 core = rest
@@ -140,13 +151,16 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
         if len(core) > 1 and core[-1].text in KIND_WORDS and core[-2].text in ("和", "及", "与", "以及"):
             continue
-        if suf == "中心" and ends_at(_FACILITY_CENTRE, key, b) or suf == "政府" and not (ends_at(_GOVERNED_PLACE, key, a) or core[-1].pos == "ns"):
+        if (suf == "中心" and ends_at(FACILITY_CENTRE, key, b)
+                or suf == "政府" and not (ends_at(_GOVERNED_PLACE, key, a) or core[-1].pos == "ns")):
             continue  # 数据中心 is a building; 各级政府, 200余名政府(代表) name no government
         if suf == "系" and not re.search("大学|学院", key[core[0].start : a]):
             continue  # 系 is a department only of a university (体系, 关系 are not)
-        granted = (ends_at(_GRANTED, key, core[0].start) or _granted_list(key, core[0].start)) and _GRANTED_AFTER.match(key, b)
+        granted = (ends_at(_GRANTED, key, core[0].start)
+                   or _granted_list(key, core[0].start)) and _GRANTED_AFTER.match(key, b)
         typ = "Qualification" if granted else SUFFIXES[suf]  # 列入浙江省科学技术厅…名单: the granting body
-        glued = [g for g, w in enumerate(core) if _glued_preposition(w) and (g == 0 or core[g - 1].text.endswith(_NAME_OR_EVENT_ENDS))]
+        glued = [g for g, w in enumerate(core) if _glued_preposition(w)
+                 and (g == 0 or core[g - 1].text.endswith(_NAME_OR_EVENT_ENDS))]
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
             core = core[glued[-1] :]
         start = core[0].start + (1 if glued else 0)
@@ -165,7 +179,8 @@ def _glued_preposition(w) -> bool:
     if w.text[0] not in PREPOSITION_CHARS or word_freq(w.text) is not None:
         return False
     rest = w.text[1:]  # 由鲁, 由湘岳, 和渝江电, 经市经信委
-    return len(w.text) == 2 or word_freq(rest) is None or any(rest.endswith(sf) and len(rest) > len(sf) for sf in SUFFIXES)
+    return len(w.text) == 2 or word_freq(rest) is None or any(rest.endswith(sf) and len(rest) > len(sf)
+                                                              for sf in SUFFIXES)
 
 
 def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
@@ -180,7 +195,8 @@ def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
         return start
     right = toks.key[w[start].start : a] if start < k or w[k].start < a else ""
     before = w[start - 2]
-    if not 0 < len(right) <= (4 if w[start - 1].text == "及" else 8) or before.text.endswith(_NAME_OR_EVENT_ENDS) or not before.pos.startswith(("n", "v", "j", "a", "l")):
+    if (not 0 < len(right) <= (4 if w[start - 1].text == "及" else 8) or before.text.endswith(_NAME_OR_EVENT_ENDS)
+            or not before.pos.startswith(("n", "v", "j", "a", "l"))):
         return start
     if any(_distinctive(x, pos) for x, pos in words(right)):
         return start
@@ -189,12 +205,14 @@ def _joined_left_edge(toks: Tokens, k: int, a: int, start: int) -> int:
 
 def _distinctive(word: str, pos: str) -> bool:
     """A word that makes a name on its own: a place, an organization, ASCII, or a word jieba does not know."""
-    return pos in ("ns", "nt", "eng") or any(c.isascii() and c.isalnum() for c in word) or (word_freq(word) is None and not is_generic_word(word, pos))
+    return (pos in ("ns", "nt", "eng") or any(c.isascii() and c.isalnum() for c in word)
+            or (word_freq(word) is None and not is_generic_word(word, pos)))
 
 
 def _national_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     """National bodies named by common words (科技部, 工业和信息化部), as whole words of the sentence."""
-    return [Cand(a, b, "GovernmentBody", "lexicon") for a, b, _ in _NATIONAL_MATCHER.find_all(s.key) if a in toks.starts and b in toks.ends]
+    return [Cand(a, b, "GovernmentBody", "lexicon") for a, b, _ in _NATIONAL_MATCHER.find_all(s.key)
+            if a in toks.starts and b in toks.ends]
 
 
 def _known_cands(s: Sentence, known: KnownEntities) -> list[Cand]:
@@ -202,7 +220,8 @@ def _known_cands(s: Sentence, known: KnownEntities) -> list[Cand]:
     and so is a name that is only a type word (产业园, a stage of the seed's chain)."""
     out = []
     for a, b, ents in known.matcher.find_all(s.key):
-        is_name = any(name_key(e.name) in name_key(s.key[a:b]) and name_key(e.name) not in SUFFIXES for e in ents)  # the name itself, or an alias holding it
+        # the name itself, or an alias holding it
+        is_name = any(name_key(e.name) in name_key(s.key[a:b]) and name_key(e.name) not in SUFFIXES for e in ents)
         generic = not is_name and ents[0].type in ORG_TYPES and is_generic_name(Tokens(s.key[a:b]).words)
         out.append(Cand(a, b, ents[0].type, "known", generic=generic, known=ents))
     return out
@@ -252,7 +271,8 @@ def _list_cands(s: Sentence, toks: Tokens) -> list[Cand]:
         Cand(i, j, _LIST_HEADS[m.group(2)], "list")
         for m in _LIST_END.finditer(key)
         for i, j in _items_before(key, toks, m.start())
-        if not m.group(1) or any(_distinctive(w.text, w.pos) for w in toks.span_words(i, j))  # 等高科技企业: 医疗器械 is a trade
+        # 等高科技企业: 医疗器械 is a trade
+        if not m.group(1) or any(_distinctive(w.text, w.pos) for w in toks.span_words(i, j))
     ]
     for verb in _OBJECT_VERBS:
         for m in re.finditer(verb, key):
@@ -298,24 +318,8 @@ def _chain(s: Sentence, toks: Tokens) -> tuple[list[Cand], tuple[int, int] | Non
     return cands, (chain_end - (len(last) - stage_end), chain_end)
 
 
-def pick(cands: list[Cand]) -> list[tuple[Cand, bool]]:
-    """Non-overlapping candidates, longest first (a known name, then a distinctive one wins a tie); plus parks nested as prefixes."""
-    order = sorted(cands, key=lambda c: (-(c.j - c.i), c.how != "known", c.how != "chain", c.generic, c.i))
-    taken: list[Cand] = []
-    nested: list[Cand] = []
-    owner: dict[int, Cand] = {}  # key position -> the taken candidate covering it
-    for c in order:
-        clash = [t for t in taken if c.i < t.j and t.i < c.j] if c.i >= c.j else list({id(owner[p]): owner[p] for p in range(c.i, c.j) if p in owner}.values())
-        if not clash:
-            taken.append(c)
-            owner.update(dict.fromkeys(range(c.i, c.j), c))
-        elif c.type == "IndustrialPark" and not c.generic and all(t.i == c.i and t.j > c.j + 1 for t in clash):  # …产业园|区 is one
-            if not any((n.i, n.j) == (c.i, c.j) for n in nested):
-                nested.append(c)
-    return [(c, False) for c in taken] + [(c, True) for c in nested]
-
-
-def sentence_cands(s: Sentence, toks: Tokens, known: KnownEntities) -> tuple[list[Cand], list[Cand], tuple[int, int] | None]:
+def sentence_cands(s: Sentence, toks: Tokens,
+                   known: KnownEntities) -> tuple[list[Cand], list[Cand], tuple[int, int] | None]:
     """Every candidate name in sentence ``s`` (cut into ``toks``), the stages of its chain and the chain's own span."""
     cands = _known_cands(s, known) if len(known) else []
     cands += _suffix_cands(s, toks) + _national_cands(s, toks)
@@ -342,10 +346,12 @@ def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
     ends = {c.j: c for c in cands if not c.generic and c.type != "Qualification"}
     starts = {c.i: c for c in cands if not c.generic and c.type != "Qualification"}
     out: list[Cand] = []
-    for p in (mt.start() for mt in _COMMA_MARK.finditer(key) if mt.start() in ends or key.startswith(",、", mt.start() - 1) and mt.start() - 1 in ends):
+    for p in (mt.start() for mt in _COMMA_MARK.finditer(key)
+              if mt.start() in ends or key.startswith(",、", mt.start() - 1) and mt.start() - 1 in ends):
         i = p + 1
         run = _ITEM_CHARS.match(key, i)
-        sep = next((x for x in _ITEM_END.finditer(key, i + 2, run.end() + 2) if x.end() in starts), None) if run else None
+        sep = next((x for x in _ITEM_END.finditer(key, i + 2, run.end() + 2) if x.end() in starts),
+                   None) if run else None
         if sep is None or i in starts:
             continue
         item = re.sub(r"\([^()]*\)$", "", key[i : sep.start()])  # A(its short form)、B: the bracket is not the name
@@ -357,44 +363,4 @@ def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
         left, right = ends[p if key[p] == "、" and p in ends else p - 1], starts[sep.end()]
         typ = SUFFIXES[sf] if sf else left.type if left.type == right.type else "Organization"
         out.append(Cand(i, i + len(item), typ, "list"))
-    return out
-
-
-def extra_cands(key: str, cands: list[Cand], extra) -> list[Cand]:
-    """Bylines' and the statistical model's spans ``(i, j, type, how)`` that no rule candidate overlaps;
-    where the model sees a longer left edge of a rule's name (长株潭|园区发展联盟 where jieba stopped
-    at 潭), the rule's candidate grows to it — unless the rules cut a descriptor there (园区|金诃藏药…)."""
-    out: list[Cand] = []
-    if not extra:
-        return out
-    # where each candidate lies (by index, kept as a candidate grows), and where a span was taken: what overlaps a
-    # span is read from its positions, not from every candidate — a list of 1,500 names has 1,500 of each
-    covering: dict[int, list[int]] = {}
-    for n, c in enumerate(cands):
-        for p in range(c.i, c.j):
-            covering.setdefault(p, []).append(n)
-    taken = bytearray(len(key) + 1)
-    scan = any(c.i >= c.j for c in cands)  # an empty candidate overlaps what strictly surrounds it: then scan, as written
-    for i, j, t, how in extra:
-        if i >= j or scan:
-            if any(c.i < j and i < c.j for c in out):
-                continue
-            clash = [c for c in cands if c.i < j and i < c.j]
-        else:
-            if 1 in taken[i:j]:
-                continue
-            clash = [cands[n] for n in sorted({n for p in range(i, j) for n in covering.get(p, ())})]
-        if not clash:
-            if not _FACILITY_CENTRE.search(key, i, j) and not key[i:j].endswith(_NOT_ORG_WORDS):
-                out.append(Cand(i, j, t, how))
-                taken[i:j] = b"\x01" * max(0, j - i)
-        elif all(i <= c.i and c.j <= j for c in clash):
-            outer = max(clash, key=lambda c: c.j - c.i)
-            prefix = key[i : outer.i]
-            if outer.how == "suffix" and outer.j == j and 0 < len(prefix) <= 3 and not set(prefix) & (FUNCTION_CHARS | PREPOSITION_CHARS) \
-                    and not prefix.endswith(tuple(_CUT_HEADS)) and prefix not in GENERIC_WORDS:
-                n = next(n for n, c in enumerate(cands) if c is outer) if scan else next(n for n in covering[outer.j - 1] if cands[n] is outer)
-                for p in range(i, outer.i):
-                    covering.setdefault(p, []).append(n)
-                outer.i = i
     return out

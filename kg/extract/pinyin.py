@@ -38,7 +38,8 @@ def _source() -> str:
     if spec is None or not spec.origin:
         raise KgError("kg extract needs pypinyin: pip install 'park-kg[extract]'")
     base = os.path.dirname(spec.origin)
-    stats = [os.stat(os.path.join(base, f)) for f in ("phrases_dict.json", "pinyin_dict.json") if os.path.exists(os.path.join(base, f))]
+    stats = [os.stat(os.path.join(base, f)) for f in ("phrases_dict.json", "pinyin_dict.json")
+             if os.path.exists(os.path.join(base, f))]
     return f"{md.version('pypinyin')}|{base}|{[(s.st_size, s.st_mtime_ns) for s in stats]}"
 
 

@@ -56,7 +56,8 @@ class Spans:
         self._ends: dict[int, list[Any]] | None = None
 
     def bounds(self, a: int, b: int) -> tuple[int, int]:
-        """Indices ``lo, hi`` such that ``items[lo:hi]`` holds every item starting in ``[a, b]`` (all of them if unordered)."""
+        """Indices ``lo, hi`` such that ``items[lo:hi]`` holds every
+        item starting in ``[a, b]`` (all of them if unordered)."""
         if not self.ordered:
             return 0, len(self.items)
         return bisect_left(self.starts, a), bisect_right(self.starts, b)

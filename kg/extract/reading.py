@@ -96,7 +96,8 @@ def _odd(text: str, encoding: str) -> str | None:
     sample = text[:200_000]
     if not sample:
         return None
-    odd = sum(1 for c in sample if c == "\ufffd" or (unicodedata.category(c) in ("Cc", "Co", "Cn", "Cs") and c not in "\t\n\x0b\x0c\r\x1b\x85"))
+    odd = sum(1 for c in sample if c == "\ufffd" or (unicodedata.category(c) in ("Cc", "Co", "Cn", "Cs")
+                                                     and c not in "\t\n\x0b\x0c\r\x1b\x85"))
     if odd > len(sample) * MAX_ODD_SHARE:
         return f"read as {encoding} it is full of control, unassigned or private-use characters"
     if encoding != "utf-8":
@@ -111,7 +112,8 @@ def _cjk_share(text: str) -> float:
     letters = [c for c in sample if not c.isspace()]
     if not letters:
         return 0.0
-    return sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef") / len(letters)
+    return sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
+               or "\uff00" <= c <= "\uffef") / len(letters)
 
 
 def decode(data: bytes, name: str = "article") -> tuple[str, str]:
@@ -121,7 +123,8 @@ def decode(data: bytes, name: str = "article") -> tuple[str, str]:
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError as e:
-                raise ArticleError(f"{name}: starts with a {enc} byte-order mark but is not {enc} ({e.reason} at byte {e.start})") from None
+                raise ArticleError(f"{name}: starts with a {enc} byte-order mark but is not {enc} ({e.reason} at byte "
+                                   f"{e.start})") from None
             if why := _odd(text, enc if enc != "utf-8-sig" else "utf-8"):
                 raise _not_text(name, why)
             return text, enc
@@ -134,7 +137,8 @@ def decode(data: bytes, name: str = "article") -> tuple[str, str]:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             raise ArticleError(
-                f"{name}: neither UTF-8 nor GB18030/GBK ({utf8_error.reason} at byte {utf8_error.start}); save it as UTF-8"
+                f"{name}: neither UTF-8 nor GB18030/GBK ({utf8_error.reason} at byte {utf8_error.start}); save it as "
+                f"UTF-8"
             ) from None
         if _cjk_share(text) < 0.3:
             raise ArticleError(f"{name}: not UTF-8, and read as GBK it is not Chinese text; save it as UTF-8")

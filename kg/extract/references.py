@@ -1,4 +1,5 @@
-"""Reference pass: the home park (the park named most often), bare 园区 and 园区机关 that refer to it, and bare 联盟 / 协会 … that refer back."""
+"""Reference pass: the home park (the park named most often), bare 园区 and 园区机关 that refer to it, and bare 联盟 /
+协会 … that refer back."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from kg.text import name_key
 
 __all__ = ["ANAPHOR", "resolve_references"]
 
-ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
+ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association",
+            "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
 ANAPHOR = re.compile("|".join(ANAPHORS))
-_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")
+_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$"
+                      r"|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")
 
 
 def resolve_references(bld: Collected) -> Ent | None:
@@ -32,7 +35,8 @@ def home_park(bld: Collected) -> Ent | None:
     if not parks:
         return None
     # the park named most often (an industrial park on a tie), then the one named first
-    return max(parks, key=lambda e: (len(e.mentions), e.type == "IndustrialPark", tuple(-x for x in min((m.sent, m.i) for m in e.mentions))))
+    return max(parks, key=lambda e: (len(e.mentions), e.type == "IndustrialPark",
+                                     tuple(-x for x in min((m.sent, m.i) for m in e.mentions))))
 
 def park_references(bld: Collected, home: Ent) -> None:
     """Bare 园区 is the home park; 园区机关 (or <park alias>机关) is that park's 管委会."""
@@ -50,8 +54,10 @@ def park_references(bld: Collected, home: Ent) -> None:
                 m.j = mt.end()
                 m.ent.aliases.setdefault(name_key(bld.written(s, m.i, m.j)), bld.written(s, m.i, m.j))
                 continue
-            ref = next((p for p in sorted(park_names, key=len, reverse=True) if p and s.key.startswith(p, a - len(p))), None)
-            if ref and len(own_gov) == 1 and not any(m.i < mt.end() and a - len(ref) < m.j for m in ms if m.ent is not home):
+            ref = next((p for p in sorted(park_names, key=len, reverse=True) if p and s.key.startswith(p, a - len(p))),
+                       None)
+            if ref and len(own_gov) == 1 and not any(m.i < mt.end() and a - len(ref) < m.j for m in ms
+                                                     if m.ent is not home):
                 ms[:] = [m for m in ms if not (m.ent is home and m.i >= a - len(ref) and m.j <= a)]
                 g = own_gov[0]
                 m = Mention(s.index, a - len(ref), mt.end(), g, "alias")
@@ -73,7 +79,8 @@ def park_references(bld: Collected, home: Ent) -> None:
 
 def bare_park_words(home: Ent) -> str:
     """A regex of the words that, standing alone, mean the home park: 园区, and its type word (开发区, 科学园…)."""
-    words = {"园区"} | {sf for sf, t in SUFFIXES.items() if t == home.type and abbreviate(home.key).endswith(sf) and len(sf) >= 2}
+    words = {"园区"} | {sf for sf, t in SUFFIXES.items()
+                        if t == home.type and abbreviate(home.key).endswith(sf) and len(sf) >= 2}
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 def anaphora(bld: Collected) -> None:
@@ -90,7 +97,8 @@ def anaphora(bld: Collected) -> None:
             if kind == 0:
                 if not x.ent.generic:
                     last[x.ent.type] = x.ent
-                    last_word.update((w, x.ent) for w, t in ANAPHORS.items() if t == x.ent.type and x.ent.key.endswith(w))
+                    last_word.update((w, x.ent) for w, t in ANAPHORS.items()
+                                     if t == x.ent.type and x.ent.key.endswith(w))
                 continue
             a, b = x.span()
             word, typ = x.group(), ANAPHORS[x.group()]
@@ -113,5 +121,6 @@ def owned_generic(bld: Collected, home: Ent | None) -> None:
     """Keep a generic name that belongs to the park (园区科学技术协会, 生物园区管委会); drop the rest."""
     refs = {"园区"} | ({home.key, *home.aliases, *re.findall(r"[^|]+", bare_park_words(home))} if home else set())
     for e in list(dict.fromkeys(bld.by_key.values())):
-        if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r) and not e.key.startswith(r + "内") for r in refs if r):
+        if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r)
+                                                            and not e.key.startswith(r + "内") for r in refs if r):
             e.generic = False

@@ -32,7 +32,8 @@ _VERB_OBJECT = {  # trigger -> predicate; the object follows the trigger, the su
     "指导": "guides",
 }
 _COUNTED_REFERENCE = re.compile(r"(?:这|该|上述)?(?:两|二|三|四|五|几|多)?(?:家|所|个)?(?:企业|单位|公司|机构|高校)")
-_WITH_OBJECT = {"签约": "signedWith", "签署": "signedWith", "签订": "signedWith", "对接": "negotiatesWith", "洽谈": "negotiatesWith"}
+_WITH_OBJECT = {"签约": "signedWith", "签署": "signedWith", "签订": "signedWith", "对接": "negotiatesWith",
+                "洽谈": "negotiatesWith"}
 # patterns matched at a position or ending at one ($), with how far a match reaches when the search is bounded
 _TAIL_20 = re.compile(r"等[^,，;；。]{0,20}$")  # at most 21 characters
 _TAIL_12 = re.compile(r"等[^,;。]{0,12}$")  # at most 13
@@ -45,7 +46,8 @@ def _collab(st: SentenceView):
     return st.orgs_of(COLLAB - {"IndustrialPark"})
 
 
-def _relations(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent], out: list[Statement]) -> None:
+def _relations(st: SentenceView, doc: Document, known: KnownEntities, new_ents: dict[str, Ent],
+               out: list[Statement]) -> None:
     _located(st, out)
     _with_objects(st, out)  # before co-building: A与B签署协议，共建Y takes A and B from here
     _signing_ceremony(st, out)
@@ -64,16 +66,19 @@ def _located(st: SentenceView, out: list[Statement]) -> None:
     key = st.key
     for x in st.ms:
         if x.in_park and st.home:
-            add_statement(out, x, "locatedIn", Mention(x.sent, x.i - 2, x.i, st.home, "home"), st, (x.i - 2, x.j), "active")
+            add_statement(out, x, "locatedIn", Mention(x.sent, x.i - 2, x.i, st.home, "home"), st, (x.i - 2, x.j),
+                          "active")
     for m in re.finditer(r"(?:落户|入驻|进驻|位于|坐落于|地处|扎根)(?:于|在)?", key):  # 落户VR基地的A ; 位于园区的A
         parks = [x for x in st.at(m.end()) if x.ent.type in PLACES]
-        where = parks[0] if parks else (Mention(st.s.index, m.end(), m.end() + 2, st.home, "home") if st.home and key.startswith("园区", m.end()) else None)
+        where = parks[0] if parks else (Mention(st.s.index, m.end(), m.end() + 2, st.home, "home")
+                                        if st.home and key.startswith("园区", m.end()) else None)
         if where is None or not key.startswith("的", where.j if parks else m.end() + 2):
             continue
         after = where.j + 1 if parks else m.end() + 3
         for x in st.list_after(after) if st.at(after) else ():
             if x.ent.type not in PLACES or x.ent is not where.ent:
-                add_statement(out, x, "locatedIn", where, st, span_of(x, (m.start(), m.end()), where), st.status(m.start()))
+                add_statement(out, x, "locatedIn", where, st, span_of(x, (m.start(), m.end()), where),
+                              st.status(m.start()))
     for m in re.finditer(r"(?:成功|正式|已)?(?:落户|入驻|进驻|落地|迁入|搬入|迁至)", key):
         start = st.clause_start(m.start())
         tail = _TAIL_20.search(key, max(start, m.start() - 21), m.start())  # A、B等5家企业的…项目落户
@@ -96,14 +101,16 @@ def _with_objects(st: SentenceView, out: list[Statement]) -> None:
         for trig, pred in _WITH_OBJECT.items():
             t = st.find(trig, m.end())
             named = st.named_length(m.end(), t) if t > 0 else 0
-            if t < 0 or t - m.end() - named > 30 or st.clause_start(t) > m.end() or any(0 <= st.find(v, m.end()) <= t - len(v) for v in ("共建", "协同建设")):
+            if (t < 0 or t - m.end() - named > 30 or st.clause_start(t) > m.end()
+                or any(0 <= st.find(v, m.end()) <= t - len(v) for v in ("共建", "协同建设"))):
                 continue
             objs = st.list_before(t, m.end())  # 与产业园运营主体C签约 is with C
             if not objs:
                 continue
             for s_ in st.subject_before(m.start()):
                 for o in objs:
-                    add_statement(out, s_, pred, o, st, span_of(s_, o, (m.start(), t + len(trig))), st.status(m.start()))
+                    add_statement(out, s_, pred, o, st, span_of(s_, o, (m.start(), t + len(trig))),
+                                  st.status(m.start()))
             break
 
 
@@ -127,7 +134,8 @@ def _signing_ceremony(st: SentenceView, out: list[Statement]) -> None:
 
 
 def _verb_objects(st: SentenceView, out: list[Statement]) -> None:
-    """X 签约/对接/共建/推荐/指导 Y; a clause without a subject that co-builds takes the parties of a signing before it."""
+    """X 签约/对接/共建/推荐/指导 Y; a clause without a subject
+    that co-builds takes the parties of a signing before it."""
     key = st.key
     for trig, pred in _VERB_OBJECT.items():
         for m in re.finditer(trig, key):
@@ -138,7 +146,8 @@ def _verb_objects(st: SentenceView, out: list[Statement]) -> None:
             if not subjects and pred == "coBuilds":
                 subjects = st.signing_parties(m.start(), out)  # A与B签署协议，(双方将)共建Y
             subjects = subjects or st.subject_before(m.start())
-            w = _WITH_WHOM.search(key, max(st.clause_start(m.start()), m.start() - 31), m.start()) if pred == "coBuilds" else None
+            w = _WITH_WHOM.search(key, max(st.clause_start(m.start()), m.start() - 31),
+                                  m.start()) if pred == "coBuilds" else None
             if w:  # 与 X 共建 Y: X builds Y too
                 a = w.start()
                 subjects = [*st.subject_before(a), *st.orgs(a, m.start())]
@@ -160,11 +169,14 @@ def _guides(st: SentenceView, out: list[Statement]) -> None:
             ys = [x for x in [st.previous_clause_subject(m.start())] if x is not None]
         if ys and not CLAUSE.search(key, m.end(), g.start()):
             for x in guides:
-                add_statement(out, x, "guides", ys[-1], st, span_of(ys[-1], x, (g.start(), g.end())), st.status(m.start()))
+                add_statement(out, x, "guides", ys[-1], st, span_of(ys[-1], x, (g.start(), g.end())),
+                              st.status(m.start()))
     for m in re.finditer(r"在([^,;。]{2,40}?)的?指导下", key):
         guides = st.orgs(m.start(1), m.end(1))
-        ys = [y for y in [st.first_org(m.end(), len(key), lambda y: key[y.i - 1 : y.i] == "的", _collab(st))] if y]  # …牵头成立的Y
-        ys = ys or [y for y in [st.first_org(m.end(), len(key), lambda y: key[y.i - 1 : y.i] != "由", _collab(st))] if y]
+        # …牵头成立的Y
+        ys = [y for y in [st.first_org(m.end(), len(key), lambda y: key[y.i - 1 : y.i] == "的", _collab(st))] if y]
+        ys = ys or [y for y in [st.first_org(m.end(), len(key), lambda y: key[y.i - 1 : y.i] != "由", _collab(st))]
+                    if y]
         for x in guides[-1:]:
             for y in ys:
                 add_statement(out, x, "guides", y, st, span_of(x, y), st.status(m.start()))
@@ -189,8 +201,10 @@ def _established(st: SentenceView, out: list[Statement]) -> None:
     for m in re.finditer(r"在(此|这里|.{0,30}?)(?:正式)?(?:成立|揭牌成立|挂牌成立|揭牌)", key):
         where_text = m.group(1)
         parks = [x for x in st.mentions.starting(m.start() + 1, m.end()) if x.ent.type in PLACES and x.j <= m.end()]
-        obj = parks[0] if parks else (Mention(st.s.index, m.start(), m.start(), st.home, "implicit") if where_text in ("此", "这里") and st.home else None)
-        sub = st.last_org(st.clause_start(m.start()), m.start(), lambda x: x.ent.type != "IndustrialPark") if obj else None
+        obj = parks[0] if parks else (Mention(st.s.index, m.start(), m.start(), st.home, "implicit")
+                                      if where_text in ("此", "这里") and st.home else None)
+        sub = st.last_org(st.clause_start(m.start()), m.start(),
+                          lambda x: x.ent.type != "IndustrialPark") if obj else None
         if obj and sub:
             add_statement(out, sub, "establishedIn", obj, st, span_of(sub, (m.start(), m.end())), st.status(m.start()))
 
@@ -218,13 +232,16 @@ def _structure(st: SentenceView, out: list[Statement]) -> None:
         if not where:
             continue
         after = key.startswith("的", where[0].j)
-        whats = [x for x in st.at(where[0].j + 1) if x.ent.is_org] if after else st.list_before(m.start(), st.clause_start(m.start()))
+        whats = [x for x in st.at(where[0].j + 1)
+                 if x.ent.is_org] if after else st.list_before(m.start(), st.clause_start(m.start()))
         for x in whats:
-            add_statement(out, x, "locatedIn", where[0], st, span_of(x, where[0], (m.start(), m.end())), st.status(m.start()))
+            add_statement(out, x, "locatedIn", where[0], st, span_of(x, where[0], (m.start(), m.end())),
+                          st.status(m.start()))
 
 
 # …作为首批成员参与组建（排名不分先后）： ; 新吸纳成员单位19家，…，主要包括：
-_LISTS_MEMBERS = re.compile(r"(?:成员|会员)(?:[^;。]{0,24}(?:如下)?(?:\([^()]{0,12}\))?|[^;。]{0,80}(?:包括|如下|名单)):")
+_LISTS_MEMBERS = re.compile(r"(?:成员|会员)"
+                            r"(?:[^;。]{0,24}(?:如下)?(?:\([^()]{0,12}\))?|[^;。]{0,80}(?:包括|如下|名单)):")
 
 
 def _list_item(st: SentenceView) -> Mention | None:
@@ -270,15 +287,18 @@ class _Context:
             body = joined[-1] if joined else named.ent if named else None
             self.listing = (body, st.status(len(st.key))) if body else None
             for x in st.list_after(header.end()) if body else ():
-                add_statement(out, x, "memberOf", Mention(st.s.index, 0, 0, body, "implicit"), st, (x.i, x.j), self.listing[1], role="成员单位")
+                add_statement(out, x, "memberOf", Mention(st.s.index, 0, 0, body, "implicit"), st, (x.i, x.j),
+                              self.listing[1], role="成员单位")
                 joined.append(body)
         # what the next sentences speak of: the body that just gained members, else the first one named
         self.topic = joined[-1] if joined else next((m.ent for m in st.ms if m.ent.type in BODIES), self.topic)
         self.recent.named(list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES)))
 
 
-def find_statements(doc: Document, found: Found, known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
-    """Memberships and relations in ``doc``, and the non-organization entities they point to (qualifications, events)."""
+def find_statements(doc: Document, found: Found,
+                    known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
+    """Memberships and relations in ``doc``, and the non-organization
+    entities they point to (qualifications, events)."""
     out: list[Statement] = []
     new_ents: dict[str, Ent] = {}
     known = known or KnownEntities([])
@@ -292,7 +312,8 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
         item = _list_item(st) if ctx.listing else None
         if item is not None:  # …成员单位如下：A（牵头单位）；B；C。 / (一)首批成员单位：1.A；2.B；
             body, status = ctx.listing
-            add_statement(out, item, "memberOf", Mention(s.index, 0, 0, body, "implicit"), st, (item.i, item.j), status, role="成员单位")
+            add_statement(out, item, "memberOf", Mention(s.index, 0, 0, body, "implicit"), st, (item.i, item.j), status,
+                          role="成员单位")
         else:
             ctx.listing = None
         find_memberships(st, out)

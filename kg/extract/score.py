@@ -73,7 +73,8 @@ class Predicted:
 
 def _org_matching(pred: list[tuple[str, list[str]]], gold: list[dict[str, Any]], aliases: bool) -> dict[int, int]:
     """Predicted index -> gold index, one to one (exact name first, then shared aliases)."""
-    gold_keys = [({name_key(g["name"])} | ({name_key(a) for a in g.get("aliases", [])} if aliases else set())) for g in gold]
+    gold_keys = [({name_key(g["name"])} | ({name_key(a) for a in g.get("aliases", [])} if aliases else set()))
+                 for g in gold]
     match: dict[int, int] = {}
     used: set[int] = set()
     for exact_pass in (True, False):
@@ -100,8 +101,10 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
     }
     if len(pred.org_types) == len(pred.orgs):  # per class: found with the right class (alias-aware)
         for t in sorted({g.get("type", "Organization") for g in gold_orgs} | set(pred.org_types)):
-            tp = sum(1 for pi, gi in alias.items() if pred.org_types[pi] == t == gold_orgs[gi].get("type", "Organization"))
-            out["org:" + t] = Score(tp, pred.org_types.count(t), sum(1 for g in gold_orgs if g.get("type", "Organization") == t))
+            tp = sum(1 for pi, gi in alias.items()
+                     if pred.org_types[pi] == t == gold_orgs[gi].get("type", "Organization"))
+            out["org:" + t] = Score(tp, pred.org_types.count(t),
+                                    sum(1 for g in gold_orgs if g.get("type", "Organization") == t))
     canon: dict[str, str] = {}
     for pi, gi in alias.items():
         name, al = pred.orgs[pi]

@@ -70,7 +70,8 @@ def _dictionary(jieba) -> Buckets | None:
 
 
 def _read_jieba(dict_file) -> tuple[int, list[dict]]:
-    """jieba's total, prefix dictionary and tag table, with the places added as ``jieba.add_word(place, freq, "ns")`` would."""
+    """jieba's total, prefix dictionary and tag table, with the
+    places added as ``jieba.add_word(place, freq, "ns")`` would."""
     freq: dict[str, int] = {}
     tags: dict[str, str] = {}
     total = 0

@@ -16,14 +16,15 @@ import re
 from kg.extract.clause import BODIES, SentenceView, Statement, add_statement, span_of
 from kg.extract.orgs import Mention
 
-__all__ = ["find_by_shape", "is_guide"]
+__all__ = ["find_by_shape", "is_guide", "list_before_deng"]
 
 # the membership class: strong words make one name a member, weak ones need a list of two or more
 _STRONG = r"加入|入盟|入会|加盟|成员|会员|理事单位|理事长单位|会长单位|发起单位|牵头单位"
 _WEAK = r"发起|组成|组建|吸纳|吸收|涵盖|囊括|包括|包含|汇聚|集聚|聚集|共建|共同签署|联合签署"
 _WORD = re.compile(f"({_STRONG})|{_WEAK}")
 # an organization that only looks on, hosts or guides is no member (出席, 见证, 主办, 指导…)
-_ONLOOKER = re.compile(r"出席|见证|致辞|主办|承办|协办|支持|指导|主管|领导|嘉宾|到场|参会|参加会议|观摩|调研|考察|授牌|揭牌")
+_ONLOOKER = re.compile(r"出席|见证|致辞|主办|承办|协办|支持|指导|主管|领导|嘉宾|到场|"
+                       r"参会|参加会议|观摩|调研|考察|授牌|揭牌")
 _INTENT = re.compile(r"将|拟|计划|意向|筹|准备|有意|申请|争取")
 _GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 
@@ -58,7 +59,8 @@ def find_by_shape(st: SentenceView, out: list[Statement]) -> None:
     _continued(st, out)
 
 
-def _add(st: SentenceView, out: list[Statement], members: list[Mention], body: Mention, word: tuple[int, int], intent: bool) -> None:
+def _add(st: SentenceView, out: list[Statement], members: list[Mention], body: Mention, word: tuple[int, int],
+         intent: bool) -> None:
     status = "planned" if intent or st.status(word[0]) == "planned" else "active"
     for x in members:
         if x.ent is not body.ent and not is_guide(st, x):
@@ -66,10 +68,12 @@ def _add(st: SentenceView, out: list[Statement], members: list[Mention], body: M
 
 
 def _continued(st: SentenceView, out: list[Statement]) -> None:
-    """分别为：A、B、C。 opening a sentence: the members the sentence before counted, of the body the article speaks of."""
+    """分别为：A、B、C。 opening a sentence: the members the
+    sentence before counted, of the body the article speaks of."""
     m = _CONTINUES.match(st.key)
     run = st.list_after(m.end()) if m and st.topic is not None and st.topic.type in BODIES else []
-    if len(run) > 1 and run[0].i == m.end() and not any(x.is_membership and x.sent == st.s.index for x in out[st.out_from :]):
+    if len(run) > 1 and run[0].i == m.end() and not any(x.is_membership and x.sent == st.s.index
+                                                        for x in out[st.out_from :]):
         body = Mention(st.s.index, 0, 0, st.topic, "implicit")
         _add(st, out, [x for x in run if x.ent is not st.topic], body, (0, m.end()), False)
 
@@ -97,10 +101,12 @@ def _run_at(st: SentenceView, w: re.Match) -> list[Mention]:
 
 
 # between a run and the word: 等, a count, 共同/均/也 (A、B等12家单位共同发起 ; A、B均为成员) — at most 16 characters
-_GAP = re.compile(r"(?:等[^,;:。、]{0,10})?(?:共同|均|也|都|已|先后|正式|相继|一起|分别)?(?:参与|当选|被推选|被选)?(?:为|是|成为|作为)?(?:该|其|本)?的?(?:[\d两二三四五六七八九十几多]+[家个所名])?")
+_GAP = re.compile(r"(?:等[^,;:。、]{0,10})?(?:共同|均|也|都|已|先后|正式|相继|一起|分别)?(?:参与|当选|被推选|被选)?"
+                  r"(?:为|是|成为|作为)?(?:该|其|本)?的?(?:[\d两二三四五六七八九十几多]+[家个所名])?")
 # after the word: 了, a colon, a count (包括了 ; 成员单位有: ; 涵盖12家单位，…)
 _COPULA = re.compile("成为|为|是|作为")
-_RELATIVE = re.compile(r"[^,;:。、]{0,6}?的(?:还|也)?(?:有|是|包括|为)[:：]?")  # 加入Y“朋友圈”的还有 — at most 12 characters
+# 加入Y“朋友圈”的还有 — at most 12 characters
+_RELATIVE = re.compile(r"[^,;:。、]{0,6}?的(?:还|也)?(?:有|是|包括|为)[:：]?")
 _CONTINUES = re.compile(r"(?:其中|他们|它们)?(?:分别为|分别是|依次为|依次是|名单如下)[:：]?")
 # what opens a clause that lists the members a word before announced (其中…有 ; 包括 ; 分别是) — at most 12 characters
 _INTRO = re.compile(r"(?:其中|分别|依次)?[^,;:。、]{0,6}?(?:有|包括|包含|为|是|如)[:：]?")
@@ -121,3 +127,16 @@ def _body_near(st: SentenceView, pos: int, a: int, b: int, members: list[Mention
         return prev[-1]
     nxt = [x for x in bodies.starting(b, st.clause_end(b + 1)) if ok(x)] if b < len(st.key) else []
     return nxt[0] if nxt else None
+
+
+_DENG = re.compile("等")
+
+
+def list_before_deng(st: SentenceView, start: int, end: int) -> list[Mention]:
+    """The run of organizations that ends in 等 inside ``[start, end)``: A、B、C等来自…的35家园区 → A, B, C."""
+    key = st.key
+    for d in reversed([m.start() for m in _DENG.finditer(key, start, end)]):
+        run = st.list_before(d, start)
+        if run and run[-1].j == d and (len(run) > 1 or run[0].i == start):
+            return run
+    return []

@@ -12,10 +12,13 @@ import re
 from kg.extract.lexicon import LEGAL_FORMS
 from kg.extract.tokens import SUFFIX_ENDS, Tokens, is_generic_name
 
-__all__ = ["unplaced", "company_short_forms", "in_order", "is_tail", "is_initials", "drops_qualifiers", "abbreviate", "is_short_form", "NameIndex"]
+__all__ = ["unplaced", "company_short_forms", "in_order", "is_tail", "is_initials", "drops_qualifiers", "abbreviate",
+           "is_short_form", "NameIndex"]
 
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
-_ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"), ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"))
+_ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"),
+                  ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"),
+                  ("新技术开发区", "高新区"))
 
 
 def unplaced(key: str) -> str:
@@ -38,7 +41,8 @@ def company_short_forms(key: str) -> list[str]:
     stem = next((key[: -len(lf)] for lf in LEGAL_FORMS if key.endswith(lf)), None)
     if not stem or key.endswith("分公司"):
         return []  # a branch is not called by its parent's short name
-    group = next((key[: -len(lf)] for lf in ("有限公司", "有限责任公司", "股份有限公司") if key.endswith(lf) and key[: -len(lf)].endswith("集团")), None)
+    group = next((key[: -len(lf)] for lf in ("有限公司", "有限责任公司", "股份有限公司")
+                  if key.endswith(lf) and key[: -len(lf)].endswith("集团")), None)
     stem = re.sub(r"\([^()]{2,4}\)", "", stem)  # 本源量子计算科技(合肥)
     bare = unplaced(stem)
     forms = [stem, bare] + ([group] if group else [])  # …, 广州港集团 for 广州港集团有限公司
@@ -84,19 +88,23 @@ def is_initials(short: str, full: str) -> bool:
         n += 1
     ending = short[len(short) - n :]
     head, body = short[: len(short) - n], full[: len(full) - n]
-    if n < 2 or not ending.endswith(SUFFIX_ENDS) or not 2 <= len(head) <= 4 or len(body) < 2 * len(head) or head in body:
+    if (n < 2 or not ending.endswith(SUFFIX_ENDS) or not 2 <= len(head) <= 4 or len(body) < 2 * len(head)
+        or head in body):
         return False
     return in_order(head, body)
 
 
-_QUALIFIERS = ("股份有限公司", "有限责任公司", "有限公司", "自治区", "国家", "国际", "中国", "股份", "集团", "产业", "园", "区", "市", "省", "县")
+_QUALIFIERS = ("股份有限公司", "有限责任公司", "有限公司", "自治区", "国家", "国际", "中国", "股份", "集团", "产业",
+               "园", "区", "市", "省", "县")
 
 
 def drops_qualifiers(short: str, full: str) -> bool:
     """``short`` is ``full`` with qualifiers left out (国家, 国际, 园, 股份有限公司…), at least one.
 
-    >>> drops_qualifiers("贵阳高新区", "贵阳国家高新区"), drops_qualifiers("霍尔果斯陆港物流党建共同体", "霍尔果斯国际陆港物流园党建共同体")
-    (True, True)
+    >>> drops_qualifiers("贵阳高新区", "贵阳国家高新区")
+    True
+    >>> drops_qualifiers("霍尔果斯陆港物流党建共同体", "霍尔果斯国际陆港物流园党建共同体")
+    True
     >>> drops_qualifiers("青海大学", "青海民族大学")
     False
     """
@@ -165,7 +173,8 @@ class NameIndex:
 
     >>> class E:
     ...     def __init__(self, key, type): self.key, self.type = key, type
-    >>> ix = NameIndex([E("西宁市生物园区商会", "ChamberOfCommerce"), E("青海大学", "University"), E("青海民族大学", "University")])
+    >>> ix = NameIndex([E("西宁市生物园区商会", "ChamberOfCommerce"), E("青海大学", "University"),
+    ...                 E("青海民族大学", "University")])
     >>> [e.key for e in ix.holding("青海大学", "University")]
     ['青海大学', '青海民族大学']
     """
@@ -184,7 +193,8 @@ class NameIndex:
                 self._postings.setdefault((f.type, c), []).append(n)
 
     def holding(self, key: str, type_: str) -> list:
-        """The names of type ``type_`` (in the order given) whose key or abbreviation holds every character of ``key``."""
+        """The names of type ``type_`` (in the order given) whose
+        key or abbreviation holds every character of ``key``."""
         if not key:
             return [self.full[n] for n in self._of_type.get(type_, ())]
         need = frozenset(key)

@@ -12,8 +12,10 @@ __all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", 
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
-_STOP_POS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "ad", "q", "f", "y", "e", "o"})  # not zg: a bound morpheme is part of an unknown word
-FUNCTION_CHARS = frozenset("将还也都又并就才已正再更最很均皆共同与和及或由被在对向把为从于以的了着过等其该此这那各每仍曾亦即便所")
+# not zg: a bound morpheme is part of an unknown word
+_STOP_POS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "ad", "q", "f", "y", "e", "o"})
+FUNCTION_CHARS = frozenset("将还也都又并就才已正再更最很均皆共同与和及或由被在对向把为从于以的了着过等其该此这那各每仍"
+                           "曾亦即便所")
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})
 _VERBISH_POS = frozenset({"v", "vd", "vi", "vq", "a", "ad", "d", "p", "c", "u", "uj", "r"})
 _ABBREVIATING_NUMERALS = frozenset("一二三四五六七八九十两双")
@@ -22,7 +24,8 @@ _SUFFIX_WORDS = frozenset(SUFFIXES)
 SUFFIX_ENDS = tuple(SUFFIXES)  # for str.endswith
 _LEGAL_ENDS = ("有限公司", "有限责任公司")
 _UNITS = ("wh", "kw", "mw", "gw", "km", "kg", "mm", "cm", "nm", "ghz", "mhz", "gb", "tb", "pb", "flops")
-PREPOSITION_CHARS = frozenset("由经被在向对把从将与为和及同跟暨")  # glued by jieba to a name's first character: 由鲁|东…
+# glued by jieba to a name's first character: 由鲁|东…
+PREPOSITION_CHARS = frozenset("由经被在向对把从将与为和及同跟暨")
 _DASHES = frozenset({"—", "-", "－", "–"})
 _PLACE_POS = frozenset({"ns", "j"})
 _REGION_PREFIXES = frozenset("东南西北中前后")  # 中|台湾, 南|台湾: a direction before a place is part of the place
@@ -49,10 +52,12 @@ class Word:
         return self.pos in _PROPER_POS or not (self.generic or self.pos in _VERBISH_POS)
 
     def is_letters(self) -> bool:
-        """Chinese characters, or ASCII letters and digits with a letter in a name's style (GreenH2, 5G; not 5GWh, 2024)."""
+        """Chinese characters, or ASCII letters and digits with a
+        letter in a name's style (GreenH2, 5G; not 5GWh, 2024)."""
         if not all("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() for c in self.text):
             return False
-        return not self.text[0].isdigit() or (self.text.isascii() and any(c.isalpha() for c in self.text) and not self.text.endswith(_UNITS))
+        return not self.text[0].isdigit() or (self.text.isascii() and any(c.isalpha() for c in self.text)
+                                              and not self.text.endswith(_UNITS))
 
 
 class Tokens:
@@ -94,7 +99,8 @@ class Tokens:
             return True
         if len(w.text) == 2 and w.text[0] in "了是" and w.pos.startswith("v"):
             return True  # 了以, 是从: jieba glued a particle or copula to a preposition
-        if len(w.text) >= 4 and any(w.text[:n] in BOUNDARY_WORDS and w.text[n:] in BOUNDARY_WORDS for n in range(2, len(w.text) - 1)):
+        if len(w.text) >= 4 and any(w.text[:n] in BOUNDARY_WORDS and w.text[n:] in BOUNDARY_WORDS
+                                    for n in range(2, len(w.text) - 1)):
             return True  # 申请加入, 正式加入: two such verbs jieba took as one word
         if w.pos == "f":  # 内, 中, 区内 end a name; 北方 (民族大学) and 中(台湾) do not
             if w.text in _REGION_PREFIXES and k + 1 < len(self.words) and self.words[k + 1].pos == "ns":
@@ -122,19 +128,26 @@ class Tokens:
             return False
         left, right = w[k - 1], w[k + 1]
         if w[k].text in FUNCTION_CHARS:  # 合肥|幺(nr)|正|量子: only after a piece jieba took for a person's name
-            return w[k].pos == "d" and left.pos in ("nr", "nrt", "nz", "j") and len(left.text) == 1 and right.pos in ("n", "ns", "nz")
+            return (w[k].pos == "d" and left.pos in ("nr", "nrt", "nz", "j") and len(left.text) == 1
+                    and right.pos in ("n", "ns", "nz"))
         if w[k].text in BOUNDARY_WORDS:
             return False
-        if w[k].pos in ("d", "ad", "q", "zg") and (left.pos in _PROPER_POS or left.pos == "j") and left.is_letters() and right.pos.startswith("n"):
+        if (w[k].pos in ("d", "ad", "q", "zg") and (left.pos in _PROPER_POS or left.pos == "j") and left.is_letters()
+            and right.pos.startswith("n")):
             return True  # 宁波甬(j)|钧(q)|伺服电机
-        if w[k].pos.startswith("m") and w[k].text.startswith("第") and left.text.endswith(SUFFIX_ENDS) and right.is_letters():
+        if (w[k].pos.startswith("m") and w[k].text.startswith("第") and left.text.endswith(SUFFIX_ENDS)
+            and right.is_letters()):
             return True  # 自然资源部|第一|海洋研究所, 中国电子科技集团公司|第十四|研究所: a numbered unit of a body
-        if w[k].pos in ("d", "a", "ad") and left.text.endswith(_LEGAL_ENDS) and right.text in ("支行", "分行", "分公司"):
+        if w[k].pos in ("d", "a",
+                        "ad") and left.text.endswith(_LEGAL_ENDS) and right.text in ("支行", "分行", "分公司"):
             return True  # 洛阳银行股份有限公司|高新(d)|支行: a branch's place
-        if len(w[k].text) == 1 and w[k].pos in ("q", "zg") and w[k].text not in _MEASURE_CHARS and right.is_letters() and word_freq(w[k].text + right.text):
+        if (len(w[k].text) == 1 and w[k].pos in ("q", "zg") and w[k].text not in _MEASURE_CHARS and right.is_letters()
+            and word_freq(w[k].text + right.text)):
             return True  # 江南大学|物(zg)|联网|工程学院: the piece starts a word jieba knows (物联网)
-        if w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and right.pos in ("n", "nr", "nrt", "nz", "yg") and right.is_letters():
-            if left.pos == "ns" or left.text.endswith(_LEGAL_ENDS):  # 澳门|中|药业商会, 北京|中|科睿, …股份有限公司|南|崁分行
+        if (w[k].text in _REGION_PREFIXES and len(w[k].text) == 1 and right.pos in ("n", "nr", "nrt", "nz", "yg")
+                and right.is_letters()):
+            # 澳门|中|药业商会, 北京|中|科睿, …股份有限公司|南|崁分行
+            if left.pos == "ns" or left.text.endswith(_LEGAL_ENDS):
                 return True
         return (
             w[k].pos == "m" and len(w[k].text) == 1 and w[k].text in _ABBREVIATING_NUMERALS
@@ -155,7 +168,8 @@ class Tokens:
         if w[k].pos == "n" and w[k].text not in _NOUN_TOO:  # 产业|协同(n)|创新联盟; not 落户(n)|园区, 隶属于|烟台
             return (
                 left.pos == "n" and left.is_letters() and left.text not in _SUFFIX_WORDS
-                and right.pos in ("n", "v", "vn") and right.text not in _SUFFIX_WORDS and right.text not in BOUNDARY_WORDS
+                and right.pos in ("n", "v", "vn") and right.text not in _SUFFIX_WORDS
+                and right.text not in BOUNDARY_WORDS
             )
         modifier = left.pos in _PROPER_POS or (len(left.text) == 1 and left.pos == "a")
         return modifier and right.pos.startswith(("n", "j")) and right.text not in BOUNDARY_WORDS
@@ -180,7 +194,9 @@ class Tokens:
 
     def _bracketed_place_before(self, j: int) -> bool:
         w = self.words
-        return j >= 4 and w[j - 1].text in (")", "）") and w[j - 3].text in ("(", "（") and 2 <= len(w[j - 2].text) <= 4 and w[j - 2].is_letters() and not self.is_boundary(j - 2) and not self.is_boundary(j - 4)
+        return (j >= 4 and w[j - 1].text in (")", "）") and w[j - 3].text in ("(", "（")
+                and 2 <= len(w[j - 2].text) <= 4 and w[j - 2].is_letters() and not self.is_boundary(j - 2)
+                and not self.is_boundary(j - 4))
 
     def span_words(self, i: int, j: int) -> list[Word]:
         """The words overlapping key span ``[i, j)``."""
@@ -195,6 +211,7 @@ def is_generic_name(words) -> bool:
     Two single characters in a row that are not function words are an unknown name jieba
     cut up (新|禾|材料科技), which distinguishes it.
     """
-    if any(len(x.text) == 1 == len(y.text) and x.is_letters() and y.is_letters() and not {x.text, y.text} & FUNCTION_CHARS for x, y in zip(words, words[1:])):
+    if any(len(x.text) == 1 == len(y.text) and x.is_letters() and y.is_letters()
+           and not {x.text, y.text} & FUNCTION_CHARS for x, y in zip(words, words[1:])):
         return False
     return not any(w.proper and w.text not in SUFFIXES for w in words)

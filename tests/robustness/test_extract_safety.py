@@ -86,7 +86,8 @@ OUTPUTS = {
 # every output with and without --force, but an existing file with --force: --force replaces it
 # (test_force_replaces_an_existing_output_and_leaves_no_temporary_file)
 _CASES = [pytest.param(make, message, force, id=f"{name}{'-force' if force else ''}")
-          for name, (make, message) in OUTPUTS.items() for force in (False, True) if not (force and message == "exists")]
+          for name, (make, message) in OUTPUTS.items() for force in (False, True)
+          if not (force and message == "exists")]
 
 
 @pytest.mark.parametrize("make, message, force", _CASES)
@@ -199,7 +200,8 @@ def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10, 10, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 10, 10, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def _zip(text: str = "园区" * 2000) -> bytes:
@@ -212,20 +214,25 @@ def _zip(text: str = "园区" * 2000) -> bytes:
 def _utf16_noise() -> bytes:
     """A UTF-16 byte-order mark and random characters that all decode (no lone surrogates)."""
     rnd = random.Random(2)
-    return b"\xff\xfe" + b"".join(struct.pack("<H", c) for c in (rnd.choice([rnd.randrange(0x100, 0xD800), rnd.randrange(0xE000, 0xFFFE)]) for _ in range(3000)))
+    chars = (rnd.choice([rnd.randrange(0x100, 0xD800), rnd.randrange(0xE000, 0xFFFE)]) for _ in range(3000))
+    return b"\xff\xfe" + b"".join(struct.pack("<H", c) for c in chars)
 
 
 ARTICLE_TEXT = ARTICLE.read_text(encoding="utf-8")
 BINARIES = {
     "random-bytes": random.Random(3).randbytes(8192),
-    "random-high-bytes": random.Random(4).randbytes(16000).translate(bytes(0x81 + b % 0x7E for b in range(256))),  # decodes as GB18030
+    # decodes as GB18030
+    "random-high-bytes": random.Random(4).randbytes(16000).translate(bytes(0x81 + b % 0x7E for b in range(256))),
     "utf16-bom-and-noise": _utf16_noise(),  # decodes as UTF-16
     "png": _png(),
-    "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 40 /Filter /FlateDecode >>\nstream\n" + zlib.compress(ARTICLE_TEXT.encode()) + b"\nendstream\nendobj\n%%EOF\n",
-    "pdf-all-ascii": b"%PDF-1.1\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    "pdf": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 40 /Filter /FlateDecode >>\nstream\n"
+    + zlib.compress(ARTICLE_TEXT.encode()) + b"\nendstream\nendobj\n%%EOF\n",
+    "pdf-all-ascii": b"%PDF-1.1\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] "
+                     b"/Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
     "zip-docx": _zip(),
     "gzip": __import__("gzip").compress(ARTICLE_TEXT.encode()),
-    "text-then-binary-after-64k": (ARTICLE_TEXT * 100).encode()[:100_000].decode("utf-8", "ignore").encode() + random.Random(5).randbytes(4096),
+    "text-then-binary-after-64k": (ARTICLE_TEXT * 100).encode()[:100_000].decode("utf-8", "ignore").encode()
+    + random.Random(5).randbytes(4096),
     "elf": b"\x7fELF\x02\x01\x01" + bytes(200),
     "sqlite": b"SQLite format 3\x00" + bytes(200),
 }
@@ -245,7 +252,8 @@ def test_binary_data_is_refused_as_not_text(work, data):
 
 def test_every_real_article_is_still_text_in_every_encoding_it_may_come_in():
     """No false alarm: the annotated articles in UTF-8, GB18030, UTF-16 and UTF-8 with a BOM."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.rglob("*.txt"))] + [(ROOT / "seeds" / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8")]
+    texts = ([p.read_text(encoding="utf-8") for p in sorted(DATA.rglob("*.txt"))]
+             + [(ROOT / "seeds" / "sources" / f"{SEED_STEM}.txt").read_text(encoding="utf-8")])
     assert len(texts) > 50
     for text in texts:
         for enc in ("utf-8", "gb18030", "utf-16", "utf-8-sig"):
@@ -266,7 +274,8 @@ def _directory(w: Path) -> Path:
     return w / "dir.txt"
 
 
-SPECIAL = {"directory": _directory, "fifo": _fifo, "character-device": lambda w: Path("/dev/zero"), "null-device": lambda w: Path("/dev/null")}
+SPECIAL = {"directory": _directory, "fifo": _fifo, "character-device": lambda w: Path("/dev/zero"),
+           "null-device": lambda w: Path("/dev/null")}
 
 
 @pytest.mark.parametrize("make", SPECIAL.values(), ids=SPECIAL.keys())
@@ -279,20 +288,24 @@ def test_an_article_that_is_not_a_regular_file(work, make):
 
 
 def test_source_meta_that_is_not_a_regular_file(work):
-    r = _extract(work, str(work / "article.txt"), "-o", str(work / "c.yaml"), "--source-meta", str(_fifo(work)), timeout=60)
+    r = _extract(work, str(work / "article.txt"), "-o", str(work / "c.yaml"), "--source-meta", str(_fifo(work)),
+                 timeout=60)
     assert r.returncode == 1 and "not a regular file" in one_line_error(r.stderr.decode())
 
 
 def test_facts_option_naming_a_missing_directory_is_an_error(work):
-    r = run_kg("extract", str(work / "article.txt"), "-o", str(work / "c.yaml"), "--facts", str(work / "seeds" / "fatcs"), timeout=120)
+    r = run_kg("extract", str(work / "article.txt"), "-o", str(work / "c.yaml"), "--facts",
+               str(work / "seeds" / "fatcs"), timeout=120)
     assert r.returncode in (1, 2)
     assert "fatcs" in one_line_error(r.stderr.decode()) and not (work / "c.yaml").exists()
 
 
 def test_without_facts_option_and_no_project_extraction_uses_the_rules(tmp_path):
     shutil.copyfile(ARTICLE, tmp_path / "a.txt")
-    p = subprocess.run([sys.executable, "-m", "kg.cli", "extract", "a.txt", "-o", "c.yaml"], cwd=tmp_path, capture_output=True, timeout=300,
-                       env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "extract", "a.txt", "-o", "c.yaml"], cwd=tmp_path,
+                       capture_output=True, timeout=300,
+                       env={**os.environ,
+                            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))})
     assert p.returncode == 0, p.stderr.decode()
     no_crash(p.stderr.decode())
 

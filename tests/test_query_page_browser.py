@@ -9,34 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
 from test_server import HONGLING_NAMED, http, running_server
-from test_views_browser import ARGS, CHROMIUM
+from test_views_browser import browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = pytest.mark.integration
 
 MEMBERS_RQ = ROOT / "queries" / "sparql" / "members.rq"
 TOKEN = "a-token-for-the-page-test"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
-        msg = f"{CHROMIUM} missing: run bash scripts/system-deps.sh"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -91,9 +74,9 @@ class Opened:
 
 
 @pytest.fixture
-def opened(chromium):
+def opened(browser):
     pages: list[Opened] = []
-    yield lambda base: pages.append(Opened(chromium, base)) or pages[-1]
+    yield lambda base: pages.append(Opened(browser, base)) or pages[-1]
     for p in pages:
         p.context.close()
 

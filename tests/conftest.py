@@ -99,11 +99,11 @@ def lane(path: Path, name: str, fixtures: tuple[str, ...] = ()) -> str:
 
 
 def pytest_configure(config):
-    """On an xdist worker, SIGINT works again: execnet ignores it, and processes the tests start would inherit that."""
-    if hasattr(config, "workerinput"):
-        import signal
+    """SIGINT works in every test process: xdist's workers (execnet) and a run started in the background by a
+    non-interactive shell ignore it, and the kg processes the tests interrupt would inherit that."""
+    import signal
 
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker

@@ -59,11 +59,12 @@ def variant_seeds(root: Path, variant: str) -> Path:
     return dst / "facts"
 
 
-def kg_build(store: Path, facts: Path, *extra: str, **popen) -> subprocess.Popen:
-    """`kg build --force` (``"--no-force"`` in ``extra``: without it, so incremental when it can be)."""
+def kg_build(store: Path, facts: Path, *extra: str, runner: list[str] | None = None, **popen) -> subprocess.Popen:
+    """`kg build --force` (``"--no-force"`` in ``extra``: without it, so incremental when it can be); ``runner``
+    replaces ``python -m kg.cli`` (a script that patches something, then runs the CLI)."""
     args = [a for a in extra if a != "--no-force"] + ([] if "--no-force" in extra else ["--force"])
     return subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "--store", str(store), "build", "--facts", str(facts), *args],
+        [*(runner or [sys.executable, "-m", "kg.cli"]), "--store", str(store), "build", "--facts", str(facts), *args],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

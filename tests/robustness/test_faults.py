@@ -8,6 +8,7 @@ raced. `python scripts/fuzz.py --kills N` runs the kill loop for longer.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 
@@ -47,7 +48,22 @@ def test_two_builds_at_once_the_second_is_refused_and_the_first_wins(tmp_path):
 
     store = tmp_path / "store"
     a, b = variant_seeds(tmp_path, "A"), variant_seeds(tmp_path, "B")
-    first = kg_build(store, a)  # with SHACL: it holds the lock for seconds
+    # with SHACL, slowed down by 3 s inside it, so the first build surely holds the lock when the second starts
+    hook = tmp_path / "slow_shacl.py"
+    hook.write_text(
+        "import sys, time\n"
+        "import kg.validate as v\n"
+        "real = v.validate_documents\n"
+        "def slow(*a, **k):\n"
+        "    time.sleep(3)\n"
+        "    return real(*a, **k)\n"
+        "v.validate_documents = slow\n"
+        "sys.argv[0] = 'kg'\n"
+        "from kg.cli import main\n"
+        "main()\n",
+        encoding="utf-8",
+    )
+    first = kg_build(store, a, runner=[sys.executable, str(hook)])
     deadline = time.monotonic() + 120
     while free_lock(store):
         assert first.poll() is None and time.monotonic() < deadline, first.stderr.read().decode()

@@ -135,7 +135,7 @@ def test_progress_in_a_log_is_a_line_per_tenth():
         view(Step("push", done, 1000, "triples"))
     view(Step("SHACL", 0, 20, "quads"))
     view(Step("SHACL", 20, 20, "quads"))  # no time passed: quiet
-    view("rebuilt")
+    view(Step("rebuilt", note=True))
     view(Step("the store was written to after it was built", note=True))
     lines = out.getvalue().splitlines()
     assert lines[0] == "… push" and lines[1] == "… push: 100 of 1,000 triples"

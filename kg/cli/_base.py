@@ -84,7 +84,7 @@ pass_config = click.make_pass_decorator(Config)
 
 
 def progress(step) -> None:
-    """Show a progress report on stderr — a :class:`kg.progress.Step` or a message — through the
+    """Show a progress report (a :class:`kg.progress.Step`) on stderr through the
     command's :class:`kg.cli.progress.ProgressView` (a bar with an ETA on a terminal, plain lines otherwise)."""
     from kg.cli.progress import ProgressView
 

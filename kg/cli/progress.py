@@ -78,7 +78,7 @@ class ProgressView:
 
     ``tty`` (default: whether ``stream`` is a terminal) picks the bar or the plain lines; call
     :meth:`close` when the work ends, so an unfinished bar does not run into the next line.
-    A plain string is shown as a message line.
+    A note (``Step.note``) is shown as a message line.
     """
 
     def __init__(self, stream: TextIO | None = None, *, tty: bool | None = None, clock=time.monotonic):
@@ -91,10 +91,10 @@ class ProgressView:
         self.tenth = -1  # the last tenth of the phase shown as a plain line
         self.open = False  # a bar is on screen without its line end
 
-    def __call__(self, step: Step | str) -> None:
-        if isinstance(step, str) or step.note:
+    def __call__(self, step: Step) -> None:
+        if step.note:
             self._end_bar()
-            self._write(f"… {escape_controls(step if isinstance(step, str) else step.phase)}\n")
+            self._write(f"… {escape_controls(step.phase)}\n")
             return
         step = Step(escape_controls(step.phase), step.done, step.total, escape_controls(step.unit))
         now = self.clock()

@@ -52,12 +52,24 @@ _VOLATILE = ("LOG", "LOCK")  # RocksDB's info log (LOG, LOG.old.*) and lock file
 _MASK = (1 << 64) - 1
 
 
-def _digest(path: Path) -> str:
+def _digest(path: Path, limit: int | None = None) -> str:
+    """The digest of the file, or of its first ``limit`` bytes."""
     h = hashlib.blake2b(digest_size=16)
+    left = -1 if limit is None else limit
     with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
+        while left and (chunk := f.read(1 << 20 if left < 0 else min(left, 1 << 20))):
             h.update(chunk)
+            left = left - len(chunk) if left > 0 else left
     return h.hexdigest()
+
+
+def _manifest(gen: Path) -> str | None:
+    """The RocksDB MANIFEST that CURRENT names (it lists the tables: a damaged one loses data silently)."""
+    try:
+        name = (gen / "oxigraph" / "CURRENT").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return f"oxigraph/{name}" if name.startswith("MANIFEST-") and "/" not in name else None
 
 
 def _immutable(gen: Path) -> list[str]:
@@ -80,7 +92,11 @@ def record(gen: Path, graphs: dict[str, list]) -> dict[str, Any]:
     for name in _immutable(gen):
         st = (gen / name).stat()
         files[name] = [st.st_size, st.st_mtime_ns, _digest(gen / name)]
-    return {"files": files, "oxigraph": oxigraph_files(gen), "graphs": graphs}
+    out = {"files": files, "oxigraph": oxigraph_files(gen), "graphs": graphs}
+    if (manifest := _manifest(gen)) is not None:
+        st = (gen / manifest).stat()
+        out["manifest"] = [manifest, st.st_size, st.st_mtime_ns, _digest(gen / manifest)]
+    return out
 
 
 def check_files(gen: Path, rec: dict[str, Any]) -> str | None:
@@ -111,6 +127,33 @@ def check_files(gen: Path, rec: dict[str, Any]) -> str | None:
             if not same:
                 return f"{name} does not hold the bytes it was built with"
             _SAME.add(key)
+    return _check_manifest(gen, rec)
+
+
+def _check_manifest(gen: Path, rec: dict[str, Any]) -> str | None:
+    """The MANIFEST only grows (RocksDB appends to it) or is replaced by a newer one after a write:
+    one that is shorter than built, or whose first bytes changed, is damaged."""
+    if "manifest" not in rec:
+        return None
+    name, size, mtime, digest = rec["manifest"]
+    path = gen / name
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None if _manifest(gen) not in (None, name) and _added_to(gen, rec) else f"{name} is missing"
+    except OSError as e:
+        return f"{name}: {e.strerror}"
+    if not path.is_file():
+        return f"{name} is not a file"
+    if st.st_size < size:
+        return f"{name} has {st.st_size:,} bytes, {size:,} when it was built"
+    if (st.st_size, st.st_mtime_ns) != (size, mtime):
+        try:
+            same = _digest(path, size) == digest
+        except OSError as e:
+            return f"{name}: {e.strerror}"
+        if not same:
+            return f"{name} does not hold the bytes it was built with"
     return None
 
 

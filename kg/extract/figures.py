@@ -9,17 +9,19 @@ rates, paired in order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
+from kg.extract.figfilter import Context, choose, has_measure_noun, is_place_word
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
 
 __all__ = ["Figure", "find_figures"]
 
-_UNITS = "亿元|万元|元|万人次|人次|平方米|万平方米|亩|吨|家|个|件|次|人|套|项|台|名|户|所|%|％"
+_UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|万平方米|平方公里|公顷|亩|吨|家|个|件|次|人|套|项|台|名|位|户|所"
+          "|座|栋|天|%|％")
 _NUMBER = re.compile(
-    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米)|亿(?!元))?"
+    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米|美元)|亿(?!元|美元))?"
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
 _PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月"
@@ -28,8 +30,9 @@ _METRIC_STRIP = re.compile(r"(?:达到|达|约|近|超过|超|逾|共|累计|为
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
-_AMOUNT_UNITS = {"亿元", "万元", "元"}
+_AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
 _COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
+_HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
 
 
@@ -47,6 +50,7 @@ class Figure:
     sent: int
     i: int
     j: int
+    context: Context | None = field(default=None, repr=False, compare=False)  # what the filter judges
 
 
 def _qualifier(m: re.Match) -> str:
@@ -59,7 +63,7 @@ def _qualifier(m: re.Match) -> str:
 
 
 def _value(m: re.Match) -> float | int:
-    v = float(m.group("num"))
+    v = float(m.group("num").replace(",", ""))
     if m.group("mult") == "万" and m.group("unit") not in _AMOUNT_UNITS | {"万人次"}:
         v *= 10000
     elif m.group("mult") == "亿" and m.group("unit") not in _AMOUNT_UNITS:
@@ -67,26 +71,49 @@ def _value(m: re.Match) -> float | int:
     return int(v) if v.is_integer() else v
 
 
-def find_figures(doc: Document, found: Found, statements=()) -> list[Figure]:
-    """Every figure in ``doc`` that has a sensible metric (text before the number, or a noun right after it).
+def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool = False) -> list[Figure]:
+    """Every figure in ``doc`` that has a sensible metric (text before the number, or a noun right after it),
+    about the organization the filter (:mod:`~kg.extract.figfilter`) finds likeliest, if it accepts one;
+    ``proposed``: every figure with every subject considered, before the filter.
 
     ``statements`` are the article's memberships: “A、B等30余家单位(组成/加入…)” counts the
     members of the body the list joins, not something about B.
     """
     bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
+    topic = _Topic(found)
     for s in doc.sentences:
-        if not any(c.isdigit() for c in s.key):
-            continue
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
-        for f in _sentence_figures(doc, s, found):
-            _count_of_list(f, bodies)
+        for group in _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else ():
+            f = group[0]
+            if _count_of_list(f, bodies):
+                group = [f]
             if f.measure == "memberCount" and id(f.about) in counted:
                 continue  # 共有45家成员单位，包括…C、D等4个街道
             counted |= {id(f.about)} if f.measure == "memberCount" else set()
-            if _sensible(f.metric):
-                out.setdefault((id(f.about), f.metric, f.value, f.unit, f.period), f)  # a repeated figure once
+            if not _sensible(f.metric):
+                continue
+            k = choose([g.context for g in group])
+            for g in group if proposed else [group[k]] if k is not None else []:
+                out.setdefault((id(g.about), g.metric, g.value, g.unit, g.period), g)  # a repeated figure once
+        topic.read(s)
     return list(out.values())
+
+
+class _Topic:
+    """The organization named last before the sentence at hand, and the one the article names most."""
+
+    def __init__(self, found: Found):
+        self.found = found
+        self.last: Ent | None = None
+        counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
+                  for k, e in enumerate(found.ents) if e.is_org and e.mentions]
+        self.main: Ent | None = max(counts, key=lambda c: c[:3])[3] if counts else None
+
+    def read(self, s: Sentence) -> None:
+        orgs = [x for x in self.found.mentions(s.index) if x.ent.is_org]
+        if orgs:
+            self.last = max(orgs, key=lambda x: x.j).ent
 
 
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
@@ -113,19 +140,24 @@ _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;�
 
 def _sensible(metric: str) -> bool:
     """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase."""
-    return 2 <= len(metric) <= 16 and not _NOT_METRIC.search(metric)
+    return 2 <= len(metric) <= 16 and not _NOT_METRIC.search(metric) and not is_place_word(metric)
 
 
-def _count_of_list(f: Figure, bodies: dict) -> None:
+def _count_of_list(f: Figure, bodies: dict) -> bool:
     """“…、B等(国内)30余家…” after a list whose items join a body Y: the figure is Y's member count;
     so is “Y共有/已吸纳/拥有N家” of a body with members."""
     if f.unit not in ("家", "个", "所", "名"):
-        return
+        return False
     body = bodies.get((f.sent, id(f.about)))
     if body is not None and f.metric.startswith("等"):
         f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
-    elif f.about.type in _COLLAB and re.fullmatch(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)", f.metric):
+    elif f.about.type in _COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
         f.metric, f.measure = "成员单位数量", "memberCount"
+    else:
+        return False
+    f.context = replace(f.context, metric=f.metric, measure=f.measure, subject_type=f.about.type, rule="list",
+                        sources=("list",), subject_end=None, others_between=0, guess=False)
+    return True
 
 
 def _period(doc: Document, s: Sentence, clause_start: int, at: int) -> tuple[int, str | None]:
@@ -134,65 +166,127 @@ def _period(doc: Document, s: Sentence, clause_start: int, at: int) -> tuple[int
     return (pm.end(), doc.name(*s.span(clause_start, pm.end()))) if pm else (clause_start, None)
 
 
-def _sentence_figures(doc: Document, s: Sentence, found: Found) -> list[Figure]:
+def _subject(found: Found, s: Sentence, orgs: Spans, home: Spans, clause_start: int, at: int, carried):
+    """The mention the figure at ``at`` is about and how it was chosen: the last organization named before it
+    in its clause (near), the subject of the clause before (carried), the park named earlier (home); None
+    when the clause opens with a group (全省28家园区…, 各园区…: a figure of many bodies)."""
+    near = next((x for x in orgs.backward(clause_start, at) if x.j <= at), None)
+    if near is not None:
+        return near, "near"
+    if _GROUP_SUBJECT.match(s.key, clause_start):
+        return None, "group"
+    if carried is not None:
+        return carried, "carried"
+    back = next((x for x in home.backward(0, at) if x.j <= at), None)
+    return (back, "home") if back is not None else (None, "default")
+
+
+def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
+    """The metric's key span ``[a, b)``, the end of the evidence, the rule that found it and the subject
+    (a body with members for “…为成员单位”)."""
+    strip = _ending(key, a, m.start())
+    b = strip.start() if strip else max(a, m.start())
+    while a < b and key[a] in "的在对":
+        a += 1
+    after = _NOUN_AFTER.match(key, m.end())
+    if m.start() in paired:
+        a, b = paired[m.start()]
+        return a, b, m.end(), "paired", about_m
+    if _AS_MEMBERS.match(key, m.end()):
+        about_m = next((x for x in ms if x.i < m.start() and x.ent.type in _COLLAB), about_m)
+        return m.start(), m.start(), key.find("单位", m.end()) + 2, "members", about_m
+    if after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b)
+                  or not has_measure_noun(key[a:b]) and has_measure_noun(after.group())):
+        a, b = (a, after.end()) if b - a < 6 else (m.end(), after.end())
+        return a, b, b, "after", about_m
+    return a, b, m.end(), "before", about_m
+
+
+def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -> list[list[Figure]]:
+    """Per number with a unit: the rules' figure, then the same figure about each other likely subject."""
     key = s.key
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
     home_topic = _home_topic(found, s)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
-    out: list[Figure] = []
+    out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
     paired = _paired(key, matches)
     carried = None
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
         clause_start, period = _period(doc, s, marks.last_before(m.start()) + 1, m.start())
-        near = next((x for x in orgs.backward(clause_start, m.start()) if x.j <= m.start()), None)
-        if near is None and _GROUP_SUBJECT.match(key, clause_start):
+        about_m, how = _subject(found, s, orgs, home, clause_start, m.start(), carried)
+        if how == "group":
             carried = None
-            continue  # 全省28家园区生产总值占比…, 各园区…: a figure of many bodies, not of one named before
-        # …宜都高新区实现工业总产值X，生产总值Y: the same subject;
-        # 园区…，上半年各类业务办理量达…: the park the sentence named
-        about_m = near or carried or next((x for x in home.backward(0, m.start()) if x.j <= m.start()), None)
+            continue
         a = about_m.j if about_m and about_m.i >= clause_start else clause_start
-        strip = _ending(key, a, m.start())
-        b = strip.start() if strip else max(a, m.start())
-        while a < b and key[a] in "的在对":
-            a += 1
-        end, measure = m.end(), "count"
-        after = _NOUN_AFTER.match(key, m.end())
-        if m.start() in paired:
-            a, b = paired[m.start()]
-        elif _AS_MEMBERS.match(key, m.end()):
-            measure = "memberCount"
-            about_m = next((x for x in ms if x.i < m.start() and x.ent.type in _COLLAB), about_m)
-            a, b = m.start(), m.start()
-            end = key.find("单位", m.end()) + 2
-        elif after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b)):
-            a, b = (a, after.end()) if b - a < 6 else (m.end(), after.end())
-            end = b
-        if measure != "memberCount" and b - a - (m.end() - m.start()) > 30:
+        a, b, end, rule, about_m = _span(key, m, a, paired, ms, about_m)
+        if rule != "members" and b - a - (m.end() - m.start()) > 30:
             continue  # a metric of more than 30 characters (what _metric_text would cut) is none
-        metric = "成员单位数" if measure == "memberCount" else _metric_text(key, a, b, m)
+        metric = "成员单位数" if rule == "members" else _metric_text(key, a, b, m)
         if not metric or not 2 <= len(metric) <= 30:
             continue
-        if unit == "%":
-            measure = "share" if key.find("完成", clause_start, m.start()) >= 0 else "rate"
-        elif unit in _AMOUNT_UNITS:
-            measure = "amount"
+        measure = "memberCount" if rule == "members" else _measure(key, unit, clause_start, m.start())
         carried = about_m
         about = about_m.ent if about_m else found.home
-        if about is None or (about_m is None and measure != "memberCount" and not _about_home(key, clause_start)
-                             and not home_topic):
-            continue  # no organization named in the clause: whose figure it is would be a guess
+        guess = about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
                       if x is not None)
         if max(end, m.end()) - q_start > MAX_EVIDENCE:
             q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
-        out.append(Figure(about, metric, measure, _value(m), unit, _qualifier(m), period, s.index, q_start,
-                          max(end, m.end())))
+        base = Context(key, m.span(), metric, clause_start, "", (), None, 0, False, rule, measure, unit,
+                       _qualifier(m), float(_value(m)), period is not None, guess)
+        subjects = _subjects(found, topic, orgs, m.start(), about_m, how if about_m else "default")
+        if rule == "members":
+            subjects = subjects[:1]
+        group = []
+        for ent, mention, sources in subjects:
+            f = Figure(ent, metric, measure, _value(m), unit, _qualifier(m), period, s.index,
+                       q_start if ent is about else min(a, m.start()), max(end, m.end()))
+            f.context = replace(base, subject_type=ent.type, sources=sources, guess=guess and ent is about,
+                                subject_end=mention.j if mention else None,
+                                others_between=_others(orgs, mention.j if mention else clause_start, m.start(), ent),
+                                metric_has_org=any(x.i < b and a < x.j for x in orgs.forward(a - 30, b)))
+            group.append(f)
+        for f in group:
+            f.context = replace(f.context, rivals=tuple(sorted({r for g in group if g is not f
+                                                                  for r in g.context.sources})))
+        if group:
+            out.append(group)
     return out
+
+
+def _others(orgs: Spans, a: int, b: int, ent: Ent) -> int:
+    return sum(1 for x in orgs.forward(a, b) if x.ent is not ent and x.j <= b)
+
+
+def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: str) -> list[tuple]:
+    """(organization, its last mention before ``at`` in the sentence or None, the ways it was proposed):
+    the rules' subject first (or the home park), then the organization named last before the number in
+    the sentence, the first one the sentence names, the last one named before the sentence, the one the
+    article names most and the home park."""
+    before = [x for x in orgs.backward(0, at) if x.j <= at]
+    picks = [(about_m.ent if about_m else found.home, "rule_" + how)]
+    if before:
+        picks += [(before[0].ent, "sent_last"), (before[-1].ent, "sent_first")]
+    picks += [(topic.last, "prev"), (topic.main, "main"), (found.home, "home")]
+    out: dict[int, tuple] = {}
+    for ent, how_ in picks:
+        if ent is None:
+            continue
+        if id(ent) not in out:
+            mention = next((x for x in before if x.ent is ent), None)
+            out[id(ent)] = (ent, mention, [])
+        out[id(ent)][2].append(how_)
+    return [(e, mn, tuple(srcs)) for e, mn, srcs in out.values()]
+
+
+def _measure(key: str, unit: str, clause_start: int, at: int) -> str:
+    if unit == "%":
+        return "share" if key.find("完成", clause_start, at) >= 0 else "rate"
+    return "amount" if unit in _AMOUNT_UNITS else "count"
 
 
 def _paired(key: str, matches: list[re.Match]) -> dict[int, tuple[int, int]]:

@@ -1,0 +1,181 @@
+"""Which generated figures to keep: a learned filter over general features of a figure, its metric and its subject.
+
+:mod:`~kg.extract.figures` proposes every number with a unit that has a metric and a subject
+(the rules' guesses included); :func:`features` describes one by its subject (type, how it was
+chosen, distance to the number, organizations or places between), its metric (head word,
+length, a place or organization inside), its unit class, qualifier, the cue words of its clause
+(同比/增长 → a growth rate, 将/预计 → a target) and the rule that produced it. The weights
+(``kg/extract/models/figures.json``, trained on real/dev by ``scripts/train_figures.py``) decide;
+without them the rules' own choice stands (a figure whose subject is a guess is dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.learn import Features, load_model
+from kg.extract.lexicon import PLACE_NAMES
+
+__all__ = ["Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_word", "MODEL"]
+
+MODEL = "figures"
+
+_MONEY = ("亿元", "万元", "元", "亿美元", "万美元", "美元")
+_AREA = ("平方米", "万平方米", "平方公里", "亩", "公顷")
+_PEOPLE = ("人", "名", "位", "人次", "万人次")
+_TIME = ("天", "年", "个月")
+_HEADS = ("总值", "产值", "增加值", "营收", "收入", "税收", "投资", "总投资", "面积", "数量", "规模", "金额",
+          "总额", "占比", "比例", "率", "值", "额", "量", "数", "企业", "项目", "成员", "单位", "会员")
+_PLACE_END = re.compile(r"(?:省|市|县|镇|乡|村|街道|(?<![园发技开聚业])区)$")
+_PLACE_IN = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|市|县|镇|乡|村|街道)(?![长委政场级内外])")
+_GROWTH = re.compile(r"同比|环比|增长|提升|提高|增加|下降|减少|成长|较去年|比去年|增幅|增速")
+_PLANNED = re.compile(r"将|计划|预计|拟|目标|力争|有望|突破|争取|规划")
+_TOTAL = re.compile(r"累计|共|总|合计|全部")
+_PART = re.compile(r"其中|包括|包含|含")
+_FIRST = re.compile(r"首批|首期|第一批|一期|新")
+_TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励|注资|向")
+# what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
+_MEASURE_NOUN = re.compile(
+    r"企业|公司|厂商|项目|成员|单位|会员|机构|园区|人员|员工|人才|团队|人数|人口|面积|用地|厂房|载体|空间|平台|实验室"
+    r"|产值|总值|增加值|收入|营收|营业额|税收|利润|投资|金额|总额|资本|规模|资金|融资|订单|贸易|出口|进口|产量|吞吐量"
+    r"|数量|总数|数|率|占比|比重|比例|量|额")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules knew when they proposed a figure (key positions in sentence ``key``)."""
+
+    key: str
+    num: tuple[int, int]  # the number with its unit
+    metric: str
+    clause_start: int
+    subject_type: str
+    sources: tuple[str, ...]  # how the subject was proposed (rule_near, rule_carried, sent_last, prev, main, home…)
+    subject_end: int | None  # where the subject's last mention before the number in this sentence ends
+    others_between: int  # organizations named between the subject and the number
+    metric_has_org: bool
+    rule: str  # before | after | paired | members | list
+    measure: str
+    unit: str
+    qualifier: str
+    value: float
+    period: bool
+    guess: bool  # no rule names the subject: the park the article is about, by default
+    rivals: tuple[str, ...] = ()  # how the other subjects considered for the same number were proposed
+
+
+def has_measure_noun(text: str) -> bool:
+    """``text`` names what is measured (企业, 产值, 面积, 数量…), not only a verb (再迎, 集中签, 另有)."""
+    return _MEASURE_NOUN.search(text) is not None
+
+
+def is_place_word(text: str) -> bool:
+    """``text`` ends as a place does (…镇, …县, …街道, a 区 that is not a park's) or is a known place name."""
+    return bool(_PLACE_END.search(text)) or text in PLACE_NAMES
+
+
+def _bucket(n: float, edges: tuple[float, ...]) -> str:
+    return next((f"≤{e:g}" for e in edges if n <= e), f">{edges[-1]:g}")
+
+
+def _unit_class(unit: str) -> str:
+    if unit == "%":
+        return "percent"
+    for name, units in (("money", _MONEY), ("area", _AREA), ("people", _PEOPLE), ("time", _TIME)):
+        if unit in units:
+            return name
+    return "count"
+
+
+def _metric_features(c: Context) -> dict[str, float]:
+    m = c.metric
+    f = {"head1=" + m[-1:]: 1.0, "mlen=" + _bucket(len(m), (2, 4, 6, 9, 14)): 1.0}
+    head = next((h for h in _HEADS if m.endswith(h)), None)
+    f["head=" + (head or "other")] = 1.0
+    if _PLACE_IN.search(m) or any(p in m for p in _places_in(m)):
+        f["metric_place"] = 1.0
+    if is_place_word(m):
+        f["metric_is_place"] = 1.0
+    if c.metric_has_org:
+        f["metric_org"] = 1.0
+    if not has_measure_noun(m):
+        f["metric_no_noun"] = 1.0
+    if re.search(r"[a-zA-Z]", m):
+        f["metric_latin"] = 1.0
+    return f
+
+
+def _places_in(text: str) -> list[str]:
+    """Known place names written in ``text`` (two to three characters long)."""
+    return [text[i : i + n] for n in (2, 3) for i in range(len(text) - n + 1) if text[i : i + n] in PLACE_NAMES]
+
+
+def _cue_features(c: Context) -> dict[str, float]:
+    key, (i, j) = c.key, c.num
+    before = key[c.clause_start : i]
+    f: dict[str, float] = {}
+    for name, rx in (("growth", _GROWTH), ("planned", _PLANNED), ("total", _TOTAL), ("part", _PART),
+                     ("first", _FIRST), ("transfer", _TRANSFER)):
+        if rx.search(before):
+            f["cue_" + name] = 1.0
+    if i > 0 and key[i - 1] == "第":
+        f["ordinal"] = 1.0
+    after = key[j : j + 2]
+    if after[:1] in ("，", ",", "。", "；", ";", "、", ""):
+        f["after=mark"] = 1.0
+    elif after[:1] == "的":
+        f["after=的"] = 1.0
+    else:
+        f["after=word"] = 1.0
+    if re.match(r"\d", key[j : j + 1]) or (i > 0 and key[i - 1] in ":：/-—"):
+        f["ratio_or_code"] = 1.0
+    return f
+
+
+def features(c: Context) -> Features:
+    """The named features of one proposed figure (see the module docstring)."""
+    f: dict[str, float] = {"type=" + c.subject_type: 1.0, "rule=" + c.rule: 1.0, "nsrc": len(c.sources) / 3,
+                           "measure=" + c.measure: 1.0, "unit=" + _unit_class(c.unit): 1.0,
+                           "q=" + c.qualifier: 1.0}
+    for src in c.sources:
+        f["src=" + src] = 1.0
+    for src in c.rivals:
+        f["rival=" + src] = 1.0
+    if c.subject_end is None:
+        f["dist=none"] = 1.0
+    else:
+        d = c.num[0] - c.subject_end
+        f["dist=" + _bucket(d, (0, 3, 8, 16, 30))] = 1.0
+        if c.subject_end > c.clause_start:
+            f["subj_in_clause"] = 1.0
+        gap = c.key[max(c.subject_end, 0) : c.num[0]]
+        if _PLACE_IN.search(gap) or _places_in(gap):
+            f["place_between"] = 1.0
+    if c.others_between:
+        f["others_between"] = 1.0
+    if c.guess:
+        f["guess"] = 1.0
+    if c.period:
+        f["period"] = 1.0
+    v = c.value
+    if float(v).is_integer() and 1949 <= v <= 2100 and c.unit not in _MONEY:
+        f["year_like"] = 1.0
+    f["mag=" + _bucket(abs(v), (1, 10, 100, 1000, 10000))] = 1.0
+    f.update(_metric_features(c))
+    f.update(_cue_features(c))
+    return f
+
+
+def choose_without_model(group: list[Context]) -> int | None:
+    """The rules' choice: their own subject unless it is a guess."""
+    return 0 if group and group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess else None
+
+
+def choose(group: list[Context]) -> int | None:
+    """Which of one figure's subjects (``group``: the rules' first) to keep: the rules' own, when it is not a
+    guess and the learned filter accepts it (when no model is trained, the rules alone); None for none.
+    (Letting the filter pick among the other subjects too was measured: precision fell to about 0.5.)"""
+    k = choose_without_model(group)
+    model = load_model(MODEL)
+    return k if k is None or model is None or model.accepts(features(group[k])) else None

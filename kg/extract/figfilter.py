@@ -90,9 +90,9 @@ def _unit_class(unit: str) -> str:
 
 def _metric_features(c: Context) -> dict[str, float]:
     m = c.metric
-    f = {"head1=" + m[-1:]: 1.0, "mlen=" + _bucket(len(m), (2, 4, 6, 9, 14)): 1.0}
-    head = next((h for h in _HEADS if m.endswith(h)), None)
-    f["head=" + (head or "other")] = 1.0
+    f = {"mlen=" + _bucket(len(m), (2, 4, 6, 9, 14)): 1.0}
+    if not m.endswith(_HEADS):
+        f["no_head"] = 1.0
     if _PLACE_IN.search(m) or any(p in m for p in _places_in(m)):
         f["metric_place"] = 1.0
     if is_place_word(m):
@@ -135,9 +135,7 @@ def _cue_features(c: Context) -> dict[str, float]:
 
 def features(c: Context) -> Features:
     """The named features of one proposed figure (see the module docstring)."""
-    f: dict[str, float] = {"type=" + c.subject_type: 1.0, "rule=" + c.rule: 1.0, "nsrc": len(c.sources) / 3,
-                           "measure=" + c.measure: 1.0, "unit=" + _unit_class(c.unit): 1.0,
-                           "q=" + c.qualifier: 1.0}
+    f: dict[str, float] = {"rule=" + c.rule: 1.0, "nsrc": len(c.sources) / 3}
     for src in c.sources:
         f["src=" + src] = 1.0
     for src in c.rivals:
@@ -145,23 +143,16 @@ def features(c: Context) -> Features:
     if c.subject_end is None:
         f["dist=none"] = 1.0
     else:
-        d = c.num[0] - c.subject_end
-        f["dist=" + _bucket(d, (0, 3, 8, 16, 30))] = 1.0
+        f["dist=" + _bucket(c.num[0] - c.subject_end, (0, 3, 8, 16, 30))] = 1.0
         if c.subject_end > c.clause_start:
             f["subj_in_clause"] = 1.0
         gap = c.key[max(c.subject_end, 0) : c.num[0]]
         if _PLACE_IN.search(gap) or _places_in(gap):
             f["place_between"] = 1.0
-    if c.others_between:
-        f["others_between"] = 1.0
-    if c.guess:
-        f["guess"] = 1.0
-    if c.period:
-        f["period"] = 1.0
-    v = c.value
-    if float(v).is_integer() and 1949 <= v <= 2100 and c.unit not in _MONEY:
-        f["year_like"] = 1.0
-    f["mag=" + _bucket(abs(v), (1, 10, 100, 1000, 10000))] = 1.0
+    for name, on in (("others_between", c.others_between), ("guess", c.guess), ("period", c.period),
+                     ("approx", c.qualifier in ("余", "近", "超", "约", "以上")), ("percent", c.unit == "%")):
+        if on:
+            f[name] = 1.0
     f.update(_metric_features(c))
     f.update(_cue_features(c))
     return f

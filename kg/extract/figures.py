@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
 from kg.extract.figfilter import Context, choose, has_measure_noun, is_place_word
@@ -21,18 +22,26 @@ __all__ = ["Figure", "find_figures"]
 _UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|万平方米|平方公里|公顷|亩|吨|家|个|件|次|人|套|项|台|名|位|户|所"
           "|座|栋|天|%|％")
 _NUMBER = re.compile(
-    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mult>万(?!元|人次|平方米|美元)|亿(?!元|美元))?"
+    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<mult>万(?!元|人次|平方米|美元)|亿(?!元|美元))?"
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
 _PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月"
                      r"|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
-_METRIC_STRIP = re.compile(r"(?:达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
+_METRIC_STRIP = re.compile(r"(?:新台币|人民币|港币|达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
 _COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
+_GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?(?:增长|提升|提高|增加|成长|增|下降|减少)")
+_TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)|(?:向|为)[^,，;；。]{1,25}投资")
+_FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降|减少)(?:至|到)")  # 由67家增至86家: 67 was
+_ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
+_PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|该市|全州)")
+_PREPOSITIONS = frozenset("与和同跟向为对")
+_WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
 
 
@@ -186,8 +195,8 @@ def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
     (a body with members for “…为成员单位”)."""
     strip = _ending(key, a, m.start())
     b = strip.start() if strip else max(a, m.start())
-    while a < b and key[a] in "的在对":
-        a += 1
+    while a < b and (key[a] in "的对" or key[a] == "在" and key[a + 1 : a + 2] not in _ZAI_WORDS):
+        a += 1  # 在园区…, not 在孵企业
     after = _NOUN_AFTER.match(key, m.end())
     if m.start() in paired:
         a, b = paired[m.start()]
@@ -196,7 +205,7 @@ def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
         about_m = next((x for x in ms if x.i < m.start() and x.ent.type in _COLLAB), about_m)
         return m.start(), m.start(), key.find("单位", m.end()) + 2, "members", about_m
     if after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b)
-                  or not has_measure_noun(key[a:b]) and has_measure_noun(after.group())):
+                  or not has_measure_noun(key[a:b]) and has_measure_noun(after.group()) and not key.endswith("了", a, b)):
         a, b = (a, after.end()) if b - a < 6 else (m.end(), after.end())
         return a, b, b, "after", about_m
     return a, b, m.end(), "before", about_m
@@ -213,7 +222,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
     paired = _paired(key, matches)
-    carried = None
+    carried, last_metric = None, ""
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
         clause_start, period = _period(doc, s, marks.last_before(m.start()) + 1, m.start())
@@ -226,40 +235,67 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         if rule != "members" and b - a - (m.end() - m.start()) > 30:
             continue  # a metric of more than 30 characters (what _metric_text would cut) is none
         metric = "成员单位数" if rule == "members" else _metric_text(key, a, b, m)
-        if not metric or not 2 <= len(metric) <= 30:
+        if not metric or not 2 <= len(metric) <= 30 or _FROM.match(key, m.end()):
             continue
+        if _GROWTH_ONLY.fullmatch(metric) and last_metric:
+            metric = last_metric + metric  # 实现产值612亿元，同比增长8.3%: the growth of 产值
+        elif _GROWTH_ONLY.fullmatch(metric):
+            continue  # the growth of something the sentence gives no figure of
+        last_metric = metric if unit != "%" else last_metric
         measure = "memberCount" if rule == "members" else _measure(key, unit, clause_start, m.start())
-        carried = about_m
+        # A、B等17家单位为成员单位，成员总数达到63家: the next figure is not B's; nor is the one after a transfer
+        carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in _COLLAB
+                           or _TRANSFER.search(key, max(clause_start, m.start() - _WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
-        guess = about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic
+        guess = (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic
+                 or _unsettled(key, orgs, about_m, how, clause_start, m.start()))
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
                       if x is not None)
         if max(end, m.end()) - q_start > MAX_EVIDENCE:
             q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
         base = Context(key, m.span(), metric, clause_start, "", (), None, 0, False, rule, measure, unit,
                        _qualifier(m), float(_value(m)), period is not None, guess)
-        subjects = _subjects(found, topic, orgs, m.start(), about_m, how if about_m else "default")
-        if rule == "members":
-            subjects = subjects[:1]
-        group = []
-        for ent, mention, sources in subjects:
-            f = Figure(ent, metric, measure, _value(m), unit, _qualifier(m), period, s.index,
-                       q_start if ent is about else min(a, m.start()), max(end, m.end()))
-            f.context = replace(base, subject_type=ent.type, sources=sources, guess=guess and ent is about,
-                                subject_end=mention.j if mention else None,
-                                others_between=_others(orgs, mention.j if mention else clause_start, m.start(), ent),
-                                metric_has_org=any(x.i < b and a < x.j for x in orgs.forward(a - 30, b)))
-            group.append(f)
-        for f in group:
-            f.context = replace(f.context, rivals=tuple(sorted({r for g in group if g is not f
-                                                                  for r in g.context.sources})))
+        f = Figure(about, metric, measure, _value(m), unit, base.qualifier, period, s.index, q_start, max(end, m.end()))
+        group = _group(f, base, found, topic, orgs, about_m, how, (a, b))
         if group:
             out.append(group)
     return out
 
 
+def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, about_m, how: str,
+           metric_span: tuple[int, int]) -> list[Figure]:
+    """Figure ``f`` about each subject considered (the rules' first), each with the context the filter judges."""
+    at, (a, b) = base.num[0], metric_span
+    subjects = _subjects(found, topic, orgs, at, about_m, how if about_m else "default")
+    group = []
+    for ent, mention, sources in subjects[:1] if base.rule == "members" else subjects:
+        g = f if ent is f.about else replace(f, about=ent, i=min(a, at))
+        g.context = replace(base, subject_type=ent.type, sources=sources, guess=base.guess and ent is f.about,
+                            subject_end=mention.j if mention else None,
+                            others_between=_others(orgs, mention.j if mention else base.clause_start, at, ent),
+                            metric_has_org=any(x.i < b and a < x.j for x in orgs.forward(a - 30, b)))
+        group.append(g)
+    for g in group:
+        rivals = {r for h in group if h is not g for r in h.context.sources}
+        g.context = replace(g.context, rivals=tuple(sorted(rivals)))
+    return group
+
+
+def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: int) -> bool:
+    """The text does not settle whose figure it is: a transfer between two bodies (为园区企业提供50亿元授信,
+    向X投资2亿元, 与Y签署10亿元协议: the lender's, the receiver's or the deal's?), or the park named earlier in
+    the sentence with another organization named in it (园区内的X孵化器…在孵企业38家: X's, not the park's), or
+    a place's figure (全市已有…48家)."""
+    if _TRANSFER.search(key, max(clause_start, at - _WINDOW), at) or _PLACE_SCOPE.match(key, clause_start, at):
+        return True
+    if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in _PREPOSITIONS:
+        return True  # 与生物城签约，计划投资10亿元: the other party's figure
+    return how == "home" and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
+
+
 def _others(orgs: Spans, a: int, b: int, ent: Ent) -> int:
-    return sum(1 for x in orgs.forward(a, b) if x.ent is not ent and x.j <= b)
+    """Organizations other than ``ent`` named in ``[a, b)`` (counted up to 3, in the ``_WINDOW`` before ``b``)."""
+    return sum(1 for _ in islice((x for x in orgs.forward(max(a, b - _WINDOW), b) if x.ent is not ent and x.j <= b), 3))
 
 
 def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: str) -> list[tuple]:
@@ -267,10 +303,12 @@ def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: s
     the rules' subject first (or the home park), then the organization named last before the number in
     the sentence, the first one the sentence names, the last one named before the sentence, the one the
     article names most and the home park."""
-    before = [x for x in orgs.backward(0, at) if x.j <= at]
+    last = next((x for x in orgs.backward(0, at) if x.j <= at), None)
+    first = orgs.items[0] if orgs.items and orgs.items[0].j <= at else None
+    before = [x for x in (about_m, last, first) if x is not None]
     picks = [(about_m.ent if about_m else found.home, "rule_" + how)]
-    if before:
-        picks += [(before[0].ent, "sent_last"), (before[-1].ent, "sent_first")]
+    if last is not None:
+        picks += [(last.ent, "sent_last"), (first.ent, "sent_first")]
     picks += [(topic.last, "prev"), (topic.main, "main"), (found.home, "home")]
     out: dict[int, tuple] = {}
     for ent, how_ in picks:
@@ -285,7 +323,7 @@ def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: s
 
 def _measure(key: str, unit: str, clause_start: int, at: int) -> str:
     if unit == "%":
-        return "share" if key.find("完成", clause_start, at) >= 0 else "rate"
+        return "share" if key.find("完成", max(clause_start, at - _WINDOW), at) >= 0 else "rate"
     return "amount" if unit in _AMOUNT_UNITS else "count"
 
 

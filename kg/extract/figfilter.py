@@ -71,8 +71,10 @@ def has_measure_noun(text: str) -> bool:
 
 
 def is_place_word(text: str) -> bool:
-    """``text`` ends as a place does (…镇, …县, …街道, a 区 that is not a park's) or is a known place name."""
-    return bool(_PLACE_END.search(text)) or text in PLACE_NAMES
+    """``text`` ends as a place does (…镇, …县, …街道, a 区 that is not a park's) or is a known place name, or
+    it opens with a place (青山镇有…企业: a figure of the town)."""
+    return (bool(_PLACE_END.search(text)) or text in PLACE_NAMES or _PLACE_IN.match(text) is not None
+            or text[:2] in PLACE_NAMES or text[:3] in PLACE_NAMES)
 
 
 def _bucket(n: float, edges: tuple[float, ...]) -> str:

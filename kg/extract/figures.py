@@ -41,6 +41,7 @@ _FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降
 _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
 _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|该市|全州)")
 _PREPOSITIONS = frozenset("与和同跟向为对")
+_BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
 _WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
 
@@ -153,12 +154,12 @@ def _sensible(metric: str) -> bool:
 
 
 def _count_of_list(f: Figure, bodies: dict) -> bool:
-    """“…、B等(国内)30余家…” after a list whose items join a body Y: the figure is Y's member count;
-    so is “Y共有/已吸纳/拥有N家” of a body with members."""
+    """“…、B等(国内)30余家…” or “…、B等N家单位为成员单位” after a list whose items join a body Y: the figure
+    is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members."""
     if f.unit not in ("家", "个", "所", "名"):
         return False
     body = bodies.get((f.sent, id(f.about)))
-    if body is not None and f.metric.startswith("等"):
+    if body is not None and (f.metric.startswith("等") or f.measure == "memberCount" and f.about.type not in _COLLAB):
         f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
     elif f.about.type in _COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
         f.metric, f.measure = "成员单位数量", "memberCount"
@@ -204,8 +205,8 @@ def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
     if _AS_MEMBERS.match(key, m.end()):
         about_m = next((x for x in ms if x.i < m.start() and x.ent.type in _COLLAB), about_m)
         return m.start(), m.start(), key.find("单位", m.end()) + 2, "members", about_m
-    if after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b)
-                  or not has_measure_noun(key[a:b]) and has_measure_noun(after.group()) and not key.endswith("了", a, b)):
+    verb_only = not has_measure_noun(key[a:b]) and has_measure_noun(after.group()) if after else False
+    if after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b) or verb_only and not key.endswith("了", a, b)):
         a, b = (a, after.end()) if b - a < 6 else (m.end(), after.end())
         return a, b, b, "after", about_m
     return a, b, m.end(), "before", about_m
@@ -241,13 +242,14 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
             metric = last_metric + metric  # 实现产值612亿元，同比增长8.3%: the growth of 产值
         elif _GROWTH_ONLY.fullmatch(metric):
             continue  # the growth of something the sentence gives no figure of
-        last_metric = metric if unit != "%" else last_metric
+        last_metric = _BREAKS.sub("", metric) if unit != "%" else last_metric
         measure = "memberCount" if rule == "members" else _measure(key, unit, clause_start, m.start())
         # A、B等17家单位为成员单位，成员总数达到63家: the next figure is not B's; nor is the one after a transfer
         carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in _COLLAB
                            or _TRANSFER.search(key, max(clause_start, m.start() - _WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
         guess = (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic
+                 or rule == "members" and about_m is not None and about_m.ent.type not in _COLLAB  # B等N家…为成员单位
                  or _unsettled(key, orgs, about_m, how, clause_start, m.start()))
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
                       if x is not None)

@@ -1,0 +1,92 @@
+"""kg extract: figures (indicators) — a sensible (subject, metric, value, unit) or none.
+
+Each test states one class on a short text of its own and asserts what is emitted and, where a rule
+could overreach, what must still be emitted.
+"""
+
+from __future__ import annotations
+
+from kg.extract import extract_text
+from kg.extract.document import Document
+from kg.extract.figfilter import Context, choose, choose_without_model, features, is_place_word
+from kg.extract.figures import find_figures
+from kg.extract.orgs import find_entities
+from kg.extract.relations import find_statements
+
+
+def _figs(raw: str) -> set[tuple[str, str, float, str]]:
+    return {(f.about.name, f.metric, f.value, f.unit) for f in extract_text(raw, "t").figures}
+
+
+def test_a_towns_figure_has_no_organization_subject():
+    # issue 17: “某镇140余家生物医药类企业” came out as the park's figure with the town as its metric
+    for raw in ("青山经济开发区持续壮大生物医药产业，青山镇140余家生物医药类企业年产值超过80亿元。",
+                "青山经济开发区今年生物医药产业集聚，青山镇有140余家生物医药类企业。",
+                "青山经济开发区今年新增入驻企业26家。全市已有高新技术企业480家。"):
+        figs = _figs(raw)
+        assert not {f for f in figs if f[2] in (140, 480)}, figs
+        assert not {f for f in figs if is_place_word(f[1])}
+    assert ("青山经济开发区", "今年新增入驻企业", 26, "家") in _figs("青山经济开发区今年新增入驻企业26家。全市已有高新技术企业480家。")
+
+
+def test_a_transfer_between_two_bodies_is_nobodys_figure():
+    figs = _figs("华夏银行股份有限公司青山支行与青山经济开发区管委会签署战略合作协议，三年内为园区企业提供50亿元意向授信。"
+                 "青山产业投资基金向青山明辉科技有限公司投资2亿元。"
+                 "青山明辉科技有限公司与青山经济开发区签约，计划投资10亿元建设生产基地。")
+    assert not figs
+
+
+def test_the_park_named_before_another_organization_is_not_the_subject():
+    figs = _figs("青山经济开发区规划面积12.6平方公里。"
+                 "园区内的青山星火科技企业孵化器由青山城投发展有限公司负责运营，目前在孵企业38家。")
+    assert ("青山经济开发区", "规划面积", 12.6, "平方公里") in figs
+    assert not {f for f in figs if f[2] == 38}
+
+
+def test_a_growth_rate_names_what_grew_and_numbers_with_thousands_separators():
+    figs = _figs("今年前三季度，青山经济开发区实现规上工业产值612亿元，同比增长8.3%，进驻厂商约5,600家。")
+    assert {("青山经济开发区", "实现规上工业产值", 612, "亿元"),
+            ("青山经济开发区", "实现规上工业产值同比增长", 8.3, "%"),
+            ("青山经济开发区", "进驻厂商", 5600, "家")} <= figs
+    assert not _figs("青山经济开发区今年整车产量42.6万辆，同比增长37.8%。")  # a growth of a figure not read
+
+
+def test_a_verb_only_metric_takes_the_noun_after_the_number_and_the_old_value_is_none():
+    figs = _figs("青山新材料产业联盟再迎16家新成员，联盟成员总数由67家增至86家。")
+    assert ("青山新材料产业联盟", "再迎新成员", 16, "家") in figs
+    assert not {f for f in figs if f[2] == 67}
+
+
+def test_zai_stays_in_zaifu_and_zaice():
+    figs = _figs("青山星火科技企业孵化器目前在孵企业38家，在册企业52家。")
+    assert {("青山星火科技企业孵化器", "目前在孵企业", 38, "家"), ("青山星火科技企业孵化器", "在册企业", 52, "家")} <= figs
+
+
+def test_proposed_figures_carry_every_subject_considered_and_the_rules_choose_their_own():
+    raw = "青山新材料产业联盟今年新吸纳成员单位12家。青山经济开发区今年新增入驻企业26家，实现产值80亿元。"
+    doc = Document.from_raw(raw)
+    found = find_entities(doc, None)
+    statements, _extra = find_statements(doc, found, None)
+    proposed = find_figures(doc, found, statements, proposed=True)
+    groups: dict[tuple, list] = {}
+    for f in proposed:
+        groups.setdefault((f.sent, f.context.num), []).append(f.context)
+    assert len(groups) == 3
+    for group in groups.values():
+        assert group[0].sources[0].startswith("rule_") and choose_without_model(group) == 0
+        assert choose(group) == 0  # no figures model ships: the rules decide
+    count = next(g for g in groups.values() if g[0].value == 26)
+    assert {"prev"} <= {s for c in count for s in c.sources}  # the alliance named in the sentence before
+
+
+def test_features_are_general_names():
+    key = "园区实现规上工业产值612亿元，同比增长8.3%"
+    c = Context(key, (20, 24), "规上工业产值同比增长", 16, "IndustrialPark", ("rule_carried", "home"), 2, 0, False,
+                "before", "rate", "%", "exact", 8.3, False, False, ("main",))
+    f = features(c)
+    assert {"src=rule_carried", "src=home", "rival=main", "cue_growth", "percent", "after=mark"} <= set(f)
+    assert "subj_in_clause" not in f  # named in the clause before
+    assert not [k for k in f if "园区" in k or "产值" in k]  # no text-specific strings
+    town = features(Context("青山镇140家企业", (3, 7), "青山镇", 0, "IndustrialPark", ("rule_home",), None, 0,
+                            False, "before", "count", "家", "余", 140.0, False, False))
+    assert {"metric_is_place", "dist=none", "approx"} <= set(town)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
@@ -160,6 +161,12 @@ def features(c: Context) -> Features:
     return f
 
 
+@cache
+def _model():
+    """The trained filter, looked up once (None: none ships)."""
+    return load_model(MODEL)
+
+
 def choose_without_model(group: list[Context]) -> int | None:
     """The rules' choice: their own subject unless it is a guess."""
     return 0 if group and group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess else None
@@ -170,5 +177,5 @@ def choose(group: list[Context]) -> int | None:
     guess and the learned filter accepts it (when no model is trained, the rules alone); None for none.
     (Letting the filter pick among the other subjects too was measured: precision fell to about 0.5.)"""
     k = choose_without_model(group)
-    model = load_model(MODEL)
+    model = _model()
     return k if k is None or model is None or model.accepts(features(group[k])) else None

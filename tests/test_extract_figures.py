@@ -90,3 +90,9 @@ def test_features_are_general_names():
     town = features(Context("青山镇140家企业", (3, 7), "青山镇", 0, "IndustrialPark", ("rule_home",), None, 0,
                             False, "before", "count", "家", "余", 140.0, False, False))
     assert {"metric_is_place", "dist=none", "approx"} <= set(town)
+
+
+def test_a_company_settling_in_the_park_gives_the_park_none_of_its_figures():
+    figs = _figs("青山明辉科技有限公司将生产基地整体迁入青山经济开发区，全年实现营收7.8亿元。"
+                 "青山经济开发区今年新增入驻企业26家。")
+    assert figs == {("青山经济开发区", "今年新增入驻企业", 26, "家")}

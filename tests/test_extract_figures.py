@@ -26,11 +26,13 @@ def test_a_towns_figure_has_no_organization_subject():
         figs = _figs(raw)
         assert not {f for f in figs if f[2] in (140, 480)}, figs
         assert not {f for f in figs if is_place_word(f[1])}
-    assert ("青山经济开发区", "今年新增入驻企业", 26, "家") in _figs("青山经济开发区今年新增入驻企业26家。全市已有高新技术企业480家。")
+    figs = _figs("青山经济开发区今年新增入驻企业26家。全市已有高新技术企业480家。")
+    assert ("青山经济开发区", "今年新增入驻企业", 26, "家") in figs
 
 
 def test_a_transfer_between_two_bodies_is_nobodys_figure():
-    figs = _figs("华夏银行股份有限公司青山支行与青山经济开发区管委会签署战略合作协议，三年内为园区企业提供50亿元意向授信。"
+    figs = _figs("华夏银行股份有限公司青山支行与青山经济开发区管委会签署战略合作协议，"
+                 "三年内为园区企业提供50亿元意向授信。"
                  "青山产业投资基金向青山明辉科技有限公司投资2亿元。"
                  "青山明辉科技有限公司与青山经济开发区签约，计划投资10亿元建设生产基地。")
     assert not figs
@@ -59,7 +61,8 @@ def test_a_verb_only_metric_takes_the_noun_after_the_number_and_the_old_value_is
 
 def test_zai_stays_in_zaifu_and_zaice():
     figs = _figs("青山星火科技企业孵化器目前在孵企业38家，在册企业52家。")
-    assert {("青山星火科技企业孵化器", "目前在孵企业", 38, "家"), ("青山星火科技企业孵化器", "在册企业", 52, "家")} <= figs
+    incubator = "青山星火科技企业孵化器"
+    assert {(incubator, "目前在孵企业", 38, "家"), (incubator, "在册企业", 52, "家")} <= figs
 
 
 def test_proposed_figures_carry_every_subject_considered_and_the_rules_choose_their_own():

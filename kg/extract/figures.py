@@ -19,8 +19,8 @@ from kg.extract.positions import Marks, Spans
 
 __all__ = ["Figure", "find_figures"]
 
-_UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|万平方米|平方公里|公顷|亩|吨|家|个|件|次|人|套|项|台|名|位|户|所"
-          "|座|栋|天|%|％")
+_UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|万平方米|平方公里|公顷|亩|吨"
+          "|家|个|件|次|人|套|项|台|名|位|户|所|座|栋|天|%|％")
 _NUMBER = re.compile(
     r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<mult>万(?!元|人次|平方米|美元)|亿(?!元|美元))?"
@@ -35,8 +35,10 @@ _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)"
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
 _COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
-_GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?(?:增长|提升|提高|增加|成长|增|下降|减少)")
-_TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)|(?:向|为)[^,，;；。]{1,25}投资")
+_GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
+                          r"(?:增长|提升|提高|增加|成长|增|下降|减少)")
+_TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
+                       r"|(?:向|为)[^,，;；。]{1,25}投资")
 _FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降|减少)(?:至|到)")  # 由67家增至86家: 67 was
 _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
 _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|该市|全州)")

@@ -4,6 +4,11 @@
 period 上半年, about the park; “等13个基层党组织为成员单位” → a member count of the
 organization that takes them in; “响应率、解决率、满意率分别为100%、99.39%、96.36%” → three
 rates, paired in order.
+
+A figure whose subject the text does not settle is not emitted: a place's (青山镇140余家…, 全市…),
+a transfer between two bodies (为园区企业提供50亿元授信), the park named before another organization
+or where a company settles (X公司落户园区，总投资…). Each number also proposes the other likely
+subjects, described for a learned filter by :mod:`~kg.extract.figfilter`.
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ def test_a_towns_figure_has_no_organization_subject():
         figs = _figs(raw)
         assert not {f for f in figs if f[2] in (140, 480)}, figs
         assert not {f for f in figs if is_place_word(f[1])}
+    # a district at the head of the metric, a street office named as the subject: the place's figures
+    assert not _figs("青山经济开发区今年生物医药产业集聚，青山区有140余家生物医药类企业。")
+    assert not {f for f in _figs("青山街道140余家生物医药类企业。青山经济开发区占全区比重65.6%。") if f[2] == 140}
+    assert ("青山镇人民政府", "今年新增企业", 20, "家") in _figs("青山镇人民政府今年新增企业20家。")  # a body
     figs = _figs("青山经济开发区今年新增入驻企业26家。全市已有高新技术企业480家。")
     assert ("青山经济开发区", "今年新增入驻企业", 26, "家") in figs
 

@@ -18,7 +18,8 @@ from functools import cache
 from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
 
-__all__ = ["Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_word", "MODEL"]
+__all__ = ["Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
+           "is_place_word", "MODEL"]
 
 MODEL = "figures"
 
@@ -28,8 +29,11 @@ _PEOPLE = ("人", "名", "位", "人次", "万人次")
 _TIME = ("天", "年", "个月")
 _HEADS = ("总值", "产值", "增加值", "营收", "收入", "税收", "投资", "总投资", "面积", "数量", "规模", "金额",
           "总额", "占比", "比例", "率", "值", "额", "量", "数", "企业", "项目", "成员", "单位", "会员")
-_PLACE_END = re.compile(r"(?:省|市|县|镇|乡|村|街道|(?<![园发技开聚业])区)$")
+_PARK_AREA = r"(?<![园发技开聚业贸范税合验片全])区"  # a district, not …园区/开发区/自贸区/示范区…
+_PLACE_END = re.compile(r"(?:省|市|县|镇|乡|村|街道|" + _PARK_AREA + r")$")
 _PLACE_IN = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|市|县|镇|乡|村|街道)(?![长委政场级内外])")
+_PLACE_LEAD = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|市|县|镇|乡|村|街道|" + _PARK_AREA + r")(?![长委政场级内外])")
+_PLACE_NAME = re.compile(r"(?:省|市|县|縣|镇|鎮|乡|鄉|村|街道)$")
 _GROWTH = re.compile(r"同比|环比|增长|提升|提高|增加|下降|减少|成长|较去年|比去年|增幅|增速")
 _PLANNED = re.compile(r"将|计划|预计|拟|目标|力争|有望|突破|争取|规划")
 _TOTAL = re.compile(r"累计|共|总|合计|全部")
@@ -74,8 +78,13 @@ def has_measure_noun(text: str) -> bool:
 def is_place_word(text: str) -> bool:
     """``text`` ends as a place does (…镇, …县, …街道, a 区 that is not a park's) or is a known place name, or
     it opens with a place (青山镇有…企业: a figure of the town)."""
-    return (bool(_PLACE_END.search(text)) or text in PLACE_NAMES or _PLACE_IN.match(text) is not None
+    return (bool(_PLACE_END.search(text)) or text in PLACE_NAMES or _PLACE_LEAD.match(text) is not None
             or text[:2] in PLACE_NAMES or text[:3] in PLACE_NAMES)
+
+
+def is_place_name(name: str) -> bool:
+    """An organization's name that names a place (青山街道, 青山镇): its figures are the place's."""
+    return _PLACE_NAME.search(name) is not None
 
 
 def _bucket(n: float, edges: tuple[float, ...]) -> str:

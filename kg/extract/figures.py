@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
-from kg.extract.figfilter import Context, choose, has_measure_noun, is_place_word
+from kg.extract.figfilter import Context, choose, has_measure_noun, is_place_name, is_place_word
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
 
@@ -258,6 +258,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         about = about_m.ent if about_m else found.home
         guess = (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic
                  or rule == "members" and about_m is not None and about_m.ent.type not in _COLLAB  # B等N家…为成员单位
+                 or about is not None and is_place_name(about.name)  # 青山街道140余家企业: the place's
                  or _unsettled(key, orgs, about_m, how, clause_start, m.start()))
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
                       if x is not None)

@@ -34,10 +34,12 @@ CUES = {
     "guide": re.compile(r"指导|主办|承办|协办|主管|支持|授牌|揭牌|致辞"),
     "place": re.compile(r"入驻|落户|位于|进驻|坐落|园区内"),
     "sign": re.compile(r"签约|签署|签订|协议|合作"),
+    "serve": re.compile(r"提供|服务|授信|帮扶|赋能|助力"),
     "ended": re.compile(r"退出|除名|注销|撤销"),
     "lead": re.compile(r"由|在"),
 }
 _GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
+_OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
 VETO = frozenset({"member_de"})  # the model's pairs never kept with these features (X的发起: X does not act)
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
@@ -80,6 +82,7 @@ class Pairs:
         self.by_key: dict[tuple[int, int], Pair] = {}
         self.named_at: dict[int, int] = {}  # id(body) -> last sentence that named it
         self.bodies = 0
+        self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
@@ -95,16 +98,23 @@ class Pairs:
                     if x.ent is not b.ent:
                         self._occur(st, x, b, b.ent, {}, None)
         else:
-            body = st.topic
-            gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
-            if body is not None and gap <= MAX_GAP:
-                for x in orgs:  # the body spoken of: only in a clause that speaks of members
-                    if x.ent is not body and _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys():
-                        self._occur(st, x, None, body, {"implicit": 1.0, f"gap={gap}": 1.0}, None)
+            self._spoken_of(st, orgs)
         for b in named:
             if id(b.ent) not in self.named_at:
                 self.bodies += 1
             self.named_at[id(b.ent)] = st.s.index
+
+    def _spoken_of(self, st: SentenceView, orgs: list[Mention]) -> None:
+        """A sentence naming no body: its organizations may join the body the article speaks of, in a clause that
+        speaks of members, or as the items of a list that a header (成员单位如下：) opened before."""
+        body = st.topic
+        gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
+        going_on = self.listing and _mostly_names(st, orgs)
+        for x in orgs if body is not None and (gap <= MAX_GAP or going_on) else ():
+            if x.ent is not body and (going_on or _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys()):
+                extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on)}
+                self._occur(st, x, None, body, extra, None)
+        self.listing = going_on or _OPENS_LIST.search(st.key) is not None
 
     def _occur(self, st: SentenceView, x: Mention, b: Mention | None, body: Ent, extra: dict[str, float],
                rule: Statement | None) -> None:
@@ -193,6 +203,11 @@ def _runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
             run = [m] if m is not None else []
         cache["runs"] = out
     return cache["runs"]
+
+
+def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:
+    """True when organization names make up most of the sentence (an item of a list: 2．A；)."""
+    return bool(orgs) and 2 * sum(x.j - x.i for x in orgs) >= len(st.key.strip(" 。;；.、,，")) - 4
 
 
 def _cues(st: SentenceView, a: int) -> dict[str, float]:

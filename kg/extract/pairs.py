@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
@@ -172,9 +173,12 @@ def choose(pairs: list[Pair], model: Model | None) -> list[Pair]:
     return kept
 
 
+_CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
+
+
 def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
     """The body named nearest to ``x`` when the sentence names two or more (by bisection: lists can be long)."""
-    cache = st.__dict__.setdefault("_pair_cues", {})
+    cache = _CACHES.setdefault(st, {})
     if "bodies" not in cache:
         cache["bodies"] = sorted((y for y in st.ms if y.ent.type in BODIES), key=lambda y: y.i)
         cache["starts"] = [y.i for y in cache["bodies"]]
@@ -188,7 +192,7 @@ def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
 
 def _runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
     """id of each organization mention in a list of two or more -> (first item, last item, size), in one pass."""
-    cache = st.__dict__.setdefault("_pair_cues", {})
+    cache = _CACHES.setdefault(st, {})
     if "runs" not in cache:
         out: dict[int, tuple[Mention, Mention, int]] = {}
         run: list[Mention] = []
@@ -212,7 +216,7 @@ def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:
 
 def _cues(st: SentenceView, a: int) -> dict[str, float]:
     """The cue groups of the clause starting at ``a`` and of the whole sentence (read once per clause)."""
-    cache = st.__dict__.setdefault("_pair_cues", {})
+    cache = _CACHES.setdefault(st, {})
     if a not in cache:
         key, e = st.key, st.clause_end(a)
         f = {"clause:" + n: 1.0 for n, rx in CUES.items() if rx.search(key, a, e)}

@@ -69,6 +69,7 @@ class Pair:
     status: str
     features: dict[str, float] = field(default_factory=dict)
     rule: Statement | None = None
+    sents: set[int] = field(default_factory=set)  # the sentences that propose it
 
     def add(self, feats: dict[str, float]) -> None:
         for k, v in feats.items():
@@ -83,6 +84,7 @@ class Pairs:
         self.by_key: dict[tuple[int, int], Pair] = {}
         self.named_at: dict[int, int] = {}  # id(body) -> last sentence that named it
         self.bodies = 0
+        self.times_named: dict[int, int] = {}  # id(body) -> how many sentences name it
         self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
@@ -104,6 +106,8 @@ class Pairs:
             if id(b.ent) not in self.named_at:
                 self.bodies += 1
             self.named_at[id(b.ent)] = st.s.index
+        for e in {id(b.ent) for b in named}:
+            self.times_named[e] = self.times_named.get(e, 0) + 1
 
     def _spoken_of(self, st: SentenceView, orgs: list[Mention]) -> None:
         """A sentence naming no body: its organizations may join the body the article speaks of, in a clause that
@@ -134,12 +138,16 @@ class Pairs:
         elif rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
         p.add(feats)
+        p.sents.add(st.s.index)
 
     def decide(self, model: Model | None) -> list[Pair]:
         """The rules' pairs and those the model keeps (the model never sees the rules' verdict: trained
         without it, its weights are those of wordings the rules do not know)."""
+        main = max(self.times_named, key=self.times_named.get) if self.times_named else None
         for p in self.by_key.values():
-            p.add({"n_bodies=" + _bucket(self.bodies, (1, 2, 4)): 1.0})
+            p.add({"n_bodies=" + _bucket(self.bodies, (1, 2, 4)): 1.0,
+                   "n_sents=" + _bucket(len(p.sents), (1, 2)): 1.0,
+                   "body_main": float(id(p.body) == main)})
         return choose(list(self.by_key.values()), model)
 
     def statements(self, model: Model | None) -> list[Statement]:

@@ -34,16 +34,14 @@ from kg.extract.relations import find_statements  # noqa: E402
 from kg.extract.score import Predicted, Score, read_gold, score  # noqa: E402
 from kg.text import name_key  # noqa: E402
 
-UNION = True  # the rules' pairs are kept whatever the model says (as kg.extract.pairs does)
-DROP: list[str] = []  # feature prefixes left out (ablation)
-VERBOSE = False
 DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
 
 
 class Text:
     """One annotated article: its organizations, candidate pairs with labels, and its gold."""
 
-    def __init__(self, gold_path: Path, drop_rule: bool = False):
+    def __init__(self, gold_path: Path, drop: tuple[str, ...] = ("rule",)):
+        """Read the text and its gold; the features starting with one of ``drop`` are left out (the rules' verdict)."""
         self.stem = gold_path.name[: -len(".gold.yaml")]
         self.gold = read_gold(gold_path)
         text, _ = read_article(gold_path.with_name(self.stem + ".txt"))
@@ -56,7 +54,6 @@ class Text:
         collected.decide(None)  # adds the article-level features
         self.canon = self._canon()
         gold_pairs = {(self.gkey(m), self.gkey(b)) for m, b, _ in self.gold.get("memberships") or []}
-        drop = tuple(DROP) + (("rule",) if drop_rule else ())
         for p in self.pairs:
             p.features = {k: v for k, v in p.features.items() if not k.startswith(drop)}
         self.labels = [(self.ekey(p.member), self.ekey(p.body)) in gold_pairs for p in self.pairs]
@@ -89,14 +86,15 @@ class Text:
         return score(self.predicted(kept), self.gold)["membership"]
 
 
-def keep(pairs: list[Pair], model: Model) -> list[Pair]:
-    """What the extractor keeps (:func:`kg.extract.pairs.choose`); with --model-only, the model's pairs alone."""
-    if UNION:
+def keep(pairs: list[Pair], model: Model, union: bool = True) -> list[Pair]:
+    """What the extractor keeps (:func:`kg.extract.pairs.choose`); not ``union``: the model's pairs alone."""
+    if union:
         return choose(pairs, model)
     return [p for p in pairs if model.accepts(p.features)]
 
 
-def cross_validate(texts: list[Text], l2: float, threshold: float) -> tuple[Score, dict[str, set]]:
+def cross_validate(texts: list[Text], l2: float, threshold: float, union: bool = True,
+                   verbose: bool = False) -> tuple[Score, dict[str, set]]:
     """Membership score summed over the held-out folds, and the pairs kept per text."""
     folds = group_folds([t.stem for t in texts])
     total, kept_by = Score(0, 0, 0), {}
@@ -105,20 +103,19 @@ def cross_validate(texts: list[Text], l2: float, threshold: float) -> tuple[Scor
         ys = [lab for i in train_idx for lab in texts[i].labels]
         model = train(xs, ys, l2=l2, threshold=threshold)
         for i in held_idx:
-            kept = keep(texts[i].pairs, model)
-            if VERBOSE:
+            kept = keep(texts[i].pairs, model, union)
+            if verbose:
                 t = texts[i]
                 for p, lab in zip(t.pairs, t.labels):
                     if lab != (p in kept):
                         print("  FN" if lab else "  FP", t.stem[:20], p.member.name, "->", p.body.name,
-                              f"{model.probability(p.features):.2f}", p.status,
-                              t.pairs and t.orgs and "", sorted(k for k in p.features if ":" in k or "=" in k))
+                              f"{model.probability(p.features):.2f}", p.status, sorted(p.features))
             kept_by[texts[i].stem] = {(texts[i].ekey(p.member), texts[i].ekey(p.body)) for p in kept}
             total = total + texts[i].score(kept)
     return total, kept_by
 
 
-def losses(texts: list[Text], kept_by: dict[str, set]) -> Counter:
+def losses(texts: list[Text], kept_by: dict[str, set], verbose: bool = False) -> Counter:
     """Why each gold membership is missed: member/body not found, pair not proposed, pair rejected."""
     why: Counter = Counter()
     for t in texts:
@@ -130,11 +127,11 @@ def losses(texts: list[Text], kept_by: dict[str, set]) -> Counter:
                 why["kept"] += 1
             elif pair[0] not in found or pair[1] not in found:
                 why["member missing" if pair[0] not in found else "body missing"] += 1
-                if VERBOSE:
+                if verbose:
                     print("  missing entity", t.stem[:20], m, "->", b)
             elif pair not in proposed:
                 why["not proposed"] += 1
-                if VERBOSE:
+                if verbose:
                     print("  not proposed", t.stem[:20], m, "->", b)
             else:
                 why["rejected"] += 1
@@ -158,22 +155,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--drop", action="append", default=[], help="leave out the features with this prefix")
     ap.add_argument("--dry-run", action="store_true", help="report the CV figures, write nothing")
     args = ap.parse_args(argv)
-    global UNION, VERBOSE
-    UNION, VERBOSE = not args.model_only, args.verbose
-    DROP[:] = args.drop
-    texts = [Text(p, not args.rule_feature) for p in sorted(args.dir.glob("*.gold.yaml"))]
+    ablation = args.rule_feature or args.model_only or args.drop
+    drop = tuple(args.drop) + (() if args.rule_feature else ("rule",))
+    texts = [Text(p, drop) for p in sorted(args.dir.glob("*.gold.yaml"))]
+    union = not args.model_only
     n_pos = sum(sum(t.labels) for t in texts)
     print(f"{len(texts)} texts, {sum(len(t.pairs) for t in texts)} candidate pairs, {n_pos} true")
     rules = sum((t.score([p for p in t.pairs if p.rule is not None]) for t in texts), Score(0, 0, 0))
     print(line("rules alone (no training)", rules))
-    cv, kept_by = cross_validate(texts, args.l2, args.threshold)
-    print(line(f"classifier, 5-fold CV by text", cv))
-    print("gold memberships in CV:", dict(losses(texts, kept_by)))
+    cv, kept_by = cross_validate(texts, args.l2, args.threshold, union, args.verbose)
+    print(line("classifier, 5-fold CV by text", cv))
+    print("gold memberships in CV:", dict(losses(texts, kept_by, args.verbose)))
     model = train([p.features for t in texts for p in t.pairs], [lab for t in texts for lab in t.labels],
                   l2=args.l2, threshold=args.threshold)
-    alls = sum((t.score(keep(t.pairs, model)) for t in texts), Score(0, 0, 0))
+    alls = sum((t.score(keep(t.pairs, model, union)) for t in texts), Score(0, 0, 0))
     print(line("classifier, in-sample (all dev)", alls))
-    if not args.dry_run:
+    if not args.dry_run and not ablation:  # an ablation never replaces the shipped model
         about = (f"membership pairs (kg.extract.pairs) trained by scripts/train_members.py on {len(texts)} real/dev "
                  f"texts, l2={args.l2}; 5-fold CV by text P {cv.precision:.3f} R {cv.recall:.3f} F1 {cv.f1:.3f}")
         Model(model.weights, model.threshold).save(MODELS / "members.json", about=about)

@@ -5,8 +5,8 @@ negotiates with (对接, 联系), established in (在…成立), co-builds (协�
 signing before it), recommends (推荐), guides (指导, 在X指导下), part of (X是Y的组成部分, a park
 named inside another's name), manages (P运营主体C). Relations to what the rules name as they read
 (certified as, applies for, selected for, co-organized, develops) come from
-:mod:`~kg.extract.grants`, memberships from :mod:`~kg.extract.memberships`; the sentence helpers
-from :mod:`~kg.extract.clause`.
+:mod:`~kg.extract.grants`, memberships from :mod:`~kg.extract.memberships` joined with the pairs a
+learned model keeps (:mod:`~kg.extract.pairs`); the sentence helpers from :mod:`~kg.extract.clause`.
 """
 
 from __future__ import annotations

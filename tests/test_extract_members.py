@@ -49,6 +49,11 @@ def test_planned_is_never_active():
     assert _members(raw) == {(A, ALLIANCE, "planned"), (B, ALLIANCE, "planned")}
 
 
+def test_an_intent_after_the_members_clause_does_not_make_it_planned():
+    raw = f"{ALLIANCE}的队伍再添新丁：{A}和{B}，今后将开展合作。"
+    assert _members(raw) == {(A, ALLIANCE, "active"), (B, ALLIANCE, "active")}
+
+
 @pytest.mark.parametrize("raw", [
     f"{A}、{B}的代表出席了{ALLIANCE}年会。",  # a meeting
     f"近日，{A}负责人一行到{ALLIANCE}调研座谈。",  # a visit

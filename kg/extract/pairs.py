@@ -132,8 +132,9 @@ class Pairs:
                 i, j, status = rule.i, rule.j, rule.status
             else:
                 i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
-                status = "ended" if _STATUS_END.search(st.key, st.clause_start(x.i), st.clause_end(x.j)) else \
-                    st.status(x.i if b is None or x.i > b.i else b.i)
+                end = st.clause_end(x.j)  # an intent anywhere before the end of the member's clause: planned
+                status = "ended" if _STATUS_END.search(st.key, st.clause_start(x.i), end) else \
+                    st.status(max(end - 1, x.j, b.i if b is not None else 0))
             p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
         elif rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status

@@ -57,6 +57,9 @@ def test_an_intent_after_the_members_clause_does_not_make_it_planned():
 @pytest.mark.parametrize("raw", [
     f"{A}、{B}的代表出席了{ALLIANCE}年会。",  # a meeting
     f"近日，{A}负责人一行到{ALLIANCE}调研座谈。",  # a visit
+    f"{ALLIANCE}成立大会在东海大学举行，{A}、{B}等企业负责人参加会议。",  # attending its meeting
+    f"{A}、{B}等企业入驻滨江高新区，{ALLIANCE}同日揭牌。",  # settling in a park
+    f"{ALLIANCE}成立。联盟将为{A}、{B}等企业搭建合作平台。",  # served by it
     f"经过滨江区科协和滨江区工商联的发起和筹备，{ALLIANCE}正式成立。",  # X的发起: X does not act
 ])
 def test_meetings_visits_and_initiatives_are_no_membership(raw):

@@ -35,13 +35,14 @@ CUES = {
     "guide": re.compile(r"指导|主办|承办|协办|主管|支持|授牌|揭牌|致辞"),
     "place": re.compile(r"入驻|落户|位于|进驻|坐落|园区内"),
     "sign": re.compile(r"签约|签署|签订|协议|合作"),
-    "serve": re.compile(r"提供|服务|授信|帮扶|赋能|助力"),
+    "serve": re.compile(r"提供|服务|授信|帮扶|赋能|助力|搭建"),
     "ended": re.compile(r"退出|除名|注销|撤销"),
     "lead": re.compile(r"由|在"),
 }
 _GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
+_SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 VETO = frozenset({"member_de"})  # the model's pairs never kept with these features (X的发起: X does not act)
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
 _STATUS_END = re.compile(r"退出|除名")
@@ -70,6 +71,9 @@ class Pair:
     features: dict[str, float] = field(default_factory=dict)
     rule: Statement | None = None
     sents: set[int] = field(default_factory=set)  # the sentences that propose it
+    # "on": a clause proposing it speaks of members; "off": none does and one speaks of something else
+    # (A、B等企业负责人参加会议 ; A、B入驻高新区): the model's pair is dropped whatever its features say
+    topic: str = ""
 
     def add(self, feats: dict[str, float]) -> None:
         for k, v in feats.items():
@@ -140,6 +144,9 @@ class Pairs:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
         p.add(feats)
         p.sents.add(st.s.index)
+        cues = _cues(st, st.clause_start(x.i)).keys()
+        if p.topic != "on":
+            p.topic = "on" if _SPEAKS_OF_MEMBERS & cues else "off" if _SPEAKS_OF_OTHERS & cues else p.topic
 
     def decide(self, model: Model | None) -> list[Pair]:
         """The rules' pairs and those the model keeps (the model never sees the rules' verdict: trained
@@ -168,7 +175,7 @@ def choose(pairs: list[Pair], model: Model | None) -> list[Pair]:
         return kept
     best: dict[tuple[int, int], tuple[float, Pair]] = {}
     for p in pairs:
-        if p.rule is None and VETO & p.features.keys():
+        if p.rule is None and (VETO & p.features.keys() or p.topic == "off"):
             continue
         prob = model.probability(p.features) if p.rule is None else 2.0
         k = (id(p.member), p.sent)
@@ -248,7 +255,7 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
             f["after:" + name] = 1.0
         if rx.search(key, max(0, x.i - NEAR), x.i):
             f["prev:" + name] = 1.0
-    if x.i > 0 and key[x.i - 1] in "由在与和同向":
+    if x.i > 0 and key[x.i - 1] in "由在与和同向为":
         f["before=" + key[x.i - 1]] = 1.0
     if x.ent.type in BODIES:
         f["member_is_body"] = 1.0

@@ -22,7 +22,7 @@ from kg.extract.clause import BODIES, SEPARATOR, SentenceView, Statement, eviden
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
 
-__all__ = ["Pair", "Pairs", "CUES", "choose", "features"]
+__all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
 
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
 CUES = {
@@ -42,6 +42,7 @@ CUES = {
 _GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
+_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 VETO = frozenset({"member_de"})  # the model's pairs never kept with these features (X的发起: X does not act)
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
@@ -97,7 +98,7 @@ class Pairs:
             if r.is_membership and r.object is not None:
                 m = st.first_of(r.subject) or Mention(st.s.index, r.i, r.i, r.subject, "rule")
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
-        named = [b for b in st.ms if b.ent.type in BODIES]
+        named = [b for b in st.ms if is_body(b.ent)]
         orgs = [x for x in st.ms if x.ent.is_org]
         if named:
             for b in named:
@@ -166,6 +167,11 @@ class Pairs:
         return out
 
 
+def is_body(e: Ent) -> bool:
+    """A body that has members: by its type, or by the word its name ends with (…联合会 typed as a plain organization)."""
+    return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
+
+
 def choose(pairs: list[Pair], model: Model | None) -> list[Pair]:
     """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
     likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
@@ -196,7 +202,7 @@ def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
     """The body named nearest to ``x`` when the sentence names two or more (by bisection: lists can be long)."""
     cache = _CACHES.setdefault(st, {})
     if "bodies" not in cache:
-        cache["bodies"] = sorted((y for y in st.ms if y.ent.type in BODIES), key=lambda y: y.i)
+        cache["bodies"] = sorted((y for y in st.ms if is_body(y.ent)), key=lambda y: y.i)
         cache["starts"] = [y.i for y in cache["bodies"]]
     bodies = cache["bodies"]
     if len(bodies) < 2:
@@ -257,7 +263,7 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
             f["prev:" + name] = 1.0
     if x.i > 0 and key[x.i - 1] in "由在与和同向为":
         f["before=" + key[x.i - 1]] = 1.0
-    if x.ent.type in BODIES:
+    if is_body(x.ent):
         f["member_is_body"] = 1.0
     first, last, size = _runs(st).get(id(x), (x, x, 1))
     if key.startswith("的", last.j):
@@ -288,7 +294,7 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
         for name, rx in CUES.items():
             if rx.search(key, lo, hi):
                 f["between:" + name] = 1.0
-        if any(y.ent.type in BODIES and y.ent is not body for y in st.orgs(lo, hi)):
+        if any(is_body(y.ent) and y.ent is not body for y in st.orgs(lo, hi)):
             f["body_between"] = 1.0
     else:
         f["far"] = 1.0

@@ -27,7 +27,8 @@ BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "Chambe
 CLAUSE = re.compile(r"[,;:，；：]")
 PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator", "MakerSpace", "IncubationCarrier"})
 # between two items of a list; a bracket may follow an item (A(以下简称甲)、B) ; …、B等13家配套企业，以及C
-SEPARATOR = _SEPARATOR = re.compile(r"(?:\([^()]{0,24}\))?(?:[,，]、|[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")
+SEPARATOR = _SEPARATOR = re.compile(
+    r"(?:\([^()]{0,24}\))?(?:[,，]、|[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")
 SEPARATOR_WIDTH = 42  # the longest separator: 26 for a bracket, 16 for 等…以及
 _OPENS_SHORT_FORM = re.compile(r"\((?:以下)?(?:简称|下称)?$")  # at most 5 characters
 _CARRIES = re.compile(r"(?:并且|并|还|也|又|随后|进而)")

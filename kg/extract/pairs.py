@@ -2,15 +2,15 @@
 
 The wording rules (:mod:`~kg.extract.memberships`) are precise on the phrasings they were written
 for and silent on the others. Here every organization named in a sentence with a body that has
-members (联盟, 共同体, 协会, 商会…) — or in a sentence soon after one, the body then being the one
-the article speaks of — is a candidate member of it. Each candidate pair gets general features
-(cue words of its clause and of the text between the two names, distances, list structure, types,
-the rules' verdict) and a logistic model trained on the annotated real articles
-(``scripts/train_members.py``) keeps or drops it. The status comes from the rules when they
-spoke, else from the intent markers before the member (:meth:`SentenceView.status`): planned is
-never made active.
+members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks of members or a list a header
+opened, in a sentence soon after one, the body then being the one the article speaks of — is a
+candidate member of it. Each candidate pair gets general features (cue words of its clause, of
+the text between the two names and around the member, distances, list structure, types) and a
+logistic model trained on the annotated real articles (``scripts/train_members.py``) keeps or
+drops it; it never sees the rules' verdict, and the rules' own pairs are kept beside its own
+(:func:`choose`). The status comes from the rules when they spoke, else from the intent markers
+before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
 """
-
 from __future__ import annotations
 
 import re
@@ -168,7 +168,7 @@ class Pairs:
 
 
 def is_body(e: Ent) -> bool:
-    """A body that has members: by its type, or by the word its name ends with (…联合会 typed as a plain organization)."""
+    """A body that has members: by its type, or by the word its name ends with (…联合会 typed as an Organization)."""
     return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
 
 

@@ -79,7 +79,8 @@ class Text:
         for e in self.orgs:
             p.orgs.append((e.name, list(e.aliases.values())))
             p.org_types.append(e.type)
-        p.memberships = {(x.member.name, x.body.name, x.status) for x in kept}
+        p.memberships = {(x.member.name, x.body.name, status) for x in kept
+                         for status in ({r.status for r in x.rules} or {x.status})}
         return p
 
     def score(self, kept: list[Pair]) -> Score:

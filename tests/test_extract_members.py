@@ -49,6 +49,11 @@ def test_planned_is_never_active():
     assert _members(raw) == {(A, ALLIANCE, "planned"), (B, ALLIANCE, "planned")}
 
 
+def test_a_pair_planned_then_done_keeps_both_statements_of_the_rules():
+    raw = f"{ALLIANCE}成立。{A}计划明年加入{ALLIANCE}。目前，{A}已正式加入{ALLIANCE}。"
+    assert _members(raw) == {(A, ALLIANCE, "planned"), (A, ALLIANCE, "active")}
+
+
 def test_an_intent_after_the_members_clause_does_not_make_it_planned():
     raw = f"{ALLIANCE}的队伍再添新丁：{A}和{B}，今后将开展合作。"
     assert _members(raw) == {(A, ALLIANCE, "active"), (B, ALLIANCE, "active")}

@@ -70,7 +70,8 @@ class Pair:
     j: int
     status: str
     features: dict[str, float] = field(default_factory=dict)
-    rule: Statement | None = None
+    rule: Statement | None = None  # the rules' first statement of the pair
+    rules: list[Statement] = field(default_factory=list)  # all of them (planned in one sentence, active later)
     sents: set[int] = field(default_factory=set)  # the sentences that propose it
     # "on": a clause proposing it speaks of members; "off": none does and one speaks of something else
     # (A、B等企业负责人参加会议 ; A、B入驻高新区): the model's pair is dropped whatever its features say
@@ -143,6 +144,8 @@ class Pairs:
             p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
         elif rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
+        if rule is not None:
+            p.rules.append(rule)
         p.add(feats)
         p.sents.add(st.s.index)
         cues = _cues(st, st.clause_start(x.i)).keys()
@@ -160,10 +163,10 @@ class Pairs:
         return choose(list(self.by_key.values()), model)
 
     def statements(self, model: Model | None) -> list[Statement]:
-        """The memberships kept, as statements (the rules' own statement when they proposed the pair)."""
+        """The memberships kept, as statements (the rules' own statements when they proposed the pair)."""
         out = []
         for p in self.decide(model):
-            out.append(p.rule or Statement(p.member, "memberOf", p.body, p.sent, p.i, p.j, p.status, role="成员单位"))
+            out += p.rules or [Statement(p.member, "memberOf", p.body, p.sent, p.i, p.j, p.status, role="成员单位")]
         return out
 
 

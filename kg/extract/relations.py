@@ -5,8 +5,8 @@ negotiates with (对接, 联系), established in (在…成立), co-builds (协�
 signing before it), recommends (推荐), guides (指导, 在X指导下), part of (X是Y的组成部分, a park
 named inside another's name), manages (P运营主体C). Relations to what the rules name as they read
 (certified as, applies for, selected for, co-organized, develops) come from
-:mod:`~kg.extract.grants`, memberships from :mod:`~kg.extract.memberships`; the sentence helpers
-from :mod:`~kg.extract.clause`.
+:mod:`~kg.extract.grants`, memberships from :mod:`~kg.extract.memberships` joined with the pairs a
+learned model keeps (:mod:`~kg.extract.pairs`); the sentence helpers from :mod:`~kg.extract.clause`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, Recent, SentenceVi
 from kg.extract.document import Document
 from kg.extract.grants import co_organized, develops, granted
 from kg.extract.known import KnownEntities
+from kg.extract.learn import load_model
 from kg.extract.memberships import find_memberships
 from kg.extract.orgs import Ent, Found, Mention
+from kg.extract.pairs import Pairs
 
 __all__ = ["Statement", "find_statements"]
 
@@ -295,11 +297,13 @@ class _Context:
         self.recent.named(list(dict.fromkeys(m.ent for m in st.ms if m.ent.type in BODIES)))
 
 
-def find_statements(doc: Document, found: Found,
-                    known: KnownEntities | None = None) -> tuple[list[Statement], list[Ent]]:
+def find_statements(doc: Document, found: Found, known: KnownEntities | None = None,
+                    pairs: Pairs | None = None) -> tuple[list[Statement], list[Ent]]:
     """Memberships and relations in ``doc``, and the non-organization
-    entities they point to (qualifications, events)."""
+    entities they point to (qualifications, events). The memberships are the candidate pairs
+    (:mod:`~kg.extract.pairs`, gathered in ``pairs`` when given) the learned model keeps."""
     out: list[Statement] = []
+    pairs = Pairs() if pairs is None else pairs
     new_ents: dict[str, Ent] = {}
     known = known or KnownEntities([])
     for e in found.ents:
@@ -319,6 +323,10 @@ def find_statements(doc: Document, found: Found,
         find_memberships(st, out)
         _relations(st, doc, known, new_ents, out)
         ctx.after(st, out, before)
+        pairs.see(st, [x for x in out[before:] if x.is_membership])
+    model = load_model("members")
+    if model is not None:
+        out = [x for x in out if not x.is_membership] + pairs.statements(model)
     for e in found.ents:
         if e.parent_park:
             park, m = e.parent_park

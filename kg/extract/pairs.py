@@ -1,0 +1,304 @@
+"""Membership pairs proposed widely and decided by a learned classifier (``kg/extract/models/members.json``).
+
+The wording rules (:mod:`~kg.extract.memberships`) are precise on the phrasings they were written
+for and silent on the others. Here every organization named in a sentence with a body that has
+members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks of members or a list a header
+opened, in a sentence soon after one, the body then being the one the article speaks of — is a
+candidate member of it. Each candidate pair gets general features (cue words of its clause, of
+the text between the two names and around the member, distances, list structure, types) and a
+logistic model trained on the annotated real articles (``scripts/train_members.py``) keeps or
+drops it; it never sees the rules' verdict, and the rules' own pairs are kept beside its own
+(:func:`choose`). The status comes from the rules when they spoke, else from the intent markers
+before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from kg.extract.clause import BODIES, SEPARATOR, SentenceView, Statement, evidence, span_of
+from kg.extract.learn import Model
+from kg.extract.orgs import Ent, Mention
+
+__all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
+
+# cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
+CUES = {
+    "list": re.compile(r"成员单位|会员单位|首批|名单|包括|包含|分别是|分别为|涵盖|囊括|如下|成员|会员|单位有"),
+    "found": re.compile(r"发起|共同组建|组建|牵头|联合|携手|组成|成立|筹建|倡议|缔结|结成"),
+    "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事"),
+    "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入"),
+    "plan": re.compile(r"将|拟|计划|意向|申请|准备|有意|筹备|预计|争取"),
+    "meet": re.compile(r"调研|参观|座谈|考察|走访|观摩|交流|会议|召开|出席|参加|参会|活动|论坛|峰会|大会|举办|见证"),
+    "guide": re.compile(r"指导|主办|承办|协办|主管|支持|授牌|揭牌|致辞"),
+    "place": re.compile(r"入驻|落户|位于|进驻|坐落|园区内"),
+    "sign": re.compile(r"签约|签署|签订|协议|合作"),
+    "serve": re.compile(r"提供|服务|授信|帮扶|赋能|助力|搭建"),
+    "ended": re.compile(r"退出|除名|注销|撤销"),
+    "lead": re.compile(r"由|在"),
+}
+_GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
+_OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
+_SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
+_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会")
+_SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
+VETO = frozenset({"member_de"})  # the model's pairs never kept with these features (X的发起: X does not act)
+_ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
+_STATUS_END = re.compile(r"退出|除名")
+MAX_GAP = 3  # sentences after the body was last named that may still speak of it
+NEAR = 8  # characters around a member read for its own cues
+FAR = 200  # characters between two names beyond which the text between them is not read
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return f"<={e}"
+    return f">{edges[-1]}"
+
+
+@dataclass
+class Pair:
+    """A candidate membership: the member, the body, the evidence span of its best sentence, its features."""
+
+    member: Ent
+    body: Ent
+    sent: int
+    i: int
+    j: int
+    status: str
+    features: dict[str, float] = field(default_factory=dict)
+    rule: Statement | None = None  # the rules' first statement of the pair
+    rules: list[Statement] = field(default_factory=list)  # all of them (planned in one sentence, active later)
+    sents: set[int] = field(default_factory=set)  # the sentences that propose it
+    # "on": a clause proposing it speaks of members; "off": none does and one speaks of something else
+    # (A、B等企业负责人参加会议 ; A、B入驻高新区): the model's pair is dropped whatever its features say
+    topic: str = ""
+
+    def add(self, feats: dict[str, float]) -> None:
+        for k, v in feats.items():
+            if v > self.features.get(k, 0.0):
+                self.features[k] = v
+
+
+class Pairs:
+    """The candidate pairs of one article, gathered sentence by sentence (:meth:`see`)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[int, int], Pair] = {}
+        self.named_at: dict[int, int] = {}  # id(body) -> last sentence that named it
+        self.bodies = 0
+        self.times_named: dict[int, int] = {}  # id(body) -> how many sentences name it
+        self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
+
+    def see(self, st: SentenceView, rules: list[Statement]) -> None:
+        """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
+        for r in rules:
+            if r.is_membership and r.object is not None:
+                m = st.first_of(r.subject) or Mention(st.s.index, r.i, r.i, r.subject, "rule")
+                self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
+        named = [b for b in st.ms if is_body(b.ent)]
+        orgs = [x for x in st.ms if x.ent.is_org]
+        if named:
+            for b in named:
+                for x in orgs:
+                    if x.ent is not b.ent:
+                        self._occur(st, x, b, b.ent, {}, None)
+        else:
+            self._spoken_of(st, orgs)
+        for b in named:
+            if id(b.ent) not in self.named_at:
+                self.bodies += 1
+            self.named_at[id(b.ent)] = st.s.index
+        for e in {id(b.ent) for b in named}:
+            self.times_named[e] = self.times_named.get(e, 0) + 1
+
+    def _spoken_of(self, st: SentenceView, orgs: list[Mention]) -> None:
+        """A sentence naming no body: its organizations may join the body the article speaks of, in a clause that
+        speaks of members, or as the items of a list that a header (成员单位如下：) opened before."""
+        body = st.topic
+        gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
+        going_on = self.listing and _mostly_names(st, orgs)
+        for x in orgs if body is not None and (gap <= MAX_GAP or going_on) else ():
+            if x.ent is not body and (going_on or _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys()):
+                extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on)}
+                self._occur(st, x, None, body, extra, None)
+        self.listing = going_on or _OPENS_LIST.search(st.key) is not None
+
+    def _occur(self, st: SentenceView, x: Mention, b: Mention | None, body: Ent, extra: dict[str, float],
+               rule: Statement | None) -> None:
+        feats = features(st, x, b, body)
+        feats.update(extra)
+        k = (id(x.ent), id(body))
+        p = self.by_key.get(k)
+        if p is None:
+            if rule is not None:
+                i, j, status = rule.i, rule.j, rule.status
+            else:
+                i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
+                end = st.clause_end(x.j)  # an intent anywhere before the end of the member's clause: planned
+                status = "ended" if _STATUS_END.search(st.key, st.clause_start(x.i), end) else \
+                    st.status(max(end - 1, x.j, b.i if b is not None else 0))
+            p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
+        elif rule is not None and p.rule is None:
+            p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
+        if rule is not None:
+            p.rules.append(rule)
+        p.add(feats)
+        p.sents.add(st.s.index)
+        cues = _cues(st, st.clause_start(x.i)).keys()
+        if p.topic != "on":
+            p.topic = "on" if _SPEAKS_OF_MEMBERS & cues else "off" if _SPEAKS_OF_OTHERS & cues else p.topic
+
+    def decide(self, model: Model | None) -> list[Pair]:
+        """The rules' pairs and those the model keeps (the model never sees the rules' verdict: trained
+        without it, its weights are those of wordings the rules do not know)."""
+        main = max(self.times_named, key=self.times_named.get) if self.times_named else None
+        for p in self.by_key.values():
+            p.add({"n_bodies=" + _bucket(self.bodies, (1, 2, 4)): 1.0,
+                   "n_sents=" + _bucket(len(p.sents), (1, 2)): 1.0,
+                   "body_main": float(id(p.body) == main)})
+        return choose(list(self.by_key.values()), model)
+
+    def statements(self, model: Model | None) -> list[Statement]:
+        """The memberships kept, as statements (the rules' own statements when they proposed the pair)."""
+        out = []
+        for p in self.decide(model):
+            out += p.rules or [Statement(p.member, "memberOf", p.body, p.sent, p.i, p.j, p.status, role="成员单位")]
+        return out
+
+
+def is_body(e: Ent) -> bool:
+    """A body that has members: by its type, or by the word its name ends with (…联合会 typed as an Organization)."""
+    return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
+
+
+def choose(pairs: list[Pair], model: Model | None) -> list[Pair]:
+    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
+    likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
+    alliance, not the chamber)."""
+    kept = [p for p in pairs if p.rule is not None]
+    if model is None:
+        return kept
+    best: dict[tuple[int, int], tuple[float, Pair]] = {}
+    for p in pairs:
+        if p.rule is None and (VETO & p.features.keys() or p.topic == "off"):
+            continue
+        prob = model.probability(p.features) if p.rule is None else 2.0
+        k = (id(p.member), p.sent)
+        if prob >= model.threshold and (k not in best or prob > best[k][0]):
+            best[k] = (prob, p)
+    joined = {(id(p.member), p.sent) for p in kept}
+    members = {(id(p.member), p.sent) for _, p in best.values()}
+    for prob, p in best.values():
+        if p.rule is None and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
+            kept.append(p)
+    return kept
+
+
+_CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
+
+
+def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
+    """The body named nearest to ``x`` when the sentence names two or more (by bisection: lists can be long)."""
+    cache = _CACHES.setdefault(st, {})
+    if "bodies" not in cache:
+        cache["bodies"] = sorted((y for y in st.ms if is_body(y.ent)), key=lambda y: y.i)
+        cache["starts"] = [y.i for y in cache["bodies"]]
+    bodies = cache["bodies"]
+    if len(bodies) < 2:
+        return None
+    k = bisect_left(cache["starts"], x.i)
+    near = [y for y in bodies[max(0, k - 2) : k + 2] if y.ent is not x.ent]
+    return min(near, key=lambda y: abs(y.i - x.i)) if near else None
+
+
+def _runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
+    """id of each organization mention in a list of two or more -> (first item, last item, size), in one pass."""
+    cache = _CACHES.setdefault(st, {})
+    if "runs" not in cache:
+        out: dict[int, tuple[Mention, Mention, int]] = {}
+        run: list[Mention] = []
+        for m in [*sorted((m for m in st.ms if m.ent.is_org), key=lambda m: (m.i, -m.j)), None]:
+            if m is not None and run and (m.ent is run[-1].ent or m.i < run[-1].j):
+                continue
+            if m is not None and run and SEPARATOR.fullmatch(st.key, run[-1].j, m.i):
+                run.append(m)
+                continue
+            for x in run if len(run) > 1 else ():
+                out[id(x)] = (run[0], run[-1], len(run))
+            run = [m] if m is not None else []
+        cache["runs"] = out
+    return cache["runs"]
+
+
+def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:
+    """True when organization names make up most of the sentence (an item of a list: 2．A；)."""
+    return bool(orgs) and 2 * sum(x.j - x.i for x in orgs) >= len(st.key.strip(" 。;；.、,，")) - 4
+
+
+def _cues(st: SentenceView, a: int) -> dict[str, float]:
+    """The cue groups of the clause starting at ``a`` and of the whole sentence (read once per clause)."""
+    cache = _CACHES.setdefault(st, {})
+    if a not in cache:
+        key, e = st.key, st.clause_end(a)
+        f = {"clause:" + n: 1.0 for n, rx in CUES.items() if rx.search(key, a, e)}
+        if "sent" not in cache:
+            n_orgs = sum(1 for x in st.ms if x.ent.is_org)
+            cache["sent"] = {"sent:" + n: 1.0 for n, rx in CUES.items() if rx.search(key)}
+            cache["sent"]["orgs=" + _bucket(n_orgs, (1, 2, 4, 8))] = 1.0
+        f.update(cache["sent"])
+        cache[a] = f
+    return cache[a]
+
+
+def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
+    """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
+    key = st.key
+    f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
+    f.update(_cues(st, st.clause_start(x.i)))
+    for name, rx in CUES.items():  # what is said right around the member
+        if rx.search(key, x.j, x.j + NEAR):
+            f["after:" + name] = 1.0
+        if rx.search(key, max(0, x.i - NEAR), x.i):
+            f["prev:" + name] = 1.0
+    if x.i > 0 and key[x.i - 1] in "由在与和同向为":
+        f["before=" + key[x.i - 1]] = 1.0
+    if is_body(x.ent):
+        f["member_is_body"] = 1.0
+    first, last, size = _runs(st).get(id(x), (x, x, 1))
+    if key.startswith("的", last.j):
+        f["member_de"] = 1.0  # X(、Y)的发起: X names what follows, it does not act
+    if size > 1:
+        f["run=" + _bucket(size, (2, 4, 8))] = 1.0
+    if _GUIDES.match(key, x.j) or _GUIDES.match(key, last.j):
+        f["guide"] = 1.0  # X(、Y)指导, X担任指导单位: X guides, it does not join
+    if st.in_list(x):
+        f["in_list"] = 1.0
+    if x.ent.generic:
+        f["generic"] = 1.0
+    if body is st.topic:
+        f["body_is_topic"] = 1.0
+    if b is None:
+        return f
+    if key[max(0, b.i - 1) : b.i] in ("由", "与", "和") or _ACTS.match(key, b.j):
+        f["body_acts"] = 1.0  # 由商会牵头, 商会指导: the body is a party here, not the one joined
+    if _nearest_body(st, x) is b:
+        f["nearest_body"] = 1.0
+    lo, hi = (x.j, b.i) if x.i < b.i else (b.j, x.i)
+    f["member_first" if x.i < b.i else "body_first"] = 1.0
+    f["dist=" + _bucket(max(hi - lo, 0), (2, 10, 30, 80))] = 1.0
+    f["same_clause" if st.clause_start(x.i) == st.clause_start(b.i) else "other_clause"] = 1.0
+    if st.in_list(b):
+        f["body_in_list"] = 1.0
+    if hi - lo <= FAR:
+        for name, rx in CUES.items():
+            if rx.search(key, lo, hi):
+                f["between:" + name] = 1.0
+        if any(is_body(y.ent) and y.ent is not body for y in st.orgs(lo, hi)):
+            f["body_between"] = 1.0
+    else:
+        f["far"] = 1.0
+    return f

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Train the membership classifier (kg/extract/models/members.json) on real/dev, after reporting its CV figures.
+
+Every text of ``tests/data/extract/real/dev`` is read once; its candidate pairs
+(:mod:`kg.extract.pairs`) are labelled by the gold memberships (member and body matched
+alias-aware, status aside). Five folds by text (:func:`kg.extract.learn.group_folds`): train
+on four, score the fifth with :func:`kg.extract.score.score`, sum over folds. Printed: the
+rules alone, the classifier in CV, where the gold memberships the CV misses are lost (member
+or body not found, pair not proposed, pair rejected), then the weights trained on all texts
+are written.
+
+    python scripts/train_members.py            # report CV and write the model
+    python scripts/train_members.py --dry-run  # report only
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from eval_extract import read_article  # noqa: E402
+
+from kg.extract.document import Document  # noqa: E402
+from kg.extract.learn import MODELS, Model, group_folds, train  # noqa: E402
+from kg.extract.orgs import find_entities  # noqa: E402
+from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
+from kg.extract.relations import find_statements  # noqa: E402
+from kg.extract.score import Predicted, Score, read_gold, score  # noqa: E402
+from kg.text import name_key  # noqa: E402
+
+DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
+
+
+class Text:
+    """One annotated article: its organizations, candidate pairs with labels, and its gold."""
+
+    def __init__(self, gold_path: Path, drop: tuple[str, ...] = ("rule",)):
+        """Read the text and its gold; the features starting with one of ``drop`` are left out (the rules' verdict)."""
+        self.stem = gold_path.name[: -len(".gold.yaml")]
+        self.gold = read_gold(gold_path)
+        text, _ = read_article(gold_path.with_name(self.stem + ".txt"))
+        doc = Document.from_raw(text)
+        found = find_entities(doc, None)
+        collected = Pairs()
+        find_statements(doc, found, None, pairs=collected)
+        self.orgs = [e for e in found.ents if e.is_org]
+        self.pairs: list[Pair] = list(collected.by_key.values())
+        collected.decide(None)  # adds the article-level features
+        self.canon = self._canon()
+        gold_pairs = {(self.gkey(m), self.gkey(b)) for m, b, _ in self.gold.get("memberships") or []}
+        for p in self.pairs:
+            p.features = {k: v for k, v in p.features.items() if not k.startswith(drop)}
+        self.labels = [(self.ekey(p.member), self.ekey(p.body)) in gold_pairs for p in self.pairs]
+
+    def _canon(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for g in self.gold.get("organizations") or []:
+            for n in (g["name"], *g.get("aliases", [])):
+                out.setdefault(name_key(n), name_key(g["name"]))
+        return out
+
+    def gkey(self, name: str) -> str:
+        return self.canon.get(name_key(name), name_key(name))
+
+    def ekey(self, e) -> str:
+        for n in (e.name, *e.aliases.values()):
+            if name_key(n) in self.canon:
+                return self.canon[name_key(n)]
+        return name_key(e.name)
+
+    def predicted(self, kept: list[Pair]) -> Predicted:
+        p = Predicted()
+        for e in self.orgs:
+            p.orgs.append((e.name, list(e.aliases.values())))
+            p.org_types.append(e.type)
+        p.memberships = {(x.member.name, x.body.name, status) for x in kept
+                         for status in ({r.status for r in x.rules} or {x.status})}
+        return p
+
+    def score(self, kept: list[Pair]) -> Score:
+        return score(self.predicted(kept), self.gold)["membership"]
+
+
+def keep(pairs: list[Pair], model: Model, union: bool = True) -> list[Pair]:
+    """What the extractor keeps (:func:`kg.extract.pairs.choose`); not ``union``: the model's pairs alone."""
+    if union:
+        return choose(pairs, model)
+    return [p for p in pairs if model.accepts(p.features)]
+
+
+def cross_validate(texts: list[Text], l2: float, threshold: float, union: bool = True,
+                   verbose: bool = False) -> tuple[Score, dict[str, set]]:
+    """Membership score summed over the held-out folds, and the pairs kept per text."""
+    folds = group_folds([t.stem for t in texts])
+    total, kept_by = Score(0, 0, 0), {}
+    for train_idx, held_idx in folds:
+        xs = [p.features for i in train_idx for p in texts[i].pairs]
+        ys = [lab for i in train_idx for lab in texts[i].labels]
+        model = train(xs, ys, l2=l2, threshold=threshold)
+        for i in held_idx:
+            kept = keep(texts[i].pairs, model, union)
+            if verbose:
+                t = texts[i]
+                for p, lab in zip(t.pairs, t.labels):
+                    if lab != (p in kept):
+                        print("  FN" if lab else "  FP", t.stem[:20], p.member.name, "->", p.body.name,
+                              f"{model.probability(p.features):.2f}", p.status, sorted(p.features))
+            kept_by[texts[i].stem] = {(texts[i].ekey(p.member), texts[i].ekey(p.body)) for p in kept}
+            total = total + texts[i].score(kept)
+    return total, kept_by
+
+
+def losses(texts: list[Text], kept_by: dict[str, set], verbose: bool = False) -> Counter:
+    """Why each gold membership is missed: member/body not found, pair not proposed, pair rejected."""
+    why: Counter = Counter()
+    for t in texts:
+        found = {t.ekey(e) for e in t.orgs}
+        proposed = {(t.ekey(p.member), t.ekey(p.body)) for p in t.pairs}
+        for m, b, _ in t.gold.get("memberships") or []:
+            pair = (t.gkey(m), t.gkey(b))
+            if pair in kept_by.get(t.stem, ()):
+                why["kept"] += 1
+            elif pair[0] not in found or pair[1] not in found:
+                why["member missing" if pair[0] not in found else "body missing"] += 1
+                if verbose:
+                    print("  missing entity", t.stem[:20], m, "->", b)
+            elif pair not in proposed:
+                why["not proposed"] += 1
+                if verbose:
+                    print("  not proposed", t.stem[:20], m, "->", b)
+            else:
+                why["rejected"] += 1
+    return why
+
+
+def line(label: str, s: Score) -> str:
+    return f"{label:<34} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}   ({s.tp}/{s.n_pred}/{s.n_gold})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", type=Path, default=DEV)
+    ap.add_argument("--l2", type=float, default=3.0, help="L2 penalty (CV: 0.3–10 within ±0.01 F1)")
+    ap.add_argument("--threshold", type=float, default=0.5)
+    ap.add_argument("--rule-feature", action="store_true",
+                    help="ablation: give the model the rules' verdict as a feature (the shipped model has not)")
+    ap.add_argument("--model-only", action="store_true",
+                    help="ablation: score the model's pairs alone, not joined with the rules' pairs")
+    ap.add_argument("--verbose", "-v", action="store_true", help="list the pairs the CV gets wrong")
+    ap.add_argument("--drop", action="append", default=[], help="leave out the features with this prefix")
+    ap.add_argument("--dry-run", action="store_true", help="report the CV figures, write nothing")
+    args = ap.parse_args(argv)
+    ablation = args.rule_feature or args.model_only or args.drop
+    drop = tuple(args.drop) + (() if args.rule_feature else ("rule",))
+    texts = [Text(p, drop) for p in sorted(args.dir.glob("*.gold.yaml"))]
+    union = not args.model_only
+    n_pos = sum(sum(t.labels) for t in texts)
+    print(f"{len(texts)} texts, {sum(len(t.pairs) for t in texts)} candidate pairs, {n_pos} true")
+    rules = sum((t.score([p for p in t.pairs if p.rule is not None]) for t in texts), Score(0, 0, 0))
+    print(line("rules alone (no training)", rules))
+    cv, kept_by = cross_validate(texts, args.l2, args.threshold, union, args.verbose)
+    print(line("classifier, 5-fold CV by text", cv))
+    print("gold memberships in CV:", dict(losses(texts, kept_by, args.verbose)))
+    model = train([p.features for t in texts for p in t.pairs], [lab for t in texts for lab in t.labels],
+                  l2=args.l2, threshold=args.threshold)
+    alls = sum((t.score(keep(t.pairs, model, union)) for t in texts), Score(0, 0, 0))
+    print(line("classifier, in-sample (all dev)", alls))
+    if not args.dry_run and not ablation:  # an ablation never replaces the shipped model
+        about = (f"membership pairs (kg.extract.pairs) trained by scripts/train_members.py on {len(texts)} real/dev "
+                 f"texts, l2={args.l2}; 5-fold CV by text P {cv.precision:.3f} R {cv.recall:.3f} F1 {cv.f1:.3f}")
+        Model(model.weights, model.threshold).save(MODELS / "members.json", about=about)
+        print(f"wrote {MODELS / 'members.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

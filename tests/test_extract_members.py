@@ -1,0 +1,121 @@
+"""Membership pairs proposed widely and decided by the learned model (kg.extract.pairs, models/members.json)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from kg.extract import extract_text
+from kg.extract.document import Document
+from kg.extract.learn import BIAS, Model, load_model
+from kg.extract.orgs import Ent, find_entities
+from kg.extract.pairs import Pair, Pairs, choose
+from kg.extract.relations import find_statements
+from tests.conftest import ROOT
+
+ALLIANCE = "滨江新材料产业联盟"
+A, B = "宁波恒泰新材料有限公司", "浙江华鑫化工股份有限公司"
+
+
+def _members(raw: str) -> set[tuple[str, str, str]]:
+    ex = extract_text(raw, "t")
+    return {(s.subject.name, s.object.name, s.status) for s in ex.statements if s.is_membership}
+
+
+def _rules_alone(raw: str) -> set[tuple[str, str]]:
+    doc = Document.from_raw(raw)
+    pairs = Pairs()
+    find_statements(doc, find_entities(doc, None), None, pairs=pairs)
+    return {(p.member.name, p.body.name) for p in choose(list(pairs.by_key.values()), None)}
+
+
+def test_the_model_finds_members_no_rule_words():
+    raw = f"{ALLIANCE}的队伍再添新丁：{A}和{B}。"
+    assert _rules_alone(raw) == set()
+    assert _members(raw) == {(A, ALLIANCE, "active"), (B, ALLIANCE, "active")}
+
+
+def test_a_members_quote_is_in_the_text():
+    raw = f"近日，{ALLIANCE}的队伍再添新丁：{A}和{B}。"
+    ex = extract_text(raw, "t")
+    for s in ex.statements:
+        quote = ex.doc.sentences[s.sent].key[s.i : s.j]
+        assert s.subject.name in quote or s.object.name in quote
+
+
+def test_planned_is_never_active():
+    raw = f"{ALLIANCE}的队伍明年将再添新丁：{A}和{B}。"
+    assert _members(raw) == {(A, ALLIANCE, "planned"), (B, ALLIANCE, "planned")}
+
+
+def test_a_pair_planned_then_done_keeps_both_statements_of_the_rules():
+    raw = f"{ALLIANCE}成立。{A}计划明年加入{ALLIANCE}。目前，{A}已正式加入{ALLIANCE}。"
+    assert _members(raw) == {(A, ALLIANCE, "planned"), (A, ALLIANCE, "active")}
+
+
+def test_an_intent_after_the_members_clause_does_not_make_it_planned():
+    raw = f"{ALLIANCE}的队伍再添新丁：{A}和{B}，今后将开展合作。"
+    assert _members(raw) == {(A, ALLIANCE, "active"), (B, ALLIANCE, "active")}
+
+
+@pytest.mark.parametrize("raw", [
+    f"{A}、{B}的代表出席了{ALLIANCE}年会。",  # a meeting
+    f"近日，{A}负责人一行到{ALLIANCE}调研座谈。",  # a visit
+    f"{ALLIANCE}成立大会在东海大学举行，{A}、{B}等企业负责人参加会议。",  # attending its meeting
+    f"{A}、{B}等企业入驻滨江高新区，{ALLIANCE}同日揭牌。",  # settling in a park
+    f"{ALLIANCE}成立。联盟将为{A}、{B}等企业搭建合作平台。",  # served by it
+    f"经过滨江区科协和滨江区工商联的发起和筹备，{ALLIANCE}正式成立。",  # X的发起: X does not act
+])
+def test_meetings_visits_and_initiatives_are_no_membership(raw):
+    assert _members(raw) == set()
+
+
+def test_a_company_in_a_park_is_located_there_not_a_member():
+    ex = extract_text(f"{A}入驻滨江高新区，{ALLIANCE}为其提供服务。", "t")
+    assert {(s.subject.name, s.predicate, s.object.name) for s in ex.statements} == {(A, "locatedIn", "滨江高新区")}
+
+
+def test_items_of_a_list_a_header_opened_are_candidates_however_far_the_body_was():
+    raw = f"{ALLIANCE}正式成立。一年来活动不断。各方反响热烈。会员大会顺利召开。成员单位如下：\n1.{A}；\n2.{B}。"
+    doc = Document.from_raw(raw)
+    pairs = Pairs()
+    find_statements(doc, find_entities(doc, None), None, pairs=pairs)
+    got = {(p.member.name, p.body.name): p.features for p in pairs.by_key.values()}
+    assert got[(B, ALLIANCE)]["list_goes_on"] == 1.0 and got[(B, ALLIANCE)]["implicit"] == 1.0
+
+
+def _pair(member: Ent, body: Ent, sent: int, weight: float) -> Pair:
+    return Pair(member, body, sent, 0, 1, "active", {"w": weight})
+
+
+def test_choose_keeps_one_body_per_member_in_a_sentence_and_no_body_that_joins():
+    model = Model({"w": 1.0, BIAS: 0.0})
+    a, b = Ent(A, "Company", "t"), Ent(B, "Company", "t")
+    alliance, chamber = Ent(ALLIANCE, "Alliance", "t"), Ent("滨江商会", "ChamberOfCommerce", "t")
+    pairs = [_pair(a, alliance, 0, 3.0), _pair(a, chamber, 0, 1.0),  # a: the likelier body only
+             _pair(chamber, alliance, 1, 2.0), _pair(b, chamber, 1, 2.0),  # the chamber joins: b does not join it
+             _pair(b, alliance, 2, -2.0)]  # below the threshold
+    kept = {(p.member.name, p.body.name) for p in choose(pairs, model)}
+    assert kept == {(A, ALLIANCE), ("滨江商会", ALLIANCE)}
+
+
+def test_the_rules_pairs_are_kept_whatever_the_model_says():
+    a, alliance = Ent(A, "Company", "t"), Ent(ALLIANCE, "Alliance", "t")
+    p = _pair(a, alliance, 0, -5.0)
+    p.rule = object()
+    assert choose([p], Model({"w": 1.0})) == [p]
+
+
+@pytest.mark.slow
+def test_the_shipped_model_is_the_one_the_training_script_writes():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_members
+
+    texts = [train_members.Text(p) for p in sorted(train_members.DEV.glob("*.gold.yaml"))]
+    shipped = load_model("members")
+    assert shipped is not None and not [k for k in shipped.weights if k.startswith("rule")]
+    fresh = train_members.train([p.features for t in texts for p in t.pairs],
+                                [lab for t in texts for lab in t.labels], l2=3.0)
+    for name, w in shipped.weights.items():
+        assert abs(fresh.weights.get(name, 0.0) - w) < 1e-3, name

@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.build import documents
+from kg.build.compile import doc_iri
 from kg.build.documents import DOCUMENTS, base_hash, write_json
 from kg.errors import FILE_ERRORS, storage_errors
 from kg.model import terms as vocab
@@ -87,9 +88,10 @@ def _counted(
     """The quads of each document, in turn; its digest, distinct-quad and predicate counts recorded on the way."""
     done = shown = 0
     for ff, quads in compiled:
-        distinct = set(quads)
+        distinct = list(set(quads))
         triples[ff.path.name] = len(distinct)
-        graphs.update(integrity.graph_digests(distinct))
+        if distinct:
+            graphs[doc_iri(ff.source.id)] = integrity.graph_digest(distinct, doc_iri(ff.source.id))
         counts.count_predicates(distinct, predicates)
         yield from quads
         done += len(quads)

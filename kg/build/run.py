@@ -270,8 +270,9 @@ def _replace_graphs(
     store.extend(q for _ff, quads in compiled for q in quads)
     store.flush()
     predicates.update(counts.graph_predicates(store, touched))
-    for _ff, quads in compiled:
-        graphs.update(integrity.graph_digests(set(quads)))
+    for ff, quads in compiled:
+        if quads:
+            graphs[doc_iri(ff.source.id)] = integrity.graph_digest(list(set(quads)), doc_iri(ff.source.id))
     classes = counts.class_counts(store)
     stats = None if classes is None else {"classes": classes, "predicates": {p: n for p, n in predicates.items() if n}}
     del store

@@ -154,7 +154,7 @@ def _echo_result(res) -> None:
     type=click.Choice(["kg", "oxigraph"]),
     default="kg",
     show_default=True,
-    help="kg: this endpoint, with every guard. oxigraph: Oxigraph's own server (extra park-kg[oxigraph]), 10-50x "
+    help="kg: this endpoint, with every guard. oxigraph: Oxigraph's own server (extra park-kg[oxigraph]), 7-25x "
     "the answers per second; read-only, timeout in whole seconds, but no row or memory limit (--max-rows, "
     "--workers, --max-memory refused), SERVICE always allowed (needs --allow-service), no CORS, /health or page.",
 )

@@ -138,11 +138,20 @@ def test_a_rebuild_while_serving_is_followed(seeds_copy, tmp_path):
         build(seeds_copy / "facts", store, shacl=False, force=True)  # the generation first served is pruned
         assert not first.exists()
         deadline = time.monotonic() + 30
-        while not (_get(url, renamed)[0] == 200 and json.loads(_get(url, renamed)[1])["boolean"]):
+        while not _answers_true(url, renamed):
             assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text(encoding="utf-8")
             time.sleep(0.2)
         assert "(rebuilt)" in (tmp_path / "serve.log").read_text(encoding="utf-8")
     assert list((store / "serving").iterdir()) == []  # its snapshots removed when it stops
+
+
+def _answers_true(url: str, ask: str) -> bool:
+    """True once the server answers ``ask`` with true (connections are refused for the moment of a restart)."""
+    try:
+        status, body = _get(url, ask)
+    except OSError:
+        return False
+    return status == 200 and json.loads(body)["boolean"] is True
 
 
 def test_options_it_cannot_honour_are_refused(seed_store):
@@ -168,3 +177,19 @@ def test_a_missing_or_other_oxigraph_is_one_line_naming_the_extra(tmp_path, monk
     with pytest.raises(KgError, match=r"Oxigraph 0\.4\.11.*park-kg\[oxigraph\]"):
         oxigraph_binary()
 
+
+
+def test_a_busy_port_is_one_line(seed_store):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "kg.cli", "--store", str(seed_store), "serve", "--engine",
+                            "oxigraph", "--allow-service", "--port", str(port)],
+                           capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert r.returncode == 1, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "already in use" in lines[0], r.stderr
+    assert not list((seed_store / "serving").glob("*"))  # its snapshot removed

@@ -129,7 +129,8 @@ def _start(binary: str, sdir: StoreDir, host: str, port: int, timeout: float) ->
     # killed with us even by SIGKILL (PR_SET_PDEATHSIG), so it never keeps the port; a snapshot left then is
     # removed by the next server (_clean)
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8", errors="replace", preexec_fn=die_with_parent)
+                            text=True, encoding="utf-8", errors="replace", preexec_fn=die_with_parent,
+                            env={**os.environ, "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"})
     run = _Running(proc, gen, snap)
     try:
         _wait_listening(run, host, port)
@@ -141,20 +142,19 @@ def _start(binary: str, sdir: StoreDir, host: str, port: int, timeout: float) ->
 
 
 def _wait_listening(run: _Running, host: str, port: int) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if run.proc.poll() is not None:
-            err = (run.proc.stderr.read() if run.proc.stderr else "").strip().splitlines()
-            why = err[-1] if err else f"exit status {run.proc.returncode}"
-            if "in use" in why.lower():
-                why = "the port is already in use by another program; choose another with --port (0: any free port)"
-            raise KgError(f"cannot serve on {host}:{port} with Oxigraph: {why}")
-        with contextlib.suppress(OSError):
-            with socket.create_connection((host, port), timeout=1):
-                return
-        if time.monotonic() > deadline:
-            raise KgError(f"Oxigraph did not listen on {host}:{port} within 60 s")
-        time.sleep(0.05)
+    """Until Oxigraph says it listens (it binds, then prints so); one line when it exits instead."""
+    assert run.proc.stderr is not None
+    said = []
+    for line in run.proc.stderr:
+        if line.startswith("Listening for requests"):
+            return
+        said.append(line.strip())
+    run.proc.wait()
+    errors = [s.removeprefix("Error: ") for s in said if s.startswith("Error: ")]  # before any stack backtrace
+    why = errors[0] if errors else next((s for s in said if s), f"exit status {run.proc.returncode}")
+    if "in use" in why.lower():
+        why = "the port is already in use by another program; choose another with --port (0: any free port)"
+    raise KgError(f"cannot serve on {host}:{port} with Oxigraph: {why}")
 
 
 def _forward(proc: subprocess.Popen) -> None:

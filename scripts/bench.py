@@ -436,6 +436,9 @@ def section_cli(store: Path, name: str, runs: int) -> None:
         "python -c pass",
         "≤ 300 ms",
     )
+    help_ = stats([s * 1000 for s in cli_times([KG, "--help"], runs)])
+    stats_ = stats([s * 1000 for s in cli_times([KG, "--store", str(store), "stats"], runs)])
+    row("cli", "kg stats (new process; counts from the build's record)", "ms", stats_, help_, "kg --help")
 
 
 # --- property graph ----------------------------------------------------------------------------

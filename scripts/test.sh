@@ -8,7 +8,7 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # System packages the integration tests need (Debian); skipped when already present.
 if [ -x scripts/system-deps.sh ]; then bash scripts/system-deps.sh; fi
-.venv/bin/python -m pip install -q -e '.[dev,bolt,extract,docs]'
+.venv/bin/python -m pip install -q -e '.[dev,bolt,extract,docs,oxigraph]'
 # Habits first: lint (ruff) and types (mypy over the core packages), both configured in pyproject.toml.
 .venv/bin/python -m ruff check kg scripts tests
 .venv/bin/python -m mypy

@@ -63,6 +63,7 @@ def _same_as_full(store, facts, tmp_path) -> None:
         assert (a / name).read_text(encoding="utf-8") == (b / name).read_text(encoding="utf-8"), name
     ma, mb = (json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in (a, b))
     assert ma["counts"] == mb["counts"] and ma["input_hash"] == mb["input_hash"]
+    assert ma["stats"] == mb["stats"]  # what kg stats shows, corrected by the rebuild
 
 
 def test_generation_is_deterministic_and_seeded():

@@ -8,6 +8,7 @@ incremental build starts from a RocksDB checkpoint of the current generation (ha
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +17,13 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.build import documents
+from kg.build.compile import doc_iri
 from kg.build.documents import DOCUMENTS, base_hash, write_json
 from kg.errors import FILE_ERRORS, storage_errors
 from kg.model import terms as vocab
 from kg.model.records import FactsFile
 from kg.progress import Report
-from kg.stores import integrity
+from kg.stores import counts, integrity
 from kg.stores.embedded import StoreDir, read_manifest, verify_files
 
 __all__ = [
@@ -80,14 +82,17 @@ def _counted(
     total: int,
     graphs: dict[str, list],
     triples: dict[str, int],
+    predicates: Counter,
     report: Report,
 ) -> Iterator[ox.Quad]:
-    """The quads of each document, in turn; its digest and distinct-quad count recorded on the way."""
+    """The quads of each document, in turn; its digest, distinct-quad and predicate counts recorded on the way."""
     done = shown = 0
     for ff, quads in compiled:
-        distinct = set(quads)
+        distinct = list(set(quads))
         triples[ff.path.name] = len(distinct)
-        graphs.update(integrity.graph_digests(distinct))
+        if distinct:
+            graphs[doc_iri(ff.source.id)] = integrity.graph_digest(distinct, doc_iri(ff.source.id))
+        counts.count_predicates(distinct, predicates)
         yield from quads
         done += len(quads)
         if done - shown >= WRITE_STEP or done == total:
@@ -97,22 +102,26 @@ def _counted(
 
 def write_data(
     gen: Path, compiled: Iterable[tuple[FactsFile, list[ox.Quad]]], total: int, report: Report
-) -> tuple[dict[str, list], dict[str, int]]:
+) -> tuple[dict[str, list], dict[str, int], dict[str, Any] | None]:
     """Bulk-load the documents and the ontology into ``gen/oxigraph``, a document at a time.
 
-    Returns the integrity record of each graph and each facts file's count of distinct quads.
-    ``total`` (quads, when known) is for progress only.
+    Returns the integrity record of each graph, each facts file's count of distinct quads and
+    the counts ``kg stats`` shows (:mod:`kg.stores.counts`). ``total`` (quads, when known) is
+    for progress only.
     """
     graphs: dict[str, list] = {}
     triples: dict[str, int] = {}
+    predicates: Counter = Counter()
     store = ox.Store(str(gen / "oxigraph"))
-    store.bulk_extend(_counted(compiled, total, graphs, triples, report))
+    store.bulk_extend(_counted(compiled, total, graphs, triples, predicates, report))
     onto = ox.NamedNode(vocab.ONTOLOGY_IRI)
     store.bulk_load(path=str(documents.ONTOLOGY_DIR / "park.ttl"), format=ox.RdfFormat.TURTLE, to_graph=onto)
     store.flush()
     graphs.update(integrity.graph_digests(store.quads_for_pattern(None, None, None, onto)))
+    classes = counts.class_counts(store)
+    stats = None if classes is None else {"classes": classes, "predicates": {p.value: n for p, n in predicates.items()}}
     del store
-    return dict(sorted(graphs.items())), triples
+    return dict(sorted(graphs.items())), triples, stats
 
 
 def copy_store(sdir: StoreDir, prev: Previous, gen: Path) -> ox.Store:
@@ -128,9 +137,14 @@ def read_names(prev: Previous) -> dict[str, Any]:
         return json.loads((prev.gen / "names.json").read_text(encoding="utf-8"))
 
 
-def write_manifest(gen: Path, manifest: dict[str, Any], graphs: dict[str, list]) -> None:
-    """The manifest, last: with the integrity record of every other file of ``gen`` and its checksum."""
+def write_manifest(
+    gen: Path, manifest: dict[str, Any], graphs: dict[str, list], stats: dict[str, Any] | None = None
+) -> None:
+    """The manifest, last: with the counts of ``kg stats`` (when known), the integrity record of every
+    other file of ``gen`` and its checksum."""
     manifest["counts"]["triples"] = sum(n for n, _digest in graphs.values())
+    if stats is not None:
+        manifest[counts.RECORD] = stats
     manifest["integrity"] = integrity.record(gen, graphs)
     integrity.seal(manifest)
     (gen / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,8 +163,8 @@ def _full(job: _Job, paths: list[Path]) -> dict[str, Any]:
     gen = job.sdir.new_generation(dr.input_hash(records))
     try:
         total = sum(len(q) for _ff, q in compiled) if isinstance(compiled, list) else 0
-        graphs, triples = generation.write_data(gen, compiled, total, job.report)
-        return _finish(job, gen, records, triples, index, graphs)
+        graphs, triples, stats = generation.write_data(gen, compiled, total, job.report)
+        return _finish(job, gen, records, triples, index, graphs, stats)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
@@ -190,10 +191,10 @@ def _overlapped(job: _Job, paths: list[Path]) -> dict[str, Any]:
 
     gen = job.sdir.new_generation(dr.paths_hash(job.hashes))
     try:
-        graphs, triples = generation.write_data(gen, compiled(), 0, job.report)
+        graphs, triples, stats = generation.write_data(gen, compiled(), 0, job.report)
         files, entities, _types = check_read(read, None, job.progress)
         records = [dr.document_record(ff, job.hashes[ff.path.name], job.sources, 0) for ff in files]
-        return _finish(job, gen, records, triples, dr.names_index(Facts(files, entities)), graphs)
+        return _finish(job, gen, records, triples, dr.names_index(Facts(files, entities)), graphs, stats)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
@@ -207,7 +208,13 @@ def _no_files(facts_dir: Path):
 
 
 def _finish(
-    job: _Job, gen: Path, records: list[dict], triples: dict[str, int], index: dict, graphs: dict[str, list]
+    job: _Job,
+    gen: Path,
+    records: list[dict],
+    triples: dict[str, int],
+    index: dict,
+    graphs: dict[str, list],
+    stats: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """Records, names and manifest into ``gen``, then the swap; the manifest's counts."""
     for r in records:
@@ -216,7 +223,7 @@ def _finish(
     manifest = _manifest(records, job.facts_dir)
     dr.write_extras(gen, records)
     generation.write_names(gen, index)
-    generation.write_manifest(gen, manifest, graphs)
+    generation.write_manifest(gen, manifest, graphs, stats)
     job.sdir.swap(gen)
     return manifest["counts"]
 
@@ -236,27 +243,45 @@ def _rebuild(job: _Job, prev: generation.Previous, changed: list[Path], removed:
     gen = job.sdir.new_generation(dr.input_hash(records))
     try:
         job.report(f"copying the current store and replacing {len(stale)} document graph(s)")
-        graphs = _replace_graphs(job.sdir, prev, gen, stale, compiled)
-        return _finish(job, gen, records, {}, names, graphs)
+        graphs, stats = _replace_graphs(job.sdir, prev, gen, stale, compiled)
+        return _finish(job, gen, records, {}, names, graphs, stats)
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
 
 
-def _replace_graphs(sdir: StoreDir, prev: generation.Previous, gen: Path, stale: set[str], compiled) -> dict[str, list]:
-    """The current store copied into ``gen`` with the stale documents' graphs replaced; the new integrity record."""
-    from kg.stores import integrity
+def _replace_graphs(
+    sdir: StoreDir, prev: generation.Previous, gen: Path, stale: set[str], compiled
+) -> tuple[dict[str, list], dict[str, Any] | None]:
+    """The current store copied into ``gen`` with the stale documents' graphs replaced; the new integrity
+    record and ``kg stats``'s counts (the previous ones corrected by the graphs replaced)."""
+    from kg.stores import counts, integrity
 
     store = generation.copy_store(sdir, prev, gen)
     graphs = dict(prev.manifest["integrity"]["graphs"])
-    for name in sorted(stale & set(prev.records)):
-        g = ox.NamedNode(doc_iri(prev.records[name]["doc"]))
+    old = [doc_iri(prev.records[name]["doc"]) for name in sorted(stale & set(prev.records))]
+    touched = set(old) | {doc_iri(ff.source.id) for ff, _quads in compiled}
+    predicates = _recorded_predicates(store, prev.manifest)
+    predicates.subtract(counts.graph_predicates(store, touched))
+    for g in map(ox.NamedNode, old):
         graphs.pop(g.value, None)
         if store.contains_named_graph(g):
             store.remove_graph(g)
     store.extend(q for _ff, quads in compiled for q in quads)
     store.flush()
-    for _ff, quads in compiled:
-        graphs.update(integrity.graph_digests(set(quads)))
+    predicates.update(counts.graph_predicates(store, touched))
+    for ff, quads in compiled:
+        if quads:
+            graphs[doc_iri(ff.source.id)] = integrity.graph_digest(list(set(quads)), doc_iri(ff.source.id))
+    classes = counts.class_counts(store)
+    stats = None if classes is None else {"classes": classes, "predicates": {p: n for p, n in predicates.items() if n}}
     del store
-    return dict(sorted(graphs.items()))
+    return dict(sorted(graphs.items())), stats
+
+
+def _recorded_predicates(store: ox.Store, manifest: dict[str, Any]) -> Counter:
+    """The previous build's predicate counts, or the store's own (a store built before they were recorded)."""
+    from kg.stores import counts
+
+    rec = manifest.get(counts.RECORD)
+    return Counter(rec["predicates"] if isinstance(rec, dict) else counts.predicate_counts(store) or {})

@@ -60,19 +60,24 @@ def head_timeout_protocol(seconds: float):
 def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeout: float = sp.DEFAULT_TIMEOUT,
           max_rows: int = 100_000, workers: int = 2, writable: bool = False, allow_service: bool = False,
           max_memory: int | None = sp.DEFAULT_MAX_MEMORY, token: str | None = None,
-          allowed_hosts: tuple[str, ...] = ()) -> None:
-    """Run the endpoint until interrupted (Ctrl-C / SIGTERM); ``writable`` needs ``token`` (:class:`ServerConfig`)."""
+          allowed_hosts: tuple[str, ...] = (), engine: str = "kg") -> None:
+    """Run the endpoint until interrupted (Ctrl-C / SIGTERM); ``writable`` needs ``token`` (:class:`ServerConfig`).
+
+    ``engine="oxigraph"``: Oxigraph's read-only server instead (:mod:`kg.server.oxigraph`), which takes
+    only ``host``, ``port`` and ``timeout``.
+    """
     import uvicorn
 
+    if engine == "oxigraph":
+        from kg.server.oxigraph import serve_oxigraph
+
+        _log_to_stderr()
+        return serve_oxigraph(store, host=host, port=port, timeout=timeout)
     cfg = ServerConfig(Path(store), timeout=timeout, max_rows=max_rows, workers=workers, writable=writable,
                        allow_service=allow_service,
                        max_memory=max_memory, host=host, allowed_hosts=tuple(allowed_hosts), token=token)
     app = create_app(cfg)  # raises StoreMissing before anything listens
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    _log_to_stderr()
     sock = _listen(host, port)  # before announcing anything: a busy port is one line, and --port 0 gets its real port
     log.info("SPARQL endpoint: http://%s:%d/sparql", host if ":" not in host else f"[{host}]", sock.getsockname()[1])
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -86,6 +91,15 @@ def serve(store: Path | str, *, host: str = "127.0.0.1", port: int = 7878, timeo
                             server_header=False, http=protocol,
                             h11_max_incomplete_event_size=cfg.max_query_bytes + 65536)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _log_to_stderr() -> None:
+    """The server's lines (``kg.server``) on stderr, each with its time."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 
 def _listen(host: str, port: int):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ __all__ = [
     "check_files",
     "written_since",
     "graph_digests",
+    "graph_digest",
     "graph_counts",
     "compare_graphs",
     "same_content",
@@ -195,18 +197,40 @@ def graph_digests(quads) -> dict[str, list]:
         g = q.graph_name
         key = "" if isinstance(g, ox.DefaultGraph) else g.value
         if "_:" in text or "XMLSchema#" in text:  # maybe a blank node or a typed literal: look closer
-            o = q.object
-            if (
-                isinstance(q.subject, ox.BlankNode)
-                or isinstance(o, ox.BlankNode)
-                or (isinstance(o, ox.Literal) and o.datatype.value in _NUMBERS)
-            ):
-                text = " ".join(_term(t) for t in (q.subject, q.predicate, o)) + " " + key
+            text = _by_value(q, text, key)
         h = from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
         a = acc.setdefault(key, [0, 0])
         a[0] += 1
         a[1] = (a[1] + h) & _MASK
     return {k: [n, f"{d:016x}"] for k, (n, d) in sorted(acc.items())}
+
+
+def graph_digest(quads: list, key: str) -> list:
+    """``[quads, digest]`` of the distinct quads of the one graph named ``key``: what :func:`graph_digests` gives
+    for them, in half the time (the graph's name is not read from each quad, a canonical integer's text is
+    rewritten in place, the hashing is done in bulk)."""
+    texts = [str(q) for q in quads]
+    for i, text in enumerate(texts):
+        if "_:" in text or "XMLSchema#" in text:
+            m = _INTEGER.match(text)
+            texts[i] = f"{m[1]} {m[2]}^^number {key}" if m else _by_value(quads[i], text, key)
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    total = sum(from_bytes(blake2b(t.encode("utf-8"), digest_size=8).digest(), "big") for t in texts)
+    return [len(texts), f"{total & _MASK:016x}"]
+
+
+def _by_value(q, text: str, key: str) -> str:
+    """The text hashed for a quad that may hold a blank node or a number."""
+    import pyoxigraph as ox
+
+    o = q.object
+    if (
+        isinstance(q.subject, ox.BlankNode)
+        or isinstance(o, ox.BlankNode)
+        or (isinstance(o, ox.Literal) and o.datatype.value in _NUMBERS)
+    ):
+        return " ".join(_term(t) for t in (q.subject, q.predicate, o)) + " " + key
+    return text
 
 
 def graph_counts(store) -> dict[str, int]:
@@ -221,6 +245,10 @@ def graph_counts(store) -> dict[str, int]:
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+# a quad whose subject and predicate are IRIs and whose object is a canonical xsd:integer (an offset, a position)
+_INTEGER = re.compile(
+    r'(<[^>]*> <[^>]*>) "(0|-?[1-9][0-9]*)"\^\^<http://www\.w3\.org/2001/XMLSchema#integer> <[^>]*>\Z'
+)
 _NUMBERS = frozenset(
     _XSD + t
     for t in (
@@ -248,10 +276,13 @@ def _term(t) -> str:
     if isinstance(t, ox.BlankNode):
         return "_:"
     if isinstance(t, ox.Literal) and t.datatype.value in _NUMBERS:
+        v = t.value
+        if v.isascii() and v.isdigit() and (v[0] != "0" or v == "0"):  # a canonical integer: its own value
+            return f"{v}^^number"
         from decimal import Decimal, InvalidOperation
 
         try:
-            return f"{format(Decimal(t.value).normalize(), 'f')}^^number"
+            return f"{format(Decimal(v).normalize(), 'f')}^^number"
         except (InvalidOperation, ValueError):
             return str(t)
     return str(t)

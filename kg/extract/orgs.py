@@ -40,6 +40,7 @@ from kg.extract.known import KnownEntities
 from kg.extract.lexicon import SUFFIXES
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
+from kg.extract.orgfilter import filter_found
 from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
@@ -261,4 +262,4 @@ def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:
     b = Builder(doc, known or KnownEntities([]))
     for s in doc.sentences:
         b.sentence(s)
-    return b.finish()
+    return filter_found(b.finish(), doc, b.extra)

@@ -1,0 +1,169 @@
+"""Other boundaries of a found organization name, for the learned filter (:mod:`~kg.extract.orgfilter`) to score.
+
+A rule's left edge may hold a verb, a descriptor or a parent body (助力|…, 园区|…孵化中心,
+…领域之|…有限公司); its right edge may stop before a unit (经济部|商业发展署, 基地|处). Each
+name is offered with its leading words cut off one at a time, with the next one to three words
+of the text when they end in an organization suffix, and with the statistical model's boundaries
+where its span overlaps the name; the filter keeps the most probable one.
+An alternative is described by features of what it cuts or adds (the part of speech of the cut
+word, whether the cut part is itself a name, how often the shorter name stands alone in the text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kg.extract.document import Document
+from kg.extract.entities import Ent
+from kg.extract.lexicon import SUFFIXES, suffix_of
+
+__all__ = ["Alt", "alternatives", "apply_alternative", "bucket", "char_class"]
+
+_CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
+_MAX_EXTENSION_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Alt:
+    """A boundary other than the one found: ``di`` characters cut off the left, ``dj`` added on the right."""
+
+    key: str
+    di: int
+    dj: int
+    features: Mapping[str, float]
+
+
+def char_class(ch: str) -> str:
+    """A context character as a feature value: punctuation and function characters as themselves, else a class."""
+    if not ch:
+        return "edge"
+    if ch in _CONTEXT_CHARS:
+        return ch
+    if ch.isdigit():
+        return "digit"
+    if ch.isascii():
+        return "ascii"
+    return "han" if "\u4e00" <= ch <= "\u9fff" else "other"
+
+
+def bucket(n: int, edges: tuple[int, ...]) -> str:
+    """``n`` as the first of ``edges`` it does not exceed (``>last`` beyond)."""
+    return str(next((e for e in edges if n <= e), f">{edges[-1]}"))
+
+
+def _same_mentions(e: Ent, keys: Mapping[int, str]):
+    m0 = e.mentions[0]
+    k0 = keys[m0.sent][m0.i : m0.j]
+    return k0, [m for m in e.mentions if keys[m.sent][m.i : m.j] == k0]
+
+
+def _trims(k0: str, text: str) -> list[Alt]:
+    from kg.extract.segment import words
+
+    ws = words(k0)
+    n0 = text.count(k0)
+    out: list[Alt] = []
+    pos = 0
+    for n, (w, tag) in enumerate(ws[:-1]):
+        pos += len(w)
+        rest = k0[pos:]
+        if len(rest) < 2 or rest in SUFFIXES:
+            break
+        cut = k0[:pos]
+        f = {"alt=trim": 1.0, "cut_words=" + bucket(n + 1, (1, 2, 3)): 1.0, "cut_pos=" + tag[:2]: 1.0,
+             "cut_pos0=" + ws[0][1][:2]: 1.0, "cut_last=" + char_class(cut[-1]): 1.0,
+             "alone=" + bucket(text.count(rest) - n0, (0, 1, 3)): 1.0}
+        sf = suffix_of(cut)
+        if sf and len(cut) > len(sf):
+            f["cut_is_name=" + SUFFIXES[sf]] = 1.0
+        out.append(Alt(rest, pos, 0, f))
+    return out
+
+
+def _overlaps_other(e: Ent, sent: int, a: int, b: int, taken) -> bool:
+    return any(x.ent is not e and x.i < b and a < x.j for x in taken.get(sent, ()))
+
+
+def _extensions(e: Ent, k0: str, same, keys: Mapping[int, str], taken) -> list[Alt]:
+    from kg.extract.segment import words
+
+    m0 = same[0]
+    after = keys[m0.sent][m0.j : m0.j + 12]
+    out: list[Alt] = []
+    ext = ""
+    for n, (w, tag) in enumerate(words(after)[:_MAX_EXTENSION_WORDS]):
+        if not all("\u4e00" <= c <= "\u9fff" or c.isalnum() for c in w):
+            break
+        ext += w
+        sf = suffix_of(ext)
+        if sf is None or not all(keys[m.sent].startswith(ext, m.j) for m in same) \
+                or _overlaps_other(e, m0.sent, m0.j, m0.j + len(ext), taken):
+            continue
+        f = {"alt=ext": 1.0, "ext_words=" + str(n + 1): 1.0, "ext_type=" + SUFFIXES[sf]: 1.0,
+             f"ext_from={e.type}": 1.0, "ext_pos=" + tag[:2]: 1.0, "ext_whole_suffix": float(sf == ext)}
+        out.append(Alt(k0 + ext, 0, len(ext), f))
+    return out
+
+
+def _model_spans(e: Ent, keys: Mapping[int, str], extra: Mapping[int, list], taken) -> list[Alt]:
+    """The model's spans over a mention of ``e`` with other boundaries, overlapping no other entity's mention."""
+    out: dict[str, Alt] = {}
+    for m in e.mentions[:8]:
+        for a, b, t, how in extra.get(m.sent, ()):
+            if how != "model" or (a, b) == (m.i, m.j) or not (a < m.j and m.i < b) or b - a < 2:
+                continue
+            if _overlaps_other(e, m.sent, a, b, taken):
+                continue
+            k = keys[m.sent][a:b]
+            if k in out:
+                continue
+            f = {"alt=model": 1.0, "model_type=" + t: 1.0, "model_left=" + bucket(abs(a - m.i), (0, 1, 2, 4)): 1.0,
+                 "model_right=" + bucket(abs(b - m.j), (0, 1, 2, 4)): 1.0,
+                 "model_" + ("longer" if a <= m.i and b >= m.j else "shorter" if a >= m.i and b <= m.j else "shifted"): 1.0}
+            out[k] = Alt(k, a - m.i, b - m.j, f)
+    return list(out.values())
+
+
+def alternatives(e: Ent, keys: Mapping[int, str], text: str, extra: Mapping[int, list], taken) -> list[Alt]:
+    """The other boundaries of ``e``'s name: at its first mention (and wherever it is written the same way) cut
+    or extended by words; and the model's spans over any of its mentions (``taken``: the mentions per sentence)."""
+    k0, same = _same_mentions(e, keys)
+    if not k0:
+        return []
+    return _trims(k0, text) + _extensions(e, k0, same, keys, taken) + _model_spans(e, keys, extra, taken)
+
+
+def apply_alternative(e: Ent, alt: Alt, doc: Document, by_key: dict[str, Ent]) -> Ent | None:
+    """Move the mentions of ``e`` that ``alt``'s boundary fits to it: ``e`` is renamed when all of them move, else
+    the moved ones name a new entity; when another entity already has that name, they go to that one. Returns the
+    new entity (None when there is none)."""
+    keys = {s.index: s.key for s in doc.sentences}
+    moved = [m for m in e.mentions if keys[m.sent][m.i + alt.di : m.j + alt.dj] == alt.key]
+    if not moved:
+        return None
+    for m in moved:
+        m.i += alt.di
+        m.j += alt.dj
+    s = doc.sentences[moved[0].sent]
+    name = doc.name(*s.span(moved[0].i, moved[0].j))
+    sf = suffix_of(alt.key)
+    typ = SUFFIXES[sf] if sf and len(alt.key) > len(sf) else e.type
+    target = by_key.get(alt.key)
+    if target is None:
+        if len(moved) == len(e.mentions):
+            by_key.pop(e.key, None)
+            e.name, e.type = name, typ
+            e.__dict__.pop("key", None)  # a cached property
+            by_key[e.key] = e
+            return None
+        target = by_key[alt.key] = Ent(name, typ, e.how)
+        new = target
+    else:
+        new = None
+    ids = {id(m) for m in moved}
+    e.mentions = [m for m in e.mentions if id(m) not in ids]
+    for m in moved:
+        m.ent = target
+    target.mentions = sorted(target.mentions + moved, key=lambda m: (m.sent, m.i))
+    return new

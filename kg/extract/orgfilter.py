@@ -1,0 +1,173 @@
+"""A learned keep/drop decision over every organization the rules and the model found in an article.
+
+The rules (:mod:`~kg.extract.orgspans`) and the statistical model (:mod:`~kg.extract.model_cands`)
+propose names with high recall; whether a proposed name is one the article's reader would list
+is scored by a logistic regression (:mod:`~kg.extract.learn`, weights in ``models/orgs.json``
+written by ``scripts/train_orgs.py`` from ``real/dev``) over general features of the entity:
+which passes found it, its type and suffix word, its length, the part of speech of its first
+and last words, the characters around its mentions (a 、 list, a preposition, a verb), whether
+the model agrees on its boundaries, how often it is named, and whether another name contains it.
+Names of the graph, the home park and the stages of a chain are always kept.
+
+``KG_ORG_FILTER=off`` (or :func:`using` with ``None``) keeps everything (to compare, or to train).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from kg.extract.document import Document
+from kg.extract.entities import Ent, Found
+from kg.extract.learn import Features, Model, load_model
+from kg.extract.lexicon import SUFFIXES, suffix_of
+from kg.extract.orgbounds import Alt, alternatives, apply_alternative, bucket, char_class
+
+__all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
+
+MODEL_NAME = "orgs"
+# the model :func:`using` put in place and where it records what it scored, innermost last
+_OVERRIDE: list[tuple[Model | None, list | None]] = []
+
+
+@contextmanager
+def using(model: Model | None, record: list | None = None) -> Iterator[None]:
+    """Filter with ``model`` (None: keep every name as found) inside the block, appending ``(entity, features,
+    alternative key or None)`` of every name and boundary it scores to ``record`` — for training and
+    cross-validation."""
+    _OVERRIDE.append((model, record))
+    try:
+        yield
+    finally:
+        _OVERRIDE.pop()
+
+
+def _active() -> tuple[Model | None, list | None]:
+    if _OVERRIDE:
+        return _OVERRIDE[-1]
+    if os.environ.get("KG_ORG_FILTER", "on").lower() in ("off", "0", "no", "false"):
+        return None, None
+    return load_model(MODEL_NAME), None
+
+
+def _word_features(f: dict[str, float], name: str) -> None:
+    from kg.extract.segment import words
+
+    ws = words(name)
+    if not ws:
+        return
+    f["pos0=" + ws[0][1][:2]] = 1.0
+    f["posN=" + ws[-1][1][:2]] = 1.0
+    f["words=" + bucket(len(ws), (1, 2, 3, 5))] = 1.0
+    if len(ws) > 1:
+        f["pos1=" + ws[1][1][:2]] = 1.0
+
+
+def ent_features(e: Ent, keys: Mapping[int, str], extra: Mapping[int, list], others: list[str],
+                 alt: Alt | None = None) -> Features:
+    """The features of entity ``e`` (or of its boundary alternative ``alt``); ``keys`` are the sentence keys,
+    ``extra`` the model's and bylines' spans per sentence (``(i, j, type, how)``), ``others`` the keys of the
+    article's other entities."""
+    k = alt.key if alt else e.key
+    di, dj = (alt.di, alt.dj) if alt else (0, 0)
+    sf = suffix_of(k)
+    typ = SUFFIXES[sf] if alt and sf else e.type
+    f: dict[str, float] = {"how=" + e.how: 1.0, "type=" + typ: 1.0, f"type={typ}|how={e.how}": 1.0,
+                           "suffix=" + (sf or "-"): 1.0, "len=" + bucket(len(k), (2, 3, 4, 6, 9, 14, 20)): 1.0}
+    if alt:
+        f.update(alt.features)
+    if sf:
+        f["core=" + bucket(len(k) - len(sf), (0, 1, 2, 3, 5, 8))] = 1.0
+    f["mentions=" + bucket(len(e.mentions), (1, 2, 4))] = 1.0
+    if e.generic:
+        f["generic"] = 1.0
+    if e.aliases:
+        f["aliased"] = 1.0
+    if any(c.isascii() and c.isalnum() for c in k):
+        f["ascii"] = 1.0
+    _word_features(f, k)
+    for m in e.mentions[:4]:
+        key = keys.get(m.sent, "")
+        i, j = m.i + di, m.j + dj
+        f["mhow=" + m.how] = 1.0
+        f["left=" + char_class(key[i - 1 : i] if i > 0 else "")] = 1.0
+        f["right=" + char_class(key[j : j + 1])] = 1.0
+        if m.sent == 0:
+            f["headline"] = 1.0
+        if m.in_park:
+            f["in_park"] = 1.0
+        for a, b, _t, how in extra.get(m.sent, ()):
+            if a < j and i < b:
+                agree = "exact" if (a, b) == (i, j) else "end" if b == j else "start" if a == i else "overlap"
+                f[f"{how}_{agree}"] = 1.0
+    if any(k != o and k in o for o in others):
+        f["inside_other"] = 1.0
+    if any(k != o and o in k for o in others):
+        f["holds_other"] = 1.0
+    return f
+
+
+def _protected(found: Found) -> set[int]:
+    keep = {id(e) for e in found.ents if e.known}
+    if found.home is not None:
+        keep.add(id(found.home))
+    for c in found.chains:
+        keep.update(id(st) for st in c.stages)
+    return keep
+
+
+def _best(e: Ent, model: Model | None, record: list | None, keys, extra, others, text,
+          taken) -> tuple[float, Alt | None]:
+    """The most probable boundary of ``e`` (None: as found) and its probability; every one scored is recorded."""
+    best: tuple[float, Alt | None] = (-1.0, None)
+    for alt in (None, *alternatives(e, keys, text, extra, taken)):
+        f = ent_features(e, keys, extra, others, alt)
+        if record is not None:
+            record.append((e, f, alt.key if alt else None))
+        p = model.probability(f) if model is not None else (1.0 if alt is None else 0.0)
+        if p > best[0]:
+            best = (p, alt)
+    return best
+
+
+def filter_found(found: Found, doc: Document, extra: Mapping[int, list]) -> Found:
+    """``found`` without the names the learned filter drops, with the boundaries it prefers
+    (unchanged when no model is in use)."""
+    model, record = _active()
+    if model is None and record is None:
+        return found
+    keys = {s.index: s.key for s in doc.sentences}
+    text = "\n".join(keys.values())
+    protected = _protected(found)
+    others = [e.key for e in found.ents if e.is_org]
+    drop: set[int] = set()
+    moved: list[tuple[Ent, Alt]] = []
+    for e in found.ents:
+        if e.is_org and id(e) not in protected and e.mentions:
+            p, alt = _best(e, model, record, keys, extra, others, text, found.by_sentence)
+            if model is None:
+                continue
+            if p < model.threshold:
+                drop.add(id(e))
+            elif alt is not None:
+                moved.append((e, alt))
+    if not drop and not moved:
+        return found
+    by_key = {e.key: e for e in found.ents if id(e) not in drop}
+    added: list[Ent] = []
+    for e, alt in moved:
+        new = apply_alternative(e, alt, doc, by_key)
+        if new is not None:
+            added.append(new)
+            for m in new.mentions:
+                found.by_sentence.setdefault(m.sent, []).append(m)
+        if not e.mentions:
+            drop.add(id(e))
+    ents = [e for e in found.ents + added if id(e) not in drop]
+    for e in ents:
+        if e.parent_park is not None and id(e.parent_park[0]) in drop:
+            e.parent_park = None
+    by_sentence = {s: sorted((m for m in ms if id(m.ent) not in drop), key=lambda m: (m.i, -m.j))
+                   for s, ms in found.by_sentence.items()}
+    return Found(ents, by_sentence, found.home, found.chains)

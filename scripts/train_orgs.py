@@ -87,6 +87,11 @@ def _fit(examples, threshold: float) -> Model:
     return train([f for _, f, _ in examples], [y for _, _, y in examples], l2=L2, threshold=threshold)
 
 
+def _set_l2(value: float) -> None:
+    global L2
+    L2 = value
+
+
 def cross_validate(dev, written_examples, thresholds) -> dict[float | None, dict[str, Score]]:
     """Scores summed over the held-out folds, per threshold (None: the filter off)."""
     examples = _examples(dev)
@@ -110,12 +115,14 @@ def _row(label: str, s: dict[str, Score]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.4])
-    ap.add_argument("--threshold", type=float, default=0.4, help="the threshold of the model written")
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.5])
+    ap.add_argument("--threshold", type=float, default=0.5, help="the threshold of the model written")
     ap.add_argument("--dev-only", action="store_true", help="leave the self-written texts out of training")
     ap.add_argument("--no-write", action="store_true", help="report only")
+    ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")
     ap.add_argument("--per-type", action="store_true", help="also the per-class figures")
     args = ap.parse_args(argv)
+    _set_l2(args.l2)
     dev = _texts(DEV)
     written = [(-1, f, y) for _, f, y in _examples(_texts(WRITTEN, recursive=True))] if not args.dev_only else []
     cv = cross_validate(dev, written, args.thresholds)

@@ -11,17 +11,65 @@ word, whether the cut part is itself a name, how often the shorter name stands a
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.extract.document import Document
-from kg.extract.entities import Ent
+from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import SUFFIXES, suffix_of
 
-__all__ = ["Alt", "alternatives", "apply_alternative", "bucket", "char_class"]
+__all__ = ["Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
 
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
+_MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
+_COUNTED = re.compile(r"[\d一二三四五六七八九十两首第][个家所批届]|首")  # 首个园区…: a count is not part of a name
+
+
+class Index:
+    """What scoring every name of an article looks up, built once so that each look-up is short: the sentence keys,
+    the model's spans by start, which entity covers each position, and the names and their prefixes and suffixes."""
+
+    def __init__(self, keys: Mapping[int, str], extra: Mapping[int, list], ents: list[Ent],
+                 by_sentence: Mapping[int, list[Mention]]):
+        self.keys = keys
+        self.spans = {s: sorted(v) for s, v in extra.items()}
+        self.starts = {s: [x[0] for x in v] for s, v in self.spans.items()}
+        self.cover: dict[int, dict[int, list[Ent]]] = {}
+        for s, ms in by_sentence.items():
+            at = self.cover[s] = {}
+            for m in ms:
+                for p in range(m.i, min(m.j, m.i + _MAX_SPAN)):
+                    at.setdefault(p, []).append(m.ent)
+        self.mentions = {e.key: len(e.mentions) for e in ents}
+        self.affixes: set[str] = set()  # proper prefixes and suffixes of the names
+        for e in ents:
+            k = e.key[:_MAX_SPAN]
+            self.affixes.update(k[:n] for n in range(1, len(k)))
+            self.affixes.update(k[n:] for n in range(1, len(k)))
+
+    def overlapping(self, sent: int, i: int, j: int) -> list[tuple[int, int, str, str]]:
+        """The model's and bylines' spans ``(a, b, type, how)`` overlapping ``[i, j)`` of sentence ``sent``."""
+        spans = self.spans.get(sent)
+        if not spans:
+            return []
+        n = bisect_left(self.starts[sent], i - _MAX_SPAN)
+        out = []
+        while n < len(spans) and spans[n][0] < j:
+            if spans[n][1] > i:
+                out.append(spans[n])
+            n += 1
+        return out
+
+    def covered_by_other(self, e: Ent, sent: int, a: int, b: int) -> bool:
+        at = self.cover.get(sent, {})
+        return any(x is not e for p in range(a, b) for x in at.get(p, ()))
+
+    def holds_name(self, k: str) -> bool:
+        """True when a proper prefix or suffix of ``k`` is another name."""
+        return any(k[:n] in self.mentions or k[n:] in self.mentions for n in range(1, min(len(k), _MAX_SPAN)))
 
 
 @dataclass(frozen=True)
@@ -58,11 +106,10 @@ def _same_mentions(e: Ent, keys: Mapping[int, str]):
     return k0, [m for m in e.mentions if keys[m.sent][m.i : m.j] == k0]
 
 
-def _trims(k0: str, text: str) -> list[Alt]:
+def _trims(k0: str, ix: Index) -> list[Alt]:
     from kg.extract.segment import words
 
     ws = words(k0)
-    n0 = text.count(k0)
     out: list[Alt] = []
     pos = 0
     for n, (w, tag) in enumerate(ws[:-1]):
@@ -73,7 +120,7 @@ def _trims(k0: str, text: str) -> list[Alt]:
         cut = k0[:pos]
         f = {"alt=trim": 1.0, "cut_words=" + bucket(n + 1, (1, 2, 3)): 1.0, "cut_pos=" + tag[:2]: 1.0,
              "cut_pos0=" + ws[0][1][:2]: 1.0, "cut_last=" + char_class(cut[-1]): 1.0,
-             "alone=" + bucket(text.count(rest) - n0, (0, 1, 3)): 1.0}
+             "alone=" + bucket(ix.mentions.get(rest, 0), (0, 1, 3)): 1.0}
         sf = suffix_of(cut)
         if sf and len(cut) > len(sf):
             f["cut_is_name=" + SUFFIXES[sf]] = 1.0
@@ -81,14 +128,10 @@ def _trims(k0: str, text: str) -> list[Alt]:
     return out
 
 
-def _overlaps_other(e: Ent, sent: int, a: int, b: int, taken) -> bool:
-    return any(x.ent is not e and x.i < b and a < x.j for x in taken.get(sent, ()))
-
-
-def _extensions(e: Ent, k0: str, same, keys: Mapping[int, str], taken) -> list[Alt]:
+def _extensions(e: Ent, k0: str, same, ix: Index) -> list[Alt]:
     from kg.extract.segment import words
 
-    m0 = same[0]
+    m0, keys = same[0], ix.keys
     after = keys[m0.sent][m0.j : m0.j + 12]
     out: list[Alt] = []
     ext = ""
@@ -98,7 +141,7 @@ def _extensions(e: Ent, k0: str, same, keys: Mapping[int, str], taken) -> list[A
         ext += w
         sf = suffix_of(ext)
         if sf is None or not all(keys[m.sent].startswith(ext, m.j) for m in same) \
-                or _overlaps_other(e, m0.sent, m0.j, m0.j + len(ext), taken):
+                or ix.covered_by_other(e, m0.sent, m0.j, m0.j + len(ext)):
             continue
         f = {"alt=ext": 1.0, "ext_words=" + str(n + 1): 1.0, "ext_type=" + SUFFIXES[sf]: 1.0,
              f"ext_from={e.type}": 1.0, "ext_pos=" + tag[:2]: 1.0, "ext_whole_suffix": float(sf == ext)}
@@ -106,17 +149,16 @@ def _extensions(e: Ent, k0: str, same, keys: Mapping[int, str], taken) -> list[A
     return out
 
 
-def _model_spans(e: Ent, keys: Mapping[int, str], extra: Mapping[int, list], taken) -> list[Alt]:
-    """The model's spans over a mention of ``e`` with other boundaries, overlapping no other entity's mention."""
+def _model_spans(e: Ent, ix: Index) -> list[Alt]:
+    """The model's spans over a mention of ``e`` with other boundaries, overlapping no other entity's mention and
+    adding no count (首个…) on the left."""
     out: dict[str, Alt] = {}
     for m in e.mentions[:8]:
-        for a, b, t, how in extra.get(m.sent, ()):
-            if how != "model" or (a, b) == (m.i, m.j) or not (a < m.j and m.i < b) or b - a < 2:
+        for a, b, t, how in ix.overlapping(m.sent, m.i, m.j):
+            if how != "model" or (a, b) == (m.i, m.j) or b - a < 2:
                 continue
-            if _overlaps_other(e, m.sent, a, b, taken):
-                continue
-            k = keys[m.sent][a:b]
-            if k in out:
+            k = ix.keys[m.sent][a:b]
+            if ix.covered_by_other(e, m.sent, a, b) or a < m.i and _COUNTED.search(k[: m.i - a]) or k in out:
                 continue
             f = {"alt=model": 1.0, "model_type=" + t: 1.0, "model_left=" + bucket(abs(a - m.i), (0, 1, 2, 4)): 1.0,
                  "model_right=" + bucket(abs(b - m.j), (0, 1, 2, 4)): 1.0,
@@ -125,20 +167,19 @@ def _model_spans(e: Ent, keys: Mapping[int, str], extra: Mapping[int, list], tak
     return list(out.values())
 
 
-def alternatives(e: Ent, keys: Mapping[int, str], text: str, extra: Mapping[int, list], taken) -> list[Alt]:
+def alternatives(e: Ent, ix: Index) -> list[Alt]:
     """The other boundaries of ``e``'s name: at its first mention (and wherever it is written the same way) cut
-    or extended by words; and the model's spans over any of its mentions (``taken``: the mentions per sentence)."""
-    k0, same = _same_mentions(e, keys)
+    or extended by words; and the model's spans over any of its mentions."""
+    k0, same = _same_mentions(e, ix.keys)
     if not k0:
         return []
-    return _trims(k0, text) + _extensions(e, k0, same, keys, taken) + _model_spans(e, keys, extra, taken)
+    return _trims(k0, ix) + _extensions(e, k0, same, ix) + _model_spans(e, ix)
 
 
-def apply_alternative(e: Ent, alt: Alt, doc: Document, by_key: dict[str, Ent]) -> Ent | None:
+def apply_alternative(e: Ent, alt: Alt, doc: Document, keys: Mapping[int, str], by_key: dict[str, Ent]) -> Ent | None:
     """Move the mentions of ``e`` that ``alt``'s boundary fits to it: ``e`` is renamed when all of them move, else
     the moved ones name a new entity; when another entity already has that name, they go to that one. Returns the
     new entity (None when there is none)."""
-    keys = {s.index: s.key for s in doc.sentences}
     moved = [m for m in e.mentions if keys[m.sent][m.i + alt.di : m.j + alt.dj] == alt.key]
     if not moved:
         return None
@@ -167,3 +208,23 @@ def apply_alternative(e: Ent, alt: Alt, doc: Document, by_key: dict[str, Ent]) -
         m.ent = target
     target.mentions = sorted(target.mentions + moved, key=lambda m: (m.sent, m.i))
     return new
+
+
+def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[Mention]],
+            known: set[str]) -> list[Ent]:
+    """The model's spans that overlap no mention ``taken`` (the rule candidate that hid them was dropped later), as
+    entities of their own — one per name not in ``known`` — for the filter to weigh."""
+    out: dict[str, Ent] = {}
+    for s in doc.sentences:
+        ms = taken.get(s.index, ())
+        for a, b, t, how in extra.get(s.index, ()):
+            if how != "model" or any(m.i < b and a < m.j for m in ms):
+                continue
+            k = s.key[a:b]
+            if k in known:
+                continue
+            e = out.get(k)
+            if e is None:
+                e = out[k] = Ent(doc.name(*s.span(a, b)), t, "model")
+            e.mentions.append(Mention(s.index, a, b, e, "model"))
+    return list(out.values())

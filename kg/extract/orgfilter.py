@@ -22,11 +22,15 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import SUFFIXES, suffix_of
-from kg.extract.orgbounds import Alt, alternatives, apply_alternative, bucket, char_class
+from kg.extract.orgbounds import Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
 MODEL_NAME = "orgs"
+_WINDOW = 4  # key characters on each side of a mention cut into words for their part of speech
+DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
+_BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
+ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
 
@@ -64,19 +68,24 @@ def _word_features(f: dict[str, float], name: str) -> None:
         f["pos1=" + ws[1][1][:2]] = 1.0
 
 
-def ent_features(e: Ent, keys: Mapping[int, str], extra: Mapping[int, list], others: list[str],
-                 alt: Alt | None = None) -> Features:
-    """The features of entity ``e`` (or of its boundary alternative ``alt``); ``keys`` are the sentence keys,
-    ``extra`` the model's and bylines' spans per sentence (``(i, j, type, how)``), ``others`` the keys of the
-    article's other entities."""
+def _context_pos(f: dict[str, float], key: str, i: int, j: int) -> None:
+    """The part of speech of the words on either side of a mention (a verb before it, a place word after it)."""
+    from kg.extract.segment import words
+
+    before = words(key[max(0, i - _WINDOW) : i]) if i > 0 else ()
+    after = words(key[j : j + _WINDOW])
+    f["lpos=" + (before[-1][1][:2] if before else "edge")] = 1.0
+    f["rpos=" + (after[0][1][:2] if after else "edge")] = 1.0
+
+
+def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
+    """The features of entity ``e`` (or of its boundary alternative ``alt``), looked up in the article's ``ix``."""
     k = alt.key if alt else e.key
     di, dj = (alt.di, alt.dj) if alt else (0, 0)
     sf = suffix_of(k)
     typ = SUFFIXES[sf] if alt and sf else e.type
     f: dict[str, float] = {"how=" + e.how: 1.0, "type=" + typ: 1.0, f"type={typ}|how={e.how}": 1.0,
                            "suffix=" + (sf or "-"): 1.0, "len=" + bucket(len(k), (2, 3, 4, 6, 9, 14, 20)): 1.0}
-    if alt:
-        f.update(alt.features)
     if sf:
         f["core=" + bucket(len(k) - len(sf), (0, 1, 2, 3, 5, 8))] = 1.0
     f["mentions=" + bucket(len(e.mentions), (1, 2, 4))] = 1.0
@@ -88,24 +97,37 @@ def ent_features(e: Ent, keys: Mapping[int, str], extra: Mapping[int, list], oth
         f["ascii"] = 1.0
     _word_features(f, k)
     for m in e.mentions[:4]:
-        key = keys.get(m.sent, "")
+        key = ix.keys.get(m.sent, "")
         i, j = m.i + di, m.j + dj
         f["mhow=" + m.how] = 1.0
         f["left=" + char_class(key[i - 1 : i] if i > 0 else "")] = 1.0
         f["right=" + char_class(key[j : j + 1])] = 1.0
+        if m is e.mentions[0]:
+            _context_pos(f, key, i, j)
         if m.sent == 0:
             f["headline"] = 1.0
         if m.in_park:
             f["in_park"] = 1.0
-        for a, b, _t, how in extra.get(m.sent, ()):
-            if a < j and i < b:
-                agree = "exact" if (a, b) == (i, j) else "end" if b == j else "start" if a == i else "overlap"
-                f[f"{how}_{agree}"] = 1.0
-    if any(k != o and k in o for o in others):
+        for a, b, _t, how in ix.overlapping(m.sent, i, j):
+            f[f"{how}_{_agreement(a, b, i, j)}"] = 1.0
+    if k in ix.affixes:
         f["inside_other"] = 1.0
-    if any(k != o and o in k for o in others):
+    if ix.holds_name(k):
         f["holds_other"] = 1.0
+    if alt:
+        f.update(alt.features)
     return f
+
+
+def _agreement(a: int, b: int, i: int, j: int) -> str:
+    """How a span ``[a, b)`` of the model lies over a mention ``[i, j)``."""
+    if (a, b) == (i, j):
+        return "exact"
+    if i <= a and b <= j:
+        return "inside_start" if a == i else "inside_end" if b == j else "inside"
+    if a <= i and j <= b:
+        return "covers"
+    return "crosses"
 
 
 def _protected(found: Found) -> set[int]:
@@ -117,12 +139,11 @@ def _protected(found: Found) -> set[int]:
     return keep
 
 
-def _best(e: Ent, model: Model | None, record: list | None, keys, extra, others, text,
-          taken) -> tuple[float, Alt | None]:
+def _best(e: Ent, model: Model | None, record: list | None, ix: Index) -> tuple[float, Alt | None]:
     """The most probable boundary of ``e`` (None: as found) and its probability; every one scored is recorded."""
     best: tuple[float, Alt | None] = (-1.0, None)
-    for alt in (None, *alternatives(e, keys, text, extra, taken)):
-        f = ent_features(e, keys, extra, others, alt)
+    for alt in (None, *alternatives(e, ix)):
+        f = ent_features(e, ix, alt)
         if record is not None:
             record.append((e, f, alt.key if alt else None))
         p = model.probability(f) if model is not None else (1.0 if alt is None else 0.0)
@@ -131,40 +152,59 @@ def _best(e: Ent, model: Model | None, record: list | None, keys, extra, others,
     return best
 
 
-def filter_found(found: Found, doc: Document, extra: Mapping[int, list]) -> Found:
-    """``found`` without the names the learned filter drops, with the boundaries it prefers
-    (unchanged when no model is in use)."""
+def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = ()) -> Found:
+    """``found`` without the names the learned filter drops, with the boundaries it prefers and with the ``held``
+    generic names it keeps (unchanged when no model is in use)."""
     model, record = _active()
     if model is None and record is None:
         return found
-    keys = {s.index: s.key for s in doc.sentences}
-    text = "\n".join(keys.values())
+    held = [e for e in held if e.mentions and not _covered(e, found)]
+    taken = {k: list(ms) for k, ms in found.by_sentence.items()}
+    for e in held:
+        for m in e.mentions:
+            taken.setdefault(m.sent, []).append(m)
+    held += orphans(doc, extra, taken, {e.key for e in found.ents + held})
+    ix = Index({s.index: s.key for s in doc.sentences}, extra, [e for e in found.ents if e.is_org] + held,
+               found.by_sentence)
     protected = _protected(found)
-    others = [e.key for e in found.ents if e.is_org]
     drop: set[int] = set()
     moved: list[tuple[Ent, Alt]] = []
-    for e in found.ents:
+    held_ids = {id(e) for e in held}
+    for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
-            p, alt = _best(e, model, record, keys, extra, others, text, found.by_sentence)
-            if model is None:
-                continue
-            if p < model.threshold:
+            p, alt = _best(e, model, record, ix)
+            if model is None or p < (max(model.threshold, ADMIT) if id(e) in held_ids
+                                      else DROP_BODIES if e.type in _BODIES else model.threshold):
                 drop.add(id(e))
             elif alt is not None:
                 moved.append((e, alt))
-    if not drop and not moved:
+    if model is None:
         return found
-    by_key = {e.key: e for e in found.ents if id(e) not in drop}
-    added: list[Ent] = []
+    return _rebuild(found, doc, ix, [e for e in held if id(e) not in drop], drop, moved)
+
+
+def _covered(e: Ent, found: Found) -> bool:
+    """True when a mention of ``e`` overlaps a mention the rules kept."""
+    return any(x.i < m.j and m.i < x.j for m in e.mentions for x in found.by_sentence.get(m.sent, ()))
+
+
+def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[int],
+             moved: list[tuple[Ent, Alt]]) -> Found:
+    """``found`` with the ``kept`` held names, without the ``drop``ped ones, the ``moved`` ones at their new bounds."""
+    for e in kept:
+        for m in e.mentions:
+            found.by_sentence.setdefault(m.sent, []).append(m)
+    ents = found.ents + kept
+    by_key = {e.key: e for e in ents if id(e) not in drop}
     for e, alt in moved:
-        new = apply_alternative(e, alt, doc, by_key)
+        new = apply_alternative(e, alt, doc, ix.keys, by_key)
         if new is not None:
-            added.append(new)
+            ents.append(new)
             for m in new.mentions:
                 found.by_sentence.setdefault(m.sent, []).append(m)
         if not e.mentions:
             drop.add(id(e))
-    ents = [e for e in found.ents + added if id(e) not in drop]
+    ents = [e for e in ents if id(e) not in drop]
     for e in ents:
         if e.parent_park is not None and id(e.parent_park[0]) in drop:
             e.parent_park = None

@@ -72,6 +72,7 @@ class Builder:
         self.keys_of: dict[Ent, list[str]] = {}  # the keys of by_key that name each entity
         self.covers: dict[int, Cover] = {}  # per sentence, while mentions are only added (the alias passes)
         self.by_char: dict[str, list[Sentence]] | None = None  # the sentences holding each character
+        self.held: list[Ent] = []  # generic names no rule keeps, for the learned filter to weigh
         # per sentence: media names in bylines, then the statistical model's organization spans
         self.extra: dict[int, list[tuple[int, int, str, str]]] = {}
         for how, spans in (("byline", byline_spans(doc)), ("model", model_spans(doc))):
@@ -222,9 +223,13 @@ class Builder:
             outer_m = first_at[inner.sent].get((outer.i, outer.j))
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
-        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known)
-                and (e.key not in SUFFIXES or e.known or e.how == "chain")
-                and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
+        named = {e for e in self.by_key.values() if e.mentions and (e.key not in SUFFIXES or e.known or e.how == "chain")
+                 and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
+        keep = {e for e in named if not e.generic or e.known}
+        # generic names (省教育厅, 基层党组织) are left to the learned filter (:mod:`~kg.extract.orgfilter`)
+        self.held = [e for e in dict.fromkeys(self.by_key.values()) if e in named and e not in keep and e.is_org]
+        for e in self.held:
+            e.mentions = sorted((m for m in e.mentions if m.ent is e), key=lambda m: (m.sent, m.i))
         by_sentence = {k: [m for m in ms if m.ent in keep] for k, ms in self.mentions.items()}
         ents = [e for e in dict.fromkeys(self.by_key.values()) if e in keep]
         for e in ents:
@@ -262,4 +267,5 @@ def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:
     b = Builder(doc, known or KnownEntities([]))
     for s in doc.sentences:
         b.sentence(s)
-    return filter_found(b.finish(), doc, b.extra)
+    found = b.finish()
+    return filter_found(found, doc, b.extra, b.held)

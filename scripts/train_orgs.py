@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         print(_row("filter off" if t is None else f"t={t:.2f}", s))
     if args.per_type:
         for k in sorted(k for k in cv[None] if k.startswith("org:")):
-            cells = "  ".join(f"{s[k].precision:4.2f}/{s[k].recall:4.2f}" if k in s else "   -     " for s in cv.values())
+            cells = "  ".join(f"{s[k].precision:4.2f}/{s[k].recall:4.2f}" if k in s else "    -    "
+                              for s in cv.values())
             print(f"  {k:<26}{cells}")
     if not args.no_write:
         all_examples = _examples(dev) + written

@@ -160,9 +160,9 @@ def _model_spans(e: Ent, ix: Index) -> list[Alt]:
             k = ix.keys[m.sent][a:b]
             if ix.covered_by_other(e, m.sent, a, b) or a < m.i and _COUNTED.search(k[: m.i - a]) or k in out:
                 continue
+            lies = "longer" if a <= m.i and b >= m.j else "shorter" if a >= m.i and b <= m.j else "shifted"
             f = {"alt=model": 1.0, "model_type=" + t: 1.0, "model_left=" + bucket(abs(a - m.i), (0, 1, 2, 4)): 1.0,
-                 "model_right=" + bucket(abs(b - m.j), (0, 1, 2, 4)): 1.0,
-                 "model_" + ("longer" if a <= m.i and b >= m.j else "shorter" if a >= m.i and b <= m.j else "shifted"): 1.0}
+                 "model_right=" + bucket(abs(b - m.j), (0, 1, 2, 4)): 1.0, "model_" + lies: 1.0}
             out[k] = Alt(k, a - m.i, b - m.j, f)
     return list(out.values())
 

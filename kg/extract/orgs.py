@@ -223,7 +223,8 @@ class Builder:
             outer_m = first_at[inner.sent].get((outer.i, outer.j))
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
-        named = {e for e in self.by_key.values() if e.mentions and (e.key not in SUFFIXES or e.known or e.how == "chain")
+        named = {e for e in self.by_key.values() if e.mentions
+                 and (e.key not in SUFFIXES or e.known or e.how == "chain")
                  and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
         keep = {e for e in named if not e.generic or e.known}
         # generic names (省教育厅, 基层党组织) are left to the learned filter (:mod:`~kg.extract.orgfilter`)

@@ -80,6 +80,8 @@ class Alt:
     di: int
     dj: int
     features: Mapping[str, float]
+    words: tuple[tuple[str, str], ...] | None = None  # its words with their parts of speech, when known
+    left: str | None = None  # the part of speech of the word before it, when known
 
 
 def char_class(ch: str) -> str:
@@ -124,7 +126,7 @@ def _trims(k0: str, ix: Index) -> list[Alt]:
         sf = suffix_of(cut)
         if sf and len(cut) > len(sf):
             f["cut_is_name=" + SUFFIXES[sf]] = 1.0
-        out.append(Alt(rest, pos, 0, f))
+        out.append(Alt(rest, pos, 0, f, ws[n + 1 :], tag[:2]))
     return out
 
 
@@ -216,9 +218,14 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
     entities of their own — one per name not in ``known`` — for the filter to weigh."""
     out: dict[str, Ent] = {}
     for s in doc.sentences:
-        ms = taken.get(s.index, ())
-        for a, b, t, how in extra.get(s.index, ()):
-            if how != "model" or any(m.i < b and a < m.j for m in ms):
+        spans = extra.get(s.index, ())
+        if not spans:
+            continue
+        cover = bytearray(len(s.key) + 1)
+        for m in taken.get(s.index, ()):
+            cover[m.i : max(m.j, m.i + 1)] = b"\x01" * (max(m.j, m.i + 1) - m.i)  # an empty mention covers its place
+        for a, b, t, how in spans:
+            if how != "model" or 1 in cover[a:b]:
                 continue
             k = s.key[a:b]
             if k in known:

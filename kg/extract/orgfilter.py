@@ -55,10 +55,10 @@ def _active() -> tuple[Model | None, list | None]:
     return load_model(MODEL_NAME), None
 
 
-def _word_features(f: dict[str, float], name: str) -> None:
+def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ...] | None) -> None:
     from kg.extract.segment import words
 
-    ws = words(name)
+    ws = words(name) if ws is None else ws
     if not ws:
         return
     f["pos0=" + ws[0][1][:2]] = 1.0
@@ -68,13 +68,16 @@ def _word_features(f: dict[str, float], name: str) -> None:
         f["pos1=" + ws[1][1][:2]] = 1.0
 
 
-def _context_pos(f: dict[str, float], key: str, i: int, j: int) -> None:
-    """The part of speech of the words on either side of a mention (a verb before it, a place word after it)."""
+def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
+    """The part of speech of the words on either side of a mention (a verb before it, a place word after it);
+    ``left`` when it is known (the last word a cut took off)."""
     from kg.extract.segment import words
 
-    before = words(key[max(0, i - _WINDOW) : i]) if i > 0 else ()
+    if left is None:
+        before = words(key[max(0, i - _WINDOW) : i]) if i > 0 else ()
+        left = before[-1][1][:2] if before else "edge"
     after = words(key[j : j + _WINDOW])
-    f["lpos=" + (before[-1][1][:2] if before else "edge")] = 1.0
+    f["lpos=" + left] = 1.0
     f["rpos=" + (after[0][1][:2] if after else "edge")] = 1.0
 
 
@@ -95,7 +98,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["aliased"] = 1.0
     if any(c.isascii() and c.isalnum() for c in k):
         f["ascii"] = 1.0
-    _word_features(f, k)
+    _word_features(f, k, alt.words if alt else None)
     for m in e.mentions[:4]:
         key = ix.keys.get(m.sent, "")
         i, j = m.i + di, m.j + dj
@@ -103,7 +106,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["left=" + char_class(key[i - 1 : i] if i > 0 else "")] = 1.0
         f["right=" + char_class(key[j : j + 1])] = 1.0
         if m is e.mentions[0]:
-            _context_pos(f, key, i, j)
+            _context_pos(f, key, i, j, alt.left if alt else None)
         if m.sent == 0:
             f["headline"] = 1.0
         if m.in_park:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES, suffix_of
+from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, SUFFIXES, suffix_of
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
@@ -211,8 +211,8 @@ def _distinctive(word: str, pos: str) -> bool:
 
 def _national_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     """National bodies named by common words (科技部, 工业和信息化部), as whole words of the sentence."""
-    return [Cand(a, b, "GovernmentBody", "lexicon") for a, b, _ in _NATIONAL_MATCHER.find_all(s.key)
-            if a in toks.starts and b in toks.ends]
+    return [Cand(a, b, NATIONAL_TYPES.get(k, "GovernmentBody"), "lexicon")
+            for a, b, k in _NATIONAL_MATCHER.find_all(s.key) if a in toks.starts and b in toks.ends]
 
 
 def _known_cands(s: Sentence, known: KnownEntities) -> list[Cand]:

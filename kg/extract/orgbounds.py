@@ -44,11 +44,16 @@ class Index:
                 for p in range(m.i, min(m.j, m.i + _MAX_SPAN)):
                     at.setdefault(p, []).append(m.ent)
         self.mentions = {e.key: len(e.mentions) for e in ents}
-        self.affixes: set[str] = set()  # proper prefixes and suffixes of the names
+        self.affixes: dict[str, int] = {}  # proper prefixes and suffixes of the names: of how many names
         for e in ents:
             k = e.key[:_MAX_SPAN]
-            self.affixes.update(k[:n] for n in range(1, len(k)))
-            self.affixes.update(k[n:] for n in range(1, len(k)))
+            for a in {k[:n] for n in range(1, len(k))} | {k[n:] for n in range(1, len(k))}:
+                self.affixes[a] = self.affixes.get(a, 0) + 1
+
+    def in_other(self, k: str, own: str) -> bool:
+        """True when ``k`` starts or ends a name other than ``own`` (the name ``k`` was cut from)."""
+        n = self.affixes.get(k, 0)
+        return n > (1 if k != own and (own.startswith(k) or own.endswith(k)) else 0)
 
     def overlapping(self, sent: int, i: int, j: int) -> list[tuple[int, int, str, str]]:
         """The model's and bylines' spans ``(a, b, type, how)`` overlapping ``[i, j)`` of sentence ``sent``."""

@@ -113,7 +113,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
             f["in_park"] = 1.0
         for a, b, _t, how in ix.overlapping(m.sent, i, j):
             f[f"{how}_{_agreement(a, b, i, j)}"] = 1.0
-    if k in ix.affixes:
+    if ix.in_other(k, e.key):
         f["inside_other"] = 1.0
     if ix.holds_name(k):
         f["holds_other"] = 1.0

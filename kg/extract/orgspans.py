@@ -267,12 +267,11 @@ def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:
 def _list_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     """Items of “X、Y等N家企业”, and objects of 签约/联系/对接 that look like names."""
     key = s.key
-    out = [
-        Cand(i, j, _LIST_HEADS[m.group(2)], "list")
+    out = [  # 等高科技企业: 医疗器械 is a trade — an item made of common words is generic (the filter weighs it)
+        Cand(i, j, _LIST_HEADS[m.group(2)], "list",
+             generic=bool(m.group(1)) and not any(_distinctive(w.text, w.pos) for w in toks.span_words(i, j)))
         for m in _LIST_END.finditer(key)
         for i, j in _items_before(key, toks, m.start())
-        # 等高科技企业: 医疗器械 is a trade
-        if not m.group(1) or any(_distinctive(w.text, w.pos) for w in toks.span_words(i, j))
     ]
     for verb in _OBJECT_VERBS:
         for m in re.finditer(verb, key):

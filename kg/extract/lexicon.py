@@ -101,6 +101,11 @@ SUFFIXES: dict[str, str] = {
     "联盟": "Alliance",
     "联合体": "Alliance",
     "孵化器": "Incubator",
+    "孵化园": "Incubator",
+    "创业服务中心": "Incubator",  # the usual name of a 科技企业孵化器
+    "创客空间": "MakerSpace",
+    "科创空间": "MakerSpace",
+    "创业空间": "MakerSpace",
     "孵化基地": "Incubator",
     "孵化中心": "Incubator",
     "加速器": "Accelerator",

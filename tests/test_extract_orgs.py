@@ -138,3 +138,15 @@ def test_the_filter_can_be_turned_off(monkeypatch, off):
         expected = [(e.name, e.type) for e in extract_text(text).orgs]
     monkeypatch.setenv("KG_ORG_FILTER", off)
     assert [(e.name, e.type) for e in extract_text(text).orgs] == expected
+
+
+def test_a_split_leaves_each_mention_once_in_its_sentence():
+    doc, e, _ = _one("华东区发展委员会经济发展局发文。华东区发展委员会开会。", "华东区发展委员会")
+    span = (0, len("华东区发展委员会经济发展局"), "GovernmentBody", "model")
+    prefer_model = Model({BIAS: 1.0, "alt=model": 3.0}, threshold=0.5)
+    with using(prefer_model):
+        out = filter_found(_found(doc, e), doc, {0: [span]})
+    assert sorted(x.name for x in out.ents) == ["华东区发展委员会", "华东区发展委员会经济发展局"]
+    listed = [id(m) for ms in out.by_sentence.values() for m in ms]
+    assert len(listed) == len(set(listed)) == 2
+    assert all(m.ent.mentions.count(m) == 1 for ms in out.by_sentence.values() for m in ms)

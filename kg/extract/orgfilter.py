@@ -142,17 +142,24 @@ def _protected(found: Found) -> set[int]:
     return keep
 
 
-def _best(e: Ent, model: Model | None, record: list | None, ix: Index) -> tuple[float, Alt | None]:
-    """The most probable boundary of ``e`` (None: as found) and its probability; every one scored is recorded."""
-    best: tuple[float, Alt | None] = (-1.0, None)
+def _scored(e: Ent, model: Model | None, record: list | None, ix: Index) -> list[tuple[float, Alt | None]]:
+    """Every boundary of ``e`` (None: as found, first) with its probability; every one scored is recorded."""
+    out: list[tuple[float, Alt | None]] = []
     for alt in (None, *alternatives(e, ix)):
         f = ent_features(e, ix, alt)
         if record is not None:
             record.append((e, f, alt.key if alt else None))
-        p = model.probability(f) if model is not None else (1.0 if alt is None else 0.0)
-        if p > best[0]:
-            best = (p, alt)
-    return best
+        out.append((model.probability(f) if model is not None else 0.0, alt))
+    return out
+
+
+def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
+    """Whether the name is kept and the boundary it moves to: the most probable one (as found on a tie)."""
+    best_p, best = scored[0]
+    for p, alt in scored[1:]:
+        if p > best_p:
+            best_p, best = p, alt
+    return best_p >= need, best if best_p >= need else None
 
 
 def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = ()) -> Found:
@@ -175,11 +182,15 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
-            p, alt = _best(e, model, record, ix)
-            if model is None or p < (max(model.threshold, ADMIT) if id(e) in held_ids
-                                      else DROP_BODIES if e.type in _BODIES else model.threshold):
+            scored = _scored(e, model, record, ix)
+            if model is None:
+                continue
+            need = (max(model.threshold, ADMIT) if id(e) in held_ids
+                    else DROP_BODIES if e.type in _BODIES else model.threshold)
+            keep, alt = _decide(scored, need)
+            if not keep:
                 drop.add(id(e))
-            elif alt is not None:
+            if alt is not None:
                 moved.append((e, alt))
     if model is None:
         return found
@@ -193,24 +204,23 @@ def _covered(e: Ent, found: Found) -> bool:
 
 def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[int],
              moved: list[tuple[Ent, Alt]]) -> Found:
-    """``found`` with the ``kept`` held names, without the ``drop``ped ones, the ``moved`` ones at their new bounds."""
-    for e in kept:
-        for m in e.mentions:
-            found.by_sentence.setdefault(m.sent, []).append(m)
+    """``found`` with the ``kept`` held names, without the ``drop``ped ones, the ``moved`` ones at their new bounds;
+    the mentions of each sentence are those of the entities left."""
     ents = found.ents + kept
     by_key = {e.key: e for e in ents if id(e) not in drop}
     for e, alt in moved:
         new = apply_alternative(e, alt, doc, ix.keys, by_key)
         if new is not None:
             ents.append(new)
-            for m in new.mentions:
-                found.by_sentence.setdefault(m.sent, []).append(m)
         if not e.mentions:
             drop.add(id(e))
     ents = [e for e in ents if id(e) not in drop]
+    by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}
     for e in ents:
         if e.parent_park is not None and id(e.parent_park[0]) in drop:
             e.parent_park = None
-    by_sentence = {s: sorted((m for m in ms if id(m.ent) not in drop), key=lambda m: (m.i, -m.j))
-                   for s, ms in found.by_sentence.items()}
+        for m in e.mentions:
+            by_sentence.setdefault(m.sent, []).append(m)
+    for ms in by_sentence.values():
+        ms.sort(key=lambda m: (m.i, -m.j))
     return Found(ents, by_sentence, found.home, found.chains)

@@ -12,6 +12,7 @@ from kg.extract.entities import Ent, Found, Mention
 from kg.extract.learn import BIAS, MODELS, Model
 from kg.extract.orgbounds import Index, alternatives, apply_alternative
 from kg.extract.orgfilter import MODEL_NAME, ent_features, filter_found, using
+from kg.extract.tokens import Tokens
 
 
 def _one(text: str, name: str, typ: str = "GovernmentBody") -> tuple[Document, Ent, Index]:
@@ -26,7 +27,8 @@ def _one(text: str, name: str, typ: str = "GovernmentBody") -> tuple[Document, E
             e.mentions.append(m)
             by_sentence.setdefault(s.index, []).append(m)
             at = s.key.find(name, at + 1)
-    return doc, e, Index({s.index: s.key for s in doc.sentences}, {}, [e], by_sentence)
+    ends = {s.index: bytes(1 if p in Tokens(s.key).ends else 0 for p in range(len(s.key) + 1)) for s in doc.sentences}
+    return doc, e, Index({s.index: s.key for s in doc.sentences}, {}, [e], by_sentence, ends)
 
 
 def test_a_name_is_offered_cut_word_by_word_on_the_left():
@@ -75,7 +77,7 @@ def test_moving_some_mentions_makes_a_new_entity():
     doc, e, ix = _one("华东区发展委员会经济发展局发文。华东区发展委员会开会。", "华东区发展委员会")
     assert not [a for a in alternatives(e, ix) if a.dj > 0]  # the words after it differ from mention to mention
     span = (0, len("华东区发展委员会经济发展局"), "GovernmentBody", "model")
-    ix = Index(ix.keys, {0: [span]}, [e], {m.sent: [m] for m in e.mentions})
+    ix = Index(ix.keys, {0: [span]}, [e], {m.sent: [m] for m in e.mentions}, ix.word_ends)
     ext = next(a for a in alternatives(e, ix) if a.dj > 0)
     by_key = {e.key: e}
     new = apply_alternative(e, ext, doc, ix.keys, by_key)

@@ -30,11 +30,15 @@ _COUNTED = re.compile(r"[\d一二三四五六七八九十两首第][个家所批
 
 class Index:
     """What scoring every name of an article looks up, built once so that each look-up is short: the sentence keys,
-    the model's spans by start, which entity covers each position, and the names and their prefixes and suffixes."""
+    the model's spans by start, which entity covers each position, the names and their prefixes and suffixes,
+    where the sentences' words end and the words of each mention."""
 
     def __init__(self, keys: Mapping[int, str], extra: Mapping[int, list], ents: list[Ent],
-                 by_sentence: Mapping[int, list[Mention]]):
+                 by_sentence: Mapping[int, list[Mention]], word_ends: Mapping[int, bytes] | None = None,
+                 span_words: Mapping[tuple[int, int, int], tuple] | None = None):
         self.keys = keys
+        self.span_words = span_words or {}
+        self.word_ends = word_ends or {}  # per sentence, 1 where one of its words ends
         self.spans = {s: sorted(v) for s, v in extra.items()}
         self.starts = {s: [x[0] for x in v] for s, v in self.spans.items()}
         self.cover: dict[int, dict[int, list[Ent]]] = {}
@@ -54,6 +58,12 @@ class Index:
         """True when ``k`` starts or ends a name other than ``own`` (the name ``k`` was cut from)."""
         n = self.affixes.get(k, 0)
         return n > (1 if k != own and (own.startswith(k) or own.endswith(k)) else 0)
+
+    def words_of(self, e: Ent) -> tuple[tuple[str, str], ...] | None:
+        """The words of ``e``'s first mention as its sentence was cut (None when not known)."""
+        m = e.mentions[0]
+        ws = self.span_words.get((m.sent, m.i, m.j))
+        return ws if ws and "".join(w for w, _ in ws) == e.key else None
 
     def overlapping(self, sent: int, i: int, j: int) -> list[tuple[int, int, str, str]]:
         """The model's and bylines' spans ``(a, b, type, how)`` overlapping ``[i, j)`` of sentence ``sent``."""
@@ -113,10 +123,11 @@ def _same_mentions(e: Ent, keys: Mapping[int, str]):
     return k0, [m for m in e.mentions if keys[m.sent][m.i : m.j] == k0]
 
 
-def _trims(k0: str, ix: Index) -> list[Alt]:
+def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
     from kg.extract.segment import words
 
-    ws = words(k0)
+    ws = ix.words_of(e) if k0 == e.key else None
+    ws = ws or words(k0)
     out: list[Alt] = []
     pos = 0
     for n, (w, tag) in enumerate(ws[:-1]):
@@ -136,22 +147,27 @@ def _trims(k0: str, ix: Index) -> list[Alt]:
 
 
 def _extensions(e: Ent, k0: str, same, ix: Index) -> list[Alt]:
-    from kg.extract.segment import words
-
+    """``e``'s name with the one to three words after it (where the sentence's words end) when they end in a
+    suffix, at every mention written the same way."""
     m0, keys = same[0], ix.keys
-    after = keys[m0.sent][m0.j : m0.j + 12]
+    key, ends = keys[m0.sent], ix.word_ends.get(m0.sent, b"")
     out: list[Alt] = []
-    ext = ""
-    for n, (w, tag) in enumerate(words(after)[:_MAX_EXTENSION_WORDS]):
-        if not all("\u4e00" <= c <= "\u9fff" or c.isalnum() for c in w):
+    n = 0
+    for p in range(m0.j + 1, min(len(key), m0.j + 12) + 1):
+        if p >= len(ends) or not ends[p]:
+            continue
+        ext = key[m0.j : p]
+        if not all("\u4e00" <= c <= "\u9fff" or c.isalnum() for c in ext):
             break
-        ext += w
+        n += 1
+        if n > _MAX_EXTENSION_WORDS:
+            break
         sf = suffix_of(ext)
         if sf is None or not all(keys[m.sent].startswith(ext, m.j) for m in same) \
-                or ix.covered_by_other(e, m0.sent, m0.j, m0.j + len(ext)):
+                or ix.covered_by_other(e, m0.sent, m0.j, p):
             continue
-        f = {"alt=ext": 1.0, "ext_words=" + str(n + 1): 1.0, "ext_type=" + SUFFIXES[sf]: 1.0,
-             f"ext_from={e.type}": 1.0, "ext_pos=" + tag[:2]: 1.0, "ext_whole_suffix": float(sf == ext)}
+        f = {"alt=ext": 1.0, "ext_words=" + str(n): 1.0, "ext_type=" + SUFFIXES[sf]: 1.0,
+             f"ext_from={e.type}": 1.0, "ext_whole_suffix": float(sf == ext)}
         out.append(Alt(k0 + ext, 0, len(ext), f))
     return out
 
@@ -180,7 +196,7 @@ def alternatives(e: Ent, ix: Index) -> list[Alt]:
     k0, same = _same_mentions(e, ix.keys)
     if not k0:
         return []
-    return _trims(k0, ix) + _extensions(e, k0, same, ix) + _model_spans(e, ix)
+    return _trims(e, k0, ix) + _extensions(e, k0, same, ix) + _model_spans(e, ix)
 
 
 def apply_alternative(e: Ent, alt: Alt, doc: Document, keys: Mapping[int, str], by_key: dict[str, Ent]) -> Ent | None:

@@ -98,7 +98,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["aliased"] = 1.0
     if any(c.isascii() and c.isalnum() for c in k):
         f["ascii"] = 1.0
-    _word_features(f, k, alt.words if alt else None)
+    _word_features(f, k, alt.words if alt else ix.words_of(e))
     for m in e.mentions[:4]:
         key = ix.keys.get(m.sent, "")
         i, j = m.i + di, m.j + dj
@@ -162,9 +162,11 @@ def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, 
     return best_p >= need, best if best_p >= need else None
 
 
-def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = ()) -> Found:
+def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = (),
+                 word_ends: Mapping[int, bytes] | None = None, span_words: Mapping | None = None) -> Found:
     """``found`` without the names the learned filter drops, with the boundaries it prefers and with the ``held``
-    generic names it keeps (unchanged when no model is in use)."""
+    generic names it keeps (unchanged when no model is in use); ``word_ends`` marks, per sentence, where its words
+    end (the words a name may grow by), ``span_words`` the words of the mentions as the sentence was cut."""
     model, record = _active()
     if model is None and record is None:
         return found
@@ -175,7 +177,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             taken.setdefault(m.sent, []).append(m)
     held += orphans(doc, extra, taken, {e.key for e in found.ents + held})
     ix = Index({s.index: s.key for s in doc.sentences}, extra, [e for e in found.ents if e.is_org] + held,
-               found.by_sentence)
+               found.by_sentence, word_ends, span_words)
     protected = _protected(found)
     drop: set[int] = set()
     moved: list[tuple[Ent, Alt]] = []

@@ -73,6 +73,7 @@ class Builder:
         self.covers: dict[int, Cover] = {}  # per sentence, while mentions are only added (the alias passes)
         self.by_char: dict[str, list[Sentence]] | None = None  # the sentences holding each character
         self.held: list[Ent] = []  # generic names no rule keeps, for the learned filter to weigh
+        self.span_words: dict[tuple[int, int, int], tuple] = {}  # (sentence, i, j) of a mention -> its words
         # per sentence: media names in bylines, then the statistical model's organization spans
         self.extra: dict[int, list[tuple[int, int, str, str]]] = {}
         for how, spans in (("byline", byline_spans(doc)), ("model", model_spans(doc))):
@@ -133,6 +134,8 @@ class Builder:
                 continue
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
             ms.append(m)
+            self.span_words[(s.index, c.i, c.j)] = tuple(
+                (s.key[max(w.start, c.i) : min(w.end, c.j)], w.pos) for w in toks.span_words(c.i, c.j))
             if nested:
                 self.nested_in.append((m, outer))
         ms.sort(key=lambda m: (m.i, -m.j))
@@ -269,4 +272,4 @@ def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:
     for s in doc.sentences:
         b.sentence(s)
     found = b.finish()
-    return filter_found(found, doc, b.extra, b.held)
+    return filter_found(found, doc, b.extra, b.held, b.word_ends, b.span_words)

@@ -10,6 +10,7 @@ __all__ = [
     "SUFFIXES",
     "suffix_of",
     "NATIONAL_BODIES",
+    "NATIONAL_TYPES",
     "PLACE_NAMES",
     "ORG_TYPES",
     "KIND_OF_TYPE",
@@ -78,6 +79,8 @@ SUFFIXES: dict[str, str] = {
     "海关": "GovernmentBody",
     "总商会": "ChamberOfCommerce",
     "商会": "ChamberOfCommerce",
+    "工商联": "ChamberOfCommerce",  # 省工商联: the federation of industry and commerce
+    "科协": "Association",  # 省科协: the association for science and technology
     "协会": "Association",
     "学会": "Association",
     "联合会": "Association",
@@ -98,6 +101,11 @@ SUFFIXES: dict[str, str] = {
     "联盟": "Alliance",
     "联合体": "Alliance",
     "孵化器": "Incubator",
+    "孵化园": "Incubator",
+    "创业服务中心": "Incubator",  # the usual name of a 科技企业孵化器
+    "创客空间": "MakerSpace",
+    "科创空间": "MakerSpace",
+    "创业空间": "MakerSpace",
     "孵化基地": "Incubator",
     "孵化中心": "Incubator",
     "加速器": "Accelerator",
@@ -156,6 +164,12 @@ NATIONAL_BODIES: frozenset[str] = frozenset(
     国家科学及技术委员会 国科会 劳动部 农业部 卫生福利部 数位发展部 金融监督管理委员会 金管会
     """.split()
 )
+
+# The national bodies of NATIONAL_BODIES that are not government bodies (all others are).
+NATIONAL_TYPES: dict[str, str] = {
+    "中国科协": "Association", "中国科学技术协会": "Association",
+    "全国工商联": "ChamberOfCommerce", "中华全国工商业联合会": "ChamberOfCommerce",
+}
 
 # Places jieba's dictionary does not tag as places (大连/d, 前海/f, 烟台/n, 包头/v …) or does not
 # know (雄安, 张江): provinces, cities and the districts and new areas parks sit in. Segmentation
@@ -270,7 +284,7 @@ TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 
                        "近年来 近年 今后 未来 年初 年底 年内 年末 届时 同时 此外 另外".split())
 
 
-_SUFFIXES_LONGEST_FIRST = sorted(SUFFIXES, key=len, reverse=True)
+_LONGEST_SUFFIX = max(map(len, SUFFIXES))
 
 
 def suffix_of(name: str) -> str | None:
@@ -279,4 +293,7 @@ def suffix_of(name: str) -> str | None:
     >>> suffix_of("长株潭园区发展联盟"), suffix_of("宁德时代")
     ('联盟', None)
     """
-    return next((sf for sf in _SUFFIXES_LONGEST_FIRST if name.endswith(sf)), None)
+    for n in range(min(len(name), _LONGEST_SUFFIX), 0, -1):  # a look-up per length, not a scan of every suffix
+        if name[-n:] in SUFFIXES:
+            return name[-n:]
+    return None

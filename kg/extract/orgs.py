@@ -40,6 +40,7 @@ from kg.extract.known import KnownEntities
 from kg.extract.lexicon import SUFFIXES
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
+from kg.extract.orgfilter import filter_found
 from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
@@ -71,6 +72,8 @@ class Builder:
         self.keys_of: dict[Ent, list[str]] = {}  # the keys of by_key that name each entity
         self.covers: dict[int, Cover] = {}  # per sentence, while mentions are only added (the alias passes)
         self.by_char: dict[str, list[Sentence]] | None = None  # the sentences holding each character
+        self.held: list[Ent] = []  # generic names no rule keeps, for the learned filter to weigh
+        self.span_words: dict[tuple[int, int, int], tuple] = {}  # (sentence, i, j) of a mention -> its words
         # per sentence: media names in bylines, then the statistical model's organization spans
         self.extra: dict[int, list[tuple[int, int, str, str]]] = {}
         for how, spans in (("byline", byline_spans(doc)), ("model", model_spans(doc))):
@@ -131,6 +134,8 @@ class Builder:
                 continue
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
             ms.append(m)
+            self.span_words[(s.index, c.i, c.j)] = tuple(
+                (s.key[max(w.start, c.i) : min(w.end, c.j)], w.pos) for w in toks.span_words(c.i, c.j))
             if nested:
                 self.nested_in.append((m, outer))
         ms.sort(key=lambda m: (m.i, -m.j))
@@ -221,9 +226,14 @@ class Builder:
             outer_m = first_at[inner.sent].get((outer.i, outer.j))
             if outer_m and outer_m.ent is not inner.ent and outer_m.ent.parent_park is None:
                 outer_m.ent.parent_park = (inner.ent, outer_m)
-        keep = {e for e in self.by_key.values() if e.mentions and (not e.generic or e.known)
-                and (e.key not in SUFFIXES or e.known or e.how == "chain")
-                and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
+        named = {e for e in self.by_key.values() if e.mentions
+                 and (e.key not in SUFFIXES or e.known or e.how == "chain")
+                 and not e.key.startswith(_DEICTIC)}  # a bare 孵化器 names nothing, nor do 以上园区 / 上述企业
+        keep = {e for e in named if not e.generic or e.known}
+        # generic names (省教育厅, 基层党组织) are left to the learned filter (:mod:`~kg.extract.orgfilter`)
+        self.held = [e for e in dict.fromkeys(self.by_key.values()) if e in named and e not in keep and e.is_org]
+        for e in self.held:
+            e.mentions = sorted((m for m in e.mentions if m.ent is e), key=lambda m: (m.sent, m.i))
         by_sentence = {k: [m for m in ms if m.ent in keep] for k, ms in self.mentions.items()}
         ents = [e for e in dict.fromkeys(self.by_key.values()) if e in keep]
         for e in ents:
@@ -261,4 +271,5 @@ def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:
     b = Builder(doc, known or KnownEntities([]))
     for s in doc.sentences:
         b.sentence(s)
-    return b.finish()
+    found = b.finish()
+    return filter_found(found, doc, b.extra, b.held, b.word_ends, b.span_words)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, ORG_TYPES, SUFFIXES, suffix_of
+from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, SUFFIXES, suffix_of
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
@@ -211,8 +211,8 @@ def _distinctive(word: str, pos: str) -> bool:
 
 def _national_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     """National bodies named by common words (科技部, 工业和信息化部), as whole words of the sentence."""
-    return [Cand(a, b, "GovernmentBody", "lexicon") for a, b, _ in _NATIONAL_MATCHER.find_all(s.key)
-            if a in toks.starts and b in toks.ends]
+    return [Cand(a, b, NATIONAL_TYPES.get(k, "GovernmentBody"), "lexicon")
+            for a, b, k in _NATIONAL_MATCHER.find_all(s.key) if a in toks.starts and b in toks.ends]
 
 
 def _known_cands(s: Sentence, known: KnownEntities) -> list[Cand]:
@@ -267,12 +267,11 @@ def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:
 def _list_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     """Items of “X、Y等N家企业”, and objects of 签约/联系/对接 that look like names."""
     key = s.key
-    out = [
-        Cand(i, j, _LIST_HEADS[m.group(2)], "list")
+    out = [  # 等高科技企业: 医疗器械 is a trade — an item made of common words is generic (the filter weighs it)
+        Cand(i, j, _LIST_HEADS[m.group(2)], "list",
+             generic=bool(m.group(1)) and not any(_distinctive(w.text, w.pos) for w in toks.span_words(i, j)))
         for m in _LIST_END.finditer(key)
         for i, j in _items_before(key, toks, m.start())
-        # 等高科技企业: 医疗器械 is a trade
-        if not m.group(1) or any(_distinctive(w.text, w.pos) for w in toks.span_words(i, j))
     ]
     for verb in _OBJECT_VERBS:
         for m in re.finditer(verb, key):

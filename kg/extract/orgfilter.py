@@ -1,0 +1,228 @@
+"""A learned keep/drop decision over every organization the rules and the model found in an article.
+
+The rules (:mod:`~kg.extract.orgspans`) and the statistical model (:mod:`~kg.extract.model_cands`)
+propose names with high recall; whether a proposed name is one the article's reader would list
+is scored by a logistic regression (:mod:`~kg.extract.learn`, weights in ``models/orgs.json``
+written by ``scripts/train_orgs.py`` from ``real/dev``) over general features of the entity:
+which passes found it, its type and suffix word, its length, the part of speech of its first
+and last words, the characters around its mentions (a 、 list, a preposition, a verb), whether
+the model agrees on its boundaries, how often it is named, and whether another name contains it.
+Names of the graph, the home park and the stages of a chain are always kept.
+
+``KG_ORG_FILTER=off`` (or :func:`using` with ``None``) keeps everything (to compare, or to train).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from kg.extract.document import Document
+from kg.extract.entities import Ent, Found
+from kg.extract.learn import Features, Model, load_model
+from kg.extract.lexicon import SUFFIXES, suffix_of
+from kg.extract.orgbounds import Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
+
+__all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
+
+MODEL_NAME = "orgs"
+_WINDOW = 4  # key characters on each side of a mention cut into words for their part of speech
+DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
+_BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
+ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
+# the model :func:`using` put in place and where it records what it scored, innermost last
+_OVERRIDE: list[tuple[Model | None, list | None]] = []
+
+
+@contextmanager
+def using(model: Model | None, record: list | None = None) -> Iterator[None]:
+    """Filter with ``model`` (None: keep every name as found) inside the block, appending ``(entity, features,
+    alternative key or None)`` of every name and boundary it scores to ``record`` — for training and
+    cross-validation."""
+    _OVERRIDE.append((model, record))
+    try:
+        yield
+    finally:
+        _OVERRIDE.pop()
+
+
+def _active() -> tuple[Model | None, list | None]:
+    if _OVERRIDE:
+        return _OVERRIDE[-1]
+    if os.environ.get("KG_ORG_FILTER", "on").lower() in ("off", "0", "no", "false"):
+        return None, None
+    return load_model(MODEL_NAME), None
+
+
+def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ...] | None) -> None:
+    from kg.extract.segment import words
+
+    ws = words(name) if ws is None else ws
+    if not ws:
+        return
+    f["pos0=" + ws[0][1][:2]] = 1.0
+    f["posN=" + ws[-1][1][:2]] = 1.0
+    f["words=" + bucket(len(ws), (1, 2, 3, 5))] = 1.0
+    if len(ws) > 1:
+        f["pos1=" + ws[1][1][:2]] = 1.0
+
+
+def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
+    """The part of speech of the words on either side of a mention (a verb before it, a place word after it);
+    ``left`` when it is known (the last word a cut took off)."""
+    from kg.extract.segment import words
+
+    if left is None:
+        before = words(key[max(0, i - _WINDOW) : i]) if i > 0 else ()
+        left = before[-1][1][:2] if before else "edge"
+    after = words(key[j : j + _WINDOW])
+    f["lpos=" + left] = 1.0
+    f["rpos=" + (after[0][1][:2] if after else "edge")] = 1.0
+
+
+def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
+    """The features of entity ``e`` (or of its boundary alternative ``alt``), looked up in the article's ``ix``."""
+    k = alt.key if alt else e.key
+    di, dj = (alt.di, alt.dj) if alt else (0, 0)
+    sf = suffix_of(k)
+    typ = SUFFIXES[sf] if alt and sf else e.type
+    f: dict[str, float] = {"how=" + e.how: 1.0, "type=" + typ: 1.0, f"type={typ}|how={e.how}": 1.0,
+                           "suffix=" + (sf or "-"): 1.0, "len=" + bucket(len(k), (2, 3, 4, 6, 9, 14, 20)): 1.0}
+    if sf:
+        f["core=" + bucket(len(k) - len(sf), (0, 1, 2, 3, 5, 8))] = 1.0
+    f["mentions=" + bucket(len(e.mentions), (1, 2, 4))] = 1.0
+    if e.generic:
+        f["generic"] = 1.0
+    if e.aliases:
+        f["aliased"] = 1.0
+    if any(c.isascii() and c.isalnum() for c in k):
+        f["ascii"] = 1.0
+    _word_features(f, k, alt.words if alt else ix.words_of(e))
+    for m in e.mentions[:4]:
+        key = ix.keys.get(m.sent, "")
+        i, j = m.i + di, m.j + dj
+        f["mhow=" + m.how] = 1.0
+        f["left=" + char_class(key[i - 1 : i] if i > 0 else "")] = 1.0
+        f["right=" + char_class(key[j : j + 1])] = 1.0
+        if m is e.mentions[0]:
+            _context_pos(f, key, i, j, alt.left if alt else None)
+        if m.sent == 0:
+            f["headline"] = 1.0
+        if m.in_park:
+            f["in_park"] = 1.0
+        for a, b, _t, how in ix.overlapping(m.sent, i, j):
+            f[f"{how}_{_agreement(a, b, i, j)}"] = 1.0
+    if ix.in_other(k, e.key):
+        f["inside_other"] = 1.0
+    if ix.holds_name(k):
+        f["holds_other"] = 1.0
+    if alt:
+        f.update(alt.features)
+    return f
+
+
+def _agreement(a: int, b: int, i: int, j: int) -> str:
+    """How a span ``[a, b)`` of the model lies over a mention ``[i, j)``."""
+    if (a, b) == (i, j):
+        return "exact"
+    if i <= a and b <= j:
+        return "inside_start" if a == i else "inside_end" if b == j else "inside"
+    if a <= i and j <= b:
+        return "covers"
+    return "crosses"
+
+
+def _protected(found: Found) -> set[int]:
+    keep = {id(e) for e in found.ents if e.known}
+    if found.home is not None:
+        keep.add(id(found.home))
+    for c in found.chains:
+        keep.update(id(st) for st in c.stages)
+    return keep
+
+
+def _scored(e: Ent, model: Model | None, record: list | None, ix: Index) -> list[tuple[float, Alt | None]]:
+    """Every boundary of ``e`` (None: as found, first) with its probability; every one scored is recorded."""
+    out: list[tuple[float, Alt | None]] = []
+    for alt in (None, *alternatives(e, ix)):
+        f = ent_features(e, ix, alt)
+        if record is not None:
+            record.append((e, f, alt.key if alt else None))
+        out.append((model.probability(f) if model is not None else 0.0, alt))
+    return out
+
+
+def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
+    """Whether the name is kept and the boundary it moves to: the most probable one (as found on a tie)."""
+    best_p, best = scored[0]
+    for p, alt in scored[1:]:
+        if p > best_p:
+            best_p, best = p, alt
+    return best_p >= need, best if best_p >= need else None
+
+
+def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = (),
+                 word_ends: Mapping[int, bytes] | None = None, span_words: Mapping | None = None) -> Found:
+    """``found`` without the names the learned filter drops, with the boundaries it prefers and with the ``held``
+    generic names it keeps (unchanged when no model is in use); ``word_ends`` marks, per sentence, where its words
+    end (the words a name may grow by), ``span_words`` the words of the mentions as the sentence was cut."""
+    model, record = _active()
+    if model is None and record is None:
+        return found
+    held = [e for e in held if e.mentions and not _covered(e, found)]
+    taken = {k: list(ms) for k, ms in found.by_sentence.items()}
+    for e in held:
+        for m in e.mentions:
+            taken.setdefault(m.sent, []).append(m)
+    held += orphans(doc, extra, taken, {e.key for e in found.ents + held})
+    ix = Index({s.index: s.key for s in doc.sentences}, extra, [e for e in found.ents if e.is_org] + held,
+               found.by_sentence, word_ends, span_words)
+    protected = _protected(found)
+    drop: set[int] = set()
+    moved: list[tuple[Ent, Alt]] = []
+    held_ids = {id(e) for e in held}
+    for e in found.ents + held:
+        if e.is_org and id(e) not in protected and e.mentions:
+            scored = _scored(e, model, record, ix)
+            if model is None:
+                continue
+            need = (max(model.threshold, ADMIT) if id(e) in held_ids
+                    else DROP_BODIES if e.type in _BODIES else model.threshold)
+            keep, alt = _decide(scored, need)
+            if not keep:
+                drop.add(id(e))
+            if alt is not None:
+                moved.append((e, alt))
+    if model is None:
+        return found
+    return _rebuild(found, doc, ix, [e for e in held if id(e) not in drop], drop, moved)
+
+
+def _covered(e: Ent, found: Found) -> bool:
+    """True when a mention of ``e`` overlaps a mention the rules kept."""
+    return any(x.i < m.j and m.i < x.j for m in e.mentions for x in found.by_sentence.get(m.sent, ()))
+
+
+def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[int],
+             moved: list[tuple[Ent, Alt]]) -> Found:
+    """``found`` with the ``kept`` held names, without the ``drop``ped ones, the ``moved`` ones at their new bounds;
+    the mentions of each sentence are those of the entities left."""
+    ents = found.ents + kept
+    by_key = {e.key: e for e in ents if id(e) not in drop}
+    for e, alt in moved:
+        new = apply_alternative(e, alt, doc, ix.keys, by_key)
+        if new is not None:
+            ents.append(new)
+        if not e.mentions:
+            drop.add(id(e))
+    ents = [e for e in ents if id(e) not in drop]
+    by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}
+    for e in ents:
+        if e.parent_park is not None and id(e.parent_park[0]) in drop:
+            e.parent_park = None
+        for m in e.mentions:
+            by_sentence.setdefault(m.sent, []).append(m)
+    for ms in by_sentence.values():
+        ms.sort(key=lambda m: (m.i, -m.j))
+    return Found(ents, by_sentence, found.home, found.chains)

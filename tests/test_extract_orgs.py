@@ -1,0 +1,154 @@
+"""The learned organization filter: other boundaries of a name, what is kept, dropped, moved, and the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.extract import extract_text
+from kg.extract.document import Document
+from kg.extract.entities import Ent, Found, Mention
+from kg.extract.learn import BIAS, MODELS, Model
+from kg.extract.orgbounds import Index, alternatives, apply_alternative
+from kg.extract.orgfilter import MODEL_NAME, ent_features, filter_found, using
+from kg.extract.tokens import Tokens
+
+
+def _one(text: str, name: str, typ: str = "GovernmentBody") -> tuple[Document, Ent, Index]:
+    """A document and one entity named ``name`` at each place its key is written."""
+    doc = Document.from_raw(text)
+    e = Ent(name, typ, "suffix")
+    by_sentence: dict[int, list[Mention]] = {}
+    for s in doc.sentences:
+        at = s.key.find(name)
+        while at >= 0:
+            m = Mention(s.index, at, at + len(name), e, "suffix")
+            e.mentions.append(m)
+            by_sentence.setdefault(s.index, []).append(m)
+            at = s.key.find(name, at + 1)
+    ends = {s.index: bytes(1 if p in Tokens(s.key).ends else 0 for p in range(len(s.key) + 1)) for s in doc.sentences}
+    return doc, e, Index({s.index: s.key for s in doc.sentences}, {}, [e], by_sentence, ends)
+
+
+def test_a_name_is_offered_cut_word_by_word_on_the_left():
+    _, e, ix = _one("会上，助力东湖光电技术有限公司发展的举措公布。", "助力东湖光电技术有限公司", "Company")
+    alts = {a.key: a for a in alternatives(e, ix)}
+    assert "东湖光电技术有限公司" in alts
+    assert alts["东湖光电技术有限公司"].features["alt=trim"] == 1.0
+    assert alts["东湖光电技术有限公司"].di == len("助力")
+    assert "有限公司" not in alts  # a bare suffix is never offered
+
+
+def test_a_name_is_offered_with_the_unit_that_follows_it():
+    _, e, ix = _one("昨天，华东区发展委员会经济发展局召开会议。", "华东区发展委员会")
+    ext = [a for a in alternatives(e, ix) if a.dj > 0]
+    assert [a.key for a in ext] == ["华东区发展委员会经济发展局"]
+    assert ext[0].features["ext_type=GovernmentBody"] == 1.0
+
+
+def test_a_model_span_over_a_mention_is_an_alternative_unless_it_adds_a_count():
+    doc, e, _ = _one("园区成立西宁市首个园区科学技术协会。", "园区科学技术协会", "Association")
+    key = doc.sentences[0].key
+    counted = (key.find("西宁市首个"), key.find("会。") + 1, "Association", "model")
+    inner = (key.find("科学技术协会"), key.find("会。") + 1, "Association", "model")
+    ix = Index({0: key}, {0: [counted, inner]}, [e], {0: list(e.mentions)})
+    keys = {a.key for a in alternatives(e, ix) if "alt=model" in a.features}
+    assert keys == {"科学技术协会"}
+
+
+def test_moving_every_mention_renames_and_a_taken_name_merges():
+    doc, e, ix = _one("助力东湖光电技术有限公司。再次助力东湖光电技术有限公司。", "助力东湖光电技术有限公司", "Company")
+    alt = next(a for a in alternatives(e, ix) if a.key == "东湖光电技术有限公司")
+    by_key = {e.key: e}
+    assert apply_alternative(e, alt, doc, ix.keys, by_key) is None
+    assert e.name == "东湖光电技术有限公司" and len(e.mentions) == 2 and by_key == {e.key: e}
+    assert all(doc.sentences[m.sent].key[m.i : m.j] == e.name for m in e.mentions)
+    doc2, f, ix2 = _one("助力东湖光电技术有限公司。", "助力东湖光电技术有限公司", "Company")
+    other = Ent("东湖光电技术有限公司", "Company", "suffix")
+    other.mentions.append(Mention(5, 0, 10, other, "suffix"))
+    taken = {other.key: other, f.key: f}
+    trim = next(a for a in alternatives(f, ix2) if a.key == other.key)
+    assert apply_alternative(f, trim, doc2, ix2.keys, taken) is None
+    assert f.mentions == [] and len(other.mentions) == 2 and all(m.ent is other for m in other.mentions)
+
+
+def test_moving_some_mentions_makes_a_new_entity():
+    doc, e, ix = _one("华东区发展委员会经济发展局发文。华东区发展委员会开会。", "华东区发展委员会")
+    assert not [a for a in alternatives(e, ix) if a.dj > 0]  # the words after it differ from mention to mention
+    span = (0, len("华东区发展委员会经济发展局"), "GovernmentBody", "model")
+    ix = Index(ix.keys, {0: [span]}, [e], {m.sent: [m] for m in e.mentions}, ix.word_ends)
+    ext = next(a for a in alternatives(e, ix) if a.dj > 0)
+    by_key = {e.key: e}
+    new = apply_alternative(e, ext, doc, ix.keys, by_key)
+    assert new is not None and new.name == "华东区发展委员会经济发展局" and len(new.mentions) == 1
+    assert e.name == "华东区发展委员会" and len(e.mentions) == 1 and by_key[new.key] is new
+
+
+def _found(doc: Document, *ents: Ent) -> Found:
+    by_sentence: dict[int, list[Mention]] = {}
+    for e in ents:
+        for m in e.mentions:
+            by_sentence.setdefault(m.sent, []).append(m)
+    return Found(list(ents), by_sentence, None, [])
+
+
+def test_the_filter_drops_keeps_and_moves_by_the_model():
+    doc, e, _ = _one("会上，助力东湖光电技术有限公司发展的举措公布。", "助力东湖光电技术有限公司", "Company")
+    prefer_trims = Model({BIAS: 1.0, "alt=trim": 2.0, "cut_pos=v": 2.0}, threshold=0.5)
+    with using(prefer_trims):
+        out = filter_found(_found(doc, e), doc, {})
+    assert [x.name for x in out.ents] == ["东湖光电技术有限公司"]
+    drop_all = Model({BIAS: -5.0}, threshold=0.5)
+    doc, e, _ = _one("会上，助力东湖光电技术有限公司发展的举措公布。", "助力东湖光电技术有限公司", "Company")
+    with using(drop_all):
+        out = filter_found(_found(doc, e), doc, {})
+    assert out.ents == [] and not any(out.by_sentence.values())
+    with using(None):  # no model: as found
+        assert filter_found(_found(doc, e), doc, {}).ents == [e]
+
+
+def test_features_describe_the_name_and_its_context():
+    _, e, ix = _one("由东湖光电技术有限公司、西湖材料有限公司等发起。", "东湖光电技术有限公司", "Company")
+    f = ent_features(e, ix)
+    assert {"how=suffix", "type=Company", "suffix=有限公司", "left=由", "right=、", "mentions=1"} <= set(f)
+    assert all(v == 1.0 for v in f.values())
+
+
+def test_recording_lists_every_name_and_boundary_scored():
+    record: list = []
+    with using(None, record):
+        ex = extract_text("会上，园区与东湖光电技术有限公司、西湖材料有限公司签约。")
+    names = {e.name for e, _, alt in record if alt is None}
+    assert {"东湖光电技术有限公司", "西湖材料有限公司"} <= names
+    assert {e.name for e in ex.orgs} <= names
+    assert "光电技术有限公司" in {alt for _, _, alt in record}
+    assert all(isinstance(f, dict) and f for _, f, _ in record)
+
+
+def test_the_shipped_model_loads_and_keeps_plain_company_names():
+    body = json.loads((MODELS / f"{MODEL_NAME}.json").read_text(encoding="utf-8"))
+    assert 0 < body["threshold"] < 1 and "real/dev" in body["about"]
+    ex = extract_text("西湖新材料股份有限公司与东湖光电技术有限公司签署合作协议。")
+    assert {"西湖新材料股份有限公司", "东湖光电技术有限公司"} <= {e.name for e in ex.orgs}
+
+
+@pytest.mark.parametrize("off", ["off", "0"])
+def test_the_filter_can_be_turned_off(monkeypatch, off):
+    text = "园区联合东湖光电技术有限公司、西湖材料有限公司等企业成立东湖新材料产业联盟。"
+    with using(None):
+        expected = [(e.name, e.type) for e in extract_text(text).orgs]
+    monkeypatch.setenv("KG_ORG_FILTER", off)
+    assert [(e.name, e.type) for e in extract_text(text).orgs] == expected
+
+
+def test_a_split_leaves_each_mention_once_in_its_sentence():
+    doc, e, _ = _one("华东区发展委员会经济发展局发文。华东区发展委员会开会。", "华东区发展委员会")
+    span = (0, len("华东区发展委员会经济发展局"), "GovernmentBody", "model")
+    prefer_model = Model({BIAS: 1.0, "alt=model": 3.0}, threshold=0.5)
+    with using(prefer_model):
+        out = filter_found(_found(doc, e), doc, {0: [span]})
+    assert sorted(x.name for x in out.ents) == ["华东区发展委员会", "华东区发展委员会经济发展局"]
+    listed = [id(m) for ms in out.by_sentence.values() for m in ms]
+    assert len(listed) == len(set(listed)) == 2
+    assert all(m.ent.mentions.count(m) == 1 for ms in out.by_sentence.values() for m in ms)

@@ -48,7 +48,14 @@ _FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降
 _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
 _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|该市|全州)")
 _PREPOSITIONS = frozenset("与和同跟向为对")
-_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址)$")
+_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
+_LOCATED = re.compile(r"(?:位于|选址于?|坐落于?)$")  # X项目位于园区，总投资…: the project's figure
+# not a figure at all: a duration (5个月), a rank (列22位, 第3名), percentage points (3个百分点)
+_NOT_FIGURE_AFTER = re.compile(r"月|百分点|小时|工作日")
+_RANK_BEFORE = re.compile(r"(?:列|第|排|居|位居|位列|排名|排在)$")
+# a metric that is an organization or a list (…企业联合党委6家: the list's count), or that ends with a verb
+_ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$|.{2}的")  # …联席会的成员单位: its own
+_ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
 _WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
@@ -158,13 +165,14 @@ _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;�
 
 def _sensible(metric: str) -> bool:
     """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase."""
-    return 2 <= len(metric) <= 16 and not _NOT_METRIC.search(metric) and not is_place_word(metric)
+    return (2 <= len(metric) <= 16 and not _NOT_METRIC.search(metric) and not is_place_word(metric)
+            and has_measure_noun(metric) and not _ORG_END.search(metric))
 
 
 def _count_of_list(f: Figure, bodies: dict) -> bool:
     """“…、B等(国内)30余家…” or “…、B等N家单位为成员单位” after a list whose items join a body Y: the figure
     is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members."""
-    if f.unit not in ("家", "个", "所", "名"):
+    if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
         return False
     body = bodies.get((f.sent, id(f.about)))
     if body is not None and (f.metric.startswith("等") or f.measure == "memberCount" and f.about.type not in _COLLAB):
@@ -234,6 +242,8 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     carried, last_metric = None, ""
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
+        if _not_a_figure(key, m):
+            continue
         clause_start, period = _period(doc, s, marks.last_before(m.start()) + 1, m.start())
         about_m, how = _subject(found, s, orgs, home, clause_start, m.start(), carried)
         if how == "group":
@@ -292,6 +302,12 @@ def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, a
     return group
 
 
+def _not_a_figure(key: str, m: re.Match) -> bool:
+    """A duration (试运行5个月), percentage points (3个百分点) or a rank (分别列22位, 第3名): no figure."""
+    return (m.group("unit") == "个" and _NOT_FIGURE_AFTER.match(key, m.end()) is not None
+            or m.group("unit") in ("位", "名") and _RANK_BEFORE.search(key, max(0, m.start() - 4), m.start()) is not None)
+
+
 def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: int) -> bool:
     """The text does not settle whose figure it is: a transfer between two bodies (为园区企业提供50亿元授信,
     向X投资2亿元, 与Y签署10亿元协议: the lender's, the receiver's or the deal's?), or the park named earlier in
@@ -301,10 +317,22 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
         return True
     if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in _PREPOSITIONS:
         return True  # 与生物城签约，计划投资10亿元: the other party's figure
+    if about_m is not None and _LOCATED.search(key, max(0, about_m.i - 4), about_m.i):
+        return True  # X项目位于园区，总投资3.5亿元: the project's figure, not the park's
+    if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in "、和及" and at - about_m.j <= 2:
+        return True  # 与A、B、C3家骨干企业合作: the count of a list, not C's
+    if key.startswith("的", _after_number(key, at)):
+        return True  # 年度投资逾350亿元的X公司: a figure of what follows
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
             x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
         return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)
-    return how == "home" and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
+    return how in ("home", "carried") and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
+
+
+def _after_number(key: str, at: int) -> int:
+    """Where the number with its unit starting at ``at`` ends."""
+    m = _NUMBER.match(key, at)
+    return m.end() if m else at
 
 
 def _others(orgs: Spans, a: int, b: int, ent: Ent) -> int:

@@ -103,3 +103,24 @@ def test_a_company_settling_in_the_park_gives_the_park_none_of_its_figures():
     figs = _figs("青山明辉科技有限公司将生产基地整体迁入青山经济开发区，全年实现营收7.8亿元。"
                  "青山经济开发区今年新增入驻企业26家。")
     assert figs == {("青山经济开发区", "今年新增入驻企业", 26, "家")}
+
+
+def test_durations_ranks_and_percentage_points_are_no_figures():
+    figs = _figs("青山产业联盟在试运行5个月后正式成立。青山经济开发区综合排名列第12位，产值提高3个百分点，"
+                 "今年新增入驻企业26家。")
+    assert figs == {("青山经济开发区", "今年新增入驻企业", 26, "家")}
+
+
+def test_a_project_in_the_park_and_a_figure_of_what_follows_are_not_the_parks():
+    figs = _figs("青山智造园定制厂房项目位于青山经济开发区，总投资3.5亿元，建筑总面积约8.7万平方米。"
+                 "活动现场包含年度投资逾350亿元的青山明辉科技有限公司。"
+                 "青山经济开发区今年新增入驻企业26家。")
+    assert figs == {("青山经济开发区", "今年新增入驻企业", 26, "家")}
+
+
+def test_a_metric_must_name_what_is_measured_and_not_be_an_organization():
+    figs = _figs("青山明辉科技有限公司党委、青山经济开发区企业联合党委6家党组织当选副会长单位。"
+                 "青山产业联盟联席会议上11个成员单位负责人发言。"
+                 "青山经济开发区现有注册企业3238家。")
+    assert figs == {("青山经济开发区", "现有注册企业", 3238, "家")}
+

@@ -21,6 +21,7 @@ from kg.extract.document import MAX_EVIDENCE, Document, Sentence
 from kg.extract.figfilter import Context, choose, has_measure_noun, is_place_name, is_place_word
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
+from kg.text import name_key
 
 __all__ = ["Figure", "find_figures"]
 
@@ -55,6 +56,8 @@ _NOT_FIGURE_AFTER = re.compile(r"月|百分点|小时|工作日")
 _RANK_BEFORE = re.compile(r"(?:列|第|排|居|位居|位列|排名|排在)$")
 # a metric that is an organization or a list (…企业联合党委6家: the list's count), or that ends with a verb
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$|.{2}的")  # …联席会的成员单位: its own
+# what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
+_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|科技城|自贸区|保税区|港区|基地)$")
 _ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
 _WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
@@ -321,6 +324,9 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
         return True  # X项目位于园区，总投资3.5亿元: the project's figure, not the park's
     if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in "、和及" and at - about_m.j <= 2:
         return True  # 与A、B、C3家骨干企业合作: the count of a list, not C's
+    if about_m is not None and key[about_m.i : about_m.j] in ("园区", "该园区", "本园区") and not _PARK_NAME_END.search(
+            name_key(about_m.ent.name)):
+        return True  # a bare 园区 read as an organization that is no park (…杭州湾新区): whose figure is unsure
     if key.startswith("的", _after_number(key, at)):
         return True  # 年度投资逾350亿元的X公司: a figure of what follows
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(

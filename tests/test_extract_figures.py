@@ -124,3 +124,17 @@ def test_a_metric_must_name_what_is_measured_and_not_be_an_organization():
                  "青山经济开发区现有注册企业3238家。")
     assert figs == {("青山经济开发区", "现有注册企业", 3238, "家")}
 
+
+
+def test_a_count_of_units_joining_or_founding_a_body_named_after_it_is_its_member_count():
+    figs = _figs("青山经济开发区党工委牵头，联合上下游企业共34家成员单位正式成立青山石化产业链党建联盟。")
+    assert ("青山石化产业链党建联盟", "成员单位数量", 34, "家") in figs
+    assert not {f for f in figs if f[2] == 34 and f[0] != "青山石化产业链党建联盟"}
+
+
+def test_a_member_count_with_no_subject_in_its_clause_is_of_the_body_named_last():
+    figs = _figs("青山经济开发区商会成立大会在青山创新基地召开，首批会员单位共51家。"
+                 "会议选举产生理事单位18个。")
+    assert {("青山经济开发区商会", "首批会员单位", 51, "家"),
+            ("青山经济开发区商会", "会议选举产生理事单位", 18, "个")} <= figs
+    assert not _figs("青山明辉科技有限公司在青山创新基地召开大会，首批会员单位共51家。")  # no body with members

@@ -18,7 +18,7 @@ from functools import cache
 from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
 
-__all__ = ["Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
+__all__ = ["COLLAB", "Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
            "is_place_word", "MODEL"]
 
 MODEL = "figures"
@@ -40,6 +40,8 @@ _TOTAL = re.compile(r"累计|共|总|合计|全部")
 _PART = re.compile(r"其中|包括|包含|含")
 _FIRST = re.compile(r"首批|首期|第一批|一期|新")
 _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励|注资|向")
+COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
+_MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单位|发起单位|共建单位")
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
     r"企业|公司|厂商|项目|成员|单位|会员|机构|园区|人员|员工|人才|团队|人数|人口|面积|用地|厂房|载体|空间|平台|实验室"
@@ -177,8 +179,18 @@ def _model():
 
 
 def choose_without_model(group: list[Context]) -> int | None:
-    """The rules' choice: their own subject unless it is a guess."""
-    return 0 if group and group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess else None
+    """The rules' choice: their own subject unless it is a guess; when the clause names no subject and the
+    metric counts members (首批会员单位共51家, 理事单位18个), the body with members named last (in the sentence or
+    before it)."""
+    if not group:
+        return None
+    if group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess:
+        return 0
+    no_subject = group[0].sources[0] == "rule_default" or not group[0].sources[0].startswith("rule_")
+    if no_subject and _MEMBER_METRIC.search(group[0].metric):
+        return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and {"sent_last", "prev"} & set(c.sources)),
+                    None)
+    return None
 
 
 def choose(group: list[Context]) -> int | None:

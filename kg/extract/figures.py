@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
-from kg.extract.figfilter import Context, choose, has_measure_noun, is_place_name, is_place_word
+from kg.extract.figfilter import COLLAB, Context, choose, has_measure_noun, is_place_name, is_place_word
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
 from kg.text import name_key
@@ -39,7 +39,7 @@ _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
-_COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
+_COLLAB = COLLAB
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
                           r"(?:增长|提升|提高|增加|成长|增|下降|减少)")
@@ -56,6 +56,8 @@ _NOT_FIGURE_AFTER = re.compile(r"月|百分点|小时|工作日")
 _RANK_BEFORE = re.compile(r"(?:列|第|排|居|位居|位列|排名|排在)$")
 # a metric that is an organization or a list (…企业联合党委6家: the list's count), or that ends with a verb
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$|.{2}的")  # …联席会的成员单位: its own
+_COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
+_JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
 _PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|科技城|自贸区|保税区|港区|基地)$")
 _ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
@@ -114,7 +116,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         for group in _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else ():
             f = group[0]
-            if _count_of_list(f, bodies):
+            if _count_of_list(f, bodies, found.mentions(s.index)):
                 group = [f]
             if f.measure == "memberCount" and id(f.about) in counted:
                 continue  # 共有45家成员单位，包括…C、D等4个街道
@@ -172,9 +174,9 @@ def _sensible(metric: str) -> bool:
             and has_measure_noun(metric) and not _ORG_END.search(metric))
 
 
-def _count_of_list(f: Figure, bodies: dict) -> bool:
+def _count_of_list(f: Figure, bodies: dict, ms: list) -> bool:
     """“…、B等(国内)30余家…” or “…、B等N家单位为成员单位” after a list whose items join a body Y: the figure
-    is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members."""
+    is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members, and “N家单位参加/成立Y”."""
     if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
         return False
     body = bodies.get((f.sent, id(f.about)))
@@ -182,11 +184,24 @@ def _count_of_list(f: Figure, bodies: dict) -> bool:
         f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
     elif f.about.type in _COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
         f.metric, f.measure = "成员单位数量", "memberCount"
+    elif (after := _body_after(f.context.key, f.context.num[1], ms)) is not None:
+        f.about, f.metric, f.measure = after, "成员单位数量", "memberCount"
     else:
         return False
     f.context = replace(f.context, metric=f.metric, measure=f.measure, subject_type=f.about.type, rule="list",
                         sources=("list",), subject_end=None, others_between=0, guess=False)
     return True
+
+
+def _body_after(key: str, end: int, ms: list) -> Ent | None:
+    """The body with members named right after “N家(成员)单位/企业…” ending at ``end`` with a verb of joining or
+    founding between (共34家成员单位正式成立X联盟, 32家企事业单位参加本联盟): the body the count is of."""
+    nm = _COUNTED.match(key, end)
+    x = nm and next((x for x in sorted(ms, key=lambda x: x.i) if x.i >= nm.end() and x.ent.type in _COLLAB), None)
+    if not x or x.i - nm.end() > 20:
+        return None
+    gap = key[nm.end() : x.i]
+    return x.ent if _JOINS.search(gap) and not re.search(r"[。；;，,:：\d]", gap) else None
 
 
 def _period(doc: Document, s: Sentence, clause_start: int, at: int) -> tuple[int, str | None]:

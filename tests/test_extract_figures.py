@@ -138,3 +138,11 @@ def test_a_member_count_with_no_subject_in_its_clause_is_of_the_body_named_last(
     assert {("青山经济开发区商会", "首批会员单位", 51, "家"),
             ("青山经济开发区商会", "会议选举产生理事单位", 18, "个")} <= figs
     assert not _figs("青山明辉科技有限公司在青山创新基地召开大会，首批会员单位共51家。")  # no body with members
+
+
+def test_a_unit_that_names_what_is_counted_needs_no_noun_in_the_metric():
+    figs = _figs("青山经济开发区今年开展体检3,530人，刻章192套。青山经济开发区举办的招聘活动近200人参与。"
+                 "青山经济开发区企业研发投入占营业收入的比重5.6%。")
+    assert {("青山经济开发区", "今年开展体检", 3530, "人"), ("青山经济开发区", "刻章", 192, "套"),
+            ("青山经济开发区", "企业研发投入占营业收入的比重", 5.6, "%")} <= figs
+    assert not {f for f in figs if f[2] == 200}

@@ -46,7 +46,7 @@ _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单�
 _MEASURE_NOUN = re.compile(
     r"企业|公司|厂商|项目|成员|单位|会员|机构|园区|人员|员工|人才|团队|人数|人口|面积|用地|厂房|载体|空间|平台|实验室"
     r"|产值|总值|增加值|收入|营收|营业额|税收|利润|投资|金额|总额|资本|规模|资金|融资|订单|贸易|出口|进口|产量|吞吐量"
-    r"|纳税|就业|岗位|占地|专利|数量|总数|数|率|占比|比重|比例|量|额")
+    r"|纳税|就业|岗位|占地|专利|学生|师生|职工|从业|主体|院所|高校|院校|设备|产能|能力|强度|数量|总数|数|率|占比|比重|比例|量|额")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def choose_without_model(group: list[Context]) -> int | None:
     if group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess:
         return 0
     no_subject = group[0].sources[0] == "rule_default" or not group[0].sources[0].startswith("rule_")
-    if no_subject and _MEMBER_METRIC.search(group[0].metric):
+    if no_subject and group[0].unit in ("家", "个", "所", "名", "位") and _MEMBER_METRIC.search(group[0].metric):
         return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and {"sent_last", "prev"} & set(c.sources)),
                     None)
     return None

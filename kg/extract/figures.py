@@ -55,11 +55,13 @@ _LOCATED = re.compile(r"(?:位于|选址于?|坐落于?)$")  # X项目位于园�
 _NOT_FIGURE_AFTER = re.compile(r"月|百分点|小时|工作日")
 _RANK_BEFORE = re.compile(r"(?:列|第|排|居|位居|位列|排名|排在)$")
 # a metric that is an organization or a list (…企业联合党委6家: the list's count), or that ends with a verb
-_ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$|.{2}的")  # …联席会的成员单位: its own
+_ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$|(?:会|盟|委|司|团|体|园|区|中心|局)的")  # …联席会的成员单位
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
+_NAMING_UNITS = frozenset({"人", "人次", "万人次", "件", "套", "次"})  # units that say what is counted
+_PHRASE_ENDS = frozenset(",，;；。、)）")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
-_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|科技城|自贸区|保税区|港区|基地)$")
+_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|基地)$")
 _ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
 _WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
@@ -121,7 +123,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
             if f.measure == "memberCount" and id(f.about) in counted:
                 continue  # 共有45家成员单位，包括…C、D等4个街道
             counted |= {id(f.about)} if f.measure == "memberCount" else set()
-            if not _sensible(f.metric):
+            if not _sensible(f):
                 continue
             k = choose([g.context for g in group])
             for g in group if proposed else [group[k]] if k is not None else []:
@@ -149,7 +151,7 @@ class _Topic:
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
 # figure of the body), a plant's capacity (年产150万套: a project's, not the organization's)
 _NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
-                         r"|(?:的|和|及|与|等|之|在|了)$")
+                         r"|(?:的|和|及|与|等|之|在|了|中)$")
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:
@@ -168,10 +170,14 @@ _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三�
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
-def _sensible(metric: str) -> bool:
-    """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase."""
-    return (2 <= len(metric) <= 16 and not _NOT_METRIC.search(metric) and not is_place_word(metric)
-            and has_measure_noun(metric) and not _ORG_END.search(metric))
+def _sensible(f: Figure) -> bool:
+    """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase, naming what
+    is measured (产值, 企业, 面积…) unless the unit does (体检3,530人, 办理工单409件) and the figure ends its
+    phrase (活动近200人参与 is no figure of the activity), and no organization (…企业联合党委6家)."""
+    metric, c = f.metric, f.context
+    if not 2 <= len(metric) <= 16 or _NOT_METRIC.search(metric) or is_place_word(metric) or _ORG_END.search(metric):
+        return False
+    return has_measure_noun(metric) or f.unit in _NAMING_UNITS and (c.key[c.num[1] : c.num[1] + 1] or "。") in _PHRASE_ENDS
 
 
 def _count_of_list(f: Figure, bodies: dict, ms: list) -> bool:
@@ -347,7 +353,7 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
             x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
         return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)
-    return how in ("home", "carried") and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
+    return how == "home" and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
 
 
 def _after_number(key: str, at: int) -> int:

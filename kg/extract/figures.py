@@ -18,7 +18,17 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
-from kg.extract.figfilter import COLLAB, Context, choose, has_measure_noun, is_place_name, is_place_word
+from kg.extract.figfilter import (
+    COLLAB,
+    Context,
+    body_named_after,
+    choose,
+    has_measure_noun,
+    is_place_name,
+    not_a_figure,
+    sensible_metric,
+    unsure_subject,
+)
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
 from kg.text import name_key
@@ -50,18 +60,6 @@ _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建�
 _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|该市|全州)")
 _PREPOSITIONS = frozenset("与和同跟向为对")
 _SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
-_LOCATED = re.compile(r"(?:位于|选址于?|坐落于?)$")  # X项目位于园区，总投资…: the project's figure
-# not a figure at all: a duration (5个月), a rank (列22位, 第3名), percentage points (3个百分点)
-_NOT_FIGURE_AFTER = re.compile(r"月|百分点|小时|工作日")
-_RANK_BEFORE = re.compile(r"(?:列|第|排|居|位居|位列|排名|排在)$")
-# a metric that is an organization or a list (…企业联合党委6家: the list's count), or that ends with a verb
-_ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$|(?:会|盟|委|司|团|体|园|区|中心|局)的")  # …联席会的成员单位
-_COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
-_JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
-_NAMING_UNITS = frozenset({"人", "人次", "万人次", "件", "套", "次"})  # units that say what is counted
-_PHRASE_ENDS = frozenset(",，;；。、)）")
-# what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
-_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|基地)$")
 _ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
 _WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
@@ -116,14 +114,15 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     topic = _Topic(found)
     for s in doc.sentences:
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
+        spans = Spans(found.mentions(s.index))
         for group in _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else ():
             f = group[0]
-            if _count_of_list(f, bodies, found.mentions(s.index)):
+            if _count_of_list(f, bodies, spans):
                 group = [f]
             if f.measure == "memberCount" and id(f.about) in counted:
                 continue  # 共有45家成员单位，包括…C、D等4个街道
             counted |= {id(f.about)} if f.measure == "memberCount" else set()
-            if not _sensible(f):
+            if not sensible_metric(f.metric, f.unit, f.context.key[f.context.num[1] : f.context.num[1] + 1]):
                 continue
             k = choose([g.context for g in group])
             for g in group if proposed else [group[k]] if k is not None else []:
@@ -148,10 +147,6 @@ class _Topic:
             self.last = max(orgs, key=lambda x: x.j).ent
 
 
-# not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
-# figure of the body), a plant's capacity (年产150万套: a project's, not the organization's)
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
-                         r"|(?:的|和|及|与|等|之|在|了|中)$")
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:
@@ -170,17 +165,7 @@ _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三�
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
-def _sensible(f: Figure) -> bool:
-    """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase, naming what
-    is measured (产值, 企业, 面积…) unless the unit does (体检3,530人, 办理工单409件) and the figure ends its
-    phrase (活动近200人参与 is no figure of the activity), and no organization (…企业联合党委6家)."""
-    metric, c = f.metric, f.context
-    if not 2 <= len(metric) <= 16 or _NOT_METRIC.search(metric) or is_place_word(metric) or _ORG_END.search(metric):
-        return False
-    return has_measure_noun(metric) or f.unit in _NAMING_UNITS and (c.key[c.num[1] : c.num[1] + 1] or "。") in _PHRASE_ENDS
-
-
-def _count_of_list(f: Figure, bodies: dict, ms: list) -> bool:
+def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
     """“…、B等(国内)30余家…” or “…、B等N家单位为成员单位” after a list whose items join a body Y: the figure
     is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members, and “N家单位参加/成立Y”."""
     if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
@@ -190,24 +175,13 @@ def _count_of_list(f: Figure, bodies: dict, ms: list) -> bool:
         f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
     elif f.about.type in _COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
         f.metric, f.measure = "成员单位数量", "memberCount"
-    elif (after := _body_after(f.context.key, f.context.num[1], ms)) is not None:
+    elif (after := body_named_after(f.context.key, f.context.num[1], ms)) is not None:
         f.about, f.metric, f.measure = after, "成员单位数量", "memberCount"
     else:
         return False
     f.context = replace(f.context, metric=f.metric, measure=f.measure, subject_type=f.about.type, rule="list",
                         sources=("list",), subject_end=None, others_between=0, guess=False)
     return True
-
-
-def _body_after(key: str, end: int, ms: list) -> Ent | None:
-    """The body with members named right after “N家(成员)单位/企业…” ending at ``end`` with a verb of joining or
-    founding between (共34家成员单位正式成立X联盟, 32家企事业单位参加本联盟): the body the count is of."""
-    nm = _COUNTED.match(key, end)
-    x = nm and next((x for x in sorted(ms, key=lambda x: x.i) if x.i >= nm.end() and x.ent.type in _COLLAB), None)
-    if not x or x.i - nm.end() > 20:
-        return None
-    gap = key[nm.end() : x.i]
-    return x.ent if _JOINS.search(gap) and not re.search(r"[。；;，,:：\d]", gap) else None
 
 
 def _period(doc: Document, s: Sentence, clause_start: int, at: int) -> tuple[int, str | None]:
@@ -266,7 +240,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     carried, last_metric = None, ""
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
-        if _not_a_figure(key, m):
+        if not_a_figure(key, m.start(), m.end(), m.group("unit")):
             continue
         clause_start, period = _period(doc, s, marks.last_before(m.start()) + 1, m.start())
         about_m, how = _subject(found, s, orgs, home, clause_start, m.start(), carried)
@@ -326,12 +300,6 @@ def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, a
     return group
 
 
-def _not_a_figure(key: str, m: re.Match) -> bool:
-    """A duration (试运行5个月), percentage points (3个百分点) or a rank (分别列22位, 第3名): no figure."""
-    return (m.group("unit") == "个" and _NOT_FIGURE_AFTER.match(key, m.end()) is not None
-            or m.group("unit") in ("位", "名") and _RANK_BEFORE.search(key, max(0, m.start() - 4), m.start()) is not None)
-
-
 def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: int) -> bool:
     """The text does not settle whose figure it is: a transfer between two bodies (为园区企业提供50亿元授信,
     向X投资2亿元, 与Y签署10亿元协议: the lender's, the receiver's or the deal's?), or the park named earlier in
@@ -341,25 +309,14 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
         return True
     if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in _PREPOSITIONS:
         return True  # 与生物城签约，计划投资10亿元: the other party's figure
-    if about_m is not None and _LOCATED.search(key, max(0, about_m.i - 4), about_m.i):
-        return True  # X项目位于园区，总投资3.5亿元: the project's figure, not the park's
-    if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in "、和及" and at - about_m.j <= 2:
-        return True  # 与A、B、C3家骨干企业合作: the count of a list, not C's
-    if about_m is not None and key[about_m.i : about_m.j] in ("园区", "该园区", "本园区") and not _PARK_NAME_END.search(
-            name_key(about_m.ent.name)):
-        return True  # a bare 园区 read as an organization that is no park (…杭州湾新区): whose figure is unsure
-    if key.startswith("的", _after_number(key, at)):
+    if about_m is not None and unsure_subject(key, about_m.i, about_m.j, name_key(about_m.ent.name), at):
+        return True
+    if (n := _NUMBER.match(key, at)) and key.startswith("的", n.end()):
         return True  # 年度投资逾350亿元的X公司: a figure of what follows
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
             x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
         return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)
     return how == "home" and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
-
-
-def _after_number(key: str, at: int) -> int:
-    """Where the number with its unit starting at ``at`` ends."""
-    m = _NUMBER.match(key, at)
-    return m.end() if m else at
 
 
 def _others(orgs: Spans, a: int, b: int, ent: Ent) -> int:

@@ -42,6 +42,7 @@ _PART = re.compile(r"其中|包括|包含|含")
 _FIRST = re.compile(r"首批|首期|第一批|一期|新")
 _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励|注资|向")
 COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
+_NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
 _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单位|发起单位|共建单位")
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
@@ -237,14 +238,14 @@ def _model():
 def choose_without_model(group: list[Context]) -> int | None:
     """The rules' choice: their own subject unless it is a guess; when the clause names no subject and the
     metric counts members (首批会员单位共51家, 理事单位18个), the body with members named last (in the sentence or
-    before it)."""
+    before it) or the one the article names most."""
     if not group:
         return None
     if group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess:
         return 0
     no_subject = group[0].sources[0] == "rule_default" or not group[0].sources[0].startswith("rule_")
     if no_subject and group[0].unit in ("家", "个", "所", "名", "位") and _MEMBER_METRIC.search(group[0].metric):
-        bodies = (k for k, c in enumerate(group) if c.subject_type in COLLAB and {"sent_last", "prev"} & set(c.sources))
+        bodies = (k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources))
         return next(bodies, None)
     return None
 

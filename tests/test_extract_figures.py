@@ -103,3 +103,46 @@ def test_a_company_settling_in_the_park_gives_the_park_none_of_its_figures():
     figs = _figs("青山明辉科技有限公司将生产基地整体迁入青山经济开发区，全年实现营收7.8亿元。"
                  "青山经济开发区今年新增入驻企业26家。")
     assert figs == {("青山经济开发区", "今年新增入驻企业", 26, "家")}
+
+
+def test_durations_ranks_and_percentage_points_are_no_figures():
+    figs = _figs("青山产业联盟在试运行5个月后正式成立。青山经济开发区综合排名列第12位，产值提高3个百分点，"
+                 "今年新增入驻企业26家。")
+    assert figs == {("青山经济开发区", "今年新增入驻企业", 26, "家")}
+
+
+def test_a_project_in_the_park_and_a_figure_of_what_follows_are_not_the_parks():
+    figs = _figs("青山智造园定制厂房项目位于青山经济开发区，总投资3.5亿元，建筑总面积约8.7万平方米。"
+                 "活动现场包含年度投资逾350亿元的青山明辉科技有限公司。"
+                 "青山经济开发区今年新增入驻企业26家。")
+    assert figs == {("青山经济开发区", "今年新增入驻企业", 26, "家")}
+
+
+def test_a_metric_must_name_what_is_measured_and_not_be_an_organization():
+    figs = _figs("青山明辉科技有限公司党委、青山经济开发区企业联合党委6家党组织当选副会长单位。"
+                 "青山产业联盟联席会议上11个成员单位负责人发言。"
+                 "青山经济开发区现有注册企业3238家。")
+    assert figs == {("青山经济开发区", "现有注册企业", 3238, "家")}
+
+
+
+def test_a_count_of_units_joining_or_founding_a_body_named_after_it_is_its_member_count():
+    figs = _figs("青山经济开发区党工委牵头，联合上下游企业共34家成员单位正式成立青山石化产业链党建联盟。")
+    assert ("青山石化产业链党建联盟", "成员单位数量", 34, "家") in figs
+    assert not {f for f in figs if f[2] == 34 and f[0] != "青山石化产业链党建联盟"}
+
+
+def test_a_member_count_with_no_subject_in_its_clause_is_of_the_body_named_last():
+    figs = _figs("青山经济开发区商会成立大会在青山创新基地召开，首批会员单位共51家。"
+                 "会议选举产生理事单位18个。")
+    assert {("青山经济开发区商会", "首批会员单位", 51, "家"),
+            ("青山经济开发区商会", "会议选举产生理事单位", 18, "个")} <= figs
+    assert not _figs("青山明辉科技有限公司在青山创新基地召开大会，首批会员单位共51家。")  # no body with members
+
+
+def test_a_unit_that_names_what_is_counted_needs_no_noun_in_the_metric():
+    figs = _figs("青山经济开发区今年开展体检3,530人，刻章192套。青山经济开发区举办的招聘活动近200人参与。"
+                 "青山经济开发区企业研发投入占营业收入的比重5.6%。")
+    assert {("青山经济开发区", "今年开展体检", 3530, "人"), ("青山经济开发区", "刻章", 192, "套"),
+            ("青山经济开发区", "企业研发投入占营业收入的比重", 5.6, "%")} <= figs
+    assert not {f for f in figs if f[2] == 200}

@@ -17,9 +17,10 @@ from functools import cache
 
 from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
+from kg.extract.positions import Spans
 
-__all__ = ["Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
-           "is_place_word", "MODEL"]
+__all__ = ["COLLAB", "Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
+           "is_place_word", "body_named_after", "not_a_figure", "sensible_metric", "unsure_subject", "MODEL"]
 
 MODEL = "figures"
 
@@ -40,11 +41,14 @@ _TOTAL = re.compile(r"累计|共|总|合计|全部")
 _PART = re.compile(r"其中|包括|包含|含")
 _FIRST = re.compile(r"首批|首期|第一批|一期|新")
 _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励|注资|向")
+COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
+_NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
+_MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单位|发起单位|共建单位")
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
     r"企业|公司|厂商|项目|成员|单位|会员|机构|园区|人员|员工|人才|团队|人数|人口|面积|用地|厂房|载体|空间|平台|实验室"
     r"|产值|总值|增加值|收入|营收|营业额|税收|利润|投资|金额|总额|资本|规模|资金|融资|订单|贸易|出口|进口|产量|吞吐量"
-    r"|数量|总数|数|率|占比|比重|比例|量|额")
+    r"|纳税|就业|岗位|占地|专利|学生|师生|职工|从业|主体|院所|高校|院校|设备|产能|能力|强度|数量|总数|数|率|占比|比重|比例|量|额")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,61 @@ class Context:
     period: bool
     guess: bool  # no rule names the subject: the park the article is about, by default
     rivals: tuple[str, ...] = ()  # how the other subjects considered for the same number were proposed
+
+
+# not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
+# figure of the body), a plant's capacity (年产150万套: a project's, not the organization's), a part (项目中)
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
+                         r"|(?:的|和|及|与|等|之|在|了|中)$")
+# an organization (…企业联合党委6家: a list's count) or another body's (…联席会的成员单位)
+_ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$"
+                      r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
+_COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
+_JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
+_LOCATED = re.compile(r"(?:位于|选址于?|坐落于?)$")
+# what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
+_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|基地)$")
+_NAMING_UNITS = frozenset({"人", "人次", "万人次", "件", "套", "次"})  # units that say what is counted
+_PHRASE_ENDS = frozenset(",，;；。、)）")
+# not a figure at all: a duration (5个月), percentage points (3个百分点), a rank (列22位, 第3名)
+_NOT_FIGURE_AFTER = re.compile(r"月|百分点|小时|工作日")
+_RANK_BEFORE = re.compile(r"(?:列|第|排|居|位居|位列|排名|排在)$")
+
+
+def sensible_metric(metric: str, unit: str, after: str) -> bool:
+    """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase, no place or
+    organization (…企业联合党委6家), naming what is measured (产值, 企业, 面积…) unless the unit does (体检3,530人,
+    办理工单409件) and the figure ends its phrase (``after``, the character after it: 活动近200人参与 is none)."""
+    if not 2 <= len(metric) <= 16 or _NOT_METRIC.search(metric) or is_place_word(metric) or _ORG_END.search(metric):
+        return False
+    return has_measure_noun(metric) or unit in _NAMING_UNITS and (after or "。") in _PHRASE_ENDS
+
+
+def not_a_figure(key: str, start: int, end: int, unit: str) -> bool:
+    """The number with its unit at ``key[start:end]`` is a duration (试运行5个月), percentage points (3个百分点)
+    or a rank (分别列22位, 第3名), not a figure."""
+    return (unit == "个" and _NOT_FIGURE_AFTER.match(key, end) is not None
+            or unit in ("位", "名") and _RANK_BEFORE.search(key, max(0, start - 4), start) is not None)
+
+
+def body_named_after(key: str, end: int, ms: Spans):
+    """The body with members named right after “N家(成员)单位/企业…” ending at ``end`` with a verb of joining or
+    founding between (共34家成员单位正式成立X联盟, 32家企事业单位参加本联盟): the body the count is of."""
+    nm = _COUNTED.match(key, end)
+    x = nm and next((x for x in ms.forward(nm.end(), nm.end() + 20) if x.ent.type in COLLAB), None)
+    if not x:
+        return None
+    gap = key[nm.end() : x.i]
+    return x.ent if _JOINS.search(gap) and not re.search(r"[。；;，,:：\d]", gap) else None
+
+
+def unsure_subject(key: str, i: int, j: int, name: str, at: int) -> bool:
+    """The organization named at ``key[i:j]`` (``name`` its name key) is no sure subject of the figure at ``at``:
+    a place where a project lies (X项目位于园区，总投资3.5亿元), the last item of a list the figure counts
+    (与A、B、C3家骨干企业合作), or a bare 园区 read as an organization that is no park (…杭州湾新区)."""
+    return (_LOCATED.search(key, max(0, i - 4), i) is not None
+            or i > 0 and key[i - 1] in "、和及" and at - j <= 2
+            or key[i:j] in ("园区", "该园区", "本园区") and not _PARK_NAME_END.search(name))
 
 
 def has_measure_noun(text: str) -> bool:
@@ -177,8 +236,18 @@ def _model():
 
 
 def choose_without_model(group: list[Context]) -> int | None:
-    """The rules' choice: their own subject unless it is a guess."""
-    return 0 if group and group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess else None
+    """The rules' choice: their own subject unless it is a guess; when the clause names no subject and the
+    metric counts members (首批会员单位共51家, 理事单位18个), the body with members named last (in the sentence or
+    before it) or the one the article names most."""
+    if not group:
+        return None
+    if group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess:
+        return 0
+    no_subject = group[0].sources[0] == "rule_default" or not group[0].sources[0].startswith("rule_")
+    if no_subject and group[0].unit in ("家", "个", "所", "名", "位") and _MEMBER_METRIC.search(group[0].metric):
+        bodies = (k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources))
+        return next(bodies, None)
+    return None
 
 
 def choose(group: list[Context]) -> int | None:

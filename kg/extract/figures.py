@@ -18,9 +18,20 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
-from kg.extract.figfilter import Context, choose, has_measure_noun, is_place_name, is_place_word
+from kg.extract.figfilter import (
+    COLLAB,
+    Context,
+    body_named_after,
+    choose,
+    has_measure_noun,
+    is_place_name,
+    not_a_figure,
+    sensible_metric,
+    unsure_subject,
+)
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
+from kg.text import name_key
 
 __all__ = ["Figure", "find_figures"]
 
@@ -38,7 +49,7 @@ _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
-_COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
+_COLLAB = COLLAB
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
                           r"(?:增长|提升|提高|增加|成长|增|下降|减少)")
@@ -48,7 +59,8 @@ _FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降
 _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
 _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|该市|全州)")
 _PREPOSITIONS = frozenset("与和同跟向为对")
-_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址)$")
+_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
+_ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
 _WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
@@ -102,14 +114,15 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     topic = _Topic(found)
     for s in doc.sentences:
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
+        spans = Spans(found.mentions(s.index))
         for group in _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else ():
             f = group[0]
-            if _count_of_list(f, bodies):
+            if _count_of_list(f, bodies, spans):
                 group = [f]
             if f.measure == "memberCount" and id(f.about) in counted:
                 continue  # 共有45家成员单位，包括…C、D等4个街道
             counted |= {id(f.about)} if f.measure == "memberCount" else set()
-            if not _sensible(f.metric):
+            if not sensible_metric(f.metric, f.unit, f.context.key[f.context.num[1] : f.context.num[1] + 1]):
                 continue
             k = choose([g.context for g in group])
             for g in group if proposed else [group[k]] if k is not None else []:
@@ -134,10 +147,6 @@ class _Topic:
             self.last = max(orgs, key=lambda x: x.j).ent
 
 
-# not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
-# figure of the body), a plant's capacity (年产150万套: a project's, not the organization's)
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
-                         r"|(?:的|和|及|与|等|之|在|了)$")
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:
@@ -156,21 +165,18 @@ _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三�
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
-def _sensible(metric: str) -> bool:
-    """A metric a reader would accept: a short phrase, no number or list in it, not cut mid-phrase."""
-    return 2 <= len(metric) <= 16 and not _NOT_METRIC.search(metric) and not is_place_word(metric)
-
-
-def _count_of_list(f: Figure, bodies: dict) -> bool:
+def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
     """“…、B等(国内)30余家…” or “…、B等N家单位为成员单位” after a list whose items join a body Y: the figure
-    is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members."""
-    if f.unit not in ("家", "个", "所", "名"):
+    is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members, and “N家单位参加/成立Y”."""
+    if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
         return False
     body = bodies.get((f.sent, id(f.about)))
     if body is not None and (f.metric.startswith("等") or f.measure == "memberCount" and f.about.type not in _COLLAB):
         f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
     elif f.about.type in _COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
         f.metric, f.measure = "成员单位数量", "memberCount"
+    elif (after := body_named_after(f.context.key, f.context.num[1], ms)) is not None:
+        f.about, f.metric, f.measure = after, "成员单位数量", "memberCount"
     else:
         return False
     f.context = replace(f.context, metric=f.metric, measure=f.measure, subject_type=f.about.type, rule="list",
@@ -234,6 +240,8 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     carried, last_metric = None, ""
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
+        if not_a_figure(key, m.start(), m.end(), m.group("unit")):
+            continue
         clause_start, period = _period(doc, s, marks.last_before(m.start()) + 1, m.start())
         about_m, how = _subject(found, s, orgs, home, clause_start, m.start(), carried)
         if how == "group":
@@ -301,6 +309,10 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
         return True
     if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in _PREPOSITIONS:
         return True  # 与生物城签约，计划投资10亿元: the other party's figure
+    if about_m is not None and unsure_subject(key, about_m.i, about_m.j, name_key(about_m.ent.name), at):
+        return True
+    if (n := _NUMBER.match(key, at)) and key.startswith("的", n.end()):
+        return True  # 年度投资逾350亿元的X公司: a figure of what follows
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
             x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
         return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)

@@ -88,10 +88,8 @@ class Text:
 
 
 def keep(pairs: list[Pair], model: Model, union: bool = True) -> list[Pair]:
-    """What the extractor keeps (:func:`kg.extract.pairs.choose`); not ``union``: the model's pairs alone."""
-    if union:
-        return choose(pairs, model)
-    return [p for p in pairs if model.accepts(p.features)]
+    """What the extractor keeps (:func:`kg.extract.pairs.choose`); not ``union``: the rules' pairs decided by the model too."""
+    return choose(pairs, model, trust_rules=union)
 
 
 def cross_validate(texts: list[Text], l2: float, threshold: float, union: bool = True,

@@ -28,8 +28,8 @@ __all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
 CUES = {
     "list": re.compile(r"成员单位|会员单位|首批|名单|包括|包含|分别是|分别为|涵盖|囊括|如下|成员|会员|单位有"),
     "found": re.compile(r"发起|共同组建|组建|牵头|联合|携手|组成|成立|筹建|倡议|缔结|结成"),
-    "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事"),
-    "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入"),
+    "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事|当选|选出|选举|选为"),
+    "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入|参与共建|参与组建|共建单位"),
     "plan": re.compile(r"将|拟|计划|意向|申请|准备|有意|筹备|预计|争取"),
     "meet": re.compile(r"调研|参观|座谈|考察|走访|观摩|交流|会议|召开|出席|参加|参会|活动|论坛|峰会|大会|举办|见证"),
     "guide": re.compile(r"指导|主办|承办|协办|主管|支持|授牌|揭牌|致辞"),
@@ -175,25 +175,26 @@ def is_body(e: Ent) -> bool:
     return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
 
 
-def choose(pairs: list[Pair], model: Model | None) -> list[Pair]:
+def choose(pairs: list[Pair], model: Model | None, trust_rules: bool = True) -> list[Pair]:
     """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
     likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
     alliance, not the chamber)."""
-    kept = [p for p in pairs if p.rule is not None]
+    kept = [p for p in pairs if p.rule is not None and trust_rules]
     if model is None:
         return kept
     best: dict[tuple[int, int], tuple[float, Pair]] = {}
     for p in pairs:
-        if p.rule is None and (VETO & p.features.keys() or p.topic == "off"):
+        ruled = p.rule is not None and trust_rules
+        if not ruled and (VETO & p.features.keys() or p.topic == "off"):
             continue
-        prob = model.probability(p.features) if p.rule is None else 2.0
+        prob = 2.0 if ruled else model.probability(p.features)
         k = (id(p.member), p.sent)
         if prob >= model.threshold and (k not in best or prob > best[k][0]):
             best[k] = (prob, p)
     joined = {(id(p.member), p.sent) for p in kept}
     members = {(id(p.member), p.sent) for _, p in best.values()}
     for prob, p in best.values():
-        if p.rule is None and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
+        if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
             kept.append(p)
     return kept
 

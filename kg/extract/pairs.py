@@ -91,6 +91,7 @@ class Pairs:
         self.named_at: dict[int, int] = {}  # id(body) -> last sentence that named it
         self.bodies = 0
         self.times_named: dict[int, int] = {}  # id(body) -> how many sentences name it
+        self.first: Ent | None = None  # the first body the article names
         self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
@@ -101,29 +102,32 @@ class Pairs:
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
         named = [b for b in st.ms if is_body(b.ent)]
         orgs = [x for x in st.ms if x.ent.is_org]
-        if named:
-            for b in named:
-                for x in orgs:
-                    if x.ent is not b.ent:
-                        self._occur(st, x, b, b.ent, {}, None)
-        else:
-            self._spoken_of(st, orgs)
         for b in named:
+            for x in orgs:
+                if x.ent is not b.ent:
+                    self._occur(st, x, b, b.ent, {}, None)
+        self._spoken_of(st, orgs, named)
+        for b in named:
+            self.first = self.first or b.ent
             if id(b.ent) not in self.named_at:
                 self.bodies += 1
             self.named_at[id(b.ent)] = st.s.index
         for e in {id(b.ent) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
-    def _spoken_of(self, st: SentenceView, orgs: list[Mention]) -> None:
-        """A sentence naming no body: its organizations may join the body the article speaks of, in a clause that
-        speaks of members, or as the items of a list that a header (成员单位如下：) opened before."""
-        body = st.topic
+    def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:
+        """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause
+        that speaks of members, or as the items of a list that a header (成员单位如下：) opened before. When the
+        sentence names other bodies (a member that is itself a body: 子联盟), only in a clause about members."""
+        body = self.first if named else st.topic
+        if body is not None and any(b.ent is body for b in named):
+            body = None
         gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
-        going_on = self.listing and _mostly_names(st, orgs)
+        going_on = self.listing and _mostly_names(st, orgs) and not named
         for x in orgs if body is not None and (gap <= MAX_GAP or going_on) else ():
             if x.ent is not body and (going_on or _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys()):
-                extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on)}
+                extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on),
+                         "other_body_named": float(bool(named))}
                 self._occur(st, x, None, body, extra, None)
         self.listing = going_on or _OPENS_LIST.search(st.key) is not None
 

@@ -50,6 +50,7 @@ _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|�
 _STATUS_END = re.compile(r"退出|除名")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 NEAR = 8  # characters around a member read for its own cues
+RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 FAR = 200  # characters between two names beyond which the text between them is not read
 
 
@@ -180,16 +181,17 @@ def is_body(e: Ent) -> bool:
     return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
 
 
-def choose(pairs: list[Pair], model: Model | None, trust_rules: bool = True) -> list[Pair]:
+def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
     """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
     likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
     alliance, not the chamber)."""
-    kept = [p for p in pairs if p.rule is not None and trust_rules]
     if model is None:
-        return kept
+        return [p for p in pairs if p.rule is not None]
+    floor = RULE_FLOOR if rule_floor is None else rule_floor
+    kept = [p for p in pairs if p.rule is not None and model.probability(p.features) >= floor]
     best: dict[tuple[int, int], tuple[float, Pair]] = {}
     for p in pairs:
-        ruled = p.rule is not None and trust_rules
+        ruled = p.rule is not None and floor <= 0.0
         if not ruled and (VETO & p.features.keys() or p.topic == "off"):
             continue
         prob = 2.0 if ruled else model.probability(p.features)

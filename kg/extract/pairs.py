@@ -42,6 +42,7 @@ CUES = {
 _GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
+_SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in _SPEAKS_OF_MEMBERS)
 _BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会", "联席会",
                "合伙人")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
@@ -51,6 +52,7 @@ _STATUS_END = re.compile(r"退出|除名")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 NEAR = 8  # characters around a member read for its own cues
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
+LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
 FAR = 200  # characters between two names beyond which the text between them is not read
 
 
@@ -127,7 +129,7 @@ class Pairs:
         gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
         going_on = self.listing and _mostly_names(st, orgs) and not named
         for x in orgs if body is not None and (gap <= MAX_GAP or going_on) else ():
-            if x.ent is not body and (going_on or _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys()):
+            if x.ent is not body and (going_on or _speaks_of_members(st, x)):
                 extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on),
                          "other_body_named": float(bool(named))}
                 self._occur(st, x, None, body, extra, None)
@@ -240,6 +242,14 @@ def _runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
             run = [m] if m is not None else []
         cache["runs"] = out
     return cache["runs"]
+
+
+def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
+    """True when the clause of ``x`` speaks of members, or ``x`` is an item of a long list in a sentence that does
+    (共选出A、B…等16所院校，以及C、D…: the list runs on into clauses of its own)."""
+    if _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys():
+        return True
+    return _runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST and bool(_SENT_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys())
 
 
 def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:

@@ -43,6 +43,7 @@ _GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
 _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in _SPEAKS_OF_MEMBERS)
+_MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
 _BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会", "联席会",
                "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
@@ -146,7 +147,7 @@ class Pairs:
                 i, j, status = rule.i, rule.j, rule.status
             else:
                 i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
-                end = st.clause_end(x.j)  # an intent anywhere before the end of the member's clause: planned
+                end = _said_until(st, x)  # an intent before the end of what is said of the member: planned
                 status = "ended" if _STATUS_END.search(st.key, st.clause_start(x.i), end) else \
                     st.status(max(end - 1, x.j, b.i if b is not None else 0))
             p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
@@ -250,6 +251,14 @@ def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
     if _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys():
         return True
     return _runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST and bool(_SENT_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys())
+
+
+def _said_until(st: SentenceView, x: Mention) -> int:
+    """The end of what the member's clause says of it: the clause, or the word that names it a member after its list
+    (A、B等40余家成员单位 天津市将…: a sentence run on without a stop; the intent is another subject's)."""
+    end = st.clause_end(x.j)
+    said = _MEMBER_WORD.search(st.key, _runs(st).get(id(x), (x, x, 1))[1].j, end)
+    return said.end() if said else end
 
 
 def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:

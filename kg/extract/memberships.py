@@ -234,6 +234,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
+    done = 0  # the end of the last body founded: the next founders come after it
     for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))",
                             key):
         v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
@@ -251,12 +252,14 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
             continue
-        for x in st.orgs(y.j if not ys and y.i < lead.start() else 0, v.start()):
+        # from the body the previous lead founded on (由A牵头组建的Y、由B牵头成立的Z: B founds Z, not Y)
+        for x in st.orgs(max(y.j if not ys and y.i < lead.start() else 0, done), v.start()):
             if x.ent is y.ent or is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()),
                           role=role)
+        done = max(done, y.j if ys else v.end())
     # A(、B)(共同)发起成立 Y: the founders right before the verb
     for v in _FOUNDED_BY.finditer(key):
         ys = [x for x in st.at(v.end()) if x.ent.type in BODIES]

@@ -284,9 +284,11 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
             ys = [x for x in st.at(v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))) if x.ent.type in BODIES]
         if ys and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
-            if (lead and max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0
-                and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB))):
-                continue  # 由 A 牵头组建 Y: handled above
+            after = v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))
+            if lead and (max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0
+                         and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB))
+                         or any(x.ent.type in BODIES for x in st.at(after))):
+                continue  # 由 A 牵头组建(的) Y: handled above
             for x in st.orgs(m.end(), v.start()):
                 if is_guide(st, x):
                     continue

@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model-only", action="store_true",
                     help="ablation: score the model's pairs alone, not joined with the rules' pairs")
     ap.add_argument("--rule-floor", type=float, default=None,
-                    help="ablation: keep a rules' pair when the model gives it at least this (default: pairs.RULE_FLOOR)")
+                    help="ablation: keep a rules' pair the model gives at least this (default: pairs.RULE_FLOOR)")
     ap.add_argument("--verbose", "-v", action="store_true", help="list the pairs the CV gets wrong")
     ap.add_argument("--drop", action="append", default=[], help="leave out the features with this prefix")
     ap.add_argument("--dry-run", action="store_true", help="report the CV figures, write nothing")

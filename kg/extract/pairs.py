@@ -8,7 +8,9 @@ candidate member of it. Each candidate pair gets general features (cue words of 
 the text between the two names and around the member, distances, list structure, types) and a
 logistic model trained on the annotated real articles (``scripts/train_members.py``) keeps or
 drops it; it never sees the rules' verdict, and the rules' own pairs are kept beside its own
-(:func:`choose`). The status comes from the rules when they spoke, else from the intent markers
+(:func:`choose`; a floor of probability for them is measured, not shipped). In a sentence naming
+other bodies, the organizations of a clause about members are candidates of the article's first body.
+The status comes from the rules when they spoke, else from the intent markers
 before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
 """
 from __future__ import annotations
@@ -44,8 +46,8 @@ _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别�
 _SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
 _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in _SPEAKS_OF_MEMBERS)
 _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
-_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会", "联席会",
-               "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
+_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
+               "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 VETO = frozenset({"member_de"})  # the model's pairs never kept with these features (X的发起: X does not act)
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
@@ -187,7 +189,8 @@ def is_body(e: Ent) -> bool:
 def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
     """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
     likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
-    alliance, not the chamber)."""
+    alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept when the model
+    gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
     if model is None:
         return [p for p in pairs if p.rule is not None]
     floor = RULE_FLOOR if rule_floor is None else rule_floor
@@ -250,7 +253,8 @@ def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
     (共选出A、B…等16所院校，以及C、D…: the list runs on into clauses of its own)."""
     if _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys():
         return True
-    return _runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST and bool(_SENT_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys())
+    long_list = _runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
+    return long_list and bool(_SENT_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys())
 
 
 def _said_until(st: SentenceView, x: Mention) -> int:

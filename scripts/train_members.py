@@ -87,14 +87,12 @@ class Text:
         return score(self.predicted(kept), self.gold)["membership"]
 
 
-def keep(pairs: list[Pair], model: Model, union: bool = True) -> list[Pair]:
-    """What the extractor keeps (:func:`kg.extract.pairs.choose`); not ``union``: the model's pairs alone."""
-    if union:
-        return choose(pairs, model)
-    return [p for p in pairs if model.accepts(p.features)]
+def keep(pairs: list[Pair], model: Model, floor: float | None = None) -> list[Pair]:
+    """What the extractor keeps (:func:`kg.extract.pairs.choose`; ``floor``: the least probability of a rules' pair)."""
+    return choose(pairs, model, rule_floor=floor)
 
 
-def cross_validate(texts: list[Text], l2: float, threshold: float, union: bool = True,
+def cross_validate(texts: list[Text], l2: float, threshold: float, floor: float | None = None,
                    verbose: bool = False) -> tuple[Score, dict[str, set]]:
     """Membership score summed over the held-out folds, and the pairs kept per text."""
     folds = group_folds([t.stem for t in texts])
@@ -104,7 +102,7 @@ def cross_validate(texts: list[Text], l2: float, threshold: float, union: bool =
         ys = [lab for i in train_idx for lab in texts[i].labels]
         model = train(xs, ys, l2=l2, threshold=threshold)
         for i in held_idx:
-            kept = keep(texts[i].pairs, model, union)
+            kept = keep(texts[i].pairs, model, floor)
             if verbose:
                 t = texts[i]
                 for p, lab in zip(t.pairs, t.labels):
@@ -152,24 +150,26 @@ def main(argv: list[str] | None = None) -> int:
                     help="ablation: give the model the rules' verdict as a feature (the shipped model has not)")
     ap.add_argument("--model-only", action="store_true",
                     help="ablation: score the model's pairs alone, not joined with the rules' pairs")
+    ap.add_argument("--rule-floor", type=float, default=None,
+                    help="ablation: keep a rules' pair the model gives at least this (default: pairs.RULE_FLOOR)")
     ap.add_argument("--verbose", "-v", action="store_true", help="list the pairs the CV gets wrong")
     ap.add_argument("--drop", action="append", default=[], help="leave out the features with this prefix")
     ap.add_argument("--dry-run", action="store_true", help="report the CV figures, write nothing")
     args = ap.parse_args(argv)
-    ablation = args.rule_feature or args.model_only or args.drop
+    ablation = args.rule_feature or args.model_only or args.drop or args.rule_floor is not None
     drop = tuple(args.drop) + (() if args.rule_feature else ("rule",))
     texts = [Text(p, drop) for p in sorted(args.dir.glob("*.gold.yaml"))]
-    union = not args.model_only
+    floor = args.threshold if args.model_only else args.rule_floor
     n_pos = sum(sum(t.labels) for t in texts)
     print(f"{len(texts)} texts, {sum(len(t.pairs) for t in texts)} candidate pairs, {n_pos} true")
     rules = sum((t.score([p for p in t.pairs if p.rule is not None]) for t in texts), Score(0, 0, 0))
     print(line("rules alone (no training)", rules))
-    cv, kept_by = cross_validate(texts, args.l2, args.threshold, union, args.verbose)
+    cv, kept_by = cross_validate(texts, args.l2, args.threshold, floor, args.verbose)
     print(line("classifier, 5-fold CV by text", cv))
     print("gold memberships in CV:", dict(losses(texts, kept_by, args.verbose)))
     model = train([p.features for t in texts for p in t.pairs], [lab for t in texts for lab in t.labels],
                   l2=args.l2, threshold=args.threshold)
-    alls = sum((t.score(keep(t.pairs, model, union)) for t in texts), Score(0, 0, 0))
+    alls = sum((t.score(keep(t.pairs, model, floor)) for t in texts), Score(0, 0, 0))
     print(line("classifier, in-sample (all dev)", alls))
     if not args.dry_run and not ablation:  # an ablation never replaces the shipped model
         about = (f"membership pairs (kg.extract.pairs) trained by scripts/train_members.py on {len(texts)} real/dev "

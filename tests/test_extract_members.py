@@ -119,3 +119,50 @@ def test_the_shipped_model_is_the_one_the_training_script_writes():
                                 [lab for t in texts for lab in t.labels], l2=3.0)
     for name, w in shipped.weights.items():
         assert abs(fresh.weights.get(name, 0.0) - w) < 1e-3, name
+
+
+def _candidates(raw: str) -> dict[tuple[str, str], Pair]:
+    doc = Document.from_raw(raw)
+    pairs = Pairs()
+    find_statements(doc, find_entities(doc, None), None, pairs=pairs)
+    return {(p.member.name, p.body.name): p for p in pairs.by_key.values()}
+
+
+C, D = "杭州东信电子有限公司", "宁波海曙精工机械有限公司"
+
+
+def test_each_lead_founds_the_body_named_after_it_not_the_ones_before():
+    raw = f"第一批联合体已组建，分别是由{A}牵头组建的滨江新材料创新联合体、由{B}牵头成立的滨江智能装备创新联合体。"
+    assert _rules_alone(raw) == {(A, "滨江新材料创新联合体"), (B, "滨江智能装备创新联合体")}
+
+
+def test_the_items_of_a_long_list_take_the_member_cue_of_their_sentence():
+    raw = f"{ALLIANCE}召开大会。大会选出{A}、{B}等2所单位，以及{C}、{D}、杭州滨盛科技有限公司等企业。"
+    got = _candidates(raw)
+    assert (D, ALLIANCE) in got and got[(D, ALLIANCE)].features["implicit"] == 1.0
+
+
+def test_a_member_body_named_in_a_sentence_is_a_candidate_of_the_first_body_of_the_article():
+    raw = f"{ALLIANCE}正式成立。会上选出{A}、滨江区电子商会为副理事长单位。"
+    got = _candidates(raw)
+    assert got[("滨江区电子商会", ALLIANCE)].features["other_body_named"] == 1.0
+
+
+def test_a_joint_party_committee_is_a_body_units_join():
+    from kg.extract.pairs import is_body
+
+    assert is_body(Ent("滨江园区企业联合党委", "PartyOrganization", "t"))
+    assert not is_body(Ent("宁波恒泰新材料有限公司党委", "PartyOrganization", "t"))
+
+
+def test_an_intent_after_the_word_that_names_members_is_another_subjects():
+    raw = f"{ALLIANCE}的队伍再添新丁：{A}、{B}等20余家成员单位滨江区将新材料作为重点产业。"
+    assert {s for _, _, s in _members(raw)} == {"active"}
+
+
+def test_a_rules_pair_under_the_floor_goes_the_way_of_the_models():
+    a, alliance = Ent(A, "Company", "t"), Ent(ALLIANCE, "Alliance", "t")
+    p = _pair(a, alliance, 0, -5.0)
+    p.rule = object()
+    assert choose([p], Model({"w": 1.0}), rule_floor=0.3) == []
+    assert choose([p], Model({"w": 1.0}), rule_floor=0.0) == [p]

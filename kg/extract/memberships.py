@@ -6,8 +6,7 @@
   单位”, “A也位列其中”); 入盟/加盟 join an alliance, 入会 an association or chamber named there;
 * listed: “成员单位14家：(除A外，)B、C”, “企业会员（21家）：…”, “(二)拟吸纳成员单位：8．A；” and
   the items of the sentences that follow, “成员单位…包括A、B”, “A成为Y成员单位”;
-* founded: “由A牵头(联合B、C)成立Y”, “X携手A、B成立Y”, “A发起成立Y”, “Y由A、B…组成”,
-  “由A、B共同发起的Y”.
+* founded: “由A牵头(联合B、C)成立Y”, “X携手A、B成立Y”, “A发起成立Y”, “Y由A、B…组成”, “由A、B共同发起的Y”.
 
 An organization that guides (由X指导、Y牵头组建, 在X指导下) is not a member; a statement is
 planned when an intent marker precedes its trigger (:meth:`SentenceView.status`).
@@ -33,6 +32,7 @@ def find_memberships(st: SentenceView, out: list[Statement]) -> None:
     _joined(st, out)
     _listed(st, out)
     _founded(st, out)
+    _formed_by(st, out)
     _signed_into(st, out)
     find_by_shape(st, out)  # last: only where the wording rules found nothing
 
@@ -234,6 +234,7 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
     """founders: 由A牵头(联合B、C)成立Y ; X携手A、B成立Y ; A发起成立Y ; Y由A、B组成."""
     key = st.key
     # 由 A 牵头(联合 B、C)成立/组建/发起 Y ; X 携手 A、B 及 C 成立 Y ; Y …, 由 A 牵头, 联合 B、C 共同发起
+    done = 0  # the end of the last body founded: the next founders come after it (由A牵头组建的Y、由B牵头成立的Z)
     for lead in re.finditer(r"牵头|携手|联手|会同|联合(?=[^;。]{2,200}?(?:共同)?(?:缔结形成|缔结|结成|发起成立|组建))",
                             key):
         v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
@@ -251,12 +252,13 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         y = ys[0] if ys else st.body_before(lead.start(), tuple(first))  # 党建联盟…，由航空商会牵头: not the leader
         if y is None:
             continue
-        for x in st.orgs(y.j if not ys and y.i < lead.start() else 0, v.start()):
+        for x in st.orgs(max(y.j if not ys and y.i < lead.start() else 0, done), v.start()):
             if x.ent is y.ent or is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
                 continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()),
                           role=role)
+        done = max(done, y.j if ys else v.end())
     # A(、B)(共同)发起成立 Y: the founders right before the verb
     for v in _FOUNDED_BY.finditer(key):
         ys = [x for x in st.at(v.end()) if x.ent.type in BODIES]
@@ -270,20 +272,26 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         for x in founders if ys else ():
             if x.ent is not ys[0].ent and not (x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"):
                 add_statement(out, x, "memberOf", ys[0], st, span_of(x, ys[0]), status, role="发起单位")
+
+
+def _formed_by(st: SentenceView, out: list[Statement]) -> None:
+    """Y由A、B(牵头)(共同)组成/发起 ; 由A、B共同发起的Y."""
+    key = st.key
     for m in re.finditer(r"由", key):  # Y 由 A、B (牵头)(共同)组成/发起
-        # within 240 characters (a long list of founders), or not at all
-        v = _FORMED.search(key, m.end(), m.end() + 246)
+        v = _FORMED.search(key, m.end(), m.end() + 246)  # within 240 characters (a long list of founders) or not
         if not v or v.start() - m.end() > 240:
             continue
         ys = [x for x in [st.last_org(0, m.start(), lambda x: not is_guide(st, x) and x.ent.how != "byline",
                                       st.orgs_of(_COLLAB_BODIES))] if x is not None]
+        after = v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))
         if not ys:  # 由A、B共同发起的Y ; 由A、B等29家单位发起成立了Y
-            ys = [x for x in st.at(v.end() + (key[v.end() : v.end() + 1] in ("的", "了"))) if x.ent.type in BODIES]
+            ys = [x for x in st.at(after) if x.ent.type in BODIES]
         if ys and not CLAUSE.search(key, m.end(), v.start()):
             lead = "牵头" in key[m.end() : v.start()]
-            if (lead and max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0
-                and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB))):
-                continue  # 由 A 牵头组建 Y: handled above
+            if lead and (max(st.find(w, v.end()) for w in ("成立", "组建", "发起", "筹建", "打造")) >= 0
+                         and st.first_org(v.end(), len(key), among=st.orgs_of(COLLAB))
+                         or any(x.ent.type in BODIES for x in st.at(after))):
+                continue  # 由 A 牵头组建(的) Y: handled above
             for x in st.orgs(m.end(), v.start()):
                 if is_guide(st, x):
                     continue

@@ -8,7 +8,9 @@ candidate member of it. Each candidate pair gets general features (cue words of 
 the text between the two names and around the member, distances, list structure, types) and a
 logistic model trained on the annotated real articles (``scripts/train_members.py``) keeps or
 drops it; it never sees the rules' verdict, and the rules' own pairs are kept beside its own
-(:func:`choose`). The status comes from the rules when they spoke, else from the intent markers
+(:func:`choose`; a floor of probability for them is measured, not shipped). In a sentence naming
+other bodies, the organizations of a clause about members are candidates of the article's first body.
+The status comes from the rules when they spoke, else from the intent markers
 before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
 """
 from __future__ import annotations
@@ -28,8 +30,8 @@ __all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
 CUES = {
     "list": re.compile(r"成员单位|会员单位|首批|名单|包括|包含|分别是|分别为|涵盖|囊括|如下|成员|会员|单位有"),
     "found": re.compile(r"发起|共同组建|组建|牵头|联合|携手|组成|成立|筹建|倡议|缔结|结成"),
-    "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事"),
-    "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入"),
+    "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事|当选|选出|选举|选为"),
+    "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入|参与共建|参与组建|共建单位"),
     "plan": re.compile(r"将|拟|计划|意向|申请|准备|有意|筹备|预计|争取"),
     "meet": re.compile(r"调研|参观|座谈|考察|走访|观摩|交流|会议|召开|出席|参加|参会|活动|论坛|峰会|大会|举办|见证"),
     "guide": re.compile(r"指导|主办|承办|协办|主管|支持|授牌|揭牌|致辞"),
@@ -42,13 +44,18 @@ CUES = {
 _GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
-_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会")
+_SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in _SPEAKS_OF_MEMBERS)
+_MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
+_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
+               "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 VETO = frozenset({"member_de"})  # the model's pairs never kept with these features (X的发起: X does not act)
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
 _STATUS_END = re.compile(r"退出|除名")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 NEAR = 8  # characters around a member read for its own cues
+RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
+LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
 FAR = 200  # characters between two names beyond which the text between them is not read
 
 
@@ -91,6 +98,7 @@ class Pairs:
         self.named_at: dict[int, int] = {}  # id(body) -> last sentence that named it
         self.bodies = 0
         self.times_named: dict[int, int] = {}  # id(body) -> how many sentences name it
+        self.first: Ent | None = None  # the first body the article names
         self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
@@ -101,29 +109,32 @@ class Pairs:
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
         named = [b for b in st.ms if is_body(b.ent)]
         orgs = [x for x in st.ms if x.ent.is_org]
-        if named:
-            for b in named:
-                for x in orgs:
-                    if x.ent is not b.ent:
-                        self._occur(st, x, b, b.ent, {}, None)
-        else:
-            self._spoken_of(st, orgs)
         for b in named:
+            for x in orgs:
+                if x.ent is not b.ent:
+                    self._occur(st, x, b, b.ent, {}, None)
+        self._spoken_of(st, orgs, named)
+        for b in named:
+            self.first = self.first or b.ent
             if id(b.ent) not in self.named_at:
                 self.bodies += 1
             self.named_at[id(b.ent)] = st.s.index
         for e in {id(b.ent) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
-    def _spoken_of(self, st: SentenceView, orgs: list[Mention]) -> None:
-        """A sentence naming no body: its organizations may join the body the article speaks of, in a clause that
-        speaks of members, or as the items of a list that a header (成员单位如下：) opened before."""
-        body = st.topic
+    def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:
+        """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause
+        that speaks of members, or as the items of a list that a header (成员单位如下：) opened before. When the
+        sentence names other bodies (a member that is itself a body: 子联盟), only in a clause about members."""
+        body = self.first if named else st.topic
+        if body is not None and any(b.ent is body for b in named):
+            body = None
         gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
-        going_on = self.listing and _mostly_names(st, orgs)
+        going_on = self.listing and _mostly_names(st, orgs) and not named
         for x in orgs if body is not None and (gap <= MAX_GAP or going_on) else ():
-            if x.ent is not body and (going_on or _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys()):
-                extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on)}
+            if x.ent is not body and (going_on or _speaks_of_members(st, x)):
+                extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on),
+                         "other_body_named": float(bool(named))}
                 self._occur(st, x, None, body, extra, None)
         self.listing = going_on or _OPENS_LIST.search(st.key) is not None
 
@@ -138,7 +149,7 @@ class Pairs:
                 i, j, status = rule.i, rule.j, rule.status
             else:
                 i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
-                end = st.clause_end(x.j)  # an intent anywhere before the end of the member's clause: planned
+                end = _said_until(st, x)  # an intent before the end of what is said of the member: planned
                 status = "ended" if _STATUS_END.search(st.key, st.clause_start(x.i), end) else \
                     st.status(max(end - 1, x.j, b.i if b is not None else 0))
             p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
@@ -175,25 +186,28 @@ def is_body(e: Ent) -> bool:
     return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
 
 
-def choose(pairs: list[Pair], model: Model | None) -> list[Pair]:
+def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
     """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
     likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
-    alliance, not the chamber)."""
-    kept = [p for p in pairs if p.rule is not None]
+    alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept when the model
+    gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
     if model is None:
-        return kept
+        return [p for p in pairs if p.rule is not None]
+    floor = RULE_FLOOR if rule_floor is None else rule_floor
+    kept = [p for p in pairs if p.rule is not None and model.probability(p.features) >= floor]
     best: dict[tuple[int, int], tuple[float, Pair]] = {}
     for p in pairs:
-        if p.rule is None and (VETO & p.features.keys() or p.topic == "off"):
+        ruled = p.rule is not None and floor <= 0.0
+        if not ruled and (VETO & p.features.keys() or p.topic == "off"):
             continue
-        prob = model.probability(p.features) if p.rule is None else 2.0
+        prob = 2.0 if ruled else model.probability(p.features)
         k = (id(p.member), p.sent)
         if prob >= model.threshold and (k not in best or prob > best[k][0]):
             best[k] = (prob, p)
     joined = {(id(p.member), p.sent) for p in kept}
     members = {(id(p.member), p.sent) for _, p in best.values()}
     for prob, p in best.values():
-        if p.rule is None and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
+        if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
             kept.append(p)
     return kept
 
@@ -232,6 +246,23 @@ def _runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
             run = [m] if m is not None else []
         cache["runs"] = out
     return cache["runs"]
+
+
+def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
+    """True when the clause of ``x`` speaks of members, or ``x`` is an item of a long list in a sentence that does
+    (共选出A、B…等16所院校，以及C、D…: the list runs on into clauses of its own)."""
+    if _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys():
+        return True
+    long_list = _runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
+    return long_list and bool(_SENT_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys())
+
+
+def _said_until(st: SentenceView, x: Mention) -> int:
+    """The end of what the member's clause says of it: the clause, or the word that names it a member after its list
+    (A、B等40余家成员单位 天津市将…: a sentence run on without a stop; the intent is another subject's)."""
+    end = st.clause_end(x.j)
+    said = _MEMBER_WORD.search(st.key, _runs(st).get(id(x), (x, x, 1))[1].j, end)
+    return said.end() if said else end
 
 
 def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:

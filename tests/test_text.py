@@ -62,3 +62,9 @@ def test_find_quote_matches_traditional_quote_against_simplified_text():
 def test_find_quote_rejects_text_not_in_source():
     assert find_quote(RAW, "青海大学已加入联盟") is None
     assert find_quote(RAW, "") is None
+
+
+def test_pinyin_readings_inserted_by_mirrors_are_not_part_of_a_name():
+    assert name_key("產(chǎn)業(yè)園") == name_key("產業園") == "产业园"
+    assert name_key("周口市創(chuàng )新聯合體") == name_key("周口市創新聯合體")  # a space before ")"
+    assert name_key("A(b)公司") != name_key("A公司")  # no tone mark: not a reading

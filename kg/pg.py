@@ -184,10 +184,6 @@ class PropertyGraph:
 _compact = functools.lru_cache(maxsize=65536)(compact)
 
 
-def _term_id(t) -> str:
-    return f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value
-
-
 def _literal_value(lit: ox.Literal) -> tuple[Any, str | None]:
     """(value, datatype CURIE or None when the Python type says it)."""
     if lit.language:
@@ -246,23 +242,21 @@ def to_property_graph(triples: Iterable, *, one_direction: bool = False) -> Prop
     whose forward one (``MEMBER_OF``) is there; by default every triple between two nodes is a relationship
     (the CSV and GraphML exports).
     """
-    return project(*by_predicate(triples), one_direction=one_direction)
+    return project(by_predicate(triples), one_direction=one_direction)
 
 
-def by_predicate(triples: Iterable) -> tuple[set, Iterable[tuple[str, list[tuple[Any, Any]]]]]:
-    """``triples`` as :func:`project` takes them: their subjects, and their (subject, object) pairs by predicate."""
+def by_predicate(triples: Iterable) -> Iterable[tuple[str, list[tuple[Any, Any]]]]:
+    """``triples`` as :func:`project` takes them: each predicate IRI with its (subject, object) pairs."""
     by_pred: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
     for t in triples:
         by_pred[t.predicate.value].append((t.subject, t.object))
-    return {s for pairs in by_pred.values() for s, _ in pairs}, by_pred.items()
+    return by_pred.items()
 
 
-def project(
-    subjects: Iterable, groups: Iterable[tuple[str, Iterable[tuple[Any, Any]]]], *, one_direction: bool = False
-) -> PropertyGraph:
-    """The property graph of triples grouped by predicate, as a store reads them cheaply: ``subjects`` (pyoxigraph
-    terms) and each predicate IRI with its (subject, object) pairs, one a triple (or quad: a repeat is a value)."""
-    proj = Projection(subjects)
+def project(groups: Iterable[tuple[str, Iterable[tuple[Any, Any]]]], *, one_direction: bool = False) -> PropertyGraph:
+    """The property graph of triples grouped by predicate, as a store reads them cheaply: each predicate IRI with
+    its (subject, object) pyoxigraph terms, one pair a triple (or a quad: a repeated one is a repeated value)."""
+    proj = Projection()
     for p, pairs in groups:
         proj.add(p, pairs)
     return proj.relationships(proj.nodes(), one_direction)
@@ -272,42 +266,50 @@ class Projection:
     """A projection in stages: :meth:`add` each predicate's pairs, then :meth:`nodes` (complete once every
     predicate is added), then :meth:`relationships` — which a loader computes while the nodes are written."""
 
-    def __init__(self, subjects: Iterable):
-        self.subjects = {_term_id(s) for s in subjects}
+    def __init__(self) -> None:
+        self.subjects: set[str] = set()
         self.props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self.dts: dict[str, dict[str, str]] = defaultdict(dict)
         self.types: dict[str, list[str]] = defaultdict(list)
+        self.iris: list[tuple[str, str, str]] = []  # (s, p, IRI): a link if the IRI is a subject, else a property
         self.links: set[tuple[str, str, str]] = set()
         self.used: dict[str, tuple[str, str | None]] = {}
 
     def add(self, p: str, pairs: Iterable[tuple[Any, Any]]) -> None:
         """The (subject, object) pairs of predicate ``p``."""
-        subjects, props, dts, types = self.subjects, self.props, self.dts, self.types
-        links, used = self.links, self.used
+        subject, types, iris, put = self.subjects.add, self.types, self.iris, self._put
         is_type, named, literal_t, keys = p == RDF_TYPE, ox.NamedNode, ox.Literal, {}
         for s, o in pairs:
             s = s.value if type(s) is named else f"_:{s.value}"
+            subject(s)
             if type(o) is literal_t:
                 lang = o.language
                 key = keys.get(lang) or keys.setdefault(lang, prop_key(p, lang))
-                value, dt = _literal_value(o)
-                used[key] = (p, lang)
+                put(s, p, lang, key, *_literal_value(o))
+            elif is_type and type(o) is named:
+                types[s].append(o.value)
             else:
-                oid = o.value if type(o) is named else f"_:{o.value}"
-                if is_type and type(o) is named:
-                    types[s].append(oid)
-                    continue
-                if oid in subjects:
-                    links.add((s, p, oid))
-                    continue
-                key, value, dt = prop_key(p, None), _compact(oid), "@id"
-                used[key] = (p, None)
-            if dt and dts[s].setdefault(key, dt) != dt:
-                raise ValueError(f"{s}: values of {p} have different datatypes ({dts[s][key]}, {dt})")
-            props[s][key].append(value)
+                iris.append((s, p, o.value if type(o) is named else f"_:{o.value}"))
+
+    def _put(self, s: str, p: str, lang: str | None, key: str, value: Any, dt: str | None) -> None:
+        self.used[key] = (p, lang)
+        if dt and self.dts[s].setdefault(key, dt) != dt:
+            raise ValueError(f"{s}: values of {p} have different datatypes ({self.dts[s][key]}, {dt})")
+        self.props[s][key].append(value)
+
+    def _settle(self) -> None:
+        """Each IRI object a link (its IRI is a subject) or a property, once every subject is known."""
+        subjects, links = self.subjects, self.links
+        for s, p, oid in self.iris:
+            if oid in subjects:
+                links.add((s, p, oid))
+            else:
+                self._put(s, p, None, prop_key(p, None), _compact(oid), "@id")
+        self.iris = []
 
     def nodes(self) -> PropertyGraph:
         """A property graph holding the nodes (properties and labels), sorted by IRI."""
+        self._settle()
         pg, props, dts, types, empty = PropertyGraph(), self.props, self.dts, self.types, {}
         for s in sorted(self.subjects):
             ts = [_compact(c) for c in sorted(types.get(s, ()))]

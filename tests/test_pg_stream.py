@@ -37,7 +37,7 @@ def synth_store(tmp_path_factory):
 def test_streamed_projection_is_the_projection_of_every_quad(seed_store, synth_store, which, one_direction):
     store = EmbeddedStore(seed_store if which == "seed" else synth_store)
     listed = to_property_graph(store.data_quads(), one_direction=one_direction)
-    streamed = project(*data_by_predicate(store), one_direction=one_direction)
+    streamed = project(data_by_predicate(store), one_direction=one_direction)
     _same(streamed, listed)
     assert len(listed.nodes) > 200 and len(listed.rels) > 300 and listed.rel_props
 
@@ -61,7 +61,7 @@ def test_streamed_projection_of_blank_nodes_repeats_and_the_default_graph():
     ]
     st.extend([*quads, ox.Quad(a, label, ox.Literal("本体"), onto), ox.Quad(onto, label, ox.Literal("o"), onto)])
     listed = to_property_graph(quads, one_direction=True)
-    streamed = project(*data_by_predicate(st), one_direction=True)
+    streamed = project(data_by_predicate(st), one_direction=True)
     _same(streamed, listed)
     assert streamed.nodes["urn:a"]["name_zh"] == ["甲", "甲"] and "_:b1" in streamed.nodes
     assert ONTOLOGY_IRI not in streamed.nodes and streamed.nodes["urn:b"]["status"] == "park:active"

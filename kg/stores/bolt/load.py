@@ -152,8 +152,8 @@ def load_store(
 def _run(source, config: BoltConfig | None, wipe: bool, progress: Progress | None) -> LoadReport:
     """Connect first (a server that is down costs no reading or mapping), then overlap what waits on the server
     with what runs here: the wipe and indexes while the store is read and projected into nodes, the nodes'
-    writing while the relationships are projected. ``source()`` gives the subjects and the predicate groups
-    of :func:`kg.pg.project`."""
+    writing while the relationships are projected. ``source()`` gives the predicate groups of
+    :func:`kg.pg.project`."""
     from concurrent.futures import ThreadPoolExecutor
 
     from kg.pg import Projection
@@ -171,9 +171,8 @@ def _run(source, config: BoltConfig | None, wipe: bool, progress: Progress | Non
         with ThreadPoolExecutor(1) as ex:
             prepared = ex.submit(_prepare, t, cfg, wipe)
             report("reading and projecting the graph")
-            subjects, groups = source()
-            proj = Projection(subjects)
-            for p, pairs in groups:
+            proj = Projection()
+            for p, pairs in source():
                 proj.add(p, pairs)
             pg = proj.nodes()
             phase("read+map")

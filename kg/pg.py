@@ -32,6 +32,7 @@ stored beside the graph (no bookkeeping nodes in ``MATCH (n)``).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -182,6 +183,7 @@ class PropertyGraph:
 
 
 _compact = functools.lru_cache(maxsize=65536)(compact)
+_SUBJECT_OBJECT = operator.attrgetter("subject", "object")
 
 
 def _literal_value(lit: ox.Literal) -> tuple[Any, str | None]:
@@ -245,12 +247,12 @@ def to_property_graph(triples: Iterable, *, one_direction: bool = False) -> Prop
     return project(by_predicate(triples), one_direction=one_direction)
 
 
-def by_predicate(triples: Iterable) -> Iterable[tuple[str, list[tuple[Any, Any]]]]:
+def by_predicate(triples: Iterable) -> list[tuple[str, Iterable[tuple[Any, Any]]]]:
     """``triples`` as :func:`project` takes them: each predicate IRI with its (subject, object) pairs."""
-    by_pred: dict[str, list[tuple[Any, Any]]] = defaultdict(list)
+    by_pred: dict[str, list] = defaultdict(list)
     for t in triples:
-        by_pred[t.predicate.value].append((t.subject, t.object))
-    return by_pred.items()
+        by_pred[t.predicate.value].append(t)
+    return [(p, map(_SUBJECT_OBJECT, ts)) for p, ts in by_pred.items()]
 
 
 def project(groups: Iterable[tuple[str, Iterable[tuple[Any, Any]]]], *, one_direction: bool = False) -> PropertyGraph:

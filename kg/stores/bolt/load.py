@@ -119,14 +119,11 @@ def _write_rels(w: _Writer, pg, empty: bool) -> None:
 
 
 def _prepare(t, cfg: BoltConfig, wipe: bool) -> bool:
-    """The optional wipe, indexes, and the cleanup of an older mapping's bookkeeping; True if the graph is empty."""
+    """The optional wipe and the indexes; True if the graph is empty."""
     if wipe:
         t.wipe()
     create_indexes(t, cfg.engine)
-    empty = not t.read("MATCH (n:Resource) RETURN count(n) AS c", {})[0]["c"]
-    if not empty:
-        t.write("MATCH (k:KgSchema) DETACH DELETE k", {})  # park-kg < 0.9 kept its key table in the graph
-    return empty
+    return not t.read("MATCH (n:Resource) RETURN count(n) AS c", {})[0]["c"]
 
 
 def load(
@@ -151,9 +148,9 @@ def load_store(
 
 def _run(source, config: BoltConfig | None, wipe: bool, progress: Progress | None) -> LoadReport:
     """Connect first (a server that is down costs no reading or mapping), then overlap what waits on the server
-    with what runs here: the wipe and indexes while the store is read and projected into nodes, the nodes'
-    writing while the relationships are projected. ``source()`` gives the predicate groups of
-    :func:`kg.pg.project`."""
+    with what runs here: the indexes while the store is read and projected into nodes, the nodes' writing while
+    the relationships are projected. Nothing is deleted before the reading succeeded (the wipe, an older
+    mapping's bookkeeping). ``source()`` gives the predicate groups of :func:`kg.pg.project`."""
     from concurrent.futures import ThreadPoolExecutor
 
     from kg.pg import Projection
@@ -169,14 +166,16 @@ def _run(source, config: BoltConfig | None, wipe: bool, progress: Progress | Non
     phase("connect")
     try:
         with ThreadPoolExecutor(1) as ex:
-            prepared = ex.submit(_prepare, t, cfg, wipe)
+            prepared = None if wipe else ex.submit(_prepare, t, cfg, False)
             report("reading and projecting the graph")
             proj = Projection()
             for p, pairs in source():
                 proj.add(p, pairs)
             pg = proj.nodes()
             phase("read+map")
-            empty = prepared.result()
+            empty = prepared.result() if prepared else _prepare(t, cfg, True)
+            if not empty:
+                t.write("MATCH (k:KgSchema) DETACH DELETE k", {})  # park-kg < 0.9 kept its key table in the graph
             phase("prepare")
             rels = ex.submit(proj.relationships, pg, True)  # projected while the nodes are written
             w = _Writer(t, batch_engine(t, cfg), progress, len(pg.nodes))

@@ -8,6 +8,7 @@ without UNWIND does. Each load starts from an empty graph (deleted outside the t
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import re
@@ -19,7 +20,7 @@ from typing import Any
 
 from kg.graphdb import free_port
 
-__all__ = ["fresh_graph", "load_batched", "load_per_row", "load_command", "free_port", "rss_mb"]
+__all__ = ["compare", "fresh_graph", "load_batched", "load_per_row", "load_command", "free_port", "rss_mb"]
 
 
 def rss_mb(pid: int) -> float:
@@ -47,10 +48,16 @@ def load_batched(quads: list, cfg) -> dict[str, Any]:
 _LOADED = re.compile(r"loaded ([\d,]+) nodes and ([\d,]+) relationships.*?([\d,]+) rows/s writing \(([\d.]+) s")
 
 
-def load_command(store: Path, graphdb_dir: Path, transport: str = "auto") -> dict[str, Any]:
-    """`kg --store STORE neo4j load` as a user runs it, into the local server: rows, wall clock, write seconds."""
+def load_command(store: Path, graphdb_dir: Path, transport: str = "auto", code: Path | None = None) -> dict[str, Any]:
+    """`kg --store STORE neo4j load` as a user runs it, into the local server: rows, wall clock, write seconds
+    (``code``: another checkout of park-kg to run instead of this one, for a before/after comparison)."""
     env = {**os.environ, "KG_GRAPHDB_DIR": str(graphdb_dir), "KG_TRANSPORT": transport}
     env.pop("NEO4J_URI", None)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    import resource
+
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(
         [sys.executable, "-m", "kg.cli", "--store", str(store), "neo4j", "load"],
@@ -58,14 +65,23 @@ def load_command(store: Path, graphdb_dir: Path, transport: str = "auto") -> dic
         text=True,
         encoding="utf-8",
         env=env,
+        cwd=code,  # `python -m` puts the working directory first on the path
         check=False,
     )
     wall = time.perf_counter() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = cpu1.ru_utime - cpu0.ru_utime + cpu1.ru_stime - cpu0.ru_stime
     m = _LOADED.search(p.stdout)
     if p.returncode or not m:
         raise RuntimeError(f"kg neo4j load failed: {p.stderr.strip()[-300:] or p.stdout}")
     rows = int(m[1].replace(",", "")) + int(m[2].replace(",", ""))
-    return {"rows": rows, "seconds": float(m[4]), "total_seconds": wall}
+    return {
+        "rows": rows,
+        "seconds": float(m[4]),
+        "total_seconds": wall,
+        "cpu_seconds": cpu,
+        "phases": p.stdout.rpartition("; ")[2].strip(),
+    }
 
 
 def load_per_row(quads: list, cfg, limit: int | None = None) -> dict[str, Any]:
@@ -102,3 +118,51 @@ def load_per_row(quads: list, cfg, limit: int | None = None) -> dict[str, Any]:
         t.close()
     seconds = time.perf_counter() - t0
     return {"rows": rows, "seconds": seconds, "total_seconds": seconds, "batches": rows}
+
+
+def compare(store: Path, before: Path, runs: int, work: Path) -> list[dict[str, Any]]:
+    """`kg neo4j load` of ``store`` by the code in ``before`` and by this checkout, alternately, ``runs`` times each,
+    into one local server (the graph deleted before each load, outside the timing)."""
+    from kg.graphdb import GraphDb
+
+    db = GraphDb(work / "graphdb")
+    st = db.start(port=free_port(), bolt_port=free_port())
+    out = []
+    try:
+        for i in range(runs):
+            for who, code in (("before", before), ("after", Path(__file__).resolve().parent.parent)):
+                fresh_graph(st.port)
+                r = load_command(store, db.dir, code=code)
+                out.append({"who": who, "run": i, **r})
+                print(
+                    f"{who:6} {r['rows']:,} rows: {r['rows'] / r['total_seconds']:,.0f} rows/s end to end "
+                    f"({r['total_seconds']:.2f} s, CPU {r['cpu_seconds']:.2f} s), "
+                    f"{r['rows'] / r['seconds']:,.0f} writing; " + r["phases"],
+                    flush=True,
+                )
+    finally:
+        db.stop()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="`kg neo4j load` end to end: another checkout (before) against this one.")
+    ap.add_argument("store", type=Path, help="a built store (kg build)")
+    ap.add_argument("--before", type=Path, required=True, help="the park-kg checkout to compare with (e.g. main)")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-bolt"))
+    args = ap.parse_args()
+    res = compare(args.store, args.before, args.runs, args.work)
+    for who in ("before", "after"):
+        e2e = sorted(r["rows"] / r["total_seconds"] for r in res if r["who"] == who)
+        wr = sorted(r["rows"] / r["seconds"] for r in res if r["who"] == who)
+        cpu = sorted(r["cpu_seconds"] for r in res if r["who"] == who)
+        print(
+            f"{who:6} median {e2e[len(e2e) // 2]:,.0f} rows/s end to end, {wr[len(wr) // 2]:,.0f} writing, "
+            f"CPU of the command {cpu[len(cpu) // 2]:.2f} s"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

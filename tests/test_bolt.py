@@ -131,6 +131,26 @@ def test_loading_twice_is_idempotent(store, graphdb):
     assert counts() == before == (report.nodes, report.relationships)  # no bookkeeping nodes in MATCH (n)
 
 
+def test_a_load_that_fails_while_reading_deletes_nothing(store, graphdb):
+    """The indexes are made while the store is read, but the wipe waits until the reading succeeded."""
+
+    def counts():
+        t = BoltStore(_cfg(graphdb, "native"))
+        try:
+            return t.cypher("MATCH (n) RETURN count(n) AS c", {})[0]["c"], len(t.cypher("CALL db.indexes()", {}))
+        finally:
+            t.close()
+
+    def quads_then_damage():
+        yield from store.data_quads()[:100]
+        raise KgError("the store is damaged (test)")
+
+    before = counts()
+    with pytest.raises(KgError, match="damaged"):
+        load(quads_then_damage(), _cfg(graphdb, "native"), wipe=True)
+    assert counts() == before and before[0] > 200
+
+
 def test_cli_load_and_cypher_through_the_local_default(env, seed_store):
     r = CliRunner().invoke(cli, ["--store", str(seed_store), "neo4j", "load"], env=env)
     assert r.exit_code == 0, r.output

@@ -45,7 +45,9 @@ from kg.errors import FILE_ERRORS, BuildLocked, KgError, StoreDamaged, StoreMiss
 from kg.model.terms import ONTOLOGY_IRI, PREFIXES
 from kg.stores import counts
 
-__all__ = ["EmbeddedStore", "StoreDir", "DEFAULT_STORE", "inline_iris", "read_manifest", "verify_files", "data_by_predicate"]
+__all__ = [
+    "EmbeddedStore", "StoreDir", "DEFAULT_STORE", "inline_iris", "read_manifest", "verify_files", "data_by_predicate",
+]
 
 DEFAULT_STORE = Path("data/store")
 

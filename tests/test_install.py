@@ -46,8 +46,10 @@ def test_default_install_has_views_endpoint_and_cypher(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     probe = (
         "import neo4j, pyvis, starlette, uvicorn, multipart, numpy; import kg.views, kg.server, kg.stores.bolt; "
-        "from kg.server.page import asset, examples; assert len(examples()) >= 9 and asset('query.js')"
-    )  # the query page
+        "from kg.server.page import asset, examples; assert len(examples()) >= 9 and asset('query.js'); "
+        "from importlib.resources import files; m = files('kg.extract') / 'models'; "
+        "assert all((m / f).is_file() for f in ('foolnltk_ner.npz', 'orgs.json', 'members.json'))"
+    )  # the query page; the extractor's model and learned weights (without them it falls back to rules)
     r = subprocess.run([str(py), "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     out = tmp_path / "seed.html"

@@ -115,6 +115,18 @@ def test_features_describe_the_name_and_its_context():
     assert all(v == 1.0 for v in f.values())
 
 
+def test_features_mark_a_clause_glued_to_a_name():
+    _, e, ix = _one("会上，开发区副主任王明代表示范区致辞。", "开发区副主任王明代表示范区", "IndustrialPark")
+    assert {"glue_in"} <= set(ent_features(e, ix))
+    _, e, ix = _one("2023年度开发者联盟成立。", "年度开发者联盟", "Alliance")
+    assert {"time_start", "mid_word_start"} & set(ent_features(e, ix)) == {"time_start"} | (
+        {"mid_word_start"} & set(ent_features(e, ix)))
+    _, e, ix = _one("会上，东湖光电技术有限公司签约。", "东湖光电技术有限公司", "Company")
+    assert not {"glue_in", "glue_start", "time_start", "mid_word_start"} & set(ent_features(e, ix))
+    _, e, ix = _one("会上，东湖光电技术有限公司签约。", "湖光电技术有限公司", "Company")
+    assert "mid_word_start" in ent_features(e, ix)  # 东|湖光…: the name starts inside a word
+
+
 def test_recording_lists_every_name_and_boundary_scored():
     record: list = []
     with using(None, record):

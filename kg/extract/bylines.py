@@ -23,8 +23,8 @@ _SOURCE = re.compile(r"(?:信息)?(?:来源|转自|稿源|转载自|原载于|�
                      + r")(?=[^\u4e00-\u9fff]|$|作者|编辑|收集|时间|浏览)")
 # X(N月N日)讯 / 电 at the start of a sentence; X N月N日，… (the site, then the date)
 _DATELINE = re.compile(r"^(" + _NAME + r")(?:(?:\d{1,2}月\d{1,2}日)?(?:讯|电)|\s*(?=\d{1,2}月\d{1,2}日))")
-# X重庆7月18日电 (a place of two to four characters between the site and the date)
-_PLACED = re.compile(r"^(" + _NAME + r")[\u4e00-\u9fff]{2,4}(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:讯|电)")
+# X重庆7月18日电, X2021年5月6日讯 (a place of two to four characters or a year before the date)
+_PLACED = re.compile(r"^(" + _NAME + r")(?:[\u4e00-\u9fff]{2,4})?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:讯|电)")
 # 据X报道 ; (X记者 Y) ; X资料图 ; …(X) closing a paragraph
 _CITED = re.compile(r"据(" + _NAME + r")报道|(?:^|[(])(" + _NAME + r")(?:[·•][\u4e00-\u9fff]{1,4})?(?:记者|通讯员)"
                     r"|(" + _NAME + r")资料图|[(](" + _NAME + r")[)]$")

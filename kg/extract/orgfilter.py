@@ -15,6 +15,7 @@ Names of the graph, the home park and the stages of a chain are always kept.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -31,6 +32,11 @@ _WINDOW = 4  # key characters on each side of a mention cut into words for their
 DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
+# words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
+# 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
+_GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?|书记|主任|院长|局长"
+                   r"|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步")
+_TIME_START = re.compile(r"年度?|月")  # not 日: 日照, 日月光
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
 
@@ -99,6 +105,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
     if any(c.isascii() and c.isalnum() for c in k):
         f["ascii"] = 1.0
     _word_features(f, k, alt.words if alt else ix.words_of(e))
+    _glue_features(f, k)
     for m in e.mentions[:4]:
         key = ix.keys.get(m.sent, "")
         i, j = m.i + di, m.j + dj
@@ -107,6 +114,9 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["right=" + char_class(key[j : j + 1])] = 1.0
         if m is e.mentions[0]:
             _context_pos(f, key, i, j, alt.left if alt else None)
+            ends = ix.word_ends.get(m.sent)
+            if ends and 0 < i < len(ends) and not ends[i]:
+                f["mid_word_start"] = 1.0  # 博|地区…, 藏|企业…: the sentence's words cross its left edge
         if m.sent == 0:
             f["headline"] = 1.0
         if m.in_park:
@@ -120,6 +130,15 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
     if alt:
         f.update(alt.features)
     return f
+
+
+def _glue_features(f: dict[str, float], k: str) -> None:
+    """Whether a word that glues a clause to a name is at its start or inside it, or a date word starts it."""
+    g = _GLUE.search(k)
+    if g:
+        f["glue_start" if g.start() == 0 else "glue_in"] = 1.0
+    if _TIME_START.match(k):
+        f["time_start"] = 1.0
 
 
 def _agreement(a: int, b: int, i: int, j: int) -> str:

@@ -36,6 +36,7 @@ ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name n
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
 _GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?|书记|主任|院长|局长"
                    r"|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步")
+_PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
 _TIME_START = re.compile(r"年度?|月")  # not 日: 日照, 日月光
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
@@ -72,6 +73,11 @@ def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ..
     f["words=" + bucket(len(ws), (1, 2, 3, 5))] = 1.0
     if len(ws) > 1:
         f["pos1=" + ws[1][1][:2]] = 1.0
+    core = [t for _, t in ws[:-1]]  # the words before the last (the suffix word, mostly)
+    if core and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name):
+        f["no_proper"] = 1.0  # 区域化党建联盟, 研究型大学, 基层单位党组织: a kind, not a name
+    elif core and all(t == "ns" for t in core):
+        f["core_place_only"] = 1.0  # 中国大学, 川渝园区 (and 青海大学)
 
 
 def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:

@@ -37,7 +37,7 @@ ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name n
 _GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?|书记|主任|院长|局长"
                    r"|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画")
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
-_TIME_START = re.compile(r"年度?|月")  # not 日: 日照, 日月光
+_TIME_START = re.compile(r"年度?|月|原")  # 原: former (原国务院); not 日: 日照, 日月光
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
 

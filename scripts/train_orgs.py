@@ -125,7 +125,7 @@ def _write_errors(path: Path, errors: list) -> None:
 
 
 def _row(label: str, s: dict[str, Score]) -> str:
-    cells = "  ".join(f"{s[k].precision:5.2f} {s[k].recall:5.2f} {s[k].f1:5.2f}" for k in SHOWN)
+    cells = "  ".join(f"{s[k].precision:5.3f} {s[k].recall:5.3f} {s[k].f1:5.3f}" for k in SHOWN)
     return f"{label:<12}{cells}"
 
 

@@ -23,7 +23,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import SUFFIXES, suffix_of
-from kg.extract.orgbounds import Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
+from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
@@ -32,10 +32,6 @@ _WINDOW = 4  # key characters on each side of a mention cut into words for their
 DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
-# words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
-# 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
-_GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?|书记|主任|院长|局长"
-                   r"|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画")
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
 _TIME_START = re.compile(r"年度?|月|原")  # 原: former (原国务院); not 日: 日照, 日月光
 # the model :func:`using` put in place and where it records what it scored, innermost last
@@ -140,7 +136,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
 
 def _glue_features(f: dict[str, float], k: str) -> None:
     """Whether a word that glues a clause to a name is at its start or inside it, or a date word starts it."""
-    g = _GLUE.search(k)
+    g = GLUE.search(k)
     if g:
         f["glue_start" if g.start() == 0 else "glue_in"] = 1.0
     if _TIME_START.match(k):

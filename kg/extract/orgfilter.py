@@ -33,7 +33,7 @@ DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
-_TIME_START = re.compile(r"年度?|月|原")  # 原: former (原国务院); not 日: 日照, 日月光
+_TIME_START = re.compile(r"年度?|月|原|[余多]家")  # 原: former (原国务院), 余家: a count; not 日: 日照
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
 

@@ -33,6 +33,7 @@ DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
+_DATE_START = re.compile(r"年度|年|月")
 _TIME_START = re.compile(r"年度?|月|原|[余多]家")  # 原: former (原国务院), 余家: a count; not 日: 日照
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
@@ -174,6 +175,14 @@ def _scored(e: Ent, model: Model | None, record: list | None, ix: Index) -> list
     return out
 
 
+def _after_a_date(e: Ent, ix: Index) -> Alt | None:
+    """``e``'s name without the 年度 / 年 / 月 it starts with when a digit stands before each of its mentions."""
+    m = _DATE_START.match(e.key)
+    if m is None or not all(0 < x.i and ix.keys.get(x.sent, "")[x.i - 1 : x.i].isdigit() for x in e.mentions):
+        return None
+    return Alt(e.key[m.end() :], m.end(), 0, {})
+
+
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
     """Whether the name is kept and the boundary it moves to: the most probable one (as found on a tie)."""
     best_p, best = scored[0]
@@ -211,6 +220,9 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             need = (max(model.threshold, ADMIT) if id(e) in held_ids
                     else DROP_BODIES if e.type in _BODIES else model.threshold)
             keep, alt = _decide(scored, need)
+            dated = _after_a_date(e, ix)
+            if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
+                keep, alt = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated
             if not keep:
                 drop.add(id(e))
             if alt is not None:
@@ -231,6 +243,10 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
     the mentions of each sentence are those of the entities left."""
     ents = found.ents + kept
     by_key = {e.key: e for e in ents if id(e) not in drop}
+    for e in ents:  # a name cut to another's alias joins it (…申请加入|开发者联盟)
+        if id(e) not in drop:
+            for a in e.aliases:
+                by_key.setdefault(a, e)
     for e, alt in moved:
         new = apply_alternative(e, alt, doc, ix.keys, by_key)
         if new is not None:

@@ -168,7 +168,8 @@ def _fold(ch: str) -> str:
     return s.casefold()
 
 
-# a pinyin reading that web mirrors insert after a character: 產(chǎn)業(yè) — it has a tone mark (a space may close it: 創(chuàng )新)
+# a pinyin reading that web mirrors insert after a character: 產(chǎn)業(yè) — it has a tone mark
+# (a space may close it: 創(chuàng )新)
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN_NOTE = re.compile(rf"(?<=[\u3400-\u9fff])[(（] ?[a-zü]*[{_TONED}][a-zü{_TONED}]* ?[)）]")
 

@@ -97,7 +97,8 @@ def _set_l2(value: float) -> None:
     L2 = value
 
 
-def cross_validate(dev, written_examples, thresholds, errors: list | None = None) -> dict[float | None, dict[str, Score]]:
+def cross_validate(dev, written_examples, thresholds,
+                   errors: list | None = None) -> dict[float | None, dict[str, Score]]:
     """Scores summed over the held-out folds, per threshold (None: the filter off); what the held-out texts
     missed at the first threshold appended to ``errors``."""
     examples = _examples(dev)
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="report only")
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")
     ap.add_argument("--per-type", action="store_true", help="also the per-class figures")
-    ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval_extract -v)")
+    ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval -v)")
     args = ap.parse_args(argv)
     _set_l2(args.l2)
     dev = _texts(DEV)

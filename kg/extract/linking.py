@@ -70,10 +70,10 @@ def link_short_forms(bld: Collected) -> None:
         # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
         else:
             # a name that begins another is its parent (浙江远驰…有限公司 of …宁波分公司), not its short form
-            others = [f for f in full.holding(e.key, e.type)
+            others = [f for f in _holding(full, e.key, e.type)
                       if f is not e and not f.known and not f.key.startswith(e.key)]
             targets = (
-                [f for f in others if is_tail(abbreviate(e.key), abbreviate(f.key))]
+                [f for f in others if len(f.key) > len(e.key) and is_tail(abbreviate(e.key), abbreviate(f.key))]
                 or [f for f in others if is_initials(e.key, f.key)]
                 or [f for f in others if len(f.key) > len(e.key)
                     and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
@@ -93,12 +93,20 @@ def link_short_forms(bld: Collected) -> None:
             bld.merge(e, targets[0])
 
 
+def _holding(full: NameIndex, key: str, type_: str) -> list[Ent]:
+    """The names of ``type_`` holding every character of ``key`` or of its abbreviation (甘泉堡经济技术开发区 is
+    乌鲁木齐甘泉堡经开区's tail once abbreviated, and holds characters that name does not)."""
+    out = full.holding(key, type_)
+    short = abbreviate(key)
+    return out if short == key else list(dict.fromkeys(out + full.holding(short, type_)))
+
+
 def _untyped_targets(e: Ent, full: NameIndex) -> list[Ent]:
     """The names of any type that a name with no suffix word (typed Organization) abbreviates as their tail:
     崑山科大 → 崑山科技大学, 中科院金属所 → 中国科学院金属研究所."""
     short = abbreviate(e.key)
-    return [f for t in full.types() if t != e.type for f in full.holding(e.key, t)
-            if f is not e and not f.known and is_tail(short, abbreviate(f.key))]
+    return [f for t in full.types() if t != e.type for f in _holding(full, e.key, t)
+            if f is not e and not f.known and len(f.key) > len(e.key) and is_tail(short, abbreviate(f.key))]
 
 
 def derived_aliases(bld: Collected) -> None:

@@ -73,11 +73,16 @@ def _examples(texts) -> list[tuple[int, dict, bool]]:
     return out
 
 
-def _score(texts, model: Model | None) -> dict[str, Score]:
+def _score(texts, model: Model | None, errors: list | None = None) -> dict[str, Score]:
+    """Scores summed over ``texts`` extracted with ``model``; ``(stem, what was missed or spurious)`` appended to
+    ``errors``."""
     total: dict[str, Score] = {}
     for stem, text, gold in texts:
         with using(model):
-            s = score(from_extraction(extract_text(text, stem)), gold)
+            pred = from_extraction(extract_text(text, stem))
+            s = score(pred, gold)
+        if errors is not None:
+            errors.append((stem, pred.missed))
         for k, v in s.items():
             total[k] = total[k] + v if k in total else v
     return total
@@ -92,8 +97,10 @@ def _set_l2(value: float) -> None:
     L2 = value
 
 
-def cross_validate(dev, written_examples, thresholds) -> dict[float | None, dict[str, Score]]:
-    """Scores summed over the held-out folds, per threshold (None: the filter off)."""
+def cross_validate(dev, written_examples, thresholds,
+                   errors: list | None = None) -> dict[float | None, dict[str, Score]]:
+    """Scores summed over the held-out folds, per threshold (None: the filter off); what the held-out texts
+    missed at the first threshold appended to ``errors``."""
     examples = _examples(dev)
     folds = group_folds([stem for stem, _, _ in dev])
     out: dict[float | None, dict[str, Score]] = {None: _score(dev, None)}
@@ -102,14 +109,24 @@ def cross_validate(dev, written_examples, thresholds) -> dict[float | None, dict
         for kept, held in folds:
             kept_set = set(kept)
             model = _fit([x for x in examples if x[0] in kept_set] * DEV_WEIGHT + written_examples, t)
-            for k, v in _score([dev[i] for i in held], model).items():
+            for k, v in _score([dev[i] for i in held], model, errors if t == thresholds[0] else None).items():
                 total[k] = total[k] + v if k in total else v
         out[t] = total
     return out
 
 
+def _write_errors(path: Path, errors: list) -> None:
+    lines = []
+    for stem, missed in sorted(errors, key=lambda x: x[0]):
+        lines.append(f"\n== {stem}")
+        for what, items in missed.items():
+            if items:
+                lines += [f"  {what} ({len(items)}):", *(f"    {it}" for it in items)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _row(label: str, s: dict[str, Score]) -> str:
-    cells = "  ".join(f"{s[k].precision:5.2f} {s[k].recall:5.2f} {s[k].f1:5.2f}" for k in SHOWN)
+    cells = "  ".join(f"{s[k].precision:5.3f} {s[k].recall:5.3f} {s[k].f1:5.3f}" for k in SHOWN)
     return f"{label:<12}{cells}"
 
 
@@ -121,11 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="report only")
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")
     ap.add_argument("--per-type", action="store_true", help="also the per-class figures")
+    ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval -v)")
     args = ap.parse_args(argv)
     _set_l2(args.l2)
     dev = _texts(DEV)
     written = [(-1, f, y) for _, f, y in _examples(_texts(WRITTEN, recursive=True))] if not args.dev_only else []
-    cv = cross_validate(dev, written, args.thresholds)
+    errors: list = []
+    cv = cross_validate(dev, written, args.thresholds, errors)
+    if args.errors:
+        _write_errors(args.errors, errors)
     print(f"{'CV 5 folds':<12}" + "  ".join(f"{k:^17}" for k in SHOWN))
     for t, s in cv.items():
         print(_row("filter off" if t is None else f"t={t:.2f}", s))

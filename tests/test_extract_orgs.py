@@ -115,6 +115,18 @@ def test_features_describe_the_name_and_its_context():
     assert all(v == 1.0 for v in f.values())
 
 
+def test_features_mark_a_clause_glued_to_a_name():
+    _, e, ix = _one("会上，开发区副主任王明代表示范区致辞。", "开发区副主任王明代表示范区", "IndustrialPark")
+    assert {"glue_in"} <= set(ent_features(e, ix))
+    _, e, ix = _one("2023年度开发者联盟成立。", "年度开发者联盟", "Alliance")
+    assert {"time_start", "mid_word_start"} & set(ent_features(e, ix)) == {"time_start"} | (
+        {"mid_word_start"} & set(ent_features(e, ix)))
+    _, e, ix = _one("会上，东湖光电技术有限公司签约。", "东湖光电技术有限公司", "Company")
+    assert not {"glue_in", "glue_start", "time_start", "mid_word_start"} & set(ent_features(e, ix))
+    _, e, ix = _one("会上，东湖光电技术有限公司签约。", "湖光电技术有限公司", "Company")
+    assert "mid_word_start" in ent_features(e, ix)  # 东|湖光…: the name starts inside a word
+
+
 def test_recording_lists_every_name_and_boundary_scored():
     record: list = []
     with using(None, record):
@@ -152,3 +164,28 @@ def test_a_split_leaves_each_mention_once_in_its_sentence():
     listed = [id(m) for ms in out.by_sentence.values() for m in ms]
     assert len(listed) == len(set(listed)) == 2
     assert all(m.ent.mentions.count(m) == 1 for ms in out.by_sentence.values() for m in ms)
+
+
+def _orgs(text: str) -> dict[str, set[str]]:
+    return {o.name: set(o.aliases) for o in extract_text(text).orgs}
+
+
+def test_a_short_form_links_to_its_full_name_across_abbreviations_and_types():
+    orgs = _orgs("会上，青山科技大学与河东经济技术开发区签约。青山科大将在河东经开区设立研究中心。")
+    assert "青山科大" not in orgs and "河东经开区" not in orgs
+    assert {"青山科技大学", "河东经济技术开发区"} <= set(orgs)
+
+
+def test_a_group_name_joins_the_company_with_its_legal_form():
+    orgs = _orgs("会上，东湖光电集团股份有限公司与园区签约。东湖光电集团将投资十亿元。")
+    assert "东湖光电集团" not in orgs and "东湖光电集团股份有限公司" in orgs
+
+
+def test_a_date_before_a_name_is_not_part_of_it():
+    orgs = _orgs("会上，青山开发者联盟成立。2023年度开发者联盟新增成员单位12家。")
+    assert not any(n.startswith(("年度", "年")) for n in orgs)
+
+
+@pytest.mark.parametrize("name", ["青山大学校友会", "河东自贸区", "南岗工业区", "新桥镇市场监督管理所"])
+def test_suffix_words_added_this_round_propose_names(name):
+    assert name in _orgs(f"会上，{name}与东湖光电技术有限公司签约。")

@@ -75,6 +75,7 @@ SUFFIXES: dict[str, str] = {
     "署": "GovernmentBody",
     "办公室": "GovernmentBody",
     "办事处": "GovernmentBody",
+    "管理所": "GovernmentBody",  # 市场监督管理所
     "街道": "GovernmentBody",  # 周家渡街道: the street office; 各街道, 街道两旁 stay generic
     "海关": "GovernmentBody",
     "总商会": "ChamberOfCommerce",
@@ -86,6 +87,7 @@ SUFFIXES: dict[str, str] = {
     "联合会": "Association",
     "促进会": "Association",
     "研究会": "Association",
+    "校友会": "Association",
     "协进会": "Association",
     "策进会": "Association",
     "公会": "Association",
@@ -139,6 +141,9 @@ SUFFIXES: dict[str, str] = {
     "试验区": "IndustrialPark",
     "实验区": "IndustrialPark",
     "保税区": "IndustrialPark",
+    "自贸区": "IndustrialPark",
+    "工业区": "IndustrialPark",
+    "产业城": "IndustrialPark",
     "产业基地": "IndustrialPark",
     "基金会": "Organization",
     "基金": "Fund",

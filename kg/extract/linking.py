@@ -70,10 +70,10 @@ def link_short_forms(bld: Collected) -> None:
         # a distinctive name only links as the tail of a longer one (东湖高新区 → 武汉东湖新技术开发区) or by initials
         else:
             # a name that begins another is its parent (浙江远驰…有限公司 of …宁波分公司), not its short form
-            others = [f for f in full.holding(e.key, e.type)
+            others = [f for f in _holding(full, e.key, e.type)
                       if f is not e and not f.known and not f.key.startswith(e.key)]
             targets = (
-                [f for f in others if is_tail(e.key, abbreviate(f.key))]
+                [f for f in others if len(f.key) > len(e.key) and is_tail(abbreviate(e.key), abbreviate(f.key))]
                 or [f for f in others if is_initials(e.key, f.key)]
                 or [f for f in others if len(f.key) > len(e.key)
                     and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
@@ -83,12 +83,30 @@ def link_short_forms(bld: Collected) -> None:
                     if f is not e and e.how in ("list", "object", "model") and len(f.key) > len(e.key) >= 4
                     and full.unplaced(f).startswith(e.key)]
             )  # …, or the start of a company's name without its place: 龙冰新材 → 哈尔滨龙冰新材料股份有限公司
+            if not targets and e.type == "Organization":
+                targets = _untyped_targets(e, full)
         if len(targets) > 1:  # several: the one named last before this short form
             first = {f: min((m.sent, m.i) for m in f.mentions) for f in targets if f.mentions}
             start = min((m.sent, m.i) for m in e.mentions)
             targets = [f for f in targets if first.get(f, (10**9, 0)) <= start][-1:]
         if len(targets) == 1:
             bld.merge(e, targets[0])
+
+
+def _holding(full: NameIndex, key: str, type_: str) -> list[Ent]:
+    """The names of ``type_`` holding every character of ``key`` or of its abbreviation (甘泉堡经济技术开发区 is
+    乌鲁木齐甘泉堡经开区's tail once abbreviated, and holds characters that name does not)."""
+    out = full.holding(key, type_)
+    short = abbreviate(key)
+    return out if short == key else list(dict.fromkeys(out + full.holding(short, type_)))
+
+
+def _untyped_targets(e: Ent, full: NameIndex) -> list[Ent]:
+    """The names of any type that a name with no suffix word (typed Organization) abbreviates as their tail:
+    崑山科大 → 崑山科技大学, 中科院金属所 → 中国科学院金属研究所."""
+    short = abbreviate(e.key)
+    return [f for t in full.types() if t != e.type for f in _holding(full, e.key, t)
+            if f is not e and not f.known and len(f.key) > len(e.key) and is_tail(short, abbreviate(f.key))]
 
 
 def derived_aliases(bld: Collected) -> None:
@@ -108,9 +126,9 @@ def derived_aliases(bld: Collected) -> None:
             forms.update(company_short_forms(e.key))
         for f in sorted(forms, key=len, reverse=True):
             other = bld.by_key.get(f)
-            if (other is not None and other is not e and not other.known and other.how in ("object", "list")
-                    and other.mentions):
-                bld.merge(other, e)  # 与讯邦智联签约 names 深圳市讯邦智联科技股份有限公司
+            if (other is not None and other is not e and not other.known and other.mentions
+                    and (other.how in ("object", "list") or other.type in ("Company", "Organization"))):
+                bld.merge(other, e)  # 与讯邦智联签约, 讯邦智联集团 name 深圳市讯邦智联科技股份有限公司
             add_alias_mentions(bld, e, f)
 
 def add_alias_mentions(bld: Collected, e: Ent, form: str, declared: bool = False) -> None:

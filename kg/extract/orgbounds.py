@@ -20,8 +20,12 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import SUFFIXES, suffix_of
 
-__all__ = ["Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
+__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
 
+# words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
+# 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
+GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?"
+                  r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
 _MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
@@ -139,6 +143,8 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
         f = {"alt=trim": 1.0, "cut_words=" + bucket(n + 1, (1, 2, 3)): 1.0, "cut_pos=" + tag[:2]: 1.0,
              "cut_pos0=" + ws[0][1][:2]: 1.0, "cut_last=" + char_class(cut[-1]): 1.0,
              "alone=" + bucket(ix.mentions.get(rest, 0), (0, 1, 3)): 1.0}
+        if GLUE.search(cut):
+            f["cut_glue"] = 1.0  # 全球封测龙头|日月光集团: what is cut holds a verb or a title
         sf = suffix_of(cut)
         if sf and len(cut) > len(sf):
             f["cut_is_name=" + SUFFIXES[sf]] = 1.0

@@ -15,6 +15,7 @@ Names of the graph, the home park and the stages of a chain are always kept.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -22,7 +23,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import SUFFIXES, suffix_of
-from kg.extract.orgbounds import Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
+from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
@@ -31,6 +32,9 @@ _WINDOW = 4  # key characters on each side of a mention cut into words for their
 DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
+_PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
+_DATE_START = re.compile(r"年度|年|月")
+_TIME_START = re.compile(r"年度?|月|原|[余多]家")  # 原: former (原国务院), 余家: a count; not 日: 日照
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
 
@@ -66,6 +70,11 @@ def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ..
     f["words=" + bucket(len(ws), (1, 2, 3, 5))] = 1.0
     if len(ws) > 1:
         f["pos1=" + ws[1][1][:2]] = 1.0
+    core = [t for _, t in ws[:-1]]  # the words before the last (the suffix word, mostly)
+    if core and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name):
+        f["no_proper"] = 1.0  # 区域化党建联盟, 研究型大学, 基层单位党组织: a kind, not a name
+    elif core and all(t == "ns" for t in core):
+        f["core_place_only"] = 1.0  # 中国大学, 川渝园区 (and 青海大学)
 
 
 def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
@@ -99,6 +108,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
     if any(c.isascii() and c.isalnum() for c in k):
         f["ascii"] = 1.0
     _word_features(f, k, alt.words if alt else ix.words_of(e))
+    _glue_features(f, k)
     for m in e.mentions[:4]:
         key = ix.keys.get(m.sent, "")
         i, j = m.i + di, m.j + dj
@@ -107,6 +117,9 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["right=" + char_class(key[j : j + 1])] = 1.0
         if m is e.mentions[0]:
             _context_pos(f, key, i, j, alt.left if alt else None)
+            ends = ix.word_ends.get(m.sent)
+            if ends and 0 < i < len(ends) and not ends[i]:
+                f["mid_word_start"] = 1.0  # 博|地区…, 藏|企业…: the sentence's words cross its left edge
         if m.sent == 0:
             f["headline"] = 1.0
         if m.in_park:
@@ -120,6 +133,15 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
     if alt:
         f.update(alt.features)
     return f
+
+
+def _glue_features(f: dict[str, float], k: str) -> None:
+    """Whether a word that glues a clause to a name is at its start or inside it, or a date word starts it."""
+    g = GLUE.search(k)
+    if g:
+        f["glue_start" if g.start() == 0 else "glue_in"] = 1.0
+    if _TIME_START.match(k):
+        f["time_start"] = 1.0
 
 
 def _agreement(a: int, b: int, i: int, j: int) -> str:
@@ -151,6 +173,14 @@ def _scored(e: Ent, model: Model | None, record: list | None, ix: Index) -> list
             record.append((e, f, alt.key if alt else None))
         out.append((model.probability(f) if model is not None else 0.0, alt))
     return out
+
+
+def _after_a_date(e: Ent, ix: Index) -> Alt | None:
+    """``e``'s name without the 年度 / 年 / 月 it starts with when a digit stands before each of its mentions."""
+    m = _DATE_START.match(e.key)
+    if m is None or not all(0 < x.i and ix.keys.get(x.sent, "")[x.i - 1 : x.i].isdigit() for x in e.mentions):
+        return None
+    return Alt(e.key[m.end() :], m.end(), 0, {})
 
 
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
@@ -190,6 +220,9 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             need = (max(model.threshold, ADMIT) if id(e) in held_ids
                     else DROP_BODIES if e.type in _BODIES else model.threshold)
             keep, alt = _decide(scored, need)
+            dated = _after_a_date(e, ix)
+            if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
+                keep, alt = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated
             if not keep:
                 drop.add(id(e))
             if alt is not None:
@@ -210,6 +243,10 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
     the mentions of each sentence are those of the entities left."""
     ents = found.ents + kept
     by_key = {e.key: e for e in ents if id(e) not in drop}
+    for e in ents:  # a name cut to another's alias joins it (…申请加入|开发者联盟)
+        if id(e) not in drop:
+            for a in e.aliases:
+                by_key.setdefault(a, e)
     for e, alt in moved:
         new = apply_alternative(e, alt, doc, ix.keys, by_key)
         if new is not None:

@@ -16,9 +16,12 @@ __all__ = ["unplaced", "company_short_forms", "in_order", "is_tail", "is_initial
            "is_short_form", "NameIndex"]
 
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
-_ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济开发区", "经开区"),
-                  ("科学技术", "科技"), ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"),
-                  ("新技术开发区", "高新区"))
+# (科大, 科协, 中科院 …所, 发改委: the usual short forms of university, association, academy and commission names)
+_ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农商银行"), ("经济技术开发区", "经开区"),
+                  ("经济开发区", "经开区"), ("科学技术协会", "科协"), ("科学技术", "科技"), ("科技大学", "科大"),
+                  ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"),
+                  ("中国科学院", "中科院"), ("研究所", "所"), ("发展和改革委员会", "发改委"),
+                  ("发展改革委员会", "发改委"), ("发展改革委", "发改委"), ("中国新闻网", "中新网"))
 
 
 def unplaced(key: str) -> str:
@@ -200,6 +203,10 @@ class NameIndex:
         need = frozenset(key)
         rarest = min((self._postings.get((type_, c), ()) for c in need), key=len)
         return [self.full[n] for n in rarest if need <= self._chars[n]]
+
+    def types(self) -> list[str]:
+        """The types of the names."""
+        return list(self._of_type)
 
     def unplaced(self, f) -> str:
         """:func:`unplaced` of ``f``'s key, computed once."""

@@ -78,6 +78,7 @@ class Context:
 # figure of the body), a plant's capacity (年产150万套: a project's, not the organization's), a part (项目中)
 _NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
                          r"|(?:的|和|及|与|等|之|在|了|中)$")
+_THERE_IS = re.compile(r"(?:则|另|还|也|又)有")  # 则有Y投资…, 另有Y…: the subject comes after 有
 # an organization (…企业联合党委6家: a list's count) or another body's (…联席会的成员单位)
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$"
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
@@ -99,6 +100,8 @@ def sensible_metric(metric: str, unit: str, after: str) -> bool:
     办理工单409件) and the figure ends its phrase (``after``, the character after it: 活动近200人参与 is none)."""
     if not 2 <= len(metric) <= 16 or _NOT_METRIC.search(metric) or is_place_word(metric) or _ORG_END.search(metric):
         return False
+    if (there := _THERE_IS.match(metric)) and not has_measure_noun(metric[there.end() : there.end() + 2]):
+        return False  # X则有Y公司投资1.5亿元: Y, named in the metric, is whose figure it is
     return has_measure_noun(metric) or unit in _NAMING_UNITS and (after or "。") in _PHRASE_ENDS
 
 

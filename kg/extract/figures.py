@@ -162,6 +162,7 @@ def _about_home(key: str, clause_start: int) -> bool:
 
 _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)"
                             r"[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
+_GENERIC = re.compile(r"(?:各|这些|其他|其余|所有|多家|各家|每个|每家)$")  # 各孵化器: many bodies, none named
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
@@ -195,6 +196,8 @@ def _subject(found: Found, s: Sentence, orgs: Spans, home: Spans, clause_start: 
     in its clause (near), the subject of the clause before (carried), the park named earlier (home); None
     when the clause opens with a group (全省28家园区…, 各园区…: a figure of many bodies)."""
     near = next((x for x in orgs.backward(clause_start, at) if x.j <= at), None)
+    if near is not None and _GENERIC.search(s.key, max(0, near.i - 2), near.i):
+        return None, "group"  # 各孵化器共拥有35个平台: a figure of many bodies, none named
     if near is not None:
         return near, "near"
     if _GROUP_SUBJECT.match(s.key, clause_start):
@@ -311,12 +314,25 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
         return True  # 与生物城签约，计划投资10亿元: the other party's figure
     if about_m is not None and unsure_subject(key, about_m.i, about_m.j, name_key(about_m.ent.name), at):
         return True
-    if (n := _NUMBER.match(key, at)) and key.startswith("的", n.end()):
-        return True  # 年度投资逾350亿元的X公司: a figure of what follows
+    if (n := _NUMBER.match(key, at)) and (key.startswith("的", n.end()) or _modifies_next(key, n.end())):
+        return True  # 年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司: a figure of what follows
+    if how == "carried" and about_m is not None and _list_item(key, about_m):
+        return True  # 洽谈A、B、C等项目，促成签约项目73个，总投资…: not C's
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
             x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
         return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)
     return how == "home" and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
+
+
+def _modifies_next(key: str, end: int) -> bool:
+    """The figure ending at ``end`` is in a phrase “…的X” that describes what its clause names after it."""
+    stop = min((k for k in (key.find(c, end, end + _WINDOW) for c in ",，;；。") if k >= 0), default=end + _WINDOW)
+    return key.find("的", end, stop - 2) >= 0
+
+
+def _list_item(key: str, x) -> bool:
+    """The mention ``x`` is a later item of a list (A、B等…), not a body the next clauses speak of."""
+    return key[x.i - 1 : x.i] == "、"
 
 
 def _others(orgs: Spans, a: int, b: int, ent: Ent) -> int:

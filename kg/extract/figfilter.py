@@ -20,7 +20,8 @@ from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 
 __all__ = ["COLLAB", "Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
-           "is_place_word", "body_named_after", "not_a_figure", "sensible_metric", "unsure_subject", "MODEL"]
+           "is_place_word", "body_named_after", "describes_next", "not_a_figure", "sensible_metric", "unsure_subject",
+           "MODEL"]
 
 MODEL = "figures"
 
@@ -121,6 +122,13 @@ def body_named_after(key: str, end: int, ms: Spans):
         return None
     gap = key[nm.end() : x.i]
     return x.ent if _JOINS.search(gap) and not re.search(r"[。；;，,:：\d]", gap) else None
+
+
+def describes_next(key: str, end: int) -> bool:
+    """The figure ending at ``end`` is in a phrase “…的X” that describes what its clause names after it
+    (年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司): X's figure, not that of a subject named before."""
+    stop = min((k for k in (key.find(c, end, end + 60) for c in ",，;；。") if k >= 0), default=end + 60)
+    return key.startswith("的", end) or key.find("的", end, stop - 2) >= 0
 
 
 def unsure_subject(key: str, i: int, j: int, name: str, at: int) -> bool:

@@ -23,6 +23,7 @@ from kg.extract.figfilter import (
     Context,
     body_named_after,
     choose,
+    describes_next,
     has_measure_noun,
     is_place_name,
     not_a_figure,
@@ -145,8 +146,6 @@ class _Topic:
         orgs = [x for x in self.found.mentions(s.index) if x.ent.is_org]
         if orgs:
             self.last = max(orgs, key=lambda x: x.j).ent
-
-
 
 
 def _home_topic(found: Found, s: Sentence) -> bool:
@@ -314,25 +313,14 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
         return True  # 与生物城签约，计划投资10亿元: the other party's figure
     if about_m is not None and unsure_subject(key, about_m.i, about_m.j, name_key(about_m.ent.name), at):
         return True
-    if (n := _NUMBER.match(key, at)) and (key.startswith("的", n.end()) or _modifies_next(key, n.end())):
+    if (n := _NUMBER.match(key, at)) and describes_next(key, n.end()):
         return True  # 年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司: a figure of what follows
-    if how == "carried" and about_m is not None and _list_item(key, about_m):
+    if how == "carried" and about_m is not None and key[about_m.i - 1 : about_m.i] == "、":
         return True  # 洽谈A、B、C等项目，促成签约项目73个，总投资…: not C's
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
             x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
         return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)
     return how == "home" and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
-
-
-def _modifies_next(key: str, end: int) -> bool:
-    """The figure ending at ``end`` is in a phrase “…的X” that describes what its clause names after it."""
-    stop = min((k for k in (key.find(c, end, end + _WINDOW) for c in ",，;；。") if k >= 0), default=end + _WINDOW)
-    return key.find("的", end, stop - 2) >= 0
-
-
-def _list_item(key: str, x) -> bool:
-    """The mention ``x`` is a later item of a list (A、B等…), not a body the next clauses speak of."""
-    return key[x.i - 1 : x.i] == "、"
 
 
 def _others(orgs: Spans, a: int, b: int, ent: Ent) -> int:

@@ -146,3 +146,29 @@ def test_a_unit_that_names_what_is_counted_needs_no_noun_in_the_metric():
     assert {("青山经济开发区", "今年开展体检", 3530, "人"), ("青山经济开发区", "刻章", 192, "套"),
             ("青山经济开发区", "企业研发投入占营业收入的比重", 5.6, "%")} <= figs
     assert not {f for f in figs if f[2] == 200}
+
+
+def test_many_bodies_a_later_list_item_or_a_described_noun_give_no_subject():
+    # 各孵化器 speaks of many bodies, none named: not the figure of an incubator named earlier
+    figs = _figs("青山经济开发区今年新增入驻企业26家。青山星火科技企业孵化器今年投用，各孵化器共拥有35个公共服务平台。")
+    assert ("青山经济开发区", "今年新增入驻企业", 26, "家") in figs
+    assert not {f for f in figs if f[2] == 35}, figs
+    # a figure carried past a later item of a list (洽谈A、B、C等项目，促成签约…) is not that item's
+    figs = _figs("今年来，青山区党政主要领导带队外出招商10次，先后举办9场签约活动，积极跟踪洽谈明辉传感器、"
+                 "青山立体交通智能制造产业园、星火冷链电商智慧物流园等产业性项目，促成签约项目73个，总投资224.99亿元。")
+    assert not {f for f in figs if f[0] == "青山立体交通智能制造产业园"}, figs
+    # a figure in a phrase that describes what follows (…投资26.6亿元扩建新厂的X) is not the carried subject's
+    figs = _figs("青山经济开发区举行签约仪式，包含投资26.6亿元扩建新厂及总部大楼的青山明辉电机。")
+    assert not {f for f in figs if f[2] == 26.6}, figs
+    # 则有Y投资…: Y, named in the metric, is whose figure it is
+    figs = _figs("青山科学园区则有美商青山光电投资1.5亿元。青山科学园区今年新增入驻企业12家。")
+    assert not {f for f in figs if f[2] == 1.5}, figs
+    assert ("青山科学园区", "今年新增入驻企业", 12, "家") in figs
+
+
+def test_ten_thousand_square_metres_are_converted_and_square_gongchi_is_a_unit():
+    # the annotation guide converts 万 (1.2万 → 12000) except in money units (33.13亿元, 500万元)
+    figs = _figs("青山经济开发区孵化场总面积近100万平方米，今年新增投资500万元。青山科技產業園區興建廠房樓地板面積19,000平方公尺。")
+    assert ("青山经济开发区", "孵化场总面积", 1000000, "平方米") in figs, figs
+    assert ("青山经济开发区", "今年新增投资", 500, "万元") in figs, figs
+    assert {f for f in figs if f[2] == 19000 and f[3] == "平方公尺"}, figs

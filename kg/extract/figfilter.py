@@ -20,12 +20,13 @@ from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 
 __all__ = ["COLLAB", "Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
-           "is_place_word", "body_named_after", "not_a_figure", "sensible_metric", "unsure_subject", "MODEL"]
+           "is_place_word", "body_named_after", "describes_next", "not_a_figure", "sensible_metric", "unsure_subject",
+           "MODEL"]
 
 MODEL = "figures"
 
 _MONEY = ("亿元", "万元", "元", "亿美元", "万美元", "美元")
-_AREA = ("平方米", "万平方米", "平方公里", "亩", "公顷")
+_AREA = ("平方米", "平方公尺", "平方公里", "亩", "公顷")
 _PEOPLE = ("人", "名", "位", "人次", "万人次")
 _TIME = ("天", "年", "个月")
 _HEADS = ("总值", "产值", "增加值", "营收", "收入", "税收", "投资", "总投资", "面积", "数量", "规模", "金额",
@@ -78,6 +79,7 @@ class Context:
 # figure of the body), a plant's capacity (年产150万套: a project's, not the organization's), a part (项目中)
 _NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
                          r"|(?:的|和|及|与|等|之|在|了|中)$")
+_THERE_IS = re.compile(r"(?:则|另|还|也|又)有")  # 则有Y投资…, 另有Y…: the subject comes after 有
 # an organization (…企业联合党委6家: a list's count) or another body's (…联席会的成员单位)
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$"
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
@@ -99,6 +101,8 @@ def sensible_metric(metric: str, unit: str, after: str) -> bool:
     办理工单409件) and the figure ends its phrase (``after``, the character after it: 活动近200人参与 is none)."""
     if not 2 <= len(metric) <= 16 or _NOT_METRIC.search(metric) or is_place_word(metric) or _ORG_END.search(metric):
         return False
+    if (there := _THERE_IS.match(metric)) and not has_measure_noun(metric[there.end() : there.end() + 2]):
+        return False  # X则有Y公司投资1.5亿元: Y, named in the metric, is whose figure it is
     return has_measure_noun(metric) or unit in _NAMING_UNITS and (after or "。") in _PHRASE_ENDS
 
 
@@ -118,6 +122,13 @@ def body_named_after(key: str, end: int, ms: Spans):
         return None
     gap = key[nm.end() : x.i]
     return x.ent if _JOINS.search(gap) and not re.search(r"[。；;，,:：\d]", gap) else None
+
+
+def describes_next(key: str, end: int) -> bool:
+    """The figure ending at ``end`` is in a phrase “…的X” that describes what its clause names after it
+    (年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司): X's figure, not that of a subject named before."""
+    stop = min((k for k in (key.find(c, end, end + 60) for c in ",，;；。") if k >= 0), default=end + 60)
+    return key.startswith("的", end) or key.find("的", end, stop - 2) >= 0
 
 
 def unsure_subject(key: str, i: int, j: int, name: str, at: int) -> bool:

@@ -23,6 +23,7 @@ from kg.extract.figfilter import (
     Context,
     body_named_after,
     choose,
+    describes_next,
     has_measure_noun,
     is_place_name,
     not_a_figure,
@@ -35,11 +36,11 @@ from kg.text import name_key
 
 __all__ = ["Figure", "find_figures"]
 
-_UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|万平方米|平方公里|公顷|亩|吨"
+_UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|平方公尺|平方公里|公顷|亩|吨"
           "|家|个|件|次|人|套|项|台|名|位|户|所|座|栋|天|%|％")
 _NUMBER = re.compile(
     r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?P<mult>万(?!元|人次|平方米|美元)|亿(?!元|美元))?"
+    r"(?P<mult>万(?!元|人次|美元)|亿(?!元|美元))?"  # 100万平方米 is 1000000 平方米, as annotators write it
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
 _PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月"
@@ -147,8 +148,6 @@ class _Topic:
             self.last = max(orgs, key=lambda x: x.j).ent
 
 
-
-
 def _home_topic(found: Found, s: Sentence) -> bool:
     """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…)."""
     return (not any(x.ent.is_org for x in found.mentions(s.index))
@@ -162,6 +161,7 @@ def _about_home(key: str, clause_start: int) -> bool:
 
 _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)"
                             r"[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
+_GENERIC = re.compile(r"(?:各|这些|其他|其余|所有|多家|各家|每个|每家)$")  # 各孵化器: many bodies, none named
 _PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
@@ -195,6 +195,8 @@ def _subject(found: Found, s: Sentence, orgs: Spans, home: Spans, clause_start: 
     in its clause (near), the subject of the clause before (carried), the park named earlier (home); None
     when the clause opens with a group (全省28家园区…, 各园区…: a figure of many bodies)."""
     near = next((x for x in orgs.backward(clause_start, at) if x.j <= at), None)
+    if near is not None and _GENERIC.search(s.key, max(0, near.i - 2), near.i):
+        return None, "group"  # 各孵化器共拥有35个平台: a figure of many bodies, none named
     if near is not None:
         return near, "near"
     if _GROUP_SUBJECT.match(s.key, clause_start):
@@ -311,8 +313,10 @@ def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: 
         return True  # 与生物城签约，计划投资10亿元: the other party's figure
     if about_m is not None and unsure_subject(key, about_m.i, about_m.j, name_key(about_m.ent.name), at):
         return True
-    if (n := _NUMBER.match(key, at)) and key.startswith("的", n.end()):
-        return True  # 年度投资逾350亿元的X公司: a figure of what follows
+    if (n := _NUMBER.match(key, at)) and describes_next(key, n.end()):
+        return True  # 年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司: a figure of what follows
+    if how == "carried" and about_m is not None and key[about_m.i - 1 : about_m.i] == "、":
+        return True  # 洽谈A、B、C等项目，促成签约项目73个，总投资…: not C's
     if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
             x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
         return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)

@@ -59,6 +59,7 @@ NEAR = 8  # characters around a member read for its own cues
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
 LIST_FLOOR = 0.2  # an item of a long list another item of which joins the body joins it too from this probability
+LIST_MEAN = 0.35  # … and so does every item of a long list the model gives at least this on average
 MIN_FORM = 4  # the shortest name of a body looked for where the finder did not link it
 FAR = 200  # characters between two names beyond which the text between them is not read
 
@@ -112,7 +113,7 @@ class Pairs:
         """Know the bodies the article names anywhere, so a sentence that writes one of their names the finder did not
         link there (中关村软件园党建工作联席会 read as the park; 17党建联盟中的1是指…) names it all the same."""
         for e in ents:
-            for k in {e.key, *e.aliases} if is_body(e) else ():
+            for k in {e.key, *e.aliases, *_tails(e.key)} if is_body(e) else ():
                 if len(k) >= MIN_FORM:
                     self.forms.setdefault(k[:2], []).append((k, e))
 
@@ -211,6 +212,14 @@ class Pairs:
         return out
 
 
+_PLACE_END = re.compile(r"(?<=[省市区县镇乡村])(?=[^省市区县镇乡村])")
+
+
+def _tails(key: str) -> list[str]:
+    """What a body's name may be shortened to by leaving out its place (金鱼井社区17党建联盟 → 17党建联盟)."""
+    return [key[m.start() :] for m in _PLACE_END.finditer(key) if len(key) - m.start() > MIN_FORM]
+
+
 def is_body(e: Ent) -> bool:
     """A body that has members: by its type, or by the word its name ends with (…联合会 typed as an Organization)."""
     return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
@@ -245,20 +254,19 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
 
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
     """The model's probability of each pair; an item of a long list whose body the model (or the rules) gives another
-    item of that list gets at least the threshold when the model gives it :data:`LIST_FLOOR` (the items of one list
-    share their fate: 共选出A、B、C…等16所院校 — the model, reading each alone, drops some at 0.2–0.4)."""
+    item of that list, or its items on average :data:`LIST_MEAN`, gets at least the threshold when the model gives it
+    :data:`LIST_FLOOR` (the items of one list share their fate: 共选出A、B、C…等16所院校 — the model, reading each
+    alone, drops some at 0.2–0.4)."""
     probs = {id(p): model.probability(p.features) for p in pairs}
-    best: dict[tuple[int, int, int], float] = {}
-    size: dict[tuple[int, int, int], int] = {}
+    got: dict[tuple[int, int, int], list[float]] = {}
     for p in pairs:
         for k in p.lists:
-            key = (*k, id(p.body))
-            best[key] = max(best.get(key, 0.0), 1.0 if p.rule is not None else probs[id(p)])
-            size[key] = size.get(key, 0) + 1
+            got.setdefault((*k, id(p.body)), []).append(1.0 if p.rule is not None else probs[id(p)])
     for p in pairs:
         for k in p.lists:
-            key = (*k, id(p.body))
-            if size[key] >= LONG_LIST and best[key] >= model.threshold and probs[id(p)] >= LIST_FLOOR:
+            ps = got[(*k, id(p.body))]
+            if len(ps) >= LONG_LIST and (max(ps) >= model.threshold or sum(ps) / len(ps) >= LIST_MEAN) \
+                    and probs[id(p)] >= LIST_FLOOR:
                 probs[id(p)] = max(probs[id(p)], model.threshold)
     return probs
 
@@ -321,11 +329,24 @@ def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:
     return bool(orgs) and 2 * sum(x.j - x.i for x in orgs) >= len(st.key.strip(" 。;；.、,，")) - 4
 
 
+def _masked(st: SentenceView) -> str:
+    """The sentence with the organizations' names blotted out, so the cue words are read in what is said of them,
+    never inside a name (中共杭州西德汽车服务有限公司支部: no service; 中关村企业联合党委: no founding)."""
+    cache = _CACHES.setdefault(st, {})
+    if "masked" not in cache:
+        chars = list(st.key)
+        for m in st.ms:
+            if m.ent.is_org:
+                chars[m.i : m.j] = "□" * (m.j - m.i)
+        cache["masked"] = "".join(chars)
+    return cache["masked"]
+
+
 def _cues(st: SentenceView, a: int) -> dict[str, float]:
     """The cue groups of the clause starting at ``a`` and of the whole sentence (read once per clause)."""
     cache = _CACHES.setdefault(st, {})
     if a not in cache:
-        key, e = st.key, st.clause_end(a)
+        key, e = _masked(st), st.clause_end(a)
         f = {"clause:" + n: 1.0 for n, rx in CUES.items() if rx.search(key, a, e)}
         if "sent" not in cache:
             n_orgs = sum(1 for x in st.ms if x.ent.is_org)
@@ -338,7 +359,7 @@ def _cues(st: SentenceView, a: int) -> dict[str, float]:
 
 def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
     """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
-    key = st.key
+    key = _masked(st)
     f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
     f.update(_cues(st, st.clause_start(x.i)))
     for name, rx in CUES.items():  # what is said right around the member

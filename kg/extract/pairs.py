@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
+from kg.extract.references import BodyNames
 
 __all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
 
@@ -60,7 +61,6 @@ RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this 
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
 LIST_FLOOR = 0.2  # an item of a long list another item of which joins the body joins it too from this probability
 LIST_MEAN = 0.35  # … and so does every item of a long list the model gives at least this on average
-MIN_FORM = 4  # the shortest name of a body looked for where the finder did not link it
 FAR = 200  # characters between two names beyond which the text between them is not read
 
 
@@ -106,26 +106,13 @@ class Pairs:
         self.times_named: dict[int, int] = {}  # id(body) -> how many sentences name it
         self.first: Ent | None = None  # the first body the article names
         self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
-        self.forms: dict[str, list[tuple[str, Ent]]] = {}  # first two characters -> (a name of a body, the body)
+        self.names = BodyNames([])  # the names of the bodies the article names anywhere
         self.last: Ent | None = None  # the body named last (also where the finder did not link its name)
 
     def expect(self, ents: list[Ent]) -> None:
         """Know the bodies the article names anywhere, so a sentence that writes one of their names the finder did not
         link there (中关村软件园党建工作联席会 read as the park; 17党建联盟中的1是指…) names it all the same."""
-        for e in ents:
-            for k in {e.key, *e.aliases, *_tails(e.key)} if is_body(e) else ():
-                if len(k) >= MIN_FORM:
-                    self.forms.setdefault(k[:2], []).append((k, e))
-
-    def _unlinked(self, st: SentenceView, named: list[Mention]) -> list[Mention]:
-        """The bodies named in the sentence by a name the finder left unlinked there (one pass over its characters)."""
-        key, seen, out = st.key, {id(b.ent) for b in named}, []
-        for i in range(len(key) - 1) if self.forms else ():
-            for k, e in self.forms.get(key[i : i + 2], ()):
-                if id(e) not in seen and key.startswith(k, i) and not any(b.i <= i < b.j for b in named):
-                    seen.add(id(e))
-                    out.append(Mention(st.s.index, i, i + len(k), e, "text"))
-        return out
+        self.names = BodyNames([e for e in ents if is_body(e)])
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
@@ -134,7 +121,7 @@ class Pairs:
                 m = st.first_of(r.subject) or Mention(st.s.index, r.i, r.i, r.subject, "rule")
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
         named = [b for b in st.ms if is_body(b.ent)]
-        named += self._unlinked(st, named)
+        named += self.names.unlinked(st.key, st.s.index, named)
         orgs = [x for x in st.ms if x.ent.is_org]
         for b in named:
             for x in orgs:
@@ -210,14 +197,6 @@ class Pairs:
         for p in self.decide(model):
             out += p.rules or [Statement(p.member, "memberOf", p.body, p.sent, p.i, p.j, p.status, role="成员单位")]
         return out
-
-
-_PLACE_END = re.compile(r"(?<=[省市区县镇乡村])(?=[^省市区县镇乡村])")
-
-
-def _tails(key: str) -> list[str]:
-    """What a body's name may be shortened to by leaving out its place (金鱼井社区17党建联盟 → 17党建联盟)."""
-    return [key[m.start() :] for m in _PLACE_END.finditer(key) if len(key) - m.start() > MIN_FORM]
 
 
 def is_body(e: Ent) -> bool:

@@ -166,3 +166,36 @@ def test_a_rules_pair_under_the_floor_goes_the_way_of_the_models():
     p.rule = object()
     assert choose([p], Model({"w": 1.0}), rule_floor=0.3) == []
     assert choose([p], Model({"w": 1.0}), rule_floor=0.0) == [p]
+
+
+def test_a_body_the_finder_links_only_later_is_named_where_its_name_is_written():
+    # 滨江软件园党建工作联席会 is read as the park 滨江软件园 in the first sentence; the body is linked only in the last
+    raw = f"11月13日，滨江软件园党建工作联席会召开成立大会，{A}、{B}当选副会长单位。领导对软件园党建工作联席会的成立表示祝贺。"
+    got = _candidates(raw)
+    body = "软件园党建工作联席会"
+    assert got[(A, body)].sents == {0} and "implicit" not in got[(A, body)].features
+    assert ("滨江软件园", body) not in got  # the name it is written inside is no member of it
+
+
+def test_cue_words_inside_a_name_are_not_read_as_cues():
+    got = _candidates(f"{ALLIANCE}成立。杭州恒达汽车服务有限公司、{B}等企业加入{ALLIANCE}。")
+    feats = got[("杭州恒达汽车服务有限公司", ALLIANCE)].features
+    assert "clause:join" in feats and not [k for k in feats if k.endswith(":serve")]
+
+
+def _listed(weights: list[float]) -> list[Pair]:
+    alliance = Ent(ALLIANCE, "Alliance", "t")
+    pairs = [_pair(Ent(f"滨江{n}号科技有限公司", "Company", "t"), alliance, 0, w) for n, w in enumerate(weights)]
+    for p in pairs:
+        p.lists = {(0, 0)}
+    return pairs
+
+
+@pytest.mark.parametrize("weights, n_kept", [
+    ([3.0, -1.0, -1.0, -3.0], 3),  # one item joins: the others join from 0.2 (0.27 here), not at 0.05
+    ([-0.5, -0.5, -0.5], 3),  # 0.38 on average: the list joins
+    ([-1.0, -1.0, -1.0], 0),  # 0.27 on average and no item above the threshold: none
+    ([3.0, -1.0], 1),  # two items: no long list, each on its own
+])
+def test_the_items_of_a_long_list_share_their_fate(weights, n_kept):
+    assert len(choose(_listed(weights), Model({"w": 1.0, BIAS: 0.0}))) == n_kept

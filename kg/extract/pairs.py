@@ -23,6 +23,7 @@ from weakref import WeakKeyDictionary
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
+from kg.extract.references import BodyNames
 
 __all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
 
@@ -49,13 +50,17 @@ _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业"
 _BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
                "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
-VETO = frozenset({"member_de"})  # the model's pairs never kept with these features (X的发起: X does not act)
+# the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens)
+VETO = frozenset({"member_de", "venue"})
+_VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
 _STATUS_END = re.compile(r"退出|除名")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 NEAR = 8  # characters around a member read for its own cues
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
+LIST_FLOOR = 0.2  # an item of a long list another item of which joins the body joins it too from this probability
+LIST_MEAN = 0.35  # … and so does every item of a long list the model gives at least this on average
 FAR = 200  # characters between two names beyond which the text between them is not read
 
 
@@ -83,6 +88,7 @@ class Pair:
     # "on": a clause proposing it speaks of members; "off": none does and one speaks of something else
     # (A、B等企业负责人参加会议 ; A、B入驻高新区): the model's pair is dropped whatever its features say
     topic: str = ""
+    lists: set[tuple[int, int]] = field(default_factory=set)  # the long lists it is an item of: (sentence, start)
 
     def add(self, feats: dict[str, float]) -> None:
         for k, v in feats.items():
@@ -100,6 +106,13 @@ class Pairs:
         self.times_named: dict[int, int] = {}  # id(body) -> how many sentences name it
         self.first: Ent | None = None  # the first body the article names
         self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
+        self.names = BodyNames([])  # the names of the bodies the article names anywhere
+        self.last: Ent | None = None  # the body named last (also where the finder did not link its name)
+
+    def expect(self, ents: list[Ent]) -> None:
+        """Know the bodies the article names anywhere, so a sentence that writes one of their names the finder did not
+        link there (中关村软件园党建工作联席会 read as the park; 17党建联盟中的1是指…) names it all the same."""
+        self.names = BodyNames([e for e in ents if is_body(e)])
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
@@ -108,14 +121,16 @@ class Pairs:
                 m = st.first_of(r.subject) or Mention(st.s.index, r.i, r.i, r.subject, "rule")
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
         named = [b for b in st.ms if is_body(b.ent)]
+        named += self.names.unlinked(st.key, st.s.index, named)
         orgs = [x for x in st.ms if x.ent.is_org]
         for b in named:
             for x in orgs:
-                if x.ent is not b.ent:
+                if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
         self._spoken_of(st, orgs, named)
         for b in named:
             self.first = self.first or b.ent
+            self.last = b.ent
             if id(b.ent) not in self.named_at:
                 self.bodies += 1
             self.named_at[id(b.ent)] = st.s.index
@@ -126,7 +141,7 @@ class Pairs:
         """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause
         that speaks of members, or as the items of a list that a header (成员单位如下：) opened before. When the
         sentence names other bodies (a member that is itself a body: 子联盟), only in a clause about members."""
-        body = self.first if named else st.topic
+        body = self.first if named else st.topic or self.last
         if body is not None and any(b.ent is body for b in named):
             body = None
         gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
@@ -159,6 +174,9 @@ class Pairs:
             p.rules.append(rule)
         p.add(feats)
         p.sents.add(st.s.index)
+        first, _, size = _runs(st).get(id(x), (x, x, 1))
+        if size >= LONG_LIST:
+            p.lists.add((st.s.index, first.i))
         cues = _cues(st, st.clause_start(x.i)).keys()
         if p.topic != "on":
             p.topic = "on" if _SPEAKS_OF_MEMBERS & cues else "off" if _SPEAKS_OF_OTHERS & cues else p.topic
@@ -196,11 +214,12 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
     floor = RULE_FLOOR if rule_floor is None else rule_floor
     kept = [p for p in pairs if p.rule is not None and model.probability(p.features) >= floor]
     best: dict[tuple[int, int], tuple[float, Pair]] = {}
+    probs = _list_probabilities(pairs, model)
     for p in pairs:
         ruled = p.rule is not None and floor <= 0.0
         if not ruled and (VETO & p.features.keys() or p.topic == "off"):
             continue
-        prob = 2.0 if ruled else model.probability(p.features)
+        prob = 2.0 if ruled else probs[id(p)]
         k = (id(p.member), p.sent)
         if prob >= model.threshold and (k not in best or prob > best[k][0]):
             best[k] = (prob, p)
@@ -210,6 +229,25 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
         if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
             kept.append(p)
     return kept
+
+
+def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
+    """The model's probability of each pair; an item of a long list whose body the model (or the rules) gives another
+    item of that list, or its items on average :data:`LIST_MEAN`, gets at least the threshold when the model gives it
+    :data:`LIST_FLOOR` (the items of one list share their fate: 共选出A、B、C…等16所院校 — the model, reading each
+    alone, drops some at 0.2–0.4)."""
+    probs = {id(p): model.probability(p.features) for p in pairs}
+    got: dict[tuple[int, int, int], list[float]] = {}
+    for p in pairs:
+        for k in p.lists:
+            got.setdefault((*k, id(p.body)), []).append(1.0 if p.rule is not None else probs[id(p)])
+    for p in pairs:
+        for k in p.lists:
+            ps = got[(*k, id(p.body))]
+            if len(ps) >= LONG_LIST and (max(ps) >= model.threshold or sum(ps) / len(ps) >= LIST_MEAN) \
+                    and probs[id(p)] >= LIST_FLOOR:
+                probs[id(p)] = max(probs[id(p)], model.threshold)
+    return probs
 
 
 _CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
@@ -270,11 +308,24 @@ def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:
     return bool(orgs) and 2 * sum(x.j - x.i for x in orgs) >= len(st.key.strip(" 。;；.、,，")) - 4
 
 
+def _masked(st: SentenceView) -> str:
+    """The sentence with the organizations' names blotted out, so the cue words are read in what is said of them,
+    never inside a name (中共杭州西德汽车服务有限公司支部: no service; 中关村企业联合党委: no founding)."""
+    cache = _CACHES.setdefault(st, {})
+    if "masked" not in cache:
+        chars = list(st.key)
+        for m in st.ms:
+            if m.ent.is_org:
+                chars[m.i : m.j] = "□" * (m.j - m.i)
+        cache["masked"] = "".join(chars)
+    return cache["masked"]
+
+
 def _cues(st: SentenceView, a: int) -> dict[str, float]:
     """The cue groups of the clause starting at ``a`` and of the whole sentence (read once per clause)."""
     cache = _CACHES.setdefault(st, {})
     if a not in cache:
-        key, e = st.key, st.clause_end(a)
+        key, e = _masked(st), st.clause_end(a)
         f = {"clause:" + n: 1.0 for n, rx in CUES.items() if rx.search(key, a, e)}
         if "sent" not in cache:
             n_orgs = sum(1 for x in st.ms if x.ent.is_org)
@@ -287,7 +338,7 @@ def _cues(st: SentenceView, a: int) -> dict[str, float]:
 
 def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
     """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
-    key = st.key
+    key = _masked(st)
     f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
     f.update(_cues(st, st.clause_start(x.i)))
     for name, rx in CUES.items():  # what is said right around the member
@@ -297,6 +348,8 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
             f["prev:" + name] = 1.0
     if x.i > 0 and key[x.i - 1] in "由在与和同向为":
         f["before=" + key[x.i - 1]] = 1.0
+        if key[x.i - 1] == "在" and _VENUE.match(key, x.j):
+            f["venue"] = 1.0
     if is_body(x.ent):
         f["member_is_body"] = 1.0
     first, last, size = _runs(st).get(id(x), (x, x, 1))

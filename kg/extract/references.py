@@ -1,5 +1,5 @@
-"""Reference pass: the home park (the park named most often), bare 园区 and 园区机关 that refer to it, and bare 联盟 /
-协会 … that refer back."""
+"""Reference pass: the home park (the park named most often), bare 园区 and 园区机关 that refer to it, bare 联盟 /
+协会 … that refer back, and the names of bodies written where the finder did not link them (:class:`BodyNames`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from kg.extract.lexicon import SUFFIXES
 from kg.extract.shortforms import abbreviate
 from kg.text import name_key
 
-__all__ = ["ANAPHOR", "resolve_references"]
+__all__ = ["ANAPHOR", "BodyNames", "resolve_references"]
 
 ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association",
             "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
@@ -124,3 +124,31 @@ def owned_generic(bld: Collected, home: Ent | None) -> None:
         if e.generic and not e.known and e.mentions and any(e.key.startswith(r) and len(e.key) > len(r)
                                                             and not e.key.startswith(r + "内") for r in refs if r):
             e.generic = False
+
+
+_PLACE_END = re.compile(r"(?<=[省市区县镇乡村])(?=[^省市区县镇乡村])")
+
+
+class BodyNames:
+    """The names (key, aliases, and the name without its place: 金鱼井社区17党建联盟 → 17党建联盟) of the bodies an
+    article names anywhere, looked for in one pass over a sentence's characters (by their first two characters)."""
+
+    SHORTEST = 4  # shorter names (联盟, 协会) are not looked for
+
+    def __init__(self, bodies: list[Ent]):
+        self.forms: dict[str, list[tuple[str, Ent]]] = {}
+        for e in bodies:
+            tails = [e.key[m.start() :] for m in _PLACE_END.finditer(e.key) if len(e.key) - m.start() > self.SHORTEST]
+            for k in {e.key, *e.aliases, *tails}:
+                if len(k) >= self.SHORTEST:
+                    self.forms.setdefault(k[:2], []).append((k, e))
+
+    def unlinked(self, key: str, sent: int, named: list[Mention]) -> list[Mention]:
+        """The bodies a sentence (``key``, index ``sent``) names outside the mentions ``named`` of bodies in it."""
+        seen, out = {id(b.ent) for b in named}, []
+        for i in range(len(key) - 1) if self.forms else ():
+            for k, e in self.forms.get(key[i : i + 2], ()):
+                if id(e) not in seen and key.startswith(k, i) and not any(b.i <= i < b.j for b in named):
+                    seen.add(id(e))
+                    out.append(Mention(sent, i, i + len(k), e, "text"))
+        return out

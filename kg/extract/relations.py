@@ -304,6 +304,7 @@ def find_statements(doc: Document, found: Found, known: KnownEntities | None = N
     (:mod:`~kg.extract.pairs`, gathered in ``pairs`` when given) the learned model keeps."""
     out: list[Statement] = []
     pairs = Pairs() if pairs is None else pairs
+    pairs.expect(found.ents)
     new_ents: dict[str, Ent] = {}
     known = known or KnownEntities([])
     for e in found.ents:

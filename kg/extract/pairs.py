@@ -51,7 +51,8 @@ _BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合�
                "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens)
-VETO = frozenset({"member_de", "venue"})
+VETO = frozenset({"member_de", "venue", "since_body"})
+_SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$")  # 联盟成立以来，X…: the body dates what X does
 _VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
 _STATUS_END = re.compile(r"退出|除名")
@@ -361,6 +362,9 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
         f["guide"] = 1.0  # X(、Y)指导, X担任指导单位: X guides, it does not join
     if st.in_list(x):
         f["in_list"] = 1.0
+    start = st.clause_start(x.i)
+    if _SINCE.search(key, max(0, start - 12), start) and not _SPEAKS_OF_MEMBERS & f.keys():
+        f["since_body"] = 1.0
     if x.ent.generic:
         f["generic"] = 1.0
     if body is st.topic:

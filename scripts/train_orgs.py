@@ -132,8 +132,8 @@ def _row(label: str, s: dict[str, Score]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.35])
-    ap.add_argument("--threshold", type=float, default=0.35, help="the threshold of the model written")
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.25])
+    ap.add_argument("--threshold", type=float, default=0.25, help="the threshold of the model written")
     ap.add_argument("--dev-only", action="store_true", help="leave the self-written texts out of training")
     ap.add_argument("--no-write", action="store_true", help="report only")
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")

@@ -168,7 +168,8 @@ def test_many_bodies_a_later_list_item_or_a_described_noun_give_no_subject():
 
 def test_ten_thousand_square_metres_are_converted_and_square_gongchi_is_a_unit():
     # the annotation guide converts 万 (1.2万 → 12000) except in money units (33.13亿元, 500万元)
-    figs = _figs("青山经济开发区孵化场总面积近100万平方米，今年新增投资500万元。青山科技產業園區興建廠房樓地板面積19,000平方公尺。")
+    figs = _figs("青山经济开发区孵化场总面积近100万平方米，今年新增投资500万元。"
+                 "青山科技產業園區興建廠房樓地板面積19,000平方公尺。")
     assert ("青山经济开发区", "孵化场总面积", 1000000, "平方米") in figs, figs
     assert ("青山经济开发区", "今年新增投资", 500, "万元") in figs, figs
     assert {f for f in figs if f[2] == 19000 and f[3] == "平方公尺"}, figs

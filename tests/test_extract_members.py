@@ -170,7 +170,8 @@ def test_a_rules_pair_under_the_floor_goes_the_way_of_the_models():
 
 def test_a_body_the_finder_links_only_later_is_named_where_its_name_is_written():
     # 滨江软件园党建工作联席会 is read as the park 滨江软件园 in the first sentence; the body is linked only in the last
-    raw = f"11月13日，滨江软件园党建工作联席会召开成立大会，{A}、{B}当选副会长单位。领导对软件园党建工作联席会的成立表示祝贺。"
+    raw = (f"11月13日，滨江软件园党建工作联席会召开成立大会，{A}、{B}当选副会长单位。"
+           "领导对软件园党建工作联席会的成立表示祝贺。")
     got = _candidates(raw)
     body = "软件园党建工作联席会"
     assert got[(A, body)].sents == {0} and "implicit" not in got[(A, body)].features

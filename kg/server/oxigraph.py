@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError, StoreMissing
+from kg.processes import alive
 from kg.sparql.limits import die_with_parent
 from kg.stores.embedded import StoreDir
 
@@ -99,18 +100,8 @@ def _clean(sdir: StoreDir) -> None:
     """Remove snapshots left by servers that are gone (killed before they could)."""
     for d in (sdir.path / "serving").glob("*-*"):
         pid = d.name.split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(d, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _free_port(host: str) -> int:

@@ -247,7 +247,16 @@ def find_quote(raw: str, quote: str) -> tuple[int, int] | None:
     i = dkey.find(qkey)
     if i < 0:
         return None
-    return offsets[i], offsets[i + len(qkey) - 1] + 1
+    start, end = offsets[i], offsets[i + len(qkey) - 1] + 1
+    # what the key drops at either end of the quote (“红领宁商”党建共同体: the opening mark) is in the
+    # span when the article has it right there, so the span reads as the quote does
+    lead = next((k for k in range(len(quote)) if match_key(quote[: k + 1])), 0)
+    trail = next((k for k in range(len(quote)) if match_key(quote[len(quote) - k - 1 :])), 0)
+    if lead and raw[max(0, start - lead) : start] == quote[:lead]:
+        start -= lead
+    if trail and raw[end : end + trail] == quote[len(quote) - trail :]:
+        end += trail
+    return start, end
 
 
 def _is_joinable(ch: str) -> bool:

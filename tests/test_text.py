@@ -51,7 +51,7 @@ def test_name_key_drops_separators():
 
 def test_find_quote_spans_broken_lines_in_raw():
     start, end = find_quote(RAW, "“红领宁商”党建共同体吸纳生物园区管委会机关")
-    assert RAW[start:end].startswith("红领宁商”党\n建共同体吸纳")
+    assert RAW[start:end].startswith("“红领宁商”党\n建共同体吸纳")  # the opening mark, in the article right there, too
     assert match_key(RAW[start:end]) == match_key("红领宁商党建共同体吸纳生物园区管委会机关")
 
 

@@ -181,7 +181,7 @@ def _run(source, config: BoltConfig | None, wipe: bool, progress: Progress | Non
             w = _Writer(t, batch_engine(t, cfg), progress, len(pg.nodes))
             _write_nodes(w, pg, empty)
             rels.result()
-            w.total += len(pg.rels)
+            w.done, w.total = 0, len(pg.rels)  # each phase its own bar: the relationships are counted only now
             _write_rels(w, pg, empty)
         phase("write")
     finally:

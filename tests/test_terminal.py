@@ -234,7 +234,8 @@ def test_neo4j_load_draws_the_shared_bar_on_a_terminal(tmp_path):
         db.stop()
     assert code == 0, out
     assert "\\u000d" not in out and "\\u001b" not in out, out
-    done = {phase: int(n.replace(",", "")) for phase, n in re.findall(r"(writing \w+)\s+[█░]*\s+100%  ([\d,]+) of \2 rows", out)}
+    bars = re.findall(r"(writing \w+)\s+[█░]*\s+100%  ([\d,]+) of \2 rows", out)
+    done = {phase: int(n.replace(",", "")) for phase, n in bars}
     assert set(done) == {"writing nodes", "writing relationships"}, out  # each phase's bar reaches its own total
     assert sum(done.values()) > 2000 and re.search(r"loaded [\d,]+ nodes and [\d,]+ relationships", out), out
 

@@ -2,7 +2,7 @@
 
 Oxigraph answers a cheap query in 0.05–0.2 ms of CPU where our Python endpoint spends
 1.3–3.4 ms (docs/benchmarks.md). This module runs the ``oxigraph`` executable of the
-``oxigraph`` wheel (extra ``park-kg[oxigraph]``, pinned to pyoxigraph's version so that it
+``oxigraph`` wheel (extra ``park-kg[oxigraph]``, the same release as pyoxigraph — checked — so that it
 reads the store pyoxigraph wrote) and keeps what it can of our endpoint's guarantees:
 
 * read-only (``serve-read-only``: updates and writes to ``/store`` get 403), loopback by

@@ -27,14 +27,6 @@ import tempfile
 import time
 from pathlib import Path
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TYPES = ["Company"] * 6 + [
     "Mechanism",
     "Program",
@@ -141,11 +133,12 @@ def keystrokes(page, query: str) -> dict[str, float]:
 
 
 def browse(path: Path, query: str, runs: int) -> dict[str, float]:
+    import chromium
     from playwright.sync_api import sync_playwright
 
     best: dict[str, float] = {}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = chromium.launch(p)
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             errors: list[str] = []

@@ -22,14 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 SEED = {"view-graph": {}, "view-community": {"community": "红领宁商"}, "view-chain": {"chain": "启迪众创空间"}}
 SIZE = {"width": 1200, "height": 760}
 
@@ -76,11 +68,12 @@ def still(page) -> None:
 
 
 def shoot(shots: dict[str, Path], out: Path) -> None:
+    import chromium
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = chromium.launch(p)
         for name, path in shots.items():
             page = browser.new_page(viewport=SIZE)
             page.goto(path.as_uri())

@@ -16,22 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, launch
 from test_views import HOSTILE, HOSTILE_EN, JINHE, build_hostile
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-    "--mute-audio",
-]
 MODES = {
     "graph": {},
     "around": {"around": "金诃藏药", "depth": 1},
@@ -55,7 +44,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch(p)
         yield b
         b.close()
 

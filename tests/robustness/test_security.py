@@ -302,11 +302,12 @@ def test_view_page_runs_only_its_own_scripts(guarded_store, tmp_path):
 
 def test_view_page_with_an_injected_script_does_not_run_it(guarded_store, tmp_path):
     """In Chromium: the page works (its own scripts run), a script smuggled in beside them is blocked."""
-    chromium = "/usr/bin/chromium"
-    if not os.path.exists(chromium):
+    from chromium import CHROMIUM, launch
+
+    if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
-            pytest.fail(f"{chromium} missing: run bash scripts/system-deps.sh")
-        pytest.skip(f"{chromium} missing")
+            pytest.fail(f"{CHROMIUM} missing: run bash scripts/system-deps.sh")
+        pytest.skip(f"{CHROMIUM} missing")
     from playwright.sync_api import sync_playwright
 
     from kg import views
@@ -319,7 +320,7 @@ def test_view_page_with_an_injected_script_does_not_run_it(guarded_store, tmp_pa
     path = Path(tmp_path / "v.html")
     path.write_text(smuggled, encoding="utf-8")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        b = launch(p)
         try:
             pg = b.new_page()
             violations = []

@@ -73,10 +73,14 @@ def _labels(labels: tuple[str, ...]) -> str:
 class _Writer:
     """Sends statements in batches through one transport, counting rows and reporting progress."""
 
-    def __init__(self, t, eng: Engine, progress: Progress | None, total: int):
-        self.t, self.eng, self.report, self.total = t, eng, reporter(progress), total
-        self.done = self.batches = 0
+    def __init__(self, t, eng: Engine, progress: Progress | None):
+        self.t, self.eng, self.report = t, eng, reporter(progress)
+        self.done = self.total = self.batches = 0
         self.seconds = 0.0
+
+    def phase(self, total: int) -> None:
+        """A new phase with its own bar (the relationships are counted only once the nodes are written)."""
+        self.done, self.total = 0, total
 
     def send(self, phase: str, cypher: str, rows: list[dict[str, Any]], max_rows: int) -> None:
         t0 = time.perf_counter()
@@ -178,10 +182,11 @@ def _run(source, config: BoltConfig | None, wipe: bool, progress: Progress | Non
                 t.write("MATCH (k:KgSchema) DETACH DELETE k", {})  # park-kg < 0.9 kept its key table in the graph
             phase("prepare")
             rels = ex.submit(proj.relationships, pg, True)  # projected while the nodes are written
-            w = _Writer(t, batch_engine(t, cfg), progress, len(pg.nodes))
+            w = _Writer(t, batch_engine(t, cfg), progress)
+            w.phase(len(pg.nodes))
             _write_nodes(w, pg, empty)
             rels.result()
-            w.done, w.total = 0, len(pg.rels)  # each phase its own bar: the relationships are counted only now
+            w.phase(len(pg.rels))
             _write_rels(w, pg, empty)
         phase("write")
     finally:

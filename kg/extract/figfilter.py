@@ -233,6 +233,8 @@ def features(c: Context) -> Features:
         gap = c.key[max(c.subject_end, 0) : c.num[0]]
         if _PLACE_IN.search(gap) or _places_in(gap):
             f["place_between"] = 1.0
+    if c.why:
+        f["why=" + c.why] = 1.0  # why the rules' subject is a guess (kg.extract.figsubject)
     for name, on in (("others_between", c.others_between), ("guess", c.guess), ("period", c.period),
                      ("approx", c.qualifier in ("余", "近", "超", "约", "以上")), ("percent", c.unit == "%")):
         if on:

@@ -57,6 +57,7 @@ class Scene:
     before: Ent | None  # the first organization the sentence before names (its subject, most often)
     place_led: bool  # the sentence opens with a place that acts (云南出台…, 乌鲁木齐各大园区…)
     opens: int  # where the sentence's subject starts (after a short lead: 29日，…, 据介绍，…)
+    headline: bool = False  # a short line that ends no sentence (a headline, a caption)
 
 
 def place_leads(key: str, start: int, orgs: Spans) -> bool:

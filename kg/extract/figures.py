@@ -55,6 +55,8 @@ _FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降
 _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
 _ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
+_HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
+_SENTENCE_ENDS = tuple("。！？!?；;…”」』）)")
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
 
 
@@ -139,15 +141,21 @@ class _Topic:
             self.last = max(orgs, key=lambda x: x.j).ent
 
 
-def _home_topic(found: Found, s: Sentence) -> bool:
+def _home_topic(doc: Document, found: Found, s: Sentence) -> bool:
     """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…): the
     park is the first organization that sentence names (not one item of a list of parks, not an object)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and _subject_before(found, s) is found.home
+    return not any(x.ent.is_org for x in found.mentions(s.index)) and _subject_before(doc, found, s) is found.home
 
 
-def _subject_before(found: Found, s: Sentence) -> Ent | None:
-    """The first organization the sentence before ``s`` names: its subject, most often."""
-    first = min((x for x in found.mentions(s.index - 1) if x.ent.is_org), key=lambda x: x.i, default=None)
+def _subject_before(doc: Document, found: Found, s: Sentence) -> Ent | None:
+    """The first organization the sentence before ``s`` names: its subject, most often (a bare 园区 inside it,
+    在园区组织机构…, is none; 该园区 is)."""
+    if s.index == 0:
+        return None
+    key = doc.sentences[s.index - 1].key
+    first = min((x for x in found.mentions(s.index - 1)
+                 if x.ent.is_org and (key[x.i : x.j] != "园区" or x.i == 0 or key[x.i - 1] in "该本")),
+                key=lambda x: x.i, default=None)
     return first.ent if first else None
 
 
@@ -231,12 +239,13 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
-    home_topic = _home_topic(found, s)  # a property of the sentence, not of each figure
+    home_topic = _home_topic(doc, found, s)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
     lead = marks.first_at(0)
     opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…, 29日，南昌经开区…: the subject after a short lead
-    scene = Scene(key, orgs, found.home, _subject_before(found, s),
-                  place_leads(key, 0, orgs) or opens > 0 and place_leads(key, opens, orgs), opens)
+    scene = Scene(key, orgs, found.home, _subject_before(doc, found, s),
+                  place_leads(key, 0, orgs) or opens > 0 and place_leads(key, opens, orgs), opens,
+                  len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS))
     out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
     paired = _paired(key, matches)
@@ -297,6 +306,8 @@ def _why_guess(sc: Scene, about_m, how: str, kind: tuple[str, str], clause_start
         return "place_name"  # 青山街道140余家企业: the place's
     if how == "carried" and carried_guess:
         return "carried_guess"  # the clause it is carried from did not settle it either
+    if sc.headline:
+        return "headline"  # 累计孵化项目433个 over the paragraph that says whose
     return unsettled(sc, about_m, how, clause_start, num, metric)
 
 

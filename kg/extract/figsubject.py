@@ -7,10 +7,9 @@ structure, not its wording: who the clause's subject is (a place: 温岭共有15
 named organization is doing (a transfer, settling in a park, investing in what follows), and
 whether a bare 园区 can refer to the park the article is about.
 
->>> place_leads("温岭共有15个重大项目集中开工", 0, Spans([]))
-True
->>> place_leads("园区共有15个重大项目集中开工", 0, Spans([]))
-False
+>>> places = article_places(["台州温岭市东部产业集聚园区"])
+>>> [place_leads(k, 0, Spans([]), places) for k in ("温岭共有15个项目", "云南出台办法", "园区共有15个", "新建厂房")]
+[True, True, False, False]
 """
 
 from __future__ import annotations
@@ -20,27 +19,30 @@ from dataclasses import dataclass
 from itertools import islice
 
 from kg.extract.entities import Ent
-from kg.extract.figfilter import describes_next, unsure_subject
+from kg.extract.figfilter import COLLAB, describes_next, is_place_name, unsure_subject
+from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
 
-__all__ = ["Scene", "TRANSFER", "WINDOW", "others", "place_leads", "unsettled"]
+__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "others", "place_leads", "unsettled", "why_guess"]
 
 WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
                       r"|(?:向|为)[^,，;；。]{1,25}投资")
 _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|本县|该市|该县|该省|该镇|全州)")
 _PREPOSITIONS = frozenset("与和同跟向为对")
+_LOCATIVE = _PREPOSITIONS | frozenset("在于、及")  # where something happens, or an item of a list
+_CLAUSE_MARK = re.compile(r"[,，;；:：]")
 _SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
 # X集团投资的Y项目投资额: the investor's (or the project's) figure, not Y's
 _BUILT_BY = re.compile(r"(?:投资|投建|建设|打造|开发|运营)的$")
 # 郑州经开区工程装备产业集群，…集聚企业超1000家: the cluster's or project's figure, not the park's
 _THING_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:集群|项目)(?=[,，;；:：])")
 _PROJECTS = re.compile(r"项目[^,，;；。、]{0,8}$")  # 16个项目正式签约落户园区
+_ADMIN = re.compile(r"[省市县州]")
 _BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})
 _PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|自贸区|保税区|合作区|基地)$")
-_MODIFIES = re.compile(r"[内里中]?的")  # 园区内的X孵化器…: the park only says where X is
 _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
@@ -56,11 +58,21 @@ class Scene:
     home: Ent | None  # the park the article is about
     before: Ent | None  # the first organization the sentence before names (its subject, most often)
     place_led: bool  # the sentence opens with a place that acts (云南出台…, 乌鲁木齐各大园区…)
-    opens: int  # where the sentence's subject starts (after a short lead: 29日，…, 据介绍，…)
+    places: frozenset[str]  # the article's places (:func:`article_places`)
     headline: bool = False  # a short line that ends no sentence (a headline, a caption)
 
 
-def place_leads(key: str, start: int, orgs: Spans) -> bool:
+def article_places(names) -> frozenset[str]:
+    """Places an article names inside its organizations' names (台州温岭市东部产业集聚园区 → 温岭, 州温岭): with
+    the known places (``PLACE_NAMES``), the words that can be a place leading a clause."""
+    out = set()
+    for name in names:
+        for m in _ADMIN.finditer(name):
+            out |= {name[max(0, m.start() - n) : m.start()] for n in (2, 3)}
+    return frozenset(out)
+
+
+def place_leads(key: str, start: int, orgs: Spans, places: frozenset[str] = frozenset()) -> bool:
     """The clause starting at ``start`` opens, after a time or a lead word, with a place that is no part of an
     organization's name and is followed by what it does or has (温岭共有…, 云南出台…, 乌鲁木齐各大园区…, 该县新引进…):
     the place is the clause's subject."""
@@ -71,11 +83,27 @@ def place_leads(key: str, start: int, orgs: Spans) -> bool:
             continue
         if text in ("该县", "该市", "该省", "该镇", "全市", "全县", "全省"):
             return True
-        if tag != "ns" or orgs.covering(pos) or orgs.at(pos):
-            return False
+        if tag != "ns" or orgs.covering(pos) or orgs.at(pos) or not _is_place(text, places):
+            return False  # 新建 is a county and a verb: only a known place, one the article names, or X市/X县
         rest = words(key[pos + len(text) : pos + len(text) + 6])
         return bool(rest) and not rest[0][1].startswith(("n", "j")) and rest[0][0] not in _LEAD_WORDS
     return False
+
+
+def why_guess(sc: Scene, about_m, how: str, rule: str, clause_start: int, num: tuple[int, int],
+              metric: tuple[int, str], carried_guess: bool) -> str:
+    """Why the figure's subject (``about_m``, chosen ``how``; None: the home park by default) is a guess, or ""
+    when the text settles it (``carried_guess``: the figure its subject is carried from was a guess)."""
+    if rule == "members" and about_m is not None and about_m.ent.type not in COLLAB:
+        return "list_member"  # B等N家…为成员单位: not B's
+    about = about_m.ent if about_m else sc.home
+    if about is not None and is_place_name(about.name):
+        return "place_name"  # 青山街道140余家企业: the place's
+    if how == "carried" and carried_guess:
+        return "carried_guess"  # the clause it is carried from did not settle it either
+    if sc.headline:
+        return "headline"  # 累计孵化项目433个 over the paragraph that says whose
+    return unsettled(sc, about_m, how, clause_start, num, metric)
 
 
 def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, int], metric: tuple[int, str]) -> str:
@@ -91,7 +119,7 @@ def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, i
         return "transfer"
     if _PLACE_SCOPE.match(key, clause_start, at):
         return "place_scope"  # 全市已有…
-    if how in ("default", "home", "carried") and (sc.place_led or place_leads(key, clause_start, sc.orgs)):
+    if how in ("default", "home", "carried") and (sc.place_led or place_leads(key, clause_start, sc.orgs, sc.places)):
         return "place_led"  # 温岭共有15个重大项目…, 云南出台…并筛选161个项目
     if describes_next(key, end):
         return "describes_next"  # 年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司: a figure of what follows
@@ -117,9 +145,27 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int, me
         return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
     if metric[0] == j and metric[1] in _BARE_COUNT:
         return "kind_count"  # 长三角产业链联盟数量达到19家: how many such alliances there are
-    if how == "home" and (i != sc.opens or _MODIFIES.match(key, j)) and others(sc.orgs, j, at, about_m.ent) > 0:
+    if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:
         return "home_before_other"  # 在园区，总投资20亿元的X公司…: X's (a park opening the sentence is its subject)
     return ""
+
+
+def _is_place(word: str, places: frozenset[str]) -> bool:
+    return word in PLACE_NAMES or word in places or len(word) >= 3 and word[-1] in "省市县州"
+
+
+def _home_is_subject(sc: Scene, about_m) -> bool:
+    """The park is the first organization the sentence names, not after 在/于 (where something happens), and not in
+    a phrase describing another organization named next (A和B共建的园区——X): the sentence's subject, which the
+    organizations named after it do not displace (X产业园由A、B共建…, X是Y的园中园…)."""
+    first = sc.orgs.items[0] if sc.orgs.items else None
+    if first is None or first.ent is not about_m.ent or first.i > 0 and sc.key[first.i - 1] in _LOCATIVE:
+        return False
+    nxt = next((x for x in sc.orgs.forward(first.j, len(sc.key)) if x.ent is not about_m.ent), None)
+    gap = sc.key[first.j : nxt.i] if nxt else ""
+    if gap in ("、", "和", "及", "与"):
+        return False  # A、B、C等35家园区入盟: the first item of a list
+    return "的" not in gap or _CLAUSE_MARK.search(gap) is not None  # 园区内的X孵化器…: the park says where X is
 
 
 def _bare_park_elsewhere(sc: Scene, about_m) -> bool:

@@ -23,11 +23,10 @@ from kg.extract.figfilter import (
     body_named_after,
     choose,
     has_measure_noun,
-    is_place_name,
     not_a_figure,
     sensible_metric,
 )
-from kg.extract.figsubject import TRANSFER, WINDOW, Scene, others, place_leads, unsettled
+from kg.extract.figsubject import TRANSFER, WINDOW, Scene, article_places, others, place_leads, why_guess
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
 
@@ -109,7 +108,9 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     for s in doc.sentences:
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         spans = Spans(found.mentions(s.index))
-        for group in _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else ():
+        groups = _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else []
+        topic.home_figure = any(g[0].about is found.home and not g[0].context.guess for g in groups)
+        for group in groups:
             f = group[0]
             if _count_of_list(f, bodies, spans):
                 group = [f]
@@ -126,11 +127,14 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
 
 
 class _Topic:
-    """The organization named last before the sentence at hand, and the one the article names most."""
+    """The organization named last before the sentence at hand, the one the article names most, whether the
+    sentence before gave the home park a figure, and the places the article's organizations are named after."""
 
     def __init__(self, found: Found):
         self.found = found
         self.last: Ent | None = None
+        self.home_figure = False
+        self.places = article_places(e.key for e in found.ents if e.is_org)
         counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
                   for k, e in enumerate(found.ents) if e.is_org and e.mentions]
         self.main: Ent | None = max(counts, key=lambda c: c[:3])[3] if counts else None
@@ -141,20 +145,22 @@ class _Topic:
             self.last = max(orgs, key=lambda x: x.j).ent
 
 
-def _home_topic(doc: Document, found: Found, s: Sentence) -> bool:
+def _home_topic(doc: Document, found: Found, s: Sentence, topic: _Topic) -> bool:
     """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…): the
-    park is the first organization that sentence names (not one item of a list of parks, not an object)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and _subject_before(doc, found, s) is found.home
+    sentence before gave the park a figure, or the park is the first organization it names (not one item of a
+    list of parks, not an object)."""
+    return not any(x.ent.is_org for x in found.mentions(s.index)) and (
+        topic.home_figure or _subject_before(doc, found, s) is found.home)
 
 
 def _subject_before(doc: Document, found: Found, s: Sentence) -> Ent | None:
-    """The first organization the sentence before ``s`` names: its subject, most often (a bare 园区 inside it,
-    在园区组织机构…, is none; 该园区 is)."""
+    """The first organization the sentence before ``s`` names: its subject, most often (a bare 园区 inside a clause,
+    在园区组织机构…, is none; 该园区…, 今年以来，园区… are)."""
     if s.index == 0:
         return None
     key = doc.sentences[s.index - 1].key
     first = min((x for x in found.mentions(s.index - 1)
-                 if x.ent.is_org and (key[x.i : x.j] != "园区" or x.i == 0 or key[x.i - 1] in "该本")),
+                 if x.ent.is_org and (key[x.i : x.j] != "园区" or x.i == 0 or key[x.i - 1] in "该本,，;；:：")),
                 key=lambda x: x.i, default=None)
     return first.ent if first else None
 
@@ -239,12 +245,13 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
-    home_topic = _home_topic(doc, found, s)  # a property of the sentence, not of each figure
+    home_topic = _home_topic(doc, found, s, topic)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
     lead = marks.first_at(0)
-    opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…, 29日，南昌经开区…: the subject after a short lead
+    opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…: the sentence's subject after a short lead
+    places = topic.places
     scene = Scene(key, orgs, found.home, _subject_before(doc, found, s),
-                  place_leads(key, 0, orgs) or opens > 0 and place_leads(key, opens, orgs), opens,
+                  place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
                   len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS))
     out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
@@ -276,8 +283,9 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in _COLLAB
                            or TRANSFER.search(key, max(clause_start, m.start() - WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
-        why = _why_guess(scene, about_m, how, (rule, measure), clause_start, m.span(), (a, metric), home_topic,
-                         carried_guess)
+        why = "no_subject" if about_m is None and measure != "memberCount" and not (
+            _about_home(key, clause_start) or home_topic) else why_guess(
+            scene, about_m, how, rule, clause_start, m.span(), (a, metric), carried_guess)
         carried_guess = bool(why) and carried is not None
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
                       if x is not None)
@@ -290,25 +298,6 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         if group:
             out.append(group)
     return out
-
-
-def _why_guess(sc: Scene, about_m, how: str, kind: tuple[str, str], clause_start: int, num: tuple[int, int],
-               metric: tuple[int, str], home_topic: bool, carried_guess: bool) -> str:
-    """Why the figure's subject (``about_m``, chosen ``how``) is a guess, or "" when the text settles it; ``kind``
-    is the figure's rule and measure."""
-    rule, measure = kind
-    if about_m is None and measure != "memberCount" and not _about_home(sc.key, clause_start) and not home_topic:
-        return "no_subject"
-    if rule == "members" and about_m is not None and about_m.ent.type not in _COLLAB:
-        return "list_member"  # B等N家…为成员单位: not B's
-    about = about_m.ent if about_m else sc.home
-    if about is not None and is_place_name(about.name):
-        return "place_name"  # 青山街道140余家企业: the place's
-    if how == "carried" and carried_guess:
-        return "carried_guess"  # the clause it is carried from did not settle it either
-    if sc.headline:
-        return "headline"  # 累计孵化项目433个 over the paragraph that says whose
-    return unsettled(sc, about_m, how, clause_start, num, metric)
 
 
 def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, about_m, how: str,

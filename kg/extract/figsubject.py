@@ -25,7 +25,8 @@ from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
 
-__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "others", "place_leads", "unsettled", "why_guess"]
+__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "others", "place_leads", "unsettled",
+           "unsettles_next", "why_guess"]
 
 WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
@@ -34,6 +35,7 @@ _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全
 _PREPOSITIONS = frozenset("与和同跟向为对")
 _LOCATIVE = _PREPOSITIONS | frozenset("在于、及")  # where something happens, or an item of a list
 _CLAUSE_MARK = re.compile(r"[,，;；:：]")
+_NUMBERED = re.compile(r"[一二三四五六七八九十\d]{1,3}、")
 _SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
 # X集团投资的Y项目投资额: the investor's (or the project's) figure, not Y's
 _BUILT_BY = re.compile(r"(?:投资|投建|建设|打造|开发|运营)的$")
@@ -106,6 +108,16 @@ def why_guess(sc: Scene, about_m, how: str, rule: str, clause_start: int, num: t
     return unsettled(sc, about_m, how, clause_start, num, metric)
 
 
+def unsettles_next(sc: Scene, why: str, end: int) -> bool:
+    """A figure unsettled for ``why`` leaves the subject carried to the next clause unsettled too: unless only the
+    figure was in doubt (a count of such bodies; a figure describing what follows, when no organization follows:
+    X加速器服务年营收2000万元以上的企业，目前在册企业37家 is still X's)."""
+    if why == "kind_count":
+        return False
+    stop = next((k for k in range(end, min(len(sc.key), end + WINDOW)) if sc.key[k] in ",，;；。"), len(sc.key))
+    return why != "describes_next" or next(sc.orgs.forward(end, stop), None) is not None
+
+
 def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, int], metric: tuple[int, str]) -> str:
     """Why the text does not settle whose figure the number at key span ``num`` is, or "" when it does: a transfer
     between two bodies (为园区企业提供50亿元授信, 向X投资2亿元), a place's figure (全市已有…, a clause or sentence
@@ -121,12 +133,16 @@ def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, i
         return "place_scope"  # 全市已有…
     if how in ("default", "home", "carried") and (sc.place_led or place_leads(key, clause_start, sc.orgs, sc.places)):
         return "place_led"  # 温岭共有15个重大项目…, 云南出台…并筛选161个项目
+    if about_m is not None and (why := _unsure_mention(sc, about_m, how, clause_start, at)):
+        return why
     if describes_next(key, end):
         return "describes_next"  # 年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司: a figure of what follows
-    return "" if about_m is None else _unsure_mention(sc, about_m, how, clause_start, at, metric)
+    if about_m is not None and metric[0] == about_m.j and metric[1] in _BARE_COUNT:
+        return "kind_count"  # 长三角产业链联盟数量达到19家: how many such alliances there are
+    return ""
 
 
-def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int, metric: tuple[int, str]) -> str:
+def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) -> str:
     """Why the subject's mention does not settle the figure (see :func:`unsettled`), or ""."""
     key, i, j = sc.key, about_m.i, about_m.j
     if i > 0 and key[i - 1] in _PREPOSITIONS:
@@ -143,8 +159,6 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int, me
         return "built_by"  # X集团投资的Y项目投资额为6.72亿元
     if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start:
         return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
-    if metric[0] == j and metric[1] in _BARE_COUNT:
-        return "kind_count"  # 长三角产业链联盟数量达到19家: how many such alliances there are
     if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:
         return "home_before_other"  # 在园区，总投资20亿元的X公司…: X's (a park opening the sentence is its subject)
     return ""
@@ -159,7 +173,8 @@ def _home_is_subject(sc: Scene, about_m) -> bool:
     a phrase describing another organization named next (A和B共建的园区——X): the sentence's subject, which the
     organizations named after it do not displace (X产业园由A、B共建…, X是Y的园中园…)."""
     first = sc.orgs.items[0] if sc.orgs.items else None
-    if first is None or first.ent is not about_m.ent or first.i > 0 and sc.key[first.i - 1] in _LOCATIVE:
+    if first is None or first.ent is not about_m.ent or first.i > 0 and sc.key[first.i - 1] in _LOCATIVE and not (
+            _NUMBERED.fullmatch(sc.key, 0, first.i)):  # 四、园区配套…: a section's number, not a list
         return False
     nxt = next((x for x in sc.orgs.forward(first.j, len(sc.key)) if x.ent is not about_m.ent), None)
     gap = sc.key[first.j : nxt.i] if nxt else ""

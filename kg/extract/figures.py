@@ -26,7 +26,16 @@ from kg.extract.figfilter import (
     not_a_figure,
     sensible_metric,
 )
-from kg.extract.figsubject import TRANSFER, WINDOW, Scene, article_places, others, place_leads, why_guess
+from kg.extract.figsubject import (
+    TRANSFER,
+    WINDOW,
+    Scene,
+    article_places,
+    others,
+    place_leads,
+    unsettles_next,
+    why_guess,
+)
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
 
@@ -286,7 +295,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         why = "no_subject" if about_m is None and measure != "memberCount" and not (
             _about_home(key, clause_start) or home_topic) else why_guess(
             scene, about_m, how, rule, clause_start, m.span(), (a, metric), carried_guess)
-        carried_guess = bool(why) and carried is not None
+        carried_guess = bool(why) and carried is not None and unsettles_next(scene, why, m.end())
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
                       if x is not None)
         if max(end, m.end()) - q_start > MAX_EVIDENCE:

@@ -73,11 +73,13 @@ class Context:
     period: bool
     guess: bool  # no rule names the subject: the park the article is about, by default
     rivals: tuple[str, ...] = ()  # how the other subjects considered for the same number were proposed
+    why: str = ""  # why the rules' subject is a guess (kg.extract.figsubject), "" when the text settles it
 
 
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
-# figure of the body), a plant's capacity (年产150万套: a project's, not the organization's), a part (项目中)
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?!值))"
+# figure of the body), a plant's capacity (年产150万套, 投资的年产15万平方米: a project's, not the
+# organization's), a part (项目中)
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的)|年产(?![值能])"
                          r"|(?:的|和|及|与|等|之|在|了|中)$")
 _THERE_IS = re.compile(r"(?:则|另|还|也|又)有")  # 则有Y投资…, 另有Y…: the subject comes after 有
 # an organization (…企业联合党委6家: a list's count) or another body's (…联席会的成员单位)
@@ -231,6 +233,8 @@ def features(c: Context) -> Features:
         gap = c.key[max(c.subject_end, 0) : c.num[0]]
         if _PLACE_IN.search(gap) or _places_in(gap):
             f["place_between"] = 1.0
+    if c.why:
+        f["why=" + c.why] = 1.0  # why the rules' subject is a guess (kg.extract.figsubject)
     for name, on in (("others_between", c.others_between), ("guess", c.guess), ("period", c.period),
                      ("approx", c.qualifier in ("余", "近", "超", "约", "以上")), ("percent", c.unit == "%")):
         if on:

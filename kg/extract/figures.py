@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from itertools import islice
 
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
 from kg.extract.figfilter import (
@@ -23,16 +22,22 @@ from kg.extract.figfilter import (
     Context,
     body_named_after,
     choose,
-    describes_next,
     has_measure_noun,
-    is_place_name,
     not_a_figure,
     sensible_metric,
-    unsure_subject,
+)
+from kg.extract.figsubject import (
+    TRANSFER,
+    WINDOW,
+    Scene,
+    article_places,
+    others,
+    place_leads,
+    unsettles_next,
+    why_guess,
 )
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
-from kg.text import name_key
 
 __all__ = ["Figure", "find_figures"]
 
@@ -54,16 +59,12 @@ _COLLAB = COLLAB
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
                           r"(?:增长|提升|提高|增加|成长|增|下降|减少)")
-_TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
-                       r"|(?:向|为)[^,，;；。]{1,25}投资")
 _FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降|减少)(?:至|到)")  # 由67家增至86家: 67 was
 _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
-_PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|该市|全州)")
-_PREPOSITIONS = frozenset("与和同跟向为对")
-_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
 _ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
-_WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
+_HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
+_SENTENCE_ENDS = tuple("。！？!?；;…”」』）)")
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
 
 
@@ -116,7 +117,9 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     for s in doc.sentences:
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         spans = Spans(found.mentions(s.index))
-        for group in _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else ():
+        groups = _sentence_figures(doc, s, found, topic) if any(c.isdigit() for c in s.key) else []
+        topic.home_figure = any(g[0].about is found.home and not g[0].context.guess for g in groups)
+        for group in groups:
             f = group[0]
             if _count_of_list(f, bodies, spans):
                 group = [f]
@@ -133,11 +136,14 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
 
 
 class _Topic:
-    """The organization named last before the sentence at hand, and the one the article names most."""
+    """The organization named last before the sentence at hand, the one the article names most, whether the
+    sentence before gave the home park a figure, and the places the article's organizations are named after."""
 
     def __init__(self, found: Found):
         self.found = found
         self.last: Ent | None = None
+        self.home_figure = False
+        self.places = article_places(e.key for e in found.ents if e.is_org)
         counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
                   for k, e in enumerate(found.ents) if e.is_org and e.mentions]
         self.main: Ent | None = max(counts, key=lambda c: c[:3])[3] if counts else None
@@ -148,10 +154,24 @@ class _Topic:
             self.last = max(orgs, key=lambda x: x.j).ent
 
 
-def _home_topic(found: Found, s: Sentence) -> bool:
-    """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…)."""
-    return (not any(x.ent.is_org for x in found.mentions(s.index))
-            and any(x.ent is found.home for x in found.mentions(s.index - 1)))
+def _home_topic(doc: Document, found: Found, s: Sentence, topic: _Topic) -> bool:
+    """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…): the
+    sentence before gave the park a figure, or the park is the first organization it names (not one item of a
+    list of parks, not an object)."""
+    return not any(x.ent.is_org for x in found.mentions(s.index)) and (
+        topic.home_figure or _subject_before(doc, found, s) is found.home)
+
+
+def _subject_before(doc: Document, found: Found, s: Sentence) -> Ent | None:
+    """The first organization the sentence before ``s`` names: its subject, most often (a bare 园区 inside a clause,
+    在园区组织机构…, is none; 该园区…, 今年以来，园区… are)."""
+    if s.index == 0:
+        return None
+    key = doc.sentences[s.index - 1].key
+    first = min((x for x in found.mentions(s.index - 1)
+                 if x.ent.is_org and (key[x.i : x.j] != "园区" or x.i == 0 or key[x.i - 1] in "该本,，;；:：")),
+                key=lambda x: x.i, default=None)
+    return first.ent if first else None
 
 
 def _about_home(key: str, clause_start: int) -> bool:
@@ -234,12 +254,18 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
-    home_topic = _home_topic(found, s)  # a property of the sentence, not of each figure
+    home_topic = _home_topic(doc, found, s, topic)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
+    lead = marks.first_at(0)
+    opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…: the sentence's subject after a short lead
+    places = topic.places
+    scene = Scene(key, orgs, found.home, _subject_before(doc, found, s),
+                  place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
+                  len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS))
     out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
     paired = _paired(key, matches)
-    carried, last_metric = None, ""
+    carried, carried_guess, last_metric = None, False, ""
     for m in matches:
         unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
         if not_a_figure(key, m.start(), m.end(), m.group("unit")):
@@ -264,18 +290,18 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         measure = "memberCount" if rule == "members" else _measure(key, unit, clause_start, m.start())
         # A、B等17家单位为成员单位，成员总数达到63家: the next figure is not B's; nor is the one after a transfer
         carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in _COLLAB
-                           or _TRANSFER.search(key, max(clause_start, m.start() - _WINDOW), m.start())) else about_m
+                           or TRANSFER.search(key, max(clause_start, m.start() - WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
-        guess = (about_m is None and measure != "memberCount" and not _about_home(key, clause_start) and not home_topic
-                 or rule == "members" and about_m is not None and about_m.ent.type not in _COLLAB  # B等N家…为成员单位
-                 or about is not None and is_place_name(about.name)  # 青山街道140余家企业: the place's
-                 or _unsettled(key, orgs, about_m, how, clause_start, m.start()))
+        why = "no_subject" if about_m is None and measure != "memberCount" and not (
+            _about_home(key, clause_start) or home_topic) else why_guess(
+            scene, about_m, how, rule, clause_start, m.span(), (a, metric), carried_guess)
+        carried_guess = bool(why) and carried is not None and unsettles_next(scene, why, m.end())
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
                       if x is not None)
         if max(end, m.end()) - q_start > MAX_EVIDENCE:
             q_start = min(a, m.start())  # the subject named too far before: the quote is the metric and the figure
         base = Context(key, m.span(), metric, clause_start, "", (), None, 0, False, rule, measure, unit,
-                       _qualifier(m), float(_value(m)), period is not None, guess)
+                       _qualifier(m), float(_value(m)), period is not None, bool(why), why=why)
         f = Figure(about, metric, measure, _value(m), unit, base.qualifier, period, s.index, q_start, max(end, m.end()))
         group = _group(f, base, found, topic, orgs, about_m, how, (a, b))
         if group:
@@ -293,39 +319,13 @@ def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, a
         g = f if ent is f.about else replace(f, about=ent, i=min(a, at))
         g.context = replace(base, subject_type=ent.type, sources=sources, guess=base.guess and ent is f.about,
                             subject_end=mention.j if mention else None,
-                            others_between=_others(orgs, mention.j if mention else base.clause_start, at, ent),
+                            others_between=others(orgs, mention.j if mention else base.clause_start, at, ent),
                             metric_has_org=any(x.i < b and a < x.j for x in orgs.forward(a - 30, b)))
         group.append(g)
     for g in group:
         rivals = {r for h in group if h is not g for r in h.context.sources}
         g.context = replace(g.context, rivals=tuple(sorted(rivals)))
     return group
-
-
-def _unsettled(key: str, orgs: Spans, about_m, how: str, clause_start: int, at: int) -> bool:
-    """The text does not settle whose figure it is: a transfer between two bodies (为园区企业提供50亿元授信,
-    向X投资2亿元, 与Y签署10亿元协议: the lender's, the receiver's or the deal's?), or the park named earlier in
-    the sentence with another organization named in it (园区内的X孵化器…在孵企业38家: X's, not the park's), or
-    a place's figure (全市已有…48家)."""
-    if _TRANSFER.search(key, max(clause_start, at - _WINDOW), at) or _PLACE_SCOPE.match(key, clause_start, at):
-        return True
-    if about_m is not None and about_m.i > 0 and key[about_m.i - 1] in _PREPOSITIONS:
-        return True  # 与生物城签约，计划投资10亿元: the other party's figure
-    if about_m is not None and unsure_subject(key, about_m.i, about_m.j, name_key(about_m.ent.name), at):
-        return True
-    if (n := _NUMBER.match(key, at)) and describes_next(key, n.end()):
-        return True  # 年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司: a figure of what follows
-    if how == "carried" and about_m is not None and key[about_m.i - 1 : about_m.i] == "、":
-        return True  # 洽谈A、B、C等项目，促成签约项目73个，总投资…: not C's
-    if about_m is not None and _SETTLES_IN.search(key, max(0, about_m.i - 4), about_m.i) and any(
-            x.ent.type == "Company" for x in islice(orgs.backward(max(0, about_m.i - _WINDOW), about_m.i - 1), 3)):
-        return True  # X公司落户园区，总投资56亿元: X's figure (the park is where it settles)
-    return how == "home" and about_m is not None and _others(orgs, about_m.j, at, about_m.ent) > 0
-
-
-def _others(orgs: Spans, a: int, b: int, ent: Ent) -> int:
-    """Organizations other than ``ent`` named in ``[a, b)`` (counted up to 3, in the ``_WINDOW`` before ``b``)."""
-    return sum(1 for _ in islice((x for x in orgs.forward(max(a, b - _WINDOW), b) if x.ent is not ent and x.j <= b), 3))
 
 
 def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: str) -> list[tuple]:
@@ -353,7 +353,7 @@ def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: s
 
 def _measure(key: str, unit: str, clause_start: int, at: int) -> str:
     if unit == "%":
-        return "share" if key.find("完成", max(clause_start, at - _WINDOW), at) >= 0 else "rate"
+        return "share" if key.find("完成", max(clause_start, at - WINDOW), at) >= 0 else "rate"
     return "amount" if unit in _AMOUNT_UNITS else "count"
 
 

@@ -20,7 +20,8 @@ Memberships and relations are compared as (subject, predicate, object) after map
 predicted name to the gold organization it matched; a membership's predicate is
 ``memberOf``, ``plannedMemberOf`` or ``formerMemberOf`` by its status.
 Indicators (scored only for gold files that have the section) match when the subject is the
-same organization, the value and unit are equal and the metrics share two characters in a row.
+same organization, the value and unit are the same quantity (21.5 万平方米 = 215000 平方米, 1.5 亿元 =
+15000 万元, 平方公尺 = 平方米) and the metrics share two characters in a row.
 """
 
 from __future__ import annotations
@@ -140,8 +141,18 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
     return out
 
 
-def _unit(u: str) -> str:
-    return "%" if u in ("%", "％") else name_key(str(u))  # 億元 is 亿元
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
+_SAME_UNIT = {"平方公尺": "平方米", "公尺": "米", "％": "%"}
+
+
+def _quantity(value: Any, unit: Any) -> tuple[float, str]:
+    """A value and unit in one scale: 億元 is 亿元; 21.5万平方米 is 215000 平方米 and 1.5亿元 is 15000万元 (both
+    150000000 元), however the annotator or the extractor wrote the multiplier; 平方公尺 is 平方米."""
+    u = "%" if unit in ("%", "％") else name_key(str(unit))
+    v = float(value)
+    if len(u) > 1 and u[0] in _MULTIPLIERS:
+        v, u = v * _MULTIPLIERS[u[0]], u[1:]
+    return v, _SAME_UNIT.get(u, u)
 
 
 def _shares_bigram(a: str, b: str) -> bool:
@@ -150,14 +161,16 @@ def _shares_bigram(a: str, b: str) -> bool:
 
 
 def _indicator_score(pred: list[tuple[str, str, float, str]], gold: list[list[Any]], c) -> Score:
-    """Indicators matched one to one: same subject, value and unit, metrics sharing a bigram."""
+    """Indicators matched one to one: same subject, the same quantity (:func:`_quantity`), metrics sharing a bigram."""
     used: set[int] = set()
     tp = 0
     for subj, metric, value, unit in pred:
+        pv, pu = _quantity(value, unit)
         for gi, (gs, gm, gv, gu) in enumerate(gold):
-            if gi in used or c(subj) != c(gs) or _unit(unit) != _unit(gu):
+            gv, gu = _quantity(gv, gu)
+            if gi in used or c(subj) != c(gs) or pu != gu:
                 continue
-            if abs(float(value) - float(gv)) <= 1e-9 * max(1.0, abs(float(gv))) and _shares_bigram(metric, str(gm)):
+            if abs(pv - gv) <= 1e-9 * max(1.0, abs(gv)) and _shares_bigram(metric, str(gm)):
                 used.add(gi)
                 tp += 1
                 break

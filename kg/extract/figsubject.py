@@ -1,0 +1,199 @@
+"""Whose figure: the tests that say the text does not settle which organization a figure is about.
+
+:mod:`~kg.extract.figures` proposes a subject for each number (the organization named last in its
+clause, the one carried from the clause before, the park named earlier); a figure whose subject
+fails one of these tests is a guess, and a guess is not emitted. Each test reads the sentence's
+structure, not its wording: who the clause's subject is (a place: 温岭共有15个重大项目…), what the
+named organization is doing (a transfer, settling in a park, investing in what follows), and
+whether a bare 园区 can refer to the park the article is about.
+
+>>> places = article_places(["台州温岭市东部产业集聚园区"])
+>>> [place_leads(k, 0, Spans([]), places) for k in ("温岭共有15个项目", "云南出台办法", "园区共有15个", "新建厂房")]
+[True, True, False, False]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from kg.extract.entities import Ent
+from kg.extract.figfilter import COLLAB, describes_next, is_place_name, unsure_subject
+from kg.extract.lexicon import PLACE_NAMES
+from kg.extract.positions import Spans
+from kg.extract.segment import words
+from kg.text import name_key
+
+__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "others", "place_leads", "unsettled",
+           "unsettles_next", "why_guess"]
+
+WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
+TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
+                      r"|(?:向|为)[^,，;；。]{1,25}投资")
+_PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|本县|该市|该县|该省|该镇|全州)")
+_PREPOSITIONS = frozenset("与和同跟向为对")
+_LOCATIVE = _PREPOSITIONS | frozenset("在于、及")  # where something happens, or an item of a list
+_CLAUSE_MARK = re.compile(r"[,，;；:：]")
+_NUMBERED = re.compile(r"[一二三四五六七八九十\d]{1,3}、")
+_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
+# X集团投资的Y项目投资额: the investor's (or the project's) figure, not Y's
+_BUILT_BY = re.compile(r"(?:投资|投建|建设|打造|开发|运营)的$")
+# 郑州经开区工程装备产业集群，…集聚企业超1000家: the cluster's or project's figure, not the park's
+_THING_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:集群|项目)(?=[,，;；:：])")
+_PROJECTS = re.compile(r"项目[^,，;；。、]{0,8}$")  # 16个项目正式签约落户园区
+_ADMIN = re.compile(r"[省市县州]")
+_BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})
+_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|自贸区|保税区|合作区|基地)$")
+_BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
+# words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
+_LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
+_LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来", "数据显示"})
+
+
+@dataclass
+class Scene:
+    """What the subject tests know of one sentence."""
+
+    key: str
+    orgs: Spans  # the sentence's organization mentions
+    home: Ent | None  # the park the article is about
+    before: Ent | None  # the first organization the sentence before names (its subject, most often)
+    place_led: bool  # the sentence opens with a place that acts (云南出台…, 乌鲁木齐各大园区…)
+    places: frozenset[str]  # the article's places (:func:`article_places`)
+    headline: bool = False  # a short line that ends no sentence (a headline, a caption)
+
+
+def article_places(names) -> frozenset[str]:
+    """Places an article names inside its organizations' names (台州温岭市东部产业集聚园区 → 温岭, 州温岭): with
+    the known places (``PLACE_NAMES``), the words that can be a place leading a clause."""
+    out = set()
+    for name in names:
+        for m in _ADMIN.finditer(name):
+            out |= {name[max(0, m.start() - n) : m.start()] for n in (2, 3)}
+    return frozenset(out)
+
+
+def place_leads(key: str, start: int, orgs: Spans, places: frozenset[str] = frozenset()) -> bool:
+    """The clause starting at ``start`` opens, after a time or a lead word, with a place that is no part of an
+    organization's name and is followed by what it does or has (温岭共有…, 云南出台…, 乌鲁木齐各大园区…, 该县新引进…):
+    the place is the clause's subject."""
+    pos = start
+    for text, tag in words(key[start : start + 16]):
+        if tag in _LEAD_POS or text in _LEAD_WORDS:
+            pos += len(text)
+            continue
+        if text in ("该县", "该市", "该省", "该镇", "全市", "全县", "全省"):
+            return True
+        if tag != "ns" or orgs.covering(pos) or orgs.at(pos) or not _is_place(text, places):
+            return False  # 新建 is a county and a verb: only a known place, one the article names, or X市/X县
+        rest = words(key[pos + len(text) : pos + len(text) + 6])
+        return bool(rest) and not rest[0][1].startswith(("n", "j")) and rest[0][0] not in _LEAD_WORDS
+    return False
+
+
+def why_guess(sc: Scene, about_m, how: str, rule: str, clause_start: int, num: tuple[int, int],
+              metric: tuple[int, str], carried_guess: bool) -> str:
+    """Why the figure's subject (``about_m``, chosen ``how``; None: the home park by default) is a guess, or ""
+    when the text settles it (``carried_guess``: the figure its subject is carried from was a guess)."""
+    if rule == "members" and about_m is not None and about_m.ent.type not in COLLAB:
+        return "list_member"  # B等N家…为成员单位: not B's
+    about = about_m.ent if about_m else sc.home
+    if about is not None and is_place_name(about.name):
+        return "place_name"  # 青山街道140余家企业: the place's
+    if how == "carried" and carried_guess:
+        return "carried_guess"  # the clause it is carried from did not settle it either
+    if sc.headline:
+        return "headline"  # 累计孵化项目433个 over the paragraph that says whose
+    return unsettled(sc, about_m, how, clause_start, num, metric)
+
+
+def unsettles_next(sc: Scene, why: str, end: int) -> bool:
+    """A figure unsettled for ``why`` leaves the subject carried to the next clause unsettled too: unless only the
+    figure was in doubt (a count of such bodies; a figure describing what follows, when no organization follows:
+    X加速器服务年营收2000万元以上的企业，目前在册企业37家 is still X's)."""
+    if why == "kind_count":
+        return False
+    stop = next((k for k in range(end, min(len(sc.key), end + WINDOW)) if sc.key[k] in ",，;；。"), len(sc.key))
+    return why != "describes_next" or next(sc.orgs.forward(end, stop), None) is not None
+
+
+def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, int], metric: tuple[int, str]) -> str:
+    """Why the text does not settle whose figure the number at key span ``num`` is, or "" when it does: a transfer
+    between two bodies (为园区企业提供50亿元授信, 向X投资2亿元), a place's figure (全市已有…, a clause or sentence
+    led by a place), the other party or the last item of a list (与生物城签约…, 南昌经开区、临空区园区总收入…), a
+    figure of what follows (年度投资逾350亿元的X公司), of a company settling in the park (X落户园区，总投资…), of an
+    investor (X投资的Y项目投资额), of a thing the subject names (X产业集群，…集聚企业…), a count of bodies of
+    the subject's kind (X联盟数量达到19家), or the park named before another organization. ``metric``: where
+    the metric starts and its text."""
+    key, (at, end) = sc.key, num
+    if TRANSFER.search(key, max(clause_start, at - WINDOW), at):
+        return "transfer"
+    if _PLACE_SCOPE.match(key, clause_start, at):
+        return "place_scope"  # 全市已有…
+    if how in ("default", "home", "carried") and (sc.place_led or place_leads(key, clause_start, sc.orgs, sc.places)):
+        return "place_led"  # 温岭共有15个重大项目…, 云南出台…并筛选161个项目
+    if about_m is not None and (why := _unsure_mention(sc, about_m, how, clause_start, at)):
+        return why
+    if describes_next(key, end):
+        return "describes_next"  # 年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司: a figure of what follows
+    if about_m is not None and metric[0] == about_m.j and metric[1] in _BARE_COUNT:
+        return "kind_count"  # 长三角产业链联盟数量达到19家: how many such alliances there are
+    return ""
+
+
+def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) -> str:
+    """Why the subject's mention does not settle the figure (see :func:`unsettled`), or ""."""
+    key, i, j = sc.key, about_m.i, about_m.j
+    if i > 0 and key[i - 1] in _PREPOSITIONS:
+        return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
+    if unsure_subject(key, i, j, name_key(about_m.ent.name), at):
+        return "unsure_subject"
+    if _bare_park_elsewhere(sc, about_m):
+        return "bare_park"
+    if i > 0 and key[i - 1] in "、及" and (how == "carried" or sc.orgs.ending_at(i - 1)):
+        return "list_item"  # 洽谈A、B、C等项目，促成签约项目73个: not C's; 南昌经开区、临空区园区总收入: not B's alone
+    if _SETTLES_IN.search(key, max(0, i - 4), i) and not _PROJECTS.search(key, max(0, i - 12), i):
+        return "settles_in"  # X公司落户园区，总投资56亿元 (16个项目签约落户园区，合同总金额…: the park's signing)
+    if _BUILT_BY.search(key, max(0, i - 4), i):
+        return "built_by"  # X集团投资的Y项目投资额为6.72亿元
+    if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start:
+        return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
+    if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:
+        return "home_before_other"  # 在园区，总投资20亿元的X公司…: X's (a park opening the sentence is its subject)
+    return ""
+
+
+def _is_place(word: str, places: frozenset[str]) -> bool:
+    return word in PLACE_NAMES or word in places or len(word) >= 3 and word[-1] in "省市县州"
+
+
+def _home_is_subject(sc: Scene, about_m) -> bool:
+    """The park is the first organization the sentence names, not after 在/于 (where something happens), and not in
+    a phrase describing another organization named next (A和B共建的园区——X): the sentence's subject, which the
+    organizations named after it do not displace (X产业园由A、B共建…, X是Y的园中园…)."""
+    first = sc.orgs.items[0] if sc.orgs.items else None
+    if first is None or first.ent is not about_m.ent or first.i > 0 and sc.key[first.i - 1] in _LOCATIVE and not (
+            _NUMBERED.fullmatch(sc.key, 0, first.i)):  # 四、园区配套…: a section's number, not a list
+        return False
+    nxt = next((x for x in sc.orgs.forward(first.j, len(sc.key)) if x.ent is not about_m.ent), None)
+    gap = sc.key[first.j : nxt.i] if nxt else ""
+    if gap in ("、", "和", "及", "与"):
+        return False  # A、B、C等35家园区入盟: the first item of a list
+    return "的" not in gap or _CLAUSE_MARK.search(gap) is not None  # 园区内的X孵化器…: the park says where X is
+
+
+def _bare_park_elsewhere(sc: Scene, about_m) -> bool:
+    """A bare 园区 read as the home park while its antecedent is another park: the organization named last before
+    it in the sentence, or else the subject of the sentence before (多家企业与东湖高新黄冈智造园签订了意向入驻协议。
+    …园区全面建成后…): which park it means is not settled."""
+    if about_m.ent is not sc.home or sc.key[about_m.i : about_m.j] not in _BARE_PARK:
+        return False
+    last = next((x.ent for x in sc.orgs.backward(0, about_m.i - 1) if x.j <= about_m.i and x.ent is not sc.home),
+                sc.before)
+    return last is not None and last is not sc.home and _PARK_NAME_END.search(name_key(last.name)) is not None
+
+
+def others(orgs: Spans, a: int, b: int, ent: Ent) -> int:
+    """Organizations other than ``ent`` named in ``[a, b)`` (counted up to 3, in the ``WINDOW`` before ``b``)."""
+    return sum(1 for _ in islice((x for x in orgs.forward(max(a, b - WINDOW), b) if x.ent is not ent and x.j <= b), 3))

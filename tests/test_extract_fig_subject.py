@@ -1,0 +1,78 @@
+"""kg extract: a figure is emitted only when the text settles whose it is (kg/extract/figsubject.py).
+
+Each test states one class on short texts of its own: what must not be given to the park, and beside it
+the nearest wording where the park's figure must still be emitted. The scorer's quantities close the file.
+"""
+
+from __future__ import annotations
+
+from kg.extract import extract_text
+from kg.extract.score import Predicted, score
+
+PARK = "青山经济开发区"
+FIRST = "青山经济开发区今年新增入驻企业26家。"  # a sentence about the park, before the one under test
+
+
+def _figs(raw: str) -> set[tuple[str, str, float, str]]:
+    return {(f.about.name, f.metric, f.value, f.unit) for f in extract_text(raw, "t").figures}
+
+
+def _values(raw: str, about: str = PARK) -> set[float]:
+    return {f[2] for f in _figs(raw) if f[0] == about}
+
+
+def test_a_figure_carried_from_an_unsettled_one_is_unsettled_too():
+    # the park is where the project is; the clauses after the company's figure are the company's
+    assert not _values("在青山经济开发区，总投资20亿元的青山明辉纸业有限公司升级项目正式开工，"
+                       "建成后年营业收入将达36亿元，解决500余人就业。")
+    assert _values("青山经济开发区今年实现产值612亿元，新增就业500人。") == {612, 500}
+
+
+def test_a_clause_or_sentence_led_by_a_place_gives_the_place_figures():
+    assert _values(FIRST + "当天，义乌共有15个重大项目集中开工，总投资达120.4亿元。") == {26}
+    assert _values(FIRST + "浙江出台《园区管理办法》，扶持园区加快发展，并筛选161个项目，安排专项资金3.4亿元。") == {26}
+    assert _values(FIRST + "数据显示，义乌各大园区内已注册市场主体14万余家，入驻企业约6.6万家。") == {26}
+    # the park itself leading the sentence keeps its figures
+    assert _values(FIRST + "园区共有15个重大项目集中开工，总投资达120.4亿元。") == {26, 15, 120.4}
+    assert _values(FIRST + "园区内已注册市场主体14万余家，入驻企业约6.6万家。") >= {26, 66000}
+
+
+def test_a_bare_yuanqu_after_another_park_is_not_the_home_parks():
+    assert not _values("青山经济开发区举行招商推介会。活动现场，多家企业与青山智造园签订了意向入驻协议。"
+                       "项目建设迈入全新阶段，园区全面建成后，拟引进企业150家。")
+    assert _values(FIRST + "园区全面建成后，拟引进企业150家。") == {26, 150}
+
+
+def test_a_company_settling_in_the_park_keeps_its_figures_and_projects_settling_give_the_park_its_signing():
+    assert not _values("青山明辉科技有限公司将落户青山经济开发区。公司负责人表示，预计落户园区后，年产值超5000余万元。")
+    assert 47.36 in _values(FIRST + "16个招商项目正式签约落户青山经济开发区，合同总金额达47.36亿元。")
+
+
+def test_an_investors_project_a_cluster_and_a_count_of_such_bodies_are_not_the_named_bodys():
+    assert not _values("青山控股集团投资的青山产业孵化园项目投资额为12亿元。", "青山产业孵化园")
+    assert not _values("青山经济开发区工程装备产业集群，已形成完整产业链，集聚企业超1000家。")
+    figs = _figs("截至目前，青山产业链联盟数量达到19家。青山产业链联盟成员单位数量达到19家。")
+    assert figs == {("青山产业链联盟", "成员单位数量", 19, "家")}
+
+
+def test_a_headline_gives_no_figure_and_the_park_opening_a_sentence_is_its_subject():
+    assert _values(FIRST + "\n累计孵化项目433个\n青山创业谷今年累计孵化项目433个。") == {26}
+    # another organization named after the park that opens the sentence (a bracketed gloss) leaves it the subject
+    assert _values("29日，青山经济开发区、青山临空区(青山新区经开组团)举行集中签约活动，现场签约项目共计134个，"
+                   "总额超1100亿元。") == {134, 1100}
+    # the last item of a list of parks is not the subject of the list's figure
+    assert not _figs("2018年青山经济开发区、青山临空区园区总收入突破3000亿元。")
+
+
+def test_the_scorer_compares_quantities_not_how_the_multiplier_is_written():
+    gold = {"organizations": [{"name": PARK}],
+            "indicators": [[PARK, "建筑面积", 21.5, "万平方米"], [PARK, "总投资", 1.5, "億元"],
+                           [PARK, "厂房面积", 19000, "平方米"]]}
+
+    def tp(*indicators) -> int:
+        return score(Predicted(orgs=[(PARK, [])], indicators=list(indicators)), gold)["indicator"].tp
+
+    assert tp((PARK, "建筑面积", 215000, "平方米"), (PARK, "总投资", 15000, "万元"),
+              (PARK, "厂房面积", 1.9, "万平方公尺")) == 3
+    assert tp((PARK, "建筑面积", 21.5, "平方米"), (PARK, "总投资", 1.5, "万元")) == 0  # a different quantity
+    assert tp((PARK, "建筑面积", 7, "万方")) == 0  # 方 may be 立方米: never read as 平方米

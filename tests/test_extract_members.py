@@ -116,7 +116,7 @@ def test_the_shipped_model_is_the_one_the_training_script_writes():
     shipped = load_model("members")
     assert shipped is not None and not [k for k in shipped.weights if k.startswith("rule")]
     fresh = train_members.train([p.features for t in texts for p in t.pairs],
-                                [lab for t in texts for lab in t.labels], l2=3.0)
+                                [lab for t in texts for lab in t.labels], l2=train_members.L2)
     for name, w in shipped.weights.items():
         assert abs(fresh.weights.get(name, 0.0) - w) < 1e-3, name
 

@@ -7,9 +7,10 @@ opened, in a sentence soon after one, the body then being the one the article sp
 candidate member of it; so is every organization after one whose name a member word follows
 (X的17个理事单位(A、B…): X has members there whatever its type). Each candidate pair gets general
 features (:mod:`~kg.extract.pairfeatures`: cue words of its clause, of the text between the two
-names and around the member, distances, list structure, types) and a logistic model trained on the annotated real articles (``scripts/train_members.py``) keeps or
-drops it; it never sees the rules' verdict, and the rules' own pairs are kept beside its own
-(:func:`choose`; a floor of probability for them is measured, not shipped). In a sentence naming
+names and around the member, distances, list structure, types) and a logistic model trained on
+the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
+rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
+probability for them is measured, not shipped). In a sentence naming
 other bodies, the organizations of a clause about members are candidates of the article's first body.
 The status comes from the rules when they spoke, else from the intent markers
 before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.

@@ -28,13 +28,14 @@ CUES = {
     "ended": re.compile(r"退出|除名|注销|撤销"),
     "lead": re.compile(r"由|在"),
 }
-_GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
+_GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为|联合|共同)?(?:业务)?(?:指导|主管|主办|承办|协办)")
 SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
 _BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
                "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$")  # 联盟成立以来，X…: the body dates what X does
 _VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
+_FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?(?:成立|设立|组建|筹建)(?:了|的)?")
 _GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues
@@ -118,6 +119,14 @@ def cues(st: SentenceView, a: int) -> dict[str, float]:
     return cache[a]
 
 
+def _founds_other(st: SentenceView, x: Mention, body: Ent) -> bool:
+    """True when the clause of ``x`` founds an organization that is neither ``body`` nor a body (A、B共同成立Z基金)."""
+    for m in _FOUNDS_NAMED.finditer(masked(st), x.j, st.clause_end(x.j)):
+        if any(y.ent.is_org and y.ent is not body and not is_body(y.ent) for y in st.at(m.end())):
+            return True
+    return False
+
+
 def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
     """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
     key = masked(st)
@@ -148,6 +157,8 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
     at = key.rfind("在", st.clause_start(x.i), x.i)  # 在A、B等单位的大力支持下 (a clause has no stop inside)
     if 0 <= at and x.i - at <= SUPPORT_REACH and _SUPPORT_END.search(key, x.j, st.clause_end(x.j)):
         f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join
+    if _founds_other(st, x, body):
+        f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
     if is_body(x.ent) and x.ent.type == body.type:
         f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings
     start = st.clause_start(x.i)

@@ -222,6 +222,9 @@ def test_guests_and_sibling_bodies_are_told_apart():
 
 
 def test_an_organization_a_member_word_follows_has_the_list_after_it_as_candidates():
-    raw = f"滨江创新服务中心的3个理事单位（{A}、{B}、{C}）参加了会议。"
+    raw = f"滨江创新服务中心的3个理事单位（{A}、{B}、{C}）参加了会议，{D}致辞。"
     got = _candidates(raw)
     assert got[(B, "滨江创新服务中心")].features["body_by_word"] == 1.0
+    # the list the word opens is stated, as sure as a rule; what follows it is left to the model
+    assert got[(C, "滨江创新服务中心")].rule is not None and got[(D, "滨江创新服务中心")].rule is None
+    assert (A, "滨江创新服务中心", "active") in _members(raw)

@@ -5,7 +5,8 @@ for and silent on the others. Here every organization named in a sentence with a
 members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks of members or a list a header
 opened, in a sentence soon after one, the body then being the one the article speaks of — is a
 candidate member of it; so is every organization after one whose name a member word follows
-(X的17个理事单位(A、B…): X has members there whatever its type). Each candidate pair gets general
+(X的17个理事单位(A、B…): X has members there whatever its type; the list the word opens is kept as
+surely as the rules' pairs). Each candidate pair gets general
 features (:mod:`~kg.extract.pairfeatures`: cue words of its clause, of the text between the two
 names and around the member, distances, list structure, types) and a logistic model trained on
 the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
@@ -36,7 +37,7 @@ _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "c
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members)
 VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other"})
 _OWNS_MEMBERS = re.compile(r"的?(?:\d+|[一二两三四五六七八九十百多数几]+)?[个家名]?(?:首批|新|全体)?"
-                           r"(?:成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业)")
+                           r"(成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业)(?:[(:]|包括|有|为|是)?")
 _STATUS_END = re.compile(r"退出|除名")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
@@ -101,11 +102,15 @@ class Pairs:
             for x in orgs:
                 if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
-        owners = [x for x in orgs if not is_body(x.ent) and _OWNS_MEMBERS.match(masked(st), x.j)]
-        for b in owners:  # X的17个理事单位(A、B…): X has members here, whatever its type
-            for x in orgs:
-                if x.ent is not b.ent and b.j <= x.i:
-                    self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, None)
+        for b in [x for x in orgs if not is_body(x.ent)]:  # X的17个理事单位(A、B…): X has members, whatever its type
+            word = _OWNS_MEMBERS.match(masked(st), b.j)
+            listed = st.list_after(word.end()) if word else []
+            listed = listed if listed and listed[0].i == word.end() else []
+            for x in [x for x in orgs if x.ent is not b.ent and b.j <= x.i] if word else ():
+                # the list the word opens is stated: the body's members, as sure as the rules' own
+                sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
+                                 st.status(word.start()), role=word.group(1)) if x in listed else None
+                self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
         self._spoken_of(st, orgs, named)
         for b in named:
             self.first = self.first or b.ent

@@ -127,6 +127,21 @@ def _founds_other(st: SentenceView, x: Mention, body: Ent) -> bool:
     return False
 
 
+def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict[str, float]:
+    """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``."""
+    key, f = masked(st), {}
+    if _GUEST.search(key, last.j, st.clause_end(last.j)):
+        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members
+    at = key.rfind("在", st.clause_start(x.i), x.i)  # 在A、B等单位的大力支持下 (a clause has no stop inside)
+    if 0 <= at and x.i - at <= SUPPORT_REACH and _SUPPORT_END.search(key, x.j, st.clause_end(x.j)):
+        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join
+    if _founds_other(st, x, body):
+        f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
+    if is_body(x.ent) and x.ent.type == body.type:
+        f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings
+    return f
+
+
 def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
     """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
     key = masked(st)
@@ -152,15 +167,7 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
         f["guide"] = 1.0  # X(、Y)指导, X担任指导单位: X guides, it does not join
     if st.in_list(x):
         f["in_list"] = 1.0
-    if _GUEST.search(key, last.j, st.clause_end(last.j)):
-        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members
-    at = key.rfind("在", st.clause_start(x.i), x.i)  # 在A、B等单位的大力支持下 (a clause has no stop inside)
-    if 0 <= at and x.i - at <= SUPPORT_REACH and _SUPPORT_END.search(key, x.j, st.clause_end(x.j)):
-        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join
-    if _founds_other(st, x, body):
-        f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
-    if is_body(x.ent) and x.ent.type == body.type:
-        f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings
+    f.update(_not_joining(st, x, last, body))
     start = st.clause_start(x.i)
     if _SINCE.search(key, max(0, start - 12), start) and not SPEAKS_OF_MEMBERS & f.keys():
         f["since_body"] = 1.0

@@ -228,3 +228,5 @@ def test_an_organization_a_member_word_follows_has_the_list_after_it_as_candidat
     # the list the word opens is stated, as sure as a rule; what follows it is left to the model
     assert got[(C, "滨江创新服务中心")].rule is not None and got[(D, "滨江创新服务中心")].rule is None
     assert (A, "滨江创新服务中心", "active") in _members(raw)
+    planned = f"明年，滨江创新服务中心的3个理事单位（{A}、{B}、{C}）将正式确定。"
+    assert {s for m, _, s in _members(planned) if m in (A, B, C)} == {"planned"}

@@ -119,23 +119,35 @@ def cues(st: SentenceView, a: int) -> dict[str, float]:
     return cache[a]
 
 
-def _founds_other(st: SentenceView, x: Mention, body: Ent) -> bool:
-    """True when the clause of ``x`` founds an organization that is neither ``body`` nor a body (A、B共同成立Z基金)."""
-    for m in _FOUNDS_NAMED.finditer(masked(st), x.j, st.clause_end(x.j)):
-        if any(y.ent.is_org and y.ent is not body and not is_body(y.ent) for y in st.at(m.end())):
-            return True
-    return False
+def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, Ent]]]:
+    """Of the clause starting at ``a``, read once: where its last guest word and its last 支持下 start (-1: none),
+    and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z)."""
+    cache = _CACHES.setdefault(st, {}).setdefault("marks", {})
+    if a not in cache:
+        key, e = masked(st), st.clause_end(a)
+        guest = max((m.start() for m in _GUEST.finditer(key, a, e)), default=-1)
+        support = max((m.start() for m in _SUPPORT_END.finditer(key, a, e)), default=-1)
+        founded = [(m.end(), y.ent) for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
+                   if y.ent.is_org and not is_body(y.ent)]
+        cache[a] = (guest, support, founded)
+    return cache[a]
 
 
 def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict[str, float]:
-    """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``."""
-    key, f = masked(st), {}
-    if _GUEST.search(key, last.j, st.clause_end(last.j)):
+    """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``; each clause
+    is read once (a list of 1,500 names is one clause)."""
+    f = {}
+    if _clause_marks(st, st.clause_start(last.j))[0] >= last.j:
         f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members
-    at = key.rfind("在", st.clause_start(x.i), x.i)  # 在A、B等单位的大力支持下 (a clause has no stop inside)
-    if 0 <= at and x.i - at <= SUPPORT_REACH and _SUPPORT_END.search(key, x.j, st.clause_end(x.j)):
+    start = st.clause_start(x.i)
+    _, support, founded = _clause_marks(st, start)
+    cache = _CACHES.setdefault(st, {})
+    if "at" not in cache:
+        cache["at"] = [k for k, c in enumerate(masked(st)) if c == "在"]
+    k = bisect_left(cache["at"], x.i) - 1  # 在A、B等单位的大力支持下 (a clause has no stop inside)
+    if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH:
         f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join
-    if _founds_other(st, x, body):
+    if any(end > x.j and ent is not body for end, ent in founded):
         f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
     if is_body(x.ent) and x.ent.type == body.type:
         f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings

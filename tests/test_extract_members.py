@@ -116,7 +116,7 @@ def test_the_shipped_model_is_the_one_the_training_script_writes():
     shipped = load_model("members")
     assert shipped is not None and not [k for k in shipped.weights if k.startswith("rule")]
     fresh = train_members.train([p.features for t in texts for p in t.pairs],
-                                [lab for t in texts for lab in t.labels], l2=3.0)
+                                [lab for t in texts for lab in t.labels], l2=train_members.L2)
     for name, w in shipped.weights.items():
         assert abs(fresh.weights.get(name, 0.0) - w) < 1e-3, name
 
@@ -200,3 +200,33 @@ def _listed(weights: list[float]) -> list[Pair]:
 ])
 def test_the_items_of_a_long_list_share_their_fate(weights, n_kept):
     assert len(choose(_listed(weights), Model({"w": 1.0, BIAS: 0.0}))) == n_kept
+
+
+def test_supporters_are_no_members():
+    raw = f"在滨江区科学技术局、滨江区商务局等单位的大力支持下，由{A}、{B}共同发起成立{ALLIANCE}。"
+    got = _candidates(raw)
+    assert "supports" in got[("滨江区科学技术局", ALLIANCE)].features
+    assert "supports" not in got[(A, ALLIANCE)].features
+    assert {(m, b) for m, b, _ in _members(raw)} == {(A, ALLIANCE), (B, ALLIANCE)}
+    sure = _pair(Ent("滨江区科学技术局", "GovernmentBody", "t"), Ent(ALLIANCE, "Alliance", "t"), 0, 5.0)
+    sure.features["supports"] = 1.0  # however likely the model finds it
+    assert choose([sure], Model({"w": 1.0})) == []
+
+
+def test_guests_and_sibling_bodies_are_told_apart():
+    raw = (f"{ALLIANCE}成立。滨江区科学技术局、滨江区商务局的相关领导出席成立大会并致辞。"
+           "滨江区新材料商会、滨江区电子商会作为首批成员加入滨江区工商业联合商会。")
+    got = _candidates(raw)
+    assert "guest" in got[("滨江区商务局", ALLIANCE)].features
+    assert "same_kind" in got[("滨江区新材料商会", "滨江区工商业联合商会")].features
+
+
+def test_an_organization_a_member_word_follows_has_the_list_after_it_as_candidates():
+    raw = f"滨江创新服务中心的3个理事单位（{A}、{B}、{C}）参加了会议，{D}致辞。"
+    got = _candidates(raw)
+    assert got[(B, "滨江创新服务中心")].features["body_by_word"] == 1.0
+    # the list the word opens is stated, as sure as a rule; what follows it is left to the model
+    assert got[(C, "滨江创新服务中心")].rule is not None and got[(D, "滨江创新服务中心")].rule is None
+    assert (A, "滨江创新服务中心", "active") in _members(raw)
+    planned = f"明年，滨江创新服务中心的3个理事单位（{A}、{B}、{C}）将正式确定。"
+    assert {s for m, _, s in _members(planned) if m in (A, B, C)} == {"planned"}

@@ -4,11 +4,14 @@ The wording rules (:mod:`~kg.extract.memberships`) are precise on the phrasings 
 for and silent on the others. Here every organization named in a sentence with a body that has
 members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks of members or a list a header
 opened, in a sentence soon after one, the body then being the one the article speaks of — is a
-candidate member of it. Each candidate pair gets general features (cue words of its clause, of
-the text between the two names and around the member, distances, list structure, types) and a
-logistic model trained on the annotated real articles (``scripts/train_members.py``) keeps or
-drops it; it never sees the rules' verdict, and the rules' own pairs are kept beside its own
-(:func:`choose`; a floor of probability for them is measured, not shipped). In a sentence naming
+candidate member of it; so is every organization after one whose name a member word follows
+(X的17个理事单位(A、B…): X has members there whatever its type; the list the word opens is kept as
+surely as the rules' pairs). Each candidate pair gets general
+features (:mod:`~kg.extract.pairfeatures`: cue words of its clause, of the text between the two
+names and around the member, distances, list structure, types) and a logistic model trained on
+the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
+rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
+probability for them is measured, not shipped). In a sentence naming
 other bodies, the organizations of a clause about members are candidates of the article's first body.
 The status comes from the rules when they spoke, else from the intent markers
 before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
@@ -16,60 +19,31 @@ before the end of the member's clause (:meth:`SentenceView.status`): planned is 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
-from kg.extract.clause import BODIES, SEPARATOR, SentenceView, Statement, evidence, span_of
+from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
+from kg.extract.pairfeatures import CUES, SPEAKS_OF_MEMBERS, bucket, cues, features, is_body, masked, runs
 from kg.extract.references import BodyNames
 
 __all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
 
-# cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
-CUES = {
-    "list": re.compile(r"成员单位|会员单位|首批|名单|包括|包含|分别是|分别为|涵盖|囊括|如下|成员|会员|单位有"),
-    "found": re.compile(r"发起|共同组建|组建|牵头|联合|携手|组成|成立|筹建|倡议|缔结|结成"),
-    "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事|当选|选出|选举|选为"),
-    "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入|参与共建|参与组建|共建单位"),
-    "plan": re.compile(r"将|拟|计划|意向|申请|准备|有意|筹备|预计|争取"),
-    "meet": re.compile(r"调研|参观|座谈|考察|走访|观摩|交流|会议|召开|出席|参加|参会|活动|论坛|峰会|大会|举办|见证"),
-    "guide": re.compile(r"指导|主办|承办|协办|主管|支持|授牌|揭牌|致辞"),
-    "place": re.compile(r"入驻|落户|位于|进驻|坐落|园区内"),
-    "sign": re.compile(r"签约|签署|签订|协议|合作"),
-    "serve": re.compile(r"提供|服务|授信|帮扶|赋能|助力|搭建"),
-    "ended": re.compile(r"退出|除名|注销|撤销"),
-    "lead": re.compile(r"由|在"),
-}
-_GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)")
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
-_SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
-_SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in _SPEAKS_OF_MEMBERS)
+_SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBERS)
 _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
-_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
-               "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
-# the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens)
-VETO = frozenset({"member_de", "venue", "since_body"})
-_SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$")  # 联盟成立以来，X…: the body dates what X does
-_VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
-_ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
+# the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
+# 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members)
+VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other"})
+_OWNS_MEMBERS = re.compile(r"的?(?:\d+|[一二两三四五六七八九十百多数几]+)?[个家名]?(?:首批|新|全体)?"
+                           r"(成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业)(?:[(:]|包括|有|为|是)?")
 _STATUS_END = re.compile(r"退出|除名")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
-NEAR = 8  # characters around a member read for its own cues
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
 LIST_FLOOR = 0.2  # an item of a long list another item of which joins the body joins it too from this probability
 LIST_MEAN = 0.35  # … and so does every item of a long list the model gives at least this on average
-FAR = 200  # characters between two names beyond which the text between them is not read
-
-
-def _bucket(n: int, edges: tuple[int, ...]) -> str:
-    for e in edges:
-        if n <= e:
-            return f"<={e}"
-    return f">{edges[-1]}"
 
 
 @dataclass
@@ -128,6 +102,15 @@ class Pairs:
             for x in orgs:
                 if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
+        for b in [x for x in orgs if not is_body(x.ent)]:  # X的17个理事单位(A、B…): X has members, whatever its type
+            word = _OWNS_MEMBERS.match(masked(st), b.j)
+            listed = st.list_after(word.end()) if word else []
+            listed = listed if listed and listed[0].i == word.end() else []
+            for x in [x for x in orgs if x.ent is not b.ent and b.j <= x.i] if word else ():
+                # the list the word opens is stated: the body's members, as sure as the rules' own
+                sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
+                                 st.status(word.start()), role=word.group(1)) if x in listed else None
+                self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
         self._spoken_of(st, orgs, named)
         for b in named:
             self.first = self.first or b.ent
@@ -149,7 +132,7 @@ class Pairs:
         going_on = self.listing and _mostly_names(st, orgs) and not named
         for x in orgs if body is not None and (gap <= MAX_GAP or going_on) else ():
             if x.ent is not body and (going_on or _speaks_of_members(st, x)):
-                extra = {"implicit": 1.0, "gap=" + _bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on),
+                extra = {"implicit": 1.0, "gap=" + bucket(gap, (1, 2, 3)): 1.0, "list_goes_on": float(going_on),
                          "other_body_named": float(bool(named))}
                 self._occur(st, x, None, body, extra, None)
         self.listing = going_on or _OPENS_LIST.search(st.key) is not None
@@ -175,20 +158,20 @@ class Pairs:
             p.rules.append(rule)
         p.add(feats)
         p.sents.add(st.s.index)
-        first, _, size = _runs(st).get(id(x), (x, x, 1))
+        first, _, size = runs(st).get(id(x), (x, x, 1))
         if size >= LONG_LIST:
             p.lists.add((st.s.index, first.i))
-        cues = _cues(st, st.clause_start(x.i)).keys()
+        said = cues(st, st.clause_start(x.i)).keys()
         if p.topic != "on":
-            p.topic = "on" if _SPEAKS_OF_MEMBERS & cues else "off" if _SPEAKS_OF_OTHERS & cues else p.topic
+            p.topic = "on" if SPEAKS_OF_MEMBERS & said else "off" if _SPEAKS_OF_OTHERS & said else p.topic
 
     def decide(self, model: Model | None) -> list[Pair]:
         """The rules' pairs and those the model keeps (the model never sees the rules' verdict: trained
         without it, its weights are those of wordings the rules do not know)."""
         main = max(self.times_named, key=self.times_named.get) if self.times_named else None
         for p in self.by_key.values():
-            p.add({"n_bodies=" + _bucket(self.bodies, (1, 2, 4)): 1.0,
-                   "n_sents=" + _bucket(len(p.sents), (1, 2)): 1.0,
+            p.add({"n_bodies=" + bucket(self.bodies, (1, 2, 4)): 1.0,
+                   "n_sents=" + bucket(len(p.sents), (1, 2)): 1.0,
                    "body_main": float(id(p.body) == main)})
         return choose(list(self.by_key.values()), model)
 
@@ -198,11 +181,6 @@ class Pairs:
         for p in self.decide(model):
             out += p.rules or [Statement(p.member, "memberOf", p.body, p.sent, p.i, p.j, p.status, role="成员单位")]
         return out
-
-
-def is_body(e: Ent) -> bool:
-    """A body that has members: by its type, or by the word its name ends with (…联合会 typed as an Organization)."""
-    return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
 
 
 def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
@@ -251,56 +229,20 @@ def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
     return probs
 
 
-_CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
-
-
-def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
-    """The body named nearest to ``x`` when the sentence names two or more (by bisection: lists can be long)."""
-    cache = _CACHES.setdefault(st, {})
-    if "bodies" not in cache:
-        cache["bodies"] = sorted((y for y in st.ms if is_body(y.ent)), key=lambda y: y.i)
-        cache["starts"] = [y.i for y in cache["bodies"]]
-    bodies = cache["bodies"]
-    if len(bodies) < 2:
-        return None
-    k = bisect_left(cache["starts"], x.i)
-    near = [y for y in bodies[max(0, k - 2) : k + 2] if y.ent is not x.ent]
-    return min(near, key=lambda y: abs(y.i - x.i)) if near else None
-
-
-def _runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
-    """id of each organization mention in a list of two or more -> (first item, last item, size), in one pass."""
-    cache = _CACHES.setdefault(st, {})
-    if "runs" not in cache:
-        out: dict[int, tuple[Mention, Mention, int]] = {}
-        run: list[Mention] = []
-        for m in [*sorted((m for m in st.ms if m.ent.is_org), key=lambda m: (m.i, -m.j)), None]:
-            if m is not None and run and (m.ent is run[-1].ent or m.i < run[-1].j):
-                continue
-            if m is not None and run and SEPARATOR.fullmatch(st.key, run[-1].j, m.i):
-                run.append(m)
-                continue
-            for x in run if len(run) > 1 else ():
-                out[id(x)] = (run[0], run[-1], len(run))
-            run = [m] if m is not None else []
-        cache["runs"] = out
-    return cache["runs"]
-
-
 def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
     """True when the clause of ``x`` speaks of members, or ``x`` is an item of a long list in a sentence that does
     (共选出A、B…等16所院校，以及C、D…: the list runs on into clauses of its own)."""
-    if _SPEAKS_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys():
+    if SPEAKS_OF_MEMBERS & cues(st, st.clause_start(x.i)).keys():
         return True
-    long_list = _runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
-    return long_list and bool(_SENT_OF_MEMBERS & _cues(st, st.clause_start(x.i)).keys())
+    long_list = runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
+    return long_list and bool(_SENT_OF_MEMBERS & cues(st, st.clause_start(x.i)).keys())
 
 
 def _said_until(st: SentenceView, x: Mention) -> int:
     """The end of what the member's clause says of it: the clause, or the word that names it a member after its list
     (A、B等40余家成员单位 天津市将…: a sentence run on without a stop; the intent is another subject's)."""
     end = st.clause_end(x.j)
-    said = _MEMBER_WORD.search(st.key, _runs(st).get(id(x), (x, x, 1))[1].j, end)
+    said = _MEMBER_WORD.search(st.key, runs(st).get(id(x), (x, x, 1))[1].j, end)
     return said.end() if said else end
 
 
@@ -309,84 +251,3 @@ def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:
     return bool(orgs) and 2 * sum(x.j - x.i for x in orgs) >= len(st.key.strip(" 。;；.、,，")) - 4
 
 
-def _masked(st: SentenceView) -> str:
-    """The sentence with the organizations' names blotted out, so the cue words are read in what is said of them,
-    never inside a name (中共杭州西德汽车服务有限公司支部: no service; 中关村企业联合党委: no founding)."""
-    cache = _CACHES.setdefault(st, {})
-    if "masked" not in cache:
-        chars = list(st.key)
-        for m in st.ms:
-            if m.ent.is_org:
-                chars[m.i : m.j] = "□" * (m.j - m.i)
-        cache["masked"] = "".join(chars)
-    return cache["masked"]
-
-
-def _cues(st: SentenceView, a: int) -> dict[str, float]:
-    """The cue groups of the clause starting at ``a`` and of the whole sentence (read once per clause)."""
-    cache = _CACHES.setdefault(st, {})
-    if a not in cache:
-        key, e = _masked(st), st.clause_end(a)
-        f = {"clause:" + n: 1.0 for n, rx in CUES.items() if rx.search(key, a, e)}
-        if "sent" not in cache:
-            n_orgs = sum(1 for x in st.ms if x.ent.is_org)
-            cache["sent"] = {"sent:" + n: 1.0 for n, rx in CUES.items() if rx.search(key)}
-            cache["sent"]["orgs=" + _bucket(n_orgs, (1, 2, 4, 8))] = 1.0
-        f.update(cache["sent"])
-        cache[a] = f
-    return cache[a]
-
-
-def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
-    """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
-    key = _masked(st)
-    f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
-    f.update(_cues(st, st.clause_start(x.i)))
-    for name, rx in CUES.items():  # what is said right around the member
-        if rx.search(key, x.j, x.j + NEAR):
-            f["after:" + name] = 1.0
-        if rx.search(key, max(0, x.i - NEAR), x.i):
-            f["prev:" + name] = 1.0
-    if x.i > 0 and key[x.i - 1] in "由在与和同向为":
-        f["before=" + key[x.i - 1]] = 1.0
-        if key[x.i - 1] == "在" and _VENUE.match(key, x.j):
-            f["venue"] = 1.0
-    if is_body(x.ent):
-        f["member_is_body"] = 1.0
-    first, last, size = _runs(st).get(id(x), (x, x, 1))
-    if key.startswith("的", last.j):
-        f["member_de"] = 1.0  # X(、Y)的发起: X names what follows, it does not act
-    if size > 1:
-        f["run=" + _bucket(size, (2, 4, 8))] = 1.0
-    if _GUIDES.match(key, x.j) or _GUIDES.match(key, last.j):
-        f["guide"] = 1.0  # X(、Y)指导, X担任指导单位: X guides, it does not join
-    if st.in_list(x):
-        f["in_list"] = 1.0
-    start = st.clause_start(x.i)
-    if _SINCE.search(key, max(0, start - 12), start) and not _SPEAKS_OF_MEMBERS & f.keys():
-        f["since_body"] = 1.0
-    if x.ent.generic:
-        f["generic"] = 1.0
-    if body is st.topic:
-        f["body_is_topic"] = 1.0
-    if b is None:
-        return f
-    if key[max(0, b.i - 1) : b.i] in ("由", "与", "和") or _ACTS.match(key, b.j):
-        f["body_acts"] = 1.0  # 由商会牵头, 商会指导: the body is a party here, not the one joined
-    if _nearest_body(st, x) is b:
-        f["nearest_body"] = 1.0
-    lo, hi = (x.j, b.i) if x.i < b.i else (b.j, x.i)
-    f["member_first" if x.i < b.i else "body_first"] = 1.0
-    f["dist=" + _bucket(max(hi - lo, 0), (2, 10, 30, 80))] = 1.0
-    f["same_clause" if st.clause_start(x.i) == st.clause_start(b.i) else "other_clause"] = 1.0
-    if st.in_list(b):
-        f["body_in_list"] = 1.0
-    if hi - lo <= FAR:
-        for name, rx in CUES.items():
-            if rx.search(key, lo, hi):
-                f["between:" + name] = 1.0
-        if any(is_body(y.ent) and y.ent is not body for y in st.orgs(lo, hi)):
-            f["body_between"] = 1.0
-    else:
-        f["far"] = 1.0
-    return f

@@ -1,0 +1,210 @@
+"""The features of a candidate membership pair (:mod:`~kg.extract.pairs`): cue words of its clause, of the text between
+the two names and around the member, distances, list structure, types; each sentence read once (cached)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from weakref import WeakKeyDictionary
+
+from kg.extract.clause import BODIES, SEPARATOR, SentenceView
+from kg.extract.orgs import Ent, Mention
+
+__all__ = ["CUES", "FAR", "NEAR", "SPEAKS_OF_MEMBERS", "bucket", "cues", "features", "is_body", "masked", "runs"]
+
+# cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
+CUES = {
+    "list": re.compile(r"成员单位|会员单位|首批|名单|包括|包含|分别是|分别为|涵盖|囊括|如下|成员|会员|单位有"),
+    # 成立 founds, not in 的成立 / 成立以来 (a noun, a date)
+    "found": re.compile(r"发起|共同组建|组建|牵头|联合|携手|组成|(?<!的)成立(?!以来|之后|以后|至今|周年)"
+                        r"|筹建|倡议|缔结|结成"),
+    "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事|当选|选出|选举|选为"),
+    "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入|参与共建|参与组建|共建单位"),
+    "plan": re.compile(r"将|拟|计划|意向|申请|准备|有意|筹备|预计|争取"),
+    "meet": re.compile(r"调研|参观|座谈|考察|走访|观摩|交流|会议|召开|出席|参加|参会|活动|论坛|峰会|大会|举办|见证"),
+    "guide": re.compile(r"指导|主办|承办|协办|主管|支持|授牌|揭牌|致辞"),
+    "place": re.compile(r"入驻|落户|位于|进驻|坐落|园区内"),
+    "sign": re.compile(r"签约|签署|签订|协议|合作"),
+    "serve": re.compile(r"提供|服务|授信|帮扶|赋能|助力|搭建"),
+    "ended": re.compile(r"退出|除名|注销|撤销"),
+    "lead": re.compile(r"由|在"),
+}
+_GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为|联合|共同)?(?:业务)?(?:指导|主管|主办|承办|协办)")
+SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
+_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
+               "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
+_SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$")  # 联盟成立以来，X…: the body dates what X does
+_VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
+_ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
+_FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?(?:成立|设立|组建|筹建)(?:了|的)?")
+_GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
+_SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
+NEAR = 8  # characters around a member read for its own cues
+SUPPORT_REACH = 90  # characters from 在 to a supporter (a list of them) in 在…支持下
+FAR = 200  # characters between two names beyond which the text between them is not read
+
+
+def bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return f"<={e}"
+    return f">{edges[-1]}"
+
+
+def is_body(e: Ent) -> bool:
+    """A body that has members: by its type, or by the word its name ends with (…联合会 typed as an Organization)."""
+    return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
+
+
+_CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
+
+
+def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
+    """The body named nearest to ``x`` when the sentence names two or more (by bisection: lists can be long)."""
+    cache = _CACHES.setdefault(st, {})
+    if "bodies" not in cache:
+        cache["bodies"] = sorted((y for y in st.ms if is_body(y.ent)), key=lambda y: y.i)
+        cache["starts"] = [y.i for y in cache["bodies"]]
+    bodies = cache["bodies"]
+    if len(bodies) < 2:
+        return None
+    k = bisect_left(cache["starts"], x.i)
+    near = [y for y in bodies[max(0, k - 2) : k + 2] if y.ent is not x.ent]
+    return min(near, key=lambda y: abs(y.i - x.i)) if near else None
+
+
+def runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
+    """id of each organization mention in a list of two or more -> (first item, last item, size), in one pass."""
+    cache = _CACHES.setdefault(st, {})
+    if "runs" not in cache:
+        out: dict[int, tuple[Mention, Mention, int]] = {}
+        run: list[Mention] = []
+        for m in [*sorted((m for m in st.ms if m.ent.is_org), key=lambda m: (m.i, -m.j)), None]:
+            if m is not None and run and (m.ent is run[-1].ent or m.i < run[-1].j):
+                continue
+            if m is not None and run and SEPARATOR.fullmatch(st.key, run[-1].j, m.i):
+                run.append(m)
+                continue
+            for x in run if len(run) > 1 else ():
+                out[id(x)] = (run[0], run[-1], len(run))
+            run = [m] if m is not None else []
+        cache["runs"] = out
+    return cache["runs"]
+
+
+def masked(st: SentenceView) -> str:
+    """The sentence with the organizations' names blotted out, so the cue words are read in what is said of them,
+    never inside a name (中共杭州西德汽车服务有限公司支部: no service; 中关村企业联合党委: no founding)."""
+    cache = _CACHES.setdefault(st, {})
+    if "masked" not in cache:
+        chars = list(st.key)
+        for m in st.ms:
+            if m.ent.is_org:
+                chars[m.i : m.j] = "□" * (m.j - m.i)
+        cache["masked"] = "".join(chars)
+    return cache["masked"]
+
+
+def cues(st: SentenceView, a: int) -> dict[str, float]:
+    """The cue groups of the clause starting at ``a`` and of the whole sentence (read once per clause)."""
+    cache = _CACHES.setdefault(st, {})
+    if a not in cache:
+        key, e = masked(st), st.clause_end(a)
+        f = {"clause:" + n: 1.0 for n, rx in CUES.items() if rx.search(key, a, e)}
+        if "sent" not in cache:
+            n_orgs = sum(1 for x in st.ms if x.ent.is_org)
+            cache["sent"] = {"sent:" + n: 1.0 for n, rx in CUES.items() if rx.search(key)}
+            cache["sent"]["orgs=" + bucket(n_orgs, (1, 2, 4, 8))] = 1.0
+        f.update(cache["sent"])
+        cache[a] = f
+    return cache[a]
+
+
+def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, Ent]]]:
+    """Of the clause starting at ``a``, read once: where its last guest word and its last 支持下 start (-1: none),
+    and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z)."""
+    cache = _CACHES.setdefault(st, {}).setdefault("marks", {})
+    if a not in cache:
+        key, e = masked(st), st.clause_end(a)
+        guest = max((m.start() for m in _GUEST.finditer(key, a, e)), default=-1)
+        support = max((m.start() for m in _SUPPORT_END.finditer(key, a, e)), default=-1)
+        founded = [(m.end(), y.ent) for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
+                   if y.ent.is_org and not is_body(y.ent)]
+        cache[a] = (guest, support, founded)
+    return cache[a]
+
+
+def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict[str, float]:
+    """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``; each clause
+    is read once (a list of 1,500 names is one clause)."""
+    f = {}
+    if _clause_marks(st, st.clause_start(last.j))[0] >= last.j:
+        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members
+    start = st.clause_start(x.i)
+    _, support, founded = _clause_marks(st, start)
+    cache = _CACHES.setdefault(st, {})
+    if "at" not in cache:
+        cache["at"] = [k for k, c in enumerate(masked(st)) if c == "在"]
+    k = bisect_left(cache["at"], x.i) - 1  # 在A、B等单位的大力支持下 (a clause has no stop inside)
+    if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH:
+        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join
+    if any(end > x.j and ent is not body for end, ent in founded):
+        f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
+    if is_body(x.ent) and x.ent.type == body.type:
+        f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings
+    return f
+
+
+def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
+    """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
+    key = masked(st)
+    f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
+    f.update(cues(st, st.clause_start(x.i)))
+    for name, rx in CUES.items():  # what is said right around the member
+        if rx.search(key, x.j, x.j + NEAR):
+            f["after:" + name] = 1.0
+        if rx.search(key, max(0, x.i - NEAR), x.i):
+            f["prev:" + name] = 1.0
+    if x.i > 0 and key[x.i - 1] in "由在与和同向为":
+        f["before=" + key[x.i - 1]] = 1.0
+        if key[x.i - 1] == "在" and _VENUE.match(key, x.j):
+            f["venue"] = 1.0
+    if is_body(x.ent):
+        f["member_is_body"] = 1.0
+    first, last, size = runs(st).get(id(x), (x, x, 1))
+    if key.startswith("的", last.j):
+        f["member_de"] = 1.0  # X(、Y)的发起: X names what follows, it does not act
+    if size > 1:
+        f["run=" + bucket(size, (2, 4, 8))] = 1.0
+    if _GUIDES.match(key, x.j) or _GUIDES.match(key, last.j):
+        f["guide"] = 1.0  # X(、Y)指导, X担任指导单位: X guides, it does not join
+    if st.in_list(x):
+        f["in_list"] = 1.0
+    f.update(_not_joining(st, x, last, body))
+    start = st.clause_start(x.i)
+    if _SINCE.search(key, max(0, start - 12), start) and not SPEAKS_OF_MEMBERS & f.keys():
+        f["since_body"] = 1.0
+    if x.ent.generic:
+        f["generic"] = 1.0
+    if body is st.topic:
+        f["body_is_topic"] = 1.0
+    if b is None:
+        return f
+    if key[max(0, b.i - 1) : b.i] in ("由", "与", "和") or _ACTS.match(key, b.j):
+        f["body_acts"] = 1.0  # 由商会牵头, 商会指导: the body is a party here, not the one joined
+    if _nearest_body(st, x) is b:
+        f["nearest_body"] = 1.0
+    lo, hi = (x.j, b.i) if x.i < b.i else (b.j, x.i)
+    f["member_first" if x.i < b.i else "body_first"] = 1.0
+    f["dist=" + bucket(max(hi - lo, 0), (2, 10, 30, 80))] = 1.0
+    f["same_clause" if st.clause_start(x.i) == st.clause_start(b.i) else "other_clause"] = 1.0
+    if st.in_list(b):
+        f["body_in_list"] = 1.0
+    if hi - lo <= FAR:
+        for name, rx in CUES.items():
+            if rx.search(key, lo, hi):
+                f["between:" + name] = 1.0
+        if any(is_body(y.ent) and y.ent is not body for y in st.orgs(lo, hi)):
+            f["body_between"] = 1.0
+    else:
+        f["far"] = 1.0
+    return f

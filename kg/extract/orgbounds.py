@@ -200,7 +200,7 @@ def alternatives(e: Ent, ix: Index) -> list[Alt]:
     """The other boundaries of ``e``'s name: at its first mention (and wherever it is written the same way) cut
     or extended by words; and the model's spans over any of its mentions."""
     k0, same = _same_mentions(e, ix.keys)
-    if not k0:
+    if not k0 or e.how == "byline":  # a byline's name is bounded by the byline's own pattern
         return []
     return _trims(e, k0, ix) + _extensions(e, k0, same, ix) + _model_spans(e, ix)
 

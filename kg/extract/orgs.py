@@ -41,7 +41,7 @@ from kg.extract.lexicon import SUFFIXES
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
-from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
+from kg.extract.orgspans import THIS_ONE, Cand, ends_at, party_parents, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
 from kg.extract.tokens import Tokens
@@ -125,7 +125,7 @@ class Builder:
         for o, n in picked:
             if not n:
                 taken_at.setdefault(o.i, []).append(o)
-        ms: list[Mention] = []
+        ms: list[Mention] = self.parent_mentions(s, toks, picked, cands)
         for c, nested in picked:
             if c.how == "known" and c.generic:
                 self.generic_known.append((s.index, c))
@@ -145,6 +145,17 @@ class Builder:
             if all(stages):
                 a, b = chain_span
                 self.chains.append(Chain(self.written(s, a, b), s.index, chain_cands[0].i, b, stages))
+
+    def parent_mentions(self, s: Sentence, toks: Tokens, picked: list[tuple[Cand, bool]],
+                        cands: list[Cand]) -> list[Mention]:
+        """Mentions of the bodies the sentence's party organizations are named after (X有限公司|党支部)."""
+        out = []
+        for c in party_parents([c for c, nested in picked if not nested], cands, s.key):
+            m = Mention(s.index, c.i, c.j, self.ent_for(s, c), "parent")
+            out.append(m)
+            self.span_words[(s.index, c.i, c.j)] = tuple(
+                (s.key[max(w.start, c.i) : min(w.end, c.j)], w.pos) for w in toks.span_words(c.i, c.j))
+        return out
 
     def remember_words(self, s: Sentence, toks: Tokens) -> None:
         """What the later passes need of a sentence's words, so its words need not be kept: where they end,
@@ -271,5 +282,7 @@ def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:
     b = Builder(doc, known or KnownEntities([]))
     for s in doc.sentences:
         b.sentence(s)
-    found = b.finish()
-    return filter_found(found, doc, b.extra, b.held, b.word_ends, b.span_words)
+    found = filter_found(b.finish(), doc, b.extra, b.held, b.word_ends, b.span_words)
+    for ms in found.by_sentence.values():  # the body a party organization is named after is named, but only there:
+        ms[:] = [m for m in ms if m.how != "parent"]  # what the sentence says is said of the party organization
+    return found

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, SUFFIXES, suffix_of
+from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
 from kg.text import name_key
 
 __all__ = ["Cand", "sentence_cands", "THIS_ONE", "ENDING_WIDTH", "ends_at", "NOT_ORG_WORDS", "CUT_HEADS",
-           "FACILITY_CENTRE"]
+           "FACILITY_CENTRE", "party_parents"]
 
 _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
 _NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
@@ -147,6 +147,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
                 in_park = prefix[0] == "园区" and all(t.endswith("企业") for t in prefix[1:])
                 core = rest
                 break
+        core = _after_titles(core)
         if not core or THIS_ONE.fullmatch(key, core[0].start, a):
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
         if len(core) > 1 and core[-1].text in KIND_WORDS and core[-2].text in ("和", "及", "与", "以及"):
@@ -166,6 +167,19 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
         start = core[0].start + (1 if glued else 0)
         out.append(Cand(start, b, typ, "suffix", generic=is_generic_name(_without_suffix(core, a)), in_park=in_park))
     return out
+
+
+def _after_titles(core: list) -> list:
+    """The words of a name after the last person's title in them and the person and verb that follow it
+    (…商会常务副会长|强国勇|作|商会, …党委书记|甘小华|代表|镇党委): a name never holds a title."""
+    t = next((n for n in range(len(core) - 1, -1, -1)
+              if core[n].text in TITLE_WORDS or len(core[n].text) > 2 and core[n].text[-2:] in TITLE_WORDS), None)
+    if t is None:
+        return core
+    rest = core[t + 1 :]
+    while rest and (rest[0].pos.startswith("nr") or rest[0].pos in ("v", "vd", "p", "c", "d")):
+        rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 as a verb)
+    return rest
 
 
 def _granted_list(key: str, start: int) -> bool:
@@ -362,4 +376,25 @@ def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
         left, right = ends[p if key[p] == "、" and p in ends else p - 1], starts[sep.end()]
         typ = SUFFIXES[sf] if sf else left.type if left.type == right.type else "Organization"
         out.append(Cand(i, i + len(item), typ, "list"))
+    return out
+
+
+_PARTY_SUFFIXES = tuple(sf for sf, t in SUFFIXES.items() if t == "PartyOrganization")
+_PARENT_TYPES = frozenset(ORG_TYPES) - {"PartyOrganization", "PartyBuildingCommunity", "Alliance"}
+_PARTY_UNIT = 6  # key characters between a parent's name and its party body's suffix at most (第一党委, 客户二处党支部)
+
+
+def party_parents(picked: list[Cand], cands: list[Cand], key: str) -> list[Cand]:
+    """The body a picked party organization is named after, as a candidate of its own: X股份有限公司|党总支,
+    联想集团有限公司|第一党委, 国家开发银行厦门市分行|客户二处党支部 — the longest distinctive candidate that starts where
+    the party body starts and ends before its suffix."""
+    out: list[Cand] = []
+    for c in picked:
+        if c.type != "PartyOrganization" or not key.endswith(_PARTY_SUFFIXES, c.i, c.j):
+            continue
+        sf = next(x for x in sorted(_PARTY_SUFFIXES, key=len, reverse=True) if key.endswith(x, c.i, c.j))
+        inner = [d for d in cands if d.i == c.i and d.j < c.j and c.j - len(sf) - d.j <= _PARTY_UNIT
+                 and d.type in _PARENT_TYPES and d.j - d.i > len(suffix_of(key[d.i : d.j]) or "")]
+        if inner:
+            out.append(max(inner, key=lambda d: d.j))
     return out

@@ -47,3 +47,19 @@ def test_a_name_never_holds_a_persons_title(text, wanted, unwanted):
     assert not any(unwanted in n for n in orgs), orgs
     if wanted:
         assert wanted in orgs
+
+
+@pytest.mark.parametrize("text", ["园区企业与成都签约。", "商会两家企业与全旺镇签约。"])
+def test_a_place_a_verb_takes_is_not_an_organization(text):
+    assert not {"成都", "全旺镇"} & set(_orgs(text))
+
+
+def test_a_counts_measure_word_is_not_part_of_a_name():
+    orgs = _orgs("园区既有中国企业500强北辰能源股份有限公司，也有专精特新企业。")
+    assert "北辰能源股份有限公司" in orgs and "强北辰能源股份有限公司" not in orgs
+
+
+def test_a_former_body_is_named_without_the_word_former():
+    orgs = _orgs("为南岭大学原东湖材料研究院副院长颁发证书。")
+    assert not any("原" in n for n in orgs), orgs
+

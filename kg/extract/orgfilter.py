@@ -31,6 +31,8 @@ MODEL_NAME = "orgs"
 _WINDOW = 4  # key characters on each side of a mention cut into words for their part of speech
 DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
+# the probability a body named only by its kind needs (chosen by CV: 0.4 dropped more of them but cost memberships)
+KIND_BODIES = float(os.environ.get("KG_ORG_KIND_BODIES", "0.25"))
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
 _DATE_START = re.compile(r"年度|年|月")
@@ -71,10 +73,16 @@ def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ..
     if len(ws) > 1:
         f["pos1=" + ws[1][1][:2]] = 1.0
     core = [t for _, t in ws[:-1]]  # the words before the last (the suffix word, mostly)
-    if core and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name):
+    if _kind_only(name, ws):
         f["no_proper"] = 1.0  # 区域化党建联盟, 研究型大学, 基层单位党组织: a kind, not a name
     elif core and all(t == "ns" for t in core):
         f["core_place_only"] = 1.0  # 中国大学, 川渝园区 (and 青海大学)
+
+
+def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
+    """True when no word before the last of ``name`` (cut into ``ws``) is a proper noun and it holds no ASCII."""
+    core = [t for _, t in ws[:-1]]
+    return bool(core) and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name)
 
 
 def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
@@ -183,6 +191,19 @@ def _after_a_date(e: Ent, ix: Index) -> Alt | None:
     return Alt(e.key[m.end() :], m.end(), 0, {})
 
 
+def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
+    """The probability ``e`` needs to be kept: more for a name no rule kept, less for a collaboration body (a
+    membership's target) — unless its name is only a kind of body (区域化党建联盟, 战略性新兴产业联盟)."""
+    if held:
+        return max(model.threshold, ADMIT)
+    if e.type not in _BODIES:
+        return model.threshold
+    from kg.extract.segment import words
+
+    ws = ix.words_of(e) or words(e.key)
+    return KIND_BODIES if ws and _kind_only(e.key, ws) else DROP_BODIES
+
+
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
     """Whether the name is kept and the boundary it moves to: the most probable one (as found on a tie)."""
     best_p, best = scored[0]
@@ -217,8 +238,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             scored = _scored(e, model, record, ix)
             if model is None:
                 continue
-            need = (max(model.threshold, ADMIT) if id(e) in held_ids
-                    else DROP_BODIES if e.type in _BODIES else model.threshold)
+            need = _need(e, ix, model, id(e) in held_ids)
             keep, alt = _decide(scored, need)
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import (KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, PLACE_NAMES, SUFFIXES, TITLE_WORDS,
+                                suffix_of)
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
@@ -165,15 +166,20 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
             core = core[glued[-1] :]
         start = core[0].start + (1 if glued else 0)
+        if 0 < start < a - 1 and key[start - 1].isdigit() and key[start] in _MEASURES:
+            start += 1  # 500强|新特能源…, 40余家|联盟: a count's measure word is not part of a name
         out.append(Cand(start, b, typ, "suffix", generic=is_generic_name(_without_suffix(core, a)), in_park=in_park))
     return out
+
+
+_MEASURES = frozenset("强家个所名位项批届")
 
 
 def _after_titles(core: list) -> list:
     """The words of a name after the last person's title in them and the person and verb that follow it
     (…商会常务副会长|强国勇|作|商会, …党委书记|甘小华|代表|镇党委): a name never holds a title."""
-    t = next((n for n in range(len(core) - 1, -1, -1)
-              if core[n].text in TITLE_WORDS or len(core[n].text) > 2 and core[n].text[-2:] in TITLE_WORDS), None)
+    t = next((n for n in range(len(core) - 1, -1, -1) if core[n].text in TITLE_WORDS or core[n].text == "原"
+              or len(core[n].text) > 2 and core[n].text[-2:] in TITLE_WORDS), None)  # 原: former (…大学|原|X研究院)
     if t is None:
         return core
     rest = core[t + 1 :]
@@ -250,11 +256,21 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
     ws = [toks.words[k] for k in ks]
     if not ws or ws[0].start != i or ws[-1].end != j or any(toks.is_boundary(k) for k in ks) or is_generic_name(ws):
         return False
+    if _is_place(key[i:j]):
+        return False  # 对接成都, 与全旺镇签约: a place, not a body
     if c.how == "list":
         return not key.endswith(_CATEGORY_TAILS, i, j)  # 驻甬央企、市属国企等7家单位: kinds of body, not names
     if _JOIN_WORDS.fullmatch(key, i, j):
         return False  # 签约“入共”: joining, not a party
     return not ws[-1].generic and not any(ws[-1].text.endswith(t) for t in _NAME_TAIL_GENERIC)
+
+
+_ADMIN_ENDS = ("省", "市", "县", "区", "镇", "乡", "街道")  # not 社区, 村: 南尖社区, 创业村 are bodies
+
+
+def _is_place(name: str) -> bool:
+    """A place: a city or province the lexicon knows, or a name ending in an administrative unit (全旺镇)."""
+    return name in PLACE_NAMES or name.endswith(_ADMIN_ENDS) and 2 <= len(name) <= 6
 
 
 def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:

@@ -63,3 +63,20 @@ def test_a_former_body_is_named_without_the_word_former():
     orgs = _orgs("为南岭大学原东湖材料研究院副院长颁发证书。")
     assert not any("原" in n for n in orgs), orgs
 
+
+
+def test_a_name_written_with_a_bracket_is_one_organization_with_its_parts_as_aliases():
+    with using(None):
+        ex = extract_text("标题\n\n市工信局召开会议。会议由市工信局（大数据发展局）主持，北岸经济技术开发区(东河区)参加。\n", "x")
+    orgs = {e.name: e for e in ex.orgs}
+    gov = orgs["市工信局（大数据发展局）"]
+    assert {"市工信局", "大数据发展局"} <= set(gov.aliases)
+    assert len(gov.mentions) == 2 and "市工信局" not in orgs  # written alone before, it is the same body
+    park = orgs["北岸经济技术开发区(东河区)"]
+    assert "北岸经济技术开发区" in park.aliases and "东河区" not in park.aliases  # a place is no alias
+
+
+def test_a_short_form_or_a_description_in_a_bracket_is_no_alias_of_that_kind():
+    with using(None):
+        ex = extract_text("标题\n\n东岭经济及科技发展局（经科局）与南岭星河电子有限公司（游戏引擎）签约。\n", "x")
+    assert not any("(" in a for e in ex.orgs for a in e.aliases)

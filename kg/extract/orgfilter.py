@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
-from kg.extract.lexicon import SUFFIXES, suffix_of
+from kg.extract.lexicon import SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
@@ -85,6 +85,15 @@ def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
     return bool(core) and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name)
 
 
+_TITLE_AFTER = re.compile("|".join(sorted(TITLE_WORDS | {"常委", "委员", "专委", "巡视员", "负责人"}, key=len, reverse=True)))
+
+
+def _title_after(f: dict[str, float], key: str, j: int) -> None:
+    """Whether a person's title follows the name (苏州市委|常委, 区政协|副主席): a body named only in a title."""
+    if _TITLE_AFTER.match(key, j, j + 5):
+        f["title_after"] = 1.0
+
+
 def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
     """The part of speech of the words on either side of a mention (a verb before it, a place word after it);
     ``left`` when it is known (the last word a cut took off)."""
@@ -124,6 +133,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["left=" + char_class(key[i - 1 : i] if i > 0 else "")] = 1.0
         f["right=" + char_class(key[j : j + 1])] = 1.0
         if m is e.mentions[0]:
+            _title_after(f, key, j)
             _context_pos(f, key, i, j, alt.left if alt else None)
             ends = ix.word_ends.get(m.sent)
             if ends and 0 < i < len(ends) and not ends[i]:

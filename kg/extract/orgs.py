@@ -37,7 +37,7 @@ from kg.extract.bylines import byline_spans
 from kg.extract.document import Document, Sentence
 from kg.extract.entities import Chain, Cover, Ent, Found, Mention
 from kg.extract.known import KnownEntities
-from kg.extract.lexicon import SUFFIXES
+from kg.extract.lexicon import SUFFIXES, suffix_of
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
@@ -133,6 +133,8 @@ class Builder:
             if nested and (outer is None or outer.type != "IndustrialPark"):
                 continue
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
+            if c.bare:
+                self.bracket_aliases(s, c, m.ent)
             ms.append(m)
             self.span_words[(s.index, c.i, c.j)] = tuple(
                 (s.key[max(w.start, c.i) : min(w.end, c.j)], w.pos) for w in toks.span_words(c.i, c.j))
@@ -156,6 +158,25 @@ class Builder:
             self.span_words[(s.index, c.i, c.j)] = tuple(
                 (s.key[max(w.start, c.i) : min(w.end, c.j)], w.pos) for w in toks.span_words(c.i, c.j))
         return out
+
+    def bracket_aliases(self, s: Sentence, c: Cand, ent: Ent) -> None:
+        """The name before the bracket it was written with, and the bracket's name (not a place), as aliases; the name
+        before the bracket written alone elsewhere names the same body."""
+        names = [self.written(s, c.i, c.bare)]
+        inner = s.key[c.bare + 1 : c.j - 1]
+        sf = suffix_of(inner)
+        if sf and len(inner) > len(sf):
+            names.append(self.written(s, c.bare + 1, c.j - 1))
+        for w in names:
+            if name_key(w) != ent.key:
+                ent.aliases.setdefault(name_key(w), w)
+        bare, other = name_key(names[0]), self.by_key.get(name_key(names[0]))
+        if other is None:
+            self.register(bare, ent)  # 市工信局 written alone later is the same body
+        elif other is not ent and not other.known and other.type == ent.type:
+            for m in (m for ms in self.mentions.values() for m in ms if m.ent is other):
+                m.ent = ent  # the sentences read so far (their mentions join their entities at the end)
+            self.merge(other, ent)
 
     def remember_words(self, s: Sentence, toks: Tokens) -> None:
         """What the later passes need of a sentence's words, so its words need not be kept: where they end,

@@ -87,6 +87,7 @@ class Cand:
     in_park: bool = False
     known: list[KnownEntity] | None = None
     written: str = ""
+    bare: int = 0  # where the name ends before the bracket it was extended over (0: it was not; :func:`_over_brackets`)
 
 
 def _without_suffix(core: list, a: int) -> list:
@@ -186,6 +187,26 @@ def _after_titles(core: list) -> list:
     while rest and (rest[0].pos.startswith("nr") or rest[0].pos in ("v", "vd", "p", "c", "d")):
         rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 as a verb)
     return rest
+
+
+_BRACKET = re.compile(r"\(((?!简称|以下|下称|原|筹|注|即|含)[\u4e00-\u9fff·]{1,10})\)")
+
+
+def _over_brackets(key: str, cands: list[Cand]) -> None:
+    """Extend each rule name followed by a bracket holding another body's name or a place over it, as the name is
+    written: 市工信局(大数据发展局), 乌鲁木齐经济技术开发区(头屯河区), 西北生物农业中心(宁夏); not a short form of the name
+    (经济及科技发展局(经科局), 简称…) nor a description (…有限公司(游戏引擎))."""
+    for c in cands:
+        if c.how in ("suffix", "lexicon") and c.type != "Qualification":
+            m = _BRACKET.match(key, c.j)
+            if m and not _abbreviates(m.group(1), key[c.i : c.j]) and (_is_place(m.group(1)) or suffix_of(m.group(1))):
+                c.bare, c.j = c.j, m.end()
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """True when the characters of ``short`` occur in ``name`` in order (经科局 of 经济及科技发展局: a short form)."""
+    it = iter(name)
+    return all(ch in it for ch in short)
 
 
 def _granted_list(key: str, start: int) -> bool:
@@ -352,6 +373,7 @@ def sentence_cands(s: Sentence, toks: Tokens,
     """Every candidate name in sentence ``s`` (cut into ``toks``), the stages of its chain and the chain's own span."""
     cands = _known_cands(s, known) if len(known) else []
     cands += _suffix_cands(s, toks) + _national_cands(s, toks)
+    _over_brackets(s.key, cands)
     chain_cands, chain_span = _chain(s, toks)
     cands += chain_cands
     for c in cands:  # a stage of a chain is meant, even when its name is plain (产业园)

@@ -80,3 +80,9 @@ def test_a_short_form_or_a_description_in_a_bracket_is_no_alias_of_that_kind():
     with using(None):
         ex = extract_text("标题\n\n东岭经济及科技发展局（经科局）与南岭星河电子有限公司（游戏引擎）签约。\n", "x")
     assert not any("(" in a for e in ex.orgs for a in e.aliases)
+
+
+def test_a_government_body_named_only_in_officials_titles_is_not_an_organization():
+    ex = extract_text("标题\n\n南岭市委常委、副市长王立新，东湖区工信局局长李明出席签约仪式。\n", "x")
+    names = {e.name for e in ex.orgs}
+    assert not {"南岭市委", "东湖区工信局"} & names, names

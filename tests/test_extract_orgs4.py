@@ -86,3 +86,9 @@ def test_a_government_body_named_only_in_officials_titles_is_not_an_organization
     ex = extract_text("标题\n\n南岭市委常委、副市长王立新，东湖区工信局局长李明出席签约仪式。\n", "x")
     names = {e.name for e in ex.orgs}
     assert not {"南岭市委", "东湖区工信局"} & names, names
+
+
+@pytest.mark.parametrize("text", ["东岭高新区再添一家国家级众创空间。", "商会努力建设学习型商会、服务型商会。"])
+def test_a_rank_or_a_kind_of_body_is_not_an_organization(text):
+    names = {e.name for e in extract_text("标题\n\n" + text + "\n", "x").orgs}
+    assert not any("级" in n or "型" in n for n in names), names

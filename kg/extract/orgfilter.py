@@ -104,6 +104,18 @@ def _only_in_titles(e: Ent, ix: Index) -> bool:
     return (e.type in _TITLED or e.key.endswith(_TITLED_ENDS)) and all(_TITLE_AFTER.match(ix.keys.get(m.sent, ""), m.j, m.j + 5) for m in e.mentions)
 
 
+_LEVEL = re.compile("国家级|省级|市级|区级|县级")
+
+
+def _rank_or_kind(k: str) -> bool:
+    """True for a rank (国家级众创空间, 省级科技企业孵化器: a title the body holds) or a kind of body (学习型商会, 研究型大学):
+    no name in the annotation of the 188-text dev holds a level word or ends its core in 型."""
+    if _LEVEL.search(k):
+        return True
+    sf = suffix_of(k)
+    return bool(sf) and k[: len(k) - len(sf)].endswith("型")
+
+
 def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
     """The part of speech of the words on either side of a mention (a verb before it, a place word after it);
     ``left`` when it is known (the last word a cut took off)."""
@@ -255,7 +267,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
-            if model is not None and _only_in_titles(e, ix):
+            if model is not None and (_only_in_titles(e, ix) or _rank_or_kind(e.key)):
                 drop.add(id(e))
                 continue
             scored = _scored(e, model, record, ix)

@@ -37,7 +37,8 @@ _DATELINE = re.compile(r"^(?:[\d:.-]{4,}\s*)?(" + _NAME + r")(?:(?:\d{1,2}月\d{
 _PLACED = re.compile(r"^(" + _NAME + r")(?:[\u4e00-\u9fff]{2,4})?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:讯|电)"
                      r"|^((?:(?!本报|本刊|本网)[\u4e00-\u9fff]){2,8})\d{4}年\d{1,2}月\d{1,2}日讯")
 # 据X报道 ; (X记者 Y) ; 【X记者 ; 接受X记者采访 ; X资料图 ; …(X) closing a paragraph ; 【X专讯】
-_CITED = re.compile(r"据(" + _NAME + r")报道|(?:^|[(【,]|接受)(" + _NAME + r"(?:[·•][\u4e00-\u9fff]{1,4})?)(?:记者|通讯员)"
+_CITED = re.compile(r"据(" + _NAME + r")报道"
+                    r"|(?:^|[(【,]|接受)(" + _NAME + r"(?:[·•][\u4e00-\u9fff]{1,4})?)(?:记者|通讯员)"
                     r"|(" + _NAME + r")资料图|[(](" + _NAME + r")[)]$|【(" + _NAME + r")专讯】")
 # 您的位置：X > 新闻中心 (a page's breadcrumb starts with the site, with or without its label); 欢迎来到X
 _CRUMB = re.compile(r"(?:(?:您的|当前)?位置[:]?\s*|^)(" + _NAME + r")\s*>|欢迎(?:来到|访问)(" + _NAME + ")")

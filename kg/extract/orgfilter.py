@@ -33,6 +33,7 @@ DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
 # the probability a body named only by its kind needs (chosen by CV: 0.4 dropped more of them but cost memberships)
 KIND_BODIES = float(os.environ.get("KG_ORG_KIND_BODIES", "0.25"))
+ALT_MARGIN = float(os.environ.get("KG_ORG_ALT_MARGIN", "0.05"))  # how much better another boundary must be (CV)
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
 _DATE_START = re.compile(r"年度|年|月")
@@ -85,7 +86,8 @@ def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
     return bool(core) and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name)
 
 
-_TITLE_AFTER = re.compile("|".join(sorted(TITLE_WORDS | {"常委", "委员", "专委", "巡视员", "负责人"}, key=len, reverse=True)))
+_TITLE_AFTER = re.compile("|".join(sorted(TITLE_WORDS | {"常委", "委员", "专委", "巡视员", "负责人"},
+                                          key=len, reverse=True)))
 
 
 def _title_after(f: dict[str, float], key: str, j: int) -> None:
@@ -100,15 +102,18 @@ _TITLED_ENDS = ("委", "政协", "人大常委会")  # 南岭市委, 区政协 a
 
 def _only_in_titles(e: Ent, ix: Index) -> bool:
     """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…): the
-    annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40 such names were not listed)."""
-    return (e.type in _TITLED or e.key.endswith(_TITLED_ENDS)) and all(_TITLE_AFTER.match(ix.keys.get(m.sent, ""), m.j, m.j + 5) for m in e.mentions)
+    annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40 such names were not
+    listed)."""
+    if e.type not in _TITLED and not e.key.endswith(_TITLED_ENDS):
+        return False
+    return all(_TITLE_AFTER.match(ix.keys.get(m.sent, ""), m.j, m.j + 5) for m in e.mentions)
 
 
 _LEVEL = re.compile("国家级|省级|市级|区级|县级")
 
 
 def _rank_or_kind(k: str) -> bool:
-    """True for a rank (国家级众创空间, 省级科技企业孵化器: a title the body holds) or a kind of body (学习型商会, 研究型大学):
+    """True for a rank (国家级众创空间, 省级科技企业孵化器: a title the body holds) or a kind of body (学习型商会):
     no name in the annotation of the 188-text dev holds a level word or ends its core in 型."""
     if _LEVEL.search(k):
         return True
@@ -224,24 +229,32 @@ def _after_a_date(e: Ent, ix: Index) -> Alt | None:
 
 
 def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
-    """The probability ``e`` needs to be kept: more for a name no rule kept, less for a collaboration body (a
-    membership's target) — unless its name is only a kind of body (区域化党建联盟, 战略性新兴产业联盟)."""
+    """The probability ``e`` needs to be kept: more for a name no rule kept, less for a
+    collaboration body (a membership's target) or the home park's own body (园区X) — unless its name is only a kind
+    of body (区域化党建联盟, 战略性新兴产业联盟)."""
     if held:
         return max(model.threshold, ADMIT)
-    if e.type not in _BODIES:
+    own = e.key.startswith("园区") and len(e.key) > 2  # 园区科学技术协会: the home park's own body, by its generic name
+    if e.type not in _BODIES and not own:
         return model.threshold
-    from kg.extract.segment import words
+    from kg.extract.segment import word_freq, words
 
     ws = ix.words_of(e) or words(e.key)
-    return KIND_BODIES if ws and _kind_only(e.key, ws) else DROP_BODIES
+    # only words jieba knows before the suffix (not 滇|商红链|党建共同体)
+    kind = ws and _kind_only(e.key, ws) and all(word_freq(w) is not None for w, _ in ws[:-1])
+    return KIND_BODIES if kind and not own else DROP_BODIES
 
 
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
-    """Whether the name is kept and the boundary it moves to: the most probable one (as found on a tie)."""
+    """Whether the name is kept and the boundary it moves to: the most probable one, where another boundary must beat
+    the one found by :data:`ALT_MARGIN`."""
     best_p, best = scored[0]
+    best_p += ALT_MARGIN
     for p, alt in scored[1:]:
         if p > best_p:
             best_p, best = p, alt
+    if best is None:
+        best_p -= ALT_MARGIN
     return best_p >= need, best if best_p >= need else None
 
 

@@ -41,7 +41,8 @@ from kg.extract.lexicon import SUFFIXES, suffix_of
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
-from kg.extract.orgspans import THIS_ONE, Cand, ends_at, party_parents, sentence_cands
+from kg.extract.orgparts import outside_brackets, over_brackets, party_parents
+from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
 from kg.extract.tokens import Tokens
@@ -115,7 +116,8 @@ class Builder:
     def sentence(self, s: Sentence) -> None:
         toks = Tokens(s.key)
         cands, chain_cands, chain_span = sentence_cands(s, toks, self.known)
-        cands += extra_cands(s.key, cands, self.extra.get(s.index, ()))
+        cands = over_brackets(s.key, cands)
+        cands = outside_brackets(cands + extra_cands(s.key, cands, self.extra.get(s.index, ())))
         self.remember_words(s, toks)
         picked = pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)
@@ -133,7 +135,7 @@ class Builder:
             if nested and (outer is None or outer.type != "IndustrialPark"):
                 continue
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
-            if c.bare:
+            if c.bracket:
                 self.bracket_aliases(s, c, m.ent)
             ms.append(m)
             self.span_words[(s.index, c.i, c.j)] = tuple(
@@ -160,23 +162,17 @@ class Builder:
         return out
 
     def bracket_aliases(self, s: Sentence, c: Cand, ent: Ent) -> None:
-        """The name before the bracket it was written with, and the bracket's name (not a place), as aliases; the name
-        before the bracket written alone elsewhere names the same body."""
-        names = [self.written(s, c.i, c.bare)]
-        inner = s.key[c.bare + 1 : c.j - 1]
+        """The name as written with its bracket, and the bracket's name (not a place), as aliases; the bracket's name
+        written alone elsewhere names the same body."""
+        full = self.written(s, c.i, c.bracket)
+        ent.aliases.setdefault(name_key(full), full)
+        inner = s.key[c.j + 1 : c.bracket - 1]
         sf = suffix_of(inner)
         if sf and len(inner) > len(sf):
-            names.append(self.written(s, c.bare + 1, c.j - 1))
-        for w in names:
-            if name_key(w) != ent.key:
-                ent.aliases.setdefault(name_key(w), w)
-        bare, other = name_key(names[0]), self.by_key.get(name_key(names[0]))
-        if other is None:
-            self.register(bare, ent)  # 市工信局 written alone later is the same body
-        elif other is not ent and not other.known and other.type == ent.type:
-            for m in (m for ms in self.mentions.values() for m in ms if m.ent is other):
-                m.ent = ent  # the sentences read so far (their mentions join their entities at the end)
-            self.merge(other, ent)
+            w = self.written(s, c.j + 1, c.bracket - 1)
+            ent.aliases.setdefault(name_key(w), w)
+            if name_key(w) not in self.by_key:
+                self.register(name_key(w), ent)
 
     def remember_words(self, s: Sentence, toks: Tokens) -> None:
         """What the later passes need of a sentence's words, so its words need not be kept: where they end,

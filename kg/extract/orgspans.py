@@ -13,15 +13,23 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import (KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, PLACE_NAMES, SUFFIXES, TITLE_WORDS,
-                                suffix_of)
+from kg.extract.lexicon import (
+    KIND_WORDS,
+    NATIONAL_BODIES,
+    NATIONAL_TYPES,
+    ORG_TYPES,
+    PLACE_NAMES,
+    SUFFIXES,
+    TITLE_WORDS,
+    suffix_of,
+)
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
 from kg.text import name_key
 
 __all__ = ["Cand", "sentence_cands", "THIS_ONE", "ENDING_WIDTH", "ends_at", "NOT_ORG_WORDS", "CUT_HEADS",
-           "FACILITY_CENTRE", "party_parents"]
+           "FACILITY_CENTRE", "is_place"]
 
 _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
 _NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
@@ -87,7 +95,7 @@ class Cand:
     in_park: bool = False
     known: list[KnownEntity] | None = None
     written: str = ""
-    bare: int = 0  # where the name ends before the bracket it was extended over (0: it was not; :func:`_over_brackets`)
+    bracket: int = 0  # where the bracket written right after the name ends (0: none; see orgparts.over_brackets)
 
 
 def _without_suffix(core: list, a: int) -> list:
@@ -189,26 +197,6 @@ def _after_titles(core: list) -> list:
     return rest
 
 
-_BRACKET = re.compile(r"\(((?!简称|以下|下称|原|筹|注|即|含)[\u4e00-\u9fff·]{1,10})\)")
-
-
-def _over_brackets(key: str, cands: list[Cand]) -> None:
-    """Extend each rule name followed by a bracket holding another body's name or a place over it, as the name is
-    written: 市工信局(大数据发展局), 乌鲁木齐经济技术开发区(头屯河区), 西北生物农业中心(宁夏); not a short form of the name
-    (经济及科技发展局(经科局), 简称…) nor a description (…有限公司(游戏引擎))."""
-    for c in cands:
-        if c.how in ("suffix", "lexicon") and c.type != "Qualification":
-            m = _BRACKET.match(key, c.j)
-            if m and not _abbreviates(m.group(1), key[c.i : c.j]) and (_is_place(m.group(1)) or suffix_of(m.group(1))):
-                c.bare, c.j = c.j, m.end()
-
-
-def _abbreviates(short: str, name: str) -> bool:
-    """True when the characters of ``short`` occur in ``name`` in order (经科局 of 经济及科技发展局: a short form)."""
-    it = iter(name)
-    return all(ch in it for ch in short)
-
-
 def _granted_list(key: str, start: int) -> bool:
     """True when the name starting at ``start`` is an item of a list of honours (荣获A、B、C)."""
     return _GRANTED_LIST.search(key, max(0, start - 160), start) is not None
@@ -277,7 +265,7 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
     ws = [toks.words[k] for k in ks]
     if not ws or ws[0].start != i or ws[-1].end != j or any(toks.is_boundary(k) for k in ks) or is_generic_name(ws):
         return False
-    if _is_place(key[i:j]):
+    if is_place(key[i:j]):
         return False  # 对接成都, 与全旺镇签约: a place, not a body
     if c.how == "list":
         return not key.endswith(_CATEGORY_TAILS, i, j)  # 驻甬央企、市属国企等7家单位: kinds of body, not names
@@ -289,7 +277,7 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
 _ADMIN_ENDS = ("省", "市", "县", "区", "镇", "乡", "街道")  # not 社区, 村: 南尖社区, 创业村 are bodies
 
 
-def _is_place(name: str) -> bool:
+def is_place(name: str) -> bool:
     """A place: a city or province the lexicon knows, or a name ending in an administrative unit (全旺镇)."""
     return name in PLACE_NAMES or name.endswith(_ADMIN_ENDS) and 2 <= len(name) <= 6
 
@@ -373,7 +361,6 @@ def sentence_cands(s: Sentence, toks: Tokens,
     """Every candidate name in sentence ``s`` (cut into ``toks``), the stages of its chain and the chain's own span."""
     cands = _known_cands(s, known) if len(known) else []
     cands += _suffix_cands(s, toks) + _national_cands(s, toks)
-    _over_brackets(s.key, cands)
     chain_cands, chain_span = _chain(s, toks)
     cands += chain_cands
     for c in cands:  # a stage of a chain is meant, even when its name is plain (产业园)
@@ -416,23 +403,3 @@ def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
         out.append(Cand(i, i + len(item), typ, "list"))
     return out
 
-
-_PARTY_SUFFIXES = tuple(sf for sf, t in SUFFIXES.items() if t == "PartyOrganization")
-_PARENT_TYPES = frozenset(ORG_TYPES) - {"PartyOrganization", "PartyBuildingCommunity", "Alliance"}
-_PARTY_UNIT = 6  # key characters between a parent's name and its party body's suffix at most (第一党委, 客户二处党支部)
-
-
-def party_parents(picked: list[Cand], cands: list[Cand], key: str) -> list[Cand]:
-    """The body a picked party organization is named after, as a candidate of its own: X股份有限公司|党总支,
-    联想集团有限公司|第一党委, 国家开发银行厦门市分行|客户二处党支部 — the longest distinctive candidate that starts where
-    the party body starts and ends before its suffix."""
-    out: list[Cand] = []
-    for c in picked:
-        if c.type != "PartyOrganization" or not key.endswith(_PARTY_SUFFIXES, c.i, c.j):
-            continue
-        sf = next(x for x in sorted(_PARTY_SUFFIXES, key=len, reverse=True) if key.endswith(x, c.i, c.j))
-        inner = [d for d in cands if d.i == c.i and d.j < c.j and c.j - len(sf) - d.j <= _PARTY_UNIT
-                 and d.type in _PARENT_TYPES and d.j - d.i > len(suffix_of(key[d.i : d.j]) or "")]
-        if inner:
-            out.append(max(inner, key=lambda d: d.j))
-    return out

@@ -19,6 +19,7 @@ __all__ = [
     "KIND_WORDS",
     "TIME_WORDS",
     "LEGAL_FORMS",
+    "TITLE_WORDS",
 ]
 
 # Organization-type suffixes, longest first wins; each maps to a park: class.
@@ -281,6 +282,16 @@ GENERIC_WORDS = frozenset(
     初创 新创 规上 规模以上 入驻 在孵 头部 本土 本地 外资 民营 国有 示范 共用 共享 开放 联合 周边 天使 种子 引导 创投
     孵 上市 上柜 上市柜 试点 港资 台资 外企 民企 国企 中资 信创
     ai 5g iot aiot ic ict it vr ar xr gpu cpu cae cad eda saas paas iaas erp mes bim gis
+    """.split()
+)
+
+# A person's titles: a name never holds one (…商会常务副会长X作商会, …党委书记X代表镇党委 are a clause).
+TITLE_WORDS = frozenset(
+    """
+    书记 副书记 主任 副主任 常务副主任 会长 副会长 常务副会长 执行会长 名誉会长 局长 副局长 部长 副部长 董事长 副董事长
+    总经理 副总经理 主席 副主席 秘书长 副秘书长 院长 副院长 处长 副处长 理事长 副理事长 常务副理事长 校长 副校长
+    厅长 副厅长 市长 副市长 区长 副区长 县长 副县长 镇长 副镇长 组长 副组长 社长 行长 副行长 所长 副所长 站长
+    总裁 副总裁 监事长 召集人
     """.split()
 )
 

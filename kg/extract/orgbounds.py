@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
-from kg.extract.lexicon import SUFFIXES, suffix_of
+from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
 
 __all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
 
@@ -145,6 +145,8 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
              "alone=" + bucket(ix.mentions.get(rest, 0), (0, 1, 3)): 1.0}
         if GLUE.search(cut):
             f["cut_glue"] = 1.0  # 全球封测龙头|日月光集团: what is cut holds a verb or a title
+        if any(w in BOUNDARY_WORDS or w in TITLE_WORDS for w, _ in ws[: n + 1]):
+            f["cut_boundary"] = 1.0  # 积极|响应…, 齐聚|…: a word that ends names on their left
         sf = suffix_of(cut)
         if sf and len(cut) > len(sf):
             f["cut_is_name=" + SUFFIXES[sf]] = 1.0
@@ -200,7 +202,7 @@ def alternatives(e: Ent, ix: Index) -> list[Alt]:
     """The other boundaries of ``e``'s name: at its first mention (and wherever it is written the same way) cut
     or extended by words; and the model's spans over any of its mentions."""
     k0, same = _same_mentions(e, ix.keys)
-    if not k0:
+    if not k0 or e.how == "byline":  # a byline's name is bounded by the byline's own pattern
         return []
     return _trims(e, k0, ix) + _extensions(e, k0, same, ix) + _model_spans(e, ix)
 

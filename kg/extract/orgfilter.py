@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
-from kg.extract.lexicon import SUFFIXES, suffix_of
+from kg.extract.lexicon import SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
@@ -31,6 +31,9 @@ MODEL_NAME = "orgs"
 _WINDOW = 4  # key characters on each side of a mention cut into words for their part of speech
 DROP_BODIES = float(os.environ.get("KG_ORG_DROP_BODIES", "0.15"))
 _BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
+# the probability a body named only by its kind needs (chosen by CV: 0.4 dropped more of them but cost memberships)
+KIND_BODIES = float(os.environ.get("KG_ORG_KIND_BODIES", "0.25"))
+ALT_MARGIN = float(os.environ.get("KG_ORG_ALT_MARGIN", "0.05"))  # how much better another boundary must be (CV)
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
 _DATE_START = re.compile(r"年度|年|月")
@@ -71,10 +74,51 @@ def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ..
     if len(ws) > 1:
         f["pos1=" + ws[1][1][:2]] = 1.0
     core = [t for _, t in ws[:-1]]  # the words before the last (the suffix word, mostly)
-    if core and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name):
+    if _kind_only(name, ws):
         f["no_proper"] = 1.0  # 区域化党建联盟, 研究型大学, 基层单位党组织: a kind, not a name
     elif core and all(t == "ns" for t in core):
         f["core_place_only"] = 1.0  # 中国大学, 川渝园区 (and 青海大学)
+
+
+def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
+    """True when no word before the last of ``name`` (cut into ``ws``) is a proper noun and it holds no ASCII."""
+    core = [t for _, t in ws[:-1]]
+    return bool(core) and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name)
+
+
+_TITLE_AFTER = re.compile("|".join(sorted(TITLE_WORDS | {"常委", "委员", "专委", "巡视员", "负责人"},
+                                          key=len, reverse=True)))
+
+
+def _title_after(f: dict[str, float], key: str, j: int) -> None:
+    """Whether a person's title follows the name (苏州市委|常委, 区政协|副主席): a body named only in a title."""
+    if _TITLE_AFTER.match(key, j, j + 5):
+        f["title_after"] = 1.0
+
+
+_TITLED = frozenset({"GovernmentBody", "PartyOrganization"})
+_TITLED_ENDS = ("委", "政协", "人大常委会")  # 南岭市委, 区政协 as the model types them (Organization)
+
+
+def _only_in_titles(e: Ent, ix: Index) -> bool:
+    """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…): the
+    annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40 such names were not
+    listed)."""
+    if e.type not in _TITLED and not e.key.endswith(_TITLED_ENDS):
+        return False
+    return all(_TITLE_AFTER.match(ix.keys.get(m.sent, ""), m.j, m.j + 5) for m in e.mentions)
+
+
+_LEVEL = re.compile("国家级|省级|市级|区级|县级")
+
+
+def _rank_or_kind(k: str) -> bool:
+    """True for a rank (国家级众创空间, 省级科技企业孵化器: a title the body holds) or a kind of body (学习型商会):
+    no name in the annotation of the 188-text dev holds a level word or ends its core in 型."""
+    if _LEVEL.search(k):
+        return True
+    sf = suffix_of(k)
+    return bool(sf) and k[: len(k) - len(sf)].endswith("型")
 
 
 def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
@@ -116,6 +160,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["left=" + char_class(key[i - 1 : i] if i > 0 else "")] = 1.0
         f["right=" + char_class(key[j : j + 1])] = 1.0
         if m is e.mentions[0]:
+            _title_after(f, key, j)
             _context_pos(f, key, i, j, alt.left if alt else None)
             ends = ix.word_ends.get(m.sent)
             if ends and 0 < i < len(ends) and not ends[i]:
@@ -183,12 +228,33 @@ def _after_a_date(e: Ent, ix: Index) -> Alt | None:
     return Alt(e.key[m.end() :], m.end(), 0, {})
 
 
+def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
+    """The probability ``e`` needs to be kept: more for a name no rule kept, less for a
+    collaboration body (a membership's target) or the home park's own body (园区X) — unless its name is only a kind
+    of body (区域化党建联盟, 战略性新兴产业联盟)."""
+    if held:
+        return max(model.threshold, ADMIT)
+    own = e.key.startswith("园区") and len(e.key) > 2  # 园区科学技术协会: the home park's own body, by its generic name
+    if e.type not in _BODIES and not own:
+        return model.threshold
+    from kg.extract.segment import word_freq, words
+
+    ws = ix.words_of(e) or words(e.key)
+    # only words jieba knows before the suffix (not 滇|商红链|党建共同体)
+    kind = ws and _kind_only(e.key, ws) and all(word_freq(w) is not None for w, _ in ws[:-1])
+    return KIND_BODIES if kind and not own else DROP_BODIES
+
+
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
-    """Whether the name is kept and the boundary it moves to: the most probable one (as found on a tie)."""
+    """Whether the name is kept and the boundary it moves to: the most probable one, where another boundary must beat
+    the one found by :data:`ALT_MARGIN`."""
     best_p, best = scored[0]
+    best_p += ALT_MARGIN
     for p, alt in scored[1:]:
         if p > best_p:
             best_p, best = p, alt
+    if best is None:
+        best_p -= ALT_MARGIN
     return best_p >= need, best if best_p >= need else None
 
 
@@ -214,11 +280,13 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
+            if model is not None and (_only_in_titles(e, ix) or _rank_or_kind(e.key)):
+                drop.add(id(e))
+                continue
             scored = _scored(e, model, record, ix)
             if model is None:
                 continue
-            need = (max(model.threshold, ADMIT) if id(e) in held_ids
-                    else DROP_BODIES if e.type in _BODIES else model.threshold)
+            need = _need(e, ix, model, id(e) in held_ids)
             keep, alt = _decide(scored, need)
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name

@@ -37,10 +37,11 @@ from kg.extract.bylines import byline_spans
 from kg.extract.document import Document, Sentence
 from kg.extract.entities import Chain, Cover, Ent, Found, Mention
 from kg.extract.known import KnownEntities
-from kg.extract.lexicon import SUFFIXES
+from kg.extract.lexicon import SUFFIXES, suffix_of
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
+from kg.extract.orgparts import outside_brackets, over_brackets, party_parents
 from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
@@ -115,7 +116,8 @@ class Builder:
     def sentence(self, s: Sentence) -> None:
         toks = Tokens(s.key)
         cands, chain_cands, chain_span = sentence_cands(s, toks, self.known)
-        cands += extra_cands(s.key, cands, self.extra.get(s.index, ()))
+        cands = over_brackets(s.key, cands)
+        cands = outside_brackets(cands + extra_cands(s.key, cands, self.extra.get(s.index, ())))
         self.remember_words(s, toks)
         picked = pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)
@@ -125,7 +127,7 @@ class Builder:
         for o, n in picked:
             if not n:
                 taken_at.setdefault(o.i, []).append(o)
-        ms: list[Mention] = []
+        ms: list[Mention] = self.parent_mentions(s, toks, picked, cands)
         for c, nested in picked:
             if c.how == "known" and c.generic:
                 self.generic_known.append((s.index, c))
@@ -133,6 +135,8 @@ class Builder:
             if nested and (outer is None or outer.type != "IndustrialPark"):
                 continue
             m = Mention(s.index, c.i, c.j, self.ent_for(s, c), c.how, in_park=c.in_park)
+            if c.bracket:
+                self.bracket_aliases(s, c, m.ent)
             ms.append(m)
             self.span_words[(s.index, c.i, c.j)] = tuple(
                 (s.key[max(w.start, c.i) : min(w.end, c.j)], w.pos) for w in toks.span_words(c.i, c.j))
@@ -145,6 +149,30 @@ class Builder:
             if all(stages):
                 a, b = chain_span
                 self.chains.append(Chain(self.written(s, a, b), s.index, chain_cands[0].i, b, stages))
+
+    def parent_mentions(self, s: Sentence, toks: Tokens, picked: list[tuple[Cand, bool]],
+                        cands: list[Cand]) -> list[Mention]:
+        """Mentions of the bodies the sentence's party organizations are named after (X有限公司|党支部)."""
+        out = []
+        for c in party_parents([c for c, nested in picked if not nested], cands, s.key):
+            m = Mention(s.index, c.i, c.j, self.ent_for(s, c), "parent")
+            out.append(m)
+            self.span_words[(s.index, c.i, c.j)] = tuple(
+                (s.key[max(w.start, c.i) : min(w.end, c.j)], w.pos) for w in toks.span_words(c.i, c.j))
+        return out
+
+    def bracket_aliases(self, s: Sentence, c: Cand, ent: Ent) -> None:
+        """The name as written with its bracket, and the bracket's name (not a place), as aliases; the bracket's name
+        written alone elsewhere names the same body."""
+        full = self.written(s, c.i, c.bracket)
+        ent.aliases.setdefault(name_key(full), full)
+        inner = s.key[c.j + 1 : c.bracket - 1]
+        sf = suffix_of(inner)
+        if sf and len(inner) > len(sf):
+            w = self.written(s, c.j + 1, c.bracket - 1)
+            ent.aliases.setdefault(name_key(w), w)
+            if name_key(w) not in self.by_key:
+                self.register(name_key(w), ent)
 
     def remember_words(self, s: Sentence, toks: Tokens) -> None:
         """What the later passes need of a sentence's words, so its words need not be kept: where they end,
@@ -271,5 +299,7 @@ def find_entities(doc: Document, known: KnownEntities | None = None) -> Found:
     b = Builder(doc, known or KnownEntities([]))
     for s in doc.sentences:
         b.sentence(s)
-    found = b.finish()
-    return filter_found(found, doc, b.extra, b.held, b.word_ends, b.span_words)
+    found = filter_found(b.finish(), doc, b.extra, b.held, b.word_ends, b.span_words)
+    for ms in found.by_sentence.values():  # the body a party organization is named after is named, but only there:
+        ms[:] = [m for m in ms if m.how != "parent"]  # what the sentence says is said of the party organization
+    return found

@@ -13,14 +13,23 @@ from dataclasses import dataclass
 
 from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
-from kg.extract.lexicon import KIND_WORDS, NATIONAL_BODIES, NATIONAL_TYPES, ORG_TYPES, SUFFIXES, suffix_of
+from kg.extract.lexicon import (
+    KIND_WORDS,
+    NATIONAL_BODIES,
+    NATIONAL_TYPES,
+    ORG_TYPES,
+    PLACE_NAMES,
+    SUFFIXES,
+    TITLE_WORDS,
+    suffix_of,
+)
 from kg.extract.matcher import Matcher
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
 from kg.text import name_key
 
 __all__ = ["Cand", "sentence_cands", "THIS_ONE", "ENDING_WIDTH", "ends_at", "NOT_ORG_WORDS", "CUT_HEADS",
-           "FACILITY_CENTRE"]
+           "FACILITY_CENTRE", "is_place"]
 
 _SUFFIX_MATCHER = Matcher({k: k for k in SUFFIXES})
 _NATIONAL_MATCHER = Matcher({k: k for k in NATIONAL_BODIES})
@@ -86,6 +95,7 @@ class Cand:
     in_park: bool = False
     known: list[KnownEntity] | None = None
     written: str = ""
+    bracket: int = 0  # where the bracket written right after the name ends (0: none; see orgparts.over_brackets)
 
 
 def _without_suffix(core: list, a: int) -> list:
@@ -147,6 +157,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
                 in_park = prefix[0] == "园区" and all(t.endswith("企业") for t in prefix[1:])
                 core = rest
                 break
+        core = _after_titles(core)
         if not core or THIS_ONE.fullmatch(key, core[0].start, a):
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
         if len(core) > 1 and core[-1].text in KIND_WORDS and core[-2].text in ("和", "及", "与", "以及"):
@@ -164,8 +175,26 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
             core = core[glued[-1] :]
         start = core[0].start + (1 if glued else 0)
+        if 0 < start < a - 1 and key[start - 1].isdigit() and key[start] in _MEASURES:
+            start += 1  # 500强|新特能源…, 40余家|联盟: a count's measure word is not part of a name
         out.append(Cand(start, b, typ, "suffix", generic=is_generic_name(_without_suffix(core, a)), in_park=in_park))
     return out
+
+
+_MEASURES = frozenset("强家个所名位项批届")
+
+
+def _after_titles(core: list) -> list:
+    """The words of a name after the last person's title in them and the person and verb that follow it
+    (…商会常务副会长|强国勇|作|商会, …党委书记|甘小华|代表|镇党委): a name never holds a title."""
+    t = next((n for n in range(len(core) - 1, -1, -1) if core[n].text in TITLE_WORDS or core[n].text == "原"
+              or len(core[n].text) > 2 and core[n].text[-2:] in TITLE_WORDS), None)  # 原: former (…大学|原|X研究院)
+    if t is None:
+        return core
+    rest = core[t + 1 :]
+    while rest and (rest[0].pos.startswith("nr") or rest[0].pos in ("v", "vd", "p", "c", "d")):
+        rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 as a verb)
+    return rest
 
 
 def _granted_list(key: str, start: int) -> bool:
@@ -236,11 +265,21 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
     ws = [toks.words[k] for k in ks]
     if not ws or ws[0].start != i or ws[-1].end != j or any(toks.is_boundary(k) for k in ks) or is_generic_name(ws):
         return False
+    if is_place(key[i:j]):
+        return False  # 对接成都, 与全旺镇签约: a place, not a body
     if c.how == "list":
         return not key.endswith(_CATEGORY_TAILS, i, j)  # 驻甬央企、市属国企等7家单位: kinds of body, not names
     if _JOIN_WORDS.fullmatch(key, i, j):
         return False  # 签约“入共”: joining, not a party
     return not ws[-1].generic and not any(ws[-1].text.endswith(t) for t in _NAME_TAIL_GENERIC)
+
+
+_ADMIN_ENDS = ("省", "市", "县", "区", "镇", "乡", "街道")  # not 社区, 村: 南尖社区, 创业村 are bodies
+
+
+def is_place(name: str) -> bool:
+    """A place: a city or province the lexicon knows, or a name ending in an administrative unit (全旺镇)."""
+    return name in PLACE_NAMES or name.endswith(_ADMIN_ENDS) and 2 <= len(name) <= 6
 
 
 def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:
@@ -363,3 +402,4 @@ def _list_fill(key: str, cands: list[Cand]) -> list[Cand]:
         typ = SUFFIXES[sf] if sf else left.type if left.type == right.type else "Organization"
         out.append(Cand(i, i + len(item), typ, "list"))
     return out
+

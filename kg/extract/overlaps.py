@@ -60,6 +60,9 @@ def extra_cands(key: str, cands: list[Cand], extra) -> list[Cand]:
             if not FACILITY_CENTRE.search(key, i, j) and not key[i:j].endswith(NOT_ORG_WORDS):
                 out.append(Cand(i, j, t, how))
                 taken[i:j] = b"\x01" * max(0, j - i)
+        elif how == "byline" and all(i <= c.i and c.j <= j for c in clash):
+            out.append(Cand(i, j, t, how))  # 来源:辽宁广播电视集团东北新闻网: the byline's whole name wins
+            taken[i:j] = b"\x01" * (j - i)
         elif all(i <= c.i and c.j <= j for c in clash):
             outer = max(clash, key=lambda c: c.j - c.i)
             prefix = key[i : outer.i]

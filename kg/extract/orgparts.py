@@ -1,0 +1,57 @@
+"""Names inside names: the body a party body is named after (X有限公司|党支部), a bracket after a name (X局(Y局))."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.lexicon import ORG_TYPES, SUFFIXES, suffix_of
+from kg.extract.orgspans import Cand, is_place
+
+__all__ = ["over_brackets", "outside_brackets", "party_parents"]
+
+_BRACKET = re.compile(r"\(((?!简称|以下|下称|原|筹|注|即|含)[\u4e00-\u9fff·]{1,10})\)")
+
+
+def over_brackets(key: str, cands: list[Cand]) -> list[Cand]:
+    """Each rule name followed by a bracket holding another body's name or a place keeps the bracket's end (the name
+    as written, 市工信局(大数据发展局), …开发区(头屯河区), …中心(宁夏), is its alias); the candidates inside it go.
+    Not a short form of the name (经济及科技发展局(经科局), 简称…) nor a description (…有限公司(游戏引擎))."""
+    for c in cands:
+        if c.how in ("suffix", "lexicon") and c.type != "Qualification":
+            m = _BRACKET.match(key, c.j)
+            if m and not _abbreviates(m.group(1), key[c.i : c.j]) and (is_place(m.group(1)) or suffix_of(m.group(1))):
+                c.bracket = m.end()
+    return outside_brackets(cands)
+
+
+def outside_brackets(cands: list[Cand]) -> list[Cand]:
+    """``cands`` without those inside the bracket written after another (:func:`over_brackets`)."""
+    inside = [(c.j, c.bracket) for c in cands if c.bracket]
+    return [c for c in cands if not any(a < c.i and c.j < b for a, b in inside)] if inside else cands
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """True when the characters of ``short`` occur in ``name`` in order (经科局 of 经济及科技发展局: a short form)."""
+    it = iter(name)
+    return all(ch in it for ch in short)
+
+
+_PARTY_SUFFIXES = tuple(sf for sf, t in SUFFIXES.items() if t == "PartyOrganization")
+_PARENT_TYPES = frozenset(ORG_TYPES) - {"PartyOrganization", "PartyBuildingCommunity", "Alliance"}
+_PARTY_UNIT = 6  # key characters between a parent's name and its party body's suffix at most (第一党委, 客户二处党支部)
+
+
+def party_parents(picked: list[Cand], cands: list[Cand], key: str) -> list[Cand]:
+    """The body a picked party organization is named after, as a candidate of its own: X股份有限公司|党总支,
+    联想集团有限公司|第一党委, 国家开发银行厦门市分行|客户二处党支部 — the longest candidate that starts where
+    the party body starts and ends before its suffix."""
+    out: list[Cand] = []
+    for c in picked:
+        if c.type != "PartyOrganization" or not key.endswith(_PARTY_SUFFIXES, c.i, c.j):
+            continue
+        sf = next(x for x in sorted(_PARTY_SUFFIXES, key=len, reverse=True) if key.endswith(x, c.i, c.j))
+        inner = [d for d in cands if d.i == c.i and d.j < c.j and c.j - len(sf) - d.j <= _PARTY_UNIT
+                 and d.type in _PARENT_TYPES and d.j - d.i > len(suffix_of(key[d.i : d.j]) or "")]
+        if inner:
+            out.append(max(inner, key=lambda d: d.j))
+    return out

@@ -1,0 +1,22 @@
+"""Organizations of ordinary wording the round-6 rules dropped or invented (review of orgs4): a company whose name
+holds 型, a body a place names at a level (市级机关工委), a zone ending in 区, a name after a person's 代表, a source
+field's common word and a dateline's person or time word."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text
+
+
+def _names(text: str) -> set[str]:
+    return {e.name for e in extract_text("标题\n\n" + text + "\n", "x").orgs}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("苏州精密成型有限公司入驻园区。", "苏州精密成型有限公司"),
+    ("东莞模型有限公司与园区签约。", "东莞模型有限公司"),
+    ("苏州市级机关工委组织党员参观园区。", "苏州市级机关工委"),
+])
+def test_a_level_word_or_kind_word_inside_a_proper_name_keeps_it(text, name):
+    assert name in _names(text)

@@ -275,11 +275,15 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
 
 
 _ADMIN_ENDS = ("省", "市", "县", "区", "镇", "乡", "街道")  # not 社区, 村: 南尖社区, 创业村 are bodies
+# zones a park body runs (临港新片区, 兰州新区, 长沙经开区): they end in 区 but are organizations
+_ZONE_ENDS = ("新区", "片区", "园区", "开发区", "高新区", "经开区", "自贸区", "保税区", "示范区", "试验区", "合作区",
+              "功能区", "集聚区", "产业区")
 
 
 def is_place(name: str) -> bool:
-    """A place: a city or province the lexicon knows, or a name ending in an administrative unit (全旺镇)."""
-    return name in PLACE_NAMES or name.endswith(_ADMIN_ENDS) and 2 <= len(name) <= 6
+    """A place: a city or province the lexicon knows, or a name ending in an administrative unit (全旺镇) that
+    does not name a zone (临港新片区)."""
+    return name in PLACE_NAMES or name.endswith(_ADMIN_ENDS) and not name.endswith(_ZONE_ENDS) and 2 <= len(name) <= 6
 
 
 def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:

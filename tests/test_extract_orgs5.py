@@ -25,3 +25,12 @@ def test_a_level_word_or_kind_word_inside_a_proper_name_keeps_it(text, name):
 @pytest.mark.parametrize(("text", "name"), [("园区与临港新片区签约合作。", "临港新片区"), ("商会与兰州新区签约。", "兰州新区")])
 def test_a_zone_a_verb_takes_is_an_organization_not_a_place(text, name):
     assert name in _names(text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("华为技术有限公司党委书记张三代表华为技术有限公司发言。", "华为技术有限公司"),
+    ("东岭商会会长王立新代表东岭商会致辞。", "东岭商会"),
+])
+def test_the_verb_after_a_person_and_title_is_not_part_of_the_next_name(text, name):
+    names = _names(text)
+    assert name in names and not any(n.startswith("代表") for n in names), names

@@ -182,6 +182,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
 
 
 _MEASURES = frozenset("强家个所名位项批届")
+_TITLE_VERBS = frozenset({"代表", "作", "兼", "率", "陪同", "受邀"})
 
 
 def _after_titles(core: list) -> list:
@@ -192,8 +193,9 @@ def _after_titles(core: list) -> list:
     if t is None:
         return core
     rest = core[t + 1 :]
-    while rest and (rest[0].pos.startswith("nr") or rest[0].pos in ("v", "vd", "p", "c", "d")):
-        rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 as a verb)
+    while rest and (rest[0].pos.startswith("nr") or rest[0].pos in ("v", "vd", "p", "c", "d")
+                    or rest[0].text in _TITLE_VERBS):
+        rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 which jieba tags n)
     return rest
 
 

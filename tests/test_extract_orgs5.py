@@ -34,3 +34,13 @@ def test_a_zone_a_verb_takes_is_an_organization_not_a_place(text, name):
 def test_the_verb_after_a_person_and_title_is_not_part_of_the_next_name(text, name):
     names = _names(text)
     assert name in names and not any(n.startswith("代表") for n in names), names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("图片来源:网络", None), ("来源:本站原创", None), ("来源:本站发布时间:2023-05-06", None),
+    ("来源:海淀园工委组织部作者:李明", "海淀园工委组织部"), ("来源:网易发布时间:2023-05-06", "网易"),
+])
+def test_a_source_field_holding_a_common_word_names_no_publisher(text, name):
+    names = _names(text + "\n\n园区企业签约。")
+    assert names == ({name} if name else set()), names
+

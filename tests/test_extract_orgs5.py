@@ -44,3 +44,11 @@ def test_a_source_field_holding_a_common_word_names_no_publisher(text, name):
     names = _names(text + "\n\n园区企业签约。")
     assert names == ({name} if name else set()), names
 
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("李明2018年4月15日讯，园区开工。", None), ("近期2018年4月15日讯，园区开工。", None),
+    ("南方大视野2018年4月15日讯，园区开工。", "南方大视野"),
+])
+def test_a_person_or_a_time_word_before_a_dateline_is_no_publisher(text, name):
+    names = _names(text)
+    assert names == ({name} if name else set()), names

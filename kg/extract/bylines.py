@@ -49,8 +49,8 @@ _COMMON = 1000  # a single noun this frequent in jieba's dictionary is a common 
 
 
 def _no_publisher(name: str) -> bool:
-    """True for what a source field holds that names no publisher: words of :data:`_NOT_MEDIA` (本站原创), or,
-    ending in no media word, a single common noun."""
+    """True for what a source field or a dateline holds that names no publisher: words of :data:`_NOT_MEDIA`
+    (本站原创), or, ending in no media word, a single common noun, a time word (近期) or a person (李明)."""
     from kg.extract.segment import word_freq, words
 
     ws = words(name)
@@ -59,7 +59,7 @@ def _no_publisher(name: str) -> bool:
     if len(ws) != 1 or _MEDIA_END.search(name):
         return False
     (w, pos), freq = ws[0], word_freq(ws[0][0])
-    return pos in ("n", "vn") and (freq or 0) >= _COMMON
+    return pos == "t" or pos.startswith("nr") and freq is None or pos in ("n", "vn") and (freq or 0) >= _COMMON
 
 
 def byline_spans(doc: Document) -> dict[int, list[tuple[int, int, str]]]:

@@ -52,3 +52,15 @@ def test_a_source_field_holding_a_common_word_names_no_publisher(text, name):
 def test_a_person_or_a_time_word_before_a_dateline_is_no_publisher(text, name):
     names = _names(text)
     assert names == ({name} if name else set()), names
+
+
+def test_a_name_is_kept_when_any_boundary_is_probable_enough_and_moves_only_past_the_margin(monkeypatch):
+    from kg.extract import orgfilter
+
+    alt = object()  # another boundary (the decision reads only the probabilities)
+    monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.05)
+    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, None)  # kept, where it was found
+    assert orgfilter._decide([(0.40, None), (0.60, alt)], 0.5) == (True, alt)
+    assert orgfilter._decide([(0.30, None), (0.45, alt)], 0.5) == (False, None)
+    monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.0)
+    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, alt)  # the margin decides the boundary

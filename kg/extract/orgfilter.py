@@ -252,16 +252,15 @@ def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
 
 
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
-    """Whether the name is kept and the boundary it moves to: the most probable one, where another boundary must beat
-    the one found by :data:`ALT_MARGIN`."""
+    """Whether the name is kept (one of its boundaries is probable enough) and the boundary it moves to: the most
+    probable one, where another boundary must beat the one found by :data:`ALT_MARGIN`."""
     best_p, best = scored[0]
     best_p += ALT_MARGIN
     for p, alt in scored[1:]:
         if p > best_p:
             best_p, best = p, alt
-    if best is None:
-        best_p -= ALT_MARGIN
-    return best_p >= need, best if best_p >= need else None
+    keep = max(p for p, _ in scored) >= need
+    return keep, best if keep else None
 
 
 def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = (),

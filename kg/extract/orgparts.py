@@ -16,11 +16,16 @@ def over_brackets(key: str, cands: list[Cand]) -> list[Cand]:
     """Each rule name followed by a bracket holding another body's name or a place keeps the bracket's end (the name
     as written, 市工信局(大数据发展局), …开发区(头屯河区), …中心(宁夏), is its alias); the candidates inside it go.
     Not a short form of the name (经济及科技发展局(经科局), 简称…) nor a description (…有限公司(游戏引擎))."""
+    short: list[tuple[int, int]] = []  # 经济及科技发展局(经科局): the short form is the name's alias, not a body
     for c in cands:
         if c.how in ("suffix", "lexicon") and c.type != "Qualification":
             m = _BRACKET.match(key, c.j)
-            if m and not _abbreviates(m.group(1), key[c.i : c.j]) and (is_place(m.group(1)) or suffix_of(m.group(1))):
+            if m and _abbreviates(m.group(1), key[c.i : c.j]):
+                short.append((c.j, m.end()))
+            elif m and (is_place(m.group(1)) or suffix_of(m.group(1))):
                 c.bracket = m.end()
+    if short:
+        cands = [c for c in cands if not any(a < c.i and c.j < b for a, b in short)]
     return outside_brackets(cands)
 
 

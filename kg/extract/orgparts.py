@@ -56,7 +56,8 @@ def party_parents(picked: list[Cand], cands: list[Cand], key: str) -> list[Cand]
             continue
         sf = next(x for x in sorted(_PARTY_SUFFIXES, key=len, reverse=True) if key.endswith(x, c.i, c.j))
         inner = [d for d in cands if d.i == c.i and d.j < c.j and c.j - len(sf) - d.j <= _PARTY_UNIT
-                 and d.type in _PARENT_TYPES and d.j - d.i > len(suffix_of(key[d.i : d.j]) or "")]
+                 and d.type in _PARENT_TYPES and d.j - d.i > len(suffix_of(key[d.i : d.j]) or "")
+                 and not is_place(key[d.i : d.j])]  # 东湖街道|党工委: a place's party body names no other body
         if inner:
             out.append(max(inner, key=lambda d: d.j))
     return out

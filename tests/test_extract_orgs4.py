@@ -93,8 +93,10 @@ def test_a_government_body_named_only_in_officials_titles_is_not_an_organization
     assert "东湖区工信局" in {e.name for e in ex.orgs}  # named on its own too
 
 
-@pytest.mark.parametrize(("text", "kept"), [("东岭高新区再添一家国家级众创空间。", {"东岭高新区"}),
-                                          ("南岭星河电子有限公司努力建设学习型商会、服务型商会。", {"南岭星河电子有限公司"})])
+@pytest.mark.parametrize(("text", "kept"), [
+    ("东岭高新区再添一家国家级众创空间。", {"东岭高新区"}),
+    ("南岭星河电子有限公司努力建设学习型商会、服务型商会。", {"南岭星河电子有限公司"}),
+])
 def test_a_rank_or_a_kind_of_body_is_not_an_organization(text, kept):
     names = {e.name for e in extract_text("标题\n\n" + text + "\n", "x").orgs}
     assert names == kept, names

@@ -22,7 +22,9 @@ def test_a_level_word_or_kind_word_inside_a_proper_name_keeps_it(text, name):
     assert name in _names(text)
 
 
-@pytest.mark.parametrize(("text", "name"), [("园区与临港新片区签约合作。", "临港新片区"), ("商会与兰州新区签约。", "兰州新区")])
+@pytest.mark.parametrize(("text", "name"), [
+    ("园区与临港新片区签约合作。", "临港新片区"), ("商会与兰州新区签约。", "兰州新区"),
+])
 def test_a_zone_a_verb_takes_is_an_organization_not_a_place(text, name):
     assert name in _names(text)
 

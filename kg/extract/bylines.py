@@ -43,7 +43,7 @@ _CITED = re.compile(r"据(" + _NAME + r")报道"
 # 您的位置：X > 新闻中心 (a page's breadcrumb starts with the site, with or without its label); 欢迎来到X
 _CRUMB = re.compile(r"(?:(?:您的|当前)?位置[:]?\s*|^)(" + _NAME + r")\s*>|欢迎(?:来到|访问)(" + _NAME + ")")
 # a source field's or dateline's words that name no publisher (来源:本站原创, 图片来源:网络)
-_NOT_MEDIA = frozenset({"本报", "本网", "新闻", "本刊", "本站", "网络", "原创", "互联网", "综合", "佚名", "转载", "整理"})
+_NOT_MEDIA = frozenset("本报 本网 新闻 本刊 本站 网络 原创 互联网 综合 佚名 转载 整理".split())
 _MEDIA_END = re.compile(_MEDIA + "$")
 _COMMON = 1000  # a single noun this frequent in jieba's dictionary is a common word (网络, 综合), not a publisher
 
@@ -58,7 +58,7 @@ def _no_publisher(name: str) -> bool:
         return True
     if len(ws) != 1 or _MEDIA_END.search(name):
         return False
-    (w, pos), freq = ws[0], word_freq(ws[0][0])
+    pos, freq = ws[0][1], word_freq(ws[0][0])
     return pos == "t" or pos.startswith("nr") and freq is None or pos in ("n", "vn") and (freq or 0) >= _COMMON
 
 

@@ -1,13 +1,17 @@
-"""Names inside names: the body a party body is named after (X有限公司|党支部), a bracket after a name (X局(Y局))."""
+"""Names inside names: the body a party body is named after (X有限公司|党支部), a bracket after a name (X局(Y局)),
+a person's title inside a name (…商会会长|X|代表|商会), a place that is no body (全旺镇)."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from kg.extract.lexicon import ORG_TYPES, SUFFIXES, suffix_of
-from kg.extract.orgspans import Cand, is_place
+from kg.extract.lexicon import ORG_TYPES, PLACE_NAMES, SUFFIXES, TITLE_WORDS, suffix_of
 
-__all__ = ["over_brackets", "outside_brackets", "party_parents"]
+if TYPE_CHECKING:
+    from kg.extract.orgspans import Cand
+
+__all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place"]
 
 _BRACKET = re.compile(r"\(((?!简称|以下|下称|原|筹|注|即|含)[\u4e00-\u9fff·]{1,10})\)")
 
@@ -61,3 +65,32 @@ def party_parents(picked: list[Cand], cands: list[Cand], key: str) -> list[Cand]
         if inner:
             out.append(max(inner, key=lambda d: d.j))
     return out
+
+
+_ADMIN_ENDS = ("省", "市", "县", "区", "镇", "乡", "街道")  # not 社区, 村: 南尖社区, 创业村 are bodies
+# zones a park body runs (临港新片区, 兰州新区, 长沙经开区): they end in 区 but are organizations
+_ZONE_ENDS = ("新区", "片区", "园区", "开发区", "高新区", "经开区", "自贸区", "保税区", "示范区", "试验区", "合作区",
+              "功能区", "集聚区", "产业区")
+
+
+def is_place(name: str) -> bool:
+    """A place: a city or province the lexicon knows, or a name ending in an administrative unit (全旺镇) that
+    does not name a zone (临港新片区)."""
+    return name in PLACE_NAMES or name.endswith(_ADMIN_ENDS) and not name.endswith(_ZONE_ENDS) and 2 <= len(name) <= 6
+
+
+_TITLE_VERBS = frozenset({"代表", "作", "兼", "率", "陪同", "受邀"})
+
+
+def after_titles(core: list) -> list:
+    """The words of a name after the last person's title in them and the person and verb that follow it
+    (…商会常务副会长|强国勇|作|商会, …党委书记|甘小华|代表|镇党委): a name never holds a title."""
+    t = next((n for n in range(len(core) - 1, -1, -1) if core[n].text in TITLE_WORDS or core[n].text == "原"
+              or len(core[n].text) > 2 and core[n].text[-2:] in TITLE_WORDS), None)  # 原: former (…大学|原|X研究院)
+    if t is None:
+        return core
+    rest = core[t + 1 :]
+    while rest and (rest[0].pos.startswith("nr") or rest[0].pos in ("v", "vd", "p", "c", "d")
+                    or rest[0].text in _TITLE_VERBS):
+        rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 which jieba tags n)
+    return rest

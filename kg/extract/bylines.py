@@ -42,7 +42,24 @@ _CITED = re.compile(r"据(" + _NAME + r")报道"
                     r"|(" + _NAME + r")资料图|[(](" + _NAME + r")[)]$|【(" + _NAME + r")专讯】")
 # 您的位置：X > 新闻中心 (a page's breadcrumb starts with the site, with or without its label); 欢迎来到X
 _CRUMB = re.compile(r"(?:(?:您的|当前)?位置[:]?\s*|^)(" + _NAME + r")\s*>|欢迎(?:来到|访问)(" + _NAME + ")")
-_NOT_MEDIA = ("本报", "本网", "新闻", "本刊")
+# a source field's or dateline's words that name no publisher (来源:本站原创, 图片来源:网络)
+_NOT_MEDIA = frozenset("本报 本网 新闻 本刊 本站 网络 原创 互联网 综合 佚名 转载 整理".split())
+_MEDIA_END = re.compile(_MEDIA + "$")
+_COMMON = 1000  # a single noun this frequent in jieba's dictionary is a common word (网络, 综合), not a publisher
+
+
+def _no_publisher(name: str) -> bool:
+    """True for what a source field or a dateline holds that names no publisher: words of :data:`_NOT_MEDIA`
+    (本站原创), or, ending in no media word, a single common noun, a time word (近期) or a person (李明)."""
+    from kg.extract.segment import word_freq, words
+
+    ws = words(name)
+    if all(w in _NOT_MEDIA for w, _ in ws):
+        return True
+    if len(ws) != 1 or _MEDIA_END.search(name):
+        return False
+    pos, freq = ws[0][1], word_freq(ws[0][0])
+    return pos == "t" or pos.startswith("nr") and freq is None or pos in ("n", "vn") and (freq or 0) >= _COMMON
 
 
 def byline_spans(doc: Document) -> dict[int, list[tuple[int, int, str]]]:
@@ -53,7 +70,7 @@ def byline_spans(doc: Document) -> dict[int, list[tuple[int, int, str]]]:
             for m in pattern.finditer(s.key):
                 g = next(k for k in range(1, (m.lastindex or 1) + 1) if m.group(k))
                 taken, name = out.get(s.index, []), m.group(g)
-                if name in _NOT_MEDIA or sum(c.isdigit() for c in name) >= 3:  # 来源:sp20240420 is a file
+                if sum(c.isdigit() for c in name) >= 3 or _no_publisher(name):  # 来源:sp20240420 is a file
                     continue
                 if not any(a < m.end(g) and m.start(g) < b for a, b, _ in taken):
                     out.setdefault(s.index, []).append((m.start(g), m.end(g), "Organization"))

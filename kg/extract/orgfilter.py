@@ -112,13 +112,19 @@ def _only_in_titles(e: Ent, ix: Index) -> bool:
 _LEVEL = re.compile("国家级|省级|市级|区级|县级")
 
 
-def _rank_or_kind(k: str) -> bool:
+def _rank_or_kind(e: Ent, ix: Index) -> bool:
     """True for a rank (国家级众创空间, 省级科技企业孵化器: a title the body holds) or a kind of body (学习型商会):
-    no name in the annotation of the 188-text dev holds a level word or ends its core in 型."""
-    if _LEVEL.search(k):
-        return True
+    the level word or 型 with nothing proper beside it (no name in the annotation of the 188-text dev is such);
+    never a company (苏州精密成型有限公司) nor a body a place names (苏州市级机关工委)."""
+    k = e.key
+    if e.type == "Company":
+        return False
     sf = suffix_of(k)
-    return bool(sf) and k[: len(k) - len(sf)].endswith("型")
+    if not _LEVEL.search(k) and not (sf and k[: len(k) - len(sf)].endswith("型")):
+        return False
+    from kg.extract.segment import words
+
+    return _kind_only(k, ix.words_of(e) or words(k))
 
 
 def _context_pos(f: dict[str, float], key: str, i: int, j: int, left: str | None) -> None:
@@ -246,16 +252,15 @@ def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
 
 
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
-    """Whether the name is kept and the boundary it moves to: the most probable one, where another boundary must beat
-    the one found by :data:`ALT_MARGIN`."""
+    """Whether the name is kept (one of its boundaries is probable enough) and the boundary it moves to: the most
+    probable one, where another boundary must beat the one found by :data:`ALT_MARGIN`."""
     best_p, best = scored[0]
     best_p += ALT_MARGIN
     for p, alt in scored[1:]:
         if p > best_p:
             best_p, best = p, alt
-    if best is None:
-        best_p -= ALT_MARGIN
-    return best_p >= need, best if best_p >= need else None
+    keep = max(p for p, _ in scored) >= need
+    return keep, best if keep else None
 
 
 def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = (),
@@ -280,7 +285,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
-            if model is not None and (_only_in_titles(e, ix) or _rank_or_kind(e.key)):
+            if model is not None and (_only_in_titles(e, ix) or _rank_or_kind(e, ix)):
                 drop.add(id(e))
                 continue
             scored = _scored(e, model, record, ix)

@@ -18,12 +18,11 @@ from kg.extract.lexicon import (
     NATIONAL_BODIES,
     NATIONAL_TYPES,
     ORG_TYPES,
-    PLACE_NAMES,
     SUFFIXES,
-    TITLE_WORDS,
     suffix_of,
 )
 from kg.extract.matcher import Matcher
+from kg.extract.orgparts import after_titles, is_place
 from kg.extract.segment import is_generic_word, word_freq, words
 from kg.extract.tokens import PREPOSITION_CHARS, SUFFIX_ENDS, Tokens, Word, is_generic_name
 from kg.text import name_key
@@ -157,7 +156,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
                 in_park = prefix[0] == "园区" and all(t.endswith("企业") for t in prefix[1:])
                 core = rest
                 break
-        core = _after_titles(core)
+        core = after_titles(core)
         if not core or THIS_ONE.fullmatch(key, core[0].start, a):
             continue  # a bare suffix (园区, 商会, 银行) names nothing; 新一届商会 is the one named before
         if len(core) > 1 and core[-1].text in KIND_WORDS and core[-2].text in ("和", "及", "与", "以及"):
@@ -182,19 +181,6 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
 
 
 _MEASURES = frozenset("强家个所名位项批届")
-
-
-def _after_titles(core: list) -> list:
-    """The words of a name after the last person's title in them and the person and verb that follow it
-    (…商会常务副会长|强国勇|作|商会, …党委书记|甘小华|代表|镇党委): a name never holds a title."""
-    t = next((n for n in range(len(core) - 1, -1, -1) if core[n].text in TITLE_WORDS or core[n].text == "原"
-              or len(core[n].text) > 2 and core[n].text[-2:] in TITLE_WORDS), None)  # 原: former (…大学|原|X研究院)
-    if t is None:
-        return core
-    rest = core[t + 1 :]
-    while rest and (rest[0].pos.startswith("nr") or rest[0].pos in ("v", "vd", "p", "c", "d")):
-        rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 as a verb)
-    return rest
 
 
 def _granted_list(key: str, start: int) -> bool:
@@ -272,14 +258,6 @@ def _looks_like_name(key: str, toks: Tokens, c: Cand) -> bool:
     if _JOIN_WORDS.fullmatch(key, i, j):
         return False  # 签约“入共”: joining, not a party
     return not ws[-1].generic and not any(ws[-1].text.endswith(t) for t in _NAME_TAIL_GENERIC)
-
-
-_ADMIN_ENDS = ("省", "市", "县", "区", "镇", "乡", "街道")  # not 社区, 村: 南尖社区, 创业村 are bodies
-
-
-def is_place(name: str) -> bool:
-    """A place: a city or province the lexicon knows, or a name ending in an administrative unit (全旺镇)."""
-    return name in PLACE_NAMES or name.endswith(_ADMIN_ENDS) and 2 <= len(name) <= 6
 
 
 def _items_before(key: str, toks: Tokens, end: int) -> list[tuple[int, int]]:

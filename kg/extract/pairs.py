@@ -109,7 +109,7 @@ class Pairs:
             for x in [x for x in orgs if x.ent is not b.ent and b.j <= x.i] if word else ():
                 # the list the word opens is stated: the body's members, as sure as the rules' own
                 sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
-                                 st.status(word.start()), role=word.group(1)) if x in listed else None
+                                 _status(st, x, b), role=word.group(1)) if x in listed else None
                 self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
         self._spoken_of(st, orgs, named)
         for b in named:
@@ -148,9 +148,7 @@ class Pairs:
                 i, j, status = rule.i, rule.j, rule.status
             else:
                 i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
-                end = _said_until(st, x)  # an intent before the end of what is said of the member: planned
-                status = "ended" if _STATUS_END.search(st.key, st.clause_start(x.i), end) else \
-                    st.status(max(end - 1, x.j, b.i if b is not None else 0))
+                status = _status(st, x, b)
             p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
         elif rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
@@ -236,6 +234,15 @@ def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
         return True
     long_list = runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
     return long_list and bool(_SENT_OF_MEMBERS & cues(st, st.clause_start(x.i)).keys())
+
+
+def _status(st: SentenceView, x: Mention, b: Mention | None) -> str:
+    """The status of ``x`` joining the body named at ``b``: ended when 退出 is said of it, planned when an intent comes
+    before the end of what its clause says of it (理事单位（A、B）将于下月确定: after the list too)."""
+    end = _said_until(st, x)
+    if _STATUS_END.search(st.key, st.clause_start(x.i), end):
+        return "ended"
+    return st.status(max(end - 1, x.j, b.i if b is not None else 0))
 
 
 def _said_until(st: SentenceView, x: Mention) -> int:

@@ -102,15 +102,7 @@ class Pairs:
             for x in orgs:
                 if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
-        for b in [x for x in orgs if not is_body(x.ent)]:  # X的17个理事单位(A、B…): X has members, whatever its type
-            word = _OWNS_MEMBERS.match(masked(st), b.j)
-            listed = st.list_after(word.end()) if word else []
-            listed = listed if listed and listed[0].i == word.end() else []
-            for x in [x for x in orgs if x.ent is not b.ent and b.j <= x.i] if word else ():
-                # the list the word opens is stated: the body's members, as sure as the rules' own
-                sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
-                                 _status(st, x, b), role=word.group(1)) if x in listed else None
-                self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
+        self._owners(st, orgs)
         self._spoken_of(st, orgs, named)
         for b in named:
             self.first = self.first or b.ent
@@ -120,6 +112,23 @@ class Pairs:
             self.named_at[id(b.ent)] = st.s.index
         for e in {id(b.ent) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
+
+    def _owners(self, st: SentenceView, orgs: list[Mention]) -> None:
+        """X的17个理事单位(A、B…): X has members there, whatever its type. Its candidates are the organizations after it
+        up to the next such X (n of them in a sentence stay n stretches, not n²); the list the word opens is stated."""
+        key = masked(st)
+        owners = sorted(((b, w) for b in orgs if not is_body(b.ent) and (w := _OWNS_MEMBERS.match(key, b.j))),
+                        key=lambda bw: bw[0].i)
+        for k, (b, word) in enumerate(owners):
+            stop = owners[k + 1][0].i if k + 1 < len(owners) else len(key)
+            listed = st.list_after(word.end())
+            listed_ids = {id(m) for m in listed} if listed and listed[0].i == word.end() else set()
+            for x in st.orgs(b.j, stop):
+                if x.ent is b.ent:
+                    continue
+                sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
+                                 _status(st, x, b), role=word.group(1)) if id(x) in listed_ids else None
+                self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
 
     def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:
         """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause

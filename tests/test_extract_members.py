@@ -243,12 +243,18 @@ def test_the_list_a_member_word_opens_takes_the_status_said_after_it(tail, statu
     assert {(m, s) for m, _, s in _members(raw)} == {(A, status), (B, status)}
 
 
+def test_members_that_support_are_no_supporters():
+    # 等成员单位 between the list and 支持下: members; no veto, the model decides (and the rules may speak)
+    got = _candidates(f"在{A}、{B}等成员单位的大力支持下，{ALLIANCE}顺利召开年会。")
+    assert "supports" not in got[(A, ALLIANCE)].features and "supports" not in got[(B, ALLIANCE)].features
+    assert "supports" in _candidates(f"在{A}、{B}等单位的大力支持下，{ALLIANCE}顺利召开年会。")[(A, ALLIANCE)].features
+
+
 @pytest.mark.parametrize("raw", [
-    f"在{A}、{B}等成员单位的大力支持下，{ALLIANCE}顺利召开年会。",  # members that support: still members
     f"在滨江区政府支持下{A}、{B}等单位加入{ALLIANCE}。",  # the supporter is not the list
     f"在滨江区政府大力支持下{A}、{B}共同发起成立{ALLIANCE}。",
 ])
-def test_a_member_named_with_its_member_word_stays_a_member_whoever_supports(raw):
+def test_a_supporter_before_the_list_leaves_the_list_members(raw):
     assert {(m, b) for m, b, _ in _members(raw)} == {(A, ALLIANCE), (B, ALLIANCE)}
 
 

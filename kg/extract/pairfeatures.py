@@ -8,6 +8,7 @@ from weakref import WeakKeyDictionary
 
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
+from kg.extract.shapes import MEMBERS_NAMED
 
 __all__ = ["CUES", "FAR", "NEAR", "SPEAKS_OF_MEMBERS", "bucket", "cues", "features", "is_body", "masked", "runs"]
 
@@ -145,8 +146,9 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     if "at" not in cache:
         cache["at"] = [k for k, c in enumerate(masked(st)) if c == "在"]
     k = bisect_left(cache["at"], x.i) - 1  # 在A、B等单位的大力支持下 (a clause has no stop inside)
-    if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH:
-        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join
+    if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH \
+            and not MEMBERS_NAMED.search(masked(st), last.j, support):
+        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join (unless 等成员单位: it is a member)
     if any(end > x.j and ent is not body for end, ent in founded):
         f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
     if is_body(x.ent) and x.ent.type == body.type:

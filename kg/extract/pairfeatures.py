@@ -120,15 +120,17 @@ def cues(st: SentenceView, a: int) -> dict[str, float]:
     return cache[a]
 
 
-def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, Ent]]]:
+def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, Ent, bool]]]:
     """Of the clause starting at ``a``, read once: where its last guest word and its last 支持下 start (-1: none),
-    and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z)."""
+    and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z), each with whether the clause
+    names members before that verb (联盟成员单位A、B共同发起成立了Z: A and B are members all the same)."""
     cache = _CACHES.setdefault(st, {}).setdefault("marks", {})
     if a not in cache:
         key, e = masked(st), st.clause_end(a)
         guest = max((m.start() for m in _GUEST.finditer(key, a, e)), default=-1)
         support = max((m.start() for m in _SUPPORT_END.finditer(key, a, e)), default=-1)
-        founded = [(m.end(), y.ent) for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
+        founded = [(m.end(), y.ent, MEMBERS_NAMED.search(key, a, m.start()) is not None)
+                   for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
                    if y.ent.is_org and not is_body(y.ent)]
         cache[a] = (guest, support, founded)
     return cache[a]
@@ -149,8 +151,10 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH \
             and not MEMBERS_NAMED.search(masked(st), last.j, support):
         f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join (unless 等成员单位: it is a member)
-    if any(end > x.j and ent is not body for end, ent in founded):
+    if any(end > x.j and ent is not body and not members for end, ent, members in founded):
         f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
+    if any(end == x.i and ent is x.ent for end, ent, _ in founded):
+        f["founded"] = 1.0  # A、B共同发起成立了Z: Z is founded here, it joins nothing
     if is_body(x.ent) and x.ent.type == body.type:
         f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings
     return f

@@ -219,6 +219,9 @@ def test_guests_and_sibling_bodies_are_told_apart():
     got = _candidates(raw)
     assert "guest" in got[("滨江区商务局", ALLIANCE)].features
     assert "same_kind" in got[("滨江区新材料商会", "滨江区工商业联合商会")].features
+    # features, not vetoes: the guests join nothing, the chambers that join a chamber of chambers are its members
+    assert {(m, b) for m, b, _ in _members(raw)} == {("滨江区新材料商会", "滨江区工商业联合商会"),
+                                                     ("滨江区电子商会", "滨江区工商业联合商会")}
 
 
 def test_an_organization_a_member_word_follows_has_the_list_after_it_as_candidates():

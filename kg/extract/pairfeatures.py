@@ -40,11 +40,12 @@ _FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?(?:成立|设立|组建|筹�
 _GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues
-SUPPORT_REACH = 90  # characters from 在 to a supporter (a list of them) in 在…支持下
+SUPPORT_REACH = 90  # characters from 在 to a supporter in 在A、B…等单位的支持下: some six names (CV same at 40–200)
 FAR = 200  # characters between two names beyond which the text between them is not read
 
 
 def bucket(n: int, edges: tuple[int, ...]) -> str:
+    """The name of the bin of ``n`` for a feature: ``<=e`` for the first edge ``e`` it does not pass, else ``>last``."""
     for e in edges:
         if n <= e:
             return f"<={e}"

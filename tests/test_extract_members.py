@@ -274,7 +274,8 @@ _CH = "东西南北中华新光明天海山川江河金银星月云龙凤瑞祥�
 
 def _owners_and_members(n: int) -> str:
     name = lambda k, city, kind: city + _CH[k % 30] + _CH[k // 30 % 30] + kind  # noqa: E731
-    return "、".join(f"{name(k, '杭州', '科技有限公司')}的会员单位{name(k, '宁波', '材料有限公司')}" for k in range(n)) + "。"
+    owners = (f"{name(k, '杭州', '科技有限公司')}的会员单位{name(k, '宁波', '材料有限公司')}" for k in range(n))
+    return "、".join(owners) + "。"
 
 
 def test_an_organization_owning_members_takes_as_candidates_only_the_stretch_up_to_the_next_owner():

@@ -151,7 +151,7 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     k = bisect_left(cache["at"], x.i) - 1  # 在A、B等单位的大力支持下 (a clause has no stop inside)
     if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH \
             and not MEMBERS_NAMED.search(masked(st), last.j, support):
-        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join (unless 等成员单位: it is a member)
+        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, not joins (等成员单位: a member)
     if any(end > x.j and ent is not body and not members for end, ent, members in founded):
         f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
     if any(end == x.i and ent is x.ent for end, ent, _ in founded):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,16 @@ from kg.text import name_key  # noqa: E402
 DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
 L2 = 10.0  # CV by text on 188 texts: 6–20 within ±0.005 F1, 3 lower by 0.01; 10 keeps the self-written texts
 _STATUS = {"memberOf": "active", "plannedMemberOf": "planned", "formerMemberOf": "ended"}
+
+
+@dataclass
+class Kept:
+    """What the CV kept, per text stem: the pairs (member, body keys), those of them whose status differs from the
+    gold's, and the gold memberships the scorer counted as missed (member, status, body)."""
+
+    pairs: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    other_status: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    missed: dict[str, set[tuple[str, str, str]]] = field(default_factory=dict)
 
 
 class Text:
@@ -100,10 +111,10 @@ def keep(pairs: list[Pair], model: Model, floor: float | None = None) -> list[Pa
 
 
 def cross_validate(texts: list[Text], l2: float, threshold: float, floor: float | None = None,
-                   verbose: bool = False) -> tuple[Score, dict[str, set]]:
-    """Membership score summed over the held-out folds, and the pairs kept per text."""
+                   verbose: bool = False) -> tuple[Score, Kept]:
+    """Membership score summed over the held-out folds, and what was kept per text."""
     folds = group_folds([t.stem for t in texts])
-    total, kept_by = Score(0, 0, 0), {}
+    total, kept_by = Score(0, 0, 0), Kept()
     for train_idx, held_idx in folds:
         xs = [p.features for i in train_idx for p in texts[i].pairs]
         ys = [lab for i in train_idx for lab in texts[i].labels]
@@ -117,30 +128,30 @@ def cross_validate(texts: list[Text], l2: float, threshold: float, floor: float 
                         print("  FN" if lab else "  FP", t.stem[:20], p.member.name, "->", p.body.name,
                               f"{model.probability(p.features):.2f}", p.status, sorted(p.features))
             t = texts[i]
-            kept_by[t.stem] = {(t.ekey(p.member), t.ekey(p.body)) for p in kept}
+            kept_by.pairs[t.stem] = {(t.ekey(p.member), t.ekey(p.body)) for p in kept}
             gold = {(t.gkey(m), t.gkey(b)): s for m, b, s in t.gold.get("memberships") or []}
-            kept_by["status " + t.stem] = {k for p in kept if (k := (t.ekey(p.member), t.ekey(p.body))) in gold
-                                          and gold[k] not in ({r.status for r in p.rules} or {p.status})}
+            kept_by.other_status[t.stem] = {k for p in kept if (k := (t.ekey(p.member), t.ekey(p.body))) in gold
+                                            and gold[k] not in ({r.status for r in p.rules} or {p.status})}
             s, missed = t.score_missed(kept)
-            kept_by["missed " + t.stem] = {(name_key(m), _STATUS[pred], name_key(b)) for m, pred, b in missed}
+            kept_by.missed[t.stem] = {(name_key(m), _STATUS.get(pred, pred), name_key(b)) for m, pred, b in missed}
             total = total + s
     return total, kept_by
 
 
-def losses(texts: list[Text], kept_by: dict[str, set], verbose: bool = False) -> Counter:
+def losses(texts: list[Text], kept_by: Kept, verbose: bool = False) -> Counter:
     """Why each gold membership is missed: member/body not found, pair not proposed, pair rejected."""
     why: Counter = Counter()
     for t in texts:
         found = {t.ekey(e) for e in t.orgs}
         proposed = {(t.ekey(p.member), t.ekey(p.body)) for p in t.pairs}
-        missed = set(kept_by.get("missed " + t.stem, ()))
+        missed = kept_by.missed.get(t.stem, set())
         for m, b, status in t.gold.get("memberships") or []:
             pair = (t.gkey(m), t.gkey(b))
-            if pair in kept_by.get(t.stem, ()):
+            if pair in kept_by.pairs.get(t.stem, ()):
                 # kept, but scored a miss: another status, or the scorer matched the member's or the body's name to
                 # another organization (a duplicate or a bad boundary: 讯X联盟 beside X联盟)
                 lost = (name_key(m), status, name_key(b)) in missed
-                why["kept" if not lost else "kept, other status" if pair in kept_by.get("status " + t.stem, ())
+                why["kept" if not lost else "kept, other status" if pair in kept_by.other_status.get(t.stem, ())
                     else "kept, other name"] += 1
             elif pair[0] not in found or pair[1] not in found:
                 why["member missing" if pair[0] not in found else "body missing"] += 1

@@ -219,6 +219,9 @@ def test_guests_and_sibling_bodies_are_told_apart():
     got = _candidates(raw)
     assert "guest" in got[("滨江区商务局", ALLIANCE)].features
     assert "same_kind" in got[("滨江区新材料商会", "滨江区工商业联合商会")].features
+    # features, not vetoes: the guests join nothing, the chambers that join a chamber of chambers are its members
+    assert {(m, b) for m, b, _ in _members(raw)} == {("滨江区新材料商会", "滨江区工商业联合商会"),
+                                                     ("滨江区电子商会", "滨江区工商业联合商会")}
 
 
 def test_an_organization_a_member_word_follows_has_the_list_after_it_as_candidates():
@@ -230,3 +233,62 @@ def test_an_organization_a_member_word_follows_has_the_list_after_it_as_candidat
     assert (A, "滨江创新服务中心", "active") in _members(raw)
     planned = f"明年，滨江创新服务中心的3个理事单位（{A}、{B}、{C}）将正式确定。"
     assert {s for m, _, s in _members(planned) if m in (A, B, C)} == {"planned"}
+
+
+@pytest.mark.parametrize("tail, status", [
+    ("将于下月正式确定", "planned"),  # an intent after the list the member word opens
+    ("拟于近期签约入会", "planned"),
+    ("已于上月退出", "ended"),
+    ("参加了年会", "active"),
+])
+def test_the_list_a_member_word_opens_takes_the_status_said_after_it(tail, status):
+    raw = f"滨江创新服务中心的首批理事单位（{A}、{B}）{tail}。"
+    assert {(m, s) for m, _, s in _members(raw)} == {(A, status), (B, status)}
+
+
+def test_members_that_support_are_no_supporters():
+    # 等成员单位 between the list and 支持下: members; no veto, the model decides (and the rules may speak)
+    got = _candidates(f"在{A}、{B}等成员单位的大力支持下，{ALLIANCE}顺利召开年会。")
+    assert "supports" not in got[(A, ALLIANCE)].features and "supports" not in got[(B, ALLIANCE)].features
+    assert "supports" in _candidates(f"在{A}、{B}等单位的大力支持下，{ALLIANCE}顺利召开年会。")[(A, ALLIANCE)].features
+
+
+@pytest.mark.parametrize("raw", [
+    f"在滨江区政府支持下{A}、{B}等单位加入{ALLIANCE}。",  # the supporter is not the list
+    f"在滨江区政府大力支持下{A}、{B}共同发起成立{ALLIANCE}。",
+])
+def test_a_supporter_before_the_list_leaves_the_list_members(raw):
+    assert {(m, b) for m, b, _ in _members(raw)} == {(A, ALLIANCE), (B, ALLIANCE)}
+
+
+def test_a_member_that_also_founds_a_company_stays_a_member_and_the_company_joins_nothing():
+    founded = "杭州滨材科技有限公司"
+    raw = f"{ALLIANCE}成员单位{A}、{B}共同发起成立了{founded}。"
+    assert {(m, b) for m, b, _ in _members(raw)} == {(A, ALLIANCE), (B, ALLIANCE)}
+    fund = f"{A}、{B}共同发起设立的{founded}正式运营，{ALLIANCE}表示祝贺。"  # founders of another: vetoed
+    assert "founds_other" in _candidates(fund)[(A, ALLIANCE)].features
+
+
+_CH = "东西南北中华新光明天海山川江河金银星月云龙凤瑞祥和泰安康宁丰"
+
+
+def _owners_and_members(n: int) -> str:
+    name = lambda k, city, kind: city + _CH[k % 30] + _CH[k // 30 % 30] + kind  # noqa: E731
+    owners = (f"{name(k, '杭州', '科技有限公司')}的会员单位{name(k, '宁波', '材料有限公司')}" for k in range(n))
+    return "、".join(owners) + "。"
+
+
+def test_an_organization_owning_members_takes_as_candidates_only_the_stretch_up_to_the_next_owner():
+    # n × "X的会员单位Y" in one sentence: each X, Y once; every later name as a candidate of every X was quadratic
+    n = 60
+    by_word = [p for p in _candidates(_owners_and_members(n)).values() if "body_by_word" in p.features]
+    assert n // 2 <= len(by_word) <= 2 * n
+
+
+@pytest.mark.parametrize("raw, status", [
+    (f"滨江科技服务中心的首批会员单位有{A}、{B}和{C}，{D}为其提供场地。", "active"),
+    (f"滨江科技服务中心的成员企业：{A}、{B}、{C}已于去年退出。", "ended"),
+])
+def test_the_list_a_member_word_opens_is_kept_whatever_the_word_and_only_that_list(raw, status):
+    # kept as surely as the rules' pairs (one dev text has it: the model cannot learn it by CV), with its own status
+    assert _members(raw) == {(m, "滨江科技服务中心", status) for m in (A, B, C)}

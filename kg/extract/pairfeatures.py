@@ -8,6 +8,7 @@ from weakref import WeakKeyDictionary
 
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
+from kg.extract.shapes import MEMBERS_NAMED
 
 __all__ = ["CUES", "FAR", "NEAR", "SPEAKS_OF_MEMBERS", "bucket", "cues", "features", "is_body", "masked", "runs"]
 
@@ -39,11 +40,12 @@ _FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?(?:成立|设立|组建|筹�
 _GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues
-SUPPORT_REACH = 90  # characters from 在 to a supporter (a list of them) in 在…支持下
+SUPPORT_REACH = 90  # characters from 在 to a supporter in 在A、B…等单位的支持下: some six names (CV same at 40–200)
 FAR = 200  # characters between two names beyond which the text between them is not read
 
 
 def bucket(n: int, edges: tuple[int, ...]) -> str:
+    """The name of the bin of ``n`` for a feature: ``<=e`` for the first edge ``e`` it does not pass, else ``>last``."""
     for e in edges:
         if n <= e:
             return f"<={e}"
@@ -119,15 +121,17 @@ def cues(st: SentenceView, a: int) -> dict[str, float]:
     return cache[a]
 
 
-def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, Ent]]]:
+def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, Ent, bool]]]:
     """Of the clause starting at ``a``, read once: where its last guest word and its last 支持下 start (-1: none),
-    and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z)."""
+    and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z), each with whether the clause
+    names members before that verb (联盟成员单位A、B共同发起成立了Z: A and B are members all the same)."""
     cache = _CACHES.setdefault(st, {}).setdefault("marks", {})
     if a not in cache:
         key, e = masked(st), st.clause_end(a)
         guest = max((m.start() for m in _GUEST.finditer(key, a, e)), default=-1)
         support = max((m.start() for m in _SUPPORT_END.finditer(key, a, e)), default=-1)
-        founded = [(m.end(), y.ent) for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
+        founded = [(m.end(), y.ent, MEMBERS_NAMED.search(key, a, m.start()) is not None)
+                   for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
                    if y.ent.is_org and not is_body(y.ent)]
         cache[a] = (guest, support, founded)
     return cache[a]
@@ -145,10 +149,13 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     if "at" not in cache:
         cache["at"] = [k for k, c in enumerate(masked(st)) if c == "在"]
     k = bisect_left(cache["at"], x.i) - 1  # 在A、B等单位的大力支持下 (a clause has no stop inside)
-    if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH:
-        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, it does not join
-    if any(end > x.j and ent is not body for end, ent in founded):
+    if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH \
+            and not MEMBERS_NAMED.search(masked(st), last.j, support):
+        f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, not joins (等成员单位: a member)
+    if any(end > x.j and ent is not body and not members for end, ent, members in founded):
         f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
+    if any(end == x.i and ent is x.ent for end, ent, _ in founded):
+        f["founded"] = 1.0  # A、B共同发起成立了Z: Z is founded here, it joins nothing
     if is_body(x.ent) and x.ent.type == body.type:
         f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings
     return f

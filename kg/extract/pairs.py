@@ -5,8 +5,8 @@ for and silent on the others. Here every organization named in a sentence with a
 members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks of members or a list a header
 opened, in a sentence soon after one, the body then being the one the article speaks of — is a
 candidate member of it; so is every organization after one whose name a member word follows
-(X的17个理事单位(A、B…): X has members there whatever its type; the list the word opens is kept as
-surely as the rules' pairs). Each candidate pair gets general
+(X的17个理事单位(A、B…): X has members there whatever its type, up to the next such X; the list the word
+opens is kept as surely as the rules' pairs, with the status said of it). Each candidate pair gets general
 features (:mod:`~kg.extract.pairfeatures`: cue words of its clause, of the text between the two
 names and around the member, distances, list structure, types) and a logistic model trained on
 the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
@@ -34,8 +34,8 @@ _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBER
 _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
-# 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members)
-VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other"})
+# 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing)
+VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded"})
 _OWNS_MEMBERS = re.compile(r"的?(?:\d+|[一二两三四五六七八九十百多数几]+)?[个家名]?(?:首批|新|全体)?"
                            r"(成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业)(?:[(:]|包括|有|为|是)?")
 _STATUS_END = re.compile(r"退出|除名")
@@ -102,15 +102,7 @@ class Pairs:
             for x in orgs:
                 if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
-        for b in [x for x in orgs if not is_body(x.ent)]:  # X的17个理事单位(A、B…): X has members, whatever its type
-            word = _OWNS_MEMBERS.match(masked(st), b.j)
-            listed = st.list_after(word.end()) if word else []
-            listed = listed if listed and listed[0].i == word.end() else []
-            for x in [x for x in orgs if x.ent is not b.ent and b.j <= x.i] if word else ():
-                # the list the word opens is stated: the body's members, as sure as the rules' own
-                sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
-                                 st.status(word.start()), role=word.group(1)) if x in listed else None
-                self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
+        self._owners(st, orgs)
         self._spoken_of(st, orgs, named)
         for b in named:
             self.first = self.first or b.ent
@@ -120,6 +112,23 @@ class Pairs:
             self.named_at[id(b.ent)] = st.s.index
         for e in {id(b.ent) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
+
+    def _owners(self, st: SentenceView, orgs: list[Mention]) -> None:
+        """X的17个理事单位(A、B…): X has members there, whatever its type. Its candidates are the organizations after it
+        up to the next such X (n of them in a sentence stay n stretches, not n²); the list the word opens is stated."""
+        key = masked(st)
+        owners = sorted(((b, w) for b in orgs if not is_body(b.ent) and (w := _OWNS_MEMBERS.match(key, b.j))),
+                        key=lambda bw: bw[0].i)
+        for k, (b, word) in enumerate(owners):
+            stop = owners[k + 1][0].i if k + 1 < len(owners) else len(key)
+            listed = st.list_after(word.end())
+            listed_ids = {id(m) for m in listed} if listed and listed[0].i == word.end() else set()
+            for x in st.orgs(b.j, stop):
+                if x.ent is b.ent:
+                    continue
+                sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
+                                 _status(st, x, b), role=word.group(1)) if id(x) in listed_ids else None
+                self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
 
     def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:
         """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause
@@ -148,9 +157,7 @@ class Pairs:
                 i, j, status = rule.i, rule.j, rule.status
             else:
                 i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
-                end = _said_until(st, x)  # an intent before the end of what is said of the member: planned
-                status = "ended" if _STATUS_END.search(st.key, st.clause_start(x.i), end) else \
-                    st.status(max(end - 1, x.j, b.i if b is not None else 0))
+                status = _status(st, x, b)
             p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
         elif rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
@@ -236,6 +243,15 @@ def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
         return True
     long_list = runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
     return long_list and bool(_SENT_OF_MEMBERS & cues(st, st.clause_start(x.i)).keys())
+
+
+def _status(st: SentenceView, x: Mention, b: Mention | None) -> str:
+    """The status of ``x`` joining the body named at ``b``: ended when 退出 is said of it, planned when an intent comes
+    before the end of what its clause says of it (理事单位（A、B）将于下月确定: after the list too)."""
+    end = _said_until(st, x)
+    if _STATUS_END.search(st.key, st.clause_start(x.i), end):
+        return "ended"
+    return st.status(max(end - 1, x.j, b.i if b is not None else 0))
 
 
 def _said_until(st: SentenceView, x: Mention) -> int:

@@ -16,7 +16,7 @@ import re
 from kg.extract.clause import BODIES, SentenceView, Statement, add_statement, span_of
 from kg.extract.orgs import Mention
 
-__all__ = ["find_by_shape", "is_guide", "list_before_deng"]
+__all__ = ["MEMBERS_NAMED", "find_by_shape", "is_guide", "list_before_deng"]
 
 # the membership class: strong words make one name a member, weak ones need a list of two or more
 _STRONG = r"加入|入盟|入会|加盟|成员|会员|理事单位|理事长单位|会长单位|发起单位|牵头单位"
@@ -26,8 +26,9 @@ _WORD = re.compile(f"({_STRONG})|{_WEAK}")
 _ONLOOKER = re.compile(r"出席|见证|致辞|主办|承办|协办|支持|指导|主管|领导|嘉宾|到场|"
                        r"参会|参加会议|观摩|调研|考察|授牌|揭牌")
 _INTENT = re.compile(r"将|拟|计划|意向|筹|准备|有意|申请|争取")
+MEMBERS_NAMED = re.compile(r"成员|会员|理事")  # 在A、B等成员单位的支持下: members that support are members
 _GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)"
-                           r"|(?:等[^,;。]{0,8})?的?(?:大力|鼎力)?(?:支持|关心|帮助|关怀)下")  # 在X等单位的大力支持下
+                           r"|(?:等(?:(?!成员|会员|理事)[^,;。]){0,8})?的?(?:大力|鼎力)?(?:支持|关心|帮助|关怀)下")
 
 
 def is_guide(st: SentenceView, x: Mention) -> bool:

@@ -6,6 +6,8 @@ the nearest wording where the park's figure must still be emitted. The scorer's 
 
 from __future__ import annotations
 
+import pytest
+
 from kg.extract import extract_text
 from kg.extract.score import Predicted, score
 
@@ -67,7 +69,9 @@ def test_a_headline_gives_no_figure_and_the_park_opening_a_sentence_is_its_subje
 def test_the_scorer_compares_quantities_not_how_the_multiplier_is_written():
     gold = {"organizations": [{"name": PARK}],
             "indicators": [[PARK, "建筑面积", 21.5, "万平方米"], [PARK, "总投资", 1.5, "億元"],
-                           [PARK, "厂房面积", 19000, "平方米"]]}
+                           [PARK, "厂房面积", 19000, "平方米"], [PARK, "占地面积", 70000, "平方米"],
+                           [PARK, "研发投入", 0.1, "亿元"], [PARK, "亩均产出", 1, "千万元"],
+                           [PARK, "出租率", 95, "％"]]}
 
     def tp(*indicators) -> int:
         return score(Predicted(orgs=[(PARK, [])], indicators=list(indicators)), gold)["indicator"].tp
@@ -75,4 +79,15 @@ def test_the_scorer_compares_quantities_not_how_the_multiplier_is_written():
     assert tp((PARK, "建筑面积", 215000, "平方米"), (PARK, "总投资", 15000, "万元"),
               (PARK, "厂房面积", 1.9, "万平方公尺")) == 3
     assert tp((PARK, "建筑面积", 21.5, "平方米"), (PARK, "总投资", 1.5, "万元")) == 0  # a different quantity
-    assert tp((PARK, "建筑面积", 7, "万方")) == 0  # 方 may be 立方米: never read as 平方米
+    assert tp((PARK, "占地面积", 7, "万方")) == 0  # 方 may be 立方米: never read as 平方米
+    assert tp((PARK, "占地面积", 7, "万平方米")) == 1
+    # every multiplier is read, however many: 1 千万元 = 0.1 亿元 = 10,000,000 元, 1 百万元 is not
+    assert tp((PARK, "研发投入", 1, "千万元"), (PARK, "亩均产出", 0.1, "亿元")) == 2
+    assert tp((PARK, "研发投入", 10, "百万元"), (PARK, "亩均产出", 1, "百万元")) == 1
+    assert tp((PARK, "出租率", 95, "%")) == 1 and tp((PARK, "出租率", 95, "个百分点")) == 0
+
+
+def test_a_gold_value_that_is_no_number_is_one_clear_error():
+    gold = {"organizations": [{"name": PARK}], "indicators": [[PARK, "总投资", "约1.5", "亿元"]]}
+    with pytest.raises(ValueError, match=r"^gold indicator 1 .*总投资.*'约1.5' is not a number$"):
+        score(Predicted(orgs=[(PARK, [])], indicators=[]), gold)  # raised even with nothing to compare

@@ -48,7 +48,7 @@ _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单�
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
     r"企业|公司|厂商|项目|成员|单位|会员|机构|园区|人员|员工|人才|团队|人数|人口|面积|用地|厂房|载体|空间|平台|实验室"
-    r"|产值|总值|增加值|收入|营收|营业额|税收|利润|投资|金额|总额|资本|规模|资金|融资|订单|贸易|出口|进口|产量|吞吐量"
+    r"|产值|产出|总值|增加值|收入|营收|营业额|税收|利润|投资|金额|总额|资本|规模|资金|融资|订单|贸易|出口|进口|产量|吞吐量"
     r"|纳税|就业|岗位|占地|专利|学生|师生|职工|从业|主体|院所|高校|院校|设备|产能|能力|强度|数量|总数|数|率|占比|比重|比例|量|额")
 
 
@@ -77,10 +77,10 @@ class Context:
 
 
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
-# figure of the body), a plant's capacity (年产150万套, 投资的年产15万平方米: a project's, not the
-# organization's), a part (项目中)
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的)|年产(?![值能])"
-                         r"|(?:的|和|及|与|等|之|在|了|中)$")
+# figure of the body), a plant's capacity (年产 opening the metric or right before the number: 年产钢材50万吨,
+# 投资的年产15万平方米 — a project's, not the organization's; 全年产量, 亩均年产出 are figures), a part (项目中)
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?![值能]))"
+                         r"|(?:的|和|及|与|等|之|在|了|中|年产)$")
 _THERE_IS = re.compile(r"(?:则|另|还|也|又)有")  # 则有Y投资…, 另有Y…: the subject comes after 有
 # an organization (…企业联合党委6家: a list's count) or another body's (…联席会的成员单位)
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$"

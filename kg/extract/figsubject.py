@@ -25,8 +25,8 @@ from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
 
-__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "others", "place_leads", "unsettled",
-           "unsettles_next", "why_guess"]
+__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "is_headline", "others", "place_leads",
+           "sentence_subject", "unsettled", "unsettles_next", "why_guess"]
 
 WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
@@ -49,9 +49,11 @@ _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
 _LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来", "数据显示"})
+_HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
+_SENTENCE_ENDS = tuple("。！？!?；;…”」』）)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Scene:
     """What the subject tests know of one sentence."""
 
@@ -62,6 +64,20 @@ class Scene:
     place_led: bool  # the sentence opens with a place that acts (云南出台…, 乌鲁木齐各大园区…)
     places: frozenset[str]  # the article's places (:func:`article_places`)
     headline: bool = False  # a short line that ends no sentence (a headline, a caption)
+
+
+def is_headline(key: str) -> bool:
+    """A short line that ends no sentence: a headline or a caption (累计孵化项目433个 over the paragraph that says
+    whose)."""
+    return len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS)
+
+
+def sentence_subject(key: str, orgs: Spans) -> Ent | None:
+    """The first organization the sentence ``key`` names (``orgs``: its organization mentions): its subject, most
+    often (a bare 园区 inside a clause, 在园区组织机构…, is none; 该园区…, 今年以来，园区… are)."""
+    first = min((x for x in orgs.items if key[x.i : x.j] != "园区" or x.i == 0 or key[x.i - 1] in "该本,，;；:："),
+                key=lambda x: x.i, default=None)
+    return first.ent if first else None
 
 
 def article_places(names) -> frozenset[str]:
@@ -165,6 +181,8 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
 
 
 def _is_place(word: str, places: frozenset[str]) -> bool:
+    """A word jieba tags as a place that surely is one: a known place, a place the article's organizations are
+    named after, or a name ending as an administrative division does (X省, X市, X县, X州)."""
     return word in PLACE_NAMES or word in places or len(word) >= 3 and word[-1] in "省市县州"
 
 

@@ -41,6 +41,8 @@ _SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|�
 _BUILT_BY = re.compile(r"(?:投资|投建|建设|打造|开发|运营)的$")
 # 郑州经开区工程装备产业集群，…集聚企业超1000家: the cluster's or project's figure, not the park's
 _THING_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:集群|项目)(?=[,，;；:：])")
+_NOUN_POS = ("n", "j", "l", "b", "vn")  # jieba's nouns, abbreviations, set phrases, distinguishing words
+_NOT_IN_NOUN_POS = ("t", "d", "p", "m", "r", "c", "u", "q")  # time, adverb, preposition, numeral, pronoun…
 _PROJECTS = re.compile(r"项目[^,，;；。、]{0,8}$")  # 16个项目正式签约落户园区
 _ADMIN = re.compile(r"[省市县州]")
 _BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})
@@ -173,11 +175,18 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
         return "settles_in"  # X公司落户园区，总投资56亿元 (16个项目签约落户园区，合同总金额…: the park's signing)
     if _BUILT_BY.search(key, max(0, i - 4), i):
         return "built_by"  # X集团投资的Y项目投资额为6.72亿元
-    if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start:
+    if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start and _noun_phrase(key[j : t.end()]):
         return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
     if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:
         return "home_before_other"  # 在园区，总投资20亿元的X公司…: X's (a park opening the sentence is its subject)
     return ""
+
+
+def _noun_phrase(text: str) -> bool:
+    """``text`` is a noun phrase (工程装备产业集群, 智能制造产业集群): it opens with a noun, and no time word, adverb,
+    preposition, numeral or pronoun is in it (今年共开工建设重大项目, 集中签约项目: what the subject does)."""
+    ws = words(text)
+    return bool(ws) and ws[0][1].startswith(_NOUN_POS) and not any(t.startswith(_NOT_IN_NOUN_POS) for _, t in ws)
 
 
 def _is_place(word: str, places: frozenset[str]) -> bool:

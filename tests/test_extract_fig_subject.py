@@ -63,6 +63,10 @@ def test_an_investors_project_a_cluster_and_a_count_of_such_bodies_are_not_the_n
 
 def test_a_headline_gives_no_figure_and_the_park_opening_a_sentence_is_its_subject():
     assert _values(FIRST + "\n累计孵化项目433个\n青山创业谷今年累计孵化项目433个。") == {26}
+    # a short line with nothing after it ends the text, not a headline (nor one ending with a half-width stop)
+    assert _values("青山经济开发区现有企业200家") == {200}
+    assert _values(FIRST + "\n青山经济开发区现有企业200家") == {26, 200}
+    assert _values("青山经济开发区现有企业200家.\n青山经济开发区今年新增入驻企业26家。") == {26, 200}
     # another organization named after the park that opens the sentence (a bracketed gloss) leaves it the subject
     assert _values("29日，青山经济开发区、青山临空区(青山新区经开组团)举行集中签约活动，现场签约项目共计134个，"
                    "总额超1100亿元。") == {134, 1100}

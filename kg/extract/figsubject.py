@@ -52,7 +52,7 @@ _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
 _LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来", "数据显示"})
 _HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
-_SENTENCE_ENDS = tuple("。！？!?；;…”」』）)")
+_SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
 
 
 @dataclass(slots=True)
@@ -68,10 +68,10 @@ class Scene:
     headline: bool = False  # a short line that ends no sentence (a headline, a caption)
 
 
-def is_headline(key: str) -> bool:
-    """A short line that ends no sentence: a headline or a caption (累计孵化项目433个 over the paragraph that says
-    whose)."""
-    return len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS)
+def is_headline(key: str, last: bool) -> bool:
+    """A short line that ends no sentence and has text after it (``last``: it ends the text): a headline or a
+    caption (累计孵化项目433个 over the paragraph that says whose)."""
+    return not last and len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS)
 
 
 def sentence_subject(key: str, orgs: Spans) -> Ent | None:

@@ -256,7 +256,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     places = topic.places
     scene = Scene(key, orgs, found.home, before,
                   place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
-                  is_headline(key))
+                  is_headline(key, s.index == len(doc.sentences) - 1))
     out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
     paired = _paired(key, matches)

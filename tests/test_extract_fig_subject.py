@@ -39,6 +39,15 @@ def test_a_clause_or_sentence_led_by_a_place_gives_the_place_figures():
     assert _values(FIRST + "园区内已注册市场主体14万余家，入驻企业约6.6万家。") >= {26, 66000}
 
 
+def test_the_park_named_in_passing_in_the_sentence_before_is_not_the_subject_of_one_naming_none():
+    # where something happens (在X), an item of a list (X、Y等园区): not what the next sentence speaks of
+    assert not _values("活动在青山经济开发区举行。上半年新增订单达200个。")
+    assert not _values("青山经济开发区、青山智造园等园区获评省级示范园区。上半年新增订单达200个。")
+    # the park that opens the sentence before, acting, is
+    assert _values("青山经济开发区举行招商推介会。上半年新增订单达200个。") == {200}
+    assert _values("青山经济开发区今年在青山会展中心举办推介会。上半年新增订单达200个。") == {200}
+
+
 def test_a_bare_yuanqu_after_another_park_is_not_the_home_parks():
     assert not _values("青山经济开发区举行招商推介会。活动现场，多家企业与青山智造园签订了意向入驻协议。"
                        "项目建设迈入全新阶段，园区全面建成后，拟引进企业150家。")

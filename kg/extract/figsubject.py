@@ -34,6 +34,7 @@ TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|
 _PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|本县|该市|该县|该省|该镇|全州)")
 _PREPOSITIONS = frozenset("与和同跟向为对")
 _LOCATIVE = _PREPOSITIONS | frozenset("在于、及")  # where something happens, or an item of a list
+_LIST_GAPS = frozenset({"、", "和", "及", "与"})  # between two items of a list (A、B等…, A和B共建)
 _CLAUSE_MARK = re.compile(r"[,，;；:：]")
 _NUMBERED = re.compile(r"[一二三四五六七八九十\d]{1,3}、")
 _SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
@@ -62,7 +63,7 @@ class Scene:
     key: str
     orgs: Spans  # the sentence's organization mentions
     home: Ent | None  # the park the article is about
-    before: Ent | None  # the first organization the sentence before names (its subject, most often)
+    before: Ent | None  # the first organization the sentence before names (a bare 园区's antecedent)
     place_led: bool  # the sentence opens with a place that acts (云南出台…, 乌鲁木齐各大园区…)
     places: frozenset[str]  # the article's places (:func:`article_places`)
     headline: bool = False  # a short line that ends no sentence (a headline, a caption)
@@ -74,12 +75,18 @@ def is_headline(key: str, last: bool) -> bool:
     return not last and len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS)
 
 
-def sentence_subject(key: str, orgs: Spans) -> Ent | None:
-    """The first organization the sentence ``key`` names (``orgs``: its organization mentions): its subject, most
-    often (a bare 园区 inside a clause, 在园区组织机构…, is none; 该园区…, 今年以来，园区… are)."""
-    first = min((x for x in orgs.items if key[x.i : x.j] != "园区" or x.i == 0 or key[x.i - 1] in "该本,，;；:："),
-                key=lambda x: x.i, default=None)
-    return first.ent if first else None
+def sentence_subject(key: str, orgs: Spans, acting: bool = True) -> Ent | None:
+    """The organization the sentence ``key`` speaks of (``orgs``: its organization mentions), most often the first
+    it names, but not a bare 园区 inside a clause (在园区组织机构…; 该园区…, 今年以来，园区… are). ``acting``:
+    nor one named where something happens or as another party (在X举行, 与X签约), nor an item of a list
+    (X、Y等园区获评…); without it, the first organization named (what a later bare 园区 may refer to)."""
+    for x in orgs.items:
+        if x.i > 0 and key[x.i : x.j] == "园区" and key[x.i - 1] not in "该本,，;；:：":
+            continue
+        if not acting or not _after_locative(key, x.i) and not key.startswith("、", x.j) and (
+                _gap_after(key, orgs, x) not in _LIST_GAPS):
+            return x.ent
+    return None
 
 
 def article_places(names) -> frozenset[str]:
@@ -200,14 +207,24 @@ def _home_is_subject(sc: Scene, about_m) -> bool:
     a phrase describing another organization named next (A和B共建的园区——X): the sentence's subject, which the
     organizations named after it do not displace (X产业园由A、B共建…, X是Y的园中园…)."""
     first = sc.orgs.items[0] if sc.orgs.items else None
-    if first is None or first.ent is not about_m.ent or first.i > 0 and sc.key[first.i - 1] in _LOCATIVE and not (
-            _NUMBERED.fullmatch(sc.key, 0, first.i)):  # 四、园区配套…: a section's number, not a list
+    if first is None or first.ent is not about_m.ent or _after_locative(sc.key, first.i):
         return False
-    nxt = next((x for x in sc.orgs.forward(first.j, len(sc.key)) if x.ent is not about_m.ent), None)
-    gap = sc.key[first.j : nxt.i] if nxt else ""
-    if gap in ("、", "和", "及", "与"):
+    gap = _gap_after(sc.key, sc.orgs, first)
+    if gap in _LIST_GAPS:
         return False  # A、B、C等35家园区入盟: the first item of a list
     return "的" not in gap or _CLAUSE_MARK.search(gap) is not None  # 园区内的X孵化器…: the park says where X is
+
+
+def _after_locative(key: str, i: int) -> bool:
+    """The mention starting at ``i`` follows 在/于/与/为… (where something happens, another party) or 、/及 (an item of
+    a list; 四、园区配套… is a section's number, not a list)."""
+    return i > 0 and key[i - 1] in _LOCATIVE and not _NUMBERED.fullmatch(key, 0, i)
+
+
+def _gap_after(key: str, orgs: Spans, x) -> str:
+    """The text between mention ``x`` and the next mention of another organization ("" when none follows)."""
+    nxt = next((y for y in orgs.forward(x.j, len(key)) if y.ent is not x.ent), None)
+    return key[x.j : nxt.i] if nxt else ""
 
 
 def _bare_park_elsewhere(sc: Scene, about_m) -> bool:

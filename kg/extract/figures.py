@@ -160,12 +160,13 @@ def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) ->
     return not any(x.ent.is_org for x in found.mentions(s.index)) and (topic.home_figure or before is found.home)
 
 
-def _before(doc: Document, found: Found, s: Sentence) -> Ent | None:
-    """The subject of the sentence before ``s`` (:func:`~kg.extract.figsubject.sentence_subject`)."""
+def _before(doc: Document, found: Found, s: Sentence) -> tuple[Ent | None, Ent | None]:
+    """The subject of the sentence before ``s`` and the first organization it names
+    (:func:`~kg.extract.figsubject.sentence_subject`)."""
     if s.index == 0:
-        return None
-    return sentence_subject(doc.sentences[s.index - 1].key, Spans([x for x in found.mentions(s.index - 1)
-                                                                   if x.ent.is_org]))
+        return None, None
+    key, orgs = doc.sentences[s.index - 1].key, Spans([x for x in found.mentions(s.index - 1) if x.ent.is_org])
+    return sentence_subject(key, orgs), sentence_subject(key, orgs, acting=False)
 
 
 def _about_home(key: str, clause_start: int) -> bool:
@@ -248,13 +249,13 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
-    before = _before(doc, found, s)
+    before, first_before = _before(doc, found, s)
     home_topic = _home_topic(found, s, topic, before)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
     lead = marks.first_at(0)
     opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…: the sentence's subject after a short lead
     places = topic.places
-    scene = Scene(key, orgs, found.home, before,
+    scene = Scene(key, orgs, found.home, first_before,
                   place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
                   is_headline(key, s.index == len(doc.sentences) - 1))
     out: list[list[Figure]] = []

@@ -229,12 +229,13 @@ def _gap_after(key: str, orgs: Spans, x) -> str:
 
 def _bare_park_elsewhere(sc: Scene, about_m) -> bool:
     """A bare 园区 read as the home park while its antecedent is another park: the organization named last before
-    it in the sentence, or else the subject of the sentence before (多家企业与东湖高新黄冈智造园签订了意向入驻协议。
-    …园区全面建成后…): which park it means is not settled."""
+    it in the sentence (a bare 园区 before it has the same antecedent, so it is passed over), or else the first
+    one the sentence before names (多家企业与东湖高新黄冈智造园签订了意向入驻协议。…园区全面建成后…): which park
+    it means is not settled."""
     if about_m.ent is not sc.home or sc.key[about_m.i : about_m.j] not in _BARE_PARK:
         return False
-    last = next((x.ent for x in sc.orgs.backward(0, about_m.i - 1) if x.j <= about_m.i and x.ent is not sc.home),
-                sc.before)
+    last = next((x.ent for x in sc.orgs.backward(0, about_m.i - 1)
+                 if x.j <= about_m.i and not (x.ent is sc.home and sc.key[x.i : x.j] in _BARE_PARK)), sc.before)
     return last is not None and last is not sc.home and _PARK_NAME_END.search(name_key(last.name)) is not None
 
 

@@ -19,9 +19,9 @@ from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 
-__all__ = ["COLLAB", "Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
-           "is_place_word", "body_named_after", "describes_next", "not_a_figure", "sensible_metric", "unsure_subject",
-           "MODEL"]
+__all__ = ["BARE_PARK", "COLLAB", "PARK_NAME_END", "Context", "features", "choose", "choose_without_model",
+           "has_measure_noun", "is_place_name", "is_place_word", "body_named_after", "describes_next", "not_a_figure",
+           "sensible_metric", "unsure_subject", "MODEL"]
 
 MODEL = "figures"
 
@@ -89,7 +89,8 @@ _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会�
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
 _LOCATED = re.compile(r"(?:位于|选址于?|坐落于?)$")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
-_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|基地)$")
+PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|合作区|基地)$")
+BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})  # a park named by no name of its own
 _NAMING_UNITS = frozenset({"人", "人次", "万人次", "件", "套", "次"})  # units that say what is counted
 _PHRASE_ENDS = frozenset(",，;；。、)）")
 # not a figure at all: a duration (5个月), percentage points (3个百分点), a rank (列22位, 第3名)
@@ -139,7 +140,7 @@ def unsure_subject(key: str, i: int, j: int, name: str, at: int) -> bool:
     (与A、B、C3家骨干企业合作), or a bare 园区 read as an organization that is no park (…杭州湾新区)."""
     return (_LOCATED.search(key, max(0, i - 4), i) is not None
             or i > 0 and key[i - 1] in "、和及" and at - j <= 2
-            or key[i:j] in ("园区", "该园区", "本园区") and not _PARK_NAME_END.search(name))
+            or key[i:j] in BARE_PARK and not PARK_NAME_END.search(name))
 
 
 def has_measure_noun(text: str) -> bool:

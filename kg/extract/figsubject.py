@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from kg.extract.entities import Ent
-from kg.extract.figfilter import COLLAB, describes_next, is_place_name, unsure_subject
+from kg.extract.figfilter import BARE_PARK, COLLAB, PARK_NAME_END, describes_next, is_place_name, unsure_subject
 from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 from kg.extract.segment import words
@@ -46,8 +46,6 @@ _NOUN_POS = ("n", "j", "l", "b", "vn")  # jieba's nouns, abbreviations, set phra
 _NOT_IN_NOUN_POS = ("t", "d", "p", "m", "r", "c", "u", "q")  # time, adverb, preposition, numeral, pronoun…
 _PROJECTS = re.compile(r"项目[^,，;；。、]{0,8}$")  # 16个项目正式签约落户园区
 _ADMIN = re.compile(r"[省市县州]")
-_BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})
-_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|自贸区|保税区|合作区|基地)$")
 _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
@@ -232,11 +230,11 @@ def _bare_park_elsewhere(sc: Scene, about_m) -> bool:
     it in the sentence (a bare 园区 before it has the same antecedent, so it is passed over), or else the first
     one the sentence before names (多家企业与东湖高新黄冈智造园签订了意向入驻协议。…园区全面建成后…): which park
     it means is not settled."""
-    if about_m.ent is not sc.home or sc.key[about_m.i : about_m.j] not in _BARE_PARK:
+    if about_m.ent is not sc.home or sc.key[about_m.i : about_m.j] not in BARE_PARK:
         return False
     last = next((x.ent for x in sc.orgs.backward(0, about_m.i - 1)
-                 if x.j <= about_m.i and not (x.ent is sc.home and sc.key[x.i : x.j] in _BARE_PARK)), sc.before)
-    return last is not None and last is not sc.home and _PARK_NAME_END.search(name_key(last.name)) is not None
+                 if x.j <= about_m.i and not (x.ent is sc.home and sc.key[x.i : x.j] in BARE_PARK)), sc.before)
+    return last is not None and last is not sc.home and PARK_NAME_END.search(name_key(last.name)) is not None
 
 
 def others(orgs: Spans, a: int, b: int, ent: Ent) -> int:

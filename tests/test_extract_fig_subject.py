@@ -34,6 +34,8 @@ def test_a_clause_or_sentence_led_by_a_place_gives_the_place_figures():
     assert _values(FIRST + "当天，义乌共有15个重大项目集中开工，总投资达120.4亿元。") == {26}
     assert _values(FIRST + "浙江出台《园区管理办法》，扶持园区加快发展，并筛选161个项目，安排专项资金3.4亿元。") == {26}
     assert _values(FIRST + "数据显示，义乌各大园区内已注册市场主体14万余家，入驻企业约6.6万家。") == {26}
+    for place in ("该州今年", "本省今年", "今年以来，本市", "今年以来，全州"):  # the province, city, prefecture…
+        assert _values(FIRST + place + "新引进项目20个，总投资达50亿元。") == {26}
     # the park itself leading the sentence keeps its figures
     assert _values(FIRST + "园区共有15个重大项目集中开工，总投资达120.4亿元。") == {26, 15, 120.4}
     assert _values(FIRST + "园区内已注册市场主体14万余家，入驻企业约6.6万家。") >= {26, 66000}

@@ -19,9 +19,9 @@ from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 
-__all__ = ["BARE_PARK", "COLLAB", "PARK_NAME_END", "Context", "features", "choose", "choose_without_model",
-           "has_measure_noun", "is_place_name", "is_place_word", "body_named_after", "describes_next", "not_a_figure",
-           "sensible_metric", "unsure_subject", "MODEL"]
+__all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "body_named_after", "choose",
+           "choose_without_model", "clause_end", "describes_next", "features", "has_measure_noun", "is_place_name",
+           "is_place_word", "not_a_figure", "sensible_metric", "unsure_subject", "MODEL"]
 
 MODEL = "figures"
 
@@ -87,7 +87,8 @@ _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协�
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
-_LOCATED = re.compile(r"(?:位于|选址于?|坐落于?)$")
+LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
+_LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
 PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|合作区|基地)$")
 BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})  # a park named by no name of its own
@@ -130,8 +131,13 @@ def body_named_after(key: str, end: int, ms: Spans):
 def describes_next(key: str, end: int) -> bool:
     """The figure ending at ``end`` is in a phrase “…的X” that describes what its clause names after it
     (年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司): X's figure, not that of a subject named before."""
-    stop = min((k for k in (key.find(c, end, end + 60) for c in ",，;；。") if k >= 0), default=end + 60)
-    return key.startswith("的", end) or key.find("的", end, stop - 2) >= 0
+    return key.startswith("的", end) or key.find("的", end, clause_end(key, end) - 2) >= 0
+
+
+def clause_end(key: str, end: int, width: int = 60) -> int:
+    """Where the clause going on at ``end`` ends: its next mark (,，;；。), looked for in the ``width`` characters
+    after ``end`` (linear time), else ``end + width``."""
+    return min((k for k in (key.find(c, end, end + width) for c in ",，;；。") if k >= 0), default=end + width)
 
 
 def unsure_subject(key: str, i: int, j: int, name: str, at: int) -> bool:

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from itertools import islice
 
 from kg.extract.entities import Ent
-from kg.extract.figfilter import BARE_PARK, COLLAB, PARK_NAME_END, describes_next, is_place_name, unsure_subject
+from kg.extract.figfilter import (
+    BARE_PARK,
+    COLLAB,
+    LOCATED_WORDS,
+    PARK_NAME_END,
+    clause_end,
+    describes_next,
+    is_place_name,
+    unsure_subject,
+)
 from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 from kg.extract.segment import words
@@ -31,13 +40,14 @@ __all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "is_headline", "othe
 WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
                       r"|(?:向|为)[^,，;；。]{1,25}投资")
-_PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|本县|该市|该县|该省|该镇|全州)")
+_PLACE_WORD = re.compile(r"[全本该][省市县州镇]|全国")  # the whole or this province, city…; not 全区: the park
+_PLACE_SCOPE = re.compile(r"[^,，;；。]{0,12}?(?:" + _PLACE_WORD.pattern + ")")
 _PREPOSITIONS = frozenset("与和同跟向为对")
 _LOCATIVE = _PREPOSITIONS | frozenset("在于、及")  # where something happens, or an item of a list
 _LIST_GAPS = frozenset({"、", "和", "及", "与"})  # between two items of a list (A、B等…, A和B共建)
 _CLAUSE_MARK = re.compile(r"[,，;；:：]")
 _NUMBERED = re.compile(r"[一二三四五六七八九十\d]{1,3}、")
-_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
+_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|" + LOCATED_WORDS + r")$")
 # X集团投资的Y项目投资额: the investor's (or the project's) figure, not Y's
 _BUILT_BY = re.compile(r"(?:投资|投建|建设|打造|开发|运营)的$")
 # 郑州经开区工程装备产业集群，…集聚企业超1000家: the cluster's or project's figure, not the park's
@@ -103,11 +113,11 @@ def place_leads(key: str, start: int, orgs: Spans, places: frozenset[str] = froz
     the place is the clause's subject."""
     pos = start
     for text, tag in words(key[start : start + 16]):
+        if _PLACE_WORD.match(key, pos):
+            return True
         if tag in _LEAD_POS or text in _LEAD_WORDS:
             pos += len(text)
             continue
-        if text in ("该县", "该市", "该省", "该镇", "全市", "全县", "全省"):
-            return True
         if tag != "ns" or orgs.covering(pos) or orgs.at(pos) or not _is_place(text, places):
             return False  # 新建 is a county and a verb: only a known place, one the article names, or X市/X县
         rest = words(key[pos + len(text) : pos + len(text) + 6])
@@ -137,8 +147,7 @@ def unsettles_next(sc: Scene, why: str, end: int) -> bool:
     X加速器服务年营收2000万元以上的企业，目前在册企业37家 is still X's)."""
     if why == "kind_count":
         return False
-    stop = next((k for k in range(end, min(len(sc.key), end + WINDOW)) if sc.key[k] in ",，;；。"), len(sc.key))
-    return why != "describes_next" or next(sc.orgs.forward(end, stop), None) is not None
+    return why != "describes_next" or next(sc.orgs.forward(end, clause_end(sc.key, end)), None) is not None
 
 
 def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, int], metric: tuple[int, str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_text
+from kg.extract.figsubject import article_places
 from kg.extract.score import Predicted, score
 
 PARK = "青山经济开发区"
@@ -36,6 +37,8 @@ def test_a_clause_or_sentence_led_by_a_place_gives_the_place_figures():
     assert _values(FIRST + "数据显示，义乌各大园区内已注册市场主体14万余家，入驻企业约6.6万家。") == {26}
     for place in ("该州今年", "本省今年", "今年以来，本市", "今年以来，全州"):  # the province, city, prefecture…
         assert _values(FIRST + place + "新引进项目20个，总投资达50亿元。") == {26}
+    # the places an article's organization names hold: two or three characters before 市/县/省/州, nothing shorter
+    assert article_places(["台州温岭市东部产业集聚园区", "市北高新园区"]) == {"温岭", "州温岭"}
     # the park itself leading the sentence keeps its figures
     assert _values(FIRST + "园区共有15个重大项目集中开工，总投资达120.4亿元。") == {26, 15, 120.4}
     assert _values(FIRST + "园区内已注册市场主体14万余家，入驻企业约6.6万家。") >= {26, 66000}

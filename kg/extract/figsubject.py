@@ -59,7 +59,7 @@ _ADMIN = re.compile(r"[省市县州]")
 _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
-_LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来", "数据显示"})
+_LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来"})
 _HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
 _SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
 
@@ -103,7 +103,7 @@ def article_places(names) -> frozenset[str]:
     out = set()
     for name in names:
         for m in _ADMIN.finditer(name):
-            out |= {name[max(0, m.start() - n) : m.start()] for n in (2, 3)}
+            out |= {name[m.start() - n : m.start()] for n in (2, 3) if m.start() >= n}
     return frozenset(out)
 
 
@@ -119,7 +119,7 @@ def place_leads(key: str, start: int, orgs: Spans, places: frozenset[str] = froz
             pos += len(text)
             continue
         if tag != "ns" or orgs.covering(pos) or orgs.at(pos) or not _is_place(text, places):
-            return False  # 新建 is a county and a verb: only a known place, one the article names, or X市/X县
+            return False  # a word tagged ns may be a verb or a noun too: only a place surely one (_is_place)
         rest = words(key[pos + len(text) : pos + len(text) + 6])
         return bool(rest) and not rest[0][1].startswith(("n", "j")) and rest[0][0] not in _LEAD_WORDS
     return False

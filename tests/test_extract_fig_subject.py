@@ -73,6 +73,7 @@ def test_a_company_settling_in_the_park_keeps_its_figures_and_projects_settling_
 
 def test_an_investors_project_a_cluster_and_a_count_of_such_bodies_are_not_the_named_bodys():
     assert not _values("青山控股集团投资的青山产业孵化园项目投资额为12亿元。", "青山产业孵化园")
+    assert _values("青山产业孵化园项目投资额为12亿元。", "青山产业孵化园") == {12}  # no investor: its own
     assert not _values("青山经济开发区工程装备产业集群，已形成完整产业链，集聚企业超1000家。")
     assert not _values("青山经济开发区智能制造产业集群，已形成完整产业链，集聚企业超1000家。")
     # what the park does to projects (a time word or a verb before 项目) is no thing it names: the park's figures
@@ -80,6 +81,8 @@ def test_an_investors_project_a_cluster_and_a_count_of_such_bodies_are_not_the_n
     assert _values("青山经济开发区集中签约项目，总投资达120亿元。") == {120}
     figs = _figs("截至目前，青山产业链联盟数量达到19家。青山产业链联盟成员单位数量达到19家。")
     assert figs == {("青山产业链联盟", "成员单位数量", 19, "家")}
+    # a count that names what it counts (企业数量) is the park's, not a count of parks
+    assert _values("截至目前，青山经济开发区企业数量达到190家。") == {190}
 
 
 def test_a_headline_gives_no_figure_and_the_park_opening_a_sentence_is_its_subject():

@@ -6,7 +6,10 @@ the nearest wording where the park's figure must still be emitted. The scorer's 
 
 from __future__ import annotations
 
+import pytest
+
 from kg.extract import extract_text
+from kg.extract.figsubject import article_places
 from kg.extract.score import Predicted, score
 
 PARK = "青山经济开发区"
@@ -32,15 +35,35 @@ def test_a_clause_or_sentence_led_by_a_place_gives_the_place_figures():
     assert _values(FIRST + "当天，义乌共有15个重大项目集中开工，总投资达120.4亿元。") == {26}
     assert _values(FIRST + "浙江出台《园区管理办法》，扶持园区加快发展，并筛选161个项目，安排专项资金3.4亿元。") == {26}
     assert _values(FIRST + "数据显示，义乌各大园区内已注册市场主体14万余家，入驻企业约6.6万家。") == {26}
+    for place in ("该州今年", "本省今年", "今年以来，本市", "今年以来，全州"):  # the province, city, prefecture…
+        assert _values(FIRST + place + "新引进项目20个，总投资达50亿元。") == {26}
+    # the places an article's organization names hold: two or three characters before 市/县/省/州, nothing shorter
+    assert article_places(["台州温岭市东部产业集聚园区", "市北高新园区"]) == {"温岭", "州温岭"}
     # the park itself leading the sentence keeps its figures
     assert _values(FIRST + "园区共有15个重大项目集中开工，总投资达120.4亿元。") == {26, 15, 120.4}
     assert _values(FIRST + "园区内已注册市场主体14万余家，入驻企业约6.6万家。") >= {26, 66000}
+
+
+def test_the_park_named_in_passing_in_the_sentence_before_is_not_the_subject_of_one_naming_none():
+    # where something happens (在X), an item of a list (X、Y等园区): not what the next sentence speaks of
+    assert not _values("活动在青山经济开发区举行。上半年新增订单达200个。")
+    assert not _values("青山经济开发区、青山智造园等园区获评省级示范园区。上半年新增订单达200个。")
+    # the park that opens the sentence before, acting, is
+    assert _values("青山经济开发区举行招商推介会。上半年新增订单达200个。") == {200}
+    assert _values("青山经济开发区今年在青山会展中心举办推介会。上半年新增订单达200个。") == {200}
 
 
 def test_a_bare_yuanqu_after_another_park_is_not_the_home_parks():
     assert not _values("青山经济开发区举行招商推介会。活动现场，多家企业与青山智造园签订了意向入驻协议。"
                        "项目建设迈入全新阶段，园区全面建成后，拟引进企业150家。")
     assert _values(FIRST + "园区全面建成后，拟引进企业150家。") == {26, 150}
+    for other in ("青山科技城", "青山港区"):  # every name a park may have is another park's
+        assert not _values(f"青山经济开发区举行招商推介会。活动现场，多家企业与{other}签订了意向入驻协议。"
+                           "项目建设迈入全新阶段，园区全面建成后，拟引进企业150家。")
+    assert _values("青山经济合作区今年新增入驻企业26家。园区全面建成后，拟引进企业150家。", "青山经济合作区") == {26, 150}
+    # the home park named in full after the other one is the antecedent; an earlier bare 园区 is none
+    assert _values("多家企业与青山智造园签约后，青山经济开发区召开推进会，园区今年新增企业30家。") == {30}
+    assert not _values("多家企业与青山智造园签约后，园区加快建设，园区今年新增企业30家。")
 
 
 def test_a_company_settling_in_the_park_keeps_its_figures_and_projects_settling_give_the_park_its_signing():
@@ -50,13 +73,24 @@ def test_a_company_settling_in_the_park_keeps_its_figures_and_projects_settling_
 
 def test_an_investors_project_a_cluster_and_a_count_of_such_bodies_are_not_the_named_bodys():
     assert not _values("青山控股集团投资的青山产业孵化园项目投资额为12亿元。", "青山产业孵化园")
+    assert _values("青山产业孵化园项目投资额为12亿元。", "青山产业孵化园") == {12}  # no investor: its own
     assert not _values("青山经济开发区工程装备产业集群，已形成完整产业链，集聚企业超1000家。")
+    assert not _values("青山经济开发区智能制造产业集群，已形成完整产业链，集聚企业超1000家。")
+    # what the park does to projects (a time word or a verb before 项目) is no thing it names: the park's figures
+    assert _values("青山经济开发区今年共开工建设重大项目，完成投资80亿元。") == {80}
+    assert _values("青山经济开发区集中签约项目，总投资达120亿元。") == {120}
     figs = _figs("截至目前，青山产业链联盟数量达到19家。青山产业链联盟成员单位数量达到19家。")
     assert figs == {("青山产业链联盟", "成员单位数量", 19, "家")}
+    # a count that names what it counts (企业数量) is the park's, not a count of parks
+    assert _values("截至目前，青山经济开发区企业数量达到190家。") == {190}
 
 
 def test_a_headline_gives_no_figure_and_the_park_opening_a_sentence_is_its_subject():
     assert _values(FIRST + "\n累计孵化项目433个\n青山创业谷今年累计孵化项目433个。") == {26}
+    # a short line with nothing after it ends the text, not a headline (nor one ending with a half-width stop)
+    assert _values("青山经济开发区现有企业200家") == {200}
+    assert _values(FIRST + "\n青山经济开发区现有企业200家") == {26, 200}
+    assert _values("青山经济开发区现有企业200家.\n青山经济开发区今年新增入驻企业26家。") == {26, 200}
     # another organization named after the park that opens the sentence (a bracketed gloss) leaves it the subject
     assert _values("29日，青山经济开发区、青山临空区(青山新区经开组团)举行集中签约活动，现场签约项目共计134个，"
                    "总额超1100亿元。") == {134, 1100}
@@ -67,7 +101,9 @@ def test_a_headline_gives_no_figure_and_the_park_opening_a_sentence_is_its_subje
 def test_the_scorer_compares_quantities_not_how_the_multiplier_is_written():
     gold = {"organizations": [{"name": PARK}],
             "indicators": [[PARK, "建筑面积", 21.5, "万平方米"], [PARK, "总投资", 1.5, "億元"],
-                           [PARK, "厂房面积", 19000, "平方米"]]}
+                           [PARK, "厂房面积", 19000, "平方米"], [PARK, "占地面积", 70000, "平方米"],
+                           [PARK, "研发投入", 0.1, "亿元"], [PARK, "亩均产出", 1, "千万元"],
+                           [PARK, "出租率", 95, "％"]]}
 
     def tp(*indicators) -> int:
         return score(Predicted(orgs=[(PARK, [])], indicators=list(indicators)), gold)["indicator"].tp
@@ -75,4 +111,15 @@ def test_the_scorer_compares_quantities_not_how_the_multiplier_is_written():
     assert tp((PARK, "建筑面积", 215000, "平方米"), (PARK, "总投资", 15000, "万元"),
               (PARK, "厂房面积", 1.9, "万平方公尺")) == 3
     assert tp((PARK, "建筑面积", 21.5, "平方米"), (PARK, "总投资", 1.5, "万元")) == 0  # a different quantity
-    assert tp((PARK, "建筑面积", 7, "万方")) == 0  # 方 may be 立方米: never read as 平方米
+    assert tp((PARK, "占地面积", 7, "万方")) == 0  # 方 may be 立方米: never read as 平方米
+    assert tp((PARK, "占地面积", 7, "万平方米")) == 1
+    # every multiplier is read, however many: 1 千万元 = 0.1 亿元 = 10,000,000 元, 1 百万元 is not
+    assert tp((PARK, "研发投入", 1, "千万元"), (PARK, "亩均产出", 0.1, "亿元")) == 2
+    assert tp((PARK, "研发投入", 10, "百万元"), (PARK, "亩均产出", 1, "百万元")) == 1
+    assert tp((PARK, "出租率", 95, "%")) == 1 and tp((PARK, "出租率", 95, "个百分点")) == 0
+
+
+def test_a_gold_value_that_is_no_number_is_one_clear_error():
+    gold = {"organizations": [{"name": PARK}], "indicators": [[PARK, "总投资", "约1.5", "亿元"]]}
+    with pytest.raises(ValueError, match=r"^gold indicator 1 .*总投资.*'约1.5' is not a number$"):
+        score(Predicted(orgs=[(PARK, [])], indicators=[]), gold)  # raised even with nothing to compare

@@ -19,9 +19,9 @@ from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 
-__all__ = ["COLLAB", "Context", "features", "choose", "choose_without_model", "has_measure_noun", "is_place_name",
-           "is_place_word", "body_named_after", "describes_next", "not_a_figure", "sensible_metric", "unsure_subject",
-           "MODEL"]
+__all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "body_named_after", "choose",
+           "choose_without_model", "clause_end", "describes_next", "features", "has_measure_noun", "is_place_name",
+           "is_place_word", "not_a_figure", "sensible_metric", "unsure_subject", "MODEL"]
 
 MODEL = "figures"
 
@@ -48,7 +48,7 @@ _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单�
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
     r"企业|公司|厂商|项目|成员|单位|会员|机构|园区|人员|员工|人才|团队|人数|人口|面积|用地|厂房|载体|空间|平台|实验室"
-    r"|产值|总值|增加值|收入|营收|营业额|税收|利润|投资|金额|总额|资本|规模|资金|融资|订单|贸易|出口|进口|产量|吞吐量"
+    r"|产值|产出|总值|增加值|收入|营收|营业额|税收|利润|投资|金额|总额|资本|规模|资金|融资|订单|贸易|出口|进口|产量|吞吐量"
     r"|纳税|就业|岗位|占地|专利|学生|师生|职工|从业|主体|院所|高校|院校|设备|产能|能力|强度|数量|总数|数|率|占比|比重|比例|量|额")
 
 
@@ -77,19 +77,21 @@ class Context:
 
 
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
-# figure of the body), a plant's capacity (年产150万套, 投资的年产15万平方米: a project's, not the
-# organization's), a part (项目中)
-_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的)|年产(?![值能])"
-                         r"|(?:的|和|及|与|等|之|在|了|中)$")
+# figure of the body), a plant's capacity (年产 opening the metric or right before the number: 年产钢材50万吨,
+# 投资的年产15万平方米 — a project's, not the organization's; 全年产量, 亩均年产出 are figures), a part (项目中)
+_NOT_METRIC = re.compile(r"[\d、()（）等]|代表|嘉宾|参会|出席|^(?:等|来自|其中|包括|和|及|与|的|年产(?![值能]))"
+                         r"|(?:的|和|及|与|等|之|在|了|中|年产)$")
 _THERE_IS = re.compile(r"(?:则|另|还|也|又)有")  # 则有Y投资…, 另有Y…: the subject comes after 有
 # an organization (…企业联合党委6家: a list's count) or another body's (…联席会的成员单位)
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$"
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
-_LOCATED = re.compile(r"(?:位于|选址于?|坐落于?)$")
+LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
+_LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
-_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|基地)$")
+PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|城|自贸区|保税区|港区|合作区|基地)$")
+BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})  # a park named by no name of its own
 _NAMING_UNITS = frozenset({"人", "人次", "万人次", "件", "套", "次"})  # units that say what is counted
 _PHRASE_ENDS = frozenset(",，;；。、)）")
 # not a figure at all: a duration (5个月), percentage points (3个百分点), a rank (列22位, 第3名)
@@ -129,8 +131,13 @@ def body_named_after(key: str, end: int, ms: Spans):
 def describes_next(key: str, end: int) -> bool:
     """The figure ending at ``end`` is in a phrase “…的X” that describes what its clause names after it
     (年度投资逾350亿元的X公司, 投资26.6亿元扩建新厂的X公司): X's figure, not that of a subject named before."""
-    stop = min((k for k in (key.find(c, end, end + 60) for c in ",，;；。") if k >= 0), default=end + 60)
-    return key.startswith("的", end) or key.find("的", end, stop - 2) >= 0
+    return key.startswith("的", end) or key.find("的", end, clause_end(key, end) - 2) >= 0
+
+
+def clause_end(key: str, end: int, width: int = 60) -> int:
+    """Where the clause going on at ``end`` ends: its next mark (,，;；。), looked for in the ``width`` characters
+    after ``end`` (linear time), else ``end + width``."""
+    return min((k for k in (key.find(c, end, end + width) for c in ",，;；。") if k >= 0), default=end + width)
 
 
 def unsure_subject(key: str, i: int, j: int, name: str, at: int) -> bool:
@@ -139,7 +146,7 @@ def unsure_subject(key: str, i: int, j: int, name: str, at: int) -> bool:
     (与A、B、C3家骨干企业合作), or a bare 园区 read as an organization that is no park (…杭州湾新区)."""
     return (_LOCATED.search(key, max(0, i - 4), i) is not None
             or i > 0 and key[i - 1] in "、和及" and at - j <= 2
-            or key[i:j] in ("园区", "该园区", "本园区") and not _PARK_NAME_END.search(name))
+            or key[i:j] in BARE_PARK and not PARK_NAME_END.search(name))
 
 
 def has_measure_noun(text: str) -> bool:

@@ -19,49 +19,82 @@ from dataclasses import dataclass
 from itertools import islice
 
 from kg.extract.entities import Ent
-from kg.extract.figfilter import COLLAB, describes_next, is_place_name, unsure_subject
+from kg.extract.figfilter import (
+    BARE_PARK,
+    COLLAB,
+    LOCATED_WORDS,
+    PARK_NAME_END,
+    clause_end,
+    describes_next,
+    is_place_name,
+    unsure_subject,
+)
 from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
 
-__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "others", "place_leads", "unsettled",
-           "unsettles_next", "why_guess"]
+__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "is_headline", "others", "place_leads",
+           "sentence_subject", "unsettled", "unsettles_next", "why_guess"]
 
 WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
                       r"|(?:向|为)[^,，;；。]{1,25}投资")
-_PLACE_SCOPE = re.compile(r"(?:[^,，;；。]{0,12}?)(?:全市|全省|全国|全县|全镇|本市|本县|该市|该县|该省|该镇|全州)")
+_PLACE_WORD = re.compile(r"[全本该][省市县州镇]|全国")  # the whole or this province, city…; not 全区: the park
+_PLACE_SCOPE = re.compile(r"[^,，;；。]{0,12}?(?:" + _PLACE_WORD.pattern + ")")
 _PREPOSITIONS = frozenset("与和同跟向为对")
 _LOCATIVE = _PREPOSITIONS | frozenset("在于、及")  # where something happens, or an item of a list
+_LIST_GAPS = frozenset({"、", "和", "及", "与"})  # between two items of a list (A、B等…, A和B共建)
 _CLAUSE_MARK = re.compile(r"[,，;；:：]")
 _NUMBERED = re.compile(r"[一二三四五六七八九十\d]{1,3}、")
-_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|位于|选址于?|坐落于?)$")
+_SETTLES_IN = re.compile(r"(?:落户|入驻|迁入|落地|进驻|入园|" + LOCATED_WORDS + r")$")
 # X集团投资的Y项目投资额: the investor's (or the project's) figure, not Y's
 _BUILT_BY = re.compile(r"(?:投资|投建|建设|打造|开发|运营)的$")
 # 郑州经开区工程装备产业集群，…集聚企业超1000家: the cluster's or project's figure, not the park's
 _THING_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:集群|项目)(?=[,，;；:：])")
+_NOUN_POS = ("n", "j", "l", "b", "vn")  # jieba's nouns, abbreviations, set phrases, distinguishing words
+_NOT_IN_NOUN_POS = ("t", "d", "p", "m", "r", "c", "u", "q")  # time, adverb, preposition, numeral, pronoun…
 _PROJECTS = re.compile(r"项目[^,，;；。、]{0,8}$")  # 16个项目正式签约落户园区
 _ADMIN = re.compile(r"[省市县州]")
-_BARE_PARK = frozenset({"园区", "该园区", "本园区", "园区内"})
-_PARK_NAME_END = re.compile(r"(?:园|园区|开发区|经开区|高新区|集聚区|工业区|示范区|自贸区|保税区|合作区|基地)$")
 _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
-_LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来", "数据显示"})
+_LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来"})
+_HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
+_SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Scene:
     """What the subject tests know of one sentence."""
 
     key: str
     orgs: Spans  # the sentence's organization mentions
     home: Ent | None  # the park the article is about
-    before: Ent | None  # the first organization the sentence before names (its subject, most often)
+    before: Ent | None  # the first organization the sentence before names (a bare 园区's antecedent)
     place_led: bool  # the sentence opens with a place that acts (云南出台…, 乌鲁木齐各大园区…)
     places: frozenset[str]  # the article's places (:func:`article_places`)
     headline: bool = False  # a short line that ends no sentence (a headline, a caption)
+
+
+def is_headline(key: str, last: bool) -> bool:
+    """A short line that ends no sentence and has text after it (``last``: it ends the text): a headline or a
+    caption (累计孵化项目433个 over the paragraph that says whose)."""
+    return not last and len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS)
+
+
+def sentence_subject(key: str, orgs: Spans, acting: bool = True) -> Ent | None:
+    """The organization the sentence ``key`` speaks of (``orgs``: its organization mentions), most often the first
+    it names, but not a bare 园区 inside a clause (在园区组织机构…; 该园区…, 今年以来，园区… are). ``acting``:
+    nor one named where something happens or as another party (在X举行, 与X签约), nor an item of a list
+    (X、Y等园区获评…); without it, the first organization named (what a later bare 园区 may refer to)."""
+    for x in orgs.items:
+        if x.i > 0 and key[x.i : x.j] == "园区" and key[x.i - 1] not in "该本,，;；:：":
+            continue
+        if not acting or not _after_locative(key, x.i) and not key.startswith("、", x.j) and (
+                _gap_after(key, orgs, x) not in _LIST_GAPS):
+            return x.ent
+    return None
 
 
 def article_places(names) -> frozenset[str]:
@@ -70,7 +103,7 @@ def article_places(names) -> frozenset[str]:
     out = set()
     for name in names:
         for m in _ADMIN.finditer(name):
-            out |= {name[max(0, m.start() - n) : m.start()] for n in (2, 3)}
+            out |= {name[m.start() - n : m.start()] for n in (2, 3) if m.start() >= n}
     return frozenset(out)
 
 
@@ -80,13 +113,13 @@ def place_leads(key: str, start: int, orgs: Spans, places: frozenset[str] = froz
     the place is the clause's subject."""
     pos = start
     for text, tag in words(key[start : start + 16]):
+        if _PLACE_WORD.match(key, pos):
+            return True
         if tag in _LEAD_POS or text in _LEAD_WORDS:
             pos += len(text)
             continue
-        if text in ("该县", "该市", "该省", "该镇", "全市", "全县", "全省"):
-            return True
         if tag != "ns" or orgs.covering(pos) or orgs.at(pos) or not _is_place(text, places):
-            return False  # 新建 is a county and a verb: only a known place, one the article names, or X市/X县
+            return False  # a word tagged ns may be a verb or a noun too: only a place surely one (_is_place)
         rest = words(key[pos + len(text) : pos + len(text) + 6])
         return bool(rest) and not rest[0][1].startswith(("n", "j")) and rest[0][0] not in _LEAD_WORDS
     return False
@@ -114,8 +147,7 @@ def unsettles_next(sc: Scene, why: str, end: int) -> bool:
     X加速器服务年营收2000万元以上的企业，目前在册企业37家 is still X's)."""
     if why == "kind_count":
         return False
-    stop = next((k for k in range(end, min(len(sc.key), end + WINDOW)) if sc.key[k] in ",，;；。"), len(sc.key))
-    return why != "describes_next" or next(sc.orgs.forward(end, stop), None) is not None
+    return why != "describes_next" or next(sc.orgs.forward(end, clause_end(sc.key, end)), None) is not None
 
 
 def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, int], metric: tuple[int, str]) -> str:
@@ -157,14 +189,23 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
         return "settles_in"  # X公司落户园区，总投资56亿元 (16个项目签约落户园区，合同总金额…: the park's signing)
     if _BUILT_BY.search(key, max(0, i - 4), i):
         return "built_by"  # X集团投资的Y项目投资额为6.72亿元
-    if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start:
+    if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start and _noun_phrase(key[j : t.end()]):
         return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
     if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:
         return "home_before_other"  # 在园区，总投资20亿元的X公司…: X's (a park opening the sentence is its subject)
     return ""
 
 
+def _noun_phrase(text: str) -> bool:
+    """``text`` is a noun phrase (工程装备产业集群, 智能制造产业集群): it opens with a noun, and no time word, adverb,
+    preposition, numeral or pronoun is in it (今年共开工建设重大项目, 集中签约项目: what the subject does)."""
+    ws = words(text)
+    return bool(ws) and ws[0][1].startswith(_NOUN_POS) and not any(t.startswith(_NOT_IN_NOUN_POS) for _, t in ws)
+
+
 def _is_place(word: str, places: frozenset[str]) -> bool:
+    """A word jieba tags as a place that surely is one: a known place, a place the article's organizations are
+    named after, or a name ending as an administrative division does (X省, X市, X县, X州)."""
     return word in PLACE_NAMES or word in places or len(word) >= 3 and word[-1] in "省市县州"
 
 
@@ -173,25 +214,36 @@ def _home_is_subject(sc: Scene, about_m) -> bool:
     a phrase describing another organization named next (A和B共建的园区——X): the sentence's subject, which the
     organizations named after it do not displace (X产业园由A、B共建…, X是Y的园中园…)."""
     first = sc.orgs.items[0] if sc.orgs.items else None
-    if first is None or first.ent is not about_m.ent or first.i > 0 and sc.key[first.i - 1] in _LOCATIVE and not (
-            _NUMBERED.fullmatch(sc.key, 0, first.i)):  # 四、园区配套…: a section's number, not a list
+    if first is None or first.ent is not about_m.ent or _after_locative(sc.key, first.i):
         return False
-    nxt = next((x for x in sc.orgs.forward(first.j, len(sc.key)) if x.ent is not about_m.ent), None)
-    gap = sc.key[first.j : nxt.i] if nxt else ""
-    if gap in ("、", "和", "及", "与"):
+    gap = _gap_after(sc.key, sc.orgs, first)
+    if gap in _LIST_GAPS:
         return False  # A、B、C等35家园区入盟: the first item of a list
     return "的" not in gap or _CLAUSE_MARK.search(gap) is not None  # 园区内的X孵化器…: the park says where X is
 
 
+def _after_locative(key: str, i: int) -> bool:
+    """The mention starting at ``i`` follows 在/于/与/为… (where something happens, another party) or 、/及 (an item of
+    a list; 四、园区配套… is a section's number, not a list)."""
+    return i > 0 and key[i - 1] in _LOCATIVE and not _NUMBERED.fullmatch(key, 0, i)
+
+
+def _gap_after(key: str, orgs: Spans, x) -> str:
+    """The text between mention ``x`` and the next mention of another organization ("" when none follows)."""
+    nxt = next((y for y in orgs.forward(x.j, len(key)) if y.ent is not x.ent), None)
+    return key[x.j : nxt.i] if nxt else ""
+
+
 def _bare_park_elsewhere(sc: Scene, about_m) -> bool:
     """A bare 园区 read as the home park while its antecedent is another park: the organization named last before
-    it in the sentence, or else the subject of the sentence before (多家企业与东湖高新黄冈智造园签订了意向入驻协议。
-    …园区全面建成后…): which park it means is not settled."""
-    if about_m.ent is not sc.home or sc.key[about_m.i : about_m.j] not in _BARE_PARK:
+    it in the sentence (a bare 园区 before it has the same antecedent, so it is passed over), or else the first
+    one the sentence before names (多家企业与东湖高新黄冈智造园签订了意向入驻协议。…园区全面建成后…): which park
+    it means is not settled."""
+    if about_m.ent is not sc.home or sc.key[about_m.i : about_m.j] not in BARE_PARK:
         return False
-    last = next((x.ent for x in sc.orgs.backward(0, about_m.i - 1) if x.j <= about_m.i and x.ent is not sc.home),
-                sc.before)
-    return last is not None and last is not sc.home and _PARK_NAME_END.search(name_key(last.name)) is not None
+    last = next((x.ent for x in sc.orgs.backward(0, about_m.i - 1)
+                 if x.j <= about_m.i and not (x.ent is sc.home and sc.key[x.i : x.j] in BARE_PARK)), sc.before)
+    return last is not None and last is not sc.home and PARK_NAME_END.search(name_key(last.name)) is not None
 
 
 def others(orgs: Spans, a: int, b: int, ent: Ent) -> int:

@@ -31,8 +31,10 @@ from kg.extract.figsubject import (
     WINDOW,
     Scene,
     article_places,
+    is_headline,
     others,
     place_leads,
+    sentence_subject,
     unsettles_next,
     why_guess,
 )
@@ -63,8 +65,6 @@ _FROM = re.compile(r"(?:增|增加|增长|提升|提高|扩大|上升|降|下降
 _ZAI_WORDS = frozenset("孵册建校职岗谈研营")  # 在孵, 在册, 在建…: 在 is part of the metric
 _ROLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:任|担任|当选|作为)")  # A等5家企业任理事单位: a role's count
 _BREAKS = re.compile(r"(?:首次|再次|有望|可望|将|已)?(?:突破|超过|达到|增至|迈上)$")  # 产值首次突破500亿元
-_HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
-_SENTENCE_ENDS = tuple("。！？!?；;…”」』）)")
 _VERB_ENDINGS = ("落地", "引进", "开展", "新增", "培育", "签约", "落户", "入驻", "等", "指导", "园区")
 
 
@@ -154,24 +154,19 @@ class _Topic:
             self.last = max(orgs, key=lambda x: x.j).ent
 
 
-def _home_topic(doc: Document, found: Found, s: Sentence, topic: _Topic) -> bool:
+def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) -> bool:
     """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…): the
-    sentence before gave the park a figure, or the park is the first organization it names (not one item of a
-    list of parks, not an object)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and (
-        topic.home_figure or _subject_before(doc, found, s) is found.home)
+    sentence before gave the park a figure, or the park is its subject (``before``)."""
+    return not any(x.ent.is_org for x in found.mentions(s.index)) and (topic.home_figure or before is found.home)
 
 
-def _subject_before(doc: Document, found: Found, s: Sentence) -> Ent | None:
-    """The first organization the sentence before ``s`` names: its subject, most often (a bare 园区 inside a clause,
-    在园区组织机构…, is none; 该园区…, 今年以来，园区… are)."""
+def _before(doc: Document, found: Found, s: Sentence) -> tuple[Ent | None, Ent | None]:
+    """The subject of the sentence before ``s`` and the first organization it names
+    (:func:`~kg.extract.figsubject.sentence_subject`)."""
     if s.index == 0:
-        return None
-    key = doc.sentences[s.index - 1].key
-    first = min((x for x in found.mentions(s.index - 1)
-                 if x.ent.is_org and (key[x.i : x.j] != "园区" or x.i == 0 or key[x.i - 1] in "该本,，;；:：")),
-                key=lambda x: x.i, default=None)
-    return first.ent if first else None
+        return None, None
+    key, orgs = doc.sentences[s.index - 1].key, Spans([x for x in found.mentions(s.index - 1) if x.ent.is_org])
+    return sentence_subject(key, orgs), sentence_subject(key, orgs, acting=False)
 
 
 def _about_home(key: str, clause_start: int) -> bool:
@@ -254,14 +249,15 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
-    home_topic = _home_topic(doc, found, s, topic)  # a property of the sentence, not of each figure
+    before, first_before = _before(doc, found, s)
+    home_topic = _home_topic(found, s, topic, before)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
     lead = marks.first_at(0)
     opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…: the sentence's subject after a short lead
     places = topic.places
-    scene = Scene(key, orgs, found.home, _subject_before(doc, found, s),
+    scene = Scene(key, orgs, found.home, first_before,
                   place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
-                  len(key) <= _HEADLINE and not key.endswith(_SENTENCE_ENDS))
+                  is_headline(key, s.index == len(doc.sentences) - 1))
     out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
     paired = _paired(key, matches)

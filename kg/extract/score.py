@@ -141,16 +141,17 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
     return out
 
 
-_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3}
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 _SAME_UNIT = {"平方公尺": "平方米", "公尺": "米", "％": "%"}
 
 
 def _quantity(value: Any, unit: Any) -> tuple[float, str]:
     """A value and unit in one scale: 億元 is 亿元; 21.5万平方米 is 215000 平方米 and 1.5亿元 is 15000万元 (both
-    150000000 元), however the annotator or the extractor wrote the multiplier; 平方公尺 is 平方米."""
+    150000000 元), 1千万元 is 0.1亿元 — every leading multiplier is read, however the annotator or the extractor
+    wrote it; 平方公尺 is 平方米."""
     u = "%" if unit in ("%", "％") else name_key(str(unit))
     v = float(value)
-    if len(u) > 1 and u[0] in _MULTIPLIERS:
+    while len(u) > 1 and u[0] in _MULTIPLIERS:
         v, u = v * _MULTIPLIERS[u[0]], u[1:]
     return v, _SAME_UNIT.get(u, u)
 
@@ -161,13 +162,14 @@ def _shares_bigram(a: str, b: str) -> bool:
 
 
 def _indicator_score(pred: list[tuple[str, str, float, str]], gold: list[list[Any]], c) -> Score:
-    """Indicators matched one to one: same subject, the same quantity (:func:`_quantity`), metrics sharing a bigram."""
+    """Indicators matched one to one: same subject, the same quantity (:func:`_quantity`), metrics sharing a bigram.
+    A gold row that is no ``[subject, metric, number, unit]`` is a :class:`ValueError` naming it."""
+    golds = [(row[0], row[1], *_gold_quantity(k, row)) for k, row in enumerate(gold, 1)]
     used: set[int] = set()
     tp = 0
     for subj, metric, value, unit in pred:
         pv, pu = _quantity(value, unit)
-        for gi, (gs, gm, gv, gu) in enumerate(gold):
-            gv, gu = _quantity(gv, gu)
+        for gi, (gs, gm, gv, gu) in enumerate(golds):
             if gi in used or c(subj) != c(gs) or pu != gu:
                 continue
             if abs(pv - gv) <= 1e-9 * max(1.0, abs(gv)) and _shares_bigram(metric, str(gm)):
@@ -175,6 +177,16 @@ def _indicator_score(pred: list[tuple[str, str, float, str]], gold: list[list[An
                 tp += 1
                 break
     return Score(tp, len(pred), len(gold))
+
+
+def _gold_quantity(k: int, row: Any) -> tuple[float, str]:
+    """The quantity of ``row``, the ``k``-th gold indicator ``[subject, metric, value, unit]``."""
+    if not isinstance(row, (list, tuple)) or len(row) != 4:
+        raise ValueError(f"gold indicator {k} {row!r} is not [subject, metric, value, unit]")
+    try:
+        return _quantity(row[2], row[3])
+    except (TypeError, ValueError):
+        raise ValueError(f"gold indicator {k} {list(row)!r}: {row[2]!r} is not a number") from None
 
 
 def from_extraction(ex) -> Predicted:

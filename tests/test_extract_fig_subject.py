@@ -60,7 +60,8 @@ def test_a_bare_yuanqu_after_another_park_is_not_the_home_parks():
     for other in ("青山科技城", "青山港区"):  # every name a park may have is another park's
         assert not _values(f"青山经济开发区举行招商推介会。活动现场，多家企业与{other}签订了意向入驻协议。"
                            "项目建设迈入全新阶段，园区全面建成后，拟引进企业150家。")
-    assert _values("青山经济合作区今年新增入驻企业26家。园区全面建成后，拟引进企业150家。", "青山经济合作区") == {26, 150}
+    text = "青山经济合作区今年新增入驻企业26家。园区全面建成后，拟引进企业150家。"
+    assert _values(text, "青山经济合作区") == {26, 150}
     # the home park named in full after the other one is the antecedent; an earlier bare 园区 is none
     assert _values("多家企业与青山智造园签约后，青山经济开发区召开推进会，园区今年新增企业30家。") == {30}
     assert not _values("多家企业与青山智造园签约后，园区加快建设，园区今年新增企业30家。")

@@ -179,5 +179,6 @@ def test_a_plants_yearly_capacity_is_no_metric_but_a_yearly_output_is():
     # 年产 opening the metric or right before the number is what a plant makes, not the organization's figure
     assert not _figs("青山明辉科技有限公司年产钢材50万吨。青山明辉科技有限公司计划投资的年产15万平方米厂房项目开工。")
     # 年产 inside a longer metric (全年产量, 去年产量, 亩均年产出) is the organization's figure
-    figs = _figs("青山经济开发区全年产量达到50万吨。青山经济开发区去年产量达到40万吨。青山经济开发区亩均年产出达到300万元。")
+    figs = _figs("青山经济开发区全年产量达到50万吨。青山经济开发区去年产量达到40万吨。"
+                 "青山经济开发区亩均年产出达到300万元。")
     assert {f[2] for f in figs if f[0] == "青山经济开发区"} == {500000, 400000, 300}

@@ -70,7 +70,7 @@ def party_parents(picked: list[Cand], cands: list[Cand], key: str) -> list[Cand]
 _ADMIN_ENDS = ("省", "市", "县", "区", "镇", "乡", "街道")  # not 社区, 村: 南尖社区, 创业村 are bodies
 # zones a park body runs (临港新片区, 兰州新区, 长沙经开区): they end in 区 but are organizations
 _ZONE_ENDS = ("新区", "片区", "园区", "开发区", "高新区", "经开区", "自贸区", "保税区", "示范区", "试验区", "合作区",
-              "功能区", "集聚区", "产业区")
+              "功能区", "集聚区", "产业区", "港区", "综保区", "工业区", "物流区")
 
 
 def is_place(name: str) -> bool:

@@ -6,7 +6,8 @@ members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks o
 opened, in a sentence soon after one, the body then being the one the article speaks of — is a
 candidate member of it; so is every organization after one whose name a member word follows
 (X的17个理事单位(A、B…): X has members there whatever its type, up to the next such X; the list the word
-opens is kept as surely as the rules' pairs, with the status said of it). Each candidate pair gets general
+opens is kept as surely as the rules' pairs, with the status said of it; so is the list before 作为 in
+A、B作为X发起单位, also where X's name is not linked there). Each candidate pair gets general
 features (:mod:`~kg.extract.pairfeatures`: cue words of its clause, of the text between the two
 names and around the member, distances, list structure, types) and a logistic model trained on
 the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the

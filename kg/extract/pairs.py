@@ -145,7 +145,7 @@ class Pairs:
         starts = {m.i: m for m in orgs}
         for gap in _AS_MEMBERS.finditer(key):
             b = starts.get(gap.end()) or self.others.at(st.key, st.s.index, gap.end())
-            word = _MEMBERS_WORD.match(key if b is None or b.how != "text" else st.key, b.j) if b else None
+            word = _MEMBERS_WORD.match(key, b.j) if b is not None else None
             run = st.list_before(gap.start(), st.clause_start(gap.start())) if word else []
             if not run or run[-1].j != gap.start():
                 continue

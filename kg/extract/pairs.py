@@ -41,9 +41,10 @@ _OWNS_MEMBERS = re.compile(r"的?(?:\d+|[一二两三四五六七八九十百多
                            r"(成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业)(?:[(:]|包括|有|为|是)?")
 _STATUS_END = re.compile(r"退出|除名")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
-_AS_MEMBERS = re.compile(r"(?:等)?(?:(?:\d+|[一二两三四五六七八九十百多数几]+)[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
-_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|成员单位|会员单位|理事单位|常务理事单位|副?理事长单位|副?会长单位"
-                           r"|成员企业|会员企业)")
+_AS_MEMBERS = re.compile(r"(?:等)?(?:(?:\d+|[一二两三四五六七八九十百多数几]+)[个家所名]"
+                         r"[\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
+_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|成员单位|会员单位|理事单位|常务理事单位"
+                           r"|副?理事长单位|副?会长单位|成员企业|会员企业)")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence

@@ -151,8 +151,11 @@ def losses(texts: list[Text], kept_by: Kept, verbose: bool = False) -> Counter:
                 # kept, but scored a miss: another status, or the scorer matched the member's or the body's name to
                 # another organization (a duplicate or a bad boundary: 讯X联盟 beside X联盟)
                 lost = (name_key(m), status, name_key(b)) in missed
-                why["kept" if not lost else "kept, other status" if pair in kept_by.other_status.get(t.stem, ())
-                    else "kept, other name"] += 1
+                kind = ("kept" if not lost else "kept, other status" if pair in kept_by.other_status.get(t.stem, ())
+                        else "kept, other name")
+                why[kind] += 1
+                if verbose and kind == "kept, other name":
+                    print("  other name", t.stem[:20], m, "->", b)
             elif pair[0] not in found or pair[1] not in found:
                 why["member missing" if pair[0] not in found else "body missing"] += 1
                 if verbose:
@@ -163,6 +166,8 @@ def losses(texts: list[Text], kept_by: Kept, verbose: bool = False) -> Counter:
                     print("  not proposed", t.stem[:20], m, "->", b)
             else:
                 why["rejected"] += 1
+                if verbose:
+                    print("  rejected", t.stem[:20], m, "->", b)
     return why
 
 

@@ -6,7 +6,8 @@ members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks o
 opened, in a sentence soon after one, the body then being the one the article speaks of — is a
 candidate member of it; so is every organization after one whose name a member word follows
 (X的17个理事单位(A、B…): X has members there whatever its type, up to the next such X; the list the word
-opens is kept as surely as the rules' pairs, with the status said of it). Each candidate pair gets general
+opens is kept as surely as the rules' pairs, with the status said of it; so is the list before 作为 in
+A、B作为X发起单位, also where X's name is not linked there). Each candidate pair gets general
 features (:mod:`~kg.extract.pairfeatures`: cue words of its clause, of the text between the two
 names and around the member, distances, list structure, types) and a logistic model trained on
 the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
@@ -39,6 +40,11 @@ VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other"
 _OWNS_MEMBERS = re.compile(r"的?(?:\d+|[一二两三四五六七八九十百多数几]+)?[个家名]?(?:首批|新|全体)?"
                            r"(成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业)(?:[(:]|包括|有|为|是)?")
 _STATUS_END = re.compile(r"退出|除名")
+# A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
+_AS_MEMBERS = re.compile(r"(?:等)?(?:(?:\d+|[一二两三四五六七八九十百多数几]+)[个家所名]"
+                         r"[\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
+_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|成员单位|会员单位|理事单位|常务理事单位"
+                           r"|副?理事长单位|副?会长单位|成员企业|会员企业)")
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
@@ -82,12 +88,14 @@ class Pairs:
         self.first: Ent | None = None  # the first body the article names
         self.listing = False  # the previous sentence opened a list (…如下：) or was an item of one
         self.names = BodyNames([])  # the names of the bodies the article names anywhere
+        self.others = BodyNames([])  # … and of its other organizations (A作为X成员单位: X has members)
         self.last: Ent | None = None  # the body named last (also where the finder did not link its name)
 
     def expect(self, ents: list[Ent]) -> None:
         """Know the bodies the article names anywhere, so a sentence that writes one of their names the finder did not
         link there (中关村软件园党建工作联席会 read as the park; 17党建联盟中的1是指…) names it all the same."""
         self.names = BodyNames([e for e in ents if is_body(e)])
+        self.others = BodyNames([e for e in ents if e.is_org and not is_body(e)])
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
@@ -103,6 +111,7 @@ class Pairs:
                 if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
         self._owners(st, orgs)
+        self._named_members(st, orgs)
         self._spoken_of(st, orgs, named)
         for b in named:
             self.first = self.first or b.ent
@@ -129,6 +138,23 @@ class Pairs:
                 sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
                                  _status(st, x, b), role=word.group(1)) if id(x) in listed_ids else None
                 self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
+
+    def _named_members(self, st: SentenceView, orgs: list[Mention]) -> None:
+        """A、B…9家单位作为X发起单位: the list before 作为 is stated a member of X, whatever X's type, also where the
+        finder did not link X's name (one pass over the 作为 of the sentence; the status is the one said of each)."""
+        key = masked(st)
+        starts = {m.i: m for m in orgs}
+        for gap in _AS_MEMBERS.finditer(key):
+            b = starts.get(gap.end()) or self.others.at(st.key, st.s.index, gap.end())
+            word = _MEMBERS_WORD.match(key, b.j) if b is not None else None
+            run = st.list_before(gap.start(), st.clause_start(gap.start())) if word else []
+            if not run or run[-1].j != gap.start():
+                continue
+            for x in run:
+                if x.ent is not b.ent:
+                    sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(x, b), x),
+                                     _status(st, x, b), role=word.group(1))
+                    self._occur(st, x, b, b.ent, {"named_as_member": 1.0}, sure)
 
     def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:
         """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause

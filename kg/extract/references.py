@@ -152,3 +152,9 @@ class BodyNames:
                     seen.add(id(e))
                     out.append(Mention(sent, i, i + len(k), e, "text"))
         return out
+
+    def at(self, key: str, sent: int, i: int) -> Mention | None:
+        """The longest name of these bodies written at ``i`` of a sentence (``key``, index ``sent``), if any."""
+        found = [(k, e) for k, e in self.forms.get(key[i : i + 2], ()) if key.startswith(k, i)]
+        k, e = max(found, key=lambda ke: len(ke[0])) if found else ("", None)
+        return Mention(sent, i, i + len(k), e, "text") if e is not None else None

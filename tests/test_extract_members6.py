@@ -1,0 +1,36 @@
+"""Membership pairs the proposer used to miss on unseen news (round 6b): wordings, not texts."""
+
+from __future__ import annotations
+
+from kg.extract import extract_text
+
+A, B = "宁波恒泰新材料有限公司", "浙江华鑫化工股份有限公司"
+C, D = "杭州东信电子有限公司", "宁波海曙精工机械有限公司"
+ALLIANCE = "滨江国际创新联盟"
+HUB = "滨江企业党建智联"  # no body suffix (联盟, 协会…): not typed a body, and not linked where 作为 names it
+
+
+def _members(raw: str) -> set[tuple[str, str, str]]:
+    ex = extract_text(raw, "t")
+    return {(s.subject.name, s.object.name, s.status) for s in ex.statements if s.is_membership}
+
+
+def test_a_list_named_as_the_member_units_of_an_organization_joins_it():
+    raw = f"“{HUB}”签约仪式举行。{A}、{B}、{C}3家单位作为{HUB}发起单位，{D}作为{HUB}成员单位，分别签订共建协议。"
+    got = _members(raw)
+    assert {(m, HUB, "active") for m in (A, B, C, D)} <= got
+
+
+def test_a_list_that_will_be_named_members_is_planned():
+    raw = f"“{HUB}”成立。会议透露，{A}、{B}将作为{HUB}成员单位参与共建。"
+    ex = extract_text(raw, "t")
+    got = [s for s in ex.statements if s.is_membership and s.object.name == HUB]
+    assert {(s.subject.name, s.status) for s in got} == {(A, "planned"), (B, "planned")}
+
+
+def test_a_supporter_stays_one_when_the_list_it_ends_has_a_name_the_finder_missed():
+    raw = (f"{ALLIANCE}是在滨江区科学技术局、科技部火炬中心、区里有关部门等多家单位的大力支持下，由{A}、{B}等知名公司"
+           "共同发起成立的创新组织。")
+    got = {(m, b) for m, b, _ in _members(raw)}
+    assert not {b for _, b in got} & {"科技部火炬中心", "滨江区科学技术局"}
+    assert (A, ALLIANCE) in got and (B, ALLIANCE) in got

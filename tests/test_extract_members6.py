@@ -34,3 +34,11 @@ def test_a_supporter_stays_one_when_the_list_it_ends_has_a_name_the_finder_misse
     got = {(m, b) for m, b, _ in _members(raw)}
     assert not {b for _, b in got} & {"科技部火炬中心", "滨江区科学技术局"}
     assert (A, ALLIANCE) in got and (B, ALLIANCE) in got
+
+
+def test_what_serves_the_members_is_no_member_and_a_nominated_list_is_planned():
+    assert not _members(f"“{HUB}”成立。宁波市海曙区科学技术局作为{HUB}成员单位的主管部门出席。")
+    assert not _members(f"“{HUB}”成立。{C}作为{HUB}成员单位的服务商参加签约。")
+    assert (A, HUB, "active") in _members(f"“{HUB}”成立。{A}作为{HUB}成员单位的代表发言。")
+    got = _members(f"“{HUB}”成立。推荐{A}、{B}作为{HUB}成员单位。")
+    assert got == {(A, HUB, "planned"), (B, HUB, "planned")}

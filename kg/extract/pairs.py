@@ -43,8 +43,10 @@ _STATUS_END = re.compile(r"退出|除名")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
 _AS_MEMBERS = re.compile(r"(?:等)?(?:(?:\d+|[一二两三四五六七八九十百多数几]+)[个家所名]"
                          r"[\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
+# (not X成员单位的主管部门: what serves the members is none; X成员单位的代表 is)
 _MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|成员单位|会员单位|理事单位|常务理事单位"
-                           r"|副?理事长单位|副?会长单位|成员企业|会员企业)")
+                           r"|副?理事长单位|副?会长单位|成员企业|会员企业)(?!的(?!身份|代表))")
+_NOMINATED = re.compile(r"推荐|提名|申报")  # 推荐A、B作为X成员单位: proposed, not yet members
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
@@ -150,10 +152,11 @@ class Pairs:
             run = st.list_before(gap.start(), st.clause_start(gap.start())) if word else []
             if not run or run[-1].j != gap.start():
                 continue
+            nominated = _NOMINATED.search(key, st.clause_start(run[0].i), run[0].i) is not None
             for x in run:
                 if x.ent is not b.ent:
                     sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(x, b), x),
-                                     _status(st, x, b), role=word.group(1))
+                                     "planned" if nominated else _status(st, x, b), role=word.group(1))
                     self._occur(st, x, b, b.ent, {"named_as_member": 1.0}, sure)
 
     def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:

@@ -28,7 +28,7 @@ _ONLOOKER = re.compile(r"出席|见证|致辞|主办|承办|协办|支持|指导
 _INTENT = re.compile(r"将|拟|计划|意向|筹|准备|有意|申请|争取")
 MEMBERS_NAMED = re.compile(r"成员|会员|理事")  # 在A、B等成员单位的支持下: members that support are members
 _GUIDES_AFTER = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为)?(?:业务)?(?:指导|主管)"
-                           r"|(?:、[^、,;。]{2,16}){0,2}"  # 、Y等…支持下, Y missed by the finder (two at most: linear)
+                           r"|(?:、[^、,;。]{2,16}){0,2}"  # 、Y等…支持下: other items, found or not (two: linear)
                            r"(?:等(?:(?!成员|会员|理事)[^,;。]){0,8})?的?(?:大力|鼎力)?(?:支持|关心|帮助|关怀)下")
 
 

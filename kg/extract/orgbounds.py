@@ -20,7 +20,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
 
-__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
+__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "listed", "orphans"]
 
 # words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
@@ -41,6 +41,7 @@ class Index:
                  by_sentence: Mapping[int, list[Mention]], word_ends: Mapping[int, bytes] | None = None,
                  span_words: Mapping[tuple[int, int, int], tuple] | None = None):
         self.keys = keys
+        self.listed: dict[tuple[int, int, int], str] = {}  # the items of lists of names (:func:`listed`)
         self.span_words = span_words or {}
         self.word_ends = word_ends or {}  # per sentence, 1 where one of its words ends
         self.spans = {s: sorted(v) for s, v in extra.items()}
@@ -264,3 +265,98 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
                 e = out[k] = Ent(doc.name(*s.span(a, b)), t, "model")
             e.mentions.append(Mention(s.index, a, b, e, "model"))
     return list(out.values())
+
+
+# a 、 list: items of up to 12 key characters between list separators (a comma, a clause mark, 等 ends the list)
+_LIST = re.compile(r"[^、,;:。()\s等]{1,12}(?:、[^、,;:。()\s等]{1,12})+")
+# what a list of companies ends with: 等企业, 等20余家企业, 等头部车企
+_ETC_FIRMS = re.compile(r"等(?:[\d多余十百几]+家|知名|头部|龙头|重点|一批|国内外|行业)*(?:企业|公司|集团|车企|厂商|品牌|巨头|龙头)")
+_LEAD_POS = frozenset("vpcudr")  # the parts of speech of a word that leads into a list (吸引了|A、B, 与|A、B)
+_TAIL_AND = re.compile(r"(.+?)(?:以及|和|及)(.+)")
+
+
+def _list_items(key: str, a: int, b: int, ends: Mapping[int, int]) -> list[tuple[int, int]]:
+    """The items ``[i, j)`` of the 、 list at key ``[a, b)``: the first one after the word that leads into it (or
+    whole when a separator stands before it; where a name found that ends it starts, from ``ends``: its end to its
+    start), the last one split at 和/及 when it closes the list."""
+    out: list[tuple[int, int]] = []
+    for n, part in enumerate(key[a:b].split("、")):
+        i = out[-1][1] + 1 if out else a
+        out.append((i, i + len(part)))
+    i, j = out[0]
+    if ends.get(j, -1) >= i:  # a name found ends the first item: the item starts where the name does
+        out[0] = (ends[j], j)
+    else:
+        lead = _lead_end(key, i, j)
+        if lead is not None:
+            out[0] = (lead, j)
+        elif i > 0 and key[i - 1] not in _CONTEXT_CHARS:
+            out.pop(0)  # a longer run before the list: where its first item starts is unknown
+    if out:
+        i, j = out[-1]
+        tail = _TAIL_AND.fullmatch(key, i, j)
+        if tail is not None:
+            out[-1:] = [(i, tail.end(1)), (tail.start(2), j)]
+    return [(i, j) for i, j in out if j - i >= 2]
+
+
+def _lead_end(key: str, i: int, j: int) -> int | None:
+    """Where the first item ``[i, j)`` of a list starts after the last word that leads into it: a verb, a
+    preposition, a conjunction, a particle, an adverb or a pronoun (吸引了|A、B, 其中|A、B); None without one."""
+    from kg.extract.segment import words
+
+    at, end = i, None
+    for w, t in words(key[i:j]):
+        at += len(w)
+        if t[:1] in _LEAD_POS and at < j:
+            end = at
+    return end
+
+
+def _last_item(key: str, i: int, j: int) -> int:
+    """Where the last item of a list ``[i, j)`` not closed by a separator ends: before its first verb after its
+    first word (A、B、中车|签约)."""
+    if key[j : j + 1] == "等":
+        return j
+    from kg.extract.segment import words
+
+    at = i
+    for n, (w, t) in enumerate(words(key[i:j])):
+        if n and t.startswith("v"):
+            return at
+        at += len(w)
+    return j
+
+
+def listed(doc: Document, taken: Mapping[int, list[Mention]],
+           known: set[str]) -> tuple[list[Ent], dict[tuple[int, int, int], str]]:
+    """The items of every 、 list that names organizations (one of its items is a mention ``taken``) or ends in
+    等企业, by ``(sentence, i, j)``: ``list`` (a neighbour is a name) or ``list_etc`` (等企业 closes it); and those
+    no pass proposed, typed as the names beside them (a company by default), as entities for the filter to weigh."""
+    out: dict[str, Ent] = {}
+    where: dict[tuple[int, int, int], str] = {}
+    for s in doc.sentences:
+        key = s.key
+        if "、" not in key:
+            continue
+        ms = [m for m in taken.get(s.index, ()) if m.ent.is_org]
+        at = {(m.i, m.j): m.ent.type for m in ms}
+        for run in _LIST.finditer(key):
+            items = _list_items(key, run.start(), run.end(), {m.j: m.i for m in ms})
+            if items:
+                items[-1] = (items[-1][0], _last_item(key, *items[-1]))
+            types = [at[x] for x in items if x in at]
+            how = "list_etc" if _ETC_FIRMS.match(key, run.end()) else "list"
+            if not types and how == "list":
+                continue
+            typ = max(set(types), key=types.count) if types else "Company"
+            for i, j in items:
+                where[(s.index, i, j)] = how
+                k = key[i:j]
+                if j - i < 2 or (i, j) in at or k in known or any(m.i < j and i < m.j for m in ms):
+                    continue
+                e = out.get(k)
+                if e is None:
+                    e = out[k] = Ent(doc.name(*s.span(i, j)), typ, how)
+                e.mentions.append(Mention(s.index, i, j, e, how))
+    return list(out.values()), where

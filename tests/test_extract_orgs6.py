@@ -7,7 +7,7 @@ import pytest
 
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
-from kg.extract.orgbounds import listed
+from kg.extract.orgbounds import investors, listed
 
 
 def _listed(text: str, names: dict[str, str]) -> tuple[dict[str, tuple[str, str]], set[str]]:
@@ -52,3 +52,22 @@ def test_the_first_item_starts_after_the_word_that_leads_into_the_list_not_insid
     assert set(offered) == {"西岭微电子"}
     offered, items = _listed("北京东岭科技有限公司、贝洱签约。", {"北京东岭科技有限公司": "Company"})
     assert "北京东岭科技有限公司" in items  # not cut at the 有 inside 有限公司
+
+
+def _invests(text: str) -> dict[str, str]:
+    doc = Document.from_raw("标题\n\n" + text + "\n")
+    return {e.name: e.how for e in investors(doc, {}, set())}
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("南岭工业区,东岭精机投资40亿元设厂。", "东岭精机"),
+    ("园区引进了西岭恒丰年产300万件轴承项目。", "西岭恒丰"),
+    ("北岭食品斥资3亿元扩厂。", "北岭食品"),
+])
+def test_a_name_before_a_sum_it_invests_or_a_yearly_output_is_offered_as_a_company(text, name):
+    assert _invests(text).get(name) == "invests"
+
+
+def test_a_total_or_a_name_cut_at_a_one_character_word_is_not_offered():
+    assert _invests("项目总投资5亿元。") == {}
+    assert "好科技" not in _invests("南岭,冠好科技投资40亿元。")

@@ -20,7 +20,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
 
-__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "listed", "orphans"]
+__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "investors", "listed", "orphans"]
 
 # words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
@@ -271,7 +271,8 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
 _LIST = re.compile(r"[^、,;:。()\s等]{1,12}(?:、[^、,;:。()\s等]{1,12})+")
 # what a list of companies ends with: 等企业, 等20余家企业, 等头部车企
 _ETC_FIRMS = re.compile(r"等(?:[\d多余十百几]+家|知名|头部|龙头|重点|一批|国内外|行业)*(?:企业|公司|集团|车企|厂商|品牌|巨头|龙头)")
-_LEAD_POS = frozenset("vpcudr")  # the parts of speech of a word that leads into a list (吸引了|A、B, 与|A、B)
+# the parts of speech of a word that leads into a list (吸引了|A、B, 与|A、B): one character only when p, c or u
+_LEAD_POS = frozenset("vpcudr")
 _TAIL_AND = re.compile(r"(.+?)(?:以及|和|及)(.+)")
 
 
@@ -308,7 +309,7 @@ def _lead_end(key: str, i: int, j: int) -> int | None:
     at, end = i, None
     for w, t in words(key[i:j]):
         at += len(w)
-        if t[:1] in _LEAD_POS and at < j:
+        if t[:1] in _LEAD_POS and at < j and (len(w) > 1 or t[:1] in "pcu"):  # not 冠|好科技, 日|正|食品
             end = at
     return end
 
@@ -360,3 +361,31 @@ def listed(doc: Document, taken: Mapping[int, list[Mention]],
                     e = out[k] = Ent(doc.name(*s.span(i, j)), typ, how)
                 e.mentions.append(Mention(s.index, i, j, e, how))
     return list(out.values()), where
+
+
+# a name before what only a firm does: invest or spend a sum, make a yearly output (冠好科技|投资40亿元, X|年产300万)
+_INVESTS = re.compile(r"[^、,;:。()\s]{2,12}?(?<!总)(?=(?:计划|拟|共|再|追加)?(?:投资|斥资|注资)[\d一二三四五六七八九十百千万亿]|年产[\d一二三四五六七八九十百千万])")
+
+
+def investors(doc: Document, taken: Mapping[int, list[Mention]], known: set[str]) -> list[Ent]:
+    """The names no pass proposed before a sum a firm invests or a yearly output it makes (冠好科技|投资40亿元),
+    starting after the clause mark or the last word that leads into them, as companies for the filter to weigh."""
+    out: dict[str, Ent] = {}
+    for s in doc.sentences:
+        key = s.key
+        ms = taken.get(s.index, ())
+        for hit in _INVESTS.finditer(key):
+            i, j = hit.span()
+            lead = _lead_end(key, i, j)
+            if lead is not None:
+                i = lead
+            elif i > 0 and key[i - 1] not in _CONTEXT_CHARS:
+                continue
+            k = key[i:j]
+            if j - i < 2 or k in known or k in SUFFIXES or any(m.i < j and i < m.j for m in ms):
+                continue
+            e = out.get(k)
+            if e is None:
+                e = out[k] = Ent(doc.name(*s.span(i, j)), "Company", "invests")
+            e.mentions.append(Mention(s.index, i, j, e, "invests"))
+    return list(out.values())

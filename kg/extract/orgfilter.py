@@ -23,7 +23,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, listed, orphans
+from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, investors, listed, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
@@ -285,6 +285,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
                 taken.setdefault(m.sent, []).append(m)
     in_lists, items = listed(doc, taken, {e.key for e in found.ents + held})
     held += in_lists
+    held += investors(doc, taken, {e.key for e in found.ents + held})
     ix = Index({s.index: s.key for s in doc.sentences}, extra, [e for e in found.ents if e.is_org] + held,
                found.by_sentence, word_ends, span_words)
     ix.listed = items

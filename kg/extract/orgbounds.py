@@ -20,7 +20,8 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
 
-__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "investors", "listed", "orphans"]
+__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "investors", "listed",
+           "orphans"]
 
 # words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
@@ -364,7 +365,8 @@ def listed(doc: Document, taken: Mapping[int, list[Mention]],
 
 
 # a name before what only a firm does: invest or spend a sum, make a yearly output (冠好科技|投资40亿元, X|年产300万)
-_INVESTS = re.compile(r"[^、,;:。()\s]{2,12}?(?<!总)(?=(?:计划|拟|共|再|追加)?(?:投资|斥资|注资)[\d一二三四五六七八九十百千万亿]|年产[\d一二三四五六七八九十百千万])")
+_INVESTS = re.compile(r"[^、,;:。()\s]{2,12}?(?<!总)(?=(?:计划|拟|共|再|追加)?(?:投资|斥资|注资)[\d一二三四五六七八九十百千万亿]"
+                      r"|年产[\d一二三四五六七八九十百千万])")
 
 
 def investors(doc: Document, taken: Mapping[int, list[Mention]], known: set[str]) -> list[Ent]:

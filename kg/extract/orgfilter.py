@@ -23,8 +23,8 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.orgbounds import (GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, investors, listed,
-                                  orphans)
+from kg.extract.orgbounds import (GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, investors,
+                                  listed, orphans)
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 

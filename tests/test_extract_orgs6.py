@@ -71,3 +71,18 @@ def test_a_name_before_a_sum_it_invests_or_a_yearly_output_is_offered_as_a_compa
 def test_a_total_or_a_name_cut_at_a_one_character_word_is_not_offered():
     assert _invests("项目总投资5亿元。") == {}
     assert "好科技" not in _invests("南岭,冠好科技投资40亿元。")
+
+
+@pytest.mark.parametrize(("text", "whole"), [
+    ("东岭航空有限公司鄂州基地启用。", "东岭航空有限公司鄂州基地"),
+    ("西岭汽车股份有限公司诸城厂区投产。", "西岭汽车股份有限公司诸城厂区"),
+])
+def test_a_site_or_unit_after_a_name_is_offered_as_its_longer_boundary(text, whole):
+    from kg.extract import extract_text
+    from kg.extract.orgfilter import using
+
+    record: list = []
+    with using(None, record):
+        extract_text("标题\n\n" + text + "\n", "x")
+    alts = {alt: f for _e, f, alt in record if alt}
+    assert whole in alts and alts[whole].get("ext_type=unit") == 1.0, sorted(alts)

@@ -29,6 +29,8 @@ GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置
                   r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
+# what names a site or unit of a body after its name, with no suffix of its own (…有限公司|鄂州基地)
+_UNITS = ("基地", "厂区", "工厂", "分厂", "分院", "执勤点", "车间", "分中心", "运营中心", "门店")
 _MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
 _COUNTED = re.compile(r"[\d一二三四五六七八九十两首第][个家所批届]|首")  # 首个园区…: a count is not part of a name
 
@@ -158,7 +160,8 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
 
 def _extensions(e: Ent, k0: str, same, ix: Index) -> list[Alt]:
     """``e``'s name with the one to three words after it (where the sentence's words end) when they end in a
-    suffix, at every mention written the same way."""
+    suffix or name a site or unit of it (…有限公司|鄂州基地, …股份有限公司|诸城厂区), at every mention written the
+    same way."""
     m0, keys = same[0], ix.keys
     key, ends = keys[m0.sent], ix.word_ends.get(m0.sent, b"")
     out: list[Alt] = []
@@ -173,10 +176,11 @@ def _extensions(e: Ent, k0: str, same, ix: Index) -> list[Alt]:
         if n > _MAX_EXTENSION_WORDS:
             break
         sf = suffix_of(ext)
-        if sf is None or not all(keys[m.sent].startswith(ext, m.j) for m in same) \
+        unit = sf is None and ext.endswith(_UNITS)
+        if sf is None and not unit or not all(keys[m.sent].startswith(ext, m.j) for m in same) \
                 or ix.covered_by_other(e, m0.sent, m0.j, p):
             continue
-        f = {"alt=ext": 1.0, "ext_words=" + str(n): 1.0, "ext_type=" + SUFFIXES[sf]: 1.0,
+        f = {"alt=ext": 1.0, "ext_words=" + str(n): 1.0, "ext_type=" + (SUFFIXES[sf] if sf else "unit"): 1.0,
              f"ext_from={e.type}": 1.0, "ext_whole_suffix": float(sf == ext)}
         out.append(Alt(k0 + ext, 0, len(ext), f))
     return out

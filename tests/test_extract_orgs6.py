@@ -86,3 +86,9 @@ def test_a_site_or_unit_after_a_name_is_offered_as_its_longer_boundary(text, who
         extract_text("标题\n\n" + text + "\n", "x")
     alts = {alt: f for _e, f, alt in record if alt}
     assert whole in alts and alts[whole].get("ext_type=unit") == 1.0, sorted(alts)
+
+
+def test_a_place_in_a_list_of_names_or_before_a_sum_is_no_candidate():
+    offered, _ = _listed("东岭科技有限公司、莲湖区、南岭镇等企业和地区参加。", {"东岭科技有限公司": "Company"})
+    assert "莲湖区" not in offered and "南岭镇" not in offered
+    assert _invests("南岭镇投资5亿元建设道路。") == {}

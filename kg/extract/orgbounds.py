@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.orgparts import is_place
 
 __all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "investors", "listed",
            "orphans"]
@@ -359,7 +360,7 @@ def listed(doc: Document, taken: Mapping[int, list[Mention]],
             for i, j in items:
                 where[(s.index, i, j)] = how
                 k = key[i:j]
-                if j - i < 2 or (i, j) in at or k in known or any(m.i < j and i < m.j for m in ms):
+                if j - i < 2 or (i, j) in at or k in known or is_place(k) or any(m.i < j and i < m.j for m in ms):
                     continue
                 e = out.get(k)
                 if e is None:
@@ -388,7 +389,7 @@ def investors(doc: Document, taken: Mapping[int, list[Mention]], known: set[str]
             elif i > 0 and key[i - 1] not in _CONTEXT_CHARS:
                 continue
             k = key[i:j]
-            if j - i < 2 or k in known or k in SUFFIXES or any(m.i < j and i < m.j for m in ms):
+            if j - i < 2 or k in known or k in SUFFIXES or is_place(k) or any(m.i < j and i < m.j for m in ms):
                 continue
             e = out.get(k)
             if e is None:

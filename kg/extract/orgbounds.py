@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.extract.document import Document
-from kg.extract.entities import Ent, Mention
+from kg.extract.entities import Cover, Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.orgparts import is_place
 
@@ -347,6 +347,7 @@ def listed(doc: Document, taken: Mapping[int, list[Mention]],
         if "、" not in key:
             continue
         ms = [m for m in taken.get(s.index, ()) if m.ent.is_org]
+        cover = Cover(key, ms).at
         at = {(m.i, m.j): m.ent.type for m in ms}
         for run in _LIST.finditer(key):
             items = _list_items(key, run.start(), run.end(), {m.j: m.i for m in ms})
@@ -360,7 +361,7 @@ def listed(doc: Document, taken: Mapping[int, list[Mention]],
             for i, j in items:
                 where[(s.index, i, j)] = how
                 k = key[i:j]
-                if j - i < 2 or (i, j) in at or k in known or is_place(k) or any(m.i < j and i < m.j for m in ms):
+                if j - i < 2 or (i, j) in at or k in known or is_place(k) or 1 in cover[i:j]:
                     continue
                 e = out.get(k)
                 if e is None:
@@ -380,7 +381,7 @@ def investors(doc: Document, taken: Mapping[int, list[Mention]], known: set[str]
     out: dict[str, Ent] = {}
     for s in doc.sentences:
         key = s.key
-        ms = taken.get(s.index, ())
+        cover = Cover(key, taken.get(s.index, [])).at
         for hit in _INVESTS.finditer(key):
             i, j = hit.span()
             lead = _lead_end(key, i, j)
@@ -389,7 +390,7 @@ def investors(doc: Document, taken: Mapping[int, list[Mention]], known: set[str]
             elif i > 0 and key[i - 1] not in _CONTEXT_CHARS:
                 continue
             k = key[i:j]
-            if j - i < 2 or k in known or k in SUFFIXES or is_place(k) or any(m.i < j and i < m.j for m in ms):
+            if j - i < 2 or k in known or k in SUFFIXES or is_place(k) or 1 in cover[i:j]:
                 continue
             e = out.get(k)
             if e is None:

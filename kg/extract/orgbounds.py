@@ -17,12 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.extract.document import Document
-from kg.extract.entities import Cover, Ent, Mention
+from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.orgparts import is_place
 
-__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "investors", "listed",
-           "orphans"]
+__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
 
 # words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
@@ -30,8 +28,6 @@ GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置
                   r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
-# what names a site or unit of a body after its name, with no suffix of its own (…有限公司|鄂州基地)
-_UNITS = ("基地", "厂区", "工厂", "分厂", "分院", "执勤点", "车间", "分中心", "运营中心", "门店")
 _MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
 _COUNTED = re.compile(r"[\d一二三四五六七八九十两首第][个家所批届]|首")  # 首个园区…: a count is not part of a name
 
@@ -45,7 +41,6 @@ class Index:
                  by_sentence: Mapping[int, list[Mention]], word_ends: Mapping[int, bytes] | None = None,
                  span_words: Mapping[tuple[int, int, int], tuple] | None = None):
         self.keys = keys
-        self.listed: dict[tuple[int, int, int], str] = {}  # the items of lists of names (:func:`listed`)
         self.span_words = span_words or {}
         self.word_ends = word_ends or {}  # per sentence, 1 where one of its words ends
         self.spans = {s: sorted(v) for s, v in extra.items()}
@@ -161,8 +156,7 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
 
 def _extensions(e: Ent, k0: str, same, ix: Index) -> list[Alt]:
     """``e``'s name with the one to three words after it (where the sentence's words end) when they end in a
-    suffix or name a site or unit of it (…有限公司|鄂州基地, …股份有限公司|诸城厂区), at every mention written the
-    same way."""
+    suffix, at every mention written the same way."""
     m0, keys = same[0], ix.keys
     key, ends = keys[m0.sent], ix.word_ends.get(m0.sent, b"")
     out: list[Alt] = []
@@ -177,11 +171,10 @@ def _extensions(e: Ent, k0: str, same, ix: Index) -> list[Alt]:
         if n > _MAX_EXTENSION_WORDS:
             break
         sf = suffix_of(ext)
-        unit = sf is None and ext.endswith(_UNITS)
-        if sf is None and not unit or not all(keys[m.sent].startswith(ext, m.j) for m in same) \
+        if sf is None or not all(keys[m.sent].startswith(ext, m.j) for m in same) \
                 or ix.covered_by_other(e, m0.sent, m0.j, p):
             continue
-        f = {"alt=ext": 1.0, "ext_words=" + str(n): 1.0, "ext_type=" + (SUFFIXES[sf] if sf else "unit"): 1.0,
+        f = {"alt=ext": 1.0, "ext_words=" + str(n): 1.0, "ext_type=" + SUFFIXES[sf]: 1.0,
              f"ext_from={e.type}": 1.0, "ext_whole_suffix": float(sf == ext)}
         out.append(Alt(k0 + ext, 0, len(ext), f))
     return out
@@ -270,130 +263,4 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
             if e is None:
                 e = out[k] = Ent(doc.name(*s.span(a, b)), t, "model")
             e.mentions.append(Mention(s.index, a, b, e, "model"))
-    return list(out.values())
-
-
-# a 、 list: items of up to 12 key characters between list separators (a comma, a clause mark, 等 ends the list)
-_LIST = re.compile(r"[^、,;:。()\s等]{1,12}(?:、[^、,;:。()\s等]{1,12})+")
-# what a list of companies ends with: 等企业, 等20余家企业, 等头部车企
-_ETC_FIRMS = re.compile(r"等(?:[\d多余十百几]+家|知名|头部|龙头|重点|一批|国内外|行业)*(?:企业|公司|集团|车企|厂商|品牌|巨头|龙头)")
-# the parts of speech of a word that leads into a list (吸引了|A、B, 与|A、B): one character only when p, c or u
-_LEAD_POS = frozenset("vpcudr")
-_TAIL_AND = re.compile(r"(.+?)(?:以及|和|及)(.+)")
-
-
-def _list_items(key: str, a: int, b: int, ends: Mapping[int, int]) -> list[tuple[int, int]]:
-    """The items ``[i, j)`` of the 、 list at key ``[a, b)``: the first one after the word that leads into it (or
-    whole when a separator stands before it; where a name found that ends it starts, from ``ends``: its end to its
-    start), the last one split at 和/及 when it closes the list."""
-    out: list[tuple[int, int]] = []
-    for n, part in enumerate(key[a:b].split("、")):
-        i = out[-1][1] + 1 if out else a
-        out.append((i, i + len(part)))
-    i, j = out[0]
-    if ends.get(j, -1) >= i:  # a name found ends the first item: the item starts where the name does
-        out[0] = (ends[j], j)
-    else:
-        lead = _lead_end(key, i, j)
-        if lead is not None:
-            out[0] = (lead, j)
-        elif i > 0 and key[i - 1] not in _CONTEXT_CHARS:
-            out.pop(0)  # a longer run before the list: where its first item starts is unknown
-    if out:
-        i, j = out[-1]
-        tail = _TAIL_AND.fullmatch(key, i, j)
-        if tail is not None:
-            out[-1:] = [(i, tail.end(1)), (tail.start(2), j)]
-    return [(i, j) for i, j in out if j - i >= 2]
-
-
-def _lead_end(key: str, i: int, j: int) -> int | None:
-    """Where the first item ``[i, j)`` of a list starts after the last word that leads into it: a verb, a
-    preposition, a conjunction, a particle, an adverb or a pronoun (吸引了|A、B, 其中|A、B); None without one."""
-    from kg.extract.segment import words
-
-    at, end = i, None
-    for w, t in words(key[i:j]):
-        at += len(w)
-        if t[:1] in _LEAD_POS and at < j and (len(w) > 1 or t[:1] in "pcu"):  # not 冠|好科技, 日|正|食品
-            end = at
-    return end
-
-
-def _last_item(key: str, i: int, j: int) -> int:
-    """Where the last item of a list ``[i, j)`` not closed by a separator ends: before its first verb after its
-    first word (A、B、中车|签约)."""
-    if key[j : j + 1] == "等":
-        return j
-    from kg.extract.segment import words
-
-    at = i
-    for n, (w, t) in enumerate(words(key[i:j])):
-        if n and t.startswith("v"):
-            return at
-        at += len(w)
-    return j
-
-
-def listed(doc: Document, taken: Mapping[int, list[Mention]],
-           known: set[str]) -> tuple[list[Ent], dict[tuple[int, int, int], str]]:
-    """The items of every 、 list that names organizations (one of its items is a mention ``taken``) or ends in
-    等企业, by ``(sentence, i, j)``: ``list`` (a neighbour is a name) or ``list_etc`` (等企业 closes it); and those
-    no pass proposed, typed as the names beside them (a company by default), as entities for the filter to weigh."""
-    out: dict[str, Ent] = {}
-    where: dict[tuple[int, int, int], str] = {}
-    for s in doc.sentences:
-        key = s.key
-        if "、" not in key:
-            continue
-        ms = [m for m in taken.get(s.index, ()) if m.ent.is_org]
-        cover = Cover(key, ms).at
-        at = {(m.i, m.j): m.ent.type for m in ms}
-        for run in _LIST.finditer(key):
-            items = _list_items(key, run.start(), run.end(), {m.j: m.i for m in ms})
-            if items:
-                items[-1] = (items[-1][0], _last_item(key, *items[-1]))
-            types = [at[x] for x in items if x in at]
-            how = "list_etc" if _ETC_FIRMS.match(key, run.end()) else "list"
-            if not types and how == "list":
-                continue
-            typ = max(set(types), key=types.count) if types else "Company"
-            for i, j in items:
-                where[(s.index, i, j)] = how
-                k = key[i:j]
-                if j - i < 2 or (i, j) in at or k in known or is_place(k) or 1 in cover[i:j]:
-                    continue
-                e = out.get(k)
-                if e is None:
-                    e = out[k] = Ent(doc.name(*s.span(i, j)), typ, how)
-                e.mentions.append(Mention(s.index, i, j, e, how))
-    return list(out.values()), where
-
-
-# a name before what only a firm does: invest or spend a sum, make a yearly output (冠好科技|投资40亿元, X|年产300万)
-_INVESTS = re.compile(r"[^、,;:。()\s]{2,12}?(?<!总)(?=(?:计划|拟|共|再|追加)?(?:投资|斥资|注资)[\d一二三四五六七八九十百千万亿]"
-                      r"|年产[\d一二三四五六七八九十百千万])")
-
-
-def investors(doc: Document, taken: Mapping[int, list[Mention]], known: set[str]) -> list[Ent]:
-    """The names no pass proposed before a sum a firm invests or a yearly output it makes (冠好科技|投资40亿元),
-    starting after the clause mark or the last word that leads into them, as companies for the filter to weigh."""
-    out: dict[str, Ent] = {}
-    for s in doc.sentences:
-        key = s.key
-        cover = Cover(key, taken.get(s.index, [])).at
-        for hit in _INVESTS.finditer(key):
-            i, j = hit.span()
-            lead = _lead_end(key, i, j)
-            if lead is not None:
-                i = lead
-            elif i > 0 and key[i - 1] not in _CONTEXT_CHARS:
-                continue
-            k = key[i:j]
-            if j - i < 2 or k in known or k in SUFFIXES or is_place(k) or 1 in cover[i:j]:
-                continue
-            e = out.get(k)
-            if e is None:
-                e = out[k] = Ent(doc.name(*s.span(i, j)), "Company", "invests")
-            e.mentions.append(Mention(s.index, i, j, e, "invests"))
     return list(out.values())

@@ -23,8 +23,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.orgbounds import (GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, investors,
-                                  listed, orphans)
+from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
@@ -172,8 +171,6 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
             ends = ix.word_ends.get(m.sent)
             if ends and 0 < i < len(ends) and not ends[i]:
                 f["mid_word_start"] = 1.0  # 博|地区…, 藏|企业…: the sentence's words cross its left edge
-        if (m.sent, i, j) in ix.listed:
-            f["item_of_" + ix.listed[m.sent, i, j]] = 1.0  # A、B、C等企业: an item of a list of names
         if m.sent == 0:
             f["headline"] = 1.0
         if m.in_park:
@@ -280,16 +277,8 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
         for m in e.mentions:
             taken.setdefault(m.sent, []).append(m)
     held += orphans(doc, extra, taken, {e.key for e in found.ents + held})
-    for e in held:
-        for m in e.mentions:
-            if m.how == "model":
-                taken.setdefault(m.sent, []).append(m)
-    in_lists, items = listed(doc, taken, {e.key for e in found.ents + held})
-    held += in_lists
-    held += investors(doc, taken, {e.key for e in found.ents + held})
     ix = Index({s.index: s.key for s in doc.sentences}, extra, [e for e in found.ents if e.is_org] + held,
                found.by_sentence, word_ends, span_words)
-    ix.listed = items
     protected = _protected(found)
     drop: set[int] = set()
     moved: list[tuple[Ent, Alt]] = []

@@ -30,7 +30,7 @@ stored beside the graph (no bookkeeping nodes in ``MATCH (n)``).
 """
 
 from kg.pg.mapping import INVERSES, VOCAB, compact, expand, prop_key, rel_type
-from kg.pg.project import Projection, PropertyGraph, by_predicate, project, to_property_graph
+from kg.pg.projection import Projection, PropertyGraph, by_predicate, project, to_property_graph
 from kg.pg.triples import to_triples
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Property graph → RDF triples: the inverse of :mod:`kg.pg.project`, from node property maps and relationships."""
+"""Property graph → RDF triples: the inverse of :mod:`kg.pg.projection`, from node property maps and relationships."""
 
 from __future__ import annotations
 

@@ -25,10 +25,6 @@ __all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "
 
 MODEL = "figures"
 
-_MONEY = ("亿元", "万元", "元", "亿美元", "万美元", "美元")
-_AREA = ("平方米", "平方公尺", "平方公里", "亩", "公顷")
-_PEOPLE = ("人", "名", "位", "人次", "万人次")
-_TIME = ("天", "年", "个月")
 _HEADS = ("总值", "产值", "增加值", "营收", "收入", "税收", "投资", "总投资", "面积", "数量", "规模", "金额",
           "总额", "占比", "比例", "率", "值", "额", "量", "数", "企业", "项目", "成员", "单位", "会员")
 _PARK_AREA = r"(?<![园发技开聚业贸范税合验片全])区"  # a district, not …园区/开发区/自贸区/示范区…
@@ -168,15 +164,6 @@ def is_place_name(name: str) -> bool:
 
 def _bucket(n: float, edges: tuple[float, ...]) -> str:
     return next((f"≤{e:g}" for e in edges if n <= e), f">{edges[-1]:g}")
-
-
-def _unit_class(unit: str) -> str:
-    if unit == "%":
-        return "percent"
-    for name, units in (("money", _MONEY), ("area", _AREA), ("people", _PEOPLE), ("time", _TIME)):
-        if unit in units:
-            return name
-    return "count"
 
 
 def _metric_features(c: Context) -> dict[str, float]:

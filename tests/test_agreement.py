@@ -46,4 +46,7 @@ def test_the_shipped_second_annotations_have_their_gold_and_score():
     r = subprocess.run([sys.executable, "scripts/agreement.py"], cwd=ROOT, capture_output=True, text=True,
                        encoding="utf-8")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("30 texts") and "second " in r.stdout
+    assert r.stdout.startswith("30 texts")
+    second = next(line for line in r.stdout.splitlines() if line.startswith("second "))
+    org_f1, member_f1 = float(second.split()[3]), float(second.split()[9])  # P R F1 per kind: org_alias, …
+    assert org_f1 >= 0.9 and member_f1 >= 0.9  # the gold is reproducible (measured: 0.97 and 0.99)

@@ -18,7 +18,7 @@ def _members(raw: str) -> set[tuple[str, str, str]]:
 def test_a_list_named_as_the_member_units_of_an_organization_joins_it():
     raw = f"“{HUB}”签约仪式举行。{A}、{B}、{C}3家单位作为{HUB}发起单位，{D}作为{HUB}成员单位，分别签订共建协议。"
     got = _members(raw)
-    assert {(m, HUB, "active") for m in (A, B, C, D)} <= got
+    assert got == {(m, HUB, "active") for m in (A, B, C, D)}
 
 
 def test_a_list_that_will_be_named_members_is_planned():

@@ -10,7 +10,7 @@ the filter finds likeliest; precision / recall over all folds by threshold, besi
 
 On the 188-text real/dev (477 gold indicators) the rules alone are right 96 times in 111 (CV = in-sample:
 they learn nothing); the filter over them, or picking a subject when the rules drop one, never added a
-hit at precision >= 0.85, so no model ships (docs/explanation/extraction.md); ``--write`` writes
+hit at precision >= 0.85, so no model ships (docs/explanation/extraction-rounds.md); ``--write`` writes
 kg/extract/models/figures.json, which `kg extract` then applies. Rerun it when real/dev grows;
 ``--split`` scores a set of texts (a new batch) and the others apart.
 

@@ -37,15 +37,15 @@ _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "c
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing)
 VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded"})
-_OWNS_MEMBERS = re.compile(r"的?(?:\d+|[一二两三四五六七八九十百多数几]+)?[个家名]?(?:首批|新|全体)?"
-                           r"(成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业)(?:[(:]|包括|有|为|是)?")
+_UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
+_COUNT = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # 17, 十七, 多 (个家名 after it)
+_OWNS_MEMBERS = re.compile(r"的?" + _COUNT + r"?[个家名]?(?:首批|新|全体)?(" + _UNITS + r")(?:[(:]|包括|有|为|是)?")
 _STATUS_END = re.compile(r"退出|除名")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
-_AS_MEMBERS = re.compile(r"(?:等)?(?:(?:\d+|[一二两三四五六七八九十百多数几]+)[个家所名]"
-                         r"[\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
+_AS_MEMBERS = re.compile(r"(?:等)?(?:" + _COUNT + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
 # (not X成员单位的主管部门: what serves the members is none; X成员单位的代表 is)
-_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|成员单位|会员单位|理事单位|常务理事单位"
-                           r"|副?理事长单位|副?会长单位|成员企业|会员企业)(?!的(?!身份|代表))")
+_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + _UNITS + r"|副?理事长单位|副?会长单位)"
+                           r"(?!的(?!身份|代表))")
 _NOMINATED = re.compile(r"推荐|提名|申报")  # 推荐A、B作为X成员单位: proposed, not yet members
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)

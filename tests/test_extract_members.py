@@ -149,7 +149,7 @@ def test_a_member_body_named_in_a_sentence_is_a_candidate_of_the_first_body_of_t
 
 
 def test_a_joint_party_committee_is_a_body_units_join():
-    from kg.extract.pairs import is_body
+    from kg.extract.pairfeatures import is_body
 
     assert is_body(Ent("滨江园区企业联合党委", "PartyOrganization", "t"))
     assert not is_body(Ent("宁波恒泰新材料有限公司党委", "PartyOrganization", "t"))

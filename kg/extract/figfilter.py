@@ -163,6 +163,7 @@ def is_place_name(name: str) -> bool:
 
 
 def _bucket(n: float, edges: tuple[float, ...]) -> str:
+    """The bin of ``n`` as a feature name (``≤e`` / ``>last``; see orgbounds.bucket for why three helpers)."""
     return next((f"≤{e:g}" for e in edges if n <= e), f">{edges[-1]:g}")
 
 

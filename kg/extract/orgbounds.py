@@ -117,7 +117,10 @@ def char_class(ch: str) -> str:
 
 
 def bucket(n: int, edges: tuple[int, ...]) -> str:
-    """``n`` as the first of ``edges`` it does not exceed (``>last`` beyond)."""
+    """``n`` as the first of ``edges`` it does not exceed (``>last`` beyond).
+
+    The bin names are feature names in models/orgs.json: pairfeatures.bucket (``<=4``) and figfilter's (``≤4``) name
+    theirs differently in their own weights, so one shared helper would mean retraining all three."""
     return str(next((e for e in edges if n <= e), f">{edges[-1]}"))
 
 

@@ -45,7 +45,8 @@ FAR = 200  # characters between two names beyond which the text between them is 
 
 
 def bucket(n: int, edges: tuple[int, ...]) -> str:
-    """The name of the bin of ``n`` for a feature: ``<=e`` for the first edge ``e`` it does not pass, else ``>last``."""
+    """The name of the bin of ``n`` for a feature: ``<=e`` for the first edge ``e`` it does not pass, else ``>last``
+    (names in models/members.json; orgbounds.bucket names its bins differently, see there)."""
     for e in edges:
         if n <= e:
             return f"<={e}"

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import CUES, SPEAKS_OF_MEMBERS, bucket, cues, features, is_body, masked, runs
+from kg.extract.pairfeatures import SPEAKS_OF_MEMBERS, bucket, cues, features, is_body, masked, runs
 from kg.extract.references import BodyNames
 
-__all__ = ["Pair", "Pairs", "CUES", "choose", "features", "is_body"]
+__all__ = ["Pair", "Pairs", "choose"]
 
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBERS)

@@ -45,7 +45,7 @@ def _abbreviates(short: str, name: str) -> bool:
     return all(ch in it for ch in short)
 
 
-_PARTY_SUFFIXES = tuple(sf for sf, t in SUFFIXES.items() if t == "PartyOrganization")
+_PARTY_SUFFIXES = tuple(sorted((sf for sf, t in SUFFIXES.items() if t == "PartyOrganization"), key=len, reverse=True))
 _PARENT_TYPES = frozenset(ORG_TYPES) - {"PartyOrganization", "PartyBuildingCommunity", "Alliance"}
 _PARTY_UNIT = 6  # key characters between a parent's name and its party body's suffix at most (第一党委, 客户二处党支部)
 
@@ -58,7 +58,7 @@ def party_parents(picked: list[Cand], cands: list[Cand], key: str) -> list[Cand]
     for c in picked:
         if c.type != "PartyOrganization" or not key.endswith(_PARTY_SUFFIXES, c.i, c.j):
             continue
-        sf = next(x for x in sorted(_PARTY_SUFFIXES, key=len, reverse=True) if key.endswith(x, c.i, c.j))
+        sf = next(x for x in _PARTY_SUFFIXES if key.endswith(x, c.i, c.j))  # the longest: the tuple is sorted so
         inner = [d for d in cands if d.i == c.i and d.j < c.j and c.j - len(sf) - d.j <= _PARTY_UNIT
                  and d.type in _PARENT_TYPES and d.j - d.i > len(suffix_of(key[d.i : d.j]) or "")
                  and not is_place(key[d.i : d.j])]  # 东湖街道|党工委: a place's party body names no other body

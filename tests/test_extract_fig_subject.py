@@ -44,13 +44,39 @@ def test_a_clause_or_sentence_led_by_a_place_gives_the_place_figures():
     assert _values(FIRST + "园区内已注册市场主体14万余家，入驻企业约6.6万家。") >= {26, 66000}
 
 
-def test_the_park_named_in_passing_in_the_sentence_before_is_not_the_subject_of_one_naming_none():
-    # where something happens (在X), an item of a list (X、Y等园区): not what the next sentence speaks of
+def test_a_sentence_naming_no_organization_continues_the_parks_figures_only():
+    # named in passing (在X, X、Y等园区): not what the next sentence speaks of
     assert not _values("活动在青山经济开发区举行。上半年新增订单达200个。")
     assert not _values("青山经济开发区、青山智造园等园区获评省级示范园区。上半年新增订单达200个。")
-    # the park that opens the sentence before, acting, is
-    assert _values("青山经济开发区举行招商推介会。上半年新增订单达200个。") == {200}
+    # its subject, acting: the next sentence reporting a period goes on with it (上半年…, 目前…)
     assert _values("青山经济开发区今年在青山会展中心举办推介会。上半年新增订单达200个。") == {200}
+    assert _values("今年以来，青山经济开发区持续优化营商环境。目前在建项目41个，总投资251亿元。") == {41, 251}
+    # but an event's total or a projection of what is built is not settled by it
+    assert not _values("青山经济开发区举行招商推介会。据悉，本次集中签约项目30个，总投资149亿元。")
+    assert not _values("青山经济开发区新建水暖产业园。达产后，预计产值20亿元，带动就业2000人。")
+    # the sentence before gave the park a figure: the paragraph of its figures goes on, and on
+    assert _values(FIRST + "达产后，预计产值20亿元。新开工项目10个。") == {26, 20, 10}
+
+
+def test_an_event_named_after_an_organization_has_the_figures_of_the_event():
+    # 举办X投资推介会，现场签约…: the event's signing; 约 of 签约 is no approximation
+    figs = _figs("青山市政府在广州举办青山经济开发区投资推介会，现场签约41家企业，总投资约43亿元。")
+    assert not figs
+    assert not _figs("青山市今年举行青山经济开发区项目签约仪式，现场签约项目12个。")
+    # the park holding the event is its subject: 举办 is what it does
+    assert _values("青山经济开发区举办重点项目签约仪式，总投资108亿元。") == {108}
+    assert {(f[1], f[2]) for f in _figs("青山经济开发区今年签约14个项目。")} == {("今年签约项目", 14)}
+
+
+def test_an_unclassified_name_and_an_unfound_body_give_no_figure():
+    # the organization pass could give the name no kind (often a name cut wrongly): whose figure is unsure
+    raw = "青山融媒体中心今年新增入驻企业12家。"
+    assert [e.type for e in extract_text(raw, "t").orgs] == ["Organization"] and not _figs(raw)
+    assert _figs("青山科技企业孵化器今年新增入驻企业12家。") == {("青山科技企业孵化器", "今年新增入驻企业", 12, "家")}
+    # a member count whose clause names its own body the organization pass missed is not the body named before
+    raw = "青山机器人产业联盟今年吸纳成员单位12家。目前，汽车制造互助联盟已有70多家企业成员。"
+    assert {f[2] for f in _figs(raw)} == {12}
+    assert {f[2] for f in _figs("青山机器人产业联盟召开年会。目前，联盟已有70多家企业成员。")} == {70}
 
 
 def test_a_bare_yuanqu_after_another_park_is_not_the_home_parks():

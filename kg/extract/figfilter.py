@@ -40,6 +40,8 @@ _FIRST = re.compile(r"首批|首期|第一批|一期|新")
 _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励|注资|向")
 COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 _NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
+# a body's name the organization pass did not find (目前，汽车制造联盟已有70多家企业成员): the clause's own subject
+_UNFOUND_BODY = re.compile(r"[\u4e00-\u9fff]{3,}?(?:联盟|商会|协会|共同体|联合会|促进会|联合体)")
 _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单位|发起单位|共建单位")
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
@@ -248,16 +250,19 @@ def _model():
 def choose_without_model(group: list[Context]) -> int | None:
     """The rules' choice: their own subject unless it is a guess; when the clause names no subject and the
     metric counts members (首批会员单位共51家, 理事单位18个), the body with members named last (in the sentence or
-    before it) or the one the article names most."""
+    before it) or the one the article names most — unless the clause names a body the organization pass did not find
+    (目前，汽车制造联盟已有70多家企业成员: that body's count, not the one named before)."""
     if not group:
         return None
-    if group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess:
+    first = group[0]
+    if first.sources[0].startswith(("rule_", "list")) and not first.guess:
         return 0
-    no_subject = group[0].sources[0] == "rule_default" or not group[0].sources[0].startswith("rule_")
-    if no_subject and group[0].unit in ("家", "个", "所", "名", "位") and _MEMBER_METRIC.search(group[0].metric):
-        bodies = (k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources))
-        return next(bodies, None)
-    return None
+    no_subject = first.sources[0] == "rule_default" or not first.sources[0].startswith("rule_")
+    if not no_subject or first.unit not in ("家", "个", "所", "名", "位") or not _MEMBER_METRIC.search(first.metric):
+        return None
+    if _UNFOUND_BODY.search(first.key, first.clause_start, first.num[0]):
+        return None
+    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources)), None)
 
 
 def choose(group: list[Context]) -> int | None:

@@ -60,6 +60,10 @@ _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
 _LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来"})
+# an organization named as what an event is about (X投资推介会, X项目签约仪式): the event's figures, not X's
+_EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签约会|发布会|博览会|交易会"
+                    r"|大会|峰会|论坛|仪式|典礼|活动)")
+_UNCLASSIFIED = "Organization"  # the class of a name the organization pass could not classify
 _HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
 _SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
 
@@ -132,6 +136,8 @@ def why_guess(sc: Scene, about_m, how: str, rule: str, clause_start: int, num: t
     if rule == "members" and about_m is not None and about_m.ent.type not in COLLAB:
         return "list_member"  # B等N家…为成员单位: not B's
     about = about_m.ent if about_m else sc.home
+    if about is not None and about.type == _UNCLASSIFIED:
+        return "unclassified"  # a name the organization pass could give no kind (福清市云): whose figure is unsure
     if about is not None and is_place_name(about.name):
         return "place_name"  # 青山街道140余家企业: the place's
     if how == "carried" and carried_guess:
@@ -155,9 +161,9 @@ def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, i
     between two bodies (为园区企业提供50亿元授信, 向X投资2亿元), a place's figure (全市已有…, a clause or sentence
     led by a place), the other party or the last item of a list (与生物城签约…, 南昌经开区、临空区园区总收入…), a
     figure of what follows (年度投资逾350亿元的X公司), of a company settling in the park (X落户园区，总投资…), of an
-    investor (X投资的Y项目投资额), of a thing the subject names (X产业集群，…集聚企业…), a count of bodies of
-    the subject's kind (X联盟数量达到19家), or the park named before another organization. ``metric``: where
-    the metric starts and its text."""
+    investor (X投资的Y项目投资额), of an event named after the subject (X投资推介会), of a thing the subject
+    names (X产业集群，…集聚企业…), a count of bodies of the subject's kind (X联盟数量达到19家), or the park named
+    before another organization. ``metric``: where the metric starts and its text."""
     key, (at, end) = sc.key, num
     if TRANSFER.search(key, max(clause_start, at - WINDOW), at):
         return "transfer"
@@ -189,6 +195,8 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
         return "settles_in"  # X公司落户园区，总投资56亿元 (16个项目签约落户园区，合同总金额…: the park's signing)
     if _BUILT_BY.search(key, max(0, i - 4), i):
         return "built_by"  # X集团投资的Y项目投资额为6.72亿元
+    if (ev := _EVENT.match(key, j)) and _noun_phrase(key[j : ev.end()]):
+        return "event"  # 举办X投资推介会，现场签约41家企业 (X举办…签约仪式，总投资… is X's: 举办 is a verb)
     if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start and _noun_phrase(key[j : t.end()]):
         return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
     if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:

@@ -46,12 +46,15 @@ __all__ = ["Figure", "find_figures"]
 _UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|平方公尺|平方公里|公顷|亩|吨"
           "|家|个|件|次|人|套|项|台|名|位|户|所|座|栋|天|%|％")
 _NUMBER = re.compile(
-    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<pre>(?<![签预合节制履公条特违邀相如])约|近|超过|超|逾|达到|达|共|累计)?"  # 签约14个: no 约 of approximation
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<mult>万(?!元|人次|美元)|亿(?!元|美元))?"  # 100万平方米 is 1000000 平方米, as annotators write it
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
-_PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月"
-                     r"|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
+_PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
+            r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
+_PERIOD = re.compile(r"^(?:" + _PERIODS + ")")
+_REPORT = re.compile(r"(?:目前|截至目前|截止目前|到目前为?止?|" + _PERIODS + ")")  # a sentence reporting a period
 _METRIC_STRIP = re.compile(r"(?:新台币|人民币|港币|达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
@@ -155,9 +158,10 @@ class _Topic:
 
 
 def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) -> bool:
-    """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…): the
-    sentence before gave the park a figure, or the park is its subject (``before``)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and (topic.home_figure or before is found.home)
+    """A sentence naming no organization goes on with the park's figures after one that gave the park a figure, or had
+    it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection (…。达产后，预计…)."""
+    return not any(x.ent.is_org for x in found.mentions(s.index)) and (
+        topic.home_figure or before is found.home and _REPORT.match(s.key) is not None)
 
 
 def _before(doc: Document, found: Found, s: Sentence) -> tuple[Ent | None, Ent | None]:

@@ -21,7 +21,7 @@ from kg.extract.positions import Spans
 
 __all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "body_named_after", "choose",
            "choose_without_model", "clause_end", "describes_next", "features", "has_measure_noun", "is_place_name",
-           "is_place_word", "not_a_figure", "sensible_metric", "unsure_subject", "MODEL"]
+           "is_place_word", "not_a_figure", "sensible_metric", "short_forms", "unsure_subject", "MODEL"]
 
 MODEL = "figures"
 
@@ -124,6 +124,18 @@ def body_named_after(key: str, end: int, ms: Spans):
         return None
     gap = key[nm.end() : x.i]
     return x.ent if _JOINS.search(gap) and not re.search(r"[。；;，,:：\d]", gap) else None
+
+
+def short_forms(keys) -> frozenset[str]:
+    """The name keys among ``keys`` that end another, longer one (开发区商会 of 合肥市蜀山区经济技术开发区商会): a short
+    form the organization pass left apart from the full name, so which body it means is not settled (linear time).
+
+    >>> sorted(short_forms(["合肥市蜀山区经济技术开发区商会", "开发区商会", "青山联盟"]))
+    ['开发区商会']
+    """
+    keys = set(keys)
+    tails = {k[i:] for k in keys for i in range(1, len(k))}
+    return frozenset(keys & tails)
 
 
 def describes_next(key: str, end: int) -> bool:

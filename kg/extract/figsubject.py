@@ -185,6 +185,8 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
     key, i, j = sc.key, about_m.i, about_m.j
     if i > 0 and key[i - 1] in _PREPOSITIONS:
         return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
+    if how == "home" and i > 0 and key[i - 1] in "在于":
+        return "venue"  # X成立大会在青山产业园召开，首批会员单位共51家: where something happened, not whose figure
     if unsure_subject(key, i, j, name_key(about_m.ent.name), at):
         return "unsure_subject"
     if _bare_park_elsewhere(sc, about_m):

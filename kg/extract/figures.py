@@ -25,6 +25,7 @@ from kg.extract.figfilter import (
     has_measure_noun,
     not_a_figure,
     sensible_metric,
+    short_forms,
 )
 from kg.extract.figsubject import (
     TRANSFER,
@@ -60,7 +61,6 @@ _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
-_COLLAB = COLLAB
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
                           r"(?:增长|提升|提高|增加|成长|增|下降|减少)")
@@ -109,10 +109,8 @@ def _value(m: re.Match) -> float | int:
 def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool = False) -> list[Figure]:
     """Every figure in ``doc`` that has a sensible metric (text before the number, or a noun right after it),
     about the organization the filter (:mod:`~kg.extract.figfilter`) finds likeliest, if it accepts one;
-    ``proposed``: every figure with every subject considered, before the filter.
-
-    ``statements`` are the article's memberships: “A、B等30余家单位(组成/加入…)” counts the
-    members of the body the list joins, not something about B.
+    ``proposed``: every figure with every subject considered, before the filter. ``statements`` are the article's
+    memberships: “A、B等30余家单位(组成/加入…)” counts the members of the body the list joins, not something about B.
     """
     bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
@@ -139,22 +137,24 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
 
 
 class _Topic:
-    """The organization named last before the sentence at hand, the one the article names most, whether the
-    sentence before gave the home park a figure, and the places the article's organizations are named after."""
+    """The organization named last before the sentence at hand, the one the article names most (neither if a short
+    form: :func:`~kg.extract.figfilter.short_forms`), whether the sentence before gave the park a figure, and places."""
 
     def __init__(self, found: Found):
         self.found = found
         self.last: Ent | None = None
         self.home_figure = False
         self.places = article_places(e.key for e in found.ents if e.is_org)
+        self.short = short_forms(e.key for e in found.ents if e.type in COLLAB)
         counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
                   for k, e in enumerate(found.ents) if e.is_org and e.mentions]
-        self.main: Ent | None = max(counts, key=lambda c: c[:3])[3] if counts else None
+        main = max(counts, key=lambda c: c[:3])[3] if counts else None
+        self.main: Ent | None = None if main is None or main.key in self.short else main
 
     def read(self, s: Sentence) -> None:
-        orgs = [x for x in self.found.mentions(s.index) if x.ent.is_org]
-        if orgs:
-            self.last = max(orgs, key=lambda x: x.j).ent
+        if orgs := [x for x in self.found.mentions(s.index) if x.ent.is_org]:
+            last = max(orgs, key=lambda x: x.j).ent
+            self.last = None if last.key in self.short else last
 
 
 def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) -> bool:
@@ -165,8 +165,7 @@ def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) ->
 
 
 def _before(doc: Document, found: Found, s: Sentence) -> tuple[Ent | None, Ent | None]:
-    """The subject of the sentence before ``s`` and the first organization it names
-    (:func:`~kg.extract.figsubject.sentence_subject`)."""
+    """The subject of the sentence before ``s`` and the first organization it names (figsubject.sentence_subject)."""
     if s.index == 0:
         return None, None
     key, orgs = doc.sentences[s.index - 1].key, Spans([x for x in found.mentions(s.index - 1) if x.ent.is_org])
@@ -190,9 +189,9 @@ def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
     if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
         return False
     body = bodies.get((f.sent, id(f.about)))
-    if body is not None and (f.metric.startswith("等") or f.measure == "memberCount" and f.about.type not in _COLLAB):
+    if body is not None and (f.metric.startswith("等") or f.measure == "memberCount" and f.about.type not in COLLAB):
         f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
-    elif f.about.type in _COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
+    elif f.about.type in COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
         f.metric, f.measure = "成员单位数量", "memberCount"
     elif (after := body_named_after(f.context.key, f.context.num[1], ms)) is not None:
         f.about, f.metric, f.measure = after, "成员单位数量", "memberCount"
@@ -238,7 +237,7 @@ def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
         a, b = paired[m.start()]
         return a, b, m.end(), "paired", about_m
     if _AS_MEMBERS.match(key, m.end()):
-        about_m = next((x for x in ms if x.i < m.start() and x.ent.type in _COLLAB), about_m)
+        about_m = next((x for x in ms if x.i < m.start() and x.ent.type in COLLAB), about_m)
         return m.start(), m.start(), key.find("单位", m.end()) + 2, "members", about_m
     verb_only = not has_measure_noun(key[a:b]) and has_measure_noun(after.group()) if after else False
     if after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b) or verb_only and not key.endswith("了", a, b)):
@@ -289,7 +288,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         last_metric = _BREAKS.sub("", metric) if unit != "%" else last_metric
         measure = "memberCount" if rule == "members" else _measure(key, unit, clause_start, m.start())
         # A、B等17家单位为成员单位，成员总数达到63家: the next figure is not B's; nor is the one after a transfer
-        carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in _COLLAB
+        carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in COLLAB
                            or TRANSFER.search(key, max(clause_start, m.start() - WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
         why = "no_subject" if about_m is None and measure != "memberCount" and not (

@@ -169,3 +169,16 @@ def test_the_venue_of_an_event_is_not_whose_figure_it_is():
     assert not _values(FIRST + "活动在青山经济开发区举行，现场签约项目12个，总投资30亿元。") - {26}
     # the park that holds it is
     assert _values("青山经济开发区举行成立大会，现场签约项目12个。") == {12}
+
+
+def test_a_joiner_named_in_a_list_is_not_the_body_whose_members_are_counted():
+    raw = ("青山机器人产业联盟今年吸纳成员单位12家。联盟秘书长表示，年底前将吸纳青山大学、青山市机器人行业协会等单位"
+           "加入，成员单位有望突破50家。")
+    assert ("青山市机器人行业协会", 50) not in {(f[0], f[2]) for f in _figs(raw)}
+
+
+def test_a_carried_park_named_again_where_a_project_settles_gives_it_no_figure():
+    raw = ("青山经济开发区今年新签约产业项目63个，主要进展有：青山芯感微电子有限公司晶圆产线项目落户园区，"
+           "总投资56亿元，预计明年投产。")
+    assert _values(raw) == {63}
+    assert _values("青山经济开发区今年新签约产业项目63个，总投资318亿元。") == {63, 318}

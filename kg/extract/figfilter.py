@@ -262,8 +262,8 @@ def _model():
 def choose_without_model(group: list[Context]) -> int | None:
     """The rules' choice: their own subject unless it is a guess; when the clause names no subject and the
     metric counts members (首批会员单位共51家, 理事单位18个), the body with members named last (in the sentence or
-    before it) or the one the article names most — unless the clause names a body the organization pass did not find
-    (目前，汽车制造联盟已有70多家企业成员: that body's count, not the one named before)."""
+    before it) or the one the article names most, but not an item of a list — unless the clause names a body the
+    organization pass did not find (目前，汽车制造联盟已有70多家企业成员: that body's count, not the one before)."""
     if not group:
         return None
     first = group[0]
@@ -274,7 +274,14 @@ def choose_without_model(group: list[Context]) -> int | None:
         return None
     if _UNFOUND_BODY.search(first.key, first.clause_start, first.num[0]):
         return None
-    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources)), None)
+    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources)
+                 and not _list_item(c)), None)
+
+
+def _list_item(c: Context) -> bool:
+    """The subject is named as an item of a list in the sentence (吸纳A、B协会等单位加入，成员总数…): a joiner, not the
+    body whose members are counted."""
+    return c.subject_end is not None and c.key[c.subject_end : c.subject_end + 1] in ("、", "等", "和", "及")
 
 
 def choose(group: list[Context]) -> int | None:

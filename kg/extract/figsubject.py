@@ -183,6 +183,9 @@ def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, i
 def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) -> str:
     """Why the subject's mention does not settle the figure (see :func:`unsettled`), or ""."""
     key, i, j = sc.key, about_m.i, about_m.j
+    if how == "carried" and (again := next((x for x in sc.orgs.backward(j, at) if x.ent is about_m.ent), None)):
+        if _SETTLES_IN.search(key, max(0, again.i - 4), again.i):
+            return "settles_in"  # 园区新签约项目63个…X项目落户园区，总投资56亿元: named again, settled in
     if i > 0 and key[i - 1] in _PREPOSITIONS:
         return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
     if how == "home" and i > 0 and key[i - 1] in "在于":

@@ -182,3 +182,17 @@ def test_a_carried_park_named_again_where_a_project_settles_gives_it_no_figure()
            "总投资56亿元，预计明年投产。")
     assert _values(raw) == {63}
     assert _values("青山经济开发区今年新签约产业项目63个，总投资318亿元。") == {63, 318}
+
+
+def test_a_body_taking_members_in_is_not_the_joiner_named_last():
+    # 吸纳A和B，届时…; B也有望完成入盟手续，…: the count is the body's that takes them in
+    for tail in ("计划吸纳青山商会和青山市青年企业家协会，届时将覆盖会员企业1500余家。",
+                 "青山市汽车零部件行业协会也有望在明年完成入盟手续，预计成员单位将突破60家。"):
+        figs = _figs("青山汽车产业联盟今年新增成员单位12家。" + tail)
+        assert not {f for f in figs if f[0] in ("青山市青年企业家协会", "青山市汽车零部件行业协会")}
+
+
+def test_a_park_named_in_a_persons_title_is_not_the_subject():
+    raw = "青山物流园党委书记张志强告诉记者，成立半年多来，成员单位之间共享仓储面积12万平方米。"
+    assert not _figs(raw)
+    assert _values("青山物流园今年新增入驻企业12家，党委书记张志强说。", "青山物流园") == {12}

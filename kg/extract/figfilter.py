@@ -71,6 +71,7 @@ class Context:
     period: bool
     guess: bool  # no rule names the subject: the park the article is about, by default
     rivals: tuple[str, ...] = ()  # how the other subjects considered for the same number were proposed
+    subject_start: int | None = None  # where that mention starts
     why: str = ""  # why the rules' subject is a guess (kg.extract.figsubject), "" when the text settles it
 
 
@@ -85,6 +86,8 @@ _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协�
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
+_JOINED = re.compile(r"吸纳|吸收|接纳|邀请")  # what a body takes in: a joiner named after it
+_JOINS_IN = re.compile(r"加入|入盟|入会|申请")  # what a joiner does
 LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
 _LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
@@ -279,9 +282,15 @@ def choose_without_model(group: list[Context]) -> int | None:
 
 
 def _list_item(c: Context) -> bool:
-    """The subject is named as an item of a list in the sentence (吸纳A、B协会等单位加入，成员总数…): a joiner, not the
-    body whose members are counted."""
-    return c.subject_end is not None and c.key[c.subject_end : c.subject_end + 1] in ("、", "等", "和", "及")
+    """The subject is named as an item of a list or as a joiner in the sentence (吸纳A、B协会等单位加入，成员总数…;
+    计划吸纳A和B，届时…; B也有望完成入盟手续，…): not the body whose members are counted."""
+    if c.subject_end is None or c.subject_start is None:
+        return False
+    i, j, key = c.subject_start, c.subject_end, c.key
+    if key[j : j + 1] in ("、", "等", "和", "及") or i > 0 and key[i - 1] in "、和及与":
+        return True
+    start = max((key.rfind(m, max(0, i - 30), i) for m in ",，;；。"), default=-1) + 1
+    return bool(_JOINED.search(key, start, i) or _JOINS_IN.search(key, j, clause_end(key, j, 30)))
 
 
 def choose(group: list[Context]) -> int | None:

@@ -29,7 +29,7 @@ from kg.extract.figfilter import (
     is_place_name,
     unsure_subject,
 )
-from kg.extract.lexicon import PLACE_NAMES
+from kg.extract.lexicon import PLACE_NAMES, TITLE_WORDS
 from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
@@ -63,6 +63,9 @@ _LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另�
 # an organization named as what an event is about (X投资推介会, X项目签约仪式): the event's figures, not X's
 _EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签约会|发布会|博览会|交易会"
                     r"|大会|峰会|论坛|仪式|典礼|活动)")
+# an organization named in a person's title (X党委书记张三告诉记者，…): the person speaks, the organization does not act
+_TITLES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+_TITLE = re.compile(r"(?:党委|党工委|党总支|党支部|管委会|管理委员会)?(?:" + _TITLES + ")")
 _UNCLASSIFIED = "Organization"  # the class of a name the organization pass could not classify
 _HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
 _SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
@@ -188,6 +191,8 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
             return "settles_in"  # 园区新签约项目63个…X项目落户园区，总投资56亿元: named again, settled in
     if i > 0 and key[i - 1] in _PREPOSITIONS:
         return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
+    if how == "home" and _TITLE.match(key, j):
+        return "title"  # 陆港物流园党委书记张三告诉记者，成立半年多来，成员单位之间共享仓储面积12万平方米
     if how == "home" and i > 0 and key[i - 1] in "在于":
         return "venue"  # X成立大会在青山产业园召开，首批会员单位共51家: where something happened, not whose figure
     if unsure_subject(key, i, j, name_key(about_m.ent.name), at):

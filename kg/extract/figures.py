@@ -317,7 +317,7 @@ def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, a
     for ent, mention, sources in subjects[:1] if base.rule == "members" else subjects:
         g = f if ent is f.about else replace(f, about=ent, i=min(a, at))
         g.context = replace(base, subject_type=ent.type, sources=sources, guess=base.guess and ent is f.about,
-                            subject_end=mention.j if mention else None,
+                            subject_end=mention.j if mention else None, subject_start=mention.i if mention else None,
                             others_between=others(orgs, mention.j if mention else base.clause_start, at, ent),
                             metric_has_org=any(x.i < b and a < x.j for x in orgs.forward(a - 30, b)))
         group.append(g)

@@ -86,7 +86,7 @@ _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协�
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
-_JOINED = re.compile(r"吸纳|吸收|接纳|邀请")  # what a body takes in: a joiner named after it
+_JOINED = re.compile(r"吸纳|吸收|接纳|邀请|把")  # what a body takes in, or 把X吸纳进来: a joiner named after it
 _JOINS_IN = re.compile(r"加入|入盟|入会|申请")  # what a joiner does
 LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
 _LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")

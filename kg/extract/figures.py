@@ -5,10 +5,10 @@ period 上半年, about the park; “等13个基层党组织为成员单位” �
 organization that takes them in; “响应率、解决率、满意率分别为100%、99.39%、96.36%” → three
 rates, paired in order.
 
-A figure whose subject the text does not settle is not emitted: a place's (青山镇140余家…, 全市…),
-a transfer between two bodies (为园区企业提供50亿元授信), the park named before another organization
-or where a company settles (X公司落户园区，总投资…). Each number also proposes the other likely
-subjects, described for a learned filter by :mod:`~kg.extract.figfilter`.
+A figure whose subject the text does not settle is not emitted: a place's (青山镇140余家…, 全市…), a transfer
+(为园区企业提供50亿元授信), the park named before another organization, where a company settles, as a venue or in a
+title, an event's, a joiner's, a sentence naming none that follows no figure of the park (kg.extract.figsubject,
+docs/explanation/extraction-rounds.md). Each number also proposes the other likely subjects (figfilter).
 """
 
 from __future__ import annotations

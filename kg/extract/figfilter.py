@@ -21,7 +21,7 @@ from kg.extract.positions import Spans
 
 __all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "body_named_after", "choose",
            "choose_without_model", "clause_end", "describes_next", "features", "has_measure_noun", "is_place_name",
-           "is_place_word", "not_a_figure", "sensible_metric", "unsure_subject", "MODEL"]
+           "is_place_word", "not_a_figure", "sensible_metric", "short_forms", "unsure_subject", "MODEL"]
 
 MODEL = "figures"
 
@@ -40,6 +40,8 @@ _FIRST = re.compile(r"首批|首期|第一批|一期|新")
 _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励|注资|向")
 COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 _NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
+# a body's name the organization pass did not find (目前，汽车制造联盟已有70多家企业成员): the clause's own subject
+_UNFOUND_BODY = re.compile(r"[\u4e00-\u9fff]{3,}?(?:联盟|商会|协会|共同体|联合会|促进会|联合体)")
 _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单位|发起单位|共建单位")
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
@@ -69,6 +71,7 @@ class Context:
     period: bool
     guess: bool  # no rule names the subject: the park the article is about, by default
     rivals: tuple[str, ...] = ()  # how the other subjects considered for the same number were proposed
+    subject_start: int | None = None  # where that mention starts
     why: str = ""  # why the rules' subject is a guess (kg.extract.figsubject), "" when the text settles it
 
 
@@ -83,6 +86,8 @@ _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协�
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
+_JOINED = re.compile(r"吸纳|吸收|接纳|邀请|把")  # what a body takes in, or 把X吸纳进来: a joiner named after it
+_JOINS_IN = re.compile(r"加入|入盟|入会|申请")  # what a joiner does
 LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
 _LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
@@ -122,6 +127,18 @@ def body_named_after(key: str, end: int, ms: Spans):
         return None
     gap = key[nm.end() : x.i]
     return x.ent if _JOINS.search(gap) and not re.search(r"[。；;，,:：\d]", gap) else None
+
+
+def short_forms(keys) -> frozenset[str]:
+    """The name keys among ``keys`` that end another, longer one (开发区商会 of 合肥市蜀山区经济技术开发区商会): a short
+    form the organization pass left apart from the full name, so which body it means is not settled (linear time).
+
+    >>> sorted(short_forms(["合肥市蜀山区经济技术开发区商会", "开发区商会", "青山联盟"]))
+    ['开发区商会']
+    """
+    keys = set(keys)
+    tails = {k[i:] for k in keys for i in range(1, len(k))}
+    return frozenset(keys & tails)
 
 
 def describes_next(key: str, end: int) -> bool:
@@ -248,16 +265,32 @@ def _model():
 def choose_without_model(group: list[Context]) -> int | None:
     """The rules' choice: their own subject unless it is a guess; when the clause names no subject and the
     metric counts members (首批会员单位共51家, 理事单位18个), the body with members named last (in the sentence or
-    before it) or the one the article names most."""
+    before it) or the one the article names most, but not an item of a list — unless the clause names a body the
+    organization pass did not find (目前，汽车制造联盟已有70多家企业成员: that body's count, not the one before)."""
     if not group:
         return None
-    if group[0].sources[0].startswith(("rule_", "list")) and not group[0].guess:
+    first = group[0]
+    if first.sources[0].startswith(("rule_", "list")) and not first.guess:
         return 0
-    no_subject = group[0].sources[0] == "rule_default" or not group[0].sources[0].startswith("rule_")
-    if no_subject and group[0].unit in ("家", "个", "所", "名", "位") and _MEMBER_METRIC.search(group[0].metric):
-        bodies = (k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources))
-        return next(bodies, None)
-    return None
+    no_subject = first.sources[0] == "rule_default" or not first.sources[0].startswith("rule_")
+    if not no_subject or first.unit not in ("家", "个", "所", "名", "位") or not _MEMBER_METRIC.search(first.metric):
+        return None
+    if _UNFOUND_BODY.search(first.key, first.clause_start, first.num[0]):
+        return None
+    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources)
+                 and not _list_item(c)), None)
+
+
+def _list_item(c: Context) -> bool:
+    """The subject is named as an item of a list or as a joiner in the sentence (吸纳A、B协会等单位加入，成员总数…;
+    计划吸纳A和B，届时…; B也有望完成入盟手续，…): not the body whose members are counted."""
+    if c.subject_end is None or c.subject_start is None:
+        return False
+    i, j, key = c.subject_start, c.subject_end, c.key
+    if key[j : j + 1] in ("、", "等", "和", "及") or i > 0 and key[i - 1] in "、和及与":
+        return True
+    start = max((key.rfind(m, max(0, i - 30), i) for m in ",，;；。"), default=-1) + 1
+    return bool(_JOINED.search(key, start, i) or _JOINS_IN.search(key, j, clause_end(key, j, 30)))
 
 
 def choose(group: list[Context]) -> int | None:

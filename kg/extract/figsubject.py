@@ -29,7 +29,7 @@ from kg.extract.figfilter import (
     is_place_name,
     unsure_subject,
 )
-from kg.extract.lexicon import PLACE_NAMES
+from kg.extract.lexicon import PLACE_NAMES, TITLE_WORDS
 from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
@@ -60,6 +60,13 @@ _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
 _LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来"})
+# an organization named as what an event is about (X投资推介会, X项目签约仪式): the event's figures, not X's
+_EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签约会|发布会|博览会|交易会"
+                    r"|大会|峰会|论坛|仪式|典礼|活动)")
+# an organization named in a person's title (X党委书记张三告诉记者，…): the person speaks, the organization does not act
+_TITLES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+_TITLE = re.compile(r"(?:党委|党工委|党总支|党支部|管委会|管理委员会)?(?:" + _TITLES + ")")
+_UNCLASSIFIED = "Organization"  # the class of a name the organization pass could not classify
 _HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
 _SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
 
@@ -132,6 +139,8 @@ def why_guess(sc: Scene, about_m, how: str, rule: str, clause_start: int, num: t
     if rule == "members" and about_m is not None and about_m.ent.type not in COLLAB:
         return "list_member"  # B等N家…为成员单位: not B's
     about = about_m.ent if about_m else sc.home
+    if about is not None and about.type == _UNCLASSIFIED:
+        return "unclassified"  # a name the organization pass could give no kind (福清市云): whose figure is unsure
     if about is not None and is_place_name(about.name):
         return "place_name"  # 青山街道140余家企业: the place's
     if how == "carried" and carried_guess:
@@ -155,9 +164,9 @@ def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, i
     between two bodies (为园区企业提供50亿元授信, 向X投资2亿元), a place's figure (全市已有…, a clause or sentence
     led by a place), the other party or the last item of a list (与生物城签约…, 南昌经开区、临空区园区总收入…), a
     figure of what follows (年度投资逾350亿元的X公司), of a company settling in the park (X落户园区，总投资…), of an
-    investor (X投资的Y项目投资额), of a thing the subject names (X产业集群，…集聚企业…), a count of bodies of
-    the subject's kind (X联盟数量达到19家), or the park named before another organization. ``metric``: where
-    the metric starts and its text."""
+    investor (X投资的Y项目投资额), of an event named after the subject (X投资推介会), of a thing the subject
+    names (X产业集群，…集聚企业…), a count of bodies of the subject's kind (X联盟数量达到19家), or the park named
+    before another organization. ``metric``: where the metric starts and its text."""
     key, (at, end) = sc.key, num
     if TRANSFER.search(key, max(clause_start, at - WINDOW), at):
         return "transfer"
@@ -177,8 +186,15 @@ def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, i
 def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) -> str:
     """Why the subject's mention does not settle the figure (see :func:`unsettled`), or ""."""
     key, i, j = sc.key, about_m.i, about_m.j
+    if how == "carried" and (again := next((x for x in sc.orgs.backward(j, at) if x.ent is about_m.ent), None)):
+        if _SETTLES_IN.search(key, max(0, again.i - 4), again.i):
+            return "settles_in"  # 园区新签约项目63个…X项目落户园区，总投资56亿元: named again, settled in
     if i > 0 and key[i - 1] in _PREPOSITIONS:
         return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
+    if how == "home" and _TITLE.match(key, j):
+        return "title"  # 陆港物流园党委书记张三告诉记者，成立半年多来，成员单位之间共享仓储面积12万平方米
+    if how == "home" and i > 0 and key[i - 1] in "在于":
+        return "venue"  # X成立大会在青山产业园召开，首批会员单位共51家: where something happened, not whose figure
     if unsure_subject(key, i, j, name_key(about_m.ent.name), at):
         return "unsure_subject"
     if _bare_park_elsewhere(sc, about_m):
@@ -189,6 +205,8 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
         return "settles_in"  # X公司落户园区，总投资56亿元 (16个项目签约落户园区，合同总金额…: the park's signing)
     if _BUILT_BY.search(key, max(0, i - 4), i):
         return "built_by"  # X集团投资的Y项目投资额为6.72亿元
+    if (ev := _EVENT.match(key, j)) and _noun_phrase(key[j : ev.end()]):
+        return "event"  # 举办X投资推介会，现场签约41家企业 (X举办…签约仪式，总投资… is X's: 举办 is a verb)
     if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start and _noun_phrase(key[j : t.end()]):
         return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
     if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:

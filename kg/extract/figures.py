@@ -5,10 +5,10 @@ period 上半年, about the park; “等13个基层党组织为成员单位” �
 organization that takes them in; “响应率、解决率、满意率分别为100%、99.39%、96.36%” → three
 rates, paired in order.
 
-A figure whose subject the text does not settle is not emitted: a place's (青山镇140余家…, 全市…),
-a transfer between two bodies (为园区企业提供50亿元授信), the park named before another organization
-or where a company settles (X公司落户园区，总投资…). Each number also proposes the other likely
-subjects, described for a learned filter by :mod:`~kg.extract.figfilter`.
+A figure whose subject the text does not settle is not emitted: a place's (青山镇140余家…, 全市…), a transfer
+(为园区企业提供50亿元授信), the park named before another organization, where a company settles, as a venue or in a
+title, an event's, a joiner's, a sentence naming none that follows no figure of the park (kg.extract.figsubject,
+docs/explanation/extraction-rounds.md). Each number also proposes the other likely subjects (figfilter).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from kg.extract.figfilter import (
     has_measure_noun,
     not_a_figure,
     sensible_metric,
+    short_forms,
 )
 from kg.extract.figsubject import (
     TRANSFER,
@@ -46,18 +47,20 @@ __all__ = ["Figure", "find_figures"]
 _UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|平方公尺|平方公里|公顷|亩|吨"
           "|家|个|件|次|人|套|项|台|名|位|户|所|座|栋|天|%|％")
 _NUMBER = re.compile(
-    r"(?P<pre>约|近|超过|超|逾|达到|达|共|累计)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<pre>(?<![签预合节制履公条特违邀相如])约|近|超过|超|逾|达到|达|共|累计)?"  # 签约14个: no 约 of approximation
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<mult>万(?!元|人次|美元)|亿(?!元|美元))?"  # 100万平方米 is 1000000 平方米, as annotators write it
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
-_PERIOD = re.compile(r"^(?:(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月"
-                     r"|\d{1,2}月份?)|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年)")
+_PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
+            r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
+_PERIOD = re.compile(r"^(?:" + _PERIODS + ")")
+_REPORT = re.compile(r"(?:目前|截至目前|截止目前|到目前为?止?|" + _PERIODS + ")")  # a sentence reporting a period
 _METRIC_STRIP = re.compile(r"(?:新台币|人民币|港币|达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
-_COLLAB = COLLAB
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
                           r"(?:增长|提升|提高|增加|成长|增|下降|减少)")
@@ -106,10 +109,8 @@ def _value(m: re.Match) -> float | int:
 def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool = False) -> list[Figure]:
     """Every figure in ``doc`` that has a sensible metric (text before the number, or a noun right after it),
     about the organization the filter (:mod:`~kg.extract.figfilter`) finds likeliest, if it accepts one;
-    ``proposed``: every figure with every subject considered, before the filter.
-
-    ``statements`` are the article's memberships: “A、B等30余家单位(组成/加入…)” counts the
-    members of the body the list joins, not something about B.
+    ``proposed``: every figure with every subject considered, before the filter. ``statements`` are the article's
+    memberships: “A、B等30余家单位(组成/加入…)” counts the members of the body the list joins, not something about B.
     """
     bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
@@ -136,33 +137,35 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
 
 
 class _Topic:
-    """The organization named last before the sentence at hand, the one the article names most, whether the
-    sentence before gave the home park a figure, and the places the article's organizations are named after."""
+    """The organization named last before the sentence at hand, the one the article names most (neither if a short
+    form: :func:`~kg.extract.figfilter.short_forms`), whether the sentence before gave the park a figure, and places."""
 
     def __init__(self, found: Found):
         self.found = found
         self.last: Ent | None = None
         self.home_figure = False
         self.places = article_places(e.key for e in found.ents if e.is_org)
+        self.short = short_forms(e.key for e in found.ents if e.type in COLLAB)
         counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
                   for k, e in enumerate(found.ents) if e.is_org and e.mentions]
-        self.main: Ent | None = max(counts, key=lambda c: c[:3])[3] if counts else None
+        main = max(counts, key=lambda c: c[:3])[3] if counts else None
+        self.main: Ent | None = None if main is None or main.key in self.short else main
 
     def read(self, s: Sentence) -> None:
-        orgs = [x for x in self.found.mentions(s.index) if x.ent.is_org]
-        if orgs:
-            self.last = max(orgs, key=lambda x: x.j).ent
+        if orgs := [x for x in self.found.mentions(s.index) if x.ent.is_org]:
+            last = max(orgs, key=lambda x: x.j).ent
+            self.last = None if last.key in self.short else last
 
 
 def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) -> bool:
-    """A sentence naming no organization right after one about the park (园区持续… 上半年各类业务办理量达…): the
-    sentence before gave the park a figure, or the park is its subject (``before``)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and (topic.home_figure or before is found.home)
+    """A sentence naming no organization goes on with the park's figures after one that gave the park a figure, or had
+    it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection (…。达产后，预计…)."""
+    return not any(x.ent.is_org for x in found.mentions(s.index)) and (
+        topic.home_figure or before is found.home and _REPORT.match(s.key) is not None)
 
 
 def _before(doc: Document, found: Found, s: Sentence) -> tuple[Ent | None, Ent | None]:
-    """The subject of the sentence before ``s`` and the first organization it names
-    (:func:`~kg.extract.figsubject.sentence_subject`)."""
+    """The subject of the sentence before ``s`` and the first organization it names (figsubject.sentence_subject)."""
     if s.index == 0:
         return None, None
     key, orgs = doc.sentences[s.index - 1].key, Spans([x for x in found.mentions(s.index - 1) if x.ent.is_org])
@@ -186,9 +189,9 @@ def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
     if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
         return False
     body = bodies.get((f.sent, id(f.about)))
-    if body is not None and (f.metric.startswith("等") or f.measure == "memberCount" and f.about.type not in _COLLAB):
+    if body is not None and (f.metric.startswith("等") or f.measure == "memberCount" and f.about.type not in COLLAB):
         f.about, f.metric, f.measure = body, "成员单位数量", "memberCount"
-    elif f.about.type in _COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
+    elif f.about.type in COLLAB and _HAS_MEMBERS.fullmatch(f.metric):
         f.metric, f.measure = "成员单位数量", "memberCount"
     elif (after := body_named_after(f.context.key, f.context.num[1], ms)) is not None:
         f.about, f.metric, f.measure = after, "成员单位数量", "memberCount"
@@ -234,7 +237,7 @@ def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
         a, b = paired[m.start()]
         return a, b, m.end(), "paired", about_m
     if _AS_MEMBERS.match(key, m.end()):
-        about_m = next((x for x in ms if x.i < m.start() and x.ent.type in _COLLAB), about_m)
+        about_m = next((x for x in ms if x.i < m.start() and x.ent.type in COLLAB), about_m)
         return m.start(), m.start(), key.find("单位", m.end()) + 2, "members", about_m
     verb_only = not has_measure_noun(key[a:b]) and has_measure_noun(after.group()) if after else False
     if after and (b - a < 2 or key.endswith(_VERB_ENDINGS, a, b) or verb_only and not key.endswith("了", a, b)):
@@ -285,7 +288,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         last_metric = _BREAKS.sub("", metric) if unit != "%" else last_metric
         measure = "memberCount" if rule == "members" else _measure(key, unit, clause_start, m.start())
         # A、B等17家单位为成员单位，成员总数达到63家: the next figure is not B's; nor is the one after a transfer
-        carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in _COLLAB
+        carried = None if (metric.startswith("等") or rule == "members" and about_m and about_m.ent.type not in COLLAB
                            or TRANSFER.search(key, max(clause_start, m.start() - WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
         why = "no_subject" if about_m is None and measure != "memberCount" and not (
@@ -314,7 +317,7 @@ def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, a
     for ent, mention, sources in subjects[:1] if base.rule == "members" else subjects:
         g = f if ent is f.about else replace(f, about=ent, i=min(a, at))
         g.context = replace(base, subject_type=ent.type, sources=sources, guess=base.guess and ent is f.about,
-                            subject_end=mention.j if mention else None,
+                            subject_end=mention.j if mention else None, subject_start=mention.i if mention else None,
                             others_between=others(orgs, mention.j if mention else base.clause_start, at, ent),
                             metric_has_org=any(x.i < b and a < x.j for x in orgs.forward(a - 30, b)))
         group.append(g)

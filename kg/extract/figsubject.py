@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-from kg.extract.entities import Ent
+from kg.extract.document import Document, Sentence
+from kg.extract.entities import Ent, Found
 from kg.extract.figfilter import (
     BARE_PARK,
     COLLAB,
@@ -27,6 +28,7 @@ from kg.extract.figfilter import (
     clause_end,
     describes_next,
     is_place_name,
+    short_forms,
     unsure_subject,
 )
 from kg.extract.lexicon import PLACE_NAMES, TITLE_WORDS
@@ -34,8 +36,8 @@ from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
 
-__all__ = ["Scene", "TRANSFER", "WINDOW", "article_places", "is_headline", "others", "place_leads",
-           "sentence_subject", "unsettled", "unsettles_next", "why_guess"]
+__all__ = ["PERIODS", "Scene", "TRANSFER", "Topic", "WINDOW", "about_home", "article_places", "is_headline", "others",
+           "place_leads", "sentence_subject", "unsettled", "unsettles_next", "why_guess"]
 
 WINDOW = 60  # characters before a number that the cue and subject tests look at (linear time)
 TRANSFER = re.compile(r"提供|授信|融资|领投|注资|出资|贷款|放款|发放|给予|获得|签署|签订(?!单)"
@@ -67,6 +69,10 @@ _EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签�
 _TITLES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
 _TITLE = re.compile(r"(?:党委|党工委|党总支|党支部|管委会|管理委员会)?(?:" + _TITLES + ")")
 _UNCLASSIFIED = "Organization"  # the class of a name the organization pass could not classify
+PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
+            r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
+_REPORT = re.compile(r"(?:目前|截至目前|截止目前|到目前为?止?|" + PERIODS + ")")  # a sentence reporting a period
+_PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 _HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
 _SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
 
@@ -186,7 +192,8 @@ def unsettled(sc: Scene, about_m, how: str, clause_start: int, num: tuple[int, i
 def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) -> str:
     """Why the subject's mention does not settle the figure (see :func:`unsettled`), or ""."""
     key, i, j = sc.key, about_m.i, about_m.j
-    if how == "carried" and (again := next((x for x in sc.orgs.backward(j, at) if x.ent is about_m.ent), None)):
+    if how == "carried" and (again := next(
+            (x for x in sc.orgs.backward(max(j, at - WINDOW), at) if x.ent is about_m.ent), None)):
         if _SETTLES_IN.search(key, max(0, again.i - 4), again.i):
             return "settles_in"  # 园区新签约项目63个…X项目落户园区，总投资56亿元: named again, settled in
     if i > 0 and key[i - 1] in _PREPOSITIONS:
@@ -267,3 +274,44 @@ def _bare_park_elsewhere(sc: Scene, about_m) -> bool:
 def others(orgs: Spans, a: int, b: int, ent: Ent) -> int:
     """Organizations other than ``ent`` named in ``[a, b)`` (counted up to 3, in the ``WINDOW`` before ``b``)."""
     return sum(1 for _ in islice((x for x in orgs.forward(max(a, b - WINDOW), b) if x.ent is not ent and x.j <= b), 3))
+
+
+class Topic:
+    """The organization named last before the sentence at hand, the one the article names most (neither if a short
+    form: :func:`~kg.extract.figfilter.short_forms`), whether the sentence before gave the park a figure, and places."""
+
+    def __init__(self, found: Found):
+        self.found = found
+        self.last: Ent | None = None
+        self.home_figure = False
+        self.places = article_places(e.key for e in found.ents if e.is_org)
+        self.short = short_forms(e.key for e in found.ents if e.type in COLLAB)
+        counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
+                  for k, e in enumerate(found.ents) if e.is_org and e.mentions]
+        main = max(counts, key=lambda c: c[:3])[3] if counts else None
+        self.main: Ent | None = None if main is None or main.key in self.short else main
+
+    def read(self, s: Sentence) -> None:
+        """Sentence ``s`` is done: the organization it names last is the one named last before the next."""
+        if orgs := [x for x in self.found.mentions(s.index) if x.ent.is_org]:
+            last = max(orgs, key=lambda x: x.j).ent
+            self.last = None if last.key in self.short else last
+
+    def before(self, doc: Document, s: Sentence) -> tuple[Ent | None, Ent | None]:
+        """The subject of the sentence before ``s`` and the first organization it names (:func:`sentence_subject`)."""
+        if s.index == 0:
+            return None, None
+        key = doc.sentences[s.index - 1].key
+        orgs = Spans([x for x in self.found.mentions(s.index - 1) if x.ent.is_org])
+        return sentence_subject(key, orgs), sentence_subject(key, orgs, acting=False)
+
+    def home_goes_on(self, s: Sentence, before: Ent | None) -> bool:
+        """A sentence naming no organization goes on with the park's figures after one that gave the park a figure,
+        or had it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection (…。达产后，预计…)."""
+        return not any(x.ent.is_org for x in self.found.mentions(s.index)) and (
+            self.home_figure or before is self.found.home and _REPORT.match(s.key) is not None)
+
+
+def about_home(key: str, clause_start: int) -> bool:
+    """The clause speaks of the park itself (园区实现…, 全区…): a figure of the home park."""
+    return _PARK_ITSELF.match(key, clause_start) is not None

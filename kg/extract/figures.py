@@ -25,17 +25,17 @@ from kg.extract.figfilter import (
     has_measure_noun,
     not_a_figure,
     sensible_metric,
-    short_forms,
 )
 from kg.extract.figsubject import (
+    PERIODS,
     TRANSFER,
     WINDOW,
     Scene,
-    article_places,
+    Topic,
+    about_home,
     is_headline,
     others,
     place_leads,
-    sentence_subject,
     unsettles_next,
     why_guess,
 )
@@ -52,10 +52,7 @@ _NUMBER = re.compile(
     r"(?P<mult>万(?!元|人次|美元)|亿(?!元|美元))?"  # 100万平方米 is 1000000 平方米, as annotators write it
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
-_PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
-            r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
-_PERIOD = re.compile(r"^(?:" + _PERIODS + ")")
-_REPORT = re.compile(r"(?:目前|截至目前|截止目前|到目前为?止?|" + _PERIODS + ")")  # a sentence reporting a period
+_PERIOD = re.compile(r"^(?:" + PERIODS + ")")
 _METRIC_STRIP = re.compile(r"(?:新台币|人民币|港币|达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
@@ -114,7 +111,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     """
     bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
-    topic = _Topic(found)
+    topic = Topic(found)
     for s in doc.sentences:
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         spans = Spans(found.mentions(s.index))
@@ -136,51 +133,9 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     return list(out.values())
 
 
-class _Topic:
-    """The organization named last before the sentence at hand, the one the article names most (neither if a short
-    form: :func:`~kg.extract.figfilter.short_forms`), whether the sentence before gave the park a figure, and places."""
-
-    def __init__(self, found: Found):
-        self.found = found
-        self.last: Ent | None = None
-        self.home_figure = False
-        self.places = article_places(e.key for e in found.ents if e.is_org)
-        self.short = short_forms(e.key for e in found.ents if e.type in COLLAB)
-        counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
-                  for k, e in enumerate(found.ents) if e.is_org and e.mentions]
-        main = max(counts, key=lambda c: c[:3])[3] if counts else None
-        self.main: Ent | None = None if main is None or main.key in self.short else main
-
-    def read(self, s: Sentence) -> None:
-        if orgs := [x for x in self.found.mentions(s.index) if x.ent.is_org]:
-            last = max(orgs, key=lambda x: x.j).ent
-            self.last = None if last.key in self.short else last
-
-
-def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) -> bool:
-    """A sentence naming no organization goes on with the park's figures after one that gave the park a figure, or had
-    it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection (…。达产后，预计…)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and (
-        topic.home_figure or before is found.home and _REPORT.match(s.key) is not None)
-
-
-def _before(doc: Document, found: Found, s: Sentence) -> tuple[Ent | None, Ent | None]:
-    """The subject of the sentence before ``s`` and the first organization it names (figsubject.sentence_subject)."""
-    if s.index == 0:
-        return None, None
-    key, orgs = doc.sentences[s.index - 1].key, Spans([x for x in found.mentions(s.index - 1) if x.ent.is_org])
-    return sentence_subject(key, orgs), sentence_subject(key, orgs, acting=False)
-
-
-def _about_home(key: str, clause_start: int) -> bool:
-    """The clause speaks of the park itself (园区实现…, 全区…): a figure of the home park."""
-    return _PARK_ITSELF.match(key, clause_start) is not None
-
-
 _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)"
                             r"[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
 _GENERIC = re.compile(r"(?:各|这些|其他|其余|所有|多家|各家|每个|每家)$")  # 各孵化器: many bodies, none named
-_PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
 def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
@@ -246,14 +201,14 @@ def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
     return a, b, m.end(), "before", about_m
 
 
-def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -> list[list[Figure]]:
+def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: Topic) -> list[list[Figure]]:
     """Per number with a unit: the rules' figure, then the same figure about each other likely subject."""
     key = s.key
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
-    before, first_before = _before(doc, found, s)
-    home_topic = _home_topic(found, s, topic, before)  # a property of the sentence, not of each figure
+    before, first_before = topic.before(doc, s)
+    home_topic = topic.home_goes_on(s, before)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
     lead = marks.first_at(0)
     opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…: the sentence's subject after a short lead
@@ -292,7 +247,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
                            or TRANSFER.search(key, max(clause_start, m.start() - WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
         why = "no_subject" if about_m is None and measure != "memberCount" and not (
-            _about_home(key, clause_start) or home_topic) else why_guess(
+            about_home(key, clause_start) or home_topic) else why_guess(
             scene, about_m, how, rule, clause_start, m.span(), (a, metric), carried_guess)
         carried_guess = bool(why) and carried is not None and unsettles_next(scene, why, m.end())
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
@@ -308,7 +263,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
     return out
 
 
-def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, about_m, how: str,
+def _group(f: Figure, base: Context, found: Found, topic: Topic, orgs: Spans, about_m, how: str,
            metric_span: tuple[int, int]) -> list[Figure]:
     """Figure ``f`` about each subject considered (the rules' first), each with the context the filter judges."""
     at, (a, b) = base.num[0], metric_span
@@ -327,7 +282,7 @@ def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, a
     return group
 
 
-def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: str) -> list[tuple]:
+def _subjects(found: Found, topic: Topic, orgs: Spans, at: int, about_m, how: str) -> list[tuple]:
     """(organization, its last mention before ``at`` in the sentence or None, the ways it was proposed):
     the rules' subject first (or the home park), then the organization named last before the number in
     the sentence, the first one the sentence names, the last one named before the sentence, the one the

@@ -164,9 +164,16 @@ def test_a_short_form_left_apart_from_the_full_name_is_no_settled_antecedent():
     assert sorted(short_forms(["青山市经济技术开发区商会", "开发区商会", "商会联盟"])) == ["开发区商会"]
 
 
-def test_the_venue_of_an_event_is_not_whose_figure_it_is():
-    assert not _values("青山市青山区商会成立大会在青山经济开发区召开，首批会员单位共51家。")
-    assert not _values(FIRST + "活动在青山经济开发区举行，现场签约项目12个，总投资30亿元。") - {26}
+def test_the_venue_of_an_organizations_event_is_not_whose_figure_it_is():
+    # the body named before 在 acts; its member count is its own, not the venue's
+    assert _figs("青山市青山区商会成立大会在青山经济开发区召开，首批会员单位共51家。") == {
+        ("青山市青山区商会", "首批会员单位", 51, "家")}
+    assert _figs("青山汽车产业联盟在青山经济开发区成立，首批成员单位共51家。") == {
+        ("青山汽车产业联盟", "首批成员单位", 51, "家")}
+    assert not _values("青山明辉科技有限公司在青山经济开发区内建设研发中心，新增研发人员600名。")
+    # no organization named before 在: a frame of place (在X，…), the park's figure
+    assert _values("在青山经济开发区，今年实现工业产值500亿元。") == {500}
+    assert _values("今年以来，在青山经济开发区，新增入驻企业30家。") == {30}
     # the park that holds it is
     assert _values("青山经济开发区举行成立大会，现场签约项目12个。") == {12}
 

@@ -273,12 +273,14 @@ def choose_without_model(group: list[Context]) -> int | None:
     first = group[0]
     if first.sources[0].startswith(("rule_", "list")) and not first.guess:
         return 0
-    no_subject = first.sources[0] == "rule_default" or not first.sources[0].startswith("rule_")
+    venue = first.why == "venue"  # X成立大会在园区召开，首批会员单位共51家: X's, the sentence's subject
+    no_subject = venue or first.sources[0] == "rule_default" or not first.sources[0].startswith("rule_")
     if not no_subject or first.unit not in ("家", "个", "所", "名", "位") or not _MEMBER_METRIC.search(first.metric):
         return None
     if _UNFOUND_BODY.search(first.key, first.clause_start, first.num[0]):
         return None
-    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources)
+    named = {"subject"} if venue else _NAMED_BODY
+    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and named & set(c.sources)
                  and not _list_item(c)), None)
 
 

@@ -88,6 +88,7 @@ class Scene:
     place_led: bool  # the sentence opens with a place that acts (云南出台…, 乌鲁木齐各大园区…)
     places: frozenset[str]  # the article's places (:func:`article_places`)
     headline: bool = False  # a short line that ends no sentence (a headline, a caption)
+    subject: Ent | None = None  # the organization the sentence speaks of (:func:`sentence_subject`)
 
 
 def is_headline(key: str, last: bool) -> bool:
@@ -200,8 +201,8 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
         return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
     if how == "home" and _TITLE.match(key, j):
         return "title"  # 陆港物流园党委书记张三告诉记者，成立半年多来，成员单位之间共享仓储面积12万平方米
-    if how == "home" and i > 0 and key[i - 1] in "在于":
-        return "venue"  # X成立大会在青山产业园召开，首批会员单位共51家: where something happened, not whose figure
+    if how == "home" and i > 0 and key[i - 1] in "在于" and sc.orgs.items[0].i < i - 1:
+        return "venue"  # X成立大会在青山产业园召开，首批会员单位共51家: where X acted (在X，… frames the park's figure)
     if unsure_subject(key, i, j, name_key(about_m.ent.name), at):
         return "unsure_subject"
     if _bare_park_elsewhere(sc, about_m):

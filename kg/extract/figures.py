@@ -36,6 +36,7 @@ from kg.extract.figsubject import (
     is_headline,
     others,
     place_leads,
+    sentence_subject,
     unsettles_next,
     why_guess,
 )
@@ -215,7 +216,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: Topic) ->
     places = topic.places
     scene = Scene(key, orgs, found.home, first_before,
                   place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
-                  is_headline(key, s.index == len(doc.sentences) - 1))
+                  is_headline(key, s.index == len(doc.sentences) - 1), sentence_subject(key, orgs))
     out: list[list[Figure]] = []
     matches = list(_NUMBER.finditer(key))
     paired = _paired(key, matches)
@@ -257,17 +258,17 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: Topic) ->
         base = Context(key, m.span(), metric, clause_start, "", (), None, 0, False, rule, measure, unit,
                        _qualifier(m), float(_value(m)), period is not None, bool(why), why=why)
         f = Figure(about, metric, measure, _value(m), unit, base.qualifier, period, s.index, q_start, max(end, m.end()))
-        group = _group(f, base, found, topic, orgs, about_m, how, (a, b))
+        group = _group(f, base, found, topic, scene, about_m, how, (a, b))
         if group:
             out.append(group)
     return out
 
 
-def _group(f: Figure, base: Context, found: Found, topic: Topic, orgs: Spans, about_m, how: str,
+def _group(f: Figure, base: Context, found: Found, topic: Topic, scene: Scene, about_m, how: str,
            metric_span: tuple[int, int]) -> list[Figure]:
     """Figure ``f`` about each subject considered (the rules' first), each with the context the filter judges."""
-    at, (a, b) = base.num[0], metric_span
-    subjects = _subjects(found, topic, orgs, at, about_m, how if about_m else "default")
+    at, (a, b), orgs = base.num[0], metric_span, scene.orgs
+    subjects = _subjects(found, topic, scene, at, about_m, how if about_m else "default")
     group = []
     for ent, mention, sources in subjects[:1] if base.rule == "members" else subjects:
         g = f if ent is f.about else replace(f, about=ent, i=min(a, at))
@@ -282,17 +283,18 @@ def _group(f: Figure, base: Context, found: Found, topic: Topic, orgs: Spans, ab
     return group
 
 
-def _subjects(found: Found, topic: Topic, orgs: Spans, at: int, about_m, how: str) -> list[tuple]:
+def _subjects(found: Found, topic: Topic, scene: Scene, at: int, about_m, how: str) -> list[tuple]:
     """(organization, its last mention before ``at`` in the sentence or None, the ways it was proposed):
     the rules' subject first (or the home park), then the organization named last before the number in
-    the sentence, the first one the sentence names, the last one named before the sentence, the one the
-    article names most and the home park."""
+    the sentence, the first one the sentence names, the sentence's subject, the last one named before the
+    sentence, the one the article names most and the home park."""
+    orgs = scene.orgs
     last = next((x for x in orgs.backward(0, at) if x.j <= at), None)
     first = orgs.items[0] if orgs.items and orgs.items[0].j <= at else None
     before = [x for x in (about_m, last, first) if x is not None]
     picks = [(about_m.ent if about_m else found.home, "rule_" + how)]
     if last is not None:
-        picks += [(last.ent, "sent_last"), (first.ent, "sent_first")]
+        picks += [(last.ent, "sent_last"), (first.ent, "sent_first"), (scene.subject, "subject")]
     picks += [(topic.last, "prev"), (topic.main, "main"), (found.home, "home")]
     out: dict[int, tuple] = {}
     for ent, how_ in picks:

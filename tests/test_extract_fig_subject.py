@@ -200,7 +200,12 @@ def test_a_body_taking_members_in_is_not_the_joiner_named_last():
         assert not {f for f in figs if f[0] in ("青山市青年企业家协会", "青山市汽车零部件行业协会")}
 
 
-def test_a_park_named_in_a_persons_title_is_not_the_subject():
+def test_a_park_named_in_a_persons_title_is_not_the_subject_of_its_member_bodies_figures():
     raw = "青山物流园党委书记张志强告诉记者，成立半年多来，成员单位之间共享仓储面积12万平方米。"
     assert not _figs(raw)
+    assert not _figs("青山物流园今年新增入驻企业12家。" + raw) - {("青山物流园", "今年新增入驻企业", 12, "家")}
+    # the usual way a park's figures are reported: its official speaks of the park
+    assert _values("青山经济开发区主任张三介绍，今年新增入驻企业30家。") == {30}
+    assert _values("青山软件园总经理张三介绍，今年新增入驻企业30家，实现营收50亿元。", "青山软件园") == {30, 50}
+    assert _values(FIRST + "青山经济开发区党工委副主任张三说，全区上半年新增入驻企业30家。") == {26, 30}
     assert _values("青山物流园今年新增入驻企业12家，党委书记张志强说。", "青山物流园") == {12}

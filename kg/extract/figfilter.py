@@ -20,8 +20,9 @@ from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 
 __all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "body_named_after", "choose",
-           "choose_without_model", "clause_end", "describes_next", "features", "has_measure_noun", "is_place_name",
-           "is_place_word", "not_a_figure", "sensible_metric", "short_forms", "unsure_subject", "MODEL"]
+           "choose_without_model", "clause_end", "counts_members", "describes_next", "features", "has_measure_noun",
+           "is_place_name", "is_place_word", "not_a_figure", "sensible_metric", "short_forms", "unsure_subject",
+           "MODEL"]
 
 MODEL = "figures"
 
@@ -116,6 +117,11 @@ def not_a_figure(key: str, start: int, end: int, unit: str) -> bool:
     or a rank (分别列22位, 第3名), not a figure."""
     return (unit == "个" and _NOT_FIGURE_AFTER.match(key, end) is not None
             or unit in ("位", "名") and _RANK_BEFORE.search(key, max(0, start - 4), start) is not None)
+
+
+def counts_members(key: str, start: int, end: int) -> bool:
+    """``key[start:end]`` speaks of a body's members (成员单位, 会员, 理事单位…)."""
+    return _MEMBER_METRIC.search(key, start, end) is not None
 
 
 def body_named_after(key: str, end: int, ms: Spans):

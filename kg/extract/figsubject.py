@@ -26,6 +26,7 @@ from kg.extract.figfilter import (
     LOCATED_WORDS,
     PARK_NAME_END,
     clause_end,
+    counts_members,
     describes_next,
     is_place_name,
     short_forms,
@@ -199,8 +200,8 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
             return "settles_in"  # 园区新签约项目63个…X项目落户园区，总投资56亿元: named again, settled in
     if i > 0 and key[i - 1] in _PREPOSITIONS:
         return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
-    if how == "home" and _TITLE.match(key, j):
-        return "title"  # 陆港物流园党委书记张三告诉记者，成立半年多来，成员单位之间共享仓储面积12万平方米
+    if how == "home" and _TITLE.match(key, j) and counts_members(key, clause_start, at):
+        return "title"  # X物流园党委书记张三告诉记者，成立半年多来，成员单位之间共享仓储面积…: the members' (X主任…介绍，今年新增…: X's)
     if how == "home" and i > 0 and key[i - 1] in "在于" and sc.orgs.items[0].i < i - 1:
         return "venue"  # X成立大会在青山产业园召开，首批会员单位共51家: where X acted (在X，… frames the park's figure)
     if unsure_subject(key, i, j, name_key(about_m.ent.name), at):

@@ -65,6 +65,8 @@ def test_an_event_named_after_an_organization_has_the_figures_of_the_event():
     figs = _figs("青山市政府在广州举办青山经济开发区投资推介会，现场签约41家企业，总投资约43亿元。")
     assert not figs
     assert not _figs("青山市今年举行青山经济开发区项目签约仪式，现场签约项目12个。")
+    # an event word inside a longer word names no event: 大会 of 大会战 (a campaign the park wages)
+    assert _values("青山经济开发区项目建设大会战全面打响，今年新开工项目30个。") == {30}
     # the park holding the event is its subject: 举办 is what it does
     assert _values("青山经济开发区举办重点项目签约仪式，总投资108亿元。") == {108}
     assert {(f[1], f[2]) for f in _figs("青山经济开发区今年签约14个项目。")} == {("今年签约项目", 14)}

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
+from itertools import accumulate, islice
 
 from kg.extract.document import Document, Sentence
 from kg.extract.entities import Ent, Found
@@ -214,13 +214,22 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
         return "settles_in"  # X公司落户园区，总投资56亿元 (16个项目签约落户园区，合同总金额…: the park's signing)
     if _BUILT_BY.search(key, max(0, i - 4), i):
         return "built_by"  # X集团投资的Y项目投资额为6.72亿元
-    if (ev := _EVENT.match(key, j)) and _noun_phrase(key[j : ev.end()]):
+    if _names_event(key, j):
         return "event"  # 举办X投资推介会，现场签约41家企业 (X举办…签约仪式，总投资… is X's: 举办 is a verb)
     if (t := _THING_AFTER.match(key, j)) and t.end() < clause_start and _noun_phrase(key[j : t.end()]):
         return "thing_after"  # 郑州经开区工程装备产业集群，…，集聚企业超1000家
     if how == "home" and not _home_is_subject(sc, about_m) and others(sc.orgs, j, at, about_m.ent) > 0:
         return "home_before_other"  # 在园区，总投资20亿元的X公司…: X's (a park opening the sentence is its subject)
     return ""
+
+
+def _names_event(key: str, j: int) -> bool:
+    """The name ending at ``j`` opens a noun phrase ending in an event word that jieba reads as a word of its own
+    (X投资推介会, X项目签约仪式; not 大会 of X项目建设大会战: a campaign)."""
+    if (ev := _EVENT.match(key, j)) is None:
+        return False
+    ends = set(accumulate(len(w) for w, _ in words(key[j : ev.end() + 2])))
+    return ev.end() - j in ends and _noun_phrase(key[j : ev.end()])
 
 
 def _noun_phrase(text: str) -> bool:

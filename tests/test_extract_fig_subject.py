@@ -56,6 +56,12 @@ def test_a_sentence_naming_no_organization_continues_the_parks_figures_only():
     # but an event's total or a projection of what is built is not settled by it
     assert not _values("青山经济开发区举行招商推介会。据悉，本次集中签约项目30个，总投资149亿元。")
     assert not _values("青山经济开发区新建水暖产业园。达产后，预计产值20亿元，带动就业2000人。")
+    # a projection is no report, whatever time it opens with
+    for lead in ("2026年全部达产后", "今年建成投产后", "项目建成后"):
+        assert not _values(f"青山经济开发区新建水暖产业园。{lead}，预计年产值20亿元，带动就业2000人。")
+    # a report opens with a period in many forms
+    for lead in ("截至2024年底", "1-10月", "第一季度", "据统计，今年以来", "截至10月底", "近年来", "去年全年"):
+        assert _values(f"今年以来，青山经济开发区持续优化营商环境。{lead}，新增市场主体2000户。") == {2000}, lead
     # the sentence before gave the park a figure: the paragraph of its figures goes on, and on
     assert _values(FIRST + "达产后，预计产值20亿元。新开工项目10个。") == {26, 20, 10}
 

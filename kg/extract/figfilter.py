@@ -19,7 +19,7 @@ from kg.extract.learn import Features, load_model
 from kg.extract.lexicon import PLACE_NAMES
 from kg.extract.positions import Spans
 
-__all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "body_named_after", "choose",
+__all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "PLANNED", "Context", "body_named_after", "choose",
            "choose_without_model", "clause_end", "counts_members", "describes_next", "features", "has_measure_noun",
            "is_place_name", "is_place_word", "not_a_figure", "sensible_metric", "short_forms", "unsure_subject",
            "MODEL"]
@@ -34,7 +34,7 @@ _PLACE_IN = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|市|县|镇|乡|村|街道)
 _PLACE_LEAD = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|市|县|镇|乡|村|街道|" + _PARK_AREA + r")(?![长委政场级内外])")
 _PLACE_NAME = re.compile(r"(?:省|市|县|縣|镇|鎮|乡|鄉|村|街道)$")
 _GROWTH = re.compile(r"同比|环比|增长|提升|提高|增加|下降|减少|成长|较去年|比去年|增幅|增速")
-_PLANNED = re.compile(r"将|计划|预计|拟|目标|力争|有望|突破|争取|规划")
+PLANNED = re.compile(r"将|计划|预计|拟|目标|力争|有望|突破|争取|规划")
 _TOTAL = re.compile(r"累计|共|总|合计|全部")
 _PART = re.compile(r"其中|包括|包含|含")
 _FIRST = re.compile(r"首批|首期|第一批|一期|新")
@@ -218,7 +218,7 @@ def _cue_features(c: Context) -> dict[str, float]:
     key, (i, j) = c.key, c.num
     before = key[c.clause_start : i]
     f: dict[str, float] = {}
-    for name, rx in (("growth", _GROWTH), ("planned", _PLANNED), ("total", _TOTAL), ("part", _PART),
+    for name, rx in (("growth", _GROWTH), ("planned", PLANNED), ("total", _TOTAL), ("part", _PART),
                      ("first", _FIRST), ("transfer", _TRANSFER)):
         if rx.search(before):
             f["cue_" + name] = 1.0

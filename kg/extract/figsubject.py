@@ -25,6 +25,7 @@ from kg.extract.figfilter import (
     COLLAB,
     LOCATED_WORDS,
     PARK_NAME_END,
+    PLANNED,
     clause_end,
     counts_members,
     describes_next,
@@ -63,6 +64,7 @@ _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
 _LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来"})
+_LEAD_MARKS = frozenset(",，:：")
 # an organization named as what an event is about (X投资推介会, X项目签约仪式): the event's figures, not X's
 _EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签约会|发布会|博览会|交易会"
                     r"|大会|峰会|论坛|仪式|典礼|活动)")
@@ -72,8 +74,12 @@ _TITLE = re.compile(r"(?:党委|党工委|党总支|党支部|管委会|管理�
 _UNCLASSIFIED = "Organization"  # the class of a name the organization pass could not classify
 PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
             r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
-_REPORT = re.compile(r"(?:目前|截至目前|截止目前|到目前为?止?|" + PERIODS + ")")  # a sentence reporting a period
-_PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
+# a period a clause opens with (上半年, 截至2024年底, 1-10月, 第一季度, 今年以来, 目前…): forms jieba does not tag as time
+_OPENING = re.compile(r"(?:截至|截止|到)?(?:目前为?止?|如今|近年来|" + PERIODS + r"|第?[一二三四]季度|\d{1,2}(?:至|到|-)\d{1,2}月"
+                      r"|\d{1,2}月[初底末]|\d{4}年[初底末])(?:以来)?")
+_SOURCE = frozenset({"据统计", "据了解", "数据显示", "统计显示"})  # words that say a report follows
+_DONE_AFTER = re.compile(r"后|达产|建成|投产")  # 达产后，预计…; 今年建成投产后: a projection's condition
+_PARK_WORD = re.compile(r"全区|园区|开发区|高新区|经开区")  # the park itself, by no name of its own
 _HEADLINE = 30  # key characters: a shorter line that ends no sentence is a headline or a caption
 _SENTENCE_ENDS = tuple("。！？!?；;.…”」』）)")
 
@@ -320,9 +326,26 @@ class Topic:
         """A sentence naming no organization goes on with the park's figures after one that gave the park a figure,
         or had it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection (…。达产后，预计…)."""
         return not any(x.ent.is_org for x in self.found.mentions(s.index)) and (
-            self.home_figure or before is self.found.home and _REPORT.match(s.key) is not None)
+            self.home_figure or before is self.found.home and reports_period(s.key))
+
+
+def reports_period(key: str) -> bool:
+    """The sentence opens, after 据统计/目前/同时… and marks, with the period it reports on (上半年, 截至2024年底, 1-10月,
+    a word jieba tags as a time), in a lead clause that states no condition or plan (达产后，预计…; 今年建成投产后)."""
+    lead = key[: clause_end(key, 0, 20)]
+    if PLANNED.search(lead) or _DONE_AFTER.search(lead):
+        return False
+    pos = 0
+    for text, tag in words(key[:24]):
+        if _OPENING.match(key, pos):
+            return True
+        if text not in _SOURCE and text not in _LEAD_WORDS and text not in _LEAD_MARKS:
+            return tag == "t"
+        pos += len(text)
+    return False
 
 
 def about_home(key: str, clause_start: int) -> bool:
-    """The clause speaks of the park itself (园区实现…, 全区…): a figure of the home park."""
-    return _PARK_ITSELF.match(key, clause_start) is not None
+    """The clause speaks of the park itself, after the period it opens with (园区实现…, 今年全区…): the park's figure."""
+    m = _OPENING.match(key, clause_start)
+    return _PARK_WORD.match(key, m.end() if m else clause_start) is not None

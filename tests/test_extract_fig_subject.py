@@ -78,10 +78,15 @@ def test_an_event_named_after_an_organization_has_the_figures_of_the_event():
     assert {(f[1], f[2]) for f in _figs("青山经济开发区今年签约14个项目。")} == {("今年签约项目", 14)}
 
 
-def test_an_unclassified_name_and_an_unfound_body_give_no_figure():
-    # the organization pass could give the name no kind (often a name cut wrongly): whose figure is unsure
-    raw = "青山融媒体中心今年新增入驻企业12家。"
-    assert [e.type for e in extract_text(raw, "t").orgs] == ["Organization"] and not _figs(raw)
+def test_a_name_with_no_kind_word_and_an_unfound_body_give_no_figure():
+    # a name with no kind word (often one cut wrongly: 福清市云 of 福清市云签约): whose figure is unsure
+    known = KnownEntities([KnownEntity("org/qs", "青山市云", ("Organization",))])
+    ex = extract_text("青山市云签约14个项目，总投资约361亿元。", "t", known=known)
+    assert [e.type for e in ex.orgs] == ["Organization"] and not ex.figures
+    # the generic class with a kind word (中心, 交易所) is a body like any other
+    for raw, name in (("青山数字经济服务中心今年服务企业1200家。", "青山数字经济服务中心"),
+                      ("青山大数据交易所今年交易额达12亿元。", "青山大数据交易所")):
+        assert [e.type for e in extract_text(raw, "t").orgs] == ["Organization"] and _values(raw, name), raw
     assert _figs("青山科技企业孵化器今年新增入驻企业12家。") == {("青山科技企业孵化器", "今年新增入驻企业", 12, "家")}
     # a member count whose clause names its own body the organization pass missed is not the body named before
     raw = "青山机器人产业联盟今年吸纳成员单位12家。目前，汽车制造互助联盟已有70多家企业成员。"

@@ -33,7 +33,7 @@ from kg.extract.figfilter import (
     short_forms,
     unsure_subject,
 )
-from kg.extract.lexicon import PLACE_NAMES, TITLE_WORDS
+from kg.extract.lexicon import PLACE_NAMES, TITLE_WORDS, suffix_of
 from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
@@ -71,7 +71,7 @@ _EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签�
 # an organization named in a person's title (X党委书记张三告诉记者，…): the person speaks, the organization does not act
 _TITLES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
 _TITLE = re.compile(r"(?:党委|党工委|党总支|党支部|管委会|管理委员会)?(?:" + _TITLES + ")")
-_UNCLASSIFIED = "Organization"  # the class of a name the organization pass could not classify
+_UNCLASSIFIED = "Organization"  # the generic class: a name with a kind word (…中心) or with none (a cut?)
 PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
             r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
 # a period a clause opens with (上半年, 截至2024年底, 1-10月, 第一季度, 今年以来, 目前…): forms jieba does not tag as time
@@ -153,8 +153,8 @@ def why_guess(sc: Scene, about_m, how: str, rule: str, clause_start: int, num: t
     if rule == "members" and about_m is not None and about_m.ent.type not in COLLAB:
         return "list_member"  # B等N家…为成员单位: not B's
     about = about_m.ent if about_m else sc.home
-    if about is not None and about.type == _UNCLASSIFIED:
-        return "unclassified"  # a name the organization pass could give no kind (福清市云): whose figure is unsure
+    if about is not None and about.type == _UNCLASSIFIED and suffix_of(about.key) is None:
+        return "unclassified"  # a name with no kind word (福清市云, cut from 福清市云签约…): whose figure is unsure
     if about is not None and is_place_name(about.name):
         return "place_name"  # 青山街道140余家企业: the place's
     if how == "carried" and carried_guess:

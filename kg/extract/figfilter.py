@@ -87,7 +87,8 @@ _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协�
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
 _JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
-_JOINED = re.compile(r"吸纳|吸收|接纳|邀请|把")  # what a body takes in, or 把X吸纳进来: a joiner named after it
+_TAKEN_IN = re.compile(r"吸纳|吸收|接纳|纳入")  # what a body does to a joiner named after it (or 把X吸纳进来)
+_JOINED = re.compile(_TAKEN_IN.pattern + r"|邀请")
 _JOINS_IN = re.compile(r"加入|入盟|入会|申请")  # what a joiner does
 LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
 _LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")
@@ -286,8 +287,9 @@ def choose_without_model(group: list[Context]) -> int | None:
     if _UNFOUND_BODY.search(first.key, first.clause_start, first.num[0]):
         return None
     named = {"subject"} if venue else _NAMED_BODY
-    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and named & set(c.sources)
-                 and not _list_item(c)), None)
+    bodies = [k for k, c in enumerate(group) if c.subject_type in COLLAB]  # a joiner needs a body to join
+    return next((k for k in bodies if named & set(group[k].sources) and (len(bodies) == 1 or not _list_item(group[k]))),
+                None)
 
 
 def _list_item(c: Context) -> bool:
@@ -298,8 +300,10 @@ def _list_item(c: Context) -> bool:
     i, j, key = c.subject_start, c.subject_end, c.key
     if key[j : j + 1] in ("、", "等", "和", "及") or i > 0 and key[i - 1] in "、和及与":
         return True
-    start = max((key.rfind(m, max(0, i - 30), i) for m in ",，;；。"), default=-1) + 1
-    return bool(_JOINED.search(key, start, i) or _JOINS_IN.search(key, j, clause_end(key, j, 30)))
+    start = max(i - 30, max(key.rfind(m, max(0, i - 30), i) for m in ",，;；。") + 1, 0)
+    end = clause_end(key, j, 30)
+    return bool(_JOINED.search(key, start, i) or _JOINS_IN.search(key, j, end)
+                or key.rfind("把", start, i) >= 0 and _TAKEN_IN.search(key, j, end))
 
 
 def choose(group: list[Context]) -> int | None:

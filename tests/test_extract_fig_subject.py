@@ -76,6 +76,10 @@ def test_an_event_named_after_an_organization_has_the_figures_of_the_event():
     # the park holding the event is its subject: 举办 is what it does
     assert _values("青山经济开发区举办重点项目签约仪式，总投资108亿元。") == {108}
     assert {(f[1], f[2]) for f in _figs("青山经济开发区今年签约14个项目。")} == {("今年签约项目", 14)}
+    # 约 ending a word jieba's dictionary knows (续约, 解约) is no approximation; 大约 and 约 alone are
+    figs = {(f.metric, f.value, f.qualifier) for f in extract_text(
+        "青山经济开发区今年续约14家企业，解约3家企业，新增企业大约30家，总投资约43亿元。", "t").figures}
+    assert figs == {("今年续约企业", 14, "exact"), ("解约企业", 3, "exact"), ("新增企业", 30, "约"), ("总投资", 43, "约")}
 
 
 def test_a_name_with_no_kind_word_and_an_unfound_body_give_no_figure():
@@ -92,6 +96,10 @@ def test_a_name_with_no_kind_word_and_an_unfound_body_give_no_figure():
     raw = "青山机器人产业联盟今年吸纳成员单位12家。目前，汽车制造互助联盟已有70多家企业成员。"
     assert {f[2] for f in _figs(raw)} == {12}
     assert {f[2] for f in _figs("青山机器人产业联盟召开年会。目前，联盟已有70多家企业成员。")} == {70}
+    # every kind of body with members the lexicon knows (研究会, 学会, 工商联…), not only 联盟/商会/协会
+    for body in ("汽车零部件产业研究会", "汽车制造互助学会"):
+        raw = f"青山机器人产业联盟今年吸纳成员单位12家。目前，{body}已有70多家会员单位。"
+        assert {f[2] for f in _figs(raw)} == {12}, body
 
 
 def test_a_bare_yuanqu_after_another_park_is_not_the_home_parks():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.extract.learn import Features, load_model
-from kg.extract.lexicon import PLACE_NAMES
+from kg.extract.lexicon import PLACE_NAMES, SUFFIXES
 from kg.extract.positions import Spans
 
 __all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "PLANNED", "Context", "body_named_after", "choose",
@@ -42,7 +42,10 @@ _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励
 COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 _NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
 # a body's name the organization pass did not find (目前，汽车制造联盟已有70多家企业成员): the clause's own subject
-_UNFOUND_BODY = re.compile(r"[\u4e00-\u9fff]{3,}?(?:联盟|商会|协会|共同体|联合会|促进会|联合体)")
+# (a party organization's name ends another's — 园区党委 — and counts 党员, not member bodies)
+_COLLAB_SUFFIXES = sorted((k for k, t in SUFFIXES.items() if t in COLLAB - {"PartyOrganization"}),
+                          key=len, reverse=True)
+_UNFOUND_BODY = re.compile(r"[\u4e00-\u9fff]{3,}?(?:" + "|".join(_COLLAB_SUFFIXES) + ")")
 _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单位|发起单位|共建单位")
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
@@ -86,10 +89,12 @@ _THERE_IS = re.compile(r"(?:则|另|还|也|又)有")  # 则有Y投资…, 另�
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$"
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
-_JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
-_TAKEN_IN = re.compile(r"吸纳|吸收|接纳|纳入")  # what a body does to a joiner named after it (or 把X吸纳进来)
-_JOINED = re.compile(_TAKEN_IN.pattern + r"|邀请")
-_JOINS_IN = re.compile(r"加入|入盟|入会|申请")  # what a joiner does
+# one vocabulary of joining: what a joiner does, what a body does to one, what founders do
+_JOIN, _TAKE_IN, _FOUND = "加入|入盟|入会", "吸纳|吸收|接纳|纳入", "成立|组成|发起|结成|共建"
+_JOINS = re.compile("|".join((_FOUND, _JOIN, "参加|成为|纳入")))  # N家单位(…)X联盟: the members of X
+_TAKEN_IN = re.compile(_TAKE_IN)  # 把X吸纳进来
+_JOINED = re.compile(_TAKE_IN + "|邀请")  # a joiner named after it
+_JOINS_IN = re.compile(_JOIN + "|申请")  # a joiner named before it
 LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
 _LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)

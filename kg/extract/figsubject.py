@@ -33,7 +33,7 @@ from kg.extract.figfilter import (
     short_forms,
     unsure_subject,
 )
-from kg.extract.lexicon import PLACE_NAMES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import PLACE_NAMES, SUFFIXES, TIME_WORDS, TITLE_WORDS, suffix_of
 from kg.extract.positions import Spans
 from kg.extract.segment import words
 from kg.text import name_key
@@ -63,14 +63,16 @@ _ADMIN = re.compile(r"[省市县州]")
 _BARE_COUNT = frozenset({"数量", "总数", "个数", "家数", "数"})
 # words that open a clause before its subject: times (当天, 今年, 2月24日), 目前, 据…
 _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
-_LEAD_WORDS = frozenset({"目前", "当天", "当日", "同时", "此外", "另外", "如今", "截至", "截止", "近年来"})
+_LEAD_WORDS = TIME_WORDS | {"当天", "当日", "截至", "截止"}
 _LEAD_MARKS = frozenset(",，:：")
 # an organization named as what an event is about (X投资推介会, X项目签约仪式): the event's figures, not X's
 _EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签约会|发布会|博览会|交易会"
                     r"|大会|峰会|论坛|仪式|典礼|活动)")
 # an organization named in a person's title (X党委书记张三告诉记者，…): the person speaks, the organization does not act
 _TITLES = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
-_TITLE = re.compile(r"(?:党委|党工委|党总支|党支部|管委会|管理委员会)?(?:" + _TITLES + ")")
+_OFFICES = "|".join(sorted((k for k, t in SUFFIXES.items() if t in ("PartyOrganization", "GovernmentBody")),
+                           key=len, reverse=True))  # X党委书记, X管委会办公室主任
+_TITLE = re.compile(r"(?:" + _OFFICES + "){0,2}(?:" + _TITLES + ")")
 _UNCLASSIFIED = "Organization"  # the generic class: a name with a kind word (…中心) or with none (a cut?)
 PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
             r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")

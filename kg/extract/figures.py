@@ -42,13 +42,14 @@ from kg.extract.figsubject import (
 )
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
+from kg.extract.segment import word_freq
 
 __all__ = ["Figure", "find_figures"]
 
 _UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|平方公尺|平方公里|公顷|亩|吨"
           "|家|个|件|次|人|套|项|台|名|位|户|所|座|栋|天|%|％")
 _NUMBER = re.compile(
-    r"(?P<pre>(?<![签预合节制履公条特违邀相如])约|近|超过|超|逾|达到|达|共|累计)?"  # 签约14个: no 约 of approximation
+    r"(?P<pre>大约|约|近|超过|超|逾|达到|达|共|累计)?"  # 签约14个: see _numbers
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<mult>万(?!元|人次|美元)|亿(?!元|美元))?"  # 100万平方米 is 1000000 平方米, as annotators write it
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
@@ -58,6 +59,7 @@ _METRIC_STRIP = re.compile(r"(?:新台币|人民币|港币|达到|达|约|近|�
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
+_WORD_FREQ = 10  # a word of jieba's dictionary at least this frequent
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
@@ -86,13 +88,22 @@ class Figure:
     context: Context | None = field(default=None, repr=False, compare=False)  # what the filter judges
 
 
+def _numbers(key: str):
+    """The numbers with a unit in ``key``; a 约 that ends a word of jieba's dictionary (签约14个, 续约, 履约) is no
+    approximation but the end of the metric (its rarest entries, 共约 and the like, are chance pairs)."""
+    for m in _NUMBER.finditer(key):
+        if m.group("pre") == "约" and m.start() > 0 and (word_freq(key[m.start() - 1] + "约") or 0) >= _WORD_FREQ:
+            m = _NUMBER.match(key, m.start("num"))
+        yield m
+
+
 def _qualifier(m: re.Match) -> str:
     if m.group("post"):
         return "余"
     if m.group("tail") == "以上":
         return "以上"
     pre = m.group("pre") or ""
-    return {"约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "达": "达", "达到": "达"}.get(pre, "exact")
+    return {"约": "约", "大约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "达": "达", "达到": "达"}.get(pre, "exact")
 
 
 def _value(m: re.Match) -> float | int:
@@ -218,7 +229,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: Topic) ->
                   place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
                   is_headline(key, s.index == len(doc.sentences) - 1), sentence_subject(key, orgs))
     out: list[list[Figure]] = []
-    matches = list(_NUMBER.finditer(key))
+    matches = list(_numbers(key))
     paired = _paired(key, matches)
     carried, carried_guess, last_metric = None, False, ""
     for m in matches:

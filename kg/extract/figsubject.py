@@ -2,10 +2,13 @@
 
 :mod:`~kg.extract.figures` proposes a subject for each number (the organization named last in its
 clause, the one carried from the clause before, the park named earlier); a figure whose subject
-fails one of these tests is a guess, and a guess is not emitted. Each test reads the sentence's
-structure, not its wording: who the clause's subject is (a place: 温岭共有15个重大项目…), what the
-named organization is doing (a transfer, settling in a park, investing in what follows), and
-whether a bare 园区 can refer to the park the article is about.
+fails one of these tests is a guess, and a guess is not emitted. The tests ask who the clause's
+subject is (a place: 温岭共有15个重大项目…), what the named organization is doing (a transfer,
+settling in a park, investing in what follows) and whether a bare 园区 can refer to the park the
+article is about; some read the sentence's structure (jieba's tags, where the names fall), others
+are word lists written from errors on real/dev and self-written texts (event words, titles, 在/于,
+the join verbs), so they fit the wording they were written for. :class:`Topic` carries what one
+sentence tells the next (the park's figures going on, a period reported).
 
 >>> places = article_places(["台州温岭市东部产业集聚园区"])
 >>> [place_leads(k, 0, Spans([]), places) for k in ("温岭共有15个项目", "云南出台办法", "园区共有15个", "新建厂房")]

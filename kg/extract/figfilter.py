@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.extract.learn import Features, load_model
-from kg.extract.lexicon import PLACE_NAMES
+from kg.extract.lexicon import PLACE_NAMES, SUFFIXES
 from kg.extract.positions import Spans
 
-__all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "Context", "body_named_after", "choose",
-           "choose_without_model", "clause_end", "describes_next", "features", "has_measure_noun", "is_place_name",
-           "is_place_word", "not_a_figure", "sensible_metric", "short_forms", "unsure_subject", "MODEL"]
+__all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "PLANNED", "Context", "body_named_after", "choose",
+           "choose_without_model", "clause_end", "counts_members", "describes_next", "features", "has_measure_noun",
+           "is_place_name", "is_place_word", "not_a_figure", "sensible_metric", "short_forms", "unsure_subject",
+           "MODEL"]
 
 MODEL = "figures"
 
@@ -33,7 +34,7 @@ _PLACE_IN = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|市|县|镇|乡|村|街道)
 _PLACE_LEAD = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|市|县|镇|乡|村|街道|" + _PARK_AREA + r")(?![长委政场级内外])")
 _PLACE_NAME = re.compile(r"(?:省|市|县|縣|镇|鎮|乡|鄉|村|街道)$")
 _GROWTH = re.compile(r"同比|环比|增长|提升|提高|增加|下降|减少|成长|较去年|比去年|增幅|增速")
-_PLANNED = re.compile(r"将|计划|预计|拟|目标|力争|有望|突破|争取|规划")
+PLANNED = re.compile(r"将|计划|预计|拟|目标|力争|有望|突破|争取|规划")
 _TOTAL = re.compile(r"累计|共|总|合计|全部")
 _PART = re.compile(r"其中|包括|包含|含")
 _FIRST = re.compile(r"首批|首期|第一批|一期|新")
@@ -41,7 +42,10 @@ _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励
 COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 _NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
 # a body's name the organization pass did not find (目前，汽车制造联盟已有70多家企业成员): the clause's own subject
-_UNFOUND_BODY = re.compile(r"[\u4e00-\u9fff]{3,}?(?:联盟|商会|协会|共同体|联合会|促进会|联合体)")
+# (a party organization's name ends another's — 园区党委 — and counts 党员, not member bodies)
+_COLLAB_SUFFIXES = sorted((k for k, t in SUFFIXES.items() if t in COLLAB - {"PartyOrganization"}),
+                          key=len, reverse=True)
+_UNFOUND_BODY = re.compile(r"[\u4e00-\u9fff]{3,}?(?:" + "|".join(_COLLAB_SUFFIXES) + ")")
 _MEMBER_METRIC = re.compile(r"成员|会员|理事单位|监事单位|会长单位|发起单位|共建单位")
 # what a figure measures: things counted (企业, 项目, 成员…) or a quantity's noun (产值, 面积, 投资…)
 _MEASURE_NOUN = re.compile(
@@ -85,9 +89,12 @@ _THERE_IS = re.compile(r"(?:则|另|还|也|又)有")  # 则有Y投资…, 另�
 _ORG_END = re.compile(r"(?:党委|党支部|党总支|公司|联盟|商会|协会|集团|委员会|管委会)$"
                       r"|(?:会|盟|委|司|团|体|园|区|中心|局)的")
 _COUNTED = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:单位|成员|企业|机构|会员|党组织|高校|院校|园区|高新区)")  # 34家成员单位
-_JOINS = re.compile(r"成立|参加|加入|组成|发起|成为|纳入|入盟|结成|共建")
-_JOINED = re.compile(r"吸纳|吸收|接纳|邀请|把")  # what a body takes in, or 把X吸纳进来: a joiner named after it
-_JOINS_IN = re.compile(r"加入|入盟|入会|申请")  # what a joiner does
+# one vocabulary of joining: what a joiner does, what a body does to one, what founders do
+_JOIN, _TAKE_IN, _FOUND = "加入|入盟|入会", "吸纳|吸收|接纳|纳入", "成立|组成|发起|结成|共建"
+_JOINS = re.compile("|".join((_FOUND, _JOIN, "参加|成为|纳入")))  # N家单位(…)X联盟: the members of X
+_TAKEN_IN = re.compile(_TAKE_IN)  # 把X吸纳进来
+_JOINED = re.compile(_TAKE_IN + "|邀请")  # a joiner named after it
+_JOINS_IN = re.compile(_JOIN + "|申请")  # a joiner named before it
 LOCATED_WORDS = r"位于|选址于?|坐落于?"  # the verbs that say where something lies
 _LOCATED = re.compile(r"(?:" + LOCATED_WORDS + r")$")
 # what a bare 园区 can refer to: a name that ends as a park's (not a district's 新区, a town, a company)
@@ -118,6 +125,11 @@ def not_a_figure(key: str, start: int, end: int, unit: str) -> bool:
             or unit in ("位", "名") and _RANK_BEFORE.search(key, max(0, start - 4), start) is not None)
 
 
+def counts_members(key: str, start: int, end: int) -> bool:
+    """``key[start:end]`` speaks of a body's members (成员单位, 会员, 理事单位…)."""
+    return _MEMBER_METRIC.search(key, start, end) is not None
+
+
 def body_named_after(key: str, end: int, ms: Spans):
     """The body with members named right after “N家(成员)单位/企业…” ending at ``end`` with a verb of joining or
     founding between (共34家成员单位正式成立X联盟, 32家企事业单位参加本联盟): the body the count is of."""
@@ -131,7 +143,8 @@ def body_named_after(key: str, end: int, ms: Spans):
 
 def short_forms(keys) -> frozenset[str]:
     """The name keys among ``keys`` that end another, longer one (开发区商会 of 合肥市蜀山区经济技术开发区商会): a short
-    form the organization pass left apart from the full name, so which body it means is not settled (linear time).
+    form the organization pass left apart from the full name, so which body it means is not settled (time: the sum
+    of the names' squared lengths — names are short).
 
     >>> sorted(short_forms(["合肥市蜀山区经济技术开发区商会", "开发区商会", "青山联盟"]))
     ['开发区商会']
@@ -211,7 +224,7 @@ def _cue_features(c: Context) -> dict[str, float]:
     key, (i, j) = c.key, c.num
     before = key[c.clause_start : i]
     f: dict[str, float] = {}
-    for name, rx in (("growth", _GROWTH), ("planned", _PLANNED), ("total", _TOTAL), ("part", _PART),
+    for name, rx in (("growth", _GROWTH), ("planned", PLANNED), ("total", _TOTAL), ("part", _PART),
                      ("first", _FIRST), ("transfer", _TRANSFER)):
         if rx.search(before):
             f["cue_" + name] = 1.0
@@ -272,13 +285,16 @@ def choose_without_model(group: list[Context]) -> int | None:
     first = group[0]
     if first.sources[0].startswith(("rule_", "list")) and not first.guess:
         return 0
-    no_subject = first.sources[0] == "rule_default" or not first.sources[0].startswith("rule_")
+    venue = first.why == "venue"  # X成立大会在园区召开，首批会员单位共51家: X's, the sentence's subject
+    no_subject = venue or first.sources[0] == "rule_default" or not first.sources[0].startswith("rule_")
     if not no_subject or first.unit not in ("家", "个", "所", "名", "位") or not _MEMBER_METRIC.search(first.metric):
         return None
     if _UNFOUND_BODY.search(first.key, first.clause_start, first.num[0]):
         return None
-    return next((k for k, c in enumerate(group) if c.subject_type in COLLAB and _NAMED_BODY & set(c.sources)
-                 and not _list_item(c)), None)
+    named = {"subject"} if venue else _NAMED_BODY
+    bodies = [k for k, c in enumerate(group) if c.subject_type in COLLAB]  # a joiner needs a body to join
+    return next((k for k in bodies if named & set(group[k].sources) and (len(bodies) == 1 or not _list_item(group[k]))),
+                None)
 
 
 def _list_item(c: Context) -> bool:
@@ -289,8 +305,10 @@ def _list_item(c: Context) -> bool:
     i, j, key = c.subject_start, c.subject_end, c.key
     if key[j : j + 1] in ("、", "等", "和", "及") or i > 0 and key[i - 1] in "、和及与":
         return True
-    start = max((key.rfind(m, max(0, i - 30), i) for m in ",，;；。"), default=-1) + 1
-    return bool(_JOINED.search(key, start, i) or _JOINS_IN.search(key, j, clause_end(key, j, 30)))
+    start = max(i - 30, max(key.rfind(m, max(0, i - 30), i) for m in ",，;；。") + 1, 0)
+    end = clause_end(key, j, 30)
+    return bool(_JOINED.search(key, start, i) or _JOINS_IN.search(key, j, end)
+                or key.rfind("把", start, i) >= 0 and _TAKEN_IN.search(key, j, end))
 
 
 def choose(group: list[Context]) -> int | None:

@@ -25,13 +25,14 @@ from kg.extract.figfilter import (
     has_measure_noun,
     not_a_figure,
     sensible_metric,
-    short_forms,
 )
 from kg.extract.figsubject import (
+    PERIODS,
     TRANSFER,
     WINDOW,
     Scene,
-    article_places,
+    Topic,
+    about_home,
     is_headline,
     others,
     place_leads,
@@ -41,25 +42,24 @@ from kg.extract.figsubject import (
 )
 from kg.extract.orgs import Ent, Found
 from kg.extract.positions import Marks, Spans
+from kg.extract.segment import word_freq
 
 __all__ = ["Figure", "find_figures"]
 
 _UNITS = ("亿美元|万美元|美元|亿元|万元|元|万人次|人次|平方米|平方公尺|平方公里|公顷|亩|吨"
           "|家|个|件|次|人|套|项|台|名|位|户|所|座|栋|天|%|％")
 _NUMBER = re.compile(
-    r"(?P<pre>(?<![签预合节制履公条特违邀相如])约|近|超过|超|逾|达到|达|共|累计)?"  # 签约14个: no 约 of approximation
+    r"(?P<pre>大约|约|近|超过|超|逾|达到|达|共|累计)?"  # 签约14个: see _numbers
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<mult>万(?!元|人次|美元)|亿(?!元|美元))?"  # 100万平方米 is 1000000 平方米, as annotators write it
     r"(?P<post>余|多)?(?P<unit>" + _UNITS + r")(?P<tail>以上|左右)?"
 )
-_PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
-            r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
-_PERIOD = re.compile(r"^(?:" + _PERIODS + ")")
-_REPORT = re.compile(r"(?:目前|截至目前|截止目前|到目前为?止?|" + _PERIODS + ")")  # a sentence reporting a period
+_PERIOD = re.compile(r"^(?:" + PERIODS + ")")
 _METRIC_STRIP = re.compile(r"(?:新台币|人民币|港币|达到|达|约|近|超过|超|逾|共|累计|为|分别为|实现|完成)+$")
 _RESPECTIVELY = re.compile(r"([^,，:：;；]+?)分别为")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{2,8}?(?=[,，;；。、]|$|以上)")
 _AS_MEMBERS = re.compile(r"[\u4e00-\u9fff]{0,6}为(?:成员单位|会员单位)")
+_WORD_FREQ = 10  # a word of jieba's dictionary at least this frequent
 _AMOUNT_UNITS = {"亿元", "万元", "元", "亿美元", "万美元", "美元"}
 _HAS_MEMBERS = re.compile(r"(?:目前|现)?(?:共有|已有|拥有|已吸纳|吸纳了?|现有)(?:成员单位|成员|会员单位|会员)?")
 _GROWTH_ONLY = re.compile(r"(?:同比|环比|较去年同期|较去年|比去年|较上年|较前年|年)?"
@@ -88,13 +88,22 @@ class Figure:
     context: Context | None = field(default=None, repr=False, compare=False)  # what the filter judges
 
 
+def _numbers(key: str):
+    """The numbers with a unit in ``key``; a 约 that ends a word of jieba's dictionary (签约14个, 续约, 履约) is no
+    approximation but the end of the metric (its rarest entries, 共约 and the like, are chance pairs)."""
+    for m in _NUMBER.finditer(key):
+        if m.group("pre") == "约" and m.start() > 0 and (word_freq(key[m.start() - 1] + "约") or 0) >= _WORD_FREQ:
+            m = _NUMBER.match(key, m.start("num"))
+        yield m
+
+
 def _qualifier(m: re.Match) -> str:
     if m.group("post"):
         return "余"
     if m.group("tail") == "以上":
         return "以上"
     pre = m.group("pre") or ""
-    return {"约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "达": "达", "达到": "达"}.get(pre, "exact")
+    return {"约": "约", "大约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "达": "达", "达到": "达"}.get(pre, "exact")
 
 
 def _value(m: re.Match) -> float | int:
@@ -114,7 +123,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     """
     bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
-    topic = _Topic(found)
+    topic = Topic(found)
     for s in doc.sentences:
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         spans = Spans(found.mentions(s.index))
@@ -136,51 +145,9 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     return list(out.values())
 
 
-class _Topic:
-    """The organization named last before the sentence at hand, the one the article names most (neither if a short
-    form: :func:`~kg.extract.figfilter.short_forms`), whether the sentence before gave the park a figure, and places."""
-
-    def __init__(self, found: Found):
-        self.found = found
-        self.last: Ent | None = None
-        self.home_figure = False
-        self.places = article_places(e.key for e in found.ents if e.is_org)
-        self.short = short_forms(e.key for e in found.ents if e.type in COLLAB)
-        counts = [(len(e.mentions), -min((x.sent, x.i) for x in e.mentions)[0], k, e)
-                  for k, e in enumerate(found.ents) if e.is_org and e.mentions]
-        main = max(counts, key=lambda c: c[:3])[3] if counts else None
-        self.main: Ent | None = None if main is None or main.key in self.short else main
-
-    def read(self, s: Sentence) -> None:
-        if orgs := [x for x in self.found.mentions(s.index) if x.ent.is_org]:
-            last = max(orgs, key=lambda x: x.j).ent
-            self.last = None if last.key in self.short else last
-
-
-def _home_topic(found: Found, s: Sentence, topic: _Topic, before: Ent | None) -> bool:
-    """A sentence naming no organization goes on with the park's figures after one that gave the park a figure, or had
-    it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection (…。达产后，预计…)."""
-    return not any(x.ent.is_org for x in found.mentions(s.index)) and (
-        topic.home_figure or before is found.home and _REPORT.match(s.key) is not None)
-
-
-def _before(doc: Document, found: Found, s: Sentence) -> tuple[Ent | None, Ent | None]:
-    """The subject of the sentence before ``s`` and the first organization it names (figsubject.sentence_subject)."""
-    if s.index == 0:
-        return None, None
-    key, orgs = doc.sentences[s.index - 1].key, Spans([x for x in found.mentions(s.index - 1) if x.ent.is_org])
-    return sentence_subject(key, orgs), sentence_subject(key, orgs, acting=False)
-
-
-def _about_home(key: str, clause_start: int) -> bool:
-    """The clause speaks of the park itself (园区实现…, 全区…): a figure of the home park."""
-    return _PARK_ITSELF.match(key, clause_start) is not None
-
-
 _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三四五六七八九十两几多数]+|各|这些|其他|其余)"
                             r"[家个所]?(?:省级及以上|省级|国家级)?(?:园区|企业|开发区|高新区|单位|成员单位)")
 _GENERIC = re.compile(r"(?:各|这些|其他|其余|所有|多家|各家|每个|每家)$")  # 各孵化器: many bodies, none named
-_PARK_ITSELF = re.compile(r"(?:今年|去年|全年|上半年|目前|截至[^,;。]{0,8})?(?:全区|园区|开发区|高新区|经开区)")
 
 
 def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
@@ -246,23 +213,23 @@ def _span(key: str, m: re.Match, a: int, paired: dict, ms: list, about_m):
     return a, b, m.end(), "before", about_m
 
 
-def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -> list[list[Figure]]:
+def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: Topic) -> list[list[Figure]]:
     """Per number with a unit: the rules' figure, then the same figure about each other likely subject."""
     key = s.key
     ms = found.mentions(s.index)
     orgs = Spans([x for x in ms if x.ent.is_org])
     home = Spans([x for x in ms if x.ent is found.home])  # the park's mentions, for the last one before a figure
-    before, first_before = _before(doc, found, s)
-    home_topic = _home_topic(found, s, topic, before)  # a property of the sentence, not of each figure
+    before, first_before = topic.before(doc, s)
+    home_topic = topic.home_goes_on(s, before)  # a property of the sentence, not of each figure
     marks = Marks(key, ",，;；:：、")
     lead = marks.first_at(0)
     opens = lead + 1 if 0 <= lead <= 6 else 0  # 当天，温岭共有…: the sentence's subject after a short lead
     places = topic.places
     scene = Scene(key, orgs, found.home, first_before,
                   place_leads(key, 0, orgs, places) or opens > 0 and place_leads(key, opens, orgs, places), places,
-                  is_headline(key, s.index == len(doc.sentences) - 1))
+                  is_headline(key, s.index == len(doc.sentences) - 1), sentence_subject(key, orgs))
     out: list[list[Figure]] = []
-    matches = list(_NUMBER.finditer(key))
+    matches = list(_numbers(key))
     paired = _paired(key, matches)
     carried, carried_guess, last_metric = None, False, ""
     for m in matches:
@@ -292,7 +259,7 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
                            or TRANSFER.search(key, max(clause_start, m.start() - WINDOW), m.start())) else about_m
         about = about_m.ent if about_m else found.home
         why = "no_subject" if about_m is None and measure != "memberCount" and not (
-            _about_home(key, clause_start) or home_topic) else why_guess(
+            about_home(key, clause_start) or home_topic) else why_guess(
             scene, about_m, how, rule, clause_start, m.span(), (a, metric), carried_guess)
         carried_guess = bool(why) and carried is not None and unsettles_next(scene, why, m.end())
         q_start = min(x for x in (a, m.start(), about_m.i if about_m and about_m.i >= clause_start else a)
@@ -302,17 +269,17 @@ def _sentence_figures(doc: Document, s: Sentence, found: Found, topic: _Topic) -
         base = Context(key, m.span(), metric, clause_start, "", (), None, 0, False, rule, measure, unit,
                        _qualifier(m), float(_value(m)), period is not None, bool(why), why=why)
         f = Figure(about, metric, measure, _value(m), unit, base.qualifier, period, s.index, q_start, max(end, m.end()))
-        group = _group(f, base, found, topic, orgs, about_m, how, (a, b))
+        group = _group(f, base, found, topic, scene, about_m, how, (a, b))
         if group:
             out.append(group)
     return out
 
 
-def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, about_m, how: str,
+def _group(f: Figure, base: Context, found: Found, topic: Topic, scene: Scene, about_m, how: str,
            metric_span: tuple[int, int]) -> list[Figure]:
     """Figure ``f`` about each subject considered (the rules' first), each with the context the filter judges."""
-    at, (a, b) = base.num[0], metric_span
-    subjects = _subjects(found, topic, orgs, at, about_m, how if about_m else "default")
+    at, (a, b), orgs = base.num[0], metric_span, scene.orgs
+    subjects = _subjects(found, topic, scene, at, about_m, how if about_m else "default")
     group = []
     for ent, mention, sources in subjects[:1] if base.rule == "members" else subjects:
         g = f if ent is f.about else replace(f, about=ent, i=min(a, at))
@@ -327,17 +294,18 @@ def _group(f: Figure, base: Context, found: Found, topic: _Topic, orgs: Spans, a
     return group
 
 
-def _subjects(found: Found, topic: _Topic, orgs: Spans, at: int, about_m, how: str) -> list[tuple]:
+def _subjects(found: Found, topic: Topic, scene: Scene, at: int, about_m, how: str) -> list[tuple]:
     """(organization, its last mention before ``at`` in the sentence or None, the ways it was proposed):
     the rules' subject first (or the home park), then the organization named last before the number in
-    the sentence, the first one the sentence names, the last one named before the sentence, the one the
-    article names most and the home park."""
+    the sentence, the first one the sentence names, the sentence's subject, the last one named before the
+    sentence, the one the article names most and the home park."""
+    orgs = scene.orgs
     last = next((x for x in orgs.backward(0, at) if x.j <= at), None)
     first = orgs.items[0] if orgs.items and orgs.items[0].j <= at else None
     before = [x for x in (about_m, last, first) if x is not None]
     picks = [(about_m.ent if about_m else found.home, "rule_" + how)]
     if last is not None:
-        picks += [(last.ent, "sent_last"), (first.ent, "sent_first")]
+        picks += [(last.ent, "sent_last"), (first.ent, "sent_first"), (scene.subject, "subject")]
     picks += [(topic.last, "prev"), (topic.main, "main"), (found.home, "home")]
     out: dict[int, tuple] = {}
     for ent, how_ in picks:

@@ -20,13 +20,14 @@ before the end of the member's clause (:meth:`SentenceView.status`): planned is 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
 from kg.extract.pairfeatures import SPEAKS_OF_MEMBERS, bucket, cues, features, is_body, masked, runs
 from kg.extract.references import BodyNames
+from kg.extract.samebody import same_bodies
 
 __all__ = ["Pair", "Pairs", "choose"]
 
@@ -92,12 +93,19 @@ class Pairs:
         self.names = BodyNames([])  # the names of the bodies the article names anywhere
         self.others = BodyNames([])  # … and of its other organizations (A作为X成员单位: X has members)
         self.last: Ent | None = None  # the body named last (also where the finder did not link its name)
+        self.same: dict[int, Ent] = {}  # id of a body found twice under two names -> the one it is (samebody)
 
     def expect(self, ents: list[Ent]) -> None:
         """Know the bodies the article names anywhere, so a sentence that writes one of their names the finder did not
         link there (中关村软件园党建工作联席会 read as the park; 17党建联盟中的1是指…) names it all the same."""
         self.names = BodyNames([e for e in ents if is_body(e)])
         self.others = BodyNames([e for e in ents if e.is_org and not is_body(e)])
+        self.same = same_bodies(ents)
+
+    def canon(self, e: Ent) -> Ent:
+        """The body ``e`` is when the article's organizations hold it twice (:func:`~kg.extract.samebody.same_bodies`),
+        else ``e``."""
+        return self.same.get(id(e), e)
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
@@ -116,12 +124,13 @@ class Pairs:
         self._named_members(st, orgs)
         self._spoken_of(st, orgs, named)
         for b in named:
-            self.first = self.first or b.ent
-            self.last = b.ent
-            if id(b.ent) not in self.named_at:
+            e = self.canon(b.ent)
+            self.first = self.first or e
+            self.last = e
+            if id(e) not in self.named_at:
                 self.bodies += 1
-            self.named_at[id(b.ent)] = st.s.index
-        for e in {id(b.ent) for b in named}:
+            self.named_at[id(e)] = st.s.index
+        for e in {id(self.canon(b.ent)) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
     def _owners(self, st: SentenceView, orgs: list[Mention]) -> None:
@@ -163,8 +172,8 @@ class Pairs:
         """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause
         that speaks of members, or as the items of a list that a header (成员单位如下：) opened before. When the
         sentence names other bodies (a member that is itself a body: 子联盟), only in a clause about members."""
-        body = self.first if named else st.topic or self.last
-        if body is not None and any(b.ent is body for b in named):
+        body = self.first if named else self.canon(st.topic) if st.topic is not None else self.last
+        if body is not None and any(self.canon(b.ent) is body for b in named):
             body = None
         gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
         going_on = self.listing and _mostly_names(st, orgs) and not named
@@ -177,9 +186,14 @@ class Pairs:
 
     def _occur(self, st: SentenceView, x: Mention, b: Mention | None, body: Ent, extra: dict[str, float],
                rule: Statement | None) -> None:
+        member, body = self.canon(x.ent), self.canon(body)
+        if member is body:
+            return  # 天津市…联盟 beside 讯天津市…联盟: one body, it joins nothing
+        if rule is not None and (rule.subject is not member or rule.object is not body):
+            rule = replace(rule, subject=member, object=body)
         feats = features(st, x, b, body)
         feats.update(extra)
-        k = (id(x.ent), id(body))
+        k = (id(member), id(body))
         p = self.by_key.get(k)
         if p is None:
             if rule is not None:
@@ -187,7 +201,7 @@ class Pairs:
             else:
                 i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
                 status = _status(st, x, b)
-            p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
+            p = self.by_key[k] = Pair(member, body, st.s.index, i, j, status, {}, rule)
         elif rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
         if rule is not None:

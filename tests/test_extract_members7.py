@@ -1,0 +1,50 @@
+"""Membership pairs, round 7: one body found under two names; lists the proposer never reached."""
+
+from __future__ import annotations
+
+from kg.extract import extract_text
+from kg.extract.orgs import Ent, Mention
+from kg.extract.pairs import Pairs
+from kg.extract.samebody import same_bodies
+
+A, B, C = "宁波恒泰新材料有限公司", "浙江华鑫化工股份有限公司", "杭州东信电子有限公司"
+
+
+def _body(name: str, whole: int, short: int = 0) -> Ent:
+    """An alliance the article writes whole ``whole`` times and by a short form ``short`` times."""
+    e = Ent(name, "Alliance", "suffix")
+    e.mentions = [Mention(k, 0, len(e.key), e, "suffix") for k in range(whole)]
+    e.mentions += [Mention(k, 0, 2, e, "alias") for k in range(short)]
+    return e
+
+
+def _members(raw: str) -> set[tuple[str, str, str]]:
+    ex = extract_text(raw, "t")
+    return {(s.subject.name, s.object.name, s.status) for s in ex.statements if s.is_membership}
+
+
+def test_a_body_glued_to_a_byline_is_the_body_written_whole():
+    glued, whole = _body("讯宁波市新材料人才创新联盟", 0, short=3), _body("宁波市新材料人才创新联盟", 1)
+    assert same_bodies([glued, whole]) == {id(glued): whole}
+
+
+def test_a_body_cut_short_is_the_one_named_in_full():
+    full, cut = _body("浙江省高分子材料及辐射加工产业联盟", 4), _body("辐射加工产业联盟", 0, short=5)
+    assert same_bodies([full, cut]) == {id(cut): full}
+    place, bare = _body("宁波市海曙区企业联合会", 1), _body("海曙区企业联合会", 1)  # a tie: the longer name
+    assert same_bodies([place, bare]) == {id(bare): place}
+
+
+def test_bodies_that_end_alike_are_kinds_not_one_body():
+    kind = _body("产业链联盟", 2)
+    one, two = _body("集成电路产业链联盟", 1), _body("生物医药产业链联盟", 1)
+    assert same_bodies([kind, one, two]) == {}
+    assert same_bodies([_body("联盟", 3), _body("讯联盟", 0)]) == {}  # too short a name to say anything
+    assert same_bodies([Ent("宁波恒泰新材料有限公司", "Company", "suffix"), Ent("恒泰新材料有限公司", "Company", "suffix")]) == {}
+
+
+def test_the_pairs_of_a_body_found_twice_go_to_one_of_its_names():
+    glued, whole = _body("讯宁波市新材料人才创新联盟", 0, short=3), _body("宁波市新材料人才创新联盟", 1)
+    pairs = Pairs()
+    pairs.expect([glued, whole, Ent(A, "Company", "suffix")])
+    assert pairs.canon(glued) is whole and pairs.canon(whole) is whole

@@ -48,3 +48,18 @@ def test_the_pairs_of_a_body_found_twice_go_to_one_of_its_names():
     pairs = Pairs()
     pairs.expect([glued, whole, Ent(A, "Company", "suffix")])
     assert pairs.canon(glued) is whole and pairs.canon(whole) is whole
+
+
+def test_respectively_pairs_the_members_with_the_bodies_in_order():
+    raw = (f"会上，长三角新材料、生物医药、人工智能3个产业链联盟揭牌，分别以{A}、{B}、{C}为首任联盟理事长单位。"
+           "新材料产业链联盟汇聚了众多企业。生物医药产业链联盟成立。人工智能产业链联盟成立。")
+    got = {(m, b) for m, b, _ in _members(raw)}
+    assert {(A, "新材料产业链联盟"), (B, "生物医药产业链联盟"), (C, "人工智能产业链联盟")} <= got
+    assert not {m for m, b in got if b == "产业链联盟"}  # 分别: each its own, not the kind they share
+
+
+def test_respectively_needs_as_many_members_as_bodies():
+    raw = (f"会上，新材料、生物医药2个产业链联盟揭牌，分别以{A}、{B}、{C}为理事长单位。"
+           "新材料产业链联盟汇聚了众多企业。生物医药产业链联盟成立。")
+    got = {(m, b) for m, b, _ in _members(raw)}
+    assert (B, "生物医药产业链联盟") not in got and (C, "生物医药产业链联盟") not in got

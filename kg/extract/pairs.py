@@ -27,6 +27,7 @@ from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
 from kg.extract.pairfeatures import SPEAKS_OF_MEMBERS, bucket, cues, features, is_body, masked, runs
 from kg.extract.references import BodyNames
+from kg.extract.respectively import respectively
 from kg.extract.samebody import same_bodies
 
 __all__ = ["Pair", "Pairs", "choose"]
@@ -122,6 +123,8 @@ class Pairs:
                     self._occur(st, x, b, b.ent, {}, None)
         self._owners(st, orgs)
         self._named_members(st, orgs)
+        for x, body, b in respectively(st, orgs, self.names):
+            self._occur(st, x, b, body, {"respectively": 1.0}, None)
         self._spoken_of(st, orgs, named)
         for b in named:
             e = self.canon(b.ent)
@@ -234,8 +237,8 @@ class Pairs:
 
 
 def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
-    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
-    likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
+    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the one 分别
+    gives it, else the likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
     alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept when the model
     gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
     if model is None:
@@ -250,7 +253,7 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
             continue
         prob = 2.0 if ruled else probs[id(p)]
         k = (id(p.member), p.sent)
-        if prob >= model.threshold and (k not in best or prob > best[k][0]):
+        if prob >= model.threshold and (k not in best or _rank(prob, p) > _rank(*best[k])):
             best[k] = (prob, p)
     joined = {(id(p.member), p.sent) for p in kept}
     members = {(id(p.member), p.sent) for _, p in best.values()}
@@ -258,6 +261,11 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
         if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
             kept.append(p)
     return kept
+
+
+def _rank(prob: float, p: Pair) -> tuple[bool, bool, float]:
+    """The order of the bodies a member is given in a sentence: the rules', the one 分别 pairs it with, the likeliest."""
+    return prob > 1.0, "respectively" in p.features, prob
 
 
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:

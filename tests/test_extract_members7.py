@@ -1,10 +1,12 @@
-"""Membership pairs, round 7: one body found under two names; lists the proposer never reached."""
+"""Membership pairs, round 7: one body found under two names, 分别, founders far from the body they found."""
 
 from __future__ import annotations
 
 from kg.extract import extract_text
-from kg.extract.orgs import Ent, Mention
+from kg.extract.document import Document
+from kg.extract.orgs import Ent, Mention, find_entities
 from kg.extract.pairs import Pairs
+from kg.extract.relations import find_statements
 from kg.extract.samebody import same_bodies
 
 A, B, C = "宁波恒泰新材料有限公司", "浙江华鑫化工股份有限公司", "杭州东信电子有限公司"
@@ -63,3 +65,20 @@ def test_respectively_needs_as_many_members_as_bodies():
            "新材料产业链联盟汇聚了众多企业。生物医药产业链联盟成立。")
     got = {(m, b) for m, b, _ in _members(raw)}
     assert (B, "生物医药产业链联盟") not in got and (C, "生物医药产业链联盟") not in got
+
+
+def _features(raw: str) -> dict[tuple[str, str], set[str]]:
+    doc = Document.from_raw(raw)
+    pairs = Pairs()
+    find_statements(doc, find_entities(doc, None), None, pairs=pairs)
+    return {(p.member.name, p.body.name): set(p.features) for p in pairs.by_key.values()}
+
+
+def test_founders_that_open_a_long_sentence_are_told_from_the_body_it_founds():
+    body = "长江上游新材料产业技术协同创新联盟"
+    raw = (f"{A}、{B}、{C}以建设创新创业共同体为着力点，构建长江上游地区新材料服务链，完善创新链和产业链，"
+           f"推动科技与经济融合发展，促进新材料产业集群发展，成立{body}。")
+    feats = _features(raw)
+    assert "body_founded" in feats[(A, body)] and "body_founded" in feats[(C, body)]
+    other = _features(f"{body}召开年会，{A}、{B}的代表出席会议并参观了{C}。")
+    assert "body_founded" not in other.get((C, body), set())

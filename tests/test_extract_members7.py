@@ -5,7 +5,8 @@ from __future__ import annotations
 from kg.extract import extract_text
 from kg.extract.document import Document
 from kg.extract.orgs import Ent, Mention, find_entities
-from kg.extract.pairs import Pairs
+from kg.extract.learn import Model
+from kg.extract.pairs import Pair, Pairs, choose
 from kg.extract.relations import find_statements
 from kg.extract.samebody import same_bodies
 
@@ -82,3 +83,15 @@ def test_founders_that_open_a_long_sentence_are_told_from_the_body_it_founds():
     assert "body_founded" in feats[(A, body)] and "body_founded" in feats[(C, body)]
     other = _features(f"{body}召开年会，{A}、{B}的代表出席会议并参观了{C}。")
     assert "body_founded" not in other.get((C, body), set())
+
+
+def test_guests_are_no_members_but_members_that_attend_are():
+    body = "浙江省智能装备产业联盟"
+    guests = _features(f"{body}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的有关领导出席揭牌仪式并致辞。")
+    assert "guest" in guests[(A, body)] and "guest" in guests[(B, body)]
+    members = _features(f"{body}年会在宁波举行。{A}、{B}、{C}等联盟会员企业代表出席年会。")
+    assert "guest" not in members[(A, body)] and "guest" not in members[(C, body)]
+    pair = Pair(Ent(A, "Company", "t"), Ent(body, "Alliance", "t"), 0, 0, 2, "active", {"w": 1.0, "guest": 1.0})
+    assert choose([pair], Model({"w": 5.0})) == []  # a guest is vetoed however likely the model finds it
+    pair.features.pop("guest")
+    assert choose([pair], Model({"w": 5.0})) == [pair]

@@ -143,8 +143,9 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``; each clause
     is read once (a list of 1,500 names is one clause)."""
     f = {}
-    if _clause_marks(st, st.clause_start(last.j))[0] >= last.j:
-        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members
+    guest = _clause_marks(st, st.clause_start(last.j))[0]
+    if guest >= last.j and not MEMBERS_NAMED.search(masked(st), last.j, guest):
+        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)
     cache = _CACHES.setdefault(st, {})

@@ -38,7 +38,7 @@ _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业"
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing)
-VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded"})
+VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
 _UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
 _COUNT = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # 17, 十七, 多 (个家名 after it)
 _OWNS_MEMBERS = re.compile(r"的?" + _COUNT + r"?[个家名]?(?:首批|新|全体)?(" + _UNITS + r")(?:[(:]|包括|有|为|是)?")

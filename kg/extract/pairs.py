@@ -37,7 +37,8 @@ _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBER
 _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
-# 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing)
+# 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing;
+# A、B的相关领导出席: guests — not A、B等会员企业代表出席, where a member word comes before the guest word)
 VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
 _UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
 _COUNT = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # 17, 十七, 多 (个家名 after it)

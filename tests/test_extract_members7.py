@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kg.extract import extract_text
 from kg.extract.document import Document
-from kg.extract.orgs import Ent, Mention, find_entities
 from kg.extract.learn import Model
+from kg.extract.orgs import Ent, Mention, find_entities
 from kg.extract.pairs import Pair, Pairs, choose
 from kg.extract.relations import find_statements
 from kg.extract.samebody import same_bodies
@@ -43,7 +43,8 @@ def test_bodies_that_end_alike_are_kinds_not_one_body():
     one, two = _body("集成电路产业链联盟", 1), _body("生物医药产业链联盟", 1)
     assert same_bodies([kind, one, two]) == {}
     assert same_bodies([_body("联盟", 3), _body("讯联盟", 0)]) == {}  # too short a name to say anything
-    assert same_bodies([Ent("宁波恒泰新材料有限公司", "Company", "suffix"), Ent("恒泰新材料有限公司", "Company", "suffix")]) == {}
+    companies = [Ent("宁波恒泰新材料有限公司", "Company", "suffix"), Ent("恒泰新材料有限公司", "Company", "suffix")]
+    assert same_bodies(companies) == {}  # bodies only
 
 
 def test_the_pairs_of_a_body_found_twice_go_to_one_of_its_names():
@@ -87,7 +88,7 @@ def test_founders_that_open_a_long_sentence_are_told_from_the_body_it_founds():
 
 def test_guests_are_no_members_but_members_that_attend_are():
     body = "浙江省智能装备产业联盟"
-    guests = _features(f"{body}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的有关领导出席揭牌仪式并致辞。")
+    guests = _features(f"{body}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的有关领导出席并致辞。")
     assert "guest" in guests[(A, body)] and "guest" in guests[(B, body)]
     members = _features(f"{body}年会在宁波举行。{A}、{B}、{C}等联盟会员企业代表出席年会。")
     assert "guest" not in members[(A, body)] and "guest" not in members[(C, body)]

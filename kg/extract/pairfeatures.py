@@ -200,7 +200,7 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
     if b is None:
         return f
     if _FOUNDED_HERE.search(key, max(0, b.i - 8), b.i):
-        f["body_founded"] = 1.0  # A、B…以…为著力点，…，成立X联盟: the body is founded here (its founders may be far before)
+        f["body_founded"] = 1.0  # A、B…以…为著力点，…，成立X联盟: founded here (its founders may be far before)
     if key[max(0, b.i - 1) : b.i] in ("由", "与", "和") or _ACTS.match(key, b.j):
         f["body_acts"] = 1.0  # 由商会牵头, 商会指导: the body is a party here, not the one joined
     if _nearest_body(st, x) is b:

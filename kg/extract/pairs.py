@@ -13,7 +13,9 @@ names and around the member, distances, list structure, types) and a logistic mo
 the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
 rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
 probability for them is measured, not shipped). In a sentence naming
-other bodies, the organizations of a clause about members are candidates of the article's first body.
+other bodies, the organizations of a clause about members are candidates of the article's first body; 分别 pairs
+n organizations with n bodies in order (:mod:`~kg.extract.respectively`); a body the article's organizations hold
+twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
 The status comes from the rules when they spoke, else from the intent markers
 before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
 """
@@ -238,10 +240,10 @@ class Pairs:
 
 
 def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
-    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the one 分别
-    gives it, else the likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
-    alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept when the model
-    gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
+    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the one
+    分别 gives it, else the likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建
+    联盟: A joins the alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept
+    when the model gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
     if model is None:
         return [p for p in pairs if p.rule is not None]
     floor = RULE_FLOOR if rule_floor is None else rule_floor
@@ -265,7 +267,7 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
 
 
 def _rank(prob: float, p: Pair) -> tuple[bool, bool, float]:
-    """The order of the bodies a member is given in a sentence: the rules', the one 分别 pairs it with, the likeliest."""
+    """The order of the bodies a member is given in a sentence: the rules', the one 分别 gives it, the likeliest."""
     return prob > 1.0, "respectively" in p.features, prob
 
 

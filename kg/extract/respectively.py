@@ -1,5 +1,5 @@
-"""分别: n organizations and n bodies named in one sentence, the first with the first (4个产业链联盟揭牌，分别以A、B、C、D为
-理事长单位 ; 与A、B、C合作，分别建设了X、Y、Z3大创新联盟) — the candidate pairs :mod:`~kg.extract.pairs` proposes."""
+"""分别: n organizations and n bodies named in one sentence, the first with the first (4个产业链联盟揭牌，
+分别以A、B、C、D为理事长单位 ; 与A、B、C合作，分别建设了X、Y、Z3大创新联盟): pairs :mod:`~kg.extract.pairs` proposes."""
 from __future__ import annotations
 
 import re

@@ -1,5 +1,5 @@
-"""One body found under two names (讯天津市…联盟 beside 天津市…联盟, 辐射加工…联盟 beside 河南省高分子材料及辐射加工…联盟):
-which of the names its memberships go to (:func:`same_bodies`), whatever the organization pass found."""
+"""One body found under two names (讯天津市…联盟 beside 天津市…联盟, 辐射加工…联盟 beside 河南省…及辐射加工…联盟): which
+of the names its memberships go to (:func:`same_bodies`), whatever the organization pass found."""
 from __future__ import annotations
 
 from kg.extract.orgs import Ent

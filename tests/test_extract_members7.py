@@ -96,3 +96,14 @@ def test_guests_are_no_members_but_members_that_attend_are():
     assert choose([pair], Model({"w": 5.0})) == []  # a guest is vetoed however likely the model finds it
     pair.features.pop("guest")
     assert choose([pair], Model({"w": 5.0})) == [pair]
+
+
+def test_respectively_keeps_what_is_planned_planned():
+    raw = (f"新材料、生物医药2个产业链联盟拟于下月揭牌，届时将分别以{A}、{B}为理事长单位。"
+           "新材料产业链联盟筹备组成立。生物医药产业链联盟筹备组成立。")
+    doc = Document.from_raw(raw)
+    pairs = Pairs()
+    find_statements(doc, find_entities(doc, None), None, pairs=pairs)
+    got = {(p.member.name, p.body.name, p.status) for p in pairs.by_key.values() if "respectively" in p.features}
+    assert got == {(A, "新材料产业链联盟", "planned"), (B, "生物医药产业链联盟", "planned")}
+    assert not {(m, s) for m, _, s in _members(raw) if s == "active"}

@@ -11,6 +11,7 @@ are written.
 
     python scripts/train_members.py            # report CV and write the model
     python scripts/train_members.py --dry-run  # report only
+    python scripts/train_members.py --dry-run --deals 4  # … and the mean of the CV over 4 ways to deal the folds
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ class Pairs:
                     self._occur(st, x, b, b.ent, {}, None)
         self._owners(st, orgs)
         self._named_members(st, orgs)
-        for x, body, b in respectively(st, orgs, self.names):
+        for x, body, b in respectively(st, self.names):
             self._occur(st, x, b, body, {"respectively": 1.0}, None)
         self._spoken_of(st, orgs, named)
         for b in named:

@@ -18,17 +18,20 @@ _SHARED_HEAD = re.compile(r"((?:[\u4e00-\u9fff]{2,10}[、和及与])+[\u4e00-\u9
                           r"([\u4e00-\u9fff]{0,6}(?:联盟|协会|商会|联合会|共同体|联合体|促进会|学会))")
 _PARTS = re.compile(r"[、和及与]")
 REACH = 12  # characters from 分别 to the list it refers to (分别以, 分别建设了)
+WINDOW = 80  # characters on either side of 分别 read for the bodies (a bound: the shared-head pattern backtracks)
 
 
-def respectively(st: SentenceView, orgs: list[Mention], names: BodyNames) -> list[tuple[Mention, Ent, Mention | None]]:
+def respectively(st: SentenceView, names: BodyNames) -> list[tuple[Mention, Ent, Mention | None]]:
     """(member, body, where the body is named when it is) for each 分别 of the sentence: the list of organizations and
     the list of bodies on either side of it, paired in order when they are as long as each other (two or more)."""
     out = []
     for each in _EACH.finditer(masked(st)):
         before = st.list_before(each.start(), 0)
-        after = [x for x in orgs if each.end() <= x.i <= each.end() + REACH]
-        after = st.list_after(after[0].i) if after else []
-        for members, side in ((after, (0, each.start())), (before, (each.end(), st.clause_end(each.end())))):
+        after = st.list_after(each.end())
+        after = after if after and after[0].i <= each.end() + REACH else []
+        sides = ((after, (max(0, each.start() - WINDOW), each.start())),
+                 (before, (each.end(), min(st.clause_end(each.end()), each.end() + WINDOW))))
+        for members, side in sides:
             bodies = _bodies(st, names, *side)
             if len(members) > 1 and len(members) == len(bodies):
                 out += [(m, e, at) for m, (e, at) in zip(members, bodies) if e is not None]

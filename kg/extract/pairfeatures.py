@@ -37,6 +37,7 @@ _SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$") 
 _VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
 _FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?(?:成立|设立|组建|筹建)(?:了|的)?")
+_FOUNDED_HERE = re.compile(r"(?:成立|设立|组建|筹建|建立|组成)了?$")
 _GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues
@@ -142,8 +143,9 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``; each clause
     is read once (a list of 1,500 names is one clause)."""
     f = {}
-    if _clause_marks(st, st.clause_start(last.j))[0] >= last.j:
-        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members
+    guest = _clause_marks(st, st.clause_start(last.j))[0]
+    if guest >= last.j and not MEMBERS_NAMED.search(masked(st), last.j, guest):
+        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)
     cache = _CACHES.setdefault(st, {})
@@ -197,6 +199,8 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
         f["body_is_topic"] = 1.0
     if b is None:
         return f
+    if _FOUNDED_HERE.search(key, max(0, b.i - 8), b.i):
+        f["body_founded"] = 1.0  # A、B…以…为著力点，…，成立X联盟: founded here (its founders may be far before)
     if key[max(0, b.i - 1) : b.i] in ("由", "与", "和") or _ACTS.match(key, b.j):
         f["body_acts"] = 1.0  # 由商会牵头, 商会指导: the body is a party here, not the one joined
     if _nearest_body(st, x) is b:

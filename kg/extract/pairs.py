@@ -13,20 +13,24 @@ names and around the member, distances, list structure, types) and a logistic mo
 the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
 rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
 probability for them is measured, not shipped). In a sentence naming
-other bodies, the organizations of a clause about members are candidates of the article's first body.
+other bodies, the organizations of a clause about members are candidates of the article's first body; 分别 pairs
+n organizations with n bodies in order (:mod:`~kg.extract.respectively`); a body the article's organizations hold
+twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
 The status comes from the rules when they spoke, else from the intent markers
 before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
 from kg.extract.pairfeatures import SPEAKS_OF_MEMBERS, bucket, cues, features, is_body, masked, runs
 from kg.extract.references import BodyNames
+from kg.extract.respectively import respectively
+from kg.extract.samebody import same_bodies
 
 __all__ = ["Pair", "Pairs", "choose"]
 
@@ -35,8 +39,9 @@ _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBER
 _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
-# 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing)
-VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded"})
+# 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing;
+# A、B的相关领导出席: guests — not A、B等会员企业代表出席, where a member word comes before the guest word)
+VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
 _UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
 _COUNT = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # 17, 十七, 多 (个家名 after it)
 _OWNS_MEMBERS = re.compile(r"的?" + _COUNT + r"?[个家名]?(?:首批|新|全体)?(" + _UNITS + r")(?:[(:]|包括|有|为|是)?")
@@ -92,12 +97,19 @@ class Pairs:
         self.names = BodyNames([])  # the names of the bodies the article names anywhere
         self.others = BodyNames([])  # … and of its other organizations (A作为X成员单位: X has members)
         self.last: Ent | None = None  # the body named last (also where the finder did not link its name)
+        self.same: dict[int, Ent] = {}  # id of a body found twice under two names -> the one it is (samebody)
 
     def expect(self, ents: list[Ent]) -> None:
         """Know the bodies the article names anywhere, so a sentence that writes one of their names the finder did not
         link there (中关村软件园党建工作联席会 read as the park; 17党建联盟中的1是指…) names it all the same."""
         self.names = BodyNames([e for e in ents if is_body(e)])
         self.others = BodyNames([e for e in ents if e.is_org and not is_body(e)])
+        self.same = same_bodies(ents)
+
+    def canon(self, e: Ent) -> Ent:
+        """The body ``e`` is when the article's organizations hold it twice (:func:`~kg.extract.samebody.same_bodies`),
+        else ``e``."""
+        return self.same.get(id(e), e)
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
@@ -114,14 +126,17 @@ class Pairs:
                     self._occur(st, x, b, b.ent, {}, None)
         self._owners(st, orgs)
         self._named_members(st, orgs)
+        for x, body, b in respectively(st, self.names):
+            self._occur(st, x, b, body, {"respectively": 1.0}, None)
         self._spoken_of(st, orgs, named)
         for b in named:
-            self.first = self.first or b.ent
-            self.last = b.ent
-            if id(b.ent) not in self.named_at:
+            e = self.canon(b.ent)
+            self.first = self.first or e
+            self.last = e
+            if id(e) not in self.named_at:
                 self.bodies += 1
-            self.named_at[id(b.ent)] = st.s.index
-        for e in {id(b.ent) for b in named}:
+            self.named_at[id(e)] = st.s.index
+        for e in {id(self.canon(b.ent)) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
     def _owners(self, st: SentenceView, orgs: list[Mention]) -> None:
@@ -163,8 +178,8 @@ class Pairs:
         """The body the article speaks of, not named in the sentence: its organizations may join it, in a clause
         that speaks of members, or as the items of a list that a header (成员单位如下：) opened before. When the
         sentence names other bodies (a member that is itself a body: 子联盟), only in a clause about members."""
-        body = self.first if named else st.topic or self.last
-        if body is not None and any(b.ent is body for b in named):
+        body = self.first if named else self.canon(st.topic) if st.topic is not None else self.last
+        if body is not None and any(self.canon(b.ent) is body for b in named):
             body = None
         gap = st.s.index - self.named_at.get(id(body), -99) if body is not None else 99
         going_on = self.listing and _mostly_names(st, orgs) and not named
@@ -177,9 +192,14 @@ class Pairs:
 
     def _occur(self, st: SentenceView, x: Mention, b: Mention | None, body: Ent, extra: dict[str, float],
                rule: Statement | None) -> None:
+        member, body = self.canon(x.ent), self.canon(body)
+        if member is body:
+            return  # 天津市…联盟 beside 讯天津市…联盟: one body, it joins nothing
+        if rule is not None and (rule.subject is not member or rule.object is not body):
+            rule = replace(rule, subject=member, object=body)
         feats = features(st, x, b, body)
         feats.update(extra)
-        k = (id(x.ent), id(body))
+        k = (id(member), id(body))
         p = self.by_key.get(k)
         if p is None:
             if rule is not None:
@@ -187,7 +207,7 @@ class Pairs:
             else:
                 i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
                 status = _status(st, x, b)
-            p = self.by_key[k] = Pair(x.ent, body, st.s.index, i, j, status, {}, rule)
+            p = self.by_key[k] = Pair(member, body, st.s.index, i, j, status, {}, rule)
         elif rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
         if rule is not None:
@@ -220,10 +240,10 @@ class Pairs:
 
 
 def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
-    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
-    likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建联盟: A joins the
-    alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept when the model
-    gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
+    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the one
+    分别 gives it, else the likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建
+    联盟: A joins the alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept
+    when the model gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
     if model is None:
         return [p for p in pairs if p.rule is not None]
     floor = RULE_FLOOR if rule_floor is None else rule_floor
@@ -236,7 +256,7 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
             continue
         prob = 2.0 if ruled else probs[id(p)]
         k = (id(p.member), p.sent)
-        if prob >= model.threshold and (k not in best or prob > best[k][0]):
+        if prob >= model.threshold and (k not in best or _rank(prob, p) > _rank(*best[k])):
             best[k] = (prob, p)
     joined = {(id(p.member), p.sent) for p in kept}
     members = {(id(p.member), p.sent) for _, p in best.values()}
@@ -244,6 +264,11 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
         if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
             kept.append(p)
     return kept
+
+
+def _rank(prob: float, p: Pair) -> tuple[bool, bool, float]:
+    """The order of the bodies a member is given in a sentence: the rules', the one 分别 gives it, the likeliest."""
+    return prob > 1.0, "respectively" in p.features, prob
 
 
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:

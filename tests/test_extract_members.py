@@ -209,7 +209,8 @@ def test_supporters_are_no_members():
     assert "supports" not in got[(A, ALLIANCE)].features
     assert {(m, b) for m, b, _ in _members(raw)} == {(A, ALLIANCE), (B, ALLIANCE)}
     sure = _pair(Ent("滨江区科学技术局", "GovernmentBody", "t"), Ent(ALLIANCE, "Alliance", "t"), 0, 5.0)
-    sure.features["supports"] = 1.0  # however likely the model finds it
+    sure.features["supports"] = 1.0  # however likely the model finds it, in the one sentence that vetoes it
+    sure.sents, sure.vetoed = {0}, {0}
     assert choose([sure], Model({"w": 1.0})) == []
 
 

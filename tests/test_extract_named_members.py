@@ -1,4 +1,4 @@
-"""Membership pairs the proposer used to miss on unseen news (round 6b): wordings, not texts."""
+"""Organizations named as the members of another (A、B作为X发起单位), supporters, nominations: wordings, not texts."""
 
 from __future__ import annotations
 

@@ -13,14 +13,13 @@ from kg.extract.orgs import Ent, find_entities
 from kg.extract.pairs import Pair, Pairs, choose
 from kg.extract.relations import find_statements
 from tests.conftest import ROOT
+from tests.membership_helpers import memberships
 
 ALLIANCE = "滨江新材料产业联盟"
 A, B = "宁波恒泰新材料有限公司", "浙江华鑫化工股份有限公司"
 
 
-def _members(raw: str) -> set[tuple[str, str, str]]:
-    ex = extract_text(raw, "t")
-    return {(s.subject.name, s.object.name, s.status) for s in ex.statements if s.is_membership}
+_members = memberships
 
 
 def _rules_alone(raw: str) -> set[tuple[str, str]]:

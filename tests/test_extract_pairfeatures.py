@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from kg.extract import extract_text
-from kg.extract.document import Document
 from kg.extract.learn import Model
-from kg.extract.orgs import Ent, find_entities
-from kg.extract.pairs import Pair, Pairs, choose
-from kg.extract.relations import find_statements
+from kg.extract.orgs import Ent
+from kg.extract.pairs import Pair, choose
+from tests.membership_helpers import candidate_pairs, memberships
 
 A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司", "温州东港电气有限公司"
 BODY = "甬江数字经济产业联盟"
 
 
-def _pairs(raw: str) -> dict[tuple[str, str], Pair]:
-    doc = Document.from_raw(raw)
-    pairs = Pairs()
-    find_statements(doc, find_entities(doc, None), None, pairs=pairs)
-    pairs.decide(None)
-    return {(p.member.name, p.body.name): p for p in pairs.by_key.values()}
+_pairs = candidate_pairs
 
 
 def _features(raw: str) -> dict[tuple[str, str], set[str]]:
-    return {k: set(p.features) for k, p in _pairs(raw).items()}
+    return {k: set(p.features) for k, p in candidate_pairs(raw).items()}
 
 
 def _members(raw: str) -> set[tuple[str, str]]:
-    return {(s.subject.name, s.object.name) for s in extract_text(raw, "t").statements if s.is_membership}
+    return {(m, b) for m, b, _ in memberships(raw)}
 
 
 def test_founders_that_open_a_long_sentence_are_told_from_the_body_it_founds():

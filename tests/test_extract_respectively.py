@@ -8,26 +8,18 @@ import sys
 import pytest
 
 from kg.extract import extract_text
-from kg.extract.document import Document
-from kg.extract.orgs import find_entities
-from kg.extract.pairs import Pairs
-from kg.extract.relations import find_statements
+from tests.membership_helpers import candidate_pairs, memberships
 
 A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司", "温州东港电气有限公司"
 X, Y = "甬江数字经济产业联盟", "甬江绿色能源产业联盟"
 
 
-def _members(raw: str) -> set[tuple[str, str, str]]:
-    ex = extract_text(raw, "t")
-    return {(s.subject.name, s.object.name, s.status) for s in ex.statements if s.is_membership}
+_members = memberships
 
 
 def _respectively(raw: str) -> set[tuple[str, str]]:
     """The pairs proposed with the ``respectively`` feature."""
-    doc = Document.from_raw(raw)
-    pairs = Pairs()
-    find_statements(doc, find_entities(doc, None), None, pairs=pairs)
-    return {(p.member.name, p.body.name) for p in pairs.by_key.values() if "respectively" in p.features}
+    return {k for k, p in candidate_pairs(raw).items() if "respectively" in p.features}
 
 
 def test_respectively_pairs_the_members_with_the_bodies_in_order():

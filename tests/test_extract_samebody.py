@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kg.extract import extract_text
 from kg.extract.orgs import Ent, Mention
 from kg.extract.samebody import same_bodies
+from tests.membership_helpers import memberships
 
 A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司", "温州东港电气有限公司"
 FULL, CUT = "浙江省高分子材料及辐射加工产业联盟", "辐射加工产业联盟"
@@ -23,7 +23,7 @@ def _names(merged: dict[int, Ent], *bodies: Ent) -> dict[str, str]:
 
 
 def _members(raw: str) -> set[tuple[str, str]]:
-    return {(s.subject.name, s.object.name) for s in extract_text(raw, "t").statements if s.is_membership}
+    return {(m, b) for m, b, _ in memberships(raw)}
 
 
 def test_a_body_glued_to_a_byline_or_a_verb_is_the_body_without_it_even_on_a_tie():

@@ -56,11 +56,19 @@ def test_an_intent_said_of_the_bodies_makes_the_respective_pairs_planned(raw):
     f"杭州市工商业联合会主办的大会上，{X}揭牌，分别以{A}、{B}为理事长单位和副理事长单位。",  # one body next to 分别
     f"{A}、{B}参加了签约仪式，随后嘉宾分别为{X}、{Y}揭牌。",  # 分别: the guests', not A and B's
     f"杭州市经济和信息化局、杭州市科学技术局领导出席活动，并分别为{X}、{Y}揭牌。",
-    f"会上，数字经济、绿色能源2个甬江产业联盟揭牌，分别以{A}、{B}、{C}为理事长单位。{X}成立。{Y}成立。",  # 3 for 2
 ])
-def test_respectively_pairs_only_the_lists_next_to_it_and_as_long_as_each_other(raw):
+def test_respectively_pairs_only_the_lists_next_to_it(raw):
     assert _respectively(raw) == set()
     assert not {(m, b) for m, b, _ in _members(raw)} & {(A, Y), (B, Y), (A, "杭州市工商业联合会")}
+
+
+def test_respectively_needs_as_many_members_as_bodies():
+    bodies = "宁波市数字经济产业联盟", "宁波市绿色能源产业联盟"
+    after = f"{bodies[0]}成立。{bodies[1]}成立。"
+    two = f"会上，宁波市数字经济、绿色能源2个产业联盟揭牌，分别以{A}、{B}为理事长单位。" + after
+    assert _respectively(two) == {(A, bodies[0]), (B, bodies[1])}
+    three = f"会上，宁波市数字经济、绿色能源2个产业联盟揭牌，分别以{A}、{B}、{C}为理事长单位。" + after
+    assert _respectively(three) == set()  # three for two: which goes where is not said
 
 
 def test_the_quote_of_a_respective_pair_names_the_body_respectively_and_the_member():

@@ -22,6 +22,7 @@ before the end of the member's clause (:meth:`SentenceView.status`): planned is 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
@@ -50,6 +51,7 @@ _AS_MEMBERS = re.compile(r"(?:等)?(?:" + COUNT + r"[个家所名][\u4e00-\u9fff
 _MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + UNITS + r"|副?理事长单位|副?会长单位)"
                            r"(?!的(?!身份|代表))")
 _NOMINATED = re.compile(r"推荐|提名|申报")  # 推荐A、B作为X成员单位: proposed, not yet members
+NEAREST = 4  # body mentions on either side of an organization it is paired with (a sentence naming more: a list)
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
@@ -121,8 +123,8 @@ class Pairs:
         named = [b for b in st.ms if is_body(b.ent)]
         named += self.names.unlinked(st.key, st.s.index, named)
         orgs = [x for x in st.ms if x.ent.is_org]
-        for b in named:
-            for x in orgs:
+        for b, near in _nearest(named, orgs):
+            for x in near:
                 if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
         self._owners(st, orgs)
@@ -285,6 +287,19 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
         if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
             kept.append(p)
     return kept
+
+
+def _nearest(named: list[Mention], orgs: list[Mention]) -> list[tuple[Mention, list[Mention]]]:
+    """Each body mention with the organizations it is among the :data:`NEAREST` body mentions of, on either side (n
+    names and n bodies in one sentence stay n·2·NEAREST pairs, not n²), in the order of ``named`` and ``orgs``."""
+    by_start = sorted(range(len(named)), key=lambda k: named[k].i)
+    starts = [named[k].i for k in by_start]
+    near: list[list[Mention]] = [[] for _ in named]
+    for x in orgs:
+        at = bisect_left(starts, x.i)
+        for k in by_start[max(0, at - NEAREST) : at + NEAREST]:
+            near[k].append(x)
+    return list(zip(named, near))
 
 
 def _vetoed(p: Pair) -> bool:

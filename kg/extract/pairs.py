@@ -2,9 +2,9 @@
 
 The wording rules (:mod:`~kg.extract.memberships`) are precise on the phrasings they were written
 for and silent on the others. Here every organization named in a sentence with a body that has
-members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks of members or a list a header
-opened, in a sentence soon after one, the body then being the one the article speaks of — is a
-candidate member of it; so is every organization after one whose name a member word follows
+members (联盟, 共同体, 协会, 商会…; the :data:`NEAREST` named on either side of it) — or, in a clause that speaks of
+members or a list a header opened, in a sentence soon after one, the body then being the one the article speaks
+of — is a candidate member of it; so is every organization after one whose name a member word follows
 (X的17个理事单位(A、B…): X has members there whatever its type, up to the next such X; the list the word
 opens is kept as surely as the rules' pairs, with the status said of it; so is the list before 作为 in
 A、B作为X发起单位, also where X's name is not linked there). Each candidate pair gets general
@@ -14,10 +14,11 @@ the annotated real articles (``scripts/train_members.py``) keeps or drops it; it
 rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
 probability for them is measured, not shipped). In a sentence naming
 other bodies, the organizations of a clause about members are candidates of the article's first body; 分别 pairs
-n organizations with n bodies in order (:mod:`~kg.extract.respectively`); a body the article's organizations hold
+n organizations with n bodies in order (:mod:`~kg.extract.respectively`), stated like the rules'; a body the article's organizations hold
 twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
-The status comes from the rules when they spoke, else from the intent markers
-before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
+The status comes from the rules when they spoke, else from the intent markers before the end of the member's
+clause (:meth:`SentenceView.status`; for 分别, from its bodies on): planned is never made active. A veto feature
+(a guest, a supporter…) stops the proposal of its sentence; a pair all of whose sentences are vetoed is dropped.
 """
 from __future__ import annotations
 

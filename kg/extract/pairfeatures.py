@@ -10,7 +10,8 @@ from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
 from kg.extract.shapes import MEMBERS_NAMED
 
-__all__ = ["CUES", "FAR", "NEAR", "SPEAKS_OF_MEMBERS", "bucket", "cues", "features", "is_body", "masked", "runs"]
+__all__ = ["BODY_WORDS", "COUNT", "CUES", "FAR", "GUEST", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS", "bucket", "cues",
+           "features", "is_body", "masked", "runs"]
 
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
 CUES = {
@@ -31,14 +32,19 @@ CUES = {
 }
 _GUIDES = re.compile(r"(?:\([^()]{0,24}\)|\))?(?:负责|的|担任|作为|为|联合|共同)?(?:业务)?(?:指导|主管|主办|承办|协办)")
 SPEAKS_OF_MEMBERS = frozenset({"clause:list", "clause:join", "clause:role", "clause:found"})
-_BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
+BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体", "促进会", "学会", "研究会", "协进会", "联谊会",
                "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$")  # 联盟成立以来，X…: the body dates what X does
 _VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
-_FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?(?:成立|设立|组建|筹建)(?:了|的)?")
-_FOUNDED_HERE = re.compile(r"(?:成立|设立|组建|筹建|建立|组成)了?$")
-_GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
+COUNT = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # 17, 十七, 多 (个家名 after it)
+_FOUNDS = r"(?:成立|设立|组建|筹建|建立|组成)"  # the verbs that found an organization
+_FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?" + _FOUNDS + r"(?:了|的)?")
+_FOUNDED_HERE = re.compile(_FOUNDS + r"了?$")
+UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
+# a member word before a guest word: members that attend (A、B等会员企业代表出席), not a person's title (A的理事长出席)
+_MEMBERS_ATTEND = re.compile(r"成员|会员|" + UNITS + r"|副?理事长单位|副?会长单位")
+GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues
 SUPPORT_REACH = 90  # characters from 在 to a supporter in 在A、B…等单位的支持下: some six names (CV same at 40–200)
@@ -56,7 +62,7 @@ def bucket(n: int, edges: tuple[int, ...]) -> str:
 
 def is_body(e: Ent) -> bool:
     """A body that has members: by its type, or by the word its name ends with (…联合会 typed as an Organization)."""
-    return e.type in BODIES or e.is_org and e.key.endswith(_BODY_WORDS)
+    return e.type in BODIES or e.is_org and e.key.endswith(BODY_WORDS)
 
 
 _CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
@@ -130,7 +136,7 @@ def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, E
     cache = _CACHES.setdefault(st, {}).setdefault("marks", {})
     if a not in cache:
         key, e = masked(st), st.clause_end(a)
-        guest = max((m.start() for m in _GUEST.finditer(key, a, e)), default=-1)
+        guest = max((m.start() for m in GUEST.finditer(key, a, e)), default=-1)
         support = max((m.start() for m in _SUPPORT_END.finditer(key, a, e)), default=-1)
         founded = [(m.end(), y.ent, MEMBERS_NAMED.search(key, a, m.start()) is not None)
                    for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
@@ -144,7 +150,7 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     is read once (a list of 1,500 names is one clause)."""
     f = {}
     guest = _clause_marks(st, st.clause_start(last.j))[0]
-    if guest >= last.j and not MEMBERS_NAMED.search(masked(st), last.j, guest):
+    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), last.j, guest):
         f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)

@@ -2,9 +2,9 @@
 
 The wording rules (:mod:`~kg.extract.memberships`) are precise on the phrasings they were written
 for and silent on the others. Here every organization named in a sentence with a body that has
-members (联盟, 共同体, 协会, 商会…) — or, in a clause that speaks of members or a list a header
-opened, in a sentence soon after one, the body then being the one the article speaks of — is a
-candidate member of it; so is every organization after one whose name a member word follows
+members (联盟, 共同体, 协会, 商会…; the :data:`NEAREST` named on either side of it) — or, in a clause that speaks of
+members or a list a header opened, in a sentence soon after one, the body then being the one the article speaks
+of — is a candidate member of it; so is every organization after one whose name a member word follows
 (X的17个理事单位(A、B…): X has members there whatever its type, up to the next such X; the list the word
 opens is kept as surely as the rules' pairs, with the status said of it; so is the list before 作为 in
 A、B作为X发起单位, also where X's name is not linked there). Each candidate pair gets general
@@ -12,22 +12,24 @@ features (:mod:`~kg.extract.pairfeatures`: cue words of its clause, of the text 
 names and around the member, distances, list structure, types) and a logistic model trained on
 the annotated real articles (``scripts/train_members.py``) keeps or drops it; it never sees the
 rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
-probability for them is measured, not shipped). In a sentence naming
-other bodies, the organizations of a clause about members are candidates of the article's first body; 分别 pairs
-n organizations with n bodies in order (:mod:`~kg.extract.respectively`); a body the article's organizations hold
-twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
-The status comes from the rules when they spoke, else from the intent markers
-before the end of the member's clause (:meth:`SentenceView.status`): planned is never made active.
+probability for them is measured, not shipped). In a sentence naming other bodies, the organizations of a clause
+about members are candidates of the article's first body; 分别 pairs n organizations with n bodies in order
+(:mod:`~kg.extract.respectively`), stated like the rules'; a body the article's organizations hold twice under two
+names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
+The status comes from the rules when they spoke, else from the intent markers before the end of the member's
+clause (:meth:`SentenceView.status`; for 分别, from its bodies on): planned is never made active. A veto feature
+(a guest, a supporter…) stops the proposal of its sentence; a pair all of whose sentences are vetoed is dropped.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import SPEAKS_OF_MEMBERS, bucket, cues, features, is_body, masked, runs
+from kg.extract.pairfeatures import COUNT, SPEAKS_OF_MEMBERS, UNITS, bucket, cues, features, is_body, masked, runs
 from kg.extract.references import BodyNames
 from kg.extract.respectively import respectively
 from kg.extract.samebody import same_bodies
@@ -42,16 +44,15 @@ _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "c
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing;
 # A、B的相关领导出席: guests — not A、B等会员企业代表出席, where a member word comes before the guest word)
 VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
-_UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
-_COUNT = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # 17, 十七, 多 (个家名 after it)
-_OWNS_MEMBERS = re.compile(r"的?" + _COUNT + r"?[个家名]?(?:首批|新|全体)?(" + _UNITS + r")(?:[(:]|包括|有|为|是)?")
+_OWNS_MEMBERS = re.compile(r"的?" + COUNT + r"?[个家名]?(?:首批|新|全体)?(" + UNITS + r")(?:[(:]|包括|有|为|是)?")
 _STATUS_END = re.compile(r"退出|除名")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
-_AS_MEMBERS = re.compile(r"(?:等)?(?:" + _COUNT + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
+_AS_MEMBERS = re.compile(r"(?:等)?(?:" + COUNT + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
 # (not X成员单位的主管部门: what serves the members is none; X成员单位的代表 is)
-_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + _UNITS + r"|副?理事长单位|副?会长单位)"
+_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + UNITS + r"|副?理事长单位|副?会长单位)"
                            r"(?!的(?!身份|代表))")
 _NOMINATED = re.compile(r"推荐|提名|申报")  # 推荐A、B作为X成员单位: proposed, not yet members
+NEAREST = 4  # body mentions on either side of an organization it is paired with (a sentence naming more: a list)
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
@@ -77,6 +78,8 @@ class Pair:
     # (A、B等企业负责人参加会议 ; A、B入驻高新区): the model's pair is dropped whatever its features say
     topic: str = ""
     lists: set[tuple[int, int]] = field(default_factory=set)  # the long lists it is an item of: (sentence, start)
+    vetoed: set[int] = field(default_factory=set)  # the sentences whose proposal a VETO feature stops (guests there)
+    vetoed_features: dict[str, float] = field(default_factory=dict)  # their features: the pair's when all are vetoed
 
     def add(self, feats: dict[str, float]) -> None:
         for k, v in feats.items():
@@ -113,21 +116,20 @@ class Pairs:
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
+        each = self._respectively(st)
         for r in rules:
-            if r.is_membership and r.object is not None:
+            if r.is_membership and r.object is not None and _agrees(each, self.canon(r.subject), self.canon(r.object)):
                 m = st.first_of(r.subject) or Mention(st.s.index, r.i, r.i, r.subject, "rule")
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
         named = [b for b in st.ms if is_body(b.ent)]
         named += self.names.unlinked(st.key, st.s.index, named)
         orgs = [x for x in st.ms if x.ent.is_org]
-        for b in named:
-            for x in orgs:
+        for b, near in _nearest(named, orgs):
+            for x in near:
                 if x.ent is not b.ent and (b.how != "text" or x.j <= b.i or b.j <= x.i):
                     self._occur(st, x, b, b.ent, {}, None)
         self._owners(st, orgs)
         self._named_members(st, orgs)
-        for x, body, b in respectively(st, self.names):
-            self._occur(st, x, b, body, {"respectively": 1.0}, None)
         self._spoken_of(st, orgs, named)
         for b in named:
             e = self.canon(b.ent)
@@ -138,6 +140,20 @@ class Pairs:
             self.named_at[id(e)] = st.s.index
         for e in {id(self.canon(b.ent)) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
+
+    def _respectively(self, st: SentenceView) -> dict[int, Ent]:
+        """分别's pairs, stated like the rules' (unless a VETO feature stops one: guests 分别为X、Y揭牌), with the
+        status said anywhere from the bodies to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned); returns id of
+        each member -> its body here, so that the rules' other bodies of that member in this sentence are dropped."""
+        out: dict[int, Ent] = {}
+        for r in respectively(st, self.names):
+            body = self.canon(r.body)
+            vetoed = VETO & features(st, r.member, r.at, body).keys()
+            sure = None if vetoed else Statement(r.member.ent, "memberOf", body, st.s.index, *r.span,
+                                                 _status_over(st, r.member, r.span[0]), role="成员单位")
+            self._occur(st, r.member, r.at, body, {"respectively": 1.0}, sure)
+            out[id(self.canon(r.member.ent))] = body
+        return out
 
     def _owners(self, st: SentenceView, orgs: list[Mention]) -> None:
         """X的17个理事单位(A、B…): X has members there, whatever its type. Its candidates are the organizations after it
@@ -192,28 +208,33 @@ class Pairs:
 
     def _occur(self, st: SentenceView, x: Mention, b: Mention | None, body: Ent, extra: dict[str, float],
                rule: Statement | None) -> None:
-        member, body = self.canon(x.ent), self.canon(body)
-        if member is body:
+        member, body = self.canon(x.ent), self.canon(named := body)
+        if member is body and rule is None:
             return  # 天津市…联盟 beside 讯天津市…联盟: one body, it joins nothing
+        if member is body:
+            member, body = x.ent, named  # the rules relate the two names: two bodies after all, kept as said
         if rule is not None and (rule.subject is not member or rule.object is not body):
             rule = replace(rule, subject=member, object=body)
         feats = features(st, x, b, body)
         feats.update(extra)
+        vetoed = rule is None and bool(VETO & feats.keys())
         k = (id(member), id(body))
         p = self.by_key.get(k)
-        if p is None:
-            if rule is not None:
-                i, j, status = rule.i, rule.j, rule.status
-            else:
-                i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
-                status = _status(st, x, b)
-            p = self.by_key[k] = Pair(member, body, st.s.index, i, j, status, {}, rule)
-        elif rule is not None and p.rule is None:
+        if p is None or rule is None and p.rule is None and not vetoed and p.sents <= p.vetoed:
+            # the first proposal, or the first unvetoed one: it quotes its sentence
+            i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
+            p = p or self.by_key.setdefault(k, Pair(member, body, st.s.index, i, j, "active"))
+            p.sent, p.i, p.j, p.status = st.s.index, i, j, _status(st, x, b)
+        if rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
         if rule is not None:
             p.rules.append(rule)
-        p.add(feats)
         p.sents.add(st.s.index)
+        if vetoed:  # a guest here (A、B的领导出席): this sentence's proposal counts for nothing unless all are vetoed
+            p.vetoed.add(st.s.index)
+            p.vetoed_features.update((k, v) for k, v in feats.items() if v > p.vetoed_features.get(k, 0.0))
+            return
+        p.add(feats)
         first, _, size = runs(st).get(id(x), (x, x, 1))
         if size >= LONG_LIST:
             p.lists.add((st.s.index, first.i))
@@ -226,8 +247,10 @@ class Pairs:
         without it, its weights are those of wordings the rules do not know)."""
         main = max(self.times_named, key=self.times_named.get) if self.times_named else None
         for p in self.by_key.values():
+            if _vetoed(p):
+                p.add(p.vetoed_features)
             p.add({"n_bodies=" + bucket(self.bodies, (1, 2, 4)): 1.0,
-                   "n_sents=" + bucket(len(p.sents), (1, 2)): 1.0,
+                   "n_sents=" + bucket(len(p.sents - p.vetoed) or len(p.sents), (1, 2)): 1.0,
                    "body_main": float(id(p.body) == main)})
         return choose(list(self.by_key.values()), model)
 
@@ -240,10 +263,11 @@ class Pairs:
 
 
 def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
-    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the one
-    分别 gives it, else the likeliest), and no body that is itself a member in that sentence (由商会牵头，联合A、B组建
-    联盟: A joins the alliance, not the chamber). ``rule_floor`` (default :data:`RULE_FLOOR`): a rules' pair is kept
-    when the model gives it at least this; at 0 it is always kept and wins, above 0 it competes like the model's own."""
+    """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
+    rules' — 分别's included, :meth:`Pairs._respectively` — else the likeliest), and no body that is itself a member
+    in that sentence (由商会牵头，联合A、B组建联盟: A joins the alliance, not the chamber). ``rule_floor`` (default
+    :data:`RULE_FLOOR`): a rules' pair is kept when the model gives it at least this; at 0 it is always kept and wins,
+    above 0 it competes like the model's own."""
     if model is None:
         return [p for p in pairs if p.rule is not None]
     floor = RULE_FLOOR if rule_floor is None else rule_floor
@@ -252,11 +276,11 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
     probs = _list_probabilities(pairs, model)
     for p in pairs:
         ruled = p.rule is not None and floor <= 0.0
-        if not ruled and (VETO & p.features.keys() or p.topic == "off"):
+        if not ruled and (_vetoed(p) or p.topic == "off"):
             continue
         prob = 2.0 if ruled else probs[id(p)]
         k = (id(p.member), p.sent)
-        if prob >= model.threshold and (k not in best or _rank(prob, p) > _rank(*best[k])):
+        if prob >= model.threshold and (k not in best or prob > best[k][0]):
             best[k] = (prob, p)
     joined = {(id(p.member), p.sent) for p in kept}
     members = {(id(p.member), p.sent) for _, p in best.values()}
@@ -266,9 +290,28 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
     return kept
 
 
-def _rank(prob: float, p: Pair) -> tuple[bool, bool, float]:
-    """The order of the bodies a member is given in a sentence: the rules', the one 分别 gives it, the likeliest."""
-    return prob > 1.0, "respectively" in p.features, prob
+def _nearest(named: list[Mention], orgs: list[Mention]) -> list[tuple[Mention, list[Mention]]]:
+    """Each body mention with the organizations it is among the :data:`NEAREST` body mentions of, on either side (n
+    names and n bodies in one sentence stay n·2·NEAREST pairs, not n²), in the order of ``named`` and ``orgs``."""
+    by_start = sorted(range(len(named)), key=lambda k: named[k].i)
+    starts = [named[k].i for k in by_start]
+    near: list[list[Mention]] = [[] for _ in named]
+    for x in orgs:
+        at = bisect_left(starts, x.i)
+        for k in by_start[max(0, at - NEAREST) : at + NEAREST]:
+            near[k].append(x)
+    return list(zip(named, near))
+
+
+def _vetoed(p: Pair) -> bool:
+    """True when every sentence that proposes ``p`` vetoes it (a rules' pair is never vetoed)."""
+    return bool(p.vetoed) and p.sents <= p.vetoed and p.rule is None
+
+
+def _agrees(each: dict[int, Ent], member: Ent, body: Ent) -> bool:
+    """False when 分别 gives ``member`` another body than ``body`` in the sentence (A、B分别加入X和Y: B joins Y,
+    not X)."""
+    return each.get(id(member), body) is body
 
 
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
@@ -306,6 +349,17 @@ def _status(st: SentenceView, x: Mention, b: Mention | None) -> str:
     if _STATUS_END.search(st.key, st.clause_start(x.i), end):
         return "ended"
     return st.status(max(end - 1, x.j, b.i if b is not None else 0))
+
+
+def _status_over(st: SentenceView, x: Mention, a: int) -> str:
+    """The status of ``x`` joining a body named from ``a`` on (分别: the bodies' clause says the intent too), clause by
+    clause up to the member's own (:func:`_status`)."""
+    status, pos = _status(st, x, None), a
+    while status == "active" and pos < x.i:
+        end = min(st.clause_end(pos), x.i)
+        status = "planned" if st.status(end) == "planned" else status
+        pos = max(end, pos) + 1
+    return status
 
 
 def _said_until(st: SentenceView, x: Mention) -> int:

@@ -1,55 +1,143 @@
 """分别: n organizations and n bodies named in one sentence, the first with the first (4个产业链联盟揭牌，
-分别以A、B、C、D为理事长单位 ; 与A、B、C合作，分别建设了X、Y、Z3大创新联盟): pairs :mod:`~kg.extract.pairs` proposes."""
+分别以A、B、C、D为理事长单位 ; 与A、B、C合作，分别建设了X、Y、Z3大创新联盟): pairs :mod:`~kg.extract.pairs` proposes.
+
+Linear: each 分别 is found first, then the lists next to it are read outward from it, character by character or
+mention by mention, each a bounded number of steps (no pattern that can split one run of characters two ways)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from kg.extract.clause import SentenceView
+from kg.extract.clause import SEPARATOR, SentenceView
+from kg.extract.document import MAX_EVIDENCE
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import is_body, masked
+from kg.extract.pairfeatures import BODY_WORDS, COUNT, GUEST, is_body, masked
 from kg.extract.references import BodyNames
 
-__all__ = ["respectively"]
+__all__ = ["REACH", "Respective", "respectively"]
 
 _EACH = re.compile(r"分别")
-_COUNT = r"(?:\d+|[一二两三四五六七八九十]+)?(?:个|大|家)?"
-# 集成电路、生物医药、人工智能4个产业链联盟: modifiers sharing one head (the head ends like a body's name)
-_SHARED_HEAD = re.compile(r"((?:[\u4e00-\u9fff]{2,10}[、和及与])+[\u4e00-\u9fff]{2,10})" + _COUNT +
-                          r"([\u4e00-\u9fff]{0,6}(?:联盟|协会|商会|联合会|共同体|联合体|促进会|学会))")
-_PARTS = re.compile(r"[、和及与]")
-REACH = 12  # characters from 分别 to the list it refers to (分别以, 分别建设了)
-WINDOW = 80  # characters on either side of 分别 read for the bodies (a bound: the shared-head pattern backtracks)
+_HEAD_WORD = re.compile("|".join(sorted(BODY_WORDS, key=len, reverse=True)))  # where a shared head ends
+_COUNTED = re.compile(COUNT + r"[个大家]")  # 3个, 四大: between the modifiers and the head they share
+_PARTS = "、和及与"
+_LEADS = re.compile(r"(?:并且|并|还|也|又|随后|进而)?")  # all that may open the 分别 clause after its members' list
+REACH = 12  # characters between 分别 and the list of its organizations (分别以A…, A…合作，分别建设了)
+PART = 10  # the longest modifier of a shared head (集成电路、生物医药…)
+LAST = 24  # the longest last modifier with the count and the head (人工智能3个产业链联盟)
+MOST = 12  # the most bodies one 分别 pairs
 
 
-def respectively(st: SentenceView, names: BodyNames) -> list[tuple[Mention, Ent, Mention | None]]:
-    """(member, body, where the body is named when it is) for each 分别 of the sentence: the list of organizations and
-    the list of bodies on either side of it, paired in order when they are as long as each other (two or more)."""
+@dataclass(frozen=True)
+class Respective:
+    """One pair 分别 makes: the member, the body, where the body is named (None: by a modifier of a shared head) and
+    the span quoted (the bodies, 分别 and the member)."""
+
+    member: Mention
+    body: Ent
+    at: Mention | None
+    span: tuple[int, int]
+
+
+def respectively(st: SentenceView, names: BodyNames) -> list[Respective]:
+    """The pairs of each 分别 of the sentence: the list of organizations right after it (分别以A、B为…) with the bodies
+    ending the clause before it or its own clause (X和Y揭牌，), or the list of organizations ending right before it
+    (A、B分别加入…; 与A、B合作，分别…) with the bodies right after it, in order, when the two lists are as long as each
+    other (two or more)."""
     out = []
     for each in _EACH.finditer(masked(st)):
-        before = st.list_before(each.start(), 0)
         after = st.list_after(each.end())
-        after = after if after and after[0].i <= each.end() + REACH else []
-        sides = ((after, (max(0, each.start() - WINDOW), each.start())),
-                 (before, (each.end(), min(st.clause_end(each.end()), each.end() + WINDOW))))
-        for members, side in sides:
-            bodies = _bodies(st, names, *side)
-            if len(members) > 1 and len(members) == len(bodies):
-                out += [(m, e, at) for m, (e, at) in zip(members, bodies) if e is not None]
+        members = after if after and after[0].i <= each.end() + REACH else []
+        lo = st.clause_start(max(st.clause_start(each.start()) - 1, 0))
+        bodies, (a, _) = _bodies_before(st, names, lo, each.start()) if len(members) > 1 else ([], (0, 0))
+        if not bodies:
+            members = _members_before(st, each.start())
+            bodies, (_, a) = _bodies_after(st, names, each.end()) if len(members) > 1 else ([], (0, 0))
+        if len(members) < 2 or len(members) != len(bodies):
+            continue
+        for m, (e, at) in zip(members, bodies):
+            span = (min(a, m.i, each.start()), max(a, m.j, each.end()))
+            if e is not None and span[1] - span[0] <= MAX_EVIDENCE:
+                out.append(Respective(m, e, at, span))
     return out
 
 
-def _bodies(st: SentenceView, names: BodyNames, a: int, b: int) -> list[tuple[Ent | None, Mention | None]]:
-    """The bodies named in ``[a, b)``: their names, or modifiers sharing one head (先进制造产业、新材料产业3大创新联盟:
-    the body of the article each modifier names with the head, its longest such name; None where none is found)."""
-    run = [(m.ent, m) for m in st.orgs(a, b) if is_body(m.ent)]
-    if len(run) > 1:
-        return run
-    shared = _SHARED_HEAD.search(st.key, a, b)  # not masked: the head may be found as a body (3个产业链联盟)
-    if shared is None:
+def _members_before(st: SentenceView, pos: int) -> list[Mention]:
+    """The list of organizations that ends right before the 分别 at ``pos``: in its clause, or at the end of the clause
+    before when only 并/随后… opens the 分别 clause (A、B参加了仪式，随后嘉宾分别…: the guests, not A and B), and no
+    guest word comes between (A、B领导出席活动，并分别为X、Y揭牌: their guests unveil the bodies)."""
+    start, key = st.clause_start(pos), masked(st)
+    run = st.list_before(pos, st.clause_start(max(start - 1, 0)))
+    if not run or pos - run[-1].j > REACH or GUEST.search(key, run[-1].j, pos):
         return []
-    out: list[tuple[Ent | None, Mention | None]] = []
-    for part in _PARTS.split(shared.group(1)):  # the first may start with more (长三角集成电路、…: 集成电路)
-        found = [m for k in range(len(part) - 1) if (m := names.at(part[k:] + shared.group(2), st.s.index, 0))
-                 and m.j == len(part) - k + len(shared.group(2))]
-        out.append((found[0].ent if found else None, None))
-    return out if any(e is not None for e, _ in out) else []
+    return run if run[-1].j >= start or _LEADS.fullmatch(key, start, pos) else []
+
+
+def _bodies_before(st: SentenceView, names: BodyNames, lo: int, hi: int) -> tuple[list, tuple[int, int]]:
+    """The run of bodies nearest before ``hi`` in ``[lo, hi)``, or the bodies a shared head names last there; with
+    the span they take (``[]`` when there are fewer than two)."""
+    run: list[Mention] = []
+    for m in reversed([m for m in st.orgs(lo, hi) if is_body(m.ent)]):
+        if run and m.j > run[-1].i:
+            continue  # a name inside another
+        if run and not SEPARATOR.fullmatch(st.key, m.j, run[-1].i):
+            break
+        run.append(m)
+    if len(run) > 1:
+        return [(m.ent, m) for m in reversed(run)], (run[-1].i, run[0].j)
+    heads = [w for w in _HEAD_WORD.finditer(st.key, lo, hi)]
+    return _shared(st, names, lo, heads[-1]) if heads else ([], (0, 0))
+
+
+def _bodies_after(st: SentenceView, names: BodyNames, pos: int) -> tuple[list, tuple[int, int]]:
+    """The run of bodies starting within :data:`REACH` after ``pos`` in its clause, or the bodies a shared head names
+    first there; with the span they take."""
+    end = st.clause_end(pos)
+    run = [m for m in st.list_after(pos, end) if is_body(m.ent)]
+    if len(run) > 1 and run[0].i <= pos + REACH:
+        return [(m.ent, m) for m in run], (run[0].i, run[-1].j)
+    head = _HEAD_WORD.search(st.key, pos, end)
+    return _shared(st, names, pos, head) if head else ([], (0, 0))
+
+
+def _shared(st: SentenceView, names: BodyNames, lo: int, word: re.Match) -> tuple[list, tuple[int, int]]:
+    """集成电路、生物医药、人工智能3个产业链联盟: modifiers sharing one head that ends with ``word``, read backwards
+    from it to ``lo`` (at most :data:`MOST` parts), each looked up with the head among the article's bodies (its longest
+    such name; None where none is found). The head follows the count, else it is the longest that names a body."""
+    key, k = st.key, word.start()
+    while k > max(lo, word.start() - LAST) and (key[k - 1].isdigit() or _cjk(key[k - 1])):
+        k -= 1
+    last, parts, start = key[k : word.end()], [], k
+    while start > lo and key[start - 1] in _PARTS and len(parts) < MOST:
+        i = start - 1
+        while i > max(lo, start - 1 - PART) and _cjk(key[i - 1]):
+            i -= 1
+        if start - 1 - i < 2:
+            break
+        parts.append(key[i : start - 1])
+        start = i
+    if not parts:
+        return [], (0, 0)
+    parts.reverse()
+    count = _COUNTED.search(last)
+    cuts = [count.end()] if count and count.start() >= 2 else range(2, len(last) - len(word.group()) + 1)
+    for cut in cuts:
+        head = last[cut:]
+        found = [_named(st, names, p, head) for p in parts]
+        if any(e is not None for e in found):
+            mod = last[: count.start()] if count and cut == count.end() else last[:cut]
+            return [(e, None) for e in (*found, _named(st, names, mod, head))], (start, word.end())
+    return [], (0, 0)
+
+
+def _named(st: SentenceView, names: BodyNames, part: str, head: str) -> Ent | None:
+    """The body of the article named by ``part`` with ``head`` (the first part may start with more: 长三角集成电路)."""
+    for k in range(len(part) - 1):
+        m = names.at(part[k:] + head, st.s.index, 0)
+        if m is not None and m.j == len(part) - k + len(head):
+            return m.ent
+    return None
+
+
+def _cjk(c: str) -> bool:
+    """A Chinese character that does not separate two modifiers."""
+    return "\u4e00" <= c <= "\u9fff" and c not in _PARTS

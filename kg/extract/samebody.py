@@ -2,23 +2,34 @@
 of the names its memberships go to (:func:`same_bodies`), whatever the organization pass found."""
 from __future__ import annotations
 
+import re
+
+from kg.extract.orgbounds import GLUE
 from kg.extract.orgs import Ent
 from kg.extract.pairfeatures import is_body
 
 __all__ = ["SHORTEST", "same_bodies"]
 
-SHORTEST = 4  # a shorter shared name (联盟, 商会) says nothing of identity
+SHORTEST = 6  # a shorter shared name (联盟, 产业联盟, 企业联合会: a kind) says nothing of identity
+# what the finder glues before a body's name and is never a name's start: a byline (本报讯), a date, a verb, a title
+_GLUED = re.compile(r"(?:讯|电|\d|月|日|服务|" + GLUE.pattern + r")$")
+_CUT = re.compile(r"[、和及与]$")  # 浙江省高分子材料及|辐射加工产业联盟: the finder cut the name at a conjunction
+_PLACE = re.compile(r"[省市]$")  # 宁波市|海曙区企业联合会: the name in full, with the city or province of its district
+_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|镇|乡|街道)")  # 海曙区…: a body named by its district
 
 
 def same_bodies(ents: list[Ent]) -> dict[int, Ent]:
     """id of each body found twice -> the one of its names its memberships go to.
 
-    Two bodies are one when the name of one ends with the name of the other, and no other
-    body of the article ends with that name (集成电路产业链联盟, 生物医药产业链联盟 beside 产业链联盟: a kind, not one
-    body): the longer one is the other with something glued before it (a byline 讯, a verb 服务, a month 月) or named
-    in full (佛山市顺德区…联合会 beside 顺德区…联合会). The memberships go to the body the article writes out in full
-    most often, the longer name on a tie: a name the finder built by gluing is rarely written whole again, and a cut
-    one (博地区… for 上海市浦东新区世博地区…) no more often than the full one. Linear in the length of the names."""
+    Two bodies are one when the name of one ends with the name of the other, no other body of the article ends with
+    that name (集成电路产业链联盟, 生物医药产业链联盟 beside 产业链联盟: a kind, not one body), and what the longer adds
+    before it is not a name of its own: something the finder glued to it (a byline 讯, a date, a verb 服务), the rest
+    of a name cut at a conjunction (浙江省高分子材料及 辐射加工产业联盟), or the city or province of the district the
+    shorter opens with (宁波市 海曙区企业联合会). Anything else may be another body (宁波 温州商会: Wenzhou's chamber
+    in Ningbo; 宁波市 新材料产业联盟 beside a national one): kept apart. The memberships go to the shorter name when the
+    longer is glued, else to the one the article writes out in full most often, the longer on a tie (a cut name,
+    博地区… for 上海市浦东新区世博地区…, is written whole no more often than the full one). Linear in the length of the
+    names."""
     bodies = [e for e in ents if is_body(e)]
     owners = {e.key: e for e in bodies if len(e.key) >= SHORTEST}
     ending: dict[str, list[Ent]] = {}  # a body's name -> the other bodies whose name ends with it
@@ -27,6 +38,7 @@ def same_bodies(ents: list[Ent]) -> dict[int, Ent]:
             if e.key[s:] in owners:
                 ending.setdefault(e.key[s:], []).append(e)
     parent = {id(e): e for e in bodies}
+    glued: set[int] = set()
 
     def root(e: Ent) -> Ent:
         while parent[id(e)] is not e:
@@ -34,17 +46,29 @@ def same_bodies(ents: list[Ent]) -> dict[int, Ent]:
         return e
 
     for name, longer in ending.items():
-        if len(longer) == 1:  # one body glued to this name (two or more: the name of a kind)
+        kind = _added(longer[0].key[: -len(name)], name) if len(longer) == 1 else None  # two or more: a kind
+        if kind is not None:
             parent[id(root(owners[name]))] = root(longer[0])
+            if kind == "glued":
+                glued.add(id(longer[0]))
     groups: dict[int, list[Ent]] = {}
     for e in bodies:
         groups.setdefault(id(root(e)), []).append(e)
     out: dict[int, Ent] = {}
     for group in groups.values():
         if len(group) > 1:
-            best = max(group, key=lambda e: (_written_whole(e), len(e.key)))
+            best = max(group, key=lambda e: (id(e) not in glued, _written_whole(e), len(e.key)))
             out.update((id(e), best) for e in group if e is not best)
     return out
+
+
+def _added(prefix: str, name: str) -> str | None:
+    """What ``prefix`` glued before the body's ``name`` is: "glued", "cut", "place", or None (perhaps another body)."""
+    if _GLUED.search(prefix):
+        return "glued"
+    if _CUT.search(prefix):
+        return "cut"
+    return "place" if _PLACE.search(prefix) and _DISTRICT.match(name) else None
 
 
 def _written_whole(e: Ent) -> int:

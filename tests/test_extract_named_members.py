@@ -1,8 +1,9 @@
-"""Membership pairs the proposer used to miss on unseen news (round 6b): wordings, not texts."""
+"""Organizations named as the members of another (A、B作为X发起单位), supporters, nominations: wordings, not texts."""
 
 from __future__ import annotations
 
 from kg.extract import extract_text
+from tests.membership_helpers import memberships
 
 A, B = "宁波恒泰新材料有限公司", "浙江华鑫化工股份有限公司"
 C, D = "杭州东信电子有限公司", "宁波海曙精工机械有限公司"
@@ -10,9 +11,7 @@ ALLIANCE = "滨江国际创新联盟"
 HUB = "滨江企业党建智联"  # no body suffix (联盟, 协会…): not typed a body, and not linked where 作为 names it
 
 
-def _members(raw: str) -> set[tuple[str, str, str]]:
-    ex = extract_text(raw, "t")
-    return {(s.subject.name, s.object.name, s.status) for s in ex.statements if s.is_membership}
+_members = memberships
 
 
 def test_a_list_named_as_the_member_units_of_an_organization_joins_it():

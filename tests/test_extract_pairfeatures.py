@@ -1,0 +1,66 @@
+"""Features of the candidate membership pairs (kg.extract.pairfeatures) and the vetoes they carry (kg.extract.pairs)."""
+
+from __future__ import annotations
+
+from kg.extract.learn import Model
+from kg.extract.orgs import Ent
+from kg.extract.pairs import Pair, choose
+from tests.membership_helpers import candidate_pairs, memberships
+
+A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司", "温州东港电气有限公司"
+BODY = "甬江数字经济产业联盟"
+
+
+_pairs = candidate_pairs
+
+
+def _features(raw: str) -> dict[tuple[str, str], set[str]]:
+    return {k: set(p.features) for k, p in candidate_pairs(raw).items()}
+
+
+def _members(raw: str) -> set[tuple[str, str]]:
+    return {(m, b) for m, b, _ in memberships(raw)}
+
+
+def test_founders_that_open_a_long_sentence_are_told_from_the_body_it_founds():
+    body = "长江上游新材料产业技术协同创新联盟"
+    raw = (f"{A}、{B}、{C}以建设创新创业共同体为着力点，构建长江上游地区新材料服务链，完善创新链和产业链，"
+           f"推动科技与经济融合发展，促进新材料产业集群发展，成立{body}。")
+    feats = _features(raw)
+    assert "body_founded" in feats[(A, body)] and "body_founded" in feats[(C, body)]
+    other = _features(f"{body}召开年会，{A}、{B}的代表出席会议并参观了{C}。")
+    assert "body_founded" not in other.get((C, body), set())
+
+
+def test_guests_are_no_members_but_members_that_attend_are():
+    guests = _features(f"{BODY}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的有关领导出席并致辞。")
+    assert "guest" in guests[(A, BODY)] and "guest" in guests[(B, BODY)]
+    members = _features(f"{BODY}年会在宁波举行。{A}、{B}、{C}等联盟会员企业代表出席年会。")
+    assert "guest" not in members[(A, BODY)] and "guest" not in members[(C, BODY)]
+
+
+def test_a_persons_title_before_the_guest_word_leaves_them_guests():
+    # 理事长, 副会长: a person of each organization attends; not 会员企业, 理事单位 (members that attend)
+    for title in ("理事长", "副理事长", "副会长"):
+        feats = _features(f"{BODY}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的{title}出席并致辞。")
+        assert "guest" in feats[(A, BODY)] and "guest" in feats[(B, BODY)], title
+    members = _features(f"{BODY}年会在宁波举行。{A}、{B}等理事单位代表出席年会。")
+    assert "guest" not in members[(A, BODY)]
+
+
+def test_a_guest_is_vetoed_in_the_sentence_that_says_so_not_everywhere():
+    alone = f"{BODY}聚集了{A}、{B}、{C}等龙头企业。"
+    assert _members(alone) == {(A, BODY), (B, BODY), (C, BODY)}
+    got = _members(alone + f"联盟年会上，{A}、{B}的有关领导出席并致辞。")
+    assert got == {(A, BODY), (B, BODY), (C, BODY)}  # members that are guests at the annual meeting
+    pairs = _pairs(alone + f"联盟年会上，{A}、{B}的有关领导出席并致辞。")
+    assert pairs[(A, BODY)].vetoed == {1} and "guest" not in pairs[(A, BODY)].features
+    assert pairs[(A, BODY)].sent == 0  # the quote is the sentence that proposes it unvetoed
+
+
+def test_a_pair_every_sentence_of_which_vetoes_it_is_dropped_however_likely():
+    pair = Pair(Ent(A, "Company", "t"), Ent(BODY, "Alliance", "t"), 0, 0, 2, "active", {"w": 1.0, "guest": 1.0})
+    pair.sents, pair.vetoed = {0, 3}, {0, 3}
+    assert choose([pair], Model({"w": 5.0})) == []
+    pair.sents.add(4)  # a sentence that proposes it unvetoed
+    assert choose([pair], Model({"w": 5.0})) == [pair]

@@ -1,0 +1,90 @@
+"""分别 (kg.extract.respectively): n organizations paired with n bodies in order, with their status and quote."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kg.extract import extract_text
+from tests.membership_helpers import candidate_pairs, memberships
+
+A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司", "温州东港电气有限公司"
+X, Y = "甬江数字经济产业联盟", "甬江绿色能源产业联盟"
+
+
+_members = memberships
+
+
+def _respectively(raw: str) -> set[tuple[str, str]]:
+    """The pairs proposed with the ``respectively`` feature."""
+    return {k for k, p in candidate_pairs(raw).items() if "respectively" in p.features}
+
+
+def test_respectively_pairs_the_members_with_the_bodies_in_order():
+    raw = (f"会上，长三角新材料、生物医药、人工智能3个产业链联盟揭牌，分别以{A}、{B}、{C}为首任联盟理事长单位。"
+           "新材料产业链联盟汇聚了众多企业。生物医药产业链联盟成立。人工智能产业链联盟成立。")
+    got = {(m, b) for m, b, _ in _members(raw)}
+    assert {(A, "新材料产业链联盟"), (B, "生物医药产业链联盟"), (C, "人工智能产业链联盟")} <= got
+    assert not {m for m, b in got if b == "产业链联盟"}  # 分别: each its own, not the kind they share
+
+
+@pytest.mark.parametrize("raw", [
+    f"{X}、{Y}分别以{A}、{B}为理事长单位。",
+    f"{X}和{Y}揭牌，分别由{A}、{B}担任理事长单位。",
+    f"{A}、{B}分别加入{X}和{Y}。",  # the rules alone gave both X
+    f"在杭州市工商业联合会的指导下，{X}和{Y}揭牌，分别以{A}、{B}为理事长单位。",  # a third body, clauses away
+])
+def test_plain_respectively_wordings_pair_each_member_with_its_body(raw):
+    assert _members(raw) == {(A, X, "active"), (B, Y, "active")}
+
+
+@pytest.mark.parametrize("raw", [
+    f"{X}和{Y}拟于下月揭牌，分别由{A}、{B}担任理事长单位。",
+    f"{X}和{Y}计划于年内成立，分别以{A}、{B}为理事长单位。",
+    f"{A}、{B}将分别加入{X}和{Y}。",
+    f"宁波市数字经济、绿色能源2个产业联盟拟于下月揭牌，分别由{A}、{B}担任理事长单位。"  # bodies by a shared head
+    "宁波市数字经济产业联盟筹备组成立。宁波市绿色能源产业联盟筹备组成立。",
+])
+def test_an_intent_said_of_the_bodies_makes_the_respective_pairs_planned(raw):
+    got = {(m, b[-8:], s) for m, b, s in _members(raw)}
+    assert got == {(A, "数字经济产业联盟", "planned"), (B, "绿色能源产业联盟", "planned")}
+
+
+@pytest.mark.parametrize("raw", [
+    f"杭州市工商业联合会主办的大会上，{X}揭牌，分别以{A}、{B}为理事长单位和副理事长单位。",  # one body next to 分别
+    f"{A}、{B}参加了签约仪式，随后嘉宾分别为{X}、{Y}揭牌。",  # 分别: the guests', not A and B's
+    f"杭州市经济和信息化局、杭州市科学技术局领导出席活动，并分别为{X}、{Y}揭牌。",
+])
+def test_respectively_pairs_only_the_lists_next_to_it(raw):
+    assert _respectively(raw) == set()
+    assert not {(m, b) for m, b, _ in _members(raw)} & {(A, Y), (B, Y), (A, "杭州市工商业联合会")}
+
+
+def test_respectively_needs_as_many_members_as_bodies():
+    bodies = "宁波市数字经济产业联盟", "宁波市绿色能源产业联盟"
+    after = f"{bodies[0]}成立。{bodies[1]}成立。"
+    two = f"会上，宁波市数字经济、绿色能源2个产业联盟揭牌，分别以{A}、{B}为理事长单位。" + after
+    assert _respectively(two) == {(A, bodies[0]), (B, bodies[1])}
+    three = f"会上，宁波市数字经济、绿色能源2个产业联盟揭牌，分别以{A}、{B}、{C}为理事长单位。" + after
+    assert _respectively(three) == set()  # three for two: which goes where is not said
+
+
+def test_the_quote_of_a_respective_pair_names_the_body_respectively_and_the_member():
+    raw = f"今年以来，{X}和{Y}先后揭牌，分别由{A}、{B}担任理事长单位。"
+    data, _ = extract_text(raw, "t").candidates()
+    names = {e["id"]: e["name"] for e in data["entities"]}
+    quotes = {(names[m["member"]], names[m["organization"]]): m["quote"] for m in data["memberships"]}
+    assert set(quotes) == {(A, X), (B, Y)}
+    for (member, body), quote in quotes.items():
+        assert member in quote and body in quote and "分别" in quote and quote in raw
+
+
+def test_a_long_run_of_conjunctions_before_respectively_is_read_in_linear_steps():
+    # each 和/与 splits the run two ways: a pattern that tried them all took 20 s on each of these sentences; a guard,
+    # not a timing (scripts/bench_extract.py measures): a minute is a hundred times what reading them takes
+    run = ("技术与人才和资本与市场和政策与服务和" * 5)[:78]
+    raw = "".join(f"{X}成立。联盟将推动{run}分别以{A}、{B}为牵头单位（{k}）。" for k in range(6))
+    code = "import sys; from kg.extract import extract_text; extract_text(sys.stdin.read(), 't')"
+    subprocess.run([sys.executable, "-c", code], input=raw, text=True, timeout=60, check=True)

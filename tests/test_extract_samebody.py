@@ -1,0 +1,66 @@
+"""One body found under two names (kg.extract.samebody): which names are one body, which of them keeps the pairs."""
+
+from __future__ import annotations
+
+from kg.extract.orgs import Ent, Mention
+from kg.extract.samebody import same_bodies
+from tests.membership_helpers import memberships
+
+A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司", "温州东港电气有限公司"
+FULL, CUT = "浙江省高分子材料及辐射加工产业联盟", "辐射加工产业联盟"
+
+
+def _body(name: str, whole: int, short: int = 0) -> Ent:
+    """An alliance the article writes whole ``whole`` times and by a short form ``short`` times."""
+    e = Ent(name, "Alliance", "suffix")
+    e.mentions = [Mention(k, 0, len(e.key), e, "suffix") for k in range(whole)]
+    e.mentions += [Mention(k, 0, 2, e, "alias") for k in range(short)]
+    return e
+
+
+def _names(merged: dict[int, Ent], *bodies: Ent) -> dict[str, str]:
+    return {e.name: merged[id(e)].name for e in bodies if id(e) in merged}
+
+
+def _members(raw: str) -> set[tuple[str, str]]:
+    return {(m, b) for m, b, _ in memberships(raw)}
+
+
+def test_a_body_glued_to_a_byline_or_a_verb_is_the_body_without_it_even_on_a_tie():
+    # the finder's glued name is written whole once (its own mention), like the name it glued: a tie
+    glued, whole = _body("讯宁波市甬江人才创新联盟", 1), _body("宁波市甬江人才创新联盟", 1)
+    assert _names(same_bodies([glued, whole]), glued, whole) == {glued.name: whole.name}
+    served, whole = _body("服务宁波市甬江人才创新联盟", 2), _body("宁波市甬江人才创新联盟", 1)
+    assert _names(same_bodies([served, whole]), served, whole) == {served.name: whole.name}
+
+
+def test_a_body_cut_short_or_named_without_its_city_is_the_one_named_in_full():
+    full, cut = _body(FULL, 4), _body(CUT, 0, short=5)
+    assert _names(same_bodies([full, cut]), full, cut) == {CUT: FULL}
+    place, bare = _body("宁波市海曙区企业联合会", 1), _body("海曙区企业联合会", 1)  # a tie: the longer name
+    assert _names(same_bodies([place, bare]), place, bare) == {bare.name: place.name}
+
+
+def test_a_body_named_inside_the_name_of_another_is_another_body():
+    # a chamber of Taizhou's people in Hangzhou beside Taizhou's own; a city's alliance beside the national one
+    for short, long in (("台州商会", "杭州台州商会"), ("智能制造产业联盟", "杭州市智能制造产业联盟"),
+                        ("产业联盟", "杭州智能制造产业联盟"), ("工商业联合会", "杭州市萧山区工商业联合会")):
+        assert same_bodies([_body(short, 2), _body(long, 2)]) == {}, (short, long)
+
+
+def test_bodies_that_end_alike_are_kinds_not_one_body():
+    kind = _body("先进制造产业链联盟", 2)
+    one, two = _body("讯集成电路先进制造产业链联盟", 1), _body("服务生物医药先进制造产业链联盟", 1)
+    assert same_bodies([kind, one, two]) == {}
+    companies = [Ent("宁波瑞丰精密机械有限公司", "Company", "suffix"), Ent("瑞丰精密机械有限公司", "Company", "suffix")]
+    assert same_bodies(companies) == {}  # bodies only
+
+
+def test_the_pairs_of_a_body_found_under_two_names_go_to_one_of_them():
+    raw = f"{FULL}成立。{A}、{B}加入{FULL}。{CUT}由{C}牵头。"
+    assert _members(raw) == {(A, FULL), (B, FULL), (C, FULL)}  # C's pair moves; the cut name joins nothing
+
+
+def test_a_membership_the_rules_state_between_the_two_names_is_kept():
+    raw = f"{FULL}成立。{CUT}加入{FULL}。"
+    assert _members(raw) == {(CUT, FULL)}  # the article relates them: two bodies after all

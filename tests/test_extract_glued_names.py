@@ -41,6 +41,8 @@ def test_a_member_its_verb_and_a_bare_suffix_word_are_the_member_alone(sentence,
 
 @pytest.mark.parametrize(("text", "member", "word", "body"), [
     ("川南储能产业联盟成立。会议审议通过了华强电子加入联盟并任副理事长单位。", "华强电子", "联盟", "川南储能产业联盟"),
+    ("南山国企党建研究会成立。经市领导指示,深圳能源成为研究会九家发起单位之一。", "深圳能源", "研究会",
+     "南山国企党建研究会"),
 ])
 def test_the_bare_suffix_word_after_the_verb_refers_back_to_the_body_named_before(text, member, word, body):
     doc = Document.from_raw(text)

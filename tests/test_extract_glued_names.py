@@ -101,3 +101,9 @@ def test_a_park_name_followed_by_a_generic_park_word_is_the_park_name():
 @pytest.mark.parametrize("name", ["中国铸造协会", "长泰智能机器人制造产业园", "福建省氢能产业发展创新联盟", "招商银行"])
 def test_a_verb_that_is_part_of_a_name_stays(name):
     assert name in _mentions(f"{name}与园区签约合作。")
+
+
+def test_the_name_after_a_party_committee_and_a_government_and_their_verb_is_a_name_of_its_own():
+    ms = _mentions("座谈会上,书记指出:乐山市委市政府高度重视岷江全球总商会的筹备工作。")
+    assert ms.get("乐山市委") == "PartyOrganization" and ms.get("市政府") == "GovernmentBody", ms
+    assert "岷江全球总商会" in ms, ms

@@ -108,6 +108,7 @@ _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
 _CLAUSE_POS = ("v", "i", "l")  # verbs and set phrases (提高, 进一步提高)
+_PREDICATE_POS = (*_CLAUSE_POS, "d", "ad", "a")  # and adverbs (高度重视, 积极)
 
 
 def unglued(key: str, toks, cands: list[Cand]) -> list[Cand]:
@@ -164,10 +165,12 @@ def _pieces(key: str, toks, c: Cand) -> list[Cand]:
         sf = suffix_of(key[i : j - n])
         if sf and SUFFIXES[sf] in _PARK_TYPES and j - n - i > len(sf):
             j, c = j - n, replace(c, type=SUFFIXES[sf])
-    m = _PARTY_AND_GOVERNMENT.fullmatch(key, i, j)
-    if m:
-        return out + [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),
-                      replace(c, i=m.start(2), j=j, type="GovernmentBody", generic=False)]
+    m = _PARTY_AND_GOVERNMENT.match(key, i, j)
+    if m and (m.end() == j or m.end() in toks.starts):
+        out += [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),
+                replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0)]
+        rest = _after_predicate(toks, m.end(), j)  # 乐山市委市政府|高度重视|乐山全球总商会: the pair is a subject
+        return out + ([replace(c, i=rest)] if rest < j and _names_alone(key, toks, rest, j) else [])
     if _GOVERNMENT_AFTER.match(key, j) and _PARTY_AND_GOVERNMENT.fullmatch(key[i:j] + "市政府"):
         c = replace(c, type="PartyOrganization")  # 长春市委|、市政府: the committee of a pair
     if (i, j) == (c.i, c.j):
@@ -175,6 +178,15 @@ def _pieces(key: str, toks, c: Cand) -> list[Cand]:
     if key[i:j] in SUFFIXES or j - i < 2 or not _names_alone(key, toks, i, j, bare_ok=True):
         return out  # 视频祝贺|联盟: a bare 联盟 names nothing here (it refers back)
     return out + [replace(c, i=i, j=j)]
+
+
+def _after_predicate(toks, i: int, j: int) -> int:
+    """Where the name after a subject starts: past the verbs, adverbs and set phrases at ``i`` (before ``j``)."""
+    k = toks.index_at(i) if i < j else None
+    while k is not None and toks.words[k].end < j and toks.words[k].pos.startswith(_PREDICATE_POS) \
+            and toks.words[k].text not in GENERIC_WORDS:
+        k += 1
+    return toks.words[k].start if k is not None else j
 
 
 _GLUED = re.compile(f"(?:{GLUE.pattern})+")  # 积极响应, 充分利用: jieba's one word for two of them

@@ -1,5 +1,6 @@
 """Names inside names: the body a party body is named after (X有限公司|党支部), a bracket after a name (X局(Y局)),
-a person's title inside a name (…商会会长|X|代表|商会), a place that is no body (全旺镇)."""
+a person's title inside a name (…商会会长|X|代表|商会), a place that is no body (全旺镇), and names glued to what
+surrounds them (中国石化|加入|联盟, 深圳市委|市政府, …科技园|园区)."""
 
 from __future__ import annotations
 
@@ -140,8 +141,10 @@ def unglued_spans(key: str, toks, spans: list[tuple[int, int, str, str]]) -> lis
 
     out = []
     for i, j, t, how in spans:
-        cands = unglued(key, toks, [Cand(i, j, t, how)]) if how == "model" else []
-        out += [(c.i, c.j, c.type, how) for c in cands] if how == "model" else [(i, j, t, how)]
+        if how == "model":
+            out += [(c.i, c.j, c.type, how) for c in unglued(key, toks, [Cand(i, j, t, how)])]
+        else:
+            out.append((i, j, t, how))
     return out
 
 
@@ -164,7 +167,7 @@ def _pieces(key: str, toks, c: Cand) -> list[Cand]:
         n = 2 if key.endswith("园区", i, j) else 1
         sf = suffix_of(key[i : j - n])
         if sf and SUFFIXES[sf] in _PARK_TYPES and j - n - i > len(sf):
-            j, c = j - n, replace(c, type=SUFFIXES[sf])
+            j, c = j - n, replace(c, type=SUFFIXES[sf], bracket=0)  # a bracket after it follows 园区, not the name
     m = _PARTY_AND_GOVERNMENT.match(key, i, j)
     if m and (m.end() == j or m.end() in toks.starts):
         out += [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),

@@ -107,3 +107,10 @@ def test_the_name_after_a_party_committee_and_a_government_and_their_verb_is_a_n
     ms = _mentions("座谈会上,书记指出:乐山市委市政府高度重视岷江全球总商会的筹备工作。")
     assert ms.get("乐山市委") == "PartyOrganization" and ms.get("市政府") == "GovernmentBody", ms
     assert "岷江全球总商会" in ms, ms
+
+
+@pytest.mark.parametrize("text", ["安徽省国际贸易促进会等40余家联盟理事单位到场参会。", "园区30余个协会代表参加活动。",
+                                  "共有20余所研究院参与。"])
+def test_a_count_before_a_bare_suffix_word_names_no_body(text):
+    ms = _mentions(text)
+    assert not any(n.startswith("余") for n in ms), ms

@@ -1,17 +1,21 @@
 """Names inside names: the body a party body is named after (X有限公司|党支部), a bracket after a name (X局(Y局)),
-a person's title inside a name (…商会会长|X|代表|商会), a place that is no body (全旺镇)."""
+a person's title inside a name (…商会会长|X|代表|商会), a place that is no body (全旺镇), and names glued to what
+surrounds them (中国石化|加入|联盟, 深圳市委|市政府, …科技园|园区)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kg.extract.lexicon import ORG_TYPES, PLACE_NAMES, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, ORG_TYPES, PLACE_NAMES, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.orgbounds import GLUE
+from kg.extract.tokens import is_generic_name
 
 if TYPE_CHECKING:
     from kg.extract.orgspans import Cand
 
-__all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place"]
+__all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place", "unglued", "unglued_spans"]
 
 _BRACKET = re.compile(r"\(((?!简称|以下|下称|原|筹|注|即|含)[\u4e00-\u9fff·]{1,10})\)")
 
@@ -94,3 +98,118 @@ def after_titles(core: list) -> list:
                     or rest[0].text in _TITLE_VERBS):
         rest = rest[1:]  # the person (nr) and the verb (作, 兼, 代表 which jieba tags n)
     return rest
+
+
+# 深圳市委市政府, 县委县政府, 长春市委、市政府: a party committee and a government written as one, two bodies; the
+# second keeps only its own place word (the gold's 乐山市委 + 市政府)
+_LEVEL = "[省市区县州旗盟镇乡]"
+_PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{_LEVEL}委)、?({_LEVEL}(?:人民)?政府)")
+_GOVERNMENT_AFTER = re.compile(rf"、?{_LEVEL}(?:人民)?政府")
+_PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
+_BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
+_NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
+_CLAUSE_POS = ("v", "i", "l")  # verbs and set phrases (提高, 进一步提高)
+_PREDICATE_POS = (*_CLAUSE_POS, "d", "ad", "a")  # and adverbs (高度重视, 积极)
+
+
+def unglued(key: str, toks, cands: list[Cand]) -> list[Cand]:
+    """``cands`` with names glued to what surrounds them taken apart (``toks``: the sentence's words):
+
+    - a party committee and a government written together (深圳市委市政府) are two bodies;
+    - a left edge inside a word (提|高城南物流产业园: the model grew the name into 提高) moves to the word's end;
+    - a verb the word lists know (:data:`~kg.extract.lexicon.BOUNDARY_WORDS`, :data:`~kg.extract.orgbounds.GLUE`)
+      inside a name ends what is before it: 中国石化|加入|联盟 is 中国石化 (a name of its own when the model
+      found it) and a bare 联盟 that refers back; 利用|木伦工业区, 四季青街道牵线|江干区工商联 keep the part after it;
+    - a park's name followed by a generic 园区 (…科技园|园区) is the park's name.
+    """
+    out: list[Cand] = []
+    for c in cands:
+        if c.how in _NO_PIECES or c.j - c.i < 3 or c.type == "Qualification":
+            out.append(c)
+        else:
+            out += _pieces(key, toks, c)
+    return out
+
+
+def unglued_spans(key: str, toks, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """The statistical model's spans ``(i, j, type, how)`` of a sentence taken apart as :func:`unglued` takes
+    candidates apart, so that every pass that reads them (the candidates, the filter's other boundaries, the spans
+    no rule took) reads the same pieces."""
+    if not spans:
+        return spans
+    from kg.extract.orgspans import Cand
+
+    out = []
+    for i, j, t, how in spans:
+        if how == "model":
+            out += [(c.i, c.j, c.type, how) for c in unglued(key, toks, [Cand(i, j, t, how)])]
+        else:
+            out.append((i, j, t, how))
+    return out
+
+
+def _pieces(key: str, toks, c: Cand) -> list[Cand]:
+    i, w = c.i, toks.words[toks.index_at(c.i)]
+    if i != w.start and w.pos.startswith(_CLAUSE_POS):  # the left edge inside a verb (提|高): the name starts after it
+        i = w.end  # (inside a noun jieba glued a function character to the name's first one: 由|港深…, 有|神耀…)
+    glued = [k for k in range(toks.index_at(i), toks.index_at(c.j - 1)) if _glue_word(toks, k)]
+    if glued and c.j - toks.words[glued[-1]].end < 2:
+        glued = []  # 行政审批|局: a verb before a one-character suffix word is the body's own word
+    out: list[Cand] = []
+    if glued:
+        first, last = toks.words[glued[0]], toks.words[glued[-1]]
+        if c.how == "model" and _names_alone(key, toks, c.i, first.start):
+            sf = suffix_of(key[c.i : first.start])
+            out.append(replace(c, j=first.start, type=SUFFIXES[sf] if sf else "Organization", bracket=0))
+        i = last.end
+    j = c.j
+    if c.type in _PARK_TYPES and key.endswith(_BARE_PARK_WORDS, i, j):
+        n = 2 if key.endswith("园区", i, j) else 1
+        sf = suffix_of(key[i : j - n])
+        if sf and SUFFIXES[sf] in _PARK_TYPES and j - n - i > len(sf):
+            j, c = j - n, replace(c, type=SUFFIXES[sf], bracket=0)  # a bracket after it follows 园区, not the name
+    m = _PARTY_AND_GOVERNMENT.match(key, i, j)
+    if m and (m.end() == j or m.end() in toks.starts):
+        out += [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),
+                replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0)]
+        rest = _after_predicate(toks, m.end(), j)  # 乐山市委市政府|高度重视|乐山全球总商会: the pair is a subject
+        return out + ([replace(c, i=rest)] if rest < j and _names_alone(key, toks, rest, j) else [])
+    if _GOVERNMENT_AFTER.match(key, j) and _PARTY_AND_GOVERNMENT.fullmatch(key[i:j] + "市政府"):
+        c = replace(c, type="PartyOrganization")  # 长春市委|、市政府: the committee of a pair
+    if (i, j) == (c.i, c.j):
+        return out + [c]
+    if key[i:j] in SUFFIXES or j - i < 2 or not _names_alone(key, toks, i, j, bare_ok=True):
+        return out  # 视频祝贺|联盟: a bare 联盟 names nothing here (it refers back)
+    return out + [replace(c, i=i, j=j)]
+
+
+def _after_predicate(toks, i: int, j: int) -> int:
+    """Where the name after a subject starts: past the verbs, adverbs and set phrases at ``i`` (before ``j``)."""
+    k = toks.index_at(i) if i < j else None
+    while k is not None and toks.words[k].end < j and toks.words[k].pos.startswith(_PREDICATE_POS) \
+            and toks.words[k].text not in GENERIC_WORDS:
+        k += 1
+    return toks.words[k].start if k is not None else j
+
+
+_GLUED = re.compile(f"(?:{GLUE.pattern})+")  # 积极响应, 充分利用: jieba's one word for two of them
+
+
+def _glue_word(toks, k: int) -> bool:
+    """Word ``k`` glues a clause to a name: a verb that ends names on their left (加入, 成为), or one of
+    :data:`~kg.extract.orgbounds.GLUE` (利用, 牵线, 祝贺) that jieba did not read as a verb."""
+    w = toks.words[k]
+    if not w.is_letters() or len(w.text) < 2 or w.text in GENERIC_WORDS or w.text in TITLE_WORDS:
+        return False  # 联合, 建设 make names (…工会联合总会, …化工建设公司); 兼 (兼合式党支部) is one character
+    return w.text in BOUNDARY_WORDS and w.pos == "v" and toks.is_boundary(k) or _GLUED.fullmatch(w.text) is not None
+
+
+def _names_alone(key: str, toks, i: int, j: int, bare_ok: bool = False) -> bool:
+    """``key[i:j]`` can name a body by itself: whole words, not a place, a title or a person, and distinctive
+    (``bare_ok``: or ending in a suffix, for the learned filter to weigh)."""
+    if j - i < 2 or i not in toks.starts or j not in toks.ends or is_place(key[i:j]):
+        return False
+    ws = toks.span_words(i, j)
+    if ws[-1].pos.startswith("nr") or any(w.text in TITLE_WORDS for w in ws):  # …教授王耀南: a person
+        return False
+    return not is_generic_name(ws) or bare_ok and suffix_of(key[i:j]) is not None

@@ -41,7 +41,7 @@ from kg.extract.lexicon import SUFFIXES, suffix_of
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
-from kg.extract.orgparts import outside_brackets, over_brackets, party_parents
+from kg.extract.orgparts import outside_brackets, over_brackets, party_parents, unglued, unglued_spans
 from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
@@ -117,7 +117,8 @@ class Builder:
         toks = Tokens(s.key)
         cands, chain_cands, chain_span = sentence_cands(s, toks, self.known)
         cands = over_brackets(s.key, cands)
-        cands = outside_brackets(cands + extra_cands(s.key, cands, self.extra.get(s.index, ())))
+        extra = self.extra[s.index] = unglued_spans(s.key, toks, self.extra.get(s.index, []))
+        cands = unglued(s.key, toks, outside_brackets(cands + extra_cands(s.key, cands, extra)))
         self.remember_words(s, toks)
         picked = pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)

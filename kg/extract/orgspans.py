@@ -174,13 +174,16 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
         if glued:  # 海化联盟|由鲁|东海晶化学…: the name starts after the preposition
             core = core[glued[-1] :]
         start = core[0].start + (1 if glued else 0)
-        if 0 < start < a - 1 and key[start - 1].isdigit() and key[start] in _MEASURES:
-            start += 1  # 500强|新特能源…, 40余家|联盟: a count's measure word is not part of a name
+        counted = _COUNT_MEASURE.match(key, start) if 0 < start < a and key[start - 1].isdigit() else None
+        if counted:  # 500强|新特能源…, 40余家|联盟: a count's measure word is not part of a name
+            if counted.end() >= a:
+                continue  # 40余家|联盟: what is counted is a bare suffix, which names nothing
+            start = counted.end()
         out.append(Cand(start, b, typ, "suffix", generic=is_generic_name(_without_suffix(core, a)), in_park=in_park))
     return out
 
 
-_MEASURES = frozenset("强家个所名位项批届")
+_COUNT_MEASURE = re.compile("[余多]?[强家个所名位项批届]")
 
 
 def _granted_list(key: str, start: int) -> bool:

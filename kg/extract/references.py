@@ -13,7 +13,8 @@ from kg.text import name_key
 __all__ = ["ANAPHOR", "BodyNames", "resolve_references"]
 
 ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association",
-            "商会": "ChamberOfCommerce", "孵化器": "Incubator", "加速器": "Accelerator", "众创空间": "MakerSpace"}
+            "研究会": "Association", "促进会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator",
+            "加速器": "Accelerator", "众创空间": "MakerSpace"}
 ANAPHOR = re.compile("|".join(ANAPHORS))
 _COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$"
                       r"|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")

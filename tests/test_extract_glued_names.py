@@ -1,0 +1,116 @@
+"""Names glued to what surrounds them (round 7): a member, its verb and a bare 联盟 read as one name, a verb or a
+character of the word before glued on the left, a party committee and a government written as one, a park's name
+followed by a generic 园区 — taken apart before the candidates are picked."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.document import Document
+from kg.extract.known import KnownEntities
+from kg.extract.orgparts import unglued_spans
+from kg.extract.orgs import Builder
+from kg.extract.tokens import Tokens
+from kg.text import name_key
+
+
+def _mentions(text: str) -> dict[str, str]:
+    """Name → type of every mention the sentence pass finds (before the learned filter and the linking)."""
+    doc = Document.from_raw(text)
+    b = Builder(doc, KnownEntities([]))
+    for s in doc.sentences:
+        b.sentence(s)
+    return {b.written(doc.sentences[m.sent], m.i, m.j): m.ent.type for ms in b.mentions.values() for m in ms}
+
+
+def _model(sentence: str, span: str, typ: str = "Alliance") -> list[str]:
+    """The pieces of the statistical model's span ``span`` of ``sentence``."""
+    key = name_key(sentence)
+    i = key.index(name_key(span))
+    return [key[a:b] for a, b, _, _ in unglued_spans(key, Tokens(key), [(i, i + len(name_key(span)), typ, "model")])]
+
+
+@pytest.mark.parametrize(("sentence", "span", "pieces"), [
+    ("会议审议通过了华强电子加入联盟并任副理事长单位。", "华强电子加入联盟", ["华强电子"]),
+    ("经市领导批准,南山东华成为研究会首批发起单位之一。", "南山东华成为研究会", ["南山东华"]),
+    ("西湖智联加入联盟后成为理事单位。", "西湖智联", ["西湖智联"]),
+])
+def test_a_member_its_verb_and_a_bare_suffix_word_are_the_member_alone(sentence, span, pieces):
+    assert _model(sentence, span) == pieces
+
+
+@pytest.mark.parametrize(("text", "member", "word", "body"), [
+    ("川南储能产业联盟成立。会议审议通过了华强电子加入联盟并任副理事长单位。", "华强电子", "联盟", "川南储能产业联盟"),
+    ("南山国企党建研究会成立。经市领导指示,深圳能源成为研究会九家发起单位之一。", "深圳能源", "研究会",
+     "南山国企党建研究会"),
+])
+def test_the_bare_suffix_word_after_the_verb_refers_back_to_the_body_named_before(text, member, word, body):
+    doc = Document.from_raw(text)
+    b = Builder(doc, KnownEntities([]))
+    for s in doc.sentences:
+        b.sentence(s)
+    found = b.finish()  # linked and references resolved, not yet filtered
+    ms = [(doc.sentences[m.sent].key[m.i : m.j], m.ent.name) for ms in found.by_sentence.values() for m in ms]
+    assert (member, member) in ms and (word, body) in ms, ms
+    assert not any(name.startswith(member) and name != member for _, name in ms), ms
+
+
+@pytest.mark.parametrize(("text", "name", "glued"), [
+    ("四季青街道牵线江干区工商联举办对接活动。", "江干区工商联", "四季青街道牵线江干区工商联"),
+    ("该镇计划利用木伦工业区的厂房建设基地。", "木伦工业区", "利用木伦工业区"),
+])
+def test_a_verb_glued_on_the_left_of_a_name_is_cut_off(text, name, glued):
+    ms = _mentions(text)
+    assert name in ms and glued not in ms, ms
+
+
+def test_a_verb_glued_before_a_bare_suffix_word_leaves_no_name():
+    ms = _mentions("中科院院士张锁江通过视频祝贺联盟成立。")
+    assert not any(n.endswith("祝贺联盟") for n in ms), ms
+
+
+def test_a_left_edge_inside_a_word_moves_to_the_word_end():
+    key = name_key("要进一步提高城南物流产业园的知名度。")
+    i = key.index("高城南")
+    pieces = unglued_spans(key, Tokens(key), [(i, key.index("的"), "IndustrialPark", "model")])
+    assert [key[a:b] for a, b, _, _ in pieces] == ["城南物流产业园"]
+
+
+@pytest.mark.parametrize(("text", "party", "government"), [
+    ("座谈会上,书记指出:乐山市委市政府出台了支持民营经济发展的意见。", "乐山市委", "市政府"),
+    ("园区按照县委县政府的安排部署抢抓项目。", "县委", "县政府"),
+    ("积极响应省委省政府推进产业转移的部署。", "省委", "省政府"),
+    ("联盟由长清区委区政府共同倡议成立。", "长清区委", "区政府"),
+])
+def test_a_party_committee_and_a_government_written_together_are_two_bodies(text, party, government):
+    ms = _mentions(text)
+    assert ms.get(party) == "PartyOrganization" and ms.get(government) == "GovernmentBody", ms
+    assert party + government not in ms
+
+
+def test_a_party_committee_before_a_comma_and_a_government_is_a_body_too():
+    ms = _mentions("企业家是发展的主力军,晋阳市委、市政府将一如既往地支持企业。")
+    assert ms.get("晋阳市委") == "PartyOrganization" and "市政府" in ms, ms
+
+
+def test_a_park_name_followed_by_a_generic_park_word_is_the_park_name():
+    ms = _mentions("社区党群服务中心、上海天华信息科技园园区党组织等11家单位结对共建。")
+    assert "上海天华信息科技园" in ms and "上海天华信息科技园园区" not in ms, ms
+
+
+@pytest.mark.parametrize("name", ["中国铸造协会", "长泰智能机器人制造产业园", "福建省氢能产业发展创新联盟", "招商银行"])
+def test_a_verb_that_is_part_of_a_name_stays(name):
+    assert name in _mentions(f"{name}与园区签约合作。")
+
+
+def test_the_name_after_a_party_committee_and_a_government_and_their_verb_is_a_name_of_its_own():
+    ms = _mentions("座谈会上,书记指出:乐山市委市政府高度重视岷江全球总商会的筹备工作。")
+    assert ms.get("乐山市委") == "PartyOrganization" and ms.get("市政府") == "GovernmentBody", ms
+    assert "岷江全球总商会" in ms, ms
+
+
+@pytest.mark.parametrize("text", ["安徽省国际贸易促进会等40余家联盟理事单位到场参会。", "园区30余个协会代表参加活动。",
+                                  "共有20余所研究院参与。"])
+def test_a_count_before_a_bare_suffix_word_names_no_body(text):
+    ms = _mentions(text)
+    assert not any(n.startswith("余") for n in ms), ms

@@ -64,3 +64,13 @@ def test_a_pair_every_sentence_of_which_vetoes_it_is_dropped_however_likely():
     assert choose([pair], Model({"w": 5.0})) == []
     pair.sents.add(4)  # a sentence that proposes it unvetoed
     assert choose([pair], Model({"w": 5.0})) == [pair]
+
+
+def test_lianhe_heading_a_units_name_founds_nothing():
+    """联合 is a founding verb (A联合B发起…), not when it heads a unit's name (联合实验室, 联合党委, 联合体): two
+    signatories of a lab agreement are no founders of the alliance the article spoke of before."""
+    before = f"{BODY}扩容。{A}、{B}加入{BODY}，联盟成员单位增至64家。"
+    lab = _features(before + f"西交利物浦大学与{C}签署共建智能制造联合实验室协议。")
+    founding = _features(before + f"西交利物浦大学与{C}联合发起成立{BODY}。")
+    assert (C, BODY) not in lab  # nothing in its clause speaks of members: not even proposed
+    assert "clause:found" in founding[(C, BODY)]

@@ -16,8 +16,9 @@ __all__ = ["BODY_WORDS", "COUNT", "CUES", "FAR", "GUEST", "NEAR", "SPEAKS_OF_MEM
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
 CUES = {
     "list": re.compile(r"成员单位|会员单位|首批|名单|包括|包含|分别是|分别为|涵盖|囊括|如下|成员|会员|单位有"),
-    # 成立 founds, not in 的成立 / 成立以来 (a noun, a date)
-    "found": re.compile(r"发起|共同组建|组建|牵头|联合|携手|组成|(?<!的)成立(?!以来|之后|以后|至今|周年)"
+    # 成立 founds, not in 的成立 / 成立以来 (a noun, a date); 联合 founds, not as the head of a unit's name
+    # (联合党委, 联合体, 联合会, 联合实验室: what follows names the unit, nobody is founding anything)
+    "found": re.compile(r"发起|共同组建|组建|牵头|联合(?!党|体|会|实验|研究|研发|中心|办公)|携手|组成|(?<!的)成立(?!以来|之后|以后|至今|周年)"
                         r"|筹建|倡议|缔结|结成"),
     "role": re.compile(r"理事长单位|理事单位|会长单位|副会长单位|秘书长单位|主席单位|轮值|监事|当选|选出|选举|选为"),
     "join": re.compile(r"加入|入盟|入会|加盟|一员|吸纳|吸收|纳入|接纳|签约入|参与共建|参与组建|共建单位"),

@@ -1,11 +1,12 @@
-"""Names glued to what surrounds them (round 7): a member, its verb and a bare 联盟 read as one name, a verb or a
-character of the word before glued on the left, a party committee and a government written as one, a park's name
-followed by a generic 园区 — taken apart before the candidates are picked."""
+"""Names glued to what surrounds them (round 7) taken apart, and names that only look glued kept whole."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from kg.extract import extract_text
 from kg.extract.document import Document
 from kg.extract.known import KnownEntities
 from kg.extract.orgparts import unglued_spans
@@ -33,7 +34,8 @@ def _model(sentence: str, span: str, typ: str = "Alliance") -> list[str]:
 @pytest.mark.parametrize(("sentence", "span", "pieces"), [
     ("会议审议通过了华强电子加入联盟并任副理事长单位。", "华强电子加入联盟", ["华强电子"]),
     ("经市领导批准,南山东华成为研究会首批发起单位之一。", "南山东华成为研究会", ["南山东华"]),
-    ("西湖智联加入联盟后成为理事单位。", "西湖智联", ["西湖智联"]),
+    ("西湖智联加入商会后成为理事单位。", "西湖智联加入商会", ["西湖智联"]),
+    ("会上小米集团踊跃加入联盟。", "小米集团踊跃加入联盟", ["小米集团"]),  # the adverb is no part of the member
 ])
 def test_a_member_its_verb_and_a_bare_suffix_word_are_the_member_alone(sentence, span, pieces):
     assert _model(sentence, span) == pieces
@@ -113,4 +115,44 @@ def test_the_name_after_a_party_committee_and_a_government_and_their_verb_is_a_n
                                   "共有20余所研究院参与。"])
 def test_a_count_before_a_bare_suffix_word_names_no_body(text):
     ms = _mentions(text)
-    assert not any(n.startswith("余") for n in ms), ms
+    assert not any(_COUNT_AND_BARE_WORD.fullmatch(n) for n in ms), ms
+
+
+_COUNT_AND_BARE_WORD = re.compile(r"[\d余多家个所]*(?:联盟|协会|研究院)")
+
+
+def _names(text: str) -> list[str]:
+    return [e.name for e in extract_text(text).entities]
+
+
+@pytest.mark.parametrize("name", ["深圳市行政审批服务局", "杭州数字化赋能中心", "杭州市科技创新伙伴联盟",
+                                  "宁波市再生资源回收利用协会", "宁波市数字经济发展推进中心", "深圳市人才引进服务中心",
+                                  "上海市信访接待中心"])
+def test_a_listed_verb_before_a_generic_stem_and_a_suffix_is_part_of_the_name(name):
+    names = _names(f"{name}与园区签约合作。")
+    assert name in names and not any(n != name and n in name for n in names), names
+
+
+def test_a_model_span_holding_a_listed_verb_before_a_generic_stem_stays_whole():
+    assert _model("皖江城市带承接产业转移示范区与园区签约合作。", "皖江城市带承接产业转移示范区", "IndustrialPark") == [
+        "皖江城市带承接产业转移示范区"]
+
+
+@pytest.mark.parametrize("text", ["深圳市委市政府督查室与园区签约合作。", "南山区委区政府办公室发布通知。",
+                                  "青岛市委市政府信访局发布通知。"])
+def test_a_body_of_a_party_committee_and_a_government_is_not_split(text):
+    names = _names(text)
+    assert not any(n.endswith(("市委", "区委")) or n in ("市政府", "区政府", "信访局") for n in names), names
+
+
+def test_a_model_span_of_a_joint_body_stays_whole():
+    assert _model("北京市委市政府联合调研组到园区调研。", "北京市委市政府联合调研组", "GovernmentBody") == [
+        "北京市委市政府联合调研组"]
+
+
+def test_a_left_edge_inside_a_verb_keeps_a_name_whose_own_first_word_crosses_it():
+    assert _model("企业主动对接洽洽食品股份有限公司。", "洽洽食品股份有限公司", "Company") == ["洽洽食品股份有限公司"]
+
+
+def test_a_left_edge_inside_a_verbal_noun_stays():  # 经营/vn|口: only verbs and set phrases move the edge
+    assert _model("园区推进经营口港务集团的项目。", "营口港务集团", "Company") == ["营口港务集团"]

@@ -11,6 +11,7 @@ from kg.extract.document import Document
 from kg.extract.known import KnownEntities
 from kg.extract.orgparts import unglued_spans
 from kg.extract.orgs import Builder
+from kg.extract.score import from_extraction, score
 from kg.extract.tokens import Tokens
 from kg.text import name_key
 
@@ -150,9 +151,26 @@ def test_a_model_span_of_a_joint_body_stays_whole():
         "北京市委市政府联合调研组"]
 
 
+def test_two_cities_governments_are_two_bodies_named_after_their_committees():
+    ex = extract_text("乐山市委市政府与成都市委市政府签署合作协议。")
+    govs = {e.name: e for e in ex.entities if e.type == "GovernmentBody"}
+    assert set(govs) == {"乐山市政府", "成都市政府"}, list(govs)
+    assert all("市政府" in e.aliases.values() for e in govs.values())
+    quotes = {ex.doc.name(*ex.doc.sentences[m.sent].span(m.i, m.j)) for e in govs.values() for m in e.mentions}
+    assert quotes == {"市政府"}, quotes  # the mention is as written
+
+
+def test_the_gold_s_bare_government_still_matches_the_named_one():
+    pred = from_extraction(extract_text("座谈会上,乐山市委市政府出台了支持民营经济发展的意见。"))
+    gold = {"organizations": [{"name": "乐山市委", "type": "PartyOrganization"},
+                              {"name": "市政府", "type": "GovernmentBody"}]}
+    assert score(pred, gold)["org_alias"].tp == 2, pred.orgs
+
+
 def test_a_left_edge_inside_a_verb_keeps_a_name_whose_own_first_word_crosses_it():
     assert _model("企业主动对接洽洽食品股份有限公司。", "洽洽食品股份有限公司", "Company") == ["洽洽食品股份有限公司"]
 
 
 def test_a_left_edge_inside_a_verbal_noun_stays():  # 经营/vn|口: only verbs and set phrases move the edge
     assert _model("园区推进经营口港务集团的项目。", "营口港务集团", "Company") == ["营口港务集团"]
+

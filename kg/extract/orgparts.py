@@ -223,7 +223,8 @@ def _before_predicate(toks: Tokens, i: int, k: int) -> int:
 def _party_and_government(key: str, toks: Tokens, c: Cand, i: int, j: int) -> list[Cand] | None:
     """A party committee and a government written together at ``key[i:j]`` as two bodies, when the pair ends the
     candidate or a verb follows it (乐山市委市政府|高度重视|岷江全球总商会: the pair is a subject, the name after the
-    verb one of its own); None when a noun follows (深圳市委市政府督查室, 南山区委区政府办公室: the pair's body)."""
+    verb one of its own); None when a noun follows (深圳市委市政府督查室, 南山区委区政府办公室: the pair's body).
+    The government is named after the committee's place (乐山市政府; 市政府 as written is its alias)."""
     m = _PARTY_AND_GOVERNMENT.match(key, i, j)
     if m is None:
         return None
@@ -231,8 +232,11 @@ def _party_and_government(key: str, toks: Tokens, c: Cand, i: int, j: int) -> li
     after = toks.words[toks.index_at(m.end())].pos if m.end() < len(key) else ""
     if m.end() not in toks.starts or rest == m.end() and (m.end() < j or after.startswith("n") or after == "vn"):
         return None
+    party, gov = m.group(1), m.group(2)
+    place = party.removeprefix("中共")[:-1]  # 乐山市 of 乐山市委
+    named = place[:-1] + gov if len(place) > 1 and place[-1] == gov[0] else ""
     out = [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),
-           replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0)]
+           replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0, written=named)]
     return out + ([replace(c, i=rest)] if rest < j and _names_alone(key, toks, rest, j) else [])
 
 

@@ -174,3 +174,9 @@ def test_a_left_edge_inside_a_verb_keeps_a_name_whose_own_first_word_crosses_it(
 def test_a_left_edge_inside_a_verbal_noun_stays():  # 经营/vn|口: only verbs and set phrases move the edge
     assert _model("园区推进经营口港务集团的项目。", "营口港务集团", "Company") == ["营口港务集团"]
 
+
+def test_a_bare_research_society_refers_only_to_a_body_named_so():
+    ex = extract_text("温州市软件行业协会在瓯海召开年会。东方电子成为研究会理事单位。")
+    assoc = next(e for e in ex.entities if e.name == "温州市软件行业协会")
+    assert "研究会" not in assoc.aliases, assoc.aliases
+    assert not any(m.i == m.j - 3 for m in assoc.mentions if m.sent == 1), assoc.mentions  # no mention at 研究会

@@ -9,6 +9,7 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.document import Document
 from kg.extract.known import KnownEntities
+from kg.extract.lexicon import COUNT
 from kg.extract.orgparts import unglued_spans
 from kg.extract.orgs import Builder
 from kg.extract.score import from_extraction, score
@@ -180,3 +181,16 @@ def test_a_bare_research_society_refers_only_to_a_body_named_so():
     assoc = next(e for e in ex.entities if e.name == "温州市软件行业协会")
     assert "研究会" not in assoc.aliases, assoc.aliases
     assert not any(m.i == m.j - 3 for m in assoc.mentions if m.sent == 1), assoc.mentions  # no mention at 研究会
+
+
+@pytest.mark.parametrize(("text", "count"), [("500强新特能源", "500强"), ("40余家联盟", "40余家"),
+                                            ("三十多个协会", "三十多个"), ("首批会员", "首批"), ("8家职能部门", "8家"),
+                                            ("28座园区", "28座")])
+def test_one_count_pattern_reads_every_count_the_rules_met(text, count):
+    m = re.match(COUNT, text)
+    assert m is not None and m.group() == count, m
+
+
+@pytest.mark.parametrize("name", ["名创优品", "强生公司", "数字经济联盟", "第三方机构"])
+def test_a_name_starting_with_a_measure_or_numeral_character_is_no_count(name):
+    assert re.match(COUNT, name) is None

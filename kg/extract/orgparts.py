@@ -6,7 +6,16 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, ORG_TYPES, PLACE_NAMES, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import (
+    BOUNDARY_WORDS,
+    GENERIC_WORDS,
+    LEVEL,
+    ORG_TYPES,
+    PLACE_NAMES,
+    SUFFIXES,
+    TITLE_WORDS,
+    suffix_of,
+)
 from kg.extract.orgbounds import GLUE
 from kg.extract.references import ANAPHORS
 from kg.extract.segment import is_generic_word, words
@@ -103,9 +112,8 @@ def after_titles(core: list) -> list:
 
 # 深圳市委市政府, 县委县政府, 长春市委、市政府: a party committee and a government written as one, two bodies; the
 # second keeps only its own place word (the gold's 乐山市委 + 市政府)
-_LEVEL = "[省市区县州旗盟镇乡]"
-_PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{_LEVEL}委)、?({_LEVEL}(?:人民)?政府)")
-_GOVERNMENT_AFTER = re.compile(rf"、?{_LEVEL}(?:人民)?政府")
+_PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{LEVEL}委)、?({LEVEL}(?:人民)?政府)")
+_GOVERNMENT_AFTER = re.compile(rf"、?{LEVEL}(?:人民)?政府")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.entities import Collected, Cover, Ent, Mention
-from kg.extract.lexicon import SUFFIXES
+from kg.extract.lexicon import COUNT, SUFFIXES
 from kg.extract.shortforms import abbreviate
 from kg.text import name_key
 
@@ -17,7 +17,7 @@ ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBu
             "加速器": "Accelerator", "众创空间": "MakerSpace"}
 ANAPHOR = re.compile("|".join(ANAPHORS))
 _OWN_WORD_ONLY = frozenset({"研究会", "促进会"})  # refer only to a body whose name ends in them, not to any association
-_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$"
+_COUNTED = re.compile(f"(?:{COUNT})$"
                       r"|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")
 
 

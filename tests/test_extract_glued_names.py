@@ -194,3 +194,12 @@ def test_one_count_pattern_reads_every_count_the_rules_met(text, count):
 @pytest.mark.parametrize("name", ["名创优品", "强生公司", "数字经济联盟", "第三方机构"])
 def test_a_name_starting_with_a_measure_or_numeral_character_is_no_count(name):
     assert re.match(COUNT, name) is None
+
+
+@pytest.mark.parametrize(("text", "glued"), [
+    ("会上武侯高新区代表党建联盟发言。", "武侯高新区代表党建联盟"),  # a body before the verb
+    ("会长王建国代表企业家协会致辞。", "王建国代表企业家协会"),  # a person (代表 tagged a noun)
+    ("双方在江北区组建园区党建联盟。", "江北区组建园区党建联盟"),  # a place
+])
+def test_a_body_place_or_person_before_a_listed_verb_is_no_part_of_the_name_after_it(text, glued):
+    assert glued not in _mentions(text) and glued not in _names(text)

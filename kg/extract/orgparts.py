@@ -113,10 +113,12 @@ def after_titles(core: list) -> list:
 # 深圳市委市政府, 县委县政府, 长春市委、市政府: a party committee and a government written as one, two bodies; the
 # second keeps only its own place word (the gold's 乐山市委 + 市政府)
 _PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{LEVEL}委)、?({LEVEL}(?:人民)?政府)")
+_OFFICE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:室|组|处|科|局|办)")  # 深圳市委市政府|督查室: the pair's own office
 _GOVERNMENT_AFTER = re.compile(rf"、?{LEVEL}(?:人民)?政府")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
+_VERB_POS = frozenset({"v", "vn"})
 _CLAUSE_POS = ("v", "i", "l")  # verbs and set phrases (提高, 进一步提高)
 _PREDICATE_POS = (*_CLAUSE_POS, "d", "ad", "a")  # and adverbs (高度重视, 积极)
 
@@ -201,15 +203,27 @@ def _left_edge(key: str, toks: Tokens, c: Cand) -> int:
 def _glued_at(key: str, toks: Tokens, i: int, j: int) -> list[int]:
     """The glue words (:func:`_glue_word`) of ``key[i:j]`` when they end a name: what follows the last is a bare word
     that refers back (中国石化|加入|联盟) or a name that stands alone (四季青街道牵线|江干区工商联); a generic stem and
-    a suffix after it are the name's own (深圳市行政审批|服务局, …人才引进|服务中心, …产业转移|示范区). A party
-    committee and a government stand alone (积极响应|省委省政府)."""
+    a suffix after it are the name's own (深圳市行政审批|服务局, …人才引进|服务中心, …产业转移|示范区) unless a
+    body, a place or a person is before the word, or nothing (积极响应|党建联盟党委). A party committee and a
+    government stand alone (积极响应|省委省政府)."""
     k0 = toks.index_at(i)
     glued = [k for k in range(k0, toks.index_at(j - 1)) if _glue_word(toks, k, at_left=k == k0)]
     if not glued:
         return glued
     rest = toks.words[glued[-1]].end
-    ends = key[rest:j] in ANAPHORS or _PARTY_AND_GOVERNMENT.match(key, rest, j) or _stands_alone(key, toks, rest, j)
-    return glued if ends else []
+    if key[rest:j] in ANAPHORS or _PARTY_AND_GOVERNMENT.match(key, rest, j) or _stands_alone(key, toks, rest, j):
+        return glued
+    before = toks.words[glued[0]].start
+    return glued if before <= i or _names_apart(key, toks, i, before) else []
+
+
+def _names_apart(key: str, toks: Tokens, i: int, j: int) -> bool:
+    """``key[i:j]``, before a glue word, is a body, a place or a person of its own (成都高新区|代表|党建联盟,
+    广西贺州市平桂区|组建|园区党建联盟, 火炬集团党委|下属|…), not the first words of one name (深圳市行政|审批|服务局).
+    """
+    sf = suffix_of(key[i:j])
+    last = toks.words[toks.index_at(j - 1)]  # a person or a place's proper name (蔡群文, 中兴新村, 汉台)
+    return is_place(key[i:j]) or last.pos.startswith(("nr", "ns")) or bool(sf) and j - i > len(sf)
 
 
 def _stands_alone(key: str, toks: Tokens, i: int, j: int) -> bool:
@@ -231,14 +245,13 @@ def _before_predicate(toks: Tokens, i: int, k: int) -> int:
 def _party_and_government(key: str, toks: Tokens, c: Cand, i: int, j: int) -> list[Cand] | None:
     """A party committee and a government written together at ``key[i:j]`` as two bodies, when the pair ends the
     candidate or a verb follows it (乐山市委市政府|高度重视|岷江全球总商会: the pair is a subject, the name after the
-    verb one of its own); None when a noun follows (深圳市委市政府督查室, 南山区委区政府办公室: the pair's body).
+    verb one of its own); None when the pair's own office follows (深圳市委市政府督查室, 南山区委区政府办公室).
     The government is named after the committee's place (乐山市政府; 市政府 as written is its alias)."""
     m = _PARTY_AND_GOVERNMENT.match(key, i, j)
     if m is None:
         return None
     rest = _after_predicate(toks, m.end(), j)
-    after = toks.words[toks.index_at(m.end())].pos if m.end() < len(key) else ""
-    if m.end() not in toks.starts or rest == m.end() and (m.end() < j or after.startswith("n") or after == "vn"):
+    if m.end() not in toks.starts or rest == m.end() and (m.end() < j or _OFFICE.match(key, m.end())):
         return None
     party, gov = m.group(1), m.group(2)
     place = party.removeprefix("中共")[:-1]  # 乐山市 of 乐山市委
@@ -262,14 +275,15 @@ _GLUED = re.compile(f"(?:{GLUE.pattern})+")  # 积极响应, 充分利用: jieba
 
 def _glue_word(toks: Tokens, k: int, at_left: bool) -> bool:
     """Word ``k`` glues a clause to a name: a verb that ends names on their left (加入, 成为), or one of
-    :data:`~kg.extract.orgbounds.GLUE` (牵线, 祝贺) that jieba did not read as a verb — read as a common noun (利用/n)
-    only at the name's left edge (利用|木伦工业区; 再生资源回收利用协会 is a name)."""
+    :data:`~kg.extract.orgbounds.GLUE` (牵线, 祝贺, 代表/n) that jieba did not read as a verb — a common noun right
+    after a verb is that verb's (再生资源回收利用协会 is a name; 利用|木伦工业区 at a name's left edge is not)."""
     w = toks.words[k]
     if not w.is_letters() or len(w.text) < 2 or w.text in GENERIC_WORDS or w.text in TITLE_WORDS:
         return False  # 联合, 建设 make names (…工会联合总会, …化工建设公司); 兼 (兼合式党支部) is one character
     if w.text in BOUNDARY_WORDS and w.pos == "v" and toks.is_boundary(k):
         return True
-    return _GLUED.fullmatch(w.text) is not None and (at_left or w.pos != "n")
+    noun_of_verb = not at_left and w.pos == "n" and toks.words[k - 1].pos in _VERB_POS
+    return _GLUED.fullmatch(w.text) is not None and not noun_of_verb
 
 
 def _names_alone(key: str, toks: Tokens, i: int, j: int, bare_ok: bool = False) -> bool:

@@ -20,6 +20,10 @@ __all__ = [
     "TIME_WORDS",
     "LEGAL_FORMS",
     "TITLE_WORDS",
+    "COUNT",
+    "MEASURE",
+    "MEASURE_WORD",
+    "LEVEL",
 ]
 
 # Organization-type suffixes, longest first wins; each maps to a park: class.
@@ -294,6 +298,15 @@ TITLE_WORDS = frozenset(
     总裁 副总裁 监事长 召集人
     """.split()
 )
+
+# A count and its measure word (30家, 四十余个, 500强, 首批): never part of a name; what it counts is a kind of
+# body, not one. MEASURE is what follows a count's digits.
+MEASURE_WORD = "[强家个所名位项批届座]"
+MEASURE = f"[余多]?{MEASURE_WORD}"
+COUNT = rf"(?:\d+|[一二三四五六七八九十百千两几多数首第]+){MEASURE}"
+
+# The administrative levels a party committee or a government is of (深圳市|委, 台中市|政府, 县|政府).
+LEVEL = "[省市区县州旗盟镇乡]"
 
 # Time expressions that are never part of a name.
 TIME_WORDS = frozenset("以前 以后 之前 之后 此前 此后 现在 如今 过去 今年 去年 明年 上半年 下半年 近日 日前 目前 当前 "

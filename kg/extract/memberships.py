@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left
 
 from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, evidence, span_of
+from kg.extract.lexicon import COUNT
 from kg.extract.orgs import Mention
 from kg.extract.shapes import find_by_shape, is_guide, list_before_deng
 
@@ -372,7 +373,7 @@ _FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议
 # A、B等首批示范园区: the kind of the list, not one more founder
 _AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")
 _SIGNED_BODY = re.compile(r"(?:进行|举行|开展)([\u4e00-\u9fff]{0,4}(?:联盟|共同体))$")  # at most 10 characters
-_COUNTED_GROUP = re.compile(r"\d+(?:余|多)?[家个所]")
+_COUNTED_GROUP = re.compile(COUNT)
 _IN_RUN = re.compile(r"、|等|以及|和|及")
 _SAYS_MORE = re.compile(r"成立|表示|围绕|推进|推动|开展|累计|实现|举办|召开|签约|旨在|负责|以来")
 _SIGNED_IN = re.compile("进行|举行|开展")

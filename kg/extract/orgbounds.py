@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
-from kg.extract.lexicon import BOUNDARY_WORDS, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
 
 __all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
 
@@ -29,7 +29,7 @@ GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
 _MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
-_COUNTED = re.compile(r"[\d一二三四五六七八九十两首第][个家所批届]|首")  # 首个园区…: a count is not part of a name
+_COUNTED = re.compile(f"{COUNT}|首")  # 首个园区…: a count is not part of a name
 
 
 class Index:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
-from kg.extract.lexicon import SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
@@ -37,7 +37,7 @@ ALT_MARGIN = float(os.environ.get("KG_ORG_ALT_MARGIN", "0.05"))  # how much bett
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
 _DATE_START = re.compile(r"年度|年|月")
-_TIME_START = re.compile(r"年度?|月|原|[余多]家")  # 原: former (原国务院), 余家: a count; not 日: 日照
+_TIME_START = re.compile(f"年度?|月|原|[余多]{MEASURE_WORD}")  # 原: former (原国务院), 余家: a count; not 日: 日照
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
 

@@ -1,6 +1,4 @@
-"""Names inside names: the body a party body is named after (X有限公司|党支部), a bracket after a name (X局(Y局)),
-a person's title inside a name (…商会会长|X|代表|商会), a place that is no body (全旺镇), and names glued to what
-surrounds them (中国石化|加入|联盟, 深圳市委|市政府, …科技园|园区)."""
+"""Names inside names (X有限公司|党支部, X局(Y局), …会长|X|代表|商会, 全旺镇) and names glued to what surrounds them."""
 
 from __future__ import annotations
 
@@ -8,12 +6,24 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, ORG_TYPES, PLACE_NAMES, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import (
+    BOUNDARY_WORDS,
+    GENERIC_WORDS,
+    LEVEL,
+    ORG_TYPES,
+    PLACE_NAMES,
+    SUFFIXES,
+    TITLE_WORDS,
+    suffix_of,
+)
 from kg.extract.orgbounds import GLUE
+from kg.extract.references import ANAPHORS
+from kg.extract.segment import is_generic_word, words
 from kg.extract.tokens import is_generic_name
 
 if TYPE_CHECKING:
     from kg.extract.orgspans import Cand
+    from kg.extract.tokens import Tokens
 
 __all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place", "unglued", "unglued_spans"]
 
@@ -102,17 +112,18 @@ def after_titles(core: list) -> list:
 
 # 深圳市委市政府, 县委县政府, 长春市委、市政府: a party committee and a government written as one, two bodies; the
 # second keeps only its own place word (the gold's 乐山市委 + 市政府)
-_LEVEL = "[省市区县州旗盟镇乡]"
-_PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{_LEVEL}委)、?({_LEVEL}(?:人民)?政府)")
-_GOVERNMENT_AFTER = re.compile(rf"、?{_LEVEL}(?:人民)?政府")
+_PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{LEVEL}委)、?({LEVEL}(?:人民)?政府)")
+_OFFICE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:室|组|处|科|局|办)")  # 深圳市委市政府|督查室: the pair's own office
+_GOVERNMENT_AFTER = re.compile(rf"、?{LEVEL}(?:人民)?政府")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
+_VERB_POS = frozenset({"v", "vn"})
 _CLAUSE_POS = ("v", "i", "l")  # verbs and set phrases (提高, 进一步提高)
 _PREDICATE_POS = (*_CLAUSE_POS, "d", "ad", "a")  # and adverbs (高度重视, 积极)
 
 
-def unglued(key: str, toks, cands: list[Cand]) -> list[Cand]:
+def unglued(key: str, toks: Tokens, cands: list[Cand]) -> list[Cand]:
     """``cands`` with names glued to what surrounds them taken apart (``toks``: the sentence's words):
 
     - a party committee and a government written together (深圳市委市政府) are two bodies;
@@ -131,7 +142,7 @@ def unglued(key: str, toks, cands: list[Cand]) -> list[Cand]:
     return out
 
 
-def unglued_spans(key: str, toks, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def unglued_spans(key: str, toks: Tokens, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """The statistical model's spans ``(i, j, type, how)`` of a sentence taken apart as :func:`unglued` takes
     candidates apart, so that every pass that reads them (the candidates, the filter's other boundaries, the spans
     no rule took) reads the same pieces."""
@@ -148,19 +159,18 @@ def unglued_spans(key: str, toks, spans: list[tuple[int, int, str, str]]) -> lis
     return out
 
 
-def _pieces(key: str, toks, c: Cand) -> list[Cand]:
-    i, w = c.i, toks.words[toks.index_at(c.i)]
-    if i != w.start and w.pos.startswith(_CLAUSE_POS):  # the left edge inside a verb (提|高): the name starts after it
-        i = w.end  # (inside a noun jieba glued a function character to the name's first one: 由|港深…, 有|神耀…)
-    glued = [k for k in range(toks.index_at(i), toks.index_at(c.j - 1)) if _glue_word(toks, k)]
-    if glued and c.j - toks.words[glued[-1]].end < 2:
-        glued = []  # 行政审批|局: a verb before a one-character suffix word is the body's own word
+def _pieces(key: str, toks: Tokens, c: Cand) -> list[Cand]:
+    """The pieces of candidate ``c`` (:func:`unglued`): its own edges, the member before a glued verb, the two
+    bodies of a party committee and a government written together; none when only a bare suffix word is left."""
+    i = _left_edge(key, toks, c)
     out: list[Cand] = []
+    glued = _glued_at(key, toks, i, c.j)
     if glued:
-        first, last = toks.words[glued[0]], toks.words[glued[-1]]
-        if c.how == "model" and _names_alone(key, toks, c.i, first.start):
-            sf = suffix_of(key[c.i : first.start])
-            out.append(replace(c, j=first.start, type=SUFFIXES[sf] if sf else "Organization", bracket=0))
+        last = toks.words[glued[-1]]
+        end = _before_predicate(toks, i, glued[0])  # 小米集团|踊跃|加入联盟: the adverb is no part of the member
+        if c.how == "model" and _names_alone(key, toks, i, end):
+            sf = suffix_of(key[i:end])
+            out.append(replace(c, i=i, j=end, type=SUFFIXES[sf] if sf else "Organization", bracket=0))
         i = last.end
     j = c.j
     if c.type in _PARK_TYPES and key.endswith(_BARE_PARK_WORDS, i, j):
@@ -168,12 +178,9 @@ def _pieces(key: str, toks, c: Cand) -> list[Cand]:
         sf = suffix_of(key[i : j - n])
         if sf and SUFFIXES[sf] in _PARK_TYPES and j - n - i > len(sf):
             j, c = j - n, replace(c, type=SUFFIXES[sf], bracket=0)  # a bracket after it follows 园区, not the name
-    m = _PARTY_AND_GOVERNMENT.match(key, i, j)
-    if m and (m.end() == j or m.end() in toks.starts):
-        out += [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),
-                replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0)]
-        rest = _after_predicate(toks, m.end(), j)  # 乐山市委市政府|高度重视|乐山全球总商会: the pair is a subject
-        return out + ([replace(c, i=rest)] if rest < j and _names_alone(key, toks, rest, j) else [])
+    pair = _party_and_government(key, toks, c, i, j)
+    if pair is not None:
+        return out + pair
     if _GOVERNMENT_AFTER.match(key, j) and _PARTY_AND_GOVERNMENT.fullmatch(key[i:j] + "市政府"):
         c = replace(c, type="PartyOrganization")  # 长春市委|、市政府: the committee of a pair
     if (i, j) == (c.i, c.j):
@@ -183,10 +190,81 @@ def _pieces(key: str, toks, c: Cand) -> list[Cand]:
     return out + [replace(c, i=i, j=j)]
 
 
-def _after_predicate(toks, i: int, j: int) -> int:
+def _left_edge(key: str, toks: Tokens, c: Cand) -> int:
+    """Where ``c`` starts: past a verb or set phrase its left edge is inside (提|高城南…: the model grew the name into
+    提高), unless the name read alone starts with a word that crosses the verb's end (对接|洽洽食品: 接洽 and 洽洽)."""
+    w = toks.words[toks.index_at(c.i)]
+    if c.i == w.start or w.pos not in _CLAUSE_POS:
+        return c.i  # (inside a noun jieba glued a function character to the name's first one: 由|港深…, 有|神耀…)
+    own = next(iter(words(key[c.i : c.j])), ("", ""))[0]
+    return c.i if c.i + len(own) > w.end else w.end
+
+
+def _glued_at(key: str, toks: Tokens, i: int, j: int) -> list[int]:
+    """The glue words (:func:`_glue_word`) of ``key[i:j]`` when they end a name: what follows the last is a bare word
+    that refers back (中国石化|加入|联盟) or a name that stands alone (四季青街道牵线|江干区工商联); a generic stem and
+    a suffix after it are the name's own (深圳市行政审批|服务局, …人才引进|服务中心, …产业转移|示范区) unless a
+    body, a place or a person is before the word, or nothing (积极响应|党建联盟党委). A party committee and a
+    government stand alone (积极响应|省委省政府)."""
+    k0 = toks.index_at(i)
+    glued = [k for k in range(k0, toks.index_at(j - 1)) if _glue_word(toks, k, at_left=k == k0)]
+    if not glued:
+        return glued
+    rest = toks.words[glued[-1]].end
+    if key[rest:j] in ANAPHORS or _PARTY_AND_GOVERNMENT.match(key, rest, j) or _stands_alone(key, toks, rest, j):
+        return glued
+    before = toks.words[glued[0]].start
+    return glued if before <= i or _names_apart(key, toks, i, before) else []
+
+
+def _names_apart(key: str, toks: Tokens, i: int, j: int) -> bool:
+    """``key[i:j]``, before a glue word, is a body, a place or a person of its own (成都高新区|代表|党建联盟,
+    广西贺州市平桂区|组建|园区党建联盟, 火炬集团党委|下属|…), not the first words of one name (深圳市行政|审批|服务局).
+    """
+    sf = suffix_of(key[i:j])
+    last = toks.words[toks.index_at(j - 1)]  # a person or a place's proper name (蔡群文, 中兴新村, 汉台)
+    return is_place(key[i:j]) or last.pos.startswith(("nr", "ns")) or bool(sf) and j - i > len(sf)
+
+
+def _stands_alone(key: str, toks: Tokens, i: int, j: int) -> bool:
+    """``key[i:j]`` names a body of its own: it names one alone (:func:`_names_alone`) and a word before its suffix
+    is distinctive (江干区|工商联, 木伦|工业区; not 服务|局, 伙伴|联盟)."""
+    sf = suffix_of(key[i:j]) or ""
+    stem = key[i : j - len(sf)]
+    return bool(stem) and _names_alone(key, toks, i, j) and not all(is_generic_word(w, p) for w, p in words(stem))
+
+
+def _before_predicate(toks: Tokens, i: int, k: int) -> int:
+    """Where a member before word ``k`` ends: before the adverbs and verbs that end it (小米集团|踊跃|加入)."""
+    while k > 0 and toks.words[k - 1].start > i and toks.words[k - 1].pos in _PREDICATE_POS \
+            and toks.words[k - 1].text not in GENERIC_WORDS:
+        k -= 1
+    return toks.words[k].start
+
+
+def _party_and_government(key: str, toks: Tokens, c: Cand, i: int, j: int) -> list[Cand] | None:
+    """A party committee and a government written together at ``key[i:j]`` as two bodies, when the pair ends the
+    candidate or a verb follows it (乐山市委市政府|高度重视|岷江全球总商会: the pair is a subject, the name after the
+    verb one of its own); None when the pair's own office follows (深圳市委市政府督查室, 南山区委区政府办公室).
+    The government is named after the committee's place (乐山市政府; 市政府 as written is its alias)."""
+    m = _PARTY_AND_GOVERNMENT.match(key, i, j)
+    if m is None:
+        return None
+    rest = _after_predicate(toks, m.end(), j)
+    if m.end() not in toks.starts or rest == m.end() and (m.end() < j or _OFFICE.match(key, m.end())):
+        return None
+    party, gov = m.group(1), m.group(2)
+    place = party.removeprefix("中共")[:-1]  # 乐山市 of 乐山市委
+    named = place[:-1] + gov if len(place) > 1 and place[-1] == gov[0] else ""
+    out = [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),
+           replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0, written=named)]
+    return out + ([replace(c, i=rest)] if rest < j and _names_alone(key, toks, rest, j) else [])
+
+
+def _after_predicate(toks: Tokens, i: int, j: int) -> int:
     """Where the name after a subject starts: past the verbs, adverbs and set phrases at ``i`` (before ``j``)."""
     k = toks.index_at(i) if i < j else None
-    while k is not None and toks.words[k].end < j and toks.words[k].pos.startswith(_PREDICATE_POS) \
+    while k is not None and toks.words[k].end < j and toks.words[k].pos in _PREDICATE_POS \
             and toks.words[k].text not in GENERIC_WORDS:
         k += 1
     return toks.words[k].start if k is not None else j
@@ -195,16 +273,20 @@ def _after_predicate(toks, i: int, j: int) -> int:
 _GLUED = re.compile(f"(?:{GLUE.pattern})+")  # 积极响应, 充分利用: jieba's one word for two of them
 
 
-def _glue_word(toks, k: int) -> bool:
+def _glue_word(toks: Tokens, k: int, at_left: bool) -> bool:
     """Word ``k`` glues a clause to a name: a verb that ends names on their left (加入, 成为), or one of
-    :data:`~kg.extract.orgbounds.GLUE` (利用, 牵线, 祝贺) that jieba did not read as a verb."""
+    :data:`~kg.extract.orgbounds.GLUE` (牵线, 祝贺, 代表/n) that jieba did not read as a verb — a common noun right
+    after a verb is that verb's (再生资源回收利用协会 is a name; 利用|木伦工业区 at a name's left edge is not)."""
     w = toks.words[k]
     if not w.is_letters() or len(w.text) < 2 or w.text in GENERIC_WORDS or w.text in TITLE_WORDS:
         return False  # 联合, 建设 make names (…工会联合总会, …化工建设公司); 兼 (兼合式党支部) is one character
-    return w.text in BOUNDARY_WORDS and w.pos == "v" and toks.is_boundary(k) or _GLUED.fullmatch(w.text) is not None
+    if w.text in BOUNDARY_WORDS and w.pos == "v" and toks.is_boundary(k):
+        return True
+    noun_of_verb = not at_left and w.pos == "n" and toks.words[k - 1].pos in _VERB_POS
+    return _GLUED.fullmatch(w.text) is not None and not noun_of_verb
 
 
-def _names_alone(key: str, toks, i: int, j: int, bare_ok: bool = False) -> bool:
+def _names_alone(key: str, toks: Tokens, i: int, j: int, bare_ok: bool = False) -> bool:
     """``key[i:j]`` can name a body by itself: whole words, not a place, a title or a person, and distinctive
     (``bare_ok``: or ending in a suffix, for the learned filter to weigh)."""
     if j - i < 2 or i not in toks.starts or j not in toks.ends or is_place(key[i:j]):

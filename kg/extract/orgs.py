@@ -95,7 +95,7 @@ class Builder:
             if name_key(w) != name_key(ke.name):
                 ent.aliases.setdefault(name_key(w), w)
             return ent
-        w = self.written(s, c.i, c.j)
+        w = c.written or self.written(s, c.i, c.j)  # c.written: the name it goes by (乐山市政府 for a 市政府)
         k = name_key(w)
         same = [ke for ke in self.known.by_key.get(k, []) if ke.type == c.type] or self.known.by_key.get(k, [])
         if same:  # a name the rules found is a name the graph has
@@ -103,6 +103,8 @@ class Builder:
         if k not in self.by_key:
             self.register(k, Ent(w, c.type, c.how, generic=c.generic))
         ent = self.by_key[k]
+        if c.written:  # the name as written is its alias
+            ent.aliases.setdefault(name_key(self.written(s, c.i, c.j)), self.written(s, c.i, c.j))
         if c.how == "suffix" and ent.how != "suffix":
             ent.type, ent.how, ent.generic = c.type, "suffix", c.generic
         if c.how == "chain":
@@ -117,7 +119,9 @@ class Builder:
         toks = Tokens(s.key)
         cands, chain_cands, chain_span = sentence_cands(s, toks, self.known)
         cands = over_brackets(s.key, cands)
-        extra = self.extra[s.index] = unglued_spans(s.key, toks, self.extra.get(s.index, []))
+        # the model's spans taken apart once, here, for every later pass that reads them (orgbounds, admit)
+        extra = unglued_spans(s.key, toks, self.extra.get(s.index, []))
+        self.extra[s.index] = extra
         cands = unglued(s.key, toks, outside_brackets(cands + extra_cands(s.key, cands, extra)))
         self.remember_words(s, toks)
         picked = pick(cands)

@@ -15,6 +15,8 @@ from kg.extract.document import Sentence
 from kg.extract.known import KnownEntities, KnownEntity
 from kg.extract.lexicon import (
     KIND_WORDS,
+    LEVEL,
+    MEASURE,
     NATIONAL_BODIES,
     NATIONAL_TYPES,
     ORG_TYPES,
@@ -52,7 +54,7 @@ FACILITY_CENTRE = re.compile(
     "(?:数据|智算|算力|计算|超算|云计算|调度|运营|展示|体验|会展|展览|物流|分拨|仓储|结算|指挥|营销|客服|配送|集散|"
     "冷链|研学|会议|活动|直播|交易|采购|销售|清算|备份|灾备|监控|控制|路演|航运|金融|贸易|消费)中心$"
 )
-_GOVERNED_PLACE = re.compile("[省市县区州盟旗镇乡]$")  # 台中市|政府: a government is a place's
+_GOVERNED_PLACE = re.compile(f"{LEVEL}$")  # 台中市|政府: a government is a place's
 # 签约仪式暨…联盟揭牌: two events
 _EVENT_ENDS = ("仪式", "大会", "会议", "活动", "论坛", "典礼", "发布会", "启动会", "对接会")
 _NAME_OR_EVENT_ENDS = (*SUFFIX_ENDS, *_EVENT_ENDS)
@@ -183,7 +185,7 @@ def _suffix_cands(s: Sentence, toks: Tokens) -> list[Cand]:
     return out
 
 
-_COUNT_MEASURE = re.compile("[余多]?[强家个所名位项批届]")
+_COUNT_MEASURE = re.compile(MEASURE)
 
 
 def _granted_list(key: str, start: int) -> bool:

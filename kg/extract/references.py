@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.entities import Collected, Cover, Ent, Mention
-from kg.extract.lexicon import SUFFIXES
+from kg.extract.lexicon import COUNT, SUFFIXES
 from kg.extract.shortforms import abbreviate
 from kg.text import name_key
 
@@ -16,7 +16,8 @@ ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBu
             "研究会": "Association", "促进会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator",
             "加速器": "Accelerator", "众创空间": "MakerSpace"}
 ANAPHOR = re.compile("|".join(ANAPHORS))
-_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十两几多数]+)[家个座]$"
+_OWN_WORD_ONLY = frozenset({"研究会", "促进会"})  # refer only to a body whose name ends in them, not to any association
+_COUNTED = re.compile(f"(?:{COUNT})$"
                       r"|(?:各|诸|这些|其他|省级|国家级|以上|千亿|百亿)$")
 
 
@@ -110,7 +111,9 @@ def anaphora(bld: Collected) -> None:
             start = s.span(a, b)[0]
             if start > 0 and bld.doc.text[start - 1] in "“「『‘\"'":
                 continue  # “商会+园区”对接会: a quoted word names something, it does not refer back
-            ent = last_word.get(word, last[typ])
+            ent = last_word.get(word, None if word in _OWN_WORD_ONLY else last[typ])
+            if ent is None:
+                continue
             m = Mention(s.index, a, b, ent, "alias")
             ms.append(m)
             cover.add(m)

@@ -11,7 +11,7 @@ from kg.extract import extract_text
 from tests.membership_helpers import candidate_pairs, memberships
 
 A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司", "温州东港电气有限公司"
-X, Y = "甬江数字经济产业联盟", "甬江绿色能源产业联盟"
+X, Y, Z = "甬江数字经济产业联盟", "甬江绿色能源产业联盟", "甬江海洋装备产业联盟"
 
 
 _members = memberships
@@ -60,6 +60,15 @@ def test_an_intent_said_of_the_bodies_makes_the_respective_pairs_planned(raw):
 def test_respectively_pairs_only_the_lists_next_to_it(raw):
     assert _respectively(raw) == set()
     assert not {(m, b) for m, b, _ in _members(raw)} & {(A, Y), (B, Y), (A, "杭州市工商业联合会")}
+
+
+@pytest.mark.parametrize("raw", [
+    f"{A}加入了{Z}，{A}、{B}还分别成为{X}、{Y}的会员单位。",  # the list does not run on into the clause before
+    f"{C}是{Z}的会员，{A}、{B}也分别加入{X}和{Y}。",
+])
+def test_the_members_before_respectively_are_the_list_of_its_own_clause(raw):
+    assert {(A, X), (B, Y)} <= {(m, b) for m, b, _ in _members(raw)}
+    assert not {(m, b) for m, b, _ in _members(raw)} & {(A, Y), (B, X), (C, X), (C, Y)}
 
 
 def test_respectively_needs_as_many_members_as_bodies():

@@ -34,6 +34,7 @@ def test_respectively_pairs_the_members_with_the_bodies_in_order():
     f"{X}、{Y}分别以{A}、{B}为理事长单位。",
     f"{X}和{Y}揭牌，分别由{A}、{B}担任理事长单位。",
     f"{A}、{B}分别加入{X}和{Y}。",  # the rules alone gave both X
+    f"{X}与{Y}分别由{A}与{B}牵头组建。",  # the founders
     f"在杭州市工商业联合会的指导下，{X}和{Y}揭牌，分别以{A}、{B}为理事长单位。",  # a third body, clauses away
 ])
 def test_plain_respectively_wordings_pair_each_member_with_its_body(raw):
@@ -60,6 +61,44 @@ def test_an_intent_said_of_the_bodies_makes_the_respective_pairs_planned(raw):
 def test_respectively_pairs_only_the_lists_next_to_it(raw):
     assert _respectively(raw) == set()
     assert not {(m, b) for m, b, _ in _members(raw)} & {(A, Y), (B, Y), (A, "杭州市工商业联合会")}
+
+
+@pytest.mark.parametrize("raw", [
+    f"{X}、{Y}分别与{A}、{B}签订了技术合作协议。",
+    f"{X}和{Y}分别调研了{A}、{B}。",
+    f"{X}、{Y}分别为{A}、{B}授予了示范企业称号。",  # 分别为: not a list of members
+    f"{A}、{B}分别冠名了{X}和{Y}的创新大赛。",
+    f"{A}和{B}分别协办{X}、{Y}的年度峰会。",
+    f"{X}和{Y}的理事会分别在{A}、{B}召开。",
+])
+def test_respectively_with_no_word_of_membership_states_no_membership(raw):
+    assert {(A, X), (B, Y)} <= _respectively(raw)  # still a feature of the pair for the model
+    assert not {(m, b) for m, b, s in _members(raw) if s != "planned"} & {(A, X), (B, Y)}
+
+
+@pytest.mark.parametrize("raw", [
+    f"{A}、{B}分别申请加入{X}和{Y}。",
+    f"{A}、{B}目前分别正在申请加入{X}、{Y}。",
+    f"{A}和{B}分别向{X}、{Y}提交了入会申请。",
+    f"{A}、{B}分别被提名为{X}和{Y}的理事单位。",
+    f"{A}、{B}分别申请成为{X}和{Y}的成员单位。",
+    f"{A}、{B}分别申报{X}、{Y}的常务理事单位。",
+    f"{X}、{Y}分别推荐{A}、{B}为会员单位。",
+    f"{X}和{Y}分别邀请{A}、{B}入盟。",
+])
+def test_applications_nominations_and_invitations_respectively_are_planned_once_or_nothing(raw):
+    got = _members(raw)
+    assert {s for _, _, s in got} <= {"planned"}
+    assert len({(m, b) for m, b, _ in got}) == len(got)  # one status per pair
+    assert not {(m, b) for m, b, _ in got} & {(A, Y), (B, X)}
+
+
+@pytest.mark.parametrize("raw", [
+    f"{A}、{B}分别成为{X}、{Y}的理事单位，{A}同时加入了{Z}。",
+    f"{X}、{Y}分别以{A}、{B}为理事长单位，{A}也是{Z}的会员单位。",
+])
+def test_a_rules_pair_in_another_clause_of_a_respective_sentence_is_kept(raw):
+    assert {(A, X, "active"), (B, Y, "active"), (A, Z, "active")} <= _members(raw)
 
 
 @pytest.mark.parametrize("raw", [

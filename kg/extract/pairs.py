@@ -29,13 +29,14 @@ from dataclasses import dataclass, field, replace
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import COUNT, SPEAKS_OF_MEMBERS, UNITS, bucket, cues, features, is_body, masked, runs
+from kg.extract.pairfeatures import COUNT, CUES, SPEAKS_OF_MEMBERS, UNITS, bucket, cues, features, is_body, masked, runs
 from kg.extract.references import BodyNames
 from kg.extract.respectively import respectively
 from kg.extract.samebody import same_bodies
 
 __all__ = ["Pair", "Pairs", "choose"]
 
+_STATUS_END = re.compile(r"退出|除名")
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBERS)
 _MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
@@ -45,19 +46,33 @@ _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "c
 # A、B的相关领导出席: guests — not A、B等会员企业代表出席, where a member word comes before the guest word)
 VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
 _OWNS_MEMBERS = re.compile(r"的?" + COUNT + r"?[个家名]?(?:首批|新|全体)?(" + UNITS + r")(?:[(:]|包括|有|为|是)?")
-_STATUS_END = re.compile(r"退出|除名")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
 _AS_MEMBERS = re.compile(r"(?:等)?(?:" + COUNT + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
 # (not X成员单位的主管部门: what serves the members is none; X成员单位的代表 is)
 _MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + UNITS + r"|副?理事长单位|副?会长单位)"
                            r"(?!的(?!身份|代表))")
-_NOMINATED = re.compile(r"推荐|提名|申报")  # 推荐A、B作为X成员单位: proposed, not yet members
+# 推荐A、B作为X成员单位, A、B分别申请加入X和Y, 邀请A、B入盟: proposed, asked or invited, not yet members
+_NOMINATED = re.compile(r"推荐|提名|申报|申请|邀请")
+# what makes a 分别 clause speak of membership: joining, a role, a member word, founding (分别由A、B牵头组建), leaving
+# — not 分别为, 合作, 联合 (分别联合A、B举办…: partners)
+_MEMBERSHIP = re.compile("|".join((CUES["join"].pattern, CUES["role"].pattern, r"成员|会员|牵头|发起|组建|筹建",
+                                   _STATUS_END.pattern)))
+_CAUTION = ("active", "ended", "planned")  # statuses from the least cautious
 NEAREST = 4  # body mentions on either side of an organization it is paired with (a sentence naming more: a list)
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
 LIST_FLOOR = 0.2  # an item of a long list another item of which joins the body joins it too from this probability
 LIST_MEAN = 0.35  # … and so does every item of a long list the model gives at least this on average
+
+
+@dataclass(frozen=True)
+class _Each:
+    """A 分别 pair of a member in one sentence: its body, the span quoted, and whether it is stated."""
+
+    body: Ent
+    span: tuple[int, int]
+    stated: bool
 
 
 @dataclass
@@ -116,9 +131,9 @@ class Pairs:
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
-        each = self._respectively(st)
+        each = self._respectively(st, rules)
         for r in rules:
-            if r.is_membership and r.object is not None and _agrees(each, self.canon(r.subject), self.canon(r.object)):
+            if r.is_membership and r.object is not None and _agrees(each, r, self.canon):
                 m = st.first_of(r.subject) or Mention(st.s.index, r.i, r.i, r.subject, "rule")
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
         named = [b for b in st.ms if is_body(b.ent)]
@@ -141,18 +156,33 @@ class Pairs:
         for e in {id(self.canon(b.ent)) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
-    def _respectively(self, st: SentenceView) -> dict[int, Ent]:
-        """分别's pairs, stated like the rules' (unless a VETO feature stops one: guests 分别为X、Y揭牌), with the
-        status said anywhere from the bodies to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned); returns id of
-        each member -> its body here, so that the rules' other bodies of that member in this sentence are dropped."""
-        out: dict[int, Ent] = {}
+    def _respectively(self, st: SentenceView, rules: list[Statement]) -> dict[int, list[_Each]]:
+        """分别's pairs, stated like the rules' when the 分别 clause speaks of membership (:data:`_MEMBERSHIP`) and no
+        VETO feature stops one (guests 分别为X、Y揭牌; 分别与A、B签署协议 is no membership: the pair is only proposed, the
+        ``respectively`` feature telling the model). The status is the most cautious of what is said anywhere from the
+        bodies to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned), of an application, a nomination or an
+        invitation in its clauses (分别申请加入X和Y: planned) and of the rules' statements of the member over that span
+        (A、B分别申请加入X和Y: the rules' planned B→X makes B→Y planned). Returns id of each member -> its 分别 pairs
+        here, so that the rules' statements of that member over their span are dropped (:func:`_agrees`)."""
+        out: dict[int, list[_Each]] = {}
+        key = masked(st)
         for r in respectively(st, self.names):
-            body = self.canon(r.body)
+            member, body = self.canon(r.member.ent), self.canon(r.body)
+            a, e = st.clause_start(r.span[0]), st.clause_end(max(r.span[1] - 1, r.span[0]))
+            status = _status_over(st, r.member, r.span[0])
+            if _NOMINATED.search(key, a, e):
+                status = _cautious(status, "planned")
+            for x in rules:
+                if x.is_membership and self.canon(x.subject) is member and _overlap((x.i, x.j), r.span):
+                    status = _cautious(status, x.status)
+            said = _MEMBERSHIP.search(key, st.clause_start(r.each), st.clause_end(r.each))
             vetoed = VETO & features(st, r.member, r.at, body).keys()
-            sure = None if vetoed else Statement(r.member.ent, "memberOf", body, st.s.index, *r.span,
-                                                 _status_over(st, r.member, r.span[0]), role="成员单位")
-            self._occur(st, r.member, r.at, body, {"respectively": 1.0}, sure)
-            out[id(self.canon(r.member.ent))] = body
+            sure = Statement(r.member.ent, "memberOf", body, st.s.index, *r.span, status, role="成员单位") \
+                if said and not vetoed else None
+            p = self._occur(st, r.member, r.at, body, {"respectively": 1.0}, sure)
+            if p is not None and p.rule is None and p.sent == st.s.index:
+                p.status = _cautious(p.status, status)  # the model's pair, if it keeps it
+            out.setdefault(id(member), []).append(_Each(body, r.span, sure is not None))
         return out
 
     def _owners(self, st: SentenceView, orgs: list[Mention]) -> None:
@@ -207,10 +237,11 @@ class Pairs:
         self.listing = going_on or _OPENS_LIST.search(st.key) is not None
 
     def _occur(self, st: SentenceView, x: Mention, b: Mention | None, body: Ent, extra: dict[str, float],
-               rule: Statement | None) -> None:
+               rule: Statement | None) -> Pair | None:
+        """Propose ``x`` as a member of ``body`` (named at ``b``) in the sentence; the pair, or None when it is none."""
         member, body = self.canon(x.ent), self.canon(named := body)
         if member is body and rule is None:
-            return  # 天津市…联盟 beside 讯天津市…联盟: one body, it joins nothing
+            return None  # 天津市…联盟 beside 讯天津市…联盟: one body, it joins nothing
         if member is body:
             member, body = x.ent, named  # the rules relate the two names: two bodies after all, kept as said
         if rule is not None and (rule.subject is not member or rule.object is not body):
@@ -233,7 +264,7 @@ class Pairs:
         if vetoed:  # a guest here (A、B的领导出席): this sentence's proposal counts for nothing unless all are vetoed
             p.vetoed.add(st.s.index)
             p.vetoed_features.update((k, v) for k, v in feats.items() if v > p.vetoed_features.get(k, 0.0))
-            return
+            return p
         p.add(feats)
         first, _, size = runs(st).get(id(x), (x, x, 1))
         if size >= LONG_LIST:
@@ -241,6 +272,7 @@ class Pairs:
         said = cues(st, st.clause_start(x.i)).keys()
         if p.topic != "on":
             p.topic = "on" if SPEAKS_OF_MEMBERS & said else "off" if _SPEAKS_OF_OTHERS & said else p.topic
+        return p
 
     def decide(self, model: Model | None) -> list[Pair]:
         """The rules' pairs and those the model keeps (the model never sees the rules' verdict: trained
@@ -308,10 +340,21 @@ def _vetoed(p: Pair) -> bool:
     return bool(p.vetoed) and p.sents <= p.vetoed and p.rule is None
 
 
-def _agrees(each: dict[int, Ent], member: Ent, body: Ent) -> bool:
-    """False when 分别 gives ``member`` another body than ``body`` in the sentence (A、B分别加入X和Y: B joins Y,
-    not X)."""
-    return each.get(id(member), body) is body
+def _agrees(each: dict[int, list[_Each]], r: Statement, canon) -> bool:
+    """False when a 分别 pair of the member of the rules' statement ``r`` over its span says it instead (stated: once,
+    with the most cautious status) or gives the member another body there (A、B分别加入X和Y: B joins Y, not X); the
+    rules' statements elsewhere in the sentence stand (…，A还加入了Z). ``canon``: the body an entity is."""
+    return not any(_overlap((r.i, r.j), x.span) and (x.stated or x.body is not canon(r.object))
+                   for x in each.get(id(canon(r.subject)), ()))
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _cautious(one: str, other: str) -> str:
+    """The more cautious of two statuses: planned, then ended, then active."""
+    return max(one, other, key=_CAUTION.index)
 
 
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:

@@ -30,16 +30,15 @@ from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
 from kg.extract.pairfeatures import COUNT, CUES, SPEAKS_OF_MEMBERS, UNITS, bucket, cues, features, is_body, masked, runs
+from kg.extract.pairstatus import ENDS, cautious, status, status_over
 from kg.extract.references import BodyNames
 from kg.extract.respectively import respectively
 from kg.extract.samebody import same_bodies
 
 __all__ = ["Pair", "Pairs", "choose"]
 
-_STATUS_END = re.compile(r"退出|除名")
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBERS)
-_MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing;
@@ -56,8 +55,7 @@ _NOMINATED = re.compile(r"推荐|提名|申报|申请|邀请")
 # what makes a 分别 clause speak of membership: joining, a role, a member word, founding (分别由A、B牵头组建), leaving
 # — not 分别为, 合作, 联合 (分别联合A、B举办…: partners)
 _MEMBERSHIP = re.compile("|".join((CUES["join"].pattern, CUES["role"].pattern, r"成员|会员|牵头|发起|组建|筹建",
-                                   _STATUS_END.pattern)))
-_CAUTION = ("active", "ended", "planned")  # statuses from the least cautious
+                                   ENDS.pattern)))
 NEAREST = 4  # body mentions on either side of an organization it is paired with (a sentence naming more: a list)
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
@@ -165,23 +163,26 @@ class Pairs:
         (A、B分别申请加入X和Y: the rules' planned B→X makes B→Y planned). Returns id of each member -> its 分别 pairs
         here, so that the rules' statements of that member over their span are dropped (:func:`_agrees`)."""
         out: dict[int, list[_Each]] = {}
-        key = masked(st)
+        key, ruled, asked, said = masked(st), {}, {}, {}  # each clause (or span of clauses) read once
+        for x in rules:
+            if x.is_membership:
+                ruled.setdefault(id(self.canon(x.subject)), []).append(x)
         for r in respectively(st, self.names):
             member, body = self.canon(r.member.ent), self.canon(r.body)
-            a, e = st.clause_start(r.span[0]), st.clause_end(max(r.span[1] - 1, r.span[0]))
-            status = _status_over(st, r.member, r.span[0])
-            if _NOMINATED.search(key, a, e):
-                status = _cautious(status, "planned")
-            for x in rules:
-                if x.is_membership and self.canon(x.subject) is member and _overlap((x.i, x.j), r.span):
-                    status = _cautious(status, x.status)
-            said = _MEMBERSHIP.search(key, st.clause_start(r.each), st.clause_end(r.each))
+            span = st.clause_start(r.span[0]), st.clause_end(max(r.span[1] - 1, r.span[0]))
+            if span not in asked:
+                asked[span] = _NOMINATED.search(key, *span) is not None
+            if r.each not in said:
+                said[r.each] = _MEMBERSHIP.search(key, st.clause_start(r.each), st.clause_end(r.each)) is not None
+            state = cautious(status_over(st, r.member, r.span[0]), "planned" if asked[span] else "active")
+            for x in ruled.get(id(member), ()):
+                state = cautious(state, x.status) if _overlap((x.i, x.j), r.span) else state
             vetoed = VETO & features(st, r.member, r.at, body).keys()
-            sure = Statement(r.member.ent, "memberOf", body, st.s.index, *r.span, status, role="成员单位") \
-                if said and not vetoed else None
+            sure = Statement(r.member.ent, "memberOf", body, st.s.index, *r.span, state, role="成员单位") \
+                if said[r.each] and not vetoed else None
             p = self._occur(st, r.member, r.at, body, {"respectively": 1.0}, sure)
             if p is not None and p.rule is None and p.sent == st.s.index:
-                p.status = _cautious(p.status, status)  # the model's pair, if it keeps it
+                p.status = cautious(p.status, state)  # the model's pair, if it keeps it
             out.setdefault(id(member), []).append(_Each(body, r.span, sure is not None))
         return out
 
@@ -199,7 +200,7 @@ class Pairs:
                 if x.ent is b.ent:
                     continue
                 sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
-                                 _status(st, x, b), role=word.group(1)) if id(x) in listed_ids else None
+                                 status(st, x, b), role=word.group(1)) if id(x) in listed_ids else None
                 self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
 
     def _named_members(self, st: SentenceView, orgs: list[Mention]) -> None:
@@ -217,7 +218,7 @@ class Pairs:
             for x in run:
                 if x.ent is not b.ent:
                     sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(x, b), x),
-                                     "planned" if nominated else _status(st, x, b), role=word.group(1))
+                                     "planned" if nominated else status(st, x, b), role=word.group(1))
                     self._occur(st, x, b, b.ent, {"named_as_member": 1.0}, sure)
 
     def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:
@@ -255,7 +256,7 @@ class Pairs:
             # the first proposal, or the first unvetoed one: it quotes its sentence
             i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
             p = p or self.by_key.setdefault(k, Pair(member, body, st.s.index, i, j, "active"))
-            p.sent, p.i, p.j, p.status = st.s.index, i, j, _status(st, x, b)
+            p.sent, p.i, p.j, p.status = st.s.index, i, j, status(st, x, b)
         if rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
         if rule is not None:
@@ -352,11 +353,6 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _cautious(one: str, other: str) -> str:
-    """The more cautious of two statuses: planned, then ended, then active."""
-    return max(one, other, key=_CAUTION.index)
-
-
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
     """The model's probability of each pair; an item of a long list whose body the model (or the rules) gives another
     item of that list, or its items on average :data:`LIST_MEAN`, gets at least the threshold when the model gives it
@@ -383,34 +379,6 @@ def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
         return True
     long_list = runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
     return long_list and bool(_SENT_OF_MEMBERS & cues(st, st.clause_start(x.i)).keys())
-
-
-def _status(st: SentenceView, x: Mention, b: Mention | None) -> str:
-    """The status of ``x`` joining the body named at ``b``: ended when 退出 is said of it, planned when an intent comes
-    before the end of what its clause says of it (理事单位（A、B）将于下月确定: after the list too)."""
-    end = _said_until(st, x)
-    if _STATUS_END.search(st.key, st.clause_start(x.i), end):
-        return "ended"
-    return st.status(max(end - 1, x.j, b.i if b is not None else 0))
-
-
-def _status_over(st: SentenceView, x: Mention, a: int) -> str:
-    """The status of ``x`` joining a body named from ``a`` on (分别: the bodies' clause says the intent too), clause by
-    clause up to the member's own (:func:`_status`)."""
-    status, pos = _status(st, x, None), a
-    while status == "active" and pos < x.i:
-        end = min(st.clause_end(pos), x.i)
-        status = "planned" if st.status(end) == "planned" else status
-        pos = max(end, pos) + 1
-    return status
-
-
-def _said_until(st: SentenceView, x: Mention) -> int:
-    """The end of what the member's clause says of it: the clause, or the word that names it a member after its list
-    (A、B等40余家成员单位 天津市将…: a sentence run on without a stop; the intent is another subject's)."""
-    end = st.clause_end(x.j)
-    said = _MEMBER_WORD.search(st.key, runs(st).get(id(x), (x, x, 1))[1].j, end)
-    return said.end() if said else end
 
 
 def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:

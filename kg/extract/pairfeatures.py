@@ -10,8 +10,8 @@ from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
 from kg.extract.shapes import MEMBERS_NAMED
 
-__all__ = ["BODY_WORDS", "COUNT", "CUES", "FAR", "GUEST", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS", "bucket", "cues",
-           "features", "is_body", "masked", "read_once", "runs"]
+__all__ = ["BODY_WORDS", "COUNT", "CUES", "FAR", "GUEST", "MEMBER_WORDS", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS",
+           "bucket", "cues", "features", "is_body", "masked", "read_once", "runs"]
 
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
 CUES = {
@@ -43,8 +43,9 @@ _FOUNDS = r"(?:成立|设立|组建|筹建|建立|组成)"  # the verbs that fou
 _FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?" + _FOUNDS + r"(?:了|的)?")
 _FOUNDED_HERE = re.compile(_FOUNDS + r"了?$")
 UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
+MEMBER_WORDS = UNITS + r"|副?理事长单位|副?会长单位"  # … and its leading members
 # a member word before a guest word: members that attend (A、B等会员企业代表出席), not a person's title (A的理事长出席)
-_MEMBERS_ATTEND = re.compile(r"成员|会员|" + UNITS + r"|副?理事长单位|副?会长单位")
+_MEMBERS_ATTEND = re.compile(r"成员|会员|" + MEMBER_WORDS)
 GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues

@@ -29,10 +29,21 @@ from dataclasses import dataclass, field, replace
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import COUNT, CUES, SPEAKS_OF_MEMBERS, UNITS, bucket, cues, features, is_body, masked, runs
-from kg.extract.pairstatus import ENDS, cautious, status, status_over
+from kg.extract.pairfeatures import (
+    COUNT,
+    MEMBER_WORDS,
+    SPEAKS_OF_MEMBERS,
+    UNITS,
+    bucket,
+    cues,
+    features,
+    is_body,
+    masked,
+    runs,
+)
+from kg.extract.pairstatus import cautious, status, status_over
 from kg.extract.references import BodyNames
-from kg.extract.respectively import respectively
+from kg.extract.respectively import MEMBERSHIP, respectively
 from kg.extract.samebody import same_bodies
 
 __all__ = ["Pair", "Pairs", "choose"]
@@ -48,14 +59,10 @@ _OWNS_MEMBERS = re.compile(r"的?" + COUNT + r"?[个家名]?(?:首批|新|全体
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
 _AS_MEMBERS = re.compile(r"(?:等)?(?:" + COUNT + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
 # (not X成员单位的主管部门: what serves the members is none; X成员单位的代表 is)
-_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + UNITS + r"|副?理事长单位|副?会长单位)"
+_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + MEMBER_WORDS + ")"
                            r"(?!的(?!身份|代表))")
 # 推荐A、B作为X成员单位, A、B分别申请加入X和Y, 邀请A、B入盟: proposed, asked or invited, not yet members
 _NOMINATED = re.compile(r"推荐|提名|申报|申请|邀请")
-# what makes a 分别 clause speak of membership: joining, a role, a member word, founding (分别由A、B牵头组建), leaving
-# — not 分别为, 合作, 联合 (分别联合A、B举办…: partners)
-_MEMBERSHIP = re.compile("|".join((CUES["join"].pattern, CUES["role"].pattern, r"成员|会员|牵头|发起|组建|筹建",
-                                   ENDS.pattern)))
 NEAREST = 4  # body mentions on either side of an organization it is paired with (a sentence naming more: a list)
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
@@ -155,9 +162,9 @@ class Pairs:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
     def _respectively(self, st: SentenceView, rules: list[Statement]) -> dict[int, list[_Each]]:
-        """分别's pairs, stated like the rules' when the 分别 clause speaks of membership (:data:`_MEMBERSHIP`) and no
-        VETO feature stops one (guests 分别为X、Y揭牌; 分别与A、B签署协议 is no membership: the pair is only proposed, the
-        ``respectively`` feature telling the model). The status is the most cautious of what is said anywhere from the
+        """分别's pairs, stated like the rules' when the 分别 clause speaks of membership (:data:`~.respectively.MEMBERSHIP`) and no
+        VETO feature stops one (guests 分别为X、Y揭牌; 分别与A、B签署协议 is no membership: the pair is only proposed,
+        the ``respectively`` feature telling the model). The status is the most cautious of what is said from the
         bodies to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned), of an application, a nomination or an
         invitation in its clauses (分别申请加入X和Y: planned) and of the rules' statements of the member over that span
         (A、B分别申请加入X和Y: the rules' planned B→X makes B→Y planned). Returns id of each member -> its 分别 pairs
@@ -173,7 +180,7 @@ class Pairs:
             if span not in asked:
                 asked[span] = _NOMINATED.search(key, *span) is not None
             if r.each not in said:
-                said[r.each] = _MEMBERSHIP.search(key, st.clause_start(r.each), st.clause_end(r.each)) is not None
+                said[r.each] = MEMBERSHIP.search(key, st.clause_start(r.each), st.clause_end(r.each)) is not None
             state = cautious(status_over(st, r.member, r.span[0]), "planned" if asked[span] else "active")
             for x in ruled.get(id(member), ()):
                 state = cautious(state, x.status) if _overlap((x.i, x.j), r.span) else state

@@ -162,13 +162,13 @@ class Pairs:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
     def _respectively(self, st: SentenceView, rules: list[Statement]) -> dict[int, list[_Each]]:
-        """分别's pairs, stated like the rules' when the 分别 clause speaks of membership (:data:`~.respectively.MEMBERSHIP`) and no
-        VETO feature stops one (guests 分别为X、Y揭牌; 分别与A、B签署协议 is no membership: the pair is only proposed,
-        the ``respectively`` feature telling the model). The status is the most cautious of what is said from the
-        bodies to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned), of an application, a nomination or an
-        invitation in its clauses (分别申请加入X和Y: planned) and of the rules' statements of the member over that span
-        (A、B分别申请加入X和Y: the rules' planned B→X makes B→Y planned). Returns id of each member -> its 分别 pairs
-        here, so that the rules' statements of that member over their span are dropped (:func:`_agrees`)."""
+        """分别's pairs, stated like the rules' when the 分别 clause speaks of membership (``MEMBERSHIP``) and no VETO
+        feature stops one (guests 分别为X、Y揭牌; 分别与A、B签署协议 is no membership: the pair is only proposed, the
+        ``respectively`` feature telling the model). The status is the most cautious of what is said from the bodies
+        to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned), of an application, a nomination or an invitation in
+        its clauses (分别申请加入X和Y: planned) and of the rules' statements of the member over that span (A、B分别申请
+        加入X和Y: the rules' planned B→X makes B→Y planned). Returns id of each member -> its 分别 pairs here, so that
+        the rules' statements of that member over their span are dropped (:func:`_agrees`)."""
         out: dict[int, list[_Each]] = {}
         key, ruled, asked, said = masked(st), {}, {}, {}  # each clause (or span of clauses) read once
         for x in rules:

@@ -129,6 +129,20 @@ def test_the_quote_of_a_respective_pair_names_the_body_respectively_and_the_memb
         assert member in quote and body in quote and "分别" in quote and quote in raw
 
 
+def test_a_long_respective_list_pairs_each_member_with_its_own_body_however_far():
+    # member k to body k: more than a quote's length for the middle ones, which had been left to the rules (all to X1)
+    trades = ["新能源", "生物医药", "数字经济", "智能装备", "海洋经济", "新材料", "电子信息", "绿色化工",
+              "精密制造", "节能环保", "现代物流", "文化创意", "集成电路", "航空航天"]
+    members = [f"宁波{t}科技有限公司" for t in trades]
+    bodies = [f"甬江{t}产业联盟" for t in trades]
+    raw = f"近日，{'、'.join(members)}分别加入{'、'.join(bodies)}。"
+    data, _ = extract_text(raw, "t").candidates()
+    names = {e["id"]: e["name"] for e in data["entities"]}
+    got = {(names[m["member"]], names[m["organization"]], m["status"]) for m in data["memberships"]}
+    assert got == {(m, b, "active") for m, b in zip(members, bodies)}
+    assert all(m["quote"] in raw and names[m["member"]] in m["quote"] for m in data["memberships"])
+
+
 def test_a_long_run_of_conjunctions_before_respectively_is_read_in_linear_steps():
     # each 和/与 splits the run two ways: a pattern that tried them all took 20 s on each of these sentences; a guard,
     # not a timing (scripts/bench_extract.py measures): a minute is a hundred times what reading them takes

@@ -185,7 +185,8 @@ class Pairs:
             for x in ruled.get(id(member), ()):
                 state = cautious(state, x.status) if _overlap((x.i, x.j), r.span) else state
             vetoed = VETO & features(st, r.member, r.at, body).keys()
-            sure = Statement(r.member.ent, "memberOf", body, st.s.index, *r.span, state, role="成员单位") \
+            sure = Statement(r.member.ent, "memberOf", body, st.s.index, *evidence(r.span, r.member), state,
+                             role="成员单位") \
                 if said[r.each] and not vetoed else None
             p = self._occur(st, r.member, r.at, body, {"respectively": 1.0}, sure)
             if p is not None and p.rule is None and p.sent == st.s.index:

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 from kg.extract.clause import CARRIES, SEPARATOR, SentenceView
-from kg.extract.document import MAX_EVIDENCE
 from kg.extract.orgs import Ent, Mention
 from kg.extract.pairfeatures import BODY_WORDS, COUNT, CUES, GUEST, is_body, masked
 from kg.extract.pairstatus import ENDS
@@ -34,7 +33,7 @@ MOST = 12  # the most bodies one 分别 pairs
 @dataclass(frozen=True)
 class Respective:
     """One pair 分别 makes: the member, the body, where the body is named (None: by a modifier of a shared head), the
-    span quoted (the bodies, 分别 and the member) and where the 分别 is."""
+    span it takes (the body, 分别 and the member) and where the 分别 is."""
 
     member: Mention
     body: Ent
@@ -47,7 +46,8 @@ def respectively(st: SentenceView, names: BodyNames) -> list[Respective]:
     """The pairs of each 分别 of the sentence: the list of organizations right after it (分别以A、B为…) with the bodies
     ending the clause before it or its own clause (X和Y揭牌，), or the list of organizations ending right before it
     (A、B分别加入…; 与A、B合作，分别…) with the bodies right after it, in order, when the two lists are as long as each
-    other (two or more)."""
+    other (two or more). The span of a pair runs from the member to its own body, over 分别 (it may be longer than a
+    quote: :func:`~kg.extract.clause.evidence` then quotes the member's name)."""
     out = []
     for each in _EACH.finditer(masked(st)):
         after = st.list_after(each.end())
@@ -60,9 +60,9 @@ def respectively(st: SentenceView, names: BodyNames) -> list[Respective]:
         if len(members) < 2 or len(members) != len(bodies):
             continue
         for m, (e, at) in zip(members, bodies):
-            span = (min(a, m.i, each.start()), max(a, m.j, each.end()))
-            if e is not None and span[1] - span[0] <= MAX_EVIDENCE:
-                out.append(Respective(m, e, at, span, each.start()))
+            i, j = (at.i, at.j) if at is not None else (a, a)  # its own body, or where the shared head is
+            if e is not None:
+                out.append(Respective(m, e, at, (min(i, m.i, each.start()), max(j, m.j, each.end())), each.start()))
     return out
 
 

@@ -14,10 +14,11 @@ the annotated real articles (``scripts/train_members.py``) keeps or drops it; it
 rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
 probability for them is measured, not shipped). In a sentence naming other bodies, the organizations of a clause
 about members are candidates of the article's first body; 分别 pairs n organizations with n bodies in order
-(:mod:`~kg.extract.respectively`), stated like the rules'; a body the article's organizations hold twice under two
-names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
-The status comes from the rules when they spoke, else from the intent markers before the end of the member's
-clause (:meth:`SentenceView.status`; for 分别, from its bodies on): planned is never made active. A veto feature
+(:mod:`~kg.extract.respectively`), stated like the rules' where its clause speaks of membership; a body the
+article's organizations hold twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
+The status (:mod:`~kg.extract.pairstatus`) comes from the rules when they spoke, else from the intent markers before
+the end of the member's clause (for 分别, from its bodies on, and the most cautious of all said of it): planned is
+never made active. A veto feature
 (a guest, a supporter…) stops the proposal of its sentence; a pair all of whose sentences are vetoed is dropped.
 """
 from __future__ import annotations

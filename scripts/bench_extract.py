@@ -1,14 +1,15 @@
 """Benchmark `kg extract` on large articles: time, throughput and peak memory by size.
 
-    python scripts/bench_extract.py                     # 0.1, 1 and 5 MB, the 300 KB line, the 1,500-item list
+    python scripts/bench_extract.py                     # 0.1, 1 and 5 MB, the 300 KB line, the lists
     python scripts/bench_extract.py --sizes 5 --keep /tmp/big.txt
-    python scripts/bench_extract.py --sizes 1 --line 0 --items 0   # only the 1 MB article
+    python scripts/bench_extract.py --sizes 1 --line 0 --items 0 --respective 0   # only the 1 MB article
 
 The article is the annotated texts of tests/data/extract/ (all rounds but ``real/``, which
 stays unseen) joined and repeated until it has the size asked for, each repetition numbering
 its sentences (…（3）。), so no sentence repeats and jieba's per-sentence cache cannot help.
-Two inputs hold the worst cases: the same text as one line with no punctuation or space
-(one sentence of 300 KB), and one sentence listing 1,500 companies. Each input runs in a
+Three inputs hold the worst cases: the same text as one line with no punctuation or space
+(one sentence of 300 KB), one sentence listing 1,500 companies, and one sentence pairing 800
+companies with 800 alliances by 分别 (A、B、…分别加入X、Y、…). Each input runs in a
 fresh process — the real ``kg extract ARTICLE -o candidates.yaml`` command, with the graph's
 names — so the figures include reading, decoding, writing the candidates YAML and the peak
 resident memory.
@@ -62,8 +63,8 @@ _NAME_CHARS = "华瑞丰恒信泰嘉宏润成科禾康盛源聚海晶安宇融�
 _TRADES = "新材料科技 智能装备 生物医药 电子信息 新能源 环保科技 化工 精密机械 数据科技 食品".split()
 
 
-def company_list(n_items: int) -> str:
-    """One sentence naming ``n_items`` distinct companies in a list: A、B、…等N家企业加入Y。"""
+def _companies(n_items: int) -> list[str]:
+    """``n_items`` distinct company names."""
     names = []
     for n in range(n_items):
         a, b = divmod(n, len(_NAME_CHARS))
@@ -71,7 +72,19 @@ def company_list(n_items: int) -> str:
         second = (d + b + 7) % len(_NAME_CHARS)
         first = _NAME_CHARS[b] + _NAME_CHARS[second if second != b else (b + 1) % len(_NAME_CHARS)]
         names.append(f"{_PLACES[n % len(_PLACES)]}{first}{_TRADES[(n // 3 + c) % len(_TRADES)]}有限公司")
-    return f"近日，{'、'.join(names)}等{n_items}家企业正式加入园区产业链党建联盟。\n"
+    return names
+
+
+def company_list(n_items: int) -> str:
+    """One sentence naming ``n_items`` distinct companies in a list: A、B、…等N家企业加入Y。"""
+    return f"近日，{'、'.join(_companies(n_items))}等{n_items}家企业正式加入园区产业链党建联盟。\n"
+
+
+def respective_list(n_items: int) -> str:
+    """One sentence pairing ``n_items`` companies with as many alliances by 分别: A、B、…分别加入X、Y、…。"""
+    names = _companies(n_items)
+    bodies = [name.removesuffix("有限公司") + "产业联盟" for name in names]
+    return f"近日，{'、'.join(names)}分别加入{'、'.join(bodies)}。\n"
 
 
 def run(path: Path) -> dict:
@@ -98,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=float, nargs="*", default=[0.1, 1, 5], help="article sizes in MB (10^6 bytes)")
     ap.add_argument("--line", type=float, default=300, help="KB of the line with no punctuation (0: none)")
     ap.add_argument("--items", type=int, default=1500, help="companies in the one-sentence list (0: none)")
+    ap.add_argument("--respective", type=int, default=800,
+                    help="companies paired with as many alliances by 分别 in one sentence (0: none)")
     ap.add_argument("--keep", type=Path, help="write the largest article here")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = ap.parse_args(argv)
@@ -107,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         inputs.append((f"{args.line:g} KB line", "line.txt", lambda: flat_line(int(args.line * 1e3))))
     if args.items:
         inputs.append((f"{args.items:,}-item list", "list.txt", lambda: company_list(args.items)))
+    if args.respective:
+        inputs.append((f"{args.respective:,} 分别 pairs", "respective.txt", lambda: respective_list(args.respective)))
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, name, make in inputs:

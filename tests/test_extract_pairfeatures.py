@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent
+from kg.extract.pairfeatures import MEMBER_WORDS
 from kg.extract.pairs import Pair, choose
 from tests.membership_helpers import candidate_pairs, memberships
 
@@ -74,3 +77,11 @@ def test_lianhe_heading_a_units_name_founds_nothing():
     founding = _features(before + f"西交利物浦大学与{C}联合发起成立{BODY}。")
     assert (C, BODY) not in lab  # nothing in its clause speaks of members: not even proposed
     assert "clause:found" in founding[(C, BODY)]
+
+
+@pytest.mark.parametrize("word", sorted({w.replace("副?", p) for w in MEMBER_WORDS.split("|") for p in ("", "副")}))
+def test_each_word_that_names_members_makes_attendants_members_and_names_a_bodys_members(word):
+    # one list (pairfeatures.MEMBER_WORDS) for the guest exemption and for the word after X that names its members
+    assert "guest" not in _features(f"{BODY}年会召开，{A}、{B}等{word}代表出席。")[(A, BODY)]
+    named = _members(f"{A}、{B}作为宁波市企业联合会{word}参加活动。")
+    assert {(A, "宁波市企业联合会"), (B, "宁波市企业联合会")} <= named

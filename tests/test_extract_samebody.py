@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.extract.orgs import Ent, Mention
+from kg.extract.respectively import PARTS
 from kg.extract.samebody import same_bodies
 from tests.membership_helpers import memberships
 
@@ -64,3 +67,36 @@ def test_the_pairs_of_a_body_found_under_two_names_go_to_one_of_them():
 def test_a_membership_the_rules_state_between_the_two_names_is_kept():
     raw = f"{FULL}成立。{CUT}加入{FULL}。"
     assert _members(raw) == {(CUT, FULL)}  # the article relates them: two bodies after all
+
+
+@pytest.mark.parametrize("conjunction", PARTS)
+def test_a_name_cut_at_any_conjunction_a_list_of_modifiers_splits_at_is_one_body(conjunction):
+    # one list (respectively.PARTS) for where 分别 splits shared modifiers and where the finder cuts a name short
+    full, cut = _body(f"浙江省高分子材料{conjunction}辐射加工产业联盟", 3), _body(CUT, 0, short=2)
+    assert _names(same_bodies([full, cut]), full, cut) == {CUT: full.name}
+
+
+# End to end, the organization pass decides first: it links a short form to the longer name that ends with it
+# (orgs.linking, is_tail) before same_bodies sees the entities, so sibling bodies and glued bylines still come out as
+# one. These tests document that gap (strict: they fail today; when the organization pass keeps them apart, they pass
+# and the marker must go).
+_LINKED_FIRST = pytest.mark.xfail(strict=True, reason="the organization pass links a tail to the longer name first")
+
+
+@_LINKED_FIRST
+def test_end_to_end_a_chamber_in_another_city_stays_beside_the_chamber_it_is_named_after():
+    raw = f"台州商会举行年会。杭州台州商会是台州商会的团体会员。{A}加入杭州台州商会。{B}加入台州商会。"
+    assert {("杭州台州商会", "台州商会"), (A, "杭州台州商会"), (B, "台州商会")} <= _members(raw)
+
+
+@_LINKED_FIRST
+def test_end_to_end_a_citys_alliance_stays_beside_the_national_one():
+    raw = (f"智能制造产业联盟年会在上海召开。{A}、{B}加入杭州市智能制造产业联盟。"
+           f"{C}是智能制造产业联盟会员单位。")
+    assert (C, "智能制造产业联盟") in _members(raw)
+
+
+@_LINKED_FIRST
+def test_end_to_end_a_byline_glued_to_a_body_is_no_part_of_its_name():
+    raw = f"本报讯杭州市智能制造产业联盟日前成立。{A}、{B}等15家单位成为杭州市智能制造产业联盟首批成员单位。"
+    assert _members(raw) == {(A, "杭州市智能制造产业联盟"), (B, "杭州市智能制造产业联盟")}

@@ -19,7 +19,7 @@ from kg.extract.positions import Marks, Spans
 from kg.extract.tokens import Tokens
 
 __all__ = ["Statement", "SentenceView", "Recent", "span_of", "evidence", "add_statement", "COLLAB", "BODIES", "PLACES",
-           "CLAUSE", "SEPARATOR", "SEPARATOR_WIDTH"]
+           "CLAUSE", "SEPARATOR", "SEPARATOR_WIDTH", "CARRIES"]
 
 COLLAB = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce", "PartyOrganization",
                     "Organization", "IndustrialPark"})
@@ -31,7 +31,7 @@ SEPARATOR = _SEPARATOR = re.compile(
     r"(?:\([^()]{0,24}\))?(?:[,，]、|[、和及与,，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")
 SEPARATOR_WIDTH = 42  # the longest separator: 26 for a bracket, 16 for 等…以及
 _OPENS_SHORT_FORM = re.compile(r"\((?:以下)?(?:简称|下称)?$")  # at most 5 characters
-_CARRIES = re.compile(r"(?:并且|并|还|也|又|随后|进而)")
+CARRIES = re.compile(r"(?:并且|并|还|也|又|随后|进而)")  # what opens a clause that goes on with the same subject
 # intent markers inside the trigger's clause; 计划 only as a verb (计划于…, 计划引进…), not a noun (翻番计划)
 _PLANNED_IN_CLAUSE = re.compile(r"将|拟|即将|有望|可望|预计|准备|筹建|筹备|着手|争取|力争|有意|意向|"
                                 r"待(?=[\u4e00-\u9fff]{0,10}(?:审议|审核|审批|通过|批准|完成))|"
@@ -264,7 +264,7 @@ class SentenceView:
         run = self.list_before(pos, self.clause_start(pos))
         if run:
             return run
-        if default_home and _CARRIES.match(self.key, self.clause_start(pos)):
+        if default_home and CARRIES.match(self.key, self.clause_start(pos)):
             carried = self.previous_clause_subject(pos)  # …与Y签署协议，并联合X举办…: same subject
             if carried:
                 return [carried]

@@ -10,8 +10,8 @@ from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
 from kg.extract.shapes import MEMBERS_NAMED
 
-__all__ = ["BODY_WORDS", "COUNT", "CUES", "FAR", "GUEST", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS", "bucket", "cues",
-           "features", "is_body", "masked", "runs"]
+__all__ = ["BODY_WORDS", "COUNT", "CUES", "FAR", "GUEST", "MEMBER_WORDS", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS",
+           "bucket", "cues", "features", "is_body", "masked", "read_once", "runs"]
 
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
 CUES = {
@@ -43,8 +43,9 @@ _FOUNDS = r"(?:成立|设立|组建|筹建|建立|组成)"  # the verbs that fou
 _FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?" + _FOUNDS + r"(?:了|的)?")
 _FOUNDED_HERE = re.compile(_FOUNDS + r"了?$")
 UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
+MEMBER_WORDS = UNITS + r"|副?理事长单位|副?会长单位"  # … and its leading members
 # a member word before a guest word: members that attend (A、B等会员企业代表出席), not a person's title (A的理事长出席)
-_MEMBERS_ATTEND = re.compile(r"成员|会员|" + UNITS + r"|副?理事长单位|副?会长单位")
+_MEMBERS_ATTEND = re.compile(r"成员|会员|" + MEMBER_WORDS)
 GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues
@@ -69,9 +70,14 @@ def is_body(e: Ent) -> bool:
 _CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
 
 
+def read_once(st: SentenceView) -> dict:
+    """The store of what is read once per sentence and kept while the sentence is (keys: a clause's start, names)."""
+    return _CACHES.setdefault(st, {})
+
+
 def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
     """The body named nearest to ``x`` when the sentence names two or more (by bisection: lists can be long)."""
-    cache = _CACHES.setdefault(st, {})
+    cache = read_once(st)
     if "bodies" not in cache:
         cache["bodies"] = sorted((y for y in st.ms if is_body(y.ent)), key=lambda y: y.i)
         cache["starts"] = [y.i for y in cache["bodies"]]
@@ -85,7 +91,7 @@ def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:
 
 def runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
     """id of each organization mention in a list of two or more -> (first item, last item, size), in one pass."""
-    cache = _CACHES.setdefault(st, {})
+    cache = read_once(st)
     if "runs" not in cache:
         out: dict[int, tuple[Mention, Mention, int]] = {}
         run: list[Mention] = []
@@ -105,7 +111,7 @@ def runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
 def masked(st: SentenceView) -> str:
     """The sentence with the organizations' names blotted out, so the cue words are read in what is said of them,
     never inside a name (中共杭州西德汽车服务有限公司支部: no service; 中关村企业联合党委: no founding)."""
-    cache = _CACHES.setdefault(st, {})
+    cache = read_once(st)
     if "masked" not in cache:
         chars = list(st.key)
         for m in st.ms:
@@ -117,7 +123,7 @@ def masked(st: SentenceView) -> str:
 
 def cues(st: SentenceView, a: int) -> dict[str, float]:
     """The cue groups of the clause starting at ``a`` and of the whole sentence (read once per clause)."""
-    cache = _CACHES.setdefault(st, {})
+    cache = read_once(st)
     if a not in cache:
         key, e = masked(st), st.clause_end(a)
         f = {"clause:" + n: 1.0 for n, rx in CUES.items() if rx.search(key, a, e)}
@@ -134,7 +140,7 @@ def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, E
     """Of the clause starting at ``a``, read once: where its last guest word and its last 支持下 start (-1: none),
     and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z), each with whether the clause
     names members before that verb (联盟成员单位A、B共同发起成立了Z: A and B are members all the same)."""
-    cache = _CACHES.setdefault(st, {}).setdefault("marks", {})
+    cache = read_once(st).setdefault("marks", {})
     if a not in cache:
         key, e = masked(st), st.clause_end(a)
         guest = max((m.start() for m in GUEST.finditer(key, a, e)), default=-1)
@@ -155,7 +161,7 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
         f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)
-    cache = _CACHES.setdefault(st, {})
+    cache = read_once(st)
     if "at" not in cache:
         cache["at"] = [k for k, c in enumerate(masked(st)) if c == "在"]
     k = bisect_left(cache["at"], x.i) - 1  # 在A、B等单位的大力支持下 (a clause has no stop inside)

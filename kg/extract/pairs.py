@@ -14,10 +14,11 @@ the annotated real articles (``scripts/train_members.py``) keeps or drops it; it
 rules' verdict, and the rules' own pairs are kept beside its own (:func:`choose`; a floor of
 probability for them is measured, not shipped). In a sentence naming other bodies, the organizations of a clause
 about members are candidates of the article's first body; 分别 pairs n organizations with n bodies in order
-(:mod:`~kg.extract.respectively`), stated like the rules'; a body the article's organizations hold twice under two
-names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
-The status comes from the rules when they spoke, else from the intent markers before the end of the member's
-clause (:meth:`SentenceView.status`; for 分别, from its bodies on): planned is never made active. A veto feature
+(:mod:`~kg.extract.respectively`), stated like the rules' where its clause speaks of membership; a body the
+article's organizations hold twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
+The status (:mod:`~kg.extract.pairstatus`) comes from the rules when they spoke, else from the intent markers before
+the end of the member's clause (for 分别, from its bodies on, and the most cautious of all said of it): planned is
+never made active. A veto feature
 (a guest, a supporter…) stops the proposal of its sentence; a pair all of whose sentences are vetoed is dropped.
 """
 from __future__ import annotations
@@ -29,35 +30,55 @@ from dataclasses import dataclass, field, replace
 from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import COUNT, SPEAKS_OF_MEMBERS, UNITS, bucket, cues, features, is_body, masked, runs
+from kg.extract.pairfeatures import (
+    COUNT,
+    MEMBER_WORDS,
+    SPEAKS_OF_MEMBERS,
+    UNITS,
+    bucket,
+    cues,
+    features,
+    is_body,
+    masked,
+    runs,
+)
+from kg.extract.pairstatus import cautious, status, status_over
 from kg.extract.references import BodyNames
-from kg.extract.respectively import respectively
+from kg.extract.respectively import MEMBERSHIP, respectively
 from kg.extract.samebody import same_bodies
 
 __all__ = ["Pair", "Pairs", "choose"]
 
 _OPENS_LIST = re.compile(r"[:：]\s*$|(?:如下|名单|包括|分别是|分别为)[:：]?\s*[;；。]?\s*$")
 _SENT_OF_MEMBERS = frozenset("sent:" + k.split(":")[1] for k in SPEAKS_OF_MEMBERS)
-_MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
 _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "clause:guide"})
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing;
 # A、B的相关领导出席: guests — not A、B等会员企业代表出席, where a member word comes before the guest word)
 VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
 _OWNS_MEMBERS = re.compile(r"的?" + COUNT + r"?[个家名]?(?:首批|新|全体)?(" + UNITS + r")(?:[(:]|包括|有|为|是)?")
-_STATUS_END = re.compile(r"退出|除名")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
 _AS_MEMBERS = re.compile(r"(?:等)?(?:" + COUNT + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
 # (not X成员单位的主管部门: what serves the members is none; X成员单位的代表 is)
-_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + UNITS + r"|副?理事长单位|副?会长单位)"
+_MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + MEMBER_WORDS + ")"
                            r"(?!的(?!身份|代表))")
-_NOMINATED = re.compile(r"推荐|提名|申报")  # 推荐A、B作为X成员单位: proposed, not yet members
+# 推荐A、B作为X成员单位, A、B分别申请加入X和Y, 邀请A、B入盟: proposed, asked or invited, not yet members
+_NOMINATED = re.compile(r"推荐|提名|申报|申请|邀请")
 NEAREST = 4  # body mentions on either side of an organization it is paired with (a sentence naming more: a list)
 MAX_GAP = 3  # sentences after the body was last named that may still speak of it
 RULE_FLOOR = 0.0  # a rules' pair is kept when the model gives it at least this (0: always; the threshold: no favour)
 LONG_LIST = 3  # items of a list that may take the cue of another clause of their sentence
 LIST_FLOOR = 0.2  # an item of a long list another item of which joins the body joins it too from this probability
 LIST_MEAN = 0.35  # … and so does every item of a long list the model gives at least this on average
+
+
+@dataclass(frozen=True)
+class _Each:
+    """A 分别 pair of a member in one sentence: its body, the span quoted, and whether it is stated."""
+
+    body: Ent
+    span: tuple[int, int]
+    stated: bool
 
 
 @dataclass
@@ -116,9 +137,9 @@ class Pairs:
 
     def see(self, st: SentenceView, rules: list[Statement]) -> None:
         """Propose the pairs of the sentence ``st`` (``rules``: the rules' memberships stated in it)."""
-        each = self._respectively(st)
+        each = self._respectively(st, rules)
         for r in rules:
-            if r.is_membership and r.object is not None and _agrees(each, self.canon(r.subject), self.canon(r.object)):
+            if r.is_membership and r.object is not None and _agrees(each, r, self.canon):
                 m = st.first_of(r.subject) or Mention(st.s.index, r.i, r.i, r.subject, "rule")
                 self._occur(st, m, None, r.object, {"rule": 1.0, f"rule_role={r.role}": 1.0}, r)
         named = [b for b in st.ms if is_body(b.ent)]
@@ -141,18 +162,37 @@ class Pairs:
         for e in {id(self.canon(b.ent)) for b in named}:
             self.times_named[e] = self.times_named.get(e, 0) + 1
 
-    def _respectively(self, st: SentenceView) -> dict[int, Ent]:
-        """分别's pairs, stated like the rules' (unless a VETO feature stops one: guests 分别为X、Y揭牌), with the
-        status said anywhere from the bodies to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned); returns id of
-        each member -> its body here, so that the rules' other bodies of that member in this sentence are dropped."""
-        out: dict[int, Ent] = {}
+    def _respectively(self, st: SentenceView, rules: list[Statement]) -> dict[int, list[_Each]]:
+        """分别's pairs, stated like the rules' when the 分别 clause speaks of membership (``MEMBERSHIP``) and no VETO
+        feature stops one (guests 分别为X、Y揭牌; 分别与A、B签署协议 is no membership: the pair is only proposed, the
+        ``respectively`` feature telling the model). The status is the most cautious of what is said from the bodies
+        to the member (X和Y拟于下月揭牌，分别由A、B担任…: planned), of an application, a nomination or an invitation in
+        its clauses (分别申请加入X和Y: planned) and of the rules' statements of the member over that span (A、B分别申请
+        加入X和Y: the rules' planned B→X makes B→Y planned). Returns id of each member -> its 分别 pairs here, so that
+        the rules' statements of that member over their span are dropped (:func:`_agrees`)."""
+        out: dict[int, list[_Each]] = {}
+        key, ruled, asked, said = masked(st), {}, {}, {}  # each clause (or span of clauses) read once
+        for x in rules:
+            if x.is_membership:
+                ruled.setdefault(id(self.canon(x.subject)), []).append(x)
         for r in respectively(st, self.names):
-            body = self.canon(r.body)
+            member, body = self.canon(r.member.ent), self.canon(r.body)
+            span = st.clause_start(r.span[0]), st.clause_end(max(r.span[1] - 1, r.span[0]))
+            if span not in asked:
+                asked[span] = _NOMINATED.search(key, *span) is not None
+            if r.each not in said:
+                said[r.each] = MEMBERSHIP.search(key, st.clause_start(r.each), st.clause_end(r.each)) is not None
+            state = cautious(status_over(st, r.member, r.span[0]), "planned" if asked[span] else "active")
+            for x in ruled.get(id(member), ()):
+                state = cautious(state, x.status) if _overlap((x.i, x.j), r.span) else state
             vetoed = VETO & features(st, r.member, r.at, body).keys()
-            sure = None if vetoed else Statement(r.member.ent, "memberOf", body, st.s.index, *r.span,
-                                                 _status_over(st, r.member, r.span[0]), role="成员单位")
-            self._occur(st, r.member, r.at, body, {"respectively": 1.0}, sure)
-            out[id(self.canon(r.member.ent))] = body
+            sure = Statement(r.member.ent, "memberOf", body, st.s.index, *evidence(r.span, r.member), state,
+                             role="成员单位") \
+                if said[r.each] and not vetoed else None
+            p = self._occur(st, r.member, r.at, body, {"respectively": 1.0}, sure)
+            if p is not None and p.rule is None and p.sent == st.s.index:
+                p.status = cautious(p.status, state)  # the model's pair, if it keeps it
+            out.setdefault(id(member), []).append(_Each(body, r.span, sure is not None))
         return out
 
     def _owners(self, st: SentenceView, orgs: list[Mention]) -> None:
@@ -169,7 +209,7 @@ class Pairs:
                 if x.ent is b.ent:
                     continue
                 sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(b, x), x),
-                                 _status(st, x, b), role=word.group(1)) if id(x) in listed_ids else None
+                                 status(st, x, b), role=word.group(1)) if id(x) in listed_ids else None
                 self._occur(st, x, b, b.ent, {"body_by_word": 1.0}, sure)
 
     def _named_members(self, st: SentenceView, orgs: list[Mention]) -> None:
@@ -187,7 +227,7 @@ class Pairs:
             for x in run:
                 if x.ent is not b.ent:
                     sure = Statement(x.ent, "memberOf", b.ent, st.s.index, *evidence(span_of(x, b), x),
-                                     "planned" if nominated else _status(st, x, b), role=word.group(1))
+                                     "planned" if nominated else status(st, x, b), role=word.group(1))
                     self._occur(st, x, b, b.ent, {"named_as_member": 1.0}, sure)
 
     def _spoken_of(self, st: SentenceView, orgs: list[Mention], named: list[Mention]) -> None:
@@ -207,10 +247,11 @@ class Pairs:
         self.listing = going_on or _OPENS_LIST.search(st.key) is not None
 
     def _occur(self, st: SentenceView, x: Mention, b: Mention | None, body: Ent, extra: dict[str, float],
-               rule: Statement | None) -> None:
+               rule: Statement | None) -> Pair | None:
+        """Propose ``x`` as a member of ``body`` (named at ``b``) in the sentence; the pair, or None when it is none."""
         member, body = self.canon(x.ent), self.canon(named := body)
         if member is body and rule is None:
-            return  # 天津市…联盟 beside 讯天津市…联盟: one body, it joins nothing
+            return None  # 天津市…联盟 beside 讯天津市…联盟: one body, it joins nothing
         if member is body:
             member, body = x.ent, named  # the rules relate the two names: two bodies after all, kept as said
         if rule is not None and (rule.subject is not member or rule.object is not body):
@@ -224,7 +265,7 @@ class Pairs:
             # the first proposal, or the first unvetoed one: it quotes its sentence
             i, j = evidence(span_of(x, b) if b is not None else (x.i, x.j), x)
             p = p or self.by_key.setdefault(k, Pair(member, body, st.s.index, i, j, "active"))
-            p.sent, p.i, p.j, p.status = st.s.index, i, j, _status(st, x, b)
+            p.sent, p.i, p.j, p.status = st.s.index, i, j, status(st, x, b)
         if rule is not None and p.rule is None:
             p.rule, p.sent, p.i, p.j, p.status = rule, rule.sent, rule.i, rule.j, rule.status
         if rule is not None:
@@ -233,7 +274,7 @@ class Pairs:
         if vetoed:  # a guest here (A、B的领导出席): this sentence's proposal counts for nothing unless all are vetoed
             p.vetoed.add(st.s.index)
             p.vetoed_features.update((k, v) for k, v in feats.items() if v > p.vetoed_features.get(k, 0.0))
-            return
+            return p
         p.add(feats)
         first, _, size = runs(st).get(id(x), (x, x, 1))
         if size >= LONG_LIST:
@@ -241,6 +282,7 @@ class Pairs:
         said = cues(st, st.clause_start(x.i)).keys()
         if p.topic != "on":
             p.topic = "on" if SPEAKS_OF_MEMBERS & said else "off" if _SPEAKS_OF_OTHERS & said else p.topic
+        return p
 
     def decide(self, model: Model | None) -> list[Pair]:
         """The rules' pairs and those the model keeps (the model never sees the rules' verdict: trained
@@ -308,10 +350,16 @@ def _vetoed(p: Pair) -> bool:
     return bool(p.vetoed) and p.sents <= p.vetoed and p.rule is None
 
 
-def _agrees(each: dict[int, Ent], member: Ent, body: Ent) -> bool:
-    """False when 分别 gives ``member`` another body than ``body`` in the sentence (A、B分别加入X和Y: B joins Y,
-    not X)."""
-    return each.get(id(member), body) is body
+def _agrees(each: dict[int, list[_Each]], r: Statement, canon) -> bool:
+    """False when a 分别 pair of the member of the rules' statement ``r`` over its span says it instead (stated: once,
+    with the most cautious status) or gives the member another body there (A、B分别加入X和Y: B joins Y, not X); the
+    rules' statements elsewhere in the sentence stand (…，A还加入了Z). ``canon``: the body an entity is."""
+    return not any(_overlap((r.i, r.j), x.span) and (x.stated or x.body is not canon(r.object))
+                   for x in each.get(id(canon(r.subject)), ()))
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
@@ -340,34 +388,6 @@ def _speaks_of_members(st: SentenceView, x: Mention) -> bool:
         return True
     long_list = runs(st).get(id(x), (x, x, 1))[2] >= LONG_LIST
     return long_list and bool(_SENT_OF_MEMBERS & cues(st, st.clause_start(x.i)).keys())
-
-
-def _status(st: SentenceView, x: Mention, b: Mention | None) -> str:
-    """The status of ``x`` joining the body named at ``b``: ended when 退出 is said of it, planned when an intent comes
-    before the end of what its clause says of it (理事单位（A、B）将于下月确定: after the list too)."""
-    end = _said_until(st, x)
-    if _STATUS_END.search(st.key, st.clause_start(x.i), end):
-        return "ended"
-    return st.status(max(end - 1, x.j, b.i if b is not None else 0))
-
-
-def _status_over(st: SentenceView, x: Mention, a: int) -> str:
-    """The status of ``x`` joining a body named from ``a`` on (分别: the bodies' clause says the intent too), clause by
-    clause up to the member's own (:func:`_status`)."""
-    status, pos = _status(st, x, None), a
-    while status == "active" and pos < x.i:
-        end = min(st.clause_end(pos), x.i)
-        status = "planned" if st.status(end) == "planned" else status
-        pos = max(end, pos) + 1
-    return status
-
-
-def _said_until(st: SentenceView, x: Mention) -> int:
-    """The end of what the member's clause says of it: the clause, or the word that names it a member after its list
-    (A、B等40余家成员单位 天津市将…: a sentence run on without a stop; the intent is another subject's)."""
-    end = st.clause_end(x.j)
-    said = _MEMBER_WORD.search(st.key, runs(st).get(id(x), (x, x, 1))[1].j, end)
-    return said.end() if said else end
 
 
 def _mostly_names(st: SentenceView, orgs: list[Mention]) -> bool:

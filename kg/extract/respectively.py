@@ -8,19 +8,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.clause import SEPARATOR, SentenceView
-from kg.extract.document import MAX_EVIDENCE
+from kg.extract.clause import CARRIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import BODY_WORDS, COUNT, GUEST, is_body, masked
+from kg.extract.pairfeatures import BODY_WORDS, COUNT, CUES, GUEST, is_body, masked
+from kg.extract.pairstatus import ENDS
 from kg.extract.references import BodyNames
 
-__all__ = ["REACH", "Respective", "respectively"]
+__all__ = ["MEMBERSHIP", "PARTS", "REACH", "Respective", "respectively"]
 
 _EACH = re.compile(r"分别")
 _HEAD_WORD = re.compile("|".join(sorted(BODY_WORDS, key=len, reverse=True)))  # where a shared head ends
 _COUNTED = re.compile(COUNT + r"[个大家]")  # 3个, 四大: between the modifiers and the head they share
-_PARTS = "、和及与"
-_LEADS = re.compile(r"(?:并且|并|还|也|又|随后|进而)?")  # all that may open the 分别 clause after its members' list
+# what makes a 分别 clause speak of membership: joining, a role, a member word, founding (分别由A、B牵头组建), leaving
+# — not 分别为, 合作, 联合 (分别联合A、B举办…: partners); pairs states its pairs only there
+MEMBERSHIP = re.compile("|".join((CUES["join"].pattern, CUES["role"].pattern, r"成员|会员|牵头|发起|组建|筹建",
+                                  ENDS.pattern)))
+PARTS = "、和及与"  # what joins two parts of a list (集成电路、生物医药…; 高分子材料及辐射加工)
 REACH = 12  # characters between 分别 and the list of its organizations (分别以A…, A…合作，分别建设了)
 PART = 10  # the longest modifier of a shared head (集成电路、生物医药…)
 LAST = 24  # the longest last modifier with the count and the head (人工智能3个产业链联盟)
@@ -29,20 +32,22 @@ MOST = 12  # the most bodies one 分别 pairs
 
 @dataclass(frozen=True)
 class Respective:
-    """One pair 分别 makes: the member, the body, where the body is named (None: by a modifier of a shared head) and
-    the span quoted (the bodies, 分别 and the member)."""
+    """One pair 分别 makes: the member, the body, where the body is named (None: by a modifier of a shared head), the
+    span it takes (the body, 分别 and the member) and where the 分别 is."""
 
     member: Mention
     body: Ent
     at: Mention | None
     span: tuple[int, int]
+    each: int
 
 
 def respectively(st: SentenceView, names: BodyNames) -> list[Respective]:
     """The pairs of each 分别 of the sentence: the list of organizations right after it (分别以A、B为…) with the bodies
     ending the clause before it or its own clause (X和Y揭牌，), or the list of organizations ending right before it
     (A、B分别加入…; 与A、B合作，分别…) with the bodies right after it, in order, when the two lists are as long as each
-    other (two or more)."""
+    other (two or more). The span of a pair runs from the member to its own body, over 分别 (it may be longer than a
+    quote: :func:`~kg.extract.clause.evidence` then quotes the member's name)."""
     out = []
     for each in _EACH.finditer(masked(st)):
         after = st.list_after(each.end())
@@ -55,21 +60,37 @@ def respectively(st: SentenceView, names: BodyNames) -> list[Respective]:
         if len(members) < 2 or len(members) != len(bodies):
             continue
         for m, (e, at) in zip(members, bodies):
-            span = (min(a, m.i, each.start()), max(a, m.j, each.end()))
-            if e is not None and span[1] - span[0] <= MAX_EVIDENCE:
-                out.append(Respective(m, e, at, span))
+            i, j = (at.i, at.j) if at is not None else (a, a)  # its own body, or where the shared head is
+            if e is not None:
+                out.append(Respective(m, e, at, (min(i, m.i, each.start()), max(j, m.j, each.end())), each.start()))
     return out
 
 
 def _members_before(st: SentenceView, pos: int) -> list[Mention]:
     """The list of organizations that ends right before the 分别 at ``pos``: in its clause, or at the end of the clause
     before when only 并/随后… opens the 分别 clause (A、B参加了仪式，随后嘉宾分别…: the guests, not A and B), and no
-    guest word comes between (A、B领导出席活动，并分别为X、Y揭牌: their guests unveil the bodies)."""
+    guest word comes between (A、B领导出席活动，并分别为X、Y揭牌: their guests unveil the bodies). The list stays in
+    that one clause, and a name it already holds or a body after companies ends it (A加入了Z，A、B还分别…: A and B)."""
     start, key = st.clause_start(pos), masked(st)
-    run = st.list_before(pos, st.clause_start(max(start - 1, 0)))
+    run = st.list_before(pos, start)
+    if not run and (start == pos or CARRIES.fullmatch(key, start, pos)):
+        run = st.list_before(start - 1, st.clause_start(start - 1)) if start > 0 else []
     if not run or pos - run[-1].j > REACH or GUEST.search(key, run[-1].j, pos):
         return []
-    return run if run[-1].j >= start or _LEADS.fullmatch(key, start, pos) else []
+    return _own_items(run)
+
+
+def _own_items(run: list[Mention]) -> list[Mention]:
+    """The end of ``run`` up to a name it holds again or a body before the companies after it, read backwards."""
+    seen: set[int] = set()
+    companies = False  # a name that is no body comes after
+    for k in range(len(run) - 1, -1, -1):
+        m = run[k]
+        if id(m.ent) in seen or companies and is_body(m.ent):
+            return run[k + 1 :]
+        seen.add(id(m.ent))
+        companies = companies or not is_body(m.ent)
+    return run
 
 
 def _bodies_before(st: SentenceView, names: BodyNames, lo: int, hi: int) -> tuple[list, tuple[int, int]]:
@@ -107,7 +128,7 @@ def _shared(st: SentenceView, names: BodyNames, lo: int, word: re.Match) -> tupl
     while k > max(lo, word.start() - LAST) and (key[k - 1].isdigit() or _cjk(key[k - 1])):
         k -= 1
     last, parts, start = key[k : word.end()], [], k
-    while start > lo and key[start - 1] in _PARTS and len(parts) < MOST:
+    while start > lo and key[start - 1] in PARTS and len(parts) < MOST:
         i = start - 1
         while i > max(lo, start - 1 - PART) and _cjk(key[i - 1]):
             i -= 1
@@ -140,4 +161,4 @@ def _named(st: SentenceView, names: BodyNames, part: str, head: str) -> Ent | No
 
 def _cjk(c: str) -> bool:
     """A Chinese character that does not separate two modifiers."""
-    return "\u4e00" <= c <= "\u9fff" and c not in _PARTS
+    return "\u4e00" <= c <= "\u9fff" and c not in PARTS

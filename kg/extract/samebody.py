@@ -7,13 +7,14 @@ import re
 from kg.extract.orgbounds import GLUE
 from kg.extract.orgs import Ent
 from kg.extract.pairfeatures import is_body
+from kg.extract.respectively import PARTS
 
 __all__ = ["SHORTEST", "same_bodies"]
 
 SHORTEST = 6  # a shorter shared name (联盟, 产业联盟, 企业联合会: a kind) says nothing of identity
 # what the finder glues before a body's name and is never a name's start: a byline (本报讯), a date, a verb, a title
 _GLUED = re.compile(r"(?:讯|电|\d|月|日|服务|" + GLUE.pattern + r")$")
-_CUT = re.compile(r"[、和及与]$")  # 浙江省高分子材料及|辐射加工产业联盟: the finder cut the name at a conjunction
+_CUT = re.compile(f"[{PARTS}]$")  # 浙江省高分子材料及|辐射加工产业联盟: the finder cut the name at a conjunction
 _PLACE = re.compile(r"[省市]$")  # 宁波市|海曙区企业联合会: the name in full, with the city or province of its district
 _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|镇|乡|街道)")  # 海曙区…: a body named by its district
 

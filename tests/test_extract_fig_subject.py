@@ -79,7 +79,8 @@ def test_an_event_named_after_an_organization_has_the_figures_of_the_event():
     # 约 ending a word jieba's dictionary knows (续约, 解约) is no approximation; 大约 and 约 alone are
     figs = {(f.metric, f.value, f.qualifier) for f in extract_text(
         "青山经济开发区今年续约14家企业，解约3家企业，新增企业大约30家，总投资约43亿元。", "t").figures}
-    assert figs == {("今年续约企业", 14, "exact"), ("解约企业", 3, "exact"), ("新增企业", 30, "约"), ("总投资", 43, "约")}
+    assert figs == {("今年续约企业", 14, "exact"), ("解约企业", 3, "exact"),
+                    ("新增企业", 30, "约"), ("总投资", 43, "约")}
 
 
 def test_a_name_with_no_kind_word_and_an_unfound_body_give_no_figure():

@@ -79,8 +79,10 @@ _TITLE = re.compile(r"(?:" + _OFFICES + "){0,2}(?:" + _TITLES + ")")
 _UNCLASSIFIED = "Organization"  # the generic class: a name with a kind word (…中心) or with none (a cut?)
 PERIODS = (r"(?:\d{4}年)?(?:上半年|下半年|全年|一季度|前三季度|\d{1,2}月(?:至|到|-)\d{1,2}月|\d{1,2}月份?)"
             r"|截至\d{1,2}月[初底末]?|今年以来|今年|去年|\d{4}年")
-# a period a clause opens with (上半年, 截至2024年底, 1-10月, 第一季度, 今年以来, 目前…): forms jieba does not tag as time
-_OPENING = re.compile(r"(?:截至|截止|到)?(?:目前为?止?|如今|近年来|" + PERIODS + r"|第?[一二三四]季度|\d{1,2}(?:至|到|-)\d{1,2}月"
+# a period a clause opens with (上半年, 截至2024年底, 1-10月, 第一季度, 今年以来, 目前…):
+# forms jieba does not tag as time
+_OPENING = re.compile(r"(?:截至|截止|到)?(?:目前为?止?|如今|近年来|" + PERIODS
+                      + r"|第?[一二三四]季度|\d{1,2}(?:至|到|-)\d{1,2}月"
                       r"|\d{1,2}月[初底末]|\d{4}年[初底末])(?:以来)?")
 _SOURCE = frozenset({"据统计", "据了解", "数据显示", "统计显示"})  # words that say a report follows
 _DONE_AFTER = re.compile(r"后|达产|建成|投产")  # 达产后，预计…; 今年建成投产后: a projection's condition
@@ -212,7 +214,9 @@ def _unsure_mention(sc: Scene, about_m, how: str, clause_start: int, at: int) ->
     if i > 0 and key[i - 1] in _PREPOSITIONS:
         return "other_party"  # 与生物城签约，计划投资10亿元: the other party's figure
     if how == "home" and _TITLE.match(key, j) and counts_members(key, clause_start, at):
-        return "title"  # X物流园党委书记张三告诉记者，成立半年多来，成员单位之间共享仓储面积…: the members' (X主任…介绍，今年新增…: X's)
+        # X物流园党委书记张三告诉记者，成立半年多来，成员单位之间共享仓储面积…: the members'
+        # (X主任…介绍，今年新增…: X's)
+        return "title"
     if how == "home" and i > 0 and key[i - 1] in "在于" and sc.orgs.items[0].i < i - 1:
         return "venue"  # X成立大会在青山产业园召开，首批会员单位共51家: where X acted (在X，… frames the park's figure)
     if unsure_subject(key, i, j, name_key(about_m.ent.name), at):
@@ -329,13 +333,15 @@ class Topic:
 
     def home_goes_on(self, s: Sentence, before: Ent | None) -> bool:
         """A sentence naming no organization goes on with the park's figures after one that gave the park a figure,
-        or had it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection (…。达产后，预计…)."""
+        or had it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection
+        (…。达产后，预计…)."""
         return not any(x.ent.is_org for x in self.found.mentions(s.index)) and (
             self.home_figure or before is self.found.home and reports_period(s.key))
 
 
 def reports_period(key: str) -> bool:
-    """The sentence opens, after 据统计/目前/同时… and marks, with the period it reports on (上半年, 截至2024年底, 1-10月,
+    """The sentence opens, after 据统计/目前/同时… and marks, with the period it reports on (上半年, 截至2024年底,
+    1-10月,
     a word jieba tags as a time), in a lead clause that states no condition or plan (达产后，预计…; 今年建成投产后)."""
     lead = key[: clause_end(key, 0, 20)]
     if PLANNED.search(lead) or _DONE_AFTER.search(lead):
@@ -351,6 +357,7 @@ def reports_period(key: str) -> bool:
 
 
 def about_home(key: str, clause_start: int) -> bool:
-    """The clause speaks of the park itself, after the period it opens with (园区实现…, 今年全区…): the park's figure."""
+    """The clause speaks of the park itself, after the period it opens with (园区实现…, 今年全区…): the park's
+    figure."""
     m = _OPENING.match(key, clause_start)
     return _PARK_WORD.match(key, m.end() if m else clause_start) is not None

@@ -103,7 +103,8 @@ def _qualifier(m: re.Match) -> str:
     if m.group("tail") == "以上":
         return "以上"
     pre = m.group("pre") or ""
-    return {"约": "约", "大约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "达": "达", "达到": "达"}.get(pre, "exact")
+    approx = {"约": "约", "大约": "约", "近": "近", "超": "超", "超过": "超", "逾": "超", "达": "达", "达到": "达"}
+    return approx.get(pre, "exact")
 
 
 def _value(m: re.Match) -> float | int:

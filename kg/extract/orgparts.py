@@ -119,6 +119,7 @@ _PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{LEVEL}委)、?({
 _OFFICE = re.compile(r"(?:(?![和及与、])[\u4e00-\u9fff]){0,6}?(?:室|组|处|科|局|办)")
 _GOVERNMENT_AFTER = re.compile(rf"、?{LEVEL}(?:人民)?政府")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
+_PARTY_ENDS = ("支部", "总支", "党委", "党组")  # …第二支部: a party body (the lexicon's 部 is a government's)
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
 _MAX_NAME = 40  # key characters: no name is longer (orgbounds' span limit)
@@ -179,9 +180,12 @@ def unglued_spans(key: str, toks: Tokens, spans: list[tuple[int, int, str, str]]
 
 def whole_bodies(key: str, cands: list[Cand], spans: list[tuple[int, int, str, str]]) -> list[Cand]:
     """``cands`` plus the model's spans (after :func:`unglued_spans`) that name a government body whole where the
-    rules only found pieces inside it: 成都高新区|行政审批|服务局 (a park and a bare suffix), 深圳市委市政府|督查室
-    (a pair and its office, no candidate at the end). The longest name then wins the pick."""
-    whole = [(i, j, t) for i, j, t, how in spans if how == "model" and _government_whole(key, i, j)]
+    rules only found pieces inside it: 成都高新区|行政审批|服务局 (a park and a bare suffix: a park's name ends
+    there, the filter joins a government's, 山东省民政厅|管理局), 深圳市委市政府|督查室 (a pair and its office). The longest name then wins the pick; a span running past the rules' names (…管理局|處,
+    …商会|部份) is not taken."""
+    whole = [(i, j, t, _pair_office(key, i, j)) for i, j, t, how in spans if how == "model" and t == "GovernmentBody"
+             and (_pair_office(key, i, j) or SUFFIXES.get(suffix_of(key[i:j]) or "") == "GovernmentBody"
+                  and not key.endswith(_PARTY_ENDS, i, j))]
     if not whole:
         return cands
     from kg.extract.orgspans import Cand
@@ -189,22 +193,23 @@ def whole_bodies(key: str, cands: list[Cand], spans: list[tuple[int, int, str, s
     order = sorted(cands, key=lambda c: c.i)
     starts = [c.i for c in order]
     out = list(cands)
-    for i, j, t in whole:
+    for i, j, t, office in whole:
         near = order[bisect_left(starts, i - _MAX_NAME) : bisect_left(starts, j)]
         inside = [c for c in near if c.i < j and i < c.j]
-        at_end = [c for c in inside if c.j == j]
+        at_end = [c for c in inside if c.j == j]  # a bare suffix the rules split off (…行政审批|服务局)
+        tail = key[max((c.j for c in inside), default=j) : j]  # or a stem and a suffix no rule read (行政审批局)
         if inside and all(i <= c.i and c.j <= j and (c.i, c.j) != (i, j) for c in inside) \
-                and all(c.generic or key[c.i : c.j] in SUFFIXES for c in at_end):
-            out.append(Cand(i, j, t, "model"))
+                and (office or all(c.type in _PARK_TYPES for c in inside if c not in at_end)) \
+                and (all(c.generic or key[c.i : c.j] in SUFFIXES for c in at_end) if at_end
+                     else office or len(tail) > 1 and tail not in SUFFIXES):
+            out.append(Cand(i, j, t, at_end[0].how if at_end else "model"))  # the rules' pieces joined
     return out
 
 
-def _government_whole(key: str, i: int, j: int) -> bool:
-    """``key[i:j]`` ends in a government's suffix (…行政审批服务局) or is a party committee, a government and their
-    office (深圳市委市政府督查室)."""
+def _pair_office(key: str, i: int, j: int) -> bool:
+    """``key[i:j]`` is a party committee, a government and their office (深圳市委市政府督查室)."""
     m = _PARTY_AND_GOVERNMENT.match(key, i, j)
-    return SUFFIXES.get(suffix_of(key[i:j]) or "") == "GovernmentBody" \
-        or m is not None and bool(_OFFICE.fullmatch(key, m.end(), j))
+    return m is not None and bool(_OFFICE.fullmatch(key, m.end(), j))
 
 
 def _pieces(key: str, toks: Tokens, c: Cand) -> list[Cand]:

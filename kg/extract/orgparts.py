@@ -181,8 +181,9 @@ def unglued_spans(key: str, toks: Tokens, spans: list[tuple[int, int, str, str]]
 def whole_bodies(key: str, cands: list[Cand], spans: list[tuple[int, int, str, str]]) -> list[Cand]:
     """``cands`` plus the model's spans (after :func:`unglued_spans`) that name a government body whole where the
     rules only found pieces inside it: 成都高新区|行政审批|服务局 (a park and a bare suffix: a park's name ends
-    there, the filter joins a government's, 山东省民政厅|管理局), 深圳市委市政府|督查室 (a pair and its office). The longest name then wins the pick; a span running past the rules' names (…管理局|處,
-    …商会|部份) is not taken."""
+    there, the filter joins a government's, 山东省民政厅|管理局), 深圳市委市政府|督查室 (a pair and its office).
+    The longest name then wins the pick; a span running past the rules' names (…管理局|處, …商会|部份) is not
+    taken."""
     whole = [(i, j, t, _pair_office(key, i, j)) for i, j, t, how in spans if how == "model" and t == "GovernmentBody"
              and (_pair_office(key, i, j) or SUFFIXES.get(suffix_of(key[i:j]) or "") == "GovernmentBody"
                   and not key.endswith(_PARTY_ENDS, i, j))]
@@ -246,7 +247,8 @@ def _pieces(key: str, toks: Tokens, c: Cand) -> list[Cand]:
 
 def _left_edge(key: str, toks: Tokens, c: Cand) -> int:
     """Where ``c`` starts: past a listed verb it starts inside (对接|洽洽…, jieba's 接洽), past a verb or set phrase its
-    left edge is inside (提|高城南…: the model grew the name into 提高), unless the name read alone starts with a word that crosses the verb's end (对接|洽洽食品: 接洽 and 洽洽)."""
+    left edge is inside (提|高城南…: the model grew the name into 提高), unless the name read alone starts with a
+    word that crosses the verb's end (对接|洽洽食品: 接洽 and 洽洽)."""
     w = toks.words[toks.index_at(c.i)]
     if c.i == w.start and w.pos == "v" and key[c.i - 1 : c.i + 1] in BOUNDARY_WORDS and c.i + 1 < c.j:
         return c.i + 1  # 对接|洽洽食品 read 对|接洽|洽: a rule's name starting inside a listed verb starts after it

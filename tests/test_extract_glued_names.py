@@ -231,3 +231,8 @@ def test_a_name_starting_with_a_measure_or_numeral_character_is_no_count(name):
 ])
 def test_a_body_place_or_person_before_a_listed_verb_is_no_part_of_the_name_after_it(text, glued):
     assert glued not in _mentions(text) and glued not in _names(text)
+
+
+def test_a_bare_government_is_the_one_its_city_s_pair_names():  # the bare 市政府 and 长春市委、市政府's are one body
+    names = _names("商会始终作为企业与市委、市政府的桥梁纽带。长春市委、市政府将一如既往地关心支持。")
+    assert "长春市政府" in names and "市政府" not in names, names

@@ -60,10 +60,18 @@ def declared_short_forms(bld: Collected) -> None:
 def link_short_forms(bld: Collected) -> None:
     ents = list(dict.fromkeys(bld.by_key.values()))
     full = NameIndex([e for e in ents if not e.generic and e.is_org])  # a short form holds its full name's characters
+    written: dict[str, list[Ent]] = {}  # a government's alias as written (市政府 of 长春市委、市政府) -> the bodies
+    for e in ents:
+        if e.type == "GovernmentBody" and e.mentions:
+            for a in e.aliases:
+                written.setdefault(a, []).append(e)
     for e in ents:
         if e.known or not e.mentions:
             continue
-        if e.generic:
+        if e.generic and e.type == "GovernmentBody" and e.key in written:  # 市委、市政府的桥梁 … 长春市委、市政府:
+            # the bare 市政府 is the one 长春市政府 written so
+            targets = [f for f in written[e.key] if f is not e]
+        elif e.generic:
             targets = [f for f in full.holding(e.key, e.type) if f is not e and is_short_form(e.key, f.key)]
         elif e.how == "chain" or e.key in SUFFIXES:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from kg.extract.orgspans import Cand
     from kg.extract.tokens import Tokens
 
-__all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place", "unglued", "unglued_spans"]
+__all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place", "unglued", "unglued_spans",
+           "whole_bodies"]
 
 _BRACKET = re.compile(r"\(((?!简称|以下|下称|原|筹|注|即|含)[\u4e00-\u9fff·]{1,10})\)")
 
@@ -113,11 +115,14 @@ def after_titles(core: list) -> list:
 # 深圳市委市政府, 县委县政府, 长春市委、市政府: a party committee and a government written as one, two bodies; the
 # second keeps only its own place word (the gold's 乐山市委 + 市政府)
 _PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{LEVEL}委)、?({LEVEL}(?:人民)?政府)")
-_OFFICE = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:室|组|处|科|局|办)")  # 深圳市委市政府|督查室: the pair's own office
+# 深圳市委市政府|督查室, …|联合调研组: the pair's own office (a conjunction starts another body: …|和市科技局)
+_OFFICE = re.compile(r"(?:(?![和及与、])[\u4e00-\u9fff]){0,6}?(?:室|组|处|科|局|办)")
 _GOVERNMENT_AFTER = re.compile(rf"、?{LEVEL}(?:人民)?政府")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
+_PARTY_ENDS = ("支部", "总支", "党委", "党组")  # …第二支部: a party body (the lexicon's 部 is a government's)
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
+_MAX_NAME = 40  # key characters: no name is longer (orgbounds' span limit)
 _VERB_POS = frozenset({"v", "vn"})
 _CLAUSE_POS = ("v", "i", "l")  # verbs and set phrases (提高, 进一步提高)
 _PREDICATE_POS = (*_CLAUSE_POS, "d", "ad", "a")  # and adverbs (高度重视, 积极)
@@ -139,7 +144,21 @@ def unglued(key: str, toks: Tokens, cands: list[Cand]) -> list[Cand]:
             out.append(c)
         else:
             out += _pieces(key, toks, c)
-    return out
+    return _governments_named(key, out)
+
+
+def _governments_named(key: str, cands: list[Cand]) -> list[Cand]:
+    """``cands`` with a bare government written after its party committee (长春市委、|市政府) named after the
+    committee's place (长春市政府) as :func:`_party_and_government` names it: two cities' 市政府 are two bodies."""
+    named = {}
+    for c in cands:
+        g = _GOVERNMENT_AFTER.match(key, c.j) if c.type == "PartyOrganization" else None
+        if g is not None:
+            gov = g.group().lstrip("、")
+            named[(g.end() - len(gov), g.end())] = _government_named(key[c.i : c.j], gov)
+    if not named:
+        return cands
+    return [replace(c, written=named[(c.i, c.j)]) if named.get((c.i, c.j)) and not c.written else c for c in cands]
 
 
 def unglued_spans(key: str, toks: Tokens, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
@@ -157,6 +176,41 @@ def unglued_spans(key: str, toks: Tokens, spans: list[tuple[int, int, str, str]]
         else:
             out.append((i, j, t, how))
     return out
+
+
+def whole_bodies(key: str, cands: list[Cand], spans: list[tuple[int, int, str, str]]) -> list[Cand]:
+    """``cands`` plus the model's spans (after :func:`unglued_spans`) that name a government body whole where the
+    rules only found pieces inside it: 成都高新区|行政审批|服务局 (a park and a bare suffix: a park's name ends
+    there, the filter joins a government's, 山东省民政厅|管理局), 深圳市委市政府|督查室 (a pair and its office).
+    The longest name then wins the pick; a span running past the rules' names (…管理局|處, …商会|部份) is not
+    taken."""
+    whole = [(i, j, t, _pair_office(key, i, j)) for i, j, t, how in spans if how == "model" and t == "GovernmentBody"
+             and (_pair_office(key, i, j) or SUFFIXES.get(suffix_of(key[i:j]) or "") == "GovernmentBody"
+                  and not key.endswith(_PARTY_ENDS, i, j))]
+    if not whole:
+        return cands
+    from kg.extract.orgspans import Cand
+
+    order = sorted(cands, key=lambda c: c.i)
+    starts = [c.i for c in order]
+    out = list(cands)
+    for i, j, t, office in whole:
+        near = order[bisect_left(starts, i - _MAX_NAME) : bisect_left(starts, j)]
+        inside = [c for c in near if c.i < j and i < c.j]
+        at_end = [c for c in inside if c.j == j]  # a bare suffix the rules split off (…行政审批|服务局)
+        tail = key[max((c.j for c in inside), default=j) : j]  # or a stem and a suffix no rule read (行政审批局)
+        if inside and all(i <= c.i and c.j <= j and (c.i, c.j) != (i, j) for c in inside) \
+                and (office or all(c.type in _PARK_TYPES for c in inside if c not in at_end)) \
+                and (all(c.generic or key[c.i : c.j] in SUFFIXES for c in at_end) if at_end
+                     else office or len(tail) > 1 and tail not in SUFFIXES):
+            out.append(Cand(i, j, t, at_end[0].how if at_end else "model"))  # the rules' pieces joined
+    return out
+
+
+def _pair_office(key: str, i: int, j: int) -> bool:
+    """``key[i:j]`` is a party committee, a government and their office (深圳市委市政府督查室)."""
+    m = _PARTY_AND_GOVERNMENT.match(key, i, j)
+    return m is not None and bool(_OFFICE.fullmatch(key, m.end(), j))
 
 
 def _pieces(key: str, toks: Tokens, c: Cand) -> list[Cand]:
@@ -185,15 +239,19 @@ def _pieces(key: str, toks: Tokens, c: Cand) -> list[Cand]:
         c = replace(c, type="PartyOrganization")  # 长春市委|、市政府: the committee of a pair
     if (i, j) == (c.i, c.j):
         return out + [c]
-    if key[i:j] in SUFFIXES or j - i < 2 or not _names_alone(key, toks, i, j, bare_ok=True):
+    past_verb = i == c.i + 1 and key[c.i - 1 : i] in BOUNDARY_WORDS  # 对接|洽洽…: no word of jieba's starts there
+    if key[i:j] in SUFFIXES or j - i < 2 or not (past_verb or _names_alone(key, toks, i, j, bare_ok=True)):
         return out  # 视频祝贺|联盟: a bare 联盟 names nothing here (it refers back)
     return out + [replace(c, i=i, j=j)]
 
 
 def _left_edge(key: str, toks: Tokens, c: Cand) -> int:
-    """Where ``c`` starts: past a verb or set phrase its left edge is inside (提|高城南…: the model grew the name into
-    提高), unless the name read alone starts with a word that crosses the verb's end (对接|洽洽食品: 接洽 and 洽洽)."""
+    """Where ``c`` starts: past a listed verb it starts inside (对接|洽洽…, jieba's 接洽), past a verb or set phrase its
+    left edge is inside (提|高城南…: the model grew the name into 提高), unless the name read alone starts with a
+    word that crosses the verb's end (对接|洽洽食品: 接洽 and 洽洽)."""
     w = toks.words[toks.index_at(c.i)]
+    if c.i == w.start and w.pos == "v" and key[c.i - 1 : c.i + 1] in BOUNDARY_WORDS and c.i + 1 < c.j:
+        return c.i + 1  # 对接|洽洽食品 read 对|接洽|洽: a rule's name starting inside a listed verb starts after it
     if c.i == w.start or w.pos not in _CLAUSE_POS:
         return c.i  # (inside a noun jieba glued a function character to the name's first one: 由|港深…, 有|神耀…)
     own = next(iter(words(key[c.i : c.j])), ("", ""))[0]
@@ -250,15 +308,25 @@ def _party_and_government(key: str, toks: Tokens, c: Cand, i: int, j: int) -> li
     m = _PARTY_AND_GOVERNMENT.match(key, i, j)
     if m is None:
         return None
-    rest = _after_predicate(toks, m.end(), j)
-    if m.end() not in toks.starts or rest == m.end() and (m.end() < j or _OFFICE.match(key, m.end())):
+    if m.end() < j and m.end() not in toks.starts:
         return None
-    party, gov = m.group(1), m.group(2)
-    place = party.removeprefix("中共")[:-1]  # 乐山市 of 乐山市委
-    named = place[:-1] + gov if len(place) > 1 and place[-1] == gov[0] else ""
+    if _OFFICE.fullmatch(key, m.end(), j):
+        return None  # the office ends the candidate: one body (only inside the candidate)
+    office = _OFFICE.match(key, m.end(), j)
+    if office is not None and office.end() in toks.starts:  # …督查室|与园区: the body ends after its office
+        return [replace(c, j=office.end(), type="GovernmentBody", generic=False, bracket=0)]
+    rest = _after_predicate(toks, m.end(), j)
     out = [replace(c, i=i, j=m.end(1), type="PartyOrganization", generic=False, bracket=0),
-           replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0, written=named)]
-    return out + ([replace(c, i=rest)] if rest < j and _names_alone(key, toks, rest, j) else [])
+           replace(c, i=m.start(2), j=m.end(), type="GovernmentBody", generic=False, bracket=0,
+                   written=_government_named(m.group(1), m.group(2)))]
+    return out + ([replace(c, i=rest)] if m.end() < rest < j and _names_alone(key, toks, rest, j) else [])
+
+
+def _government_named(party: str, gov: str) -> str:
+    """The name of a government written after its party committee (乐山市委|市政府: 乐山市政府), or "" when the
+    committee names no place of the government's level."""
+    place = party.removeprefix("中共")[:-1]  # 乐山市 of 乐山市委
+    return place[:-1] + gov if len(place) > 1 and place[-1] == gov[0] else ""
 
 
 def _after_predicate(toks: Tokens, i: int, j: int) -> int:

@@ -41,7 +41,14 @@ from kg.extract.lexicon import SUFFIXES, suffix_of
 from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
-from kg.extract.orgparts import outside_brackets, over_brackets, party_parents, unglued, unglued_spans
+from kg.extract.orgparts import (
+    outside_brackets,
+    over_brackets,
+    party_parents,
+    unglued,
+    unglued_spans,
+    whole_bodies,
+)
 from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
@@ -123,6 +130,7 @@ class Builder:
         extra = unglued_spans(s.key, toks, self.extra.get(s.index, []))
         self.extra[s.index] = extra
         cands = unglued(s.key, toks, outside_brackets(cands + extra_cands(s.key, cands, extra)))
+        cands = whole_bodies(s.key, cands, extra)  # the model's whole body over the rules' pieces inside it
         self.remember_words(s, toks)
         picked = pick(cands)
         # a generic descriptor right before a name of the same type is not a name (…投资基金极地基金)

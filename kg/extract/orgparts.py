@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from kg.extract.cands import Cand
 from kg.extract.lexicon import (
     BOUNDARY_WORDS,
     GENERIC_WORDS,
@@ -23,7 +24,6 @@ from kg.extract.segment import is_generic_word, words
 from kg.extract.tokens import is_generic_name
 
 if TYPE_CHECKING:
-    from kg.extract.orgspans import Cand
     from kg.extract.tokens import Tokens
 
 __all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place", "unglued", "unglued_spans",
@@ -167,7 +167,6 @@ def unglued_spans(key: str, toks: Tokens, spans: list[tuple[int, int, str, str]]
     no rule took) reads the same pieces."""
     if not spans:
         return spans
-    from kg.extract.orgspans import Cand
 
     out = []
     for i, j, t, how in spans:
@@ -189,7 +188,6 @@ def whole_bodies(key: str, cands: list[Cand], spans: list[tuple[int, int, str, s
                   and not key.endswith(_PARTY_ENDS, i, j))]
     if not whole:
         return cands
-    from kg.extract.orgspans import Cand
 
     order = sorted(cands, key=lambda c: c.i)
     starts = [c.i for c in order]

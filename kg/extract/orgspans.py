@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 
+from kg.extract.cands import Cand
 from kg.extract.document import Sentence
-from kg.extract.known import KnownEntities, KnownEntity
+from kg.extract.known import KnownEntities
 from kg.extract.lexicon import (
     KIND_WORDS,
     LEVEL,
@@ -84,19 +84,6 @@ THIS_ONE = re.compile(r"(?:新一届|本届|上一届|首届|该|本|此)$")  # 
 # the longest match of each pattern that ends where a search stops ($): searching only that far back finds the same
 ENDING_WIDTH = {_GRANTED: 9, FACILITY_CENTRE: 5, _GOVERNED_PLACE: 1, THIS_ONE: 3}
 _JOIN_WORDS = re.compile(r"入盟|入会|入共|入体|加盟|加入")
-
-
-@dataclass
-class Cand:
-    i: int
-    j: int
-    type: str
-    how: str
-    generic: bool = False
-    in_park: bool = False
-    known: list[KnownEntity] | None = None
-    written: str = ""
-    bracket: int = 0  # where the bracket written right after the name ends (0: none; see orgparts.over_brackets)
 
 
 def _without_suffix(core: list, a: int) -> list:

@@ -18,7 +18,7 @@ from kg.extract.lexicon import (
     TITLE_WORDS,
     suffix_of,
 )
-from kg.extract.orgbounds import GLUE
+from kg.extract.orgbounds import GLUE, MAX_SPAN
 from kg.extract.references import ANAPHORS
 from kg.extract.segment import is_generic_word, words
 from kg.extract.tokens import is_generic_name
@@ -122,7 +122,6 @@ _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
 _PARTY_ENDS = ("支部", "总支", "党委", "党组")  # …第二支部: a party body (the lexicon's 部 is a government's)
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
-_MAX_NAME = 40  # key characters: no name is longer (orgbounds' span limit)
 _VERB_POS = frozenset({"v", "vn"})
 _CLAUSE_POS = ("v", "i", "l")  # verbs and set phrases (提高, 进一步提高)
 _PREDICATE_POS = (*_CLAUSE_POS, "d", "ad", "a")  # and adverbs (高度重视, 积极)
@@ -193,7 +192,7 @@ def whole_bodies(key: str, cands: list[Cand], spans: list[tuple[int, int, str, s
     starts = [c.i for c in order]
     out = list(cands)
     for i, j, t, office in whole:
-        near = order[bisect_left(starts, i - _MAX_NAME) : bisect_left(starts, j)]
+        near = order[bisect_left(starts, i - MAX_SPAN) : bisect_left(starts, j)]
         inside = [c for c in near if c.i < j and i < c.j]
         at_end = [c for c in inside if c.j == j]  # a bare suffix the rules split off (…行政审批|服务局)
         tail = key[max((c.j for c in inside), default=j) : j]  # or a stem and a suffix no rule read (行政审批局)

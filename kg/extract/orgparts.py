@@ -114,7 +114,8 @@ def after_titles(core: list) -> list:
 
 # 深圳市委市政府, 县委县政府, 长春市委、市政府: a party committee and a government written as one, two bodies; the
 # second keeps only its own place word (the gold's 乐山市委 + 市政府)
-_PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{LEVEL}委)、?({LEVEL}(?:人民)?政府)")
+_PARTY = rf"[\u4e00-\u9fff]{{0,12}}?{LEVEL}委"  # 深圳市委, 县委, 中共长清区委
+_PARTY_AND_GOVERNMENT = re.compile(rf"({_PARTY})、?({LEVEL}(?:人民)?政府)")
 # 深圳市委市政府|督查室, …|联合调研组: the pair's own office (a conjunction starts another body: …|和市科技局)
 _OFFICE = re.compile(r"(?:(?![和及与、])[\u4e00-\u9fff]){0,6}?(?:室|组|处|科|局|办)")
 _GOVERNMENT_AFTER = re.compile(rf"、?{LEVEL}(?:人民)?政府")
@@ -232,7 +233,7 @@ def _pieces(key: str, toks: Tokens, c: Cand) -> list[Cand]:
     pair = _party_and_government(key, toks, c, i, j)
     if pair is not None:
         return out + pair
-    if _GOVERNMENT_AFTER.match(key, j) and _PARTY_AND_GOVERNMENT.fullmatch(key[i:j] + "市政府"):
+    if _GOVERNMENT_AFTER.match(key, j) and re.fullmatch(_PARTY, key[i:j]):
         c = replace(c, type="PartyOrganization")  # 长春市委|、市政府: the committee of a pair
     if (i, j) == (c.i, c.j):
         return out + [c]
@@ -298,10 +299,13 @@ def _before_predicate(toks: Tokens, i: int, k: int) -> int:
 
 
 def _party_and_government(key: str, toks: Tokens, c: Cand, i: int, j: int) -> list[Cand] | None:
-    """A party committee and a government written together at ``key[i:j]`` as two bodies, when the pair ends the
-    candidate or a verb follows it (乐山市委市政府|高度重视|岷江全球总商会: the pair is a subject, the name after the
-    verb one of its own); None when the pair's own office follows (深圳市委市政府督查室, 南山区委区政府办公室).
-    The government is named after the committee's place (乐山市政府; 市政府 as written is its alias)."""
+    """A party committee and a government written together at ``key[i:j]`` (深圳市委市政府, 长春市委、市政府), taken
+    apart: two bodies, split before whatever word follows the pair, and a third when what follows the verbs, adverbs
+    and set phrases after it names a body alone (乐山市委市政府|高度重视|岷江全球总商会); one body cut after the pair's
+    own office when more follows it (深圳市委市政府督查室|与园区). None (the candidate's other rules decide) when no
+    pair starts at ``i``, the pair ends inside a word, or its office ends the candidate (深圳市委市政府督查室,
+    南山区委区政府办公室: one body). The government is named after the committee's place (乐山市政府; 市政府 as
+    written is its alias)."""
     m = _PARTY_AND_GOVERNMENT.match(key, i, j)
     if m is None:
         return None

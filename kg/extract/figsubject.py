@@ -336,13 +336,13 @@ class Topic:
         or had it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection
         (…。达产后，预计…)."""
         return not any(x.ent.is_org for x in self.found.mentions(s.index)) and (
-            self.home_figure or before is self.found.home and reports_period(s.key))
+            self.home_figure or before is self.found.home and _reports_period(s.key))
 
 
-def reports_period(key: str) -> bool:
+def _reports_period(key: str) -> bool:
     """The sentence opens, after 据统计/目前/同时… and marks, with the period it reports on (上半年, 截至2024年底,
-    1-10月,
-    a word jieba tags as a time), in a lead clause that states no condition or plan (达产后，预计…; 今年建成投产后)."""
+    1-10月, a word jieba tags as a time), in a lead clause that states no condition or plan (达产后，预计…;
+    今年建成投产后)."""
     lead = key[: clause_end(key, 0, 20)]
     if PLANNED.search(lead) or _DONE_AFTER.search(lead):
         return False

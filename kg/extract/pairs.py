@@ -18,8 +18,8 @@ about members are candidates of the article's first body; 分别 pairs n organiz
 article's organizations hold twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
 The status (:mod:`~kg.extract.pairstatus`) comes from the rules when they spoke, else from the intent markers before
 the end of the member's clause (for 分别, from its bodies on, and the most cautious of all said of it): planned is
-never made active. A veto feature
-(a guest, a supporter…) stops the proposal of its sentence; a pair all of whose sentences are vetoed is dropped.
+never made active. A veto feature (a guest, a supporter…) stops the proposal of its sentence; a pair all of whose
+sentences are vetoed is dropped.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Names glued to what surrounds them (round 7) taken apart, and names that only look glued kept whole."""
+"""Names glued to what surrounds them taken apart, and names that only look glued kept whole."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_a_verb_glued_on_the_left_of_a_name_is_cut_off(text, name, glued):
 
 def test_a_verb_glued_before_a_bare_suffix_word_leaves_no_name():
     ms = _mentions("中科院院士张锁江通过视频祝贺联盟成立。")
-    assert not any(n.endswith("祝贺联盟") for n in ms), ms
+    assert "中科院" in ms and not any(n.endswith("祝贺联盟") for n in ms), ms
 
 
 def test_a_left_edge_inside_a_word_moves_to_the_word_end():
@@ -113,11 +113,14 @@ def test_the_name_after_a_party_committee_and_a_government_and_their_verb_is_a_n
     assert "岷江全球总商会" in ms, ms
 
 
-@pytest.mark.parametrize("text", ["安徽省国际贸易促进会等40余家联盟理事单位到场参会。", "园区30余个协会代表参加活动。",
-                                  "共有20余所研究院参与。"])
-def test_a_count_before_a_bare_suffix_word_names_no_body(text):
+@pytest.mark.parametrize(("text", "present"), [
+    ("安徽省国际贸易促进会等40余家联盟理事单位到场参会。", {"安徽省国际贸易促进会"}),
+    ("园区30余个协会代表参加活动。", set()),
+    ("共有20余所研究院参与。", set()),
+])
+def test_a_count_before_a_bare_suffix_word_names_no_body(text, present):
     ms = _mentions(text)
-    assert not any(_COUNT_AND_BARE_WORD.fullmatch(n) for n in ms), ms
+    assert present <= ms.keys() and not any(_COUNT_AND_BARE_WORD.fullmatch(n) for n in ms), ms
 
 
 _COUNT_AND_BARE_WORD = re.compile(r"[\d余多家个所]*(?:联盟|协会|研究院)")
@@ -224,13 +227,14 @@ def test_a_name_starting_with_a_measure_or_numeral_character_is_no_count(name):
     assert re.match(COUNT, name) is None
 
 
-@pytest.mark.parametrize(("text", "glued"), [
-    ("会上武侯高新区代表党建联盟发言。", "武侯高新区代表党建联盟"),  # a body before the verb
-    ("会长王建国代表企业家协会致辞。", "王建国代表企业家协会"),  # a person (代表 tagged a noun)
-    ("双方在江北区组建园区党建联盟。", "江北区组建园区党建联盟"),  # a place
+@pytest.mark.parametrize(("text", "glued", "name"), [
+    ("会上武侯高新区代表党建联盟发言。", "武侯高新区代表党建联盟", "党建联盟"),  # a body before the verb
+    ("会长王建国代表企业家协会致辞。", "王建国代表企业家协会", "企业家协会"),  # a person (代表 tagged a noun)
+    ("双方在江北区组建园区党建联盟。", "江北区组建园区党建联盟", "园区党建联盟"),  # a place
 ])
-def test_a_body_place_or_person_before_a_listed_verb_is_no_part_of_the_name_after_it(text, glued):
-    assert glued not in _mentions(text) and glued not in _names(text)
+def test_a_body_place_or_person_before_a_listed_verb_is_no_part_of_the_name_after_it(text, glued, name):
+    ms = _mentions(text)
+    assert name in ms and glued not in ms and glued not in _names(text), ms
 
 
 def test_a_bare_government_is_the_one_its_city_s_pair_names():  # the bare 市政府 and 长春市委、市政府's are one body

@@ -11,12 +11,9 @@ ALLIANCE = "滨江国际创新联盟"
 HUB = "滨江企业党建智联"  # no body suffix (联盟, 协会…): not typed a body, and not linked where 作为 names it
 
 
-_members = memberships
-
-
 def test_a_list_named_as_the_member_units_of_an_organization_joins_it():
     raw = f"“{HUB}”签约仪式举行。{A}、{B}、{C}3家单位作为{HUB}发起单位，{D}作为{HUB}成员单位，分别签订共建协议。"
-    got = _members(raw)
+    got = memberships(raw)
     assert got == {(m, HUB, "active") for m in (A, B, C, D)}
 
 
@@ -30,14 +27,14 @@ def test_a_list_that_will_be_named_members_is_planned():
 def test_a_supporter_stays_one_when_the_list_it_ends_has_a_name_the_finder_missed():
     raw = (f"{ALLIANCE}是在滨江区科学技术局、科技部火炬中心、区里有关部门等多家单位的大力支持下，由{A}、{B}等知名公司"
            "共同发起成立的创新组织。")
-    got = {(m, b) for m, b, _ in _members(raw)}
+    got = {(m, b) for m, b, _ in memberships(raw)}
     assert not {b for _, b in got} & {"科技部火炬中心", "滨江区科学技术局"}
     assert (A, ALLIANCE) in got and (B, ALLIANCE) in got
 
 
 def test_what_serves_the_members_is_no_member_and_a_nominated_list_is_planned():
-    assert not _members(f"“{HUB}”成立。宁波市海曙区科学技术局作为{HUB}成员单位的主管部门出席。")
-    assert not _members(f"“{HUB}”成立。{C}作为{HUB}成员单位的服务商参加签约。")
-    assert (A, HUB, "active") in _members(f"“{HUB}”成立。{A}作为{HUB}成员单位的代表发言。")
-    got = _members(f"“{HUB}”成立。推荐{A}、{B}作为{HUB}成员单位。")
+    assert not memberships(f"“{HUB}”成立。宁波市海曙区科学技术局作为{HUB}成员单位的主管部门出席。")
+    assert not memberships(f"“{HUB}”成立。{C}作为{HUB}成员单位的服务商参加签约。")
+    assert (A, HUB, "active") in memberships(f"“{HUB}”成立。{A}作为{HUB}成员单位的代表发言。")
+    got = memberships(f"“{HUB}”成立。推荐{A}、{B}作为{HUB}成员单位。")
     assert got == {(A, HUB, "planned"), (B, HUB, "planned")}

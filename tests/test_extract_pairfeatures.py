@@ -14,9 +14,6 @@ A, B, C = "宁波瑞丰精密机械有限公司", "杭州星河光电科技股�
 BODY = "甬江数字经济产业联盟"
 
 
-_pairs = candidate_pairs
-
-
 def _features(raw: str) -> dict[tuple[str, str], set[str]]:
     return {k: set(p.features) for k, p in candidate_pairs(raw).items()}
 
@@ -56,7 +53,7 @@ def test_a_guest_is_vetoed_in_the_sentence_that_says_so_not_everywhere():
     assert _members(alone) == {(A, BODY), (B, BODY), (C, BODY)}
     got = _members(alone + f"联盟年会上，{A}、{B}的有关领导出席并致辞。")
     assert got == {(A, BODY), (B, BODY), (C, BODY)}  # members that are guests at the annual meeting
-    pairs = _pairs(alone + f"联盟年会上，{A}、{B}的有关领导出席并致辞。")
+    pairs = candidate_pairs(alone + f"联盟年会上，{A}、{B}的有关领导出席并致辞。")
     assert pairs[(A, BODY)].vetoed == {1} and "guest" not in pairs[(A, BODY)].features
     assert pairs[(A, BODY)].sent == 0  # the quote is the sentence that proposes it unvetoed
 

@@ -69,6 +69,8 @@ _LEAD_POS = frozenset({"t", "m", "x", "c", "p"})
 _LEAD_WORDS = TIME_WORDS | {"当天", "当日", "截至", "截止"}
 _LEAD_MARKS = frozenset(",，:：")
 # an organization named as what an event is about (X投资推介会, X项目签约仪式): the event's figures, not X's
+# (orgspans._EVENT_ENDS is another list, for another question: the last words of an event, after which 暨/与 or a
+# preposition starts a new name; the two are not kept in step)
 _EVENT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:推介会|洽谈会|对接会|签约会|发布会|博览会|交易会"
                     r"|大会|峰会|论坛|仪式|典礼|活动)")
 # an organization named in a person's title (X党委书记张三告诉记者，…): the person speaks, the organization does not act
@@ -336,13 +338,13 @@ class Topic:
         or had it as subject (``before``) when it reports a period (园区持续…。上半年…), not a projection
         (…。达产后，预计…)."""
         return not any(x.ent.is_org for x in self.found.mentions(s.index)) and (
-            self.home_figure or before is self.found.home and reports_period(s.key))
+            self.home_figure or before is self.found.home and _reports_period(s.key))
 
 
-def reports_period(key: str) -> bool:
+def _reports_period(key: str) -> bool:
     """The sentence opens, after 据统计/目前/同时… and marks, with the period it reports on (上半年, 截至2024年底,
-    1-10月,
-    a word jieba tags as a time), in a lead clause that states no condition or plan (达产后，预计…; 今年建成投产后)."""
+    1-10月, a word jieba tags as a time), in a lead clause that states no condition or plan (达产后，预计…;
+    今年建成投产后)."""
     lead = key[: clause_end(key, 0, 20)]
     if PLANNED.search(lead) or _DONE_AFTER.search(lead):
         return False

@@ -55,7 +55,7 @@ def _signed_into(st: SentenceView, out: list[Statement]) -> None:
     """A与B等进行Y签约 ; A、B举行Y签约仪式: the parties sign into the alliance or community Y named right before."""
     for m in _SIGNS.finditer(st.key):
         ys = [y for y in st.mentions.ending_at(m.start())
-              if y.ent.type in _ALLIANCES and _SIGNED_IN.match(st.key, y.i - 2, y.i)]
+              if y.ent.type in _ALLIANCES and st.key[y.i - 2 : y.i] in ("进行", "举行", "开展")]
         word = _SIGNED_BODY.search(st.key, max(0, m.start() - 10), m.start()) if not ys else None
         body = st.recent.ending_with(word.group(1), _ALLIANCES) if word else None
         if body is not None:  # 进行党建联盟签约: the alliance named before by its full name
@@ -371,12 +371,11 @@ def _join(st: SentenceView, out: list[Statement], a: int, b: int, body: Mention 
 _FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议成立|倡议组建|"
                          r"(发起倡议|倡议)[,，]?(拟|计划|将|筹备|筹划)?(?:成立|组建))了?")
 # A、B等首批示范园区: the kind of the list, not one more founder
-_AFTER_DENG = re.compile(r"等(?:首批|第一批|\d+家|\d+个)?$")
+_AFTER_DENG = re.compile(rf"等(?:{COUNT})?$")  # COUNT covers 首批, 第一批, 8家, 4个
 _SIGNED_BODY = re.compile(r"(?:进行|举行|开展)([\u4e00-\u9fff]{0,4}(?:联盟|共同体))$")  # at most 10 characters
 _COUNTED_GROUP = re.compile(COUNT)
 _IN_RUN = re.compile(r"、|等|以及|和|及")
 _SAYS_MORE = re.compile(r"成立|表示|围绕|推进|推动|开展|累计|实现|举办|召开|签约|旨在|负责|以来")
-_SIGNED_IN = re.compile("进行|举行|开展")
 _ALLIANCES = frozenset({"Alliance", "PartyBuildingCommunity"})
 _SIGNS = re.compile(r"(?:签约|签订协议|签署协议|入盟签约)")
 _FOUNDS = re.compile(r"(?:共同)?(?:发起成立|成立|组建|发起|筹建|组成|缔结形成|缔结|结成)")

@@ -20,7 +20,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
 
-__all__ = ["GLUE", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
+__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
 
 # words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
@@ -28,7 +28,7 @@ GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置
                   r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
-_MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
+MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
 _COUNTED = re.compile(f"{COUNT}|首")  # 首个园区…: a count is not part of a name
 
 
@@ -49,12 +49,12 @@ class Index:
         for s, ms in by_sentence.items():
             at = self.cover[s] = {}
             for m in ms:
-                for p in range(m.i, min(m.j, m.i + _MAX_SPAN)):
+                for p in range(m.i, min(m.j, m.i + MAX_SPAN)):
                     at.setdefault(p, []).append(m.ent)
         self.mentions = {e.key: len(e.mentions) for e in ents}
         self.affixes: dict[str, int] = {}  # proper prefixes and suffixes of the names: of how many names
         for e in ents:
-            k = e.key[:_MAX_SPAN]
+            k = e.key[:MAX_SPAN]
             for a in {k[:n] for n in range(1, len(k))} | {k[n:] for n in range(1, len(k))}:
                 self.affixes[a] = self.affixes.get(a, 0) + 1
 
@@ -74,7 +74,7 @@ class Index:
         spans = self.spans.get(sent)
         if not spans:
             return []
-        n = bisect_left(self.starts[sent], i - _MAX_SPAN)
+        n = bisect_left(self.starts[sent], i - MAX_SPAN)
         out = []
         while n < len(spans) and spans[n][0] < j:
             if spans[n][1] > i:
@@ -88,7 +88,7 @@ class Index:
 
     def holds_name(self, k: str) -> bool:
         """True when a proper prefix or suffix of ``k`` is another name."""
-        return any(k[:n] in self.mentions or k[n:] in self.mentions for n in range(1, min(len(k), _MAX_SPAN)))
+        return any(k[:n] in self.mentions or k[n:] in self.mentions for n in range(1, min(len(k), MAX_SPAN)))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from kg.extract.cands import Cand
 from kg.extract.lexicon import (
     BOUNDARY_WORDS,
     GENERIC_WORDS,
@@ -17,13 +18,12 @@ from kg.extract.lexicon import (
     TITLE_WORDS,
     suffix_of,
 )
-from kg.extract.orgbounds import GLUE
+from kg.extract.orgbounds import GLUE, MAX_SPAN
 from kg.extract.references import ANAPHORS
 from kg.extract.segment import is_generic_word, words
 from kg.extract.tokens import is_generic_name
 
 if TYPE_CHECKING:
-    from kg.extract.orgspans import Cand
     from kg.extract.tokens import Tokens
 
 __all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place", "unglued", "unglued_spans",
@@ -114,7 +114,8 @@ def after_titles(core: list) -> list:
 
 # 深圳市委市政府, 县委县政府, 长春市委、市政府: a party committee and a government written as one, two bodies; the
 # second keeps only its own place word (the gold's 乐山市委 + 市政府)
-_PARTY_AND_GOVERNMENT = re.compile(rf"([\u4e00-\u9fff]{{0,12}}?{LEVEL}委)、?({LEVEL}(?:人民)?政府)")
+_PARTY = rf"[\u4e00-\u9fff]{{0,12}}?{LEVEL}委"  # 深圳市委, 县委, 中共长清区委
+_PARTY_AND_GOVERNMENT = re.compile(rf"({_PARTY})、?({LEVEL}(?:人民)?政府)")
 # 深圳市委市政府|督查室, …|联合调研组: the pair's own office (a conjunction starts another body: …|和市科技局)
 _OFFICE = re.compile(r"(?:(?![和及与、])[\u4e00-\u9fff]){0,6}?(?:室|组|处|科|局|办)")
 _GOVERNMENT_AFTER = re.compile(rf"、?{LEVEL}(?:人民)?政府")
@@ -122,7 +123,6 @@ _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
 _PARTY_ENDS = ("支部", "总支", "党委", "党组")  # …第二支部: a party body (the lexicon's 部 is a government's)
 _BARE_PARK_WORDS = ("园区", "园")  # 上海天华信息科技园|园区: a generic word after a park's own name
 _NO_PIECES = frozenset({"known", "byline", "lexicon", "chain"})  # names whose edges another source vouches for
-_MAX_NAME = 40  # key characters: no name is longer (orgbounds' span limit)
 _VERB_POS = frozenset({"v", "vn"})
 _CLAUSE_POS = ("v", "i", "l")  # verbs and set phrases (提高, 进一步提高)
 _PREDICATE_POS = (*_CLAUSE_POS, "d", "ad", "a")  # and adverbs (高度重视, 积极)
@@ -167,7 +167,6 @@ def unglued_spans(key: str, toks: Tokens, spans: list[tuple[int, int, str, str]]
     no rule took) reads the same pieces."""
     if not spans:
         return spans
-    from kg.extract.orgspans import Cand
 
     out = []
     for i, j, t, how in spans:
@@ -189,13 +188,12 @@ def whole_bodies(key: str, cands: list[Cand], spans: list[tuple[int, int, str, s
                   and not key.endswith(_PARTY_ENDS, i, j))]
     if not whole:
         return cands
-    from kg.extract.orgspans import Cand
 
     order = sorted(cands, key=lambda c: c.i)
     starts = [c.i for c in order]
     out = list(cands)
     for i, j, t, office in whole:
-        near = order[bisect_left(starts, i - _MAX_NAME) : bisect_left(starts, j)]
+        near = order[bisect_left(starts, i - MAX_SPAN) : bisect_left(starts, j)]
         inside = [c for c in near if c.i < j and i < c.j]
         at_end = [c for c in inside if c.j == j]  # a bare suffix the rules split off (…行政审批|服务局)
         tail = key[max((c.j for c in inside), default=j) : j]  # or a stem and a suffix no rule read (行政审批局)
@@ -235,7 +233,7 @@ def _pieces(key: str, toks: Tokens, c: Cand) -> list[Cand]:
     pair = _party_and_government(key, toks, c, i, j)
     if pair is not None:
         return out + pair
-    if _GOVERNMENT_AFTER.match(key, j) and _PARTY_AND_GOVERNMENT.fullmatch(key[i:j] + "市政府"):
+    if _GOVERNMENT_AFTER.match(key, j) and re.fullmatch(_PARTY, key[i:j]):
         c = replace(c, type="PartyOrganization")  # 长春市委|、市政府: the committee of a pair
     if (i, j) == (c.i, c.j):
         return out + [c]
@@ -301,10 +299,13 @@ def _before_predicate(toks: Tokens, i: int, k: int) -> int:
 
 
 def _party_and_government(key: str, toks: Tokens, c: Cand, i: int, j: int) -> list[Cand] | None:
-    """A party committee and a government written together at ``key[i:j]`` as two bodies, when the pair ends the
-    candidate or a verb follows it (乐山市委市政府|高度重视|岷江全球总商会: the pair is a subject, the name after the
-    verb one of its own); None when the pair's own office follows (深圳市委市政府督查室, 南山区委区政府办公室).
-    The government is named after the committee's place (乐山市政府; 市政府 as written is its alias)."""
+    """A party committee and a government written together at ``key[i:j]`` (深圳市委市政府, 长春市委、市政府), taken
+    apart: two bodies, split before whatever word follows the pair, and a third when what follows the verbs, adverbs
+    and set phrases after it names a body alone (乐山市委市政府|高度重视|岷江全球总商会); one body cut after the pair's
+    own office when more follows it (深圳市委市政府督查室|与园区). None (the candidate's other rules decide) when no
+    pair starts at ``i``, the pair ends inside a word, or its office ends the candidate (深圳市委市政府督查室,
+    南山区委区政府办公室: one body). The government is named after the committee's place (乐山市政府; 市政府 as
+    written is its alias)."""
     m = _PARTY_AND_GOVERNMENT.match(key, i, j)
     if m is None:
         return None

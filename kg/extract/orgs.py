@@ -34,6 +34,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from kg.extract.bylines import byline_spans
+from kg.extract.cands import Cand
 from kg.extract.document import Document, Sentence
 from kg.extract.entities import Chain, Cover, Ent, Found, Mention
 from kg.extract.known import KnownEntities
@@ -49,7 +50,7 @@ from kg.extract.orgparts import (
     unglued_spans,
     whole_bodies,
 )
-from kg.extract.orgspans import THIS_ONE, Cand, ends_at, sentence_cands
+from kg.extract.orgspans import THIS_ONE, ends_at, sentence_cands
 from kg.extract.overlaps import extra_cands, pick
 from kg.extract.references import ANAPHOR, resolve_references
 from kg.extract.tokens import Tokens

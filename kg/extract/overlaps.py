@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from kg.extract.cands import Cand
 from kg.extract.lexicon import GENERIC_WORDS
-from kg.extract.orgspans import CUT_HEADS, FACILITY_CENTRE, NOT_ORG_WORDS, Cand
+from kg.extract.orgspans import CUT_HEADS, FACILITY_CENTRE, NOT_ORG_WORDS
 from kg.extract.tokens import FUNCTION_CHARS, PREPOSITION_CHARS
 
 __all__ = ["pick", "extra_cands"]

@@ -10,7 +10,7 @@ from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
 from kg.extract.shapes import MEMBERS_NAMED
 
-__all__ = ["BODY_WORDS", "COUNT", "CUES", "FAR", "GUEST", "MEMBER_WORDS", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS",
+__all__ = ["BODY_WORDS", "NUMERAL", "CUES", "FAR", "GUEST", "MEMBER_WORDS", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS",
            "bucket", "cues", "features", "is_body", "masked", "read_once", "runs"]
 
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
@@ -39,7 +39,7 @@ BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体
 _SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$")  # 联盟成立以来，X…: the body dates what X does
 _VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
-COUNT = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # 17, 十七, 多 (个家名 after it)
+NUMERAL = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # a bare number: 17, 十七, 多 (lexicon.COUNT adds the measure)
 _FOUNDS = r"(?:成立|设立|组建|筹建|建立|组成)"  # the verbs that found an organization
 _FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?" + _FOUNDS + r"(?:了|的)?")
 _FOUNDED_HERE = re.compile(_FOUNDS + r"了?$")

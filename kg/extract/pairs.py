@@ -18,8 +18,8 @@ about members are candidates of the article's first body; 分别 pairs n organiz
 article's organizations hold twice under two names takes its pairs under one of them (:mod:`~kg.extract.samebody`).
 The status (:mod:`~kg.extract.pairstatus`) comes from the rules when they spoke, else from the intent markers before
 the end of the member's clause (for 分别, from its bodies on, and the most cautious of all said of it): planned is
-never made active. A veto feature
-(a guest, a supporter…) stops the proposal of its sentence; a pair all of whose sentences are vetoed is dropped.
+never made active. A veto feature (a guest, a supporter…) stops the proposal of its sentence; a pair all of whose
+sentences are vetoed is dropped.
 """
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ from kg.extract.clause import SentenceView, Statement, evidence, span_of
 from kg.extract.learn import Model
 from kg.extract.orgs import Ent, Mention
 from kg.extract.pairfeatures import (
-    COUNT,
     MEMBER_WORDS,
+    NUMERAL,
     SPEAKS_OF_MEMBERS,
     UNITS,
     bucket,
@@ -56,9 +56,9 @@ _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "c
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing;
 # A、B的相关领导出席: guests — not A、B等会员企业代表出席, where a member word comes before the guest word)
 VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
-_OWNS_MEMBERS = re.compile(r"的?" + COUNT + r"?[个家名]?(?:首批|新|全体)?(" + UNITS + r")(?:[(:]|包括|有|为|是)?")
+_OWNS_MEMBERS = re.compile(r"的?" + NUMERAL + r"?[个家名]?(?:首批|新|全体)?(" + UNITS + r")(?:[(:]|包括|有|为|是)?")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
-_AS_MEMBERS = re.compile(r"(?:等)?(?:" + COUNT + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
+_AS_MEMBERS = re.compile(r"(?:等)?(?:" + NUMERAL + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")
 # (not X成员单位的主管部门: what serves the members is none; X成员单位的代表 is)
 _MEMBERS_WORD = re.compile(r"的?(?:首批|新|全体)?(发起单位|" + MEMBER_WORDS + ")"
                            r"(?!的(?!身份|代表))")

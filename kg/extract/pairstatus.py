@@ -8,12 +8,12 @@ from bisect import bisect_left
 
 from kg.extract.clause import SentenceView
 from kg.extract.orgs import Mention
-from kg.extract.pairfeatures import read_once, runs
+from kg.extract.pairfeatures import UNITS, read_once, runs
 
 __all__ = ["ENDS", "cautious", "status", "status_over"]
 
 ENDS = re.compile(r"退出|除名")  # what ends a membership
-_MEMBER_WORD = re.compile(r"成员单位|会员单位|成员企业|会员企业")
+_MEMBER_WORD = re.compile(UNITS)  # the words that name the members (A、B等40余家成员单位)
 _CAUTION = ("active", "ended", "planned")  # statuses from the least cautious
 
 

@@ -8,22 +8,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.clause import CARRIES, SEPARATOR, SentenceView
+from kg.extract.clause import CARRIES, PARTS, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import BODY_WORDS, COUNT, CUES, GUEST, is_body, masked
+from kg.extract.pairfeatures import BODY_WORDS, CUES, GUEST, NUMERAL, is_body, masked
 from kg.extract.pairstatus import ENDS
 from kg.extract.references import BodyNames
 
-__all__ = ["MEMBERSHIP", "PARTS", "REACH", "Respective", "respectively"]
+__all__ = ["MEMBERSHIP", "REACH", "Respective", "respectively"]
 
 _EACH = re.compile(r"分别")
 _HEAD_WORD = re.compile("|".join(sorted(BODY_WORDS, key=len, reverse=True)))  # where a shared head ends
-_COUNTED = re.compile(COUNT + r"[个大家]")  # 3个, 四大: between the modifiers and the head they share
+_COUNTED = re.compile(NUMERAL + r"[个大家]")  # 3个, 四大: between the modifiers and the head they share
 # what makes a 分别 clause speak of membership: joining, a role, a member word, founding (分别由A、B牵头组建), leaving
 # — not 分别为, 合作, 联合 (分别联合A、B举办…: partners); pairs states its pairs only there
 MEMBERSHIP = re.compile("|".join((CUES["join"].pattern, CUES["role"].pattern, r"成员|会员|牵头|发起|组建|筹建",
                                   ENDS.pattern)))
-PARTS = "、和及与"  # what joins two parts of a list (集成电路、生物医药…; 高分子材料及辐射加工)
 REACH = 12  # characters between 分别 and the list of its organizations (分别以A…, A…合作，分别建设了)
 PART = 10  # the longest modifier of a shared head (集成电路、生物医药…)
 LAST = 24  # the longest last modifier with the count and the head (人工智能3个产业链联盟)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from kg.extract.clause import PARTS
 from kg.extract.orgbounds import GLUE
 from kg.extract.orgs import Ent
 from kg.extract.pairfeatures import is_body
-from kg.extract.respectively import PARTS
 
 __all__ = ["SHORTEST", "same_bodies"]
 
@@ -22,15 +22,15 @@ _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|镇|乡|街道)")  # �
 def same_bodies(ents: list[Ent]) -> dict[int, Ent]:
     """id of each body found twice -> the one of its names its memberships go to.
 
-    Two bodies are one when the name of one ends with the name of the other, no other body of the article ends with
-    that name (集成电路产业链联盟, 生物医药产业链联盟 beside 产业链联盟: a kind, not one body), and what the longer adds
-    before it is not a name of its own: something the finder glued to it (a byline 讯, a date, a verb 服务), the rest
-    of a name cut at a conjunction (浙江省高分子材料及 辐射加工产业联盟), or the city or province of the district the
-    shorter opens with (宁波市 海曙区企业联合会). Anything else may be another body (宁波 温州商会: Wenzhou's chamber
-    in Ningbo; 宁波市 新材料产业联盟 beside a national one): kept apart. The memberships go to the shorter name when the
-    longer is glued, else to the one the article writes out in full most often, the longer on a tie (a cut name,
-    博地区… for 上海市浦东新区世博地区…, is written whole no more often than the full one). Linear in the length of the
-    names."""
+    Two bodies are one when the name of one ends with the name of the other, no other body of the article ends with that
+    name (集成电路先进制造产业链联盟, 生物医药先进制造产业链联盟 beside 先进制造产业链联盟: a kind, not one body), and
+    what the longer adds before it is not a name of its own: something the finder glued to it (a byline 讯, a date, a
+    verb 服务), the rest of a name cut at a conjunction (浙江省高分子材料及 辐射加工产业联盟), or the city or province
+    of the district the shorter opens with (宁波市 海曙区企业联合会). Anything else may be another body (宁波 温州商会:
+    Wenzhou's chamber in Ningbo; 宁波市 新材料产业联盟 beside a national one): kept apart. The memberships go to the
+    shorter name when the longer is glued, else to the one the article writes out in full most often, the longer on a
+    tie (a cut name, 博地区… for 上海市浦东新区世博地区…, is written whole no more often than the full one). Linear in
+    the length of the names."""
     bodies = [e for e in ents if is_body(e)]
     owners = {e.key: e for e in bodies if len(e.key) >= SHORTEST}
     ending: dict[str, list[Ent]] = {}  # a body's name -> the other bodies whose name ends with it

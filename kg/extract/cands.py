@@ -11,6 +11,8 @@ __all__ = ["Cand"]
 
 @dataclass
 class Cand:
+    """``key[i:j]`` may name an organization of ``type``; ``how`` says which pass proposed it (rule, model, byline…)."""
+
     i: int
     j: int
     type: str

@@ -213,6 +213,9 @@ def test_a_subject_the_article_names_once_by_a_name_of_its_own_gives_no_figure()
     assert _figs("青山机器人产业联盟成立。目前，青山机器人产业联盟成员单位已达80家。", names=2) == {
         ("青山机器人产业联盟", "成员单位已", 80, "家")}
     assert not _figs("目前，青山机器人产业联盟成员单位已达80家。", names=2)
+    # a member count given with the list of members joining the body: the list settles whose, named once or not
+    listed = "青山红领党建共同体吸纳青山明辉纸业有限公司、青山星火科技有限公司等13个基层党组织为成员单位。"
+    assert _figs(listed, names=2) == {("青山红领党建共同体", "成员单位数", 13, "个")}
     # what is shipped: two
     assert _figs(twice, names=MIN_NAMED) == _figs(twice, names=2) and MIN_NAMED == 2
 

@@ -44,6 +44,7 @@ _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励
 COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 MIN_NAMED = 2  # times the article must name a figure's subject by a name of its own (figsubject.own_names)
 _NAMED: list[int] = []  # what requiring_names put in place, innermost last
+_LISTED = frozenset({"list", "members"})  # the rules that count the members a list names (figures._count_of_list)
 _NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
 # a body's name the organization pass did not find (目前，汽车制造联盟已有70多家企业成员): the clause's own subject
 # (a party organization's name ends another's — 园区党委 — and counts 党员, not member bodies)
@@ -285,10 +286,13 @@ def choose_without_model(group: list[Context]) -> int | None:
     a name of its own (a name written once — glued to a headline's words, cut short, named in passing — is unsure
     whoever the rules say the figure is about) and a metric after the number has its subject named in its clause.
     Both are evidence tiers measured where no rule had read the text: each dev batch scored by the code before it
-    joined (subjects named once right 15 times in 49, twice or more 85 in 136; :func:`_after_unnamed` 1 in 13)."""
+    joined (subjects named once right 15 times in 49, twice or more 85 in 136; :func:`_after_unnamed` 1 in 13).
+    A member count given with the list of members joining the body (A、B等13个…为成员单位) needs neither."""
     k = _rules_choice(group)
+    if k is None or group[k].rule in _LISTED:
+        return k  # a member count given with the list of members that join the body: the list settles whose
     need = _NAMED[-1] if _NAMED else MIN_NAMED
-    return k if k is None or group[k].named >= need and not _after_unnamed(group[k]) else None
+    return k if group[k].named >= need and not _after_unnamed(group[k]) else None
 
 
 @contextmanager

@@ -286,7 +286,7 @@ def choose_without_model(group: list[Context]) -> int | None:
     a name of its own (a name written once — glued to a headline's words, cut short, named in passing — is unsure
     whoever the rules say the figure is about) and a metric after the number has its subject named in its clause.
     Both are evidence tiers measured where no rule had read the text: each dev batch scored by the code before it
-    joined (subjects named once right 15 times in 49, twice or more 85 in 136; :func:`_after_unnamed` 1 in 13).
+    joined (subjects named once right 14 times in 47, twice or more 85 in 136; :func:`_after_unnamed` 1 in 13).
     A member count given with the list of members joining the body (A、B等13个…为成员单位) needs neither."""
     k = _rules_choice(group)
     if k is None or group[k].rule in _LISTED:

@@ -309,8 +309,9 @@ def own_names(doc: Document, found: Found) -> dict[int, int]:
     """How many times the article names each organization (by ``id``) by a name of its own: its mentions that are
     not a bare kind word (园区, 联盟, 开发区) nor one pointed at (该联盟, 本园区). A name written once — a headline's
     words glued to it, a name cut short, a body named only in passing — is no settled subject of a figure: on the
-    dev batches at first sight (each scored by the code before it joined) such subjects were right 15 times in 49,
-    those named twice or more 85 times in 136 (:func:`~kg.extract.figfilter.choose_without_model`)."""
+    dev batches at first sight (each scored by the code before it joined) such subjects were right 14 times in 47
+    (member counts of a list aside), those named twice or more 85 times in 136
+    (:func:`~kg.extract.figfilter.choose_without_model`)."""
     out: dict[int, int] = {}
     for e in found.ents:
         if e.is_org:
@@ -331,9 +332,9 @@ class Topic:
     form: :func:`~kg.extract.figfilter.short_forms`), whether the sentence before gave the park a figure, places,
     and how often each organization is named by a name of its own (:func:`own_names`)."""
 
-    def __init__(self, found: Found, doc: Document | None = None):
+    def __init__(self, found: Found, doc: Document):
         self.found = found
-        self.named = own_names(doc, found) if doc is not None else {}
+        self.named = own_names(doc, found)
         self.last: Ent | None = None
         self.home_figure = False
         self.places = article_places(e.key for e in found.ents if e.is_org)

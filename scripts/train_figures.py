@@ -11,7 +11,9 @@ the filter finds likeliest; precision / recall over all folds by threshold, besi
 On the 188-text real/dev (477 gold indicators) the rules alone are right 96 times in 111 (CV = in-sample:
 they learn nothing); the filter over them, or picking a subject when the rules drop one, never added a
 hit at precision >= 0.85, so no model ships (docs/explanation/extraction-rounds.md); ``--write`` writes
-kg/extract/models/figures.json, which `kg extract` then applies. Rerun it when real/dev grows;
+kg/extract/models/figures.json, which `kg extract` then applies. The row "rules, subjects named once" also keeps
+the figures whose subject the article names once by a name of its own (``figfilter.MIN_NAMED``). Rerun it when
+real/dev grows;
 ``--split`` scores a set of texts (a new batch) and the others apart.
 
     python scripts/train_figures.py                          # the CV table
@@ -34,7 +36,7 @@ from eval_extract import read_article  # noqa: E402
 
 from kg.extract import extract_text  # noqa: E402
 from kg.extract.document import Document  # noqa: E402
-from kg.extract.figfilter import MODEL, choose_without_model, features  # noqa: E402
+from kg.extract.figfilter import MODEL, choose_without_model, features, requiring_names  # noqa: E402
 from kg.extract.figures import Figure, find_figures  # noqa: E402
 from kg.extract.learn import MODELS, Model, group_folds, train  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
@@ -179,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} texts, {n} proposed figures, {sum(sum(t.labels) for t in texts)} hits")
     print(f"{'':<26}{'P':>6}{'R':>6}{'F1':>6}   tp/pred/gold" + ("   others / listed in --split" if split else ""))
     print(_rows(texts, split, "rules (in-sample)", _rules))
+    with requiring_names(1):  # what the requirement that the article name a subject twice costs and saves
+        print(_rows(texts, split, "rules, subjects named once", _rules))
     print(_rows(texts, split, "rules, guesses too", lambda t, g: g[0]))
     for label, pick in cross_validate(texts, args.l2, args.primary):
         print(_rows(texts, split, label, pick))

@@ -8,14 +8,26 @@ from __future__ import annotations
 
 from kg.extract import extract_text
 from kg.extract.document import Document
-from kg.extract.figfilter import Context, choose, choose_without_model, features, is_place_word
+from kg.extract.figfilter import (
+    MIN_NAMED,
+    Context,
+    choose,
+    choose_without_model,
+    features,
+    is_place_word,
+    requiring_names,
+)
+from kg.extract.figsubject import own_names
 from kg.extract.figures import find_figures
 from kg.extract.orgs import find_entities
 from kg.extract.relations import find_statements
 
 
-def _figs(raw: str) -> set[tuple[str, str, float, str]]:
-    return {(f.about.name, f.metric, f.value, f.unit) for f in extract_text(raw, "t").figures}
+def _figs(raw: str, names: int = 1) -> set[tuple[str, str, float, str]]:
+    """The figures of ``raw``; a subject named ``names`` times suffices (these one-sentence texts name it once: the
+    requirement of two is tested on its own)."""
+    with requiring_names(names):
+        return {(f.about.name, f.metric, f.value, f.unit) for f in extract_text(raw, "t").figures}
 
 
 def test_a_towns_figure_has_no_organization_subject():
@@ -80,8 +92,9 @@ def test_proposed_figures_carry_every_subject_considered_and_the_rules_choose_th
         groups.setdefault((f.sent, f.context.num), []).append(f.context)
     assert len(groups) == 3
     for group in groups.values():
-        assert group[0].sources[0].startswith("rule_") and choose_without_model(group) == 0
-        assert choose(group) == 0  # no figures model ships: the rules decide
+        with requiring_names(1):  # each subject is named once
+            assert group[0].sources[0].startswith("rule_") and choose_without_model(group) == 0
+            assert choose(group) == 0  # no figures model ships: the rules decide
     count = next(g for g in groups.values() if g[0].value == 26)
     assert {"prev"} <= {s for c in count for s in c.sources}  # the alliance named in the sentence before
 
@@ -182,3 +195,46 @@ def test_a_plants_yearly_capacity_is_no_metric_but_a_yearly_output_is():
     figs = _figs("青山经济开发区全年产量达到50万吨。青山经济开发区去年产量达到40万吨。"
                  "青山经济开发区亩均年产出达到300万元。")
     assert {f[2] for f in figs if f[0] == "青山经济开发区"} == {500000, 400000, 300}
+
+
+def test_a_subject_the_article_names_once_by_a_name_of_its_own_gives_no_figure():
+    # a name written once (glued to a headline's words, cut short, named in passing) is no settled subject: on the
+    # dev batches at first sight such subjects were right 14 times in 47, those named twice 85 times in 136
+    twice = "青山经济开发区召开推进会。青山经济开发区今年新增入驻企业30家，实现产值50亿元。"
+    assert _figs(twice, names=2) == {("青山经济开发区", "今年新增入驻企业", 30, "家"),
+                                     ("青山经济开发区", "实现产值", 50, "亿元")}
+    assert not _figs("青山经济开发区今年新增入驻企业30家，实现产值50亿元。", names=2)
+    # a bare kind word or one pointed at (园区, 该开发区) is no name of its own; a short form the text gives is
+    assert not _figs("青山经济开发区召开推进会。园区今年新增入驻企业30家，实现产值50亿元。", names=2)
+    assert not _figs("青山经济开发区召开推进会。该开发区今年新增入驻企业30家。", names=2)
+    short = "青山经济技术开发区（简称青山经开区）召开推进会。青山经开区今年新增入驻企业30家。"
+    assert _figs(short, names=2) == {("青山经济技术开发区", "今年新增入驻企业", 30, "家")}
+    # a body with members: named twice, its member count; named once, none
+    assert _figs("青山机器人产业联盟成立。目前，青山机器人产业联盟成员单位已达80家。", names=2) == {
+        ("青山机器人产业联盟", "成员单位已", 80, "家")}
+    assert not _figs("目前，青山机器人产业联盟成员单位已达80家。", names=2)
+    # a member count given with the list of members joining the body: the list settles whose, named once or not
+    listed = "青山红领党建共同体吸纳青山明辉纸业有限公司、青山星火科技有限公司等13个基层党组织为成员单位。"
+    assert _figs(listed, names=2) == {("青山红领党建共同体", "成员单位数", 13, "个")}
+    # what is shipped: two
+    assert _figs(twice, names=MIN_NAMED) == _figs(twice, names=2) and MIN_NAMED == 2
+
+
+def test_own_names_counts_the_mentions_that_name_the_organization_by_a_name_of_its_own():
+    raw = "青山经济开发区召开推进会。园区今年新增企业30家。该开发区位于青山市。青山经济开发区实现产值50亿元。"
+    doc = Document.from_raw(raw)
+    found = find_entities(doc, None)
+    park = next(e for e in found.ents if e.name == "青山经济开发区")
+    assert len(park.mentions) >= 3  # 园区 refers to it too
+    assert own_names(doc, found)[id(park)] == 2
+
+
+def test_a_metric_after_the_number_needs_its_subject_named_in_its_clause():
+    # 新建2栋标准厂房 with the park carried from the clause before: a project's or a plan's most often (1 right in
+    # 13 on the dev batches at first sight); the same figure with the metric before it, or the park named, stays
+    intro = "青山经济开发区召开推进会。"
+    assert _figs(intro + "青山经济开发区今年实现产值50亿元，新建2栋标准厂房。") == {
+        ("青山经济开发区", "今年实现产值", 50, "亿元")}
+    assert _figs(intro + "青山经济开发区今年实现产值50亿元，新建标准厂房2栋。") == {
+        ("青山经济开发区", "今年实现产值", 50, "亿元"), ("青山经济开发区", "新建标准厂房", 2, "栋")}
+    assert _figs(intro + "今年青山经济开发区新建2栋标准厂房。") == {("青山经济开发区", "新建标准厂房", 2, "栋")}

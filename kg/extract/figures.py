@@ -124,7 +124,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
     """
     bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
-    topic = Topic(found)
+    topic = Topic(found, doc)
     for s in doc.sentences:
         counted: set[int] = set()  # bodies whose member count the sentence gave: a later count is of a group of them
         spans = Spans(found.mentions(s.index))
@@ -132,7 +132,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
         topic.home_figure = any(g[0].about is found.home and not g[0].context.guess for g in groups)
         for group in groups:
             f = group[0]
-            if _count_of_list(f, bodies, spans):
+            if _count_of_list(f, bodies, spans, topic.named):
                 group = [f]
             if f.measure == "memberCount" and id(f.about) in counted:
                 continue  # 共有45家成员单位，包括…C、D等4个街道
@@ -151,9 +151,10 @@ _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三�
 _GENERIC = re.compile(r"(?:各|这些|其他|其余|所有|多家|各家|每个|每家)$")  # 各孵化器: many bodies, none named
 
 
-def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
+def _count_of_list(f: Figure, bodies: dict, ms: Spans, named: dict[int, int]) -> bool:
     """“…、B等(国内)30余家…” or “…、B等N家单位为成员单位” after a list whose items join a body Y: the figure
-    is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members, and “N家单位参加/成立Y”."""
+    is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members, and “N家单位参加/成立Y”
+    (``named``: how often the article names each body by a name of its own)."""
     if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
         return False
     body = bodies.get((f.sent, id(f.about)))
@@ -166,7 +167,8 @@ def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
     else:
         return False
     f.context = replace(f.context, metric=f.metric, measure=f.measure, subject_type=f.about.type, rule="list",
-                        sources=("list",), subject_end=None, others_between=0, guess=False)
+                        sources=("list",), subject_end=None, others_between=0, guess=False,
+                        named=named.get(id(f.about), 0))
     return True
 
 
@@ -285,6 +287,7 @@ def _group(f: Figure, base: Context, found: Found, topic: Topic, scene: Scene, a
     for ent, mention, sources in subjects[:1] if base.rule == "members" else subjects:
         g = f if ent is f.about else replace(f, about=ent, i=min(a, at))
         g.context = replace(base, subject_type=ent.type, sources=sources, guess=base.guess and ent is f.about,
+                            named=topic.named.get(id(ent), 0),
                             subject_end=mention.j if mention else None, subject_start=mention.i if mention else None,
                             others_between=others(orgs, mention.j if mention else base.clause_start, at, ent),
                             metric_has_org=any(x.i < b and a < x.j for x in orgs.forward(a - 30, b)))

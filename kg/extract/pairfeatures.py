@@ -109,6 +109,35 @@ def runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
     return cache["runs"]
 
 
+def chains(st: SentenceView) -> dict[int, tuple[Mention, int]]:
+    """id of each organization mention in a 、-list of three items or more -> (its first item found, the number of
+    items), in one pass: a list as :func:`runs` reads it, also over items the organization pass did not find (A、化纤联盟、
+    B: 化纤联盟 is an item all the same, when it is short and no stop is in it) and over the kind a group ends with
+    (A和B等示范点、C、D: one list)."""
+    cache = read_once(st)
+    if "chains" not in cache:
+        key, out, chain, items = masked(st), {}, [], 0
+        for m in [*sorted((m for m in st.ms if m.ent.is_org), key=lambda m: (m.i, -m.j)), None]:
+            if m is not None and chain and m.i < chain[-1].j:
+                continue  # a name inside the last one
+            link = _LOOSE.fullmatch(key, chain[-1].j, m.i) if m is not None and chain else None
+            if link or m is not None and chain and SEPARATOR.fullmatch(key, chain[-1].j, m.i):
+                chain.append(m)
+                items += 1 + (link.group().count("、") - 1 if link else 0)
+                continue
+            for x in chain if items >= 3 else ():
+                out[id(x)] = (chain[0], items)
+            chain, items = ([m], 1) if m is not None else ([], 0)
+        cache["chains"] = out
+    return cache["chains"]
+
+
+# between two items of a 、-list: a bracket, the end of a group (等示范点) or of the item's name not found with it (联合党支部),
+# then 、, up to three short items not found and the start of the next item's name not found with it (新一代)
+_LOOSE = re.compile(r"(?:\([^()]{0,24}\))?(?:等[^,;。:、()□]{0,12}|[^,;。:、()□等]{1,5})?、"
+                    r"(?:(?:[^,;。:、()□]|\([^()□]{1,8}\)){1,20}、){0,3}[^,;。:、()□]{0,4}")
+
+
 def masked(st: SentenceView) -> str:
     """The sentence with the organizations' names blotted out, so the cue words are read in what is said of them,
     never inside a name (中共杭州西德汽车服务有限公司支部: no service; 中关村企业联合党委: no founding)."""

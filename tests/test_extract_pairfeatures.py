@@ -111,3 +111,9 @@ def test_a_stop_or_a_long_stretch_ends_the_list():
     key = f"{A}、{B}签约，{C}、宁波天明精工有限公司、为推动数字经济高质量发展而成立的宁波港机械有限公司出席。"
     st, ms = _view(key, [A, B, C, "宁波天明精工有限公司", "宁波港机械有限公司"])
     assert chains(st) == {}  # two lists of two, and a stretch of 18 characters that is no item
+
+
+def test_the_cues_of_the_clauses_either_side_of_the_members_are_read():
+    feats = _features(f"{BODY}拥有33家会员企业，其中既有{A}，也有{B}，{C}等企业也计划加入。")
+    assert "pclause:list" in feats[(A, BODY)] and "clause:list" not in feats[(A, BODY)]
+    assert {"nclause:plan", "nclause:join"} <= feats[(B, BODY)] and "pclause:list" not in feats[(B, BODY)]

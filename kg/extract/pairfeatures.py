@@ -212,6 +212,11 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
     key = masked(st)
     f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
     f.update(cues(st, st.clause_start(x.i)))
+    if st.clause_start(x.i) > 0:  # 联合会拥有33家会员企业，其中既有A: what the clause before says
+        f.update(("pclause:" + k[7:], 1.0) for k in cues(st, st.clause_start(st.clause_start(x.i) - 1))
+                 if k.startswith("clause:"))
+    if st.clause_end(x.j) < len(st.key) - 1:
+        f.update(("nclause:" + k[7:], 1.0) for k in cues(st, st.clause_end(x.j) + 1) if k.startswith("clause:"))
     for name, rx in CUES.items():  # what is said right around the member
         if rx.search(key, x.j, x.j + NEAR):
             f["after:" + name] = 1.0

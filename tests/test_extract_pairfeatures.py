@@ -117,3 +117,12 @@ def test_the_cues_of_the_clauses_either_side_of_the_members_are_read():
     feats = _features(f"{BODY}拥有33家会员企业，其中既有{A}，也有{B}，{C}等企业也计划加入。")
     assert "pclause:list" in feats[(A, BODY)] and "clause:list" not in feats[(A, BODY)]
     assert {"nclause:plan", "nclause:join"} <= feats[(B, BODY)] and "pclause:list" not in feats[(B, BODY)]
+
+
+def test_members_named_before_other_guests_attend_as_members():
+    # the member word follows A and B; C, after it, is a guest (the list runs on over 等…以及)
+    school = "宁波市实验中学"
+    raw = f"{BODY}年会在宁波举行。{A}、{B}等80余家会员单位高管以及{school}的相关领导等近150人出席。"
+    feats = _features(raw)
+    assert "guest" not in feats[(A, BODY)] and "guest" not in feats[(B, BODY)]
+    assert "guest" in feats[(school, BODY)]

@@ -182,12 +182,24 @@ def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, E
     return cache[a]
 
 
+def _member_word_within(st: SentenceView, a: int, b: int) -> bool:
+    """True when a word naming members (:data:`_MEMBERS_ATTEND`) lies in ``[a, b)`` of the masked sentence, by bisection
+    in the places of those words found once per sentence (from each member of a list of 1,500 names to its verb)."""
+    cache = read_once(st)
+    if "member_words" not in cache:
+        found = [(m.start(), m.end()) for m in _MEMBERS_ATTEND.finditer(masked(st))]
+        cache["member_words"] = ([i for i, _ in found], [j for _, j in found])
+    starts, ends = cache["member_words"]
+    k = bisect_left(starts, a)
+    return k < len(starts) and ends[k] <= b
+
+
 def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict[str, float]:
     """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``; each clause
     is read once (a list of 1,500 names is one clause)."""
     f = {}
     guest = _clause_marks(st, st.clause_start(last.j))[0]
-    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), last.j, guest):
+    if guest >= last.j and not _member_word_within(st, x.j, guest):
         f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)

@@ -184,23 +184,22 @@ def test_cue_words_inside_a_name_are_not_read_as_cues():
     assert "clause:join" in feats and not [k for k in feats if k.endswith(":serve")]
 
 
-def _listed(weights: list[float], items: int) -> list[Pair]:
+def _listed(weights: list[float]) -> list[Pair]:
     alliance = Ent(ALLIANCE, "Alliance", "t")
     pairs = [_pair(Ent(f"滨江{n}号科技有限公司", "Company", "t"), alliance, 0, w) for n, w in enumerate(weights)]
     for p in pairs:
-        p.lists = {(0, 0, items)}
+        p.lists = {(0, 0)}
     return pairs
 
 
-@pytest.mark.parametrize("weights, items, n_kept", [
-    ([3.0, -1.0, -1.0, -3.0], 4, 3),  # one item joins: the others join from 0.2 (0.27 here), not at 0.05
-    ([-0.5, -0.5, -0.5], 3, 3),  # 0.38 on average: the list joins
-    ([-1.0, -1.0, -1.0], 3, 0),  # 0.27 on average and no item above the threshold: none
-    ([3.0, -1.0], 2, 1),  # two items: no long list, each on its own
-    ([3.0, -1.0], 3, 2),  # two items found of a list of three: a long list all the same
+@pytest.mark.parametrize("weights, n_kept", [
+    ([3.0, -1.0, -1.0, -3.0], 3),  # one item joins: the others join from 0.2 (0.27 here), not at 0.05
+    ([-0.5, -0.5, -0.5], 3),  # 0.38 on average: the list joins
+    ([-1.0, -1.0, -1.0], 0),  # 0.27 on average and no item above the threshold: none
+    ([3.0, -1.0], 1),  # two items: no long list, each on its own
 ])
-def test_the_items_of_a_long_list_share_their_fate(weights, items, n_kept):
-    assert len(choose(_listed(weights, items), Model({"w": 1.0, BIAS: 0.0}))) == n_kept
+def test_the_items_of_a_long_list_share_their_fate(weights, n_kept):
+    assert len(choose(_listed(weights), Model({"w": 1.0, BIAS: 0.0}))) == n_kept
 
 
 def test_supporters_are_no_members():

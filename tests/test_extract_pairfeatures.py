@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.clause import SentenceView
-from kg.extract.document import Document
 from kg.extract.learn import Model
-from kg.extract.orgs import Ent, Mention
-from kg.extract.pairfeatures import MEMBER_WORDS, chains, runs
+from kg.extract.orgs import Ent
+from kg.extract.pairfeatures import MEMBER_WORDS
 from kg.extract.pairs import Pair, choose
 from tests.membership_helpers import candidate_pairs, memberships
 
@@ -84,45 +82,3 @@ def test_each_word_that_names_members_makes_attendants_members_and_names_a_bodys
     assert "guest" not in _features(f"{BODY}年会召开，{A}、{B}等{word}代表出席。")[(A, BODY)]
     named = _members(f"{A}、{B}作为宁波市企业联合会{word}参加活动。")
     assert {(A, "宁波市企业联合会"), (B, "宁波市企业联合会")} <= named
-
-
-def _view(key: str, names: list[str]) -> tuple[SentenceView, list[Mention]]:
-    """A sentence whose organizations are only ``names`` (as if the finder had missed the others), in order."""
-    s = Document.from_raw(key).sentences[0]
-    ms, at = [], 0
-    for name in names:
-        at = s.key.index(name, at)
-        ms.append(Mention(s.index, at, at + len(name), Ent(name, "Company", "t"), "test"))
-        at += len(name)
-    return SentenceView(s, ms, None), ms
-
-
-def test_a_list_goes_on_over_items_the_finder_missed_and_over_the_kind_a_group_ends_with():
-    # 日月光 and 化纤联盟 not found, 新一代 cut off the name after them, 联合党支部 left after a name, 示范点 a kind
-    key = (f"{BODY}的理事单位（{A}、日月光、化纤联盟、新一代{B}、{C}联合党支部、宁波天明精工有限公司和"
-           f"宁波港机械有限公司等示范点、慈溪海星电器有限公司等）的代表参加会议。")
-    st, ms = _view(key, [BODY, A, B, C, "宁波天明精工有限公司", "宁波港机械有限公司", "慈溪海星电器有限公司"])
-    got = chains(st)
-    assert {id(m) for m in ms[1:]} == set(got) and all(got[id(m)] == (ms[1], 8) for m in ms[1:])
-    assert id(ms[1]) not in runs(st)  # read as runs, the list stops at the first item not found
-
-
-def test_a_stop_or_a_long_stretch_ends_the_list():
-    key = f"{A}、{B}签约，{C}、宁波天明精工有限公司、为推动数字经济高质量发展而成立的宁波港机械有限公司出席。"
-    st, ms = _view(key, [A, B, C, "宁波天明精工有限公司", "宁波港机械有限公司"])
-    assert chains(st) == {}  # two lists of two, and a stretch of 18 characters that is no item
-
-
-def test_the_cues_of_the_clauses_either_side_of_the_members_are_read():
-    feats = _features(f"{BODY}拥有33家会员企业，其中既有{A}，也有{B}，{C}等企业也计划加入。")
-    assert "pclause:list" in feats[(A, BODY)] and "clause:list" not in feats[(A, BODY)]
-    assert {"nclause:plan", "nclause:join"} <= feats[(B, BODY)] and "pclause:list" not in feats[(B, BODY)]
-
-
-def test_members_named_before_other_guests_attend_as_members():
-    # the member word follows A and B; C, after it, is a guest (the list runs on over 等…以及)
-    school = "宁波市实验中学"
-    raw = f"{BODY}年会在宁波举行。{A}、{B}等80余家会员单位高管以及{school}的相关领导等近150人出席。"
-    feats = _features(raw)
-    assert "guest" not in feats[(A, BODY)] and "guest" not in feats[(B, BODY)]
-    assert "guest" in feats[(school, BODY)]

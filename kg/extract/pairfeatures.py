@@ -109,35 +109,6 @@ def runs(st: SentenceView) -> dict[int, tuple[Mention, Mention, int]]:
     return cache["runs"]
 
 
-def chains(st: SentenceView) -> dict[int, tuple[Mention, int]]:
-    """id of each organization mention in a 、-list of three items or more -> (its first item found, the number of
-    items), in one pass: a list as :func:`runs` reads it, also over items the organization pass did not find (A、化纤联盟、
-    B: 化纤联盟 is an item all the same, when it is short and no stop is in it) and over the kind a group ends with
-    (A和B等示范点、C、D: one list)."""
-    cache = read_once(st)
-    if "chains" not in cache:
-        key, out, chain, items = masked(st), {}, [], 0
-        for m in [*sorted((m for m in st.ms if m.ent.is_org), key=lambda m: (m.i, -m.j)), None]:
-            if m is not None and chain and m.i < chain[-1].j:
-                continue  # a name inside the last one
-            link = _LOOSE.fullmatch(key, chain[-1].j, m.i) if m is not None and chain else None
-            if link or m is not None and chain and SEPARATOR.fullmatch(key, chain[-1].j, m.i):
-                chain.append(m)
-                items += 1 + (link.group().count("、") - 1 if link else 0)
-                continue
-            for x in chain if items >= 3 else ():
-                out[id(x)] = (chain[0], items)
-            chain, items = ([m], 1) if m is not None else ([], 0)
-        cache["chains"] = out
-    return cache["chains"]
-
-
-# between two items of a 、-list: a bracket, the end of a group (等示范点) or of the item's name not found with it (联合党支部),
-# then 、, up to three short items not found and the start of the next item's name not found with it (新一代)
-_LOOSE = re.compile(r"(?:\([^()]{0,24}\))?(?:等[^,;。:、()□]{0,12}|[^,;。:、()□等]{1,5})?、"
-                    r"(?:(?:[^,;。:、()□]|\([^()□]{1,8}\)){1,20}、){0,3}[^,;。:、()□]{0,4}")
-
-
 def masked(st: SentenceView) -> str:
     """The sentence with the organizations' names blotted out, so the cue words are read in what is said of them,
     never inside a name (中共杭州西德汽车服务有限公司支部: no service; 中关村企业联合党委: no founding)."""
@@ -182,24 +153,12 @@ def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, E
     return cache[a]
 
 
-def _member_word_within(st: SentenceView, a: int, b: int) -> bool:
-    """True when a word naming members (:data:`_MEMBERS_ATTEND`) lies in ``[a, b)`` of the masked sentence, by bisection
-    in the places of those words found once per sentence (from each member of a list of 1,500 names to its verb)."""
-    cache = read_once(st)
-    if "member_words" not in cache:
-        found = [(m.start(), m.end()) for m in _MEMBERS_ATTEND.finditer(masked(st))]
-        cache["member_words"] = ([i for i, _ in found], [j for _, j in found])
-    starts, ends = cache["member_words"]
-    k = bisect_left(starts, a)
-    return k < len(starts) and ends[k] <= b
-
-
 def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict[str, float]:
     """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``; each clause
     is read once (a list of 1,500 names is one clause)."""
     f = {}
     guest = _clause_marks(st, st.clause_start(last.j))[0]
-    if guest >= last.j and not _member_word_within(st, x.j, guest):
+    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), last.j, guest):
         f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)
@@ -224,11 +183,6 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
     key = masked(st)
     f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
     f.update(cues(st, st.clause_start(x.i)))
-    if st.clause_start(x.i) > 0:  # 联合会拥有33家会员企业，其中既有A: what the clause before says
-        f.update(("pclause:" + k[7:], 1.0) for k in cues(st, st.clause_start(st.clause_start(x.i) - 1))
-                 if k.startswith("clause:"))
-    if st.clause_end(x.j) < len(st.key) - 1:
-        f.update(("nclause:" + k[7:], 1.0) for k in cues(st, st.clause_end(x.j) + 1) if k.startswith("clause:"))
     for name, rx in CUES.items():  # what is said right around the member
         if rx.search(key, x.j, x.j + NEAR):
             f["after:" + name] = 1.0

@@ -36,7 +36,6 @@ from kg.extract.pairfeatures import (
     SPEAKS_OF_MEMBERS,
     UNITS,
     bucket,
-    chains,
     cues,
     features,
     is_body,
@@ -99,7 +98,7 @@ class Pair:
     # "on": a clause proposing it speaks of members; "off": none does and one speaks of something else
     # (A、B等企业负责人参加会议 ; A、B入驻高新区): the model's pair is dropped whatever its features say
     topic: str = ""
-    lists: set[tuple[int, int, int]] = field(default_factory=set)  # its long lists: (sentence, first item, items)
+    lists: set[tuple[int, int]] = field(default_factory=set)  # the long lists it is an item of: (sentence, start)
     vetoed: set[int] = field(default_factory=set)  # the sentences whose proposal a VETO feature stops (guests there)
     vetoed_features: dict[str, float] = field(default_factory=dict)  # their features: the pair's when all are vetoed
 
@@ -277,9 +276,9 @@ class Pairs:
             p.vetoed_features.update((k, v) for k, v in feats.items() if v > p.vetoed_features.get(k, 0.0))
             return p
         p.add(feats)
-        first, size = chains(st).get(id(x), (x, 1))
+        first, _, size = runs(st).get(id(x), (x, x, 1))
         if size >= LONG_LIST:
-            p.lists.add((st.s.index, first.i, size))
+            p.lists.add((st.s.index, first.i))
         said = cues(st, st.clause_start(x.i)).keys()
         if p.topic != "on":
             p.topic = "on" if SPEAKS_OF_MEMBERS & said else "off" if _SPEAKS_OF_OTHERS & said else p.topic
@@ -364,19 +363,19 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
-    """The model's probability of each pair; an item of a long list (:func:`~kg.extract.pairfeatures.chains`: also
-    over items not found) whose body the model (or the rules) gives another item of that list, or its items on average
-    :data:`LIST_MEAN`, gets at least the threshold when the model gives it :data:`LIST_FLOOR` (the items of one list
-    share their fate: 共选出A、B、C…等16所院校 — the model, reading each alone, drops some at 0.2–0.4)."""
+    """The model's probability of each pair; an item of a long list whose body the model (or the rules) gives another
+    item of that list, or its items on average :data:`LIST_MEAN`, gets at least the threshold when the model gives it
+    :data:`LIST_FLOOR` (the items of one list share their fate: 共选出A、B、C…等16所院校 — the model, reading each
+    alone, drops some at 0.2–0.4)."""
     probs = {id(p): model.probability(p.features) for p in pairs}
-    got: dict[tuple[int, int, int, int], list[float]] = {}
+    got: dict[tuple[int, int, int], list[float]] = {}
     for p in pairs:
         for k in p.lists:
             got.setdefault((*k, id(p.body)), []).append(1.0 if p.rule is not None else probs[id(p)])
     for p in pairs:
         for k in p.lists:
             ps = got[(*k, id(p.body))]
-            if k[2] >= LONG_LIST and len(ps) >= 2 and (max(ps) >= model.threshold or sum(ps) / len(ps) >= LIST_MEAN) \
+            if len(ps) >= LONG_LIST and (max(ps) >= model.threshold or sum(ps) / len(ps) >= LIST_MEAN) \
                     and probs[id(p)] >= LIST_FLOOR:
                 probs[id(p)] = max(probs[id(p)], model.threshold)
     return probs

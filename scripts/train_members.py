@@ -12,6 +12,8 @@ are written.
     python scripts/train_members.py            # report CV and write the model
     python scripts/train_members.py --dry-run  # report only
     python scripts/train_members.py --dry-run --deals 4  # … and the mean of the CV over 4 ways to deal the folds
+    python scripts/train_members.py --dry-run --hold-out stems.txt  # CV on the texts not listed, then
+        # the listed texts scored once by a model trained on all the others (totals only: never read their errors)
 """
 
 from __future__ import annotations
@@ -179,6 +181,18 @@ def losses(texts: list[Text], kept_by: Kept, verbose: bool = False) -> Counter:
     return why
 
 
+def _stems(path: Path | None) -> set[str]:
+    """The stems listed in the file ``path``, one a line (none without a file)."""
+    return set(path.read_text(encoding="utf-8").split()) if path else set()
+
+
+def _read(folder: Path, drop: tuple[str, ...], held: set[str], left_out: set[str]) -> tuple[list[Text], list[Text]]:
+    """The annotated texts of ``folder`` but those ``left_out`` (never read): the others, and those ``held`` out."""
+    found = [p for p in sorted(folder.glob("*.gold.yaml")) if p.name[: -len(".gold.yaml")] not in left_out]
+    return ([Text(p, drop) for p in found if p.name[: -len(".gold.yaml")] not in held],
+            [Text(p, drop) for p in found if p.name[: -len(".gold.yaml")] in held])
+
+
 def line(label: str, s: Score) -> str:
     return f"{label:<34} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}   ({s.tp}/{s.n_pred}/{s.n_gold})"
 
@@ -197,13 +211,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", "-v", action="store_true", help="list the pairs the CV gets wrong")
     ap.add_argument("--drop", action="append", default=[], help="leave out the features with this prefix")
     ap.add_argument("--dry-run", action="store_true", help="report the CV figures, write nothing")
+    ap.add_argument("--hold-out", type=Path, default=None, metavar="FILE",
+                    help="the stems listed in FILE (one a line) are left out of the CV and of training, then scored "
+                         "once by a model trained on the other texts (totals only); nothing is written")
+    ap.add_argument("--exclude-file", type=Path, default=None, metavar="FILE",
+                    help="the stems listed in FILE (one a line) are left out, never read nor scored; "
+                         "nothing is written")
     ap.add_argument("--deals", type=int, default=1,
                     help="also run the CV with the texts dealt to the folds in N-1 other orders and print the mean "
                          "(one text can move F1 by 0.02 by the fold it falls in)")
     args = ap.parse_args(argv)
     ablation = args.rule_feature or args.model_only or args.drop or args.rule_floor is not None
     drop = tuple(args.drop) + (() if args.rule_feature else ("rule",))
-    texts = [Text(p, drop) for p in sorted(args.dir.glob("*.gold.yaml"))]
+    texts, held = _read(args.dir, drop, _stems(args.hold_out), _stems(args.exclude_file))
     floor = args.threshold if args.model_only else args.rule_floor
     n_pos = sum(sum(t.labels) for t in texts)
     print(f"{len(texts)} texts, {sum(len(t.pairs) for t in texts)} candidate pairs, {n_pos} true")
@@ -223,7 +243,12 @@ def main(argv: list[str] | None = None) -> int:
                   l2=args.l2, threshold=args.threshold)
     alls = sum((t.score(keep(t.pairs, model, floor)) for t in texts), Score(0, 0, 0))
     print(line("classifier, in-sample (all dev)", alls))
-    if not args.dry_run and not ablation:  # an ablation never replaces the shipped model
+    if held:  # totals only: a hold-out's errors are never read
+        print(line(f"rules alone, {len(held)} held-out texts",
+                   sum((t.score([p for p in t.pairs if p.rule is not None]) for t in held), Score(0, 0, 0))))
+        print(line(f"classifier, {len(held)} held-out texts",
+                   sum((t.score(keep(t.pairs, model, floor)) for t in held), Score(0, 0, 0))))
+    if not args.dry_run and not ablation and not args.hold_out and not args.exclude_file:  # a model of all, or none
         about = (f"membership pairs (kg.extract.pairs) trained by scripts/train_members.py on {len(texts)} real/dev "
                  f"texts, l2={args.l2}; 5-fold CV by text P {cv.precision:.3f} R {cv.recall:.3f} F1 {cv.f1:.3f}")
         Model(model.weights, model.threshold).save(MODELS / "members.json", about=about)

@@ -1,0 +1,53 @@
+"""scripts/train_members.py leaves texts out: a hold-out scored by a model trained on the rest, or texts never read."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "extract"
+
+
+@pytest.fixture()
+def train_members():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_members
+
+    return train_members
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    """Six self-written annotated texts (with their gold) in a directory of their own."""
+    for gold in sorted(DATA.glob("*.gold.yaml"))[:6]:
+        stem = gold.name[: -len(".gold.yaml")]
+        shutil.copy(gold, tmp_path / gold.name)
+        shutil.copy(DATA / f"{stem}.txt", tmp_path / f"{stem}.txt")
+    return tmp_path
+
+
+def _listed(tmp_path: Path, stems: list[str]) -> Path:
+    path = tmp_path / "stems.txt"
+    path.write_text("\n".join(stems) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_hold_out_is_left_out_of_the_cv_and_scored_by_a_model_trained_on_the_others(train_members, corpus, capsys):
+    stems = sorted(p.name[: -len(".gold.yaml")] for p in corpus.glob("*.gold.yaml"))
+    shipped = (train_members.MODELS / "members.json").read_bytes()
+    assert train_members.main(["--dir", str(corpus), "--hold-out", str(_listed(corpus, stems[:2]))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 texts,") and "classifier, 2 held-out texts" in out and "rules alone, 2 held-out" in out
+    assert "wrote" not in out and (train_members.MODELS / "members.json").read_bytes() == shipped
+
+
+def test_texts_excluded_are_neither_read_nor_scored(train_members, corpus, capsys):
+    stems = sorted(p.name[: -len(".gold.yaml")] for p in corpus.glob("*.gold.yaml"))
+    (corpus / f"{stems[0]}.txt").unlink()  # read, it would fail
+    assert train_members.main(["--dir", str(corpus), "--exclude-file", str(_listed(corpus, stems[:1]))]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("5 texts,") and "held-out texts" not in out and "wrote" not in out

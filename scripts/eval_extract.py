@@ -11,6 +11,8 @@ relations per predicate and, with --verbose, what was missed or spurious.
     python scripts/eval_extract.py --dir tests/data/extract/heldout  # the held-out texts only
     python scripts/eval_extract.py --recursive     # every self-written text, held-out ones too
     python scripts/eval_extract.py --dir tests/data/extract/real/dev   # real published articles
+    python scripts/eval_extract.py --dir DIR --bootstrap 2000 --counts now.json   # 95 % intervals by text
+    python scripts/eval_extract.py --dir DIR --bootstrap 2000 --against before.json  # the change, paired
 
 Real articles (``real/``) start with a front-matter header (url, date, title between two
 ``---`` lines); it is cut off before extraction. ``--recursive`` never descends into
@@ -20,6 +22,7 @@ Real articles (``real/``) start with a front-matter header (url, date, title bet
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -29,9 +32,11 @@ sys.path.insert(0, str(ROOT))
 import yaml  # noqa: E402
 
 from kg.extract import KnownEntities, extract_text  # noqa: E402
+from kg.extract.resample import METRICS, intervals, paired_intervals  # noqa: E402
 from kg.extract.score import Score, from_extraction, read_gold, score  # noqa: E402
 
 KINDS = ("org_exact", "org_alias", "membership", "relation")
+SPREAD = ("org_alias", "membership", "indicator")  # the kinds the Done-when names
 REAL = "real"
 
 
@@ -58,7 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--facts", type=Path, default=None, help="use this facts directory's names (default: rules only)")
     ap.add_argument("--exclude", action="append", default=[], help="leave out this text (stem); repeatable")
     ap.add_argument("--verbose", "-v", action="store_true", help="list missed and spurious items")
+    ap.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                    help="print 95 %% intervals from N resamples of the texts (the text is the unit)")
+    ap.add_argument("--counts", type=Path, default=None, metavar="FILE",
+                    help="write each text's counts (tp, predicted, gold per kind) as JSON, for a later --against")
+    ap.add_argument("--against", type=Path, default=None, metavar="FILE",
+                    help="with --bootstrap: the change from the counts in FILE (an earlier --counts), paired by text")
     args = ap.parse_args(argv)
+    if args.against and not args.bootstrap:
+        ap.error("--against needs --bootstrap N")
     known = KnownEntities.from_facts(args.facts) if args.facts else None
     found = args.data.glob("**/*.gold.yaml" if args.recursive else "*.gold.yaml")
     in_real = REAL in args.data.resolve().parts
@@ -73,12 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':<28}" + "  ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in KINDS))
     total: dict[str, Score] = {}
     details = []
+    per_text: dict[str, dict[str, Score]] = {}
     for g in golds:
         stem = g.name[: -len(".gold.yaml")]
         text, _header = read_article(g.with_name(f"{stem}.txt"))
         ex = extract_text(text, stem, known=known)
         pred = from_extraction(ex)
         s = score(pred, read_gold(g))
+        per_text[stem] = s
         for k, v in s.items():
             total[k] = total.get(k, Score(0, 0, 0)) + v
         print(_row(stem[:28], s))
@@ -89,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
     for k in sorted(total):
         v = total[k]
         print(f"{k:<28}{v.precision:5.2f} {v.recall:5.2f} {v.f1:5.2f}   {v.tp}/{v.n_pred}/{v.n_gold}")
+    if args.counts:
+        args.counts.write_text(json.dumps({t: {k: [v.tp, v.n_pred, v.n_gold] for k, v in s.items()}
+                                           for t, s in per_text.items()}, ensure_ascii=False, indent=0),
+                               encoding="utf-8")
+    if args.bootstrap:
+        _spread(per_text, args.bootstrap, args.against)
     if args.verbose:
         for stem, pred in details:
             print(f"\n== {stem}")
@@ -98,6 +119,27 @@ def main(argv: list[str] | None = None) -> int:
                     for it in items:
                         print(f"    {it}")
     return 0
+
+
+def _read_counts(path: Path) -> dict[str, dict[str, Score]]:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {t: {k: Score(*v) for k, v in s.items()} for t, s in raw.items()}
+
+
+def _spread(per_text: dict[str, dict[str, Score]], n: int, against: Path | None) -> None:
+    """The 95 % interval of each score over ``n`` resamples of the texts, or of its change since ``against``."""
+    kinds = [k for k in SPREAD if any(k in s for s in per_text.values())]
+    print()
+    if against is None:
+        print(f"{'95 % by text (' + str(n) + ' resamples)':<28}" + "  ".join(f"{m:^13}" for m in METRICS))
+        for k, row in intervals(list(per_text.values()), kinds, n).items():
+            print(f"{k:<28}" + "  ".join(f"{lo:5.2f} – {hi:5.2f}" for lo, hi in row.values()))
+        return
+    before = _read_counts(against)
+    shared = len(set(before) & set(per_text))
+    print(f"{f'change on {shared} texts, 95 %':<28}" + "  ".join(f"{m:^22}" for m in METRICS))
+    for k, row in paired_intervals(per_text, before, kinds, n).items():
+        print(f"{k:<28}" + "  ".join(f"{d:+6.3f} ({lo:+6.3f} {hi:+6.3f})" for d, lo, hi in row.values()))
 
 
 if __name__ == "__main__":

@@ -131,7 +131,7 @@ def _spread(per_text: dict[str, dict[str, Score]], n: int, against: Path | None)
     kinds = [k for k in SPREAD if any(k in s for s in per_text.values())]
     print()
     if against is None:
-        print(f"{'95 % by text (' + str(n) + ' resamples)':<28}" + "  ".join(f"{m:^13}" for m in METRICS))
+        print(f"{f'95 % by text, {n} draws':<28}" + "  ".join(f"{m:^13}" for m in METRICS))
         for k, row in intervals(list(per_text.values()), kinds, n).items():
             print(f"{k:<28}" + "  ".join(f"{lo:5.2f} – {hi:5.2f}" for lo, hi in row.values()))
         return

@@ -63,7 +63,7 @@ def test_eval_script_writes_counts_and_prints_intervals_and_a_paired_change(tmp_
     counts = tmp_path / "counts.json"
     r = _eval("--bootstrap", "200", "--counts", str(counts))
     assert r.returncode == 0, r.stderr
-    assert "95 % by text (200 resamples)" in r.stdout and "\norg_alias " in r.stdout.split("95 % by text")[1]
+    assert "95 % by text, 200 draws" in r.stdout and "\norg_alias " in r.stdout.split("95 % by text")[1]
     saved = json.loads(counts.read_text(encoding="utf-8"))
     stems = sorted(p.name[: -len(".gold.yaml")] for p in (DATA / "heldout").glob("*.gold.yaml"))
     assert sorted(saved) == stems and len(saved[stems[0]]["org_alias"]) == 3

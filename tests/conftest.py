@@ -114,3 +114,21 @@ def pytest_collection_modifyitems(config, items):
         kind = lane(Path(str(item.path)), item.name, tuple(getattr(item, "fixturenames", ())))
         if kind != "fast":
             item.add_marker(getattr(pytest.mark, kind))
+
+
+def figures_of(raw: str, min_named: int | None = None) -> set[tuple[str, str, float, str]]:
+    """(subject, metric, value, unit) of the figures of ``raw``: as `kg extract` emits them, or with a subject named
+    ``min_named`` times sufficing (the one-sentence texts of other rules' tests name it once)."""
+    from kg.extract import extract_text
+    from kg.extract.document import Document
+    from kg.extract.figures import find_figures
+    from kg.extract.orgs import find_entities
+    from kg.extract.relations import find_statements
+
+    if min_named is None:
+        figs = extract_text(raw, "t").figures
+    else:
+        doc = Document.from_raw(raw)
+        found = find_entities(doc, None)
+        figs = find_figures(doc, found, find_statements(doc, found, None)[0], min_named=min_named)
+    return {(f.about.name, f.metric, f.value, f.unit) for f in figs}

@@ -8,8 +8,8 @@ a row). Five folds by text: the filter is trained on four, the fifth is scored a
 emit it (the rules' figure, kept when the filter accepts it) and, for comparison, with the subject
 the filter finds likeliest; precision / recall over all folds by threshold, beside the rules alone.
 
-On the 188-text real/dev (477 gold indicators) the rules alone are right 96 times in 111 (CV = in-sample:
-they learn nothing); the filter over them, or picking a subject when the rules drop one, never added a
+On the 230 real/dev texts session 8 wrote from (600 gold indicators) the rules alone are right 119 times in 125
+(CV = in-sample: they learn nothing); the filter over them, or picking a subject when the rules drop one, never added a
 hit at precision >= 0.85, so no model ships (docs/explanation/extraction-rounds.md); ``--write`` writes
 kg/extract/models/figures.json, which `kg extract` then applies. The row "rules, subjects named once" also keeps
 the figures whose subject the article names once by a name of its own (``figfilter.MIN_NAMED``). Rerun it when

@@ -337,11 +337,11 @@ def _list_item(c: Context) -> bool:
                 or key.rfind("把", start, i) >= 0 and _TAKEN_IN.search(key, j, end))
 
 
-def choose(group: list[Context], min_named: int = MIN_NAMED) -> int | None:
+def choose(group: list[Context]) -> int | None:
     """Which of one figure's subjects (``group``: the rules' first) to keep: the rules' own, when it is not a
-    guess, its subject is named ``min_named`` times (:func:`choose_without_model`) and the learned filter accepts
+    guess, its subject is named ``MIN_NAMED`` times (:func:`choose_without_model`) and the learned filter accepts
     it (when no model is trained, the rules alone); None for none.
     (Letting the filter pick among the other subjects too was measured: precision fell to about 0.5.)"""
-    k = choose_without_model(group, min_named)
+    k = choose_without_model(group)
     model = _model()
     return k if k is None or model is None or model.accepts(features(group[k])) else None

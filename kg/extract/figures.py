@@ -21,7 +21,6 @@ from dataclasses import dataclass, field, replace
 from kg.extract.document import MAX_EVIDENCE, Document, Sentence
 from kg.extract.figfilter import (
     COLLAB,
-    MIN_NAMED,
     Context,
     body_named_after,
     choose,
@@ -119,14 +118,11 @@ def _value(m: re.Match) -> float | int:
     return int(v) if v.is_integer() else v
 
 
-def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool = False,
-                 min_named: int = MIN_NAMED) -> list[Figure]:
+def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool = False) -> list[Figure]:
     """Every figure in ``doc`` that has a sensible metric (text before the number, or a noun right after it),
     about the organization the filter (:mod:`~kg.extract.figfilter`) finds likeliest, if it accepts one;
     ``proposed``: every figure with every subject considered, before the filter. ``statements`` are the article's
     memberships: “A、B等30余家单位(组成/加入…)” counts the members of the body the list joins, not something about B.
-    ``min_named``: how often the article must name a figure's subject by a name of its own (tests of other rules
-    and measurements lower it; :func:`~kg.extract.figfilter.choose_without_model`).
     """
     bodies = {(st.sent, id(st.subject)): st.object for st in statements if st.is_membership and st.object is not None}
     out: dict[tuple, Figure] = {}
@@ -145,7 +141,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
             counted |= {id(f.about)} if f.measure == "memberCount" else set()
             if not sensible_metric(f.metric, f.unit, f.context.key[f.context.num[1] : f.context.num[1] + 1]):
                 continue
-            k = choose([g.context for g in group], min_named)
+            k = choose([g.context for g in group])
             for g in group if proposed else [group[k]] if k is not None else []:
                 out.setdefault((id(g.about), g.metric, g.value, g.unit, g.period), g)  # a repeated figure once
         topic.read(s)

@@ -114,3 +114,13 @@ def pytest_collection_modifyitems(config, items):
         kind = lane(Path(str(item.path)), item.name, tuple(getattr(item, "fixturenames", ())))
         if kind != "fast":
             item.add_marker(getattr(pytest.mark, kind))
+
+
+def figures_of(raw: str, twice: bool = False) -> set[tuple[str, str, float, str]]:
+    """(subject, metric, value, unit) of the figures `kg extract` emits from ``raw``; ``twice``: from ``raw`` written
+    twice, so that every organization a one-sentence test names is named twice, as a figure's subject must be
+    (figfilter.MIN_NAMED), and the test of another rule runs what ships."""
+    from kg.extract import extract_text
+
+    figs = extract_text(raw + "\n" + raw if twice else raw, "t").figures
+    return {(f.about.name, f.metric, f.value, f.unit) for f in figs}

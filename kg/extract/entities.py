@@ -51,6 +51,7 @@ class Mention:
     ent: Ent
     how: str
     in_park: bool = False  # written 园区X
+    declared: bool = False  # a short form the article declares for it (FULL（以下简称“联盟”）), kind word or not
 
 
 @dataclass

@@ -6,14 +6,14 @@ chosen, distance to the number, organizations or places between), its metric (he
 length, a place or organization inside), its unit class, qualifier, the cue words of its clause
 (同比/增长 → a growth rate, 将/预计 → a target) and the rule that produced it. The weights
 (``kg/extract/models/figures.json``, trained on real/dev by ``scripts/train_figures.py``) decide;
-without them the rules' own choice stands (a figure whose subject is a guess is dropped).
+without them the rules' own choice stands (a figure whose subject is a guess is dropped, and — member counts
+aside — one whose subject the article names fewer than ``MIN_NAMED`` times by a name of its own or whose metric
+follows the number with no subject in its clause: :func:`choose_without_model`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,7 +23,7 @@ from kg.extract.positions import Spans
 
 __all__ = ["BARE_PARK", "COLLAB", "LOCATED_WORDS", "PARK_NAME_END", "PLANNED", "Context", "body_named_after", "choose",
            "choose_without_model", "clause_end", "counts_members", "describes_next", "features", "has_measure_noun",
-           "is_place_name", "is_place_word", "MIN_NAMED", "not_a_figure", "requiring_names", "sensible_metric",
+           "is_place_name", "is_place_word", "MIN_NAMED", "not_a_figure", "sensible_metric",
            "short_forms", "unsure_subject", "MODEL"]
 
 MODEL = "figures"
@@ -43,8 +43,7 @@ _FIRST = re.compile(r"首批|首期|第一批|一期|新")
 _TRANSFER = re.compile(r"签署|签订|提供|给予|授信|补贴|资助|奖励|注资|向")
 COLLAB = frozenset({"PartyBuildingCommunity", "Alliance", "Association", "ChamberOfCommerce", "PartyOrganization"})
 MIN_NAMED = 2  # times the article must name a figure's subject by a name of its own (figsubject.own_names)
-_NAMED: list[int] = []  # what requiring_names put in place, innermost last
-_LISTED = frozenset({"list", "members"})  # the rules that count the members a list names (figures._count_of_list)
+_COUNTS = frozenset({"list", "members"})  # the rules that count a body's members (figures._count_of_list, _group)
 _NAMED_BODY = frozenset({"sent_last", "prev", "main"})  # named last in the sentence, before it, or most
 # a body's name the organization pass did not find (目前，汽车制造联盟已有70多家企业成员): the clause's own subject
 # (a party organization's name ends another's — 园区党委 — and counts 党员, not member bodies)
@@ -82,7 +81,7 @@ class Context:
     rivals: tuple[str, ...] = ()  # how the other subjects considered for the same number were proposed
     subject_start: int | None = None  # where that mention starts
     why: str = ""  # why the rules' subject is a guess (kg.extract.figsubject), "" when the text settles it
-    named: int = 2  # how often the article names the subject by a name of its own (figsubject.own_names)
+    named: int = 0  # how often the article names the subject by a name of its own (figsubject.own_names)
 
 
 # not a metric: a list, people at an event, a cut phrase, a verb that has happened (组建了20人: a team, not a
@@ -281,30 +280,19 @@ def _model():
     return load_model(MODEL)
 
 
-def choose_without_model(group: list[Context]) -> int | None:
-    """The rules' choice (:func:`_rules_choice`), when the article names that subject at least ``MIN_NAMED`` times by
+def choose_without_model(group: list[Context], min_named: int = MIN_NAMED) -> int | None:
+    """The rules' choice (:func:`_rules_choice`), when the article names that subject at least ``min_named`` times by
     a name of its own (a name written once — glued to a headline's words, cut short, named in passing — is unsure
     whoever the rules say the figure is about) and a metric after the number has its subject named in its clause.
     Both are evidence tiers measured where no rule had read the text: each dev batch scored by the code before it
-    joined (subjects named once right 14 times in 47, twice or more 85 in 136; :func:`_after_unnamed` 1 in 13).
-    A member count given with the list of members joining the body (A、B等13个…为成员单位) needs neither."""
+    joined (subjects named once right 14 times in 47, twice or more 75 in 124; :func:`_after_unnamed` 1 in 13).
+    A member count (rules ``list`` and ``members``: A、B等13个…为成员单位, 联盟共有成员单位80家, 联盟新吸纳12家企业
+    为成员单位) needs neither: such counts were right 11 times in 14 at first sight, their subject named once or not.
+    ``min_named`` other than ``MIN_NAMED`` is for measuring what the requirement costs (scripts/train_figures.py)."""
     k = _rules_choice(group)
-    if k is None or group[k].rule in _LISTED:
-        return k  # a member count given with the list of members that join the body: the list settles whose
-    need = _NAMED[-1] if _NAMED else MIN_NAMED
-    return k if group[k].named >= need and not _after_unnamed(group[k]) else None
-
-
-@contextmanager
-def requiring_names(times: int) -> Iterator[None]:
-    """Inside the block a figure's subject needs to be named ``times`` times by a name of its own (not
-    ``MIN_NAMED``): the class tests of the other rules state them on one-sentence texts, and
-    ``scripts/train_figures.py`` measures what the requirement costs."""
-    _NAMED.append(times)
-    try:
-        yield
-    finally:
-        _NAMED.pop()
+    if k is None or group[k].rule in _COUNTS:
+        return k  # a member count: the list, or the body's own word for its members, settles whose
+    return k if group[k].named >= min_named and not _after_unnamed(group[k]) else None
 
 
 def _after_unnamed(c: Context) -> bool:
@@ -351,7 +339,8 @@ def _list_item(c: Context) -> bool:
 
 def choose(group: list[Context]) -> int | None:
     """Which of one figure's subjects (``group``: the rules' first) to keep: the rules' own, when it is not a
-    guess and the learned filter accepts it (when no model is trained, the rules alone); None for none.
+    guess, its subject is named ``MIN_NAMED`` times (:func:`choose_without_model`) and the learned filter accepts
+    it (when no model is trained, the rules alone); None for none.
     (Letting the filter pick among the other subjects too was measured: precision fell to about 0.5.)"""
     k = choose_without_model(group)
     model = _model()

@@ -8,7 +8,9 @@ rates, paired in order.
 A figure whose subject the text does not settle is not emitted: a place's (青山镇140余家…, 全市…), a transfer
 (为园区企业提供50亿元授信), the park named before another organization, where a company settles, as a venue or in a
 title, an event's, a joiner's, a sentence naming none that follows no figure of the park (kg.extract.figsubject,
-docs/explanation/extraction-rounds.md). Each number also proposes the other likely subjects (figfilter).
+docs/explanation/extraction-rounds.md); nor, member counts aside, one whose subject the article names fewer than
+twice by a name of its own, or whose metric follows the number with no subject named in its clause
+(figfilter.choose_without_model). Each number also proposes the other likely subjects (figfilter).
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ def find_figures(doc: Document, found: Found, statements=(), *, proposed: bool =
         topic.home_figure = any(g[0].about is found.home and not g[0].context.guess for g in groups)
         for group in groups:
             f = group[0]
-            if _count_of_list(f, bodies, spans, topic.named):
+            if _count_of_list(f, bodies, spans):
                 group = [f]
             if f.measure == "memberCount" and id(f.about) in counted:
                 continue  # 共有45家成员单位，包括…C、D等4个街道
@@ -151,10 +153,10 @@ _GROUP_SUBJECT = re.compile(r"(?:全省|全市|全国|全区)?(?:\d+|[一二三�
 _GENERIC = re.compile(r"(?:各|这些|其他|其余|所有|多家|各家|每个|每家)$")  # 各孵化器: many bodies, none named
 
 
-def _count_of_list(f: Figure, bodies: dict, ms: Spans, named: dict[int, int]) -> bool:
+def _count_of_list(f: Figure, bodies: dict, ms: Spans) -> bool:
     """“…、B等(国内)30余家…” or “…、B等N家单位为成员单位” after a list whose items join a body Y: the figure
     is Y's member count (not B's); so is “Y共有/已吸纳/拥有N家” of a body with members, and “N家单位参加/成立Y”
-    (``named``: how often the article names each body by a name of its own)."""
+    (rule ``list``: emitted however often the article names Y, :func:`~kg.extract.figfilter.choose_without_model`)."""
     if f.unit not in ("家", "个", "所", "名") or _ROLE_AFTER.match(f.context.key, f.context.num[1]):
         return False
     body = bodies.get((f.sent, id(f.about)))
@@ -167,8 +169,7 @@ def _count_of_list(f: Figure, bodies: dict, ms: Spans, named: dict[int, int]) ->
     else:
         return False
     f.context = replace(f.context, metric=f.metric, measure=f.measure, subject_type=f.about.type, rule="list",
-                        sources=("list",), subject_end=None, others_between=0, guess=False,
-                        named=named.get(id(f.about), 0))
+                        sources=("list",), subject_end=None, others_between=0, guess=False)
     return True
 
 

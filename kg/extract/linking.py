@@ -160,7 +160,7 @@ def add_alias_mentions(bld: Collected, e: Ent, form: str, declared: bool = False
                 continue  # inside another name (the full name itself, or a longer one)
             if not declared and b < len(s.key) and s.key[b].isalnum() and not bld.word_ends[s.index][b]:
                 continue
-            m = Mention(s.index, a, b, e, "alias")
+            m = Mention(s.index, a, b, e, "alias", declared=declared)
             ms.append(m)
             cover.add(m)
             e.mentions.append(m)

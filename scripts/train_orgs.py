@@ -17,6 +17,8 @@ trained on all of real/dev and written (``--no-write`` to only report).
 
     python scripts/train_orgs.py                    # CV table, then write the model
     python scripts/train_orgs.py --thresholds 0.3 0.4 0.5 --no-write --per-type
+    python scripts/train_orgs.py --no-write --holdout /work/annot/batch12_stems.txt   # CV on the rest, then
+                                    # the filter trained on the rest scores the held-out texts (their errors unshown)
 """
 
 from __future__ import annotations
@@ -125,6 +127,15 @@ def _write_errors(path: Path, errors: list) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _score_held_out(dev, written, held_out, threshold: float) -> None:
+    """Print the scores of the ``held_out`` texts, filtered by a model trained on ``dev`` (and ``written``)."""
+    model = _fit(_examples(dev) * DEV_WEIGHT + written, threshold)
+    s = _score(held_out, model)
+    print(_row(f"held-out {len(held_out)}", s))
+    for k in sorted(k for k in s if k.startswith("org:")):
+        print(f"  {k:<26}{s[k].precision:4.2f}/{s[k].recall:4.2f}")
+
+
 def _row(label: str, s: dict[str, Score]) -> str:
     cells = "  ".join(f"{s[k].precision:5.3f} {s[k].recall:5.3f} {s[k].f1:5.3f}" for k in SHOWN)
     return f"{label:<12}{cells}"
@@ -139,9 +150,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")
     ap.add_argument("--per-type", action="store_true", help="also the per-class figures")
     ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval -v)")
+    ap.add_argument("--holdout", type=Path, help="a file of stems (one a line) kept out of CV and training, scored "
+                                                 "last by the filter trained on the other texts")
+    ap.add_argument("--leave-out", type=Path, help="a file of stems (one a line) kept out of CV and training, "
+                                                   "never scored (a hold-out kept for the end)")
     args = ap.parse_args(argv)
     _set_l2(args.l2)
     dev = _texts(DEV)
+    out = set(args.holdout.read_text(encoding="utf-8").split()) if args.holdout else set()
+    held_out = [t for t in dev if t[0] in out]
+    left_out = set(args.leave_out.read_text(encoding="utf-8").split()) if args.leave_out else set()
+    dev = [t for t in dev if t[0] not in out | left_out]
     written = [(-1, f, y) for _, f, y in _examples(_texts(WRITTEN, recursive=True))] if not args.dev_only else []
     errors: list = []
     cv = cross_validate(dev, written, args.thresholds, errors)
@@ -155,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             cells = "  ".join(f"{s[k].precision:4.2f}/{s[k].recall:4.2f}" if k in s else "    -    "
                               for s in cv.values())
             print(f"  {k:<26}{cells}")
+    if held_out:
+        _score_held_out(dev, written, held_out, args.thresholds[0])
     if not args.no_write:
         all_examples = _examples(dev) + written
         model = _fit(_examples(dev) * DEV_WEIGHT + written, args.threshold)

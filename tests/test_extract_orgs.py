@@ -189,3 +189,16 @@ def test_a_date_before_a_name_is_not_part_of_it():
 @pytest.mark.parametrize("name", ["青山大学校友会", "河东自贸区", "南岗工业区", "新桥镇市场监督管理所"])
 def test_suffix_words_added_this_round_propose_names(name):
     assert name in _orgs(f"会上，{name}与东湖光电技术有限公司签约。")
+
+
+def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_article():
+    doc, e, ix = _one("会上，助力东湖光电技术有限公司发展。东湖光电技术有限公司、西岭电子有限公司签约。", "助力东湖光电技术有限公司",
+                      "Company")
+    assert ix.written("东湖光电技术有限公司") == (2, 1)  # once glued to 助力…发展, once between punctuation
+    assert ix.written("助力东湖光电技术有限公司") == (1, 0)
+    assert ix.written("南岭化工有限公司") == (0, 0)
+    trim = next(a for a in alternatives(e, ix) if a.key == "东湖光电技术有限公司")
+    f = ent_features(e, ix, trim)
+    assert f["alone_written=1"] == 1.0 and f["alone_vs_found=more"] == 1.0 and f["written=2"] == 1.0
+    found = ent_features(e, ix)
+    assert found["alone_written=0"] == 1.0 and "alone_vs_found=more" not in found

@@ -12,6 +12,7 @@ word, whether the cut part is itself a name, how often the shorter name stands a
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ class Index:
                 for p in range(m.i, min(m.j, m.i + MAX_SPAN)):
                     at.setdefault(p, []).append(m.ent)
         self.mentions = {e.key: len(e.mentions) for e in ents}
+        self._at: dict[str, array] | None = None  # where each character is in the sentence keys joined (built on use)
+        self._text = ""
+        self._written: dict[str, tuple[int, int]] = {}
         self.affixes: dict[str, int] = {}  # proper prefixes and suffixes of the names: of how many names
         for e in ents:
             k = e.key[:MAX_SPAN]
@@ -86,6 +90,30 @@ class Index:
         at = self.cover.get(sent, {})
         return any(x is not e for p in range(a, b) for x in at.get(p, ()))
 
+    def written(self, k: str) -> tuple[int, int]:
+        """How often the article writes ``k`` (its own mentions too), and how often with nothing of a word on either
+        side (a sentence's edge or punctuation: 、A、, “A”): the boundary the same string takes elsewhere. Each look-up
+        visits only the places of ``k``'s rarest character."""
+        got = self._written.get(k)
+        if got is not None or not k:
+            return got or (0, 0)
+        if self._at is None:
+            self._text = "\n".join(self.keys.values())  # a sentence's edge is an edge
+            self._at = {}
+            for p, c in enumerate(self._text):
+                self._at.setdefault(c, array("i")).append(p)
+        text = self._text
+        c = min(set(k), key=lambda x: len(self._at.get(x, ())))
+        off = k.index(c)
+        n = alone = 0
+        for p in self._at.get(c, ()):
+            a = p - off
+            if a >= 0 and text.startswith(k, a):
+                n += 1
+                alone += _edge(text[a - 1 : a]) and _edge(text[a + len(k) : a + len(k) + 1])
+        self._written[k] = (n, alone)
+        return n, alone
+
     def holds_name(self, k: str) -> bool:
         """True when a proper prefix or suffix of ``k`` is another name."""
         return any(k[:n] in self.mentions or k[n:] in self.mentions for n in range(1, min(len(k), MAX_SPAN)))
@@ -101,6 +129,11 @@ class Alt:
     features: Mapping[str, float]
     words: tuple[tuple[str, str], ...] | None = None  # its words with their parts of speech, when known
     left: str | None = None  # the part of speech of the word before it, when known
+
+
+def _edge(ch: str) -> bool:
+    """True for what stands beside a name written on its own: nothing (a sentence's edge) or punctuation."""
+    return not ch or not (ch.isalnum() or "\u4e00" <= ch <= "\u9fff")
 
 
 def char_class(ch: str) -> str:

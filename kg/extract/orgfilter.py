@@ -177,6 +177,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
             f["in_park"] = 1.0
         for a, b, _t, how in ix.overlapping(m.sent, i, j):
             f[f"{how}_{_agreement(a, b, i, j)}"] = 1.0
+    _written_features(f, ix, k, e.key if alt else None)
     if ix.in_other(k, e.key):
         f["inside_other"] = 1.0
     if ix.holds_name(k):
@@ -184,6 +185,17 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
     if alt:
         f.update(alt.features)
     return f
+
+
+def _written_features(f: dict[str, float], ix: Index, k: str, found: str | None) -> None:
+    """How often the article writes ``k``, and on its own (punctuation or a sentence's edge on both sides);
+    for a boundary other than the one ``found``, whether it stands alone more often than that one does."""
+    n, alone = ix.written(k)
+    f["written=" + bucket(n, (1, 2, 4))] = 1.0
+    f["alone_written=" + bucket(alone, (0, 1, 3))] = 1.0
+    if found is not None:
+        _, found_alone = ix.written(found)
+        f["alone_vs_found=" + ("more" if alone > found_alone else "less" if alone < found_alone else "same")] = 1.0
 
 
 def _glue_features(f: dict[str, float], k: str) -> None:

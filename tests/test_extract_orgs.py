@@ -192,8 +192,8 @@ def test_suffix_words_added_this_round_propose_names(name):
 
 
 def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_article():
-    doc, e, ix = _one("会上，助力东湖光电技术有限公司发展。东湖光电技术有限公司、西岭电子有限公司签约。", "助力东湖光电技术有限公司",
-                      "Company")
+    text = "会上，助力东湖光电技术有限公司发展。东湖光电技术有限公司、西岭电子有限公司签约。"
+    doc, e, ix = _one(text, "助力东湖光电技术有限公司", "Company")
     assert ix.written("东湖光电技术有限公司") == (2, 1)  # once glued to 助力…发展, once between punctuation
     assert ix.written("助力东湖光电技术有限公司") == (1, 0)
     assert ix.written("南岭化工有限公司") == (0, 0)
@@ -202,3 +202,19 @@ def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_articl
     assert f["alone_written=1"] == 1.0 and f["alone_vs_found=more"] == 1.0 and f["written=2"] == 1.0
     found = ent_features(e, ix)
     assert found["alone_written=0"] == 1.0 and "alone_vs_found=more" not in found
+
+
+def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
+    from kg.extract.orgbounds import list_siblings
+
+    text = "园区已落户云帆数据、南岭化工有限公司、星河网校等企业。会上，蓝湖、白沙发言。"
+    doc, found, _ = _one(text, "南岭化工有限公司", "Company")
+    named = {m.sent: [m] for m in found.mentions}
+    sib = {e.name: e for e in list_siblings(doc, named, named, {found.key})}
+    assert set(sib) == {"园区已落户云帆数据", "星河网校"}  # the first item's left edge is the filter's to trim
+    assert all(e.how == "sibling" and e.type == "Company" for e in sib.values())
+    m = sib["星河网校"].mentions[0]
+    assert doc.sentences[m.sent].key[m.i : m.j] == "星河网校"
+    # no item is named in the second list: nothing is offered there; an item a mention covers is not offered again
+    taken = {0: [found.mentions[0], Mention(0, m.i, m.j, found, "suffix")]}
+    assert {e.name for e in list_siblings(doc, named, taken, {found.key})} == {"园区已落户云帆数据"}

@@ -21,7 +21,8 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
 
-__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
+__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans",
+           "list_siblings"]
 
 # words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
@@ -299,4 +300,63 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
             if e is None:
                 e = out[k] = Ent(doc.name(*s.span(a, b)), t, "model")
             e.mentions.append(Mention(s.index, a, b, e, "model"))
+    return list(out.values())
+
+
+_LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,12}")
+_ITEM_AFTER = re.compile(r"、|等|和|及|以及|[^\u4e00-\u9fffA-Za-z0-9·]|$")
+_ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
+
+
+def _list_runs(key: str) -> list[list[tuple[int, int]]]:
+    """The 、 lists of a sentence key as runs of items ``(i, j)``: an item is 2–12 word characters between 、
+    (the first one after punctuation or the sentence's start, the last one before 等, 和, 及 or punctuation)."""
+    runs: list[list[tuple[int, int]]] = []
+    p = key.find("、")
+    while p >= 0:
+        i = p
+        while i > 0 and (key[i - 1] == "·" or key[i - 1].isalnum()) and p - i < 12:
+            i -= 1
+        run = [(i, p)] if i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "·") else []
+        j = p
+        while j < len(key) and key[j] == "、":
+            m = _LIST_ITEM.match(key, j + 1)
+            end = next((x.start() for x in _ITEM_AFTER.finditer(key, m.start() + 2, m.end() + 1)), None) if m else None
+            if end is None:
+                break
+            run.append((m.start(), end))
+            j = end
+        runs.append([(a, b) for a, b in run if b - a >= 2])
+        p = key.find("、", j + 1) if j < len(key) else -1
+    return runs
+
+
+def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapping[int, list[Mention]],
+                  known: set[str]) -> list[Ent]:
+    """The items of a 、 list where another item is ``named`` whole (云帆数据、星河网校等 beside a found
+    南岭化工有限公司) that no mention ``taken`` overlaps, as entities of their own — one per name not in ``known`` —
+    for the filter to weigh (how ``sibling``: typed as the named items when they agree)."""
+    out: dict[str, Ent] = {}
+    for s in doc.sentences:
+        ms = named.get(s.index)
+        if not ms or "、" not in s.key:
+            continue
+        whole = {(m.i, m.j): m.ent.type for m in ms if m.ent.is_org}
+        cover = bytearray(len(s.key) + 1)
+        for m in taken.get(s.index, ()):
+            cover[m.i : max(m.j, m.i + 1)] = b"\x01" * (max(m.j, m.i + 1) - m.i)
+        for run in _list_runs(s.key):
+            types = {whole[x] for x in run if x in whole}
+            if not types:
+                continue
+            typ = types.pop() if len(types) == 1 else "Organization"
+            for a, b in run:
+                k = s.key[a:b]
+                if 1 in cover[a:b] or k in known or k in SUFFIXES or _ITEM_NOT.search(k):
+                    continue
+                sf = suffix_of(k)
+                e = out.get(k)
+                if e is None:
+                    e = out[k] = Ent(doc.name(*s.span(a, b)), SUFFIXES[sf] if sf else typ, "sibling")
+                e.mentions.append(Mention(s.index, a, b, e, "sibling"))
     return list(out.values())

@@ -23,7 +23,18 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
+from kg.extract.orgbounds import (
+    GLUE,
+    Alt,
+    Index,
+    alternatives,
+    apply_alternative,
+    bucket,
+    char_class,
+    list_siblings,
+    orphans,
+)
+from kg.extract.orgparts import is_place
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
@@ -78,6 +89,8 @@ def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ..
         f["no_proper"] = 1.0  # 区域化党建联盟, 研究型大学, 基层单位党组织: a kind, not a name
     elif core and all(t == "ns" for t in core):
         f["core_place_only"] = 1.0  # 中国大学, 川渝园区 (and 青海大学)
+    elif len(ws) == 1 and ws[0][1] == "ns":
+        f["one_place_word"] = 1.0  # 西岭: a place, named alone
 
 
 def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
@@ -288,7 +301,13 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     for e in held:
         for m in e.mentions:
             taken.setdefault(m.sent, []).append(m)
-    held += orphans(doc, extra, taken, {e.key for e in found.ents + held})
+    found_by_model = orphans(doc, extra, taken, {e.key for e in found.ents + held})
+    for e in found_by_model:
+        for m in e.mentions:
+            taken.setdefault(m.sent, []).append(m)
+    held += found_by_model
+    held += [e for e in list_siblings(doc, found.by_sentence, taken, {e.key for e in found.ents + held})
+             if not is_place(e.key)]  # 东城、西岭、南湖区: a list of places beside a body
     ix = Index({s.index: s.key for s in doc.sentences}, extra, [e for e in found.ents if e.is_org] + held,
                found.by_sentence, word_ends, span_words)
     protected = _protected(found)

@@ -218,3 +218,27 @@ def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
     # no item is named in the second list: nothing is offered there; an item a mention covers is not offered again
     taken = {0: [found.mentions[0], Mention(0, m.i, m.j, found, "suffix")]}
     assert {e.name for e in list_siblings(doc, named, taken, {found.key})} == {"园区已落户云帆数据"}
+
+
+def _ent(name: str, typ: str, *sents: int) -> Ent:
+    e = Ent(name, typ, "suffix")
+    e.mentions = [Mention(k, 0, len(e.key), e, "suffix") for k in sents]
+    return e
+
+
+def test_a_name_that_ends_one_longer_name_of_its_type_joins_it_after_the_filter():
+    from kg.extract.linking import merge_tails
+
+    full, tail = _ent("南岭市东湖区企业联合会", "Association", 0, 2), _ent("企业联合会", "Association", 1, 3)
+    other = _ent("东湖区商会", "ChamberOfCommerce", 4)  # another type: left alone
+    joined = merge_tails([tail, full, other], set())
+    assert joined == {id(tail): full}
+    assert [m.sent for m in full.mentions] == [0, 1, 2, 3] and all(m.ent is full for m in full.mentions)
+    assert full.aliases == {"企业联合会": "企业联合会"} and tail.mentions == []
+    # two longer names it could end, one sentence naming both, or a protected name: no join
+    a, b = _ent("南岭市产业联盟", "Alliance", 0), _ent("东湖区产业联盟", "Alliance", 1)
+    assert merge_tails([a, b, _ent("产业联盟", "Alliance", 2)], set()) == {}
+    near, short = _ent("南岭市东湖区企业联合会", "Association", 0), _ent("企业联合会", "Association", 0, 1)
+    assert merge_tails([near, short], set()) == {}
+    kept, home = _ent("南岭市东湖科技园区", "IndustrialPark", 0), _ent("东湖科技园区", "IndustrialPark", 1)
+    assert merge_tails([kept, home], {id(home)}) == {}

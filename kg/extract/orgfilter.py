@@ -23,6 +23,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.linking import merge_tails
 from kg.extract.orgbounds import (
     GLUE,
     Alt,
@@ -357,9 +358,12 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
             ents.append(new)
         if not e.mentions:
             drop.add(id(e))
-    ents = [e for e in ents if id(e) not in drop]
+    joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
+    ents = [e for e in ents if id(e) not in drop and id(e) not in joined]
     by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}
     for e in ents:
+        if e.parent_park is not None and id(e.parent_park[0]) in joined:
+            e.parent_park = (joined[id(e.parent_park[0])], e.parent_park[1])
         if e.parent_park is not None and id(e.parent_park[0]) in drop:
             e.parent_park = None
         for m in e.mentions:

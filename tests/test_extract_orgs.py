@@ -242,3 +242,30 @@ def test_a_name_that_ends_one_longer_name_of_its_type_joins_it_after_the_filter(
     assert merge_tails([near, short], set()) == {}
     kept, home = _ent("南岭市东湖科技园区", "IndustrialPark", 0), _ent("东湖科技园区", "IndustrialPark", 1)
     assert merge_tails([kept, home], {id(home)}) == {}
+
+
+def test_a_bare_body_word_glued_to_a_verb_is_offered_as_a_reference_back_and_dropped_when_it_wins():
+    doc, e, ix = _one("会上，各方要大力支持联盟发展。", "大力支持联盟", "Alliance")
+    bare = [a for a in alternatives(e, ix) if "alt=bare" in a.features]
+    assert [a.key for a in bare] == ["联盟"]
+    prefer_bare = Model({BIAS: -1.0, "alt=bare": 4.0}, threshold=0.2)
+    with using(prefer_bare):
+        assert filter_found(_found(doc, e), doc, {}).ents == []  # a reference back names no body of its own
+    prefer_found = Model({BIAS: 1.0, "alt=bare": -4.0}, threshold=0.2)
+    with using(prefer_found):
+        assert [x.name for x in filter_found(_found(doc, e), doc, {}).ents] == ["大力支持联盟"]
+    _, e2, ix2 = _one("南岭有限公司成立。", "南岭有限公司", "Company")  # 有限公司 refers back to nothing
+    assert not [a for a in alternatives(e2, ix2) if a.key == "有限公司"]
+
+
+def test_a_bare_body_word_glued_to_a_verb_joins_the_body_of_its_kind_named_in_the_article():
+    doc = Document.from_raw("南岭市智能装备产业联盟成立。各方要大力支持联盟发展。")
+    body, glued = Ent("南岭市智能装备产业联盟", "Alliance", "suffix"), Ent("大力支持联盟", "Alliance", "suffix")
+    body.mentions = [Mention(0, 0, len(body.key), body, "suffix")]
+    at = doc.sentences[1].key.find("大力")
+    glued.mentions = [Mention(1, at, at + len(glued.key), glued, "suffix")]
+    glued_model = Model({BIAS: 1.0, "alt=bare": -2.0, "cut_pos=nr": 6.0}, threshold=0.2)  # jieba: 大力支持/nr|联盟
+    with using(glued_model):
+        out = filter_found(_found(doc, body, glued), doc, {})
+    assert [e.name for e in out.ents] == ["南岭市智能装备产业联盟"]
+    assert [m.sent for m in out.ents[0].mentions] == [0, 1] and "大力支持联盟" in out.ents[0].aliases

@@ -21,7 +21,7 @@ from kg.extract.shortforms import (
 from kg.extract.tokens import Tokens
 from kg.text import name_key
 
-__all__ = ["link_names", "merge_tails"]
+__all__ = ["link_names", "merge_tails", "join_into"]
 
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
@@ -121,16 +121,20 @@ def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
                         and x.mentions and id(x) not in joined}.values())
         if len(targets) != 1 or {m.sent for m in y.mentions} & {m.sent for m in targets[0].mentions}:
             continue  # written in one sentence (辐射加工产业联盟加入…及辐射加工产业联盟), the article tells them apart
-        x = targets[0]
-        for m in y.mentions:
-            m.ent = x
-        x.mentions = sorted(x.mentions + y.mentions, key=lambda m: (m.sent, m.i))
-        y.mentions = []
-        for k, v in ((y.key, y.name), *y.aliases.items()):
-            if k != x.key:
-                x.aliases.setdefault(k, v)
-        joined[id(y)] = x
+        join_into(y, targets[0])
+        joined[id(y)] = targets[0]
     return joined
+
+
+def join_into(y: Ent, x: Ent) -> None:
+    """Move every mention of ``y`` to ``x``; ``y``'s name and aliases become ``x``'s aliases."""
+    for m in y.mentions:
+        m.ent = x
+    x.mentions = sorted(x.mentions + y.mentions, key=lambda m: (m.sent, m.i))
+    y.mentions = []
+    for k, v in ((y.key, y.name), *y.aliases.items()):
+        if k != x.key:
+            x.aliases.setdefault(k, v)
 
 
 def _holding(full: NameIndex, key: str, type_: str) -> list[Ent]:

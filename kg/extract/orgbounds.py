@@ -4,7 +4,9 @@ A rule's left edge may hold a verb, a descriptor or a parent body (助力|…, �
 …领域之|…有限公司); its right edge may stop before a unit (经济部|商业发展署, 基地|处). Each
 name is offered with its leading words cut off one at a time, with the next one to three words
 of the text when they end in an organization suffix, and with the statistical model's boundaries
-where its span overlaps the name; the filter keeps the most probable one.
+where its span overlaps the name; the filter keeps the most probable one. A name whose words cut
+off leave a bare 联盟 / 协会 … (大力支持|联盟) is offered as that word: a reference back to the body of
+its kind the article names, which the filter joins it to.
 An alternative is described by features of what it cuts or adds (the part of speech of the cut
 word, whether the cut part is itself a name, how often the shorter name stands alone in the text).
 """
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.references import ANAPHORS
 
 __all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans",
            "list_siblings"]
@@ -174,11 +177,12 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
     for n, (w, tag) in enumerate(ws[:-1]):
         pos += len(w)
         rest = k0[pos:]
-        if len(rest) < 2 or rest in SUFFIXES:
+        bare = rest in SUFFIXES  # 大力支持|联盟: a bare 联盟 refers back to a body the article names
+        if len(rest) < 2 or bare and rest not in ANAPHORS:
             break
         cut = k0[:pos]
-        f = {"alt=trim": 1.0, "cut_words=" + bucket(n + 1, (1, 2, 3)): 1.0, "cut_pos=" + tag[:2]: 1.0,
-             "cut_pos0=" + ws[0][1][:2]: 1.0, "cut_last=" + char_class(cut[-1]): 1.0,
+        f = {"alt=bare" if bare else "alt=trim": 1.0, "cut_words=" + bucket(n + 1, (1, 2, 3)): 1.0,
+             "cut_pos=" + tag[:2]: 1.0, "cut_pos0=" + ws[0][1][:2]: 1.0, "cut_last=" + char_class(cut[-1]): 1.0,
              "alone=" + bucket(ix.mentions.get(rest, 0), (0, 1, 3)): 1.0}
         if GLUE.search(cut):
             f["cut_glue"] = 1.0  # 全球封测龙头|日月光集团: what is cut holds a verb or a title
@@ -188,6 +192,8 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
         if sf and len(cut) > len(sf):
             f["cut_is_name=" + SUFFIXES[sf]] = 1.0
         out.append(Alt(rest, pos, 0, f, ws[n + 1 :], tag[:2]))
+        if bare:
+            break
     return out
 
 

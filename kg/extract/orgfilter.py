@@ -23,7 +23,7 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.linking import merge_tails
+from kg.extract.linking import join_into, merge_tails
 from kg.extract.orgbounds import (
     GLUE,
     Alt,
@@ -285,7 +285,9 @@ def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, 
     for p, alt in scored[1:]:
         if p > best_p:
             best_p, best = p, alt
-    keep = max(p for p, _ in scored) >= need
+    if best is not None and best.key in SUFFIXES:
+        return True, best  # the name is a bare 联盟 glued to what precedes it: a reference back (see _refer)
+    keep = max(p for p, alt in scored if alt is None or alt.key not in SUFFIXES) >= need
     return keep, best if keep else None
 
 
@@ -337,6 +339,15 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     return _rebuild(found, doc, ix, [e for e in held if id(e) not in drop], drop, moved)
 
 
+def _refer(e: Ent, word: str, ents: list[Ent]) -> None:
+    """Join ``e`` (大力支持|联盟, found to be the bare ``word`` glued to what precedes it) to the body of its type
+    named most often whose name ends in ``word``, when there is one (else ``e`` is only dropped)."""
+    bodies = [x for x in ents if x is not e and x.mentions and x.type == e.type and x.key.endswith(word)
+              and x.key != word]
+    if bodies:
+        join_into(e, max(bodies, key=lambda x: len(x.mentions)))
+
+
 def _covered(e: Ent, found: Found) -> bool:
     """True when a mention of ``e`` overlaps a mention the rules kept."""
     return any(x.i < m.j and m.i < x.j for m in e.mentions for x in found.by_sentence.get(m.sent, ()))
@@ -352,12 +363,17 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
         if id(e) not in drop:
             for a in e.aliases:
                 by_key.setdefault(a, e)
+    refer = [(e, alt.key) for e, alt in moved if alt.key in SUFFIXES]
     for e, alt in moved:
-        new = apply_alternative(e, alt, doc, ix.keys, by_key)
-        if new is not None:
-            ents.append(new)
-        if not e.mentions:
-            drop.add(id(e))
+        if alt.key not in SUFFIXES:
+            new = apply_alternative(e, alt, doc, ix.keys, by_key)
+            if new is not None:
+                ents.append(new)
+            if not e.mentions:
+                drop.add(id(e))
+    drop.update(id(e) for e, _ in refer)
+    for e, word in refer:  # references back, once every other name is in place
+        _refer(e, word, [x for x in ents if id(x) not in drop])
     joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
     ents = [e for e in ents if id(e) not in drop and id(e) not in joined]
     by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}

@@ -5,10 +5,11 @@ Every text of ``tests/data/extract/real/dev`` is extracted with the filter off; 
 that could be dropped becomes an example (its features, :func:`kg.extract.orgfilter.ent_features`),
 labelled true when its name or an alias is a name or alias of the gold organizations; each other
 boundary the filter weighs (:mod:`kg.extract.orgbounds`) is an example too, true when it is a gold
-name — a bare 联盟 the name cuts to (a reference back) when the name is none and a gold name ends in it. The self-written texts (tests/data/extract/*.txt, dev7/, heldout/, round*/) are added to
-every training fold (``--dev-only``: not); they are never scored here. Without them the CV figure
-is a little higher (0.82/0.82 against 0.81/0.80) but the self-written regression texts lose recall
-(0.98 → 0.94), which their tests hold.
+name — a bare 联盟 the name cuts to (a reference back) when the name is none and a gold name ends
+in it. The self-written texts (tests/data/extract/*.txt, dev7/, heldout/, round*/) are added to every
+training fold (``--dev-only``: not); they are never scored here. Without them the CV figure is a little higher
+(0.82/0.82 against 0.81/0.80) but the self-written regression texts lose recall (0.98 → 0.94), which their tests
+hold.
 
 Cross-validation by text (5 folds, :func:`kg.extract.learn.group_folds`): the filter is trained
 on four folds and the fifth is extracted with it, end to end, so organizations (alias-aware, per
@@ -35,7 +36,6 @@ from eval_extract import read_article  # noqa: E402
 
 from kg.extract import extract_text  # noqa: E402
 from kg.extract.learn import MODELS, Model, group_folds, train  # noqa: E402
-from kg.extract.lexicon import SUFFIXES  # noqa: E402
 from kg.extract.orgfilter import MODEL_NAME, using  # noqa: E402
 from kg.extract.score import Score, from_extraction, read_gold, score  # noqa: E402
 from kg.text import name_key  # noqa: E402
@@ -44,6 +44,10 @@ DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
 WRITTEN = ROOT / "tests" / "data" / "extract"
 SHOWN = ("org_alias", "org_exact", "membership")
 L2 = 3.0
+# the probability a name needs. Round 8 measured 0.35 (CV on the 230 dev texts outside its hold-out: F1 0.811 →
+# 0.814, precision 0.802 → 0.815; hold-out F1 0.851 → 0.853 but memberships 0.787 → 0.783) and kept 0.25: the seed
+# article's 极地基金 scores 0.31
+THRESHOLD = 0.25
 DEV_WEIGHT = 1  # each real/dev example counts this many times against a self-written one (2 did no better in CV)
 
 
@@ -73,7 +77,7 @@ def _examples(texts) -> list[tuple[int, dict, bool]]:
         keys = _gold_keys(gold)
         for e, f, alt in record:
             named = bool(({e.key} | set(e.aliases)) & keys)
-            if alt in SUFFIXES:  # a bare 联盟 the name cuts to is right when the name is none and a body ends in it
+            if "alt=bare" in f:  # a bare 联盟 the name cuts to is right when the name is none and a body ends in it
                 out.append((n, f, not named and any(k.endswith(alt) for k in keys)))
             else:
                 out.append((n, f, bool(({e.key} | set(e.aliases) if alt is None else {alt}) & keys)))
@@ -150,8 +154,8 @@ def _row(label: str, s: dict[str, Score]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.25])
-    ap.add_argument("--threshold", type=float, default=0.25, help="the threshold of the model written")
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[THRESHOLD])
+    ap.add_argument("--threshold", type=float, default=THRESHOLD, help="the threshold of the model written")
     ap.add_argument("--dev-only", action="store_true", help="leave the self-written texts out of training")
     ap.add_argument("--no-write", action="store_true", help="report only")
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")

@@ -200,8 +200,8 @@ def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_articl
     trim = next(a for a in alternatives(e, ix) if a.key == "东湖光电技术有限公司")
     f = ent_features(e, ix, trim)
     assert f["alone_written=1"] == 1.0 and f["alone_vs_found=more"] == 1.0 and f["written=2"] == 1.0
-    found = ent_features(e, ix)
-    assert found["alone_written=0"] == 1.0 and "alone_vs_found=more" not in found
+    found = ent_features(e, ix)  # the boundary found is weighed as before: the counts compare boundaries
+    assert not any(k.startswith(("alone_written", "alone_vs_found", "written=")) for k in found)
 
 
 def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
@@ -248,6 +248,7 @@ def test_a_bare_body_word_glued_to_a_verb_is_offered_as_a_reference_back_and_dro
     doc, e, ix = _one("会上，各方要大力支持联盟发展。", "大力支持联盟", "Alliance")
     bare = [a for a in alternatives(e, ix) if "alt=bare" in a.features]
     assert [a.key for a in bare] == ["联盟"]
+    assert not any(k.startswith("cut_") for k in bare[0].features)  # weighed apart from cuts that leave a name
     prefer_bare = Model({BIAS: -1.0, "alt=bare": 4.0}, threshold=0.2)
     with using(prefer_bare):
         assert filter_found(_found(doc, e), doc, {}).ents == []  # a reference back names no body of its own
@@ -264,7 +265,7 @@ def test_a_bare_body_word_glued_to_a_verb_joins_the_body_of_its_kind_named_in_th
     body.mentions = [Mention(0, 0, len(body.key), body, "suffix")]
     at = doc.sentences[1].key.find("大力")
     glued.mentions = [Mention(1, at, at + len(glued.key), glued, "suffix")]
-    glued_model = Model({BIAS: 1.0, "alt=bare": -2.0, "cut_pos=nr": 6.0}, threshold=0.2)  # jieba: 大力支持/nr|联盟
+    glued_model = Model({BIAS: 1.0, "alt=bare": -2.0, "bare_cut_pos=nr": 6.0}, threshold=0.2)  # 大力支持/nr|联盟
     with using(glued_model):
         out = filter_found(_found(doc, body, glued), doc, {})
     assert [e.name for e in out.ents] == ["南岭市智能装备产业联盟"]

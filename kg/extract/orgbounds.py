@@ -191,9 +191,11 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
         sf = suffix_of(cut)
         if sf and len(cut) > len(sf):
             f["cut_is_name=" + SUFFIXES[sf]] = 1.0
-        out.append(Alt(rest, pos, 0, f, ws[n + 1 :], tag[:2]))
-        if bare:
+        if bare:  # weighed apart from the cuts that leave a name: 偏转|光电 is no 大力支持|联盟
+            out.append(Alt(rest, pos, 0, {("alt=bare" if k == "alt=bare" else "bare_" + k): v for k, v in f.items()},
+                           ws[n + 1 :], tag[:2]))
             break
+        out.append(Alt(rest, pos, 0, f, ws[n + 1 :], tag[:2]))
     return out
 
 
@@ -232,7 +234,8 @@ def _model_spans(e: Ent, ix: Index) -> list[Alt]:
             if how != "model" or (a, b) == (m.i, m.j) or b - a < 2:
                 continue
             k = ix.keys[m.sent][a:b]
-            if ix.covered_by_other(e, m.sent, a, b) or a < m.i and _COUNTED.search(k[: m.i - a]) or k in out:
+            if ix.covered_by_other(e, m.sent, a, b) or a < m.i and _COUNTED.search(k[: m.i - a]) or k in out \
+                    or k in SUFFIXES:  # a bare 光电 names nothing
                 continue
             lies = "longer" if a <= m.i and b >= m.j else "shorter" if a >= m.i and b <= m.j else "shifted"
             f = {"alt=model": 1.0, "model_type=" + t: 1.0, "model_left=" + bucket(abs(a - m.i), (0, 1, 2, 4)): 1.0,

@@ -202,14 +202,17 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
 
 
 def _written_features(f: dict[str, float], ix: Index, k: str, found: str | None) -> None:
-    """How often the article writes ``k``, and on its own (punctuation or a sentence's edge on both sides);
-    for a boundary other than the one ``found``, whether it stands alone more often than that one does."""
+    """For a boundary ``k`` other than the one ``found``: how often the article writes ``k``, how often on its own
+    (punctuation or a sentence's edge on both sides) and whether more often than the boundary found. The boundary
+    found gets none: weighed on them, a name written once and never alone lost more than the boundaries gained
+    (the seed's 签约|东方美谷)."""
+    if found is None:
+        return
     n, alone = ix.written(k)
     f["written=" + bucket(n, (1, 2, 4))] = 1.0
     f["alone_written=" + bucket(alone, (0, 1, 3))] = 1.0
-    if found is not None:
-        _, found_alone = ix.written(found)
-        f["alone_vs_found=" + ("more" if alone > found_alone else "less" if alone < found_alone else "same")] = 1.0
+    _, found_alone = ix.written(found)
+    f["alone_vs_found=" + ("more" if alone > found_alone else "less" if alone < found_alone else "same")] = 1.0
 
 
 def _glue_features(f: dict[str, float], k: str) -> None:
@@ -277,6 +280,12 @@ def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
     return KIND_BODIES if kind and not own else DROP_BODIES
 
 
+def _bare(alt: Alt) -> bool:
+    """True for the boundary that cuts a name down to a bare 联盟 / 协会 … (see
+    :func:`~kg.extract.orgbounds.alternatives`)."""
+    return "alt=bare" in alt.features
+
+
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
     """Whether the name is kept (one of its boundaries is probable enough) and the boundary it moves to: the most
     probable one, where another boundary must beat the one found by :data:`ALT_MARGIN`."""
@@ -285,9 +294,9 @@ def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, 
     for p, alt in scored[1:]:
         if p > best_p:
             best_p, best = p, alt
-    if best is not None and best.key in SUFFIXES:
+    if best is not None and _bare(best):
         return True, best  # the name is a bare 联盟 glued to what precedes it: a reference back (see _refer)
-    keep = max(p for p, alt in scored if alt is None or alt.key not in SUFFIXES) >= need
+    keep = max(p for p, alt in scored if alt is None or not _bare(alt)) >= need
     return keep, best if keep else None
 
 
@@ -363,9 +372,9 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
         if id(e) not in drop:
             for a in e.aliases:
                 by_key.setdefault(a, e)
-    refer = [(e, alt.key) for e, alt in moved if alt.key in SUFFIXES]
+    refer = [(e, alt.key) for e, alt in moved if _bare(alt)]
     for e, alt in moved:
-        if alt.key not in SUFFIXES:
+        if not _bare(alt):
             new = apply_alternative(e, alt, doc, ix.keys, by_key)
             if new is not None:
                 ents.append(new)

@@ -283,7 +283,7 @@ def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
 def _bare(alt: Alt) -> bool:
     """True for the boundary that cuts a name down to a bare 联盟 / 协会 … (see
     :func:`~kg.extract.orgbounds.alternatives`)."""
-    return "alt=bare" in alt.features
+    return isinstance(alt, Alt) and "alt=bare" in alt.features
 
 
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:

@@ -348,13 +348,14 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     return _rebuild(found, doc, ix, [e for e in held if id(e) not in drop], drop, moved)
 
 
-def _refer(e: Ent, word: str, ents: list[Ent]) -> None:
+def _refer(e: Ent, word: str, ents: list[Ent]) -> bool:
     """Join ``e`` (大力支持|联盟, found to be the bare ``word`` glued to what precedes it) to the body of its type
-    named most often whose name ends in ``word``, when there is one (else ``e`` is only dropped)."""
+    named most often whose name ends in ``word``; False when there is none."""
     bodies = [x for x in ents if x is not e and x.mentions and x.type == e.type and x.key.endswith(word)
               and x.key != word]
     if bodies:
         join_into(e, max(bodies, key=lambda x: len(x.mentions)))
+    return bool(bodies)
 
 
 def _covered(e: Ent, found: Found) -> bool:
@@ -380,9 +381,10 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
                 ents.append(new)
             if not e.mentions:
                 drop.add(id(e))
-    drop.update(id(e) for e, _ in refer)
-    for e, word in refer:  # references back, once every other name is in place
-        _refer(e, word, [x for x in ents if id(x) not in drop])
+    bodies = [x for x in ents if id(x) not in drop and all(x is not e for e, _ in refer)]
+    for e, word in refer:  # references back, once every other name is in place; with nothing to refer to, as found
+        if _refer(e, word, bodies):
+            drop.add(id(e))
     joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
     ents = [e for e in ents if id(e) not in drop and id(e) not in joined]
     by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}

@@ -5,10 +5,11 @@ Every text of ``tests/data/extract/real/dev`` is extracted with the filter off; 
 that could be dropped becomes an example (its features, :func:`kg.extract.orgfilter.ent_features`),
 labelled true when its name or an alias is a name or alias of the gold organizations; each other
 boundary the filter weighs (:mod:`kg.extract.orgbounds`) is an example too, true when it is a gold
-name. The self-written texts (tests/data/extract/*.txt, dev7/, heldout/, round*/) are added to
-every training fold (``--dev-only``: not); they are never scored here. Without them the CV figure
-is a little higher (0.82/0.82 against 0.81/0.80) but the self-written regression texts lose recall
-(0.98 → 0.94), which their tests hold.
+name — a bare 联盟 the name cuts to (a reference back) when the name is none and a gold name ends
+in it. The self-written texts (tests/data/extract/*.txt, dev7/, heldout/, round*/) are added to every
+training fold (``--dev-only``: not); they are never scored here. Without them the CV figure is a little higher
+(0.82/0.82 against 0.81/0.80) but the self-written regression texts lose recall (0.98 → 0.94), which their tests
+hold.
 
 Cross-validation by text (5 folds, :func:`kg.extract.learn.group_folds`): the filter is trained
 on four folds and the fifth is extracted with it, end to end, so organizations (alias-aware, per
@@ -17,6 +18,8 @@ trained on all of real/dev and written (``--no-write`` to only report).
 
     python scripts/train_orgs.py                    # CV table, then write the model
     python scripts/train_orgs.py --thresholds 0.3 0.4 0.5 --no-write --per-type
+    python scripts/train_orgs.py --no-write --holdout /work/annot/batch12_stems.txt   # CV on the rest, then
+                                    # the filter trained on the rest scores the held-out texts (their errors unshown)
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
 WRITTEN = ROOT / "tests" / "data" / "extract"
 SHOWN = ("org_alias", "org_exact", "membership")
 L2 = 3.0
+# the probability a name needs. Round 8 measured 0.35 (CV on the 230 dev texts outside its hold-out: F1 0.811 →
+# 0.814, precision 0.802 → 0.815; hold-out F1 0.851 → 0.853 but memberships 0.787 → 0.783) and kept 0.25: the seed
+# article's 极地基金 scores 0.31
+THRESHOLD = 0.25
 DEV_WEIGHT = 1  # each real/dev example counts this many times against a self-written one (2 did no better in CV)
 
 
@@ -69,7 +76,11 @@ def _examples(texts) -> list[tuple[int, dict, bool]]:
             extract_text(text, stem)
         keys = _gold_keys(gold)
         for e, f, alt in record:
-            out.append((n, f, bool(({e.key} | set(e.aliases) if alt is None else {alt}) & keys)))
+            named = bool(({e.key} | set(e.aliases)) & keys)
+            if "alt=bare" in f:  # a bare 联盟 the name cuts to is right when the name is none and a body ends in it
+                out.append((n, f, not named and any(k.endswith(alt) for k in keys)))
+            else:
+                out.append((n, f, bool(({e.key} | set(e.aliases) if alt is None else {alt}) & keys)))
     return out
 
 
@@ -125,6 +136,17 @@ def _write_errors(path: Path, errors: list) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _score_held_out(dev, written, held_out, thresholds) -> None:
+    """Print the scores of the ``held_out`` texts, filtered by a model trained on ``dev`` (and ``written``), at each
+    threshold."""
+    examples = _examples(dev) * DEV_WEIGHT + written
+    for t in thresholds:
+        s = _score(held_out, _fit(examples, t))
+        print(_row(f"held-out {len(held_out)} t={t:.2f}", s))
+        for k in sorted(k for k in s if k.startswith("org:")):
+            print(f"  {k:<26}{s[k].precision:4.2f}/{s[k].recall:4.2f}")
+
+
 def _row(label: str, s: dict[str, Score]) -> str:
     cells = "  ".join(f"{s[k].precision:5.3f} {s[k].recall:5.3f} {s[k].f1:5.3f}" for k in SHOWN)
     return f"{label:<12}{cells}"
@@ -132,16 +154,24 @@ def _row(label: str, s: dict[str, Score]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.25])
-    ap.add_argument("--threshold", type=float, default=0.25, help="the threshold of the model written")
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[THRESHOLD])
+    ap.add_argument("--threshold", type=float, default=THRESHOLD, help="the threshold of the model written")
     ap.add_argument("--dev-only", action="store_true", help="leave the self-written texts out of training")
     ap.add_argument("--no-write", action="store_true", help="report only")
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")
     ap.add_argument("--per-type", action="store_true", help="also the per-class figures")
     ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval -v)")
+    ap.add_argument("--holdout", type=Path, help="a file of stems (one a line) kept out of CV and training, scored "
+                                                 "last by the filter trained on the other texts")
+    ap.add_argument("--leave-out", type=Path, help="a file of stems (one a line) kept out of CV and training, "
+                                                   "never scored (a hold-out kept for the end)")
     args = ap.parse_args(argv)
     _set_l2(args.l2)
     dev = _texts(DEV)
+    out = set(args.holdout.read_text(encoding="utf-8").split()) if args.holdout else set()
+    held_out = [t for t in dev if t[0] in out]
+    left_out = set(args.leave_out.read_text(encoding="utf-8").split()) if args.leave_out else set()
+    dev = [t for t in dev if t[0] not in out | left_out]
     written = [(-1, f, y) for _, f, y in _examples(_texts(WRITTEN, recursive=True))] if not args.dev_only else []
     errors: list = []
     cv = cross_validate(dev, written, args.thresholds, errors)
@@ -155,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             cells = "  ".join(f"{s[k].precision:4.2f}/{s[k].recall:4.2f}" if k in s else "    -    "
                               for s in cv.values())
             print(f"  {k:<26}{cells}")
+    if held_out:
+        _score_held_out(dev, written, held_out, args.thresholds)
     if not args.no_write:
         all_examples = _examples(dev) + written
         model = _fit(_examples(dev) * DEV_WEIGHT + written, args.threshold)

@@ -189,3 +189,84 @@ def test_a_date_before_a_name_is_not_part_of_it():
 @pytest.mark.parametrize("name", ["青山大学校友会", "河东自贸区", "南岗工业区", "新桥镇市场监督管理所"])
 def test_suffix_words_added_this_round_propose_names(name):
     assert name in _orgs(f"会上，{name}与东湖光电技术有限公司签约。")
+
+
+def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_article():
+    text = "会上，助力东湖光电技术有限公司发展。东湖光电技术有限公司、西岭电子有限公司签约。"
+    doc, e, ix = _one(text, "助力东湖光电技术有限公司", "Company")
+    assert ix.written("东湖光电技术有限公司") == (2, 1)  # once glued to 助力…发展, once between punctuation
+    assert ix.written("助力东湖光电技术有限公司") == (1, 0)
+    assert ix.written("南岭化工有限公司") == (0, 0)
+    trim = next(a for a in alternatives(e, ix) if a.key == "东湖光电技术有限公司")
+    f = ent_features(e, ix, trim)
+    assert f["alone_written=1"] == 1.0 and f["alone_vs_found=more"] == 1.0 and f["written=2"] == 1.0
+    found = ent_features(e, ix)  # the boundary found is weighed as before: the counts compare boundaries
+    assert not any(k.startswith(("alone_written", "alone_vs_found", "written=")) for k in found)
+
+
+def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
+    from kg.extract.orgbounds import list_siblings
+
+    text = "园区已落户云帆数据、南岭化工有限公司、星河网校等企业。会上，蓝湖、白沙发言。"
+    doc, found, _ = _one(text, "南岭化工有限公司", "Company")
+    named = {m.sent: [m] for m in found.mentions}
+    sib = {e.name: e for e in list_siblings(doc, named, named, {found.key})}
+    assert set(sib) == {"园区已落户云帆数据", "星河网校"}  # the first item's left edge is the filter's to trim
+    assert all(e.how == "sibling" and e.type == "Company" for e in sib.values())
+    m = sib["星河网校"].mentions[0]
+    assert doc.sentences[m.sent].key[m.i : m.j] == "星河网校"
+    # no item is named in the second list: nothing is offered there; an item a mention covers is not offered again
+    taken = {0: [found.mentions[0], Mention(0, m.i, m.j, found, "suffix")]}
+    assert {e.name for e in list_siblings(doc, named, taken, {found.key})} == {"园区已落户云帆数据"}
+
+
+def _ent(name: str, typ: str, *sents: int) -> Ent:
+    e = Ent(name, typ, "suffix")
+    e.mentions = [Mention(k, 0, len(e.key), e, "suffix") for k in sents]
+    return e
+
+
+def test_a_name_that_ends_one_longer_name_of_its_type_joins_it_after_the_filter():
+    from kg.extract.linking import merge_tails
+
+    full, tail = _ent("南岭市东湖区企业联合会", "Association", 0, 2), _ent("企业联合会", "Association", 1, 3)
+    other = _ent("东湖区商会", "ChamberOfCommerce", 4)  # another type: left alone
+    joined = merge_tails([tail, full, other], set())
+    assert joined == {id(tail): full}
+    assert [m.sent for m in full.mentions] == [0, 1, 2, 3] and all(m.ent is full for m in full.mentions)
+    assert full.aliases == {"企业联合会": "企业联合会"} and tail.mentions == []
+    # two longer names it could end, one sentence naming both, or a protected name: no join
+    a, b = _ent("南岭市产业联盟", "Alliance", 0), _ent("东湖区产业联盟", "Alliance", 1)
+    assert merge_tails([a, b, _ent("产业联盟", "Alliance", 2)], set()) == {}
+    near, short = _ent("南岭市东湖区企业联合会", "Association", 0), _ent("企业联合会", "Association", 0, 1)
+    assert merge_tails([near, short], set()) == {}
+    kept, home = _ent("南岭市东湖科技园区", "IndustrialPark", 0), _ent("东湖科技园区", "IndustrialPark", 1)
+    assert merge_tails([kept, home], {id(home)}) == {}
+
+
+def test_a_bare_body_word_glued_to_a_verb_is_offered_as_a_reference_back():
+    doc, e, ix = _one("会上，各方要大力支持联盟发展。", "大力支持联盟", "Alliance")
+    bare = [a for a in alternatives(e, ix) if "alt=bare" in a.features]
+    assert [a.key for a in bare] == ["联盟"]
+    assert not any(k.startswith("cut_") for k in bare[0].features)  # weighed apart from cuts that leave a name
+    prefer_bare = Model({BIAS: -1.0, "alt=bare": 4.0}, threshold=0.2)
+    with using(prefer_bare):  # nothing of its kind named: it stays as found (dropping it lost members' bodies)
+        assert [x.name for x in filter_found(_found(doc, e), doc, {}).ents] == ["大力支持联盟"]
+    prefer_found = Model({BIAS: 1.0, "alt=bare": -4.0}, threshold=0.2)
+    with using(prefer_found):
+        assert [x.name for x in filter_found(_found(doc, e), doc, {}).ents] == ["大力支持联盟"]
+    _, e2, ix2 = _one("南岭有限公司成立。", "南岭有限公司", "Company")  # 有限公司 refers back to nothing
+    assert not [a for a in alternatives(e2, ix2) if a.key == "有限公司"]
+
+
+def test_a_bare_body_word_glued_to_a_verb_joins_the_body_of_its_kind_named_in_the_article():
+    doc = Document.from_raw("南岭市智能装备产业联盟成立。各方要大力支持联盟发展。")
+    body, glued = Ent("南岭市智能装备产业联盟", "Alliance", "suffix"), Ent("大力支持联盟", "Alliance", "suffix")
+    body.mentions = [Mention(0, 0, len(body.key), body, "suffix")]
+    at = doc.sentences[1].key.find("大力")
+    glued.mentions = [Mention(1, at, at + len(glued.key), glued, "suffix")]
+    glued_model = Model({BIAS: 1.0, "alt=bare": -2.0, "bare_cut_pos=nr": 6.0}, threshold=0.2)  # 大力支持/nr|联盟
+    with using(glued_model):
+        out = filter_found(_found(doc, body, glued), doc, {})
+    assert [e.name for e in out.ents] == ["南岭市智能装备产业联盟"]
+    assert [m.sent for m in out.ents[0].mentions] == [0, 1] and "大力支持联盟" in out.ents[0].aliases

@@ -66,3 +66,24 @@ def test_a_name_is_kept_when_any_boundary_is_probable_enough_and_moves_only_past
     assert orgfilter._decide([(0.30, None), (0.45, alt)], 0.5) == (False, None)
     monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.0)
     assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, alt)  # the margin decides the boundary
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("本报讯南岭市智能装备产业联盟日前成立，成员单位32家。", "南岭市智能装备产业联盟"),
+    ("东岭日报7月3日讯南岭市智能装备产业联盟日前成立。", "南岭市智能装备产业联盟"),
+])
+def test_a_name_starts_after_the_dateline_that_opens_its_sentence(text, name):
+    names = _names(text)
+    assert name in names
+    assert not any(n.endswith(name) and n != name for n in names)  # 本报讯…, 讯… glued on
+
+
+def test_a_dateline_before_a_bare_suffix_names_nothing():
+    from kg.extract.cands import Cand
+    from kg.extract.orgparts import after_dateline
+
+    key = "本报讯联盟日前成立南岭市智能装备产业联盟"
+    bare, body = Cand(0, 5, "Alliance", "suffix"), Cand(9, len(key), "Alliance", "suffix")
+    assert [(c.i, c.j) for c in after_dateline(key, [bare, body])] == [(9, len(key))]
+    glued = Cand(0, len(key), "Alliance", "suffix")
+    assert [(c.i, c.j) for c in after_dateline(key, [glued])] == [(3, len(key))]

@@ -21,7 +21,7 @@ from kg.extract.shortforms import (
 from kg.extract.tokens import Tokens
 from kg.text import name_key
 
-__all__ = ["link_names"]
+__all__ = ["link_names", "merge_tails", "join_into"]
 
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
@@ -99,6 +99,42 @@ def link_short_forms(bld: Collected) -> None:
             targets = [f for f in targets if first.get(f, (10**9, 0)) <= start][-1:]
         if len(targets) == 1:
             bld.merge(e, targets[0])
+
+
+def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
+    """Join each name that is the tail or an alias of exactly one longer name of the same type (企业联合会 of
+    南岭市东湖区企业联合会) to it, as its alias, unless one sentence names both — after the learned filter, which may
+    have kept, cut or grown names the linking pass never saw; shortest names first, so a chain of tails ends at the
+    longest. The ``keep`` ids (the home park, a chain's stages) are never joined. Returns ``id(joined) -> the name it
+    joined``."""
+    tails: dict[str, list[Ent]] = {}
+    for x in ents:
+        for n in range(1, len(x.key) - 1):
+            tails.setdefault(x.key[n:], []).append(x)
+        for a in x.aliases:
+            tails.setdefault(a, []).append(x)
+    joined: dict[int, Ent] = {}
+    for y in sorted(ents, key=lambda e: len(e.key)):
+        if y.known or id(y) in keep or not y.mentions or y.key in SUFFIXES:
+            continue
+        targets = list({id(x): x for x in tails.get(y.key, ()) if x is not y and x.type == y.type and not x.known
+                        and x.mentions and id(x) not in joined}.values())
+        if len(targets) != 1 or {m.sent for m in y.mentions} & {m.sent for m in targets[0].mentions}:
+            continue  # written in one sentence (辐射加工产业联盟加入…及辐射加工产业联盟), the article tells them apart
+        join_into(y, targets[0])
+        joined[id(y)] = targets[0]
+    return joined
+
+
+def join_into(y: Ent, x: Ent) -> None:
+    """Move every mention of ``y`` to ``x``; ``y``'s name and aliases become ``x``'s aliases."""
+    for m in y.mentions:
+        m.ent = x
+    x.mentions = sorted(x.mentions + y.mentions, key=lambda m: (m.sent, m.i))
+    y.mentions = []
+    for k, v in ((y.key, y.name), *y.aliases.items()):
+        if k != x.key:
+            x.aliases.setdefault(k, v)
 
 
 def _holding(full: NameIndex, key: str, type_: str) -> list[Ent]:

@@ -4,7 +4,9 @@ A rule's left edge may hold a verb, a descriptor or a parent body (助力|…, �
 …领域之|…有限公司); its right edge may stop before a unit (经济部|商业发展署, 基地|处). Each
 name is offered with its leading words cut off one at a time, with the next one to three words
 of the text when they end in an organization suffix, and with the statistical model's boundaries
-where its span overlaps the name; the filter keeps the most probable one.
+where its span overlaps the name; the filter keeps the most probable one. A name whose words cut
+off leave a bare 联盟 / 协会 … (大力支持|联盟) is offered as that word: a reference back to the body of
+its kind the article names, which the filter joins it to.
 An alternative is described by features of what it cuts or adds (the part of speech of the cut
 word, whether the cut part is itself a name, how often the shorter name stands alone in the text).
 """
@@ -12,6 +14,7 @@ word, whether the cut part is itself a name, how often the shorter name stands a
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,8 +22,10 @@ from dataclasses import dataclass
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.references import ANAPHORS
 
-__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
+__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans",
+           "list_siblings"]
 
 # words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
 # 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
@@ -52,6 +57,9 @@ class Index:
                 for p in range(m.i, min(m.j, m.i + MAX_SPAN)):
                     at.setdefault(p, []).append(m.ent)
         self.mentions = {e.key: len(e.mentions) for e in ents}
+        self._at: dict[str, array] | None = None  # where each character is in the sentence keys joined (built on use)
+        self._text = ""
+        self._written: dict[str, tuple[int, int]] = {}
         self.affixes: dict[str, int] = {}  # proper prefixes and suffixes of the names: of how many names
         for e in ents:
             k = e.key[:MAX_SPAN]
@@ -86,6 +94,30 @@ class Index:
         at = self.cover.get(sent, {})
         return any(x is not e for p in range(a, b) for x in at.get(p, ()))
 
+    def written(self, k: str) -> tuple[int, int]:
+        """How often the article writes ``k`` (its own mentions too), and how often with nothing of a word on either
+        side (a sentence's edge or punctuation: 、A、, “A”): the boundary the same string takes elsewhere. Each look-up
+        visits only the places of ``k``'s rarest character."""
+        got = self._written.get(k)
+        if got is not None or not k:
+            return got or (0, 0)
+        if self._at is None:
+            self._text = "\n".join(self.keys.values())  # a sentence's edge is an edge
+            self._at = {}
+            for p, c in enumerate(self._text):
+                self._at.setdefault(c, array("i")).append(p)
+        text = self._text
+        c = min(set(k), key=lambda x: len(self._at.get(x, ())))
+        off = k.index(c)
+        n = alone = 0
+        for p in self._at.get(c, ()):
+            a = p - off
+            if a >= 0 and text.startswith(k, a):
+                n += 1
+                alone += _edge(text[a - 1 : a]) and _edge(text[a + len(k) : a + len(k) + 1])
+        self._written[k] = (n, alone)
+        return n, alone
+
     def holds_name(self, k: str) -> bool:
         """True when a proper prefix or suffix of ``k`` is another name."""
         return any(k[:n] in self.mentions or k[n:] in self.mentions for n in range(1, min(len(k), MAX_SPAN)))
@@ -101,6 +133,11 @@ class Alt:
     features: Mapping[str, float]
     words: tuple[tuple[str, str], ...] | None = None  # its words with their parts of speech, when known
     left: str | None = None  # the part of speech of the word before it, when known
+
+
+def _edge(ch: str) -> bool:
+    """True for what stands beside a name written on its own: nothing (a sentence's edge) or punctuation."""
+    return not ch or not (ch.isalnum() or "\u4e00" <= ch <= "\u9fff")
 
 
 def char_class(ch: str) -> str:
@@ -140,11 +177,12 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
     for n, (w, tag) in enumerate(ws[:-1]):
         pos += len(w)
         rest = k0[pos:]
-        if len(rest) < 2 or rest in SUFFIXES:
+        bare = rest in SUFFIXES  # 大力支持|联盟: a bare 联盟 refers back to a body the article names
+        if len(rest) < 2 or bare and rest not in ANAPHORS:
             break
         cut = k0[:pos]
-        f = {"alt=trim": 1.0, "cut_words=" + bucket(n + 1, (1, 2, 3)): 1.0, "cut_pos=" + tag[:2]: 1.0,
-             "cut_pos0=" + ws[0][1][:2]: 1.0, "cut_last=" + char_class(cut[-1]): 1.0,
+        f = {"alt=bare" if bare else "alt=trim": 1.0, "cut_words=" + bucket(n + 1, (1, 2, 3)): 1.0,
+             "cut_pos=" + tag[:2]: 1.0, "cut_pos0=" + ws[0][1][:2]: 1.0, "cut_last=" + char_class(cut[-1]): 1.0,
              "alone=" + bucket(ix.mentions.get(rest, 0), (0, 1, 3)): 1.0}
         if GLUE.search(cut):
             f["cut_glue"] = 1.0  # 全球封测龙头|日月光集团: what is cut holds a verb or a title
@@ -153,6 +191,10 @@ def _trims(e: Ent, k0: str, ix: Index) -> list[Alt]:
         sf = suffix_of(cut)
         if sf and len(cut) > len(sf):
             f["cut_is_name=" + SUFFIXES[sf]] = 1.0
+        if bare:  # weighed apart from the cuts that leave a name: 偏转|光电 is no 大力支持|联盟
+            out.append(Alt(rest, pos, 0, {("alt=bare" if k == "alt=bare" else "bare_" + k): v for k, v in f.items()},
+                           ws[n + 1 :], tag[:2]))
+            break
         out.append(Alt(rest, pos, 0, f, ws[n + 1 :], tag[:2]))
     return out
 
@@ -192,7 +234,8 @@ def _model_spans(e: Ent, ix: Index) -> list[Alt]:
             if how != "model" or (a, b) == (m.i, m.j) or b - a < 2:
                 continue
             k = ix.keys[m.sent][a:b]
-            if ix.covered_by_other(e, m.sent, a, b) or a < m.i and _COUNTED.search(k[: m.i - a]) or k in out:
+            if ix.covered_by_other(e, m.sent, a, b) or a < m.i and _COUNTED.search(k[: m.i - a]) or k in out \
+                    or k in SUFFIXES:  # a bare 光电 names nothing
                 continue
             lies = "longer" if a <= m.i and b >= m.j else "shorter" if a >= m.i and b <= m.j else "shifted"
             f = {"alt=model": 1.0, "model_type=" + t: 1.0, "model_left=" + bucket(abs(a - m.i), (0, 1, 2, 4)): 1.0,
@@ -266,4 +309,63 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
             if e is None:
                 e = out[k] = Ent(doc.name(*s.span(a, b)), t, "model")
             e.mentions.append(Mention(s.index, a, b, e, "model"))
+    return list(out.values())
+
+
+_LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,12}")
+_ITEM_AFTER = re.compile(r"、|等|和|及|以及|[^\u4e00-\u9fffA-Za-z0-9·]|$")
+_ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
+
+
+def _list_runs(key: str) -> list[list[tuple[int, int]]]:
+    """The 、 lists of a sentence key as runs of items ``(i, j)``: an item is 2–12 word characters between 、
+    (the first one after punctuation or the sentence's start, the last one before 等, 和, 及 or punctuation)."""
+    runs: list[list[tuple[int, int]]] = []
+    p = key.find("、")
+    while p >= 0:
+        i = p
+        while i > 0 and (key[i - 1] == "·" or key[i - 1].isalnum()) and p - i < 12:
+            i -= 1
+        run = [(i, p)] if i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "·") else []
+        j = p
+        while j < len(key) and key[j] == "、":
+            m = _LIST_ITEM.match(key, j + 1)
+            end = next((x.start() for x in _ITEM_AFTER.finditer(key, m.start() + 2, m.end() + 1)), None) if m else None
+            if end is None:
+                break
+            run.append((m.start(), end))
+            j = end
+        runs.append([(a, b) for a, b in run if b - a >= 2])
+        p = key.find("、", j + 1) if j < len(key) else -1
+    return runs
+
+
+def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapping[int, list[Mention]],
+                  known: set[str]) -> list[Ent]:
+    """The items of a 、 list where another item is ``named`` whole (云帆数据、星河网校等 beside a found
+    南岭化工有限公司) that no mention ``taken`` overlaps, as entities of their own — one per name not in ``known`` —
+    for the filter to weigh (how ``sibling``: typed as the named items when they agree)."""
+    out: dict[str, Ent] = {}
+    for s in doc.sentences:
+        ms = named.get(s.index)
+        if not ms or "、" not in s.key:
+            continue
+        whole = {(m.i, m.j): m.ent.type for m in ms if m.ent.is_org}
+        cover = bytearray(len(s.key) + 1)
+        for m in taken.get(s.index, ()):
+            cover[m.i : max(m.j, m.i + 1)] = b"\x01" * (max(m.j, m.i + 1) - m.i)
+        for run in _list_runs(s.key):
+            types = {whole[x] for x in run if x in whole}
+            if not types:
+                continue
+            typ = types.pop() if len(types) == 1 else "Organization"
+            for a, b in run:
+                k = s.key[a:b]
+                if 1 in cover[a:b] or k in known or k in SUFFIXES or _ITEM_NOT.search(k):
+                    continue
+                sf = suffix_of(k)
+                e = out.get(k)
+                if e is None:
+                    e = out[k] = Ent(doc.name(*s.span(a, b)), SUFFIXES[sf] if sf else typ, "sibling")
+                e.mentions.append(Mention(s.index, a, b, e, "sibling"))
     return list(out.values())

@@ -23,7 +23,19 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Found
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.orgbounds import GLUE, Alt, Index, alternatives, apply_alternative, bucket, char_class, orphans
+from kg.extract.linking import join_into, merge_tails
+from kg.extract.orgbounds import (
+    GLUE,
+    Alt,
+    Index,
+    alternatives,
+    apply_alternative,
+    bucket,
+    char_class,
+    list_siblings,
+    orphans,
+)
+from kg.extract.orgparts import is_place
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
@@ -78,6 +90,8 @@ def _word_features(f: dict[str, float], name: str, ws: tuple[tuple[str, str], ..
         f["no_proper"] = 1.0  # 区域化党建联盟, 研究型大学, 基层单位党组织: a kind, not a name
     elif core and all(t == "ns" for t in core):
         f["core_place_only"] = 1.0  # 中国大学, 川渝园区 (and 青海大学)
+    elif len(ws) == 1 and ws[0][1] == "ns":
+        f["one_place_word"] = 1.0  # 西岭: a place, named alone
 
 
 def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
@@ -177,6 +191,7 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
             f["in_park"] = 1.0
         for a, b, _t, how in ix.overlapping(m.sent, i, j):
             f[f"{how}_{_agreement(a, b, i, j)}"] = 1.0
+    _written_features(f, ix, k, e.key if alt else None)
     if ix.in_other(k, e.key):
         f["inside_other"] = 1.0
     if ix.holds_name(k):
@@ -184,6 +199,20 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
     if alt:
         f.update(alt.features)
     return f
+
+
+def _written_features(f: dict[str, float], ix: Index, k: str, found: str | None) -> None:
+    """For a boundary ``k`` other than the one ``found``: how often the article writes ``k``, how often on its own
+    (punctuation or a sentence's edge on both sides) and whether more often than the boundary found. The boundary
+    found gets none: weighed on them, a name written once and never alone lost more than the boundaries gained
+    (the seed's 签约|东方美谷)."""
+    if found is None:
+        return
+    n, alone = ix.written(k)
+    f["written=" + bucket(n, (1, 2, 4))] = 1.0
+    f["alone_written=" + bucket(alone, (0, 1, 3))] = 1.0
+    _, found_alone = ix.written(found)
+    f["alone_vs_found=" + ("more" if alone > found_alone else "less" if alone < found_alone else "same")] = 1.0
 
 
 def _glue_features(f: dict[str, float], k: str) -> None:
@@ -251,6 +280,12 @@ def _need(e: Ent, ix: Index, model: Model, held: bool) -> float:
     return KIND_BODIES if kind and not own else DROP_BODIES
 
 
+def _bare(alt: Alt) -> bool:
+    """True for the boundary that cuts a name down to a bare 联盟 / 协会 … (see
+    :func:`~kg.extract.orgbounds.alternatives`)."""
+    return isinstance(alt, Alt) and "alt=bare" in alt.features
+
+
 def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
     """Whether the name is kept (one of its boundaries is probable enough) and the boundary it moves to: the most
     probable one, where another boundary must beat the one found by :data:`ALT_MARGIN`."""
@@ -259,7 +294,9 @@ def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, 
     for p, alt in scored[1:]:
         if p > best_p:
             best_p, best = p, alt
-    keep = max(p for p, _ in scored) >= need
+    if best is not None and _bare(best):
+        return True, best  # the name is a bare 联盟 glued to what precedes it: a reference back (see _refer)
+    keep = max(p for p, alt in scored if alt is None or not _bare(alt)) >= need
     return keep, best if keep else None
 
 
@@ -276,7 +313,13 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     for e in held:
         for m in e.mentions:
             taken.setdefault(m.sent, []).append(m)
-    held += orphans(doc, extra, taken, {e.key for e in found.ents + held})
+    found_by_model = orphans(doc, extra, taken, {e.key for e in found.ents + held})
+    for e in found_by_model:
+        for m in e.mentions:
+            taken.setdefault(m.sent, []).append(m)
+    held += found_by_model
+    held += [e for e in list_siblings(doc, found.by_sentence, taken, {e.key for e in found.ents + held})
+             if not is_place(e.key)]  # 东城、西岭、南湖区: a list of places beside a body
     ix = Index({s.index: s.key for s in doc.sentences}, extra, [e for e in found.ents if e.is_org] + held,
                found.by_sentence, word_ends, span_words)
     protected = _protected(found)
@@ -305,6 +348,16 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     return _rebuild(found, doc, ix, [e for e in held if id(e) not in drop], drop, moved)
 
 
+def _refer(e: Ent, word: str, ents: list[Ent]) -> bool:
+    """Join ``e`` (大力支持|联盟, found to be the bare ``word`` glued to what precedes it) to the body of its type
+    named most often whose name ends in ``word``; False when there is none."""
+    bodies = [x for x in ents if x is not e and x.mentions and x.type == e.type and x.key.endswith(word)
+              and x.key != word]
+    if bodies:
+        join_into(e, max(bodies, key=lambda x: len(x.mentions)))
+    return bool(bodies)
+
+
 def _covered(e: Ent, found: Found) -> bool:
     """True when a mention of ``e`` overlaps a mention the rules kept."""
     return any(x.i < m.j and m.i < x.j for m in e.mentions for x in found.by_sentence.get(m.sent, ()))
@@ -320,15 +373,24 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
         if id(e) not in drop:
             for a in e.aliases:
                 by_key.setdefault(a, e)
+    refer = [(e, alt.key) for e, alt in moved if _bare(alt)]
     for e, alt in moved:
-        new = apply_alternative(e, alt, doc, ix.keys, by_key)
-        if new is not None:
-            ents.append(new)
-        if not e.mentions:
+        if not _bare(alt):
+            new = apply_alternative(e, alt, doc, ix.keys, by_key)
+            if new is not None:
+                ents.append(new)
+            if not e.mentions:
+                drop.add(id(e))
+    bodies = [x for x in ents if id(x) not in drop and all(x is not e for e, _ in refer)]
+    for e, word in refer:  # references back, once every other name is in place; with nothing to refer to, as found
+        if _refer(e, word, bodies):
             drop.add(id(e))
-    ents = [e for e in ents if id(e) not in drop]
+    joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
+    ents = [e for e in ents if id(e) not in drop and id(e) not in joined]
     by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}
     for e in ents:
+        if e.parent_park is not None and id(e.parent_park[0]) in joined:
+            e.parent_park = (joined[id(e.parent_park[0])], e.parent_park[1])
         if e.parent_park is not None and id(e.parent_park[0]) in drop:
             e.parent_park = None
         for m in e.mentions:

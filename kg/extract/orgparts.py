@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kg.extract.tokens import Tokens
 
 __all__ = ["over_brackets", "outside_brackets", "party_parents", "after_titles", "is_place", "unglued", "unglued_spans",
-           "whole_bodies"]
+           "whole_bodies", "after_dateline"]
 
 _BRACKET = re.compile(r"\(((?!简称|以下|下称|原|筹|注|即|含)[\u4e00-\u9fff·]{1,10})\)")
 
@@ -47,6 +47,27 @@ def over_brackets(key: str, cands: list[Cand]) -> list[Cand]:
     if short:
         cands = [c for c in cands if not any(a < c.i and c.j < b for a, b in short)]
     return outside_brackets(cands)
+
+
+# a dateline opening a sentence (本报讯, 本刊讯, X7月3日讯, X北京5月6日电): what it says comes after it
+_DATELINE = re.compile(r"(?:本报|本刊|本网|本台)讯|[^,;:。]{0,24}?\d{1,2}月\d{1,2}日(?:专讯|讯|电)")
+
+
+def after_dateline(key: str, cands: list[Cand]) -> list[Cand]:
+    """``cands`` with a name that starts inside the dateline opening the sentence starting after it
+    (本报讯|杭州市…联盟); a byline's own name (the publisher before the date) is left as found."""
+    m = _DATELINE.match(key)
+    if m is None:
+        return cands
+    end = m.end()
+    out = []
+    for c in cands:
+        if c.how != "byline" and c.i < end < c.j:
+            if c.j - end < 2 or key[end:c.j] in SUFFIXES:
+                continue  # 本报讯|联盟: a bare suffix names nothing
+            c = replace(c, i=end)
+        out.append(c)
+    return out
 
 
 def outside_brackets(cands: list[Cand]) -> list[Cand]:

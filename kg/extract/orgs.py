@@ -43,6 +43,7 @@ from kg.extract.linking import link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
 from kg.extract.orgparts import (
+    after_dateline,
     outside_brackets,
     over_brackets,
     party_parents,
@@ -126,7 +127,7 @@ class Builder:
     def sentence(self, s: Sentence) -> None:
         toks = Tokens(s.key)
         cands, chain_cands, chain_span = sentence_cands(s, toks, self.known)
-        cands = over_brackets(s.key, cands)
+        cands = after_dateline(s.key, over_brackets(s.key, cands))
         # the model's spans taken apart once, here, for every later pass that reads them (orgbounds, admit)
         extra = unglued_spans(s.key, toks, self.extra.get(s.index, []))
         self.extra[s.index] = extra

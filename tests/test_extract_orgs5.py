@@ -61,11 +61,11 @@ def test_a_name_is_kept_when_any_boundary_is_probable_enough_and_moves_only_past
 
     alt = object()  # another boundary (the decision reads only the probabilities)
     monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.05)
-    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, None)  # kept, where it was found
-    assert orgfilter._decide([(0.40, None), (0.60, alt)], 0.5) == (True, alt)
-    assert orgfilter._decide([(0.30, None), (0.45, alt)], 0.5) == (False, None)
+    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, None, None)  # kept, where it was found
+    assert orgfilter._decide([(0.40, None), (0.60, alt)], 0.5) == (True, alt, None)
+    assert orgfilter._decide([(0.30, None), (0.45, alt)], 0.5) == (False, None, None)
     monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.0)
-    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, alt)  # the margin decides the boundary
+    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, alt, None)  # the margin decides the boundary
 
 
 @pytest.mark.parametrize(("text", "name"), [

@@ -23,14 +23,11 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.references import ANAPHORS
+from kg.extract.shortforms import GLUE
 
-__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans",
-           "list_siblings"]
+__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class",
+           "list_siblings", "orphans"]
 
-# words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
-# 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
-GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?"
-                  r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
 MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)

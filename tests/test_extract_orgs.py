@@ -286,8 +286,8 @@ def test_a_bare_body_word_glued_to_a_verb_joins_the_body_of_its_kind_named_in_th
 
 
 def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it():
-    doc = Document.from_raw("南岭市智能装备产业联盟成立，南岭市智能装备产业联盟理事长出席。东湖区新能源汽车产业联盟今天成立。"
-                            "要大力支持联盟作用。")
+    doc = Document.from_raw("南岭市智能装备产业联盟成立，南岭市智能装备产业联盟理事长出席。"
+                            "东湖区新能源汽车产业联盟今天成立。要大力支持联盟作用。")
     often = Ent("南岭市智能装备产业联盟", "Alliance", "suffix")
     k0 = doc.sentences[0].key
     often.mentions = [Mention(0, k0.find(often.key, at), k0.find(often.key, at) + len(often.key), often, "suffix")

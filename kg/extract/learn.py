@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Features", "Model", "train", "group_folds", "load_model"]
+__all__ = ["Features", "Model", "train", "group_folds", "load_model", "read_stems"]
 
 Features = Mapping[str, float]
 
@@ -122,3 +122,14 @@ def group_folds(groups: Sequence[str], k: int = 5) -> list[tuple[list[int], list
         kept = [i for i, g in enumerate(groups) if fold_of[g] != f]
         folds.append((kept, held))
     return folds
+
+
+def read_stems(path: Path | None, known: Iterable[str] | None = None) -> set[str]:
+    """The text stems listed in the file ``path``, one a line (none without a file); ValueError with one line naming
+    those not among ``known`` (a typo would otherwise hold nothing out)."""
+    stems = set(path.read_text(encoding="utf-8").split()) if path else set()
+    unknown = sorted(stems - set(known)) if known is not None else []
+    if unknown:
+        raise ValueError(f"{path}: {len(unknown)} stem(s) not among the texts: {', '.join(unknown[:5])}"
+                         + (" …" if len(unknown) > 5 else ""))
+    return stems

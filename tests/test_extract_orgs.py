@@ -191,6 +191,21 @@ def test_suffix_words_added_this_round_propose_names(name):
     assert name in _orgs(f"会上，{name}与东湖光电技术有限公司签约。")
 
 
+def test_how_often_each_name_of_a_long_list_is_written_is_looked_up_in_linear_time():
+    chars = "华瑞丰恒信泰嘉宏润成科禾康盛源聚海晶安宇"  # every character in 40 names, every pair of them in one
+    names = [f"{a}{b}光电有限公司" for a in chars for b in chars]
+    doc = Document.from_raw("、".join(names) + "等企业加入联盟。")
+    ents = []
+    for name in names:
+        e = Ent(name, "Company", "suffix")
+        at = doc.sentences[0].key.find(name)
+        e.mentions = [Mention(0, at, at + len(name), e, "suffix")]
+        ents.append(e)
+    ix = Index({s.index: s.key for s in doc.sentences}, {}, ents, {0: [e.mentions[0] for e in ents]})
+    assert [ix.written(name) for name in names] == [(1, 1)] * (len(names) - 1) + [(1, 0)]  # 、A、 … 、Z等
+    assert ix.visits <= 2 * len(names)  # the places of each name's rarest pair: once each, not 40 times
+
+
 def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_article():
     text = "会上，助力东湖光电技术有限公司发展。东湖光电技术有限公司、西岭电子有限公司签约。"
     doc, e, ix = _one(text, "助力东湖光电技术有限公司", "Company")

@@ -54,7 +54,8 @@ class Index:
                 for p in range(m.i, min(m.j, m.i + MAX_SPAN)):
                     at.setdefault(p, []).append(m.ent)
         self.mentions = {e.key: len(e.mentions) for e in ents}
-        self._at: dict[str, array] | None = None  # where each character is in the sentence keys joined (built on use)
+        self._at: dict[str, array] | None = None  # where each pair of characters is in the keys joined (built on use)
+        self.visits = 0  # the places :meth:`written` looked at, over all its look-ups
         self._text = ""
         self._written: dict[str, tuple[int, int]] = {}
         self.affixes: dict[str, int] = {}  # proper prefixes and suffixes of the names: of how many names
@@ -94,20 +95,25 @@ class Index:
     def written(self, k: str) -> tuple[int, int]:
         """How often the article writes ``k`` (its own mentions too), and how often with nothing of a word on either
         side (a sentence's edge or punctuation: 、A、, “A”): the boundary the same string takes elsewhere. Each look-up
-        visits only the places of ``k``'s rarest character."""
+        visits only the places of ``k``'s rarest pair of characters (a name's rarest single character may be shared
+        by every name of a long list: 有, 公 …; its rarest pair seldom is)."""
         got = self._written.get(k)
         if got is not None or not k:
             return got or (0, 0)
         if self._at is None:
-            self._text = "\n".join(self.keys.values())  # a sentence's edge is an edge
+            self._text = text = "\n".join(self.keys.values())  # a sentence's edge is an edge
             self._at = {}
-            for p, c in enumerate(self._text):
-                self._at.setdefault(c, array("i")).append(p)
-        text = self._text
-        c = min(set(k), key=lambda x: len(self._at.get(x, ())))
-        off = k.index(c)
+            for p in range(len(text)):
+                self._at.setdefault(text[p : p + 2], array("i")).append(p)  # each pair of characters
+        text, at = self._text, self._at
+        if len(k) == 1:
+            places, off = [mt.start() for mt in re.finditer(re.escape(k), text)], 0  # never a name: seldom asked
+        else:
+            off = min(range(len(k) - 1), key=lambda o: len(at.get(k[o : o + 2], ())))
+            places = at.get(k[off : off + 2], ())
         n = alone = 0
-        for p in self._at.get(c, ()):
+        self.visits += len(places)
+        for p in places:
             a = p - off
             if a >= 0 and text.startswith(k, a):
                 n += 1

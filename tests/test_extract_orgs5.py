@@ -66,6 +66,10 @@ def test_a_name_is_kept_when_any_boundary_is_probable_enough_and_moves_only_past
     assert orgfilter._decide([(0.30, None), (0.45, alt)], 0.5) == (False, None, None)
     monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.0)
     assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, alt, None)  # the margin decides the boundary
+    bare = orgfilter.Alt("联盟", 4, 0, {"alt=bare": 1.0})  # 大力支持|联盟: a reference back, when a body is named
+    assert orgfilter._decide([(0.30, None), (0.90, bare), (0.60, alt)], 0.5) == (True, alt, bare)
+    assert orgfilter._decide([(0.30, None), (0.90, bare), (0.40, alt)], 0.5) == (False, None, bare)
+    assert orgfilter._decide([(0.30, None), (0.60, bare), (0.90, alt)], 0.5) == (True, alt, None)
 
 
 @pytest.mark.parametrize(("text", "name"), [

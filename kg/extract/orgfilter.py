@@ -291,17 +291,17 @@ def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, 
     """Whether the name is kept (one of its boundaries other than a bare 联盟 is probable enough), the boundary it
     moves to (the most probable of those, where another must beat the one found by :data:`ALT_MARGIN`), and the bare
     boundary when it beats them all: the name is a bare 联盟 glued to what precedes it, a reference back (see
-    :func:`_refer`), and the first two apply only when the article names no body for it."""
+    :func:`~kg.extract.orgrefs.apply_refs`), and the first two apply only when the article names no body for it."""
     best_p, best = scored[0]
     best_p += ALT_MARGIN
-    bare = None
+    top_p, top = best_p, best
     for p, alt in scored[1:]:
-        if p > best_p and _bare(alt):
-            bare = alt
-        elif p > best_p:
-            best_p, best, bare = p, alt, None
+        if p > top_p:
+            top_p, top = p, alt
+        if p > best_p and not _bare(alt):
+            best_p, best = p, alt
     keep = max(p for p, alt in scored if alt is None or not _bare(alt)) >= need
-    return keep, best if keep else None, bare
+    return keep, best if keep else None, top if top is not None and _bare(top) else None
 
 
 def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = (),

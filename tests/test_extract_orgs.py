@@ -235,6 +235,33 @@ def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
     assert {e.name for e in list_siblings(doc, named, taken, {found.key})} == {"园区已落户云帆数据"}
 
 
+def test_a_list_closed_by_a_kind_of_thing_offers_no_sibling_but_one_of_organizations_does():
+    from kg.extract.orgbounds import list_siblings
+
+    text = "南岭化工有限公司、锂电池、光伏组件等产品亮相。南岭化工有限公司、云帆数据、星河网校等企业参展。"
+    doc = Document.from_raw(text)
+    found = Ent("南岭化工有限公司", "Company", "suffix")
+    found.mentions = [Mention(s.index, 0, len(found.key), found, "suffix") for s in doc.sentences]
+    named = {m.sent: [m] for m in found.mentions}
+    sib = {e.name: [m.sent for m in e.mentions] for e in list_siblings(doc, named, named, {found.key})}
+    assert sib == {"云帆数据": [1], "星河网校": [1]}
+
+
+def test_a_list_item_ends_only_at_a_real_separator():
+    from kg.extract.orgbounds import _list_runs
+
+    def items(key: str) -> list[str]:
+        return [key[a:b] for run in _list_runs(key) for a, b in run]
+
+    # longer than an item: not cut at its 13th character (云帆数据智能科技服务中心平), the next item still read
+    assert items("南岭化工有限公司、云帆数据智能科技服务中心平台、东湖光电有限公司等") == [
+        "南岭化工有限公司", "东湖光电有限公司"]
+    # 和 inside a name (中国平和科技, 北京协和医院) does not end it; before the list's last item it does
+    assert items("南岭化工有限公司、中国平和科技、北京协和医院等企业") == [
+        "南岭化工有限公司", "中国平和科技", "北京协和医院"]
+    assert items("云帆数据、星河网校和东湖光电科技等企业") == ["云帆数据", "星河网校"]
+
+
 def _ent(name: str, typ: str, *sents: int) -> Ent:
     e = Ent(name, typ, "suffix")
     e.mentions = [Mention(k, 0, len(e.key), e, "suffix") for k in sents]

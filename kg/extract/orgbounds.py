@@ -316,7 +316,10 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
 
 
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,12}")
-_ITEM_AFTER = re.compile(r"、|等|和|及|以及|[^\u4e00-\u9fffA-Za-z0-9·]|$")
+_LAST_ITEM = re.compile(r"(?:(?!等)[\u4e00-\u9fffA-Za-z0-9·]){4,12}(?=等|[^\u4e00-\u9fffA-Za-z0-9·、]|$)")  # 和|C等
+# what closes a list of things that are no organizations: 锂电池、光伏组件等产品, 长三角、珠三角等地区
+_NOT_ORGS = re.compile(r"等(?:[\d一二三四五六七八九十百千几多余]+[个款项种类件座]?)?(?:重点|主要|优势|新兴|核心)?"
+                       r"(?:产品|技术|项目|设备|装备|材料|城市|地区|区域|国家|省份|领域|行业|产业|品牌|业务|服务)")
 _ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
 
 
@@ -332,15 +335,31 @@ def _list_runs(key: str) -> list[list[tuple[int, int]]]:
         run = [(i, p)] if i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "·") else []
         j = p
         while j < len(key) and key[j] == "、":
-            m = _LIST_ITEM.match(key, j + 1)
-            end = next((x.start() for x in _ITEM_AFTER.finditer(key, m.start() + 2, m.end() + 1)), None) if m else None
+            end = _item_end(key, j + 1)
             if end is None:
                 break
-            run.append((m.start(), end))
+            run.append((j + 1, end))
             j = end
         runs.append([(a, b) for a, b in run if b - a >= 2])
         p = key.find("、", j + 1) if j < len(key) else -1
     return runs
+
+
+def _item_end(key: str, i: int) -> int | None:
+    """Where the list item starting at ``i`` ends: at a real separator — the sentence's end, 、, 等, punctuation, or
+    和 / 及 / 以及 before the list's last item of 4 characters or more (中国平和科技、…, 北京协和医院等 are one item)
+    — within 12 characters; None when there is none (an item cut short would name nothing)."""
+    m = _LIST_ITEM.match(key, i)
+    if m is None:
+        return None
+    for q in range(i + 2, m.end() + 1):
+        c = key[q : q + 1]
+        if not c or c in "、等" or not (c.isalnum() or c == "·"):
+            return q
+        joint = 2 if key.startswith("以及", q) else 1 if c in "和及" else 0
+        if joint and _LAST_ITEM.match(key, q + joint):
+            return q
+    return None
 
 
 def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapping[int, list[Mention]],
@@ -359,7 +378,7 @@ def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapp
             cover[m.i : max(m.j, m.i + 1)] = b"\x01" * (max(m.j, m.i + 1) - m.i)
         for run in _list_runs(s.key):
             types = {whole[x] for x in run if x in whole}
-            if not types:
+            if not types or _NOT_ORGS.match(s.key, run[-1][1]):
                 continue
             typ = types.pop() if len(types) == 1 else "Organization"
             for a, b in run:

@@ -55,6 +55,9 @@ def test_a_model_span_over_a_mention_is_an_alternative_unless_it_adds_a_count():
     ix = Index({0: key}, {0: [counted, inner]}, [e], {0: list(e.mentions)})
     keys = {a.key for a in alternatives(e, ix) if "alt=model" in a.features}
     assert keys == {"科学技术协会"}
+    bare = (key.find("协会"), key.find("会。") + 1, "Association", "model")  # a bare suffix names nothing
+    ix = Index({0: key}, {0: [bare, inner]}, [e], {0: list(e.mentions)})
+    assert {a.key for a in alternatives(e, ix) if "alt=model" in a.features} == {"科学技术协会"}
 
 
 def test_moving_every_mention_renames_and_a_taken_name_merges():
@@ -342,3 +345,32 @@ def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it
         out = filter_found(_found(doc, often, near, glued), doc, {})
     assert {e.name: [m.sent for m in e.mentions] for e in out.ents} == {"南岭市智能装备产业联盟": [0, 0],
                                                                          "东湖区新能源汽车产业联盟": [1, 2]}
+
+
+def test_after_the_filter_a_tail_joins_the_one_longer_name_of_its_type():
+    doc = Document.from_raw("南岭市东湖区企业联合会成立。企业联合会将服务会员。")
+    full, tail = Ent("南岭市东湖区企业联合会", "Association", "suffix"), Ent("企业联合会", "Association", "suffix")
+    full.mentions = [Mention(0, 0, len(full.key), full, "suffix")]
+    tail.mentions = [Mention(1, 0, len(tail.key), tail, "suffix")]
+    with using(Model({BIAS: 4.0}, threshold=0.2)):  # keeps every name: only the join can make them one
+        out = filter_found(_found(doc, full, tail), doc, {})
+    assert [e.name for e in out.ents] == ["南岭市东湖区企业联合会"]
+    assert [m.sent for m in out.ents[0].mentions] == [0, 1] and out.ents[0].aliases == {"企业联合会": "企业联合会"}
+    assert [m.ent for m in out.by_sentence[1]] == [out.ents[0]]
+
+
+def test_a_list_of_places_beside_a_company_offers_no_place_to_the_filter():
+    doc = Document.from_raw("杭州、宁波、南岭化工有限公司、云帆数据等参会。")
+    e = Ent("南岭化工有限公司", "Company", "suffix")
+    at = doc.sentences[0].key.find(e.key)
+    e.mentions = [Mention(0, at, at + len(e.key), e, "suffix")]
+    with using(Model({BIAS: 4.0}, threshold=0.2)):  # would keep whatever is offered
+        out = filter_found(_found(doc, e), doc, {})
+    assert {x.name for x in out.ents} == {"南岭化工有限公司", "云帆数据"}  # the company, and its sibling
+
+
+def test_a_place_named_alone_is_told_from_a_name():
+    doc, e, ix = _one("西岭发布通知。", "西岭", "Organization")
+    assert ent_features(e, ix)["one_place_word"] == 1.0
+    _, e2, ix2 = _one("西岭化工发布通知。", "西岭化工", "Company")
+    assert "one_place_word" not in ent_features(e2, ix2)

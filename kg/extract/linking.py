@@ -26,6 +26,8 @@ __all__ = ["link_names", "merge_tails", "join_into"]
 
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
+# bodies with members (as clause.BODIES): a place before one's name may make another body (宁波|温州商会)
+_MEMBER_BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
 _KIND_ONLY = 6  # a tail shorter than this that no word distinguishes (企业联合会) is a kind: the one body of it
 
 
@@ -83,7 +85,8 @@ def link_short_forms(bld: Collected) -> None:
             others = [f for f in _holding(full, e.key, e.type)
                       if f is not e and not f.known and not f.key.startswith(e.key)]
             targets = (
-                [f for f in others if len(f.key) > len(e.key) and is_tail(abbreviate(e.key), abbreviate(f.key))]
+                [f for f in others if len(f.key) > len(e.key) and is_tail(abbreviate(e.key), abbreviate(f.key))
+                 and _same_body(f, len(f.key) - len(e.key))]
                 or [f for f in others if is_initials(e.key, f.key)]
                 or [f for f in others if len(f.key) > len(e.key)
                     and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
@@ -115,7 +118,7 @@ def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
     tails: dict[str, list[tuple[Ent, bool]]] = {}
     for x in ents:
         for n in range(2, len(x.key) - 1):
-            tails.setdefault(x.key[n:], []).append((x, added(x.key[:n], x.key[n:]) is not None))
+            tails.setdefault(x.key[n:], []).append((x, _same_body(x, n)))
         for a in x.aliases:
             tails.setdefault(a, []).append((x, True))
     joined: dict[int, Ent] = {}
@@ -130,6 +133,12 @@ def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
         join_into(y, targets[0])
         joined[id(y)] = targets[0]
     return joined
+
+
+def _same_body(x: Ent, n: int) -> bool:
+    """Whether ``x`` without its first ``n`` characters may name the same body: always, but for a body with members
+    when what the ``n`` add may be a name of its own (宁波|温州商会, 杭州市|智能制造产业联盟: :func:`added`)."""
+    return x.type not in _MEMBER_BODIES or added(x.key[:n], x.key[n:]) is not None
 
 
 def join_into(y: Ent, x: Ent) -> None:

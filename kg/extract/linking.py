@@ -109,12 +109,12 @@ def link_short_forms(bld: Collected) -> None:
 def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
     """Join each name that is the tail (after at least two characters, :func:`is_tail`) or an alias of exactly one
     longer name of the same type (企业联合会 of 南岭市东湖区企业联合会) to it, as its alias, unless one sentence names
-    both — after the learned filter, which may have kept, cut or grown names the linking pass never saw. A tail that
-    a word distinguishes joins only when what the longer adds before it is no name of its own (:func:`added`:
-    宁波|温州商会 is Wenzhou's chamber in Ningbo, 杭州市|智能制造产业联盟 beside a national one: other bodies); a short
-    kind (企业联合会) joins the one body of its kind. Longest names first, so a chain of tails (企业联合会 /
-    东湖区企业联合会 / 南岭市东湖区企业联合会) ends at the longest: a name joined is no target. The ``keep`` ids (the
-    home park, a chain's stages) are never joined. Returns ``id(joined) -> the name it joined``."""
+    both — after the learned filter, which may have kept, cut or grown names the linking pass never saw. The tail of
+    a body with members that a word distinguishes joins only when what the longer adds before it is no name of its
+    own (:func:`_same_body`: 宁波|温州商会 is Wenzhou's chamber in Ningbo, 杭州市|智能制造产业联盟 beside a national
+    one: other bodies); a short kind (企业联合会) joins the one body of its kind. Longest names first, so a chain
+    of tails (企业联合会 / 东湖区企业联合会 / 南岭市东湖区企业联合会) ends at the longest: a name joined is no target.
+    The ``keep`` ids (the home park, a chain's stages) are never joined. Returns ``id(joined) -> its target``."""
     tails: dict[str, list[tuple[Ent, bool]]] = {}
     for x in ents:
         for n in range(2, len(x.key) - 1):

@@ -7,7 +7,10 @@ written by ``scripts/train_orgs.py`` from ``real/dev``) over general features of
 which passes found it, its type and suffix word, its length, the part of speech of its first
 and last words, the characters around its mentions (a 、 list, a preposition, a verb), whether
 the model agrees on its boundaries, how often it is named, and whether another name contains it.
-Names of the graph, the home park and the stages of a chain are always kept.
+Names of the graph, the home park and the stages of a chain are always kept. Beside the names found, the filter
+weighs the model's spans no rule took, the other items of a 、 list naming one (siblings) and other boundaries
+(:mod:`~kg.extract.orgbounds`); a bare 联盟 glued to what precedes it refers back (:mod:`~kg.extract.orgrefs`),
+and a name left as the tail of one longer name joins it (:func:`~kg.extract.linking.merge_tails`).
 
 ``KG_ORG_FILTER=off`` (or :func:`using` with ``None``) keeps everything (to compare, or to train).
 """
@@ -352,8 +355,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
 
 
 def _take(taken: dict[int, list[Mention]], ents: list[Ent]) -> None:
-    """Add every mention of ``ents`` to ``taken``, per sentence."""
-    for e in ents:
+    for e in ents:  # every mention of ``ents`` is taken
         for m in e.mentions:
             taken.setdefault(m.sent, []).append(m)
 

@@ -294,7 +294,7 @@ def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, 
     """Whether the name is kept (one of its boundaries other than a bare 联盟 is probable enough), the boundary it
     moves to (the most probable of those, where another must beat the one found by :data:`ALT_MARGIN`), and the bare
     boundary when it beats them all: the name is a bare 联盟 glued to what precedes it, a reference back (see
-    :func:`~kg.extract.orgrefs.apply_refs`), and the first two apply only when the article names no body for it."""
+    :func:`~kg.extract.orgrefs.apply_refs`; with no body it stays as found)."""
     best_p, best = scored[0]
     best_p += ALT_MARGIN
     top_p, top = best_p, best
@@ -328,7 +328,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     protected = _protected(found)
     drop: set[int] = set()
     moved: list[tuple[Ent, Alt]] = []
-    refer: list[tuple[Ent, Alt, bool, Alt | None]] = []
+    refer: list[tuple[Ent, Alt]] = []
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
@@ -343,8 +343,8 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
                 keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None
-            if bare is not None:  # decided once every other name is in place
-                refer.append((e, bare, keep, alt))
+            if bare is not None:  # joined once every other name is in place; with no body, as found
+                refer.append((e, bare))
             elif not keep:
                 drop.add(id(e))
             if alt is not None and bare is None:
@@ -366,7 +366,7 @@ def _covered(e: Ent, found: Found) -> bool:
 
 
 def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[int],
-             moved: list[tuple[Ent, Alt]], refer: list[tuple[Ent, Alt, bool, Alt | None]]) -> Found:
+             moved: list[tuple[Ent, Alt]], refer: list[tuple[Ent, Alt]]) -> Found:
     """``found`` with the ``kept`` held names, without the ``drop``ped ones, the ``moved`` ones at their new bounds;
     the mentions of each sentence are those of the entities left."""
     ents = found.ents + kept
@@ -375,16 +375,13 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
         if id(e) not in drop:
             for a in e.aliases:
                 by_key.setdefault(a, e)
-    def move(pairs: list[tuple[Ent, Alt]]) -> None:
-        for e, alt in pairs:
-            new = apply_alternative(e, alt, doc, ix.keys, by_key)
-            if new is not None:
-                ents.append(new)
-            if not e.mentions:
-                drop.add(id(e))
-
-    move(moved)
-    move(apply_refs(refer, ents, doc, ix.keys, drop))  # references back, once every other name is in place
+    for e, alt in moved:
+        new = apply_alternative(e, alt, doc, ix.keys, by_key)
+        if new is not None:
+            ents.append(new)
+        if not e.mentions:
+            drop.add(id(e))
+    apply_refs(refer, ents, drop)  # references back, once every other name is in place
     joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
     ents = [e for e in ents if id(e) not in drop and id(e) not in joined]
     by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}

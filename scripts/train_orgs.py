@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from eval_extract import read_article  # noqa: E402
 
 from kg.extract import extract_text  # noqa: E402
-from kg.extract.learn import MODELS, Model, group_folds, read_stems, train  # noqa: E402
+from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, read_stems, train  # noqa: E402
 from kg.extract.orgfilter import MODEL_NAME, using  # noqa: E402
 from kg.extract.score import Score, from_extraction, read_gold, score  # noqa: E402
 from kg.text import name_key  # noqa: E402
@@ -159,12 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")
     ap.add_argument("--per-type", action="store_true", help="also the per-class figures")
     ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval -v)")
-    ap.add_argument("--hold-out", type=Path, default=None, metavar="FILE",
-                    help="the stems listed in FILE (one a line) are left out of the CV and of training, then scored "
-                         "once by a model trained on the other texts (totals only); nothing is written")
-    ap.add_argument("--exclude-file", type=Path, default=None, metavar="FILE",
-                    help="the stems listed in FILE (one a line) are left out, never read nor scored; "
-                         "nothing is written")
+    add_stem_options(ap)
     args = ap.parse_args(argv)
     _set_l2(args.l2)
     try:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Features", "Model", "train", "group_folds", "load_model", "read_stems"]
+__all__ = ["Features", "Model", "train", "group_folds", "load_model", "read_stems", "add_stem_options"]
 
 Features = Mapping[str, float]
 
@@ -133,3 +133,14 @@ def read_stems(path: Path | None, known: Iterable[str] | None = None) -> set[str
         raise ValueError(f"{path}: {len(unknown)} stem(s) not among the texts: {', '.join(unknown[:5])}"
                          + (" …" if len(unknown) > 5 else ""))
     return stems
+
+
+def add_stem_options(ap) -> None:
+    """The options of a training script (an :class:`argparse.ArgumentParser` ``ap``) that leave texts out, spelled
+    the same in every script: ``--hold-out FILE`` and ``--exclude-file FILE`` (read them with :func:`read_stems`)."""
+    ap.add_argument("--hold-out", type=Path, default=None, metavar="FILE",
+                    help="the stems listed in FILE (one a line) are left out of the CV and of training, then scored "
+                         "once by a model trained on the other texts (totals only); nothing is written")
+    ap.add_argument("--exclude-file", type=Path, default=None, metavar="FILE",
+                    help="the stems listed in FILE (one a line) are left out, never read nor scored; "
+                         "nothing is written")

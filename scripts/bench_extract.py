@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=float, nargs="*", default=[0.1, 1, 5], help="article sizes in MB (10^6 bytes)")
     ap.add_argument("--line", type=float, default=300, help="KB of the line with no punctuation (0: none)")
-    ap.add_argument("--items", type=int, default=1500, help="companies in the one-sentence list (0: none)")
+    ap.add_argument("--items", type=int, nargs="*", default=[1500, 6000],
+                    help="companies in each one-sentence list (none: no list; 6,000 shows the growth past 1,500)")
     ap.add_argument("--respective", type=int, default=800,
                     help="companies paired with as many alliances by 分别 in one sentence (0: none)")
     ap.add_argument("--keep", type=Path, help="write the largest article here")
@@ -120,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
               for mb in sorted(args.sizes)]
     if args.line:
         inputs.append((f"{args.line:g} KB line", "line.txt", lambda: flat_line(int(args.line * 1e3))))
-    if args.items:
-        inputs.append((f"{args.items:,}-item list", "list.txt", lambda: company_list(args.items)))
+    inputs += [(f"{n:,}-item list", f"list-{n}.txt", lambda n=n: company_list(n)) for n in args.items if n]
     if args.respective:
         inputs.append((f"{args.respective:,} 分别 pairs", "respective.txt", lambda: respective_list(args.respective)))
     rows = []

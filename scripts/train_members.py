@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from eval_extract import read_article  # noqa: E402
 
 from kg.extract.document import Document  # noqa: E402
-from kg.extract.learn import MODELS, Model, group_folds, train  # noqa: E402
+from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, train  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402
@@ -211,12 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--verbose", "-v", action="store_true", help="list the pairs the CV gets wrong")
     ap.add_argument("--drop", action="append", default=[], help="leave out the features with this prefix")
     ap.add_argument("--dry-run", action="store_true", help="report the CV figures, write nothing")
-    ap.add_argument("--hold-out", type=Path, default=None, metavar="FILE",
-                    help="the stems listed in FILE (one a line) are left out of the CV and of training, then scored "
-                         "once by a model trained on the other texts (totals only); nothing is written")
-    ap.add_argument("--exclude-file", type=Path, default=None, metavar="FILE",
-                    help="the stems listed in FILE (one a line) are left out, never read nor scored; "
-                         "nothing is written")
+    add_stem_options(ap)
     ap.add_argument("--deals", type=int, default=1,
                     help="also run the CV with the texts dealt to the folds in N-1 other orders and print the mean "
                          "(one text can move F1 by 0.02 by the fold it falls in)")

@@ -18,7 +18,7 @@ trained on all of real/dev and written (``--no-write`` to only report).
 
     python scripts/train_orgs.py                    # CV table, then write the model
     python scripts/train_orgs.py --thresholds 0.3 0.4 0.5 --no-write --per-type
-    python scripts/train_orgs.py --no-write --holdout /work/annot/batch12_stems.txt   # CV on the rest, then
+    python scripts/train_orgs.py --hold-out /work/annot/batch12_stems.txt   # CV on the rest, then
                                     # the filter trained on the rest scores the held-out texts (their errors unshown)
 """
 
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from eval_extract import read_article  # noqa: E402
 
 from kg.extract import extract_text  # noqa: E402
-from kg.extract.learn import MODELS, Model, group_folds, train  # noqa: E402
+from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, read_stems, train  # noqa: E402
 from kg.extract.orgfilter import MODEL_NAME, using  # noqa: E402
 from kg.extract.score import Score, from_extraction, read_gold, score  # noqa: E402
 from kg.text import name_key  # noqa: E402
@@ -136,10 +136,8 @@ def _write_errors(path: Path, errors: list) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _score_held_out(dev, written, held_out, thresholds) -> None:
-    """Print the scores of the ``held_out`` texts, filtered by a model trained on ``dev`` (and ``written``), at each
-    threshold."""
-    examples = _examples(dev) * DEV_WEIGHT + written
+def _score_held_out(examples, held_out, thresholds) -> None:
+    """Print the scores of the ``held_out`` texts, filtered by a model trained on ``examples``, at each threshold."""
     for t in thresholds:
         s = _score(held_out, _fit(examples, t))
         print(_row(f"held-out {len(held_out)} t={t:.2f}", s))
@@ -161,16 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=L2, help=f"the regularization (default {L2})")
     ap.add_argument("--per-type", action="store_true", help="also the per-class figures")
     ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval -v)")
-    ap.add_argument("--holdout", type=Path, help="a file of stems (one a line) kept out of CV and training, scored "
-                                                 "last by the filter trained on the other texts")
-    ap.add_argument("--leave-out", type=Path, help="a file of stems (one a line) kept out of CV and training, "
-                                                   "never scored (a hold-out kept for the end)")
+    add_stem_options(ap)
     args = ap.parse_args(argv)
     _set_l2(args.l2)
+    try:
+        stems = [p.name.removesuffix(".gold.yaml") for p in DEV.glob("*.gold.yaml")]
+        out, left_out = read_stems(args.hold_out, stems), read_stems(args.exclude_file, stems)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     dev = _texts(DEV)
-    out = set(args.holdout.read_text(encoding="utf-8").split()) if args.holdout else set()
     held_out = [t for t in dev if t[0] in out]
-    left_out = set(args.leave_out.read_text(encoding="utf-8").split()) if args.leave_out else set()
     dev = [t for t in dev if t[0] not in out | left_out]
     written = [(-1, f, y) for _, f, y in _examples(_texts(WRITTEN, recursive=True))] if not args.dev_only else []
     errors: list = []
@@ -185,11 +184,12 @@ def main(argv: list[str] | None = None) -> int:
             cells = "  ".join(f"{s[k].precision:4.2f}/{s[k].recall:4.2f}" if k in s else "    -    "
                               for s in cv.values())
             print(f"  {k:<26}{cells}")
+    dev_examples = _examples(dev) if held_out or not args.no_write else []
     if held_out:
-        _score_held_out(dev, written, held_out, args.thresholds)
-    if not args.no_write:
-        all_examples = _examples(dev) + written
-        model = _fit(_examples(dev) * DEV_WEIGHT + written, args.threshold)
+        _score_held_out(dev_examples * DEV_WEIGHT + written, held_out, args.thresholds)
+    if not args.no_write and not out and not left_out:  # a model of all the texts, or none
+        all_examples = dev_examples + written
+        model = _fit(dev_examples * DEV_WEIGHT + written, args.threshold)
         about = (f"organization keep/drop filter: logistic regression (l2={L2}) trained by scripts/train_orgs.py on "
                  f"{len(dev)} real/dev texts ({len(all_examples)} examples"
                  f"{', with the self-written texts' if written else ''})")

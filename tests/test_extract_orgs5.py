@@ -61,11 +61,15 @@ def test_a_name_is_kept_when_any_boundary_is_probable_enough_and_moves_only_past
 
     alt = object()  # another boundary (the decision reads only the probabilities)
     monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.05)
-    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, None)  # kept, where it was found
-    assert orgfilter._decide([(0.40, None), (0.60, alt)], 0.5) == (True, alt)
-    assert orgfilter._decide([(0.30, None), (0.45, alt)], 0.5) == (False, None)
+    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, None, None)  # kept, where it was found
+    assert orgfilter._decide([(0.40, None), (0.60, alt)], 0.5) == (True, alt, None)
+    assert orgfilter._decide([(0.30, None), (0.45, alt)], 0.5) == (False, None, None)
     monkeypatch.setattr(orgfilter, "ALT_MARGIN", 0.0)
-    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, alt)  # the margin decides the boundary
+    assert orgfilter._decide([(0.47, None), (0.51, alt)], 0.5) == (True, alt, None)  # the margin decides the boundary
+    bare = orgfilter.Alt("联盟", 4, 0, {"alt=bare": 1.0})  # 大力支持|联盟: a reference back, when a body is named
+    assert orgfilter._decide([(0.30, None), (0.90, bare), (0.60, alt)], 0.5) == (True, alt, bare)
+    assert orgfilter._decide([(0.30, None), (0.90, bare), (0.40, alt)], 0.5) == (False, None, bare)
+    assert orgfilter._decide([(0.30, None), (0.60, bare), (0.90, alt)], 0.5) == (True, alt, None)
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -87,3 +91,15 @@ def test_a_dateline_before_a_bare_suffix_names_nothing():
     assert [(c.i, c.j) for c in after_dateline(key, [bare, body])] == [(9, len(key))]
     glued = Cand(0, len(key), "Alliance", "suffix")
     assert [(c.i, c.j) for c in after_dateline(key, [glued])] == [(3, len(key))]
+    # a publisher and a date: the name starts after it; the publisher's own (byline) name is left as found
+    key = "南岭日报7月3日讯东湖光电技术有限公司成立"
+    byline, name = Cand(0, 4, "Organization", "byline"), Cand(0, 20, "Company", "suffix")
+    assert [(c.i, c.j, c.how) for c in after_dateline(key, [byline, name])] == [(0, 4, "byline"), (9, 20, "suffix")]
+    across = Cand(0, 10, "Organization", "byline")  # a byline across the dateline: the byline pass's, left as found
+    assert [(c.i, c.j) for c in after_dateline(key, [across])] == [(0, 10)]
+    key = "2024年7月3日讯东湖光电技术有限公司成立"  # the year is the date's
+    assert [(c.i, c.j) for c in after_dateline(key, [Cand(0, 20, "Company", "suffix")])] == [(10, 20)]
+    # a date alone is no dateline: 讯飞…, 电子… start a name
+    for key in ("7月3日讯飞科技有限公司在南岭落户", "5月20日电子商务协会召开年会"):
+        name = Cand(key.index("日") + 1, key.index("司" if "司" in key else "会") + 1, "Company", "suffix")
+        assert [(c.i, c.j) for c in after_dateline(key, [name])] == [(name.i, name.j)]

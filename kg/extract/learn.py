@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Features", "Model", "train", "group_folds", "load_model"]
+__all__ = ["Features", "Model", "train", "group_folds", "load_model", "read_stems", "add_stem_options"]
 
 Features = Mapping[str, float]
 
@@ -122,3 +122,25 @@ def group_folds(groups: Sequence[str], k: int = 5) -> list[tuple[list[int], list
         kept = [i for i, g in enumerate(groups) if fold_of[g] != f]
         folds.append((kept, held))
     return folds
+
+
+def read_stems(path: Path | None, known: Iterable[str] | None = None) -> set[str]:
+    """The text stems listed in the file ``path``, one a line (none without a file); ValueError with one line naming
+    those not among ``known`` (a typo would otherwise hold nothing out)."""
+    stems = set(path.read_text(encoding="utf-8").split()) if path else set()
+    unknown = sorted(stems - set(known)) if known is not None else []
+    if unknown:
+        raise ValueError(f"{path}: {len(unknown)} stem(s) not among the texts: {', '.join(unknown[:5])}"
+                         + (" …" if len(unknown) > 5 else ""))
+    return stems
+
+
+def add_stem_options(ap) -> None:
+    """The options of a training script (an :class:`argparse.ArgumentParser` ``ap``) that leave texts out, spelled
+    the same in every script: ``--hold-out FILE`` and ``--exclude-file FILE`` (read them with :func:`read_stems`)."""
+    ap.add_argument("--hold-out", type=Path, default=None, metavar="FILE",
+                    help="the stems listed in FILE (one a line) are left out of the CV and of training, then scored "
+                         "once by a model trained on the other texts (totals only); nothing is written")
+    ap.add_argument("--exclude-file", type=Path, default=None, metavar="FILE",
+                    help="the stems listed in FILE (one a line) are left out, never read nor scored; "
+                         "nothing is written")

@@ -11,6 +11,7 @@ from kg.extract.lexicon import GENERIC_WORDS, SUFFIXES
 from kg.extract.shortforms import (
     NameIndex,
     abbreviate,
+    added,
     company_short_forms,
     drops_qualifiers,
     in_order,
@@ -18,13 +19,16 @@ from kg.extract.shortforms import (
     is_short_form,
     is_tail,
 )
-from kg.extract.tokens import Tokens
+from kg.extract.tokens import Tokens, is_generic_name
 from kg.text import name_key
 
 __all__ = ["link_names", "merge_tails", "join_into"]
 
 _DECLARED = re.compile(r"[(,](?:以下)?(?:简称|下称|以下称)[:]?([^(),;。:]{2,12})[),]")
 _BRACKETED = re.compile(r"\(([^\d(),;。:、]{2,8})\)")
+# bodies with members (as clause.BODIES): a place before one's name may make another body (宁波|温州商会)
+_MEMBER_BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})
+_KIND_ONLY = 6  # a tail shorter than this that no word distinguishes (企业联合会) is a kind: the one body of it
 
 
 def link_names(bld: Collected) -> None:
@@ -81,7 +85,8 @@ def link_short_forms(bld: Collected) -> None:
             others = [f for f in _holding(full, e.key, e.type)
                       if f is not e and not f.known and not f.key.startswith(e.key)]
             targets = (
-                [f for f in others if len(f.key) > len(e.key) and is_tail(abbreviate(e.key), abbreviate(f.key))]
+                [f for f in others if len(f.key) > len(e.key) and is_tail(abbreviate(e.key), abbreviate(f.key))
+                 and _same_body(f, len(f.key) - len(e.key))]
                 or [f for f in others if is_initials(e.key, f.key)]
                 or [f for f in others if len(f.key) > len(e.key)
                     and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
@@ -102,28 +107,38 @@ def link_short_forms(bld: Collected) -> None:
 
 
 def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
-    """Join each name that is the tail or an alias of exactly one longer name of the same type (企业联合会 of
-    南岭市东湖区企业联合会) to it, as its alias, unless one sentence names both — after the learned filter, which may
-    have kept, cut or grown names the linking pass never saw; shortest names first, so a chain of tails ends at the
-    longest. The ``keep`` ids (the home park, a chain's stages) are never joined. Returns ``id(joined) -> the name it
-    joined``."""
-    tails: dict[str, list[Ent]] = {}
+    """Join each name that is the tail (after at least two characters, :func:`is_tail`) or an alias of exactly one
+    longer name of the same type (企业联合会 of 南岭市东湖区企业联合会) to it, as its alias, unless one sentence names
+    both — after the learned filter, which may have kept, cut or grown names the linking pass never saw. The tail of
+    a body with members that a word distinguishes joins only when what the longer adds before it is no name of its
+    own (:func:`_same_body`: 宁波|温州商会 is Wenzhou's chamber in Ningbo, 杭州市|智能制造产业联盟 beside a national
+    one: other bodies); a short kind (企业联合会) joins the one body of its kind. Longest names first, so a chain
+    of tails (企业联合会 / 东湖区企业联合会 / 南岭市东湖区企业联合会) ends at the longest: a name joined is no target.
+    The ``keep`` ids (the home park, a chain's stages) are never joined. Returns ``id(joined) -> its target``."""
+    tails: dict[str, list[tuple[Ent, bool]]] = {}
     for x in ents:
-        for n in range(1, len(x.key) - 1):
-            tails.setdefault(x.key[n:], []).append(x)
+        for n in range(2, len(x.key) - 1):
+            tails.setdefault(x.key[n:], []).append((x, _same_body(x, n)))
         for a in x.aliases:
-            tails.setdefault(a, []).append(x)
+            tails.setdefault(a, []).append((x, True))
     joined: dict[int, Ent] = {}
-    for y in sorted(ents, key=lambda e: len(e.key)):
-        if y.known or id(y) in keep or not y.mentions or y.key in SUFFIXES:
+    for y in sorted(ents, key=lambda e: -len(e.key)):
+        if y.known or id(y) in keep or not y.mentions or y.key in SUFFIXES or y.key not in tails:
             continue
-        targets = list({id(x): x for x in tails.get(y.key, ()) if x is not y and x.type == y.type and not x.known
-                        and x.mentions and id(x) not in joined}.values())
+        kind = len(y.key) < _KIND_ONLY and is_generic_name(Tokens(y.key).words)
+        targets = list({id(x): x for x, same in tails[y.key] if x is not y and x.type == y.type and not x.known
+                        and x.mentions and id(x) not in joined and (same or kind)}.values())
         if len(targets) != 1 or {m.sent for m in y.mentions} & {m.sent for m in targets[0].mentions}:
             continue  # written in one sentence (辐射加工产业联盟加入…及辐射加工产业联盟), the article tells them apart
         join_into(y, targets[0])
         joined[id(y)] = targets[0]
     return joined
+
+
+def _same_body(x: Ent, n: int) -> bool:
+    """Whether ``x`` without its first ``n`` characters may name the same body: always, but for a body with members
+    when what the ``n`` add may be a name of its own (宁波|温州商会, 杭州市|智能制造产业联盟: :func:`added`)."""
+    return x.type not in _MEMBER_BODIES or added(x.key[:n], x.key[n:]) is not None
 
 
 def join_into(y: Ent, x: Ent) -> None:

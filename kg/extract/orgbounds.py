@@ -23,14 +23,11 @@ from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.references import ANAPHORS
+from kg.extract.shortforms import GLUE
 
-__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans",
-           "list_siblings"]
+__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class",
+           "list_siblings", "orphans"]
 
-# words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
-# 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
-GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?"
-                  r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
 MAX_SPAN = 40  # key characters: no organization span is longer (:data:`kg.extract.tokens.MAX_NAME` is 32)
@@ -57,7 +54,8 @@ class Index:
                 for p in range(m.i, min(m.j, m.i + MAX_SPAN)):
                     at.setdefault(p, []).append(m.ent)
         self.mentions = {e.key: len(e.mentions) for e in ents}
-        self._at: dict[str, array] | None = None  # where each character is in the sentence keys joined (built on use)
+        self._at: dict[str, array] | None = None  # where each pair of characters is in the keys joined (built on use)
+        self.visits = 0  # the places :meth:`written` looked at, over all its look-ups
         self._text = ""
         self._written: dict[str, tuple[int, int]] = {}
         self.affixes: dict[str, int] = {}  # proper prefixes and suffixes of the names: of how many names
@@ -97,20 +95,25 @@ class Index:
     def written(self, k: str) -> tuple[int, int]:
         """How often the article writes ``k`` (its own mentions too), and how often with nothing of a word on either
         side (a sentence's edge or punctuation: 、A、, “A”): the boundary the same string takes elsewhere. Each look-up
-        visits only the places of ``k``'s rarest character."""
+        visits only the places of ``k``'s rarest pair of characters (a name's rarest single character may be shared
+        by every name of a long list: 有, 公 …; its rarest pair seldom is)."""
         got = self._written.get(k)
         if got is not None or not k:
             return got or (0, 0)
         if self._at is None:
-            self._text = "\n".join(self.keys.values())  # a sentence's edge is an edge
+            self._text = text = "\n".join(self.keys.values())  # a sentence's edge is an edge
             self._at = {}
-            for p, c in enumerate(self._text):
-                self._at.setdefault(c, array("i")).append(p)
-        text = self._text
-        c = min(set(k), key=lambda x: len(self._at.get(x, ())))
-        off = k.index(c)
+            for p in range(len(text)):
+                self._at.setdefault(text[p : p + 2], array("i")).append(p)  # each pair of characters
+        text, at = self._text, self._at
+        if len(k) == 1:
+            places, off = [mt.start() for mt in re.finditer(re.escape(k), text)], 0  # never a name: seldom asked
+        else:
+            off = min(range(len(k) - 1), key=lambda o: len(at.get(k[o : o + 2], ())))
+            places = at.get(k[off : off + 2], ())
         n = alone = 0
-        for p in self._at.get(c, ()):
+        self.visits += len(places)
+        for p in places:
             a = p - off
             if a >= 0 and text.startswith(k, a):
                 n += 1
@@ -313,7 +316,10 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
 
 
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,12}")
-_ITEM_AFTER = re.compile(r"、|等|和|及|以及|[^\u4e00-\u9fffA-Za-z0-9·]|$")
+_LAST_ITEM = re.compile(r"(?:(?!等)[\u4e00-\u9fffA-Za-z0-9·]){4,12}(?=等|[^\u4e00-\u9fffA-Za-z0-9·、]|$)")  # 和|C等
+# what closes a list of things that are no organizations: 锂电池、光伏组件等产品, 长三角、珠三角等地区
+_NOT_ORGS = re.compile(r"等(?:[\d一二三四五六七八九十百千几多余]+[个款项种类件座]?)?(?:重点|主要|优势|新兴|核心)?"
+                       r"(?:产品|技术|项目|设备|装备|材料|城市|地区|区域|国家|省份|领域|行业|产业|品牌|业务|服务)")
 _ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
 
 
@@ -329,15 +335,31 @@ def _list_runs(key: str) -> list[list[tuple[int, int]]]:
         run = [(i, p)] if i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "·") else []
         j = p
         while j < len(key) and key[j] == "、":
-            m = _LIST_ITEM.match(key, j + 1)
-            end = next((x.start() for x in _ITEM_AFTER.finditer(key, m.start() + 2, m.end() + 1)), None) if m else None
+            end = _item_end(key, j + 1)
             if end is None:
                 break
-            run.append((m.start(), end))
+            run.append((j + 1, end))
             j = end
         runs.append([(a, b) for a, b in run if b - a >= 2])
         p = key.find("、", j + 1) if j < len(key) else -1
     return runs
+
+
+def _item_end(key: str, i: int) -> int | None:
+    """Where the list item starting at ``i`` ends: at a real separator — the sentence's end, 、, 等, punctuation, or
+    和 / 及 / 以及 before the list's last item of 4 characters or more (中国平和科技、…, 北京协和医院等 are one item)
+    — within 12 characters; None when there is none (an item cut short would name nothing)."""
+    m = _LIST_ITEM.match(key, i)
+    if m is None:
+        return None
+    for q in range(i + 2, m.end() + 1):
+        c = key[q : q + 1]
+        if not c or c in "、等" or not (c.isalnum() or c == "·"):
+            return q
+        joint = 2 if key.startswith("以及", q) else 1 if c in "和及" else 0
+        if joint and _LAST_ITEM.match(key, q + joint):
+            return q
+    return None
 
 
 def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapping[int, list[Mention]],
@@ -356,7 +378,7 @@ def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapp
             cover[m.i : max(m.j, m.i + 1)] = b"\x01" * (max(m.j, m.i + 1) - m.i)
         for run in _list_runs(s.key):
             types = {whole[x] for x in run if x in whole}
-            if not types:
+            if not types or _NOT_ORGS.match(s.key, run[-1][1]):
                 continue
             typ = types.pop() if len(types) == 1 else "Organization"
             for a, b in run:

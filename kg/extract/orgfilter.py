@@ -7,7 +7,10 @@ written by ``scripts/train_orgs.py`` from ``real/dev``) over general features of
 which passes found it, its type and suffix word, its length, the part of speech of its first
 and last words, the characters around its mentions (a 、 list, a preposition, a verb), whether
 the model agrees on its boundaries, how often it is named, and whether another name contains it.
-Names of the graph, the home park and the stages of a chain are always kept.
+Names of the graph, the home park and the stages of a chain are always kept. Beside the names found, the filter
+weighs the model's spans no rule took, the other items of a 、 list naming one (siblings) and other boundaries
+(:mod:`~kg.extract.orgbounds`); a bare 联盟 glued to what precedes it refers back (:mod:`~kg.extract.orgrefs`),
+and a name left as the tail of one longer name joins it (:func:`~kg.extract.linking.merge_tails`).
 
 ``KG_ORG_FILTER=off`` (or :func:`using` with ``None``) keeps everything (to compare, or to train).
 """
@@ -20,10 +23,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from kg.extract.document import Document
-from kg.extract.entities import Ent, Found
+from kg.extract.entities import Ent, Found, Mention
 from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
-from kg.extract.linking import join_into, merge_tails
+from kg.extract.linking import merge_tails
 from kg.extract.orgbounds import (
     GLUE,
     Alt,
@@ -36,6 +39,7 @@ from kg.extract.orgbounds import (
     orphans,
 )
 from kg.extract.orgparts import is_place
+from kg.extract.orgrefs import apply_refs
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 
@@ -286,18 +290,21 @@ def _bare(alt: Alt) -> bool:
     return isinstance(alt, Alt) and "alt=bare" in alt.features
 
 
-def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None]:
-    """Whether the name is kept (one of its boundaries is probable enough) and the boundary it moves to: the most
-    probable one, where another boundary must beat the one found by :data:`ALT_MARGIN`."""
+def _decide(scored: list[tuple[float, Alt | None]], need: float) -> tuple[bool, Alt | None, Alt | None]:
+    """Whether the name is kept (one of its boundaries other than a bare 联盟 is probable enough), the boundary it
+    moves to (the most probable of those, where another must beat the one found by :data:`ALT_MARGIN`), and the bare
+    boundary when it beats them all: the name is a bare 联盟 glued to what precedes it, a reference back (see
+    :func:`~kg.extract.orgrefs.apply_refs`; with no body it stays as found)."""
     best_p, best = scored[0]
     best_p += ALT_MARGIN
+    top_p, top = best_p, best
     for p, alt in scored[1:]:
-        if p > best_p:
+        if p > top_p:
+            top_p, top = p, alt
+        if p > best_p and not _bare(alt):
             best_p, best = p, alt
-    if best is not None and _bare(best):
-        return True, best  # the name is a bare 联盟 glued to what precedes it: a reference back (see _refer)
     keep = max(p for p, alt in scored if alt is None or not _bare(alt)) >= need
-    return keep, best if keep else None
+    return keep, best if keep else None, top if top is not None and _bare(top) else None
 
 
 def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: list[Ent] = (),
@@ -310,13 +317,9 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
         return found
     held = [e for e in held if e.mentions and not _covered(e, found)]
     taken = {k: list(ms) for k, ms in found.by_sentence.items()}
-    for e in held:
-        for m in e.mentions:
-            taken.setdefault(m.sent, []).append(m)
+    _take(taken, held)
     found_by_model = orphans(doc, extra, taken, {e.key for e in found.ents + held})
-    for e in found_by_model:
-        for m in e.mentions:
-            taken.setdefault(m.sent, []).append(m)
+    _take(taken, found_by_model)
     held += found_by_model
     held += [e for e in list_siblings(doc, found.by_sentence, taken, {e.key for e in found.ents + held})
              if not is_place(e.key)]  # 东城、西岭、南湖区: a list of places beside a body
@@ -325,6 +328,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     protected = _protected(found)
     drop: set[int] = set()
     moved: list[tuple[Ent, Alt]] = []
+    refer: list[tuple[Ent, Alt]] = []
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
@@ -335,27 +339,25 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             if model is None:
                 continue
             need = _need(e, ix, model, id(e) in held_ids)
-            keep, alt = _decide(scored, need)
+            keep, alt, bare = _decide(scored, need)
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
-                keep, alt = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated
-            if not keep:
+                keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None
+            if bare is not None:  # joined once every other name is in place; with no body, as found
+                refer.append((e, bare))
+            elif not keep:
                 drop.add(id(e))
-            if alt is not None:
+            if alt is not None and bare is None:
                 moved.append((e, alt))
     if model is None:
         return found
-    return _rebuild(found, doc, ix, [e for e in held if id(e) not in drop], drop, moved)
+    return _rebuild(found, doc, ix, [e for e in held if id(e) not in drop], drop, moved, refer)
 
 
-def _refer(e: Ent, word: str, ents: list[Ent]) -> bool:
-    """Join ``e`` (大力支持|联盟, found to be the bare ``word`` glued to what precedes it) to the body of its type
-    named most often whose name ends in ``word``; False when there is none."""
-    bodies = [x for x in ents if x is not e and x.mentions and x.type == e.type and x.key.endswith(word)
-              and x.key != word]
-    if bodies:
-        join_into(e, max(bodies, key=lambda x: len(x.mentions)))
-    return bool(bodies)
+def _take(taken: dict[int, list[Mention]], ents: list[Ent]) -> None:
+    for e in ents:  # every mention of ``ents`` is taken
+        for m in e.mentions:
+            taken.setdefault(m.sent, []).append(m)
 
 
 def _covered(e: Ent, found: Found) -> bool:
@@ -364,7 +366,7 @@ def _covered(e: Ent, found: Found) -> bool:
 
 
 def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[int],
-             moved: list[tuple[Ent, Alt]]) -> Found:
+             moved: list[tuple[Ent, Alt]], refer: list[tuple[Ent, Alt]]) -> Found:
     """``found`` with the ``kept`` held names, without the ``drop``ped ones, the ``moved`` ones at their new bounds;
     the mentions of each sentence are those of the entities left."""
     ents = found.ents + kept
@@ -373,18 +375,13 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
         if id(e) not in drop:
             for a in e.aliases:
                 by_key.setdefault(a, e)
-    refer = [(e, alt.key) for e, alt in moved if _bare(alt)]
     for e, alt in moved:
-        if not _bare(alt):
-            new = apply_alternative(e, alt, doc, ix.keys, by_key)
-            if new is not None:
-                ents.append(new)
-            if not e.mentions:
-                drop.add(id(e))
-    bodies = [x for x in ents if id(x) not in drop and all(x is not e for e, _ in refer)]
-    for e, word in refer:  # references back, once every other name is in place; with nothing to refer to, as found
-        if _refer(e, word, bodies):
+        new = apply_alternative(e, alt, doc, ix.keys, by_key)
+        if new is not None:
+            ents.append(new)
+        if not e.mentions:
             drop.add(id(e))
+    apply_refs(refer, ents, drop)  # references back, once every other name is in place
     joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
     ents = [e for e in ents if id(e) not in drop and id(e) not in joined]
     by_sentence: dict[int, list] = {s: [] for s in found.by_sentence}

@@ -39,7 +39,7 @@ from kg.extract.document import Document, Sentence
 from kg.extract.entities import Chain, Cover, Ent, Found, Mention
 from kg.extract.known import KnownEntities
 from kg.extract.lexicon import SUFFIXES, suffix_of
-from kg.extract.linking import link_names
+from kg.extract.linking import join_into, link_names
 from kg.extract.model_cands import model_spans
 from kg.extract.orgfilter import filter_found
 from kg.extract.orgparts import (
@@ -206,14 +206,7 @@ class Builder:
     # -- linking
 
     def merge(self, e: Ent, into: Ent) -> None:
-        for m in e.mentions:
-            m.ent = into
-        into.mentions += e.mentions
-        e.mentions = []
-        if name_key(e.name) != into.key:
-            into.aliases.setdefault(name_key(e.name), e.name)
-        for k, v in e.aliases.items():
-            into.aliases.setdefault(k, v)
+        join_into(e, into)
         for k in self.keys_of.pop(e, []):
             self.register(k, into)
 

@@ -10,7 +10,7 @@ from kg.extract.lexicon import COUNT, SUFFIXES
 from kg.extract.shortforms import abbreviate
 from kg.text import name_key
 
-__all__ = ["ANAPHOR", "BodyNames", "resolve_references"]
+__all__ = ["ANAPHOR", "ANAPHORS", "BodyNames", "resolve_references"]
 
 ANAPHORS = {"联盟": "Alliance", "联合体": "Alliance", "共同体": "PartyBuildingCommunity", "协会": "Association",
             "研究会": "Association", "促进会": "Association", "商会": "ChamberOfCommerce", "孵化器": "Incubator",

@@ -2,21 +2,13 @@
 of the names its memberships go to (:func:`same_bodies`), whatever the organization pass found."""
 from __future__ import annotations
 
-import re
-
-from kg.extract.clause import PARTS
-from kg.extract.orgbounds import GLUE
 from kg.extract.orgs import Ent
 from kg.extract.pairfeatures import is_body
+from kg.extract.shortforms import added
 
 __all__ = ["SHORTEST", "same_bodies"]
 
 SHORTEST = 6  # a shorter shared name (联盟, 产业联盟, 企业联合会: a kind) says nothing of identity
-# what the finder glues before a body's name and is never a name's start: a byline (本报讯), a date, a verb, a title
-_GLUED = re.compile(r"(?:讯|电|\d|月|日|服务|" + GLUE.pattern + r")$")
-_CUT = re.compile(f"[{PARTS}]$")  # 浙江省高分子材料及|辐射加工产业联盟: the finder cut the name at a conjunction
-_PLACE = re.compile(r"[省市]$")  # 宁波市|海曙区企业联合会: the name in full, with the city or province of its district
-_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|镇|乡|街道)")  # 海曙区…: a body named by its district
 
 
 def same_bodies(ents: list[Ent]) -> dict[int, Ent]:
@@ -47,7 +39,7 @@ def same_bodies(ents: list[Ent]) -> dict[int, Ent]:
         return e
 
     for name, longer in ending.items():
-        kind = _added(longer[0].key[: -len(name)], name) if len(longer) == 1 else None  # two or more: a kind
+        kind = added(longer[0].key[: -len(name)], name) if len(longer) == 1 else None  # two or more: a kind
         if kind is not None:
             parent[id(root(owners[name]))] = root(longer[0])
             if kind == "glued":
@@ -61,15 +53,6 @@ def same_bodies(ents: list[Ent]) -> dict[int, Ent]:
             best = max(group, key=lambda e: (id(e) not in glued, _written_whole(e), len(e.key)))
             out.update((id(e), best) for e in group if e is not best)
     return out
-
-
-def _added(prefix: str, name: str) -> str | None:
-    """What ``prefix`` glued before the body's ``name`` is: "glued", "cut", "place", or None (perhaps another body)."""
-    if _GLUED.search(prefix):
-        return "glued"
-    if _CUT.search(prefix):
-        return "cut"
-    return "place" if _PLACE.search(prefix) and _DISTRICT.match(name) else None
 
 
 def _written_whole(e: Ent) -> int:

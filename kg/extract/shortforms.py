@@ -12,8 +12,18 @@ import re
 from kg.extract.lexicon import LEGAL_FORMS
 from kg.extract.tokens import SUFFIX_ENDS, Tokens, is_generic_name
 
-__all__ = ["unplaced", "company_short_forms", "in_order", "is_tail", "is_initials", "drops_qualifiers", "abbreviate",
-           "is_short_form", "NameIndex"]
+__all__ = ["GLUE", "added", "unplaced", "company_short_forms", "in_order", "is_tail", "is_initials",
+           "drops_qualifiers", "abbreviate", "is_short_form", "NameIndex"]
+
+# words that glue a clause to a name and are never inside one: a verb, a title, a date (…副主任X代表示范区,
+# 嘉宾为联盟, 充分发挥党支部, 年度开发者联盟)
+GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置|设立|累计|祝贺|发挥|响应|牵线|利用好?"
+                  r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
+# what the finder glues before a body's name and is never a name's start: a byline (本报讯), a date, a verb, a title
+_GLUED = re.compile(r"(?:讯|电|\d|月|日|服务|" + GLUE.pattern + r")$")
+_CUT = re.compile("[、和及与]$")  # 浙江省高分子材料及|辐射加工产业联盟: the finder cut the name at a conjunction
+_PLACE = re.compile(r"[省市]$")  # 宁波市|海曙区企业联合会: the name in full, with the city or province of its district
+_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|镇|乡|街道)")  # 海曙区…: a body named by its district
 
 # compared as their usual short forms (管委会 for 管理委员会, 高新区 for 新技术开发区)
 # (科大, 科协, 中科院 …所, 发改委: the usual short forms of university, association, academy and commission names)
@@ -22,6 +32,22 @@ _ABBREVIATIONS = (("管理委员会", "管委会"), ("农村商业银行", "农�
                   ("高新技术产业开发区", "高新区"), ("新技术产业开发区", "高新区"), ("新技术开发区", "高新区"),
                   ("中国科学院", "中科院"), ("研究所", "所"), ("发展和改革委员会", "发改委"),
                   ("发展改革委员会", "发改委"), ("发展改革委", "发改委"), ("中国新闻网", "中新网"))
+
+
+def added(prefix: str, name: str) -> str | None:
+    """What ``prefix``, written before a body's ``name``, is: "glued" (a byline 讯, a date, a verb 服务 the finder
+    glued to it), "cut" (the rest of a name cut at a conjunction: 浙江省高分子材料及|辐射加工产业联盟), "place" (the
+    city or province of the district the name opens with: 宁波市|海曙区企业联合会), or None: perhaps a name of its
+    own (宁波|温州商会, Wenzhou's chamber in Ningbo: another body).
+
+    >>> added("宁波市", "海曙区企业联合会"), added("宁波", "温州商会"), added("本报讯", "温州商会")
+    ('place', None, 'glued')
+    """
+    if _GLUED.search(prefix):
+        return "glued"
+    if _CUT.search(prefix):
+        return "cut"
+    return "place" if _PLACE.search(prefix) and _DISTRICT.match(name) else None
 
 
 def unplaced(key: str) -> str:

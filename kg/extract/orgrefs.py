@@ -1,0 +1,55 @@
+"""A bare 联盟 / 协会 … the learned filter found glued to what precedes it (大力支持|联盟): a reference back to the
+body of its kind the article names (:func:`apply_refs`), read as :func:`~kg.extract.references.anaphora` reads one."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping
+
+from kg.extract.entities import Ent
+from kg.extract.linking import join_into
+from kg.extract.orgbounds import Alt
+
+__all__ = ["apply_refs", "bodies_by_word", "refer_body"]
+
+
+def refer_body(e: Ent, word: str, bodies: Mapping[tuple[str, str], list[tuple[tuple[int, int], Ent]]]) -> Ent | None:
+    """The body ``e`` (大力支持|联盟, found to be the bare ``word`` glued to what precedes it) refers back to, as
+    :func:`~kg.extract.references.anaphora` reads a bare 联盟: the body of its type whose name ends in ``word`` named
+    last before ``e``, else (nothing before it) the one named most often; None when the article names none.
+    ``bodies`` holds, per (type, word), the mentions of those bodies in the order of the text."""
+    named = bodies.get((e.type, word), ())
+    at = bisect_left(named, min((m.sent, m.i) for m in e.mentions), key=lambda x: x[0])
+    if at:
+        return named[at - 1][1]
+    count: dict[int, list] = {}
+    for _, x in named:
+        count.setdefault(id(x), [0, x])[0] += 1
+    return max(count.values(), key=lambda c: c[0])[1] if count else None
+
+
+def bodies_by_word(ents: list[Ent], words: set[str]) -> dict[tuple[str, str], list[tuple[tuple[int, int], Ent]]]:
+    """Per (type, word of ``words`` its name ends in), the mentions of ``ents`` in the order of the text."""
+    out: dict[tuple[str, str], list] = {}
+    for x in ents:
+        for w in words:
+            if x.key.endswith(w) and x.key != w:
+                out.setdefault((x.type, w), []).extend(((m.sent, m.i), x) for m in x.mentions)
+    for named in out.values():
+        named.sort(key=lambda x: x[0])
+    return out
+
+
+def apply_refs(refer: list[tuple[Ent, Alt]], ents: list[Ent], drop: set[int]) -> None:
+    """Each reference back joins the body it refers to (:func:`~kg.extract.linking.join_into`: its mentions and
+    name go to the body); with no body it stays as found. Narrowing the mentions to the bare word, the glued name
+    kept off the body's aliases and a name dropped when its found boundary is improbable were measured (CV by text
+    on 269 dev texts, the membership pairs retrained: F1 0.778 → 0.750; the bodies of 16 gold memberships lost):
+    the glued names are not kept apart."""
+    ids = {id(e) for e, _ in refer}
+    bodies = bodies_by_word([x for x in ents if id(x) not in drop and id(x) not in ids and x.mentions],
+                            {bare.key for _, bare in refer})
+    for e, bare in refer:
+        body = refer_body(e, bare.key, bodies)
+        if body is not None:
+            join_into(e, body)
+            drop.add(id(e))

@@ -1,0 +1,32 @@
+"""scripts/train_orgs.py leaves texts out as train_members.py does, and refuses a file naming texts it does not hold."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.extract.learn import read_stems
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_read_stems_names_the_stems_it_does_not_know(tmp_path: Path):
+    f = tmp_path / "stems.txt"
+    f.write_text("a-1\nb-2\n", encoding="utf-8")
+    assert read_stems(f, ["a-1", "b-2", "c-3"]) == {"a-1", "b-2"} and read_stems(None, ["a-1"]) == set()
+    with pytest.raises(ValueError, match="1 stem.*b-2"):
+        read_stems(f, ["a-1"])
+
+
+def test_train_orgs_refuses_unknown_stems_in_one_line_before_reading_a_text(tmp_path: Path, capsys):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_orgs
+
+    f = tmp_path / "stems.txt"
+    f.write_text("no-such-text-0000\n", encoding="utf-8")
+    for option in ("--hold-out", "--exclude-file"):
+        assert train_orgs.main([option, str(f)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and "no-such-text-0000" in err and "not among the texts" in err

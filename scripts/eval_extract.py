@@ -36,7 +36,7 @@ from kg.extract.resample import METRICS, intervals, paired_intervals  # noqa: E4
 from kg.extract.score import Score, from_extraction, read_gold, score  # noqa: E402
 
 KINDS = ("org_exact", "org_alias", "membership", "relation")
-SPREAD = ("org_alias", "membership", "indicator")  # the kinds the Done-when names
+SPREAD = ("org_alias", "membership", "indicator")  # the kinds the project's bars are set on
 REAL = "real"
 
 
@@ -55,7 +55,14 @@ def _row(label: str, s: dict[str, Score]) -> str:
     return f"{label:<28}" + "  ".join(cells)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n} (1000 or more gives stable bounds)")
+    return n
+
+
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", "--dir", dest="data", type=Path, default=ROOT / "tests" / "data" / "extract",
                     help="the directory of *.txt + *.gold.yaml")
@@ -63,53 +70,76 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--facts", type=Path, default=None, help="use this facts directory's names (default: rules only)")
     ap.add_argument("--exclude", action="append", default=[], help="leave out this text (stem); repeatable")
     ap.add_argument("--verbose", "-v", action="store_true", help="list missed and spurious items")
-    ap.add_argument("--bootstrap", type=int, default=0, metavar="N",
-                    help="print 95 %% intervals from N resamples of the texts (the text is the unit)")
+    ap.add_argument("--bootstrap", type=_positive, default=0, metavar="N",
+                    help="print 95 %% intervals from N resamples of the texts (the text is the unit; N ≥ 1000)")
     ap.add_argument("--counts", type=Path, default=None, metavar="FILE",
                     help="write each text's counts (tp, predicted, gold per kind) as JSON, for a later --against")
     ap.add_argument("--against", type=Path, default=None, metavar="FILE",
                     help="with --bootstrap: the change from the counts in FILE (an earlier --counts), paired by text")
-    args = ap.parse_args(argv)
-    if args.against and not args.bootstrap:
-        ap.error("--against needs --bootstrap N")
-    known = KnownEntities.from_facts(args.facts) if args.facts else None
-    found = args.data.glob("**/*.gold.yaml" if args.recursive else "*.gold.yaml")
-    in_real = REAL in args.data.resolve().parts
-    found = (p for p in found if in_real or REAL not in p.relative_to(args.data).parts)
-    golds = sorted((p for p in found if p.name[: -len(".gold.yaml")] not in args.exclude),
-                   key=lambda p: (str(p.parent.relative_to(args.data)), p.name))
-    if not golds:
-        print(f"no *.gold.yaml in {args.data}", file=sys.stderr)
-        return 1
-    header = f"{'text':<28}" + "  ".join(f"{k:^17}" for k in KINDS)
-    print(header)
+    return ap
+
+
+def _golds(data: Path, recursive: bool, exclude: list[str]) -> list[Path]:
+    """The gold files under ``data`` (``real/`` only when asked for by name), but the stems in ``exclude``."""
+    found = data.glob("**/*.gold.yaml" if recursive else "*.gold.yaml")
+    in_real = REAL in data.resolve().parts
+    found = (p for p in found if in_real or REAL not in p.relative_to(data).parts)
+    return sorted((p for p in found if p.name[: -len(".gold.yaml")] not in exclude),
+                  key=lambda p: (str(p.parent.relative_to(data)), p.name))
+
+
+def _score_texts(golds: list[Path], known) -> tuple[dict[str, dict[str, Score]], list]:
+    """Each text extracted and scored (its row printed): the scores by stem, and what each missed."""
+    print(f"{'text':<28}" + "  ".join(f"{k:^17}" for k in KINDS))
     print(f"{'':<28}" + "  ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in KINDS))
-    total: dict[str, Score] = {}
-    details = []
     per_text: dict[str, dict[str, Score]] = {}
+    details = []
     for g in golds:
         stem = g.name[: -len(".gold.yaml")]
         text, _header = read_article(g.with_name(f"{stem}.txt"))
-        ex = extract_text(text, stem, known=known)
-        pred = from_extraction(ex)
-        s = score(pred, read_gold(g))
-        per_text[stem] = s
+        pred = from_extraction(extract_text(text, stem, known=known))
+        per_text[stem] = score(pred, read_gold(g))
+        print(_row(stem[:28], per_text[stem]))
+        details.append((stem, pred))
+    return per_text, details
+
+
+def _print_totals(per_text: dict[str, dict[str, Score]]) -> None:
+    total: dict[str, Score] = {}
+    for s in per_text.values():
         for k, v in s.items():
             total[k] = total.get(k, Score(0, 0, 0)) + v
-        print(_row(stem[:28], s))
-        details.append((stem, pred))
     print(_row("ALL", {k: total[k] for k in KINDS}))
     print()
     print(f"{'per type':<28}{'P':>5} {'R':>5} {'F1':>5}   tp/pred/gold")
     for k in sorted(total):
         v = total[k]
         print(f"{k:<28}{v.precision:5.2f} {v.recall:5.2f} {v.f1:5.2f}   {v.tp}/{v.n_pred}/{v.n_gold}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = _parser()
+    args = ap.parse_args(argv)
+    before = None
+    if args.against:  # read before any text is extracted (and before --counts may rewrite the same file)
+        if not args.bootstrap:
+            ap.error("--against needs --bootstrap N")
+        try:
+            before = _read_counts(args.against)
+        except (OSError, ValueError, TypeError, AttributeError) as e:
+            ap.error(f"--against {args.against}: not the counts an earlier --counts wrote ({e})")
+    golds = _golds(args.data, args.recursive, args.exclude)
+    if not golds:
+        print(f"no *.gold.yaml in {args.data}", file=sys.stderr)
+        return 1
+    per_text, details = _score_texts(golds, KnownEntities.from_facts(args.facts) if args.facts else None)
+    _print_totals(per_text)
     if args.counts:
         args.counts.write_text(json.dumps({t: {k: [v.tp, v.n_pred, v.n_gold] for k, v in s.items()}
                                            for t, s in per_text.items()}, ensure_ascii=False, indent=0),
                                encoding="utf-8")
     if args.bootstrap:
-        _spread(per_text, args.bootstrap, args.against)
+        _spread(per_text, args.bootstrap, before)
     if args.verbose:
         for stem, pred in details:
             print(f"\n== {stem}")
@@ -126,18 +156,22 @@ def _read_counts(path: Path) -> dict[str, dict[str, Score]]:
     return {t: {k: Score(*v) for k, v in s.items()} for t, s in raw.items()}
 
 
-def _spread(per_text: dict[str, dict[str, Score]], n: int, against: Path | None) -> None:
-    """The 95 % interval of each score over ``n`` resamples of the texts, or of its change since ``against``."""
+def _spread(per_text: dict[str, dict[str, Score]], n: int, before: dict[str, dict[str, Score]] | None) -> None:
+    """The 95 % interval of each score over ``n`` resamples of the texts, or of its change since ``before``."""
     kinds = [k for k in SPREAD if any(k in s for s in per_text.values())]
     print()
-    if against is None:
+    if before is None:
         print(f"{f'95 % by text, {n} draws':<28}" + "  ".join(f"{m:^13}" for m in METRICS))
         for k, row in intervals(list(per_text.values()), kinds, n).items():
             print(f"{k:<28}" + "  ".join(f"{lo:5.2f} – {hi:5.2f}" for lo, hi in row.values()))
         return
-    before = _read_counts(against)
-    shared = len(set(before) & set(per_text))
-    print(f"{f'change on {shared} texts, 95 %':<28}" + "  ".join(f"{m:^22}" for m in METRICS))
+    shared = sorted(set(before) & set(per_text))
+    regold = [t for t in shared if any(k in before[t] and before[t][k].n_gold != v.n_gold
+                                       for k, v in per_text[t].items())]
+    if regold:
+        print(f"the gold of {len(regold)} texts changed since the counts were written: {', '.join(regold[:5])}"
+              + (" …" if len(regold) > 5 else ""), file=sys.stderr)
+    print(f"{f'change on {len(shared)} texts, 95 %':<28}" + "  ".join(f"{m:^22}" for m in METRICS))
     for k, row in paired_intervals(per_text, before, kinds, n).items():
         print(f"{k:<28}" + "  ".join(f"{d:+6.3f} ({lo:+6.3f} {hi:+6.3f})" for d, lo, hi in row.values()))
 

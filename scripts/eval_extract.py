@@ -157,14 +157,15 @@ def _read_counts(path: Path) -> dict[str, dict[str, Score]]:
 
 
 def _spread(per_text: dict[str, dict[str, Score]], n: int, before: dict[str, dict[str, Score]] | None) -> None:
-    """The 95 % interval of each score over ``n`` resamples of the texts, or of its change since ``before``."""
+    """The 95 % interval of each score over ``n`` resamples of the texts, then (with ``before``) of its change."""
     kinds = [k for k in SPREAD if any(k in s for s in per_text.values())]
     print()
+    print(f"{f'95 % by text, {n} draws':<28}" + "  ".join(f"{m:^13}" for m in METRICS))
+    for k, row in intervals(list(per_text.values()), kinds, n).items():
+        print(f"{k:<28}" + "  ".join(f"{lo:5.2f} – {hi:5.2f}" for lo, hi in row.values()))
     if before is None:
-        print(f"{f'95 % by text, {n} draws':<28}" + "  ".join(f"{m:^13}" for m in METRICS))
-        for k, row in intervals(list(per_text.values()), kinds, n).items():
-            print(f"{k:<28}" + "  ".join(f"{lo:5.2f} – {hi:5.2f}" for lo, hi in row.values()))
         return
+    print()
     shared = sorted(set(before) & set(per_text))
     regold = [t for t in shared if any(k in before[t] and before[t][k].n_gold != v.n_gold
                                        for k, v in per_text[t].items())]

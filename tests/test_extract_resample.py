@@ -83,7 +83,7 @@ def test_eval_script_writes_counts_and_prints_intervals_and_a_paired_change(tmp_
     assert sorted(saved) == stems and len(saved[stems[0]]["org_alias"]) == 3
     r = _eval("--bootstrap", "200", "--against", str(counts))
     assert r.returncode == 0, r.stderr
-    assert f"change on {len(stems)} texts" in r.stdout
+    assert f"change on {len(stems)} texts" in r.stdout and "95 % by text, 200 draws" in r.stdout  # both tables
     assert "+0.000 (+0.000 +0.000)" in r.stdout.split("change on")[1].splitlines()[1]  # the same code: no change
 
 

@@ -241,13 +241,15 @@ def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
 def test_a_list_closed_by_a_kind_of_thing_offers_no_sibling_but_one_of_organizations_does():
     from kg.extract.orgbounds import list_siblings
 
-    text = "南岭化工有限公司、锂电池、光伏组件等产品亮相。南岭化工有限公司、云帆数据、星河网校等企业参展。"
+    text = ("南岭化工有限公司、锂电池、光伏组件等产品亮相。南岭化工有限公司、云帆数据、星河网校等企业参展。"
+            "南岭化工有限公司、白沙智联等产业联盟出席。南岭化工有限公司、青山建材等行业协会到会。"
+            "南岭化工有限公司、蓝湖智造等领域龙头企业签约。南岭化工有限公司、长三角等地区的客户到场。")
     doc = Document.from_raw(text)
-    found = Ent("南岭化工有限公司", "Company", "suffix")
-    found.mentions = [Mention(s.index, 0, len(found.key), found, "suffix") for s in doc.sentences]
+    found = _ent("南岭化工有限公司", "Company", *(s.index for s in doc.sentences))
     named = {m.sent: [m] for m in found.mentions}
     sib = {e.name: [m.sent for m in e.mentions] for e in list_siblings(doc, named, named, {found.key})}
-    assert sib == {"云帆数据": [1], "星河网校": [1]}
+    # a kind word followed by an organization noun (等产业联盟, 等行业协会, 等领域龙头企业) closes a list of bodies
+    assert sib == {"云帆数据": [1], "星河网校": [1], "白沙智联": [2], "青山建材": [3], "蓝湖智造": [4]}
 
 
 def test_a_list_item_ends_only_at_a_real_separator():

@@ -317,9 +317,11 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
 
 _LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,12}")
 _LAST_ITEM = re.compile(r"(?:(?!等)[\u4e00-\u9fffA-Za-z0-9·]){4,12}(?=等|[^\u4e00-\u9fffA-Za-z0-9·、]|$)")  # 和|C等
-# what closes a list of things that are no organizations: 锂电池、光伏组件等产品, 长三角、珠三角等地区
+# what closes a list of things that are no organizations: 锂电池、光伏组件等产品, 长三角、珠三角等地区 — but not
+# a kind word an organization noun follows within the phrase (等产业联盟, 等行业协会, 等领域龙头企业)
 _NOT_ORGS = re.compile(r"等(?:[\d一二三四五六七八九十百千几多余]+[个款项种类件座]?)?(?:重点|主要|优势|新兴|核心)?"
-                       r"(?:产品|技术|项目|设备|装备|材料|城市|地区|区域|国家|省份|领域|行业|产业|品牌|业务|服务)")
+                       r"(?:产品|技术|项目|设备|装备|材料|城市|地区|区域|国家|省份|领域|行业|产业|品牌|业务|服务)"
+                       r"(?!(?:(?![的和与及])[\u4e00-\u9fff]){0,8}?(?:企业|公司|单位|机构|协会|商会|联盟|学会|组织|成员|集团))")
 _ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
 
 

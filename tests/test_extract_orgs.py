@@ -328,8 +328,8 @@ def test_a_bare_body_word_glued_to_a_verb_joins_the_body_of_its_kind_named_in_th
         out = filter_found(_found(doc, body, glued), doc, {})
     assert [e.name for e in out.ents] == ["南岭市智能装备产业联盟"]
     assert [m.sent for m in out.ents[0].mentions] == [0, 1] and all(m.ent is out.ents[0] for m in out.ents[0].mentions)
-    # the glued name goes with it (narrowed to 联盟, the references cost memberships in CV: orgrefs.apply_refs)
-    assert out.ents[0].aliases == {"大力支持联盟": "大力支持联盟"}
+    # its mentions go whole (narrowed to 联盟, the references cost memberships in CV: orgrefs.apply_refs)
+    assert out.ents[0].aliases == {"联盟": "联盟"}  # the bare word, as anaphora adds it: the glued span is no name
 
 
 def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it():
@@ -347,6 +347,7 @@ def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it
         out = filter_found(_found(doc, often, near, glued), doc, {})
     assert {e.name: [m.sent for m in e.mentions] for e in out.ents} == {"南岭市智能装备产业联盟": [0, 0],
                                                                          "东湖区新能源汽车产业联盟": [1, 2]}
+    assert {e.name: e.aliases for e in out.ents} == {"南岭市智能装备产业联盟": {}, "东湖区新能源汽车产业联盟": {"联盟": "联盟"}}
 
 
 def test_after_the_filter_a_tail_joins_the_one_longer_name_of_its_type():

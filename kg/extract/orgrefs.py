@@ -40,16 +40,18 @@ def bodies_by_word(ents: list[Ent], words: set[str]) -> dict[tuple[str, str], li
 
 
 def apply_refs(refer: list[tuple[Ent, Alt]], ents: list[Ent], drop: set[int]) -> None:
-    """Each reference back joins the body it refers to (:func:`~kg.extract.linking.join_into`: its mentions and
-    name go to the body); with no body it stays as found. Narrowing the mentions to the bare word, the glued name
-    kept off the body's aliases and a name dropped when its found boundary is improbable were measured (CV by text
-    on 269 dev texts, the membership pairs retrained: F1 0.778 → 0.750; the bodies of 16 gold memberships lost):
-    the glued names are not kept apart."""
+    """Each reference back joins the body it refers to (:func:`~kg.extract.linking.join_into`: its mentions go to
+    the body, whose alias is the bare word, as :func:`~kg.extract.references.anaphora` adds one — the glued span is
+    no name the text writes); with no body it stays as found. Narrowing the mentions to the bare word and a name
+    dropped when its found boundary is improbable were measured with the glued alias off (CV by text on 269 dev
+    texts, the membership pairs retrained: F1 0.778 → 0.750; the bodies of 16 gold memberships lost): the glued
+    mentions are not narrowed and a reference with no body is kept."""
     ids = {id(e) for e, _ in refer}
     bodies = bodies_by_word([x for x in ents if id(x) not in drop and id(x) not in ids and x.mentions],
                             {bare.key for _, bare in refer})
     for e, bare in refer:
         body = refer_body(e, bare.key, bodies)
         if body is not None:
-            join_into(e, body)
+            join_into(e, body, alias=False)
+            body.aliases.setdefault(bare.key, bare.key)
             drop.add(id(e))

@@ -223,7 +223,7 @@ def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_articl
 
 
 def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
-    from kg.extract.orgbounds import list_siblings
+    from kg.extract.orglists import list_siblings
 
     text = "园区已落户云帆数据、南岭化工有限公司、星河网校等企业。会上，蓝湖、白沙发言。"
     doc, found, _ = _one(text, "南岭化工有限公司", "Company")
@@ -239,7 +239,7 @@ def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
 
 
 def test_a_list_closed_by_a_kind_of_thing_offers_no_sibling_but_one_of_organizations_does():
-    from kg.extract.orgbounds import list_siblings
+    from kg.extract.orglists import list_siblings
 
     text = ("南岭化工有限公司、锂电池、光伏组件等产品亮相。南岭化工有限公司、云帆数据、星河网校等企业参展。"
             "南岭化工有限公司、白沙智联等产业联盟出席。南岭化工有限公司、青山建材等行业协会到会。"
@@ -253,7 +253,7 @@ def test_a_list_closed_by_a_kind_of_thing_offers_no_sibling_but_one_of_organizat
 
 
 def test_a_list_item_ends_only_at_a_real_separator():
-    from kg.extract.orgbounds import _list_runs
+    from kg.extract.orglists import _list_runs
 
     def items(key: str) -> list[str]:
         return [key[a:b] for run in _list_runs(key) for a, b in run]
@@ -347,7 +347,8 @@ def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it
         out = filter_found(_found(doc, often, near, glued), doc, {})
     assert {e.name: [m.sent for m in e.mentions] for e in out.ents} == {"南岭市智能装备产业联盟": [0, 0],
                                                                          "东湖区新能源汽车产业联盟": [1, 2]}
-    assert {e.name: e.aliases for e in out.ents} == {"南岭市智能装备产业联盟": {}, "东湖区新能源汽车产业联盟": {"联盟": "联盟"}}
+    assert {e.name: e.aliases for e in out.ents} == {"南岭市智能装备产业联盟": {},
+                                                     "东湖区新能源汽车产业联盟": {"联盟": "联盟"}}
 
 
 def test_after_the_filter_a_tail_joins_the_one_longer_name_of_its_type():

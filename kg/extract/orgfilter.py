@@ -35,9 +35,9 @@ from kg.extract.orgbounds import (
     apply_alternative,
     bucket,
     char_class,
-    list_siblings,
     orphans,
 )
+from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
 from kg.extract.orgrefs import apply_refs
 

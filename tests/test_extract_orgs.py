@@ -264,7 +264,13 @@ def test_a_list_item_ends_only_at_a_real_separator():
     # 和 inside a name (中国平和科技, 北京协和医院) does not end it; before the list's last item it does
     assert items("南岭化工有限公司、中国平和科技、北京协和医院等企业") == [
         "南岭化工有限公司", "中国平和科技", "北京协和医院"]
-    assert items("云帆数据、星河网校和东湖光电科技等企业") == ["云帆数据", "星河网校"]
+    assert items("云帆数据、星河网校和东湖光电科技等企业") == ["云帆数据", "星河网校", "东湖光电科技"]
+    # before a short last item 和 ends an item when it is a word of its own; 与 is a joint as 和 is
+    assert items("南岭化工有限公司、华为、中兴和联想等企业") == ["南岭化工有限公司", "华为", "中兴", "联想"]
+    assert items("南岭化工有限公司、云帆数据与星河网校科技等") == ["南岭化工有限公司", "云帆数据", "星河网校科技"]
+    assert items("南岭化工有限公司、白沙和平科技等") == ["南岭化工有限公司", "白沙和平科技"]  # 和平 is a word
+    # what follows a joint is the list's last item only when 等 closes it or it ends in a suffix
+    assert items("云帆数据、星河网校与园区签约。") == ["云帆数据", "星河网校"]
 
 
 def _ent(name: str, typ: str, *sents: int) -> Ent:

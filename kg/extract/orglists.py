@@ -29,11 +29,13 @@ _NOT_ORGS = re.compile(r"等(?:[\d一二三四五六七八九十百千几多余]
                        r"(?:产品|技术|项目|设备|装备|材料|城市|地区|区域|国家|省份|领域|行业|产业|品牌|业务|服务)"
                        r"(?!(?:(?![的和与及])[\u4e00-\u9fff]){0,8}?(?:企业|公司|单位|机构|协会|商会|联盟|学会|组织|成员|集团))")
 _ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
+_SHORT_LAST = re.compile(r"(?:(?!等)[\u4e00-\u9fffA-Za-z0-9·]){2,3}(?=等|[^\u4e00-\u9fffA-Za-z0-9·、]|$)")
 
 
 def _list_runs(key: str) -> list[list[tuple[int, int]]]:
     """The 、 lists of a sentence key as runs of items ``(i, j)``: an item is 2–12 word characters between 、
-    (the first one after punctuation or the sentence's start, the last one before 等, 和, 及 or punctuation)."""
+    (the first one after punctuation or the sentence's start, the last one before 等 or punctuation, after 和, 与,
+    及 or 以及 when one of them ends the item before it)."""
     runs: list[list[tuple[int, int]]] = []
     p = key.find("、")
     while p >= 0:
@@ -48,6 +50,11 @@ def _list_runs(key: str) -> list[list[tuple[int, int]]]:
                 break
             run.append((j + 1, end))
             j = end
+        joint = 2 if key.startswith("以及", j) else 1 if key.startswith(("和", "与", "及"), j) else 0
+        last = joint and (_LAST_ITEM.match(key, j + joint) or _SHORT_LAST.match(key, j + joint))
+        if last and (key.startswith("等", last.end()) or suffix_of(last.group())):  # …、中兴和联想等; not …与园区签约
+            run.append((j + joint, last.end()))
+            j = last.end()
         runs.append([(a, b) for a, b in run if b - a >= 2])
         p = key.find("、", j + 1) if j < len(key) else -1
     return runs
@@ -55,8 +62,9 @@ def _list_runs(key: str) -> list[list[tuple[int, int]]]:
 
 def _item_end(key: str, i: int) -> int | None:
     """Where the list item starting at ``i`` ends: at a real separator — the sentence's end, 、, 等, punctuation, or
-    和 / 及 / 以及 before the list's last item of 4 characters or more (中国平和科技、…, 北京协和医院等 are one item)
-    — within 12 characters; None when there is none (an item cut short would name nothing)."""
+    和 / 与 / 及 / 以及 before the list's last item of 4 characters or more (中国平和科技、…, 北京协和医院等 are one
+    item), or before a shorter one when the joint is a word of its own (中兴|和|联想, not 北京协和医院) — within 12
+    characters; None when there is none (an item cut short would name nothing)."""
     m = _LIST_ITEM.match(key, i)
     if m is None:
         return None
@@ -64,10 +72,26 @@ def _item_end(key: str, i: int) -> int | None:
         c = key[q : q + 1]
         if not c or c in "、等" or not (c.isalnum() or c == "·"):
             return q
-        joint = 2 if key.startswith("以及", q) else 1 if c in "和及" else 0
-        if joint and _LAST_ITEM.match(key, q + joint):
+        joint = 2 if key.startswith("以及", q) else 1 if c in "和与及" else 0
+        if joint and (_LAST_ITEM.match(key, q + joint) or _joins_short(key, i, q, joint)):
             return q
     return None
+
+
+def _joins_short(key: str, i: int, q: int, joint: int) -> bool:
+    """True when the joint at ``q`` (after the item starting at ``i``) is a word of its own before a last item of
+    2–3 characters: jieba reads 中兴|和|联想 but 北京协和医院, 中国|平和|科技."""
+    from kg.extract.segment import words
+
+    last = _SHORT_LAST.match(key, q + joint)
+    if last is None:
+        return False
+    at = 0
+    for w, _ in words(key[i : last.end()]):
+        if at >= q - i:
+            return at == q - i and w == key[q : q + joint]
+        at += len(w)
+    return False
 
 
 def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapping[int, list[Mention]],

@@ -357,6 +357,17 @@ def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it
                                                      "东湖区新能源汽车产业联盟": {"联盟": "联盟"}}
 
 
+def test_a_reference_whose_cut_words_are_nouns_keeps_its_name_as_an_alias_of_the_body():
+    doc = Document.from_raw("南岭市智能装备产业联盟成立。机器人联盟同期揭牌。")
+    body, glued = _ent("南岭市智能装备产业联盟", "Alliance", 0), Ent("机器人联盟", "Alliance", "suffix")
+    glued.mentions = [Mention(1, 0, len(glued.key), glued, "suffix")]
+    with using(Model({BIAS: 1.0, "alt=bare": -2.0, "bare_cut_words=1": 6.0}, threshold=0.2)):  # 机器人/n|联盟
+        out = filter_found(_found(doc, body, glued), doc, {})
+    assert [(e.name, [m.sent for m in e.mentions]) for e in out.ents] == [("南岭市智能装备产业联盟", [0, 1])]
+    # a name the text writes (nouns cut, no verb): its members are scored against it
+    assert out.ents[0].aliases == {"机器人联盟": "机器人联盟", "联盟": "联盟"}
+
+
 def test_after_the_filter_a_tail_joins_the_one_longer_name_of_its_type():
     doc = Document.from_raw("南岭市东湖区企业联合会成立。企业联合会将服务会员。")
     full, tail = Ent("南岭市东湖区企业联合会", "Association", "suffix"), Ent("企业联合会", "Association", "suffix")

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from eval_extract import read_article  # noqa: E402
 
 from kg.extract.document import Document  # noqa: E402
-from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, train  # noqa: E402
+from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, read_stems, train  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402
@@ -181,14 +181,15 @@ def losses(texts: list[Text], kept_by: Kept, verbose: bool = False) -> Counter:
     return why
 
 
-def _stems(path: Path | None) -> set[str]:
-    """The stems listed in the file ``path``, one a line (none without a file)."""
-    return set(path.read_text(encoding="utf-8").split()) if path else set()
-
-
-def _read(folder: Path, drop: tuple[str, ...], held: set[str], left_out: set[str]) -> tuple[list[Text], list[Text]]:
-    """The annotated texts of ``folder`` but those ``left_out`` (never read): the others, and those ``held`` out."""
-    found = [p for p in sorted(folder.glob("*.gold.yaml")) if p.name[: -len(".gold.yaml")] not in left_out]
+def _read(folder: Path, drop: tuple[str, ...], hold_out: Path | None,
+          exclude: Path | None) -> tuple[list[Text], list[Text]]:
+    """The annotated texts of ``folder`` but those the file ``exclude`` lists (never read): the others, and those
+    the file ``hold_out`` lists. ValueError naming the stems of a file that are not among the texts (a typo would
+    hold nothing out)."""
+    golds = sorted(folder.glob("*.gold.yaml"))
+    stems = [p.name[: -len(".gold.yaml")] for p in golds]
+    held, left_out = read_stems(hold_out, stems), read_stems(exclude, stems)
+    found = [p for p in golds if p.name[: -len(".gold.yaml")] not in left_out]
     return ([Text(p, drop) for p in found if p.name[: -len(".gold.yaml")] not in held],
             [Text(p, drop) for p in found if p.name[: -len(".gold.yaml")] in held])
 
@@ -218,7 +219,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     ablation = args.rule_feature or args.model_only or args.drop or args.rule_floor is not None
     drop = tuple(args.drop) + (() if args.rule_feature else ("rule",))
-    texts, held = _read(args.dir, drop, _stems(args.hold_out), _stems(args.exclude_file))
+    try:
+        texts, held = _read(args.dir, drop, args.hold_out, args.exclude_file)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     floor = args.threshold if args.model_only else args.rule_floor
     n_pos = sum(sum(t.labels) for t in texts)
     print(f"{len(texts)} texts, {sum(len(t.pairs) for t in texts)} candidate pairs, {n_pos} true")

@@ -223,7 +223,7 @@ def test_how_often_a_name_is_written_on_its_own_is_counted_over_the_whole_articl
 
 
 def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
-    from kg.extract.orgbounds import list_siblings
+    from kg.extract.orglists import list_siblings
 
     text = "园区已落户云帆数据、南岭化工有限公司、星河网校等企业。会上，蓝湖、白沙发言。"
     doc, found, _ = _one(text, "南岭化工有限公司", "Company")
@@ -239,19 +239,21 @@ def test_the_items_of_a_list_beside_a_found_name_are_offered_to_the_filter():
 
 
 def test_a_list_closed_by_a_kind_of_thing_offers_no_sibling_but_one_of_organizations_does():
-    from kg.extract.orgbounds import list_siblings
+    from kg.extract.orglists import list_siblings
 
-    text = "南岭化工有限公司、锂电池、光伏组件等产品亮相。南岭化工有限公司、云帆数据、星河网校等企业参展。"
+    text = ("南岭化工有限公司、锂电池、光伏组件等产品亮相。南岭化工有限公司、云帆数据、星河网校等企业参展。"
+            "南岭化工有限公司、白沙智联等产业联盟出席。南岭化工有限公司、青山建材等行业协会到会。"
+            "南岭化工有限公司、蓝湖智造等领域龙头企业签约。南岭化工有限公司、长三角等地区的客户到场。")
     doc = Document.from_raw(text)
-    found = Ent("南岭化工有限公司", "Company", "suffix")
-    found.mentions = [Mention(s.index, 0, len(found.key), found, "suffix") for s in doc.sentences]
+    found = _ent("南岭化工有限公司", "Company", *(s.index for s in doc.sentences))
     named = {m.sent: [m] for m in found.mentions}
     sib = {e.name: [m.sent for m in e.mentions] for e in list_siblings(doc, named, named, {found.key})}
-    assert sib == {"云帆数据": [1], "星河网校": [1]}
+    # a kind word followed by an organization noun (等产业联盟, 等行业协会, 等领域龙头企业) closes a list of bodies
+    assert sib == {"云帆数据": [1], "星河网校": [1], "白沙智联": [2], "青山建材": [3], "蓝湖智造": [4]}
 
 
 def test_a_list_item_ends_only_at_a_real_separator():
-    from kg.extract.orgbounds import _list_runs
+    from kg.extract.orglists import _list_runs
 
     def items(key: str) -> list[str]:
         return [key[a:b] for run in _list_runs(key) for a, b in run]
@@ -262,7 +264,13 @@ def test_a_list_item_ends_only_at_a_real_separator():
     # 和 inside a name (中国平和科技, 北京协和医院) does not end it; before the list's last item it does
     assert items("南岭化工有限公司、中国平和科技、北京协和医院等企业") == [
         "南岭化工有限公司", "中国平和科技", "北京协和医院"]
-    assert items("云帆数据、星河网校和东湖光电科技等企业") == ["云帆数据", "星河网校"]
+    assert items("云帆数据、星河网校和东湖光电科技等企业") == ["云帆数据", "星河网校", "东湖光电科技"]
+    # before a short last item 和 ends an item when it is a word of its own; 与 is a joint as 和 is
+    assert items("南岭化工有限公司、华为、中兴和联想等企业") == ["南岭化工有限公司", "华为", "中兴", "联想"]
+    assert items("南岭化工有限公司、云帆数据与星河网校科技等") == ["南岭化工有限公司", "云帆数据", "星河网校科技"]
+    assert items("南岭化工有限公司、白沙和平科技等") == ["南岭化工有限公司", "白沙和平科技"]  # 和平 is a word
+    # what follows a joint is the list's last item only when 等 closes it or it ends in a suffix
+    assert items("云帆数据、星河网校与园区签约。") == ["云帆数据", "星河网校"]
 
 
 def _ent(name: str, typ: str, *sents: int) -> Ent:
@@ -326,8 +334,8 @@ def test_a_bare_body_word_glued_to_a_verb_joins_the_body_of_its_kind_named_in_th
         out = filter_found(_found(doc, body, glued), doc, {})
     assert [e.name for e in out.ents] == ["南岭市智能装备产业联盟"]
     assert [m.sent for m in out.ents[0].mentions] == [0, 1] and all(m.ent is out.ents[0] for m in out.ents[0].mentions)
-    # the glued name goes with it (narrowed to 联盟, the references cost memberships in CV: orgrefs.apply_refs)
-    assert out.ents[0].aliases == {"大力支持联盟": "大力支持联盟"}
+    # its mentions go whole (narrowed to 联盟, the references cost memberships in CV: orgrefs.apply_refs)
+    assert out.ents[0].aliases == {"联盟": "联盟"}  # the bare word, as anaphora adds it: the glued span is no name
 
 
 def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it():
@@ -345,6 +353,19 @@ def test_a_bare_body_word_refers_to_the_nearest_body_of_its_kind_named_before_it
         out = filter_found(_found(doc, often, near, glued), doc, {})
     assert {e.name: [m.sent for m in e.mentions] for e in out.ents} == {"南岭市智能装备产业联盟": [0, 0],
                                                                          "东湖区新能源汽车产业联盟": [1, 2]}
+    assert {e.name: e.aliases for e in out.ents} == {"南岭市智能装备产业联盟": {},
+                                                     "东湖区新能源汽车产业联盟": {"联盟": "联盟"}}
+
+
+def test_a_reference_whose_cut_words_are_nouns_keeps_its_name_as_an_alias_of_the_body():
+    doc = Document.from_raw("南岭市智能装备产业联盟成立。机器人联盟同期揭牌。")
+    body, glued = _ent("南岭市智能装备产业联盟", "Alliance", 0), Ent("机器人联盟", "Alliance", "suffix")
+    glued.mentions = [Mention(1, 0, len(glued.key), glued, "suffix")]
+    with using(Model({BIAS: 1.0, "alt=bare": -2.0, "bare_cut_words=1": 6.0}, threshold=0.2)):  # 机器人/n|联盟
+        out = filter_found(_found(doc, body, glued), doc, {})
+    assert [(e.name, [m.sent for m in e.mentions]) for e in out.ents] == [("南岭市智能装备产业联盟", [0, 1])]
+    # a name the text writes (nouns cut, no verb): its members are scored against it
+    assert out.ents[0].aliases == {"机器人联盟": "机器人联盟", "联盟": "联盟"}
 
 
 def test_after_the_filter_a_tail_joins_the_one_longer_name_of_its_type():
@@ -374,3 +395,17 @@ def test_a_place_named_alone_is_told_from_a_name():
     assert ent_features(e, ix)["one_place_word"] == 1.0
     _, e2, ix2 = _one("西岭化工发布通知。", "西岭化工", "Company")
     assert "one_place_word" not in ent_features(e2, ix2)
+
+
+def test_a_boundary_moves_the_mentions_already_writing_it_and_renames_a_name_whose_alias_it_is():
+    from kg.extract.orgbounds import Alt
+
+    doc = Document.from_raw("7月3日讯飞科技有限公司落户。讯飞科技有限公司表示。")
+    keys = {s.index: s.key for s in doc.sentences}
+    e = Ent("日讯飞科技有限公司", "Company", "suffix")  # a tail linked to it before the filter: its alias
+    e.mentions = [Mention(0, 3, 12, e, "suffix"), Mention(1, 0, 8, e, "suffix")]
+    e.aliases = {"讯飞科技有限公司": "讯飞科技有限公司"}
+    by_key = {e.key: e, "讯飞科技有限公司": e}
+    assert apply_alternative(e, Alt("讯飞科技有限公司", 1, 0, {}), doc, keys, by_key) is None
+    assert e.name == "讯飞科技有限公司" and e.aliases == {} and by_key["讯飞科技有限公司"] is e
+    assert [(m.sent, m.i, m.j) for m in e.mentions] == [(0, 4, 12), (1, 0, 8)]

@@ -51,3 +51,16 @@ def test_texts_excluded_are_neither_read_nor_scored(train_members, corpus, capsy
     assert train_members.main(["--dir", str(corpus), "--exclude-file", str(_listed(corpus, stems[:1]))]) == 0
     out = capsys.readouterr().out
     assert out.startswith("5 texts,") and "held-out texts" not in out and "wrote" not in out
+
+
+def test_unknown_stems_are_refused_in_one_line_before_a_text_is_read(train_members, corpus, capsys):
+    stems = sorted(p.name[: -len(".gold.yaml")] for p in corpus.glob("*.gold.yaml"))
+    typo = _listed(corpus, [stems[0], stems[1] + "x"])  # one right, one misspelt
+    for option in ("--hold-out", "--exclude-file"):
+        assert train_members.main(["--dir", str(corpus), option, str(typo)]) == 2
+        captured = capsys.readouterr()
+        err = captured.err.strip()
+        assert err.count("\n") == 0 and f"{stems[1]}x" in err and "not among the texts" in err
+        assert captured.out == ""  # refused before any text was read
+    assert train_members.main(["--dir", str(corpus), "--hold-out", str(corpus / "missing.txt")]) == 2
+    assert "missing.txt" in capsys.readouterr().err

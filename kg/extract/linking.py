@@ -141,13 +141,14 @@ def _same_body(x: Ent, n: int) -> bool:
     return x.type not in _MEMBER_BODIES or added(x.key[:n], x.key[n:]) is not None
 
 
-def join_into(y: Ent, x: Ent) -> None:
-    """Move every mention of ``y`` to ``x``; ``y``'s name and aliases become ``x``'s aliases."""
+def join_into(y: Ent, x: Ent, alias: bool = True) -> None:
+    """Move every mention of ``y`` to ``x``; ``y``'s name and aliases become ``x``'s aliases (``alias``: else
+    they are dropped — a span the text never writes as a name)."""
     for m in y.mentions:
         m.ent = x
     x.mentions = sorted(x.mentions + y.mentions, key=lambda m: (m.sent, m.i))
     y.mentions = []
-    for k, v in ((y.key, y.name), *y.aliases.items()):
+    for k, v in ((y.key, y.name), *y.aliases.items()) if alias else ():
         if k != x.key:
             x.aliases.setdefault(k, v)
 

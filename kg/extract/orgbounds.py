@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
 from kg.extract.lexicon import BOUNDARY_WORDS, COUNT, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.orglists import covered_places
 from kg.extract.references import ANAPHORS
 from kg.extract.shortforms import GLUE
 
-__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class",
-           "list_siblings", "orphans"]
+__all__ = ["GLUE", "MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
 
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
@@ -259,23 +259,27 @@ def alternatives(e: Ent, ix: Index) -> list[Alt]:
 def apply_alternative(e: Ent, alt: Alt, doc: Document, keys: Mapping[int, str], by_key: dict[str, Ent]) -> Ent | None:
     """Move the mentions of ``e`` that ``alt``'s boundary fits to it: ``e`` is renamed when all of them move, else
     the moved ones name a new entity; when another entity already has that name, they go to that one. Returns the
-    new entity (None when there is none)."""
+    new entity (None when there is none). A mention already writing that name (a tail linked to ``e``) moves as
+    it is."""
     moved = [m for m in e.mentions if keys[m.sent][m.i + alt.di : m.j + alt.dj] == alt.key]
     if not moved:
         return None
+    ids = {id(m) for m in moved}
     for m in moved:
         m.i += alt.di
         m.j += alt.dj
+    moved += [m for m in e.mentions if id(m) not in ids and keys[m.sent][m.i : m.j] == alt.key]
     s = doc.sentences[moved[0].sent]
     name = doc.name(*s.span(moved[0].i, moved[0].j))
     sf = suffix_of(alt.key)
     typ = SUFFIXES[sf] if sf and len(alt.key) > len(sf) else e.type
     target = by_key.get(alt.key)
-    if target is None:
+    if target is None or target is e:  # ``e``'s own alias: it is renamed
         if len(moved) == len(e.mentions):
             by_key.pop(e.key, None)
             e.name, e.type = name, typ
             e.__dict__.pop("key", None)  # a cached property
+            e.aliases.pop(e.key, None)
             by_key[e.key] = e
             return None
         target = by_key[alt.key] = Ent(name, typ, e.how)
@@ -299,9 +303,7 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
         spans = extra.get(s.index, ())
         if not spans:
             continue
-        cover = bytearray(len(s.key) + 1)
-        for m in taken.get(s.index, ()):
-            cover[m.i : max(m.j, m.i + 1)] = b"\x01" * (max(m.j, m.i + 1) - m.i)  # an empty mention covers its place
+        cover = covered_places(s.key, taken.get(s.index, ()))
         for a, b, t, how in spans:
             if how != "model" or 1 in cover[a:b]:
                 continue
@@ -312,82 +314,4 @@ def orphans(doc: Document, extra: Mapping[int, list], taken: Mapping[int, list[M
             if e is None:
                 e = out[k] = Ent(doc.name(*s.span(a, b)), t, "model")
             e.mentions.append(Mention(s.index, a, b, e, "model"))
-    return list(out.values())
-
-
-_LIST_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]{2,12}")
-_LAST_ITEM = re.compile(r"(?:(?!等)[\u4e00-\u9fffA-Za-z0-9·]){4,12}(?=等|[^\u4e00-\u9fffA-Za-z0-9·、]|$)")  # 和|C等
-# what closes a list of things that are no organizations: 锂电池、光伏组件等产品, 长三角、珠三角等地区
-_NOT_ORGS = re.compile(r"等(?:[\d一二三四五六七八九十百千几多余]+[个款项种类件座]?)?(?:重点|主要|优势|新兴|核心)?"
-                       r"(?:产品|技术|项目|设备|装备|材料|城市|地区|区域|国家|省份|领域|行业|产业|品牌|业务|服务)")
-_ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
-
-
-def _list_runs(key: str) -> list[list[tuple[int, int]]]:
-    """The 、 lists of a sentence key as runs of items ``(i, j)``: an item is 2–12 word characters between 、
-    (the first one after punctuation or the sentence's start, the last one before 等, 和, 及 or punctuation)."""
-    runs: list[list[tuple[int, int]]] = []
-    p = key.find("、")
-    while p >= 0:
-        i = p
-        while i > 0 and (key[i - 1] == "·" or key[i - 1].isalnum()) and p - i < 12:
-            i -= 1
-        run = [(i, p)] if i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "·") else []
-        j = p
-        while j < len(key) and key[j] == "、":
-            end = _item_end(key, j + 1)
-            if end is None:
-                break
-            run.append((j + 1, end))
-            j = end
-        runs.append([(a, b) for a, b in run if b - a >= 2])
-        p = key.find("、", j + 1) if j < len(key) else -1
-    return runs
-
-
-def _item_end(key: str, i: int) -> int | None:
-    """Where the list item starting at ``i`` ends: at a real separator — the sentence's end, 、, 等, punctuation, or
-    和 / 及 / 以及 before the list's last item of 4 characters or more (中国平和科技、…, 北京协和医院等 are one item)
-    — within 12 characters; None when there is none (an item cut short would name nothing)."""
-    m = _LIST_ITEM.match(key, i)
-    if m is None:
-        return None
-    for q in range(i + 2, m.end() + 1):
-        c = key[q : q + 1]
-        if not c or c in "、等" or not (c.isalnum() or c == "·"):
-            return q
-        joint = 2 if key.startswith("以及", q) else 1 if c in "和及" else 0
-        if joint and _LAST_ITEM.match(key, q + joint):
-            return q
-    return None
-
-
-def list_siblings(doc: Document, named: Mapping[int, list[Mention]], taken: Mapping[int, list[Mention]],
-                  known: set[str]) -> list[Ent]:
-    """The items of a 、 list where another item is ``named`` whole (云帆数据、星河网校等 beside a found
-    南岭化工有限公司) that no mention ``taken`` overlaps, as entities of their own — one per name not in ``known`` —
-    for the filter to weigh (how ``sibling``: typed as the named items when they agree)."""
-    out: dict[str, Ent] = {}
-    for s in doc.sentences:
-        ms = named.get(s.index)
-        if not ms or "、" not in s.key:
-            continue
-        whole = {(m.i, m.j): m.ent.type for m in ms if m.ent.is_org}
-        cover = bytearray(len(s.key) + 1)
-        for m in taken.get(s.index, ()):
-            cover[m.i : max(m.j, m.i + 1)] = b"\x01" * (max(m.j, m.i + 1) - m.i)
-        for run in _list_runs(s.key):
-            types = {whole[x] for x in run if x in whole}
-            if not types or _NOT_ORGS.match(s.key, run[-1][1]):
-                continue
-            typ = types.pop() if len(types) == 1 else "Organization"
-            for a, b in run:
-                k = s.key[a:b]
-                if 1 in cover[a:b] or k in known or k in SUFFIXES or _ITEM_NOT.search(k):
-                    continue
-                sf = suffix_of(k)
-                e = out.get(k)
-                if e is None:
-                    e = out[k] = Ent(doc.name(*s.span(a, b)), SUFFIXES[sf] if sf else typ, "sibling")
-                e.mentions.append(Mention(s.index, a, b, e, "sibling"))
     return list(out.values())

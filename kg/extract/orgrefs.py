@@ -13,9 +13,10 @@ __all__ = ["apply_refs", "bodies_by_word", "refer_body"]
 
 
 def refer_body(e: Ent, word: str, bodies: Mapping[tuple[str, str], list[tuple[tuple[int, int], Ent]]]) -> Ent | None:
-    """The body ``e`` (大力支持|联盟, found to be the bare ``word`` glued to what precedes it) refers back to, as
-    :func:`~kg.extract.references.anaphora` reads a bare 联盟: the body of its type whose name ends in ``word`` named
-    last before ``e``, else (nothing before it) the one named most often; None when the article names none.
+    """The body ``e`` (大力支持|联盟, found to be the bare ``word`` glued to what precedes it) refers back to: as
+    :func:`~kg.extract.references.anaphora` reads a bare 联盟, the body of its type whose name ends in ``word`` named
+    last before ``e``; else — unlike anaphora, which never reads forward — the one named most often anywhere (a
+    headline's glued 联盟 before the body is first named); None when the article names none.
     ``bodies`` holds, per (type, word), the mentions of those bodies in the order of the text."""
     named = bodies.get((e.type, word), ())
     at = bisect_left(named, min((m.sent, m.i) for m in e.mentions), key=lambda x: x[0])

@@ -395,17 +395,3 @@ def test_a_place_named_alone_is_told_from_a_name():
     assert ent_features(e, ix)["one_place_word"] == 1.0
     _, e2, ix2 = _one("西岭化工发布通知。", "西岭化工", "Company")
     assert "one_place_word" not in ent_features(e2, ix2)
-
-
-def test_a_boundary_moves_the_mentions_already_writing_it_and_renames_a_name_whose_alias_it_is():
-    from kg.extract.orgbounds import Alt
-
-    doc = Document.from_raw("7月3日讯飞科技有限公司落户。讯飞科技有限公司表示。")
-    keys = {s.index: s.key for s in doc.sentences}
-    e = Ent("日讯飞科技有限公司", "Company", "suffix")  # a tail linked to it before the filter: its alias
-    e.mentions = [Mention(0, 3, 12, e, "suffix"), Mention(1, 0, 8, e, "suffix")]
-    e.aliases = {"讯飞科技有限公司": "讯飞科技有限公司"}
-    by_key = {e.key: e, "讯飞科技有限公司": e}
-    assert apply_alternative(e, Alt("讯飞科技有限公司", 1, 0, {}), doc, keys, by_key) is None
-    assert e.name == "讯飞科技有限公司" and e.aliases == {} and by_key["讯飞科技有限公司"] is e
-    assert [(m.sent, m.i, m.j) for m in e.mentions] == [(0, 4, 12), (1, 0, 8)]

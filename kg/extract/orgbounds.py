@@ -259,27 +259,23 @@ def alternatives(e: Ent, ix: Index) -> list[Alt]:
 def apply_alternative(e: Ent, alt: Alt, doc: Document, keys: Mapping[int, str], by_key: dict[str, Ent]) -> Ent | None:
     """Move the mentions of ``e`` that ``alt``'s boundary fits to it: ``e`` is renamed when all of them move, else
     the moved ones name a new entity; when another entity already has that name, they go to that one. Returns the
-    new entity (None when there is none). A mention already writing that name (a tail linked to ``e``) moves as
-    it is."""
+    new entity (None when there is none)."""
     moved = [m for m in e.mentions if keys[m.sent][m.i + alt.di : m.j + alt.dj] == alt.key]
     if not moved:
         return None
-    ids = {id(m) for m in moved}
     for m in moved:
         m.i += alt.di
         m.j += alt.dj
-    moved += [m for m in e.mentions if id(m) not in ids and keys[m.sent][m.i : m.j] == alt.key]
     s = doc.sentences[moved[0].sent]
     name = doc.name(*s.span(moved[0].i, moved[0].j))
     sf = suffix_of(alt.key)
     typ = SUFFIXES[sf] if sf and len(alt.key) > len(sf) else e.type
     target = by_key.get(alt.key)
-    if target is None or target is e:  # ``e``'s own alias: it is renamed
+    if target is None:
         if len(moved) == len(e.mentions):
             by_key.pop(e.key, None)
             e.name, e.type = name, typ
             e.__dict__.pop("key", None)  # a cached property
-            e.aliases.pop(e.key, None)
             by_key[e.key] = e
             return None
         target = by_key[alt.key] = Ent(name, typ, e.how)

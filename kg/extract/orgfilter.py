@@ -52,7 +52,7 @@ KIND_BODIES = float(os.environ.get("KG_ORG_KIND_BODIES", "0.25"))
 ALT_MARGIN = float(os.environ.get("KG_ORG_ALT_MARGIN", "0.05"))  # how much better another boundary must be (CV)
 ADMIT = float(os.environ.get("KG_ORG_ADMIT", "0.5"))  # the probability a name no rule kept needs (chosen by CV)
 _PROPER_POS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "eng"})  # not j: jieba tags 党建, 联盟 so
-_DATE_START = re.compile(r"年度|年|月|日")
+_DATE_START = re.compile(r"年度|年|月")
 _TIME_START = re.compile(f"年度?|月|原|[余多]{MEASURE_WORD}")  # 原: former (原国务院), 余家: a count; not 日: 日照
 # the model :func:`using` put in place and where it records what it scored, innermost last
 _OVERRIDE: list[tuple[Model | None, list | None]] = []
@@ -260,11 +260,9 @@ def _scored(e: Ent, model: Model | None, record: list | None, ix: Index) -> list
 
 
 def _after_a_date(e: Ent, ix: Index) -> Alt | None:
-    """``e``'s name without the 年度 / 年 / 月 / 日 it starts with when a digit stands before each mention writing it
-    (7月3日|讯飞科技有限公司; a later 讯飞科技有限公司 linked to it writes another name; 日照 follows no digit)."""
+    """``e``'s name without the 年度 / 年 / 月 it starts with when a digit stands before each of its mentions."""
     m = _DATE_START.match(e.key)
-    written = [x for x in e.mentions if ix.keys.get(x.sent, "")[x.i : x.j] == e.key]
-    if m is None or not written or not all(0 < x.i and ix.keys[x.sent][x.i - 1 : x.i].isdigit() for x in written):
+    if m is None or not all(0 < x.i and ix.keys.get(x.sent, "")[x.i - 1 : x.i].isdigit() for x in e.mentions):
         return None
     return Alt(e.key[m.end() :], m.end(), 0, {})
 
@@ -343,8 +341,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             need = _need(e, ix, model, id(e) in held_ids)
             keep, alt, bare = _decide(scored, need)
             dated = _after_a_date(e, ix)
-            # 2023年度|开发者联盟: a date is never part of a name (the model may cut more: 7月3日讯|东湖光电…)
-            if dated is not None and not (keep and alt is not None and alt.di >= dated.di):
+            if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
                 keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None
             if bare is not None:  # joined once every other name is in place; with no body, as found
                 refer.append((e, bare))

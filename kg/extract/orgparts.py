@@ -50,10 +50,9 @@ def over_brackets(key: str, cands: list[Cand]) -> list[Cand]:
 
 
 # a dateline opening a sentence (本报讯, 本刊讯, X7月3日讯, X北京5月6日电): what it says comes after it; a date
-# alone is none, with its year too (7月3日|讯飞科技…, 2024年5月20日|电子商务协会: a name starting with 讯 or 电), a
-# publisher or place writes it (北京2024年5月6日电)
+# alone is none (7月3日|讯飞科技…, 5月20日|电子商务协会: a name starting with 讯 or 电), a publisher or place writes it
 _DATELINE = re.compile(r"(?:本报|本刊|本网|本台)讯"
-                       r"|[^,;:。]{0,23}?[^,;:。\d年](?:\d{4}年)?\d{1,2}月\d{1,2}日(?:专讯|讯|电)")
+                       r"|[^,;:。]{0,23}?[^,;:。\d]\d{1,2}月\d{1,2}日(?:专讯|讯|电)")
 
 
 def after_dateline(key: str, cands: list[Cand]) -> list[Cand]:

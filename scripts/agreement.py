@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_extract import read_article  # noqa: E402
 
-from kg.extract.score import Predicted, Score, from_extraction, read_gold, score  # noqa: E402
+from kg.extract.score import Predicted, Score, from_extraction, read_gold, score, stem_of  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "extract" / "real"
 SHOWN = ("org_alias", "org_exact", "membership", "relation", "indicator")
@@ -68,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.extractor:
             from kg.extract import extract_text
 
-            text, _ = read_article(gold_path.with_name(gold_path.name[: -len(".gold.yaml")] + ".txt"))
-            _add(tool, score(from_extraction(extract_text(text, gold_path.name[: -len(".gold.yaml")])), gold))
+            text, _ = read_article(gold_path.with_name(stem_of(gold_path) + ".txt"))
+            _add(tool, score(from_extraction(extract_text(text, stem_of(gold_path))), gold))
     print(f"{len(pairs)} texts; P R F1 of each kind, the gold as reference")
     print(f"{'':<12}" + "  ".join(f"{k:<17}" for k in SHOWN))
     print(_row("second", human))

@@ -33,7 +33,7 @@ import yaml  # noqa: E402
 
 from kg.extract import KnownEntities, extract_text  # noqa: E402
 from kg.extract.resample import METRICS, intervals, paired_intervals  # noqa: E402
-from kg.extract.score import Score, from_extraction, read_gold, score  # noqa: E402
+from kg.extract.score import Score, from_extraction, read_gold, score, stem_of  # noqa: E402
 
 KINDS = ("org_exact", "org_alias", "membership", "relation")
 SPREAD = ("org_alias", "membership", "indicator")  # the kinds the project's bars are set on
@@ -84,7 +84,7 @@ def _golds(data: Path, recursive: bool, exclude: list[str]) -> list[Path]:
     found = data.glob("**/*.gold.yaml" if recursive else "*.gold.yaml")
     in_real = REAL in data.resolve().parts
     found = (p for p in found if in_real or REAL not in p.relative_to(data).parts)
-    return sorted((p for p in found if p.name[: -len(".gold.yaml")] not in exclude),
+    return sorted((p for p in found if stem_of(p) not in exclude),
                   key=lambda p: (str(p.parent.relative_to(data)), p.name))
 
 
@@ -95,7 +95,7 @@ def _score_texts(golds: list[Path], known) -> tuple[dict[str, dict[str, Score]],
     per_text: dict[str, dict[str, Score]] = {}
     details = []
     for g in golds:
-        stem = g.name[: -len(".gold.yaml")]
+        stem = stem_of(g)
         text, _header = read_article(g.with_name(f"{stem}.txt"))
         pred = from_extraction(extract_text(text, stem, known=known))
         per_text[stem] = score(pred, read_gold(g))

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.extract.ner import Span, entities_many  # noqa: E402
-from kg.extract.score import Predicted, Score, read_gold, score  # noqa: E402
+from kg.extract.score import Predicted, Score, read_gold, score, stem_of  # noqa: E402
 from kg.text import name_key  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "extract"
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     details = []
     for d in dirs:
         golds = sorted(d.glob("*.gold.yaml"))
-        texts = [g.with_name(g.name[: -len(".gold.yaml")] + ".txt").read_text(encoding="utf-8") for g in golds]
+        texts = [g.with_name(stem_of(g) + ".txt").read_text(encoding="utf-8") for g in golds]
         found = entities_many(texts)
         row: dict[str, tuple[Score, Score]] = {}
         n_gold = 0
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 a, e = row.get(f, (Score(0, 0, 0), Score(0, 0, 0)))
                 row[f] = (a + s["org_alias"], e + s["org_exact"])
                 if f == args.filters[-1]:
-                    details.append((g.name[: -len(".gold.yaml")], pred.missed))
+                    details.append((stem_of(g), pred.missed))
         for f, (a, e) in row.items():
             ta, te = total.get(f, (Score(0, 0, 0), Score(0, 0, 0)))
             total[f] = (ta + a, te + e)

@@ -41,7 +41,7 @@ from kg.extract.figures import Figure, find_figures  # noqa: E402
 from kg.extract.learn import MODELS, Model, group_folds, train  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402
-from kg.extract.score import Predicted, Score, from_extraction, read_gold, score  # noqa: E402
+from kg.extract.score import Predicted, Score, from_extraction, read_gold, score, stem_of  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)
@@ -72,7 +72,7 @@ def load_texts(data: Path = DEV) -> list[Text]:
         gold = read_gold(g)
         if "indicators" not in gold:
             continue
-        stem = g.name[: -len(".gold.yaml")]
+        stem = stem_of(g)
         raw, _header = read_article(g.with_name(f"{stem}.txt"))
         orgs = from_extraction(extract_text(raw, stem))
         doc = Document.from_raw(raw)

@@ -36,7 +36,7 @@ from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, read_
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402
-from kg.extract.score import Predicted, Score, read_gold, score  # noqa: E402
+from kg.extract.score import Predicted, Score, read_gold, score, stem_of  # noqa: E402
 from kg.text import name_key  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
@@ -59,7 +59,7 @@ class Text:
 
     def __init__(self, gold_path: Path, drop: tuple[str, ...] = ("rule",)):
         """Read the text and its gold; the features starting with one of ``drop`` are left out (the rules' verdict)."""
-        self.stem = gold_path.name[: -len(".gold.yaml")]
+        self.stem = stem_of(gold_path)
         self.gold = read_gold(gold_path)
         text, _ = read_article(gold_path.with_name(self.stem + ".txt"))
         doc = Document.from_raw(text)
@@ -186,12 +186,10 @@ def _read(folder: Path, drop: tuple[str, ...], hold_out: Path | None,
     """The annotated texts of ``folder`` but those the file ``exclude`` lists (never read): the others, and those
     the file ``hold_out`` lists. ValueError naming the stems of a file that are not among the texts (a typo would
     hold nothing out)."""
-    golds = sorted(folder.glob("*.gold.yaml"))
-    stems = [p.name[: -len(".gold.yaml")] for p in golds]
-    held, left_out = read_stems(hold_out, stems), read_stems(exclude, stems)
-    found = [p for p in golds if p.name[: -len(".gold.yaml")] not in left_out]
-    return ([Text(p, drop) for p in found if p.name[: -len(".gold.yaml")] not in held],
-            [Text(p, drop) for p in found if p.name[: -len(".gold.yaml")] in held])
+    golds = {stem_of(p): p for p in sorted(folder.glob("*.gold.yaml"))}
+    held, left_out = read_stems(hold_out, golds), read_stems(exclude, golds)
+    kept = [(stem, p) for stem, p in golds.items() if stem not in left_out]
+    return [Text(p, drop) for stem, p in kept if stem not in held], [Text(p, drop) for stem, p in kept if stem in held]
 
 
 def line(label: str, s: Score) -> str:

@@ -37,7 +37,7 @@ from eval_extract import read_article  # noqa: E402
 from kg.extract import extract_text  # noqa: E402
 from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, read_stems, train  # noqa: E402
 from kg.extract.orgfilter import MODEL_NAME, using  # noqa: E402
-from kg.extract.score import Score, from_extraction, read_gold, score  # noqa: E402
+from kg.extract.score import Score, from_extraction, read_gold, score, stem_of  # noqa: E402
 from kg.text import name_key  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
@@ -58,7 +58,7 @@ def _texts(where: Path, recursive: bool = False) -> list[tuple[str, str, dict]]:
     for g in golds:
         if "real" in g.relative_to(where).parts:
             continue
-        stem = g.name[: -len(".gold.yaml")]
+        stem = stem_of(g)
         out.append((stem, read_article(g.with_name(stem + ".txt"))[0], read_gold(g)))
     return out
 
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     _set_l2(args.l2)
     try:
-        stems = [p.name.removesuffix(".gold.yaml") for p in DEV.glob("*.gold.yaml")]
+        stems = [stem_of(p) for p in DEV.glob("*.gold.yaml")]
         out, left_out = read_stems(args.hold_out, stems), read_stems(args.exclude_file, stems)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -32,7 +32,15 @@ from typing import Any
 
 from kg.text import name_key
 
-__all__ = ["Score", "Predicted", "score", "from_facts", "from_extraction", "read_gold"]
+__all__ = ["Score", "Predicted", "score", "from_facts", "from_extraction", "read_gold", "stem_of", "GOLD_SUFFIX"]
+
+GOLD_SUFFIX = ".gold.yaml"  # an article's gold beside it: name.txt + name.gold.yaml
+
+
+def stem_of(gold_path: Any) -> str:
+    """The stem of a gold file (the article's name: ``a.gold.yaml`` → ``a``)."""
+    return gold_path.name[: -len(GOLD_SUFFIX)]
+
 
 _MEMBER_PRED = {"active": "memberOf", "planned": "plannedMemberOf", "ended": "formerMemberOf"}
 

@@ -32,6 +32,11 @@ _ITEM_NOT = re.compile(r"\d{2}|等|[的了是在将]")
 _SHORT_LAST = re.compile(r"(?:(?!等)[\u4e00-\u9fffA-Za-z0-9·]){2,3}(?=等|[^\u4e00-\u9fffA-Za-z0-9·、]|$)")
 
 
+def _word_char(c: str) -> bool:
+    """A character a list item is made of (a letter, a digit, the middle dot of 卡·欧); not "" (the key's end)."""
+    return c == "·" or c.isalnum()
+
+
 def _list_runs(key: str) -> list[list[tuple[int, int]]]:
     """The 、 lists of a sentence key as runs of items ``(i, j)``: an item is 2–12 word characters between 、
     (the first one after punctuation or the sentence's start, the last one before 等 or punctuation, after 和, 与,
@@ -40,9 +45,9 @@ def _list_runs(key: str) -> list[list[tuple[int, int]]]:
     p = key.find("、")
     while p >= 0:
         i = p
-        while i > 0 and (key[i - 1] == "·" or key[i - 1].isalnum()) and p - i < 12:
+        while i > 0 and _word_char(key[i - 1]) and p - i < 12:
             i -= 1
-        run = [(i, p)] if i == 0 or not (key[i - 1].isalnum() or key[i - 1] == "·") else []
+        run = [(i, p)] if i == 0 or not _word_char(key[i - 1]) else []
         j = p
         while j < len(key) and key[j] == "、":
             end = _item_end(key, j + 1)
@@ -70,7 +75,7 @@ def _item_end(key: str, i: int) -> int | None:
         return None
     for q in range(i + 2, m.end() + 1):
         c = key[q : q + 1]
-        if not c or c in "、等" or not (c.isalnum() or c == "·"):
+        if c in "、等" or not _word_char(c):
             return q
         joint = 2 if key.startswith("以及", q) else 1 if c in "和与及" else 0
         if joint and (_LAST_ITEM.match(key, q + joint) or _joins_short(key, i, q, joint)):

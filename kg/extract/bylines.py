@@ -28,6 +28,9 @@ _MEDIA = (r"(?:日报社?|晚报|早报|商报|时报|证券报|报社|新闻网
           r"|广播电视总台|电视总台|总台|融媒体中心|融媒|客户端|通讯社|在线|财经|卫视)")
 # a byline's 记者/摄 is never part of the name (香港文汇报记者X摄)
 _NAME = r"(?:(?!记者|通讯员|摄|接受)[\u4e00-\u9fffa-z0-9]){1,16}?" + _MEDIA
+# where nothing but the place vouches for the name (a title, a paragraph, a bare bracket), three characters at least:
+# 海报, 通报, 快报 alone are no outlets
+_NAME3 = _NAME.replace("{1,16}", "{2,16}")
 # the labels of a page's other fields and its buttons, which end a source field's value
 _FIELD = r"(?:发布|时间|作者|编辑|责编|收集|浏览|点击|人气|日期|阅读|字号|分享|访问|分类|[大小]字体|字体|扫码)"
 # 来源:X ; 信息来源:X ; 转自:X ; 稿源:X ; 本文原载于X (the key has width folded: ：→:)
@@ -50,12 +53,13 @@ _CITED = re.compile(r"据(" + _NAME + r")报道"
                     r"/?(?:全媒体|融媒体)?(?:记者|通讯员)"
                     r"|(" + _NAME + r")资料图|[(](" + _NAME + r")[)]$|[(](" + _NAME + r")发(?=[^)]{0,8}摄)")
 # a head in brackets opening a sentence: 【X专讯】, [X], 【X讯】, 【X王红新竹报导】
-_HEAD = re.compile(r"^[【\[](" + _NAME + r")(?:(?:专)?讯)?(?=[】\]]|[\u4e00-\u9fff]{2,10}报导】)")
+_HEAD = re.compile(r"^[【\[](?:(" + _NAME + r")专?讯[】\]]|(" + _NAME + r")(?=[\u4e00-\u9fff]{2,10}报导】)|(" + _NAME3
+                   + r")[】\]])")
 # a page title's site: 标题_X, 标题-X (its last part) or X:标题 (its first); 感谢您浏览X; X as a paragraph of its own
 # (where a bare 新闻 ends a section's name, 相关新闻, 松江新闻, not an outlet's)
-_TITLE = re.compile(r"[_-](?=[\u4e00-\u9fff])(" + _NAME + r")(?<!新闻)$|^(?:title:)?(" + _NAME + r"):(?=[\u4e00-\u9fff])"
-                    r"|感谢您?(?:浏览|访问|关注)(" + _NAME + r")(?=[^\u4e00-\u9fff]|$)"
-                    r"|^(" + _NAME + r"(?<!新闻)|[\u4e00-\u9fff]{2,8}传媒)$")
+_TITLE = re.compile(r"[_-](?=[\u4e00-\u9fff])(" + _NAME3 + r")(?<!新闻)$|^(?:title:)?(" + _NAME3 + r"):(?=[\u4e00-\u9fff])"
+                    r"|感谢您?(?:浏览|访问|关注)(" + _NAME3 + r")(?=[^\u4e00-\u9fff]|$)"
+                    r"|^(" + _NAME3 + r"(?<!新闻)|[\u4e00-\u9fff]{2,8}传媒)$")
 # 您的位置：X > 新闻中心 (a page's breadcrumb starts with the site, with or without its label); 欢迎来到X
 _CRUMB = re.compile(r"(?:(?:您的|当前)?位置[:]?\s*|^)(" + _NAME + r")\s*>|欢迎(?:来到|访问)(" + _NAME + ")")
 # a source field's or dateline's words that name no publisher (来源:本站原创, 图片来源:网络, 来源:新闻中心)
@@ -67,18 +71,22 @@ _INNER = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:网|日报|晚报|报)(?=[\u4e00
 # a site's furniture glued before its outlet's name (正信官网网站中新网, 关注东北网): the name starts after it
 _FURNITURE = re.compile(r".*(?:官网|网站)|(?:关注|登录|返回|进入|访问|浏览)")
 _LONGER = re.compile(r"网|社")  # what lengthens a media word found short: 新闻→新闻网, 日报→日报社
+_OCR_LETTER = re.compile(r"[a-z][\u4e00-\u9fff]")
 _COMMON = 1000  # a single noun this frequent in jieba's dictionary is a common word (网络, 综合), not a publisher
 _PATTERNS = (_SOURCE, _SOURCE_FIELD, _PLACED, _DATELINE, _CRUMB, _CITED, _HEAD, _TITLE)
 
 
 def _no_publisher(name: str) -> bool:
     """True for what a source field or a dateline holds that names no publisher: words of :data:`_NOT_MEDIA`
-    (本站原创), a name of two characters (该报, 电网), or, ending in no media word, a single common noun, a time word
+    (本站原创), a pronoun's, a number's or a verb's two characters (该报, 两报, 上网), a name opening with a
+    preposition (据该报) or with a lone letter OCR left before ideographs (b门日报), or, ending in no media word, a single common noun, a time word
     (近期) or a person (李明)."""
     from kg.extract.segment import word_freq, words
 
     ws = words(name)
-    if len(name) < 3 or all(w in _NOT_MEDIA for w, _ in ws):
+    if all(w in _NOT_MEDIA for w, _ in ws) or _OCR_LETTER.match(name):
+        return True
+    if ws[0][1] == "p" or len(name) < 3 and ws[0][1] in ("r", "m", "v"):  # 据该报, 该报, 两报, 上网
         return True
     if len(ws) != 1 or _MEDIA_END.search(name):
         return False

@@ -22,10 +22,10 @@ from kg.extract.document import Document
 
 __all__ = ["byline_spans"]
 
-# 网 after 电/联/管/域/路/张 is a network (国家电网, 物联网, 管网, 局域网, 路网, 一张网), never an outlet; 报 before 道/告/导/名
-# is a report or a sign-up (视频报道, 报告), not a paper
-_MEDIA = (r"(?:日报社?|晚报|早报|商报|时报|证券报|报社|新闻网|新闻|(?<![电联管域路张])网|报(?![道告导名])|电视台|广播电视台"
-          r"|广播电视总台|电视总台|总台|融媒体中心|融媒|客户端|通讯社|在线|财经|卫视)")
+# 网 after 电/联/管/域/路/张 is a network (国家电网, 物联网, 管网, 局域网, 路网, 一张网), never an outlet;
+# 报 before 道/告/导/名 is a report or a sign-up (视频报道, 报告), not a paper
+_MEDIA = (r"(?:日报社?|晚报|早报|商报|时报|证券报|报社|新闻网|新闻|(?<![电联管域路张])网|报(?![道告导名])"
+          r"|电视台|广播电视台|广播电视总台|电视总台|总台|融媒体中心|融媒|客户端|通讯社|在线|财经|卫视)")
 # a byline's 记者/摄 is never part of the name (香港文汇报记者X摄)
 _NAME = r"(?:(?!记者|通讯员|摄|接受)[\u4e00-\u9fffa-z0-9]){1,16}?" + _MEDIA
 # where nothing but the place vouches for the name (a title, a paragraph, a bare bracket), three characters at least:
@@ -57,7 +57,8 @@ _HEAD = re.compile(r"^[【\[](?:(" + _NAME + r")专?讯[】\]]|(" + _NAME + r")(
                    + r")[】\]])")
 # a page title's site: 标题_X, 标题-X (its last part) or X:标题 (its first); 感谢您浏览X; X as a paragraph of its own
 # (where a bare 新闻 ends a section's name, 相关新闻, 松江新闻, not an outlet's)
-_TITLE = re.compile(r"[_-](?=[\u4e00-\u9fff])(" + _NAME3 + r")(?<!新闻)$|^(?:title:)?(" + _NAME3 + r"):(?=[\u4e00-\u9fff])"
+_TITLE = re.compile(r"[_-](?=[\u4e00-\u9fff])(" + _NAME3 + r")(?<!新闻)$"
+                    r"|^(?:title:)?(" + _NAME3 + r"):(?=[\u4e00-\u9fff])"
                     r"|感谢您?(?:浏览|访问|关注)(" + _NAME3 + r")(?=[^\u4e00-\u9fff]|$)"
                     r"|^(" + _NAME3 + r"(?<!新闻)|[\u4e00-\u9fff]{2,8}传媒)$")
 # 您的位置：X > 新闻中心 (a page's breadcrumb starts with the site, with or without its label); 欢迎来到X
@@ -79,8 +80,8 @@ _PATTERNS = (_SOURCE, _SOURCE_FIELD, _PLACED, _DATELINE, _CRUMB, _CITED, _HEAD, 
 def _no_publisher(name: str) -> bool:
     """True for what a source field or a dateline holds that names no publisher: words of :data:`_NOT_MEDIA`
     (本站原创), a pronoun's, a number's or a verb's two characters (该报, 两报, 上网), a name opening with a
-    preposition (据该报) or with a lone letter OCR left before ideographs (b门日报), or, ending in no media word, a single common noun, a time word
-    (近期) or a person (李明)."""
+    preposition (据该报) or with a lone letter OCR left before ideographs (b门日报), or, ending in no media word,
+    a single common noun, a time word (近期) or a person (李明)."""
     from kg.extract.segment import word_freq, words
 
     ws = words(name)

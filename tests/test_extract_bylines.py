@@ -56,3 +56,76 @@ def test_a_bylines_whole_name_wins_over_a_suffix_inside_it():
 
     ex = extract_text("标题\n\n【2021-06-23来源:南岭广播电视集团北岸新闻网】园区开工。\n", "x")
     assert "南岭广播电视集团北岸新闻网" in [e.name for e in ex.orgs]
+
+
+# round 9: where pages name their outlet outside the byline (examples written for the test)
+@pytest.mark.parametrize(("raw", "names"), [
+    ("■南岭日报记者 王红 西岭报道", ["南岭日报"]),  # a reporter's credit after a mark
+    ("本报北岸7月3日讯(北岸日报全媒体记者王红)北岸日报记者3日从园区获悉，项目开工。", ["北岸日报", "北岸日报"]),
+    ("东岭报/记者王红/台北即时报导", ["东岭报"]),
+    ("西江日报/西江网讯(记者王红)园区开工。", ["西江日报", "西江网"]),  # two outlets on one dateline
+    ("南湖网南湖客户端讯 园区开工。", ["南湖网", "南湖客户端"]),
+    ("江城新闻网消息:园区开工。", ["江城新闻网"]),
+    ("【北岸包装网讯】园区开工。", ["北岸包装网"]),
+    ("[eastnews东岭新闻]园区开工。", ["eastnews东岭新闻"]),
+    ("【南岭新闻网王红新竹报导】园区开工。", ["南岭新闻网"]),  # the whole media word, not 南岭新闻
+    ("园区挂牌_江城资讯网", ["江城资讯网"]),  # a page title's site
+    ("西岭网:园区开工", ["西岭网"]),
+    ("感谢您浏览北岸苏讯网。", ["北岸苏讯网"]),
+    ("东岭传媒\n\n园区开工。", ["东岭传媒"]),  # a paragraph of its own
+    ("项目投产(南岭网发 王红摄)", ["南岭网"]),
+    ("时间:来源:江城网访问量:12", ["江城网"]),  # the page's next field ends the name
+    ("来源:编辑:北岸江城网浏览量:0", ["北岸江城网"]),
+    ("2020-09-29来源:西江日报大字体小字体扫码带走", ["西江日报"]),  # the page's buttons are cut off
+    ("东岭官网网站北岸网香港3月19日电 园区开工。", ["北岸网"]),  # so is the site's furniture before the name
+    ("关注南湖网\n\n园区开工。", ["南湖网"]),
+])
+def test_media_are_found_where_pages_name_them_outside_the_byline(raw, names):
+    assert _media(raw) == names
+
+
+@pytest.mark.parametrize(("raw", "names"), [
+    ("據南湖晚報報道，東岭報/記者王紅/台北即時報導", ["南湖晚报", "东岭报"]),
+    ("■北岸日報記者 王紅 西岭報道", ["北岸日报"]),
+    ("【南岭新聞網王紅新竹報導】園區開工。", ["南岭新闻网"]),
+])
+def test_traditional_script_is_read_as_simplified(raw, names):
+    assert _media(raw) == names
+
+
+def test_pinyin_readings_inserted_in_a_name_are_skipped_and_the_name_stays_traditional():
+    from kg.extract import extract_text
+
+    raw = "南湖網(wǎng)北岸客戶端訊 日前，項目開工。\n"
+    assert _media(raw) == ["南湖网", "北岸客户端"]
+    assert sorted(e.name for e in extract_text(raw, "x").orgs) == ["北岸客戶端", "南湖網"]
+
+
+@pytest.mark.parametrize("raw", [
+    "园区与国家电网签约。\n\n国家电网\n\n项目开工。",  # a network, not an outlet
+    "园区建设物联网:项目开工",
+    "织密组织体系一张网\n\n园区开工。",
+    "相关新闻\n\n园区开工。",  # a section's name
+    "园区挂牌_管网",
+    "来源:新闻中心时间:2024-08-25",
+    "大连市人民政府官网>新闻>园区",  # a body's own site
+    "据该报记者了解，园区开工。",
+])
+def test_networks_sections_and_sites_of_bodies_are_not_outlets(raw):
+    assert _media(raw) == []
+
+
+def test_an_outlets_channel_on_its_dateline_is_not_a_second_outlet():
+    assert _media("中新网广西新闻4月25日电(王红)园区开工。") == ["中新网"]
+
+
+@pytest.mark.parametrize(("raw", "names"), [
+    ("【晨报专讯】园区开工。", ["晨报"]),  # a two-character paper where a byline vouches for it
+    ("【晚报记者王红台北报导】园区开工。", ["晚报"]),
+    ("海报\n\n园区开工。", []),  # but not where only the place does
+    ("[快报]园区开工。", []),
+    ("园区开工_通报", []),
+    ("◤b南日报记者王红)园区开工。", []),  # a letter OCR left before the name
+])
+def test_two_character_names_need_a_byline(raw, names):
+    assert _media(raw) == names

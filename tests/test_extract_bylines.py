@@ -129,3 +129,50 @@ def test_an_outlets_channel_on_its_dateline_is_not_a_second_outlet():
 ])
 def test_two_character_names_need_a_byline(raw, names):
     assert _media(raw) == names
+
+
+# review of round 9 (examples written for the test): what each guard is for
+@pytest.mark.parametrize(("raw", "names"), [
+    ("来源:西江日报分类:要闻", ["西江日报"]),  # the page's other fields end the name
+    ("来源:西江日报字体:大中小", ["西江日报"]),
+    ("来源:西江日报扫码阅读", ["西江日报"]),
+    ("来源:作者:北岸江城网浏览量:0", ["北岸江城网"]),
+    ("(北岸日报融媒体记者王红)园区开工。", ["北岸日报"]),
+    ("[南湖网讯]园区开工。", ["南湖网"]),
+    ("园区开工-江城资讯网", ["江城资讯网"]),
+    ("title:西岭网:园区开工", ["西岭网"]),
+    ("感谢您访问北岸苏讯网。", ["北岸苏讯网"]),
+    ("感谢关注北岸苏讯网。", ["北岸苏讯网"]),
+    ("【北岸财经网王红新竹报导】园区开工。", ["北岸财经网"]),  # a media word found short made whole
+    ("南湖网/北岸网/西岭网/东岭网讯 园区开工。", ["南湖网", "北岸网", "西岭网", "东岭网"]),  # four on a dateline
+])
+def test_each_context_of_round_9_finds_its_outlet(raw, names):
+    assert _media(raw) == names
+
+
+@pytest.mark.parametrize("raw", [
+    "园区挂牌_燃气管网",  # networks
+    "园区建设_城域网",
+    "园区挂牌_高速公路网",
+    "园区开工。\n\n建设5G专网\n\n项目投产。",
+    "园区开工。\n\n织密安全防护网\n\n项目投产。",
+    "园区开工_相关新闻",  # a section
+    "【园区新闻】园区开工。",  # a bare 【X】 is a section's label
+    "【工作简报】园区开工。",
+    "园区开工。\n\n政务服务在线\n\n项目投产。",  # a body's service
+    "园区开工_党建在线",
+    "【园区报道组王红新竹报导】园区开工。",  # 报 before 道/告/导/名 is no paper's end
+    "年度报告发布3月5日讯 园区开工。",
+    "视频报导台北3月5日电 园区开工。",
+    "活动报名通道3月5日讯 园区开工。",
+    "(该报记者王红)园区开工。",  # a pronoun's or a number's two characters
+    "(两报记者王红)园区开工。",
+    "园区开工。\n\n东岭电子有限公司客户端\n\n项目投产。",  # a company's app: the company is the organization
+])
+def test_networks_sections_services_and_reports_are_not_outlets(raw):
+    assert _media(raw) == []
+
+
+def test_a_long_line_of_slashed_names_without_a_dateline_ends_quickly():
+    # a name splits two ways (新闻网 = 新闻|网): an unbounded X/Y/…讯 backtracked 2^n (40 names: days)
+    assert _media("/".join(["南湖新闻网"] * 40) + "\n") == []

@@ -22,15 +22,16 @@ from kg.extract.document import Document
 
 __all__ = ["byline_spans"]
 
-# 网 after 电/联/管/域/路/张 is a network (国家电网, 物联网, 管网, 局域网, 路网, 一张网), never an outlet;
+# 网 after 电/联/管/域/路/张/专/护 is a network (国家电网, 物联网, 管网, 局域网, 路网, 一张网, 5G专网, 防护网);
 # 报 before 道/告/导/名 is a report or a sign-up (视频报道, 报告), not a paper
-_MEDIA = (r"(?:日报社?|晚报|早报|商报|时报|证券报|报社|新闻网|新闻|(?<![电联管域路张])网|报(?![道告导名])"
+_MEDIA = (r"(?:日报社?|晚报|早报|商报|时报|证券报|报社|新闻网|新闻|(?<![电联管域路张专护])网|报(?![道告导名])"
           r"|电视台|广播电视台|广播电视总台|电视总台|总台|融媒体中心|融媒|客户端|通讯社|在线|财经|卫视)")
-# a byline's 记者/摄 is never part of the name (香港文汇报记者X摄)
-_NAME = r"(?:(?!记者|通讯员|摄|接受)[\u4e00-\u9fffa-z0-9]){1,16}?" + _MEDIA
-# where nothing but the place vouches for the name (a title, a paragraph, a bare bracket), three characters at least:
-# 海报, 通报, 快报 alone are no outlets
-_NAME3 = _NAME.replace("{1,16}", "{2,16}")
+# a byline's 记者/摄 is never part of the name (香港文汇报记者X摄), nor a company's legal form (X有限公司客户端 is the
+# company's app: the company is the organization)
+_NAME = r"(?:(?!记者|通讯员|摄|接受|公司)[\u4e00-\u9fffa-z0-9]){1,16}?" + _MEDIA
+# where nothing but the place vouches for the name (a title, a paragraph, a bare bracket), three characters at least
+# (海报, 通报, 快报 alone are no outlets) and 在线 no media word: 政务服务在线, 党建在线 are a body's services
+_NAME3 = _NAME.replace("{1,16}", "{2,16}").replace("|在线", "")
 # the labels of a page's other fields and its buttons, which end a source field's value
 _FIELD = r"(?:发布|时间|作者|编辑|责编|收集|浏览|点击|人气|日期|阅读|字号|分享|访问|分类|[大小]字体|字体|扫码)"
 # 来源:X ; 信息来源:X ; 转自:X ; 稿源:X ; 本文原载于X (the key has width folded: ：→:)
@@ -40,8 +41,9 @@ _SOURCE = re.compile(_SOURCE_WORD + r"[:]?(" + _NAME + r")(?=[^\u4e00-\u9fff]|$|
 # name in another field of the source line)
 _SOURCE_FIELD = re.compile(_SOURCE_WORD + r":((?:(?!" + _FIELD + r")[\u4e00-\u9fffa-z0-9·]){2,16}?)(?=" + _FIELD
                            + r"|$)|(?:编辑|作者):(" + _NAME + ")(?=" + _FIELD + ")")
-# X(N月N日)讯 / 电 / 消息 at the start of a sentence (or after the page's clock), X/Y讯 (two outlets); X N月N日，…
-_DATELINE = re.compile(r"^(?:[\d:.-]{4,}\s*)?(" + _NAME + r"(?:/" + _NAME + r")*)(?:(?:\d{1,2}月\d{1,2}日)?"
+# X(N月N日)讯 / 电 / 消息 at the start of a sentence (or after the page's clock), X/Y讯 (four outlets at most: a name
+# splits two ways, 新闻网 = 新闻|网, and an unbounded X/Y/…讯 backtracks 2^n); X N月N日，…
+_DATELINE = re.compile(r"^(?:[\d:.-]{4,}\s*)?(" + _NAME + r"(?:/" + _NAME + r"){0,3})(?:(?:\d{1,2}月\d{1,2}日)?"
                        r"(?:讯|电|专讯|消息)|\s*(?=\d{1,2}月\d{1,2}日))")
 # X重庆7月18日电, X2021年5月6日讯 (a place of two to four characters or a year before the date); a name of any
 # ending before a full date and 讯 (南方大视野2018年4月15日讯)
@@ -52,9 +54,10 @@ _CITED = re.compile(r"据(" + _NAME + r")报道"
                     r"|(?:^|(?<![\u4e00-\u9fffa-z0-9·/])|接受)(" + _NAME + r"(?:[·•][\u4e00-\u9fff]{1,4})?)"
                     r"/?(?:全媒体|融媒体)?(?:记者|通讯员)"
                     r"|(" + _NAME + r")资料图|[(](" + _NAME + r")[)]$|[(](" + _NAME + r")发(?=[^)]{0,8}摄)")
-# a head in brackets opening a sentence: 【X专讯】, [X], 【X讯】, 【X王红新竹报导】
-_HEAD = re.compile(r"^[【\[](?:(" + _NAME + r")专?讯[】\]]|(" + _NAME + r")(?=[\u4e00-\u9fff]{2,10}报导】)|(" + _NAME3
-                   + r")[】\]])")
+# a head in brackets opening a sentence: 【X专讯】, 【X讯】, 【X王红新竹报导】, [X] (a bare 【X】 is a section's label:
+# 【园区新闻】, 【工作简报】)
+_HEAD = re.compile(r"^[【\[](?:(" + _NAME + r")专?讯[】\]]|(" + _NAME + r")(?=[\u4e00-\u9fff]{2,10}报导】))|^\[("
+                   + _NAME3 + r")\]")
 # a page title's site: 标题_X, 标题-X (its last part) or X:标题 (its first); 感谢您浏览X; X as a paragraph of its own
 # (where a bare 新闻 ends a section's name, 相关新闻, 松江新闻, not an outlet's)
 _TITLE = re.compile(r"[_-](?=[\u4e00-\u9fff])(" + _NAME3 + r")(?<!新闻)$"
@@ -64,7 +67,7 @@ _TITLE = re.compile(r"[_-](?=[\u4e00-\u9fff])(" + _NAME3 + r")(?<!新闻)$"
 # 您的位置：X > 新闻中心 (a page's breadcrumb starts with the site, with or without its label); 欢迎来到X
 _CRUMB = re.compile(r"(?:(?:您的|当前)?位置[:]?\s*|^)(" + _NAME + r")\s*>|欢迎(?:来到|访问)(" + _NAME + ")")
 # a source field's or dateline's words that name no publisher (来源:本站原创, 图片来源:网络, 来源:新闻中心)
-_NOT_MEDIA = frozenset("本报 本网 新闻 本刊 本站 网络 原创 互联网 综合 佚名 转载 整理 新闻中心 中心".split())
+_NOT_MEDIA = frozenset("本报 本网 新闻 本刊 本站 网络 原创 互联网 综合 佚名 转载 整理 中心".split())
 _MEDIA_END = re.compile(_MEDIA + "$")
 # where one outlet's name ends and another's starts (安徽网|大皖客户端讯): a media word, then a name ending in one
 # (中新网广西新闻: a bare 新闻 names the outlet's channel)
@@ -102,8 +105,6 @@ def _names(key: str, i: int, j: int) -> list[tuple[int, int]]:
     m = _FURNITURE.match(key, i, j)
     if m:
         i = m.end()
-    if key[i:j].endswith("官"):  # 政府官网 ends in 网 after 官: a site of a body, not an outlet
-        return []
     if j - i >= 3 and _MEDIA_END.search(key, i, j) and _LONGER.match(key, j) and _MEDIA_END.search(key, i, j + 1):
         j += 1
     cuts = [i] + [m.start() + 1 for m in re.finditer("/", key[i:j])] + [j]
@@ -119,13 +120,15 @@ def byline_spans(doc: Document) -> dict[int, list[tuple[int, int, str]]]:
     """Per sentence index, the spans ``(i, j, "Organization")`` of media names in bylines and source lines."""
     out: dict[int, list[tuple[int, int, str]]] = {}
     for s in doc.sentences:
+        taken: set[int] = set()  # the key positions a name holds (a list scanned per name is quadratic)
         for pattern in _PATTERNS:
             for m in pattern.finditer(s.key):
                 g = next(k for k in range(1, (m.lastindex or 1) + 1) if m.group(k))
                 for a, b in _names(s.key, m.start(g), m.end(g)):
-                    name, taken = s.key[a:b], out.get(s.index, [])
+                    name = s.key[a:b]
                     if sum(c.isdigit() for c in name) >= 3 or _no_publisher(name):  # 来源:sp20240420 is a file
                         continue
-                    if not any(x < b and a < y for x, y, _ in taken):
+                    if taken.isdisjoint(range(a, b)):
+                        taken.update(range(a, b))
                         out.setdefault(s.index, []).append((a, b, "Organization"))
     return out

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from eval_extract import read_article  # noqa: E402
 
 from kg.extract.document import Document  # noqa: E402
-from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, read_stems, train  # noqa: E402
+from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, stem_options, train  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402
@@ -181,13 +181,12 @@ def losses(texts: list[Text], kept_by: Kept, verbose: bool = False) -> Counter:
     return why
 
 
-def _read(folder: Path, drop: tuple[str, ...], hold_out: Path | None,
-          exclude: Path | None) -> tuple[list[Text], list[Text]]:
-    """The annotated texts of ``folder`` but those the file ``exclude`` lists (never read): the others, and those
-    the file ``hold_out`` lists. ValueError naming the stems of a file that are not among the texts (a typo would
-    hold nothing out)."""
+def _read(folder: Path, drop: tuple[str, ...], args) -> tuple[list[Text], list[Text]]:
+    """The annotated texts of ``folder`` but those ``--exclude-file`` lists (never read): the others, and those
+    ``--hold-out`` lists. ValueError naming the stems of a file that are not among the texts (a typo would hold
+    nothing out)."""
     golds = {stem_of(p): p for p in sorted(folder.glob("*.gold.yaml"))}
-    held, left_out = read_stems(hold_out, golds), read_stems(exclude, golds)
+    held, left_out = stem_options(args, golds)
     kept = [(stem, p) for stem, p in golds.items() if stem not in left_out]
     return [Text(p, drop) for stem, p in kept if stem not in held], [Text(p, drop) for stem, p in kept if stem in held]
 
@@ -218,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     ablation = args.rule_feature or args.model_only or args.drop or args.rule_floor is not None
     drop = tuple(args.drop) + (() if args.rule_feature else ("rule",))
     try:
-        texts, held = _read(args.dir, drop, args.hold_out, args.exclude_file)
+        texts, held = _read(args.dir, drop, args)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

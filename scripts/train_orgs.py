@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from eval_extract import read_article  # noqa: E402
 
 from kg.extract import extract_text  # noqa: E402
-from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, read_stems, train  # noqa: E402
+from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, stem_options, train  # noqa: E402
 from kg.extract.orgfilter import MODEL_NAME, using  # noqa: E402
 from kg.extract.score import Score, from_extraction, read_gold, score, stem_of  # noqa: E402
 from kg.text import name_key  # noqa: E402
@@ -163,8 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     _set_l2(args.l2)
     try:
-        stems = [stem_of(p) for p in DEV.glob("*.gold.yaml")]
-        out, left_out = read_stems(args.hold_out, stems), read_stems(args.exclude_file, stems)
+        out, left_out = stem_options(args, (stem_of(p) for p in DEV.glob("*.gold.yaml")))
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

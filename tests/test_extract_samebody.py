@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_text
-from kg.extract.clause import PARTS
+from kg.extract.lexicon import PARTS
 from kg.extract.orgs import Ent, Mention
 from kg.extract.samebody import same_bodies
 from tests.membership_helpers import memberships
@@ -72,7 +72,7 @@ def test_a_membership_the_rules_state_between_the_two_names_is_kept():
 
 @pytest.mark.parametrize("conjunction", PARTS)
 def test_a_name_cut_at_any_conjunction_a_list_of_modifiers_splits_at_is_one_body(conjunction):
-    # one list (clause.PARTS) for where 分别 splits shared modifiers and where the finder cuts a name short
+    # one list (lexicon.PARTS) for where 分别 splits shared modifiers and where the finder cuts a name short
     full, cut = _body(f"浙江省高分子材料{conjunction}辐射加工产业联盟", 3), _body(CUT, 0, short=2)
     assert _names(same_bodies([full, cut]), full, cut) == {CUT: full.name}
 

@@ -14,19 +14,19 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from kg.extract.document import MAX_EVIDENCE, Sentence
+from kg.extract.lexicon import PARTS
 from kg.extract.orgs import Ent, Mention
 from kg.extract.positions import Marks, Spans
 from kg.extract.tokens import Tokens
 
 __all__ = ["Statement", "SentenceView", "Recent", "span_of", "evidence", "add_statement", "COLLAB", "BODIES", "PLACES",
-           "CLAUSE", "PARTS", "SEPARATOR", "SEPARATOR_WIDTH", "CARRIES"]
+           "CLAUSE", "SEPARATOR", "SEPARATOR_WIDTH", "CARRIES"]
 
 COLLAB = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce", "PartyOrganization",
                     "Organization", "IndustrialPark"})
 BODIES = frozenset({"Alliance", "PartyBuildingCommunity", "Association", "ChamberOfCommerce"})  # what has members
 CLAUSE = re.compile(r"[,;:，；：]")
 PLACES = frozenset({"IndustrialPark", "SciencePark", "Incubator", "Accelerator", "MakerSpace", "IncubationCarrier"})
-PARTS = "、和及与"  # what joins two parts of a list (集成电路、生物医药…; 高分子材料及辐射加工)
 # between two items of a list; a bracket may follow an item (A(以下简称甲)、B) ; …、B等13家配套企业，以及C
 SEPARATOR = _SEPARATOR = re.compile(
     r"(?:\([^()]{0,24}\))?(?:[,，]、|[" + PARTS + r",，]|以及|等[^,;。、()]{0,12}[,，]?(?:以及|及|和))")

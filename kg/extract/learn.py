@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Features", "Model", "train", "group_folds", "load_model", "read_stems", "add_stem_options"]
+__all__ = ["Features", "Model", "train", "group_folds", "load_model", "read_stems", "add_stem_options", "stem_options"]
 
 Features = Mapping[str, float]
 
@@ -144,3 +144,10 @@ def add_stem_options(ap) -> None:
     ap.add_argument("--exclude-file", type=Path, default=None, metavar="FILE",
                     help="the stems listed in FILE (one a line) are left out, never read nor scored; "
                          "nothing is written")
+
+
+def stem_options(args, known: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The stems the options of :func:`add_stem_options` name, among ``known``: (held out, left out); ValueError or
+    OSError in one line for a file that cannot be read or names a stem that is not among them."""
+    known = set(known)
+    return read_stems(args.hold_out, known), read_stems(args.exclude_file, known)

@@ -24,7 +24,10 @@ __all__ = [
     "MEASURE",
     "MEASURE_WORD",
     "LEVEL",
+    "PARTS",
 ]
+
+PARTS = "、和及与"  # what joins two parts of a list (集成电路、生物医药…; 高分子材料及辐射加工)
 
 # Organization-type suffixes, longest first wins; each maps to a park: class.
 SUFFIXES: dict[str, str] = {

@@ -28,7 +28,6 @@ from kg.extract.learn import Features, Model, load_model
 from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
 from kg.extract.linking import merge_tails
 from kg.extract.orgbounds import (
-    GLUE,
     Alt,
     Index,
     alternatives,
@@ -40,6 +39,7 @@ from kg.extract.orgbounds import (
 from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
 from kg.extract.orgrefs import apply_refs
+from kg.extract.shortforms import GLUE
 
 __all__ = ["ent_features", "filter_found", "using", "MODEL_NAME"]
 

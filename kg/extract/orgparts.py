@@ -18,9 +18,10 @@ from kg.extract.lexicon import (
     TITLE_WORDS,
     suffix_of,
 )
-from kg.extract.orgbounds import GLUE, MAX_SPAN
+from kg.extract.orgbounds import MAX_SPAN
 from kg.extract.references import ANAPHORS
 from kg.extract.segment import is_generic_word, words
+from kg.extract.shortforms import GLUE
 from kg.extract.tokens import is_generic_name
 
 if TYPE_CHECKING:
@@ -156,7 +157,7 @@ def unglued(key: str, toks: Tokens, cands: list[Cand]) -> list[Cand]:
 
     - a party committee and a government written together (深圳市委市政府) are two bodies;
     - a left edge inside a word (提|高城南物流产业园: the model grew the name into 提高) moves to the word's end;
-    - a verb the word lists know (:data:`~kg.extract.lexicon.BOUNDARY_WORDS`, :data:`~kg.extract.orgbounds.GLUE`)
+    - a verb the word lists know (:data:`~kg.extract.lexicon.BOUNDARY_WORDS`, :data:`~kg.extract.shortforms.GLUE`)
       inside a name ends what is before it: 中国石化|加入|联盟 is 中国石化 (a name of its own when the model
       found it) and a bare 联盟 that refers back; 利用|木伦工业区, 四季青街道牵线|江干区工商联 keep the part after it;
     - a park's name followed by a generic 园区 (…科技园|园区) is the park's name.
@@ -367,7 +368,7 @@ _GLUED = re.compile(f"(?:{GLUE.pattern})+")  # 积极响应, 充分利用: jieba
 
 def _glue_word(toks: Tokens, k: int, at_left: bool) -> bool:
     """Word ``k`` glues a clause to a name: a verb that ends names on their left (加入, 成为), or one of
-    :data:`~kg.extract.orgbounds.GLUE` (牵线, 祝贺, 代表/n) that jieba did not read as a verb — a common noun right
+    :data:`~kg.extract.shortforms.GLUE` (牵线, 祝贺, 代表/n) that jieba did not read as a verb — a common noun right
     after a verb is that verb's (再生资源回收利用协会 is a name; 利用|木伦工业区 at a name's left edge is not)."""
     w = toks.words[k]
     if not w.is_letters() or len(w.text) < 2 or w.text in GENERIC_WORDS or w.text in TITLE_WORDS:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.clause import CARRIES, PARTS, SEPARATOR, SentenceView
+from kg.extract.clause import CARRIES, SEPARATOR, SentenceView
+from kg.extract.lexicon import PARTS
 from kg.extract.orgs import Ent, Mention
 from kg.extract.pairfeatures import BODY_WORDS, CUES, GUEST, NUMERAL, is_body, masked
 from kg.extract.pairstatus import ENDS

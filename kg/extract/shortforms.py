@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.lexicon import LEGAL_FORMS
+from kg.extract.lexicon import LEGAL_FORMS, PARTS
 from kg.extract.tokens import SUFFIX_ENDS, Tokens, is_generic_name
 
 __all__ = ["GLUE", "added", "unplaced", "company_short_forms", "in_order", "is_tail", "is_initials",
@@ -21,7 +21,7 @@ GLUE = re.compile(r"代表|认为|兼任?|为|反馈|加入|申请|组建|设置
                   r"|书记|主任|院长|局长|部长|董事长|总经理|主席|秘书长|会长|表示|指出|介绍|积极|充分|进一步|下属|龙头|共建|计划|计画|伙伴|缔结|携手|联手|签约")
 # what the finder glues before a body's name and is never a name's start: a byline (本报讯), a date, a verb, a title
 _GLUED = re.compile(r"(?:讯|电|\d|月|日|服务|" + GLUE.pattern + r")$")
-_CUT = re.compile("[、和及与]$")  # 浙江省高分子材料及|辐射加工产业联盟: the finder cut the name at a conjunction
+_CUT = re.compile(f"[{PARTS}]$")  # 浙江省高分子材料及|辐射加工产业联盟: the finder cut the name at a conjunction
 _PLACE = re.compile(r"[省市]$")  # 宁波市|海曙区企业联合会: the name in full, with the city or province of its district
 _DISTRICT = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|镇|乡|街道)")  # 海曙区…: a body named by its district
 

@@ -30,3 +30,28 @@ def test_train_orgs_refuses_unknown_stems_in_one_line_before_reading_a_text(tmp_
         assert train_orgs.main([option, str(f)]) == 2
         err = capsys.readouterr().err.strip()
         assert err.count("\n") == 0 and "no-such-text-0000" in err and "not among the texts" in err
+
+
+def test_the_oracle_judges_each_boundary_the_filter_weighs_by_the_gold():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_orgs
+
+    from kg.extract.entities import Ent
+
+    oracle = train_orgs._Oracle(0.25)
+    oracle.keys = {"青海大学"}
+    e = Ent("青海大学附属医院", "Organization", "suffix")
+    oracle.record.append((e, {}, None))
+    assert oracle.probability({}) == 0.0  # as found: no gold name
+    oracle.record.append((e, {}, "青海大学"))
+    assert oracle.probability({}) == 1.0  # cut to a gold name
+
+
+def test_the_oracle_keeps_what_the_gold_names_on_annotated_texts():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_orgs
+
+    texts = train_orgs._texts(train_orgs.WRITTEN)[:4]
+    off, oracle = train_orgs._score(texts, None)["org_alias"], train_orgs._score_oracle(texts)["org_alias"]
+    assert oracle.n_gold == off.n_gold and oracle.n_pred < off.n_pred
+    assert oracle.precision > off.precision and oracle.precision >= 0.95 and oracle.recall >= off.recall - 0.02

@@ -20,6 +20,8 @@ trained on all of real/dev and written (``--no-write`` to only report).
     python scripts/train_orgs.py --thresholds 0.3 0.4 0.5 --no-write --per-type
     python scripts/train_orgs.py --hold-out /work/annot/batch12_stems.txt   # CV on the rest, then
                                     # the filter trained on the rest scores the held-out texts (their errors unshown)
+    python scripts/train_orgs.py --learning-curve 52 104 208   # 100 dev texts (a seeded draw) scored by filters
+                                    # trained on 52, 104 and 208 of the others: does more annotation help?
     python scripts/train_orgs.py --oracle --hold-out …   # the ceiling: every boundary the filter weighs judged
                                     # by the gold, so what is left is the candidates' and the rules' own
 """
@@ -178,6 +180,18 @@ def _score_held_out(examples, held_out, thresholds) -> None:
             print(f"  {k:<26}{s[k].precision:4.2f}/{s[k].recall:4.2f}")
 
 
+def learning_curve(dev, sizes: list[int], held: int = 100, seed: int = 10) -> None:
+    """Print the scores of ``held`` texts (a seeded draw) filtered by models trained on the first ``sizes`` of the
+    others (real/dev only): whether more annotated text would move the filter."""
+    import random
+
+    texts = sorted(dev, key=lambda t: t[0])
+    random.Random(seed).shuffle(texts)
+    test, train_on = texts[:held], texts[held:]
+    for n in sizes:
+        print(_row(f"{min(n, len(train_on))} texts", _score(test, _fit(_examples(train_on[:n]), THRESHOLD))))
+
+
 def _row(label: str, s: dict[str, Score]) -> str:
     cells = "  ".join(f"{s[k].precision:5.3f} {s[k].recall:5.3f} {s[k].f1:5.3f}" for k in SHOWN)
     return f"{label:<12}{cells}"
@@ -194,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=Path, help="write what each held-out text missed or got wrong (as eval -v)")
     ap.add_argument("--oracle", action="store_true",
                     help="only the ceiling: the texts filtered by the gold itself (each boundary right or wrong)")
+    ap.add_argument("--learning-curve", type=int, nargs="+", metavar="N",
+                    help="only the learning curve: 100 dev texts scored by filters trained on N of the others")
     add_stem_options(ap)
     args = ap.parse_args(argv)
     _set_l2(args.l2)
@@ -205,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     dev = _texts(DEV)
     held_out = [t for t in dev if t[0] in out]
     dev = [t for t in dev if t[0] not in out | left_out]
+    if args.learning_curve:
+        print(f"{'held out 100':<12}" + "  ".join(f"{k:^17}" for k in SHOWN))
+        learning_curve(dev, args.learning_curve)
+        return 0
     if args.oracle:
         for label, texts in (("oracle", dev), (f"oracle {len(held_out)}", held_out)):
             if texts:

@@ -82,3 +82,12 @@ def test_each_word_that_names_members_makes_attendants_members_and_names_a_bodys
     assert "guest" not in _features(f"{BODY}年会召开，{A}、{B}等{word}代表出席。")[(A, BODY)]
     named = _members(f"{A}、{B}作为宁波市企业联合会{word}参加活动。")
     assert {(A, "宁波市企业联合会"), (B, "宁波市企业联合会")} <= named
+
+
+def test_members_whose_list_runs_on_past_their_member_word_are_no_guests():
+    # the list runs on (…等30余家会员单位代表以及C的领导): the member word is inside it, before the guest word
+    raw = f"{BODY}年会在宁波举行。来自{A}、{B}等30余家会员单位代表以及{C}的有关领导出席年会。"
+    feats = _features(raw)
+    assert "guest" not in feats[(A, BODY)] and "guest" not in feats[(B, BODY)]
+    guests = _features(f"{BODY}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的有关领导以及{C}的代表出席并致辞。")
+    assert "guest" in guests[(A, BODY)] and "guest" in guests[(B, BODY)]

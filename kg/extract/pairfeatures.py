@@ -158,8 +158,9 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     is read once (a list of 1,500 names is one clause)."""
     f = {}
     guest = _clause_marks(st, st.clause_start(last.j))[0]
-    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), last.j, guest):
-        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
+    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), x.j, guest):
+        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members; also
+        # where the list runs on past its member word: A、B等100余家会员单位高管以及C的领导出席)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)
     cache = read_once(st)

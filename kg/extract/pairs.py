@@ -36,6 +36,7 @@ from kg.extract.pairfeatures import (
     SPEAKS_OF_MEMBERS,
     UNITS,
     bucket,
+    closing,
     cues,
     features,
     is_body,
@@ -206,7 +207,7 @@ class Pairs:
             listed = st.list_after(word.end())
             listed_ids = {id(m) for m in listed} if listed and listed[0].i == word.end() else set()
             if key.startswith("(", word.end() - 1):  # X的17个理事单位(A、B、煤(能源)化工联盟、C…): the bracket lists them
-                listed_ids.update(id(m) for m in st.orgs(word.end(), _closing(key, word.end())))
+                listed_ids.update(id(m) for m in st.orgs(word.end(), closing(key, word.end())))
             for x in st.orgs(b.j, stop):
                 if x.ent is b.ent:
                     continue
@@ -345,17 +346,6 @@ def _nearest(named: list[Mention], orgs: list[Mention]) -> list[tuple[Mention, l
         for k in by_start[max(0, at - NEAREST) : at + NEAREST]:
             near[k].append(x)
     return list(zip(named, near))
-
-
-def _closing(key: str, start: int) -> int:
-    """Where the bracket open before ``start`` closes in ``key`` (brackets inside it skipped), ``start`` when it does not:
-    linear in what it reads."""
-    depth = 1
-    for k in range(start, len(key)):
-        depth += {"(": 1, ")": -1}.get(key[k], 0)
-        if depth == 0:
-            return k
-    return start
 
 
 def _vetoed(p: Pair) -> bool:

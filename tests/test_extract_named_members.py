@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.extract import extract_text
-from tests.membership_helpers import memberships
+from tests.membership_helpers import candidate_pairs, memberships
 
 A, B = "宁波恒泰新材料有限公司", "浙江华鑫化工股份有限公司"
 C, D = "杭州东信电子有限公司", "宁波海曙精工机械有限公司"
@@ -38,3 +38,13 @@ def test_what_serves_the_members_is_no_member_and_a_nominated_list_is_planned():
     assert (A, HUB, "active") in memberships(f"“{HUB}”成立。{A}作为{HUB}成员单位的代表发言。")
     got = memberships(f"“{HUB}”成立。推荐{A}、{B}作为{HUB}成员单位。")
     assert got == {(A, HUB, "planned"), (B, HUB, "planned")}
+
+
+def test_every_name_inside_the_bracket_after_a_member_word_is_listed_where_the_list_breaks():
+    # 部分高校院所 names nothing: the run of names breaks there, the bracket after 理事单位 does not
+    items = ["甬江新能源联盟", "宁波智能装备联盟", "宁波汽车轻量化联盟", "温州木竹联盟", "台州模具联盟"]
+    raw = (f"联盟协发网和甬江科创中心的12个理事单位({items[0]}、{items[1]}、部分高校院所、{items[2]}、{items[3]}、"
+           f"{items[4]}等)的理事代表参加会议。")
+    stated = {m for (m, b), p in candidate_pairs(raw).items() if b == "甬江科创中心" and p.rule is not None}
+    assert stated == set(items)
+    assert {(m, "甬江科创中心", "active") for m in items} <= memberships(raw)

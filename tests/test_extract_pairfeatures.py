@@ -82,3 +82,29 @@ def test_each_word_that_names_members_makes_attendants_members_and_names_a_bodys
     assert "guest" not in _features(f"{BODY}年会召开，{A}、{B}等{word}代表出席。")[(A, BODY)]
     named = _members(f"{A}、{B}作为宁波市企业联合会{word}参加活动。")
     assert {(A, "宁波市企业联合会"), (B, "宁波市企业联合会")} <= named
+
+
+def test_members_whose_list_runs_on_past_their_member_word_are_no_guests():
+    # the list runs on (…等30余家会员单位代表以及C的领导): the member word is inside it, before the guest word
+    raw = f"{BODY}年会在宁波举行。来自{A}、{B}等30余家会员单位代表以及{C}的有关领导出席年会。"
+    feats = _features(raw)
+    assert "guest" not in feats[(A, BODY)] and "guest" not in feats[(B, BODY)]
+    guests = _features(f"{BODY}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的有关领导以及{C}的代表出席并致辞。")
+    assert "guest" in guests[(A, BODY)] and "guest" in guests[(B, BODY)]
+
+
+def test_a_list_that_is_the_subject_of_joining_is_told_from_one_named_beside_the_body():
+    for raw in (f"{A}、{B}等12家单位正式加入{BODY}。", f"{BODY}换届大会召开。{A}、{B}等6家单位当选副会长单位。"):
+        feats = _features(raw)
+        assert "subject_joins" in feats[(A, BODY)] and "subject_joins" in feats[(B, BODY)], raw
+    partners = _features(f"{A}、{B}成为{BODY}的重要合作伙伴。")  # 成为 without a word of membership: no joining
+    assert "subject_joins" not in partners[(A, BODY)]
+
+
+def test_the_founders_of_the_body_named_in_their_clause_are_told_from_its_partners():
+    for raw in (f"{BODY}由{A}、{B}、{C}联合发起。", f"由{A}、{B}等共同发起的创新组织——{BODY}在宁波成立。"):
+        feats = _features(raw)
+        assert "founds_body" in feats[(A, BODY)] and "founds_body" in feats[(B, BODY)], raw
+    for raw in (f"{BODY}由{A}、{B}指导。", f"{A}、{B}与{BODY}签署合作协议。"):
+        feats = _features(raw)
+        assert "founds_body" not in feats[(A, BODY)] and "founds_body" not in feats[(B, BODY)], raw

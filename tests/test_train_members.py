@@ -64,3 +64,29 @@ def test_unknown_stems_are_refused_in_one_line_before_a_text_is_read(train_membe
         assert captured.out == ""  # refused before any text was read
     assert train_members.main(["--dir", str(corpus), "--hold-out", str(corpus / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
+
+
+def test_oracle_organizations_are_the_gold_ones_where_written_and_the_model_is_not_written(train_members, tmp_path,
+                                                                                            capsys):
+    from kg.extract.document import Document
+
+    body, a, b = "甬江数字经济产业联盟", "宁波瑞丰精密机械有限公司", "杭州星河光电科技股份有限公司"
+    doc = Document.from_raw(f"{a}、{b}加入{body}。联盟年会在宁波举行，瑞丰代表发言。")
+    gold = {"organizations": [{"name": body, "aliases": ["联盟"], "type": "Alliance"},
+                              {"name": a, "aliases": ["瑞丰"], "type": "Company"},
+                              {"name": b, "aliases": [], "type": "Company"},
+                              {"name": "温州东港电气有限公司", "aliases": [], "type": "Company"}]}  # not written
+    found = train_members.oracle_found(doc, gold)
+    assert [e.name for e in found.ents] == [body, a, b]
+    assert [(m.ent.name, m.sent) for m in found.mentions(1)] == [(body, 1), (a, 1)]  # 联盟, 瑞丰: aliases, where written
+    (tmp_path / "t.txt").write_text(f"{a}、{b}正式加入{body}。\n", encoding="utf-8")
+    orgs = "".join(f"  - {{name: {n}, aliases: [], type: {t}}}\n" for n, t in ((body, "Alliance"), (a, "Company"),
+                                                                                (b, "Company")))
+    members = f"memberships:\n  - [{a}, {body}, active]\n  - [{b}, {body}, active]\n"
+    text = f"organizations:\n{orgs}{members}relations: []\nindicators: []\n"
+    (tmp_path / "t.gold.yaml").write_text(text, encoding="utf-8")
+    shipped = (train_members.MODELS / "members.json").read_bytes()
+    assert train_members.main(["--dir", str(tmp_path), "--oracle-orgs"]) == 0
+    out = capsys.readouterr().out
+    assert "rules alone (no training)          P 1.000  R 1.000" in out and "wrote" not in out
+    assert (train_members.MODELS / "members.json").read_bytes() == shipped

@@ -11,7 +11,7 @@ from kg.extract.orgs import Ent, Mention
 from kg.extract.shapes import MEMBERS_NAMED
 
 __all__ = ["BODY_WORDS", "NUMERAL", "CUES", "FAR", "GUEST", "MEMBER_WORDS", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS",
-           "bucket", "cues", "features", "is_body", "masked", "read_once", "runs"]
+           "bucket", "closing", "cues", "features", "is_body", "masked", "read_once", "runs"]
 
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
 CUES = {
@@ -52,6 +52,13 @@ _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)
 NEAR = 8  # characters around a member read for its own cues
 SUPPORT_REACH = 90  # characters from 在 to a supporter in 在A、B…等单位的支持下: some six names (CV same at 40–200)
 FAR = 200  # characters between two names beyond which the text between them is not read
+# what the member's list (after its last item and its 等N家单位) does to a body: joins it (加入, 当选…理事单位), founds
+# it (共同发起成立X, X由A、B共同组建) — the list is the subject of the verb, not a party named beside it
+_LIST_TAIL = r"(?:等[^,;:。，；：、]{0,16}?)?(?:也|已|均|都|正式|先后|成功|顺利|相继|共同|联合|携手|一起)?"
+_JOINS = re.compile(_LIST_TAIL + r"(?:将|拟)?(?:(加入|入盟|入会|加盟)|成为|当选为?|被?选为|连任|被?选举为|获选为?)")
+_JOINED_AS = re.compile(r"成员|会员|一员|理事|会长|监事|" + MEMBER_WORDS)
+_FOUNDS_BODY = re.compile(_LIST_TAIL + r"(?:参与)?(?:发起|倡议|组建|组成|构成|筹建)(?:成立|设立|组建)?了?的?")
+FOUNDS_REACH = 16  # characters from the founding verb to the body it founds (…共同发起的产学研用线上创新组织——X)
 
 
 def bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -61,6 +68,17 @@ def bucket(n: int, edges: tuple[int, ...]) -> str:
         if n <= e:
             return f"<={e}"
     return f">{edges[-1]}"
+
+
+def closing(key: str, start: int) -> int:
+    """Where the bracket open before ``start`` closes in ``key`` (brackets inside it skipped), ``start`` when it does
+    not; linear in what it reads."""
+    depth = 1
+    for k in range(start, len(key)):
+        depth += {"(": 1, ")": -1}.get(key[k], 0)
+        if depth == 0:
+            return k
+    return start
 
 
 def is_body(e: Ent) -> bool:
@@ -158,8 +176,9 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     is read once (a list of 1,500 names is one clause)."""
     f = {}
     guest = _clause_marks(st, st.clause_start(last.j))[0]
-    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), last.j, guest):
-        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members)
+    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), x.j, guest):
+        f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members; also
+        # where the list runs on past its member word: A、B等100余家会员单位高管以及C的领导出席)
     start = st.clause_start(x.i)
     _, support, founded = _clause_marks(st, start)
     cache = read_once(st)
@@ -175,6 +194,27 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
         f["founded"] = 1.0  # A、B共同发起成立了Z: Z is founded here, it joins nothing
     if is_body(x.ent) and x.ent.type == body.type:
         f["same_kind"] = 1.0  # 由A牵头的X联合体、由B牵头的Y联合体: siblings
+    return f
+
+
+def _subject_of(st: SentenceView, first: Mention, last: Mention, b: Mention | None) -> dict[str, float]:
+    """What the list of the member (``first`` to ``last``) is the subject of, in its clause: joining a body (A、B正式加入X;
+    A、B等6家单位当选副会长单位 — a word of membership follows), or founding the body named at ``b`` (A、B共同发起成立的X;
+    X由A、B联合发起); what follows a list is read once for all its items (a list of 1,500 names)."""
+    key, end = masked(st), st.clause_end(last.j)
+    cache = read_once(st).setdefault("subject", {})
+    if last.j not in cache:
+        joins = _JOINS.match(key, last.j, end)
+        cache[last.j] = (joins is not None and bool(joins.group(1) or _JOINED_AS.search(key, joins.end(), end)),
+                         _FOUNDS_BODY.match(key, last.j, end))  # (not 成为X的合作伙伴: no word of membership)
+    joined, founds = cache[last.j]
+    f = {"subject_joins": 1.0} if joined else {}
+    if b is None:
+        return f
+    after = founds is not None and founds.end() <= b.i <= founds.end() + FOUNDS_REACH
+    before = founds is not None and b.j < first.i and key[first.i - 1] == "由" and b.i >= st.clause_start(first.i)
+    if after or before:
+        f["founds_body"] = 1.0
     return f
 
 
@@ -204,6 +244,7 @@ def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict
     if st.in_list(x):
         f["in_list"] = 1.0
     f.update(_not_joining(st, x, last, body))
+    f.update(_subject_of(st, first, last, b))
     start = st.clause_start(x.i)
     if _SINCE.search(key, max(0, start - 12), start) and not SPEAKS_OF_MEMBERS & f.keys():
         f["since_body"] = 1.0

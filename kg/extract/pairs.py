@@ -36,6 +36,7 @@ from kg.extract.pairfeatures import (
     SPEAKS_OF_MEMBERS,
     UNITS,
     bucket,
+    closing,
     cues,
     features,
     is_body,
@@ -205,6 +206,8 @@ class Pairs:
             stop = owners[k + 1][0].i if k + 1 < len(owners) else len(key)
             listed = st.list_after(word.end())
             listed_ids = {id(m) for m in listed} if listed and listed[0].i == word.end() else set()
+            if key.startswith("(", word.end() - 1):  # X的17个理事单位(A、B、煤(能源)化工联盟、C…): the bracket lists them
+                listed_ids.update(id(m) for m in st.orgs(word.end(), closing(key, word.end())))
             for x in st.orgs(b.j, stop):
                 if x.ent is b.ent:
                     continue

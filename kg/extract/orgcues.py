@@ -1,0 +1,46 @@
+"""Cues in and around a proposed name that it names an official's title, a kind or a set of bodies, or a project.
+
+They feed the organization filter (:func:`kg.extract.orgfilter.ent_features`): the annotation guide lists a body
+that acts, not one named only in a person's title (省工信厅|原巡视员张毅), nor a generic mention (建材企业, 各支部,
+五家协会) nor a project (签署…电子产业园|项目).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.lexicon import KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, TITLE_PREFIX
+
+__all__ = ["title_after", "name_cues", "project_after"]
+
+_TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
+_QUANTIFIED = re.compile(QUANTIFIER)
+_KIND_END = re.compile("(?:" + "|".join(sorted(KIND_NOUNS, key=len, reverse=True)) + ")$")
+_PROJECT = re.compile("项目|[一二三]期")
+
+
+def title_after(key: str, j: int) -> bool:
+    """True when an official's title follows position ``j`` of ``key``, maybe after 原, a party group or a post.
+
+    >>> title_after("省工信厅原巡视员张毅", 4), title_after("市工信局党组书记、局长方述华", 4), title_after("市工信局发布", 4)
+    (True, True, False)
+    """
+    return _TITLE.match(key, j, j + 14) is not None
+
+
+def project_after(key: str, j: int) -> bool:
+    """True when 项目 (or a phase, 二期) follows position ``j`` of ``key``: what precedes is a project's name.
+
+    >>> project_after("签署南岭电子产业园项目", 9), project_after("入驻南岭电子产业园", 9)
+    (True, False)
+    """
+    return _PROJECT.match(key, j) is not None
+
+
+def name_cues(f: dict[str, float], k: str) -> None:
+    """Whether name ``k`` holds a quantifier (各, 众多, 五家, 八大: a set of bodies) or ends in a noun for a kind of
+    body that is no organization suffix (建材企业, 市属单位, 高等院校)."""
+    if _QUANTIFIED.search(k):
+        f["quantified"] = 1.0
+    if _KIND_END.search(k):
+        f["kind_noun_end"] = 1.0

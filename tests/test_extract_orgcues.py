@@ -8,7 +8,7 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.entities import Ent, Mention
 from kg.extract.orgbounds import Index
-from kg.extract.orgcues import name_cues, project_after, title_after
+from kg.extract.orgcues import name_cues, names_a_project, project_after, title_after
 from kg.extract.orgfilter import ent_features
 
 
@@ -90,3 +90,16 @@ def test_the_filter_sees_the_cues_of_a_name_and_of_what_follows_it():
 def test_a_project_is_seen_after_its_name():
     assert project_after("签约南岭电子产业园二期", 9)
     assert not project_after("南岭电子产业园项", 7)
+
+
+def test_a_park_or_centre_named_only_as_a_project_is_not_an_organization():
+    names = _names("东湖高新区与西岭星河集团有限公司签署南岭电子产业园项目、北岸新材料研发中心项目。")
+    assert names == {"东湖高新区", "西岭星河集团有限公司"}, names  # the company that signs stays
+    names = _names("东湖高新区与西岭星河集团有限公司签署南岭电子产业园项目。南岭电子产业园已入驻企业30家。")
+    assert "南岭电子产业园" in names  # named on its own too
+
+
+def test_a_project_word_that_ends_no_project_name_is_no_project():
+    assert names_a_project("签署南岭电子产业园项目。", 9)
+    assert not names_a_project("南岭电子产业园项目部设在东湖", 7)
+    assert not names_a_project("北岸枸杞产业联盟项目合作企业", 8)

@@ -36,7 +36,7 @@ from kg.extract.orgbounds import (
     char_class,
     orphans,
 )
-from kg.extract.orgcues import name_cues, project_after, title_after
+from kg.extract.orgcues import name_cues, only_a_project, only_in_titles, project_after, title_after
 from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
 from kg.extract.orgrefs import apply_refs
@@ -103,19 +103,6 @@ def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
     """True when no word before the last of ``name`` (cut into ``ws``) is a proper noun and it holds no ASCII."""
     core = [t for _, t in ws[:-1]]
     return bool(core) and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name)
-
-
-_TITLED = frozenset({"GovernmentBody", "PartyOrganization"})
-_TITLED_ENDS = ("委", "政协", "人大常委会")  # 南岭市委, 区政协 as the model types them (Organization)
-
-
-def _only_in_titles(e: Ent, ix: Index) -> bool:
-    """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…): the
-    annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40 such names were not
-    listed)."""
-    if e.type not in _TITLED and not e.key.endswith(_TITLED_ENDS):
-        return False
-    return all(title_after(ix.keys.get(m.sent, ""), m.j) for m in e.mentions)
 
 
 _LEVEL = re.compile("国家级|省级|市级|区级|县级")
@@ -327,7 +314,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
-            if model is not None and (_only_in_titles(e, ix) or _rank_or_kind(e, ix)):
+            if model is not None and (only_in_titles(e, ix.keys) or _rank_or_kind(e, ix) or only_a_project(e, ix.keys)):
                 drop.add(id(e))
                 continue
             scored = _scored(e, model, record, ix)

@@ -8,7 +8,7 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.entities import Ent, Mention
 from kg.extract.orgbounds import Index
-from kg.extract.orgcues import name_cues, names_a_project, project_after, title_after
+from kg.extract.orgcues import a_venue, name_cues, names_a_project, project_after, title_after
 from kg.extract.orgfilter import ent_features
 
 
@@ -103,3 +103,9 @@ def test_a_project_word_that_ends_no_project_name_is_no_project():
     assert names_a_project("签署南岭电子产业园项目。", 9)
     assert not names_a_project("南岭电子产业园项目部设在东湖", 7)
     assert not names_a_project("北岸枸杞产业联盟项目合作企业", 8)
+
+
+def test_a_hall_an_event_is_held_in_is_no_organization():
+    names = _names("南岭星河电子有限公司成立大会在东湖国际宴会厅举行，嘉宾参观了西岭青年创意体验馆。")
+    assert names == {"南岭星河电子有限公司"}, names
+    assert a_venue("东湖多功能演播厅") and not a_venue("南岭省文化和旅游发展厅") and not a_venue("东湖国际酒店")

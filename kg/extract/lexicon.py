@@ -24,6 +24,7 @@ __all__ = [
     "TITLE_PREFIX",
     "KIND_NOUNS",
     "QUANTIFIER",
+    "VENUES",
     "COUNT",
     "MEASURE",
     "MEASURE_WORD",
@@ -319,6 +320,12 @@ KIND_NOUNS = frozenset("企业 单位 机构 部门 高校 院校 院所 国企 
 
 # Words that make a name a number or a set of bodies: 各支部, 众多孵化器, 五家协会, 八大产业联盟, 当地街道.
 QUANTIFIER = r"各|众多|诸多|多家|若干|一批|当地|属地|[一二三四五六七八九十两几数百千\d]+[家大所个批类]"
+
+# Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
+# (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).
+VENUES = frozenset(
+    "宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆 教育馆 展览馆 博物馆 纪念馆 科技馆 体验中心 博览中心 会展中心 展览中心 "
+    "文体中心 会议中心".split())
 
 # A count and its measure word (30家, 四十余个, 500强, 首批): never part of a name; what it counts is a kind of
 # body, not one. MEASURE is what follows a count's digits.

@@ -11,13 +11,14 @@ import re
 from collections.abc import Mapping
 
 from kg.extract.entities import Ent
-from kg.extract.lexicon import KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, TITLE_PREFIX
+from kg.extract.lexicon import KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, TITLE_PREFIX, VENUES
 
-__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "only_in_titles", "only_a_project"]
+__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "only_in_titles", "only_a_project", "a_venue"]
 
 _TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
 _QUANTIFIED = re.compile(QUANTIFIER)
 _KIND_END = re.compile("(?:" + "|".join(sorted(KIND_NOUNS, key=len, reverse=True)) + ")$")
+_VENUE = re.compile("(?:" + "|".join(sorted(VENUES, key=len, reverse=True)) + ")$")
 _PROJECT = re.compile("项目|[一二三]期")
 _ONLY_PROJECT = re.compile("项目(?![合部组])")  # 产业园|项目合作, 项目部: no project named
 
@@ -78,3 +79,12 @@ def only_a_project(e: Ent, keys: Mapping[int, str]) -> bool:
     """True for a park, institute or centre named only as a project (签署南岭电子产业园|项目): the annotation lists no
     project (on the 269-text dev 1 of 10 such names was listed); a company's 项目 is its project, the company acts."""
     return e.type in _PROJECTS and all(names_a_project(keys.get(m.sent, ""), m.j) for m in e.mentions)
+
+
+def a_venue(key: str) -> bool:
+    """True for a room or hall an event is held in (南岭国际宴会厅, 东湖青年创意体验馆): a place, not a body.
+
+    >>> a_venue("南岭国际宴会厅"), a_venue("南岭省文化和旅游发展厅")
+    (True, False)
+    """
+    return _VENUE.search(key) is not None

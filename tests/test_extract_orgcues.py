@@ -8,7 +8,7 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.entities import Ent, Mention
 from kg.extract.orgbounds import Index
-from kg.extract.orgcues import a_venue, name_cues, names_a_project, project_after, title_after
+from kg.extract.orgcues import a_set_or_kind, a_venue, name_cues, names_a_project, project_after, title_after
 from kg.extract.orgfilter import ent_features
 
 
@@ -109,3 +109,15 @@ def test_a_hall_an_event_is_held_in_is_no_organization():
     names = _names("南岭星河电子有限公司成立大会在东湖国际宴会厅举行，嘉宾参观了西岭青年创意体验馆。")
     assert names == {"南岭星河电子有限公司"}, names
     assert a_venue("东湖多功能演播厅") and not a_venue("南岭省文化和旅游发展厅") and not a_venue("东湖国际酒店")
+
+
+def test_a_set_or_a_kind_of_bodies_is_no_organization():
+    names = _names("南岭产业联盟成员涵盖市属单位、地方国企、券商和南岭星河电子有限公司。")
+    assert names == {"南岭产业联盟", "南岭星河电子有限公司"}, names
+    names = _names("东湖高新区的西岭八大产业联盟、众多孵化器与南岭星河电子有限公司签约。")
+    assert names == {"东湖高新区", "南岭星河电子有限公司"}, names
+    names = _names("北岸新材料联盟由东湖大学、南岭五家协会和各县区行业党建子联盟共同发起。")
+    assert names == {"北岸新材料联盟", "东湖大学"}, names
+    assert a_set_or_kind("西岭八大产业联盟") and a_set_or_kind("市属单位") and a_set_or_kind("地方国企")
+    assert not a_set_or_kind("统一企业")  # a Taiwanese company is named …企業: only the filter's cue
+    assert not a_set_or_kind("所在属地东湖街道党总支")  # 属地 in a name: only the filter's cue

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from kg.extract.entities import Ent
 from kg.extract.lexicon import KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, TITLE_PREFIX, VENUES
 
-__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "only_in_titles", "only_a_project", "a_venue"]
+__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "only_in_titles", "only_a_project", "a_venue", "a_set_or_kind"]
 
 _TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
 _QUANTIFIED = re.compile(QUANTIFIER)
+_LOCAL = re.compile("当地|属地")  # 当地街道: the one where it is (but 所在属地|苏州市…党总支 is named after it)
 _KIND_END = re.compile("(?:" + "|".join(sorted(KIND_NOUNS, key=len, reverse=True)) + ")$")
 _VENUE = re.compile("(?:" + "|".join(sorted(VENUES, key=len, reverse=True)) + ")$")
 _PROJECT = re.compile("项目|[一二三]期")
@@ -51,9 +52,9 @@ def names_a_project(key: str, j: int) -> bool:
 
 
 def name_cues(f: dict[str, float], k: str) -> None:
-    """Whether name ``k`` holds a quantifier (各, 众多, 五家, 八大: a set of bodies) or ends in a noun for a kind of
+    """Whether name ``k`` holds a quantifier (各, 众多, 五家, 八大: a set of bodies; 当地: the local one) or ends in a noun for a kind of
     body that is no organization suffix (建材企业, 市属单位, 高等院校)."""
-    if _QUANTIFIED.search(k):
+    if _QUANTIFIED.search(k) or _LOCAL.search(k):
         f["quantified"] = 1.0
     if _KIND_END.search(k):
         f["kind_noun_end"] = 1.0
@@ -88,3 +89,10 @@ def a_venue(key: str) -> bool:
     (True, False)
     """
     return _VENUE.search(key) is not None
+
+
+def a_set_or_kind(key: str) -> bool:
+    """True for a set of bodies (各支部, 五家协会, 八大产业联盟) or a kind of body with no organization suffix (建材企业,
+    券商): a generic mention, which the annotation never lists (no name of the 269-text dev is a set; one ends in a
+    kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue)."""
+    return _QUANTIFIED.search(key) is not None or (_KIND_END.search(key) is not None and not key.endswith("企业"))

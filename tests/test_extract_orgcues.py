@@ -69,7 +69,8 @@ def test_a_set_or_a_kind_of_bodies_carries_its_cue(name, cue):
     assert cue in f, f
 
 
-@pytest.mark.parametrize("name", ["南岭星河电子有限公司", "东湖科技企业孵化器", "西岭大学", "北岸建材集团", "第一汽车制造厂"])
+@pytest.mark.parametrize("name", ["南岭星河电子有限公司", "东湖科技企业孵化器", "西岭大学", "北岸建材集团",
+                                  "第一汽车制造厂"])
 def test_a_named_body_carries_neither_cue(name):
     f: dict[str, float] = {}
     name_cues(f, name)

@@ -311,8 +311,8 @@ TITLE_WORDS = frozenset(
 # what may stand between the body and the title: 原 (former), the body's party group (市工信局|党组书记), a post
 # (上海市人民政府|驻西藏办事处主任), a rank (专职副主任).
 OFFICIAL_TITLES = TITLE_WORDS | frozenset(
-    "常委 委员 专委 巡视员 调研员 负责人 负责同志 总理 省长 副省长 院士 关长 副关长 司长 副司长 署长 副署长 科长 副科长 专员"
-    .split())
+    "常委 委员 专委 巡视员 调研员 负责人 负责同志 总理 省长 副省长 院士 关长 副关长 司长 副司长 署长 副署长 "
+    "科长 副科长 专员".split())
 TITLE_PREFIX = r"(?:原|前|时任)?(?:党组|党委|党工委|驻[^,，。、；;：:\s]{1,8}?)?(?:专职|执行|常务|分管)?"
 
 # Nouns for a kind of body (or its people) that no organization's name ends in: 建材企业, 市属单位, 高等院校, 券商.
@@ -324,8 +324,8 @@ QUANTIFIER = r"各|众多|诸多|多家|若干|一批|[一二三四五六七八�
 # Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
 # (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).
 VENUES = frozenset(
-    "宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆 教育馆 展览馆 博物馆 纪念馆 科技馆 体验中心 博览中心 会展中心 展览中心 "
-    "文体中心 会议中心".split())
+    "宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆 教育馆 展览馆 博物馆 纪念馆 科技馆 "
+    "体验中心 博览中心 会展中心 展览中心 文体中心 会议中心".split())
 
 # A count and its measure word (30家, 四十余个, 500强, 首批): never part of a name; what it counts is a kind of
 # body, not one. MEASURE is what follows a count's digits.

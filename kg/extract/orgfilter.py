@@ -36,7 +36,15 @@ from kg.extract.orgbounds import (
     char_class,
     orphans,
 )
-from kg.extract.orgcues import a_set_or_kind, a_venue, name_cues, only_a_project, only_in_titles, project_after, title_after
+from kg.extract.orgcues import (
+    a_set_or_kind,
+    a_venue,
+    name_cues,
+    only_a_project,
+    only_in_titles,
+    project_after,
+    title_after,
+)
 from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
 from kg.extract.orgrefs import apply_refs

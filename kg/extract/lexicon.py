@@ -20,6 +20,11 @@ __all__ = [
     "TIME_WORDS",
     "LEGAL_FORMS",
     "TITLE_WORDS",
+    "OFFICIAL_TITLES",
+    "TITLE_PREFIX",
+    "KIND_NOUNS",
+    "QUANTIFIER",
+    "VENUES",
     "COUNT",
     "MEASURE",
     "MEASURE_WORD",
@@ -301,6 +306,26 @@ TITLE_WORDS = frozenset(
     总裁 副总裁 监事长 召集人
     """.split()
 )
+
+# What follows a body in an official's title beside TITLE_WORDS (省工信厅|原巡视员, 中国工程院|院士, 国务院|总理), and
+# what may stand between the body and the title: 原 (former), the body's party group (市工信局|党组书记), a post
+# (上海市人民政府|驻西藏办事处主任), a rank (专职副主任).
+OFFICIAL_TITLES = TITLE_WORDS | frozenset(
+    "常委 委员 专委 巡视员 调研员 负责人 负责同志 总理 省长 副省长 院士 关长 副关长 司长 副司长 署长 副署长 "
+    "科长 副科长 专员".split())
+TITLE_PREFIX = r"(?:原|前|时任)?(?:党组|党委|党工委|驻[^,，。、；;：:\s]{1,8}?)?(?:专职|执行|常务|分管)?"
+
+# Nouns for a kind of body (or its people) that no organization's name ends in: 建材企业, 市属单位, 高等院校, 券商.
+KIND_NOUNS = frozenset("企业 单位 机构 部门 高校 院校 院所 国企 民企 央企 外企 厂家 厂商 券商 行业 领导 负责人".split())
+
+# Words that make a name a number or a set of bodies: 各支部, 众多孵化器, 五家协会, 八大产业联盟.
+QUANTIFIER = r"各|众多|诸多|多家|若干|一批|[一二三四五六七八九十两几数百千\d]+[家大所个批类]"
+
+# Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
+# (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).
+VENUES = frozenset(
+    "宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆 教育馆 展览馆 博物馆 纪念馆 科技馆 "
+    "体验中心 博览中心 会展中心 展览中心 文体中心 会议中心".split())
 
 # A count and its measure word (30家, 四十余个, 500强, 首批): never part of a name; what it counts is a kind of
 # body, not one. MEASURE is what follows a count's digits.

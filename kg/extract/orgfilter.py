@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Found, Mention
 from kg.extract.learn import Features, Model, load_model
-from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, TITLE_WORDS, suffix_of
+from kg.extract.lexicon import MEASURE_WORD, SUFFIXES, suffix_of
 from kg.extract.linking import merge_tails
 from kg.extract.orgbounds import (
     Alt,
@@ -35,6 +35,15 @@ from kg.extract.orgbounds import (
     bucket,
     char_class,
     orphans,
+)
+from kg.extract.orgcues import (
+    a_set_or_kind,
+    a_venue,
+    name_cues,
+    only_a_project,
+    only_in_titles,
+    project_after,
+    title_after,
 )
 from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
@@ -104,29 +113,6 @@ def _kind_only(name: str, ws: tuple[tuple[str, str], ...]) -> bool:
     return bool(core) and not any(t in _PROPER_POS for t in core) and not any(c.isascii() and c.isalnum() for c in name)
 
 
-_TITLE_AFTER = re.compile("|".join(sorted(TITLE_WORDS | {"常委", "委员", "专委", "巡视员", "负责人"},
-                                          key=len, reverse=True)))
-
-
-def _title_after(f: dict[str, float], key: str, j: int) -> None:
-    """Whether a person's title follows the name (苏州市委|常委, 区政协|副主席): a body named only in a title."""
-    if _TITLE_AFTER.match(key, j, j + 5):
-        f["title_after"] = 1.0
-
-
-_TITLED = frozenset({"GovernmentBody", "PartyOrganization"})
-_TITLED_ENDS = ("委", "政协", "人大常委会")  # 南岭市委, 区政协 as the model types them (Organization)
-
-
-def _only_in_titles(e: Ent, ix: Index) -> bool:
-    """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…): the
-    annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40 such names were not
-    listed)."""
-    if e.type not in _TITLED and not e.key.endswith(_TITLED_ENDS):
-        return False
-    return all(_TITLE_AFTER.match(ix.keys.get(m.sent, ""), m.j, m.j + 5) for m in e.mentions)
-
-
 _LEVEL = re.compile("国家级|省级|市级|区级|县级")
 
 
@@ -177,14 +163,18 @@ def ent_features(e: Ent, ix: Index, alt: Alt | None = None) -> Features:
         f["ascii"] = 1.0
     _word_features(f, k, alt.words if alt else ix.words_of(e))
     _glue_features(f, k)
+    name_cues(f, k)
     for m in e.mentions[:4]:
         key = ix.keys.get(m.sent, "")
         i, j = m.i + di, m.j + dj
         f["mhow=" + m.how] = 1.0
         f["left=" + char_class(key[i - 1 : i] if i > 0 else "")] = 1.0
         f["right=" + char_class(key[j : j + 1])] = 1.0
+        if project_after(key, j):
+            f["project_after"] = 1.0  # 签署…产业园|项目: a project's name
         if m is e.mentions[0]:
-            _title_after(f, key, j)
+            if title_after(key, j):
+                f["title_after"] = 1.0  # 苏州市委|常委, 省工信厅|原巡视员: a body named in a person's title
             _context_pos(f, key, i, j, alt.left if alt else None)
             ends = ix.word_ends.get(m.sent)
             if ends and 0 < i < len(ends) and not ends[i]:
@@ -332,7 +322,8 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
-            if model is not None and (_only_in_titles(e, ix) or _rank_or_kind(e, ix)):
+            if model is not None and (only_in_titles(e, ix.keys) or _rank_or_kind(e, ix) or only_a_project(e, ix.keys)
+                                    or a_venue(e.key) or a_set_or_kind(e.key)):
                 drop.add(id(e))
                 continue
             scored = _scored(e, model, record, ix)

@@ -1,0 +1,101 @@
+"""Cues in and around a proposed name that it names an official's title, a kind or a set of bodies, or a project.
+
+They feed the organization filter (:func:`kg.extract.orgfilter.ent_features`): the annotation guide lists a body
+that acts, not one named only in a person's title (省工信厅|原巡视员张毅), nor a generic mention (建材企业, 各支部,
+五家协会) nor a project (签署…电子产业园|项目).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from kg.extract.entities import Ent
+from kg.extract.lexicon import KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, TITLE_PREFIX, VENUES
+
+__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "only_in_titles", "only_a_project",
+           "a_venue", "a_set_or_kind"]
+
+_TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
+_QUANTIFIED = re.compile(QUANTIFIER)
+_LOCAL = re.compile("当地|属地")  # 当地街道: the one where it is (but 所在属地|苏州市…党总支 is named after it)
+_KIND_END = re.compile("(?:" + "|".join(sorted(KIND_NOUNS, key=len, reverse=True)) + ")$")
+_VENUE = re.compile("(?:" + "|".join(sorted(VENUES, key=len, reverse=True)) + ")$")
+_PROJECT = re.compile("项目|[一二三]期")
+_ONLY_PROJECT = re.compile("项目(?![合部组])")  # 产业园|项目合作, 项目部: no project named
+
+
+def title_after(key: str, j: int) -> bool:
+    """True when an official's title follows position ``j`` of ``key``, maybe after 原, a party group or a post.
+
+    >>> title_after("省工信厅原巡视员张毅", 4), title_after("市工信局党组书记、局长", 4), title_after("市工信局发布", 4)
+    (True, True, False)
+    """
+    return _TITLE.match(key, j, j + 14) is not None
+
+
+def project_after(key: str, j: int) -> bool:
+    """True when 项目 (or a phase, 二期) follows position ``j`` of ``key``: what precedes is a project's name.
+
+    >>> project_after("签署南岭电子产业园项目", 9), project_after("入驻南岭电子产业园", 9)
+    (True, False)
+    """
+    return _PROJECT.match(key, j) is not None
+
+
+def names_a_project(key: str, j: int) -> bool:
+    """True when 项目 follows position ``j`` of ``key`` as the word a project's name ends in (not 项目合作, 项目部).
+
+    >>> names_a_project("签署南岭电子产业园项目；", 9), names_a_project("南岭电子产业园项目部", 7)
+    (True, False)
+    """
+    return _ONLY_PROJECT.match(key, j) is not None
+
+
+def name_cues(f: dict[str, float], k: str) -> None:
+    """Whether name ``k`` holds a quantifier (各, 众多, 五家, 八大: a set of bodies; 当地: the local one) or ends
+    in a noun for a kind of body that is no organization suffix (建材企业, 市属单位, 高等院校)."""
+    if _QUANTIFIED.search(k) or _LOCAL.search(k):
+        f["quantified"] = 1.0
+    if _KIND_END.search(k):
+        f["kind_noun_end"] = 1.0
+
+
+_TITLED = frozenset({"GovernmentBody", "PartyOrganization"})
+_TITLED_ENDS = ("委", "政协", "人大常委会")  # 南岭市委, 区政协 as the model types them (Organization)
+
+
+def only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:
+    """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…) in the
+    sentence ``keys``: the annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40
+    such names were not listed)."""
+    if e.type not in _TITLED and not e.key.endswith(_TITLED_ENDS):
+        return False
+    return all(title_after(keys.get(m.sent, ""), m.j) for m in e.mentions)
+
+
+# not an incubator: 青山产业孵化园|项目投资额为12亿元 is the incubator's own figure (test_extract_fig_subject)
+_PROJECTS = frozenset({"IndustrialPark", "ResearchInstitute", "Organization"})
+
+
+def only_a_project(e: Ent, keys: Mapping[int, str]) -> bool:
+    """True for a park, institute or centre (not an incubator) named only as a project (签署南岭电子产业园|项目): the
+    annotation lists no project (on the 269-text dev 1 of 10 such names was listed); a company's 项目 is its project,
+    the company acts."""
+    return e.type in _PROJECTS and all(names_a_project(keys.get(m.sent, ""), m.j) for m in e.mentions)
+
+
+def a_venue(key: str) -> bool:
+    """True for a room or hall an event is held in (南岭国际宴会厅, 东湖青年创意体验馆): a place, not a body.
+
+    >>> a_venue("南岭国际宴会厅"), a_venue("南岭省文化和旅游发展厅")
+    (True, False)
+    """
+    return _VENUE.search(key) is not None
+
+
+def a_set_or_kind(key: str) -> bool:
+    """True for a set of bodies (各支部, 五家协会, 八大产业联盟) or a kind of body with no organization suffix
+    (建材企业, 券商): a generic mention, which the annotation never lists (no name of the 269-text dev is a set;
+    one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue)."""
+    return _QUANTIFIED.search(key) is not None or (_KIND_END.search(key) is not None and not key.endswith("企业"))

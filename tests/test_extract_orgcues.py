@@ -1,0 +1,124 @@
+"""Cues that a proposed name is no body the annotation lists (kg.extract.orgcues): a body named only in an official's
+title however the title is worded, a kind or a set of bodies, a project — as the organization filter sees them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_text
+from kg.extract.entities import Ent, Mention
+from kg.extract.orgbounds import Index
+from kg.extract.orgcues import a_set_or_kind, a_venue, name_cues, names_a_project, project_after, title_after
+from kg.extract.orgfilter import ent_features
+
+
+def _names(text: str) -> set[str]:
+    return {e.name for e in extract_text("标题\n\n" + text + "\n", "x").orgs}
+
+
+def _features(sentence: str, name: str, typ: str = "Organization") -> dict[str, float]:
+    i = sentence.index(name)
+    e = Ent(name, typ, "suffix")
+    e.mentions.append(Mention(0, i, i + len(e.key), e, "suffix"))
+    return ent_features(e, Index({0: sentence}, {}, [e], {0: e.mentions}))
+
+
+@pytest.mark.parametrize(("key", "j"), [
+    ("东湖区工信局原巡视员李明出席", 6),  # a former official
+    ("南岭市科技局党组书记、局长王立", 6),  # the body's party group
+    ("西岭市人民政府驻北京办事处主任张华", 7),  # a post the official holds
+    ("东湖综合保税区管委会专职副主任赵强", 10),  # a rank before the title
+    ("北岸国际工程院院士孙伟", 7),  # an academician
+    ("南岭海关关长周明", 4),
+])
+def test_an_officials_title_is_seen_however_it_is_worded(key, j):
+    assert title_after(key, j)
+
+
+@pytest.mark.parametrize(("key", "j"), [
+    ("东湖区工信局发布新政策", 6),
+    ("南岭市科技局与西岭大学签约", 6),
+    ("东湖区工信局驻点服务企业", 6),  # 驻 with no title after it
+])
+def test_what_a_body_does_is_no_title(key, j):
+    assert not title_after(key, j)
+
+
+def test_a_government_body_named_only_in_reworded_titles_is_not_an_organization():
+    names = _names("东湖区工信局原巡视员李明、南岭市科技局党组书记王立出席南岭星河电子有限公司揭牌仪式。")
+    assert "南岭星河电子有限公司" in names
+    assert not {"东湖区工信局", "南岭市科技局"} & names, names
+    names = _names("南岭市科技局与南岭星河电子有限公司签约，南岭市科技局党组书记王立出席。")
+    assert "南岭市科技局" in names  # it acts too
+
+
+@pytest.mark.parametrize(("name", "cue"), [
+    ("东湖各支部", "quantified"),
+    ("南岭众多孵化器", "quantified"),
+    ("西岭五家协会", "quantified"),
+    ("北岸八大产业联盟", "quantified"),
+    ("当地街道", "quantified"),
+    ("建材企业", "kind_noun_end"),
+    ("市属单位", "kind_noun_end"),
+    ("高等院校", "kind_noun_end"),
+    ("券商", "kind_noun_end"),
+])
+def test_a_set_or_a_kind_of_bodies_carries_its_cue(name, cue):
+    f: dict[str, float] = {}
+    name_cues(f, name)
+    assert cue in f, f
+
+
+@pytest.mark.parametrize("name", ["南岭星河电子有限公司", "东湖科技企业孵化器", "西岭大学", "北岸建材集团",
+                                  "第一汽车制造厂"])
+def test_a_named_body_carries_neither_cue(name):
+    f: dict[str, float] = {}
+    name_cues(f, name)
+    assert not {"quantified", "kind_noun_end"} & set(f), f
+
+
+def test_the_filter_sees_the_cues_of_a_name_and_of_what_follows_it():
+    f = _features("东湖区建材企业代表出席。", "建材企业")
+    assert f.get("kind_noun_end") == 1.0 and "quantified" not in f
+    f = _features("东湖区与西岭集团签署南岭电子产业园项目。", "南岭电子产业园", "IndustrialPark")
+    assert f.get("project_after") == 1.0
+    f = _features("南岭电子产业园位于东湖区。", "南岭电子产业园", "IndustrialPark")
+    assert "project_after" not in f and "kind_noun_end" not in f
+    f = _features("会上，东湖区工信局原巡视员李明致辞。", "东湖区工信局", "GovernmentBody")
+    assert f.get("title_after") == 1.0
+
+
+def test_a_project_is_seen_after_its_name():
+    assert project_after("签约南岭电子产业园二期", 9)
+    assert not project_after("南岭电子产业园项", 7)
+
+
+def test_a_park_or_centre_named_only_as_a_project_is_not_an_organization():
+    names = _names("东湖高新区与西岭星河集团有限公司签署南岭电子产业园项目、北岸新材料研发中心项目。")
+    assert names == {"东湖高新区", "西岭星河集团有限公司"}, names  # the company that signs stays
+    names = _names("东湖高新区与西岭星河集团有限公司签署南岭电子产业园项目。南岭电子产业园已入驻企业30家。")
+    assert "南岭电子产业园" in names  # named on its own too
+
+
+def test_a_project_word_that_ends_no_project_name_is_no_project():
+    assert names_a_project("签署南岭电子产业园项目。", 9)
+    assert not names_a_project("南岭电子产业园项目部设在东湖", 7)
+    assert not names_a_project("北岸枸杞产业联盟项目合作企业", 8)
+
+
+def test_a_hall_an_event_is_held_in_is_no_organization():
+    names = _names("南岭星河电子有限公司成立大会在东湖国际宴会厅举行，嘉宾参观了西岭青年创意体验馆。")
+    assert names == {"南岭星河电子有限公司"}, names
+    assert a_venue("东湖多功能演播厅") and not a_venue("南岭省文化和旅游发展厅") and not a_venue("东湖国际酒店")
+
+
+def test_a_set_or_a_kind_of_bodies_is_no_organization():
+    names = _names("南岭产业联盟成员涵盖市属单位、地方国企、券商和南岭星河电子有限公司。")
+    assert names == {"南岭产业联盟", "南岭星河电子有限公司"}, names
+    names = _names("东湖高新区的西岭八大产业联盟、众多孵化器与南岭星河电子有限公司签约。")
+    assert names == {"东湖高新区", "南岭星河电子有限公司"}, names
+    names = _names("北岸新材料联盟由东湖大学、南岭五家协会和各县区行业党建子联盟共同发起。")
+    assert names == {"北岸新材料联盟", "东湖大学"}, names
+    assert a_set_or_kind("西岭八大产业联盟") and a_set_or_kind("市属单位") and a_set_or_kind("地方国企")
+    assert not a_set_or_kind("统一企业")  # a Taiwanese company is named …企業: only the filter's cue
+    assert not a_set_or_kind("所在属地东湖街道党总支")  # 属地 in a name: only the filter's cue

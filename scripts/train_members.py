@@ -34,8 +34,8 @@ from eval_extract import read_article  # noqa: E402
 from kg.extract.clause import PLACES  # noqa: E402
 from kg.extract.document import Document  # noqa: E402
 from kg.extract.entities import Ent, Found, Mention  # noqa: E402
-from kg.extract.matcher import Matcher  # noqa: E402
 from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, stem_options, train  # noqa: E402
+from kg.extract.matcher import Matcher  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402

@@ -122,3 +122,9 @@ def test_a_set_or_a_kind_of_bodies_is_no_organization():
     assert a_set_or_kind("西岭八大产业联盟") and a_set_or_kind("市属单位") and a_set_or_kind("地方国企")
     assert not a_set_or_kind("统一企业")  # a Taiwanese company is named …企業: only the filter's cue
     assert not a_set_or_kind("所在属地东湖街道党总支")  # 属地 in a name: only the filter's cue
+
+
+def test_a_company_whose_name_holds_a_number_is_no_set_of_bodies():
+    assert not a_set_or_kind("两岸一家亲大联盟")  # 一家: one body, or a name's word
+    names = _names("南岭百大集团与西岭星河电子有限公司签约，两岸一家亲大联盟见证。")
+    assert {"南岭百大集团", "西岭星河电子有限公司"} <= names, names  # a company is never dropped as a set

@@ -89,7 +89,8 @@ def test_members_whose_list_runs_on_past_their_member_word_are_no_guests():
     raw = f"{BODY}年会在宁波举行。来自{A}、{B}等30余家会员单位代表以及{C}的有关领导出席年会。"
     feats = _features(raw)
     assert "guest" not in feats[(A, BODY)] and "guest" not in feats[(B, BODY)]
-    guests = _features(f"{BODY}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，{A}、{B}的有关领导以及{C}的代表出席并致辞。")
+    guests = _features(f"{BODY}揭牌仪式在宁波举行。八十余家联盟成员单位代表参加仪式，"
+                       f"{A}、{B}的有关领导以及{C}的代表出席并致辞。")
     assert "guest" in guests[(A, BODY)] and "guest" in guests[(B, BODY)]
 
 

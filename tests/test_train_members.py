@@ -78,7 +78,7 @@ def test_oracle_organizations_are_the_gold_ones_where_written_and_the_model_is_n
                               {"name": "温州东港电气有限公司", "aliases": [], "type": "Company"}]}  # not written
     found = train_members.oracle_found(doc, gold)
     assert [e.name for e in found.ents] == [body, a, b]
-    assert [(m.ent.name, m.sent) for m in found.mentions(1)] == [(body, 1), (a, 1)]  # 联盟, 瑞丰: aliases, where written
+    assert [(m.ent.name, m.sent) for m in found.mentions(1)] == [(body, 1), (a, 1)]  # aliases, where written
     (tmp_path / "t.txt").write_text(f"{a}、{b}正式加入{body}。\n", encoding="utf-8")
     orgs = "".join(f"  - {{name: {n}, aliases: [], type: {t}}}\n" for n, t in ((body, "Alliance"), (a, "Company"),
                                                                                 (b, "Company")))

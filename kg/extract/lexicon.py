@@ -318,8 +318,10 @@ TITLE_PREFIX = r"(?:原|前|时任)?(?:党组|党委|党工委|驻[^,，。、�
 # Nouns for a kind of body (or its people) that no organization's name ends in: 建材企业, 市属单位, 高等院校, 券商.
 KIND_NOUNS = frozenset("企业 单位 机构 部门 高校 院校 院所 国企 民企 央企 外企 厂家 厂商 券商 行业 领导 负责人".split())
 
-# Words that make a name a number or a set of bodies: 各支部, 众多孵化器, 五家协会, 八大产业联盟.
-QUANTIFIER = r"各|众多|诸多|多家|若干|一批|[一二三四五六七八九十两几数百千\d]+[家大所个批类]"
+# Words that make a name a number or a set of bodies: 各支部, 众多孵化器, 五家协会, 八大产业联盟 — not 一家 (两岸一家亲
+# 大联盟: a name; 一家企业 is one body).
+_NUMERAL = "二三四五六七八九十两几数百千\\d"
+QUANTIFIER = rf"各|众多|诸多|多家|若干|一批|[一{_NUMERAL}]+[大所批类]|[{_NUMERAL}]+[家个]"
 
 # Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
 # (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).

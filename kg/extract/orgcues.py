@@ -94,8 +94,14 @@ def a_venue(key: str) -> bool:
     return _VENUE.search(key) is not None
 
 
-def a_set_or_kind(key: str) -> bool:
+def a_set_or_kind(key: str, company: bool = False) -> bool:
     """True for a set of bodies (各支部, 五家协会, 八大产业联盟) or a kind of body with no organization suffix
     (建材企业, 券商): a generic mention, which the annotation never lists (no name of the 269-text dev is a set;
-    one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue)."""
-    return _QUANTIFIED.search(key) is not None or (_KIND_END.search(key) is not None and not key.endswith("企业"))
+    one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue). The
+    number in a ``company``'s name is no set (百大集团, 六个核桃: the filter's ``quantified`` cue weighs them).
+
+    >>> a_set_or_kind("南岭五家协会"), a_set_or_kind("两岸一家亲大联盟"), a_set_or_kind("众多孵化器")
+    (True, False, True)
+    """
+    quantified = not company and _QUANTIFIED.search(key) is not None
+    return quantified or (_KIND_END.search(key) is not None and not key.endswith("企业"))

@@ -323,7 +323,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
             if model is not None and (only_in_titles(e, ix.keys) or _rank_or_kind(e, ix) or only_a_project(e, ix.keys)
-                                    or a_venue(e.key) or a_set_or_kind(e.key)):
+                                    or a_venue(e.key) or a_set_or_kind(e.key, e.type == "Company")):
                 drop.add(id(e))
                 continue
             scored = _scored(e, model, record, ix)

@@ -198,9 +198,10 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
 
 
 def _subject_of(st: SentenceView, first: Mention, last: Mention, b: Mention | None) -> dict[str, float]:
-    """What the list of the member (``first`` to ``last``) is the subject of, in its clause: joining a body (A、B正式加入X;
-    A、B等6家单位当选副会长单位 — a word of membership follows), or founding the body named at ``b`` (A、B共同发起成立的X;
-    X由A、B联合发起); what follows a list is read once for all its items (a list of 1,500 names)."""
+    """What the list of the member (``first`` to ``last``) is the subject of, in its clause: joining a body
+    (A、B正式加入X; A、B等6家单位当选副会长单位 — a word of membership follows), or founding the body named at
+    ``b`` (A、B共同发起成立的X; X由A、B联合发起); what follows a list is read once for all its items (a list of
+    1,500 names)."""
     key, end = masked(st), st.clause_end(last.j)
     cache = read_once(st).setdefault("subject", {})
     if last.j not in cache:

@@ -206,7 +206,7 @@ class Pairs:
             stop = owners[k + 1][0].i if k + 1 < len(owners) else len(key)
             listed = st.list_after(word.end())
             listed_ids = {id(m) for m in listed} if listed and listed[0].i == word.end() else set()
-            if key.startswith("(", word.end() - 1):  # X的17个理事单位(A、B、煤(能源)化工联盟、C…): the bracket lists them
+            if key.startswith("(", word.end() - 1):  # X的17个理事单位(A、B、煤(能源)化工联盟、C…): listed inside
                 listed_ids.update(id(m) for m in st.orgs(word.end(), closing(key, word.end())))
             for x in st.orgs(b.j, stop):
                 if x.ent is b.ent:

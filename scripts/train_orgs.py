@@ -114,8 +114,7 @@ def _score_oracle(texts) -> dict[str, Score]:
         oracle.keys = _gold_keys(gold)
         with using(oracle, oracle.record):  # type: ignore[arg-type]
             s = score(from_extraction(extract_text(text, stem)), gold)
-        for k, v in s.items():
-            total[k] = total[k] + v if k in total else v
+        _add(total, s)
     return total
 
 
@@ -129,9 +128,13 @@ def _score(texts, model: Model | None, errors: list | None = None) -> dict[str, 
             s = score(pred, gold)
         if errors is not None:
             errors.append((stem, pred.missed))
-        for k, v in s.items():
-            total[k] = total[k] + v if k in total else v
+        _add(total, s)
     return total
+
+
+def _add(total: dict[str, Score], s: dict[str, Score]) -> None:
+    for k, v in s.items():
+        total[k] = total[k] + v if k in total else v
 
 
 def _fit(examples, threshold: float) -> Model:
@@ -155,8 +158,7 @@ def cross_validate(dev, written_examples, thresholds,
         for kept, held in folds:
             kept_set = set(kept)
             model = _fit([x for x in examples if x[0] in kept_set] * DEV_WEIGHT + written_examples, t)
-            for k, v in _score([dev[i] for i in held], model, errors if t == thresholds[0] else None).items():
-                total[k] = total[k] + v if k in total else v
+            _add(total, _score([dev[i] for i in held], model, errors if t == thresholds[0] else None))
         out[t] = total
     return out
 

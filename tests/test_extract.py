@@ -186,6 +186,21 @@ def test_candidates_are_facts_with_review_state_quotes_and_offsets(seed_ex, tmp_
     assert data["extraction"]["meta"]["id"] == "xnbio-2024-07a"  # the article's .meta.yaml beside it
 
 
+def test_each_name_the_filter_weighed_says_how_sure_it_is(seed_ex):
+    from kg.extract.orgfilter import using
+
+    record: list = []
+    with using(None, record):  # every name the filter would weigh, as found
+        extract(SEED_TXT)
+    weighed = {alt or e.key for e, _, alt in record}  # each boundary it weighs
+    data, _ = seed_ex.candidates(set())
+    sure = {name_key(it["name"]): it["confidence"] for it in data["entities"] if "confidence" in it}
+    assert len(sure) >= 20 and all(0.0 <= c <= 1.0 for c in sure.values())
+    assert set(sure) <= weighed, set(sure) - weighed
+    assert sure[name_key("青海大学")] >= 0.8  # a full name the article writes on its own
+    assert any(it["type"] == "IncubationChain" and "confidence" not in it for it in data["entities"])  # not weighed
+
+
 def test_traditional_article_keeps_its_script_and_matches_simplified_rules(tmp_path):
     ex = extract(DATA / "hk_kexueyuan_trad.txt")
     orgs = _orgs(ex)
@@ -367,3 +382,12 @@ def test_extract_help_does_not_import_jieba():
             "pass\nimport sys\nprint('jieba' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_organizations_are_counted_right_by_the_band_of_their_confidence():
+    from kg.extract.score import Predicted, by_confidence
+
+    pred = Predicted(orgs=[("青海大学", []), ("西宁某某", []), ("金诃藏药", []), ("园区", [])],
+                     org_confidence=[0.95, 0.92, 0.55, None])
+    gold = {"organizations": [{"name": "青海大学"}, {"name": "青海金诃藏药股份有限公司", "aliases": ["金诃藏药"]}]}
+    assert by_confidence(pred, gold) == {"≥ 0.9": (1, 2), "≥ 0.5": (1, 1), "none": (0, 1)}

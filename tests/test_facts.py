@@ -70,6 +70,8 @@ def test_seed_facts_load():
         ("    type: University\n", "    type: Univercity\n", 4, "unknown type 'Univercity' (did you mean University?)"),
         ("    status: planned\n", "    status: maybe\n", 15, "status 'maybe' is not one of active, planned, ended"),
         ("    date: 2024\n", "    date: 2024-13\n", 16, "'2024-13' is not a valid date"),
+        ("    name: 青海大学\n", "    name: 青海大学\n    confidence: 1.3\n", 6,
+         "confidence must be a number from 0 to 1, got 1.3"),
         ("    date: 2024\n", "    date: next year\n", 16, "is not a date"),
         (
             "  - id: alliance/lianmeng\n",

@@ -104,6 +104,7 @@ def test_new_article_is_installed_with_its_source_and_queryable(seeds_copy, tmp_
     article.parent.mkdir()
     shutil.copyfile(DATA / "yinchuan_kechuang.txt", article)
     cand = _candidates(article, tmp_path / "c.yaml", seeds_copy / "facts")
+    assert "confidence: " in cand.read_text(encoding="utf-8")  # the reviewer sees how sure the filter was
     report = ingest(cand, seeds_copy / "facts", tmp_path / "store", accept_all=True)
     assert report.source_installed and report.target == seeds_copy / "facts" / "yinchuan_kechuang.yaml"
     assert (seeds_copy / "sources" / "yinchuan_kechuang.txt").read_text(encoding="utf-8") == article.read_text(
@@ -113,6 +114,7 @@ def test_new_article_is_installed_with_its_source_and_queryable(seeds_copy, tmp_
     assert meta["id"] == "yinchuan-kechuang" and meta["title_is_descriptive"] is True
     text = report.target.read_text(encoding="utf-8")
     assert "review:" not in text and "offsets:" not in text and "extraction:" not in text  # plain facts
+    assert "confidence:" not in text
     from kg import queries
 
     store = EmbeddedStore(tmp_path / "store")

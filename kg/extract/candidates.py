@@ -144,6 +144,8 @@ def _entity_items(extraction, raw: _Raw, ids: _Ids, ent_id: dict[int, str]) -> t
                          key=lambda a: (len(a), a))
         if aliases:
             item["aliases"] = aliases
+        if e.confidence is not None:
+            item["confidence"] = e.confidence
         item.update(quote=ev[0], offsets=ev[1], review="candidate")
         entities.append(item)
     for c in extraction.chains:

@@ -28,6 +28,7 @@ class Ent:
     mentions: list[Mention] = field(default_factory=list)
     generic: bool = False
     parent_park: tuple[Ent, Mention] | None = None  # the park whose name prefixes this one (partOf), and where
+    confidence: float | None = None  # the learned filter's probability that the name is right, when it weighed it
 
     @cached_property
     def key(self) -> str:

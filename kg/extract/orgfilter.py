@@ -334,6 +334,8 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
                 keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None
+            if keep or bare is not None:  # what a reviewer sees: how sure the filter is of the name it keeps
+                e.confidence = round(max(p for p, a in scored if a is None or not _bare(a)), 2)
             if bare is not None:  # joined once every other name is in place; with no body, as found
                 refer.append((e, bare))
             elif not keep:
@@ -369,6 +371,7 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
     for e, alt in moved:
         new = apply_alternative(e, alt, doc, ix.keys, by_key)
         if new is not None:
+            new.confidence = e.confidence
             ents.append(new)
         if not e.mentions:
             drop.add(id(e))

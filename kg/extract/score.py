@@ -32,7 +32,8 @@ from typing import Any
 
 from kg.text import name_key
 
-__all__ = ["Score", "Predicted", "score", "from_facts", "from_extraction", "read_gold", "stem_of", "GOLD_SUFFIX"]
+__all__ = ["Score", "Predicted", "score", "by_confidence", "from_facts", "from_extraction", "read_gold", "stem_of",
+           "GOLD_SUFFIX", "CONFIDENCE_BANDS"]
 
 GOLD_SUFFIX = ".gold.yaml"  # an article's gold beside it: name.txt + name.gold.yaml
 
@@ -74,6 +75,7 @@ class Predicted:
 
     orgs: list[tuple[str, list[str]]] = field(default_factory=list)
     org_types: list[str] = field(default_factory=list)  # the class of each of ``orgs``, when known
+    org_confidence: list[float | None] = field(default_factory=list)  # the filter's, for each of ``orgs``
     memberships: set[tuple[str, str, str]] = field(default_factory=set)
     relations: set[tuple[str, str, str]] = field(default_factory=set)
     indicators: list[tuple[str, str, float, str]] = field(default_factory=list)
@@ -97,6 +99,22 @@ def _org_matching(pred: list[tuple[str, list[str]]], gold: list[dict[str, Any]],
                     used.add(gi)
                     break
     return match
+
+
+#: the bands of the filter's confidence a reviewer may read the organizations by (lower bounds, highest first)
+CONFIDENCE_BANDS = (0.9, 0.7, 0.5, 0.0)
+
+
+def by_confidence(pred: Predicted, gold: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """How many of the organizations proposed in each band of the filter's confidence are right (alias-aware), as
+    ``{band: (right, proposed)}``; ``none`` for the names the filter did not weigh (a rule or the graph kept them)."""
+    right = _org_matching(pred.orgs, gold.get("organizations") or [], aliases=True)
+    out: dict[str, tuple[int, int]] = {}
+    for pi, c in enumerate(pred.org_confidence):
+        band = "none" if c is None else f"≥ {next(b for b in CONFIDENCE_BANDS if c >= b):.1f}"
+        r, n = out.get(band, (0, 0))
+        out[band] = (r + (pi in right), n + 1)
+    return out
 
 
 def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
@@ -203,6 +221,7 @@ def from_extraction(ex) -> Predicted:
     for e in ex.orgs:
         p.orgs.append((e.name, list(e.aliases.values()) + list(e.known.aliases if e.known else ())))
         p.org_types.append(e.type)
+        p.org_confidence.append(e.confidence)
     for st in ex.statements:
         if st.object is None:
             continue

@@ -45,7 +45,8 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {  # section: (required, optional
     ),
 }
 for _required, _optional in FIELDS.values():
-    _optional |= {"review", "offsets"}  # candidates files (kg extract): review state, quote offsets
+    # candidates files (kg extract): review state, quote offsets, the extractor's confidence
+    _optional |= {"review", "offsets", "confidence"}
 META_FIELDS = (
     {"id", "title"},
     {"title_is_descriptive", "outlet", "page", "date", "date_note", "reporter", "language", "note"},

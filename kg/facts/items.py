@@ -103,10 +103,16 @@ def _common(it: _Item, sec: str, candidates: bool) -> None:
             f"{what}: marked 'review: rejected', and a rejected item never becomes a fact: "
             "delete it from the facts file (or set 'review: accepted' if it is right)",
         )
+    if "confidence" in item and not _is_probability(item["confidence"]):
+        it.add("confidence", f"{what}: confidence must be a number from 0 to 1, got {show(item['confidence'])}")
     if "offsets" in item and not _is_span(item["offsets"]):
         it.add("offsets", f"{what}: offsets must be [start, end] with 0 <= start < end, got {show(item['offsets'])}")
     if "status" in item and item["status"] not in STATUSES:
         it.add("status", f"{what}: status {show(item['status'])} is not one of {', '.join(STATUSES)}")
+
+
+def _is_probability(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
 
 
 def _is_span(v: Any) -> bool:
@@ -213,7 +219,8 @@ def record_of(
 
     ``spans`` are where the item's quotes were found in the source text (none: the compiler finds them).
     """
-    kw: dict[str, Any] = {k: v for k, v in item.items() if k not in ("type", "quote", "aliases", "stages", "offsets")}
+    skip = ("type", "quote", "aliases", "stages", "offsets", "confidence")
+    kw: dict[str, Any] = {k: v for k, v in item.items() if k not in skip}
     if "offsets" in item:
         kw["offsets"] = tuple(item["offsets"])
     if sec == "entities":

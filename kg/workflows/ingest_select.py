@@ -25,7 +25,7 @@ _REFS = {
     "indicators": ("about",),
     "chains": ("chain",),
 }
-_DROP = ("review", "offsets")
+_DROP = ("review", "offsets", "confidence")
 Where = Callable[[Any], int]
 
 

@@ -156,14 +156,14 @@ def canonical(facts: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
     Defaults are filled in (status ``active``, qualifier ``exact``), dates and values become
     text and numbers as the store keeps them, lists RDF keeps unordered (types, aliases, an
-    entity's quotes) are sorted, ``review`` and ``offsets`` are dropped, and each section is
+    entity's quotes) are sorted, ``review``, ``offsets`` and ``confidence`` are dropped, and each section is
     sorted.
     """
     out: dict[str, list[dict[str, Any]]] = {}
     for sec in SECTIONS:
         items = []
         for raw in facts.get(sec) or []:
-            item = {k: v for k, v in dict(raw).items() if k not in ("review", "offsets")}
+            item = {k: v for k, v in dict(raw).items() if k not in ("review", "offsets", "confidence")}
             if sec in ("memberships", "relations"):
                 item.setdefault("status", "active")
             if sec == "indicators":

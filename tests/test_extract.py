@@ -11,7 +11,7 @@ import yaml
 from conftest import ROOT, SEED_STEM, SEEDS
 
 from kg.cli import cli
-from kg.extract import ArticleError, KnownEntities, decode, extract, read_article, write_candidates
+from kg.extract import ArticleError, KnownEntities, decode, extract, extract_text, read_article, write_candidates
 from kg.extract.score import from_extraction, read_gold, score
 from kg.facts import load_facts
 from kg.text import find_quote, match_key, name_key, normalize
@@ -382,6 +382,20 @@ def test_extract_help_does_not_import_jieba():
             "pass\nimport sys\nprint('jieba' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert r.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_name_a_rule_decides_carries_no_confidence_of_the_filter():
+    ex = extract_text("会上发布了2023年度开发者联盟名单，南岭星河电子有限公司入选。", "t")
+    sure = {e.name: e.confidence for e in ex.orgs}
+    assert sure.get("开发者联盟", 1) is None  # the date rule cut it, not the filter
+    assert sure["南岭星河电子有限公司"] >= 0.5
+
+
+def test_the_extractors_confidence_is_no_part_of_a_fact():
+    from kg.decompile import canonical
+
+    item = {"id": "university/qinghai-daxue", "type": "University", "name": "青海大学", "quote": "青海大学"}
+    assert canonical({"entities": [{**item, "confidence": 0.93}]}) == canonical({"entities": [item]})
 
 
 def test_organizations_are_counted_right_by_the_band_of_their_confidence():

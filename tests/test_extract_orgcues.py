@@ -128,3 +128,13 @@ def test_a_company_whose_name_holds_a_number_is_no_set_of_bodies():
     assert not a_set_or_kind("两岸一家亲大联盟")  # 一家: one body, or a name's word
     names = _names("南岭百大集团与西岭星河电子有限公司签约，两岸一家亲大联盟见证。")
     assert {"南岭百大集团", "西岭星河电子有限公司"} <= names, names  # a company is never dropped as a set
+
+
+def test_a_number_or_a_hall_word_inside_a_real_name_drops_nothing():
+    for name in ("五大连池市人民政府", "五家渠市人民政府", "中电科38所", "中电科十四所", "南岭市各界联合会"):
+        assert not a_set_or_kind(name), name  # a place, an institute, one body
+    assert a_set_or_kind("十所高校") and a_set_or_kind("南岭五家协会")  # a number of bodies, kind words after it
+    for name in ("上海科技馆", "中国国家博物馆", "深圳会展中心"):
+        assert not a_venue(name), name  # institutions that sign, not rooms
+    assert "五大连池市人民政府" in _names("五大连池市人民政府与南岭星河电子有限公司签署合作协议。")
+    assert "上海科技馆" in _names("上海科技馆与南岭星河电子有限公司签署战略合作协议。")

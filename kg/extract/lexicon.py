@@ -24,6 +24,7 @@ __all__ = [
     "TITLE_PREFIX",
     "KIND_NOUNS",
     "QUANTIFIER",
+    "COUNTED",
     "VENUES",
     "COUNT",
     "MEASURE",
@@ -318,16 +319,16 @@ TITLE_PREFIX = r"(?:原|前|时任)?(?:党组|党委|党工委|驻[^,，。、�
 # Nouns for a kind of body (or its people) that no organization's name ends in: 建材企业, 市属单位, 高等院校, 券商.
 KIND_NOUNS = frozenset("企业 单位 机构 部门 高校 院校 院所 国企 民企 央企 外企 厂家 厂商 券商 行业 领导 负责人".split())
 
-# Words that make a name a number or a set of bodies: 各支部, 众多孵化器, 五家协会, 八大产业联盟 — not 一家 (两岸一家亲
-# 大联盟: a name; 一家企业 is one body).
+# Words that make a name a set of bodies: 各支部, 众多孵化器 (not 各界: 各界联合会 is one body); COUNTED, a number of
+# them — 五家协会, 八大产业联盟, 十所高校 — when only kind words follow it (五大连池市, 五家渠市 are places; 中电科38所
+# an institute; 一家 is no set: 两岸一家亲大联盟).
+QUANTIFIER = "各(?!界)|众多|诸多|多家|若干|一批"
 _NUMERAL = "二三四五六七八九十两几数百千\\d"
-QUANTIFIER = rf"各|众多|诸多|多家|若干|一批|[一{_NUMERAL}]+[大所批类]|[{_NUMERAL}]+[家个]"
+COUNTED = rf"[一{_NUMERAL}]+[大所批类]|[{_NUMERAL}]+[家个]"
 
 # Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
 # (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).
-VENUES = frozenset(
-    "宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆 教育馆 展览馆 博物馆 纪念馆 科技馆 "
-    "体验中心 博览中心 会展中心 展览中心 文体中心 会议中心".split())
+VENUES = frozenset("宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆".split())
 
 # A count and its measure word (30家, 四十余个, 500强, 首批): never part of a name; what it counts is a kind of
 # body, not one. MEASURE is what follows a count's digits.

@@ -11,13 +11,14 @@ import re
 from collections.abc import Mapping
 
 from kg.extract.entities import Ent
-from kg.extract.lexicon import KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, TITLE_PREFIX, VENUES
+from kg.extract.lexicon import COUNTED, KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, SUFFIXES, TITLE_PREFIX, VENUES
 
 __all__ = ["title_after", "name_cues", "project_after", "names_a_project", "only_in_titles", "only_a_project",
            "a_venue", "a_set_or_kind"]
 
 _TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
 _QUANTIFIED = re.compile(QUANTIFIER)
+_COUNTED = re.compile(COUNTED)
 _LOCAL = re.compile("当地|属地")  # 当地街道: the one where it is (but 所在属地|苏州市…党总支 is named after it)
 _KIND_END = re.compile("(?:" + "|".join(sorted(KIND_NOUNS, key=len, reverse=True)) + ")$")
 _VENUE = re.compile("(?:" + "|".join(sorted(VENUES, key=len, reverse=True)) + ")$")
@@ -55,7 +56,7 @@ def names_a_project(key: str, j: int) -> bool:
 def name_cues(f: dict[str, float], k: str) -> None:
     """Whether name ``k`` holds a quantifier (各, 众多, 五家, 八大: a set of bodies; 当地: the local one) or ends
     in a noun for a kind of body that is no organization suffix (建材企业, 市属单位, 高等院校)."""
-    if _QUANTIFIED.search(k) or _LOCAL.search(k):
+    if _QUANTIFIED.search(k) or _COUNTED.search(k) or _LOCAL.search(k):
         f["quantified"] = 1.0
     if _KIND_END.search(k):
         f["kind_noun_end"] = 1.0
@@ -103,5 +104,15 @@ def a_set_or_kind(key: str, company: bool = False) -> bool:
     >>> a_set_or_kind("南岭五家协会"), a_set_or_kind("两岸一家亲大联盟"), a_set_or_kind("众多孵化器")
     (True, False, True)
     """
-    quantified = not company and _QUANTIFIED.search(key) is not None
+    quantified = not company and (_QUANTIFIED.search(key) is not None or _counted(key))
     return quantified or (_KIND_END.search(key) is not None and not key.endswith("企业"))
+
+
+def _counted(key: str) -> bool:
+    """True when a number of bodies opens the kind words ``key`` ends in (南岭五家协会, 八大产业联盟), not when a
+    proper word follows it (五大连池市人民政府) or nothing does (中电科38所, 十四所)."""
+    from kg.extract.segment import is_generic_word, words
+
+    m = _COUNTED.search(key)
+    rest = key[m.end() :] if m else ""
+    return bool(rest) and all(w in SUFFIXES or is_generic_word(w, pos) for w, pos in words(rest))

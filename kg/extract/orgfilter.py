@@ -334,8 +334,8 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
                 keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None
-            if keep or bare is not None:  # what a reviewer sees: how sure the filter is of the name it keeps
-                e.confidence = round(max(p for p, a in scored if a is None or not _bare(a)), 2)
+            if keep and bare is None and dated is None:  # what a reviewer sees: how sure it is of the name kept
+                e.confidence = round(next(p for p, a in scored if a is alt), 2)
             if bare is not None:  # joined once every other name is in place; with no body, as found
                 refer.append((e, bare))
             elif not keep:

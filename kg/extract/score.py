@@ -111,7 +111,7 @@ def by_confidence(pred: Predicted, gold: dict[str, Any]) -> dict[str, tuple[int,
     right = _org_matching(pred.orgs, gold.get("organizations") or [], aliases=True)
     out: dict[str, tuple[int, int]] = {}
     for pi, c in enumerate(pred.org_confidence):
-        band = "none" if c is None else f"≥ {next(b for b in CONFIDENCE_BANDS if c >= b):.1f}"
+        band = "none" if c is None else f"≥ {next((b for b in CONFIDENCE_BANDS if c >= b), 0.0):.1f}"
         r, n = out.get(band, (0, 0))
         out[band] = (r + (pi in right), n + 1)
     return out

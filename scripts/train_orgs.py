@@ -182,16 +182,15 @@ def _score_held_out(examples, held_out, thresholds) -> None:
             print(f"  {k:<26}{s[k].precision:4.2f}/{s[k].recall:4.2f}")
 
 
-def learning_curve(dev, sizes: list[int], held: int = 100, seed: int = 10) -> None:
-    """Print the scores of ``held`` texts (a seeded draw) filtered by models trained on the first ``sizes`` of the
-    others (real/dev only): whether more annotated text would move the filter."""
+def learning_curve(dev, sizes: list[int], held: int = 100, seed: int = 10) -> list[tuple[int, dict[str, Score]]]:
+    """The scores of ``held`` texts (a seeded draw) filtered by models trained on the first ``sizes`` of the others
+    (real/dev only), as (texts trained on, scores): whether more annotated text would move the filter."""
     import random
 
     texts = sorted(dev, key=lambda t: t[0])
     random.Random(seed).shuffle(texts)
     test, train_on = texts[:held], texts[held:]
-    for n in sizes:
-        print(_row(f"{min(n, len(train_on))} texts", _score(test, _fit(_examples(train_on[:n]), THRESHOLD))))
+    return [(len(train_on[:n]), _score(test, _fit(_examples(train_on[:n]), THRESHOLD))) for n in sizes]
 
 
 def _row(label: str, s: dict[str, Score]) -> str:
@@ -225,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     dev = [t for t in dev if t[0] not in out | left_out]
     if args.learning_curve:
         print(f"{'held out 100':<12}" + "  ".join(f"{k:^17}" for k in SHOWN))
-        learning_curve(dev, args.learning_curve)
+        for n, s in learning_curve(dev, args.learning_curve):
+            print(_row(f"{n} texts", s))
         return 0
     if args.oracle:
         for label, texts in (("oracle", dev), (f"oracle {len(held_out)}", held_out)):

@@ -57,12 +57,14 @@ def test_the_oracle_keeps_what_the_gold_names_on_annotated_texts():
     assert oracle.precision > off.precision and oracle.precision >= 0.95 and oracle.recall >= off.recall - 0.02
 
 
-def test_the_learning_curve_scores_the_same_held_texts_with_filters_trained_on_more_texts(capsys):
+def test_the_learning_curve_scores_the_same_held_texts_with_filters_trained_on_more_texts():
     sys.path.insert(0, str(ROOT / "scripts"))
     import train_orgs
 
     texts = train_orgs._texts(train_orgs.WRITTEN)[:6]
-    train_orgs.learning_curve(texts, [2, 4, 9], held=2)
-    rows = capsys.readouterr().out.splitlines()
-    assert [r.split()[0] for r in rows] == ["2", "4", "4"]  # 9 asked, 4 there
-    assert all(len(r.split()) == 2 + 9 for r in rows)  # "N texts" and P R F1 of three kinds
+    rows = train_orgs.learning_curve(texts, [2, 4, 9], held=2)
+    assert [n for n, _ in rows] == [2, 4, 4]  # 9 asked, 4 there
+    golds = {s["org_alias"].n_gold for _, s in rows}
+    assert len(golds) == 1 and golds.pop() > 0  # the same held texts, scored each time
+    held_gold = sum(len(g.get("organizations") or []) for _, _, g in texts)
+    assert rows[0][1]["org_alias"].n_gold < held_gold  # only the held ones, not the texts trained on

@@ -13,15 +13,14 @@ from collections.abc import Mapping
 from kg.extract.entities import Ent
 from kg.extract.lexicon import COUNTED, KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, SUFFIXES, TITLE_PREFIX, VENUES
 
-__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "only_in_titles", "only_a_project",
-           "a_venue", "a_set_or_kind"]
+__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "never_listed", "a_venue", "a_set_or_kind"]
 
 _TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
 _QUANTIFIED = re.compile(QUANTIFIER)
 _COUNTED = re.compile(COUNTED)
 _LOCAL = re.compile("当地|属地")  # 当地街道: the one where it is (but 所在属地|苏州市…党总支 is named after it)
-_KIND_END = re.compile("(?:" + "|".join(sorted(KIND_NOUNS, key=len, reverse=True)) + ")$")
-_VENUE = re.compile("(?:" + "|".join(sorted(VENUES, key=len, reverse=True)) + ")$")
+_KIND_ENDS = tuple(KIND_NOUNS)
+_VENUE_ENDS = tuple(VENUES)
 _PROJECT = re.compile("项目|[一二三]期")
 _ONLY_PROJECT = re.compile("项目(?![合部组])")  # 产业园|项目合作, 项目部: no project named
 
@@ -58,7 +57,7 @@ def name_cues(f: dict[str, float], k: str) -> None:
     in a noun for a kind of body that is no organization suffix (建材企业, 市属单位, 高等院校)."""
     if _QUANTIFIED.search(k) or _COUNTED.search(k) or _LOCAL.search(k):
         f["quantified"] = 1.0
-    if _KIND_END.search(k):
+    if k.endswith(_KIND_ENDS):
         f["kind_noun_end"] = 1.0
 
 
@@ -66,7 +65,15 @@ _TITLED = frozenset({"GovernmentBody", "PartyOrganization"})
 _TITLED_ENDS = ("委", "政协", "人大常委会")  # 南岭市委, 区政协 as the model types them (Organization)
 
 
-def only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:
+def never_listed(e: Ent, keys: Mapping[int, str]) -> bool:
+    """True for a name the annotation never lists, whatever else the filter weighs, in an article whose sentences'
+    keys are ``keys``: a body named only in officials' titles, only as a project, a room an event is held in, a set or
+    a kind of bodies."""
+    return (_only_in_titles(e, keys) or _only_a_project(e, keys) or a_venue(e.key)
+            or a_set_or_kind(e.key, e.type == "Company"))
+
+
+def _only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:
     """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…) in the
     sentence ``keys``: the annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40
     such names were not listed)."""
@@ -79,7 +86,7 @@ def only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:
 _PROJECTS = frozenset({"IndustrialPark", "ResearchInstitute", "Organization"})
 
 
-def only_a_project(e: Ent, keys: Mapping[int, str]) -> bool:
+def _only_a_project(e: Ent, keys: Mapping[int, str]) -> bool:
     """True for a park, institute or centre (not an incubator) named only as a project (签署南岭电子产业园|项目): the
     annotation lists no project (on the 269-text dev 1 of 10 such names was listed); a company's 项目 is its project,
     the company acts."""
@@ -92,7 +99,7 @@ def a_venue(key: str) -> bool:
     >>> a_venue("南岭国际宴会厅"), a_venue("南岭省文化和旅游发展厅")
     (True, False)
     """
-    return _VENUE.search(key) is not None
+    return key.endswith(_VENUE_ENDS)
 
 
 def a_set_or_kind(key: str, company: bool = False) -> bool:
@@ -105,7 +112,7 @@ def a_set_or_kind(key: str, company: bool = False) -> bool:
     (True, False, True)
     """
     quantified = not company and (_QUANTIFIED.search(key) is not None or _counted(key))
-    return quantified or (_KIND_END.search(key) is not None and not key.endswith("企业"))
+    return quantified or (key.endswith(_KIND_ENDS) and not key.endswith("企业"))
 
 
 def _counted(key: str) -> bool:

@@ -36,15 +36,7 @@ from kg.extract.orgbounds import (
     char_class,
     orphans,
 )
-from kg.extract.orgcues import (
-    a_set_or_kind,
-    a_venue,
-    name_cues,
-    only_a_project,
-    only_in_titles,
-    project_after,
-    title_after,
-)
+from kg.extract.orgcues import name_cues, never_listed, project_after, title_after
 from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
 from kg.extract.orgrefs import apply_refs
@@ -322,8 +314,7 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
     held_ids = {id(e) for e in held}
     for e in found.ents + held:
         if e.is_org and id(e) not in protected and e.mentions:
-            if model is not None and (only_in_titles(e, ix.keys) or _rank_or_kind(e, ix) or only_a_project(e, ix.keys)
-                                    or a_venue(e.key) or a_set_or_kind(e.key, e.type == "Company")):
+            if model is not None and (never_listed(e, ix.keys) or _rank_or_kind(e, ix)):
                 drop.add(id(e))
                 continue
             scored = _scored(e, model, record, ix)

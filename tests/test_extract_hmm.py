@@ -1,0 +1,53 @@
+"""kg.extract.hmm: jieba.posseg's Viterbi over arrays must return exactly jieba's own path and score."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("jieba")
+
+from kg.extract import segment  # noqa: E402
+from kg.extract.hmm import Viterbi  # noqa: E402
+
+DATA = Path(__file__).parent / "data" / "extract"
+
+
+def _runs() -> list[str]:
+    """Runs of Chinese characters as jieba's HMM meets them: cut from the self-written texts, random
+    characters (most not in the emission tables, so every score ties at jieba's floor), one character."""
+    rng = random.Random(17)
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt")))
+    found = re.findall("[\u4e00-\u9fd5]+", text)
+    runs = {r[k:k + rng.randint(1, 10)] for r in rng.sample(found, min(60, len(found))) for k in (0, 3)}
+    runs |= {"".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(rng.randint(2, 12))) for _ in range(40)}
+    runs |= {"华宏", "信禾", "嘉", "有限公司"}
+    return sorted(r for r in runs if r)
+
+
+def test_the_same_path_and_score_as_jiebas_viterbi():
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+    from jieba.posseg.viterbi import viterbi
+
+    fast = Viterbi(start_P, trans_P, emit_P)
+    for run in _runs():
+        assert fast(run, char_state_tab_P, start_P, trans_P, emit_P) == viterbi(
+            run, char_state_tab_P, start_P, trans_P, emit_P), run
+
+
+def test_other_tables_go_to_jiebas_own_decoder():
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+
+    fast = Viterbi(start_P, trans_P, emit_P)
+    start = dict(start_P)  # equal, but not the tables it was built from
+    assert fast("华宏", char_state_tab_P, start, trans_P, emit_P)[1] == fast("华宏", char_state_tab_P, start_P,
+                                                                             trans_P, emit_P)[1]
+
+
+def test_segmentation_uses_it():
+    _, posseg, _ = segment._posseg()
+    assert isinstance(posseg.viterbi, Viterbi)
+    assert segment.words("宁夏华宏新材料科技有限公司")[-1] == ("有限公司", "n")

@@ -361,3 +361,12 @@ def test_the_extractor_says_how_sure_it_is_of_the_memberships_the_model_keeps():
     assert sorted(it.get("confidence") is None for it in written.values()) == [False, False, True]
     assert list(next(it for it in written.values() if "confidence" in it))[-4:] == ["confidence", "quote", "offsets",
                                                                                      "review"]
+
+
+@pytest.mark.parametrize("word", ["团体会员", "单位会员", "企业会员"])
+def test_a_body_is_a_group_member_of_another_as_of_a_member_unit(word):
+    # 团体会员 / 单位会员 / 企业会员: the classes of a body's members (beside its individual members), as 会员单位 is
+    raw = f"{ALLIANCE}召开年会。{A}是{ALLIANCE}的{word}。"
+    assert memberships(raw) == {(A, ALLIANCE, "active")}
+    assert (A, ALLIANCE) in _rules_alone(raw)
+    assert memberships(f"{ALLIANCE}召开年会。{A}为{ALLIANCE}的{word}提供服务。") == set()  # for them, not one

@@ -33,7 +33,15 @@ import yaml  # noqa: E402
 
 from kg.extract import KnownEntities, extract_text  # noqa: E402
 from kg.extract.resample import METRICS, intervals, paired_intervals  # noqa: E402
-from kg.extract.score import Score, by_confidence, from_extraction, read_gold, score, stem_of  # noqa: E402
+from kg.extract.score import (  # noqa: E402
+    Score,
+    by_confidence,
+    from_extraction,
+    memberships_by_confidence,
+    read_gold,
+    score,
+    stem_of,
+)
 
 KINDS = ("org_exact", "org_alias", "membership", "relation")
 SPREAD = ("org_alias", "membership", "indicator")  # the kinds the project's bars are set on
@@ -88,23 +96,28 @@ def _golds(data: Path, recursive: bool, exclude: list[str]) -> list[Path]:
                   key=lambda p: (str(p.parent.relative_to(data)), p.name))
 
 
-def _score_texts(golds: list[Path], known) -> tuple[dict[str, dict[str, Score]], list, dict[str, list[int]]]:
+Bands = dict[str, dict[str, list[int]]]  # "organizations" / "memberships" -> band -> [right, proposed]
+_BANDED = (("organizations", by_confidence), ("memberships", memberships_by_confidence))
+
+
+def _score_texts(golds: list[Path], known) -> tuple[dict[str, dict[str, Score]], list, Bands]:
     """Each text extracted and scored (its row printed): the scores by stem, what each missed, and the organizations
-    right and proposed in each band of the filter's confidence."""
+    and the memberships right and proposed in each band of the extractor's confidence."""
     print(f"{'text':<28}" + "  ".join(f"{k:^17}" for k in KINDS))
     print(f"{'':<28}" + "  ".join(f"{'P':>5} {'R':>5} {'F1':>5}" for _ in KINDS))
     per_text: dict[str, dict[str, Score]] = {}
     details = []
-    bands: dict[str, list[int]] = {}
+    bands: Bands = {what: {} for what, _ in _BANDED}
     for g in golds:
         stem = stem_of(g)
         text, _header = read_article(g.with_name(f"{stem}.txt"))
         pred = from_extraction(extract_text(text, stem, known=known))
         gold = read_gold(g)
         per_text[stem] = score(pred, gold)
-        for band, (r, n) in by_confidence(pred, gold).items():
-            got = bands.setdefault(band, [0, 0])
-            got[0], got[1] = got[0] + r, got[1] + n
+        for what, count in _BANDED:
+            for band, (r, n) in count(pred, gold).items():
+                got = bands[what].setdefault(band, [0, 0])
+                got[0], got[1] = got[0] + r, got[1] + n
         print(_row(stem[:28], per_text[stem]))
         details.append((stem, pred))
     return per_text, details, bands
@@ -123,13 +136,15 @@ def _print_totals(per_text: dict[str, dict[str, Score]]) -> None:
         print(f"{k:<28}{v.precision:5.2f} {v.recall:5.2f} {v.f1:5.2f}   {v.tp}/{v.n_pred}/{v.n_gold}")
 
 
-def _print_bands(bands: dict[str, list[int]]) -> None:
-    """The organizations by the filter's confidence (what a reviewer sees in the candidates file): how many right."""
-    print()
-    print(f"{'organizations by confidence':<28}{'P':>5}   right/proposed")
-    for band in sorted(bands, key=lambda b: (b == "none", -float(b.split()[-1]) if b != "none" else 0.0)):
-        r, n = bands[band]
-        print(f"{band:<28}{r / n if n else 0:5.2f}   {r}/{n}")
+def _print_bands(bands: Bands) -> None:
+    """The organizations by the filter's confidence and the memberships by the pair model's (what a reviewer sees in
+    the candidates file): how many right in each band; ``none``: what a rule kept."""
+    for what, by_band in bands.items():
+        print()
+        print(f"{what + ' by confidence':<28}{'P':>5}   right/proposed")
+        for band in sorted(by_band, key=lambda b: (b == "none", -float(b.split()[-1]) if b != "none" else 0.0)):
+            r, n = by_band[band]
+            print(f"{band:<28}{r / n if n else 0:5.2f}   {r}/{n}")
 
 
 def main(argv: list[str] | None = None) -> int:

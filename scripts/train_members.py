@@ -39,7 +39,15 @@ from kg.extract.matcher import Matcher  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402
-from kg.extract.score import Predicted, Score, read_gold, score, stem_of  # noqa: E402
+from kg.extract.score import (  # noqa: E402
+    Predicted,
+    Score,
+    memberships_by_confidence,
+    more_sure,
+    read_gold,
+    score,
+    stem_of,
+)
 from kg.text import match_key, name_key  # noqa: E402
 
 DEV = ROOT / "tests" / "data" / "extract" / "real" / "dev"
@@ -50,11 +58,14 @@ _STATUS = {"memberOf": "active", "plannedMemberOf": "planned", "formerMemberOf":
 @dataclass
 class Kept:
     """What the CV kept, per text stem: the pairs (member, body keys), those of them whose status differs from the
-    gold's, and the gold memberships the scorer counted as missed (member, status, body)."""
+    gold's, and the gold memberships the scorer counted as missed (member, status, body); and over all texts, the
+    memberships right and proposed in each band of the model's confidence
+    (:func:`kg.extract.score.memberships_by_confidence`)."""
 
     pairs: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     other_status: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     missed: dict[str, set[tuple[str, str, str]]] = field(default_factory=dict)
+    bands: dict[str, list[int]] = field(default_factory=dict)
 
 
 class Text:
@@ -100,8 +111,11 @@ class Text:
         for e in self.orgs:
             p.orgs.append((e.name, list(e.aliases.values())))
             p.org_types.append(e.type)
-        p.memberships = {(x.member.name, x.body.name, status) for x in kept
-                         for status in ({r.status for r in x.rules} or {x.status})}
+        for x in kept:  # as kg extract states them (kg.extract.pairs.Pairs.statements), with the model's confidence
+            for status in {r.status for r in x.rules} or {x.status}:
+                k, sure = (x.member.name, x.body.name, status), p.membership_confidence
+                sure[k] = x.confidence if k not in p.memberships else more_sure(sure[k], x.confidence)
+                p.memberships.add(k)
         return p
 
     def score(self, kept: list[Pair]) -> Score:
@@ -165,6 +179,9 @@ def cross_validate(texts: list[Text], l2: float, threshold: float, floor: float 
             kept_by.other_status[t.stem] = {k for p in kept if (k := (t.ekey(p.member), t.ekey(p.body))) in gold
                                             and gold[k] not in ({r.status for r in p.rules} or {p.status})}
             s, missed = t.score_missed(kept)
+            for band, (r, n) in memberships_by_confidence(t.predicted(kept), t.gold).items():
+                got = kept_by.bands.setdefault(band, [0, 0])
+                got[0], got[1] = got[0] + r, got[1] + n
             kept_by.missed[t.stem] = {(name_key(m), _STATUS.get(pred, pred), name_key(b)) for m, pred, b in missed}
             total = total + s
     return total, kept_by
@@ -220,6 +237,13 @@ def _read(folder: Path, drop: tuple[str, ...], args) -> tuple[list[Text], list[T
             [Text(p, drop, oracle) for stem, p in kept if stem in held])
 
 
+def print_bands(bands: dict[str, list[int]]) -> None:
+    """The memberships the CV kept by the model's confidence (none: a rule or the list floor kept them)."""
+    for band in sorted(bands, key=lambda b: (b == "none", -float(b.split()[-1]) if b != "none" else 0.0)):
+        r, n = bands[band]
+        print(f"  {'confidence ' + band:<32} P {r / n if n else 0:.3f}   ({r}/{n})")
+
+
 def line(label: str, s: Score) -> str:
     return f"{label:<34} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}   ({s.tp}/{s.n_pred}/{s.n_gold})"
 
@@ -260,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     cv, kept_by = cross_validate(texts, args.l2, args.threshold, floor, args.verbose)
     print(line("classifier, 5-fold CV by text", cv))
     print("gold memberships in CV:", dict(losses(texts, kept_by, args.verbose)))
+    print_bands(kept_by.bands)
     if args.deals > 1:
         runs = [cv] + [cross_validate(texts, args.l2, args.threshold, floor, deal=d)[0] for d in range(1, args.deals)]
         for d, s in enumerate(runs[1:], 1):

@@ -291,6 +291,7 @@ def test_eval_script_prints_the_table():
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "org_alias" in r.stdout and "ALL" in r.stdout and "relation:memberOf" not in r.stdout
+    assert "organizations by confidence" in r.stdout and "memberships by confidence" in r.stdout
     assert all(stem[:28] in r.stdout for stem in UNSEEN)
     r = subprocess.run([sys.executable, "scripts/eval_extract.py", "--recursive"], cwd=ROOT, capture_output=True,
                        text=True, timeout=300)

@@ -332,3 +332,41 @@ def _status_scans(n: int) -> int:
 def test_the_status_of_the_members_of_one_clause_is_read_once_not_once_per_member():
     # each member's status searched its clause from the start: 400/800/1,600 items took 0.7/2.1/4.7 s
     assert _status_scans(80) == _status_scans(20)
+
+
+def test_a_pair_the_model_keeps_carries_its_probability_and_a_rules_pair_none():
+    model = Model({"w": 1.0, BIAS: 0.0})
+    alliance = Ent(ALLIANCE, "Alliance", "t")
+    mine, ruled = _pair(Ent(A, "Company", "t"), alliance, 0, 2.0), _pair(Ent(B, "Company", "t"), alliance, 1, -5.0)
+    ruled.rule = object()
+    assert choose([mine, ruled], model) == [ruled, mine]
+    assert mine.confidence == 0.88 and ruled.confidence is None  # sigmoid(2.0), rounded
+    assert choose([mine, ruled], None) == [ruled] and mine.confidence is None  # each call decides afresh
+
+
+def test_an_item_only_its_list_keeps_carries_no_confidence_of_the_model():
+    pairs = _listed([3.0, -1.0, -1.0, -3.0])  # the first joins, so the next two do from 0.2: the last does not
+    assert len(choose(pairs, Model({"w": 1.0, BIAS: 0.0}))) == 3
+    assert [p.confidence for p in pairs] == [0.95, None, None, None]  # the list floor, a rule, kept the two
+
+
+def test_the_extractor_says_how_sure_it_is_of_the_memberships_the_model_keeps():
+    raw = f"近日，{ALLIANCE}的队伍再添新丁：{A}和{B}。同月，{C}正式加入{ALLIANCE}。"
+    ex = extract_text(raw, "t")
+    sure = {s.subject.name: s.confidence for s in ex.statements if s.is_membership}
+    assert sure.keys() == {A, B, C} and sure[C] is None  # 加入: the rule decided
+    assert all(0.5 <= sure[x] <= 1 for x in (A, B))
+    data, _ = ex.candidates(set())
+    written = {it["member"]: it for it in data["memberships"]}
+    assert sorted(it.get("confidence") is None for it in written.values()) == [False, False, True]
+    assert list(next(it for it in written.values() if "confidence" in it))[-4:] == ["confidence", "quote", "offsets",
+                                                                                     "review"]
+
+
+@pytest.mark.parametrize("word", ["团体会员", "单位会员", "企业会员"])
+def test_a_body_is_a_group_member_of_another_as_of_a_member_unit(word):
+    # 团体会员 / 单位会员 / 企业会员: the classes of a body's members (beside its individual members), as 会员单位 is
+    raw = f"{ALLIANCE}召开年会。{A}是{ALLIANCE}的{word}。"
+    assert memberships(raw) == {(A, ALLIANCE, "active")}
+    assert (A, ALLIANCE) in _rules_alone(raw)
+    assert memberships(f"{ALLIANCE}召开年会。{A}为{ALLIANCE}的{word}提供服务。") == set()  # for them, not one

@@ -50,6 +50,12 @@ def test_minimal_good_file_loads(seeds_copy):
     assert set(facts.entities) == {"university/qinghai-daxue", "alliance/lianmeng"}
 
 
+def test_a_membership_may_say_how_sure_the_extractor_was(seeds_copy):
+    sure = GOOD.replace("    status: planned\n", "    status: planned\n    confidence: 0.8\n")
+    facts = load_facts(_dir(seeds_copy, sure))
+    assert len(facts.files[0].memberships) == 1
+
+
 def test_seed_facts_load():
     facts = load_facts(SEEDS / "facts")
     assert facts.counts()["entities"] >= 60
@@ -72,6 +78,10 @@ def test_seed_facts_load():
         ("    date: 2024\n", "    date: 2024-13\n", 16, "'2024-13' is not a valid date"),
         ("    name: 青海大学\n", "    name: 青海大学\n    confidence: 1.3\n", 6,
          "confidence must be a number from 0 to 1, got 1.3"),
+        ("    status: planned\n", "    status: planned\n    confidence: -0.2\n", 16,
+         "memberships[0]: confidence must be a number from 0 to 1, got -0.2"),
+        ("    status: planned\n", "    status: planned\n    confidence: high\n", 16,
+         "confidence must be a number from 0 to 1, got 'high'"),
         ("    date: 2024\n", "    date: next year\n", 16, "is not a date"),
         (
             "  - id: alliance/lianmeng\n",

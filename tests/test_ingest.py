@@ -123,6 +123,25 @@ def test_new_article_is_installed_with_its_source_and_queryable(seeds_copy, tmp_
     assert all(r["quote"] for r in members.tables[0].rows)
 
 
+def test_a_memberships_confidence_is_for_the_reviewer_and_no_part_of_the_fact(seeds_copy, tmp_path):
+    """Candidates (the model's memberships with their confidence) → ingest → store → decompiled: the same facts."""
+    from kg.decompile import canonical, decompile
+
+    article = tmp_path / "in" / "binjiang_lianmeng.txt"
+    article.parent.mkdir()
+    article.write_text("近日，滨江新材料产业联盟的队伍再添新丁：宁波恒泰新材料有限公司和浙江华鑫化工股份有限公司。\n",
+                       encoding="utf-8")
+    cand = _candidates(article, tmp_path / "c.yaml", seeds_copy / "facts")
+    proposed = yaml.safe_load(cand.read_text(encoding="utf-8"))["memberships"]
+    assert len(proposed) == 2 and all(0.5 <= m["confidence"] <= 1 for m in proposed)  # the model kept them
+    report = ingest(cand, seeds_copy / "facts", tmp_path / "store", accept_all=True)
+    written = yaml.safe_load(report.target.read_text(encoding="utf-8"))["memberships"]
+    assert not any("confidence" in m for m in written)
+    assert canonical({"memberships": written}) == canonical({"memberships": proposed})
+    back = decompile(EmbeddedStore(tmp_path / "store").data_quads())["binjiang-lianmeng"]
+    assert canonical(back)["memberships"] == canonical({"memberships": proposed})["memberships"]
+
+
 def test_gbk_article_is_stored_as_utf8(seeds_copy, tmp_path):
     article = tmp_path / "gbk_news.txt"
     article.write_bytes((DATA / "lanzhou_jingxi_huagong.txt").read_text(encoding="utf-8").encode("gbk"))

@@ -42,6 +42,7 @@ def test_a_hold_out_is_left_out_of_the_cv_and_scored_by_a_model_trained_on_the_o
     assert train_members.main(["--dir", str(corpus), "--hold-out", str(_listed(corpus, stems[:2]))]) == 0
     out = capsys.readouterr().out
     assert out.startswith("4 texts,") and "classifier, 2 held-out texts" in out and "rules alone, 2 held-out" in out
+    assert "  confidence none " in out  # the memberships the CV kept by the model's confidence (the rules': none)
     assert "wrote" not in out and (train_members.MODELS / "members.json").read_bytes() == shipped
 
 

@@ -179,6 +179,8 @@ def _statement_items(extraction, raw: _Raw, ent_id: dict[int, str]) -> tuple[lis
             item = {"member": subj, "organization": obj, "status": st.status}
             if st.role:
                 item["role"] = st.role
+            if st.confidence is not None:
+                item["confidence"] = st.confidence
         else:
             item = {"subject": subj, "predicate": st.predicate}
             item.update({"value": st.value} if st.value is not None else {"object": obj, "status": st.status})

@@ -56,6 +56,7 @@ class Statement:
     status: str = "active"
     value: str | None = None
     role: str | None = None
+    confidence: float | None = None  # a membership's: the pair model's probability when it alone kept it (pairs.choose)
 
     @property
     def is_membership(self) -> bool:

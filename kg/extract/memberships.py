@@ -390,7 +390,8 @@ _BESIDES = re.compile(r"除([^,;。]{2,40})(?:以)?外,?(?:另有|还有|尚有)
 _EXCEPT = re.compile(r"除了?[^,;。]{0,6}$")  # at most 8 characters
 _ONE_OF = re.compile(r"(?:之一|[,;。:]|$)")
 _JUST_BEFORE = re.compile(r"(?:\([^()]{0,24}\))?[\u4e00-\u9fff]{0,4}")
-_MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?" + _MEMBER_WORD)
+# (Y的)(首批)(团体)会员: 团体会员, 单位会员 and 企业会员 are a body's members as 会员 are (A是Y的团体会员)
+_MEMBER_AFTER = re.compile(r"(?:其|该)?的?(?:首批|第一批|新|正式)?(?:团体|单位|企业)?" + _MEMBER_WORD)
 
 
 def _member_word_after(st: SentenceView, pos: int) -> int:

@@ -102,6 +102,7 @@ class Pair:
     lists: set[tuple[int, int]] = field(default_factory=set)  # the long lists it is an item of: (sentence, start)
     vetoed: set[int] = field(default_factory=set)  # the sentences whose proposal a VETO feature stops (guests there)
     vetoed_features: dict[str, float] = field(default_factory=dict)  # their features: the pair's when all are vetoed
+    confidence: float | None = None  # the model's probability when it alone kept the pair (:func:`choose`), else None
 
     def add(self, feats: dict[str, float]) -> None:
         for k, v in feats.items():
@@ -303,7 +304,8 @@ class Pairs:
         """The memberships kept, as statements (the rules' own statements when they proposed the pair)."""
         out = []
         for p in self.decide(model):
-            out += p.rules or [Statement(p.member, "memberOf", p.body, p.sent, p.i, p.j, p.status, role="成员单位")]
+            out += p.rules or [Statement(p.member, "memberOf", p.body, p.sent, p.i, p.j, p.status, role="成员单位",
+                                         confidence=p.confidence)]
         return out
 
 
@@ -312,7 +314,10 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
     rules' — 分别's included, :meth:`Pairs._respectively` — else the likeliest), and no body that is itself a member
     in that sentence (由商会牵头，联合A、B组建联盟: A joins the alliance, not the chamber). ``rule_floor`` (default
     :data:`RULE_FLOOR`): a rules' pair is kept when the model gives it at least this; at 0 it is always kept and wins,
-    above 0 it competes like the model's own."""
+    above 0 it competes like the model's own. A pair the model alone keeps gets its probability as ``confidence``;
+    a rules' pair and one only the list floor keeps (:func:`_list_probabilities`) get none: a rule decided them."""
+    for p in pairs:
+        p.confidence = None
     if model is None:
         return [p for p in pairs if p.rule is not None]
     floor = RULE_FLOOR if rule_floor is None else rule_floor
@@ -332,6 +337,8 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
     for prob, p in best.values():
         if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:
             kept.append(p)
+            sure = model.probability(p.features)  # under the threshold: its list kept it (the list floor, a rule)
+            p.confidence = round(sure, 2) if sure >= model.threshold else None
     return kept
 
 

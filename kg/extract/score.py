@@ -32,8 +32,8 @@ from typing import Any
 
 from kg.text import name_key
 
-__all__ = ["Score", "Predicted", "score", "by_confidence", "from_facts", "from_extraction", "read_gold", "stem_of",
-           "GOLD_SUFFIX", "CONFIDENCE_BANDS"]
+__all__ = ["Score", "Predicted", "score", "by_confidence", "memberships_by_confidence", "more_sure", "from_facts",
+           "from_extraction", "read_gold", "stem_of", "GOLD_SUFFIX", "CONFIDENCE_BANDS"]
 
 GOLD_SUFFIX = ".gold.yaml"  # an article's gold beside it: name.txt + name.gold.yaml
 
@@ -77,6 +77,8 @@ class Predicted:
     org_types: list[str] = field(default_factory=list)  # the class of each of ``orgs``, when known
     org_confidence: list[float | None] = field(default_factory=list)  # the filter's, for each of ``orgs``
     memberships: set[tuple[str, str, str]] = field(default_factory=set)
+    # the pair model's, for those of ``memberships`` it alone kept (absent or None: a rule kept it)
+    membership_confidence: dict[tuple[str, str, str], float | None] = field(default_factory=dict)
     relations: set[tuple[str, str, str]] = field(default_factory=set)
     indicators: list[tuple[str, str, float, str]] = field(default_factory=list)
     missed: dict[str, list[Any]] = field(default_factory=dict)
@@ -109,12 +111,54 @@ def by_confidence(pred: Predicted, gold: dict[str, Any]) -> dict[str, tuple[int,
     """How many of the organizations proposed in each band of the filter's confidence are right (alias-aware), as
     ``{band: (right, proposed)}``; ``none`` for the names the filter did not weigh (a rule or the graph kept them)."""
     right = _org_matching(pred.orgs, gold.get("organizations") or [], aliases=True)
+    return _bands((c, pi in right) for pi, c in enumerate(pred.org_confidence))
+
+
+def memberships_by_confidence(pred: Predicted, gold: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """The same for the memberships, each counted once as :func:`score` counts it (names mapped to the gold
+    organizations they matched, status as predicate); ``none`` for those a rule kept (also when one of two
+    predictions the scorer counts as one was a rule's), else the higher confidence of the two."""
+    c = _namer(pred, gold.get("organizations") or [])
+    gold_m = {(c(m), _MEMBER_PRED[s], c(o)) for m, o, s in gold.get("memberships") or []}
+    sure: dict[tuple[str, str, str], float | None] = {}
+    for m, o, s in pred.memberships:
+        k, conf = (c(m), _MEMBER_PRED[s], c(o)), pred.membership_confidence.get((m, o, s))
+        sure[k] = conf if k not in sure else more_sure(sure[k], conf)
+    return _bands((conf, k in gold_m) for k, conf in sure.items())
+
+
+def more_sure(a: float | None, b: float | None) -> float | None:
+    """The confidence of one proposal made twice: None (a rule's) when either is, else the higher."""
+    return None if a is None or b is None else max(a, b)
+
+
+def _bands(items: Iterable[tuple[float | None, bool]]) -> dict[str, tuple[int, int]]:
+    """``{band: (right, proposed)}`` of (confidence, right) pairs; ``none`` for no confidence."""
     out: dict[str, tuple[int, int]] = {}
-    for pi, c in enumerate(pred.org_confidence):
+    for c, ok in items:
         band = "none" if c is None else f"≥ {next((b for b in CONFIDENCE_BANDS if c >= b), 0.0):.1f}"
         r, n = out.get(band, (0, 0))
-        out[band] = (r + (pi in right), n + 1)
+        out[band] = (r + ok, n + 1)
     return out
+
+
+def _namer(pred: Predicted, gold_orgs: list[dict[str, Any]], alias: dict[int, int] | None = None):
+    """Name -> the key of the gold organization it matched (alias-aware; ``alias``: that matching, when made), else
+    its own key."""
+    alias = _org_matching(pred.orgs, gold_orgs, aliases=True) if alias is None else alias
+    canon: dict[str, str] = {}
+    for pi, gi in alias.items():
+        name, al = pred.orgs[pi]
+        for n in (name, *al):
+            canon[name_key(n)] = name_key(gold_orgs[gi]["name"])
+    for g in gold_orgs:
+        for n in (g["name"], *g.get("aliases", [])):
+            canon.setdefault(name_key(n), name_key(g["name"]))
+
+    def c(n: str) -> str:
+        return canon.get(name_key(n), name_key(n))
+
+    return c
 
 
 def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
@@ -132,18 +176,7 @@ def score(pred: Predicted, gold: dict[str, Any]) -> dict[str, Score]:
                      if pred.org_types[pi] == t == gold_orgs[gi].get("type", "Organization"))
             out["org:" + t] = Score(tp, pred.org_types.count(t),
                                     sum(1 for g in gold_orgs if g.get("type", "Organization") == t))
-    canon: dict[str, str] = {}
-    for pi, gi in alias.items():
-        name, al = pred.orgs[pi]
-        for n in (name, *al):
-            canon[name_key(n)] = name_key(gold_orgs[gi]["name"])
-    for g in gold_orgs:
-        for n in (g["name"], *g.get("aliases", [])):
-            canon.setdefault(name_key(n), name_key(g["name"]))
-
-    def c(n: str) -> str:
-        return canon.get(name_key(n), name_key(n))
-
+    c = _namer(pred, gold_orgs, alias)
     gold_m = {(c(m), _MEMBER_PRED[s], c(o)) for m, o, s in gold.get("memberships") or []}
     pred_m = {(c(m), _MEMBER_PRED[s], c(o)) for m, o, s in pred.memberships}
     out["membership"] = Score(len(gold_m & pred_m), len(pred_m), len(gold_m))
@@ -226,7 +259,10 @@ def from_extraction(ex) -> Predicted:
         if st.object is None:
             continue
         if st.is_membership:
-            p.memberships.add((st.subject.name, st.object.name, st.status))
+            k = (st.subject.name, st.object.name, st.status)
+            p.membership_confidence[k] = st.confidence if k not in p.memberships \
+                else more_sure(p.membership_confidence[k], st.confidence)
+            p.memberships.add(k)
         else:
             p.relations.add((st.subject.name, st.predicate, st.object.name))
     for f in ex.figures:

@@ -8,7 +8,15 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.entities import Ent, Mention
 from kg.extract.orgbounds import Index
-from kg.extract.orgcues import a_set_or_kind, a_venue, name_cues, names_a_project, project_after, title_after
+from kg.extract.orgcues import (
+    a_set_or_kind,
+    a_venue,
+    name_cues,
+    names_a_project,
+    project_after,
+    title_after,
+    title_later,
+)
 from kg.extract.orgfilter import ent_features
 
 
@@ -50,6 +58,31 @@ def test_a_government_body_named_only_in_reworded_titles_is_not_an_organization(
     assert not {"东湖区工信局", "南岭市科技局"} & names, names
     names = _names("南岭市科技局与南岭星河电子有限公司签约，南岭市科技局党组书记王立出席。")
     assert "南岭市科技局" in names  # it acts too
+
+
+@pytest.mark.parametrize(("key", "j"), [
+    ("东湖县统战部张明副部长出席", 5),  # the official's name between
+    ("南岭科技部高新司原巡视员李立", 5),  # a unit of the body between
+    ("西岭区委组织部部长王强", 4),
+])
+def test_a_title_after_a_name_or_a_unit_is_seen(key, j):
+    assert title_later(key, j) and not title_after(key, j)
+
+
+@pytest.mark.parametrize(("key", "j"), [
+    ("南岭市科技局相关负责人表示", 6),  # a spokesman: the body speaks
+    ("东湖区工信局局长李明", 6),  # right after it: title_after
+    ("南岭市科技局与会长单位签约", 6),
+    ("东湖区工信局发布新政策", 6),
+])
+def test_no_title_later_where_none_follows_a_name_or_unit(key, j):
+    assert not title_later(key, j)
+
+
+def test_a_government_body_named_only_before_an_officials_name_and_title_is_not_an_organization():
+    names = _names("东湖县统战部张明副部长、南岭科技部高新司原巡视员李立出席南岭星河电子有限公司揭牌仪式。")
+    assert "南岭星河电子有限公司" in names
+    assert not {"东湖县统战部", "南岭科技部"} & names, names
 
 
 @pytest.mark.parametrize(("name", "cue"), [

@@ -171,3 +171,22 @@ def test_a_number_or_a_hall_word_inside_a_real_name_drops_nothing():
         assert not a_venue(name), name  # institutions that sign, not rooms
     assert "五大连池市人民政府" in _names("五大连池市人民政府与南岭星河电子有限公司签署合作协议。")
     assert "上海科技馆" in _names("上海科技馆与南岭星河电子有限公司签署战略合作协议。")
+
+
+@pytest.mark.parametrize("name", ["广西园区", "云南工业园区", "湖北省开发区", "京津冀国家高新区", "成渝地区国家高新区",
+                                  "中国国家级高新区", "中外园区", "粤港澳大湾区园区"])
+def test_the_parks_of_a_province_or_region_are_a_set(name):
+    assert a_set_or_kind(name)
+
+
+@pytest.mark.parametrize("name", ["天津开发区", "重庆高新区", "南宁高新区", "广西东盟经济技术开发区", "苏州工业园区",
+                                  "云南滇中新区"])
+def test_a_park_a_city_names_or_with_its_own_name_is_no_set(name):
+    assert not a_set_or_kind(name)
+
+
+def test_the_parks_of_a_region_are_not_an_organization():
+    names = _names("今年以来，广西园区运行向好，南宁高新区与西岭星河电子有限公司签约，京津冀国家高新区代表参会。"
+                   "南宁高新区将建设新厂。")  # the park named most often is the article's own: always kept
+    assert {"南宁高新区", "西岭星河电子有限公司"} <= names
+    assert not {"广西园区", "京津冀国家高新区"} & names, names

@@ -11,7 +11,16 @@ import re
 from collections.abc import Mapping
 
 from kg.extract.entities import Ent
-from kg.extract.lexicon import COUNTED, KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, SUFFIXES, TITLE_PREFIX, VENUES
+from kg.extract.lexicon import (
+    COUNTED,
+    KIND_NOUNS,
+    OFFICIAL_TITLES,
+    QUANTIFIER,
+    REGIONS,
+    SUFFIXES,
+    TITLE_PREFIX,
+    VENUES,
+)
 
 __all__ = ["title_after", "title_later", "name_cues", "project_after", "names_a_project", "never_listed", "a_venue",
            "a_set_or_kind"]
@@ -23,6 +32,9 @@ _LOCAL = re.compile("当地|属地")  # 当地街道: the one where it is (but �
 _KIND_ENDS = tuple(KIND_NOUNS)
 _VENUE_ENDS = tuple(VENUES)
 _PROJECT = re.compile("项目|[一二三]期")
+_REGION_PARKS = re.compile("(?:" + "|".join(sorted(REGIONS, key=len, reverse=True)) + ")(?:省|自治区|壮族自治区|地区)?"
+                           "(?:国家级|国家|省级)?"
+                           "(?:产业园区|工业园区|科技园区|经济开发区|园区|开发区|高新区|经开区|工业区)")
 _ONLY_PROJECT = re.compile("项目(?![合部组])")  # 产业园|项目合作, 项目部: no project named
 
 
@@ -123,14 +135,18 @@ def a_venue(key: str) -> bool:
 def a_set_or_kind(key: str, company: bool = False) -> bool:
     """True for a set of bodies (各支部, 五家协会, 八大产业联盟) or a kind of body with no organization suffix
     (建材企业, 券商): a generic mention, which the annotation never lists (no name of the 269-text dev is a set;
-    one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue). The
+    one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue), or the
+    parks of a province or region (广西园区, 京津冀国家高新区: on the 269-text dev none of 12 was listed). The
     number in a ``company``'s name is no set (百大集团, 六个核桃: the filter's ``quantified`` cue weighs them).
 
     >>> a_set_or_kind("南岭五家协会"), a_set_or_kind("两岸一家亲大联盟"), a_set_or_kind("众多孵化器")
     (True, False, True)
+    >>> a_set_or_kind("广西园区"), a_set_or_kind("京津冀国家高新区"), a_set_or_kind("天津开发区")
+    (True, True, False)
     """
     quantified = not company and (_QUANTIFIED.search(key) is not None or _counted(key))
-    return quantified or (key.endswith(_KIND_ENDS) and not key.endswith("企业"))
+    kind = key.endswith(_KIND_ENDS) and not key.endswith("企业")
+    return quantified or kind or _REGION_PARKS.fullmatch(key) is not None
 
 
 def _counted(key: str) -> bool:

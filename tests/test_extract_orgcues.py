@@ -190,3 +190,9 @@ def test_the_parks_of_a_region_are_not_an_organization():
                    "南宁高新区将建设新厂。")  # the park named most often is the article's own: always kept
     assert {"南宁高新区", "西岭星河电子有限公司"} <= names
     assert not {"广西园区", "京津冀国家高新区"} & names, names
+
+
+def test_a_group_of_people_a_body_sends_is_not_an_organization():
+    names = _names("南岭区党政代表团考察了西岭星河电子有限公司，东湖区招商团一行走访了北岸新材料有限公司。")
+    assert {"西岭星河电子有限公司", "北岸新材料有限公司"} <= names
+    assert not {"南岭区党政代表团", "东湖区招商团"} & names, names

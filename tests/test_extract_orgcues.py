@@ -196,3 +196,9 @@ def test_a_group_of_people_a_body_sends_is_not_an_organization():
     names = _names("南岭区党政代表团考察了西岭星河电子有限公司，东湖区招商团一行走访了北岸新材料有限公司。")
     assert {"西岭星河电子有限公司", "北岸新材料有限公司"} <= names
     assert not {"南岭区党政代表团", "东湖区招商团"} & names, names
+
+
+def test_a_name_after_china_and_a_dash_is_named_with_the_pair():
+    names = _names("南岭新区加入中国—中亚合作组织产业园区联盟，共建中国—中亚合作组织产业园区联盟。")
+    assert "中国—中亚合作组织产业园区联盟" in names, names
+    assert "中亚合作组织产业园区联盟" not in names

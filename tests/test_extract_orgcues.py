@@ -173,6 +173,16 @@ def test_a_number_or_a_hall_word_inside_a_real_name_drops_nothing():
     assert "上海科技馆" in _names("上海科技馆与南岭星河电子有限公司签署战略合作协议。")
 
 
+@pytest.mark.parametrize("name", ["世界知名大学", "欧美一流大学", "江苏高水平大学"])
+def test_a_body_only_praised_is_a_kind(name):
+    assert a_set_or_kind(name)
+
+
+@pytest.mark.parametrize("name", ["南岭智能计算国家级重点实验室", "南岭农业产业化龙头企业协会", "南岭大学"])
+def test_a_named_body_with_a_rank_in_its_name_is_no_kind(name):
+    assert not a_set_or_kind(name)
+
+
 @pytest.mark.parametrize("name", ["广西园区", "云南工业园区", "湖北省开发区", "京津冀国家高新区", "成渝地区国家高新区",
                                   "中国国家级高新区", "中外园区", "粤港澳大湾区园区"])
 def test_the_parks_of_a_province_or_region_are_a_set(name):

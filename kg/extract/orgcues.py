@@ -21,6 +21,7 @@ from kg.extract.lexicon import (
     SUFFIXES,
     TITLE_PREFIX,
     VENUES,
+    suffix_of,
 )
 
 __all__ = ["title_after", "title_later", "name_cues", "project_after", "names_a_project", "never_listed", "a_venue",
@@ -139,7 +140,8 @@ def a_set_or_kind(key: str, company: bool = False) -> bool:
     """True for a set of bodies (各支部, 五家协会, 八大产业联盟) or a kind of body with no organization suffix
     (建材企业, 券商): a generic mention, which the annotation never lists (no name of the 269-text dev is a set;
     one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue), or the
-    parks of a province or region (广西园区, 京津冀国家高新区: on the 269-text dev none of 12 was listed). The
+    parks of a province or region (广西园区, 京津冀国家高新区: on the 269-text dev none of 12 was listed), or a body
+    only praised (世界知名大学). The
     number in a ``company``'s name is no set (百大集团, 六个核桃: the filter's ``quantified`` cue weighs them).
 
     >>> a_set_or_kind("南岭五家协会"), a_set_or_kind("两岸一家亲大联盟"), a_set_or_kind("众多孵化器")
@@ -148,8 +150,18 @@ def a_set_or_kind(key: str, company: bool = False) -> bool:
     (True, True, False)
     """
     quantified = not company and (_QUANTIFIED.search(key) is not None or _counted(key))
-    kind = key.endswith(_KIND_ENDS) and not key.endswith("企业")
+    kind = key.endswith(_KIND_ENDS) and not key.endswith("企业") or _of_a_quality(key)
     return quantified or kind or _REGION_PARKS.fullmatch(key) is not None
+
+
+_QUALITY = re.compile("(?:一流|知名|高水平|顶级|顶尖|著名|优秀)$")
+
+
+def _of_a_quality(key: str) -> bool:
+    """True when only a word of praise stands before the suffix (世界知名|大学, 江苏高水平|大学): a kind of body
+    described, not one named (no name of the 269-text dev is such; 重点, 龙头 are in names: …重点实验室)."""
+    sf = suffix_of(key)
+    return bool(sf) and _QUALITY.search(key, 0, len(key) - len(sf)) is not None
 
 
 def _counted(key: str) -> bool:

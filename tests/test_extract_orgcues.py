@@ -8,7 +8,15 @@ import pytest
 from kg.extract import extract_text
 from kg.extract.entities import Ent, Mention
 from kg.extract.orgbounds import Index
-from kg.extract.orgcues import a_set_or_kind, a_venue, name_cues, names_a_project, project_after, title_after
+from kg.extract.orgcues import (
+    a_set_or_kind,
+    a_venue,
+    name_cues,
+    names_a_project,
+    project_after,
+    title_after,
+    title_later,
+)
 from kg.extract.orgfilter import ent_features
 
 
@@ -50,6 +58,31 @@ def test_a_government_body_named_only_in_reworded_titles_is_not_an_organization(
     assert not {"东湖区工信局", "南岭市科技局"} & names, names
     names = _names("南岭市科技局与南岭星河电子有限公司签约，南岭市科技局党组书记王立出席。")
     assert "南岭市科技局" in names  # it acts too
+
+
+@pytest.mark.parametrize(("key", "j"), [
+    ("东湖县统战部张明副部长出席", 5),  # the official's name between
+    ("南岭科技部高新司原巡视员李立", 5),  # a unit of the body between
+    ("西岭区委组织部部长王强", 4),
+])
+def test_a_title_after_a_name_or_a_unit_is_seen(key, j):
+    assert title_later(key, j) and not title_after(key, j)
+
+
+@pytest.mark.parametrize(("key", "j"), [
+    ("南岭市科技局相关负责人表示", 6),  # a spokesman: the body speaks
+    ("东湖区工信局局长李明", 6),  # right after it: title_after
+    ("南岭市科技局与会长单位签约", 6),
+    ("东湖区工信局发布新政策", 6),
+])
+def test_no_title_later_where_none_follows_a_name_or_unit(key, j):
+    assert not title_later(key, j)
+
+
+def test_a_government_body_named_only_before_an_officials_name_and_title_is_not_an_organization():
+    names = _names("东湖县统战部张明副部长、南岭科技部高新司原巡视员李立出席南岭星河电子有限公司揭牌仪式。")
+    assert "南岭星河电子有限公司" in names
+    assert not {"东湖县统战部", "南岭科技部"} & names, names
 
 
 @pytest.mark.parametrize(("name", "cue"), [
@@ -138,3 +171,44 @@ def test_a_number_or_a_hall_word_inside_a_real_name_drops_nothing():
         assert not a_venue(name), name  # institutions that sign, not rooms
     assert "五大连池市人民政府" in _names("五大连池市人民政府与南岭星河电子有限公司签署合作协议。")
     assert "上海科技馆" in _names("上海科技馆与南岭星河电子有限公司签署战略合作协议。")
+
+
+@pytest.mark.parametrize("name", ["世界知名大学", "欧美一流大学", "江苏高水平大学"])
+def test_a_body_only_praised_is_a_kind(name):
+    assert a_set_or_kind(name)
+
+
+@pytest.mark.parametrize("name", ["南岭智能计算国家级重点实验室", "南岭农业产业化龙头企业协会", "南岭大学"])
+def test_a_named_body_with_a_rank_in_its_name_is_no_kind(name):
+    assert not a_set_or_kind(name)
+
+
+@pytest.mark.parametrize("name", ["广西园区", "云南工业园区", "湖北省开发区", "京津冀国家高新区", "成渝地区国家高新区",
+                                  "中国国家级高新区", "中外园区", "粤港澳大湾区园区"])
+def test_the_parks_of_a_province_or_region_are_a_set(name):
+    assert a_set_or_kind(name)
+
+
+@pytest.mark.parametrize("name", ["天津开发区", "重庆高新区", "南宁高新区", "广西东盟经济技术开发区", "苏州工业园区",
+                                  "云南滇中新区"])
+def test_a_park_a_city_names_or_with_its_own_name_is_no_set(name):
+    assert not a_set_or_kind(name)
+
+
+def test_the_parks_of_a_region_are_not_an_organization():
+    names = _names("今年以来，广西园区运行向好，南宁高新区与西岭星河电子有限公司签约，京津冀国家高新区代表参会。"
+                   "南宁高新区将建设新厂。")  # the park named most often is the article's own: always kept
+    assert {"南宁高新区", "西岭星河电子有限公司"} <= names
+    assert not {"广西园区", "京津冀国家高新区"} & names, names
+
+
+def test_a_group_of_people_a_body_sends_is_not_an_organization():
+    names = _names("南岭区党政代表团考察了西岭星河电子有限公司，东湖区招商团一行走访了北岸新材料有限公司。")
+    assert {"西岭星河电子有限公司", "北岸新材料有限公司"} <= names
+    assert not {"南岭区党政代表团", "东湖区招商团"} & names, names
+
+
+def test_a_name_after_china_and_a_dash_is_named_with_the_pair():
+    names = _names("南岭新区加入中国—中亚合作组织产业园区联盟，共建中国—中亚合作组织产业园区联盟。")
+    assert "中国—中亚合作组织产业园区联盟" in names, names
+    assert "中亚合作组织产业园区联盟" not in names

@@ -26,6 +26,8 @@ __all__ = [
     "QUANTIFIER",
     "COUNTED",
     "VENUES",
+    "REGIONS",
+    "GROUPS",
     "COUNT",
     "MEASURE",
     "MEASURE_WORD",
@@ -329,6 +331,21 @@ COUNTED = rf"[一{_NUMERAL}]+[大所批类]|[{_NUMERAL}]+[家个]"
 # Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
 # (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).
 VENUES = frozenset("宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆".split())
+
+# The groups of people a body sends or sets up for a while (党政代表团, 招商团, 三人招商小队, 筹备工作小组): people, not
+# a body (an 指挥部 or a 专业委员会 is one).
+GROUPS = frozenset("代表团 招商团 考察团 访问团 调研团 观摩团 小分队 小队 工作小组 筹备组 筹备小组".split())
+
+# The provinces (not the four cities that are provinces: 天津开发区, 重庆高新区 are parks) and the regions of several
+# provinces or of the country: with only a kind of park after them (广西园区, 云南工业园区, 京津冀国家高新区,
+# 中外园区) they name the parks of a region, a set of bodies.
+REGIONS = frozenset(
+    """
+    河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃
+    青海 内蒙古 广西 西藏 宁夏 新疆 长三角 珠三角 京津冀 成渝 川渝 粤港澳大湾区 大湾区 长株潭 中部 西部 东部 东北
+    中国 全国 国内 中外
+    """.split()
+)
 
 # A count and its measure word (30家, 四十余个, 500强, 首批): never part of a name; what it counts is a kind of
 # body, not one. MEASURE is what follows a count's digits.

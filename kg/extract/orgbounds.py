@@ -26,7 +26,8 @@ from kg.extract.orglists import covered_places
 from kg.extract.references import ANAPHORS
 from kg.extract.shortforms import GLUE
 
-__all__ = ["MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans"]
+__all__ = ["MAX_SPAN", "Alt", "Index", "alternatives", "apply_alternative", "bucket", "char_class", "orphans",
+           "paired_with_china"]
 
 _CONTEXT_CHARS = frozenset("、,;:。()与和及暨在由对把被将向从为等的了是年月日之原")
 _MAX_EXTENSION_WORDS = 3
@@ -254,6 +255,18 @@ def alternatives(e: Ent, ix: Index) -> list[Alt]:
     if not k0 or e.how == "byline":  # a byline's name is bounded by the byline's own pattern
         return []
     return _trims(e, k0, ix) + _extensions(e, k0, same, ix) + _model_spans(e, ix)
+
+
+_CHINA_AND = re.compile("中国[—–-]$")
+
+
+def paired_with_china(e: Ent, keys: Mapping[int, str]) -> Alt | None:
+    """``e``'s name with the 中国— before each of its mentions in the sentence ``keys`` (中国—|上海合作组织产业园区联盟,
+    中国—|东盟…: the pair of parties names the body; the filter may have cut it off as a place), else None."""
+    if not all(_CHINA_AND.search(keys.get(m.sent, ""), max(0, m.i - 3), m.i) for m in e.mentions):
+        return None
+    m = e.mentions[0]
+    return Alt(keys[m.sent][m.i - 3 : m.j], -3, 0, {})
 
 
 def apply_alternative(e: Ent, alt: Alt, doc: Document, keys: Mapping[int, str], by_key: dict[str, Ent]) -> Ent | None:

@@ -11,9 +11,21 @@ import re
 from collections.abc import Mapping
 
 from kg.extract.entities import Ent
-from kg.extract.lexicon import COUNTED, KIND_NOUNS, OFFICIAL_TITLES, QUANTIFIER, SUFFIXES, TITLE_PREFIX, VENUES
+from kg.extract.lexicon import (
+    COUNTED,
+    GROUPS,
+    KIND_NOUNS,
+    OFFICIAL_TITLES,
+    QUANTIFIER,
+    REGIONS,
+    SUFFIXES,
+    TITLE_PREFIX,
+    VENUES,
+    suffix_of,
+)
 
-__all__ = ["title_after", "name_cues", "project_after", "names_a_project", "never_listed", "a_venue", "a_set_or_kind"]
+__all__ = ["title_after", "title_later", "name_cues", "project_after", "names_a_project", "never_listed", "a_venue",
+           "a_set_or_kind"]
 
 _TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
 _QUANTIFIED = re.compile(QUANTIFIER)
@@ -21,7 +33,11 @@ _COUNTED = re.compile(COUNTED)
 _LOCAL = re.compile("当地|属地")  # 当地街道: the one where it is (but 所在属地|苏州市…党总支 is named after it)
 _KIND_ENDS = tuple(KIND_NOUNS)
 _VENUE_ENDS = tuple(VENUES)
+_GROUP_ENDS = tuple(GROUPS)
 _PROJECT = re.compile("项目|[一二三]期")
+_REGION_PARKS = re.compile("(?:" + "|".join(sorted(REGIONS, key=len, reverse=True)) + ")(?:省|自治区|壮族自治区|地区)?"
+                           "(?:国家级|国家|省级)?"
+                           "(?:产业园区|工业园区|科技园区|经济开发区|园区|开发区|高新区|经开区|工业区)")
 _ONLY_PROJECT = re.compile("项目(?![合部组])")  # 产业园|项目合作, 项目部: no project named
 
 
@@ -32,6 +48,22 @@ def title_after(key: str, j: int) -> bool:
     (True, True, False)
     """
     return _TITLE.match(key, j, j + 14) is not None
+
+
+_GAP_STOP = re.compile(r"[^\u4e00-\u9fff]|相关|有关|主要|等|与|和|及|在|的")  # what no name nor unit between holds
+
+
+def title_later(key: str, j: int) -> bool:
+    """True when an official's title follows position ``j`` of ``key`` after two or three characters that are a
+    person's name or a unit of the body (尉氏县统战部|张冀|副部长, 科技部|高新司|原巡视员, 区委|组织部|部长), not
+    right after it (:func:`title_after`) nor after 相关 / 有关 (市科技局相关负责人: a spokesman of the body).
+
+    >>> title_later("县统战部张冀副部长", 4), title_later("科技部高新司原巡视员", 3), title_later("市局相关负责人", 2)
+    (True, True, False)
+    """
+    if title_after(key, j):
+        return False
+    return any(not _GAP_STOP.search(key[j : j + n]) and title_after(key, j + n) for n in (2, 3) if j + n < len(key))
 
 
 def project_after(key: str, j: int) -> bool:
@@ -67,19 +99,21 @@ _TITLED_ENDS = ("委", "政协", "人大常委会")  # 南岭市委, 区政协 a
 
 def never_listed(e: Ent, keys: Mapping[int, str]) -> bool:
     """True for a name the annotation never lists, whatever else the filter weighs, in an article whose sentences'
-    keys are ``keys``: a body named only in officials' titles, only as a project, a room an event is held in, a set or
-    a kind of bodies."""
-    return (_only_in_titles(e, keys) or _only_a_project(e, keys) or a_venue(e.key)
+    keys are ``keys``: a body named only in officials' titles, only as a project, a room an event is held in, a group
+    of people a body sends (党政代表团, 招商小队: on the 269-text dev none of 4 was listed), a set or a kind of
+    bodies."""
+    return (_only_in_titles(e, keys) or _only_a_project(e, keys) or a_venue(e.key) or e.key.endswith(_GROUP_ENDS)
             or a_set_or_kind(e.key, e.type == "Company"))
 
 
 def _only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:
-    """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…) in the
-    sentence ``keys``: the annotation lists a body that acts, not one a title names (on the 188-text dev 38 of 40
-    such names were not listed)."""
+    """True for a government or party body named only in officials' titles (苏州市委|常委…, 区工信局|局长…, also
+    after the official's name or a unit: 县统战部|张冀|副部长) in the sentence ``keys``: the annotation lists a body
+    that acts, not one a title names (on the 188-text dev 38 of 40 such names were not listed; on the 269-text dev 7
+    of 8 named with a name or a unit between)."""
     if e.type not in _TITLED and not e.key.endswith(_TITLED_ENDS):
         return False
-    return all(title_after(keys.get(m.sent, ""), m.j) for m in e.mentions)
+    return all(title_after(k, m.j) or title_later(k, m.j) for m in e.mentions for k in (keys.get(m.sent, ""),))
 
 
 # not an incubator: 青山产业孵化园|项目投资额为12亿元 is the incubator's own figure (test_extract_fig_subject)
@@ -105,14 +139,29 @@ def a_venue(key: str) -> bool:
 def a_set_or_kind(key: str, company: bool = False) -> bool:
     """True for a set of bodies (各支部, 五家协会, 八大产业联盟) or a kind of body with no organization suffix
     (建材企业, 券商): a generic mention, which the annotation never lists (no name of the 269-text dev is a set;
-    one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue). The
+    one ends in a kind noun: 樹德企業 — in Taiwan a company is named …企業, so 企业 is only the filter's cue), or the
+    parks of a province or region (广西园区, 京津冀国家高新区: on the 269-text dev none of 12 was listed), or a body
+    only praised (世界知名大学). The
     number in a ``company``'s name is no set (百大集团, 六个核桃: the filter's ``quantified`` cue weighs them).
 
     >>> a_set_or_kind("南岭五家协会"), a_set_or_kind("两岸一家亲大联盟"), a_set_or_kind("众多孵化器")
     (True, False, True)
+    >>> a_set_or_kind("广西园区"), a_set_or_kind("京津冀国家高新区"), a_set_or_kind("天津开发区")
+    (True, True, False)
     """
     quantified = not company and (_QUANTIFIED.search(key) is not None or _counted(key))
-    return quantified or (key.endswith(_KIND_ENDS) and not key.endswith("企业"))
+    kind = key.endswith(_KIND_ENDS) and not key.endswith("企业") or _of_a_quality(key)
+    return quantified or kind or _REGION_PARKS.fullmatch(key) is not None
+
+
+_QUALITY = re.compile("(?:一流|知名|高水平|顶级|顶尖|著名|优秀)$")
+
+
+def _of_a_quality(key: str) -> bool:
+    """True when only a word of praise stands before the suffix (世界知名|大学, 江苏高水平|大学): a kind of body
+    described, not one named (no name of the 269-text dev is such; 重点, 龙头 are in names: …重点实验室)."""
+    sf = suffix_of(key)
+    return bool(sf) and _QUALITY.search(key, 0, len(key) - len(sf)) is not None
 
 
 def _counted(key: str) -> bool:

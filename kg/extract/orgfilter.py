@@ -35,6 +35,7 @@ from kg.extract.orgbounds import (
     bucket,
     char_class,
     orphans,
+    paired_with_china,
 )
 from kg.extract.orgcues import name_cues, never_listed, project_after, title_after
 from kg.extract.orglists import list_siblings
@@ -366,6 +367,10 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
             ents.append(new)
         if not e.mentions:
             drop.add(id(e))
+    for e in [e for e in ents if id(e) not in drop and e.is_org and e.mentions]:
+        paired = paired_with_china(e, ix.keys)
+        if paired is not None:
+            apply_alternative(e, paired, doc, ix.keys, by_key)
     apply_refs(refer, ents, drop)  # references back, once every other name is in place
     joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
     ents = [e for e in ents if id(e) not in drop and id(e) not in joined]

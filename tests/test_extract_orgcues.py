@@ -184,13 +184,13 @@ def test_a_named_body_with_a_rank_in_its_name_is_no_kind(name):
 
 
 @pytest.mark.parametrize("name", ["广西园区", "云南工业园区", "湖北省开发区", "京津冀国家高新区", "成渝地区国家高新区",
-                                  "中国国家级高新区", "中外园区", "粤港澳大湾区园区"])
+                                  "中国国家级高新区", "中外园区", "粤港澳大湾区园区", "吉林省开发区"])
 def test_the_parks_of_a_province_or_region_are_a_set(name):
     assert a_set_or_kind(name)
 
 
 @pytest.mark.parametrize("name", ["天津开发区", "重庆高新区", "南宁高新区", "广西东盟经济技术开发区", "苏州工业园区",
-                                  "云南滇中新区"])
+                                  "云南滇中新区", "吉林高新区", "吉林经开区"])
 def test_a_park_a_city_names_or_with_its_own_name_is_no_set(name):
     assert not a_set_or_kind(name)
 
@@ -200,6 +200,11 @@ def test_the_parks_of_a_region_are_not_an_organization():
                    "南宁高新区将建设新厂。")  # the park named most often is the article's own: always kept
     assert {"南宁高新区", "西岭星河电子有限公司"} <= names
     assert not {"广西园区", "京津冀国家高新区"} & names, names
+
+
+def test_a_park_of_the_city_a_province_is_named_after_is_an_organization():
+    # 吉林 is a province and a city: 吉林高新区 is the city's park, named once here (not the article's own)
+    assert "吉林高新区" in _names("南宁高新区与吉林高新区签署战略合作协议。南宁高新区将建设新厂。")
 
 
 def test_a_group_of_people_a_body_sends_is_not_an_organization():

@@ -74,6 +74,11 @@ def test_a_title_after_a_name_or_a_unit_is_seen(key, j):
     ("东湖区工信局局长李明", 6),  # right after it: title_after
     ("南岭市科技局与会长单位签约", 6),
     ("东湖区工信局发布新政策", 6),
+    ("南岭县委召开常委会议", 4),  # the body acts: a meeting, or the people it acts on
+    ("南岭县委召开了常委会议", 4),
+    ("南岭区人大常委会召开主任会议", 8),
+    ("南岭区政协组织委员视察", 5),
+    ("南岭市科技局邀请院士调研", 6),
 ])
 def test_no_title_later_where_none_follows_a_name_or_unit(key, j):
     assert not title_later(key, j)
@@ -83,6 +88,15 @@ def test_a_government_body_named_only_before_an_officials_name_and_title_is_not_
     names = _names("东湖县统战部张明副部长、南岭科技部高新司原巡视员李立出席南岭星河电子有限公司揭牌仪式。")
     assert "南岭星河电子有限公司" in names
     assert not {"东湖县统战部", "南岭科技部"} & names, names
+
+
+@pytest.mark.parametrize(("text", "body"), [
+    ("南岭县委召开常委会议，研究南岭星河电子有限公司项目。", "南岭县委"),
+    ("南岭市科技局邀请院士到南岭星河电子有限公司调研。", "南岭市科技局"),
+    ("南岭区人大常委会召开主任会议，听取南岭星河电子有限公司汇报。", "南岭区人大常委会"),
+])
+def test_a_government_body_that_acts_before_a_title_is_an_organization(text, body):
+    assert body in _names(text)
 
 
 @pytest.mark.parametrize(("name", "cue"), [

@@ -53,7 +53,8 @@ def title_after(key: str, j: int) -> bool:
 _GAP_STOP = re.compile(r"[^\u4e00-\u9fff]|相关|有关|主要|等|与|和|及|在|的")  # what no name nor unit between holds
 # what the body does, then a meeting or the people it acts on (县委|召开|常委会议, 区政协|组织|委员视察,
 # 市科技局|邀请|院士): the body acts, it is no name nor unit before a title (组织部 is a unit: 区委|组织部|部长)
-_ACTS = re.compile("(?:召开|举行|主持|组织(?!部)|邀请|聘请|带领|率领|陪同|走访|慰问|看望|会见|接待|表彰|听取|召集|推荐|选举)")
+_ACTS = re.compile("(?:召开|举行|主持|组织(?!部)|邀请|聘请|带领|率领|陪同|走访|慰问|看望|会见|接待|表彰|听取|召集"
+                   "|推荐|选举)")
 
 
 def title_later(key: str, j: int) -> bool:

@@ -7,7 +7,7 @@ import pytest
 
 from kg.extract import extract_text
 from kg.extract.entities import Ent, Mention
-from kg.extract.orgbounds import Index
+from kg.extract.orgbounds import Alt, Index, paired_with_china
 from kg.extract.orgcues import (
     a_set_or_kind,
     a_venue,
@@ -231,3 +231,20 @@ def test_a_name_after_china_and_a_dash_is_named_with_the_pair():
     names = _names("南岭新区加入中国—中亚合作组织产业园区联盟，共建中国—中亚合作组织产业园区联盟。")
     assert "中国—中亚合作组织产业园区联盟" in names, names
     assert "中亚合作组织产业园区联盟" not in names
+
+
+def test_a_name_after_china_written_with_two_dashes_keeps_every_mention():
+    # 中国—X and 中国-X: the first mention was moved to a new entity the filter never kept, and so was lost
+    raw = "南岭新区加入中国—中亚合作组织产业园区联盟，共建中国-中亚合作组织产业园区联盟。"
+    e = {e.name: e for e in extract_text("标题\n\n" + raw + "\n", "x").orgs}
+    assert sum(len(x.mentions) for n, x in e.items() if n.endswith("中亚合作组织产业园区联盟")) == 2, e
+
+
+def test_the_pair_with_china_is_none_when_its_mentions_are_written_differently():
+    keys = {0: "加入中国—中亚联盟", 1: "共建中国-中亚联盟", 2: "共建中国—中亚联盟"}
+    e = Ent("中亚联盟", "Alliance", "suffix")
+    e.mentions = [Mention(0, 5, 9, e, "suffix"), Mention(2, 5, 9, e, "suffix")]
+    assert paired_with_china(e, keys) == Alt("中国—中亚联盟", -3, 0, {})
+    e.mentions.append(Mention(1, 5, 9, e, "suffix"))
+    assert paired_with_china(e, keys) is None
+    assert paired_with_china(Ent("中亚联盟", "Alliance", "suffix"), keys) is None  # no mention: nothing to pair

@@ -163,8 +163,13 @@ _QUALITY = re.compile("(?:一流|知名|高水平|顶级|顶尖|著名|优秀)$"
 
 
 def _of_a_quality(key: str) -> bool:
-    """True when only a word of praise stands before the suffix (世界知名|大学, 江苏高水平|大学): a kind of body
-    described, not one named (no name of the 269-text dev is such; 重点, 龙头 are in names: …重点实验室)."""
+    """True when a word of praise stands right before the suffix, whatever precedes it (世界知名|大学, 江苏高水平|大学,
+    南岭理工知名|大学): a kind of body described, not one named (no name of the 269-text dev is such; 重点, 龙头 are in
+    names: …重点实验室).
+
+    >>> _of_a_quality("世界知名大学"), _of_a_quality("南岭理工知名大学"), _of_a_quality("世界顶尖科学家协会")
+    (True, True, False)
+    """
     sf = suffix_of(key)
     return bool(sf) and _QUALITY.search(key, 0, len(key) - len(sf)) is not None
 

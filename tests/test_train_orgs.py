@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -20,26 +21,15 @@ def test_read_stems_names_the_stems_it_does_not_know(tmp_path: Path):
         read_stems(f, ["a-1"])
 
 
-def test_train_orgs_refuses_unknown_stems_in_one_line_before_reading_a_text(tmp_path: Path, capsys):
+@pytest.mark.parametrize("script", ["train_orgs", "missed_orgs"])
+def test_a_script_refuses_unknown_stems_in_one_line_before_reading_a_text(script, tmp_path: Path, capsys):
     sys.path.insert(0, str(ROOT / "scripts"))
-    import train_orgs
+    main = importlib.import_module(script).main
 
     f = tmp_path / "stems.txt"
     f.write_text("no-such-text-0000\n", encoding="utf-8")
     for option in ("--hold-out", "--exclude-file"):
-        assert train_orgs.main([option, str(f)]) == 2
-        err = capsys.readouterr().err.strip()
-        assert err.count("\n") == 0 and "no-such-text-0000" in err and "not among the texts" in err
-
-
-def test_missed_orgs_refuses_unknown_stems_in_one_line_as_train_orgs_does(tmp_path: Path, capsys):
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import missed_orgs
-
-    f = tmp_path / "stems.txt"
-    f.write_text("no-such-text-0000\n", encoding="utf-8")
-    for option in ("--hold-out", "--exclude-file"):
-        assert missed_orgs.main([option, str(f)]) == 2
+        assert main([option, str(f)]) == 2
         err = capsys.readouterr().err.strip()
         assert err.count("\n") == 0 and "no-such-text-0000" in err and "not among the texts" in err
 

@@ -35,8 +35,10 @@ from kg.extract import KnownEntities, extract_text  # noqa: E402
 from kg.extract.resample import METRICS, intervals, paired_intervals  # noqa: E402
 from kg.extract.score import (  # noqa: E402
     Score,
+    add_bands,
     by_confidence,
     from_extraction,
+    in_band_order,
     memberships_by_confidence,
     read_gold,
     score,
@@ -115,9 +117,7 @@ def _score_texts(golds: list[Path], known) -> tuple[dict[str, dict[str, Score]],
         gold = read_gold(g)
         per_text[stem] = score(pred, gold)
         for what, count in _BANDED:
-            for band, (r, n) in count(pred, gold).items():
-                got = bands[what].setdefault(band, [0, 0])
-                got[0], got[1] = got[0] + r, got[1] + n
+            add_bands(bands[what], count(pred, gold))
         print(_row(stem[:28], per_text[stem]))
         details.append((stem, pred))
     return per_text, details, bands
@@ -142,7 +142,7 @@ def _print_bands(bands: Bands) -> None:
     for what, by_band in bands.items():
         print()
         print(f"{what + ' by confidence':<28}{'P':>5}   right/proposed")
-        for band in sorted(by_band, key=lambda b: (b == "none", -float(b.split()[-1]) if b != "none" else 0.0)):
+        for band in in_band_order(by_band):
             r, n = by_band[band]
             print(f"{band:<28}{r / n if n else 0:5.2f}   {r}/{n}")
 

@@ -62,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_stem_options(ap)
     args = ap.parse_args(argv)
-    out, left_out = stem_options(args, (stem_of(p) for p in DEV.glob("*.gold.yaml")))
+    try:
+        out, left_out = stem_options(args, (stem_of(p) for p in DEV.glob("*.gold.yaml")))
+    except (OSError, ValueError) as exc:  # as train_orgs.py: one line, before a text is read
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     n_gold = 0
     counts = {"never": 0, "lost": 0}
     for stem, text, gold in _texts(DEV):

@@ -42,6 +42,8 @@ from kg.extract.relations import find_statements  # noqa: E402
 from kg.extract.score import (  # noqa: E402
     Predicted,
     Score,
+    add_bands,
+    in_band_order,
     memberships_by_confidence,
     more_sure,
     read_gold,
@@ -179,9 +181,7 @@ def cross_validate(texts: list[Text], l2: float, threshold: float, floor: float 
             kept_by.other_status[t.stem] = {k for p in kept if (k := (t.ekey(p.member), t.ekey(p.body))) in gold
                                             and gold[k] not in ({r.status for r in p.rules} or {p.status})}
             s, missed = t.score_missed(kept)
-            for band, (r, n) in memberships_by_confidence(t.predicted(kept), t.gold).items():
-                got = kept_by.bands.setdefault(band, [0, 0])
-                got[0], got[1] = got[0] + r, got[1] + n
+            add_bands(kept_by.bands, memberships_by_confidence(t.predicted(kept), t.gold))
             kept_by.missed[t.stem] = {(name_key(m), _STATUS.get(pred, pred), name_key(b)) for m, pred, b in missed}
             total = total + s
     return total, kept_by
@@ -239,7 +239,7 @@ def _read(folder: Path, drop: tuple[str, ...], args) -> tuple[list[Text], list[T
 
 def print_bands(bands: dict[str, list[int]]) -> None:
     """The memberships the CV kept by the model's confidence (none: a rule or the list floor kept them)."""
-    for band in sorted(bands, key=lambda b: (b == "none", -float(b.split()[-1]) if b != "none" else 0.0)):
+    for band in in_band_order(bands):
         r, n = bands[band]
         print(f"  {'confidence ' + band:<32} P {r / n if n else 0:.3f}   ({r}/{n})")
 

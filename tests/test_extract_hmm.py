@@ -40,11 +40,16 @@ def test_the_same_path_and_score_as_jiebas_viterbi():
 
 def test_other_tables_go_to_jiebas_own_decoder():
     from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+    from jieba.posseg.viterbi import viterbi
 
     fast = Viterbi(start_P, trans_P, emit_P)
-    start = dict(start_P)  # equal, but not the tables it was built from
-    assert fast("华宏", char_state_tab_P, start, trans_P, emit_P)[1] == fast("华宏", char_state_tab_P, start_P,
-                                                                             trans_P, emit_P)[1]
+    own = fast("华宏", char_state_tab_P, start_P, trans_P, emit_P)
+    # other tables: only the state of 华 that the tables it was built from like least may start a run
+    last = min(char_state_tab_P["华"], key=lambda s: (start_P[s], s))
+    start = {s: (0.0 if s == last else -3.14e100) for s in start_P}
+    other = fast("华宏", char_state_tab_P, start, trans_P, emit_P)
+    assert other == viterbi("华宏", char_state_tab_P, start, trans_P, emit_P)
+    assert other[1][0] == last != own[1][0]  # its own tables would not have given this path
 
 
 def test_segmentation_uses_it():

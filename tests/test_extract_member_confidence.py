@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from kg.decompile import canonical
 from kg.extract import extract_text
-from kg.extract.score import Predicted, from_extraction, memberships_by_confidence, more_sure
+from kg.extract.score import (
+    Predicted,
+    add_bands,
+    from_extraction,
+    in_band_order,
+    memberships_by_confidence,
+    more_sure,
+)
 
 ALLIANCE = "绿色算力党建联盟"
 GOLD = {
@@ -30,6 +37,14 @@ def test_memberships_are_counted_right_by_the_band_of_their_confidence():
 
 def test_a_membership_proposed_twice_is_as_sure_as_the_surer_and_a_rules_is_sure_enough():
     assert more_sure(0.6, 0.9) == 0.9 and more_sure(None, 0.9) is None and more_sure(0.7, None) is None
+
+
+def test_bands_add_up_over_texts_and_print_from_the_surest_down():
+    total: dict[str, list[int]] = {}
+    add_bands(total, {"≥ 0.5": (1, 2), "none": (1, 1)})
+    add_bands(total, {"≥ 0.9": (2, 2), "≥ 0.5": (0, 3), "≥ 0.0": (0, 1)})
+    assert total == {"≥ 0.9": [2, 2], "≥ 0.5": [1, 5], "≥ 0.0": [0, 1], "none": [1, 1]}
+    assert in_band_order(total) == ["≥ 0.9", "≥ 0.5", "≥ 0.0", "none"]
 
 
 def test_the_scorer_reads_the_confidence_of_each_membership_extracted():

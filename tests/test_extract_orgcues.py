@@ -7,7 +7,7 @@ import pytest
 
 from kg.extract import extract_text
 from kg.extract.entities import Ent, Mention
-from kg.extract.orgbounds import Index
+from kg.extract.orgbounds import Alt, Index, paired_with_china
 from kg.extract.orgcues import (
     a_set_or_kind,
     a_venue,
@@ -74,6 +74,11 @@ def test_a_title_after_a_name_or_a_unit_is_seen(key, j):
     ("东湖区工信局局长李明", 6),  # right after it: title_after
     ("南岭市科技局与会长单位签约", 6),
     ("东湖区工信局发布新政策", 6),
+    ("南岭县委召开常委会议", 4),  # the body acts: a meeting, or the people it acts on
+    ("南岭县委召开了常委会议", 4),
+    ("南岭区人大常委会召开主任会议", 8),
+    ("南岭区政协组织委员视察", 5),
+    ("南岭市科技局邀请院士调研", 6),
 ])
 def test_no_title_later_where_none_follows_a_name_or_unit(key, j):
     assert not title_later(key, j)
@@ -83,6 +88,15 @@ def test_a_government_body_named_only_before_an_officials_name_and_title_is_not_
     names = _names("东湖县统战部张明副部长、南岭科技部高新司原巡视员李立出席南岭星河电子有限公司揭牌仪式。")
     assert "南岭星河电子有限公司" in names
     assert not {"东湖县统战部", "南岭科技部"} & names, names
+
+
+@pytest.mark.parametrize(("text", "body"), [
+    ("南岭县委召开常委会议，研究南岭星河电子有限公司项目。", "南岭县委"),
+    ("南岭市科技局邀请院士到南岭星河电子有限公司调研。", "南岭市科技局"),
+    ("南岭区人大常委会召开主任会议，听取南岭星河电子有限公司汇报。", "南岭区人大常委会"),
+])
+def test_a_government_body_that_acts_before_a_title_is_an_organization(text, body):
+    assert body in _names(text)
 
 
 @pytest.mark.parametrize(("name", "cue"), [
@@ -184,13 +198,13 @@ def test_a_named_body_with_a_rank_in_its_name_is_no_kind(name):
 
 
 @pytest.mark.parametrize("name", ["广西园区", "云南工业园区", "湖北省开发区", "京津冀国家高新区", "成渝地区国家高新区",
-                                  "中国国家级高新区", "中外园区", "粤港澳大湾区园区"])
+                                  "中国国家级高新区", "中外园区", "粤港澳大湾区园区", "吉林省开发区"])
 def test_the_parks_of_a_province_or_region_are_a_set(name):
     assert a_set_or_kind(name)
 
 
 @pytest.mark.parametrize("name", ["天津开发区", "重庆高新区", "南宁高新区", "广西东盟经济技术开发区", "苏州工业园区",
-                                  "云南滇中新区"])
+                                  "云南滇中新区", "吉林高新区", "吉林经开区"])
 def test_a_park_a_city_names_or_with_its_own_name_is_no_set(name):
     assert not a_set_or_kind(name)
 
@@ -200,6 +214,11 @@ def test_the_parks_of_a_region_are_not_an_organization():
                    "南宁高新区将建设新厂。")  # the park named most often is the article's own: always kept
     assert {"南宁高新区", "西岭星河电子有限公司"} <= names
     assert not {"广西园区", "京津冀国家高新区"} & names, names
+
+
+def test_a_park_of_the_city_a_province_is_named_after_is_an_organization():
+    # 吉林 is a province and a city: 吉林高新区 is the city's park, named once here (not the article's own)
+    assert "吉林高新区" in _names("南宁高新区与吉林高新区签署战略合作协议。南宁高新区将建设新厂。")
 
 
 def test_a_group_of_people_a_body_sends_is_not_an_organization():
@@ -212,3 +231,20 @@ def test_a_name_after_china_and_a_dash_is_named_with_the_pair():
     names = _names("南岭新区加入中国—中亚合作组织产业园区联盟，共建中国—中亚合作组织产业园区联盟。")
     assert "中国—中亚合作组织产业园区联盟" in names, names
     assert "中亚合作组织产业园区联盟" not in names
+
+
+def test_a_name_after_china_written_with_two_dashes_keeps_every_mention():
+    # 中国—X and 中国-X: the first mention was moved to a new entity the filter never kept, and so was lost
+    raw = "南岭新区加入中国—中亚合作组织产业园区联盟，共建中国-中亚合作组织产业园区联盟。"
+    e = {e.name: e for e in extract_text("标题\n\n" + raw + "\n", "x").orgs}
+    assert sum(len(x.mentions) for n, x in e.items() if n.endswith("中亚合作组织产业园区联盟")) == 2, e
+
+
+def test_the_pair_with_china_is_none_when_its_mentions_are_written_differently():
+    keys = {0: "加入中国—中亚联盟", 1: "共建中国-中亚联盟", 2: "共建中国—中亚联盟"}
+    e = Ent("中亚联盟", "Alliance", "suffix")
+    e.mentions = [Mention(0, 5, 9, e, "suffix"), Mention(2, 5, 9, e, "suffix")]
+    assert paired_with_china(e, keys) == Alt("中国—中亚联盟", -3, 0, {})
+    e.mentions.append(Mention(1, 5, 9, e, "suffix"))
+    assert paired_with_china(e, keys) is None
+    assert paired_with_china(Ent("中亚联盟", "Alliance", "suffix"), keys) is None  # no mention: nothing to pair

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -20,16 +21,28 @@ def test_read_stems_names_the_stems_it_does_not_know(tmp_path: Path):
         read_stems(f, ["a-1"])
 
 
-def test_train_orgs_refuses_unknown_stems_in_one_line_before_reading_a_text(tmp_path: Path, capsys):
+@pytest.mark.parametrize("script", ["train_orgs", "missed_orgs"])
+def test_a_script_refuses_unknown_stems_in_one_line_before_reading_a_text(script, tmp_path: Path, capsys):
     sys.path.insert(0, str(ROOT / "scripts"))
-    import train_orgs
+    main = importlib.import_module(script).main
 
     f = tmp_path / "stems.txt"
     f.write_text("no-such-text-0000\n", encoding="utf-8")
     for option in ("--hold-out", "--exclude-file"):
-        assert train_orgs.main([option, str(f)]) == 2
+        assert main([option, str(f)]) == 2
         err = capsys.readouterr().err.strip()
         assert err.count("\n") == 0 and "no-such-text-0000" in err and "not among the texts" in err
+
+
+def test_missed_orgs_tells_a_gold_name_never_proposed_from_one_found():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import missed_orgs
+
+    text = "标题\n\n南岭星河电子有限公司与东湖新材料有限公司签约。\n"
+    gold = {"organizations": [{"name": "南岭星河电子有限公司"}, {"name": "东湖"}]}
+    out = missed_orgs.missed("t", text, gold)
+    assert [(status, name) for status, name, _, _ in out] == [("never", "东湖")]
+    assert "南岭星河电子有限公司与东湖新材料有限公司签约" in out[0][2] and "东湖新材料有限公司" in out[0][3]
 
 
 def test_the_oracle_judges_each_boundary_the_filter_weighs_by_the_gold():

@@ -197,7 +197,7 @@ NATIONAL_TYPES: dict[str, str] = {
 # tags them ``ns``, so a name is not cut at them and a short form does not start with them.
 PLACE_NAMES: frozenset[str] = frozenset(
     """
-    北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南
+    北京 天津 上海 重庆 河北 山西 辽宁 吉林省 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南
     四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门
     石家庄 太原 呼和浩特 沈阳 长春 哈尔滨 南京 杭州 合肥 福州 南昌 济南 郑州 武汉 长沙 广州 海口 成都 贵阳
     昆明 西安 兰州 西宁 拉萨 南宁 银川 乌鲁木齐 大连 青岛 宁波 厦门 深圳 苏州 无锡 常州 南通 徐州 扬州
@@ -336,12 +336,13 @@ VENUES = frozenset("宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 
 # a body (an 指挥部 or a 专业委员会 is one).
 GROUPS = frozenset("代表团 招商团 考察团 访问团 调研团 观摩团 小分队 小队 工作小组 筹备组 筹备小组".split())
 
-# The provinces (not the four cities that are provinces: 天津开发区, 重庆高新区 are parks) and the regions of several
-# provinces or of the country: with only a kind of park after them (广西园区, 云南工业园区, 京津冀国家高新区,
-# 中外园区) they name the parks of a region, a set of bodies.
+# The provinces (not the four cities that are provinces: 天津开发区, 重庆高新区 are parks; 吉林 only as 吉林省, for
+# 吉林市 is a city too: 吉林高新区 is a park) and the regions of several provinces or of the country: with only a
+# kind of park after them (广西园区, 云南工业园区, 京津冀国家高新区, 中外园区) they name the parks of a region, a set
+# of bodies.
 REGIONS = frozenset(
     """
-    河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃
+    河北 山西 辽宁 吉林省 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃
     青海 内蒙古 广西 西藏 宁夏 新疆 长三角 珠三角 京津冀 成渝 川渝 粤港澳大湾区 大湾区 长株潭 中部 西部 东部 东北
     中国 全国 国内 中外
     """.split()

@@ -262,11 +262,13 @@ _CHINA_AND = re.compile("中国[—–-]$")
 
 def paired_with_china(e: Ent, keys: Mapping[int, str]) -> Alt | None:
     """``e``'s name with the 中国— before each of its mentions in the sentence ``keys`` (中国—|上海合作组织产业园区联盟,
-    中国—|东盟…: the pair of parties names the body; the filter may have cut it off as a place), else None."""
-    if not all(_CHINA_AND.search(keys.get(m.sent, ""), max(0, m.i - 3), m.i) for m in e.mentions):
+    中国—|东盟…: the pair of parties names the body; the filter may have cut it off as a place), else None — also
+    when the mentions write it differently (中国—X here, 中国-X there): the alternative would move only those written
+    as the first is, and they would leave the name."""
+    if not e.mentions or not all(_CHINA_AND.search(keys.get(m.sent, ""), max(0, m.i - 3), m.i) for m in e.mentions):
         return None
-    m = e.mentions[0]
-    return Alt(keys[m.sent][m.i - 3 : m.j], -3, 0, {})
+    written = {keys[m.sent][m.i - 3 : m.j] for m in e.mentions}
+    return Alt(written.pop(), -3, 0, {}) if len(written) == 1 else None
 
 
 def apply_alternative(e: Ent, alt: Alt, doc: Document, keys: Mapping[int, str], by_key: dict[str, Ent]) -> Ent | None:

@@ -51,17 +51,22 @@ def title_after(key: str, j: int) -> bool:
 
 
 _GAP_STOP = re.compile(r"[^\u4e00-\u9fff]|相关|有关|主要|等|与|和|及|在|的")  # what no name nor unit between holds
+# what the body does, then a meeting or the people it acts on (县委|召开|常委会议, 区政协|组织|委员视察,
+# 市科技局|邀请|院士): the body acts, it is no name nor unit before a title (组织部 is a unit: 区委|组织部|部长)
+_ACTS = re.compile("(?:召开|举行|主持|组织(?!部)|邀请|聘请|带领|率领|陪同|走访|慰问|看望|会见|接待|表彰|听取|召集"
+                   "|推荐|选举)")
 
 
 def title_later(key: str, j: int) -> bool:
     """True when an official's title follows position ``j`` of ``key`` after two or three characters that are a
     person's name or a unit of the body (尉氏县统战部|张冀|副部长, 科技部|高新司|原巡视员, 区委|组织部|部长), not
-    right after it (:func:`title_after`) nor after 相关 / 有关 (市科技局相关负责人: a spokesman of the body).
+    right after it (:func:`title_after`) nor after 相关 / 有关 (市科技局相关负责人: a spokesman of the body) nor after
+    what the body does (县委|召开|常委会议, 市科技局|邀请|院士: the body acts).
 
     >>> title_later("县统战部张冀副部长", 4), title_later("科技部高新司原巡视员", 3), title_later("市局相关负责人", 2)
     (True, True, False)
     """
-    if title_after(key, j):
+    if title_after(key, j) or _ACTS.match(key, j):
         return False
     return any(not _GAP_STOP.search(key[j : j + n]) and title_after(key, j + n) for n in (2, 3) if j + n < len(key))
 
@@ -158,8 +163,13 @@ _QUALITY = re.compile("(?:一流|知名|高水平|顶级|顶尖|著名|优秀)$"
 
 
 def _of_a_quality(key: str) -> bool:
-    """True when only a word of praise stands before the suffix (世界知名|大学, 江苏高水平|大学): a kind of body
-    described, not one named (no name of the 269-text dev is such; 重点, 龙头 are in names: …重点实验室)."""
+    """True when a word of praise stands right before the suffix, whatever precedes it (世界知名|大学, 江苏高水平|大学,
+    南岭理工知名|大学): a kind of body described, not one named (no name of the 269-text dev is such; 重点, 龙头 are in
+    names: …重点实验室).
+
+    >>> _of_a_quality("世界知名大学"), _of_a_quality("南岭理工知名大学"), _of_a_quality("世界顶尖科学家协会")
+    (True, True, False)
+    """
     sf = suffix_of(key)
     return bool(sf) and _QUALITY.search(key, 0, len(key) - len(sf)) is not None
 

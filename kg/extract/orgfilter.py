@@ -369,8 +369,10 @@ def _rebuild(found: Found, doc: Document, ix: Index, kept: list[Ent], drop: set[
             drop.add(id(e))
     for e in [e for e in ents if id(e) not in drop and e.is_org and e.mentions]:
         paired = paired_with_china(e, ix.keys)
-        if paired is not None:
+        if paired is not None:  # every mention moves: e is renamed, or joins the body already of that name
             apply_alternative(e, paired, doc, ix.keys, by_key)
+        if not e.mentions:
+            drop.add(id(e))
     apply_refs(refer, ents, drop)  # references back, once every other name is in place
     joined = merge_tails([e for e in ents if id(e) not in drop and e.is_org], _protected(found))
     ents = [e for e in ents if id(e) not in drop and id(e) not in joined]

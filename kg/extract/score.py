@@ -32,8 +32,8 @@ from typing import Any
 
 from kg.text import name_key
 
-__all__ = ["Score", "Predicted", "score", "by_confidence", "memberships_by_confidence", "more_sure", "from_facts",
-           "from_extraction", "read_gold", "stem_of", "GOLD_SUFFIX", "CONFIDENCE_BANDS"]
+__all__ = ["Score", "Predicted", "score", "by_confidence", "memberships_by_confidence", "more_sure", "add_bands",
+           "in_band_order", "from_facts", "from_extraction", "read_gold", "stem_of", "GOLD_SUFFIX", "CONFIDENCE_BANDS"]
 
 GOLD_SUFFIX = ".gold.yaml"  # an article's gold beside it: name.txt + name.gold.yaml
 
@@ -140,6 +140,18 @@ def _bands(items: Iterable[tuple[float | None, bool]]) -> dict[str, tuple[int, i
         r, n = out.get(band, (0, 0))
         out[band] = (r + ok, n + 1)
     return out
+
+
+def add_bands(total: dict[str, list[int]], counts: dict[str, tuple[int, int]]) -> None:
+    """``counts`` (``{band: (right, proposed)}`` of one text) added to the running ``total``."""
+    for band, (r, n) in counts.items():
+        got = total.setdefault(band, [0, 0])
+        got[0], got[1] = got[0] + r, got[1] + n
+
+
+def in_band_order(bands: Iterable[str]) -> list[str]:
+    """The bands from the surest down, ``none`` (no confidence: a rule kept them) last."""
+    return sorted(bands, key=lambda b: (b == "none", -float(b.split()[-1]) if b != "none" else 0.0))
 
 
 def _namer(pred: Predicted, gold_orgs: list[dict[str, Any]], alias: dict[int, int] | None = None):

@@ -197,7 +197,7 @@ NATIONAL_TYPES: dict[str, str] = {
 # tags them ``ns``, so a name is not cut at them and a short form does not start with them.
 PLACE_NAMES: frozenset[str] = frozenset(
     """
-    北京 天津 上海 重庆 河北 山西 辽宁 吉林省 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南
+    北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南
     四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门
     石家庄 太原 呼和浩特 沈阳 长春 哈尔滨 南京 杭州 合肥 福州 南昌 济南 郑州 武汉 长沙 广州 海口 成都 贵阳
     昆明 西安 兰州 西宁 拉萨 南宁 银川 乌鲁木齐 大连 青岛 宁波 厦门 深圳 苏州 无锡 常州 南通 徐州 扬州

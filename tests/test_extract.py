@@ -53,6 +53,15 @@ def _orgs(ex) -> dict[str, object]:
 # ---------------------------------------------------------------- reading
 
 
+def test_an_english_page_naming_chinese_bodies_in_gbk_is_read_and_a_european_legacy_encoding_is_not():
+    text = ("Beijing hosted an event on June 12 on the development of sci-tech incubators in Zhongguancun. "
+            "The speakers came from 中关村科技园区管理委员会 and 北京大学科技园, and 清华大学 signed an agreement.") * 3
+    assert decode(text.encode("gbk")) == (text, "gb18030")  # Latin letters mostly, but its other characters Chinese
+    german = "Die Größe der Fabrik in München überrascht: über 500 Mitarbeiter, Gebäude für Lösungen, Straße. " * 3
+    with pytest.raises(ArticleError, match="not Chinese text"):
+        decode(german.encode("cp1252"))
+
+
 def test_decode_utf8_gbk_and_utf16():
     text = "兰州新区精细化工园区"
     assert decode(text.encode("utf-8")) == (text, "utf-8")

@@ -107,13 +107,32 @@ def _odd(text: str, encoding: str) -> str | None:
     return None
 
 
+def _is_cjk(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+
+
 def _cjk_share(text: str) -> float:
     sample = text[:20000]
     letters = [c for c in sample if not c.isspace()]
     if not letters:
         return 0.0
-    return sum(1 for c in letters if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
-               or "\uff00" <= c <= "\uffef") / len(letters)
+    return sum(1 for c in letters if _is_cjk(c)) / len(letters)
+
+
+def _common_chinese_share(text: str) -> float:
+    """Of the characters past ASCII, the share that are common Chinese (GB2312's): an English page naming Chinese
+    bodies, saved as GBK, is mostly Latin letters but its other characters are Chinese; a European legacy encoding
+    read as GBK (Größe → Gr鲞e) makes rare characters of its accented letters."""
+    others = [c for c in text[:20000] if ord(c) > 0x7F and not c.isspace()]
+    if not others:
+        return 0.0
+    common = 0
+    for c in others:
+        try:
+            common += _is_cjk(c) and len(c.encode("gb2312")) > 0
+        except UnicodeEncodeError:
+            pass
+    return common / len(others)
 
 
 def decode(data: bytes, name: str = "article") -> tuple[str, str]:
@@ -140,7 +159,7 @@ def decode(data: bytes, name: str = "article") -> tuple[str, str]:
                 f"{name}: neither UTF-8 nor GB18030/GBK ({utf8_error.reason} at byte {utf8_error.start}); save it as "
                 f"UTF-8"
             ) from None
-        if _cjk_share(text) < 0.3:
+        if _cjk_share(text) < 0.3 and _common_chinese_share(text) < 0.8:
             raise ArticleError(f"{name}: not UTF-8, and read as GBK it is not Chinese text; save it as UTF-8")
         if why := _odd(text, "gb18030"):
             raise _not_text(name, why)

@@ -120,19 +120,13 @@ def _cjk_share(text: str) -> float:
 
 
 def _common_chinese_share(text: str) -> float:
-    """Of the characters past ASCII, the share that are common Chinese (GB2312's): an English page naming Chinese
-    bodies, saved as GBK, is mostly Latin letters but its other characters are Chinese; a European legacy encoding
-    read as GBK (Größe → Gr鲞e) makes rare characters of its accented letters."""
+    """Of the characters past ASCII, the share that are common Chinese characters (:func:`_common`) or CJK
+    punctuation: an English page naming Chinese bodies, saved as GBK, is mostly Latin letters but its other
+    characters are Chinese; a European legacy encoding read as GBK (Größe → Gr鲞e) makes rare ones of its accents."""
     others = [c for c in text[:20000] if ord(c) > 0x7F and not c.isspace()]
     if not others:
         return 0.0
-    common = 0
-    for c in others:
-        try:
-            common += _is_cjk(c) and len(c.encode("gb2312")) > 0
-        except UnicodeEncodeError:
-            pass
-    return common / len(others)
+    return sum(1 for c in others if _is_hanzi(c) and _common(c) or _is_cjk(c) and not _is_hanzi(c)) / len(others)
 
 
 def decode(data: bytes, name: str = "article") -> tuple[str, str]:

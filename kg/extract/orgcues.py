@@ -118,7 +118,11 @@ def _only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:
     of 8 named with a name or a unit between)."""
     if e.type not in _TITLED and not e.key.endswith(_TITLED_ENDS):
         return False
-    return all(title_after(k, m.j) or title_later(k, m.j) for m in e.mentions for k in (keys.get(m.sent, ""),))
+
+    def in_a_title(key: str, j: int) -> bool:
+        return title_after(key, j) or title_later(key, j)
+
+    return all(in_a_title(keys.get(m.sent, ""), m.j) for m in e.mentions)
 
 
 # not an incubator: 青山产业孵化园|项目投资额为12亿元 is the incubator's own figure (test_extract_fig_subject)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_orgs import DEV, THRESHOLD, _gold_keys, _Oracle, _texts  # noqa: E402
+from train_orgs import DEV, THRESHOLD, _gold_keys, _Oracle, read_texts  # noqa: E402
 
 from kg.extract import extract_text  # noqa: E402
 from kg.extract.learn import add_stem_options, stem_options  # noqa: E402
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     n_gold = 0
     counts = {"never": 0, "lost": 0}
-    for stem, text, gold in _texts(DEV):
+    for stem, text, gold in read_texts(DEV):
         if stem in out | left_out:
             continue
         n_gold += len(gold.get("organizations") or [])

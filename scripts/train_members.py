@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import sys
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +31,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_extract import read_article  # noqa: E402
+from train_orgs import out_of_fold  # noqa: E402
+from train_orgs import read_texts as org_texts  # noqa: E402
 
 from kg.extract.clause import PLACES  # noqa: E402
 from kg.extract.document import Document  # noqa: E402
 from kg.extract.entities import Ent, Found, Mention  # noqa: E402
 from kg.extract.learn import MODELS, Model, add_stem_options, group_folds, stem_options, train  # noqa: E402
 from kg.extract.matcher import Matcher  # noqa: E402
+from kg.extract.orgfilter import using  # noqa: E402
 from kg.extract.orgs import find_entities  # noqa: E402
 from kg.extract.pairs import Pair, Pairs, choose  # noqa: E402
 from kg.extract.relations import find_statements  # noqa: E402
@@ -73,14 +77,22 @@ class Kept:
 class Text:
     """One annotated article: its organizations, candidate pairs with labels, and its gold."""
 
-    def __init__(self, gold_path: Path, drop: tuple[str, ...] = ("rule",), oracle: bool = False):
+    def __init__(self, gold_path: Path, drop: tuple[str, ...] = ("rule",), oracle: bool = False,
+                 org_filter: Model | None = None):
         """Read the text and its gold; the features starting with one of ``drop`` are left out (the rules' verdict);
-        ``oracle``: the organizations are the gold's, not the finder's (:func:`oracle_found`)."""
+        ``oracle``: the organizations are the gold's, not the finder's (:func:`oracle_found`); ``org_filter``: the
+        organization filter to find them with (None: the shipped one)."""
         self.stem = stem_of(gold_path)
         self.gold = read_gold(gold_path)
         text, _ = read_article(gold_path.with_name(self.stem + ".txt"))
         doc = Document.from_raw(text)
-        found = oracle_found(doc, self.gold) if oracle else find_entities(doc, None)
+        if oracle:
+            found = oracle_found(doc, self.gold)
+        elif org_filter is not None:
+            with using(org_filter):
+                found = find_entities(doc, None)
+        else:
+            found = find_entities(doc, None)
         collected = Pairs()
         find_statements(doc, found, None, pairs=collected)
         self.orgs = [e for e in found.ents if e.is_org]
@@ -225,16 +237,27 @@ def losses(texts: list[Text], kept_by: Kept, verbose: bool = False) -> Counter:
     return why
 
 
+def load(folder: Path, drop: tuple[str, ...] = ("rule",), held: Collection[str] = (), left_out: Collection[str] = (),
+         oracle: bool = False, in_sample: bool = False) -> tuple[list[Text], list[Text]]:
+    """The annotated texts of ``folder`` but those ``left_out`` (never read): the others, and those ``held``. Each
+    text's organizations are found as on new text — by the filter of the folds that never saw it
+    (:func:`train_orgs.out_of_fold`), a held text's by the filter of all the others — so that the pair model learns
+    how far to trust a name from what the filter says of names it did not learn; ``in_sample``: by the shipped
+    filter (trained on them all, as before session 12); ``oracle``: the gold's (:func:`oracle_found`)."""
+    golds = [(stem_of(p), p) for p in sorted(folder.glob("*.gold.yaml")) if stem_of(p) not in left_out]
+    filters: dict[str, Model] = {}
+    if not (oracle or in_sample):
+        dev = org_texts(folder, leave_out=left_out)
+        filters = out_of_fold([t for t in dev if t[0] not in held], [t for t in dev if t[0] in held])
+    texts = [(stem, Text(p, drop, oracle, filters.get(stem))) for stem, p in golds]
+    return [t for stem, t in texts if stem not in held], [t for stem, t in texts if stem in held]
+
+
 def _read(folder: Path, drop: tuple[str, ...], args) -> tuple[list[Text], list[Text]]:
-    """The annotated texts of ``folder`` but those ``--exclude-file`` lists (never read): the others, and those
-    ``--hold-out`` lists. ValueError naming the stems of a file that are not among the texts (a typo would hold
-    nothing out)."""
-    golds = {stem_of(p): p for p in sorted(folder.glob("*.gold.yaml"))}
-    held, left_out = stem_options(args, golds)
-    kept = [(stem, p) for stem, p in golds.items() if stem not in left_out]
-    oracle = args.oracle_orgs
-    return ([Text(p, drop, oracle) for stem, p in kept if stem not in held],
-            [Text(p, drop, oracle) for stem, p in kept if stem in held])
+    """:func:`load` with the texts ``--hold-out`` and ``--exclude-file`` name. ValueError naming the stems of a file
+    that are not among the texts (a typo would hold nothing out)."""
+    held, left_out = stem_options(args, (stem_of(p) for p in folder.glob("*.gold.yaml")))
+    return load(folder, drop, held, left_out, args.oracle_orgs, args.in_sample_orgs)
 
 
 def print_bands(bands: dict[str, list[int]]) -> None:
@@ -264,12 +287,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="report the CV figures, write nothing")
     ap.add_argument("--oracle-orgs", action="store_true",
                     help="ceiling: the gold organizations (names and aliases where written) instead of the finder's")
+    ap.add_argument("--in-sample-orgs", action="store_true",
+                    help="ablation: find each text's organizations with the shipped filter, which was trained on it "
+                         "(default: the filter of the folds that never saw it, as on new text)")
     add_stem_options(ap)
     ap.add_argument("--deals", type=int, default=1,
                     help="also run the CV with the texts dealt to the folds in N-1 other orders and print the mean "
                          "(one text can move F1 by 0.02 by the fold it falls in)")
     args = ap.parse_args(argv)
-    ablation = args.oracle_orgs or args.rule_feature or args.model_only or args.drop or args.rule_floor is not None
+    ablation = (args.oracle_orgs or args.in_sample_orgs or args.rule_feature or args.model_only or args.drop
+                or args.rule_floor is not None)
     drop = tuple(args.drop) + (() if args.rule_feature else ("rule",))
     try:
         texts, held = _read(args.dir, drop, args)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,14 +56,15 @@ THRESHOLD = 0.25
 DEV_WEIGHT = 1  # each real/dev example counts this many times against a self-written one (2 did no better in CV)
 
 
-def _texts(where: Path, recursive: bool = False) -> list[tuple[str, str, dict]]:
-    """(stem, text, gold) of every annotated text in ``where`` (its subdirectories too, but never real/)."""
+def read_texts(where: Path, recursive: bool = False, leave_out: Collection[str] = ()) -> list[tuple[str, str, dict]]:
+    """(stem, text, gold) of every annotated text in ``where`` (its subdirectories too, but never real/) but those
+    ``leave_out`` names, which are not read."""
     golds = sorted(where.glob("**/*.gold.yaml" if recursive else "*.gold.yaml"))
     out = []
     for g in golds:
-        if "real" in g.relative_to(where).parts:
-            continue
         stem = stem_of(g)
+        if "real" in g.relative_to(where).parts or stem in leave_out:
+            continue
         out.append((stem, read_article(g.with_name(stem + ".txt"))[0], read_gold(g)))
     return out
 
@@ -163,6 +165,24 @@ def cross_validate(dev, written_examples, thresholds,
     return out
 
 
+def out_of_fold(dev, held_out=()) -> dict[str, Model]:
+    """Each text's filter as if the text were unseen: for a text of ``dev``, the filter trained on the dev texts of
+    the other folds (:func:`kg.extract.learn.group_folds`, as :func:`cross_validate` deals them) and the
+    self-written texts; for a text of ``held_out``, the filter trained on all of ``dev``. What a later stage trained
+    on these texts (the membership pairs) should read, since on new text the shipped filter is as unsure."""
+    examples = _examples(dev)
+    written = [(-1, f, y) for _, f, y in _examples(read_texts(WRITTEN, recursive=True))]
+    out: dict[str, Model] = {}
+    for kept, held in group_folds([stem for stem, _, _ in dev]):
+        kept_set = set(kept)
+        model = _fit([x for x in examples if x[0] in kept_set] * DEV_WEIGHT + written, THRESHOLD)
+        out.update((dev[i][0], model) for i in held)
+    if held_out:
+        model = _fit(examples * DEV_WEIGHT + written, THRESHOLD)
+        out.update((stem, model) for stem, _, _ in held_out)
+    return out
+
+
 def _write_errors(path: Path, errors: list) -> None:
     lines = []
     for stem, missed in sorted(errors, key=lambda x: x[0]):
@@ -219,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    dev = _texts(DEV)
+    dev = read_texts(DEV)
     held_out = [t for t in dev if t[0] in out]
     dev = [t for t in dev if t[0] not in out | left_out]
     if args.learning_curve:
@@ -232,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             if texts:
                 print(_row(label, _score_oracle(texts)))
         return 0
-    written = [(-1, f, y) for _, f, y in _examples(_texts(WRITTEN, recursive=True))] if not args.dev_only else []
+    written = [(-1, f, y) for _, f, y in _examples(read_texts(WRITTEN, recursive=True))] if not args.dev_only else []
     errors: list = []
     cv = cross_validate(dev, written, args.thresholds, errors)
     if args.errors:

@@ -91,3 +91,33 @@ def test_oracle_organizations_are_the_gold_ones_where_written_and_the_model_is_n
     out = capsys.readouterr().out
     assert "rules alone (no training)          P 1.000  R 1.000" in out and "wrote" not in out
     assert (train_members.MODELS / "members.json").read_bytes() == shipped
+
+
+def test_each_text_is_read_by_an_organization_filter_that_never_saw_it(corpus, monkeypatch):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import train_orgs
+
+    fitted: list[tuple[set[int], object]] = []
+    fit = train_orgs._fit
+
+    def recording(examples, threshold):
+        model = fit(examples, threshold)
+        fitted.append(({n for n, _, _ in examples}, model))
+        return model
+
+    monkeypatch.setattr(train_orgs, "_fit", recording)
+    texts = train_orgs.read_texts(corpus)
+    dev, held = texts[:5], texts[5:]
+    filters = train_orgs.out_of_fold(dev, held)
+    trained_on = {id(model): seen - {-1} for seen, model in fitted}  # -1: the self-written texts, always in
+    for n, (stem, _, _) in enumerate(dev):
+        assert n not in trained_on[id(filters[stem])] and trained_on[id(filters[stem])]
+    assert trained_on[id(filters[held[0][0]])] == set(range(len(dev)))
+
+
+def test_a_text_finds_its_organizations_with_the_filter_it_is_given(train_members, corpus):
+    gold = sorted(corpus.glob("*.gold.yaml"))[0]
+    shipped = train_members.Text(gold)
+    none_kept = train_members.Text(gold, org_filter=train_members.Model({}, 1.01))  # weighs every name 0.5 < 1.01
+    assert {e.confidence for e in shipped.orgs} - {None} and len(none_kept.orgs) < len(shipped.orgs)
+    assert {e.confidence for e in none_kept.orgs} <= {None, 0.5}  # what it weighed, it weighed by the empty model

@@ -64,7 +64,7 @@ def test_the_oracle_keeps_what_the_gold_names_on_annotated_texts():
     sys.path.insert(0, str(ROOT / "scripts"))
     import train_orgs
 
-    texts = train_orgs._texts(train_orgs.WRITTEN)[:4]
+    texts = train_orgs.read_texts(train_orgs.WRITTEN)[:4]
     off, oracle = train_orgs._score(texts, None)["org_alias"], train_orgs._score_oracle(texts)["org_alias"]
     assert oracle.n_gold == off.n_gold and oracle.n_pred < off.n_pred
     assert oracle.precision > off.precision and oracle.precision >= 0.95 and oracle.recall >= off.recall - 0.02
@@ -74,7 +74,7 @@ def test_the_learning_curve_scores_the_same_held_texts_with_filters_trained_on_m
     sys.path.insert(0, str(ROOT / "scripts"))
     import train_orgs
 
-    texts = train_orgs._texts(train_orgs.WRITTEN)[:6]
+    texts = train_orgs.read_texts(train_orgs.WRITTEN)[:6]
     rows = train_orgs.learning_curve(texts, [2, 4, 9], held=2)
     assert [n for n, _ in rows] == [2, 4, 4]  # 9 asked, 4 there
     golds = {s["org_alias"].n_gold for _, s in rows}

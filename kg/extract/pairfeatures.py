@@ -11,7 +11,7 @@ from kg.extract.orgs import Ent, Mention
 from kg.extract.shapes import MEMBERS_NAMED
 
 __all__ = ["BODY_WORDS", "NUMERAL", "CUES", "FAR", "GUEST", "MEMBER_WORDS", "NEAR", "SPEAKS_OF_MEMBERS", "UNITS",
-           "bucket", "closing", "cues", "features", "is_body", "masked", "read_once", "runs"]
+           "bucket", "closing", "cues", "features", "sure", "is_body", "masked", "read_once", "runs"]
 
 # cue groups: a name of the group fires when one of its words is in the clause, between the two names, …
 CUES = {
@@ -219,10 +219,18 @@ def _subject_of(st: SentenceView, first: Mention, last: Mention, b: Mention | No
     return f
 
 
+def sure(e: Ent) -> str:
+    """The band of the organization filter's confidence in ``e``'s name (``none``: the filter did not weigh it — a
+    rule, a byline, the graph kept it)."""
+    c = e.confidence
+    return "none" if c is None else "<0.5" if c < 0.5 else "<0.7" if c < 0.7 else "<0.9" if c < 0.9 else ">=0.9"
+
+
 def features(st: SentenceView, x: Mention, b: Mention | None, body: Ent) -> dict[str, float]:
     """The features of one occurrence: member ``x`` with ``body`` named at ``b`` (None: spoken of, not named)."""
     key = masked(st)
-    f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0}
+    f: dict[str, float] = {"mtype=" + x.ent.type: 1.0, "btype=" + body.type: 1.0, "bias_pair": 1.0,
+                           "msure=" + sure(x.ent): 1.0, "bsure=" + sure(body): 1.0}
     f.update(cues(st, st.clause_start(x.i)))
     for name, rx in CUES.items():  # what is said right around the member
         if rx.search(key, x.j, x.j + NEAR):

@@ -311,8 +311,9 @@ class Pairs:
 
 def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = None) -> list[Pair]:
     """The rules' pairs, and the model's where they agree with them: one body per member in a sentence (the
-    rules' — 分别's included, :meth:`Pairs._respectively` — else the likeliest), and no body that is itself a member
-    in that sentence (由商会牵头，联合A、B组建联盟: A joins the alliance, not the chamber). ``rule_floor`` (default
+    rules' — 分别's included, :meth:`Pairs._respectively` — else the likeliest), no body that is itself a member
+    in that sentence (由商会牵头，联合A、B组建联盟: A joins the alliance, not the chamber) and no member that the rules'
+    pairs make a body there (A、B加入C: C joins nothing in that sentence). ``rule_floor`` (default
     :data:`RULE_FLOOR`): a rules' pair is kept when the model gives it at least this; at 0 it is always kept and wins,
     above 0 it competes like the model's own. A pair the model alone keeps gets its probability as ``confidence``;
     a rules' pair and one only the list floor keeps (:func:`_list_probabilities`) get none: a rule decided them."""
@@ -333,6 +334,7 @@ def choose(pairs: list[Pair], model: Model | None, rule_floor: float | None = No
         if prob >= model.threshold and (k not in best or prob > best[k][0]):
             best[k] = (prob, p)
     joined = {(id(p.member), p.sent) for p in kept}
+    joined |= {(id(p.body), p.sent) for p in kept}  # A、B加入C: in that sentence C is joined, it joins nothing
     members = {(id(p.member), p.sent) for _, p in best.values()}
     for prob, p in best.values():
         if prob <= 1.0 and (id(p.body), p.sent) not in members and (id(p.member), p.sent) not in joined:

@@ -3,8 +3,10 @@
 
 Every text of ``tests/data/extract/real/dev`` is read once; its candidate pairs
 (:mod:`kg.extract.pairs`) are labelled by the gold memberships (member and body matched
-alias-aware, status aside). Five folds by text (:func:`kg.extract.learn.group_folds`): train
-on four, score the fifth with :func:`kg.extract.score.score`, sum over folds. Printed: the
+alias-aware, status aside); its organizations are found by the organization filter of the folds
+that never saw it (``train_orgs.out_of_fold``), as they are on a new article. Five folds by text
+(:func:`kg.extract.learn.group_folds`): train on four, score the fifth with
+:func:`kg.extract.score.score`, sum over folds. Printed: the
 rules alone, the classifier in CV, where the gold memberships the CV misses are lost (member
 or body not found, pair not proposed, pair rejected), then the weights trained on all texts
 are written.

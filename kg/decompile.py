@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from kg.facts.fields import CANDIDATE_FIELDS
 from kg.model import terms as vocab
 
 __all__ = ["decompile", "canonical", "SECTIONS"]
@@ -163,7 +164,7 @@ def canonical(facts: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     for sec in SECTIONS:
         items = []
         for raw in facts.get(sec) or []:
-            item = {k: v for k, v in dict(raw).items() if k not in ("review", "offsets", "confidence")}
+            item = {k: v for k, v in dict(raw).items() if k not in CANDIDATE_FIELDS}
             if sec in ("memberships", "relations"):
                 item.setdefault("status", "active")
             if sec == "indicators":

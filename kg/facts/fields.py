@@ -15,7 +15,7 @@ from kg.text import BIDI_CONTROLS, describe_char, find_control
 __all__ = [
     "KINDS", "STATUSES", "MEASURES", "QUALIFIERS", "REVIEW_STATES", "MAX_NAME_CHARS", "MAX_VALUE", "FIELDS",
     "META_FIELDS", "SECTIONS_ALLOWED", "REFS", "is_text", "check_fields", "check_date", "check_text", "label_problem",
-    "control_problems",
+    "control_problems", "CANDIDATE_FIELDS",
 ]  # fmt: skip
 
 KINDS = frozenset(
@@ -44,9 +44,11 @@ FIELDS: dict[str, tuple[set[str], set[str]]] = {  # section: (required, optional
         {"metric_en", "qualifier", "period", "period_start", "period_end", "note"},
     ),
 }
+# what only a candidates file (kg extract) holds: the review state, the quote's offsets, the extractor's confidence;
+# the facts a review accepts keep none of it (ingest, decompile.canonical)
+CANDIDATE_FIELDS = ("review", "offsets", "confidence")
 for _required, _optional in FIELDS.values():
-    # candidates files (kg extract): review state, quote offsets, the extractor's confidence
-    _optional |= {"review", "offsets", "confidence"}
+    _optional |= set(CANDIDATE_FIELDS)
 META_FIELDS = (
     {"id", "title"},
     {"title_is_descriptive", "outlet", "page", "date", "date_note", "reporter", "language", "note"},

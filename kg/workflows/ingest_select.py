@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError, shorten
+from kg.facts.fields import CANDIDATE_FIELDS
 from kg.text import name_key
 
 __all__ = ["SECTIONS", "select", "resolve", "final_items"]
@@ -25,7 +26,6 @@ _REFS = {
     "indicators": ("about",),
     "chains": ("chain",),
 }
-_DROP = ("review", "offsets", "confidence")
 Where = Callable[[Any], int]
 
 
@@ -133,12 +133,12 @@ def final_items(
     for e in chosen["entities"]:
         if e["id"] in mapping:
             continue
-        new = {k: v for k, v in e.items() if k not in _DROP}
+        new = {k: v for k, v in e.items() if k not in CANDIDATE_FIELDS}
         new["id"] = ref.get(new["id"], new["id"])
         out["entities"].append(new)
     for sec in SECTIONS[1:]:
         for item in chosen[sec]:
-            new = {k: v for k, v in item.items() if k not in _DROP}
+            new = {k: v for k, v in item.items() if k not in CANDIDATE_FIELDS}
             for k in _REFS[sec]:
                 if k in new:
                     new[k] = ref.get(new[k], new[k])

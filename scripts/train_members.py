@@ -51,7 +51,6 @@ from kg.extract.score import (  # noqa: E402
     add_bands,
     in_band_order,
     memberships_by_confidence,
-    more_sure,
     read_gold,
     score,
     stem_of,
@@ -129,9 +128,7 @@ class Text:
             p.org_types.append(e.type)
         for x in kept:  # as kg extract states them (kg.extract.pairs.Pairs.statements), with the model's confidence
             for status in {r.status for r in x.rules} or {x.status}:
-                k, sure = (x.member.name, x.body.name, status), p.membership_confidence
-                sure[k] = x.confidence if k not in p.memberships else more_sure(sure[k], x.confidence)
-                p.memberships.add(k)
+                p.add_membership(x.member.name, x.body.name, status, x.confidence)
         return p
 
     def score(self, kept: list[Pair]) -> Score:

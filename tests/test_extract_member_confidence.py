@@ -37,6 +37,12 @@ def test_memberships_are_counted_right_by_the_band_of_their_confidence():
 
 def test_a_membership_proposed_twice_is_as_sure_as_the_surer_and_a_rules_is_sure_enough():
     assert more_sure(0.6, 0.9) == 0.9 and more_sure(None, 0.9) is None and more_sure(0.7, None) is None
+    pred = Predicted()
+    for member, sure in (("青海大学", 0.6), ("青海大学", 0.9), ("青海理工学院", 0.7), ("青海理工学院", None)):
+        pred.add_membership(member, ALLIANCE, "active", sure)
+    assert pred.memberships == {("青海大学", ALLIANCE, "active"), ("青海理工学院", ALLIANCE, "active")}
+    assert pred.membership_confidence == {("青海大学", ALLIANCE, "active"): 0.9,
+                                          ("青海理工学院", ALLIANCE, "active"): None}
 
 
 def test_bands_add_up_over_texts_and_print_from_the_surest_down():

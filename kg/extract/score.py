@@ -83,6 +83,14 @@ class Predicted:
     indicators: list[tuple[str, str, float, str]] = field(default_factory=list)
     missed: dict[str, list[Any]] = field(default_factory=dict)
 
+    def add_membership(self, member: str, body: str, status: str, confidence: float | None) -> None:
+        """A membership proposed, with the pair model's confidence (None: a rule's); proposed twice, it keeps
+        :func:`more_sure` of the two."""
+        k = (member, body, status)
+        sure = self.membership_confidence
+        sure[k] = confidence if k not in self.memberships else more_sure(sure[k], confidence)
+        self.memberships.add(k)
+
 
 def _org_matching(pred: list[tuple[str, list[str]]], gold: list[dict[str, Any]], aliases: bool) -> dict[int, int]:
     """Predicted index -> gold index, one to one (exact name first, then shared aliases)."""
@@ -271,10 +279,7 @@ def from_extraction(ex) -> Predicted:
         if st.object is None:
             continue
         if st.is_membership:
-            k = (st.subject.name, st.object.name, st.status)
-            p.membership_confidence[k] = st.confidence if k not in p.memberships \
-                else more_sure(p.membership_confidence[k], st.confidence)
-            p.memberships.add(k)
+            p.add_membership(st.subject.name, st.object.name, st.status, st.confidence)
         else:
             p.relations.add((st.subject.name, st.predicate, st.object.name))
     for f in ex.figures:

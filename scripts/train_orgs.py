@@ -148,35 +148,42 @@ def _set_l2(value: float) -> None:
     L2 = value
 
 
-def cross_validate(dev, written_examples, thresholds,
+def _fold_filters(dev, examples, written, threshold: float) -> list[tuple[list[int], Model]]:
+    """For each fold of ``dev`` (:func:`kg.extract.learn.group_folds`): the indices of its texts, and the filter
+    trained on the ``examples`` of the other folds' texts and the self-written ones (``written``)."""
+    out = []
+    for kept, held in group_folds([stem for stem, _, _ in dev]):
+        kept_set = set(kept)
+        out.append((held, _fit([x for x in examples if x[0] in kept_set] * DEV_WEIGHT + written, threshold)))
+    return out
+
+
+def cross_validate(dev, written, thresholds,
                    errors: list | None = None) -> dict[float | None, dict[str, Score]]:
     """Scores summed over the held-out folds, per threshold (None: the filter off); what the held-out texts
     missed at the first threshold appended to ``errors``."""
     examples = _examples(dev)
-    folds = group_folds([stem for stem, _, _ in dev])
     out: dict[float | None, dict[str, Score]] = {None: _score(dev, None)}
     for t in thresholds:
         total: dict[str, Score] = {}
-        for kept, held in folds:
-            kept_set = set(kept)
-            model = _fit([x for x in examples if x[0] in kept_set] * DEV_WEIGHT + written_examples, t)
+        for held, model in _fold_filters(dev, examples, written, t):
             _add(total, _score([dev[i] for i in held], model, errors if t == thresholds[0] else None))
         out[t] = total
     return out
 
 
+def written_examples() -> list[tuple[int, dict, bool]]:
+    """The filter's examples of the self-written texts (text index -1), which every filter is trained on too."""
+    return [(-1, f, y) for _, f, y in _examples(read_texts(WRITTEN, recursive=True))]
+
+
 def out_of_fold(dev, held_out=()) -> dict[str, Model]:
-    """Each text's filter as if the text were unseen: for a text of ``dev``, the filter trained on the dev texts of
-    the other folds (:func:`kg.extract.learn.group_folds`, as :func:`cross_validate` deals them) and the
-    self-written texts; for a text of ``held_out``, the filter trained on all of ``dev``. What a later stage trained
-    on these texts (the membership pairs) should read, since on new text the shipped filter is as unsure."""
-    examples = _examples(dev)
-    written = [(-1, f, y) for _, f, y in _examples(read_texts(WRITTEN, recursive=True))]
-    out: dict[str, Model] = {}
-    for kept, held in group_folds([stem for stem, _, _ in dev]):
-        kept_set = set(kept)
-        model = _fit([x for x in examples if x[0] in kept_set] * DEV_WEIGHT + written, THRESHOLD)
-        out.update((dev[i][0], model) for i in held)
+    """Each text's filter as if the text were unseen: for a text of ``dev``, the filter of the fold that holds it
+    out in :func:`cross_validate`; for a text of ``held_out``, the filter trained on all of ``dev``. What a later
+    stage trained on these texts (the membership pairs) should read, since on new text the shipped filter is as
+    unsure."""
+    examples, written = _examples(dev), written_examples()
+    out = {dev[i][0]: model for held, model in _fold_filters(dev, examples, written, THRESHOLD) for i in held}
     if held_out:
         model = _fit(examples * DEV_WEIGHT + written, THRESHOLD)
         out.update((stem, model) for stem, _, _ in held_out)
@@ -252,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             if texts:
                 print(_row(label, _score_oracle(texts)))
         return 0
-    written = [(-1, f, y) for _, f, y in _examples(read_texts(WRITTEN, recursive=True))] if not args.dev_only else []
+    written = written_examples() if not args.dev_only else []
     errors: list = []
     cv = cross_validate(dev, written, args.thresholds, errors)
     if args.errors:

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_orgs import DEV, THRESHOLD, _gold_keys, _Oracle, read_texts  # noqa: E402
+from train_orgs import DEV, THRESHOLD, Oracle, gold_keys, read_texts  # noqa: E402
 
 from kg.extract import extract_text  # noqa: E402
 from kg.extract.learn import add_stem_options, stem_options  # noqa: E402
@@ -31,8 +31,8 @@ from kg.text import name_key  # noqa: E402
 def missed(stem: str, text: str, gold: dict) -> list[tuple[str, str, str, list[str]]]:
     """(status, gold name, first sentence holding it, the candidates holding it or inside it) of each gold
     organization the oracle run missed."""
-    oracle = _Oracle(THRESHOLD)
-    oracle.keys = _gold_keys(gold)
+    oracle = Oracle(THRESHOLD)
+    oracle.keys = gold_keys(gold)
     with using(oracle, oracle.record):  # type: ignore[arg-type]
         ex = extract_text(text, stem)
         pred = from_extraction(ex)

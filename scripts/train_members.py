@@ -25,6 +25,7 @@ import hashlib
 import sys
 from collections import Counter
 from collections.abc import Collection
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,13 +88,8 @@ class Text:
         self.gold = read_gold(gold_path)
         text, _ = read_article(gold_path.with_name(self.stem + ".txt"))
         doc = Document.from_raw(text)
-        if oracle:
-            found = oracle_found(doc, self.gold)
-        elif org_filter is not None:
-            with using(org_filter):
-                found = find_entities(doc, None)
-        else:
-            found = find_entities(doc, None)
+        with using(org_filter) if org_filter is not None else nullcontext():
+            found = oracle_found(doc, self.gold) if oracle else find_entities(doc, None)
         collected = Pairs()
         find_statements(doc, found, None, pairs=collected)
         self.orgs = [e for e in found.ents if e.is_org]

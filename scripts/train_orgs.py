@@ -69,7 +69,7 @@ def read_texts(where: Path, recursive: bool = False, leave_out: Collection[str] 
     return out
 
 
-def _gold_keys(gold: dict) -> set[str]:
+def gold_keys(gold: dict) -> set[str]:
     return {name_key(n) for g in gold.get("organizations") or [] for n in (g["name"], *g.get("aliases", []))}
 
 
@@ -80,7 +80,7 @@ def _examples(texts) -> list[tuple[int, dict, bool]]:
         record: list = []
         with using(None, record):
             extract_text(text, stem)
-        keys = _gold_keys(gold)
+        keys = gold_keys(gold)
         out += [(n, f, _label(e, f, alt, keys)) for e, f, alt in record]
     return out
 
@@ -93,7 +93,7 @@ def _label(e, f: dict, alt: str | None, keys: set[str]) -> bool:
     return bool(({e.key} | set(e.aliases) if alt is None else {alt}) & keys)
 
 
-class _Oracle:
+class Oracle:
     """The filter's ceiling over today's candidates: every boundary it weighs is judged by the gold (probability 1
     when right, 0 when not). It reads the boundary off the record, which the filter appends to just before it asks
     for the probability (``orgfilter._scored``)."""
@@ -109,11 +109,11 @@ class _Oracle:
 
 
 def _score_oracle(texts) -> dict[str, Score]:
-    """Scores summed over ``texts`` extracted with the :class:`_Oracle` as the filter."""
+    """Scores summed over ``texts`` extracted with the :class:`Oracle` as the filter."""
     total: dict[str, Score] = {}
     for stem, text, gold in texts:
-        oracle = _Oracle(THRESHOLD)
-        oracle.keys = _gold_keys(gold)
+        oracle = Oracle(THRESHOLD)
+        oracle.keys = gold_keys(gold)
         with using(oracle, oracle.record):  # type: ignore[arg-type]
             s = score(from_extraction(extract_text(text, stem)), gold)
         _add(total, s)

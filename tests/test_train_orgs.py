@@ -51,7 +51,7 @@ def test_the_oracle_judges_each_boundary_the_filter_weighs_by_the_gold():
 
     from kg.extract.entities import Ent
 
-    oracle = train_orgs._Oracle(0.25)
+    oracle = train_orgs.Oracle(0.25)
     oracle.keys = {"青海大学"}
     e = Ent("青海大学附属医院", "Organization", "suffix")
     oracle.record.append((e, {}, None))

@@ -37,6 +37,17 @@ _LEADING = tuple(sorted(
 _LEADING = tuple(sorted(
     set(_LEADING) | {w for w in BOUNDARY_WORDS if len(w) > 1 and not _NAME_START.match(w)}, key=len, reverse=True
 ))
+
+
+def _by_first(words: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """``words`` by their first character, each group in the order given."""
+    out: dict[str, tuple[str, ...]] = {}
+    for w in words:
+        out[w[0]] = (*out.get(w[0], ()), w)
+    return out
+
+
+_LEADING_BY_FIRST = _by_first(_LEADING)  # a span's first character picks the few leading words to try
 _TRAILING = ("等", "的", "了", "和", "与", "及")
 _PARK_TYPES = frozenset({"IndustrialPark", "SciencePark"})
 _NOT_NAME = re.compile(r"^[\d.%０-９]+$|^[a-z]$|[,;:!?。，；：、()]")
@@ -69,7 +80,7 @@ def _trim(key: str, i: int, j: int) -> tuple[int, int]:
     changed = True
     while changed and j - i > 2:
         changed = False
-        for w in _LEADING:
+        for w in _LEADING_BY_FIRST.get(key[i], ()):
             if key.startswith(w, i) and j - i - len(w) >= 2:
                 i += len(w)
                 changed = True

@@ -19,7 +19,7 @@ from kg.extract.shortforms import (
     is_short_form,
     is_tail,
 )
-from kg.extract.tokens import Tokens, is_generic_name
+from kg.extract.tokens import is_generic_name, name_words
 from kg.text import name_key
 
 __all__ = ["link_names", "merge_tails", "join_into"]
@@ -91,7 +91,7 @@ def link_short_forms(bld: Collected) -> None:
                 or [f for f in others if len(f.key) > len(e.key)
                     and any(drops_qualifiers(e.key, v) for v in {f.key, abbreviate(f.key)})]
                 or ([f for f in others if is_short_form(e.key, f.key)]
-                    if len(e.key) >= 6 and others and len(Tokens(e.key).words) >= 3 else [])
+                    if len(e.key) >= 6 and others and len(name_words(e.key)) >= 3 else [])
                 or [f for f in full.holding(e.key, "Company")
                     if f is not e and e.how in ("list", "object", "model") and len(f.key) > len(e.key) >= 4
                     and full.unplaced(f).startswith(e.key)]
@@ -125,7 +125,7 @@ def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
     for y in sorted(ents, key=lambda e: -len(e.key)):
         if y.known or id(y) in keep or not y.mentions or y.key in SUFFIXES or y.key not in tails:
             continue
-        kind = len(y.key) < _KIND_ONLY and is_generic_name(Tokens(y.key).words)
+        kind = len(y.key) < _KIND_ONLY and is_generic_name(name_words(y.key))
         targets = list({id(x): x for x, same in tails[y.key] if x is not y and x.type == y.type and not x.known
                         and x.mentions and id(x) not in joined and (same or kind)}.values())
         if len(targets) != 1 or {m.sent for m in y.mentions} & {m.sent for m in targets[0].mentions}:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.lexicon import LEGAL_FORMS, PARTS
-from kg.extract.tokens import SUFFIX_ENDS, Tokens, is_generic_name
+from kg.extract.tokens import SUFFIX_ENDS, is_generic_name, name_words
 
 __all__ = ["GLUE", "added", "unplaced", "company_short_forms", "in_order", "is_tail", "is_initials",
            "drops_qualifiers", "abbreviate", "is_short_form", "NameIndex"]
@@ -52,7 +52,7 @@ def added(prefix: str, name: str) -> str | None:
 
 def unplaced(key: str) -> str:
     """A name without the place it starts with (哈尔滨龙冰新材料股份有限公司 → 龙冰新材料股份有限公司)."""
-    ws = Tokens(key).words
+    ws = name_words(key)
     a = 0
     while a < len(ws) - 1 and (ws[a].pos == "ns" or ws[a].text.endswith(("省", "市", "自治区"))):
         a += 1
@@ -75,14 +75,14 @@ def company_short_forms(key: str) -> list[str]:
     stem = re.sub(r"\([^()]{2,4}\)", "", stem)  # 本源量子计算科技(合肥)
     bare = unplaced(stem)
     forms = [stem, bare] + ([group] if group else [])  # …, 广州港集团 for 广州港集团有限公司
-    ws = Tokens(bare).words
+    ws = name_words(bare)
     b = len(ws)
     while b > 1 and ws[b - 1].generic:
         b -= 1
         forms.append("".join(w.text for w in ws[:b]))  # 蒙氢能源科技 → 蒙氢能源 (→ 蒙氢, too short)
     out = []
     for n, f in enumerate(dict.fromkeys(forms)):
-        fw = Tokens(f).words
+        fw = name_words(f)
         if len(f) >= (2 if n == 0 else 3) and not is_generic_name(fw) and not all(w.pos == "ns" for w in fw):
             out.append(f)
     return out

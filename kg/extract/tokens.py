@@ -8,7 +8,8 @@ from functools import lru_cache
 from kg.extract.lexicon import BOUNDARY_WORDS, GENERIC_WORDS, SUFFIXES, TIME_WORDS
 from kg.extract.segment import is_generic_word, word_freq, words
 
-__all__ = ["Tokens", "Word", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", "SUFFIX_ENDS", "is_generic_name"]
+__all__ = ["Tokens", "Word", "name_words", "MAX_NAME", "PREPOSITION_CHARS", "FUNCTION_CHARS", "SUFFIX_ENDS",
+           "is_generic_name"]
 
 MAX_NAME = 32  # key characters; a longer run is not taken for one name
 _NUMERAL_START = set("0123456789一二三四五六七八九十百千万亿两几多首第各每数")
@@ -203,6 +204,13 @@ class Tokens:
         if i >= j:
             return []
         return self.words[self.index_at(i) : self.index_at(j - 1) + 1]
+
+
+@lru_cache(maxsize=1 << 14)
+def name_words(key: str) -> tuple[Word, ...]:
+    """``Tokens(key).words`` of a name, cut once: a company's short forms cut its name and the
+    same name without its place several times over (:mod:`~kg.extract.shortforms`)."""
+    return tuple(Tokens(key).words)
 
 
 def is_generic_name(words) -> bool:

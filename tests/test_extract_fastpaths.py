@@ -1,0 +1,161 @@
+"""The speed-ups of kg extract return what the slower paths they replace return.
+
+Each fast path here is held against the code it replaced (kept in the test, or still in the package):
+the first-character index of model_cands._trim, the cached words of a name, the YAML nodes made directly,
+and the cached single-character conversions the NER model's encoder reads.
+"""
+
+import random
+
+import pytest
+import yaml
+
+from kg.extract import model_cands
+from kg.extract.candidates import _DUMPER, dump_candidates
+
+pytest.importorskip("jieba")
+
+
+# ---------------------------------------------------------------- model_cands._trim
+
+
+def _trim_every_word(key: str, i: int, j: int) -> tuple[int, int]:
+    """model_cands._trim as it was: every leading word tried at every step."""
+    changed = True
+    while changed and j - i > 2:
+        changed = False
+        for w in model_cands._LEADING:
+            if key.startswith(w, i) and j - i - len(w) >= 2:
+                i += len(w)
+                changed = True
+                break
+    while j - i > 2 and key[j - 1] in model_cands._TRAILING:
+        j -= 1
+    return i, j
+
+
+def test_trim_by_first_character_cuts_what_trying_every_word_cuts():
+    rng = random.Random(7)
+    pieces = [*model_cands._LEADING, *model_cands._TRAILING, "园区", "科技", "有限公司", "华", "合", "推", "持"]
+    moved = 0
+    for _ in range(3000):
+        key = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 8)))
+        i = rng.randint(0, len(key) - 1)
+        j = rng.randint(i + 1, len(key))
+        assert model_cands._trim(key, i, j) == _trim_every_word(key, i, j), (key, i, j)
+        moved += model_cands._trim(key, i, j) != (i, j)
+    assert moved > 500  # the keys did exercise the cuts
+
+
+def test_trim_cuts_stacked_leading_words():
+    key = "持续助力打造宁德时代新能源科技股份有限公司"
+    assert model_cands._trim(key, 0, len(key)) == _trim_every_word(key, 0, len(key)) == (6, len(key))
+
+
+# ---------------------------------------------------------------- tokens.name_words
+
+
+def test_name_words_are_the_words_tokens_cuts_and_are_cut_once():
+    from kg.extract.tokens import Tokens, name_words
+
+    for key in ("深圳市讯邦智联科技股份有限公司", "讯邦智联科技", "宁夏华宏新材料科技", "5gaiot联盟", "两新组织", ""):
+        assert name_words(key) == tuple(Tokens(key).words)
+        assert name_words(key) is name_words(key)
+
+
+# ---------------------------------------------------------------- the candidates' YAML
+
+
+def _safe_dump(value, **kw) -> str:
+    return yaml.dump(value, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
+                     sort_keys=False, width=1000, **kw)
+
+
+def _fast_dump(value, **kw) -> str:
+    return yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000, **kw)
+
+
+SHARED = ["园区", "联盟"]
+VALUES = [
+    [{"id": "org/a", "name": "青海大学", "aliases": ["青大", "QHU"], "offsets": [3, 7], "n": 0}],
+    [{"quote": "yes", "x": "null", "y": "1.5", "z": "0x1F", "t": "2024-01-02", "e": "", "s": " lead", "c": "a: b"}],
+    [{"b": True, "none": None, "f": 0.25, "big": 10**20, "neg": -3, "tuple": (1, 2), "nested": {"k": [[], {}]}}],
+    [{"first": SHARED, "again": SHARED}, {"third": SHARED}],  # one list object three times: anchored, then aliased
+    [["a", "b"], ["a", {"k": "v"}], "多行\n文本", "带“引号”的名字", "- dash", "#hash", "~", "é"],
+    {"extraction": {"article": "/tmp/x.txt", "meta": {"id": "x", "title": "标题：冒号", "date": "2024-05-06"}}},
+    [],
+    {},
+]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
+@pytest.mark.parametrize("flow", [None, False])
+def test_direct_nodes_dump_as_the_safe_dumper_does(value, flow):
+    assert _fast_dump(value, default_flow_style=flow) == _safe_dump(value, default_flow_style=flow)
+
+
+def test_aliases_are_still_written_for_an_object_met_twice():
+    assert "&id001" in _fast_dump([{"a": SHARED, "b": SHARED}])
+
+
+def test_candidates_of_an_article_dump_as_the_safe_dumper_does(monkeypatch):
+    from kg.extract import candidates, extract_text
+
+    raw = ("青海大学与宁夏华宏新材料科技有限公司、甘肃丰成新材料科技有限公司等3家企业加入园区产业链党建联盟。"
+           "联盟秘书长张三表示，2023年产值增长12.5%。\n")
+    ex = extract_text(raw, "a")
+    data, _ = ex.candidates(set())
+    fast = dump_candidates(data, {})
+    monkeypatch.setattr(candidates, "_DUMPER", getattr(yaml, "CSafeDumper", yaml.SafeDumper))
+    assert fast == dump_candidates(data, {})
+    assert "memberships:" in fast and "宁夏华宏新材料科技有限公司" in fast
+
+
+# ---------------------------------------------------------------- the NER encoder's conversions
+
+
+@pytest.fixture
+def fresh_conversions(tmp_path, monkeypatch):
+    pytest.importorskip("opencc")
+    from kg.extract import ner
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    conversions = ner._conversions  # a test may replace it
+    conversions.cache_clear()
+    yield ner
+    conversions.cache_clear()
+
+
+def test_cached_conversions_give_kg_texts_simplified_map(fresh_conversions, tmp_path):
+    from kg.text import simplified_map
+
+    ner = fresh_conversions
+    rng = random.Random(3)
+    chars = [chr(o) for o in range(0x3400, 0xA000)]
+    texts = ["".join(rng.sample(chars, n)) for n in (1, 5, 50, 500, 5000) for _ in range(20)]
+    # characters whose map depends on what else is converted with them (劃 from t2s, or 㓰's traditional form)
+    texts += ["劃㓰", "㓰劃", "瀰㳽", "綵䌽", "襬䙓", "臺台", "中國臺灣台湾", "金诃藏药", "abc ＡＢＣ 123", ""]
+    for text in texts:
+        assert ner.simplified_map(text) == simplified_map([text]), text
+    assert ner.simplified_map("金訶藏藥臺中") == {"臺": "台", "藥": "药", "訶": "诃"}
+    assert list((tmp_path / "park-kg").glob("opencc-*.bin"))  # written once, read by need
+
+
+def test_without_a_cache_the_conversions_are_made_as_before(fresh_conversions, monkeypatch):
+    from kg.text import simplified_map
+
+    ner = fresh_conversions
+    monkeypatch.setattr(ner, "_conversions", lambda: None)
+    assert ner.simplified_map("劃㓰臺中") == simplified_map(["劃㓰臺中"])
+
+
+def test_the_model_tags_as_before_with_cached_conversions(fresh_conversions, monkeypatch):
+    """The encoder's codes, hence the tags, are those of converting with opencc at each call."""
+    pytest.importorskip("numpy")
+    from kg.text import simplified_map
+
+    ner = fresh_conversions
+    text = "北京大學的學生在中國科學院計算技術研究所實習，後來去了阿里巴巴集團控股有限公司。劃撥㓰"
+    cached = ner.NerModel().encode(text).tolist()
+    monkeypatch.setattr(ner, "simplified_map", lambda chars: simplified_map([chars]))
+    assert ner.NerModel().encode(text).tolist() == cached

@@ -11,6 +11,8 @@ from kg.extract.orgbounds import Alt, Index, paired_with_china
 from kg.extract.orgcues import (
     a_set_or_kind,
     a_venue,
+    held_at,
+    in_its_party_name,
     name_cues,
     names_a_project,
     project_after,
@@ -248,3 +250,61 @@ def test_the_pair_with_china_is_none_when_its_mentions_are_written_differently()
     e.mentions.append(Mention(1, 5, 9, e, "suffix"))
     assert paired_with_china(e, keys) is None
     assert paired_with_china(Ent("中亚联盟", "Alliance", "suffix"), keys) is None  # no mention: nothing to pair
+
+
+# ---------------------------------------------------------------- units named in their party organization's name
+
+
+@pytest.mark.parametrize(("key", "j", "party"), [
+    ("南岭星河电子有限公司党支部、", 10, True),
+    ("南岭理工学院联合党总支", 6, True),
+    ("联想集团有限公司第一党委", 8, True),
+    ("东湖高新区党工委", 5, True),
+    ("南岭星河电子有限公司党组织", 10, False),  # the party organizations of it, no name
+    ("南岭星河电子有限公司党委书记张明", 10, False),  # an official's title: the company is listed
+    ("南岭星河电子有限公司党组成员、副总经理", 10, False),
+    ("南岭星河电子有限公司董事长", 10, False),
+])
+def test_a_unit_is_seen_named_only_in_its_party_organizations_name(key, j, party):
+    assert in_its_party_name(key, j) is party
+
+
+def test_a_unit_named_only_in_its_party_organizations_name_is_not_an_organization():
+    names = _names("南岭星河电子有限公司党支部、西岭永丰商贸城有限公司党支部等12家党组织成为东湖社区的共建单位。")
+    assert {"南岭星河电子有限公司党支部", "西岭永丰商贸城有限公司党支部"} <= names, names
+    assert not {"南岭星河电子有限公司", "西岭永丰商贸城有限公司"} & names, names
+
+
+def test_a_unit_also_named_on_its_own_is_an_organization():
+    names = _names("南岭星河电子有限公司党支部与东湖社区结对共建。南岭星河电子有限公司投资5亿元建设新厂。")
+    assert {"南岭星河电子有限公司党支部", "南岭星河电子有限公司"} <= names, names
+
+
+def test_a_unit_whose_officials_title_names_it_through_its_party_committee_is_an_organization():
+    names = _names("南岭星河电子有限公司党委书记张明出席东湖社区党建联盟成立大会。")
+    assert "南岭星河电子有限公司" in names, names
+
+
+# ---------------------------------------------------------------- halls where an event is held
+
+
+@pytest.mark.parametrize(("key", "span", "held"), [
+    ("商会年会在南岭万怡酒店隆重举行", (5, 11), True),
+    ("大会于南岭国际会议中心召开", (3, 11), True),
+    ("论坛假东湖礁溪中天温泉度假饭店举办", (7, 15), True),  # a place between 假 and the hall
+    ("南岭万怡酒店与东湖商会签约", (0, 6), False),  # the hotel acts
+    ("会员南岭万怡酒店举行开业仪式", (2, 8), False),  # no 在/于/假 before it
+])
+def test_a_hall_an_event_is_held_at_is_seen(key, span, held):
+    assert held_at(key, *span) is held
+
+
+def test_a_hotel_named_only_as_where_an_event_is_held_is_not_an_organization():
+    names = _names("东湖商会2024年度年会在南岭万怡酒店隆重举行，南岭星河电子有限公司等会员企业参加。")
+    assert "东湖商会" in names and "南岭星河电子有限公司" in names, names
+    assert "南岭万怡酒店" not in names, names
+
+
+def test_a_hotel_that_acts_is_an_organization():
+    names = _names("东湖商会年会在南岭万怡酒店举行。南岭万怡酒店与东湖商会签署战略合作协议。")
+    assert "南岭万怡酒店" in names, names

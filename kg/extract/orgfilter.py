@@ -37,7 +37,7 @@ from kg.extract.orgbounds import (
     orphans,
     paired_with_china,
 )
-from kg.extract.orgcues import name_cues, never_listed, project_after, title_after
+from kg.extract.orgcues import name_cues, never_listed, only_in_its_party_name, project_after, title_after
 from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
 from kg.extract.orgrefs import apply_refs
@@ -323,6 +323,8 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
                 continue
             need = _need(e, ix, model, id(e) in held_ids)
             keep, alt, bare = _decide(scored, need)
+            if keep and (alt is None or alt.dj == 0) and only_in_its_party_name(e, ix.keys):
+                keep, alt = False, None  # 南岭科技有限公司|党支部: the party organization is the body named
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
                 keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None

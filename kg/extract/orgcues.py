@@ -138,7 +138,8 @@ def only_in_its_party_name(e: Ent, keys: Mapping[int, str]) -> bool:
 
 
 _HALL_ENDS = ("酒店", "宾馆", "饭店", "会议中心", "会展中心", "礼堂")
-_AT = re.compile("(?:在|于|假)$")
+# 在/于/假 before the hall, maybe with a place of up to four characters between (假宜兰礁溪|中天温泉度假饭店)
+_AT = re.compile("(?:在|于|假)[^，。；！？、]{0,4}$")
 # the event after the hall's name, within the clause (在南岭大酒店|隆重举行, 于南岭会议中心|召开)
 _HELD = re.compile("[^，。；！？]{0,12}?(?:举行|召开|举办|开幕|闭幕|开班|揭牌|落幕)")
 
@@ -150,9 +151,7 @@ def held_at(key: str, i: int, j: int) -> bool:
     >>> held_at("年会在南岭大酒店隆重举行", 3, 8), held_at("南岭大酒店与公司签约", 0, 5)
     (True, False)
     """
-    before = key[max(0, i - 5) : i]
-    return any(_AT.search(before, 0, len(before) - n) for n in range(5) if n <= len(before)) \
-        and _HELD.match(key, j) is not None
+    return _AT.search(key, max(0, i - 5), i) is not None and _HELD.match(key, j) is not None
 
 
 def _only_where_held(e: Ent, keys: Mapping[int, str]) -> bool:

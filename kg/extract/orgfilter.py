@@ -323,11 +323,11 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
                 continue
             need = _need(e, ix, model, id(e) in held_ids)
             keep, alt, bare = _decide(scored, need)
-            if keep and (alt is None or alt.dj == 0) and only_in_its_party_name(e, ix.keys):
-                keep, alt = False, None  # 南岭科技有限公司|党支部: the party organization is the body named
             dated = _after_a_date(e, ix)
             if dated is not None:  # 2023年度|开发者联盟: a date is never part of a name
                 keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None
+            if keep and bare is None and (alt is None or alt.dj == 0) and only_in_its_party_name(e, ix.keys):
+                keep, alt = False, None  # 南岭科技有限公司|党支部: the party organization is the body named
             if keep and bare is None and dated is None:  # what a reviewer sees: how sure it is of the name kept
                 e.confidence = round(next(p for p, a in scored if a is alt), 2)
             if bare is not None:  # joined once every other name is in place; with no body, as found

@@ -2,7 +2,7 @@
 
 Each fast path here is held against the code it replaced (kept in the test, or still in the package):
 the first-character index of model_cands._trim, the cached words of a name, the YAML nodes made directly,
-and the cached single-character conversions the NER model's encoder reads.
+the cached single-character conversions the NER model's encoder reads, and its input tables read from a cache file.
 """
 
 import random
@@ -159,3 +159,35 @@ def test_the_model_tags_as_before_with_cached_conversions(fresh_conversions, mon
     cached = ner.NerModel().encode(text).tolist()
     monkeypatch.setattr(ner, "simplified_map", lambda chars: simplified_map([chars]))
     assert ner.NerModel().encode(text).tolist() == cached
+
+
+# ---------------------------------------------------------------- the NER model's input tables, from a cache file
+
+
+def test_the_input_tables_read_from_the_cache_file_are_those_computed(tmp_path, monkeypatch):
+    """The first model writes the tables; the next maps them from the file, bit for bit what the product gives
+    (not computed again), and tags as a model that computed its own; a damaged file is computed over."""
+    np = pytest.importorskip("numpy")
+    from kg.extract import dictionary, ner
+
+    monkeypatch.setattr(dictionary, "cache_dir", lambda: tmp_path)
+    with np.load(ner.WEIGHTS) as z:
+        w = {k: z[k] for k in z.files}
+    n = w["hidden_w"].shape[0] // 2
+    half = np.ones(4 * n, np.float32)
+    half[:n] = half[2 * n : 3 * n] = half[3 * n :] = 0.5
+    computed = ner.input_tables(w["embedding"], w, half)
+    written = ner.NerModel()
+    [cache] = tmp_path.glob("ner-tables-*.npy")
+    real_input_tables = ner.input_tables
+    monkeypatch.setattr(ner, "input_tables", lambda *a: pytest.fail("computed again"))
+    read = ner.NerModel()
+    for model in (written, read):
+        assert np.stack(model._tables).tobytes() == computed.tobytes()
+    text = "他在北京大学读书，后来去了阿里巴巴集团控股有限公司。"
+    chunks = ner._chunks(text, read)
+    assert [x.tolist() for x in read.tag([c for c, _ in chunks])] == \
+        [x.tolist() for x in written.tag([c for c, _ in chunks])]
+    cache.write_bytes(b"damaged")
+    monkeypatch.setattr(ner, "input_tables", real_input_tables)
+    assert np.stack(ner.NerModel()._tables).tobytes() == computed.tobytes()

@@ -66,24 +66,18 @@ class NerModel:
         import numpy as np
 
         with np.load(path, allow_pickle=False) as z:
-            w = {k: z[k] for k in z.files}
-        f32 = np.float32
-        emb = w["embedding"].astype(f32)
-        self.tags: list[str] = [str(t) for t in w["tags"]]
-        self.vocab: dict[str, int] = {str(c): i for i, c in enumerate(w["vocab"])}
-        n = emb.shape[1]
-        # sigmoid(x) = (1 + tanh(x/2)) / 2: the i, f, o gate columns are pre-halved so one
-        # tanh serves all four gates. Gate order (BasicLSTMCell): i, j, f, o.
-        half = np.ones(4 * n, f32)
-        half[:n] = half[2 * n : 3 * n] = half[3 * n :] = 0.5
-        tables, recur = [], []
-        for d in ("fw", "bw"):
-            kernel = w[f"{d}_kernel"].astype(f32)
-            bias = w[f"{d}_bias"].astype(f32).copy()
-            bias[2 * n : 3 * n] += w["forget_bias"]
-            tables.append((emb @ kernel[:n] + bias) * half)  # input part, per vocabulary entry
-            recur.append(kernel[n:] * half)
-        self._tables = tables
+            w = {k: z[k] for k in z.files if k != "embedding"}  # the embedding only to make the tables
+            f32 = np.float32
+            self.tags: list[str] = [str(t) for t in w["tags"]]
+            self.vocab: dict[str, int] = {str(c): i for i, c in enumerate(w["vocab"])}
+            n = w["hidden_w"].shape[0] // 2
+            # sigmoid(x) = (1 + tanh(x/2)) / 2: the i, f, o gate columns are pre-halved so one
+            # tanh serves all four gates. Gate order (BasicLSTMCell): i, j, f, o.
+            half = np.ones(4 * n, f32)
+            half[:n] = half[2 * n : 3 * n] = half[3 * n :] = 0.5
+            recur = [w[f"{d}_kernel"].astype(f32)[n:] * half for d in ("fw", "bw")]
+            tables = _cached_tables(path, lambda: input_tables(z["embedding"], w, half))
+        self._tables = [tables[0], tables[1]]
         self._recur = np.stack(recur)  # (2, n, 4n)
         self._hidden_w = w["hidden_w"].astype(f32)
         self._hidden_b = w["hidden_b"].astype(f32)
@@ -294,6 +288,58 @@ def simplified_map(chars: str) -> dict[str, str]:
         if len(trad) == 1 and trad != ch:
             out[trad] = ch
     return out
+
+
+def input_tables(embedding: Any, w: dict[str, Any], half: Any) -> Any:
+    """The input part of each LSTM gate for each vocabulary entry, forward and backward: (2, vocabulary, 4n)."""
+    import numpy as np
+
+    f32 = np.float32
+    emb = embedding.astype(f32)
+    n = emb.shape[1]
+    tables = []
+    for d in ("fw", "bw"):
+        kernel = w[f"{d}_kernel"].astype(f32)
+        bias = w[f"{d}_bias"].astype(f32).copy()
+        bias[2 * n : 3 * n] += w["forget_bias"]
+        tables.append((emb @ kernel[:n] + bias) * half)
+    return np.stack(tables)
+
+
+def _cached_tables(path: Path, compute: Callable[[], Any]) -> Any:
+    """:func:`input_tables` of the weights at ``path``, from a cache file in :func:`~kg.extract.dictionary.cache_dir`
+    (written once, named by a digest of the weights file and numpy's version), mapped into memory: the product of the
+    whole vocabulary's embedding took ~50 ms of every extraction, for the few hundred characters a text uses. The
+    computed tables when no cache file can be read or written."""
+    import hashlib
+    import os
+    import tempfile
+
+    import numpy as np
+
+    from kg.extract.dictionary import cache_dir
+
+    st = path.stat()
+    source = f"ner-tables-1|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{np.__version__}"
+    cached = cache_dir() / f"ner-tables-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:16]}.npy"
+    try:
+        return np.asarray(np.load(cached, mmap_mode="r", allow_pickle=False))
+    except (OSError, ValueError):
+        pass
+    tables = compute()
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=cached.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.save(out, tables, allow_pickle=False)
+            os.replace(tmp, cached)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        pass
+    return tables
 
 
 @lru_cache(maxsize=1)

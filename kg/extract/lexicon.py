@@ -26,6 +26,7 @@ __all__ = [
     "QUANTIFIER",
     "COUNTED",
     "VENUES",
+    "HALLS",
     "REGIONS",
     "GROUPS",
     "COUNT",
@@ -331,6 +332,10 @@ COUNTED = rf"[一{_NUMERAL}]+[大所批类]|[{_NUMERAL}]+[家个]"
 # Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
 # (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).
 VENUES = frozenset("宴会厅 演播厅 报告厅 会议厅 多功能厅 大厅 体验馆".split())
+
+# Hotels and halls that are a body of their own but are listed only where they act: named only as where an event
+# is held (在南岭大酒店举行) they are a place (GUIDE.md, session 13).
+HALLS = ("酒店", "宾馆", "饭店", "会议中心", "会展中心", "礼堂")
 
 # The groups of people a body sends or sets up for a while (党政代表团, 招商团, 三人招商小队, 筹备工作小组): people, not
 # a body (an 指挥部 or a 专业委员会 is one).

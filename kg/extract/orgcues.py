@@ -14,6 +14,7 @@ from kg.extract.entities import Ent
 from kg.extract.lexicon import (
     COUNTED,
     GROUPS,
+    HALLS,
     KIND_NOUNS,
     OFFICIAL_TITLES,
     QUANTIFIER,
@@ -137,7 +138,6 @@ def only_in_its_party_name(e: Ent, keys: Mapping[int, str]) -> bool:
     return e.type != "PartyOrganization" and all(in_its_party_name(keys.get(m.sent, ""), m.j) for m in e.mentions)
 
 
-_HALL_ENDS = ("酒店", "宾馆", "饭店", "会议中心", "会展中心", "礼堂")
 # 在/于/假 before the hall, maybe with a place of up to four characters between (假宜兰礁溪|中天温泉度假饭店)
 _AT = re.compile("(?:在|于|假)[^，。；！？、]{0,4}$")
 # the event after the hall's name, within the clause (在南岭大酒店|隆重举行, 于南岭会议中心|召开)
@@ -158,7 +158,7 @@ def _only_where_held(e: Ent, keys: Mapping[int, str]) -> bool:
     """True for a hotel, hall or conference centre named only as where an event is held (…在南岭大酒店举行): a place
     (the guide's convention since session 13: of the 29 such in the corpus before it, 23 were not listed); a hall that
     signs or hosts is named elsewhere too, and kept."""
-    return e.key.endswith(_HALL_ENDS) and all(held_at(keys.get(m.sent, ""), m.i, m.j) for m in e.mentions)
+    return e.key.endswith(HALLS) and all(held_at(keys.get(m.sent, ""), m.i, m.j) for m in e.mentions)
 
 
 def _only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:

@@ -14,6 +14,7 @@ are written.
     python scripts/train_members.py            # report CV and write the model
     python scripts/train_members.py --dry-run  # report only
     python scripts/train_members.py --dry-run --deals 4  # … and the mean of the CV over 4 ways to deal the folds
+    python scripts/train_members.py --learning-curve 52 104 156 208  # 100 texts scored by models trained on N others
     python scripts/train_members.py --dry-run --hold-out stems.txt  # CV on the texts not listed, then
         # the listed texts scored once by a model trained on all the others (totals only: never read their errors)
 """
@@ -194,6 +195,29 @@ def cross_validate(texts: list[Text], l2: float, threshold: float, floor: float 
     return total, kept_by
 
 
+def learning_curve(texts: list[Text], sizes: list[int], l2: float, threshold: float, held: int = 100,
+                   seeds: tuple[int, ...] = (10, 11, 12)) -> list[tuple[int, Score]]:
+    """Whether more annotated text would move the pair model: for each seed, ``held`` texts (a seeded draw) scored by
+    models trained on the first ``sizes`` of the others; the scores summed over the seeds, as (texts trained on,
+    score; at most half the texts are held). The organizations of every text stay those found as on new text: only
+    the pair model's training grows."""
+    import random
+
+    held = min(held, len(texts) // 2)
+    out = []
+    for n in sizes:
+        total = Score(0, 0, 0)
+        for seed in seeds:
+            order = sorted(texts, key=lambda t: t.stem)
+            random.Random(seed).shuffle(order)
+            test, train_on = order[:held], order[held : held + n]
+            model = train([p.features for t in train_on for p in t.pairs],
+                          [lab for t in train_on for lab in t.labels], l2=l2, threshold=threshold)
+            total = sum((t.score(keep(t.pairs, model)) for t in test), total)
+        out.append((min(n, len(texts) - held), total))
+    return out
+
+
 def _dealt(stem: str, deal: int) -> str:
     """The name a text is dealt to its fold by: its stem (deal 0), or a hash of it salted with ``deal``."""
     return stem if deal == 0 else hashlib.sha1(f"{deal}:{stem}".encode()).hexdigest()
@@ -286,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="ablation: find each text's organizations with the shipped filter, which was trained on it "
                          "(default: the filter of the folds that never saw it, as on new text)")
     add_stem_options(ap)
+    ap.add_argument("--learning-curve", type=int, nargs="+", metavar="N",
+                    help="only the learning curve: 100 dev texts (three seeded draws) scored by pair models trained on "
+                         "N of the others")
     ap.add_argument("--deals", type=int, default=1,
                     help="also run the CV with the texts dealt to the folds in N-1 other orders and print the mean "
                          "(one text can move F1 by 0.02 by the fold it falls in)")
@@ -298,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.learning_curve:
+        for n, s in learning_curve(texts, args.learning_curve, args.l2, args.threshold):
+            print(line(f"trained on {n} texts", s))
+        return 0
     floor = args.threshold if args.model_only else args.rule_floor
     n_pos = sum(sum(t.labels) for t in texts)
     print(f"{len(texts)} texts, {sum(len(t.pairs) for t in texts)} candidate pairs, {n_pos} true")

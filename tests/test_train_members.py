@@ -121,3 +121,17 @@ def test_a_text_finds_its_organizations_with_the_filter_it_is_given(train_member
     none_kept = train_members.Text(gold, org_filter=train_members.Model({}, 1.01))  # weighs every name 0.5 < 1.01
     assert {e.confidence for e in shipped.orgs} - {None} and len(none_kept.orgs) < len(shipped.orgs)
     assert {e.confidence for e in none_kept.orgs} <= {None, 0.5}  # what it weighed, it weighed by the empty model
+
+
+def test_the_learning_curve_scores_the_same_held_texts_with_pair_models_trained_on_more_texts(train_members, corpus,
+                                                                                             capsys):
+    texts, _ = train_members.load(corpus, in_sample=True)
+    rows = train_members.learning_curve(texts, [1, 3, 9], l2=10.0, threshold=0.5, held=2, seeds=(10, 11))
+    assert [n for n, _ in rows] == [1, 3, 4]  # 9 asked, 4 there
+    golds = {s.n_gold for _, s in rows}
+    assert len(golds) == 1  # the same held texts each time (two draws of 2)
+    all_gold = sum(t.score([]).n_gold for t in texts)
+    assert 0 < golds.pop() < 2 * all_gold  # the held texts of each draw only, not the texts trained on
+    assert train_members.main(["--dir", str(corpus), "--learning-curve", "2", "4"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [x.split(" P ")[0].strip() for x in out[-2:]] == ["trained on 2 texts", "trained on 3 texts"]  # 3 held

@@ -294,6 +294,8 @@ def test_a_unit_whose_officials_title_names_it_through_its_party_committee_is_an
     ("论坛假东湖礁溪中天温泉度假饭店举办", (7, 15), True),  # a place between 假 and the hall
     ("南岭万怡酒店与东湖商会签约", (0, 6), False),  # the hotel acts
     ("会员南岭万怡酒店举行开业仪式", (2, 8), False),  # no 在/于/假 before it
+    ("年会在南岭万怡酒店,会员单位举行签约", (3, 9), False),  # the event in another clause (a key's comma)
+    ("论坛在东湖,南岭万怡酒店举办", (6, 12), False),  # 在 in another clause
 ])
 def test_a_hall_an_event_is_held_at_is_seen(key, span, held):
     assert held_at(key, *span) is held

@@ -138,10 +138,11 @@ def only_in_its_party_name(e: Ent, keys: Mapping[int, str]) -> bool:
     return e.type != "PartyOrganization" and all(in_its_party_name(keys.get(m.sent, ""), m.j) for m in e.mentions)
 
 
-# 在/于/假 before the hall, maybe with a place of up to four characters between (假宜兰礁溪|中天温泉度假饭店)
-_AT = re.compile("(?:在|于|假)[^，。；！？、]{0,4}$")
+# 在/于/假 before the hall, maybe with a place of up to four characters between (假宜兰礁溪|中天温泉度假饭店); a
+# sentence's key writes its commas half-width (年会在南岭大酒店,会员…)
+_AT = re.compile("(?:在|于|假)[^,;:!?，；：！？。、]{0,4}$")
 # the event after the hall's name, within the clause (在南岭大酒店|隆重举行, 于南岭会议中心|召开)
-_HELD = re.compile("[^，。；！？]{0,12}?(?:举行|召开|举办|开幕|闭幕|开班|揭牌|落幕)")
+_HELD = re.compile("[^,;:!?，；：！？。]{0,12}?(?:举行|召开|举办|开幕|闭幕|开班|揭牌|落幕)")
 
 
 def held_at(key: str, i: int, j: int) -> bool:

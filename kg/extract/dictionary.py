@@ -20,8 +20,9 @@ import tempfile
 from array import array
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["Buckets", "cache_dir"]
+__all__ = ["Buckets", "cache_dir", "cache_file", "write_atomically"]
 
 _N = 1 << 16
 _MAGIC = b"pkgbkt01"
@@ -32,6 +33,26 @@ def cache_dir() -> Path:
     """Where the caches live: ``$XDG_CACHE_HOME/park-kg``, else ``~/.cache/park-kg``."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "park-kg"
+
+
+def cache_file(base: Path, stem: str, source: str, suffix: str) -> Path:
+    """The cache file of what ``source`` describes (the files it was made from, their sizes and dates):
+    ``base/stem-<digest of source><suffix>``, so that a change of any of them names another file."""
+    return base / f"{stem}-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:16]}{suffix}"
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``path`` written by ``write`` into a temporary file beside it, then moved over it: a reader never maps half a
+    file, and two processes writing the same cache at once leave one whole file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _bucket(key: str) -> int:
@@ -54,16 +75,12 @@ def _write(path: Path, width: int, total: int, tables: list) -> None:
     offsets = array("Q", [0])
     for b in blobs:
         offsets.append(offsets[-1] + len(b))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(_MAGIC + total.to_bytes(8, "little") + offsets.tobytes())
-            out.writelines(blobs)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+    def write(out: BinaryIO) -> None:
+        out.write(_MAGIC + total.to_bytes(8, "little") + offsets.tobytes())
+        out.writelines(blobs)
+
+    write_atomically(path, write)
 
 
 class Buckets:
@@ -88,9 +105,8 @@ class Buckets:
         """The cache file ``stem-<digest of source>``, written from ``build()`` (a total and full tables) when missing.
 
         Raises OSError when no cache directory can be written."""
-        digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:16]
         for base in (cache_dir(), Path(tempfile.gettempdir()) / "park-kg"):
-            path = base / f"{stem}-{digest}.bin"
+            path = cache_file(base, stem, source, ".bin")
             try:
                 if not path.is_file():
                     _write(path, width, *build())

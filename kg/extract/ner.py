@@ -311,32 +311,20 @@ def _cached_tables(path: Path, compute: Callable[[], Any]) -> Any:
     (written once, named by a digest of the weights file and numpy's version), mapped into memory: the product of the
     whole vocabulary's embedding took ~50 ms of every extraction, for the few hundred characters a text uses. The
     computed tables when no cache file can be read or written."""
-    import hashlib
-    import os
-    import tempfile
-
     import numpy as np
 
-    from kg.extract.dictionary import cache_dir
+    from kg.extract.dictionary import cache_dir, cache_file, write_atomically
 
     st = path.stat()
     source = f"ner-tables-1|{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{np.__version__}"
-    cached = cache_dir() / f"ner-tables-{hashlib.sha1(source.encode('utf-8')).hexdigest()[:16]}.npy"
+    cached = cache_file(cache_dir(), "ner-tables", source, ".npy")
     try:
         return np.asarray(np.load(cached, mmap_mode="r", allow_pickle=False))
     except (OSError, ValueError):
         pass
     tables = compute()
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, prefix=cached.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                np.save(out, tables, allow_pickle=False)
-            os.replace(tmp, cached)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        write_atomically(cached, lambda out: np.save(out, tables, allow_pickle=False))
     except OSError:
         pass
     return tables

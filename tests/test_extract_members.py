@@ -386,3 +386,24 @@ def test_a_body_is_a_group_member_of_another_as_of_a_member_unit(word):
     assert memberships(raw) == {(A, ALLIANCE, "active")}
     assert (A, ALLIANCE) in _rules_alone(raw)
     assert memberships(f"{ALLIANCE}召开年会。{A}为{ALLIANCE}的{word}提供服务。") == set()  # for them, not one
+
+
+def test_the_officials_of_a_list_attend_whatever_the_next_item_of_the_sentence():
+    raw = (f"{ALLIANCE}成立大会在东海宾馆召开，滨江区民政局、{A}、{B}相关领导，32家会员单位代表，"
+           "高校专家共130余人出席会议。")
+    assert memberships(raw) == set()
+    # a member word before the officials: members that attend
+    raw = f"{ALLIANCE}年会召开，来自{A}、{B}等100余家会员单位高管以及东海学院相关领导出席。"
+    assert {(m, b) for m, b, _ in memberships(raw)} == {(A, ALLIANCE), (B, ALLIANCE)}
+
+
+def test_a_byline_outlet_founds_nothing():
+    raw = f"滨江日报讯（记者 王明）8月10日，由{A}牵头发起的{ALLIANCE}成立。"
+    assert memberships(raw) == {(A, ALLIANCE, "active")}
+
+
+def test_founding_a_count_of_bodies_founds_none_of_those_the_article_names():
+    body = "滨江新能源装备创新联合体"
+    raw = (f"{body}由{A}牵头组建。滨江区科技局支持{B}、宁波港集团等龙头企业牵头组建10家企业创新联合体，"
+           "集聚科研人员协同创新。")
+    assert {(m, b) for m, b, _ in memberships(raw)} == {(A, body)}

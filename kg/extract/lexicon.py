@@ -328,6 +328,8 @@ KIND_NOUNS = frozenset("企业 单位 机构 部门 高校 院校 院所 国企 
 QUANTIFIER = "各(?!界)|众多|诸多|多家|若干|一批"
 _NUMERAL = "二三四五六七八九十两几数百千\\d"
 COUNTED = rf"[一{_NUMERAL}]+[大所批类]|[{_NUMERAL}]+[家个]"
+# what follows a founding verb that founds several bodies, none of them one the article names (组建10家…, 成立五个…)
+COUNT_FOUNDED = rf"了?(?:{COUNTED})"
 
 # Rooms and halls an event is held in, never a body (国际宴会厅, 多功能演播厅, 青年创意体验馆, 国际博览中心); not 酒店
 # (a hotel is a company the annotation may list) nor 展厅 (旅游发展|厅).

@@ -18,7 +18,7 @@ import re
 from bisect import bisect_left
 
 from kg.extract.clause import BODIES, CLAUSE, COLLAB, PLACES, SentenceView, Statement, add_statement, evidence, span_of
-from kg.extract.lexicon import COUNT
+from kg.extract.lexicon import COUNT, COUNT_FOUNDED
 from kg.extract.orgs import Mention
 from kg.extract.shapes import find_by_shape, is_guide, list_before_deng
 
@@ -240,8 +240,8 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
                             key):
         v = _FOUNDS.search(key, lead.end(), lead.end() + 166)  # within 160 characters, or not at all
         if (st.inside_name(lead.start()) or not v or v.start() - lead.end() > 160
-            or len(CLAUSE.findall(key, lead.end(), v.start())) > 2):
-            continue
+            or len(CLAUSE.findall(key, lead.end(), v.start())) > 2 or _FOUNDS_A_SET.match(key, v.end())):
+            continue  # …牵头组建10家企业创新联合体: several bodies, none of which the article's body need be
         ys = [x for x in [st.first_org(v.end(), st.clause_end(v.end()), among=st.orgs_of(_COLLAB_BODIES))]
               if x is not None]
         ys = ys or [x for x in st.orgs(lead.end(), v.start())
@@ -254,8 +254,9 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         if y is None:
             continue
         for x in st.orgs(max(y.j if not ys and y.i < lead.start() else 0, done), v.start()):
-            if x.ent is y.ent or is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在":
-                continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place
+            if (x.ent is y.ent or is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"
+                    or x.ent.how == "byline"):
+                continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place; 南岭日报讯…
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()),
                           role=role)
@@ -374,6 +375,7 @@ _FOUNDED_BY = re.compile(r"(?:共同|联合)?(?:发起成立|发起组建|倡议
 _AFTER_DENG = re.compile(rf"等(?:{COUNT})?$")  # COUNT covers 首批, 第一批, 8家, 4个
 _SIGNED_BODY = re.compile(r"(?:进行|举行|开展)([\u4e00-\u9fff]{0,4}(?:联盟|共同体))$")  # at most 10 characters
 _COUNTED_GROUP = re.compile(COUNT)
+_FOUNDS_A_SET = re.compile(COUNT_FOUNDED)
 _IN_RUN = re.compile(r"、|等|以及|和|及")
 _SAYS_MORE = re.compile(r"成立|表示|围绕|推进|推动|开展|累计|实现|举办|召开|签约|旨在|负责|以来")
 _ALLIANCES = frozenset({"Alliance", "PartyBuildingCommunity"})

@@ -7,6 +7,7 @@ from bisect import bisect_left
 from weakref import WeakKeyDictionary
 
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView
+from kg.extract.lexicon import COUNT_FOUNDED
 from kg.extract.orgs import Ent, Mention
 from kg.extract.shapes import MEMBERS_NAMED
 
@@ -43,11 +44,13 @@ NUMERAL = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # a bare 
 _FOUNDS = r"(?:成立|设立|组建|筹建|建立|组成)"  # the verbs that found an organization
 _FOUNDS_NAMED = re.compile(r"(?:共同)?(?:发起)?" + _FOUNDS + r"(?:了|的)?")
 _FOUNDED_HERE = re.compile(_FOUNDS + r"了?$")
+_FOUNDS_A_SET = re.compile(_FOUNDS + COUNT_FOUNDED)  # A、B牵头组建10家企业创新联合体: A founds several others
 UNITS = "成员单位|会员单位|理事单位|常务理事单位|成员企业|会员企业"  # the words that name a body's members
 MEMBER_WORDS = UNITS + r"|副?理事长单位|副?会长单位"  # … and its leading members
 # a member word before a guest word: members that attend (A、B等会员企业代表出席), not a person's title (A的理事长出席)
 _MEMBERS_ATTEND = re.compile(r"成员|会员|" + MEMBER_WORDS)
 GUEST = re.compile(r"出席|致辞|到会|莅临|应邀|受邀|祝贺|致贺|贺信")
+_OFFICIALS = re.compile(r"的?(?:相关|有关|主要)?(?:领导|负责人|负责同志)")  # a list named for its officials
 _SUPPORT_END = re.compile(r"(?:指导|支持|关心|帮助|推动|关怀|见证)下")
 NEAR = 8  # characters around a member read for its own cues
 SUPPORT_REACH = 90  # characters from 在 to a supporter in 在A、B…等单位的支持下: some six names (CV same at 40–200)
@@ -155,19 +158,21 @@ def cues(st: SentenceView, a: int) -> dict[str, float]:
     return cache[a]
 
 
-def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, list[tuple[int, Ent, bool]]]:
-    """Of the clause starting at ``a``, read once: where its last guest word and its last 支持下 start (-1: none),
-    and the organizations it founds, by the end of the verb (A、B共同发起设立的Z基金: Z), each with whether the clause
-    names members before that verb (联盟成员单位A、B共同发起成立了Z: A and B are members all the same)."""
+def _clause_marks(st: SentenceView, a: int) -> tuple[int, int, int, list[tuple[int, Ent, bool]]]:
+    """Of the clause starting at ``a``, read once: where its last guest word, its last 支持下 and its last founding of
+    a count of bodies (组建10家…) start (-1: none), and the organizations it founds, by the end of the verb
+    (A、B共同发起设立的Z基金: Z), each with whether the clause names members before that verb (联盟成员单位A、B共同发起
+    成立了Z: A and B are members all the same)."""
     cache = read_once(st).setdefault("marks", {})
     if a not in cache:
         key, e = masked(st), st.clause_end(a)
         guest = max((m.start() for m in GUEST.finditer(key, a, e)), default=-1)
         support = max((m.start() for m in _SUPPORT_END.finditer(key, a, e)), default=-1)
+        sets = max((m.start() for m in _FOUNDS_A_SET.finditer(key, a, e)), default=-1)
         founded = [(m.end(), y.ent, MEMBERS_NAMED.search(key, a, m.start()) is not None)
                    for m in _FOUNDS_NAMED.finditer(key, a, e) for y in st.at(m.end())
                    if y.ent.is_org and not is_body(y.ent)]
-        cache[a] = (guest, support, founded)
+        cache[a] = (guest, support, sets, founded)
     return cache[a]
 
 
@@ -175,12 +180,15 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     """What says that ``x`` (the last item of its list: ``last``) does something else than join ``body``; each clause
     is read once (a list of 1,500 names is one clause)."""
     f = {}
+    key = masked(st)
     guest = _clause_marks(st, st.clause_start(last.j))[0]
-    if guest >= last.j and not _MEMBERS_ATTEND.search(masked(st), x.j, guest):
+    if guest >= last.j and not _MEMBERS_ATTEND.search(key, x.j, guest) \
+            or _OFFICIALS.match(key, last.j) and GUEST.search(key, last.j) and not _MEMBERS_ATTEND.search(key, x.j, last.j):
         f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members; also
-        # where the list runs on past its member word: A、B等100余家会员单位高管以及C的领导出席)
+        # where the list runs on past its member word: A、B等100余家会员单位高管以及C的领导出席); A、B相关领导，
+        # 32家会员单位代表…出席: the list's officials attend, whatever the sentence's next item is
     start = st.clause_start(x.i)
-    _, support, founded = _clause_marks(st, start)
+    _, support, sets, founded = _clause_marks(st, start)
     cache = read_once(st)
     if "at" not in cache:
         cache["at"] = [k for k, c in enumerate(masked(st)) if c == "在"]
@@ -188,8 +196,8 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH \
             and not MEMBERS_NAMED.search(masked(st), last.j, support):
         f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, not joins (等成员单位: a member)
-    if any(end > x.j and ent is not body and not members for end, ent, members in founded):
-        f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members
+    if sets >= x.j or any(end > x.j and ent is not body and not members for end, ent, members in founded):
+        f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members; A、B牵头组建10家…: others
     if any(end == x.i and ent is x.ent for end, ent, _ in founded):
         f["founded"] = 1.0  # A、B共同发起成立了Z: Z is founded here, it joins nothing
     if is_body(x.ent) and x.ent.type == body.type:

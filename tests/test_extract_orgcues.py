@@ -310,3 +310,14 @@ def test_a_hotel_named_only_as_where_an_event_is_held_is_not_an_organization():
 def test_a_hotel_that_acts_is_an_organization():
     names = _names("东湖商会年会在南岭万怡酒店举行。南岭万怡酒店与东湖商会签署战略合作协议。")
     assert "南岭万怡酒店" in names, names
+
+
+def test_a_kind_of_body_named_only_after_a_count_of_them_is_no_name():
+    names = _names("南岭市科技局支持东湖钢铁集团、西岭电子集团等龙头企业牵头组建10家企业创新联合体，集聚科研人员协同创新。")
+    assert "东湖钢铁集团" in names, names
+    assert not any(n.endswith("创新联合体") for n in names), names
+
+
+def test_a_quoted_name_after_a_count_is_a_name():
+    names = _names("工研院将携手17个研发法人筹组「法人汇智联盟」，与业界共同推动创新。")
+    assert any(n.endswith("法人汇智联盟") for n in names), names

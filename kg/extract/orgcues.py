@@ -26,7 +26,8 @@ from kg.extract.lexicon import (
 )
 
 __all__ = ["title_after", "title_later", "name_cues", "project_after", "names_a_project", "never_listed", "a_venue",
-           "a_set_or_kind", "in_its_party_name", "only_in_its_party_name", "held_at"]
+           "a_set_or_kind", "in_its_party_name", "only_in_its_party_name", "held_at",
+           "only_after_a_count"]
 
 _TITLE = re.compile(TITLE_PREFIX + "(?:" + "|".join(sorted(OFFICIAL_TITLES, key=len, reverse=True)) + ")")
 _QUANTIFIED = re.compile(QUANTIFIER)
@@ -160,6 +161,18 @@ def _only_where_held(e: Ent, keys: Mapping[int, str]) -> bool:
     (the guide's convention since session 13: of the 29 such in the corpus before it, 23 were not listed); a hall that
     signs or hosts is named elsewhere too, and kept."""
     return e.key.endswith(HALLS) and all(held_at(keys.get(m.sent, ""), m.i, m.j) for m in e.mentions)
+
+
+_COUNT_BEFORE = re.compile(f"(?:{COUNTED})$")
+
+
+def only_after_a_count(e: Ent, keys: Mapping[int, str]) -> bool:
+    """True for a name every mention of which follows a count of bodies (牵头组建10家|企业创新联合体, 组建五个|创新联合体):
+    several bodies of a kind, not one, so no name (:func:`a_set_or_kind` reads the count inside a name). The filter
+    asks it of the boundary it keeps (17个|研发法人筹组法人汇智联盟 moves to 法人汇智联盟, a name); a name with an
+    alias (a quoted 「法人汇智联盟」) is one body all the same."""
+    return not e.aliases and all(_COUNT_BEFORE.search(keys.get(m.sent, ""), max(0, m.i - 6), m.i) is not None
+                                 for m in e.mentions)
 
 
 def _only_in_titles(e: Ent, keys: Mapping[int, str]) -> bool:

@@ -37,7 +37,14 @@ from kg.extract.orgbounds import (
     orphans,
     paired_with_china,
 )
-from kg.extract.orgcues import name_cues, never_listed, only_in_its_party_name, project_after, title_after
+from kg.extract.orgcues import (
+    name_cues,
+    never_listed,
+    only_after_a_count,
+    only_in_its_party_name,
+    project_after,
+    title_after,
+)
 from kg.extract.orglists import list_siblings
 from kg.extract.orgparts import is_place
 from kg.extract.orgrefs import apply_refs
@@ -328,6 +335,8 @@ def filter_found(found: Found, doc: Document, extra: Mapping[int, list], held: l
                 keep, alt, bare = len(dated.key) >= 2 and dated.key not in SUFFIXES, dated, None
             if keep and bare is None and (alt is None or alt.dj == 0) and only_in_its_party_name(e, ix.keys):
                 keep, alt = False, None  # 南岭科技有限公司|党支部: the party organization is the body named
+            if (bare is not None or keep and (alt is None or alt.di == 0)) and only_after_a_count(e, ix.keys):
+                keep, alt, bare = False, None, None  # 组建10家|企业创新联合体: several bodies, no name
             if keep and bare is None and dated is None:  # what a reviewer sees: how sure it is of the name kept
                 e.confidence = round(next(p for p, a in scored if a is alt), 2)
             if bare is not None:  # joined once every other name is in place; with no body, as found

@@ -191,3 +191,69 @@ def test_the_input_tables_read_from_the_cache_file_are_those_computed(tmp_path, 
     cache.write_bytes(b"damaged")
     monkeypatch.setattr(ner, "input_tables", real_input_tables)
     assert np.stack(ner.NerModel()._tables).tobytes() == computed.tobytes()
+
+
+# ---------------------------------------------------------------- the candidates' sections written directly
+
+
+def _sections_dump(value) -> str:
+    return yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
+
+
+def test_direct_sections_are_what_the_dumper_writes():
+    from kg.extract.candidates import _Direct
+
+    items = [{"id": "company/ningxia-huahong", "type": "Company", "name": "宁夏华宏新材料科技有限公司",
+              "confidence": 0.99, "aliases": ["华宏", "QHU-2"],
+              "quote": "宁夏华宏（新材料）科技，有限公司", "offsets": [3, 16], "review": "candidate"},
+             {"member": "company/x", "organization": "org/y", "status": "current", "confidence": 0.5,
+              "role": "理事单位", "quote": "A、B等6家单位加入", "offsets": [0, 11], "stages": [], "value": -3,
+              "review": "candidate"}]
+    direct = _Direct().section(items)
+    assert direct is not None  # the fast path is taken for the candidates' usual items
+    assert direct == _sections_dump(items)
+
+
+TRICKY = ["", "yes", "null", "~", "1.5", "0x1F", "2024-01-02", "=", "- dash", "-", ".5", "...", "#x", "a: b", "a,b",
+          "[x]", "{x}", " lead", "trail ", "two  spaces", "多行\n文本", "tab\t", "é", "\u3000全角空格", "\ufeffbom",
+          "\u2028", "𠀀", "'q'", '"q"', "&a", "*a", "!a", "|a", ">a", "%a", "@a", "`a", "?a", "a?", "1e3", "+1", "0o7"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_direct_sections_write_a_scalar_as_the_dumper_does_or_leave_it_to_it(text):
+    from kg.extract.candidates import _Direct
+
+    for items in ([{"name": text, "offsets": [1, 2]}], [{"aliases": [text, "名"], "offsets": [0, 1]}],
+                  [{"id": "x", "offsets": [1, 2], text or "k": "v"}]):
+        direct = _Direct().section(items)
+        assert direct is None or direct == _sections_dump(items), items
+
+
+def test_direct_sections_leave_to_the_dumper_what_it_writes_otherwise():
+    from kg.extract.candidates import _Direct
+
+    shared = [1, 2]
+    others = [
+        [{"id": "a", "offsets": shared}, {"id": "b", "offsets": shared}],  # one list twice: anchored
+        [{"id": "a", "type": "Company"}],  # scalars only: a flow mapping
+        [{"id": "a", "offsets": [1, 2], "flag": True}],
+        [{"id": "a", "offsets": [1, 2], "none": None}],
+        [{"id": "a", "offsets": [[1], 2]}],
+        [{"id": "a", "offsets": [1, 2], "f": 1e-05}],
+        [{"id": "a", "offsets": [1, 2], "f": float("inf")}],
+        [{"id": "a", "offsets": ["长" * 200] * 6}],  # past the width: libyaml folds the flow sequence
+        ["scalar"],
+    ]
+    for items in others:
+        assert _Direct().section(items) is None, items
+    rng = random.Random(11)
+    alphabet = "青海大学华宏abcXYZ019-_.~=^$;/+()（），、：é:,#' \n"
+    taken = 0
+    for _ in range(3000):
+        items = [{"name": "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5))),
+                  "value": rng.choice([rng.randint(-50, 50), rng.random(), "x"]), "offsets": [rng.randint(0, 9), 3]}]
+        direct = _Direct().section(items)
+        if direct is not None:
+            taken += 1
+            assert direct == _sections_dump(items), items
+    assert taken > 300

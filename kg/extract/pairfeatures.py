@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView
@@ -61,6 +62,7 @@ _FOUNDS_BODY = re.compile(_LIST_TAIL + r"(?:参与)?(?:发起|倡议|组建|组�
 FOUNDS_REACH = 16  # characters from the founding verb to the body it founds (…共同发起的产学研用线上创新组织——X)
 
 
+@lru_cache(maxsize=4096)  # the same few distances and sizes, for every pair
 def bucket(n: int, edges: tuple[int, ...]) -> str:
     """The name of the bin of ``n`` for a feature: ``<=e`` for the first edge ``e`` it does not pass, else ``>last``
     (names in models/members.json; orgbounds.bucket names its bins differently, see there)."""

@@ -335,6 +335,13 @@ class _Direct:
     def __init__(self) -> None:
         self.resolver = yaml.resolver.Resolver()
         self.scalars: dict[str, str | None] = {}
+        self.chars: dict[str, bool] = {}  # _plain_char of each character met
+
+    def _plain(self, text: str) -> bool:
+        chars = self.chars
+        for c in set(text).difference(chars):
+            chars[c] = _plain_char(c)
+        return all(map(chars.__getitem__, text))
 
     def scalar(self, value: Any) -> str | None:
         """``value`` as libyaml writes it plain, or None when it would not (or it is no str, int or float)."""
@@ -353,7 +360,7 @@ class _Direct:
         else:
             return None
         if text is not None and not (
-                text and all(map(_plain_char, text))
+                text and self._plain(text)
                 and (text[0].isalnum() or not text[0].isascii() or text[0] == "-" and text[1:2].isdigit())
                 and self.resolver.resolve(yaml.ScalarNode, text, (True, False)) == tag):
             text = None

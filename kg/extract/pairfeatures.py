@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from weakref import WeakKeyDictionary
 
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.orgs import Ent, Mention
@@ -88,12 +87,11 @@ def is_body(e: Ent) -> bool:
     return e.type in BODIES or e.is_org and e.key.endswith(BODY_WORDS)
 
 
-_CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
-
-
 def read_once(st: SentenceView) -> dict:
-    """The store of what is read once per sentence and kept while the sentence is (keys: a clause's start, names)."""
-    return _CACHES.setdefault(st, {})
+    """The store of what is read once per sentence and kept while the sentence is (keys: a clause's start, names):
+    the view's own :attr:`~kg.extract.clause.SentenceView.read_once` (a weak mapping by view made a weak reference
+    at each of the ~25 look-ups a pair makes)."""
+    return st.read_once
 
 
 def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:

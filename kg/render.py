@@ -6,7 +6,7 @@ quotes and other prose are shortened to one line ending in "…", English and so
 hidden when there is no room, and a last note says what was left out (``--full`` shows it all).
 Without a width — pipes, files, ``--full`` — the output is what it always was.
 
-:class:`TerminalText` is where every line the CLI prints passes: it writes control and
+:class:`~kg.terminal.TerminalText` (re-exported here) is where every line the CLI prints passes: it writes control and
 bidi characters (ESC, U+009B CSI, U+202E…) as ``\\uXXXX`` (:func:`kg.text.escape_controls`),
 so no text from a facts file, an article or the store can move the cursor, recolour the
 terminal or reverse what it shows, in a table, a message or JSON (where ``\\uXXXX`` is
@@ -20,11 +20,10 @@ import csv
 import io
 import json
 import re
-import unicodedata
-from collections.abc import Callable
-from typing import Any, TextIO
+from typing import Any
 
 from kg.queries.result import Report, Table
+from kg.terminal import TerminalText, display_width, shorten
 from kg.text import escape_controls
 
 __all__ = ["render", "FORMATS", "display_width", "shorten", "TerminalText"]
@@ -38,15 +37,6 @@ _PROSE = {"quote", "evidence", "detail", "holds_together", "relations", "members
           "members", "links", "via"}
 _WORDS = re.compile(r"[^\s\u2e80-\uffff]+\s*|[\u2e80-\uffff]\s*|\s+")  # what _fold keeps on one line
 _PROSE_FLOOR = 20  # display columns a shortened quote keeps before other columns are hidden
-
-
-def display_width(s: str) -> int:
-    """Columns ``s`` takes in a terminal: East-Asian wide and full-width characters two, combining marks none.
-
-    >>> display_width("红领宁商"), display_width("ABC"), display_width("ｋｇ"), display_width("é")
-    (8, 3, 4, 1)
-    """
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
 
 
 def _cell(v: Any) -> str:
@@ -77,22 +67,6 @@ def _wrap(s: str, width: int) -> list[str]:
         cur += ch
     lines.append(cur)
     return lines
-
-
-def shorten(s: str, width: int) -> str:
-    """``s`` cut to at most ``width`` display columns, ending in "…" when it was cut.
-
-    >>> shorten("吸纳生物园区管委会机关", 9), shorten("short", 9)
-    ('吸纳生物…', 'short')
-    """
-    if display_width(s) <= width:
-        return s
-    out = ""
-    for ch in s:
-        if display_width(out + ch) > width - 1:
-            break
-        out += ch
-    return out.rstrip() + "…"
 
 
 def _pad(s: str, width: int) -> str:
@@ -248,48 +222,3 @@ def _csv(report: Report) -> str:
                 row["table"] = t.name
             w.writerow(row)
     return buf.getvalue().rstrip("\n")
-
-
-class TerminalText(io.TextIOBase):
-    """A text stream that writes to ``stream`` with control and bidi characters escaped.
-
-    Line feeds and tabs pass; everything else that a terminal acts on is written as
-    ``\\uXXXX``. Its ``buffer`` is the underlying binary stream, for data written as bytes
-    (``kg export`` to standard output), which the facts' own checks keep free of controls.
-    """
-
-    def __init__(self, stream: TextIO):
-        self.stream = stream
-        self.before_write: Callable[[], None] | None = None  # e.g. end the progress bar drawn on the same terminal
-
-    def write(self, s: str) -> int:
-        if not isinstance(s, str):
-            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
-        if self.before_write is not None and s:
-            self.before_write()
-        self.stream.write(escape_controls(s))
-        return len(s)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def isatty(self) -> bool:
-        return self.stream.isatty()
-
-    def writable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return self.stream.fileno()
-
-    @property
-    def buffer(self):
-        return self.stream.buffer
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self.stream, "encoding", None) or "utf-8"
-
-    @property
-    def errors(self) -> str | None:  # type: ignore[override]
-        return getattr(self.stream, "errors", None)

@@ -223,6 +223,7 @@ def match_key(text: str) -> str:
 _NAME_DROP = _QUOTE_MARKS | _NAME_SEPARATORS | frozenset("《》〈〉")
 
 
+@lru_cache(maxsize=1 << 16)  # a name is keyed again at each pass that compares it (1,500 names: 18,000 calls)
 def name_key(name: str) -> str:
     """The form in which names are compared: the match key without separators or 《》."""
     return match_key_with_offsets(name, drop=_NAME_DROP, controls=False)[0]

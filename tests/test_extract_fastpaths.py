@@ -191,3 +191,192 @@ def test_the_input_tables_read_from_the_cache_file_are_those_computed(tmp_path, 
     cache.write_bytes(b"damaged")
     monkeypatch.setattr(ner, "input_tables", real_input_tables)
     assert np.stack(ner.NerModel()._tables).tobytes() == computed.tobytes()
+
+
+# ---------------------------------------------------------------- the candidates' sections written directly
+
+
+def _sections_dump(value) -> str:
+    return yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
+
+
+def test_direct_sections_are_what_the_dumper_writes():
+    from kg.extract.candidates import _Direct
+
+    items = [{"id": "company/ningxia-huahong", "type": "Company", "name": "宁夏华宏新材料科技有限公司",
+              "confidence": 0.99, "aliases": ["华宏", "QHU-2"],
+              "quote": "宁夏华宏（新材料）科技，有限公司", "offsets": [3, 16], "review": "candidate"},
+             {"member": "company/x", "organization": "org/y", "status": "current", "confidence": 0.5,
+              "role": "理事单位", "quote": "A、B等6家单位加入", "offsets": [0, 11], "stages": [], "value": -3,
+              "review": "candidate"}]
+    direct = _Direct().section(items)
+    assert direct is not None  # the fast path is taken for the candidates' usual items
+    assert direct == _sections_dump(items)
+
+
+TRICKY = ["", "yes", "null", "~", "1.5", "0x1F", "2024-01-02", "=", "- dash", "-", ".5", "...", "#x", "a: b", "a,b",
+          "[x]", "{x}", " lead", "trail ", "two  spaces", "多行\n文本", "tab\t", "é", "\u3000全角空格", "\ufeffbom",
+          "\u2028", "𠀀", "'q'", '"q"', "&a", "*a", "!a", "|a", ">a", "%a", "@a", "`a", "?a", "a?", "1e3", "+1", "0o7"]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_direct_sections_write_a_scalar_as_the_dumper_does_or_leave_it_to_it(text):
+    from kg.extract.candidates import _Direct
+
+    for items in ([{"name": text, "offsets": [1, 2]}], [{"aliases": [text, "名"], "offsets": [0, 1]}],
+                  [{"id": "x", "offsets": [1, 2], text or "k": "v"}]):
+        direct = _Direct().section(items)
+        assert direct is None or direct == _sections_dump(items), items
+
+
+def test_direct_sections_leave_to_the_dumper_what_it_writes_otherwise():
+    from kg.extract.candidates import _Direct
+
+    shared = [1, 2]
+    others = [
+        [{"id": "a", "offsets": shared}, {"id": "b", "offsets": shared}],  # one list twice: anchored
+        [{"id": "a", "type": "Company"}],  # scalars only: a flow mapping
+        [{"id": "a", "offsets": [1, 2], "flag": True}],
+        [{"id": "a", "offsets": [1, 2], "none": None}],
+        [{"id": "a", "offsets": [[1], 2]}],
+        [{"id": "a", "offsets": [1, 2], "f": 1e-05}],
+        [{"id": "a", "offsets": [1, 2], "f": float("inf")}],
+        [{"id": "a", "offsets": ["长" * 200] * 6}],  # past the width: libyaml folds the flow sequence
+        ["scalar"],
+    ]
+    for items in others:
+        assert _Direct().section(items) is None, items
+    rng = random.Random(11)
+    alphabet = "青海大学华宏abcXYZ019-_.~=^$;/+()（），、：é:,#' \n"
+    taken = 0
+    for _ in range(3000):
+        items = [{"name": "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5))),
+                  "value": rng.choice([rng.randint(-50, 50), rng.random(), "x"]), "offsets": [rng.randint(0, 9), 3]}]
+        direct = _Direct().section(items)
+        if direct is not None:
+            taken += 1
+            assert direct == _sections_dump(items), items
+    assert taken > 300
+
+
+# ---------------------------------------------------------------- the linear forms of n² loops over a list's items
+
+
+def _list_probabilities_item_by_item(pairs, model):
+    """pairs._list_probabilities as it was: each item read its whole list again."""
+    from kg.extract.pairs import LIST_FLOOR, LIST_MEAN, LONG_LIST
+
+    probs = {id(p): model.probability(p.features) for p in pairs}
+    got: dict = {}
+    for p in pairs:
+        for k in p.lists:
+            got.setdefault((*k, id(p.body)), []).append(1.0 if p.rule is not None else probs[id(p)])
+    for p in pairs:
+        for k in p.lists:
+            ps = got[(*k, id(p.body))]
+            if len(ps) >= LONG_LIST and (max(ps) >= model.threshold or sum(ps) / len(ps) >= LIST_MEAN) \
+                    and probs[id(p)] >= LIST_FLOOR:
+                probs[id(p)] = max(probs[id(p)], model.threshold)
+    return probs
+
+
+def test_list_probabilities_read_once_per_list_are_those_read_per_item():
+    from kg.extract.entities import Ent
+    from kg.extract.pairs import Pair, _list_probabilities
+
+    class Model:
+        threshold = 0.5
+
+        def probability(self, f):
+            return f["p"]
+
+    rng = random.Random(5)
+    bodies = [Ent(f"联盟{k}", "Alliance", "suffix") for k in range(3)]
+    lifted = 0
+    for _ in range(300):
+        pairs = []
+        for n in range(rng.randint(1, 12)):
+            p = Pair(Ent(f"公司{n}", "Company", "list"), rng.choice(bodies), 0, 0, 1, "active",
+                     features={"p": rng.choice([0.1, 0.2, 0.3, 0.34, 0.36, 0.4, 0.45, 0.6])},
+                     rule=object() if rng.random() < 0.05 else None)  # type: ignore[arg-type]
+            p.lists = {(0, rng.choice([0, 5]))} if rng.random() < 0.9 else set()
+            pairs.append(p)
+        fast, slow = _list_probabilities(pairs, Model()), _list_probabilities_item_by_item(pairs, Model())
+        assert fast == slow
+        lifted += sum(fast[id(p)] != p.features["p"] for p in pairs)
+    assert lifted > 100  # lists did lift their items
+
+
+def test_name_index_finds_the_names_holding_a_key_as_a_scan_does():
+    from kg.extract.shortforms import NameIndex, abbreviate
+
+    class E:
+        def __init__(self, key, type_):
+            self.key, self.type = key, type_
+
+    rng = random.Random(9)
+    chars = "华宏丰恒信泰嘉新材料科技有限公司宁夏青海"
+    names = [E("".join(rng.choice(chars) for _ in range(rng.randint(2, 9))), rng.choice(["Company", "Alliance"]))
+             for _ in range(400)]
+    ix = NameIndex(names)
+    found = 0
+    for _ in range(500):
+        key = "".join(rng.choice(chars) for _ in range(rng.randint(1, 4)))
+        t = rng.choice(["Company", "Alliance"])
+        scan = [e for e in names if e.type == t and set(key) <= set(e.key) | set(abbreviate(e.key))]
+        assert ix.holding(key, t) == scan, key
+        found += len(scan)
+    assert found > 1000
+
+
+def test_occurrences_in_a_long_sentence_are_those_a_search_finds():
+    from kg.extract import linking
+
+    def search(text, form):
+        a = text.find(form)
+        while a >= 0:
+            yield a
+            a = text.find(form, a + len(form))
+
+    rng = random.Random(4)
+    hits = 0
+    for _ in range(300):
+        alphabet = rng.choice(["ab", "华宏新材料、", "aab"])
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(linking._LONG, linking._LONG + 200)))
+        form = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4)))
+        assert list(linking._occurrences(text, form)) == list(search(text, form)), form
+        hits += len(list(search(text, form)))
+    assert hits > 10000
+
+
+def test_cached_keys_and_buckets_are_those_computed_anew():
+    from kg.extract import orgbounds, pairfeatures
+    from kg.text import name_key
+
+    for name in ("宁夏华宏新材料科技有限公司", "“红领”宁商", "《南岭日报》", "A·B 联盟", "青海大学", ""):
+        assert name_key(name) == name_key(name) == name_key.__wrapped__(name)
+    for n in range(-2, 30):
+        for edges in ((1, 2, 4), (2, 3, 4, 6, 9, 14, 20), (0,)):
+            assert orgbounds.bucket(n, edges) == orgbounds.bucket.__wrapped__(n, edges)
+            assert pairfeatures.bucket(n, edges) == pairfeatures.bucket.__wrapped__(n, edges)
+    assert orgbounds.bucket(5, (1, 2, 4)) == ">4" and pairfeatures.bucket(3, (1, 2, 4)) == "<=4"
+
+
+def test_the_pinyin_cache_key_changes_with_pypinyins_files(tmp_path, monkeypatch):
+    import importlib.util
+    import os
+
+    from kg.extract import pinyin
+
+    pkg = tmp_path / "pypinyin"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("__version__ = '1'\n")
+    (pkg / "pinyin_dict.json").write_text("{}")
+    spec = importlib.util.spec_from_file_location("pypinyin", pkg / "__init__.py")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
+    before = pinyin._source()
+    (pkg / "__init__.py").write_text("__version__ = '1.1'\n")  # an upgrade rewrites it
+    assert pinyin._source() != before
+    st = os.stat(pkg / "__init__.py")
+    os.utime(pkg / "pinyin_dict.json", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert pinyin._source() != before

@@ -56,3 +56,20 @@ def test_segmentation_uses_it():
     _, posseg, _ = segment._posseg()
     assert isinstance(posseg.viterbi, Viterbi)
     assert segment.words("宁夏华宏新材料科技有限公司")[-1] == ("有限公司", "n")
+
+
+def test_the_per_character_cache_gives_the_same_paths(monkeypatch):
+    """Decoded again (each character's states and emissions cached), with the cache cleared as it fills, and with
+    another character state table (the cache is read again): always jieba's own path and score."""
+    from jieba.posseg import char_state_tab_P, emit_P, start_P, trans_P
+    from jieba.posseg.viterbi import viterbi
+
+    from kg.extract import hmm
+
+    monkeypatch.setattr(hmm, "_CHARS", 16)  # cleared every 16 characters
+    fast = Viterbi(start_P, trans_P, emit_P)
+    runs = _runs()
+    for states in (char_state_tab_P, {**char_state_tab_P, "华": char_state_tab_P["宏"]}, {}):
+        for run in runs + runs[::-1]:
+            assert fast(run, states, start_P, trans_P, emit_P) == viterbi(run, states, start_P, trans_P, emit_P), run
+    assert 0 < len(fast._chars) <= 16

@@ -94,7 +94,7 @@ def progress(step) -> None:
         return
     root = ctx.find_root()
     if "kg.progress" not in root.meta:
-        from kg.render import TerminalText
+        from kg.terminal import TerminalText
 
         root.meta["kg.progress"] = view = ProgressView()
         root.call_on_close(view.close)
@@ -225,8 +225,8 @@ def emit(report, fmt: str) -> None:
 
 @contextlib.contextmanager
 def _terminal_safe_output():
-    """Everything written to stdout and stderr meanwhile goes through :class:`kg.render.TerminalText`."""
-    from kg.render import TerminalText
+    """Everything written to stdout and stderr meanwhile goes through :class:`kg.terminal.TerminalText`."""
+    from kg.terminal import TerminalText
 
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = TerminalText(out), TerminalText(err)

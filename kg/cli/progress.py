@@ -22,7 +22,7 @@ import time
 from typing import TextIO
 
 from kg.progress import Step
-from kg.render import display_width, shorten
+from kg.terminal import display_width, shorten
 from kg.text import escape_controls
 
 __all__ = ["ProgressView", "bar_line", "plain_line"]

@@ -307,6 +307,103 @@ def _pairs(mapping: dict, sort_keys: bool) -> list:
 
 _DUMPER = _Dumper
 
+_FLOAT = "tag:yaml.org,2002:float"
+_PUNCT = frozenset("_/()+=^$;.~-")  # ASCII that libyaml writes plain inside a scalar, in block and in flow context
+_MAX_LINE = 1000  # the dump's width: libyaml breaks a flow sequence past it
+
+
+def _plain_char(c: str) -> bool:
+    """True for a character libyaml writes as itself in a plain scalar (with unicode allowed), in block and flow
+    context alike: ASCII letters, digits and :data:`_PUNCT`, printable non-ASCII of the BMP — no space, line break
+    or BOM."""
+    if c.isascii():
+        return c.isalnum() or c in _PUNCT
+    o = ord(c)
+    return ((0xA0 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD)  # libyaml escapes what lies past the BMP
+            and c not in "\ufeff\u2028\u2029" and not c.isspace())
+
+
+class _Direct:
+    """The YAML of a candidates section — a list of flat mappings of strings, numbers and lists of them, the shape
+    every section has — written directly, line by line: the text :data:`_DUMPER` writes (a block sequence of
+    block mappings, a list of scalars in flow style ``[a, b]``), without its node per value and the emitter's
+    call back into Python for each scalar's tag, a tenth of an extraction on a 1,500-item list.
+    :meth:`section` gives None, for the dumper to write, whenever anything is outside the cases it covers: another
+    type, an object met twice (the dumper anchors it), a mapping of scalars only (written in flow style), a
+    scalar libyaml would quote, or a line long enough for libyaml to fold."""
+
+    def __init__(self) -> None:
+        self.resolver = yaml.resolver.Resolver()
+        self.scalars: dict[str, str | None] = {}
+        self.chars: dict[str, bool] = {}  # _plain_char of each character met
+
+    def _plain(self, text: str) -> bool:
+        chars = self.chars
+        for c in set(text).difference(chars):
+            chars[c] = _plain_char(c)
+        return all(map(chars.__getitem__, text))
+
+    def scalar(self, value: Any) -> str | None:
+        """``value`` as libyaml writes it plain, or None when it would not (or it is no str, int or float)."""
+        t = type(value)
+        if t is str and value in self.scalars:
+            return self.scalars[value]
+        text: str | None
+        if t is str:
+            text, tag = value, _STR
+        elif t is int:
+            text, tag = str(value), _INT
+        elif t is float:
+            text, tag = repr(value).lower(), _FLOAT  # SafeRepresenter.represent_float of a finite float with a dot
+            if "." not in text or "e" in text or "n" in text:
+                text = None
+        else:
+            return None
+        if text is not None and not (
+                text and self._plain(text)
+                and (text[0].isalnum() or not text[0].isascii() or text[0] == "-" and text[1:2].isdigit())
+                and self.resolver.resolve(yaml.ScalarNode, text, (True, False)) == tag):
+            text = None
+        if t is str and len(self.scalars) < 1 << 16:  # names, types, statuses recur
+            self.scalars[value] = text
+        return text
+
+    def section(self, items: list) -> str | None:
+        """``yaml.dump(items)`` as :data:`_DUMPER` writes it (block style where it chooses), or None."""
+        seen: set[int] = set()
+        lines: list[str] = []
+        for item in items:
+            if type(item) is not dict or id(item) in seen:
+                return None
+            seen.add(id(item))
+            lead, nested = "- ", False
+            for k, v in item.items():
+                key = self.scalar(k) if type(k) is str else None
+                if key is None:
+                    return None
+                if type(v) is list:
+                    if id(v) in seen:
+                        return None
+                    seen.add(id(v))
+                    parts = [self.scalar(x) for x in v]
+                    if None in parts:
+                        return None
+                    text = "[" + ", ".join(parts) + "]"  # type: ignore[arg-type]
+                    nested = True
+                else:
+                    text = self.scalar(v)  # type: ignore[assignment]
+                    if text is None:
+                        return None
+                line = f"{lead}{key}: {text}"
+                if len(line) >= _MAX_LINE:
+                    return None
+                lines.append(line)
+                lead = "  "
+            if not nested:  # every value a scalar (or no value): the dumper writes the mapping in flow style
+                return None
+        lines.append("")
+        return "\n".join(lines)
+
 
 def dump_candidates(data: dict[str, Any], known_names: dict[str, str]) -> str:
     """The candidates document as YAML text, with a header that says how to review it."""
@@ -314,13 +411,16 @@ def dump_candidates(data: dict[str, Any], known_names: dict[str, str]) -> str:
     known = "\n".join(f"#   {i}  {n}" for i, n in sorted(known_names.items())) or "#   (none)"
     head = _HEADER.format(article=prov.get("article", "?"), when=prov.get("extracted_at", ""), known=known)
     parts = [head]
+    direct = _Direct()
     for sec, value in data.items():
         if isinstance(value, list):
             if not value:
                 parts.append(f"{sec}: []\n")
                 continue
-            body = yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000,
-                             default_flow_style=None)
+            body = direct.section(value)
+            if body is None:
+                body = yaml.dump(value, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=_MAX_LINE,
+                                 default_flow_style=None)
             parts.append(f"{sec}:\n" + "".join("  " + ln if ln.strip() else ln
                                                for ln in body.splitlines(keepends=True)))
         else:

@@ -120,6 +120,7 @@ class SentenceView:
         self._firsts: dict[int, Mention] | None = None
         self._found: dict[str, list[int]] = {}
         self._sums: list[int] | None = None
+        self.read_once: dict = {}  # what the pair features read once per sentence (pairfeatures.read_once)
 
     @cached_property
     def mentions(self) -> Spans:

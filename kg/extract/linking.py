@@ -4,6 +4,8 @@ legal form dropped, initials, tails) name the full organization."""
 from __future__ import annotations
 
 import re
+from array import array
+from functools import lru_cache
 
 from kg.extract.document import Sentence
 from kg.extract.entities import Collected, Cover, Ent, Mention
@@ -234,8 +236,36 @@ def sentences_holding(bld: Collected, form: str) -> list[Sentence]:
 
 
 def _occurrences(text: str, form: str):
-    """Where ``form`` starts in ``text``, left to right, without overlaps (a plain search: no pattern to compile)."""
-    a = text.find(form)
-    while a >= 0:
-        yield a
-        a = text.find(form, a + len(form))
+    """Where ``form`` starts in ``text``, left to right, without overlaps (a plain search: no pattern to compile).
+    In a long sentence, only where its rarest pair of characters stands (a list of 1,500 names is one sentence of
+    19,000 characters, searched for each name's three short forms; its names share their single characters)."""
+    if len(text) < _LONG or len(form) < 2:
+        a = text.find(form)
+        while a >= 0:
+            yield a
+            a = text.find(form, a + len(form))
+        return
+    at = _pair_positions(text)
+    off = min(range(len(form) - 1), key=lambda o: len(at.get(form[o : o + 2], ())))
+    n, free = len(form), 0
+    for p in at.get(form[off : off + 2], ()):
+        a = p - off
+        if a >= free and text.startswith(form, a):
+            yield a
+            free = a + n
+
+
+_LONG = 4096  # characters of a sentence from which where its pairs of characters stand is indexed
+
+
+@lru_cache(maxsize=4)
+def _pair_positions(text: str) -> dict[str, array]:
+    """Where each pair of characters of ``text`` starts, ascending."""
+    at: dict[str, array] = {}
+    for p in range(len(text) - 1):
+        pair = text[p : p + 2]
+        got = at.get(pair)
+        if got is None:
+            got = at[pair] = array("i")
+        got.append(p)
+    return at

@@ -18,6 +18,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.document import Document
 from kg.extract.entities import Ent, Mention
@@ -157,6 +158,7 @@ def char_class(ch: str) -> str:
     return "han" if "\u4e00" <= ch <= "\u9fff" else "other"
 
 
+@lru_cache(maxsize=4096)  # the same few lengths and counts, for every name and boundary scored
 def bucket(n: int, edges: tuple[int, ...]) -> str:
     """``n`` as the first of ``edges`` it does not exceed (``>last`` beyond).
 

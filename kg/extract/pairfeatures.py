@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from weakref import WeakKeyDictionary
+from functools import lru_cache
 
 from kg.extract.clause import BODIES, SEPARATOR, SentenceView
 from kg.extract.lexicon import COUNT_FOUNDED
@@ -64,6 +64,7 @@ _FOUNDS_BODY = re.compile(_LIST_TAIL + r"(?:参与)?(?:发起|倡议|组建|组�
 FOUNDS_REACH = 16  # characters from the founding verb to the body it founds (…共同发起的产学研用线上创新组织——X)
 
 
+@lru_cache(maxsize=4096)  # the same few distances and sizes, for every pair
 def bucket(n: int, edges: tuple[int, ...]) -> str:
     """The name of the bin of ``n`` for a feature: ``<=e`` for the first edge ``e`` it does not pass, else ``>last``
     (names in models/members.json; orgbounds.bucket names its bins differently, see there)."""
@@ -89,12 +90,11 @@ def is_body(e: Ent) -> bool:
     return e.type in BODIES or e.is_org and e.key.endswith(BODY_WORDS)
 
 
-_CACHES: WeakKeyDictionary[SentenceView, dict] = WeakKeyDictionary()  # what is read once per sentence
-
-
 def read_once(st: SentenceView) -> dict:
-    """The store of what is read once per sentence and kept while the sentence is (keys: a clause's start, names)."""
-    return _CACHES.setdefault(st, {})
+    """The store of what is read once per sentence and kept while the sentence is (keys: a clause's start, names):
+    the view's own :attr:`~kg.extract.clause.SentenceView.read_once` (a weak mapping by view made a weak reference
+    at each of the ~25 look-ups a pair makes)."""
+    return st.read_once
 
 
 def _nearest_body(st: SentenceView, x: Mention) -> Mention | None:

@@ -384,11 +384,12 @@ def _list_probabilities(pairs: list[Pair], model: Model) -> dict[int, float]:
     for p in pairs:
         for k in p.lists:
             got.setdefault((*k, id(p.body)), []).append(1.0 if p.rule is not None else probs[id(p)])
+    # whether each list lifts its items, read once per list (once per item, a list of n was n² steps)
+    lifts = {k: len(ps) >= LONG_LIST and (max(ps) >= model.threshold or sum(ps) / len(ps) >= LIST_MEAN)
+             for k, ps in got.items()}
     for p in pairs:
         for k in p.lists:
-            ps = got[(*k, id(p.body))]
-            if len(ps) >= LONG_LIST and (max(ps) >= model.threshold or sum(ps) / len(ps) >= LIST_MEAN) \
-                    and probs[id(p)] >= LIST_FLOOR:
+            if lifts[(*k, id(p.body))] and probs[id(p)] >= LIST_FLOOR:
                 probs[id(p)] = max(probs[id(p)], model.threshold)
     return probs
 

@@ -227,7 +227,10 @@ class NameIndex:
         if not key:
             return [self.full[n] for n in self._of_type.get(type_, ())]
         need = frozenset(key)
-        rarest = min((self._postings.get((type_, c), ()) for c in need), key=len)
+        postings = sorted((self._postings.get((type_, c), ()) for c in need), key=len)
+        rarest = postings[0]
+        if len(postings) > 1 and len(rarest) > 16:  # a list's names share their characters: the two rarest, met
+            rarest = sorted(set(rarest).intersection(postings[1]))  # (n names each holding one: n² tests)
         return [self.full[n] for n in rarest if need <= self._chars[n]]
 
     def types(self) -> list[str]:

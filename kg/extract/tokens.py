@@ -66,17 +66,7 @@ class Tokens:
 
     def __init__(self, key: str):
         self.key = key
-        self.words: list[Word] = []
-        pos = 0
-        for w, flag in words(key):
-            prev = self.words[-1] if self.words else None
-            if prev is not None and prev.text + w in _SUFFIX_WORDS and len(prev.text) < 3:
-                self.words[-1] = Word(prev.text + w, "n", prev.start, pos + len(w))  # 经|开区: jieba split a type word
-            elif prev is not None and prev.text.isdigit() and prev.text.isascii() and w.isascii() and w.isalpha():
-                self.words[-1] = Word(prev.text + w, "eng", prev.start, pos + len(w))  # 5|gaiot: one name, 5G AIoT
-            else:
-                self.words.append(Word(w, flag, pos, pos + len(w)))
-            pos += len(w)
+        self.words: list[Word] = _cut(key)
         self._at = [0] * (len(key) + 1)
         for k, w in enumerate(self.words):
             for c in range(w.start, w.end):
@@ -206,11 +196,28 @@ class Tokens:
         return self.words[self.index_at(i) : self.index_at(j - 1) + 1]
 
 
+def _cut(key: str) -> list[Word]:
+    """The words of ``key`` (jieba's, with a type word or a 5G it split joined again), with their positions."""
+    out: list[Word] = []
+    pos = 0
+    for w, flag in words(key):
+        prev = out[-1] if out else None
+        if prev is not None and prev.text + w in _SUFFIX_WORDS and len(prev.text) < 3:
+            out[-1] = Word(prev.text + w, "n", prev.start, pos + len(w))  # 经|开区: jieba split a type word
+        elif prev is not None and prev.text.isdigit() and prev.text.isascii() and w.isascii() and w.isalpha():
+            out[-1] = Word(prev.text + w, "eng", prev.start, pos + len(w))  # 5|gaiot: one name, 5G AIoT
+        else:
+            out.append(Word(w, flag, pos, pos + len(w)))
+        pos += len(w)
+    return out
+
+
 @lru_cache(maxsize=1 << 14)
 def name_words(key: str) -> tuple[Word, ...]:
     """``Tokens(key).words`` of a name, cut once: a company's short forms cut its name and the
-    same name without its place several times over (:mod:`~kg.extract.shortforms`)."""
-    return tuple(Tokens(key).words)
+    same name without its place several times over (:mod:`~kg.extract.shortforms`). Without the rest of
+    a :class:`Tokens` (where each character's word is, the words' ends): the forms only read their words."""
+    return tuple(_cut(key))
 
 
 def is_generic_name(words) -> bool:

@@ -313,7 +313,8 @@ def test_a_hotel_that_acts_is_an_organization():
 
 
 def test_a_kind_of_body_named_only_after_a_count_of_them_is_no_name():
-    names = _names("南岭市科技局支持东湖钢铁集团、西岭电子集团等龙头企业牵头组建10家企业创新联合体，集聚科研人员协同创新。")
+    names = _names("南岭市科技局支持东湖钢铁集团、西岭电子集团等龙头企业牵头组建10家企业创新联合体，"
+                   "集聚科研人员协同创新。")
     assert "东湖钢铁集团" in names, names
     assert not any(n.endswith("创新联合体") for n in names), names
 

@@ -256,7 +256,8 @@ def _founded(st: SentenceView, out: list[Statement]) -> None:
         for x in st.orgs(max(y.j if not ys and y.i < lead.start() else 0, done), v.start()):
             if (x.ent is y.ent or is_guide(st, x) or x.ent.type in PLACES and key[x.i - 1 : x.i] == "在"
                     or x.ent.how == "byline"):
-                continue  # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place; 南岭日报讯…
+                # 由X指导、Y牵头组建 / 在X指导下: X guides, it does not join; 在P成立: P is the place;
+                continue  # 南岭日报讯…由A牵头发起的Y: a byline founds nothing
             role = "牵头单位" if first and x is first[0] else "成员单位"
             add_statement(out, x, "memberOf", y, st, span_of(x, y, (v.start(), v.end())), st.status(lead.start()),
                           role=role)

@@ -167,10 +167,10 @@ _COUNT_BEFORE = re.compile(f"(?:{COUNTED})$")
 
 
 def only_after_a_count(e: Ent, keys: Mapping[int, str]) -> bool:
-    """True for a name every mention of which follows a count of bodies (牵头组建10家|企业创新联合体, 组建五个|创新联合体):
-    several bodies of a kind, not one, so no name (:func:`a_set_or_kind` reads the count inside a name). The filter
-    asks it of the boundary it keeps (17个|研发法人筹组法人汇智联盟 moves to 法人汇智联盟, a name); a name with an
-    alias (a quoted 「法人汇智联盟」) is one body all the same."""
+    """True for a name every mention of which follows a count of bodies (牵头组建10家|企业创新联合体,
+    组建五个|创新联合体): several bodies of a kind, not one, so no name (:func:`a_set_or_kind` reads the count
+    inside a name). The filter asks it of the boundary it keeps (17个|研发法人筹组法人汇智联盟 moves to
+    法人汇智联盟, a name); a name with an alias (a quoted 「法人汇智联盟」) is one body all the same."""
     return not e.aliases and all(_COUNT_BEFORE.search(keys.get(m.sent, ""), max(0, m.i - 6), m.i) is not None
                                  for m in e.mentions)
 

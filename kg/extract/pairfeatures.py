@@ -182,8 +182,9 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     f = {}
     key = masked(st)
     guest = _clause_marks(st, st.clause_start(last.j))[0]
+    officials = _OFFICIALS.match(key, last.j) and GUEST.search(key, last.j)
     if guest >= last.j and not _MEMBERS_ATTEND.search(key, x.j, guest) \
-            or _OFFICIALS.match(key, last.j) and GUEST.search(key, last.j) and not _MEMBERS_ATTEND.search(key, x.j, last.j):
+            or officials and not _MEMBERS_ATTEND.search(key, x.j, last.j):
         f["guest"] = 1.0  # A、B(…的相关领导)出席/致辞: guests, not members (A、B等会员企业代表出席: members; also
         # where the list runs on past its member word: A、B等100余家会员单位高管以及C的领导出席); A、B相关领导，
         # 32家会员单位代表…出席: the list's officials attend, whatever the sentence's next item is
@@ -191,10 +192,10 @@ def _not_joining(st: SentenceView, x: Mention, last: Mention, body: Ent) -> dict
     _, support, sets, founded = _clause_marks(st, start)
     cache = read_once(st)
     if "at" not in cache:
-        cache["at"] = [k for k, c in enumerate(masked(st)) if c == "在"]
+        cache["at"] = [k for k, c in enumerate(key) if c == "在"]
     k = bisect_left(cache["at"], x.i) - 1  # 在A、B等单位的大力支持下 (a clause has no stop inside)
     if support >= x.j and k >= 0 and start <= cache["at"][k] and x.i - cache["at"][k] <= SUPPORT_REACH \
-            and not MEMBERS_NAMED.search(masked(st), last.j, support):
+            and not MEMBERS_NAMED.search(key, last.j, support):
         f["supports"] = 1.0  # 在A、B等单位的大力支持下: A supports, not joins (等成员单位: a member)
     if sets >= x.j or any(end > x.j and ent is not body and not members for end, ent, members in founded):
         f["founds_other"] = 1.0  # A、B共同发起设立的Z基金: A founds Z, which has no members; A、B牵头组建10家…: others

@@ -10,6 +10,7 @@ from kg.extract.score import (
     add_bands,
     from_extraction,
     in_band_order,
+    membership_verdicts,
     memberships_by_confidence,
     more_sure,
 )
@@ -34,6 +35,21 @@ def test_memberships_are_counted_right_by_the_band_of_their_confidence():
                      memberships=set(said), membership_confidence=dict(said))
     assert memberships_by_confidence(pred, GOLD) == {"≥ 0.9": (1, 2), "≥ 0.5": (0, 1), "none": (1, 1)}
 
+
+
+def test_each_membership_says_why_it_is_right_or_wrong_and_each_missed_one_why_it_was_missed():
+    said = {("青大", ALLIANCE, "active"): 0.93,  # right, under an alias
+            ("金诃藏药", ALLIANCE, "planned"): 0.6,  # the gold pairs them, active
+            ("西宁某某公司", ALLIANCE, "active"): None,  # a rule's, with a member the gold does not list
+            ("青海大学", "青海理工学院", "active"): 0.7}  # both listed, never paired
+    pred = Predicted(orgs=[("青海大学", ["青大"]), (ALLIANCE, []), ("金诃藏药", []), ("西宁某某公司", [])],
+                     memberships=set(said), membership_confidence=dict(said))
+    proposed, missed = membership_verdicts(pred, GOLD)
+    assert sorted((m, o, v, c) for m, o, _, c, v in proposed) == sorted([
+        ("青大", ALLIANCE, "right", 0.93), ("金诃藏药", ALLIANCE, "other status", 0.6),
+        ("西宁某某公司", ALLIANCE, "member not listed", None), ("青海大学", "青海理工学院", "not paired", 0.7)])
+    assert sorted(missed) == [("青海理工学院", ALLIANCE, "active", "member not found"),
+                              ("青海金诃藏药股份有限公司", ALLIANCE, "active", "not kept")]
 
 def test_a_membership_proposed_twice_is_as_sure_as_the_surer_and_a_rules_is_sure_enough():
     assert more_sure(0.6, 0.9) == 0.9 and more_sure(None, 0.9) is None and more_sure(0.7, None) is None

@@ -45,6 +45,26 @@ def test_missed_orgs_tells_a_gold_name_never_proposed_from_one_found():
     assert "南岭星河电子有限公司与东湖新材料有限公司签约" in out[0][2] and "东湖新材料有限公司" in out[0][3]
 
 
+
+def test_membership_errors_says_who_decided_each_pair_and_why_a_gold_one_was_missed(tmp_path: Path, capsys):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import membership_errors
+
+    text = "标题\n\n南岭星河电子有限公司、东湖新材料有限公司加入滨江新材料产业联盟。\n"
+    gold = {"organizations": [{"name": "南岭星河电子有限公司"}, {"name": "滨江新材料产业联盟"},
+                              {"name": "西岭化工有限公司"}],
+            "memberships": [["南岭星河电子有限公司", "滨江新材料产业联盟", "active"],
+                            ["西岭化工有限公司", "滨江新材料产业联盟", "active"]]}
+    rows = sorted(membership_errors.verdicts("t", text, gold))
+    assert rows == [("missed", "member not found", "西岭化工有限公司", "滨江新材料产业联盟", "active"),
+                    ("rule", "member not listed", "东湖新材料有限公司", "滨江新材料产业联盟", "active"),
+                    ("rule", "right", "南岭星河电子有限公司", "滨江新材料产业联盟", "active")]
+    f = tmp_path / "stems.txt"
+    f.write_text("no-such-text-0000\n", encoding="utf-8")
+    assert membership_errors.main(["--stems", str(f)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no-such-text-0000" in err
+
 def test_the_oracle_judges_each_boundary_the_filter_weighs_by_the_gold():
     sys.path.insert(0, str(ROOT / "scripts"))
     import train_orgs

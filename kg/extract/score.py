@@ -32,8 +32,9 @@ from typing import Any
 
 from kg.text import name_key
 
-__all__ = ["Score", "Predicted", "score", "by_confidence", "memberships_by_confidence", "more_sure", "add_bands",
-           "in_band_order", "from_facts", "from_extraction", "read_gold", "stem_of", "GOLD_SUFFIX", "CONFIDENCE_BANDS"]
+__all__ = ["Score", "Predicted", "score", "by_confidence", "memberships_by_confidence", "membership_verdicts",
+           "more_sure", "add_bands", "in_band_order", "from_facts", "from_extraction", "read_gold", "stem_of",
+           "GOLD_SUFFIX", "CONFIDENCE_BANDS"]
 
 GOLD_SUFFIX = ".gold.yaml"  # an article's gold beside it: name.txt + name.gold.yaml
 
@@ -126,13 +127,46 @@ def memberships_by_confidence(pred: Predicted, gold: dict[str, Any]) -> dict[str
     """The same for the memberships, each counted once as :func:`score` counts it (names mapped to the gold
     organizations they matched, status as predicate); ``none`` for those a rule kept (also when one of two
     predictions the scorer counts as one was a rule's), else the higher confidence of the two."""
-    c = _namer(pred, gold.get("organizations") or [])
-    gold_m = {(c(m), _MEMBER_PRED[s], c(o)) for m, o, s in gold.get("memberships") or []}
+    proposed, _ = membership_verdicts(pred, gold)
+    return _bands((conf, verdict == "right") for _m, _o, _s, conf, verdict in proposed)
+
+
+def membership_verdicts(pred: Predicted, gold: dict[str, Any]) -> tuple[list[tuple[str, str, str, float | None, str]],
+                                                                        list[tuple[str, str, str, str]]]:
+    """Why each membership is right or wrong, counted as :func:`score` counts it.
+
+    The proposed ones, once each, as (member, body, status, confidence as in :func:`memberships_by_confidence`,
+    verdict): ``right``; ``other status`` (the gold pairs them, said otherwise); ``member not listed``, ``body not
+    listed``, ``neither listed`` (a name the gold does not list); ``not paired`` (both listed, not as this pair).
+    The gold ones not proposed, as (member, body, status, reason): ``member not found``, ``body not found``,
+    ``neither found`` (the organization pass missed the name), ``not kept`` (both found, the pair not proposed or
+    dropped)."""
+    gold_orgs = gold.get("organizations") or []
+    c = _namer(pred, gold_orgs)
+    listed = {name_key(g["name"]) for g in gold_orgs}
+    gold_m = {(c(m), _MEMBER_PRED[s], c(o)): (m, o, s) for m, o, s in gold.get("memberships") or []}
+    gold_pairs = {(m, o) for m, _, o in gold_m}
+    first: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     sure: dict[tuple[str, str, str], float | None] = {}
-    for m, o, s in pred.memberships:
+    for m, o, s in sorted(pred.memberships):
         k, conf = (c(m), _MEMBER_PRED[s], c(o)), pred.membership_confidence.get((m, o, s))
+        first.setdefault(k, (m, o, s))
         sure[k] = conf if k not in sure else more_sure(sure[k], conf)
-    return _bands((conf, k in gold_m) for k, conf in sure.items())
+    proposed = []
+    for k, conf in sure.items():
+        m, _, o = k
+        verdict = ("right" if k in gold_m else "other status" if (m, o) in gold_pairs
+                   else "neither listed" if m not in listed and o not in listed else "member not listed"
+                   if m not in listed else "body not listed" if o not in listed else "not paired")
+        proposed.append((*first[k], conf, verdict))
+    found = {c(n) for n, _ in pred.orgs}
+    missed = []
+    for k, (m, o, s) in gold_m.items():
+        if k not in sure:
+            a, b = k[0] in found, k[2] in found
+            missed.append((m, o, s, "not kept" if a and b else "member not found" if b else "body not found" if a
+                           else "neither found"))
+    return proposed, missed
 
 
 def more_sure(a: float | None, b: float | None) -> float | None:

@@ -380,6 +380,28 @@ def test_after_the_filter_a_tail_joins_the_one_longer_name_of_its_type():
     assert [m.ent for m in out.by_sentence[1]] == [out.ents[0]]
 
 
+@pytest.mark.parametrize("short, longer, joins", [
+    ("湖南米粉产业联盟", ["湖南省米粉产业联盟"], True),  # 省 left out: the name the filter cut from 抱团发展|…
+    ("杨林工业园", ["杨林工业园区"], True),  # 区 left out, at the end: no parent, the same park
+    ("湖南米粉产业联盟", ["湖南省米粉产业联盟", "湖南国际米粉产业联盟"], False),  # two bodies: which one is not said
+    ("南岭化工", ["南岭化工宁波分公司"], False),  # a unit's parent, no qualifier left out
+])
+def test_after_the_filter_a_name_with_qualifiers_left_out_joins_the_one_longer_name(short, longer, joins):
+    kind = "Company" if short.endswith("化工") else "Alliance" if short.endswith("联盟") else "IndustrialPark"
+    doc = Document.from_raw("".join(f"{n}成立。" for n in longer) + f"{short}将服务会员。")
+    full = [Ent(n, kind, "suffix") for n in longer]
+    for k, e in enumerate(full):
+        e.mentions = [Mention(k, 0, len(e.key), e, "suffix")]
+    cut = Ent(short, kind, "suffix")
+    cut.mentions = [Mention(len(longer), 0, len(short), cut, "suffix")]
+    with using(Model({BIAS: 4.0}, threshold=0.2)):  # keeps every name: only the join can make them one
+        out = filter_found(_found(doc, *full, cut), doc, {})
+    names = sorted(e.name for e in out.ents)
+    assert names == sorted(longer if joins else [*longer, short])
+    if joins:
+        assert out.ents[0].aliases == {short: short} and [m.sent for m in out.ents[0].mentions] == [0, 1]
+
+
 def test_a_list_of_places_beside_a_company_offers_no_place_to_the_filter():
     doc = Document.from_raw("杭州、宁波、南岭化工有限公司、云帆数据等参会。")
     e = Ent("南岭化工有限公司", "Company", "suffix")

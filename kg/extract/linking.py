@@ -116,6 +116,9 @@ def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
     own (:func:`_same_body`: 宁波|温州商会 is Wenzhou's chamber in Ningbo, 杭州市|智能制造产业联盟 beside a national
     one: other bodies); a short kind (企业联合会) joins the one body of its kind. Longest names first, so a chain
     of tails (企业联合会 / 东湖区企业联合会 / 南岭市东湖区企业联合会) ends at the longest: a name joined is no target.
+    A name that is no tail joins the one longer name it is with qualifiers left out (:func:`drops_qualifiers`:
+    湖南米粉产业联盟 of 湖南省米粉产业联盟, 杨林工业园 of 杨林工业园区), the test the linking pass made before the
+    filter cut it from 抱团发展|湖南米粉产业联盟.
     The ``keep`` ids (the home park, a chain's stages) are never joined. Returns ``id(joined) -> its target``."""
     tails: dict[str, list[tuple[Ent, bool]]] = {}
     for x in ents:
@@ -124,12 +127,19 @@ def merge_tails(ents: list[Ent], keep: set[int]) -> dict[int, Ent]:
         for a in x.aliases:
             tails.setdefault(a, []).append((x, True))
     joined: dict[int, Ent] = {}
+    full: NameIndex | None = None
     for y in sorted(ents, key=lambda e: -len(e.key)):
-        if y.known or id(y) in keep or not y.mentions or y.key in SUFFIXES or y.key not in tails:
+        if y.known or id(y) in keep or not y.mentions or y.key in SUFFIXES:
             continue
-        kind = len(y.key) < _KIND_ONLY and is_generic_name(name_words(y.key))
-        targets = list({id(x): x for x, same in tails[y.key] if x is not y and x.type == y.type and not x.known
-                        and x.mentions and id(x) not in joined and (same or kind)}.values())
+        if y.key in tails:
+            kind = len(y.key) < _KIND_ONLY and is_generic_name(name_words(y.key))
+            found = [x for x, same in tails[y.key] if same or kind]
+        else:  # cut by the filter after the linking pass: 抱团发展|湖南米粉产业联盟 of 湖南省米粉产业联盟
+            full = full or NameIndex([x for x in ents if not x.generic])
+            found = [x for x in full.holding(y.key, y.type) if len(x.key) > len(y.key)
+                     and drops_qualifiers(y.key, x.key)]
+        targets = list({id(x): x for x in found if x is not y and x.type == y.type and not x.known
+                        and x.mentions and id(x) not in joined}.values())
         if len(targets) != 1 or {m.sent for m in y.mentions} & {m.sent for m in targets[0].mentions}:
             continue  # written in one sentence (辐射加工产业联盟加入…及辐射加工产业联盟), the article tells them apart
         join_into(y, targets[0])

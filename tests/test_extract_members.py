@@ -386,6 +386,7 @@ def test_a_body_is_a_group_member_of_another_as_of_a_member_unit(word):
     assert memberships(raw) == {(A, ALLIANCE, "active")}
     assert (A, ALLIANCE) in _rules_alone(raw)
     assert memberships(f"{ALLIANCE}召开年会。{A}为{ALLIANCE}的{word}提供服务。") == set()  # for them, not one
+    assert memberships(f"{ALLIANCE}召开年会。{A}为{ALLIANCE}的{word}。") == {(A, ALLIANCE, "active")}  # 为: is
 
 
 def test_the_officials_of_a_list_attend_whatever_the_next_item_of_the_sentence():

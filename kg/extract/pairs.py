@@ -56,7 +56,7 @@ _SPEAKS_OF_OTHERS = frozenset({"clause:meet", "clause:place", "clause:serve", "c
 # the model's pairs never kept with these features (X的发起: X does not act; 在X举行: X is where it happens;
 # 在X等单位的大力支持下: X supports; A、B共同发起设立的Z基金: A founds Z, which has no members, and Z joins nothing;
 # A、B的相关领导出席: guests — not A、B等会员企业代表出席, where a member word comes before the guest word)
-VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest"})
+VETO = frozenset({"member_de", "venue", "since_body", "supports", "founds_other", "founded", "guest", "serves"})
 _OWNS_MEMBERS = re.compile(r"的?" + NUMERAL + r"?[个家名]?(?:首批|新|全体)?(" + UNITS + r")(?:[(:]|包括|有|为|是)?")
 # A、B…9家单位作为X发起单位 / A将作为X的成员单位: the list before 作为 is named X's members, whatever X's type
 _AS_MEMBERS = re.compile(r"(?:等)?(?:" + NUMERAL + r"[个家所名][\u4e00-\u9fff]{0,3}?)?(?:将|拟)?作为")

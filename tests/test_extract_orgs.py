@@ -417,3 +417,11 @@ def test_a_place_named_alone_is_told_from_a_name():
     assert ent_features(e, ix)["one_place_word"] == 1.0
     _, e2, ix2 = _one("西岭化工发布通知。", "西岭化工", "Company")
     assert "one_place_word" not in ent_features(e2, ix2)
+
+
+def test_a_government_named_without_its_people_is_the_same_government():
+    ex = extract_text("长沙市人民政府与南岭大学签署合作协议。长沙市政府将支持南岭大学建设创新平台。", "t")
+    gov = [e for e in ex.orgs if e.type == "GovernmentBody"]
+    assert [e.name for e in gov] == ["长沙市人民政府"] and "长沙市政府" in gov[0].aliases
+    banks = extract_text("中国人民银行与中国银行签署合作协议。中国银行将支持园区企业。", "t")
+    assert {"中国人民银行", "中国银行"} <= {e.name for e in banks.orgs}  # two banks: 人民 is no qualifier there

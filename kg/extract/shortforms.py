@@ -136,6 +136,8 @@ def drops_qualifiers(short: str, full: str) -> bool:
     True
     >>> drops_qualifiers("青海大学", "青海民族大学")
     False
+    >>> drops_qualifiers("长沙市政府", "长沙市人民政府"), drops_qualifiers("中国银行", "中国人民银行")
+    (True, False)
     """
     if len(short) >= len(full):
         return False
@@ -153,6 +155,8 @@ def drops_qualifiers(short: str, full: str) -> bool:
         if i < len(short) and short[i] == full[j]:
             stack.append((i + 1, j + 1))
         stack += [(i, j + len(q)) for q in _QUALIFIERS if full.startswith(q, j)]
+        if full.startswith("人民政府", j):  # 长沙市政府 of 长沙市人民政府 (not 中国银行 of 中国人民银行)
+            stack.append((i, j + 2))
     return False
 
 

@@ -136,7 +136,7 @@ def _names(key: str, i: int, j: int) -> list[tuple[int, int]]:
     a, joint = i, ""
     for sep in [*_SEPARATOR.finditer(key, i, j), None]:
         b = sep.start() if sep else j - (key[j - 1 : j] == "》")
-        if joint in "·•" and pieces and not _two_outlets(key[slice(*pieces[-1])], key[a:b]):
+        if joint in ("·", "•") and not _two_outlets(key[slice(*pieces[-1])], key[a:b]):
             pieces[-1] = (pieces[-1][0], b)  # 新华日报·交汇点, 江城日报·江声: one outlet's channel, one name
         else:
             pieces.append((a, b))

@@ -380,14 +380,14 @@ def test_after_the_filter_a_tail_joins_the_one_longer_name_of_its_type():
     assert [m.ent for m in out.by_sentence[1]] == [out.ents[0]]
 
 
-@pytest.mark.parametrize("short, longer, joins", [
-    ("湖南米粉产业联盟", ["湖南省米粉产业联盟"], True),  # 省 left out: the name the filter cut from 抱团发展|…
-    ("杨林工业园", ["杨林工业园区"], True),  # 区 left out, at the end: no parent, the same park
-    ("湖南米粉产业联盟", ["湖南省米粉产业联盟", "湖南国际米粉产业联盟"], False),  # two bodies: which one is not said
-    ("南岭化工", ["南岭化工宁波分公司"], False),  # a unit's parent, no qualifier left out
+@pytest.mark.parametrize("short, longer, kind, joins", [
+    ("湖南米粉产业联盟", ["湖南省米粉产业联盟"], "Alliance", True),  # 省 left out (cut from 抱团发展|…)
+    ("杨林工业园", ["杨林工业园区"], "IndustrialPark", True),  # 区 left out, at the end: no parent, the same park
+    # two bodies: which one is meant is not said
+    ("湖南米粉产业联盟", ["湖南省米粉产业联盟", "湖南国际米粉产业联盟"], "Alliance", False),
+    ("南岭化工", ["南岭化工宁波分公司"], "Company", False),  # a unit's parent, no qualifier left out
 ])
-def test_after_the_filter_a_name_with_qualifiers_left_out_joins_the_one_longer_name(short, longer, joins):
-    kind = "Company" if short.endswith("化工") else "Alliance" if short.endswith("联盟") else "IndustrialPark"
+def test_after_the_filter_a_name_with_qualifiers_left_out_joins_the_one_longer_name(short, longer, kind, joins):
     doc = Document.from_raw("".join(f"{n}成立。" for n in longer) + f"{short}将服务会员。")
     full = [Ent(n, kind, "suffix") for n in longer]
     for k, e in enumerate(full):

@@ -74,7 +74,6 @@ _TITLE = re.compile(r"[_\-–—](?=[\u4e00-\u9fff])(" + _NAME3 + r")(?<!新闻)
                     r"|^(" + _NAME3 + r"(?<!新闻)|[\u4e00-\u9fff]{2,8}传媒)$")
 # 您的位置：X > 新闻中心 (a page's breadcrumb starts with the site, with or without its label); 欢迎来到X
 _CRUMB = re.compile(r"(?:(?:您的|当前)?位置[:]?\s*|^|首页>)(" + _NAME + r")\s*>|欢迎(?:来到|访问)(" + _NAME + ")")
-# a source field's or dateline's words that name no publisher (来源:本站原创, 图片来源:网络, 来源:新闻中心)
 # a line of an outlet and the page's clock (贵阳日报 2022-01-20 15:09, 2024-12-12 18:27:56 疏附县融媒体中心, 光山新闻网
 # 林晓舟 2020-08-26), a copyright line (X版权所有, 版权所有 X, 版权声明@X网站版权所有), a credit ((X供稿))
 _STAMP = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
@@ -83,6 +82,7 @@ _LINE = re.compile(r"^(" + _NAME + r")(?:[\u4e00-\u9fff]{2,3})?" + _STAMP + r"[\
                    r"|(?:^|(?<![\u4e00-\u9fff]))(?=[\u4e00-\u9fff])(" + _NAME + r")(?:网站)?版权所有"
                    r"|版权所有[:]?(" + _NAME + r")(?![\u4e00-\u9fff])"
                    r"|[(](" + _NAME + r"|[\u4e00-\u9fff]{2,12}新闻中心)供稿[)]")
+# a source field's or dateline's words that name no publisher (来源:本站原创, 图片来源:网络, 来源:新闻中心)
 _NOT_MEDIA = frozenset("本报 本网 新闻 本刊 本站 网络 原创 互联网 综合 佚名 转载 整理 中心".split())
 _MEDIA_END = re.compile(_MEDIA + "$")
 # where one outlet's name ends and another's starts (安徽网|大皖客户端讯): a media word, then a name ending in one

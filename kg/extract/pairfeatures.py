@@ -39,7 +39,8 @@ BODY_WORDS = ("联盟", "共同体", "协会", "商会", "联合会", "联合体
                "联席会", "合伙人", "联合党委", "联合党支部", "联合党总支", "产业链党委")
 _SINCE = re.compile(r"成立(?:以来|之后|以后|后|至今)\s*[,，]?\s*$")  # 联盟成立以来，X…: the body dates what X does
 _VENUE = re.compile(r"(?:隆重|盛大|正式|顺利)?(?:举行|举办|召开|开幕|开班|揭牌)")
-_SERVES = re.compile(r"(?:的[^,;:。]{0,8}?)?(?:提供|服务|开展|举办|搭建|捐赠|捐助|培训)")
+# 为X(的会员)提供服务: the serve cues, or another service done for the body
+_SERVES = re.compile(r"(?:的[^,;:。]{0,8}?)?(?:" + CUES["serve"].pattern + r"|开展|举办|捐赠|捐助|培训)")
 _ACTS = re.compile(r"(?:\([^()]{0,24}\))?(?:牵头|指导|主办|承办|联合|携手|发起|组织|主管)")
 NUMERAL = r"(?:\d+|[一二两三四五六七八九十百多数几]+)"  # a bare number: 17, 十七, 多 (lexicon.COUNT adds the measure)
 _FOUNDS = r"(?:成立|设立|组建|筹建|建立|组成)"  # the verbs that found an organization
